@@ -1,0 +1,15 @@
+/**
+ * The files of a Hugging Face model folder (config.json, weights, tokenizer files),
+ * wherever they are: a folder on disk (Node), in-memory buffers or `File`s (browsers),
+ * or a base URL. Model loading reads only through this, so one loader serves every runtime.
+ */
+export interface ModelFiles {
+  /** Where the files are (a path or URL), for error messages. */
+  readonly location: string;
+  /** Whether the file exists. */
+  has(name: string): Promise<boolean>;
+  /** The file's bytes; throws a SpladeError naming the file when it is missing. */
+  readBytes(name: string): Promise<Uint8Array>;
+  /** The file as UTF-8 text; throws a SpladeError naming the file when it is missing. */
+  readText(name: string): Promise<string>;
+}

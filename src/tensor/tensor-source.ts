@@ -1,0 +1,28 @@
+/** The element types of safetensors files and PyTorch checkpoints. */
+export type DType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
+
+/** What a checkpoint says about one of its tensors. */
+export interface TensorInfo {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
+/**
+ * A read-only collection of named tensors, as a checkpoint stores them: one safetensors
+ * file, a sharded set, or a PyTorch pickle. The BERT loader reads weights only through this,
+ * so every checkpoint format loads through the same code path.
+ */
+export interface TensorSource {
+  /** Where the tensors come from (file names), for error messages. */
+  readonly description: string;
+  /** Every tensor name, in file order. */
+  names(): string[];
+  /** The tensor's dtype and shape, or undefined when there is no such tensor. */
+  info(name: string): TensorInfo | undefined;
+  /**
+   * The tensor's values as float32: a zero-copy view for aligned F32 data, an exact
+   * conversion for F16, BF16 (and a rounding one for F64). Throws for integer dtypes.
+   */
+  float32(name: string): Float32Array;
+}
