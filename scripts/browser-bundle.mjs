@@ -1,0 +1,36 @@
+// The browser build, shared by scripts/build.mjs and the browser tests (test/browser/), so
+// the tests load exactly what ships. Code splitting keeps the optional gpu.js backend (loaded
+// with a dynamic import only when asked for) in its own chunk: the core file never contains
+// gpu.js, and a page that never asks for the GPU never downloads it.
+import { build } from 'esbuild';
+import { builtinModules } from 'node:module';
+
+/**
+ * Builds src/index.ts for browsers into `outdir` (splade.js plus chunks). Throws when any file
+ * of the graph imports a Node built-in. Resolves to esbuild's metafile.
+ */
+export async function buildBrowserBundle(outdir, { minify = false, sourcemap = true, entryName = 'splade' } = {}) {
+  const result = await build({
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    logLevel: 'warning',
+    platform: 'browser',
+    splitting: true,
+    entryPoints: { [entryName]: 'src/index.ts' },
+    chunkNames: minify ? 'chunks/[name]-[hash].min' : 'chunks/[name]-[hash]',
+    outdir,
+    minify,
+    sourcemap,
+    metafile: true,
+  });
+  const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+  for (const [file, info] of Object.entries(result.metafile.inputs)) {
+    for (const imp of info.imports) {
+      if (builtins.has(imp.path) || imp.path.startsWith('node:')) {
+        throw new Error(`browser bundle: ${file} imports the Node built-in '${imp.path}'`);
+      }
+    }
+  }
+  return result.metafile;
+}

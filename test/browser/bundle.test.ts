@@ -1,0 +1,82 @@
+// The browser bundle loads in headless chromium, in a page and in a module Worker, with and
+// without cross-origin isolation, and its core file carries no gpu.js.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VERSION } from '../../src/index.js';
+import {
+  browserTests,
+  cleanUp,
+  buildBundle,
+  bundlePage,
+  launchChromium,
+  openBundlePage,
+  runInPage,
+  StaticServer,
+} from './harness.js';
+
+browserTests(
+  'browser/bundle',
+  (it) => {
+    let bundle: Awaited<ReturnType<typeof buildBundle>>;
+    let server: StaticServer;
+    let chrome: Awaited<ReturnType<typeof launchChromium>>;
+
+    it('setup: build the bundle, serve it, launch chromium', async () => {
+      bundle = await buildBundle();
+      const worker = `import * as splade from './splade.js';
+        self.onmessage = () => self.postMessage({ version: splade.VERSION, hasDocument: typeof document !== 'undefined' });`;
+      server = await StaticServer.start({ '/dist/': bundle.dir }, { '/index.html': bundlePage('/dist/splade.js') });
+      await import('node:fs').then((fs) => fs.writeFileSync(join(bundle.dir, 'test-worker.js'), worker));
+      chrome = await launchChromium();
+    });
+
+    it('the core bundle file contains no gpu.js', () => {
+      const core = readFileSync(join(bundle.dir, 'splade.js'), 'utf8');
+      assert.not.match(core, /gpu\.js Team|GPU Accelerated JavaScript/);
+      assert.ok(readdirSync(bundle.dir).includes('splade.js'));
+    });
+
+    it('the bundle loads in a page and exports the API', async () => {
+      const { page, errors } = await openBundlePage(chrome.browser, `${server.origin}/index.html`);
+      const result = await runInPage<{ version: string; tensorSize: number }>(
+        page,
+        `async (splade) => ({ version: splade.VERSION, tensorSize: new splade.Tensor([2, 3]).size })`,
+      );
+      assert.is(result.version, VERSION);
+      assert.is(result.tensorSize, 6);
+      assert.equal(errors, []);
+      await page.close();
+    });
+
+    it('the bundle loads in a module Worker', async () => {
+      const { page } = await openBundlePage(chrome.browser, `${server.origin}/index.html`);
+      const result = await runInPage<{ version: string; hasDocument: boolean }>(
+        page,
+        `async () => new Promise((done, fail) => {
+          const worker = new Worker('/dist/test-worker.js', { type: 'module' });
+          worker.onmessage = (event) => { done(event.data); worker.terminate(); };
+          worker.onerror = (event) => fail(new Error(event.message));
+          worker.postMessage(null);
+        })`,
+      );
+      assert.equal(result, { version: VERSION, hasDocument: false });
+      await page.close();
+    });
+
+    it('a cross-origin isolated page has SharedArrayBuffer', async () => {
+      const { page } = await openBundlePage(chrome.browser, `${server.origin}/coi/index.html`);
+      const isolated = await runInPage<boolean>(page, `async () => self.crossOriginIsolated && typeof SharedArrayBuffer === 'function'`);
+      assert.is(isolated, true);
+      await page.close();
+    });
+
+    it('teardown', async () => {
+      await cleanUp(chrome?.close, () => server?.close(), bundle?.dispose);
+    });
+  },
+  test,
+);
+
+test.run();

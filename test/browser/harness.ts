@@ -1,0 +1,195 @@
+// Browser test harness: builds the browser bundle exactly as scripts/build.mjs does, serves
+// it (and model files, example pages) from a local node:http server on 127.0.0.1, and drives
+// Debian's chromium through playwright-core. Never downloads a browser: when
+// /usr/bin/chromium is absent, `browserSkipReason()` says so and the tests skip.
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Flags for headless software rendering: SwiftShader WebGL2 and, where offered, WebGPU. */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+  '--use-angle=swiftshader',
+  '--enable-features=Vulkan',
+  '--use-webgpu-adapter=swiftshader',
+];
+
+/** Why browser tests cannot run here, or undefined when they can. */
+export function browserSkipReason(): string | undefined {
+  if (!existsSync(CHROMIUM_PATH)) {
+    return `${CHROMIUM_PATH} is absent (install it with: apt-get install -y chromium)`;
+  }
+  return undefined;
+}
+
+/**
+ * Registers the tests of a browser suite, or, when no browser is available, registers them
+ * as skipped and prints the reason once (skipped tests are not counted as passed).
+ */
+export function browserTests(
+  name: string,
+  register: (test: (title: string, fn: () => void | Promise<void>) => void) => void,
+  uvuTest: { (title: string, fn: () => void | Promise<void>): void; skip(title: string, fn?: () => void): void },
+): void {
+  const reason = browserSkipReason();
+  if (reason) {
+    console.log(`${name}: skipping browser tests: ${reason}`);
+    register((title) => uvuTest.skip(title, () => undefined));
+  } else {
+    register(uvuTest);
+  }
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.css': 'text/css',
+  '.txt': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
+};
+
+/**
+ * A static server. `mounts` maps a URL prefix (`/dist/`) to a folder. Every path also exists
+ * under `/coi/` (for example `/coi/dist/splade.js`), served with the cross-origin isolation
+ * headers (COOP/COEP) that `SharedArrayBuffer` and threaded WebAssembly need.
+ */
+export class StaticServer {
+  private constructor(
+    private readonly server: Server,
+    readonly origin: string,
+  ) {}
+
+  static async start(mounts: Record<string, string>, pages: Record<string, string> = {}): Promise<StaticServer> {
+    const roots = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)] as const);
+    const server = createServer((request, response) => {
+      let path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+      const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+      if (path.startsWith('/coi/')) {
+        path = path.slice('/coi'.length);
+        headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+        headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+        headers['Cross-Origin-Resource-Policy'] = 'same-origin';
+      }
+      if (path === '/favicon.ico') {
+        response.writeHead(204, headers);
+        response.end();
+        return;
+      }
+      const page = pages[path];
+      if (page !== undefined) {
+        response.writeHead(200, { ...headers, 'Content-Type': MIME['.html'] });
+        response.end(page);
+        return;
+      }
+      const file = resolveMounted(roots, path);
+      if (!file) {
+        response.writeHead(404, headers);
+        response.end('not found');
+        return;
+      }
+      const body = readFileSync(file);
+      response.writeHead(200, {
+        ...headers,
+        'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+        'Content-Length': String(body.length),
+      });
+      response.end(body);
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    return new StaticServer(server, `http://127.0.0.1:${port}`);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+}
+
+function resolveMounted(roots: ReadonlyArray<readonly [string, string]>, path: string): string | undefined {
+  for (const [prefix, dir] of roots) {
+    if (!path.startsWith(prefix)) continue;
+    const file = normalize(join(dir, path.slice(prefix.length)));
+    // Refuse `..` escapes out of the mounted folder.
+    if (file !== dir && !file.startsWith(dir + sep)) return undefined;
+    if (existsSync(file) && statSync(file).isFile()) return file;
+  }
+  return undefined;
+}
+
+/** Builds the browser bundle into a fresh temporary folder (removed by `dispose`). */
+export async function buildBundle(): Promise<{ dir: string; dispose(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'splade-browser-'));
+  const { buildBrowserBundle } = (await import(new URL('../../scripts/browser-bundle.mjs', import.meta.url).href)) as {
+    buildBrowserBundle(outdir: string, options?: { minify?: boolean; sourcemap?: boolean }): Promise<unknown>;
+  };
+  await buildBrowserBundle(dir, { sourcemap: false });
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Headless chromium. playwright-core gives every launch a fresh temporary profile
+ * (`--user-data-dir`) and removes it on close, so runs never share state.
+ */
+export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+  return { browser, close: () => browser.close() };
+}
+
+/** Runs every cleanup even when some fail (a failed setup must not leave a server running). */
+export async function cleanUp(...steps: Array<(() => unknown) | undefined>): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step?.();
+    } catch (error) {
+      console.error('cleanup failed:', error);
+    }
+  }
+}
+
+/** A page that imports the bundle as `window.splade` and records console errors. */
+export function bundlePage(bundleUrl: string): string {
+  return `<!doctype html><meta charset="utf-8"><title>splade-ts test</title>
+<script type="module">
+  window.splade = await import(${JSON.stringify(bundleUrl)});
+  window.spladeReady = true;
+</script>`;
+}
+
+/** Opens `url`, waits until the page has imported the bundle, and collects page errors. */
+export async function openBundlePage(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.goto(url);
+  await page.waitForFunction('window.spladeReady === true', undefined, { timeout: 30_000 });
+  return { page, errors };
+}
+
+/**
+ * Runs `source`, the text of an async function `(splade, args) => result`, in the page, with
+ * the bundle's exports as `splade`. Source text rather than a function object, because tsx's
+ * transform would put helpers into a function's text that the page does not define.
+ */
+export async function runInPage<T>(page: Page, source: string, args: unknown = null): Promise<T> {
+  const expression = `(${source})(window.splade, ${JSON.stringify(args)})`;
+  return (await page.evaluate(expression)) as T;
+}
