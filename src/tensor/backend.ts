@@ -21,9 +21,10 @@ export type MaybePromise<T> = T | Promise<T>;
 /**
  * An elementwise activation, fused after a linear layer or applied alone.
  * `gelu` is the exact form `x/2 · (1 + erf(x/√2))` (Hugging Face's `hidden_act: "gelu"`);
- * `gelu_tanh` is `x/2 · (1 + tanh(√(2/π)(x + 0.044715x³)))` (`gelu_new`, `gelu_pytorch_tanh`).
+ * `gelu_tanh` is `x/2 · (1 + tanh(√(2/π)(x + 0.044715x³)))` (`gelu_new`, `gelu_pytorch_tanh`,
+ * `gelu_fast`); `quick_gelu` is `x · sigmoid(1.702x)`; `silu` is `x · sigmoid(x)`.
  */
-export type Activation = 'none' | 'gelu' | 'gelu_tanh' | 'relu';
+export type Activation = 'none' | 'gelu' | 'gelu_tanh' | 'quick_gelu' | 'relu' | 'silu';
 
 /**
  * A linear layer's weights after `prepareLinear`: opaque to the model, which only reads its

@@ -54,6 +54,10 @@ export function activationFunction(activation: Activation): (x: number) => numbe
       return geluExact;
     case 'gelu_tanh':
       return geluTanh;
+    case 'quick_gelu':
+      return (x) => x / (1 + Math.exp(-1.702 * x));
+    case 'silu':
+      return (x) => x / (1 + Math.exp(-x));
     case 'relu':
       return (x) => (x > 0 ? x : 0);
     case 'none':
