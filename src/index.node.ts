@@ -4,3 +4,5 @@ export { FileAccessError, writeFileAtomic } from './node/files.js';
 export { readSafetensorsFile, writeSafetensorsFile } from './node/safetensors-file.js';
 export { folderModelFiles } from './node/folder-model-files.js';
 export { loadModelFolderFromDisk } from './node/model-folder.js';
+// Shadows the browser SpladeEncoder of './index.js': here a string location is a folder path.
+export { SpladeEncoder } from './node/splade-encoder.js';
