@@ -4,3 +4,5 @@ export { SpladeError } from './errors.js';
 export { Tensor, ShapeError, assertShape, elementCount } from './tensor/tensor.js';
 export type { DType, TensorInfo, TensorSource } from './tensor/tensor-source.js';
 export type { ModelFiles } from './io/model-files.js';
+export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
+export type { BatchEncoding, EncodeOptions, Encoding, VocabOptions } from './tokenizer/index.js';
