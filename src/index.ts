@@ -30,3 +30,5 @@ export type { BertInput, ForwardOptions, ForwardOutput, InputIdRows } from './be
 export type { Activation, Backend, LinearHandle, TokenLayout } from './tensor/backend.js';
 export { CpuBackend } from './tensor/cpu/cpu-backend.js';
 export * from './splade/index.js';
+export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
+export type { BatchEncoding, EncodeOptions, Encoding, VocabOptions } from './tokenizer/index.js';

@@ -7,6 +7,7 @@ import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
 import type { Backend } from '../tensor/backend.js';
 import { CpuBackend } from '../tensor/cpu/cpu-backend.js';
+import { BertTokenizer } from '../tokenizer/index.js';
 import { decode, sparseFromDense, type SparseVector } from './sparse-vector.js';
 
 /** What the encoder needs of a tokenizer (BertTokenizer has it). */
@@ -16,9 +17,6 @@ export interface TextTokenizer {
   readonly modelMaxLength: number;
   readonly padTokenId: number;
 }
-
-/** Loads the tokenizer of a model folder; see setTokenizerLoader. */
-export type TokenizerLoader = (files: ModelFiles) => Promise<TextTokenizer>;
 
 /** Text given to a model folder that has no tokenizer files. */
 export class MissingTokenizerError extends SpladeError {}
@@ -35,7 +33,7 @@ export interface SpladeEncoderOptions {
   readonly tokenizer?: TextTokenizer;
 }
 
-export interface EncodeOptions {
+export interface SpladeEncodeOptions {
   /** Sequences per forward pass (default 16). */
   readonly batchSize?: number;
   /** Truncate to this many tokens, [CLS] and [SEP] included (default: the model's limit). */
@@ -61,11 +59,11 @@ class LoadedModel {
     readonly tokenizer: TextTokenizer | undefined,
   ) {}
 
-  static async load(files: ModelFiles, backend: Backend, tokenizer: TextTokenizer | undefined, loadTokenizer: TokenizerLoader | undefined): Promise<LoadedModel> {
+  static async load(files: ModelFiles, backend: Backend, tokenizer: TextTokenizer | undefined): Promise<LoadedModel> {
     const folder = await loadModelFolder(files);
     const model = await BertForMaskedLM.load(folder.config, folder.weights, backend);
     const hasTokenizerFiles = folder.hasVocabTxt || folder.hasTokenizerJson;
-    const tok = tokenizer ?? (hasTokenizerFiles && loadTokenizer ? await loadTokenizer(files) : undefined);
+    const tok = tokenizer ?? (hasTokenizerFiles ? await BertTokenizer.fromModelFiles(files) : undefined);
     return new LoadedModel(folder, model, tok);
   }
 
@@ -86,13 +84,6 @@ class LoadedModel {
     }
     return this.tokenizer;
   }
-}
-
-let tokenizerLoader: TokenizerLoader | undefined;
-
-/** Sets how model folders' tokenizers are loaded (done by the package entry points). */
-export function setTokenizerLoader(loader: TokenizerLoader): void {
-  tokenizerLoader = loader;
 }
 
 /**
@@ -126,10 +117,10 @@ export class SpladeEncoder {
   static async fromPretrained(location: ModelLocation, options: SpladeEncoderOptions = {}): Promise<SpladeEncoder> {
     const backend = options.backend ?? new CpuBackend();
     const files = (where: ModelLocation): ModelFiles => (typeof where === 'string' ? this.resolveLocation(where) : where);
-    const documentModel = await LoadedModel.load(files(location), backend, options.tokenizer, tokenizerLoader);
+    const documentModel = await LoadedModel.load(files(location), backend, options.tokenizer);
     const queryModel = options.queryModel === undefined
       ? documentModel
-      : await LoadedModel.load(files(options.queryModel), backend, options.tokenizer, tokenizerLoader);
+      : await LoadedModel.load(files(options.queryModel), backend, options.tokenizer);
     return new this(documentModel, queryModel);
   }
 
@@ -148,7 +139,7 @@ export class SpladeEncoder {
    * batch padded to its longest text, so little work goes into padding.
    * @throws MissingTokenizerError when the model folder has no tokenizer files
    */
-  async encode(texts: readonly string[], options: EncodeOptions = {}): Promise<SparseVector[]> {
+  async encode(texts: readonly string[], options: SpladeEncodeOptions = {}): Promise<SparseVector[]> {
     const loaded = options.role === 'query' ? this.queryModel : this.documentModel;
     const tokenizer = loaded.requireTokenizer();
     const config = loaded.model.config;
@@ -171,12 +162,12 @@ export class SpladeEncoder {
   }
 
   /** The SPLADE vector of a query (with the query model when one was loaded). */
-  async encodeQuery(text: string, options: Omit<EncodeOptions, 'role'> = {}): Promise<SparseVector> {
+  async encodeQuery(text: string, options: Omit<SpladeEncodeOptions, 'role'> = {}): Promise<SparseVector> {
     return (await this.encode([text], { ...options, role: 'query' }))[0];
   }
 
   /** The SPLADE vector of a document. */
-  async encodeDocument(text: string, options: Omit<EncodeOptions, 'role'> = {}): Promise<SparseVector> {
+  async encodeDocument(text: string, options: Omit<SpladeEncodeOptions, 'role'> = {}): Promise<SparseVector> {
     return (await this.encode([text], { ...options, role: 'document' }))[0];
   }
 

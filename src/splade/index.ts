@@ -1,12 +1,10 @@
 export {
   SpladeEncoder,
   MissingTokenizerError,
-  setTokenizerLoader,
-  type EncodeOptions,
+  type SpladeEncodeOptions,
   type ModelLocation,
   type SpladeEncoderOptions,
   type TextTokenizer,
-  type TokenizerLoader,
 } from './encoder.js';
 export {
   SparseVectorError,

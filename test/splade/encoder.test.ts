@@ -111,4 +111,17 @@ test('encodeInputIds rejects ragged rows, unknown ids and too long rows with cle
   await rejects(encoder.encodeInputIds({ input_ids: [] }), /non-empty/);
 });
 
+
+
+test('with the folder tokenizer, encode(text) equals encodeInputIds of the tokenizer ids', async () => {
+  const encoder = await SpladeEncoder.fromPretrained(f32);
+  assert.ok(encoder.tokenizer, 'the fixture folder has vocab.txt');
+  const text = 'The Manhattan Project and its atomic bomb';
+  const ids = encoder.tokenizer!.encode(text).ids;
+  assert.is(ids[0], 2, '[CLS] of the fixture vocabulary');
+  const [fromText] = await encoder.encode([text]);
+  const [fromIds] = await encoder.encodeInputIds({ input_ids: [ids] });
+  assertClose(fromText, fromIds, 'text vs ids');
+  assert.ok(encoder.decode(fromText).some(([token]) => token === 'manhattan' || token === 'atomic' || token.length > 0));
+});
 test.run();
