@@ -1,0 +1,423 @@
+// The gpu.js backend: the kernels of src/tensor/gpu/kernels.ts on WebGPU, WebGL2 or
+// WebAssembly, through gpu.js. Weights are uploaded once (prepareLinear, and LayerNorm
+// parameters on first use); activations stay on the device from op to op (gpu.js pipeline
+// results) and come back to JavaScript only as the SPLADE vectors, or when someone reads a
+// tensor's `data`. Everything is float32 ('single' precision, never 'unsigned' packing).
+import { SpladeError } from '../../errors.js';
+import type {
+  Activation,
+  AttentionOptions,
+  AttentionResult,
+  Backend,
+  LinearHandle,
+  TokenLayout,
+} from '../backend.js';
+import { Tensor, ShapeError, formatShape } from '../tensor.js';
+import { DeviceStorage, DeviceTensor } from './device-tensor.js';
+import {
+  GPU_MODES,
+  GpuUnavailableError,
+  availableGpuModes,
+  loadGpuJs,
+  type DeviceArray,
+  type GpuInstance,
+  type GpuJs,
+  type GpuKernel,
+  type GpuMode,
+  type KernelSource,
+} from './gpu-js.js';
+import {
+  activateKernel,
+  addKernel,
+  attentionContextKernel,
+  attentionProbsKernel,
+  layerNormApplyKernel,
+  layerNormStatsKernel,
+  linearKernel,
+  spladePoolKernel,
+  uploadKernel,
+} from './kernels.js';
+
+/** A tensor too large for the device's textures or buffers. */
+export class GpuLimitError extends SpladeError {}
+
+/** A kernel gpu.js could not run on the requested mode (it would have fallen back). */
+export class GpuFallbackError extends SpladeError {}
+
+const ACTIVATION_CODES: Record<Activation, number> = {
+  none: 0, gelu: 1, gelu_tanh: 2, quick_gelu: 3, relu: 4, silu: 5,
+};
+
+/** A linear layer's weight ([out, in]) and bias ([1, out]) on the device. */
+export class GpuLinear implements LinearHandle {
+  constructor(
+    readonly name: string,
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    readonly weight: DeviceArray,
+    readonly bias: DeviceArray,
+  ) {}
+}
+
+export interface GpuBackendOptions {
+  /** The gpu.js mode; default: the best available (webgpu, then webgl2, then webasm). */
+  readonly mode?: GpuMode;
+}
+
+function isArrayLikeOfNumbers(value: unknown): value is ArrayLike<number> {
+  return ArrayBuffer.isView(value);
+}
+
+/** gpu.js results as one flat row-major Float32Array (they come as nested rows). */
+function flatten(value: unknown, size: number): Float32Array {
+  const out = new Float32Array(size);
+  let at = 0;
+  const walk = (v: unknown): void => {
+    if (isArrayLikeOfNumbers(v)) {
+      out.set(v as Float32Array, at);
+      at += v.length;
+    } else if (Array.isArray(v)) {
+      for (const item of v) walk(item);
+    } else {
+      throw new SpladeError(`gpu.js returned an unexpected value (${typeof v}) instead of rows of numbers`);
+    }
+  };
+  walk(value);
+  if (at !== size) throw new SpladeError(`gpu.js returned ${at} values where ${size} were expected`);
+  return out;
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+function deleteArray(array: DeviceArray | undefined): void {
+  const handle = array as { delete?: () => void } | undefined;
+  if (typeof handle?.delete === 'function') handle.delete();
+}
+
+export class GpuBackend implements Backend {
+  readonly name: string;
+  private readonly kernels = new Map<string, GpuKernel>();
+  /** LayerNorm parameters and other weights uploaded on first use, by their host array. */
+  private readonly weights = new Map<Float32Array, DeviceArray>();
+  /** Activations of the current forward pass, freed by `release()`. */
+  private arena: DeviceStorage[] = [];
+  private masks = new Map<Uint8Array, DeviceArray>();
+  private disposed = false;
+
+  private constructor(
+    private readonly gpuJs: GpuJs,
+    private readonly gpu: GpuInstance,
+    readonly mode: GpuMode,
+    /** The largest float32 array one texture or buffer can hold here. */
+    private readonly maxElements: number,
+  ) {
+    this.name = `gpu.js ${mode}`;
+  }
+
+  /**
+   * Loads gpu.js and opens `mode` (default: the best available).
+   * @throws GpuUnavailableError when gpu.js is missing or the mode is not available here
+   */
+  static async create(options: GpuBackendOptions = {}): Promise<GpuBackend> {
+    const gpuJs = await loadGpuJs();
+    const available = await availableGpuModes(gpuJs);
+    if (options.mode !== undefined && !GPU_MODES.includes(options.mode)) {
+      throw new GpuUnavailableError(`unknown gpu.js mode '${String(options.mode)}' (use ${GPU_MODES.join(', ')})`);
+    }
+    const mode = options.mode ?? available[0];
+    if (mode === undefined || !available.includes(mode)) {
+      const what = mode === undefined ? 'no gpu.js mode' : `gpu.js mode '${mode}'`;
+      throw new GpuUnavailableError(
+        `${what} is available here (available: ${available.length > 0 ? available.join(', ') : 'none'})`,
+      );
+    }
+    return new GpuBackend(gpuJs, new gpuJs.GPU({ mode }), mode, await maxElementsOf(gpuJs, mode));
+  }
+
+  /** Frees every kernel and device array; the backend is unusable afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.release();
+    for (const array of this.weights.values()) deleteArray(array);
+    this.weights.clear();
+    for (const kernel of this.kernels.values()) kernel.destroy(true);
+    this.kernels.clear();
+    this.gpu.destroy();
+    this.disposed = true;
+  }
+
+  /**
+   * Frees the activations of the forward pass (done after each `spladePool`). Tensors that
+   * were handed out by `reshape` (captures, the last hidden state) are read back first.
+   */
+  async releaseAsync(): Promise<void> {
+    for (const storage of this.arena) {
+      if (storage.escaped && !storage.host && storage.array) {
+        storage.host = await this.read(storage.array, storage.size);
+      }
+    }
+    this.release();
+  }
+
+  private release(): void {
+    for (const storage of this.arena) {
+      if (storage.escaped && !storage.host && storage.array && this.mode !== 'webgpu') storage.read();
+      deleteArray(storage.array);
+      storage.array = undefined;
+    }
+    this.arena = [];
+    for (const mask of this.masks.values()) deleteArray(mask);
+    this.masks.clear();
+  }
+
+  // ---- device arrays -------------------------------------------------------------------
+
+  private checkAlive(): void {
+    if (this.disposed) throw new SpladeError(`${this.name}: the backend was disposed`);
+  }
+
+  private checkSize(what: string, shape: readonly number[]): void {
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (count > this.maxElements) {
+      throw new GpuLimitError(
+        `${what} ${formatShape(shape)} has ${count} values, more than one ${this.mode} ${this.mode === 'webgpu' ? 'storage buffer' : 'texture'} holds here (${this.maxElements})`,
+      );
+    }
+  }
+
+  /** A kernel for this op and shape, compiled on first use. */
+  private kernel(key: string, source: KernelSource, output: number[], constants: Record<string, number> = {}): GpuKernel {
+    const cacheKey = `${key}:${output.join('x')}:${JSON.stringify(constants)}`;
+    let kernel = this.kernels.get(cacheKey);
+    if (!kernel) {
+      kernel = this.gpu.createKernel(source, {
+        output,
+        constants,
+        pipeline: true,
+        immutable: true,
+        precision: 'single',
+        tactic: 'precision',
+      });
+      this.kernels.set(cacheKey, kernel);
+    }
+    return kernel;
+  }
+
+  /** Runs a kernel; refuses a result gpu.js computed on another backend than `mode`. */
+  private async run(kernel: GpuKernel, what: string, ...args: unknown[]): Promise<DeviceArray> {
+    const result = kernel(...args);
+    const value = isPromise(result) ? await result : result;
+    const fallback = kernel.kernel?.fallbackReason;
+    if (fallback) {
+      deleteArray(value as DeviceArray);
+      throw new GpuFallbackError(`${this.name}: gpu.js could not run ${what} on ${this.mode} (${fallback})`);
+    }
+    return value as DeviceArray;
+  }
+
+  /** Reads a device array back as one flat Float32Array. */
+  private async read(array: DeviceArray, size: number): Promise<Float32Array> {
+    const handle = array as { toArray?: () => unknown };
+    const value = typeof handle.toArray === 'function' ? handle.toArray() : array;
+    return flatten(isPromise(value) ? await value : value, size);
+  }
+
+  private readSync = (array: DeviceArray, size: number): Float32Array => {
+    if (this.mode === 'webgpu') {
+      throw new SpladeError(
+        'webgpu activations can only be read asynchronously: read captured tensors after the forward pass has finished',
+      );
+    }
+    const handle = array as { toArray?: () => unknown };
+    return flatten(typeof handle.toArray === 'function' ? handle.toArray() : array, size);
+  };
+
+  /** Wraps a kernel result as an activation of this forward pass. */
+  private activation(array: DeviceArray, shape: number[]): DeviceTensor {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const storage = new DeviceStorage(array, size, (a) => this.readSync(a, size));
+    this.arena.push(storage);
+    return new DeviceTensor(shape, storage);
+  }
+
+  /** Copies host values onto the device as a [rows, cols] array. */
+  private async upload(data: Float32Array, rows: number, cols: number, what: string): Promise<DeviceArray> {
+    this.checkSize(what, [rows, cols]);
+    const kernel = this.kernel('upload', uploadKernel as KernelSource, [cols, rows]);
+    return this.run(kernel, `the upload of ${what}`, this.gpuJs.input(data, [cols, rows]));
+  }
+
+  /** The device array of an activation [rows, cols]: ours as is, a host tensor uploaded. */
+  private async device(x: Tensor, what: string): Promise<DeviceArray> {
+    const cols = x.shape[x.shape.length - 1];
+    const rows = x.size / cols;
+    if (x instanceof DeviceTensor && x.storage.array) return x.storage.array;
+    const array = await this.upload(x.data, rows, cols, what);
+    this.arena.push(new DeviceStorage(array, x.size, (a) => this.readSync(a, x.size)));
+    return array;
+  }
+
+  /** A weight vector [n] on the device as [1, n], uploaded once. */
+  private async weightRow(data: Float32Array, what: string): Promise<DeviceArray> {
+    let array = this.weights.get(data);
+    if (!array) {
+      array = await this.upload(data, 1, data.length, what);
+      this.weights.set(data, array);
+    }
+    return array;
+  }
+
+  /** The padding mask as a [batch, seq] float array, uploaded once per forward pass. */
+  private async mask(tokens: TokenLayout): Promise<DeviceArray> {
+    let array = this.masks.get(tokens.mask);
+    if (!array) {
+      array = await this.upload(Float32Array.from(tokens.mask), tokens.batch, tokens.seq, 'the attention mask');
+      this.masks.set(tokens.mask, array);
+    }
+    return array;
+  }
+
+  // ---- the Backend interface -----------------------------------------------------------
+
+  async prepareLinear(name: string, weight: Tensor, bias?: Tensor): Promise<LinearHandle> {
+    this.checkAlive();
+    if (weight.shape.length !== 2) throw new ShapeError(`${name}.weight: expected 2 dimensions, got ${formatShape(weight.shape)}`);
+    const [outF, inF] = weight.shape;
+    if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outF)) {
+      throw new ShapeError(`${name}.bias: expected shape [${outF}], got ${formatShape(bias.shape)}`);
+    }
+    const w = await this.upload(weight.data, outF, inF, `${name}.weight`);
+    const b = await this.upload(bias?.data ?? new Float32Array(outF), 1, outF, `${name}.bias`);
+    return new GpuLinear(name, inF, outF, w, b);
+  }
+
+  async linear(x: Tensor, layer: LinearHandle, activation: Activation = 'none'): Promise<Tensor> {
+    this.checkAlive();
+    const gpu = asGpuLinear(layer);
+    const rows = x.size / gpu.inFeatures;
+    this.checkSize(`${gpu.name} output`, [rows, gpu.outFeatures]);
+    const kernel = this.kernel('linear', linearKernel as KernelSource, [gpu.outFeatures, rows], { inF: gpu.inFeatures });
+    const out = this.activation(await this.run(kernel, gpu.name, await this.device(x, 'linear input'), gpu.weight, gpu.bias), [rows, gpu.outFeatures]);
+    return activation === 'none' ? out : this.activate(out, activation);
+  }
+
+  async activate(x: Tensor, activation: Activation): Promise<Tensor> {
+    this.checkAlive();
+    const cols = x.shape[x.shape.length - 1];
+    const rows = x.size / cols;
+    const kernel = this.kernel('activate', activateKernel as KernelSource, [cols, rows], { act: ACTIVATION_CODES[activation] });
+    const array = await this.run(kernel, `activation ${activation}`, await this.device(x, 'activation input'));
+    return this.activation(array, [...x.shape]);
+  }
+
+  async add(a: Tensor, b: Tensor): Promise<Tensor> {
+    this.checkAlive();
+    const cols = a.shape[a.shape.length - 1];
+    const rows = a.size / cols;
+    const kernel = this.kernel('add', addKernel as KernelSource, [cols, rows]);
+    const array = await this.run(kernel, 'add', await this.device(a, 'add input'), await this.device(b, 'add input'));
+    return this.activation(array, [...a.shape]);
+  }
+
+  async layerNorm(x: Tensor, residual: Tensor | null, gamma: Tensor, beta: Tensor, eps: number): Promise<Tensor> {
+    this.checkAlive();
+    const features = x.shape[x.shape.length - 1];
+    const rows = x.size / features;
+    const xs = await this.device(x, 'LayerNorm input');
+    const rs = residual ? await this.device(residual, 'LayerNorm residual') : xs;
+    const flag = residual ? 1 : 0;
+    const statsKernel = this.kernel('layerNormStats', layerNormStatsKernel as KernelSource, [2, rows], { features, residual: flag, eps });
+    const stats = this.activation(await this.run(statsKernel, 'LayerNorm statistics', xs, rs), [rows, 2]);
+    const applyKernel = this.kernel('layerNormApply', layerNormApplyKernel as KernelSource, [features, rows], { residual: flag });
+    const array = await this.run(
+      applyKernel,
+      'LayerNorm',
+      xs,
+      rs,
+      stats.storage.array,
+      await this.weightRow(gamma.data, 'LayerNorm weight'),
+      await this.weightRow(beta.data, 'LayerNorm bias'),
+    );
+    return this.activation(array, [...x.shape]);
+  }
+
+  async gather(table: Tensor, ids: Int32Array): Promise<Tensor> {
+    this.checkAlive();
+    // The tables stay in host memory (the word embeddings are the largest tensor of the
+    // model and only a few rows are needed); the picked rows go to the device.
+    const features = table.shape[table.shape.length - 1];
+    const rows = new Float32Array(ids.length * features);
+    for (let i = 0; i < ids.length; i++) rows.set(table.data.subarray(ids[i] * features, (ids[i] + 1) * features), i * features);
+    const array = await this.upload(rows, ids.length, features, 'embedding rows');
+    return this.activation(array, [ids.length, features]);
+  }
+
+  async attention(query: Tensor, key: Tensor, value: Tensor, tokens: TokenLayout, options: AttentionOptions): Promise<AttentionResult> {
+    this.checkAlive();
+    const hidden = query.shape[query.shape.length - 1];
+    const { batch, seq } = tokens;
+    const heads = options.numHeads;
+    const headSize = hidden / heads;
+    const mask = await this.mask(tokens);
+    this.checkSize('attention probabilities', [batch * heads, seq, seq]);
+    const probsKernel = this.kernel('attentionProbs', attentionProbsKernel as KernelSource, [seq, seq, batch * heads], {
+      seq, heads, headSize, scale: 1 / Math.sqrt(headSize),
+    });
+    const probs = this.activation(
+      await this.run(probsKernel, 'attention probabilities', await this.device(query, 'query'), await this.device(key, 'key'), mask),
+      [batch, heads, seq, seq],
+    );
+    const contextKernel = this.kernel('attentionContext', attentionContextKernel as KernelSource, [hidden, batch * seq], { seq, heads, headSize });
+    const context = this.activation(
+      await this.run(contextKernel, 'attention context', probs.storage.array, await this.device(value, 'value')),
+      [batch * seq, hidden],
+    );
+    if (!options.keepProbs) return { context };
+    probs.storage.escaped = true;
+    return { context, probs };
+  }
+
+  async spladePool(hidden: Tensor, decoder: LinearHandle, tokens: TokenLayout): Promise<Tensor> {
+    this.checkAlive();
+    const gpu = asGpuLinear(decoder);
+    this.checkSize('SPLADE output', [tokens.batch, gpu.outFeatures]);
+    const kernel = this.kernel('spladePool', spladePoolKernel as KernelSource, [gpu.outFeatures, tokens.batch], {
+      seq: tokens.seq, hidden: gpu.inFeatures,
+    });
+    const array = await this.run(kernel, 'SPLADE pooling', await this.device(hidden, 'SPLADE input'), gpu.weight, gpu.bias, await this.mask(tokens));
+    const size = tokens.batch * gpu.outFeatures;
+    try {
+      return new Tensor([tokens.batch, gpu.outFeatures], await this.read(array, size));
+    } finally {
+      deleteArray(array);
+      await this.releaseAsync();
+    }
+  }
+}
+
+function asGpuLinear(layer: LinearHandle): GpuLinear {
+  if (!(layer instanceof GpuLinear)) {
+    throw new TypeError(`${layer.name}: linear layer was prepared by another backend`);
+  }
+  return layer;
+}
+
+/** The most float32 values one texture (GL) or storage buffer (WebGPU) holds. */
+async function maxElementsOf(gpuJs: GpuJs, mode: GpuMode): Promise<number> {
+  if (mode === 'webgl2') {
+    const side = gpuJs.WebGL2Kernel.features?.maxTextureSize ?? 4096;
+    return side * side;
+  }
+  if (mode === 'webgpu') {
+    const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<{ limits: Record<string, number> } | null> } } }).navigator;
+    const adapter = await nav?.gpu?.requestAdapter();
+    if (!adapter) throw new GpuUnavailableError('webgpu: no adapter answered');
+    return Math.floor(Math.min(adapter.limits.maxStorageBufferBindingSize, adapter.limits.maxBufferSize) / 4);
+  }
+  // One WebAssembly memory holds a kernel's arguments and output: stay well inside 2 GiB.
+  return 2 ** 28;
+}
+
+export { GpuUnavailableError };

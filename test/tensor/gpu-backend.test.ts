@@ -1,0 +1,62 @@
+// The gpu.js backend in Node: only gpu.js's WebAssembly mode exists here (no WebGL, no
+// WebGPU adapter), so the ops are checked on webasm against the reference CPU backend.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
+import { GpuBackend, GpuUnavailableError, DeviceTensor } from '../../src/tensor/gpu/index.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { checkBackendOps, describeFailures } from './gpu-op-cases.js';
+
+let backend: GpuBackend | undefined;
+
+test('webasm opens in Node', async () => {
+  backend = await GpuBackend.create({ mode: 'webasm' });
+  assert.is(backend.name, 'gpu.js webasm');
+});
+
+test('every op on webasm matches the reference CPU backend on random shapes', async () => {
+  const results = await checkBackendOps(backend!, new CpuBackend(), 11, 3);
+  assert.ok(results.length > 40, `${results.length} checks`);
+  assert.equal(describeFailures(results), []);
+});
+
+test('activations stay on the device until read, reshape keeps them past the forward pass', async () => {
+  const b = backend!;
+  const x = new Tensor([2, 3], Float32Array.from([1, 2, 3, 4, 5, 6]));
+  const sum = await b.add(x, x);
+  assert.instance(sum, DeviceTensor);
+  const kept = sum.reshape([3, 2]);
+  const dropped = await b.add(sum, x);
+  const tokens = { batch: 1, seq: 2, mask: Uint8Array.from([1, 1]) };
+  const decoder = await b.prepareLinear('d', new Tensor([1, 3], Float32Array.from([1, 0, 0])));
+  await b.spladePool(sum, decoder, tokens); // ends the forward pass: releases activations
+  assert.equal([...kept.data], [2, 4, 6, 8, 10, 12]);
+  assert.equal([...sum.data], [2, 4, 6, 8, 10, 12], 'the reshaped view shares its storage');
+  assert.throws(() => dropped.data.length, /released/);
+});
+
+test('asking for a mode that is not available here is an error, never a fallback', async () => {
+  for (const mode of ['webgl2', 'webgpu'] as const) {
+    try {
+      await GpuBackend.create({ mode });
+      assert.unreachable(`${mode} opened in Node`);
+    } catch (error) {
+      assert.instance(error, GpuUnavailableError);
+      assert.match((error as Error).message, new RegExp(`'${mode}' is available here \\(available: webasm\\)`));
+    }
+  }
+});
+
+test('dispose frees the backend; using it afterwards is an error', async () => {
+  const b = backend!;
+  b.dispose();
+  await assert.not.throws(() => b.dispose());
+  try {
+    await b.add(new Tensor([1, 1]), new Tensor([1, 1]));
+    assert.unreachable();
+  } catch (error) {
+    assert.match((error as Error).message, /disposed/);
+  }
+});
+
+test.run();
