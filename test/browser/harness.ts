@@ -142,6 +142,20 @@ export async function buildBundle(): Promise<{ dir: string; dispose(): void }> {
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Bundles a test entry (test/browser/entries/) for the page into `dir`, as `<name>.js`. */
+export async function buildTestEntry(entry: string, dir: string, name: string): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'browser',
+    logLevel: 'warning',
+    entryPoints: { [name]: entry },
+    outdir: dir,
+  });
+}
+
 /**
  * Headless chromium. playwright-core gives every launch a fresh temporary profile
  * (`--user-data-dir`) and removes it on close, so runs never share state.

@@ -2,6 +2,7 @@
 // ggml's test-backend-ops). Runtime-neutral: the Node test (gpu.js webasm) and the browser
 // test (webgl2, webgpu) both run these cases, the latter from a bundle built for the page.
 import type { Activation, Backend, TokenLayout } from '../../src/tensor/backend.js';
+import { readTensorData } from '../../src/tensor/gpu/device-tensor.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 
 /** One op on one shape: the largest difference from the reference and the tolerance. */
@@ -43,9 +44,9 @@ function maxError(actual: ArrayLike<number>, expected: ArrayLike<number>): numbe
   return worst;
 }
 
-function check(op: string, shape: string, actual: Tensor, expected: Tensor, tolerance: number): OpCheck {
+async function check(op: string, shape: string, actual: Tensor, expected: Tensor, tolerance: number): Promise<OpCheck> {
   const sameShape = actual.shape.join() === expected.shape.join();
-  const error = sameShape ? maxError(actual.data, expected.data) : Infinity;
+  const error = sameShape ? maxError(await readTensorData(actual), expected.data) : Infinity;
   return { op, shape, maxError: error, tolerance, ok: error <= tolerance };
 }
 
@@ -76,24 +77,24 @@ export async function checkBackendOps(backend: Backend, reference: Backend, seed
     const layer = await backend.prepareLinear('test.linear', w, b);
     const refLayer = await reference.prepareLinear('test.linear', w, b);
     const tol = 2e-6 * inF + 1e-6;
-    results.push(check('linear', shape, await backend.linear(x, layer), await reference.linear(x, refLayer), tol));
+    results.push(await check('linear', shape, await backend.linear(x, layer), await reference.linear(x, refLayer), tol));
     const noBias = await backend.prepareLinear('test.nobias', w);
-    results.push(check('linear (no bias)', shape, await backend.linear(x, noBias), await reference.linear(x, await reference.prepareLinear('n', w)), tol));
+    results.push(await check('linear (no bias)', shape, await backend.linear(x, noBias), await reference.linear(x, await reference.prepareLinear('n', w)), tol));
     for (const act of ACTIVATIONS) {
       const big = random.tensor([rows, outF], 6);
-      results.push(check(`activate ${act}`, `[${rows}, ${outF}]`, await backend.activate(big, act), await reference.activate(big, act), 2e-6));
-      results.push(check(`linear + ${act}`, shape, await backend.linear(x, layer, act), await reference.linear(x, refLayer, act), tol * 2));
+      results.push(await check(`activate ${act}`, `[${rows}, ${outF}]`, await backend.activate(big, act), await reference.activate(big, act), 2e-6));
+      results.push(await check(`linear + ${act}`, shape, await backend.linear(x, layer, act), await reference.linear(x, refLayer, act), tol * 2));
     }
     const y = random.tensor([rows, inF]);
-    results.push(check('add', `[${rows}, ${inF}]`, await backend.add(x, y), await reference.add(x, y), 1e-7));
+    results.push(await check('add', `[${rows}, ${inF}]`, await backend.add(x, y), await reference.add(x, y), 1e-7));
     const gamma = random.tensor([inF]);
     const beta = random.tensor([inF]);
     const shifted = random.tensor([rows, inF], 3);
-    results.push(check('layerNorm', `[${rows}, ${inF}]`, await backend.layerNorm(shifted, null, gamma, beta, 1e-12), await reference.layerNorm(shifted, null, gamma, beta, 1e-12), 2e-5));
-    results.push(check('layerNorm + residual', `[${rows}, ${inF}]`, await backend.layerNorm(shifted, y, gamma, beta, 1e-5), await reference.layerNorm(shifted, y, gamma, beta, 1e-5), 2e-5));
+    results.push(await check('layerNorm', `[${rows}, ${inF}]`, await backend.layerNorm(shifted, null, gamma, beta, 1e-12), await reference.layerNorm(shifted, null, gamma, beta, 1e-12), 2e-5));
+    results.push(await check('layerNorm + residual', `[${rows}, ${inF}]`, await backend.layerNorm(shifted, y, gamma, beta, 1e-5), await reference.layerNorm(shifted, y, gamma, beta, 1e-5), 2e-5));
     const table = random.tensor([random.int(5, 30), inF]);
     const ids = Int32Array.from({ length: rows }, () => random.int(0, table.shape[0] - 1));
-    results.push(check('gather', `${rows} of [${table.shape.join(', ')}]`, await backend.gather(table, ids), await reference.gather(table, ids), 0));
+    results.push(await check('gather', `${rows} of [${table.shape.join(', ')}]`, await backend.gather(table, ids), await reference.gather(table, ids), 0));
 
     // Attention: batch up to 3 (the third sequence all padding), heads 1-4.
     const batch = random.int(1, 3);
@@ -107,8 +108,8 @@ export async function checkBackendOps(backend: Backend, reference: Backend, seed
     const got = await backend.attention(q, k, v, tokens, options);
     const want = await reference.attention(q, k, v, tokens, options);
     const attnShape = `batch ${batch}, seq ${seq}, heads ${heads}, head size ${headSize}`;
-    results.push(check('attention probs', attnShape, got.probs!, want.probs!, 2e-6));
-    results.push(check('attention context', attnShape, got.context, want.context, 1e-5));
+    results.push(await check('attention probs', attnShape, got.probs!, want.probs!, 2e-6));
+    results.push(await check('attention context', attnShape, got.context, want.context, 1e-5));
 
     // SPLADE pooling fused with the vocabulary projection.
     const vocab = random.int(1, 70);
@@ -117,7 +118,7 @@ export async function checkBackendOps(backend: Backend, reference: Backend, seed
     const states = random.tensor([batch * seq, hidden]);
     const decoder = await backend.prepareLinear('test.decoder', decoderWeight, decoderBias);
     const refDecoder = await reference.prepareLinear('test.decoder', decoderWeight, decoderBias);
-    results.push(check(
+    results.push(await check(
       'spladePool',
       `batch ${batch}, seq ${seq}, hidden ${hidden}, vocab ${vocab}`,
       await backend.spladePool(states, decoder, tokens),

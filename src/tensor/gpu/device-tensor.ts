@@ -18,7 +18,14 @@ export class DeviceStorage {
     public array: DeviceArray | undefined,
     readonly size: number,
     private readonly readSync: (array: DeviceArray) => Float32Array,
+    private readonly readAsync: (array: DeviceArray) => Promise<Float32Array>,
   ) {}
+
+  /** The values, read back without blocking (the only way on WebGPU). */
+  async readLater(): Promise<Float32Array> {
+    if (!this.host && this.array) this.host = await this.readAsync(this.array);
+    return this.read();
+  }
 
   read(): Float32Array {
     if (this.host) return this.host;
@@ -49,6 +56,10 @@ export class DeviceTensor extends Tensor {
     Object.defineProperty(this, 'data', { get: () => storage.read(), enumerable: true, configurable: true });
   }
 
+  override get size(): number {
+    return this.storage.size;
+  }
+
   /** The same device values seen with another shape; the view may outlive the forward pass. */
   override reshape(shape: readonly number[], name = 'tensor'): Tensor {
     if (elementCount(shape) !== this.storage.size) {
@@ -58,4 +69,12 @@ export class DeviceTensor extends Tensor {
     this.storage.escaped = true;
     return new DeviceTensor(shape, this.storage, name);
   }
+}
+
+/**
+ * A tensor's values, waiting for the device where needed: a DeviceTensor on WebGPU can only
+ * be read this way while its forward pass runs (`data` throws there).
+ */
+export async function readTensorData(tensor: Tensor): Promise<Float32Array> {
+  return tensor instanceof DeviceTensor ? tensor.storage.readLater() : tensor.data;
 }

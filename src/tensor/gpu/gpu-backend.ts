@@ -237,7 +237,7 @@ export class GpuBackend implements Backend {
   /** Wraps a kernel result as an activation of this forward pass. */
   private activation(array: DeviceArray, shape: number[]): DeviceTensor {
     const size = shape.reduce((a, b) => a * b, 1);
-    const storage = new DeviceStorage(array, size, (a) => this.readSync(a, size));
+    const storage = new DeviceStorage(array, size, (a) => this.readSync(a, size), (a) => this.read(a, size));
     this.arena.push(storage);
     return new DeviceTensor(shape, storage);
   }
@@ -255,7 +255,7 @@ export class GpuBackend implements Backend {
     const rows = x.size / cols;
     if (x instanceof DeviceTensor && x.storage.array) return x.storage.array;
     const array = await this.upload(x.data, rows, cols, what);
-    this.arena.push(new DeviceStorage(array, x.size, (a) => this.readSync(a, x.size)));
+    this.arena.push(new DeviceStorage(array, x.size, (a) => this.readSync(a, x.size), (a) => this.read(a, x.size)));
     return array;
   }
 

@@ -2,6 +2,6 @@
 // src/tensor/select-backend.ts): it pulls in gpu.js, which compiles kernels with `new Function`.
 export { GpuBackend, GpuFallbackError, GpuLimitError, GpuLinear } from './gpu-backend.js';
 export type { GpuBackendOptions } from './gpu-backend.js';
-export { DeviceReadError, DeviceTensor } from './device-tensor.js';
+export { DeviceReadError, DeviceTensor, readTensorData } from './device-tensor.js';
 export { GPU_MODES, GpuUnavailableError, availableGpuModes, loadGpuJs } from './gpu-js.js';
 export type { GpuMode } from './gpu-js.js';

@@ -1,0 +1,5 @@
+// Test-page entry: the gpu.js backend and the CPU reference with the op checks, bundled for
+// the browser by test/browser/gpu-ops.test.ts.
+export { CpuBackend } from '../../../src/tensor/cpu/cpu-backend.js';
+export { GpuBackend, availableGpuModes, loadGpuJs } from '../../../src/tensor/gpu/index.js';
+export { checkBackendOps, describeFailures } from '../../tensor/gpu-op-cases.js';
