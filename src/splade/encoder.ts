@@ -6,7 +6,7 @@ import { loadModelFolder, type ModelFolder } from '../io/model-folder.js';
 import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
 import type { Backend } from '../tensor/backend.js';
-import { CpuBackend } from '../tensor/cpu/cpu-backend.js';
+import { disposeBackend, selectBackend, type BackendChoice, type GpuMode } from '../tensor/select-backend.js';
 import { BertTokenizer } from '../tokenizer/index.js';
 import { decode, sparseFromDense, type SparseVector } from './sparse-vector.js';
 
@@ -25,8 +25,13 @@ export class MissingTokenizerError extends SpladeError {}
 export type ModelLocation = string | ModelFiles;
 
 export interface SpladeEncoderOptions {
-  /** The kernels (default: the reference CPU backend). */
-  readonly backend?: Backend;
+  /**
+   * The kernels: a Backend, or `'cpu'` (default), `'gpu'` (gpu.js) or `'auto'` (a GPU through
+   * gpu.js when there is one, else the CPU). `backendInfo` says which runs.
+   */
+  readonly backend?: Backend | BackendChoice;
+  /** The gpu.js mode (with backend `gpu` or `auto`); one that is not available is an error. */
+  readonly gpuMode?: GpuMode;
   /** A separate model for queries (some SPLADE families have one); default: the same model. */
   readonly queryModel?: ModelLocation;
   /** Use this tokenizer instead of the folder's tokenizer files. */
@@ -115,13 +120,29 @@ export class SpladeEncoder {
    * @throws SpladeError subclasses naming the folder, file and tensor at fault
    */
   static async fromPretrained(location: ModelLocation, options: SpladeEncoderOptions = {}): Promise<SpladeEncoder> {
-    const backend = options.backend ?? new CpuBackend();
+    const backend = await selectBackend(options);
     const files = (where: ModelLocation): ModelFiles => (typeof where === 'string' ? this.resolveLocation(where) : where);
-    const documentModel = await LoadedModel.load(files(location), backend, options.tokenizer);
-    const queryModel = options.queryModel === undefined
-      ? documentModel
-      : await LoadedModel.load(files(options.queryModel), backend, options.tokenizer);
-    return new this(documentModel, queryModel);
+    try {
+      const documentModel = await LoadedModel.load(files(location), backend, options.tokenizer);
+      const queryModel = options.queryModel === undefined
+        ? documentModel
+        : await LoadedModel.load(files(options.queryModel), backend, options.tokenizer);
+      return new this(documentModel, queryModel);
+    } catch (error) {
+      // A backend made here (GPU memory, workers) must not outlive a failed load.
+      if (typeof options.backend !== 'object') disposeBackend(backend);
+      throw error;
+    }
+  }
+
+  /** What computes: the backend's name, for example `cpu-reference` or `gpu.js webgl2`. */
+  get backendInfo(): string {
+    return this.documentModel.model.backend.name;
+  }
+
+  /** Releases the backend's resources (GPU memory, workers); the encoder is unusable afterwards. */
+  dispose(): void {
+    disposeBackend(this.documentModel.model.backend);
   }
 
   /** The document model (the only one unless a query model was given). */

@@ -27,12 +27,15 @@ test('activations stay on the device until read, reshape keeps them past the for
   assert.instance(sum, DeviceTensor);
   const kept = sum.reshape([3, 2]);
   const dropped = await b.add(sum, x);
+  const unread = await b.add(x, x);
   const tokens = { batch: 1, seq: 2, mask: Uint8Array.from([1, 1]) };
   const decoder = await b.prepareLinear('d', new Tensor([1, 3], Float32Array.from([1, 0, 0])));
-  await b.spladePool(sum, decoder, tokens); // ends the forward pass: releases activations
+  await b.spladePool(sum, decoder, tokens); // ends the forward pass
+  assert.equal([...dropped.data], [3, 6, 9, 12, 15, 18], 'readable until the next op');
+  await b.add(x, x); // the next forward pass frees the previous one's activations
   assert.equal([...kept.data], [2, 4, 6, 8, 10, 12]);
   assert.equal([...sum.data], [2, 4, 6, 8, 10, 12], 'the reshaped view shares its storage');
-  assert.throws(() => dropped.data.length, /released/);
+  assert.throws(() => unread.data.length, /released/);
 });
 
 test('asking for a mode that is not available here is an error, never a fallback', async () => {

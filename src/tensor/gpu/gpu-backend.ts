@@ -101,9 +101,17 @@ export class GpuBackend implements Backend {
   private readonly kernels = new Map<string, GpuKernel>();
   /** LayerNorm parameters and other weights uploaded on first use, by their host array. */
   private readonly weights = new Map<Float32Array, DeviceArray>();
-  /** Activations of the current forward pass, freed by `release()`. */
+  /** Activations of the current forward pass. */
   private arena: DeviceStorage[] = [];
+  /** The attention masks of the current forward pass, uploaded once each. */
   private masks = new Map<Uint8Array, DeviceArray>();
+  /**
+   * The previous forward pass's activations: kept on the device until the next op, so the
+   * caller can still read what the forward returned (last hidden state, captures); then
+   * those handed out are read back and all are freed. One forward's worth at most.
+   */
+  private retired: DeviceStorage[] = [];
+  private retiredMasks: DeviceArray[] = [];
   private disposed = false;
 
   private constructor(
@@ -139,7 +147,16 @@ export class GpuBackend implements Backend {
   /** Frees every kernel and device array; the backend is unusable afterwards. */
   dispose(): void {
     if (this.disposed) return;
-    this.release();
+    this.retire();
+    for (const storage of this.retired) {
+      // Values handed out stay readable where a synchronous read exists (not on WebGPU).
+      if (storage.escaped && !storage.host && storage.array && this.mode !== 'webgpu') storage.read();
+      deleteArray(storage.array);
+      storage.array = undefined;
+    }
+    for (const mask of this.retiredMasks) deleteArray(mask);
+    this.retired = [];
+    this.retiredMasks = [];
     for (const array of this.weights.values()) deleteArray(array);
     this.weights.clear();
     for (const kernel of this.kernels.values()) kernel.destroy(true);
@@ -148,35 +165,31 @@ export class GpuBackend implements Backend {
     this.disposed = true;
   }
 
-  /**
-   * Frees the activations of the forward pass (done after each `spladePool`). Tensors that
-   * were handed out by `reshape` (captures, the last hidden state) are read back first.
-   */
-  async releaseAsync(): Promise<void> {
-    for (const storage of this.arena) {
-      if (storage.escaped && !storage.host && storage.array) {
-        storage.host = await this.read(storage.array, storage.size);
-      }
-    }
-    this.release();
-  }
-
-  private release(): void {
-    for (const storage of this.arena) {
-      if (storage.escaped && !storage.host && storage.array && this.mode !== 'webgpu') storage.read();
-      deleteArray(storage.array);
-      storage.array = undefined;
-    }
+  /** Ends a forward pass: its activations are freed when the next op starts. */
+  private retire(): void {
+    this.retired.push(...this.arena);
     this.arena = [];
-    for (const mask of this.masks.values()) deleteArray(mask);
+    this.retiredMasks.push(...this.masks.values());
     this.masks.clear();
   }
 
-  // ---- device arrays -------------------------------------------------------------------
-
-  private checkAlive(): void {
+  /** Every op starts here: refuses a disposed backend, frees the previous forward pass. */
+  private async enter(): Promise<void> {
     if (this.disposed) throw new SpladeError(`${this.name}: the backend was disposed`);
+    if (this.retired.length === 0 && this.retiredMasks.length === 0) return;
+    const retired = this.retired;
+    const masks = this.retiredMasks;
+    this.retired = [];
+    this.retiredMasks = [];
+    for (const storage of retired) {
+      if (storage.escaped && !storage.host && storage.array) storage.host = await this.read(storage.array, storage.size);
+      deleteArray(storage.array);
+      storage.array = undefined;
+    }
+    for (const mask of masks) deleteArray(mask);
   }
+
+  // ---- device arrays -------------------------------------------------------------------
 
   private checkSize(what: string, shape: readonly number[]): void {
     const count = shape.reduce((a, b) => a * b, 1);
@@ -282,7 +295,7 @@ export class GpuBackend implements Backend {
   // ---- the Backend interface -----------------------------------------------------------
 
   async prepareLinear(name: string, weight: Tensor, bias?: Tensor): Promise<LinearHandle> {
-    this.checkAlive();
+    await this.enter();
     if (weight.shape.length !== 2) throw new ShapeError(`${name}.weight: expected 2 dimensions, got ${formatShape(weight.shape)}`);
     const [outF, inF] = weight.shape;
     if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outF)) {
@@ -294,7 +307,7 @@ export class GpuBackend implements Backend {
   }
 
   async linear(x: Tensor, layer: LinearHandle, activation: Activation = 'none'): Promise<Tensor> {
-    this.checkAlive();
+    await this.enter();
     const gpu = asGpuLinear(layer);
     const rows = x.size / gpu.inFeatures;
     this.checkSize(`${gpu.name} output`, [rows, gpu.outFeatures]);
@@ -304,7 +317,7 @@ export class GpuBackend implements Backend {
   }
 
   async activate(x: Tensor, activation: Activation): Promise<Tensor> {
-    this.checkAlive();
+    await this.enter();
     const cols = x.shape[x.shape.length - 1];
     const rows = x.size / cols;
     const kernel = this.kernel('activate', activateKernel as KernelSource, [cols, rows], { act: ACTIVATION_CODES[activation] });
@@ -313,7 +326,7 @@ export class GpuBackend implements Backend {
   }
 
   async add(a: Tensor, b: Tensor): Promise<Tensor> {
-    this.checkAlive();
+    await this.enter();
     const cols = a.shape[a.shape.length - 1];
     const rows = a.size / cols;
     const kernel = this.kernel('add', addKernel as KernelSource, [cols, rows]);
@@ -322,7 +335,7 @@ export class GpuBackend implements Backend {
   }
 
   async layerNorm(x: Tensor, residual: Tensor | null, gamma: Tensor, beta: Tensor, eps: number): Promise<Tensor> {
-    this.checkAlive();
+    await this.enter();
     const features = x.shape[x.shape.length - 1];
     const rows = x.size / features;
     const xs = await this.device(x, 'LayerNorm input');
@@ -344,7 +357,7 @@ export class GpuBackend implements Backend {
   }
 
   async gather(table: Tensor, ids: Int32Array): Promise<Tensor> {
-    this.checkAlive();
+    await this.enter();
     // The tables stay in host memory (the word embeddings are the largest tensor of the
     // model and only a few rows are needed); the picked rows go to the device.
     const features = table.shape[table.shape.length - 1];
@@ -355,7 +368,7 @@ export class GpuBackend implements Backend {
   }
 
   async attention(query: Tensor, key: Tensor, value: Tensor, tokens: TokenLayout, options: AttentionOptions): Promise<AttentionResult> {
-    this.checkAlive();
+    await this.enter();
     const hidden = query.shape[query.shape.length - 1];
     const { batch, seq } = tokens;
     const heads = options.numHeads;
@@ -380,7 +393,7 @@ export class GpuBackend implements Backend {
   }
 
   async spladePool(hidden: Tensor, decoder: LinearHandle, tokens: TokenLayout): Promise<Tensor> {
-    this.checkAlive();
+    await this.enter();
     const gpu = asGpuLinear(decoder);
     this.checkSize('SPLADE output', [tokens.batch, gpu.outFeatures]);
     const kernel = this.kernel('spladePool', spladePoolKernel as KernelSource, [gpu.outFeatures, tokens.batch], {
@@ -392,7 +405,7 @@ export class GpuBackend implements Backend {
       return new Tensor([tokens.batch, gpu.outFeatures], await this.read(array, size));
     } finally {
       deleteArray(array);
-      await this.releaseAsync();
+      this.retire();
     }
   }
 }
