@@ -45,7 +45,7 @@ test('asking for a mode that is not available here is an error, never a fallback
       assert.unreachable(`${mode} opened in Node`);
     } catch (error) {
       assert.instance(error, GpuUnavailableError);
-      assert.match((error as Error).message, new RegExp(`'${mode}' is available here \\(available: webasm\\)`));
+      assert.match((error as Error).message, new RegExp(`'${mode}' is not available here \\(available: webasm\\)`));
     }
   }
 });

@@ -7,6 +7,7 @@ import type { InputIdRows } from '../../bert/input.js';
 import { SpladeError } from '../../errors.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
+import { BACKEND_CHOICES, GPU_MODE_NAMES, type BackendChoice, type GpuMode } from '../../tensor/select-backend.js';
 import { UsageError, type Command } from '../command.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../format/numbers.js';
 
@@ -34,7 +35,27 @@ model:
   --batch-size N      texts per forward pass (default 16)
   --max-length N      truncate texts to N tokens, [CLS] and [SEP] included (default: the model's)
   --query             encode the texts as queries (with --query-model when given)
-  --query-model DIR   a separate model folder for queries`;
+  --query-model DIR   a separate model folder for queries
+  --backend NAME      cpu (default), gpu (gpu.js) or auto (a GPU when there is one, else the CPU)
+  --gpu-mode MODE     webgpu, webgl2 or webasm (with --backend gpu or auto); in Node only webasm
+                      exists; a mode that is not available is an error`;
+
+/** --backend and --gpu-mode as SpladeEncoder options (checked here for a usage message). */
+function backendOptions(backend: string | undefined, gpuMode: string | undefined): { backend?: BackendChoice; gpuMode?: GpuMode } {
+  if (backend !== undefined && !(BACKEND_CHOICES as readonly string[]).includes(backend)) {
+    throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${backend}'`);
+  }
+  if (gpuMode !== undefined && !(GPU_MODE_NAMES as readonly string[]).includes(gpuMode)) {
+    throw new UsageError(`--gpu-mode must be one of ${GPU_MODE_NAMES.join(', ')}, got '${gpuMode}'`);
+  }
+  if (gpuMode !== undefined && (backend ?? 'cpu') === 'cpu') {
+    throw new UsageError('--gpu-mode needs --backend gpu or --backend auto');
+  }
+  return {
+    ...(backend !== undefined ? { backend: backend as BackendChoice } : {}),
+    ...(gpuMode !== undefined ? { gpuMode: gpuMode as GpuMode } : {}),
+  };
+}
 
 interface TextItem {
   readonly id: string | number;
@@ -126,6 +147,8 @@ export const command: Command = {
           'max-length': { type: 'string' },
           query: { type: 'boolean' },
           'query-model': { type: 'string' },
+          backend: { type: 'string' },
+          'gpu-mode': { type: 'string' },
         },
       });
     } catch (error) {
@@ -139,6 +162,10 @@ export const command: Command = {
     const batchSize = positiveInt('batch-size', v['batch-size']);
     const maxLength = positiveInt('max-length', v['max-length']);
     const texts = v.text ?? [];
+    const encoderOptions = {
+      ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
+      ...backendOptions(v.backend, v['gpu-mode']),
+    };
 
     if (v['input-ids'] !== undefined) {
       const conflicting = [texts.length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', topK && '--top-k', maxLength && '--max-length']
@@ -152,7 +179,7 @@ export const command: Command = {
         if (error instanceof SpladeError) throw error;
         throw new SpladeError(`${source}: not valid JSON (${(error as Error).message})`);
       }
-      const encoder = await SpladeEncoder.fromPretrained(v.model, v['query-model'] ? { queryModel: v['query-model'] } : {});
+      const encoder = await SpladeEncoder.fromPretrained(v.model, encoderOptions);
       // encodeInputIds checks the parsed JSON field by field.
       const role = v.query ? 'query' : 'document';
       const vectors = await encoder.encodeInputIds(rows as InputIdRows, { batchSize, role });
@@ -165,7 +192,7 @@ export const command: Command = {
       items.push(...parseTextLines(await readInput(v.input), v.input === '-' ? 'stdin' : v.input, items.length));
     }
     if (items.length === 0) throw new UsageError(`nothing to encode: give --text, --input or --input-ids\n${usage}`);
-    const encoder = await SpladeEncoder.fromPretrained(v.model, v['query-model'] ? { queryModel: v['query-model'] } : {});
+    const encoder = await SpladeEncoder.fromPretrained(v.model, encoderOptions);
     const vectors = await encoder.encode(items.map((item) => item.text), {
       batchSize,
       maxLength,

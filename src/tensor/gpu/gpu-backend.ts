@@ -136,10 +136,8 @@ export class GpuBackend implements Backend {
     }
     const mode = options.mode ?? available[0];
     if (mode === undefined || !available.includes(mode)) {
-      const what = mode === undefined ? 'no gpu.js mode' : `gpu.js mode '${mode}'`;
-      throw new GpuUnavailableError(
-        `${what} is available here (available: ${available.length > 0 ? available.join(', ') : 'none'})`,
-      );
+      const what = mode === undefined ? 'no gpu.js mode is available here' : `gpu.js mode '${mode}' is not available here`;
+      throw new GpuUnavailableError(`${what} (available: ${available.length > 0 ? available.join(', ') : 'none'})`);
     }
     return new GpuBackend(gpuJs, new gpuJs.GPU({ mode }), mode, await maxElementsOf(gpuJs, mode));
   }
