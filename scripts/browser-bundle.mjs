@@ -20,7 +20,10 @@ export async function buildBrowserBundle(outdir, { minify = false, sourcemap = t
     entryPoints: { [entryName]: 'src/index.ts' },
     chunkNames: minify ? 'chunks/[name]-[hash].min' : 'chunks/[name]-[hash]',
     outdir,
-    minify,
+    // Not esbuild's syntax minification: gpu.js compiles the kernels from their source text
+    // and cannot translate what it makes of them (`c && (x = -x)` statements, merged `let`s).
+    minifyWhitespace: minify,
+    minifyIdentifiers: minify,
     sourcemap,
     metafile: true,
   });

@@ -132,13 +132,17 @@ function resolveMounted(roots: ReadonlyArray<readonly [string, string]>, path: s
   return undefined;
 }
 
-/** Builds the browser bundle into a fresh temporary folder (removed by `dispose`). */
-export async function buildBundle(): Promise<{ dir: string; dispose(): void }> {
+/**
+ * Builds the browser bundle into a fresh temporary folder (removed by `dispose`): `splade.js`
+ * and, with `minified`, `splade.min.js` too, as scripts/build.mjs does.
+ */
+export async function buildBundle(options: { minified?: boolean } = {}): Promise<{ dir: string; dispose(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'splade-browser-'));
   const { buildBrowserBundle } = (await import(new URL('../../scripts/browser-bundle.mjs', import.meta.url).href)) as {
-    buildBrowserBundle(outdir: string, options?: { minify?: boolean; sourcemap?: boolean }): Promise<unknown>;
+    buildBrowserBundle(outdir: string, options?: { minify?: boolean; sourcemap?: boolean; entryName?: string }): Promise<unknown>;
   };
   await buildBrowserBundle(dir, { sourcemap: false });
+  if (options.minified) await buildBrowserBundle(dir, { sourcemap: false, minify: true, entryName: 'splade.min' });
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
