@@ -1,0 +1,37 @@
+// The encoder runs here, off the main thread. Messages in: {type: 'load', files | url,
+// backend, gpuMode} and {type: 'encode', text}; out: {type: 'loaded' | 'encoded' | 'error'}.
+import { SpladeEncoder, memoryModelFiles } from '../../dist/browser/splade.js';
+
+let encoder;
+
+async function load({ files, url, backend, gpuMode }) {
+  encoder?.dispose();
+  encoder = undefined;
+  let location = url;
+  if (files) {
+    // The picked folder's Files, keyed by name inside the folder.
+    const byName = {};
+    for (const file of files) byName[file.name] = file;
+    location = memoryModelFiles(byName, files[0]?.webkitRelativePath?.split('/')[0] || 'picked folder');
+  }
+  const started = performance.now();
+  encoder = await SpladeEncoder.fromPretrained(location, { backend, ...(gpuMode ? { gpuMode } : {}) });
+  return { type: 'loaded', backendInfo: encoder.backendInfo, ms: performance.now() - started };
+}
+
+async function encode({ text, topK = 40 }) {
+  if (!encoder) throw new Error('no model loaded');
+  const started = performance.now();
+  const [vector] = await encoder.encode([text]);
+  const ms = performance.now() - started;
+  return { type: 'encoded', terms: encoder.decode(vector, { topK }), active: vector.indices.length, ms, backendInfo: encoder.backendInfo };
+}
+
+self.onmessage = async (event) => {
+  try {
+    const message = event.data;
+    self.postMessage(message.type === 'load' ? await load(message) : await encode(message));
+  } catch (error) {
+    self.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
+};

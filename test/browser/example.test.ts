@@ -1,0 +1,66 @@
+// The example page (examples/browser/) in headless chromium: open a model folder, type text,
+// encode in the Worker, see the SPLADE terms as bars with the time and the backend; on the CPU
+// and on gpu.js WebGL2 (in the Worker, through OffscreenCanvas). A screenshot after the encode
+// must show the terms (not a blank page); it is kept for a look when SPLADE_SCREENSHOT is set.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { browserTests, buildBundle, cleanUp, launchChromium, StaticServer } from './harness.js';
+import { distinctColours } from './png.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+const MODEL = fileURLToPath(new URL('../parity/fixtures/f32', import.meta.url));
+
+browserTests(
+  'browser/example',
+  (it) => {
+    let bundle: Awaited<ReturnType<typeof buildBundle>>;
+    let server: StaticServer;
+    let chrome: Awaited<ReturnType<typeof launchChromium>>;
+
+    it('setup', async () => {
+      bundle = await buildBundle();
+      server = await StaticServer.start({ '/dist/browser/': bundle.dir, '/examples/': EXAMPLES });
+      chrome = await launchChromium();
+    });
+
+    for (const backend of ['cpu', 'gpu:webgl2']) {
+      it(`the example page encodes a picked model folder in its Worker on ${backend}`, async () => {
+        const page = await chrome.browser.newPage({ viewport: { width: 820, height: 900 } });
+        const errors: string[] = [];
+        page.on('pageerror', (error) => errors.push(error.message));
+        await page.goto(`${server.origin}/examples/browser/index.html`);
+        await page.setInputFiles('#folder', MODEL);
+        await page.selectOption('#backend', backend);
+        await page.click('#load');
+        await page.waitForFunction(`/loaded|Could not/.test(document.getElementById('status').textContent)`, undefined, { timeout: 60_000 });
+        const loaded = await page.textContent('#status');
+        assert.match(loaded ?? '', /Model loaded in \d+ ms on /, loaded ?? '');
+        await page.fill('#text', 'The Manhattan Project and its atomic bomb');
+        await page.click('#encode');
+        await page.waitForFunction(`/Encoded|Could not/.test(document.getElementById('status').textContent)`, undefined, { timeout: 60_000 });
+        const status = (await page.textContent('#status')) ?? '';
+        const expected = backend === 'cpu' ? /on cpu/ : /on gpu\.js webgl2/;
+        assert.match(status, /^Encoded in \d+ ms on .*: \d+ active terms, the top \d+ shown\.$/, status);
+        assert.match(status, expected, status);
+        const bars = await page.$$eval('#terms li', (items) => items.map((item) => (item.querySelector('.bar') as HTMLElement).getBoundingClientRect().width));
+        assert.ok(bars.length >= 10, `${bars.length} terms shown`);
+        assert.ok(bars[0] > 100 && bars.every((w) => w > 0), `bar widths ${bars.slice(0, 5).join(', ')}`);
+        const shot = await page.screenshot({ fullPage: true });
+        if (process.env.SPLADE_SCREENSHOT) writeFileSync(`${process.env.SPLADE_SCREENSHOT}-${backend.replace(':', '-')}.png`, shot);
+        const colours = distinctColours(shot);
+        assert.ok(colours > 50, `the screenshot has only ${colours} colours: blank?`);
+        assert.equal(errors, []);
+        await page.close();
+      });
+    }
+
+    it('teardown', async () => {
+      await cleanUp(chrome?.close, () => server?.close(), bundle?.dispose);
+    });
+  },
+  test,
+);
+
+test.run();
