@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildBrowserBundle } from '../../scripts/browser-bundle.mjs';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -138,9 +139,6 @@ function resolveMounted(roots: ReadonlyArray<readonly [string, string]>, path: s
  */
 export async function buildBundle(options: { minified?: boolean } = {}): Promise<{ dir: string; dispose(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'splade-browser-'));
-  const { buildBrowserBundle } = (await import(new URL('../../scripts/browser-bundle.mjs', import.meta.url).href)) as {
-    buildBrowserBundle(outdir: string, options?: { minify?: boolean; sourcemap?: boolean; entryName?: string }): Promise<unknown>;
-  };
   await buildBrowserBundle(dir, { sourcemap: false });
   if (options.minified) await buildBrowserBundle(dir, { sourcemap: false, minify: true, entryName: 'splade.min' });
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
@@ -165,7 +163,10 @@ export async function buildTestEntry(entry: string, dir: string, name: string): 
  * (`--user-data-dir`) and removes it on close, so runs never share state.
  */
 export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+  // SPLADE_CHROMIUM_FLAGS (space-separated) replaces the software-rendering flags, e.g. to
+  // benchmark a real GPU.
+  const flags = process.env.SPLADE_CHROMIUM_FLAGS?.split(/\s+/).filter(Boolean) ?? CHROMIUM_FLAGS;
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: flags });
   return { browser, close: () => browser.close() };
 }
 
