@@ -31,6 +31,7 @@ import {
   addKernel,
   attentionContextKernel,
   attentionProbsKernel,
+  attentionScoresKernel,
   layerNormApplyKernel,
   layerNormStatsKernel,
   linearKernel,
@@ -373,13 +374,15 @@ export class GpuBackend implements Backend {
     const headSize = hidden / heads;
     const mask = await this.mask(tokens);
     this.checkSize('attention probabilities', [batch * heads, seq, seq]);
-    const probsKernel = this.kernel('attentionProbs', attentionProbsKernel as KernelSource, [seq, seq, batch * heads], {
+    const scoresKernel = this.kernel('attentionScores', attentionScoresKernel as KernelSource, [seq, seq, batch * heads], {
       seq, heads, headSize, scale: 1 / Math.sqrt(headSize),
     });
-    const probs = this.activation(
-      await this.run(probsKernel, 'attention probabilities', await this.device(query, 'query'), await this.device(key, 'key'), mask),
+    const scores = this.activation(
+      await this.run(scoresKernel, 'attention scores', await this.device(query, 'query'), await this.device(key, 'key')),
       [batch, heads, seq, seq],
     );
+    const probsKernel = this.kernel('attentionProbs', attentionProbsKernel as KernelSource, [seq, seq, batch * heads], { seq, heads });
+    const probs = this.activation(await this.run(probsKernel, 'attention probabilities', scores.storage.array, mask), [batch, heads, seq, seq]);
     const contextKernel = this.kernel('attentionContext', attentionContextKernel as KernelSource, [hidden, batch * seq], { seq, heads, headSize });
     const context = this.activation(
       await this.run(contextKernel, 'attention context', probs.storage.array, await this.device(value, 'value')),

@@ -105,52 +105,53 @@ export function layerNormApplyKernel(
 }
 
 /**
- * Attention probabilities, [batch * heads, seq (query i), seq (key j)]: the softmax over the
- * real keys of `q·k / sqrt(headSize)`; padding keys get 0. mask is [batch, seq] of 0/1; a
- * sequence with no real token attends uniformly (as PyTorch's additive mask does).
- * The scores of the row are recomputed per thread (seq dot products of headSize), which
- * keeps it one kernel with no [seq, seq] intermediate.
+ * Attention scores `q·k / sqrt(headSize)` of every head, [batch * heads, seq (query i),
+ * seq (key j)]: one dot product of headSize per thread.
  */
-export function attentionProbsKernel(
+export function attentionScoresKernel(
   this: KernelThis<{ seq: number; heads: number; headSize: number; scale: number }>,
   q: number[][],
   k: number[][],
+): number {
+  const b = Math.floor(this.thread.z / this.constants.heads);
+  const h = this.thread.z - b * this.constants.heads;
+  const qRow = b * this.constants.seq + this.thread.y;
+  const kRow = b * this.constants.seq + this.thread.x;
+  const offset = h * this.constants.headSize;
+  let dot = 0;
+  for (let d = 0; d < this.constants.headSize; d++) {
+    dot += q[qRow][offset + d] * k[kRow][offset + d];
+  }
+  return dot * this.constants.scale;
+}
+
+/**
+ * The softmax of each row of scores over the real keys, [batch * heads, seq, seq]: padding
+ * keys get 0. mask is [batch, seq] of 0/1; a sequence with no real token attends uniformly
+ * (as PyTorch's additive mask does).
+ */
+export function attentionProbsKernel(
+  this: KernelThis<{ seq: number; heads: number }>,
+  scores: number[][][],
   mask: number[][],
 ): number {
   const j = this.thread.x;
   const i = this.thread.y;
-  const b = Math.floor(this.thread.z / this.constants.heads);
-  const h = this.thread.z - b * this.constants.heads;
-  const qRow = b * this.constants.seq + i;
-  const offset = h * this.constants.headSize;
+  const z = this.thread.z;
+  const b = Math.floor(z / this.constants.heads);
   let realKeys = 0;
   for (let t = 0; t < this.constants.seq; t++) realKeys += mask[b][t];
   if (realKeys === 0) return 1 / this.constants.seq;
   if (mask[b][j] === 0) return 0;
   let max = -3.0e38;
-  let mine = 0;
   for (let t = 0; t < this.constants.seq; t++) {
-    if (mask[b][t] === 1) {
-      let dot = 0;
-      for (let d = 0; d < this.constants.headSize; d++) {
-        dot += q[qRow][offset + d] * k[b * this.constants.seq + t][offset + d];
-      }
-      dot = dot * this.constants.scale;
-      if (dot > max) max = dot;
-      if (t === j) mine = dot;
-    }
+    if (mask[b][t] === 1) max = Math.max(max, scores[z][i][t]);
   }
   let total = 0;
   for (let t = 0; t < this.constants.seq; t++) {
-    if (mask[b][t] === 1) {
-      let dot = 0;
-      for (let d = 0; d < this.constants.headSize; d++) {
-        dot += q[qRow][offset + d] * k[b * this.constants.seq + t][offset + d];
-      }
-      total += Math.exp(dot * this.constants.scale - max);
-    }
+    if (mask[b][t] === 1) total += Math.exp(scores[z][i][t] - max);
   }
-  return Math.exp(mine - max) / total;
+  return Math.exp(scores[z][i][j] - max) / total;
 }
 
 /** The heads' probability-weighted values, merged: [batch * seq, heads * headSize]. */
