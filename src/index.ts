@@ -25,3 +25,5 @@ export {
   DEFAULT_WEIGHT_FORMATS, UnsupportedWeightsError, safetensorsFormat, shardedSafetensorsFormat, unsupportedFormat,
 } from './io/weight-formats.js';
 export type { LoadedWeights, WeightFormat } from './io/weight-formats.js';
+export { parseSafetensorsHeader, readHeaderSize } from './tensor/safetensors-header.js';
+export type { SafetensorsHeader } from './tensor/safetensors-header.js';

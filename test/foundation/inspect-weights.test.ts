@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSafetensors } from '../../src/tensor/safetensors-writer.js';
@@ -62,6 +62,13 @@ test('errors: one line on stderr, no stack, non-zero exit', () => {
   const bad = splade('inspect-weights', join(dir, 'bad.safetensors'));
   assert.is(bad.status, 1);
   assert.match(bad.stderr, /bad\.safetensors: header must be a JSON object/);
+
+  const pickleDir = join(dir, 'pickle-only');
+  mkdirSync(pickleDir);
+  writeFileSync(join(pickleDir, 'pytorch_model.bin'), new Uint8Array(4));
+  const pickle = splade('inspect-weights', pickleDir);
+  assert.is(pickle.status, 1);
+  assert.match(pickle.stderr, /pickle-only: only pytorch_model\.bin here; PyTorch pickle checkpoints are not readable yet/);
 
   const usage = splade('inspect-weights');
   assert.is(usage.status, 2);
