@@ -267,10 +267,11 @@ export class BertTokenizer {
         continue;
       }
       forEachWord(norm, split.start, split.end, (wordStart, wordEnd) => {
-        const pieces = this.wordPiece.tokenize(norm.slice(wordStart, wordEnd));
-        for (let k = 0; k < pieces.ids.length; k++) {
-          const id = pieces.ids[k];
-          sink.push(id, this.idToTokenTable[id] ?? this.settings.wordPiece.unkToken, starts[wordStart + pieces.starts[k]], end(wordStart + pieces.ends[k] - 1));
+        const count = this.wordPiece.tokenize(norm, wordStart, wordEnd);
+        const pieces = this.wordPiece.pieces;
+        for (let k = 0; k < count; k++) {
+          const id = pieces[3 * k];
+          sink.push(id, this.idToTokenTable[id] ?? this.settings.wordPiece.unkToken, starts[pieces[3 * k + 1]], end(pieces[3 * k + 2] - 1));
         }
         return !sink.full;
       });
