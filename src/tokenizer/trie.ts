@@ -16,39 +16,45 @@ export class Trie {
 
   /** @param entries keys and their values (ids); empty keys are ignored */
   constructor(entries: Iterable<readonly [string, number]>) {
-    const sorted = [...entries].filter(([key]) => key.length > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    // Build with per-node child lists; sorted keys mean a node's newest child is the only
-    // one a later key can share.
-    const children: Array<Array<[number, number]>> = [[]];
-    const values: number[] = [NONE];
-    for (const [key, value] of sorted) {
+    const values = new Map(entries);
+    // The default sort orders by UTF-16 code units, the order the build below needs.
+    const keys = [...values.keys()].filter((key) => key.length > 0).sort();
+    // Build as first-child / next-sibling lists in typed arrays. With the keys sorted, a
+    // later key can only share a node's newest child, so `lastChild` is all we search.
+    let capacity = 1;
+    for (const key of keys) capacity += key.length;
+    const unitOf = new Uint16Array(capacity);
+    const valueOf = new Int32Array(capacity).fill(NONE);
+    const firstChild = new Int32Array(capacity).fill(NONE);
+    const lastChild = new Int32Array(capacity).fill(NONE);
+    const nextSibling = new Int32Array(capacity).fill(NONE);
+    let count = 1;
+    for (const key of keys) {
       let node = 0;
       for (let i = 0; i < key.length; i++) {
         const unit = key.charCodeAt(i);
-        const list = children[node];
-        const last = list[list.length - 1];
-        if (last !== undefined && last[0] === unit) {
-          node = last[1];
-        } else {
-          const child = values.length;
-          values.push(NONE);
-          children.push([]);
-          list.push([unit, child]);
-          node = child;
+        const last = lastChild[node];
+        if (last !== NONE && unitOf[last] === unit) {
+          node = last;
+          continue;
         }
+        const child = count++;
+        unitOf[child] = unit;
+        if (last === NONE) firstChild[node] = child;
+        else nextSibling[last] = child;
+        lastChild[node] = child;
+        node = child;
       }
-      values[node] = value;
+      valueOf[node] = values.get(key)!;
     }
-    // Renumber breadth-first so each node's children are contiguous.
-    const count = values.length;
+    // Renumber breadth-first so each node's children are contiguous (and sorted).
     const order = new Int32Array(count);
     const newIndex = new Int32Array(count);
     let head = 0;
     let tail = 1;
-    order[0] = 0;
     while (head < tail) {
       const node = order[head++];
-      for (const [, child] of children[node]) {
+      for (let child = firstChild[node]; child !== NONE; child = nextSibling[child]) {
         newIndex[child] = tail;
         order[tail++] = child;
       }
@@ -61,14 +67,14 @@ export class Trie {
     let next = 0;
     for (let n = 0; n < count; n++) {
       const node = order[n];
-      this.values[n] = values[node];
+      this.values[n] = valueOf[node];
       this.childStart[n] = next;
-      this.childCount[n] = children[node].length;
-      for (const [unit, child] of children[node]) {
-        this.childUnits[next] = unit;
+      for (let child = firstChild[node]; child !== NONE; child = nextSibling[child]) {
+        this.childUnits[next] = unitOf[child];
         this.childNodes[next] = newIndex[child];
         next++;
       }
+      this.childCount[n] = next - this.childStart[n];
     }
     this.rootTable = new Int32Array(0x10000).fill(NONE);
     for (let k = 0; k < this.childCount[0]; k++) this.rootTable[this.childUnits[k]] = this.childNodes[k];
