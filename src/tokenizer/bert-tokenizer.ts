@@ -176,6 +176,7 @@ export class BertTokenizer {
 
   /** Tokenizes one text. */
   encode(text: string, options: EncodeOptions = {}): Encoding {
+    if (typeof text !== 'string') throw new TokenizerError(`encode() takes a string, not ${typeof text}`);
     const addSpecialTokens = options.addSpecialTokens ?? true;
     const reserved = addSpecialTokens ? 2 : 0;
     let limit = Infinity;
@@ -186,7 +187,6 @@ export class BertTokenizer {
       }
       limit = maxLength - reserved;
     }
-    if (typeof text !== 'string') throw new TokenizerError(`encode() takes a string, not ${typeof text}`);
     const sink = new TokenSink(limit);
     this.tokenizeInto(text, sink);
     let { ids, tokens, offsets } = sink;
@@ -211,6 +211,7 @@ export class BertTokenizer {
 
   /** Tokenizes several texts and pads them with [PAD] to the longest. */
   encodeBatch(texts: string[], options: EncodeOptions = {}): BatchEncoding {
+    if (!Array.isArray(texts)) throw new TokenizerError(`encodeBatch() takes an array of strings, not ${typeof texts}`);
     const encodings = texts.map((text) => this.encode(text, options));
     const width = encodings.reduce((max, e) => Math.max(max, e.ids.length), 0);
     const pad = (row: number[], value: number): number[] => (row.length === width ? row.slice() : row.concat(new Array<number>(width - row.length).fill(value)));

@@ -66,6 +66,13 @@ api('maxLength must leave room for [CLS] and [SEP]', () => {
   assert.equal(tokenizer.encode('hello world', { maxLength: 0, addSpecialTokens: false }).ids, []);
 });
 
+api('input that is not a string is a TokenizerError', () => {
+  assert.throws(() => tokenizer.encode(42 as unknown as string), (e: unknown) => e instanceof TokenizerError);
+  assert.throws(() => tokenizer.encode(undefined as unknown as string), (e: unknown) => e instanceof TokenizerError);
+  assert.throws(() => tokenizer.encodeBatch('text' as unknown as string[]), (e: unknown) => e instanceof TokenizerError);
+  assert.throws(() => tokenizer.encodeBatch(['ok', null as unknown as string]), (e: unknown) => e instanceof TokenizerError);
+});
+
 api('lone surrogates are dropped without throwing', () => {
   const e = tokenizer.encode('a\ud800b \udfff c\ud83d');
   assert.equal(e.tokens, ['[CLS]', 'ab', 'c', '[SEP]']);
@@ -150,6 +157,8 @@ loading('bad tokenizer files are TokenizerErrors that say what is wrong', () => 
     [bertTokenizerJson().replace('"BertPreTokenizer"', '"Whitespace"'), /pre_tokenizer "Whitespace"/],
     [bertTokenizerJson().replace('"BertNormalizer"', '"NFC"'), /normalizer "NFC"/],
     [bertTokenizerJson().replace('"unk_token":"[UNK]"', '"unk_token":"<unk>"'), /unknown token '<unk>'/],
+    [bertTokenizerJson().replace('"max_input_chars_per_word":100', '"max_input_chars_per_word":-1'), /max_input_chars_per_word/],
+    [bertTokenizerJson().replace('"max_input_chars_per_word":100', '"max_input_chars_per_word":"100"'), /max_input_chars_per_word' must be a number/],
   ];
   for (const [json, message] of cases) {
     assert.throws(() => BertTokenizer.fromTokenizerJson(json), (e: unknown) => e instanceof TokenizerError && message.test((e as Error).message), String(message));

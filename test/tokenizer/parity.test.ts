@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BertTokenizer } from '../../src/tokenizer/index.js';
-import { bertBaseUncasedVocabText } from '../../tools/bert-vocab.js';
+import { bertBaseUncasedVocab, bertBaseUncasedVocabText } from '../../tools/bert-vocab.js';
 import { bertTokenizerJson } from '../../tools/bert-tokenizer-json.js';
 import { corpus } from './corpus.js';
 import { jsTokenizer, rustEncode, rustTokenizer } from './reference.js';
@@ -51,6 +51,24 @@ parity('cased (do_lower_case false): ids, tokens and offsets of every corpus tex
     assert.equal(got.ids, expected.ids, `${category}: ${describe(text)}`);
     assert.equal(got.offsets, expected.offsets, `offsets of ${describe(text)}`);
   }
+});
+
+parity('cased vocabulary (capitalized and accented entries added), do_lower_case false', async () => {
+  // No real cased vocabulary is at hand: this one adds capitalized forms of 8,000 words and
+  // accented forms of some, as bert-base-cased has them, so cased pieces really match.
+  const base = bertBaseUncasedVocab();
+  const words = base.filter((t) => /^[a-z]{2,}$/.test(t)).slice(0, 8000);
+  const cased = [...base, ...words.map((w) => w[0].toUpperCase() + w.slice(1)), ...words.slice(0, 500).map((w) => w.replace(/e/, 'é')), '##É', 'İstanbul', 'Σ'];
+  const unique = [...new Set(cased)];
+  const ours = BertTokenizer.fromVocab(unique.join('\n') + '\n', { doLowerCase: false });
+  const rust = rustTokenizer({ lowercase: false }, unique);
+  for (const { category, text } of texts) {
+    const expected = await rustEncode(rust, text);
+    const got = ours.encode(text);
+    assert.equal(got.ids, expected.ids, `${category}: ${describe(text)}`);
+    assert.equal(got.offsets, expected.offsets, `offsets of ${describe(text)}`);
+  }
+  assert.ok(ours.encode('Paris Hello').ids.every((id) => id >= base.length || id === 101 || id === 102));
 });
 
 parity('strip_accents without lowercasing, and no CJK splitting', async () => {

@@ -23,10 +23,10 @@ interface RustModule {
 
 const require = createRequire(import.meta.url);
 
-/** The Rust tokenizer for bert-base-uncased's vocabulary (or a cased variant of it). */
-export function rustTokenizer(options: BertTokenizerJsonOptions = {}): RustTokenizer {
+/** The Rust tokenizer for bert-base-uncased's vocabulary, or `vocab` (tokens in id order). */
+export function rustTokenizer(options: BertTokenizerJsonOptions = {}, vocab?: string[]): RustTokenizer {
   const { Tokenizer } = require('tokenizers') as RustModule;
-  return Tokenizer.fromString(bertTokenizerJson(undefined, options));
+  return Tokenizer.fromString(bertTokenizerJson(vocab, options));
 }
 
 /** UTF-16 index of each code point of `text` as Rust sees it (a lone surrogate is one U+FFFD). */
