@@ -32,3 +32,5 @@ export { CpuBackend } from './tensor/cpu/cpu-backend.js';
 export * from './splade/index.js';
 export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
 export type { BatchEncoding, EncodeOptions, Encoding, VocabOptions } from './tokenizer/index.js';
+export { parseSafetensorsHeader, readHeaderSize } from './tensor/safetensors-header.js';
+export type { SafetensorsHeader } from './tensor/safetensors-header.js';

@@ -7,6 +7,7 @@ import { UsageError, type Command } from './command.js';
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   encode: () => import('./commands/encode.js'),
   'inspect-weights': () => import('./commands/inspect-weights.js'),
+  tokenize: () => import('./commands/tokenize.js'),
 };
 
 function mainUsage(): string {
