@@ -63,6 +63,16 @@ browserTests(
       });
     }
 
+    it('webgl2 passes the model\'s backend conformance check', async () => {
+      const { page } = await openBundlePage(chrome.browser, `${server.origin}/ops.html`);
+      const failures = await runInPage<string[]>(page, `async (ops) => {
+        const backend = await ops.GpuBackend.create({ mode: 'webgl2' });
+        try { return await ops.checkBackendConformance(backend); } finally { backend.dispose(); }
+      }`);
+      await page.close();
+      assert.equal(failures, []);
+    });
+
     it('teardown', async () => {
       await cleanUp(chrome?.close, () => server?.close(), bundle?.dispose);
     });

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
 import { GpuBackend, GpuUnavailableError, DeviceTensor } from '../../src/tensor/gpu/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { checkBackendConformance } from './backend-conformance.js';
 import { checkBackendOps, describeFailures } from './gpu-op-cases.js';
 
 let backend: GpuBackend | undefined;
@@ -18,6 +19,10 @@ test('every op on webasm matches the reference CPU backend on random shapes', as
   const results = await checkBackendOps(backend!, new CpuBackend(), 11, 3);
   assert.ok(results.length > 40, `${results.length} checks`);
   assert.equal(describeFailures(results), []);
+});
+
+test('webasm passes the model\'s backend conformance check', async () => {
+  assert.equal(await checkBackendConformance(backend!), []);
 });
 
 test('activations stay on the device until read, reshape keeps them past the forward pass', async () => {

@@ -3,3 +3,4 @@
 export { CpuBackend } from '../../../src/tensor/cpu/cpu-backend.js';
 export { GpuBackend, availableGpuModes, loadGpuJs } from '../../../src/tensor/gpu/index.js';
 export { checkBackendOps, describeFailures } from '../../tensor/gpu-op-cases.js';
+export { checkBackendConformance } from '../../tensor/backend-conformance.js';
