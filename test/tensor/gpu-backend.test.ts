@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
-import { GpuBackend, GpuUnavailableError, DeviceTensor } from '../../src/tensor/gpu/index.js';
+import { GpuBackend, GpuLimitError, GpuUnavailableError, DeviceTensor } from '../../src/tensor/gpu/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { checkBackendConformance } from './backend-conformance.js';
 import { checkBackendOps, describeFailures } from './gpu-op-cases.js';
@@ -53,6 +53,25 @@ test('asking for a mode that is not available here is an error, never a fallback
       assert.match((error as Error).message, new RegExp(`'${mode}' is not available here \\(available: webasm\\)`));
     }
   }
+});
+
+test('a tensor larger than a texture or buffer holds is refused before anything runs, naming it', async () => {
+  const small = await GpuBackend.create({ mode: 'webasm', maxElements: 1000 });
+  try {
+    await small.prepareLinear('bert.encoder.layer.0.intermediate.dense', new Tensor([40, 30]));
+    assert.unreachable();
+  } catch (error) {
+    assert.instance(error, GpuLimitError);
+    assert.match((error as Error).message, /^bert\.encoder\.layer\.0\.intermediate\.dense\.weight \[40, 30\] has 1200 values, more than one webasm array holds here \(1000\)$/);
+  }
+  const layer = await small.prepareLinear('ok', new Tensor([10, 10]));
+  try {
+    await small.linear(new Tensor([200, 10]), layer);
+    assert.unreachable();
+  } catch (error) {
+    assert.match((error as Error).message, /^ok output \[200, 10\] has 2000 values/);
+  }
+  small.dispose();
 });
 
 test('dispose frees the backend; using it afterwards is an error', async () => {

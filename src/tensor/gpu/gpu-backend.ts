@@ -45,6 +45,9 @@ export class GpuLimitError extends SpladeError {}
 /** A kernel gpu.js could not run on the requested mode (it would have fallen back). */
 export class GpuFallbackError extends SpladeError {}
 
+/** What holds one tensor on each mode, for messages. */
+const CONTAINER: Record<GpuMode, string> = { webgpu: 'storage buffer', webgl2: 'texture', webasm: 'array' };
+
 const ACTIVATION_CODES: Record<Activation, number> = {
   none: 0, gelu: 1, gelu_tanh: 2, quick_gelu: 3, relu: 4, silu: 5,
 };
@@ -63,6 +66,11 @@ export class GpuLinear implements LinearHandle {
 export interface GpuBackendOptions {
   /** The gpu.js mode; default: the best available (webgpu, then webgl2, then webasm). */
   readonly mode?: GpuMode;
+  /**
+   * A lower cap than the device's on the values one texture or buffer may hold (to keep a
+   * page's GPU memory use down, or to test the refusal).
+   */
+  readonly maxElements?: number;
 }
 
 function isArrayLikeOfNumbers(value: unknown): value is ArrayLike<number> {
@@ -140,7 +148,9 @@ export class GpuBackend implements Backend {
       const what = mode === undefined ? 'no gpu.js mode is available here' : `gpu.js mode '${mode}' is not available here`;
       throw new GpuUnavailableError(`${what} (available: ${available.length > 0 ? available.join(', ') : 'none'})`);
     }
-    return new GpuBackend(gpuJs, new gpuJs.GPU({ mode }), mode, await maxElementsOf(gpuJs, mode));
+    const deviceMax = await maxElementsOf(gpuJs, mode);
+    const maxElements = Math.min(deviceMax, options.maxElements ?? deviceMax);
+    return new GpuBackend(gpuJs, new gpuJs.GPU({ mode }), mode, maxElements);
   }
 
   /** Frees every kernel and device array; the backend is unusable afterwards. */
@@ -194,7 +204,7 @@ export class GpuBackend implements Backend {
     const count = shape.reduce((a, b) => a * b, 1);
     if (count > this.maxElements) {
       throw new GpuLimitError(
-        `${what} ${formatShape(shape)} has ${count} values, more than one ${this.mode} ${this.mode === 'webgpu' ? 'storage buffer' : 'texture'} holds here (${this.maxElements})`,
+        `${what} ${formatShape(shape)} has ${count} values, more than one ${this.mode} ${CONTAINER[this.mode]} holds here (${this.maxElements})`,
       );
     }
   }
