@@ -34,6 +34,6 @@ export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
 export type { BatchEncoding, EncodeOptions, Encoding, VocabOptions } from './tokenizer/index.js';
 export { parseSafetensorsHeader, readHeaderSize } from './tensor/safetensors-header.js';
 export type { SafetensorsHeader } from './tensor/safetensors-header.js';
-export { BACKEND_CHOICES, BackendChoiceError, GPU_MODE_NAMES, disposeBackend, selectBackend } from './tensor/select-backend.js';
+export { BACKEND_CHOICES, BackendChoiceError, GPU_MODE_NAMES, selectBackend } from './tensor/select-backend.js';
 export type { BackendChoice, BackendSelection, GpuMode } from './tensor/select-backend.js';
 export { readTensorData } from './tensor/gpu/device-tensor.js';
