@@ -74,6 +74,20 @@ test('a tensor larger than a texture or buffer holds is refused before anything 
   small.dispose();
 });
 
+test('the kernel cache is bounded (one set per sequence length) and weights survive eviction', async () => {
+  const b = await GpuBackend.create({ mode: 'webasm' });
+  const layer = await b.prepareLinear('l', new Tensor([2, 2], Float32Array.from([1, 2, 3, 4])));
+  for (let n = 1; n <= 300; n++) {
+    const x = new Tensor([1, n], new Float32Array(n).fill(n));
+    assert.is((await b.add(x, x)).data[n - 1], 2 * n);
+  }
+  const kernels = (b as unknown as { kernels: Map<string, unknown> }).kernels;
+  assert.ok(kernels.size <= 256, `${kernels.size} kernels cached`);
+  const y = await b.linear(new Tensor([1, 2], Float32Array.from([1, 1])), layer);
+  assert.equal([...y.data], [3, 7]);
+  b.dispose();
+});
+
 test('dispose frees the backend; using it afterwards is an error', async () => {
   const b = backend!;
   b.dispose();

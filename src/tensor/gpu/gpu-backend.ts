@@ -45,6 +45,10 @@ export class GpuLimitError extends SpladeError {}
 /** A kernel gpu.js could not run on the requested mode (it would have fallen back). */
 export class GpuFallbackError extends SpladeError {}
 
+/** The compiled kernels kept at most (see evictKernels). */
+const MAX_KERNELS = 256;
+const WEIGHT_UPLOAD = 'weight-upload';
+
 /** What holds one tensor on each mode, for messages. */
 const CONTAINER: Record<GpuMode, string> = { webgpu: 'storage buffer', webgl2: 'texture', webasm: 'array' };
 
@@ -213,7 +217,12 @@ export class GpuBackend implements Backend {
   private kernel(key: string, source: KernelSource, output: number[], constants: Record<string, number> = {}): GpuKernel {
     const cacheKey = `${key}:${output.join('x')}:${JSON.stringify(constants)}`;
     let kernel = this.kernels.get(cacheKey);
-    if (!kernel) {
+    if (kernel) {
+      // Most recently used last, for the eviction below.
+      this.kernels.delete(cacheKey);
+      this.kernels.set(cacheKey, kernel);
+    } else {
+      this.evictKernels();
       kernel = this.gpu.createKernel(source, {
         output,
         constants,
@@ -225,6 +234,22 @@ export class GpuBackend implements Backend {
       this.kernels.set(cacheKey, kernel);
     }
     return kernel;
+  }
+
+  /**
+   * Every sequence length compiles its own kernels (sizes are compile-time constants), so the
+   * cache is bounded: past MAX_KERNELS the least recently used compute kernel is destroyed.
+   * A forward pass uses about a dozen, so no kernel of the current or the previous pass goes
+   * (destroying a GL kernel deletes its last output). Weight upload kernels stay.
+   */
+  private evictKernels(): void {
+    if (this.kernels.size < MAX_KERNELS) return;
+    for (const [cacheKey, kernel] of this.kernels) {
+      if (cacheKey.startsWith(`${WEIGHT_UPLOAD}:`)) continue;
+      kernel.destroy(false);
+      this.kernels.delete(cacheKey);
+      return;
+    }
   }
 
   /** Runs a kernel; refuses a result gpu.js computed on another backend than `mode`. */
@@ -264,10 +289,13 @@ export class GpuBackend implements Backend {
     return new DeviceTensor(shape, storage);
   }
 
-  /** Copies host values onto the device as a [rows, cols] array. */
-  private async upload(data: Float32Array, rows: number, cols: number, what: string): Promise<DeviceArray> {
+  /**
+   * Copies host values onto the device as a [rows, cols] array. Weights go through kernels of
+   * their own that are never evicted (destroying a GL kernel deletes its last output).
+   */
+  private async upload(data: Float32Array, rows: number, cols: number, what: string, weight = false): Promise<DeviceArray> {
     this.checkSize(what, [rows, cols]);
-    const kernel = this.kernel('upload', uploadKernel as KernelSource, [cols, rows]);
+    const kernel = this.kernel(weight ? WEIGHT_UPLOAD : 'upload', uploadKernel as KernelSource, [cols, rows]);
     return this.run(kernel, `the upload of ${what}`, this.gpuJs.input(data, [cols, rows]));
   }
 
@@ -285,7 +313,7 @@ export class GpuBackend implements Backend {
   private async weightRow(data: Float32Array, what: string): Promise<DeviceArray> {
     let array = this.weights.get(data);
     if (!array) {
-      array = await this.upload(data, 1, data.length, what);
+      array = await this.upload(data, 1, data.length, what, true);
       this.weights.set(data, array);
     }
     return array;
@@ -310,8 +338,8 @@ export class GpuBackend implements Backend {
     if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outF)) {
       throw new ShapeError(`${name}.bias: expected shape [${outF}], got ${formatShape(bias.shape)}`);
     }
-    const w = await this.upload(weight.data, outF, inF, `${name}.weight`);
-    const b = await this.upload(bias?.data ?? new Float32Array(outF), 1, outF, `${name}.bias`);
+    const w = await this.upload(weight.data, outF, inF, `${name}.weight`, true);
+    const b = await this.upload(bias?.data ?? new Float32Array(outF), 1, outF, `${name}.bias`, true);
     return new GpuLinear(name, inF, outF, w, b);
   }
 
