@@ -114,6 +114,8 @@ export class GpuBackend implements Backend {
   private readonly kernels = new Map<string, GpuKernel>();
   /** LayerNorm parameters and other weights uploaded on first use, by their host array. */
   private readonly weights = new Map<Float32Array, DeviceArray>();
+  /** The linear layers' weights and biases, freed by dispose. */
+  private readonly linearArrays: DeviceArray[] = [];
   /** Activations of the current forward pass. */
   private arena: DeviceStorage[] = [];
   /** The attention masks of the current forward pass, uploaded once each. */
@@ -170,8 +172,9 @@ export class GpuBackend implements Backend {
     for (const mask of this.retiredMasks) deleteArray(mask);
     this.retired = [];
     this.retiredMasks = [];
-    for (const array of this.weights.values()) deleteArray(array);
+    for (const array of [...this.weights.values(), ...this.linearArrays]) deleteArray(array);
     this.weights.clear();
+    this.linearArrays.length = 0;
     for (const kernel of this.kernels.values()) kernel.destroy(true);
     this.kernels.clear();
     this.gpu.destroy();
@@ -340,6 +343,7 @@ export class GpuBackend implements Backend {
     }
     const w = await this.upload(weight.data, outF, inF, `${name}.weight`, true);
     const b = await this.upload(bias?.data ?? new Float32Array(outF), 1, outF, `${name}.bias`, true);
+    this.linearArrays.push(w, b);
     return new GpuLinear(name, inF, outF, w, b);
   }
 
