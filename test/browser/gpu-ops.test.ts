@@ -50,7 +50,11 @@ browserTests(
           page,
           `async (ops, mode) => {
             const backend = await ops.GpuBackend.create({ mode });
-            try { return await ops.checkBackendOps(backend, new ops.CpuBackend(), 11, 3); }
+            try {
+              const results = await ops.checkBackendOps(backend, new ops.CpuBackend(), 11, 3);
+              results.push(await ops.checkLargeVocabulary(backend, new ops.CpuBackend()));
+              return results;
+            }
             finally { backend.dispose(); }
           }`,
           mode,

@@ -6,7 +6,7 @@ import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
 import { GpuBackend, GpuLimitError, GpuUnavailableError, DeviceTensor } from '../../src/tensor/gpu/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { checkBackendConformance } from './backend-conformance.js';
-import { checkBackendOps, describeFailures } from './gpu-op-cases.js';
+import { checkBackendOps, checkLargeVocabulary, describeFailures } from './gpu-op-cases.js';
 
 let backend: GpuBackend | undefined;
 
@@ -17,6 +17,7 @@ test('webasm opens in Node', async () => {
 
 test('every op on webasm matches the reference CPU backend on random shapes', async () => {
   const results = await checkBackendOps(backend!, new CpuBackend(), 11, 3);
+  results.push(await checkLargeVocabulary(backend!, new CpuBackend()));
   assert.ok(results.length > 40, `${results.length} checks`);
   assert.equal(describeFailures(results), []);
 });

@@ -129,6 +129,22 @@ export async function checkBackendOps(backend: Backend, reference: Backend, seed
   return results;
 }
 
+/**
+ * SPLADE pooling over bert-base's 30,522-term vocabulary (a small hidden size keeps it quick):
+ * its decoder has more rows than a WebGL texture has pixels on a side.
+ */
+export async function checkLargeVocabulary(backend: Backend, reference: Backend): Promise<OpCheck> {
+  const random = new Random(3);
+  const [vocab, hidden, seq] = [30522, 16, 3];
+  const weight = random.tensor([vocab, hidden]);
+  const bias = random.tensor([vocab], 0.5);
+  const states = random.tensor([seq, hidden]);
+  const tokens: TokenLayout = { batch: 1, seq, mask: Uint8Array.from([1, 1, 1]) };
+  const got = await backend.spladePool(states, await backend.prepareLinear('decoder', weight, bias), tokens);
+  const want = await reference.spladePool(states, await reference.prepareLinear('decoder', weight, bias), tokens);
+  return check('spladePool', `vocab ${vocab}, hidden ${hidden}`, got, want, 2e-6 * hidden + 1e-6);
+}
+
 /** The failed checks as readable lines. */
 export function describeFailures(results: readonly OpCheck[]): string[] {
   return results.filter((r) => !r.ok).map((r) => `${r.op} (${r.shape}): max error ${r.maxError} > ${r.tolerance}`);

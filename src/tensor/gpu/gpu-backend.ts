@@ -298,8 +298,8 @@ export class GpuBackend implements Backend {
    */
   private async upload(data: Float32Array, rows: number, cols: number, what: string, weight = false): Promise<DeviceArray> {
     this.checkSize(what, [rows, cols]);
-    const kernel = this.kernel(weight ? WEIGHT_UPLOAD : 'upload', uploadKernel as KernelSource, [cols, rows]);
-    return this.run(kernel, `the upload of ${what}`, this.gpuJs.input(data, [cols, rows]));
+    const kernel = this.kernel(weight ? WEIGHT_UPLOAD : 'upload', uploadKernel as KernelSource, matrix(rows, cols));
+    return this.run(kernel, `the upload of ${what}`, this.gpuJs.input(data, matrix(rows, cols)));
   }
 
   /** The device array of an activation [rows, cols]: ours as is, a host tensor uploaded. */
@@ -352,7 +352,7 @@ export class GpuBackend implements Backend {
     const gpu = asGpuLinear(layer);
     const rows = x.size / gpu.inFeatures;
     this.checkSize(`${gpu.name} output`, [rows, gpu.outFeatures]);
-    const kernel = this.kernel('linear', linearKernel as KernelSource, [gpu.outFeatures, rows], { inF: gpu.inFeatures });
+    const kernel = this.kernel('linear', linearKernel as KernelSource, matrix(rows, gpu.outFeatures), { inF: gpu.inFeatures });
     const out = this.activation(await this.run(kernel, gpu.name, await this.device(x, 'linear input'), gpu.weight, gpu.bias), [rows, gpu.outFeatures]);
     return activation === 'none' ? out : this.activate(out, activation);
   }
@@ -361,7 +361,7 @@ export class GpuBackend implements Backend {
     await this.enter();
     const cols = x.shape[x.shape.length - 1];
     const rows = x.size / cols;
-    const kernel = this.kernel('activate', activateKernel as KernelSource, [cols, rows], { act: ACTIVATION_CODES[activation] });
+    const kernel = this.kernel('activate', activateKernel as KernelSource, matrix(rows, cols), { act: ACTIVATION_CODES[activation] });
     const array = await this.run(kernel, `activation ${activation}`, await this.device(x, 'activation input'));
     return this.activation(array, [...x.shape]);
   }
@@ -370,7 +370,7 @@ export class GpuBackend implements Backend {
     await this.enter();
     const cols = a.shape[a.shape.length - 1];
     const rows = a.size / cols;
-    const kernel = this.kernel('add', addKernel as KernelSource, [cols, rows]);
+    const kernel = this.kernel('add', addKernel as KernelSource, matrix(rows, cols));
     const array = await this.run(kernel, 'add', await this.device(a, 'add input'), await this.device(b, 'add input'));
     return this.activation(array, [...a.shape]);
   }
@@ -382,9 +382,9 @@ export class GpuBackend implements Backend {
     const xs = await this.device(x, 'LayerNorm input');
     const rs = residual ? await this.device(residual, 'LayerNorm residual') : xs;
     const flag = residual ? 1 : 0;
-    const statsKernel = this.kernel('layerNormStats', layerNormStatsKernel as KernelSource, [2, rows], { features, residual: flag, eps });
+    const statsKernel = this.kernel('layerNormStats', layerNormStatsKernel as KernelSource, matrix(rows, 2), { features, residual: flag, eps });
     const stats = this.activation(await this.run(statsKernel, 'LayerNorm statistics', xs, rs), [rows, 2]);
-    const applyKernel = this.kernel('layerNormApply', layerNormApplyKernel as KernelSource, [features, rows], { residual: flag });
+    const applyKernel = this.kernel('layerNormApply', layerNormApplyKernel as KernelSource, matrix(rows, features), { residual: flag });
     const array = await this.run(
       applyKernel,
       'LayerNorm',
@@ -425,7 +425,7 @@ export class GpuBackend implements Backend {
     );
     const probsKernel = this.kernel('attentionProbs', attentionProbsKernel as KernelSource, [seq, seq, batch * heads], { seq, heads });
     const probs = this.activation(await this.run(probsKernel, 'attention probabilities', scores.storage.array, mask), [batch, heads, seq, seq]);
-    const contextKernel = this.kernel('attentionContext', attentionContextKernel as KernelSource, [hidden, batch * seq], { seq, heads, headSize });
+    const contextKernel = this.kernel('attentionContext', attentionContextKernel as KernelSource, matrix(batch * seq, hidden), { seq, heads, headSize });
     const context = this.activation(
       await this.run(contextKernel, 'attention context', probs.storage.array, await this.device(value, 'value')),
       [batch * seq, hidden],
@@ -439,7 +439,7 @@ export class GpuBackend implements Backend {
     await this.enter();
     const gpu = asGpuLinear(decoder);
     this.checkSize('SPLADE output', [tokens.batch, gpu.outFeatures]);
-    const kernel = this.kernel('spladePool', spladePoolKernel as KernelSource, [gpu.outFeatures, tokens.batch], {
+    const kernel = this.kernel('spladePool', spladePoolKernel as KernelSource, matrix(tokens.batch, gpu.outFeatures), {
       seq: tokens.seq, hidden: gpu.inFeatures,
     });
     const array = await this.run(kernel, 'SPLADE pooling', await this.device(hidden, 'SPLADE input'), gpu.weight, gpu.bias, await this.mask(tokens));
@@ -451,6 +451,11 @@ export class GpuBackend implements Backend {
       this.retire();
     }
   }
+}
+
+/** gpu.js's output size for a [rows, cols] matrix (see the layout note in kernels.ts). */
+function matrix(rows: number, cols: number): number[] {
+  return [cols, 1, rows];
 }
 
 function asGpuLinear(layer: LinearHandle): GpuLinear {

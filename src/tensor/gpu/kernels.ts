@@ -2,11 +2,15 @@
 // shader (WebGL2), a WGSL compute shader (WebGPU) or a WebAssembly module by gpu.js, which
 // parses the function's *source text*. So these bodies keep to what gpu.js translates:
 // numbers, loops with constant bounds (`this.constants`), `Math.*`, no closures, no helper
-// calls, no `Infinity`. Every tensor argument is 2-D or 3-D, indexed [row][column]; sizes
-// arrive as constants, so each distinct shape compiles its own kernel (cached by the backend).
+// calls, no `Infinity`. Sizes arrive as constants, so each distinct shape compiles its own
+// kernel (cached by the backend).
 //
-// One thread computes one output value: `this.thread.x` is the column, `.y` the row,
-// `.z` the plane.
+// Layout: a matrix [rows, cols] lives on the device as gpu.js output [cols, 1, rows] and is
+// indexed `m[row][0][col]`; one thread computes one value, `this.thread.z` its row and
+// `this.thread.x` its column. The middle dimension of 1 is what makes gpu.js pack the values
+// into a near-square texture: a plain 2-D output [cols, rows] becomes a texture of exactly
+// that size, and the vocabulary's 30,522 rows exceed WebGL's texture size limit (8,192 in
+// SwiftShader). Vectors (biases, LayerNorm parameters) are [1, n]: `v[0][0][i]`.
 
 /** What gpu.js gives a kernel as `this`. */
 export interface KernelThis<Constants> {
@@ -15,25 +19,27 @@ export interface KernelThis<Constants> {
 }
 
 /** Copies a host array onto the device (the input arrives as `input(data, [cols, rows])`). */
-export function uploadKernel(this: KernelThis<Record<string, never>>, a: number[][]): number {
-  return a[this.thread.y][this.thread.x];
+export function uploadKernel(this: KernelThis<Record<string, never>>, a: number[][][]): number {
+  return a[this.thread.z][this.thread.y][this.thread.x];
 }
 
 /** x [rows, inF] · wᵀ ([out, inF]) + b [1, out] -> [rows, out]. */
-export function linearKernel(this: KernelThis<{ inF: number }>, x: number[][], w: number[][], b: number[][]): number {
+export function linearKernel(this: KernelThis<{ inF: number }>, x: number[][][], w: number[][][], b: number[][][]): number {
+  const row = this.thread.z;
+  const col = this.thread.x;
   let sum = 0;
   for (let k = 0; k < this.constants.inF; k++) {
-    sum += x[this.thread.y][k] * w[this.thread.x][k];
+    sum += x[row][0][k] * w[col][0][k];
   }
-  return sum + b[0][this.thread.x];
+  return sum + b[0][0][col];
 }
 
 /**
  * An activation, elementwise. `act`: 1 gelu (erf form; erf by Abramowitz & Stegun 7.1.26,
  * absolute error under 1.5e-7), 2 gelu_tanh, 3 quick_gelu, 4 relu, 5 silu.
  */
-export function activateKernel(this: KernelThis<{ act: number }>, x: number[][]): number {
-  const v = x[this.thread.y][this.thread.x];
+export function activateKernel(this: KernelThis<{ act: number }>, x: number[][][]): number {
+  const v = x[this.thread.z][0][this.thread.x];
   const act = this.constants.act;
   if (act === 1) {
     const z = Math.abs(v) * 0.7071067811865476;
@@ -55,8 +61,8 @@ export function activateKernel(this: KernelThis<{ act: number }>, x: number[][])
 }
 
 /** a + b, elementwise. */
-export function addKernel(this: KernelThis<Record<string, never>>, a: number[][], b: number[][]): number {
-  return a[this.thread.y][this.thread.x] + b[this.thread.y][this.thread.x];
+export function addKernel(this: KernelThis<Record<string, never>>, a: number[][][], b: number[][][]): number {
+  return a[this.thread.z][0][this.thread.x] + b[this.thread.z][0][this.thread.x];
 }
 
 /**
@@ -66,22 +72,22 @@ export function addKernel(this: KernelThis<Record<string, never>>, a: number[][]
  */
 export function layerNormStatsKernel(
   this: KernelThis<{ features: number; residual: number; eps: number }>,
-  x: number[][],
-  r: number[][],
+  x: number[][][],
+  r: number[][][],
 ): number {
-  const row = this.thread.y;
+  const row = this.thread.z;
   let mean = 0;
   for (let k = 0; k < this.constants.features; k++) {
-    let v = x[row][k];
-    if (this.constants.residual === 1) v += r[row][k];
+    let v = x[row][0][k];
+    if (this.constants.residual === 1) v += r[row][0][k];
     mean += v;
   }
   mean = mean / this.constants.features;
   if (this.thread.x === 0) return mean;
   let variance = 0;
   for (let k = 0; k < this.constants.features; k++) {
-    let v = x[row][k];
-    if (this.constants.residual === 1) v += r[row][k];
+    let v = x[row][0][k];
+    if (this.constants.residual === 1) v += r[row][0][k];
     variance += (v - mean) * (v - mean);
   }
   variance = variance / this.constants.features;
@@ -91,17 +97,17 @@ export function layerNormStatsKernel(
 /** (x + r - mean) · rstd · gamma + beta, with the stats of layerNormStatsKernel. */
 export function layerNormApplyKernel(
   this: KernelThis<{ residual: number }>,
-  x: number[][],
-  r: number[][],
-  stats: number[][],
-  gamma: number[][],
-  beta: number[][],
+  x: number[][][],
+  r: number[][][],
+  stats: number[][][],
+  gamma: number[][][],
+  beta: number[][][],
 ): number {
-  const row = this.thread.y;
+  const row = this.thread.z;
   const col = this.thread.x;
-  let v = x[row][col];
-  if (this.constants.residual === 1) v += r[row][col];
-  return (v - stats[row][0]) * stats[row][1] * gamma[0][col] + beta[0][col];
+  let v = x[row][0][col];
+  if (this.constants.residual === 1) v += r[row][0][col];
+  return (v - stats[row][0][0]) * stats[row][0][1] * gamma[0][0][col] + beta[0][0][col];
 }
 
 /**
@@ -110,8 +116,8 @@ export function layerNormApplyKernel(
  */
 export function attentionScoresKernel(
   this: KernelThis<{ seq: number; heads: number; headSize: number; scale: number }>,
-  q: number[][],
-  k: number[][],
+  q: number[][][],
+  k: number[][][],
 ): number {
   const b = Math.floor(this.thread.z / this.constants.heads);
   const h = this.thread.z - b * this.constants.heads;
@@ -120,7 +126,7 @@ export function attentionScoresKernel(
   const offset = h * this.constants.headSize;
   let dot = 0;
   for (let d = 0; d < this.constants.headSize; d++) {
-    dot += q[qRow][offset + d] * k[kRow][offset + d];
+    dot += q[qRow][0][offset + d] * k[kRow][0][offset + d];
   }
   return dot * this.constants.scale;
 }
@@ -133,23 +139,23 @@ export function attentionScoresKernel(
 export function attentionProbsKernel(
   this: KernelThis<{ seq: number; heads: number }>,
   scores: number[][][],
-  mask: number[][],
+  mask: number[][][],
 ): number {
   const j = this.thread.x;
   const i = this.thread.y;
   const z = this.thread.z;
   const b = Math.floor(z / this.constants.heads);
   let realKeys = 0;
-  for (let t = 0; t < this.constants.seq; t++) realKeys += mask[b][t];
+  for (let t = 0; t < this.constants.seq; t++) realKeys += mask[b][0][t];
   if (realKeys === 0) return 1 / this.constants.seq;
-  if (mask[b][j] === 0) return 0;
+  if (mask[b][0][j] === 0) return 0;
   let max = -3.0e38;
   for (let t = 0; t < this.constants.seq; t++) {
-    if (mask[b][t] === 1) max = Math.max(max, scores[z][i][t]);
+    if (mask[b][0][t] === 1) max = Math.max(max, scores[z][i][t]);
   }
   let total = 0;
   for (let t = 0; t < this.constants.seq; t++) {
-    if (mask[b][t] === 1) total += Math.exp(scores[z][i][t] - max);
+    if (mask[b][0][t] === 1) total += Math.exp(scores[z][i][t] - max);
   }
   return Math.exp(scores[z][i][j] - max) / total;
 }
@@ -158,16 +164,16 @@ export function attentionProbsKernel(
 export function attentionContextKernel(
   this: KernelThis<{ seq: number; heads: number; headSize: number }>,
   probs: number[][][],
-  v: number[][],
+  v: number[][][],
 ): number {
   const col = this.thread.x;
-  const row = this.thread.y;
+  const row = this.thread.z;
   const b = Math.floor(row / this.constants.seq);
   const i = row - b * this.constants.seq;
   const h = Math.floor(col / this.constants.headSize);
   let sum = 0;
   for (let t = 0; t < this.constants.seq; t++) {
-    sum += probs[b * this.constants.heads + h][i][t] * v[b * this.constants.seq + t][col];
+    sum += probs[b * this.constants.heads + h][i][t] * v[b * this.constants.seq + t][0][col];
   }
   return sum;
 }
@@ -180,19 +186,19 @@ export function attentionContextKernel(
  */
 export function spladePoolKernel(
   this: KernelThis<{ seq: number; hidden: number }>,
-  hidden: number[][],
-  w: number[][],
-  bias: number[][],
-  mask: number[][],
+  hidden: number[][][],
+  w: number[][][],
+  bias: number[][][],
+  mask: number[][][],
 ): number {
   const term = this.thread.x;
-  const b = this.thread.y;
+  const b = this.thread.z;
   let max = -3.0e38;
   for (let t = 0; t < this.constants.seq; t++) {
-    if (mask[b][t] === 1) {
-      let logit = bias[0][term];
+    if (mask[b][0][t] === 1) {
+      let logit = bias[0][0][term];
       for (let d = 0; d < this.constants.hidden; d++) {
-        logit += hidden[b * this.constants.seq + t][d] * w[term][d];
+        logit += hidden[b * this.constants.seq + t][0][d] * w[term][0][d];
       }
       if (logit > max) max = logit;
     }

@@ -2,5 +2,5 @@
 // the browser by test/browser/gpu-ops.test.ts.
 export { CpuBackend } from '../../../src/tensor/cpu/cpu-backend.js';
 export { GpuBackend, availableGpuModes, loadGpuJs } from '../../../src/tensor/gpu/index.js';
-export { checkBackendOps, describeFailures } from '../../tensor/gpu-op-cases.js';
+export { checkBackendOps, checkLargeVocabulary, describeFailures } from '../../tensor/gpu-op-cases.js';
 export { checkBackendConformance } from '../../tensor/backend-conformance.js';
