@@ -23,9 +23,10 @@ export interface BackendSelection {
 export class BackendChoiceError extends SpladeError {}
 
 /**
- * The backend a selection names. `auto` takes a hardware gpu.js mode (webgpu, webgl2) when
- * gpu.js loads and one is available, else the CPU: gpu.js's webasm mode is a CPU mode and is
- * used only when asked for (`backend: 'gpu'` with no GPU, or `gpuMode: 'webasm'`).
+ * The backend a selection names. `auto` takes a gpu.js mode (webgpu, then webgl2) that runs
+ * on a GPU, else the CPU: software renderers (SwiftShader, llvmpipe) and gpu.js's webasm mode
+ * are CPU modes, slower than the CPU backend, used only when asked for (`backend: 'gpu'`, or
+ * a `gpuMode`).
  * @param cpu makes the CPU backend (default: the reference CPU backend)
  * @throws BackendChoiceError for an unknown name, or a `gpuMode` with backend `cpu`;
  *   GpuUnavailableError when the GPU or the mode asked for is not available here
@@ -48,15 +49,18 @@ export async function selectBackend(selection: BackendSelection = {}, cpu: () =>
   }
   const gpu = await import('./gpu/index.js');
   if (backend === 'gpu' || gpuMode !== undefined) return gpu.GpuBackend.create(gpuMode ? { mode: gpuMode } : {});
-  // auto: a hardware mode when there is one.
+  // auto: a GPU mode when there is one; a software renderer (SwiftShader, llvmpipe) is the
+  // CPU in disguise and slower than the CPU backend, so auto passes it by.
   let modes: GpuMode[] = [];
   try {
     modes = await gpu.availableGpuModes(await gpu.loadGpuJs());
   } catch {
     return cpu(); // no gpu.js installed: auto means what is there
   }
-  const hardware = modes.find((mode) => mode === 'webgpu' || mode === 'webgl2');
-  return hardware ? gpu.GpuBackend.create({ mode: hardware }) : cpu();
+  for (const mode of modes) {
+    if (mode !== 'webasm' && !(await gpu.isSoftwareMode(mode))) return gpu.GpuBackend.create({ mode });
+  }
+  return cpu();
 }
 
 /** Releases a backend's resources (GPU memory, worker threads), when it has any. */

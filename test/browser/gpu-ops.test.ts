@@ -77,6 +77,16 @@ browserTests(
       assert.equal(failures, []);
     });
 
+    it('the SwiftShader modes are recognised as software rendering', async () => {
+      const { page } = await openBundlePage(chrome.browser, `${server.origin}/ops.html`);
+      const software = await runInPage<Record<string, boolean>>(page, `async (ops) => ({
+        webgl2: await ops.isSoftwareMode('webgl2'),
+        webgpu: await ops.isSoftwareMode('webgpu'),
+      })`);
+      await page.close();
+      assert.equal(software, { webgl2: true, webgpu: true });
+    });
+
     it('teardown', async () => {
       await cleanUp(chrome?.close, () => server?.close(), bundle?.dispose);
     });

@@ -115,6 +115,17 @@ browserTests(
       });
     }
 
+    it('auto passes software renderers by: chromium here has only SwiftShader, so auto is the CPU', async () => {
+      const { page } = await openBundlePage(chrome.browser, `${server.origin}/index.html`);
+      const info = await runInPage<string>(page, `async (splade) => {
+        const encoder = await splade.SpladeEncoder.fromPretrained('/fixtures/single/', { backend: 'auto' });
+        encoder.dispose();
+        return encoder.backendInfo;
+      }`);
+      assert.is(info, 'cpu-reference');
+      await page.close();
+    });
+
     it('a model as ArrayBuffers and as Files, and the minified bundle on webgl2', async () => {
       const { page } = await openBundlePage(chrome.browser, `${server.origin}/min.html`);
       for (const load of ['buffers', 'files']) {

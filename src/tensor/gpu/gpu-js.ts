@@ -81,3 +81,33 @@ export async function availableGpuModes(gpu: GpuJs): Promise<GpuMode[]> {
   if (gpu.GPU.isWebAssemblySupported) modes.push('webasm');
   return modes;
 }
+
+/** Names of software renderers in adapter and renderer strings (SwiftShader, Mesa's llvmpipe, WARP). */
+const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|microsoft basic render|warp/i;
+
+interface AdapterLike {
+  readonly isFallbackAdapter?: boolean;
+  readonly info?: { readonly vendor?: string; readonly architecture?: string; readonly description?: string; readonly device?: string };
+}
+
+/**
+ * Whether `mode` runs on a software renderer (on the CPU) rather than a GPU: a WebGPU
+ * fallback adapter or SwiftShader, a WebGL renderer such as SwiftShader or llvmpipe.
+ * webasm is always CPU. Unknown (no way to ask) counts as hardware.
+ */
+export async function isSoftwareMode(mode: GpuMode): Promise<boolean> {
+  if (mode === 'webasm') return true;
+  const scope = globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<AdapterLike | null> } }; OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: 'webgl2'): WebGL2RenderingContext | null } };
+  if (mode === 'webgpu') {
+    const adapter = await scope.navigator?.gpu?.requestAdapter();
+    if (!adapter) return false;
+    const info = adapter.info ?? {};
+    return adapter.isFallbackAdapter === true || SOFTWARE.test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''} ${info.device ?? ''}`);
+  }
+  if (!scope.OffscreenCanvas) return false;
+  const gl = new scope.OffscreenCanvas(1, 1).getContext('webgl2');
+  if (!gl) return false;
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  return SOFTWARE.test(renderer);
+}

@@ -3,5 +3,5 @@
 export { GpuBackend, GpuFallbackError, GpuLimitError, GpuLinear } from './gpu-backend.js';
 export type { GpuBackendOptions } from './gpu-backend.js';
 export { DeviceReadError, DeviceTensor, readTensorData } from './device-tensor.js';
-export { GPU_MODES, GpuUnavailableError, availableGpuModes, loadGpuJs } from './gpu-js.js';
+export { GPU_MODES, GpuUnavailableError, availableGpuModes, isSoftwareMode, loadGpuJs } from './gpu-js.js';
 export type { GpuMode } from './gpu-js.js';
