@@ -22,7 +22,7 @@ export interface UnpickledCheckpoint {
 /** The tensors of a PyTorch checkpoint (`torch.save` of a state dict). */
 export class PytorchCheckpoint implements TensorSource {
   private readonly tensors: ReadonlyMap<string, TensorRef>;
-  private readonly floatCache = new Map<TensorRef, WeakRef<Float32Array>>();
+  private readonly floatCache = new Map<string, WeakRef<Float32Array>>();
 
   constructor(
     readonly description: string,
@@ -63,11 +63,12 @@ export class PytorchCheckpoint implements TensorSource {
 
   float32(name: string): Float32Array {
     const tensor = this.tensor(name);
-    // Tied tensors (one TensorRef under two names) are converted once while either is in use.
-    const cached = this.floatCache.get(tensor)?.deref();
+    // Tied tensors (two names, one region of one storage) are converted once while either is in use.
+    const region = tensor.region;
+    const cached = this.floatCache.get(region)?.deref();
     if (cached) return cached;
     const values = bytesToFloat32(this.bytes(name), tensor.dtype, name);
-    if (tensor.dtype !== 'F32') this.floatCache.set(tensor, new WeakRef(values));
+    this.floatCache.set(region, new WeakRef(values));
     return values;
   }
 

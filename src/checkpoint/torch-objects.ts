@@ -75,6 +75,12 @@ export class TensorRef extends PyObject {
     return true;
   }
 
+  /** Identifies the elements this tensor sees: equal for tied tensors (two names, one view). */
+  get region(): string {
+    const { key, elementOffset } = this.storage;
+    return `${key}|${elementOffset}|${this.storageOffset}|${this.shape.join(',')}|${this.stride.join(',')}`;
+  }
+
   /** Whether this tensor covers its whole storage exactly, in order. */
   get coversStorage(): boolean {
     return this.storageOffset === 0 && this.numel === this.storage.numel && this.isContiguous;
