@@ -4,3 +4,6 @@ export { FileAccessError, writeFileAtomic } from './node/files.js';
 export { readSafetensorsFile, writeSafetensorsFile } from './node/safetensors-file.js';
 export { folderModelFiles } from './node/folder-model-files.js';
 export { loadModelFolderFromDisk } from './node/model-folder.js';
+export { readPytorchCheckpointFile } from './node/pytorch-file.js';
+export { ConvertSourceError, convertToSafetensors } from './node/convert.js';
+export type { ConversionResult } from './node/convert.js';

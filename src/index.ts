@@ -25,3 +25,9 @@ export {
   DEFAULT_WEIGHT_FORMATS, UnsupportedWeightsError, safetensorsFormat, shardedSafetensorsFormat, unsupportedFormat,
 } from './io/weight-formats.js';
 export type { LoadedWeights, WeightFormat } from './io/weight-formats.js';
+export { CheckpointError } from './checkpoint/errors.js';
+export { PytorchCheckpoint, readPytorchCheckpoint } from './checkpoint/pytorch-checkpoint.js';
+export { ALLOWED_GLOBALS } from './checkpoint/torch-pickle.js';
+export { planSafetensorsConversion } from './checkpoint/convert.js';
+export type { ConversionPlan } from './checkpoint/convert.js';
+export { pytorchFormat, shardedPytorchFormat } from './checkpoint/pytorch-formats.js';

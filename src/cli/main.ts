@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { UsageError, type Command } from './command.js';
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
+  convert: () => import('./commands/convert.js'),
 };
 
 function mainUsage(): string {
