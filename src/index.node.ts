@@ -7,3 +7,5 @@ export { loadModelFolderFromDisk } from './node/model-folder.js';
 export { readPytorchCheckpointFile } from './node/pytorch-file.js';
 export { ConvertSourceError, convertToSafetensors } from './node/convert.js';
 export type { ConversionResult } from './node/convert.js';
+// Shadows the browser SpladeEncoder of './index.js': here a string location is a folder path.
+export { SpladeEncoder } from './node/splade-encoder.js';

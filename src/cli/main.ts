@@ -6,6 +6,8 @@ import { UsageError, type Command } from './command.js';
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   convert: () => import('./commands/convert.js'),
+  encode: () => import('./commands/encode.js'),
+  'inspect-weights': () => import('./commands/inspect-weights.js'),
 };
 
 function mainUsage(): string {
