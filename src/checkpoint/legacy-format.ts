@@ -41,7 +41,7 @@ export function readLegacyCheckpoint(bytes: Uint8Array, description: string): Un
   const main = unpickle(bytes, hooks, hooks.where, sysInfo.end);
   const keyList = unpickle(bytes, plain, description, main.end);
   const storages = readStorageData(bytes, keyList.value, keyList.end, found, bigEndian, description);
-  return { root: main.value, storages, bigEndian, format: 'legacy' };
+  return { root: main.value, storages, bigEndian, format: 'legacy', fileSize: bytes.length };
 }
 
 /** Hooks for the pickles that hold plain data only: every global is refused. */

@@ -18,12 +18,23 @@ export interface UnpickledCheckpoint {
   readonly storages: ReadonlyMap<string, Uint8Array>;
   readonly bigEndian: boolean;
   readonly format: 'zip' | 'legacy';
+  /** Bytes in the whole file, to bound what materialising its tensors may allocate. */
+  readonly fileSize: number;
 }
+
+/**
+ * Gathering strided tensors into row-major copies allocates memory; a crafted file could name
+ * one storage under thousands of transposed views. Their copies together may not exceed this
+ * multiple of the file size (plus a fixed allowance); real checkpoints need none or little.
+ */
+const MAX_COPY_RATIO = 2;
+const COPY_ALLOWANCE = 64 * 2 ** 20;
 
 /** The tensors of a PyTorch checkpoint (`torch.save` of a state dict). */
 export class PytorchCheckpoint implements TensorSource {
   private readonly tensors: ReadonlyMap<string, TensorRef>;
   private readonly floatCache = new Map<string, WeakRef<Float32Array>>();
+  private readonly copyCache = new Map<string, WeakRef<Uint8Array>>();
 
   constructor(
     readonly description: string,
@@ -31,6 +42,7 @@ export class PytorchCheckpoint implements TensorSource {
   ) {
     this.tensors = stateDictTensors(content.root, description);
     for (const [name, tensor] of this.tensors) checkStorageBytes(name, tensor, content.storages, description);
+    checkCopyVolume(this.tensors, content, description);
   }
 
   /** `zip` (torch.save since 1.6) or `legacy` (`_use_new_zipfile_serialization=False`). */
@@ -57,9 +69,14 @@ export class PytorchCheckpoint implements TensorSource {
   /** The tensor's elements, row-major, little-endian: a view of the file when it is contiguous. */
   bytes(name: string): Uint8Array {
     const tensor = this.tensor(name);
+    // Two names for one strided view (a tied transpose) share one copy while either is in use.
+    const cached = this.copyCache.get(tensor.region)?.deref();
+    if (cached) return cached;
     const storage = this.content.storages.get(tensor.storage.key)!;
     const start = tensor.storage.elementOffset * DTYPE_SIZE[tensor.dtype];
-    return tensorBytes(tensor, storage.subarray(start), this.content.bigEndian);
+    const bytes = tensorBytes(tensor, storage.subarray(start), this.content.bigEndian);
+    if (bytes.buffer !== storage.buffer) this.copyCache.set(tensor.region, new WeakRef(bytes));
+    return bytes;
   }
 
   float32(name: string): Float32Array {
@@ -120,6 +137,22 @@ function stateDictTensors(root: PyValue, description: string, unwrap = true): Ma
     tensors.set(key, value);
   }
   return tensors;
+}
+
+function checkCopyVolume(tensors: ReadonlyMap<string, TensorRef>, content: UnpickledCheckpoint, description: string): void {
+  const regions = new Map<string, number>();
+  for (const tensor of tensors.values()) {
+    const copied = content.bigEndian || (!tensor.isContiguous && tensor.numel > 1);
+    if (copied) regions.set(tensor.region, tensor.numel * DTYPE_SIZE[tensor.dtype]);
+  }
+  let total = 0;
+  for (const bytes of regions.values()) total += bytes;
+  const limit = MAX_COPY_RATIO * content.fileSize + COPY_ALLOWANCE;
+  if (total > limit) {
+    throw new CheckpointError(
+      `${description}: its strided tensors would need ${total} bytes of copies, more than ${MAX_COPY_RATIO} x the file + 64 MiB; refusing`,
+    );
+  }
 }
 
 function checkStorageBytes(name: string, tensor: TensorRef, storages: ReadonlyMap<string, Uint8Array>, description: string): void {

@@ -12,7 +12,7 @@ const MAX_DIMS = 64;
  * A tensor may have more elements than its storage only through zero strides (an expanded
  * tensor); materialising one is capped so a crafted shape cannot demand gigabytes.
  */
-export const MAX_EXPANDED_ELEMENTS = 1 << 26;
+export const MAX_EXPANDED_ELEMENTS = 1 << 20;
 
 type Builder = (args: readonly PyValue[], hooks: TorchHooks) => PyValue;
 

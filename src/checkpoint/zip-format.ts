@@ -27,7 +27,7 @@ export function readZipCheckpoint(bytes: Uint8Array, description: string): Unpic
     if (!archive.has(entry)) throw new CheckpointError(`${description}: the pickle names storage '${printable(key)}' but the archive has no '${printable(entry)}'`);
     storages.set(key, archive.data(entry));
   }
-  return { root: value, storages, bigEndian, format: 'zip' };
+  return { root: value, storages, bigEndian, format: 'zip', fileSize: bytes.length };
 }
 
 // torch names every entry `<prefix>/...`, the prefix being the file name it first saved to.

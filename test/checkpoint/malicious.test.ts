@@ -51,6 +51,7 @@ const torchZip = (data: Uint8Array): Uint8Array => buildZip([{ name: 'archive/da
 const GLOBAL = (module: string, name: string): number[] => [0x63, ...enc(`${module}\n${name}\n`)];
 const SHORT_STR = (text: string): number[] => [0x8c, text.length, ...enc(text)];
 const STOP = 0x2e;
+const int32 = (value: number): number[] => [value & 0xff, (value >> 8) & 0xff, (value >> 16) & 0xff, (value >>> 24) & 0xff];
 
 const crafted: Record<string, [Uint8Array, RegExp]> = {
   'INST of os.system': [pickle(0x28, SHORT_STR('touch x'), 0x69, enc('os\nsystem\n'), STOP), /'os\.system'/],
@@ -87,6 +88,30 @@ test('a tensor whose strides reach past its storage is refused before any byte i
   );
   const file = buildZip([{ name: 'archive/data.pkl', data }, { name: 'archive/data/0', data: new Uint8Array(16) }]);
   assert.match(refusal(() => readPytorchCheckpoint(file, 'crafted.bin')).message, /reaches past its storage '0' of 4 elements/);
+});
+
+test('one storage under many transposed names (a memory amplification) is refused', () => {
+  // storage '0': 512 x 512 floats (1 MiB); 100 names, each a transposed 511 x 511 view at its
+  // own offset (distinct views, so no copy can be shared): 100 MiB of copies from a 1 MiB file.
+  const n = 512;
+  const head = pickle(
+    0x80, 2, 0x7d,
+    // memo 0..3: the rebuild function, the storage, the size, the stride (each POPped after BINPUT)
+    GLOBAL('torch._utils', '_rebuild_tensor_v2'), 0x71, 0, 0x30,
+    0x28, SHORT_STR('storage'), GLOBAL('torch', 'FloatStorage'), SHORT_STR('0'), SHORT_STR('cpu'), 0x4a, ...int32(n * n), 0x74, 0x51, 0x71, 1, 0x30,
+    0x4d, (n - 1) & 0xff, (n - 1) >> 8, 0x4d, (n - 1) & 0xff, (n - 1) >> 8, 0x86, 0x71, 2, 0x30, // size (n-1, n-1)
+    0x4b, 1, 0x4d, n & 0xff, n >> 8, 0x86, 0x71, 3, 0x30, // stride (1, n): the transpose
+  );
+  const one = (i: number): number[] => [
+    ...SHORT_STR(`t${i}`), 0x68, 0, 0x28, 0x68, 1, 0x4b, i, 0x68, 2, 0x68, 3, 0x89, 0x7d, 0x74, 0x52, 0x73,
+  ];
+  const body = pickle(...Array.from({ length: 100 }, (_, i) => one(i)), STOP);
+  const data = new Uint8Array(head.length + body.length);
+  data.set(head);
+  data.set(body, head.length);
+  const file = buildZip([{ name: 'archive/data.pkl', data }, { name: 'archive/data/0', data: new Uint8Array(4 * n * n) }]);
+  const message = refusal(() => readPytorchCheckpoint(file, "amplified.bin")).message;
+  assert.match(message, /strided tensors would need 104448400 bytes of copies/, message);
 });
 
 test.run();
