@@ -1,7 +1,7 @@
 // A PyTorch `pytorch_model.bin` as a TensorSource: the state dict's tensors, read from one
 // buffer holding the whole file without running the pickle. Contiguous tensors are views of
 // that buffer, and tensors sharing a storage (a tied decoder) share its bytes.
-import type { DType, TensorInfo, TensorSource } from '../tensor/tensor-source.js';
+import type { TensorInfo, TensorSource } from '../tensor/tensor-source.js';
 import { CheckpointError } from './errors.js';
 import { readLegacyCheckpoint } from './legacy-format.js';
 import { PyDict, describeType, type PyValue } from './py-values.js';
@@ -166,4 +166,3 @@ function checkStorageBytes(name: string, tensor: TensorRef, storages: ReadonlyMa
   }
 }
 
-export type { DType };
