@@ -4,5 +4,8 @@ export { FileAccessError, writeFileAtomic } from './node/files.js';
 export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from './node/safetensors-file.js';
 export { folderModelFiles } from './node/folder-model-files.js';
 export { loadModelFolderFromDisk } from './node/model-folder.js';
+export { readPytorchCheckpointFile } from './node/pytorch-file.js';
+export { ConvertSourceError, convertToSafetensors } from './node/convert.js';
+export type { ConversionResult } from './node/convert.js';
 // Shadows the browser SpladeEncoder of './index.js': here a string location is a folder path.
 export { SpladeEncoder } from './node/splade-encoder.js';
