@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { UsageError, type Command } from './command.js';
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
+  fetch: () => import('./commands/fetch.js'),
 };
 
 function mainUsage(): string {

@@ -1,0 +1,29 @@
+// The list of a repository's files at one revision, from the hub's model info API.
+import { parseModelInfo, type RepoListing } from '../../io/hub-repo.js';
+import { HubHttpError } from './errors.js';
+import { hubGet, modelInfoUrl, type HubConnection } from './http.js';
+
+/** A listing of a repository with tens of thousands of files stays well under this. */
+const MAX_INFO_BYTES = 64 * 1024 * 1024;
+
+/** Asks `GET {endpoint}/api/models/{repo}/revision/{revision}?blobs=true`. */
+export async function fetchRepoListing(connection: HubConnection, repo: string, revision: string): Promise<RepoListing> {
+  const context = { repo, revision };
+  const answer = await hubGet(connection, modelInfoUrl(connection.endpoint, repo, revision), context);
+  try {
+    const declared = Number(answer.response.headers.get('content-length') ?? 0);
+    if (declared > MAX_INFO_BYTES) {
+      throw new HubHttpError(`the model info of ${repo} is ${declared} bytes, more than a listing can be`, 200);
+    }
+    const text = await answer.response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new HubHttpError(`the model info of ${repo} from ${connection.endpoint} is not JSON`, 200);
+    }
+    return parseModelInfo(json);
+  } finally {
+    answer.done();
+  }
+}
