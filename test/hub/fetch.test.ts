@@ -1,5 +1,5 @@
 // splade fetch against a local fake hub: success, faults, auth, missing things, resumption.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,6 +151,16 @@ fetchSuite('giving up keeps the partial file, and a re-run resumes it', async (c
   const cdn = context.hub.requests.slice(before).filter((r) => r.server === 'cdn');
   assert.equal(cdn.map((r) => r.range), ['bytes=100000-']);
   assert.is(result.files.find((f) => f.path === 'model.safetensors')?.outcome, 'downloaded');
+});
+
+fetchSuite('a stale partial from another version of the file is discarded, not spliced in', async (context) => {
+  const dir = join(context.dir, 'weights/acme/splade-st');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'model.safetensors.incomplete'), bytes(120_000, 99));
+  await fetchModel('acme/splade-st', options(context));
+  same(join(dir, 'model.safetensors'), WEIGHTS);
+  const cdn = context.hub.requests.filter((r) => r.server === 'cdn' && r.path.includes('/cdn/'));
+  assert.equal(cdn.map((r) => r.range ?? 'whole'), ['bytes=120000-', 'whole']);
 });
 
 fetchSuite('a re-run after success downloads nothing large again', async (context) => {

@@ -78,9 +78,16 @@ export async function downloadRepoFile(file: RepoFile, settings: DownloadSetting
     return 'already present';
   }
 
+  const resumedFrom = (await sizeOf(partial)) ?? 0;
   await receive(file, partial, expected, settings);
-
-  const wrong = await mismatch(partial, expected);
+  let wrong = await mismatch(partial, expected);
+  if (wrong && resumedFrom > 0) {
+    // The kept partial may be from another version of the file: start once from nothing.
+    settings.progress.note(`${file.path}: the resumed download does not match (${wrong.what}); downloading it afresh`);
+    await rm(partial, { force: true });
+    await receive(file, partial, expected, settings);
+    wrong = await mismatch(partial, expected);
+  }
   if (wrong) {
     await rm(partial, { force: true });
     throw new ChecksumMismatchError(
