@@ -1,2 +1,19 @@
 // The Node entry: everything of the browser-safe API plus file-system loading.
 export * from './index.js';
+export { resolveModel, ModelNotFoundError } from './node/resolve-model.js';
+export type { ResolveModelOptions, ResolvedModel, ModelSource } from './node/resolve-model.js';
+export { fetchModel, defaultModelDir, hubConnectionFromEnv, HubConfigError } from './node/hub/fetch-model.js';
+export type { FetchModelOptions, FetchModelResult, HubEnv } from './node/hub/fetch-model.js';
+export {
+  HubError,
+  RepoNotFoundError,
+  RevisionNotFoundError,
+  HubAuthError,
+  HubFileMissingError,
+  HubUnreachableError,
+  ChecksumMismatchError,
+  HubHttpError,
+} from './node/hub/errors.js';
+export { streamProgress, silentProgress } from './node/hub/progress.js';
+export type { DownloadProgress } from './node/hub/progress.js';
+export { hubCacheDir } from './node/hub/hf-cache.js';

@@ -4,3 +4,14 @@ export { SpladeError } from './errors.js';
 export { Tensor, ShapeError, assertShape, elementCount } from './tensor/tensor.js';
 export type { DType, TensorInfo, TensorSource } from './tensor/tensor-source.js';
 export type { ModelFiles } from './io/model-files.js';
+export {
+  chooseModelFiles,
+  isRepoId,
+  parseModelInfo,
+  parseRepoId,
+  shardsFromIndex,
+  HubResponseError,
+  ModelFilesMissingError,
+  RepoIdError,
+} from './io/hub-repo.js';
+export type { ModelFilePlan, RepoFile, RepoId, RepoListing, WeightsFormat } from './io/hub-repo.js';

@@ -96,7 +96,8 @@ export async function downloadRepoFile(file: RepoFile, settings: DownloadSetting
     );
   }
   await rename(partial, target);
-  settings.progress.fileDone(file.path, expected.sha256 ? 'downloaded, sha256 verified' : 'downloaded');
+  const checked = expected.sha256 ? ', sha256 verified' : expected.blobId ? ', git blob id verified' : '';
+  settings.progress.fileDone(file.path, `downloaded${checked}`);
   return 'downloaded';
 }
 
