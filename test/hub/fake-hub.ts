@@ -32,6 +32,8 @@ export interface RecordedRequest {
 export interface Faults {
   /** Per file name: cut the connection after this many body bytes, `times` times. */
   drop: Map<string, { afterBytes: number; times: number }>;
+  /** Per file name: send this many body bytes, then nothing more (a stalled connection). */
+  stall: Map<string, { afterBytes: number; times: number }>;
   /** Answer Range requests with the whole file (200), as some mirrors do. */
   ignoreRange: boolean;
 }
@@ -70,7 +72,7 @@ function listen(server: Server): Promise<string> {
 /** Starts the fake hub (and its CDN) with these repositories, keyed `owner/name`. */
 export async function startFakeHub(repos: Record<string, FakeRepo>, options: FakeHubOptions = {}): Promise<FakeHub> {
   const requests: RecordedRequest[] = [];
-  const faults: Faults = { drop: new Map(), ignoreRange: false };
+  const faults: Faults = { drop: new Map(), stall: new Map(), ignoreRange: false };
   const maxRequests = options.maxRequests ?? 300;
   const blobs = new Map<string, { name: string; content: Uint8Array }>();
   for (const repo of Object.values(repos)) {
@@ -116,6 +118,12 @@ export async function startFakeHub(repos: Record<string, FakeRepo>, options: Fak
       drop.times--;
       // Send part of the body, then cut the connection as a flaky network would.
       res.write(body.subarray(0, drop.afterBytes), () => setTimeout(() => res.socket?.destroy(), 5));
+      return;
+    }
+    const stall = faults.stall.get(name);
+    if (stall && stall.times > 0 && stall.afterBytes < body.length) {
+      stall.times--;
+      res.write(body.subarray(0, stall.afterBytes)); // and never end: close() cuts it
       return;
     }
     res.end(body);

@@ -126,6 +126,16 @@ fetchSuite('a connection dropped mid-file is resumed with a Range request', asyn
   assert.equal(ranges, ['bytes=70000-', 'bytes=140000-']);
 });
 
+fetchSuite('a connection that stalls is abandoned after the stall timeout and resumed', async (context) => {
+  context.hub.faults.stall.set('model.safetensors', { afterBytes: 40_000, times: 1 });
+  const started = performance.now();
+  await fetchModel('acme/splade-st', options(context, { stallTimeoutMs: 300 }));
+  assert.ok(performance.now() - started < 5000);
+  same(join(context.dir, 'weights/acme/splade-st/model.safetensors'), WEIGHTS);
+  const ranges = context.hub.requests.filter((r) => r.server === 'cdn').map((r) => r.range ?? 'whole');
+  assert.equal(ranges, ['whole', 'bytes=40000-']);
+});
+
 fetchSuite('a server that ignores Range is handled by starting the file again', async (context) => {
   context.hub.faults.drop.set('model.safetensors', { afterBytes: 50_000, times: 1 });
   context.hub.faults.ignoreRange = true;

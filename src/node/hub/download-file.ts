@@ -116,8 +116,15 @@ async function receive(file: RepoFile, partial: string, expected: Expected, sett
     const counter = { bytes: 0 };
     try {
       const answer = await hubGet(settings.connection, url, context, offset > 0 ? { range: `bytes=${offset}-` } : {});
-      learnFromHeaders(answer, expected);
-      const start = startOf(answer, offset);
+      let start: number;
+      try {
+        learnFromHeaders(answer, expected);
+        start = startOf(answer, offset);
+      } catch (error) {
+        answer.done();
+        await answer.response.body?.cancel().catch(() => {});
+        throw error;
+      }
       settings.progress.fileStarted(file.path, expected.size, start);
       await appendBody(answer, partial, start, expected, counter, file.path, settings.progress);
       const have = start + counter.bytes;
@@ -130,7 +137,8 @@ async function receive(file: RepoFile, partial: string, expected: Expected, sett
       if (error instanceof ChecksumMismatchError) await rm(partial, { force: true });
       const reason = retryReason(error, offset);
       if (reason === undefined) throw error;
-      if (error instanceof HubHttpError && error.status === 416) await truncate(partial, 0);
+      const restart = error instanceof RangeMismatchError || (error instanceof HubHttpError && error.status === 416);
+      if (restart) await truncate(partial, 0);
       failures = counter.bytes > 0 ? 1 : failures + 1;
       if (failures >= settings.attempts) {
         throw new HubUnreachableError(
@@ -165,12 +173,15 @@ function learnFromHeaders(answer: HubAnswer, expected: Expected): void {
   }
 }
 
+/** A 206 for another range than asked: the next try starts the file again. */
+class RangeMismatchError extends RetryableError {}
+
 /** Where the body starts: `offset` for a 206 that honoured the range, 0 for a 200. */
 function startOf(answer: HubAnswer, offset: number): number {
   if (answer.response.status === 200) return 0;
   const range = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(answer.response.headers.get('content-range') ?? '');
   if (!range || Number(range[1]) !== offset) {
-    throw new RetryableError(`the server answered a resume at byte ${offset} with the range '${answer.response.headers.get('content-range')}'`);
+    throw new RangeMismatchError(`the server answered a resume at byte ${offset} with the range '${answer.response.headers.get('content-range')}'`);
   }
   return offset;
 }
