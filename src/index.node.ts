@@ -17,3 +17,4 @@ export {
 export { streamProgress, silentProgress } from './node/hub/progress.js';
 export type { DownloadProgress } from './node/hub/progress.js';
 export { hubCacheDir } from './node/hub/hf-cache.js';
+export { FolderBusyError } from './node/hub/folder-lock.js';

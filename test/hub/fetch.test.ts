@@ -1,4 +1,5 @@
 // splade fetch against a local fake hub: success, faults, auth, missing things, resumption.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import {
   RevisionNotFoundError,
 } from '../../src/node/hub/errors.js';
 import { fetchModel, type FetchModelOptions } from '../../src/node/hub/fetch-model.js';
+import { FolderBusyError } from '../../src/node/hub/folder-lock.js';
 import { HubResponseError, ModelFilesMissingError } from '../../src/io/hub-repo.js';
 import { bytes, fakeCommit, startFakeHub, text, type FakeHub, type FakeRepo } from './fake-hub.js';
 
@@ -221,6 +223,25 @@ fetchSuite('a missing repository is named, with the HF_TOKEN hint for private on
   assert.match((error as Error).message, 'HF_TOKEN');
   const withToken = await fetchModel('acme/nope', options(context, { token: TOKEN })).catch((e: unknown) => e);
   assert.instance(withToken, RepoNotFoundError);
+});
+
+fetchSuite('a misspelt repository leaves no folder behind', async (context) => {
+  await fetchModel('acme/nope', options(context)).catch(() => undefined);
+  assert.not.ok(existsSync(join(context.dir, 'weights')));
+});
+
+fetchSuite('a second fetch into a folder in use stops; a lock of a dead process is taken over', async (context) => {
+  const dir = join(context.dir, 'weights/acme/splade-st');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, '.splade-fetch.lock'), String(process.ppid));
+  const busy = await fetchModel('acme/splade-st', options(context)).catch((e: unknown) => e);
+  assert.instance(busy, FolderBusyError);
+  assert.match((busy as Error).message, String(process.ppid));
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+  writeFileSync(join(dir, '.splade-fetch.lock'), String(dead));
+  await fetchModel('acme/splade-st', options(context));
+  same(join(dir, 'model.safetensors'), WEIGHTS);
+  assert.not.ok(existsSync(join(dir, '.splade-fetch.lock')), 'the lock is released');
 });
 
 fetchSuite('a missing revision is named', async (context) => {

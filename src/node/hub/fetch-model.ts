@@ -5,8 +5,18 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SpladeError } from '../../errors.js';
-import { chooseModelFiles, HubResponseError, parseRepoId, shardsFromIndex, type RepoFile, type WeightsFormat } from '../../io/hub-repo.js';
+import {
+  chooseModelFiles,
+  HubResponseError,
+  parseRepoId,
+  shardsFromIndex,
+  type ModelFilePlan,
+  type RepoFile,
+  type RepoListing,
+  type WeightsFormat,
+} from '../../io/hub-repo.js';
 import { loadCheckpointConverter, type ConvertCheckpointFolder } from './convert-hook.js';
+import { withFolderLock } from './folder-lock.js';
 import { downloadRepoFile, type DownloadSettings, type FileOutcome } from './download-file.js';
 import type { HubConnection } from './http.js';
 import { fetchRepoListing } from './model-info.js';
@@ -88,6 +98,7 @@ export async function fetchModel(repo: string, options: FetchModelOptions = {}):
   const connection = hubConnectionFromEnv(options.env ?? process.env, options.stallTimeoutMs);
   const progress = options.progress ?? silentProgress;
 
+  // Listed and chosen before the folder exists, so a misspelt id leaves nothing behind.
   const listing = await fetchRepoListing(connection, repo, revision);
   const plan = chooseModelFiles(listing, repo);
   const settings: DownloadSettings = {
@@ -100,25 +111,31 @@ export async function fetchModel(repo: string, options: FetchModelOptions = {}):
     attempts: options.attempts ?? 5,
     retryDelayMs: options.retryDelayMs ?? 500,
   };
+  return withFolderLock(dir, async () => {
+    const files = await downloadPlan(plan, listing, settings);
+    const result = { repo, revision, commit: listing.commit, dir, format: plan.format, files };
+    if (plan.format !== 'pytorch' && plan.format !== 'pytorch-sharded') return result;
+    return { ...result, conversion: await convertOnce(dir, options.convert, progress) };
+  });
+}
+
+/** Downloads the plan's files, and the shards its index names, in an order that marks completion. */
+async function downloadPlan(plan: ModelFilePlan, listing: RepoListing, settings: DownloadSettings) {
   const files: Array<{ path: string; outcome: FileOutcome }> = [];
   const get = async (file: RepoFile) => files.push({ path: file.path, outcome: await downloadRepoFile(file, settings) });
-
   // Weights first and config.json last: a folder with config.json is a finished download,
   // which is how resolveModel tells it from an interrupted one.
   await get(plan.weights);
   if (plan.format === 'safetensors-sharded' || plan.format === 'pytorch-sharded') {
-    for (const shard of await readShards(dir, plan.weights.path, listing)) await get(shard);
+    for (const shard of await readShards(settings.dir, plan.weights.path, listing)) await get(shard);
   }
   for (const file of plan.support.filter((f) => f.path !== 'config.json')) await get(file);
   const config = plan.support.find((f) => f.path === 'config.json');
   if (config) await get(config);
-
-  const result = { repo, revision, commit: listing.commit, dir, format: plan.format, files };
-  if (plan.format !== 'pytorch' && plan.format !== 'pytorch-sharded') return result;
-  return { ...result, conversion: await convertOnce(dir, options.convert, progress) };
+  return files;
 }
 
-async function readShards(dir: string, indexName: string, listing: Parameters<typeof shardsFromIndex>[1]): Promise<RepoFile[]> {
+async function readShards(dir: string, indexName: string, listing: RepoListing): Promise<RepoFile[]> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(join(dir, indexName), 'utf8'));

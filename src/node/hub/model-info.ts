@@ -15,7 +15,7 @@ export async function fetchRepoListing(connection: HubConnection, repo: string, 
     if (declared > MAX_INFO_BYTES) {
       throw new HubHttpError(`the model info of ${repo} is ${declared} bytes, more than a listing can be`, 200);
     }
-    const text = await answer.response.text();
+    const text = await readBounded(answer.response, MAX_INFO_BYTES, repo);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -26,4 +26,23 @@ export async function fetchRepoListing(connection: HubConnection, repo: string, 
   } finally {
     answer.done();
   }
+}
+
+/** The body as text, refusing more than `limit` bytes even when no Content-Length said so. */
+async function readBounded(response: Response, limit: number, repo: string): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel();
+      throw new HubHttpError(`the model info of ${repo} is more than ${limit} bytes, more than a listing can be`, 200);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
