@@ -1,5 +1,9 @@
 // The Node entry: everything of the browser-safe API plus file-system loading.
 export * from './index.js';
+export { FileAccessError, writeFileAtomic } from './node/files.js';
+export { readSafetensorsFile, writeSafetensorsFile } from './node/safetensors-file.js';
+export { folderModelFiles } from './node/folder-model-files.js';
+export { loadModelFolderFromDisk } from './node/model-folder.js';
 export { resolveModel, ModelNotFoundError } from './node/resolve-model.js';
 export type { ResolveModelOptions, ResolvedModel, ModelSource } from './node/resolve-model.js';
 export { fetchModel, defaultModelDir, hubConnectionFromEnv, HubConfigError } from './node/hub/fetch-model.js';
