@@ -4,6 +4,11 @@ export { FileAccessError, writeFileAtomic } from './node/files.js';
 export { readSafetensorsFile, writeSafetensorsFile } from './node/safetensors-file.js';
 export { folderModelFiles } from './node/folder-model-files.js';
 export { loadModelFolderFromDisk } from './node/model-folder.js';
+export { readPytorchCheckpointFile } from './node/pytorch-file.js';
+export { ConvertSourceError, convertToSafetensors } from './node/convert.js';
+export type { ConversionResult } from './node/convert.js';
+// Shadows the browser SpladeEncoder of './index.js': here a string location is a folder path.
+export { SpladeEncoder } from './node/splade-encoder.js';
 export { resolveModel, ModelNotFoundError } from './node/resolve-model.js';
 export type { ResolveModelOptions, ResolvedModel, ModelSource } from './node/resolve-model.js';
 export { fetchModel, defaultModelDir, hubConnectionFromEnv, HubConfigError } from './node/hub/fetch-model.js';

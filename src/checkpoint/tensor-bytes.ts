@@ -2,8 +2,10 @@
 // and those bytes into float32 or integer arrays. Contiguous little-endian tensors are views
 // of the file buffer (no copy); only non-contiguous or big-endian ones are copied.
 import type { DType } from '../tensor/tensor-source.js';
+import { DTYPE_SIZE } from '../tensor/dtype.js';
+import { bf16ArrayToF32, f16ArrayToF32 } from '../tensor/half.js';
 import { CheckpointError } from './errors.js';
-import { DTYPE_SIZE, type TensorRef } from './torch-objects.js';
+import type { TensorRef } from './torch-objects.js';
 
 /**
  * The tensor's elements in row-major order as little-endian bytes. `storageBytes` holds the
@@ -49,23 +51,6 @@ function aligned(bytes: Uint8Array, size: number): Uint8Array {
   return bytes.byteOffset % size === 0 ? bytes : new Uint8Array(bytes); // a copy (Buffer#slice would not copy)
 }
 
-let halfTable: Float32Array | undefined;
-
-/** Every float16 bit pattern as float32 (exact: float32 holds every half value). */
-function halfToFloatTable(): Float32Array {
-  if (halfTable) return halfTable;
-  halfTable = new Float32Array(65536);
-  for (let h = 0; h < 65536; h++) {
-    const sign = h & 0x8000 ? -1 : 1;
-    const exponent = (h >> 10) & 0x1f;
-    const mantissa = h & 0x3ff;
-    if (exponent === 0) halfTable[h] = sign * mantissa * 2 ** -24;
-    else if (exponent === 31) halfTable[h] = mantissa === 0 ? sign * Infinity : NaN;
-    else halfTable[h] = sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
-  }
-  return halfTable;
-}
-
 /**
  * Little-endian tensor bytes as float32: a view for aligned F32, an exact conversion for F16
  * and BF16, a rounding one for F64. `name` is for the error on integer dtypes.
@@ -78,19 +63,11 @@ export function bytesToFloat32(bytes: Uint8Array, dtype: DType, name: string): F
     }
     case 'F16': {
       const data = aligned(bytes, 2);
-      const half = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
-      const table = halfToFloatTable();
-      const out = new Float32Array(half.length);
-      for (let i = 0; i < half.length; i++) out[i] = table[half[i]];
-      return out;
+      return f16ArrayToF32(new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2));
     }
     case 'BF16': {
       const data = aligned(bytes, 2);
-      const half = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
-      const out = new Float32Array(half.length);
-      const bits = new Uint32Array(out.buffer);
-      for (let i = 0; i < half.length; i++) bits[i] = half[i] << 16;
-      return out;
+      return bf16ArrayToF32(new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2));
     }
     case 'F64': {
       const data = aligned(bytes, 8);

@@ -4,11 +4,6 @@
 import type { DType } from '../tensor/tensor-source.js';
 import { PyObject } from './py-values.js';
 
-/** Bytes per element of each dtype. */
-export const DTYPE_SIZE: Readonly<Record<DType, number>> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1,
-};
-
 /** The typed storage classes of `torch` and the dtype each holds. */
 export const STORAGE_TYPES: ReadonlyMap<string, DType> = new Map<string, DType>([
   ['torch.DoubleStorage', 'F64'],

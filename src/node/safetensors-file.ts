@@ -2,7 +2,7 @@
 // the header is read and validated first (a corrupt file fails before any large allocation),
 // then the whole file goes into a single buffer that F32 tensors are views of.
 import { open, type FileHandle } from 'node:fs/promises';
-import { parseSafetensorsHeader, readHeaderSize } from '../tensor/safetensors-header.js';
+import { parseSafetensorsHeader, readHeaderSize, type SafetensorsHeader } from '../tensor/safetensors-header.js';
 import { SafetensorsFile } from '../tensor/safetensors.js';
 import { layoutSafetensors, type TensorToWrite } from '../tensor/safetensors-writer.js';
 import { fileError, readFully, writeFileAtomic } from './files.js';
@@ -31,6 +31,33 @@ export async function readSafetensorsFile(path: string): Promise<SafetensorsFile
     bytes.set(headerBytes, 8);
     await readFully(handle, bytes.subarray(header.dataStart), header.dataStart, path);
     return new SafetensorsFile(bytes, header, path);
+  } catch (error) {
+    if (error instanceof Error && 'code' in error) throw fileError(path, 'read', error);
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads and validates only the header of a safetensors file (names, dtypes, shapes, offsets,
+ * metadata), without reading the data: fast even for multi-gigabyte files.
+ * @returns the header and the file size
+ */
+export async function readSafetensorsHeaderFile(path: string): Promise<{ header: SafetensorsHeader; fileSize: number }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw fileError(path, 'open', error);
+  }
+  try {
+    const { size } = await handle.stat();
+    const prefix = new Uint8Array(Math.min(8, size));
+    await readFully(handle, prefix, 0, path);
+    const headerBytes = new Uint8Array(readHeaderSize(prefix, size, path));
+    await readFully(handle, headerBytes, 8, path);
+    return { header: parseSafetensorsHeader(headerBytes, size, path), fileSize: size };
   } catch (error) {
     if (error instanceof Error && 'code' in error) throw fileError(path, 'read', error);
     throw error;

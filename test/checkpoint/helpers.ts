@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { crc32, readZip } from '../../src/checkpoint/zip.js';
 
-export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+/**
+ * The fixture folder: the committed one, or CHECKPOINT_FIXTURES (a folder that
+ * make_fixtures.py --out DIR --seed N just wrote, for a live pass against fresh torch output).
+ */
+export const FIXTURES = process.env.CHECKPOINT_FIXTURES
+  ? `${process.env.CHECKPOINT_FIXTURES.replace(/\/$/, '')}/`
+  : fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const PWNED = '/tmp/splade-ts-pwned';
 
 export interface TwinTensor {

@@ -197,9 +197,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--out', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures'))
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--bert-base', action='store_true',
+                        help='instead: write one bert-base-size folder (random weights, ~440 MB) to --out, for bench/')
     args = parser.parse_args()
     out = args.out
     generator = torch.Generator().manual_seed(args.seed)
+    if args.bert_base:
+        CONFIG.update(vocab_size=30522, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
+                      intermediate_size=3072, max_position_embeddings=512)
+        os.makedirs(out, exist_ok=True)
+        torch.save(bert_state_dict(generator), os.path.join(out, 'pytorch_model.bin'))
+        with open(os.path.join(out, 'config.json'), 'w') as f:
+            json.dump(CONFIG, f, indent=2)
+        print(f'wrote a bert-base-size pytorch_model.bin to {out} (seed {args.seed})')
+        return
 
     sd = bert_state_dict(generator)
     write_model_folder(os.path.join(out, 'tiny-f32'), sd)

@@ -1,6 +1,8 @@
 // After a pickle-only download, `splade fetch` converts the checkpoint once to
 // model.safetensors beside it, so every later load takes the zero-copy safetensors path.
-// The converter itself belongs to the checkpoint reader; this is the one place that finds it.
+// The converter itself is the checkpoint reader's (`splade convert`); this is where fetch
+// finds it, imported only when a pickle arrived.
+import { join } from 'node:path';
 
 /**
  * Converts the PyTorch checkpoint of a model folder (`pytorch_model.bin` or a sharded
@@ -9,7 +11,8 @@
  */
 export type ConvertCheckpointFolder = (dir: string) => Promise<string>;
 
-/** The checkpoint reader's converter, or undefined while this build has none. */
-export async function loadCheckpointConverter(): Promise<ConvertCheckpointFolder | undefined> {
-  return undefined;
+/** The checkpoint reader's converter, writing `<dir>/model.safetensors`. */
+export async function loadCheckpointConverter(): Promise<ConvertCheckpointFolder> {
+  const { convertToSafetensors } = await import('../convert.js');
+  return async (dir) => (await convertToSafetensors(dir, join(dir, 'model.safetensors'))).out;
 }

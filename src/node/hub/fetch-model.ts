@@ -154,10 +154,6 @@ async function convertOnce(
   if (existsSync(join(dir, 'model.safetensors'))) return { skipped: 'model.safetensors already there' };
   if (convert === null) return { skipped: 'conversion turned off' };
   const converter = convert ?? (await loadCheckpointConverter());
-  if (!converter) {
-    progress.note('kept the PyTorch checkpoint as is: this build has no safetensors converter');
-    return { skipped: 'no converter in this build' };
-  }
   progress.note('converting the PyTorch checkpoint to model.safetensors (once; later loads read it directly)');
   const written = await converter(dir);
   progress.note(`wrote ${written}`);
