@@ -11,7 +11,7 @@ export type { ConversionResult } from './node/convert.js';
 export { SpladeEncoder } from './node/splade-encoder.js';
 export { resolveModel, ModelNotFoundError } from './node/resolve-model.js';
 export type { ResolveModelOptions, ResolvedModel, ModelSource } from './node/resolve-model.js';
-export { fetchModel, defaultModelDir, hubConnectionFromEnv, HubConfigError } from './node/hub/fetch-model.js';
+export { fetchModel, defaultModelDir, hubConnectionFromEnv, HubConfigError, ConversionFailedError } from './node/hub/fetch-model.js';
 export type { FetchModelOptions, FetchModelResult, HubEnv } from './node/hub/fetch-model.js';
 export {
   HubError,

@@ -13,7 +13,7 @@ import {
   RepoNotFoundError,
   RevisionNotFoundError,
 } from '../../src/node/hub/errors.js';
-import { fetchModel, type FetchModelOptions } from '../../src/node/hub/fetch-model.js';
+import { ConversionFailedError, fetchModel, type FetchModelOptions } from '../../src/node/hub/fetch-model.js';
 import { FolderBusyError } from '../../src/node/hub/folder-lock.js';
 import { HubResponseError, ModelFilesMissingError } from '../../src/io/hub-repo.js';
 import { bytes, fakeCommit, startFakeHub, text, type FakeHub, type FakeRepo } from './fake-hub.js';
@@ -274,6 +274,16 @@ fetchSuite('a pickle-only repo downloads pytorch_model.bin and converts it once'
   const second = await fetchModel('acme/splade-pickle', options(context, { convert }));
   assert.equal(calls, [dir]);
   assert.equal(second.conversion, { skipped: 'model.safetensors already there' });
+});
+
+fetchSuite('a pickle that cannot be converted: the error says the download itself is complete', async (context) => {
+  // The fake repo's pytorch_model.bin is random bytes, so the real converter refuses it.
+  const error = await fetchModel('acme/splade-pickle', options(context, { convert: undefined })).catch((e: unknown) => e);
+  assert.instance(error, ConversionFailedError);
+  assert.match((error as Error).message, 'complete and verified');
+  const dir = join(context.dir, 'weights/acme/splade-pickle');
+  same(join(dir, 'pytorch_model.bin'), BIN);
+  assert.not.ok(existsSync(join(dir, 'model.safetensors')));
 });
 
 fetchSuite('sharded safetensors: the index, then exactly the shards it names', async (context) => {

@@ -46,6 +46,9 @@ export function hubConnectionFromEnv(env: HubEnv, stallTimeoutMs = 30_000): HubC
   return { endpoint, token, stallTimeoutMs };
 }
 
+/** The files arrived, but the pickle could not be converted to safetensors. */
+export class ConversionFailedError extends SpladeError {}
+
 export interface FetchModelOptions {
   /** Branch, tag or commit; default `main`. */
   readonly revision?: string;
@@ -155,7 +158,16 @@ async function convertOnce(
   if (convert === null) return { skipped: 'conversion turned off' };
   const converter = convert ?? (await loadCheckpointConverter());
   progress.note('converting the PyTorch checkpoint to model.safetensors (once; later loads read it directly)');
-  const written = await converter(dir);
+  let written: string;
+  try {
+    written = await converter(dir);
+  } catch (error) {
+    if (!(error instanceof SpladeError)) throw error;
+    throw new ConversionFailedError(
+      `the download into ${dir} is complete and verified, but converting its PyTorch checkpoint to model.safetensors failed: ${error.message}`,
+      { cause: error },
+    );
+  }
   progress.note(`wrote ${written}`);
   return { written };
 }
