@@ -11,8 +11,10 @@ export type { ConversionResult } from './node/convert.js';
 export { SpladeEncoder } from './node/splade-encoder.js';
 export { resolveModel, ModelNotFoundError } from './node/resolve-model.js';
 export type { ResolveModelOptions, ResolvedModel, ModelSource } from './node/resolve-model.js';
-export { fetchModel, defaultModelDir, hubConnectionFromEnv, HubConfigError, ConversionFailedError } from './node/hub/fetch-model.js';
-export type { FetchModelOptions, FetchModelResult, HubEnv } from './node/hub/fetch-model.js';
+export { fetchModel, defaultModelDir, ConversionFailedError } from './node/hub/fetch-model.js';
+export type { FetchModelOptions, FetchModelResult } from './node/hub/fetch-model.js';
+export { hubConnectionFromEnv, tokenFromEnv, hfHomeDir, HubConfigError, DEFAULT_ENDPOINT } from './node/hub/hub-env.js';
+export type { HubEnv } from './node/hub/hub-env.js';
 export {
   HubError,
   RepoNotFoundError,

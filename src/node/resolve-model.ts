@@ -7,7 +7,8 @@ import { SpladeError } from '../errors.js';
 import { isRepoId } from '../io/hub-repo.js';
 import { isCompleteModelFolder } from './hub/complete-folder.js';
 import { HubUnreachableError } from './hub/errors.js';
-import { defaultModelDir, fetchModel, type HubEnv } from './hub/fetch-model.js';
+import { defaultModelDir, fetchModel } from './hub/fetch-model.js';
+import type { HubEnv } from './hub/hub-env.js';
 import { cachedSnapshotDir, hubCacheDir } from './hub/hf-cache.js';
 import { silentProgress, type DownloadProgress } from './hub/progress.js';
 
@@ -21,7 +22,7 @@ export interface ResolveModelOptions {
   readonly cwd?: string;
   /** HF_ENDPOINT, HF_TOKEN, HF_HUB_CACHE, HF_HOME, HF_HUB_OFFLINE; default process.env. */
   readonly env?: HubEnv;
-  /** Home folder for `~/.cache/huggingface`; default os.homedir(). */
+  /** Home folder for `~/.cache/huggingface` (cache, token file); default os.homedir(). */
   readonly home?: string;
   /** Download when not found locally (default true; HF_HUB_OFFLINE=1 also turns it off). */
   readonly download?: boolean;
@@ -87,7 +88,7 @@ export async function resolveModel(idOrPath: string, options: ResolveModelOption
     throw new ModelNotFoundError(`${notLocal}, and ${why}. ${howToSupply}.`);
   }
   try {
-    const fetched = await fetchModel(idOrPath, { revision, cwd, env, progress: options.progress ?? silentProgress });
+    const fetched = await fetchModel(idOrPath, { revision, cwd, env, home: options.home, progress: options.progress ?? silentProgress });
     return { dir: fetched.dir, source: 'download' };
   } catch (error) {
     if (!(error instanceof HubUnreachableError)) throw error;

@@ -13,8 +13,8 @@ const cli = fileURLToPath(new URL('../../bin/splade.js', import.meta.url));
 
 function run(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const { HF_TOKEN: _t, HF_ENDPOINT: _e, ...base } = process.env;
-    execFile(process.execPath, [cli, ...args], { env: { ...base, ...env }, cwd, timeout: 30_000 }, (error, stdout, stderr) => {
+    const { HF_TOKEN: _t, HF_ENDPOINT: _e, HUGGING_FACE_HUB_TOKEN: _l, ...base } = process.env;
+    execFile(process.execPath, [cli, ...args], { env: { ...base, HF_TOKEN_PATH: join(cwd, 'no-token'), ...env }, cwd, timeout: 30_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });

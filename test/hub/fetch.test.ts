@@ -78,7 +78,7 @@ function options(context: Context, extra: Partial<FetchModelOptions> & { token?:
   const { token, ...rest } = extra;
   return {
     cwd: context.dir,
-    env: { HF_ENDPOINT: context.hub.endpoint, ...(token ? { HF_TOKEN: token } : {}) },
+    env: { HF_ENDPOINT: context.hub.endpoint, HF_HOME: join(context.dir, 'hf-home'), ...(token ? { HF_TOKEN: token } : {}) },
     retryDelayMs: 1,
     convert: null,
     ...rest,
@@ -214,6 +214,13 @@ fetchSuite('a gated repo with HF_TOKEN downloads; the token never goes to the CD
   const cdn = context.hub.requests.filter((r) => r.server === 'cdn');
   assert.ok(hub.length > 0 && hub.every((r) => r.authorization === `Bearer ${TOKEN}`));
   assert.ok(cdn.length > 0 && cdn.every((r) => r.authorization === undefined));
+});
+
+fetchSuite('the token file of huggingface-cli login opens a gated repo too', async (context) => {
+  mkdirSync(join(context.dir, 'hf-home'), { recursive: true });
+  writeFileSync(join(context.dir, 'hf-home', 'token'), `${TOKEN}\n`);
+  await fetchModel('acme/gated', options(context));
+  same(join(context.dir, 'weights/acme/gated/model.safetensors'), WEIGHTS);
 });
 
 fetchSuite('a missing repository is named, with the HF_TOKEN hint for private ones', async (context) => {

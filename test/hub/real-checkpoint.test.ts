@@ -38,7 +38,7 @@ test('pickle-only and sharded-bin repositories of real torch.save files', async 
   });
   const cwd = await mkdtemp(join(tmpdir(), 'splade-real-ckpt-'));
   try {
-    const env = { HF_ENDPOINT: hub.endpoint };
+    const env = { HF_ENDPOINT: hub.endpoint, HF_TOKEN_PATH: join(cwd, 'no-token') };
     const pickle = await fetchModel('acme/tiny-pickle', { cwd, env, convert: null });
     assert.is(pickle.format, 'pytorch');
     assert.equal(readdirSync(pickle.dir).sort(), ['config.json', 'pytorch_model.bin', 'vocab.txt']);
@@ -74,7 +74,7 @@ test('a pickle-only download is converted once, and the result encodes like the 
   });
   const cwd = await mkdtemp(join(tmpdir(), 'splade-real-convert-'));
   try {
-    const env = { HF_ENDPOINT: hub.endpoint };
+    const env = { HF_ENDPOINT: hub.endpoint, HF_TOKEN_PATH: join(cwd, 'no-token') };
     const first = await fetchModel('acme/tiny-pickle', { cwd, env });
     const converted = join(first.dir, 'model.safetensors');
     assert.equal(first.conversion, { written: converted });

@@ -60,6 +60,7 @@ resolveSuite.after.each(async (context) => {
 const env = (context: Context, extra: Record<string, string> = {}) => ({
   HF_ENDPOINT: context.hub.endpoint,
   HF_HUB_CACHE: join(context.root, 'cache'),
+  HF_TOKEN_PATH: join(context.root, 'no-token'),
   ...extra,
 });
 

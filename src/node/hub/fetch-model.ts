@@ -19,32 +19,9 @@ import { loadCheckpointConverter, type ConvertCheckpointFolder } from './convert
 import { withFolderLock } from './folder-lock.js';
 import { downloadRepoFile, type DownloadSettings, type FileOutcome } from './download-file.js';
 import type { HubConnection } from './http.js';
+import { hubConnectionFromEnv, type HubEnv } from './hub-env.js';
 import { fetchRepoListing } from './model-info.js';
 import { silentProgress, type DownloadProgress } from './progress.js';
-
-export const DEFAULT_ENDPOINT = 'https://huggingface.co';
-
-/** Environment variables the download reads (process.env fits). */
-export type HubEnv = Readonly<Record<string, string | undefined>>;
-
-/** HF_ENDPOINT or a bad value of it. */
-export class HubConfigError extends SpladeError {}
-
-/** The endpoint (`HF_ENDPOINT`, default https://huggingface.co) and token (`HF_TOKEN`). */
-export function hubConnectionFromEnv(env: HubEnv, stallTimeoutMs = 30_000): HubConnection {
-  const endpoint = (env.HF_ENDPOINT?.trim() || DEFAULT_ENDPOINT).replace(/\/+$/, '');
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new HubConfigError(`HF_ENDPOINT '${endpoint}' is not a URL (expected e.g. https://huggingface.co)`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new HubConfigError(`HF_ENDPOINT '${endpoint}' is not an http(s) URL`);
-  }
-  const token = (env.HF_TOKEN ?? env.HUGGING_FACE_HUB_TOKEN)?.trim() || undefined;
-  return { endpoint, token, stallTimeoutMs };
-}
 
 /** The files arrived, but the pickle could not be converted to safetensors. */
 export class ConversionFailedError extends SpladeError {}
@@ -56,8 +33,10 @@ export interface FetchModelOptions {
   readonly outDir?: string;
   /** Default: the process's working directory. */
   readonly cwd?: string;
-  /** HF_ENDPOINT, HF_TOKEN; default process.env. */
+  /** HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_TOKEN_PATH; default process.env. */
   readonly env?: HubEnv;
+  /** Home folder, for the token file under `~/.cache/huggingface`; default os.homedir(). */
+  readonly home?: string;
   /** Default: silent. The CLI passes a stderr reporter. */
   readonly progress?: DownloadProgress;
   /** The pickle converter; `null` skips conversion; default: the checkpoint reader's. */
@@ -98,7 +77,7 @@ export async function fetchModel(repo: string, options: FetchModelOptions = {}):
   const revision = options.revision ?? 'main';
   const cwd = options.cwd ?? process.cwd();
   const dir = options.outDir ? resolve(cwd, options.outDir) : defaultModelDir(repo, cwd);
-  const connection = hubConnectionFromEnv(options.env ?? process.env, options.stallTimeoutMs);
+  const connection = hubConnectionFromEnv(options.env ?? process.env, { stallTimeoutMs: options.stallTimeoutMs, home: options.home });
   const progress = options.progress ?? silentProgress;
 
   // Listed and chosen before the folder exists, so a misspelt id leaves nothing behind.

@@ -2,20 +2,16 @@
 // transformers fill (`<cache>/models--owner--name/snapshots/<commit>/`, `refs/<branch>`
 // holding the commit), read in place and never written.
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseRepoId } from '../../io/hub-repo.js';
-import type { HubEnv } from './fetch-model.js';
+import { hfHomeDir, type HubEnv } from './hub-env.js';
 
 /**
  * The hub cache folder as huggingface_hub finds it: `HF_HUB_CACHE`, else `HF_HOME/hub`,
  * else `$XDG_CACHE_HOME/huggingface/hub`, else `~/.cache/huggingface/hub`.
  */
-export function hubCacheDir(env: HubEnv, home: string = homedir()): string {
-  const explicit = env.HF_HUB_CACHE || env.HUGGINGFACE_HUB_CACHE;
-  if (explicit) return explicit;
-  const hfHome = env.HF_HOME || join(env.XDG_CACHE_HOME || join(home, '.cache'), 'huggingface');
-  return join(hfHome, 'hub');
+export function hubCacheDir(env: HubEnv, home?: string): string {
+  return env.HF_HUB_CACHE || env.HUGGINGFACE_HUB_CACHE || join(hfHomeDir(env, home), 'hub');
 }
 
 /** `<cache>/models--owner--name`. */
