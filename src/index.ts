@@ -40,3 +40,14 @@ export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
 export type { BatchEncoding, EncodeOptions, Encoding, VocabOptions } from './tokenizer/index.js';
 export { parseSafetensorsHeader, readHeaderSize } from './tensor/safetensors-header.js';
 export type { SafetensorsHeader } from './tensor/safetensors-header.js';
+export {
+  chooseModelFiles,
+  isRepoId,
+  parseModelInfo,
+  parseRepoId,
+  shardsFromIndex,
+  HubResponseError,
+  ModelFilesMissingError,
+  RepoIdError,
+} from './io/hub-repo.js';
+export type { ModelFilePlan, RepoFile, RepoId, RepoListing, WeightsFormat } from './io/hub-repo.js';

@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   encode: () => import('./commands/encode.js'),
   'inspect-weights': () => import('./commands/inspect-weights.js'),
   tokenize: () => import('./commands/tokenize.js'),
+  fetch: () => import('./commands/fetch.js'),
 };
 
 function mainUsage(): string {
