@@ -5,7 +5,11 @@ import { VERSION } from '../version.js';
 import { UsageError, type Command } from './command.js';
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
+  convert: () => import('./commands/convert.js'),
+  encode: () => import('./commands/encode.js'),
+  'inspect-weights': () => import('./commands/inspect-weights.js'),
   tokenize: () => import('./commands/tokenize.js'),
+  fetch: () => import('./commands/fetch.js'),
 };
 
 function mainUsage(): string {
