@@ -27,6 +27,7 @@ export {
 export type { LoadedWeights, WeightFormat } from './io/weight-formats.js';
 export { BertForMaskedLM, BertModel, CAPTURE_POINTS, CaptureError, InputError, WeightError, bertInputFromRows } from './bert/index.js';
 export type { BertInput, ForwardOptions, ForwardOutput, InputIdRows } from './bert/index.js';
+export { attentionName, capturableNames, hiddenStateName, hiddenStateNames, type CapturableName } from './bert/capture-names.js';
 export type { Activation, Backend, LinearHandle, TokenLayout } from './tensor/backend.js';
 export { CpuBackend } from './tensor/cpu/cpu-backend.js';
 export * from './splade/index.js';

@@ -7,6 +7,8 @@ import { UsageError, type Command } from './command.js';
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   encode: () => import('./commands/encode.js'),
   'inspect-weights': () => import('./commands/inspect-weights.js'),
+  inspect: () => import('./commands/inspect.js'),
+  explain: () => import('./commands/explain.js'),
 };
 
 function mainUsage(): string {
