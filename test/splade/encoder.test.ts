@@ -127,4 +127,17 @@ test('with the folder tokenizer, encode(text) equals encodeInputIds of the token
   const vocab = readFileSync(join(f32, 'vocab.txt'), 'utf8').split('\n');
   for (const [token, weight] of bag) assert.is(fromText.values[fromText.indices.indexOf(vocab.indexOf(token))], weight, token);
 });
+
+test('a folder written by the foundation generator (vocab.txt, tokenizer_config.json, position_ids) encodes text', async () => {
+  const { writeRandomBertFolder } = await import('../../tools/generate-model.js');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'splade-generated-'));
+  await writeRandomBertFolder(dir, { layers: 1, hidden: 16, heads: 2, intermediate: 32, maxPositions: 24, vocab: 400, positionIds: true, dtype: 'BF16', seed: 3 });
+  const encoder = await SpladeEncoder.fromPretrained(dir);
+  const [short, long] = await encoder.encode(['hello world', 'a much longer text that will be cut at the position table of twenty four tokens, and more, and more']);
+  assert.ok(short.indices.length > 0 && long.indices.length > 0);
+  const ids = encoder.tokenizer!.encode('hello world').ids;
+  assertClose(short, (await encoder.encodeInputIds({ input_ids: [ids] }))[0], 'generated model');
+});
 test.run();

@@ -3,6 +3,7 @@
 // failure never leaves output that looks complete.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { InputIdRows } from '../../bert/input.js';
 import { SpladeError } from '../../errors.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
@@ -140,7 +141,7 @@ export const command: Command = {
     const texts = v.text ?? [];
 
     if (v['input-ids'] !== undefined) {
-      const conflicting = [texts.length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', topK && '--top-k', maxLength && '--max-length', v.query && '--query']
+      const conflicting = [texts.length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', topK && '--top-k', maxLength && '--max-length']
         .filter(Boolean);
       if (conflicting.length > 0) throw new UsageError(`--input-ids takes no ${conflicting.join(', ')}: it prints every weight above 0`);
       const source = v['input-ids'] === '-' ? 'stdin' : v['input-ids'];
@@ -152,7 +153,9 @@ export const command: Command = {
         throw new SpladeError(`${source}: not valid JSON (${(error as Error).message})`);
       }
       const encoder = await SpladeEncoder.fromPretrained(v.model, v['query-model'] ? { queryModel: v['query-model'] } : {});
-      const vectors = await encoder.encodeInputIds(rows as never, { batchSize, ...(v.query ? { role: 'query' as const } : {}) });
+      // encodeInputIds checks the parsed JSON field by field.
+      const role = v.query ? 'query' : 'document';
+      const vectors = await encoder.encodeInputIds(rows as InputIdRows, { batchSize, role });
       process.stdout.write(vectors.map((vector, row) => jsonLine('row', row, vector) + '\n').join(''));
       return 0;
     }
