@@ -33,3 +33,5 @@ export { CpuBackend } from './tensor/cpu/cpu-backend.js';
 export * from './splade/index.js';
 export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
 export type { BatchEncoding, EncodeOptions, Encoding, VocabOptions } from './tokenizer/index.js';
+export { dumpActivations, type DumpOptions, type NamedTensors } from './inspect/dump.js';
+export { explanationToHtml, type ReportOptions } from './inspect/report-html.js';
