@@ -49,9 +49,13 @@ export const command: Command = {
     const maxLength = positiveInt('max-length', values['max-length']);
     const encoder = await SpladeEncoder.fromPretrained(values.model);
     const explanation = await explainText(encoder, values.text, maxLength === undefined ? {} : { maxLength });
-    await writeFileAtomic(values.out, explanationToHtml(explanation, { modelName: values.model, ...(topK ? { topK } : {}) }));
+    const html = explanationToHtml(explanation, { modelName: values.model, ...(topK ? { topK } : {}) });
+    await writeFileAtomic(values.out, html);
     const fromText = explanation.terms.filter((t) => t.inInput).length;
-    process.stderr.write(`wrote ${values.out}: ${explanation.tokens.length} tokens, ${explanation.terms.length} terms (${fromText} from the text), ${explanation.attentions.length} layers of attention\n`);
+    const megabytes = (Buffer.byteLength(html) / 1e6).toFixed(1);
+    process.stderr.write(`wrote ${values.out} (${megabytes} MB): ${explanation.tokens.length} tokens, ${explanation.terms.length} terms (${fromText} from the text), ${explanation.attentions.length} layers of attention\n`);
+    // The attention maps grow with the square of the length: say how to make the page lighter.
+    if (explanation.tokens.length > 256) process.stderr.write('note: the page holds every attention map; --max-length N makes it smaller for long texts\n');
     return 0;
   },
 };
