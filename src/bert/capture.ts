@@ -14,7 +14,7 @@ export class CaptureError extends SpladeError {}
  */
 export const CAPTURE_POINTS: ReadonlyArray<readonly [name: string, shape: string, what: string]> = [
   ['bert.embeddings', '[B, S, H]', 'word + position + token type embeddings after LayerNorm'],
-  ['bert.encoder.layer.{i}.attention.self', '[B, S, H]', 'attention context, heads merged'],
+  ['bert.encoder.layer.{i}.attention.self', '[B, S, H]', 'attention context, heads merged (also keeps attention_probs)'],
   ['bert.encoder.layer.{i}.attention.self.attention_probs', '[B, A, S, S]', 'attention probabilities'],
   ['bert.encoder.layer.{i}.attention.output', '[B, S, H]', 'output projection + residual + LayerNorm'],
   ['bert.encoder.layer.{i}.attention', '[B, S, H]', 'the attention block output (same as attention.output)'],

@@ -21,13 +21,15 @@ function rows(values: ArrayLike<number>, batch: number, seq: number): number[][]
 /** The tensor's values as nested JSON lists, float32 values in their shortest exact form. */
 function nested(tensor: Tensor): string {
   const { shape, data } = tensor;
+  if (shape.length === 0) return float32ToString(data[0]);
   const parts: string[] = [];
+  // One string per innermost row keeps the number of pieces small for large tensors.
   const walk = (dim: number, offset: number, stride: number): void => {
-    if (dim === shape.length) {
-      parts.push(float32ToString(data[offset]));
+    const inner = stride / shape[dim];
+    if (dim === shape.length - 1) {
+      parts.push(`[${Array.from(data.subarray(offset, offset + shape[dim]), float32ToString).join(',')}]`);
       return;
     }
-    const inner = stride / shape[dim];
     parts.push('[');
     for (let i = 0; i < shape[dim]; i++) {
       if (i > 0) parts.push(',');
