@@ -35,3 +35,5 @@ export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
 export type { BatchEncoding, EncodeOptions, Encoding, VocabOptions } from './tokenizer/index.js';
 export { dumpActivations, type DumpOptions, type NamedTensors } from './inspect/dump.js';
 export { explanationToHtml, type ReportOptions } from './inspect/report-html.js';
+export { parseSafetensorsHeader, readHeaderSize } from './tensor/safetensors-header.js';
+export type { SafetensorsHeader } from './tensor/safetensors-header.js';

@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   'inspect-weights': () => import('./commands/inspect-weights.js'),
   inspect: () => import('./commands/inspect.js'),
   explain: () => import('./commands/explain.js'),
+  tokenize: () => import('./commands/tokenize.js'),
 };
 
 function mainUsage(): string {

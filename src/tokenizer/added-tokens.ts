@@ -60,6 +60,27 @@ export class AddedTokenMatcher {
     for (const list of this.byFirstUnit.values()) list.sort((a, b) => b.pattern.length - a.pattern.length);
   }
 
+  /** Code units that start some pattern, for skipping ahead with indexOf. */
+  private get firstUnits(): string[] {
+    return [...this.byFirstUnit.keys()].map((unit) => String.fromCharCode(unit));
+  }
+
+  /** The next index ≥ i (before `to`) where some pattern could start, or `to`. */
+  private nextCandidate(text: string, i: number, to: number, next: number[], units: string[]): number {
+    if (units.length > 8) {
+      // Many first units: one pass, a map lookup per character.
+      while (i < to && !this.byFirstUnit.has(text.charCodeAt(i))) i++;
+      return i;
+    }
+    let best = to;
+    for (let k = 0; k < units.length; k++) {
+      // next[k]: where units[k] next occurs (-1: nowhere after; -2: not looked yet)
+      if (next[k] === -2 || (next[k] >= 0 && next[k] < i)) next[k] = text.indexOf(units[k], i);
+      if (next[k] >= 0 && next[k] < best) best = next[k];
+    }
+    return best;
+  }
+
   get isEmpty(): boolean {
     return this.byFirstUnit.size === 0;
   }
@@ -69,7 +90,11 @@ export class AddedTokenMatcher {
     const splits: Split[] = [];
     let done = from;
     let i = from;
+    const units = this.firstUnits;
+    const next = units.map(() => -2);
     while (i < to) {
+      i = this.nextCandidate(text, i, to, next, units);
+      if (i >= to) break;
       const candidates = this.byFirstUnit.get(text.charCodeAt(i));
       const match = candidates?.find(({ pattern }) => i + pattern.length <= to && text.startsWith(pattern, i));
       if (!match) {

@@ -66,8 +66,28 @@ class TokenSink {
   }
 }
 
+/**
+ * The ids Rust gives added tokens, in file order: the vocabulary's id when the content is in
+ * it, else the next id after the vocabulary (its entry count) and after earlier added tokens.
+ */
+function resolveAddedTokenIds(tokens: readonly AddedToken[], vocab: ReadonlyMap<string, number>): AddedToken[] {
+  const resolved: AddedToken[] = [];
+  const byContent = new Map<string, number>();
+  let maxAdded = -1;
+  for (const token of tokens) {
+    let id = byContent.get(token.content) ?? vocab.get(token.content);
+    if (id === undefined) id = maxAdded >= vocab.size || vocab.size === 0 ? maxAdded + 1 : vocab.size;
+    const existing = resolved.findIndex((t) => t.content === token.content);
+    if (existing >= 0) resolved.splice(existing, 1);
+    resolved.push({ ...token, id });
+    byContent.set(token.content, id);
+    maxAdded = Math.max(maxAdded, id);
+  }
+  return resolved;
+}
+
 function specialId(settings: TokenizerSettings, token: string, what: string): number {
-  const id = settings.addedTokens.find((t) => t.content === token)?.id ?? settings.vocab.get(token);
+  const id = settings.vocab.get(token) ?? resolveAddedTokenIds(settings.addedTokens, settings.vocab).find((t) => t.content === token)?.id;
   if (id === undefined) throw new TokenizerError(`the vocabulary has no ${what} token '${token}'`);
   return id;
 }
@@ -95,20 +115,20 @@ export class BertTokenizer {
     this.normalizer = settings.normalizer ? new BertNormalizer(settings.normalizer) : null;
     this.wordPiece = new WordPiece(settings.vocab, settings.wordPiece);
     for (const [token, id] of settings.vocab) this.idToTokenTable[id] = token;
-    for (const token of settings.addedTokens) {
+    // Like Rust, a token already in the vocabulary keeps its id and new ones are numbered
+    // after the vocabulary, whatever ids the file wrote; a normalized token is known by its
+    // normalized form when turning ids back into tokens.
+    const addedTokens = resolveAddedTokenIds(settings.addedTokens, settings.vocab).map((token) =>
+      token.normalized && this.normalizer ? { ...token, content: this.normalizer.normalize(token.content).text, original: token.content } : { ...token, original: token.content },
+    );
+    for (const token of addedTokens) {
       this.addedById.set(token.id, token);
-      this.addedByContent.set(token.content, token);
+      this.addedByContent.set(token.original, token);
     }
-    this.rawAddedTokens = new AddedTokenMatcher(
-      settings.addedTokens.filter((t) => !t.normalized).map((token) => ({ pattern: token.content, token })),
-    );
-    this.normalizedAddedTokens = new AddedTokenMatcher(
-      settings.addedTokens
-        .filter((t) => t.normalized)
-        .map((token) => ({ pattern: this.normalizer ? this.normalizer.normalize(token.content).text : token.content, token })),
-    );
+    this.rawAddedTokens = new AddedTokenMatcher(addedTokens.filter((t) => !t.normalized).map((token) => ({ pattern: token.content, token })));
+    this.normalizedAddedTokens = new AddedTokenMatcher(addedTokens.filter((t) => t.normalized).map((token) => ({ pattern: token.content, token })));
     let size = this.idToTokenTable.length;
-    for (const token of settings.addedTokens) size = Math.max(size, token.id + 1);
+    for (const token of addedTokens) size = Math.max(size, token.id + 1);
     this.vocabSize = size;
     this.modelMaxLength = settings.modelMaxLength;
     this.clsTokenId = specialId(settings, settings.clsToken, 'classifier');
@@ -156,6 +176,7 @@ export class BertTokenizer {
 
   /** Tokenizes one text. */
   encode(text: string, options: EncodeOptions = {}): Encoding {
+    if (typeof text !== 'string') throw new TokenizerError(`encode() takes a string, not ${typeof text}`);
     const addSpecialTokens = options.addSpecialTokens ?? true;
     const reserved = addSpecialTokens ? 2 : 0;
     let limit = Infinity;
@@ -166,7 +187,6 @@ export class BertTokenizer {
       }
       limit = maxLength - reserved;
     }
-    if (typeof text !== 'string') throw new TokenizerError(`encode() takes a string, not ${typeof text}`);
     const sink = new TokenSink(limit);
     this.tokenizeInto(text, sink);
     let { ids, tokens, offsets } = sink;
@@ -191,6 +211,7 @@ export class BertTokenizer {
 
   /** Tokenizes several texts and pads them with [PAD] to the longest. */
   encodeBatch(texts: string[], options: EncodeOptions = {}): BatchEncoding {
+    if (!Array.isArray(texts)) throw new TokenizerError(`encodeBatch() takes an array of strings, not ${typeof texts}`);
     const encodings = texts.map((text) => this.encode(text, options));
     const width = encodings.reduce((max, e) => Math.max(max, e.ids.length), 0);
     const pad = (row: number[], value: number): number[] => (row.length === width ? row.slice() : row.concat(new Array<number>(width - row.length).fill(value)));
@@ -247,10 +268,11 @@ export class BertTokenizer {
         continue;
       }
       forEachWord(norm, split.start, split.end, (wordStart, wordEnd) => {
-        const pieces = this.wordPiece.tokenize(norm.slice(wordStart, wordEnd));
-        for (let k = 0; k < pieces.ids.length; k++) {
-          const id = pieces.ids[k];
-          sink.push(id, this.idToTokenTable[id] ?? this.settings.wordPiece.unkToken, starts[wordStart + pieces.starts[k]], end(wordStart + pieces.ends[k] - 1));
+        const count = this.wordPiece.tokenize(norm, wordStart, wordEnd);
+        const pieces = this.wordPiece.pieces;
+        for (let k = 0; k < count; k++) {
+          const id = pieces[3 * k];
+          sink.push(id, this.idToTokenTable[id] ?? this.settings.wordPiece.unkToken, starts[pieces[3 * k + 1]], end(pieces[3 * k + 2] - 1));
         }
         return !sink.full;
       });

@@ -141,6 +141,9 @@ export function settingsFromTokenizerJson(text: string, source = 'tokenizer.json
     continuingSubwordPrefix: field(model, 'continuing_subword_prefix', 'string', `${source} model`, '##'),
     maxInputCharsPerWord: field(model, 'max_input_chars_per_word', 'number', `${source} model`, 100),
   };
+  if (!Number.isInteger(wordPiece.maxInputCharsPerWord) || wordPiece.maxInputCharsPerWord < 0) {
+    throw new TokenizerError(`${source}: model.max_input_chars_per_word must be a whole number, not ${wordPiece.maxInputCharsPerWord}`);
+  }
   const addedTokens = parseAddedTokens(json.added_tokens, source);
   const { cls, sep } = templateSpecialTokens(json.post_processor, source);
   const padding = json.padding;

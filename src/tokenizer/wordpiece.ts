@@ -1,7 +1,9 @@
 // The WordPiece model: greedy longest-match-first over a word, continuation pieces carrying
-// the "##" prefix; a word longer than max_input_chars_per_word, or with a stretch no piece
-// matches, is one [UNK].
+// the "##" prefix; a word longer than max_input_chars_per_word code points, or with a stretch
+// no piece matches, is one [UNK]. Same result as Rust's loop over ever shorter substrings,
+// found instead by walking a trie of the vocabulary, with no substring built.
 import { TokenizerError } from './errors.js';
+import { Trie } from './trie.js';
 
 export interface WordPieceSettings {
   unkToken: string;
@@ -9,21 +11,14 @@ export interface WordPieceSettings {
   maxInputCharsPerWord: number;
 }
 
-/** A word's pieces: ids[k] covers word.slice(starts[k], ends[k]) (UTF-16 indices). */
-export interface WordPieces {
-  ids: Int32Array;
-  starts: Int32Array;
-  ends: Int32Array;
-}
-
-const CACHE_LIMIT = 100_000;
-const CACHED_WORD_MAX_LENGTH = 32;
-
 export class WordPiece {
   readonly unkId: number;
-  /** The longest vocabulary entry (prefix stripped from continuation pieces), in UTF-16 units. */
-  private readonly longestPiece: number;
-  private readonly cache = new Map<string, WordPieces>();
+  /** Every vocabulary entry as it is (pieces that may start a word). */
+  private readonly initial: Trie;
+  /** Entries with the continuation prefix, prefix removed (pieces inside a word). */
+  private readonly continuation: Trie;
+  /** Output of `tokenize`: [id, start, end] per piece. */
+  pieces = new Int32Array(3 * 64);
 
   constructor(
     readonly vocab: ReadonlyMap<string, number>,
@@ -32,72 +27,53 @@ export class WordPiece {
     const unk = vocab.get(settings.unkToken);
     if (unk === undefined) throw new TokenizerError(`the vocabulary has no unknown token '${settings.unkToken}'`);
     this.unkId = unk;
-    let longest = 1;
     const prefix = settings.continuingSubwordPrefix;
-    for (const token of vocab.keys()) {
-      const length = prefix.length > 0 && token.startsWith(prefix) ? token.length - prefix.length : token.length;
-      if (length > longest) longest = length;
-    }
-    this.longestPiece = longest;
+    this.initial = new Trie(vocab);
+    const continued: Array<[string, number]> = [];
+    for (const [token, id] of vocab) if (token.startsWith(prefix)) continued.push([token.slice(prefix.length), id]);
+    this.continuation = new Trie(continued);
   }
 
-  /** The pieces of one word (a pre-tokenizer output, non-empty). */
-  tokenize(word: string): WordPieces {
-    if (word.length > CACHED_WORD_MAX_LENGTH) return this.split(word);
-    let pieces = this.cache.get(word);
-    if (pieces === undefined) {
-      pieces = this.split(word);
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(word, pieces);
+  /**
+   * Splits the word text[start, end) into pieces, written to `pieces` as [id, start, end]
+   * triples (UTF-16 indices into `text`); returns how many.
+   */
+  tokenize(text: string, start: number, end: number): number {
+    const max = this.settings.maxInputCharsPerWord;
+    if (end - start > max && countCodePoints(text, start, end) > max) return this.unknown(start, end);
+    if (this.pieces.length < 3 * (end - start)) this.pieces = new Int32Array(3 * (end - start));
+    const pieces = this.pieces;
+    let count = 0;
+    let at = start;
+    while (at < end) {
+      const trie = at === start ? this.initial : this.continuation;
+      if (!trie.longestPrefix(text, at, end)) return this.unknown(start, end);
+      pieces[3 * count] = trie.matchValue;
+      pieces[3 * count + 1] = at;
+      pieces[3 * count + 2] = trie.matchEnd;
+      count++;
+      at = trie.matchEnd;
     }
-    return pieces;
+    return count;
   }
 
-  private unknown(word: string): WordPieces {
-    return { ids: Int32Array.of(this.unkId), starts: Int32Array.of(0), ends: Int32Array.of(word.length) };
-  }
-
-  private split(word: string): WordPieces {
-    if (word.length > this.settings.maxInputCharsPerWord && countCodePoints(word) > this.settings.maxInputCharsPerWord) {
-      return this.unknown(word);
-    }
-    const whole = this.vocab.get(word);
-    if (whole !== undefined) return { ids: Int32Array.of(whole), starts: Int32Array.of(0), ends: Int32Array.of(word.length) };
-    const ids: number[] = [];
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const prefix = this.settings.continuingSubwordPrefix;
-    let start = 0;
-    while (start < word.length) {
-      let end = Math.min(word.length, start + this.longestPiece);
-      if (isLowSurrogateAt(word, end)) end -= 1; // never cut a surrogate pair
-      let id: number | undefined;
-      while (end > start) {
-        const piece = start === 0 ? word.slice(0, end) : prefix + word.slice(start, end);
-        id = this.vocab.get(piece);
-        if (id !== undefined) break;
-        end -= isLowSurrogateAt(word, end - 1) && end - 2 >= start ? 2 : 1;
-      }
-      if (id === undefined) return this.unknown(word);
-      ids.push(id);
-      starts.push(start);
-      ends.push(end);
-      start = end;
-    }
-    return { ids: Int32Array.from(ids), starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
+  private unknown(start: number, end: number): number {
+    this.pieces[0] = this.unkId;
+    this.pieces[1] = start;
+    this.pieces[2] = end;
+    return 1;
   }
 }
 
-function isLowSurrogateAt(text: string, index: number): boolean {
-  const unit = text.charCodeAt(index);
-  return unit >= 0xdc00 && unit <= 0xdfff;
-}
-
-function countCodePoints(text: string): number {
+function countCodePoints(text: string, start: number, end: number): number {
   let count = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     const unit = text.charCodeAt(i);
-    if (!(unit >= 0xdc00 && unit <= 0xdfff && i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff)) count++;
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < end) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
   }
   return count;
 }

@@ -140,4 +140,12 @@ test('a folder written by the foundation generator (vocab.txt, tokenizer_config.
   const ids = encoder.tokenizer!.encode('hello world').ids;
   assertClose(short, (await encoder.encodeInputIds({ input_ids: [ids] }))[0], 'generated model');
 });
+
+test('a tokenizer with ids beyond the model vocabulary is an error naming the text and token', async () => {
+  const tokenizer = wordTokenizer(f32);
+  const bigger: TextTokenizer = { ...tokenizer, encode: (text, options) => ({ ids: [...tokenizer.encode(text, options).ids, 300] }), idToToken: (id) => (id === 300 ? 'extra' : tokenizer.idToToken(id)) };
+  const encoder = await SpladeEncoder.fromPretrained(f32, { tokenizer: bigger });
+  await rejects(encoder.encode(['fine', 'also fine']), (e: unknown) =>
+    e instanceof InputError && /text 0: token 'extra' has id 300/.test(e.message) && /vocab_size = 256/.test(e.message));
+});
 test.run();
