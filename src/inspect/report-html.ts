@@ -114,7 +114,7 @@ ${options.modelName ? `<p class="hint">Model: <code>${escapeHtml(options.modelNa
 <div id="terms"></div>
 
 <h2>3. Attention</h2>
-<p class="hint">In each layer, every head lets each token (row) gather information from the other tokens (columns); a darker cell means more attention. Each row adds up to 1. Rows of [CLS], [SEP] and punctuation often soak up attention: a head's way of doing nothing. Pick a layer and a head; hover a cell for its value.</p>
+<p class="hint">In each layer, every head lets each token (row) gather information from the other tokens (columns); a darker cell means more attention. Each row adds up to 1. Rows of [CLS], [SEP] and punctuation often soak up attention: a head's way of doing nothing. Pick a layer and a head (or the mean of the layer's heads); hover a cell for its value.</p>
 <div class="controls"><label>Layer <select id="layer" data-role="layer-select"></select></label><label>Head <select id="head" data-role="head-select"></select></label></div>
 <p class="hint" id="scale"></p>
 <div id="heatmap"></div>

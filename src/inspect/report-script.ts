@@ -76,6 +76,7 @@ export const REPORT_SCRIPT = String.raw`
   var headSelect = document.getElementById('head');
   for (var l = 0; l < data.layers; l++) layerSelect.appendChild(el('option', { value: String(l) }, 'layer ' + l));
   for (var h = 0; h < data.heads; h++) headSelect.appendChild(el('option', { value: String(h) }, 'head ' + h));
+  headSelect.appendChild(el('option', { value: 'mean' }, 'mean of the heads'));
   var n = data.tokens.length;
   var cell = Math.max(6, Math.min(28, Math.floor(560 / n)));
   var label = 8 + 7 * data.tokens.reduce(function (m, t) { return Math.max(m, t.length); }, 0);
@@ -99,8 +100,18 @@ export const REPORT_SCRIPT = String.raw`
     }
   }
   document.getElementById('heatmap').appendChild(map);
+  function meanOfHeads(layer) {
+    return layer[0].map(function (row, q) {
+      return row.map(function (_, k) {
+        var sum = 0;
+        for (var h = 0; h < layer.length; h++) sum += layer[h][q][k];
+        return sum / layer.length;
+      });
+    });
+  }
   function drawAttention() {
-    var probs = data.attentions[Number(layerSelect.value)][Number(headSelect.value)];
+    var layer = data.attentions[Number(layerSelect.value)];
+    var probs = headSelect.value === 'mean' ? meanOfHeads(layer) : layer[Number(headSelect.value)];
     // An absolute scale (the same in every layer and head, so they compare); the square root
     // keeps small but real attention visible.
     document.getElementById('scale').textContent = 'white = 0, darkest blue = 1 (square-root scale, the same for every layer and head)';

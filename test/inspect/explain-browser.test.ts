@@ -43,6 +43,12 @@ if (!existsSync(CHROMIUM)) {
     const ids = new Set(encoder.tokenizer!.encode(TEXT).ids);
     const heaviest = [...vector.indices].map((id, i) => [id, vector.values[i]] as const).sort((a, b) => b[1] - a[1]).slice(0, TOP_K);
     const originals = heaviest.filter(([id]) => ids.has(id)).length;
+    const ids1 = encoder.tokenizer!.encode(TEXT).ids;
+    const forward = await encoder.model.forward(
+      { batch: 1, seq, inputIds: Int32Array.from(ids1), attentionMask: new Uint8Array(seq).fill(1), tokenTypeIds: new Int32Array(seq) },
+      { outputAttentions: true },
+    );
+    const attention1 = forward.attentions![1];
     assert.ok(bars > 0, 'the random model activates some terms');
 
     const { chromium } = await import('playwright-core');
@@ -73,7 +79,7 @@ if (!existsSync(CHROMIUM)) {
       assert.is(await page.locator('[data-role="term-bar"].expansion').count(), bars - originals, 'expansions told apart');
       assert.is(await page.locator('[data-role="cell"]').count(), seq * seq);
       assert.is(await page.locator('[data-role="layer-select"] option').count(), 3);
-      assert.is(await page.locator('[data-role="head-select"] option').count(), 4);
+      assert.is(await page.locator('[data-role="head-select"] option').count(), 4 + 1, 'four heads and their mean');
       assert.match(await page.locator('[data-role="summary"]').innerText(), new RegExp(`${seq} tokens → ${vector.indices.length} SPLADE terms`));
       // Every bar names the token its weight comes from; the first is selected and explained.
       assert.match(await page.locator('[data-role="term-bar"] .from').first().innerText(), /^from .+ \(\d+\)$/);
@@ -83,7 +89,23 @@ if (!existsSync(CHROMIUM)) {
       const layer0 = await fills();
       assert.ok(layer0.every((fill) => /^rgb\(\d+,\d+,255\)$/.test(fill)), 'every cell is coloured');
       await page.selectOption('[data-role="layer-select"]', '2');
-      assert.not.equal(await fills(), layer0, 'another layer draws another heatmap');
+      const layer2 = await fills();
+      assert.not.equal(layer2, layer0, 'another layer draws another heatmap');
+      await page.selectOption('[data-role="head-select"]', 'mean');
+      const mean = await fills();
+      assert.not.equal(mean, layer2, 'the mean of the heads is drawn');
+      assert.ok(mean.every((fill) => /^rgb\(\d+,\d+,255\)$/.test(fill)));
+
+      // Cells are [query row][key column] of the chosen layer and head, as the model returns them.
+      await page.selectOption('[data-role="layer-select"]', '1');
+      await page.selectOption('[data-role="head-select"]', '2');
+      const titles = await page.locator('[data-role="cell"] title').allTextContents();
+      const q = 1;
+      for (let k = 0; k < seq; k++) {
+        const shown = Number(/: ([0-9.]+)$/.exec(titles[q * seq + k])![1]);
+        const expected = attention1.data[(2 * seq + q) * seq + k];
+        assert.ok(Math.abs(shown - expected) <= 0.0005 + 1e-7, `layer 1 head 2 cell [${q}][${k}]: ${shown} vs ${expected}`);
+      }
 
       const png = await page.screenshot({ fullPage: true });
       writeFileSync(join(process.env.SPLADE_SCREENSHOT_DIR ?? dir, 'explain-report.png'), png);
