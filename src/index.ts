@@ -33,11 +33,14 @@ export type { ConversionPlan } from './checkpoint/convert.js';
 export { pytorchFormat, shardedPytorchFormat } from './checkpoint/pytorch-formats.js';
 export { BertForMaskedLM, BertModel, CAPTURE_POINTS, CaptureError, InputError, WeightError, bertInputFromRows } from './bert/index.js';
 export type { BertInput, ForwardOptions, ForwardOutput, InputIdRows } from './bert/index.js';
+export { attentionName, capturableNames, hiddenStateName, hiddenStateNames, type CapturableName } from './bert/capture-names.js';
 export type { Activation, Backend, LinearHandle, TokenLayout } from './tensor/backend.js';
 export { CpuBackend } from './tensor/cpu/cpu-backend.js';
 export * from './splade/index.js';
 export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
 export type { BatchEncoding, EncodeOptions, Encoding, VocabOptions } from './tokenizer/index.js';
+export { dumpActivations, type DumpOptions, type NamedTensors } from './inspect/dump.js';
+export { explanationToHtml, type ReportOptions } from './inspect/report-html.js';
 export { parseSafetensorsHeader, readHeaderSize } from './tensor/safetensors-header.js';
 export type { SafetensorsHeader } from './tensor/safetensors-header.js';
 export {
