@@ -25,15 +25,35 @@ export {
   DEFAULT_WEIGHT_FORMATS, UnsupportedWeightsError, safetensorsFormat, shardedSafetensorsFormat, unsupportedFormat,
 } from './io/weight-formats.js';
 export type { LoadedWeights, WeightFormat } from './io/weight-formats.js';
+export { CheckpointError } from './checkpoint/errors.js';
+export { PytorchCheckpoint, readPytorchCheckpoint } from './checkpoint/pytorch-checkpoint.js';
+export { ALLOWED_GLOBALS } from './checkpoint/torch-pickle.js';
+export { planSafetensorsConversion } from './checkpoint/convert.js';
+export type { ConversionPlan } from './checkpoint/convert.js';
+export { pytorchFormat, shardedPytorchFormat } from './checkpoint/pytorch-formats.js';
 export { BertForMaskedLM, BertModel, CAPTURE_POINTS, CaptureError, InputError, WeightError, bertInputFromRows } from './bert/index.js';
 export type { BertInput, ForwardOptions, ForwardOutput, InputIdRows } from './bert/index.js';
+export { attentionName, capturableNames, hiddenStateName, hiddenStateNames, type CapturableName } from './bert/capture-names.js';
 export type { Activation, Backend, LinearHandle, TokenLayout } from './tensor/backend.js';
 export { CpuBackend } from './tensor/cpu/cpu-backend.js';
 export * from './splade/index.js';
 export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
 export type { BatchEncoding, EncodeOptions, Encoding, VocabOptions } from './tokenizer/index.js';
+export { dumpActivations, type DumpOptions, type NamedTensors } from './inspect/dump.js';
+export { explanationToHtml, type ReportOptions } from './inspect/report-html.js';
 export { parseSafetensorsHeader, readHeaderSize } from './tensor/safetensors-header.js';
 export type { SafetensorsHeader } from './tensor/safetensors-header.js';
 export { BACKEND_CHOICES, BackendChoiceError, GPU_MODE_NAMES, selectBackend } from './tensor/select-backend.js';
 export type { BackendChoice, BackendSelection, GpuMode } from './tensor/select-backend.js';
 export { readTensorData } from './tensor/gpu/device-tensor.js';
+export {
+  chooseModelFiles,
+  isRepoId,
+  parseModelInfo,
+  parseRepoId,
+  shardsFromIndex,
+  HubResponseError,
+  ModelFilesMissingError,
+  RepoIdError,
+} from './io/hub-repo.js';
+export type { ModelFilePlan, RepoFile, RepoId, RepoListing, WeightsFormat } from './io/hub-repo.js';

@@ -33,11 +33,14 @@ export class BertSelfAttention {
     const q = await this.query.forward(context, hidden);
     const k = await this.key.forward(context, hidden);
     const v = await this.value.forward(context, hidden);
+    // Capturing the module keeps both of its outputs, as transformers' BertSelfAttention
+    // returns (context, attention_probs) when asked for attentions.
+    const wantsModule = context.capture.wants(this.name);
     const result = await context.backend.attention(q, k, v, context.tokens, {
       numHeads: this.numHeads,
-      keepProbs: context.capture.wants(probsName),
+      keepProbs: context.capture.wants(probsName) || wantsModule,
     });
-    if (result.probs) context.capture.keep(probsName, result.probs, result.probs.shape);
+    if (result.probs) context.capture.keepWithParent(this.name, probsName, result.probs);
     keepTokens(context, this.name, result.context);
     return result.context;
   }

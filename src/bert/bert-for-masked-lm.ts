@@ -6,6 +6,7 @@ import { CpuBackend } from '../tensor/cpu/cpu-backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorSource } from '../tensor/tensor-source.js';
 import { Capture } from './capture.js';
+import { attentionName, hiddenStateNames } from './capture-names.js';
 import type { BertConfig } from './config.js';
 import { keepTokens, type ForwardContext } from './context.js';
 import { BertEmbeddings } from './embeddings.js';
@@ -43,6 +44,16 @@ export interface ForwardOptions {
   readonly capture?: readonly string[];
   /** Compute the SPLADE vectors [batch, vocab] (fused pooling, no full logits). */
   readonly splade?: boolean;
+  /**
+   * Return `hiddenStates` as transformers' `output_hidden_states=True` does: the embeddings
+   * output, then each layer's output (num_hidden_layers + 1 tensors [batch, seq, hidden]).
+   */
+  readonly outputHiddenStates?: boolean;
+  /**
+   * Return `attentions` as transformers' `output_attentions=True` does: each layer's softmax
+   * probabilities [batch, heads, seq, seq], padded query rows included.
+   */
+  readonly outputAttentions?: boolean;
 }
 
 export interface ForwardOutput {
@@ -50,8 +61,12 @@ export interface ForwardOutput {
   readonly lastHiddenState: Tensor;
   /** [batch, vocab] dense SPLADE weights, when asked for. */
   readonly splade?: Tensor;
-  /** The captured activations by module name. */
+  /** The captured activations by module name (only those `capture` asked for). */
   readonly captured: Map<string, Tensor>;
+  /** With `outputHiddenStates`: embeddings output first, then every layer's output. */
+  readonly hiddenStates?: readonly Tensor[];
+  /** With `outputAttentions`: every layer's attention probabilities [batch, heads, seq, seq]. */
+  readonly attentions?: readonly Tensor[];
 }
 
 /** A BERT masked language model: the network that SPLADE runs. */
@@ -87,7 +102,11 @@ export class BertForMaskedLM {
    */
   async forward(input: BertInput, options: ForwardOptions = {}): Promise<ForwardOutput> {
     checkBertInput(input, this.config);
-    const capture = new Capture(options.capture);
+    const asked = options.capture ?? [];
+    const layers = this.config.num_hidden_layers;
+    const hiddenNames = options.outputHiddenStates ? hiddenStateNames(layers) : [];
+    const attentionNames = options.outputAttentions ? Array.from({ length: layers }, (_, i) => attentionName(i)) : [];
+    const capture = new Capture(asked, [...hiddenNames, ...attentionNames]);
     const context: ForwardContext = {
       backend: this.backend,
       tokens: { batch: input.batch, seq: input.seq, mask: input.attentionMask },
@@ -103,10 +122,14 @@ export class BertForMaskedLM {
       if (options.splade) splade = await head.splade(context, transformed);
     }
     capture.checkAllUsed();
+    const kept = (name: string): Tensor => capture.results.get(name)!;
+    const captured = capture.requestedResults();
     return {
       lastHiddenState: hidden.reshape([input.batch, input.seq, this.config.hidden_size]),
       ...(splade ? { splade } : {}),
-      captured: capture.results,
+      captured,
+      ...(options.outputHiddenStates ? { hiddenStates: hiddenNames.map(kept) } : {}),
+      ...(options.outputAttentions ? { attentions: attentionNames.map(kept) } : {}),
     };
   }
 }

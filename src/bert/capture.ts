@@ -14,7 +14,7 @@ export class CaptureError extends SpladeError {}
  */
 export const CAPTURE_POINTS: ReadonlyArray<readonly [name: string, shape: string, what: string]> = [
   ['bert.embeddings', '[B, S, H]', 'word + position + token type embeddings after LayerNorm'],
-  ['bert.encoder.layer.{i}.attention.self', '[B, S, H]', 'attention context, heads merged'],
+  ['bert.encoder.layer.{i}.attention.self', '[B, S, H]', 'attention context, heads merged (also keeps attention_probs)'],
   ['bert.encoder.layer.{i}.attention.self.attention_probs', '[B, A, S, S]', 'attention probabilities'],
   ['bert.encoder.layer.{i}.attention.output', '[B, S, H]', 'output projection + residual + LayerNorm'],
   ['bert.encoder.layer.{i}.attention', '[B, S, H]', 'the attention block output (same as attention.output)'],
@@ -31,31 +31,72 @@ function patternToRegExp(pattern: string): RegExp {
   return new RegExp(`^${escaped.join('[^.]+')}$`);
 }
 
+/** Whether capture pattern `pattern` (`*` matching one dot-free segment) names module `name`. */
+export function matchesCapturePattern(pattern: string, name: string): boolean {
+  return patternToRegExp(pattern).test(name);
+}
+
 /** Collects the activations a forward pass was asked to keep. */
 export class Capture {
-  private readonly patterns: Array<{ text: string; regexp: RegExp; used: boolean }>;
+  private readonly patterns: Array<{ text: string; regexp: RegExp; used: boolean; internal: boolean }>;
   /** The kept tensors by module name, in the order the forward pass produced them. */
   readonly results = new Map<string, Tensor>();
+  /** The kept names that the caller's own patterns asked for (not only the model's internal ones). */
+  readonly requested = new Set<string>();
 
-  constructor(names: readonly string[] = []) {
-    this.patterns = names.map((text) => ({ text, regexp: patternToRegExp(text), used: false }));
+  /**
+   * @param names what the caller asked for (each must match something, see checkAllUsed)
+   * @param internal exact names the model itself needs kept (hidden states, attentions)
+   */
+  constructor(names: readonly string[] = [], internal: readonly string[] = []) {
+    this.patterns = [
+      ...names.map((text) => ({ text, regexp: patternToRegExp(text), used: false, internal: false })),
+      ...internal.map((text) => ({ text, regexp: patternToRegExp(text), used: true, internal: true })),
+    ];
   }
 
   /** Whether the activation of module `name` was asked for. */
   wants(name: string): boolean {
-    let wanted = false;
-    for (const pattern of this.patterns) {
-      if (pattern.regexp.test(name)) {
-        pattern.used = true;
-        wanted = true;
-      }
-    }
-    return wanted;
+    return this.match(name) !== 'no';
   }
 
   /** Keeps `tensor` (seen with `shape`) under `name` when it was asked for. */
   keep(name: string, tensor: Tensor, shape: readonly number[]): void {
-    if (this.wants(name)) this.results.set(name, tensor.reshape(shape, name));
+    this.keepIf(this.match(name), name, tensor.reshape(shape, name));
+  }
+
+  /**
+   * Keeps `tensor` under `name` when it or the module `parent` that produced it was asked for
+   * (a module's capture keeps all of its outputs, as transformers' tuples hold them).
+   */
+  keepWithParent(parent: string, name: string, tensor: Tensor): void {
+    const own = this.match(name);
+    const fromParent = this.match(parent);
+    this.keepIf(own === 'caller' || fromParent === 'caller' ? 'caller' : own === 'no' ? fromParent : own, name, tensor);
+  }
+
+  private keepIf(match: 'no' | 'internal' | 'caller', name: string, tensor: Tensor): void {
+    if (match === 'no') return;
+    this.results.set(name, tensor);
+    if (match === 'caller') this.requested.add(name);
+  }
+
+  /** Which patterns ask for `name` (marking them used): none, only internal ones, or the caller's. */
+  private match(name: string): 'no' | 'internal' | 'caller' {
+    let result: 'no' | 'internal' | 'caller' = 'no';
+    for (const pattern of this.patterns) {
+      if (pattern.regexp.test(name)) {
+        pattern.used = true;
+        if (!pattern.internal) result = 'caller';
+        else if (result === 'no') result = 'internal';
+      }
+    }
+    return result;
+  }
+
+  /** The kept tensors that the caller's patterns asked for, in production order. */
+  requestedResults(): Map<string, Tensor> {
+    return new Map([...this.results].filter(([name]) => this.requested.has(name)));
   }
 
   /** Throws when a requested name matched no module the forward pass went through. */

@@ -5,9 +5,13 @@ import { VERSION } from '../version.js';
 import { UsageError, type Command } from './command.js';
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
+  convert: () => import('./commands/convert.js'),
   encode: () => import('./commands/encode.js'),
   'inspect-weights': () => import('./commands/inspect-weights.js'),
+  inspect: () => import('./commands/inspect.js'),
+  explain: () => import('./commands/explain.js'),
   tokenize: () => import('./commands/tokenize.js'),
+  fetch: () => import('./commands/fetch.js'),
 };
 
 function mainUsage(): string {

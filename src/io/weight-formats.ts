@@ -1,6 +1,7 @@
 // The weight file formats a model folder may hold, in order of preference. loadModelFolder
-// takes the first format whose file is present. The list is meant to grow: a PyTorch pickle
-// reader replaces the `pytorch_model.bin` entries below with real loaders.
+// takes the first format whose file is present: safetensors first (zero-copy), then the
+// PyTorch pickles, read without running them (src/checkpoint/).
+import { pytorchFormat, shardedPytorchFormat } from '../checkpoint/pytorch-formats.js';
 import { SpladeError } from '../errors.js';
 import { readSafetensors } from '../tensor/safetensors.js';
 import { parseShardIndex, shardedTensorSource } from '../tensor/sharded.js';
@@ -69,8 +70,6 @@ export function unsupportedFormat(name: string, file: string, why: string): Weig
 export const DEFAULT_WEIGHT_FORMATS: readonly WeightFormat[] = [
   safetensorsFormat,
   shardedSafetensorsFormat,
-  unsupportedFormat('pytorch', 'pytorch_model.bin',
-    'PyTorch pickle checkpoints are not readable yet; convert the folder to model.safetensors'),
-  unsupportedFormat('sharded pytorch', 'pytorch_model.bin.index.json',
-    'sharded PyTorch pickle checkpoints are not readable yet; convert the folder to model.safetensors'),
+  pytorchFormat,
+  shardedPytorchFormat,
 ];

@@ -16,3 +16,5 @@ export {
   sparseVector,
   type SparseVector,
 } from './sparse-vector.js';
+export { termOrigins, type TermOrigin } from './term-origins.js';
+export { explainText, type ExplainableEncoder, type ExplainedTerm, type SpladeExplanation } from './explain.js';

@@ -85,9 +85,12 @@ export class AddedTokenMatcher {
     return this.byFirstUnit.size === 0;
   }
 
-  /** Splits text[from, to) into matched tokens and the stretches between them. */
-  split(text: string, from = 0, to = text.length): Split[] {
-    const splits: Split[] = [];
+  /**
+   * Splits text[from, to) into matched tokens and the stretches between them, lazily (a
+   * truncated encoding stops reading early). Empty text gives one empty stretch, as in Rust.
+   */
+  *split(text: string, from = 0, to = text.length): Generator<Split> {
+    let any = false;
     let done = from;
     let i = from;
     const units = this.firstUnits;
@@ -116,12 +119,12 @@ export class AddedTokenMatcher {
       if (token.rstrip) {
         while (stop < to && isPreTokenizerWhitespace(text.charCodeAt(stop))) stop += 1;
       }
-      if (done < start) splits.push({ start: done, end: start });
-      splits.push({ start, end: stop, token });
+      if (done < start) yield { start: done, end: start };
+      yield { start, end: stop, token };
+      any = true;
       done = stop;
       i = stop;
     }
-    if (done < to || splits.length === 0) splits.push({ start: done, end: to });
-    return splits;
+    if (done < to || !any) yield { start: done, end: to };
   }
 }

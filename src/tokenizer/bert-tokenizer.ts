@@ -8,6 +8,7 @@ import { decodeWordPieces } from './decoder.js';
 import { TokenizerError } from './errors.js';
 import { BertNormalizer, originalEnd, type NormalizedText } from './normalizer.js';
 import { forEachWord } from './pre-tokenizer.js';
+import { isChineseChar, isPunctuation } from './unicode.js';
 import {
   applyConfigToSettings,
   parseTokenizerConfig,
@@ -49,6 +50,14 @@ export interface BatchEncoding {
   /** Each text's own encoding, not padded. */
   encodings: Encoding[];
 }
+
+/** Spaces outside ASCII that are whitespace to both the normalizer and the pre-tokenizer. */
+function isSafeSpace(unit: number): boolean {
+  return unit === 0xa0 || unit === 0x1680 || (unit >= 0x2000 && unit <= 0x200a) || unit === 0x2028 || unit === 0x2029 || unit === 0x202f || unit === 0x205f || unit === 0x3000;
+}
+
+/** How much of the text a truncated encoding normalizes at a time (UTF-16 units). */
+const CHUNK = 8192;
 
 /** Collects tokens until `limit` of them are there. */
 class TokenSink {
@@ -255,8 +264,43 @@ export class BertTokenizer {
     }
   }
 
-  /** Normalizes text[from, to) and tokenizes it (no raw added tokens in it). */
+  /**
+   * Tokenizes text[from, to) (no raw added tokens in it). A truncated encoding goes through it
+   * in chunks cut at whitespace, which no word spans, so it stops soon after the limit.
+   */
   private tokenizeStretch(text: string, from: number, to: number, sink: TokenSink): void {
+    if (sink.limit === Infinity || !this.normalizedAddedTokens.isEmpty) {
+      this.tokenizeChunk(text, from, to, sink);
+      return;
+    }
+    for (let start = from; start < to && !sink.full; ) {
+      const end = this.nextCut(text, start + CHUNK, to);
+      this.tokenizeChunk(text, start, end, sink);
+      start = end;
+    }
+  }
+
+  /**
+   * The first index ≥ at (or `to`) before which a word always ends, whatever precedes it and
+   * whatever the settings: a space, tab or line break, a Zs/Zl/Zp space (whitespace before
+   * and after normalization), ASCII punctuation (it normalizes to itself) or, when they are
+   * spaced out, a CJK ideograph of the BMP.
+   */
+  private nextCut(text: string, at: number, to: number): number {
+    const chinese = this.settings.normalizer?.handleChineseChars ?? false;
+    for (let i = at; i < to; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit < 0x80) {
+        if (unit === 0x20 || unit === 0x09 || unit === 0x0a || unit === 0x0d || isPunctuation(unit)) return i;
+      } else if (isSafeSpace(unit) || (chinese && isChineseChar(unit))) {
+        return i;
+      }
+    }
+    return to;
+  }
+
+  /** Normalizes text[from, to) and tokenizes it. */
+  private tokenizeChunk(text: string, from: number, to: number, sink: TokenSink): void {
     const normalized = this.normalizer ? this.normalizer.normalize(text, from, to) : identity(text, from, to);
     const { text: norm, starts } = normalized;
     const end = (k: number): number => originalEnd(text, starts[k]);

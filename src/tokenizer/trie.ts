@@ -3,6 +3,8 @@
 // find the longest vocabulary entry at a position without building substrings.
 
 const NONE = -1;
+/** Nodes with at least this many children (all ASCII) get a direct lookup table. */
+const DENSE_MIN_CHILDREN = 8;
 
 export class Trie {
   /** Per node: id of the entry ending here, or -1. */
@@ -13,6 +15,12 @@ export class Trie {
   private readonly childNodes: Int32Array;
   /** The root's children by code unit (most lookups start at the root). */
   private readonly rootTable: Int32Array;
+  /**
+   * For nodes with many children, all ASCII: where their 128-entry child table starts in
+   * `dense` (-1 for other nodes, which binary-search their children).
+   */
+  private readonly denseStart: Int32Array;
+  private readonly dense: Int32Array;
 
   /** @param entries keys and their values (ids); empty keys are ignored */
   constructor(entries: Iterable<readonly [string, number]>) {
@@ -78,10 +86,24 @@ export class Trie {
     }
     this.rootTable = new Int32Array(0x10000).fill(NONE);
     for (let k = 0; k < this.childCount[0]; k++) this.rootTable[this.childUnits[k]] = this.childNodes[k];
+    this.denseStart = new Int32Array(count).fill(NONE);
+    const denseNodes: number[] = [];
+    for (let n = 1; n < count; n++) {
+      const first = this.childStart[n];
+      const last = first + this.childCount[n] - 1;
+      if (this.childCount[n] >= DENSE_MIN_CHILDREN && this.childUnits[last] < 0x80) denseNodes.push(n);
+    }
+    this.dense = new Int32Array(denseNodes.length * 0x80).fill(NONE);
+    denseNodes.forEach((n, i) => {
+      this.denseStart[n] = i * 0x80;
+      for (let k = this.childStart[n]; k < this.childStart[n] + this.childCount[n]; k++) this.dense[i * 0x80 + this.childUnits[k]] = this.childNodes[k];
+    });
   }
 
   private child(node: number, unit: number): number {
     if (node === 0) return this.rootTable[unit];
+    const dense = this.denseStart[node];
+    if (dense !== NONE) return unit < 0x80 ? this.dense[dense + unit] : NONE;
     let lo = this.childStart[node];
     let hi = lo + this.childCount[node] - 1;
     const units = this.childUnits;

@@ -7,6 +7,7 @@ import { memoryModelFiles } from '../../src/io/memory-model-files.js';
 import { ModelFilesError } from '../../src/io/model-files-error.js';
 import { loadModelFolder } from '../../src/io/model-folder.js';
 import { UnsupportedWeightsError, unsupportedFormat, type WeightFormat } from '../../src/io/weight-formats.js';
+import { CheckpointError } from '../../src/checkpoint/errors.js';
 import { SafetensorsError } from '../../src/tensor/safetensors.js';
 import { writeSafetensors } from '../../src/tensor/safetensors-writer.js';
 import { ShardIndexError } from '../../src/tensor/sharded.js';
@@ -95,9 +96,10 @@ test('loads sharded safetensors through the index', async () => {
   await rejects(loadModelFolder(memoryModelFiles(files, 'sharded')), ShardIndexError, 'sharded/model.safetensors.index.json: tensor');
 });
 
-test('a folder with only pytorch_model.bin says pickle checkpoints are not readable yet', async () => {
+test('a folder with only pytorch_model.bin is read as a pickle checkpoint; safetensors wins when both are there', async () => {
   const files = folderWith({ 'model.safetensors': undefined, 'pytorch_model.bin': new Uint8Array(10) });
-  await rejects(loadModelFolder(memoryModelFiles(files, 'pt')), UnsupportedWeightsError, 'pt/pytorch_model.bin: PyTorch pickle checkpoints are not readable yet');
+  // Ten zero bytes are no torch.save file: the pickle reader, not the safetensors one, must say so.
+  await rejects(loadModelFolder(memoryModelFiles(files, 'pt')), CheckpointError, 'pt/pytorch_model.bin');
   // safetensors wins when both are present.
   const both = await loadModelFolder(memoryModelFiles(folderWith({ 'pytorch_model.bin': new Uint8Array(10) })));
   assert.is(both.weightFormat, 'safetensors');

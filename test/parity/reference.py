@@ -174,8 +174,10 @@ def activation(name):
     raise ValueError(name)
 
 
-def forward(cfg, w, decoder_weight, input_ids, attention_mask, token_type_ids):
-    """BertForMaskedLM as transformers computes it at inference (dropout off), then SPLADE."""
+def forward(cfg, w, decoder_weight, input_ids, attention_mask, token_type_ids, trace=None):
+    """BertForMaskedLM as transformers computes it at inference (dropout off), then SPLADE.
+    A `trace` dict receives 'hidden_states' and 'attentions' as transformers returns them with
+    output_hidden_states=True and output_attentions=True (embeddings first; every query row)."""
     B, S = input_ids.shape
     H, A = cfg['hidden_size'], cfg['num_attention_heads']
     hs = H // A
@@ -196,6 +198,7 @@ def forward(cfg, w, decoder_weight, input_ids, attention_mask, token_type_ids):
     e = e + w['bert.embeddings.position_embeddings.weight'][positions]
     h = layer_norm(e, 'bert.embeddings.LayerNorm')
     captured = OrderedDict([('bert.embeddings', h)])
+    hidden_states, attentions = [h], []
     extended = (1.0 - attention_mask[:, None, None, :].to(torch.float32)) * torch.finfo(torch.float32).min
     for i in range(cfg['num_hidden_layers']):
         p = 'bert.encoder.layer.%d.' % i
@@ -204,12 +207,16 @@ def forward(cfg, w, decoder_weight, input_ids, attention_mask, token_type_ids):
         v = heads(linear(h, p + 'attention.self.value'))
         scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(hs) + extended
         probs = torch.softmax(scores, dim=-1)
+        attentions.append(probs)
         if i == 0:
             captured[p + 'attention.self.attention_probs'] = probs
         context = torch.matmul(probs, v).permute(0, 2, 1, 3).reshape(B, S, H)
         attended = layer_norm(linear(context, p + 'attention.output.dense') + h, p + 'attention.output.LayerNorm')
         intermediate = act(linear(attended, p + 'intermediate.dense'))
         h = layer_norm(linear(intermediate, p + 'output.dense') + attended, p + 'output.LayerNorm')
+        hidden_states.append(h)
+    if trace is not None:
+        trace['hidden_states'], trace['attentions'] = tuple(hidden_states), tuple(attentions)
     transformed = layer_norm(act(linear(h, 'cls.predictions.transform.dense')), 'cls.predictions.transform.LayerNorm')
     logits = F.linear(transformed, decoder_weight, w['cls.predictions.bias'])
     # SPLADE max pooling, as the SPLADE code base and the model card compute it.

@@ -1,0 +1,60 @@
+// Every name a forward pass can capture for a given config, with the concrete shape of what it
+// keeps, and the names behind transformers' `output_hidden_states` / `output_attentions`.
+import { CAPTURE_POINTS } from './capture.js';
+import type { BertConfig } from './config.js';
+
+/** One capturable activation of a concrete model. */
+export interface CapturableName {
+  /** The Hugging Face module name (`bert.encoder.layer.3.intermediate`). */
+  readonly name: string;
+  /** Its shape, with 'batch' and 'seq' for the sizes that depend on the input. */
+  readonly shape: ReadonlyArray<number | 'batch' | 'seq'>;
+  /** What the tensor is. */
+  readonly description: string;
+}
+
+/** The module whose output is hidden state `i` in transformers' order (0: the embeddings). */
+export function hiddenStateName(i: number): string {
+  return i === 0 ? 'bert.embeddings' : `bert.encoder.layer.${i - 1}`;
+}
+
+/** The names of transformers' `hidden_states` tuple: num_hidden_layers + 1 of them. */
+export function hiddenStateNames(numHiddenLayers: number): string[] {
+  return Array.from({ length: numHiddenLayers + 1 }, (_, i) => hiddenStateName(i));
+}
+
+/** The capture name of layer `i`'s attention probabilities (transformers' `attentions[i]`). */
+export function attentionName(i: number): string {
+  return `bert.encoder.layer.${i}.attention.self.attention_probs`;
+}
+
+function concreteShape(symbolic: string, config: BertConfig): Array<number | 'batch' | 'seq'> {
+  const sizes: Record<string, number | 'batch' | 'seq'> = {
+    B: 'batch',
+    S: 'seq',
+    H: config.hidden_size,
+    A: config.num_attention_heads,
+    I: config.intermediate_size,
+    V: config.vocab_size,
+  };
+  return symbolic.replace(/[[\]\s]/g, '').split(',').map((letter) => sizes[letter]);
+}
+
+/**
+ * Every activation `forward(input, { capture })` can keep for this config, in the order a
+ * forward pass produces them (layer by layer).
+ */
+export function capturableNames(config: BertConfig): CapturableName[] {
+  const out: CapturableName[] = [];
+  const add = (name: string, shape: string, description: string): void => {
+    out.push({ name, shape: concreteShape(shape, config), description });
+  };
+  const perLayer = CAPTURE_POINTS.filter(([name]) => name.includes('{i}'));
+  const [before, after] = [CAPTURE_POINTS.slice(0, 1), CAPTURE_POINTS.slice(1).filter(([name]) => !name.includes('{i}'))];
+  for (const [name, shape, what] of before) add(name, shape, what);
+  for (let i = 0; i < config.num_hidden_layers; i++) {
+    for (const [name, shape, what] of perLayer) add(name.replace('{i}', String(i)), shape, what);
+  }
+  for (const [name, shape, what] of after) add(name, shape, what);
+  return out;
+}

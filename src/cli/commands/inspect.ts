@@ -1,0 +1,164 @@
+// `splade inspect`: one forward pass, its activations written under the names PyTorch users
+// know (transformers' hidden_states/attentions tuples, logits, Hugging Face module names), as
+// safetensors (loads with safetensors.torch.load_file) or JSON.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { capturableNames } from '../../bert/capture-names.js';
+import { bertInputFromRows, type BertInput } from '../../bert/input.js';
+import { SpladeError } from '../../errors.js';
+import { dumpActivations, type NamedTensors } from '../../inspect/dump.js';
+import { dumpToJson } from '../../inspect/json-dump.js';
+import { textBatch } from '../../inspect/text-batch.js';
+import { writeFileAtomic } from '../../node/files.js';
+import { writeSafetensorsFile } from '../../node/safetensors-file.js';
+import { SpladeEncoder } from '../../node/splade-encoder.js';
+import { MissingTokenizerError } from '../../splade/encoder.js';
+import type { TensorToWrite } from '../../tensor/safetensors-writer.js';
+import { UsageError, type Command } from '../command.js';
+
+const usage = `usage: splade inspect --model DIR (--text TEXT... | --input-ids FILE|-) [what] --out FILE
+       splade inspect --model DIR --list
+
+Runs the model once and writes activations by the names transformers uses, with input_ids
+and attention_mask (I64), and the tokens (in the JSON, and in the safetensors __metadata__
+as "tokens", a JSON list of rows).
+
+input:
+  --text TEXT          a text (repeatable: several texts are padded into one batch)
+  --input-ids FILE|-   {"input_ids": [[...]], "attention_mask"?, "token_type_ids"?}, the file
+                       of splade encode --input-ids
+  --max-length N       truncate texts to N tokens, [CLS] and [SEP] included
+
+what (at least one):
+  --hidden-states      hidden_states.0 (embeddings) .. hidden_states.L   [batch, tokens, hidden]
+  --attentions         attentions.0 .. attentions.L-1 (softmax probabilities, padded query
+                       rows included as transformers returns them)  [batch, heads, tokens, tokens]
+  --logits             logits, the MLM head's output  [batch, tokens, vocab]
+  --capture PATTERN    a module by its Hugging Face name, * matching one part
+                       (bert.encoder.layer.*.intermediate); repeatable; --list shows them all
+
+output:
+  --out FILE           FILE.safetensors (F32 tensors) or FILE.json (nested lists)
+  --list               print every capturable name with its shape, and exit`;
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        model: { type: 'string' },
+        text: { type: 'string', multiple: true },
+        'input-ids': { type: 'string' },
+        'max-length': { type: 'string' },
+        'hidden-states': { type: 'boolean' },
+        attentions: { type: 'boolean' },
+        logits: { type: 'boolean' },
+        capture: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        list: { type: 'boolean' },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
+  }
+}
+
+async function readIdsFile(path: string): Promise<unknown> {
+  const source = path === '-' ? 'stdin' : path;
+  let text: string;
+  try {
+    if (path === '-') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      text = Buffer.concat(chunks).toString('utf8');
+    } else {
+      text = await readFile(path, 'utf8');
+    }
+  } catch (error) {
+    throw new SpladeError(`cannot read ${source}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SpladeError(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function listNames(encoder: SpladeEncoder): string {
+  const names = capturableNames(encoder.model.config);
+  const shapes = names.map((n) => `[${n.shape.join(', ')}]`);
+  const width = Math.max(...names.map((n) => n.name.length));
+  const shapeWidth = Math.max(...shapes.map((s) => s.length));
+  return names.map((n, i) => `${n.name.padEnd(width)}  ${shapes[i].padEnd(shapeWidth)}  ${n.description}`).join('\n') + '\n';
+}
+
+function toInt64(values: ArrayLike<number>): BigInt64Array {
+  return BigInt64Array.from(Array.from(values, (v) => BigInt(v)));
+}
+
+async function writeDump(out: string, input: BertInput, tokens: string[][] | undefined, tensors: NamedTensors): Promise<void> {
+  if (out.endsWith('.json')) {
+    await writeFileAtomic(out, dumpToJson({ ...input, tokens }, tensors));
+    return;
+  }
+  const shape = [input.batch, input.seq];
+  const entries: Array<readonly [string, TensorToWrite]> = [
+    ['input_ids', { dtype: 'I64', shape, data: toInt64(input.inputIds) }],
+    ['attention_mask', { dtype: 'I64', shape, data: toInt64(input.attentionMask) }],
+    ...tensors.map(([name, tensor]) => [name, { dtype: 'F32', shape: tensor.shape, data: tensor.data }] as const),
+  ];
+  await writeSafetensorsFile(out, entries, { format: 'pt', ...(tokens ? { tokens: JSON.stringify(tokens) } : {}) });
+}
+
+export const command: Command = {
+  summary: 'write hidden states, attentions, logits or any module\'s output (safetensors or JSON)',
+  usage,
+  async run(args) {
+    const v = parse(args);
+    if (v.model === undefined) throw new UsageError(`--model DIR is required\n${usage}`);
+    if (v.list) {
+      const encoder = await SpladeEncoder.fromPretrained(v.model);
+      process.stdout.write(listNames(encoder));
+      return 0;
+    }
+    const texts = v.text ?? [];
+    if ((texts.length > 0) === (v['input-ids'] !== undefined)) throw new UsageError(`give either --text or --input-ids\n${usage}`);
+    if (v['input-ids'] !== undefined && v['max-length'] !== undefined) throw new UsageError('--max-length applies to --text only');
+    if (!v['hidden-states'] && !v.attentions && !v.logits && !v.capture) {
+      throw new UsageError(`nothing to write: give --hidden-states, --attentions, --logits or --capture\n${usage}`);
+    }
+    if (v.out === undefined || !/\.(safetensors|json)$/.test(v.out)) throw new UsageError('--out FILE.safetensors or FILE.json is required');
+    let maxLength: number | undefined;
+    if (v['max-length'] !== undefined) {
+      if (!/^\d+$/.test(v['max-length']) || Number(v['max-length']) < 2) throw new UsageError(`--max-length must be an integer of at least 2, got '${v['max-length']}'`);
+      maxLength = Number(v['max-length']);
+    }
+    // Read the ids file before loading the model, so a bad file fails fast.
+    const idsFile = v['input-ids'] === undefined ? undefined : await readIdsFile(v['input-ids']);
+    const encoder = await SpladeEncoder.fromPretrained(v.model);
+    const { model, tokenizer } = encoder;
+    let rows: unknown = idsFile;
+    if (idsFile === undefined) {
+      if (!tokenizer) throw new MissingTokenizerError(`${v.model}: the model folder has no tokenizer files (vocab.txt or tokenizer.json); give --input-ids instead of --text`);
+      const limit = Math.min(tokenizer.modelMaxLength, model.config.max_position_embeddings);
+      rows = textBatch(tokenizer, texts, Math.min(maxLength ?? limit, limit));
+    }
+    const source = v['input-ids'] === '-' ? 'stdin' : v['input-ids'] ?? 'text';
+    const input = bertInputFromRows(rows, model.config, source);
+    const tensors = await dumpActivations(model, input, {
+      capture: v.capture ?? [],
+      hiddenStates: v['hidden-states'] ?? false,
+      attentions: v.attentions ?? false,
+      logits: v.logits ?? false,
+    });
+    const tokens = tokenizer && Array.from({ length: input.batch }, (_, b) =>
+      Array.from(input.inputIds.subarray(b * input.seq, (b + 1) * input.seq), (id) => tokenizer.idToToken(id) ?? `[${id}]`));
+    await writeDump(v.out, input, tokens, tensors);
+    const names = tensors.map(([name]) => name);
+    const shown = names.length > 8 ? [...names.slice(0, 8), `... (${names.length} tensors)`] : names;
+    process.stderr.write(`wrote ${v.out}: input_ids [${input.batch}, ${input.seq}], ${shown.join(', ')}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,152 @@
+// `splade fetch` as a function: list the repository at one commit, choose the files the model
+// needs, download each (verified, resumable), and turn a pickle-only checkpoint into
+// model.safetensors once.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { SpladeError } from '../../errors.js';
+import {
+  chooseModelFiles,
+  HubResponseError,
+  parseRepoId,
+  shardsFromIndex,
+  type ModelFilePlan,
+  type RepoFile,
+  type RepoListing,
+  type WeightsFormat,
+} from '../../io/hub-repo.js';
+import { loadCheckpointConverter, type ConvertCheckpointFolder } from './convert-hook.js';
+import { withFolderLock } from './folder-lock.js';
+import { downloadRepoFile, type DownloadSettings, type FileOutcome } from './download-file.js';
+import type { HubConnection } from './http.js';
+import { hubConnectionFromEnv, type HubEnv } from './hub-env.js';
+import { fetchRepoListing } from './model-info.js';
+import { silentProgress, type DownloadProgress } from './progress.js';
+
+/** The files arrived, but the pickle could not be converted to safetensors. */
+export class ConversionFailedError extends SpladeError {}
+
+export interface FetchModelOptions {
+  /** Branch, tag or commit; default `main`. */
+  readonly revision?: string;
+  /** Target folder; default `weights/<owner>/<name>` under `cwd`. */
+  readonly outDir?: string;
+  /** Default: the process's working directory. */
+  readonly cwd?: string;
+  /** HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_TOKEN_PATH; default process.env. */
+  readonly env?: HubEnv;
+  /** Home folder, for the token file under `~/.cache/huggingface`; default os.homedir(). */
+  readonly home?: string;
+  /** Default: silent. The CLI passes a stderr reporter. */
+  readonly progress?: DownloadProgress;
+  /** The pickle converter; `null` skips conversion; default: the checkpoint reader's. */
+  readonly convert?: ConvertCheckpointFolder | null;
+  /** Tries in a row without a new byte before a file download gives up (default 5). */
+  readonly attempts?: number;
+  /** First wait between tries, doubling (default 500 ms). */
+  readonly retryDelayMs?: number;
+  /** Abort a request that brings nothing for this long (default 30 s). */
+  readonly stallTimeoutMs?: number;
+}
+
+export interface FetchModelResult {
+  readonly repo: string;
+  readonly revision: string;
+  /** The commit every file was fetched at. */
+  readonly commit: string;
+  /** The folder, absolute. */
+  readonly dir: string;
+  readonly format: WeightsFormat;
+  readonly files: ReadonlyArray<{ readonly path: string; readonly outcome: FileOutcome }>;
+  /** What happened to a pickle checkpoint: the safetensors path written, or why not. */
+  readonly conversion?: { readonly written?: string; readonly skipped?: string };
+}
+
+/** `weights/<owner>/<name>` under `cwd`: where `splade fetch` puts a model by default. */
+export function defaultModelDir(repo: string, cwd: string): string {
+  const { owner, name } = parseRepoId(repo);
+  return resolve(cwd, 'weights', owner, name);
+}
+
+/**
+ * Downloads what the model `repo` needs (config.json, tokenizer files, one weights format)
+ * into a folder and returns what it did. Files already there and verified are kept.
+ */
+export async function fetchModel(repo: string, options: FetchModelOptions = {}): Promise<FetchModelResult> {
+  parseRepoId(repo);
+  const revision = options.revision ?? 'main';
+  const cwd = options.cwd ?? process.cwd();
+  const dir = options.outDir ? resolve(cwd, options.outDir) : defaultModelDir(repo, cwd);
+  const connection = hubConnectionFromEnv(options.env ?? process.env, { stallTimeoutMs: options.stallTimeoutMs, home: options.home });
+  const progress = options.progress ?? silentProgress;
+
+  // Listed and chosen before the folder exists, so a misspelt id leaves nothing behind.
+  const listing = await fetchRepoListing(connection, repo, revision);
+  const plan = chooseModelFiles(listing, repo);
+  const settings: DownloadSettings = {
+    connection,
+    repo,
+    revision,
+    commit: listing.commit,
+    dir,
+    progress,
+    attempts: options.attempts ?? 5,
+    retryDelayMs: options.retryDelayMs ?? 500,
+  };
+  return withFolderLock(dir, async () => {
+    const files = await downloadPlan(plan, listing, settings);
+    const result = { repo, revision, commit: listing.commit, dir, format: plan.format, files };
+    if (plan.format !== 'pytorch' && plan.format !== 'pytorch-sharded') return result;
+    return { ...result, conversion: await convertOnce(dir, options.convert, progress) };
+  });
+}
+
+/** Downloads the plan's files, and the shards its index names, in an order that marks completion. */
+async function downloadPlan(plan: ModelFilePlan, listing: RepoListing, settings: DownloadSettings) {
+  const files: Array<{ path: string; outcome: FileOutcome }> = [];
+  const get = async (file: RepoFile) => files.push({ path: file.path, outcome: await downloadRepoFile(file, settings) });
+  // Weights first and config.json last: a folder with config.json is a finished download,
+  // which is how resolveModel tells it from an interrupted one.
+  await get(plan.weights);
+  if (plan.format === 'safetensors-sharded' || plan.format === 'pytorch-sharded') {
+    for (const shard of await readShards(settings.dir, plan.weights.path, listing)) await get(shard);
+  }
+  for (const file of plan.support.filter((f) => f.path !== 'config.json')) await get(file);
+  const config = plan.support.find((f) => f.path === 'config.json');
+  if (config) await get(config);
+  return files;
+}
+
+async function readShards(dir: string, indexName: string, listing: RepoListing): Promise<RepoFile[]> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(join(dir, indexName), 'utf8'));
+  } catch (error) {
+    throw new HubResponseError(`${join(dir, indexName)} is not valid JSON`, { cause: error });
+  }
+  return shardsFromIndex(json, listing, indexName);
+}
+
+/** Converts the pickle to model.safetensors unless that file is already there. */
+async function convertOnce(
+  dir: string,
+  convert: ConvertCheckpointFolder | null | undefined,
+  progress: DownloadProgress,
+): Promise<{ written?: string; skipped?: string }> {
+  if (existsSync(join(dir, 'model.safetensors'))) return { skipped: 'model.safetensors already there' };
+  if (convert === null) return { skipped: 'conversion turned off' };
+  const converter = convert ?? (await loadCheckpointConverter());
+  progress.note('converting the PyTorch checkpoint to model.safetensors (once; later loads read it directly)');
+  let written: string;
+  try {
+    written = await converter(dir);
+  } catch (error) {
+    if (!(error instanceof SpladeError)) throw error;
+    throw new ConversionFailedError(
+      `the download into ${dir} is complete and verified, but converting its PyTorch checkpoint to model.safetensors failed: ${error.message}`,
+      { cause: error },
+    );
+  }
+  progress.note(`wrote ${written}`);
+  return { written };
+}

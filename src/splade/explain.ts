@@ -1,0 +1,79 @@
+// Everything needed to explain one text's SPLADE vector: its tokens, each active term with the
+// token it came from, and the attention of every layer and head. The `splade explain` report
+// is drawn from this; it is also the API for anyone who wants the numbers.
+import type { BertForMaskedLM } from '../bert/bert-for-masked-lm.js';
+import { InputError } from '../bert/input.js';
+import { SpladeError } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { TextTokenizer } from './encoder.js';
+import { termOrigins, type TermOrigin } from './term-origins.js';
+
+/** A SPLADE term with its text and where its weight comes from. */
+export interface ExplainedTerm extends TermOrigin {
+  /** The vocabulary token of the term ("manhattan", "##s"). */
+  readonly term: string;
+  /** Whether the term is one of the text's own tokens (otherwise it is an expansion). */
+  readonly inInput: boolean;
+}
+
+/** One text, looked inside. */
+export interface SpladeExplanation {
+  readonly text: string;
+  /** The tokens the model saw, [CLS] and [SEP] included. */
+  readonly tokens: readonly string[];
+  readonly inputIds: readonly number[];
+  /** Every active SPLADE term, heaviest first. */
+  readonly terms: readonly ExplainedTerm[];
+  /** Attention probabilities per layer, each [heads, seq, seq] (row: query, column: key). */
+  readonly attentions: readonly Tensor[];
+}
+
+/** What explainText needs: a model and its tokenizer (a SpladeEncoder has both). */
+export interface ExplainableEncoder {
+  readonly model: BertForMaskedLM;
+  readonly tokenizer: TextTokenizer | undefined;
+}
+
+/**
+ * Runs `text` through the model once, keeping the MLM logits and every attention map, and
+ * explains its SPLADE vector.
+ *
+ * ```ts
+ * const encoder = await SpladeEncoder.fromPretrained('weights/prithivida/Splade_PP_en_v1');
+ * const { terms, tokens } = await explainText(encoder, 'The Manhattan Project ...');
+ * for (const t of terms.slice(0, 5)) console.log(t.term, t.weight, 'from', tokens[t.fromToken]);
+ * ```
+ * @param options.maxLength truncate to this many tokens, [CLS] and [SEP] included (default: the model's limit)
+ * @throws SpladeError when the encoder has no tokenizer
+ */
+export async function explainText(encoder: ExplainableEncoder, text: string, options: { maxLength?: number } = {}): Promise<SpladeExplanation> {
+  const { model, tokenizer } = encoder;
+  if (!tokenizer) throw new SpladeError('explainText: the model folder has no tokenizer files (vocab.txt or tokenizer.json)');
+  const limit = Math.min(tokenizer.modelMaxLength, model.config.max_position_embeddings);
+  const maxLength = options.maxLength ?? limit;
+  if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > model.config.max_position_embeddings) {
+    throw new InputError(`maxLength must be an integer from 2 to max_position_embeddings (${model.config.max_position_embeddings}), got ${maxLength}`);
+  }
+  const ids = tokenizer.encode(text, { maxLength }).ids;
+  const seq = ids.length;
+  const input = {
+    batch: 1,
+    seq,
+    inputIds: Int32Array.from(ids),
+    attentionMask: new Uint8Array(seq).fill(1),
+    tokenTypeIds: new Int32Array(seq),
+  };
+  const output = await model.forward(input, { capture: ['cls.predictions'], outputAttentions: true });
+  const tokenOf = (id: number): string => tokenizer.idToToken(id) ?? `[${id}]`;
+  const own = new Set(ids);
+  const terms = termOrigins(output.captured.get('cls.predictions')!, input.attentionMask, 0)
+    .map((origin) => ({ ...origin, term: tokenOf(origin.termId), inInput: own.has(origin.termId) }));
+  const heads = model.config.num_attention_heads;
+  return {
+    text,
+    tokens: ids.map(tokenOf),
+    inputIds: ids,
+    terms,
+    attentions: output.attentions!.map((a) => a.reshape([heads, seq, seq])),
+  };
+}
