@@ -3,6 +3,7 @@
 // import: file-system access lives only in src/node/, which the browser entry never imports.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { buildBrowserBundle } from './browser-bundle.mjs';
 
 const common = { bundle: true, format: 'esm', sourcemap: true, target: 'es2022', logLevel: 'warning' };
@@ -15,6 +16,8 @@ await build({
   packages: 'external',
 });
 
+// Chunk names carry content hashes: clear the folder so stale chunks do not pile up.
+rmSync('dist/browser', { recursive: true, force: true });
 await buildBrowserBundle('dist/browser');
 await buildBrowserBundle('dist/browser', { minify: true, entryName: 'splade.min' });
 
