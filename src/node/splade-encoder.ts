@@ -1,12 +1,21 @@
-// The Node SpladeEncoder: a string location is a folder on disk (or an http(s) URL).
+// The Node SpladeEncoder: a string location is a folder on disk, a Hugging Face repository id
+// (found under weights/, in the Hugging Face cache, or downloaded) or an http(s) URL.
 import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
 import { SpladeEncoder as BaseSpladeEncoder } from '../splade/encoder.js';
 import { folderModelFiles } from './folder-model-files.js';
+import { streamProgress } from './hub/progress.js';
+import { resolveModel } from './resolve-model.js';
 
-/** SpladeEncoder whose `fromPretrained('dir')` reads the model folder `dir` from disk. */
+/**
+ * SpladeEncoder whose `fromPretrained(location)` takes a folder path or a repository id such as
+ * `prithivida/Splade_PP_en_v1` (see `resolveModel`); a download shows its progress on stderr,
+ * as Hugging Face's Python libraries do.
+ */
 export class SpladeEncoder extends BaseSpladeEncoder {
-  protected static override resolveLocation(location: string): ModelFiles {
-    return /^https?:\/\//.test(location) ? urlModelFiles(location) : folderModelFiles(location);
+  protected static override async resolveLocation(location: string): Promise<ModelFiles> {
+    if (/^https?:\/\//.test(location)) return urlModelFiles(location);
+    const { dir } = await resolveModel(location, { progress: streamProgress(process.stderr) });
+    return folderModelFiles(dir);
   }
 }

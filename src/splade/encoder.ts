@@ -110,7 +110,7 @@ export class SpladeEncoder {
    * Where a string location points. In browsers (this class) a string is a URL; the Node
    * entry point's SpladeEncoder reads it as a folder path.
    */
-  protected static resolveLocation(location: string): ModelFiles {
+  protected static resolveLocation(location: string): ModelFiles | Promise<ModelFiles> {
     return urlModelFiles(location);
   }
 
@@ -121,12 +121,13 @@ export class SpladeEncoder {
    */
   static async fromPretrained(location: ModelLocation, options: SpladeEncoderOptions = {}): Promise<SpladeEncoder> {
     const backend = await selectBackend(options);
-    const files = (where: ModelLocation): ModelFiles => (typeof where === 'string' ? this.resolveLocation(where) : where);
+    const files = async (where: ModelLocation): Promise<ModelFiles> =>
+      typeof where === 'string' ? this.resolveLocation(where) : where;
     try {
-      const documentModel = await LoadedModel.load(files(location), backend, options.tokenizer);
+      const documentModel = await LoadedModel.load(await files(location), backend, options.tokenizer);
       const queryModel = options.queryModel === undefined
         ? documentModel
-        : await LoadedModel.load(files(options.queryModel), backend, options.tokenizer);
+        : await LoadedModel.load(await files(options.queryModel), backend, options.tokenizer);
       return new this(documentModel, queryModel);
     } catch (error) {
       // A backend made here (GPU memory, workers) must not outlive a failed load.

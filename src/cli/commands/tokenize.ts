@@ -2,12 +2,14 @@
 // line, in order. A bad line stops the run with its line number; the lines before it are
 // written, nothing after it.
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { SpladeError } from '../../errors.js';
 import { folderModelFiles } from '../../node/folder-model-files.js';
+import { streamProgress } from '../../node/hub/progress.js';
+import { resolveModel } from '../../node/resolve-model.js';
 import { BertTokenizer } from '../../tokenizer/index.js';
 import { UsageError, type Command } from '../command.js';
 
@@ -62,9 +64,7 @@ async function loadTokenizer(vocab: string | undefined, model: string | undefine
     }
     return BertTokenizer.fromVocab(text);
   }
-  const dir = model!;
-  const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory()) throw new SpladeError(`${dir}: no such model folder`);
+  const { dir } = await resolveModel(model!, { progress: streamProgress(process.stderr) });
   return BertTokenizer.fromModelFiles(folderModelFiles(dir));
 }
 
