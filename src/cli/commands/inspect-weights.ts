@@ -1,20 +1,25 @@
 // splade inspect-weights FILE|DIR: what a checkpoint holds (names, dtypes, shapes, sizes,
-// metadata), read from the safetensors headers alone, so it is instant even for large files.
+// metadata). safetensors files are read from their headers alone, so it is instant even for
+// large files; a PyTorch pickle has no header and is read whole (without running it).
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SpladeError } from '../../errors.js';
 import { fileError } from '../../node/files.js';
+import { DEFAULT_WEIGHT_FORMATS } from '../../io/weight-formats.js';
+import { readPytorchCheckpointFile } from '../../node/pytorch-file.js';
 import { readSafetensorsHeaderFile } from '../../node/safetensors-file.js';
+import { DTYPE_SIZE } from '../../tensor/dtype.js';
 import { parseShardIndex } from '../../tensor/sharded.js';
 import { elementCount } from '../../tensor/tensor.js';
 import { UsageError, type Command } from '../command.js';
 
 const USAGE = `usage: splade inspect-weights FILE|DIR [--json]
 
-Lists the tensors of a safetensors checkpoint: name, dtype, shape, bytes; totals; metadata.
-FILE is a .safetensors file or a model.safetensors.index.json; DIR is a model folder
-(model.safetensors, else model.safetensors.index.json and its shards).
+Lists the tensors of a checkpoint: name, dtype, shape, bytes; totals; metadata.
+FILE is a .safetensors file, a PyTorch pickle (pytorch_model.bin) or a shard index
+(*.index.json); DIR is a model folder (its weights chosen as loading does: model.safetensors,
+model.safetensors.index.json, pytorch_model.bin, pytorch_model.bin.index.json).
   --json   one JSON object on stdout, for scripts`;
 
 interface TensorRow {
@@ -48,14 +53,11 @@ async function weightFiles(path: string): Promise<{ source: string; files: strin
     throw fileError(path, 'open', error);
   }
   if (isDir) {
-    for (const name of ['model.safetensors', 'model.safetensors.index.json']) {
-      const candidate = join(path, name);
+    for (const format of DEFAULT_WEIGHT_FORMATS) {
+      const candidate = join(path, format.file);
       if (await stat(candidate).then((s) => s.isFile(), () => false)) return weightFiles(candidate);
     }
-    const pickle = await stat(join(path, 'pytorch_model.bin')).then(() => true, () => false);
-    throw new SpladeError(pickle
-      ? `${path}: only pytorch_model.bin here; PyTorch pickle checkpoints are not readable yet`
-      : `${path}: no model.safetensors or model.safetensors.index.json`);
+    throw new SpladeError(`${path}: no weights (${DEFAULT_WEIGHT_FORMATS.map((f) => f.file).join(', ')})`);
   }
   if (basename(path).endsWith('.index.json')) {
     const text = await readFile(path, 'utf8').catch((error: unknown) => { throw fileError(path, 'read', error); });
@@ -70,6 +72,16 @@ async function inspect(path: string): Promise<Inspection> {
   const summaries: FileSummary[] = [];
   const tensors: TensorRow[] = [];
   for (const file of files) {
+    if (!file.endsWith('.safetensors')) {
+      const checkpoint = await readPytorchCheckpointFile(file);
+      const { size } = await stat(file);
+      summaries.push({ path: file, bytes: size, headerBytes: 0, metadata: { format: `torch.save (${checkpoint.format})` } });
+      for (const name of checkpoint.names()) {
+        const { dtype, shape } = checkpoint.info(name)!;
+        tensors.push({ name, dtype, shape: [...shape], bytes: elementCount(shape) * DTYPE_SIZE[dtype], file });
+      }
+      continue;
+    }
     const { header, fileSize } = await readSafetensorsHeaderFile(file);
     summaries.push({ path: file, bytes: fileSize, headerBytes: header.headerSize, metadata: { ...header.metadata } });
     for (const entry of header.entries) {
