@@ -1,0 +1,246 @@
+// The WebAssembly SIMD engine: weights packed into panels in a WebAssembly memory at load,
+// activations packed per call, the kernel from ../wasm/gemm-module.ts, and the n-panels of
+// one multiply split over threads when a thread pool is attached.
+import { Arena, sharedMemorySupported } from '../wasm/arena.js';
+import { buildGemmModule, DEFAULT_GEMM_SHAPE, JOB, JOB_BYTES, type GemmShape } from '../wasm/gemm-module.js';
+import { finishRow, type GemmEngine, type MatmulArgs, type PackedMatrix } from './gemm.js';
+
+/** Bytes at the bottom of the memory for job records and thread control words. */
+export const CONTROL_BYTES = 4096;
+/** Most threads a multiply is split over (job records fit in CONTROL_BYTES). */
+export const MAX_THREADS = 32;
+const JOBS_AT = 1024;
+
+/** B packed as [nPanel][kPad][NR] at byte offset `ptr`. */
+export class PanelMatrix implements PackedMatrix {
+  constructor(
+    readonly n: number,
+    readonly k: number,
+    readonly kPad: number,
+    readonly nPanels: number,
+    readonly ptr: number,
+  ) {}
+}
+
+/**
+ * Runs job records on several threads: `run(jobs, local)` hands jobs[1..] to workers, runs
+ * `local(jobs[0])` on the calling thread, and returns once all are done.
+ */
+export interface JobRunner {
+  readonly threads: number;
+  run(jobs: readonly number[], local: (job: number) => void): void;
+  dispose(): void;
+}
+
+/** What a worker needs to run `gemm(job)` itself. */
+export interface KernelHandle {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+}
+
+export interface WasmGemmOptions {
+  readonly shape?: GemmShape;
+  /** Rows of A (in panels of MR) per cache block. */
+  readonly mcPanels?: number;
+  /** k steps per cache block. */
+  readonly kcBlock?: number;
+  /** Makes the memory shared (needed for threads); defaults to whether SharedArrayBuffer works. */
+  readonly shared?: boolean;
+}
+
+function roundUp(value: number, multiple: number): number {
+  return Math.ceil(value / multiple) * multiple;
+}
+
+/** The module for `shape`, or undefined when this runtime has no WebAssembly SIMD. */
+export function compileGemm(shape: GemmShape, shared: boolean): WebAssembly.Module | undefined {
+  if (typeof WebAssembly === 'undefined') return undefined;
+  const bytes = buildGemmModule(shape, { initialPages: 16, maximumPages: 65536, shared });
+  if (!WebAssembly.validate(bytes)) return undefined;
+  return new WebAssembly.Module(bytes);
+}
+
+export class WasmGemm implements GemmEngine {
+  readonly name = 'wasm-simd';
+  readonly arena: Arena;
+  readonly shape: GemmShape;
+  readonly module: WebAssembly.Module;
+  private readonly gemmFn: (job: number) => void;
+  private readonly mcPanels: number;
+  private readonly kcBlock: number;
+  private runner: JobRunner | undefined;
+
+  private constructor(module: WebAssembly.Module, arena: Arena, shape: GemmShape, options: WasmGemmOptions) {
+    this.module = module;
+    this.arena = arena;
+    this.shape = shape;
+    const instance = new WebAssembly.Instance(module, { env: { memory: arena.memory } });
+    this.gemmFn = instance.exports.gemm as (job: number) => void;
+    this.mcPanels = options.mcPanels ?? Math.max(1, Math.floor(192 / shape.mr));
+    this.kcBlock = roundUp(options.kcBlock ?? 256, shape.unroll);
+  }
+
+  /** The engine, or undefined where WebAssembly SIMD is unavailable. */
+  static create(options: WasmGemmOptions = {}): WasmGemm | undefined {
+    const shape = options.shape ?? DEFAULT_GEMM_SHAPE;
+    const shared = options.shared ?? sharedMemorySupported();
+    const module = compileGemm(shape, shared);
+    if (!module) return undefined;
+    return new WasmGemm(module, new Arena(shared, CONTROL_BYTES), shape, options);
+  }
+
+  get threads(): number {
+    return this.runner?.threads ?? 1;
+  }
+
+  /** What a thread pool needs to start workers on this engine's memory and module. */
+  get kernel(): KernelHandle {
+    return { module: this.module, memory: this.arena.memory };
+  }
+
+  /** Splits later multiplies over `runner`'s threads (the memory must be shared). */
+  attachRunner(runner: JobRunner): void {
+    if (!this.arena.shared) throw new Error('wasm gemm: threads need a shared WebAssembly.Memory');
+    this.runner = runner;
+  }
+
+  private allocPanels(n: number, k: number, permanent: boolean): PanelMatrix {
+    const { nr, unroll } = this.shape;
+    const kPad = roundUp(Math.max(k, 1), unroll);
+    const nPanels = Math.ceil(n / nr);
+    const bytes = nPanels * kPad * nr * 4;
+    const ptr = permanent ? this.arena.allocPermanent(bytes) : this.arena.allocScratch(bytes);
+    this.arena.f32(ptr, bytes / 4).fill(0);
+    return new PanelMatrix(n, k, kPad, nPanels, ptr);
+  }
+
+  packNK(w: Float32Array, n: number, k: number): PanelMatrix {
+    const p = this.allocPanels(n, k, true);
+    this.fillNK(p, w, 0, k);
+    return p;
+  }
+
+  packKN(v: Float32Array, k: number, n: number, options: { offset?: number; ld?: number } = {}): PanelMatrix {
+    const p = this.allocPanels(n, k, true);
+    this.fillKN(p, v, options.offset ?? 0, options.ld ?? n);
+    return p;
+  }
+
+  packTransient(v: Float32Array, k: number, n: number, layout: 'nk' | 'kn', options: { offset?: number; ld?: number } = {}): PanelMatrix {
+    const p = this.allocPanels(n, k, false);
+    if (layout === 'nk') this.fillNK(p, v, options.offset ?? 0, options.ld ?? k);
+    else this.fillKN(p, v, options.offset ?? 0, options.ld ?? n);
+    return p;
+  }
+
+  /** Starts an operation: transient operands and scratch from before are released. */
+  beginOperation(): void {
+    this.arena.resetScratch();
+  }
+
+  private fillNK(p: PanelMatrix, w: Float32Array, offset: number, ld: number): void {
+    const { nr } = this.shape;
+    const dst = this.arena.f32(p.ptr, p.nPanels * p.kPad * nr);
+    for (let row = 0; row < p.n; row++) {
+      const base = Math.floor(row / nr) * p.kPad * nr + (row % nr);
+      const src = offset + row * ld;
+      for (let kk = 0; kk < p.k; kk++) dst[base + kk * nr] = w[src + kk];
+    }
+  }
+
+  private fillKN(p: PanelMatrix, v: Float32Array, offset: number, ld: number): void {
+    const { nr } = this.shape;
+    const dst = this.arena.f32(p.ptr, p.nPanels * p.kPad * nr);
+    for (let kk = 0; kk < p.k; kk++) {
+      const src = offset + kk * ld;
+      for (let np = 0; np < p.nPanels; np++) {
+        const base = np * p.kPad * nr + kk * nr;
+        const width = Math.min(nr, p.n - np * nr);
+        for (let j = 0; j < width; j++) dst[base + j] = v[src + np * nr + j];
+      }
+    }
+  }
+
+  /** Packs A[m, k] into [mPanel][kPad][MR] scratch; returns its byte offset. */
+  private packA(a: Float32Array, offset: number, lda: number, m: number, k: number, kPad: number): number {
+    const { mr } = this.shape;
+    const mPanels = Math.ceil(m / mr);
+    const ptr = this.arena.allocScratch(mPanels * kPad * mr * 4);
+    const dst = this.arena.f32(ptr, mPanels * kPad * mr);
+    if (m % mr !== 0 || kPad !== k) dst.fill(0);
+    for (let i = 0; i < m; i++) {
+      const base = Math.floor(i / mr) * kPad * mr + (i % mr);
+      const src = offset + i * lda;
+      for (let kk = 0; kk < k; kk++) dst[base + kk * mr] = a[src + kk];
+    }
+    return ptr;
+  }
+
+  matmul(args: MatmulArgs): void {
+    const b = args.b as PanelMatrix;
+    const { mr, nr } = this.shape;
+    const { m } = args;
+    if (m === 0 || b.n === 0) return;
+    const aPtr = this.packA(args.a, args.aOffset ?? 0, args.lda ?? b.k, m, b.k, b.kPad);
+    const mPanels = Math.ceil(m / mr);
+    const cPtr = this.arena.allocScratch(mPanels * b.nPanels * mr * nr * 4);
+    this.run(aPtr, b, cPtr, mPanels, m * b.n * b.k);
+    this.unpackC(cPtr, mPanels, b, args);
+  }
+
+  /** Splits the n-panels over the threads (one job record each) and runs them. */
+  private run(aPtr: number, b: PanelMatrix, cPtr: number, mPanels: number, macs: number): void {
+    const { mr, nr } = this.shape;
+    // A thread hand-off costs some microseconds: small multiplies stay on one thread.
+    const threads = macs < 200_000 ? 1 : Math.min(this.threads, b.nPanels);
+    const jobs: number[] = [];
+    const words = this.arena.i32(JOBS_AT, (MAX_THREADS * JOB_BYTES) / 4);
+    for (let t = 0; t < threads; t++) {
+      const at = JOBS_AT + t * JOB_BYTES;
+      const w = (at - JOBS_AT) / 4;
+      words[w + JOB.a / 4] = aPtr;
+      words[w + JOB.aStride / 4] = b.kPad * mr * 4;
+      words[w + JOB.b / 4] = b.ptr;
+      words[w + JOB.bStride / 4] = b.kPad * nr * 4;
+      words[w + JOB.c / 4] = cPtr;
+      words[w + JOB.cStride / 4] = b.nPanels * mr * nr * 4;
+      words[w + JOB.mPanels / 4] = mPanels;
+      words[w + JOB.k / 4] = b.kPad;
+      words[w + JOB.kcBlock / 4] = this.kcBlock;
+      words[w + JOB.mcBlock / 4] = this.mcPanels;
+      words[w + JOB.npStart / 4] = Math.floor((b.nPanels * t) / threads);
+      words[w + JOB.npEnd / 4] = Math.floor((b.nPanels * (t + 1)) / threads);
+      jobs.push(at);
+    }
+    if (threads === 1 || !this.runner) this.gemmFn(jobs[0]);
+    else this.runner.run(jobs, (job) => this.gemmFn(job));
+  }
+
+  /** Copies the C tiles into `out` (row-major with ldo), applying alpha, bias and the epilogue. */
+  private unpackC(cPtr: number, mPanels: number, b: PanelMatrix, args: MatmulArgs): void {
+    const { mr, nr } = this.shape;
+    const tiles = this.arena.f32(cPtr, mPanels * b.nPanels * mr * nr);
+    const out = args.out;
+    const ldo = args.ldo ?? b.n;
+    const outOffset = args.outOffset ?? 0;
+    const alpha = args.alpha ?? 1;
+    const epilogue = args.epilogue ?? 'none';
+    for (let i = 0; i < args.m; i++) {
+      const mp = Math.floor(i / mr);
+      const rowInTile = (i % mr) * nr;
+      const o = outOffset + i * ldo;
+      for (let np = 0; np < b.nPanels; np++) {
+        const t = (mp * b.nPanels + np) * mr * nr + rowInTile;
+        const width = Math.min(nr, b.n - np * nr);
+        const n0 = np * nr;
+        for (let j = 0; j < width; j++) out[o + n0 + j] = tiles[t + j];
+      }
+      if (alpha !== 1 || args.bias || epilogue !== 'none') finishRow(out, o, b.n, alpha, args.bias, 0, epilogue);
+    }
+  }
+
+  dispose(): void {
+    this.runner?.dispose();
+    this.runner = undefined;
+  }
+}

@@ -1,0 +1,159 @@
+// The WebAssembly SIMD matrix-multiply kernel, assembled at run time.
+//
+// It computes C += A·B on packed operands, GotoBLAS style:
+//   A (activations) packed as [mPanel][K][MR]  — MR rows side by side for each k,
+//   B (weights)     packed as [nPanel][K][NR]  — NR output columns side by side for each k,
+//   C (result)      as tiles  [mPanel][nPanel][MR][NR].
+// The micro-kernel keeps an MR x NR tile of C in registers (f32x4 vectors) while it walks k,
+// so each step loads NR/4 vectors of B and MR broadcast scalars of A and does MR*NR/4
+// multiply-adds. `gemm` walks blocks: MC rows of A (kept in L2) x KC steps of k (a B panel
+// slice of KC x NR floats stays in L1) x the n-panels [npStart, npEnd) of one thread.
+import { encodeModule, I32, V128, type MemoryImport } from './encoder.js';
+import { FunctionBuilder } from './function-builder.js';
+
+/** Register-tile and loop-shape parameters of one generated kernel. */
+export interface GemmShape {
+  /** Rows of A per micro-tile. */
+  readonly mr: number;
+  /** Columns of B per micro-tile; a multiple of 4. */
+  readonly nr: number;
+  /** k steps per inner-loop iteration; packed K is padded to a multiple of it. */
+  readonly unroll: number;
+}
+
+export const DEFAULT_GEMM_SHAPE: GemmShape = { mr: 4, nr: 8, unroll: 4 };
+
+/** Byte offsets of the fields of a job record (i32 each) that `gemm(job)` reads. */
+export const JOB = {
+  a: 0, aStride: 4, b: 8, bStride: 12, c: 16, cStride: 20,
+  mPanels: 24, k: 28, kcBlock: 32, mcBlock: 36, npStart: 40, npEnd: 44,
+} as const;
+export const JOB_BYTES = 48;
+
+const PANEL_PARAMS = ['a', 'aStride', 'b', 'c', 'cStride', 'mCount', 'kc'];
+
+/** One n-panel x (all m-panels of a block) x kc steps; `fromZero` starts C at zero instead of loading it. */
+function panelKernel(shape: GemmShape, fromZero: boolean): FunctionBuilder {
+  const { mr, nr, unroll } = shape;
+  const nv = nr / 4;
+  const f = new FunctionBuilder(fromZero ? 'panel_init' : 'panel_acc', PANEL_PARAMS, PANEL_PARAMS.map(() => I32));
+  f.local('ap');
+  f.local('bp');
+  f.local('k');
+  const acc = (i: number, j: number): string => `acc${i}_${j}`;
+  for (let i = 0; i < mr; i++) for (let j = 0; j < nv; j++) f.local(acc(i, j), V128);
+  for (let j = 0; j < nv; j++) f.local(`b${j}`, V128);
+  f.local('s', V128);
+  const tileOffset = (i: number, j: number): number => (i * nr + j * 4) * 4;
+
+  f.doWhile(
+    () => {
+      for (let i = 0; i < mr; i++) {
+        for (let j = 0; j < nv; j++) {
+          if (fromZero) f.v128Zero();
+          else f.get('c').v128Load(tileOffset(i, j));
+          f.set(acc(i, j));
+        }
+      }
+      f.get('a').set('ap');
+      f.get('b').set('bp');
+      f.get('kc').set('k');
+      f.doWhile(
+        () => {
+          for (let u = 0; u < unroll; u++) {
+            for (let j = 0; j < nv; j++) f.get('bp').v128Load((u * nr + j * 4) * 4).set(`b${j}`);
+            for (let i = 0; i < mr; i++) {
+              f.get('ap').v128Load32Splat((u * mr + i) * 4).set('s');
+              for (let j = 0; j < nv; j++) {
+                f.get(acc(i, j)).get('s').get(`b${j}`).f32x4Mul().f32x4Add().set(acc(i, j));
+              }
+            }
+          }
+          f.bump('ap', unroll * mr * 4);
+          f.bump('bp', unroll * nr * 4);
+          f.bump('k', -unroll);
+        },
+        () => f.get('k'),
+      );
+      for (let i = 0; i < mr; i++) {
+        for (let j = 0; j < nv; j++) f.get('c').get(acc(i, j)).v128Store(tileOffset(i, j));
+      }
+      f.bump('a', 'aStride');
+      f.bump('c', 'cStride');
+      f.bump('mCount', -1);
+    },
+    () => f.get('mCount'),
+  );
+  return f;
+}
+
+/** `gemm(job)`: the blocked loops around the panel kernels, for n-panels [npStart, npEnd). */
+function gemmDriver(shape: GemmShape, panelInit: number, panelAcc: number): FunctionBuilder {
+  const f = new FunctionBuilder('gemm', ['job'], [I32]);
+  for (const field of Object.keys(JOB)) f.local(field);
+  for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np']) f.local(name);
+  for (const [field, offset] of Object.entries(JOB)) f.get('job').i32Load(offset).set(field);
+
+  /** Pushes min(local x, expression pushed by `other`). */
+  const minOf = (x: string, other: () => void): void => {
+    f.get(x);
+    other();
+    f.get(x);
+    other();
+    f.ltU().select();
+  };
+
+  f.get('npStart').get('npEnd').ltU().ifElse(() => {
+    f.i32(0).set('mc0');
+    f.doWhile(
+      () => {
+        minOf('mcBlock', () => f.get('mPanels').get('mc0').sub());
+        f.set('mCount');
+        f.i32(0).set('k0');
+        f.doWhile(
+          () => {
+            minOf('kcBlock', () => f.get('k').get('k0').sub());
+            f.set('kc');
+            f.get('npStart').set('np');
+            f.doWhile(
+              () => {
+                const pushArgs = (): void => {
+                  // a + mc0*aStride + k0*MR*4, aStride
+                  f.get('a').get('mc0').get('aStride').mul().add().get('k0').i32(shape.mr * 4).mul().add();
+                  f.get('aStride');
+                  // b + np*bStride + k0*NR*4
+                  f.get('b').get('np').get('bStride').mul().add().get('k0').i32(shape.nr * 4).mul().add();
+                  // c + mc0*cStride + np*MR*NR*4, cStride, mCount, kc
+                  f.get('c').get('mc0').get('cStride').mul().add().get('np').i32(shape.mr * shape.nr * 4).mul().add();
+                  f.get('cStride').get('mCount').get('kc');
+                };
+                f.get('k0').eqz().ifElse(
+                  () => { pushArgs(); f.call(panelInit); },
+                  () => { pushArgs(); f.call(panelAcc); },
+                );
+                f.bump('np', 1);
+              },
+              () => f.get('np').get('npEnd').ltU(),
+            );
+            f.bump('k0', 'kc');
+          },
+          () => f.get('k0').get('k').ltU(),
+        );
+        f.bump('mc0', 'mCount');
+      },
+      () => f.get('mc0').get('mPanels').ltU(),
+    );
+  });
+  return f;
+}
+
+/** The module bytes: functions panel_init (0), panel_acc (1), gemm (2, exported). */
+export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Array<ArrayBuffer> {
+  if (shape.nr % 4 !== 0 || shape.mr < 1 || shape.unroll < 1) {
+    throw new Error(`gemm kernel: unsupported register tile ${shape.mr}x${shape.nr}`);
+  }
+  const init = panelKernel(shape, true).build(false);
+  const acc = panelKernel(shape, false).build(false);
+  const driver = gemmDriver(shape, 0, 1).build(true);
+  return encodeModule(memory, [init, acc, driver]);
+}
