@@ -1,0 +1,54 @@
+// How the calling thread and the kernel workers talk: through words in the first kilobyte
+// of the shared WebAssembly memory, one 64-byte line per worker (so two workers never share
+// a cache line). The calling thread writes a job pointer and bumps SEQ; the worker runs
+// `gemm(job)` and copies SEQ into DONE. Both spin briefly before sleeping in Atomics.wait,
+// because a multiply often takes less time than a sleep/wake-up round trip.
+
+/** Int32 index of worker `slot`'s words. */
+export function slotBase(slot: number): number {
+  return slot * 16;
+}
+export const SEQ = 0;
+export const DONE = 1;
+export const JOB_PTR = 2;
+export const FAILED = 3;
+/** SEQ value that tells a worker to exit. */
+export const STOP = -1;
+/** Spins (Atomics.load calls) before sleeping. */
+export const SPINS = 20000;
+
+/**
+ * The worker's whole program, as module source text (runtime-neutral apart from where it gets
+ * its start message: `workerData` under Node, the first message in a browser). It is a fixed
+ * string, not generated: a worker needs a script URL, and a data: URL of this text works the
+ * same from TypeScript sources, a bundle or a browser, with no extra file to ship.
+ */
+export const WORKER_SOURCE = `
+const start = async () => {
+  if (typeof process !== 'undefined' && process.versions && process.versions.node) {
+    const { workerData } = await import('node:worker_threads');
+    return workerData;
+  }
+  return new Promise((resolve) => { self.onmessage = (event) => resolve(event.data); });
+};
+const { module, memory, slot } = await start();
+const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const words = new Int32Array(memory.buffer, 0, 256);
+const base = slot * ${16};
+let seen = 0;
+for (;;) {
+  let spins = 0;
+  while (Atomics.load(words, base + ${SEQ}) === seen) {
+    if (++spins > ${SPINS}) Atomics.wait(words, base + ${SEQ}, seen);
+  }
+  seen = Atomics.load(words, base + ${SEQ});
+  if (seen === ${STOP}) break;
+  try {
+    gemm(Atomics.load(words, base + ${JOB_PTR}));
+  } catch (error) {
+    Atomics.store(words, base + ${FAILED}, 1);
+  }
+  Atomics.store(words, base + ${DONE}, seen);
+  Atomics.notify(words, base + ${DONE});
+}
+`;
