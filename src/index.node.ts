@@ -1,2 +1,6 @@
 // The Node entry: everything of the browser-safe API plus file-system loading.
 export * from './index.js';
+export { FileAccessError, writeFileAtomic } from './node/files.js';
+export { readSafetensorsFile, writeSafetensorsFile } from './node/safetensors-file.js';
+export { folderModelFiles } from './node/folder-model-files.js';
+export { loadModelFolderFromDisk } from './node/model-folder.js';

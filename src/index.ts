@@ -4,3 +4,24 @@ export { SpladeError } from './errors.js';
 export { Tensor, ShapeError, assertShape, elementCount } from './tensor/tensor.js';
 export type { DType, TensorInfo, TensorSource } from './tensor/tensor-source.js';
 export type { ModelFiles } from './io/model-files.js';
+export { BERT_CONFIG_DEFAULTS, BERT_HIDDEN_ACTS, ConfigError, parseBertConfig, parseBertConfigText } from './bert/config.js';
+export type { BertConfig, BertHiddenAct } from './bert/config.js';
+export { DTYPE_SIZE, DTYPES } from './tensor/dtype.js';
+export { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, bf16ArrayToF32, f16ArrayToF32, f32ArrayToBf16, f32ArrayToF16 } from './tensor/half.js';
+export { MAX_HEADER_SIZE, SafetensorsError, SafetensorsFile, readSafetensors } from './tensor/safetensors.js';
+export type { AnyDTypeArray, DTypeArrays, SafetensorsEntry } from './tensor/safetensors.js';
+export { layoutSafetensors, writeSafetensors } from './tensor/safetensors-writer.js';
+export type { SafetensorsLayout, TensorToWrite } from './tensor/safetensors-writer.js';
+export { ShardIndexError, parseShardIndex, shardedTensorSource } from './tensor/sharded.js';
+export type { ShardIndex } from './tensor/sharded.js';
+export { ModelFilesError } from './io/model-files-error.js';
+export { memoryModelFiles } from './io/memory-model-files.js';
+export type { MemoryFile } from './io/memory-model-files.js';
+export { urlModelFiles } from './io/url-model-files.js';
+export type { FetchLike } from './io/url-model-files.js';
+export { loadModelFolder, parseSpecialTokens, parseTokenizerConfig } from './io/model-folder.js';
+export type { LoadModelFolderOptions, ModelFolder, SpecialTokensMap, TokenizerConfig } from './io/model-folder.js';
+export {
+  DEFAULT_WEIGHT_FORMATS, UnsupportedWeightsError, safetensorsFormat, shardedSafetensorsFormat, unsupportedFormat,
+} from './io/weight-formats.js';
+export type { LoadedWeights, WeightFormat } from './io/weight-formats.js';

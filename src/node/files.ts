@@ -1,0 +1,60 @@
+// Small file helpers for the Node-only modules: reading into one preallocated buffer and
+// writing atomically (a temp file in the same folder, then rename).
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { SpladeError } from '../errors.js';
+
+/** A file that could not be read or written; the message names it and the system's reason. */
+export class FileAccessError extends SpladeError {}
+
+/** Turns a Node system error into a FileAccessError naming the path. */
+export function fileError(path: string, action: string, error: unknown): FileAccessError {
+  const code = (error as { code?: string }).code;
+  const reason = code === 'ENOENT' ? 'no such file or directory'
+    : code === 'EISDIR' ? 'is a directory'
+    : code === 'EACCES' ? 'permission denied'
+    : error instanceof Error ? error.message : String(error);
+  return new FileAccessError(`${path}: cannot ${action}: ${reason}`, { cause: error });
+}
+
+const CHUNK = 64 * 1024 * 1024;
+
+/** Reads `length` bytes at `position` into `target` (which it fills), in chunks. */
+export async function readFully(handle: FileHandle, target: Uint8Array, position: number, path: string): Promise<void> {
+  let done = 0;
+  while (done < target.length) {
+    const want = Math.min(CHUNK, target.length - done);
+    const { bytesRead } = await handle.read(target, done, want, position + done);
+    if (bytesRead === 0) throw new FileAccessError(`${path}: file ended early (it changed while being read?)`);
+    done += bytesRead;
+  }
+}
+
+/**
+ * Writes the pieces to `path` atomically: readers see the old file or the whole new one, never
+ * a partial file. The temp file lives next to the target (same file system, so rename is atomic)
+ * and is removed on failure.
+ */
+export async function writeFileAtomic(path: string, pieces: Uint8Array | string | readonly (Uint8Array | string)[]): Promise<void> {
+  const list = typeof pieces === 'string' || pieces instanceof Uint8Array ? [pieces] : pieces;
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(temp, 'wx');
+    for (const piece of list) {
+      const bytes = typeof piece === 'string' ? new TextEncoder().encode(piece) : piece;
+      for (let done = 0; done < bytes.length; done += CHUNK) {
+        await handle.write(bytes.subarray(done, Math.min(bytes.length, done + CHUNK)));
+      }
+    }
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(temp, path);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw error instanceof SpladeError ? error : fileError(path, 'write', error);
+  }
+}

@@ -1,0 +1,53 @@
+// Reading and writing safetensors files on disk (Node). Reading holds one copy of the data:
+// the header is read and validated first (a corrupt file fails before any large allocation),
+// then the whole file goes into a single buffer that F32 tensors are views of.
+import { open, type FileHandle } from 'node:fs/promises';
+import { parseSafetensorsHeader, readHeaderSize } from '../tensor/safetensors-header.js';
+import { SafetensorsFile } from '../tensor/safetensors.js';
+import { layoutSafetensors, type TensorToWrite } from '../tensor/safetensors-writer.js';
+import { fileError, readFully, writeFileAtomic } from './files.js';
+
+/**
+ * Reads and validates a safetensors file.
+ * @throws SafetensorsError for a malformed file, FileAccessError when it cannot be read
+ */
+export async function readSafetensorsFile(path: string): Promise<SafetensorsFile> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw fileError(path, 'open', error);
+  }
+  try {
+    const { size } = await handle.stat();
+    const prefix = new Uint8Array(Math.min(8, size));
+    await readFully(handle, prefix, 0, path);
+    const headerSize = readHeaderSize(prefix, size, path);
+    const headerBytes = new Uint8Array(headerSize);
+    await readFully(handle, headerBytes, 8, path);
+    const header = parseSafetensorsHeader(headerBytes, size, path);
+    const bytes = new Uint8Array(size);
+    bytes.set(prefix);
+    bytes.set(headerBytes, 8);
+    await readFully(handle, bytes.subarray(header.dataStart), header.dataStart, path);
+    return new SafetensorsFile(bytes, header, path);
+  } catch (error) {
+    if (error instanceof Error && 'code' in error) throw fileError(path, 'read', error);
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes tensors to a safetensors file atomically, streaming each tensor's bytes (no joined
+ * copy of the whole file in memory).
+ */
+export async function writeSafetensorsFile(
+  path: string,
+  tensors: Readonly<Record<string, TensorToWrite>> | Iterable<readonly [string, TensorToWrite]>,
+  metadata?: Readonly<Record<string, string>>,
+): Promise<void> {
+  const layout = layoutSafetensors(tensors, metadata);
+  await writeFileAtomic(path, [layout.head, ...layout.chunks]);
+}

@@ -1,0 +1,111 @@
+// The kernel interface the model calls. The model says *what* to compute (a linear layer, a
+// LayerNorm, attention, the SPLADE pooling); a backend says *how fast*. The reference CPU
+// backend (src/tensor/cpu/) is plain loops; a WASM SIMD backend and a gpu.js backend
+// implement the same interface without touching model code.
+//
+// Conventions for every op:
+// - Activations are row-major float32 `Tensor`s of shape [rows, features], where a row is one
+//   token of the batch (rows = batch * seq). Inputs are never modified; each op returns a new
+//   tensor (a backend may reuse buffers it owns, but never one it was given).
+// - Weights are prepared once at load: `prepareLinear` receives PyTorch's [out, in] layout and
+//   returns an opaque handle, so a backend can pack them into its own layout (transposed,
+//   blocked, uploaded to a GPU).
+// - Any op may return a promise (a GPU backend can only be asynchronous); the model awaits all.
+// - Inputs are validated by the model before any kernel runs: kernels may assume shapes agree
+//   and token ids are in range.
+import type { Tensor } from './tensor.js';
+
+/** A value or a promise of it: what every backend op returns. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * An elementwise activation, fused after a linear layer or applied alone.
+ * `gelu` is the exact form `x/2 · (1 + erf(x/√2))` (Hugging Face's `hidden_act: "gelu"`);
+ * `gelu_tanh` is `x/2 · (1 + tanh(√(2/π)(x + 0.044715x³)))` (`gelu_new`, `gelu_pytorch_tanh`,
+ * `gelu_fast`); `quick_gelu` is `x · sigmoid(1.702x)`; `silu` is `x · sigmoid(x)`.
+ */
+export type Activation = 'none' | 'gelu' | 'gelu_tanh' | 'quick_gelu' | 'relu' | 'silu';
+
+/**
+ * A linear layer's weights after `prepareLinear`: opaque to the model, which only reads its
+ * sizes. Each backend keeps its own packed data behind it.
+ */
+export interface LinearHandle {
+  /** The weight's Hugging Face name (e.g. `bert.encoder.layer.0.attention.self.query`). */
+  readonly name: string;
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+}
+
+/**
+ * Which rows of a [batch * seq, features] activation are real tokens. Sequences are padded
+ * on the right to `seq`; `mask[b * seq + t]` is 1 for a real token and 0 for padding.
+ */
+export interface TokenLayout {
+  readonly batch: number;
+  readonly seq: number;
+  readonly mask: Uint8Array;
+}
+
+export interface AttentionOptions {
+  readonly numHeads: number;
+  /** Also return the attention probabilities [batch, heads, seq, seq] (for inspection). */
+  readonly keepProbs: boolean;
+}
+
+export interface AttentionResult {
+  /** The heads' weighted values merged back to [batch * seq, hidden]. */
+  readonly context: Tensor;
+  /** [batch, heads, seq, seq], only when `keepProbs` was asked. */
+  readonly probs?: Tensor;
+}
+
+/** The kernels of a BERT forward pass and of SPLADE pooling. */
+export interface Backend {
+  /** A short name for logs and benchmarks ("cpu-reference", "wasm-simd", "gpu.js"). */
+  readonly name: string;
+
+  /**
+   * Prepares a linear layer once, at load: `weight` is [out, in] (PyTorch's layout), `bias`
+   * is [out] or absent. The tensors may be zero-copy views of a checkpoint and must not be
+   * modified.
+   */
+  prepareLinear(name: string, weight: Tensor, bias?: Tensor): MaybePromise<LinearHandle>;
+
+  /** `activation(x · Wᵀ + b)`: x [rows, in] -> [rows, out]. */
+  linear(x: Tensor, layer: LinearHandle, activation?: Activation): MaybePromise<Tensor>;
+
+  /** An activation alone, elementwise. */
+  activate(x: Tensor, activation: Activation): MaybePromise<Tensor>;
+
+  /** Elementwise sum of two tensors of the same shape. */
+  add(a: Tensor, b: Tensor): MaybePromise<Tensor>;
+
+  /**
+   * `LayerNorm(x + residual)` over the last dimension (the residual add fused; `residual`
+   * null for a plain LayerNorm): x [rows, features], gamma and beta [features]. Uses the
+   * biased variance, as PyTorch does.
+   */
+  layerNorm(x: Tensor, residual: Tensor | null, gamma: Tensor, beta: Tensor, eps: number): MaybePromise<Tensor>;
+
+  /** Rows of `table` [n, features] picked by `ids`: -> [ids.length, features]. */
+  gather(table: Tensor, ids: Int32Array): MaybePromise<Tensor>;
+
+  /**
+   * Multi-head scaled dot-product attention with the padding mask: query, key and value are
+   * [batch * seq, hidden] with the heads side by side (Hugging Face's layout before
+   * `transpose_for_scores`). Scores `q·k/√headSize` of padding keys are excluded from the
+   * softmax (as PyTorch's additive mask of the float minimum does); padding queries are
+   * computed like real ones.
+   */
+  attention(query: Tensor, key: Tensor, value: Tensor, tokens: TokenLayout, options: AttentionOptions): MaybePromise<AttentionResult>;
+
+  /**
+   * SPLADE pooling fused with the vocabulary projection: for each sequence and each term v,
+   * `max over real tokens t of log(1 + relu(hidden[t] · decoder[v] + bias[v]))`, 0 when no
+   * token activates the term. hidden [batch * seq, hidden] (the MLM head's transformed
+   * states) -> [batch, vocab]. Implementations work through the vocabulary in blocks and
+   * never hold the whole [tokens, vocab] logits.
+   */
+  spladePool(hidden: Tensor, decoder: LinearHandle, tokens: TokenLayout): MaybePromise<Tensor>;
+}
