@@ -2,6 +2,8 @@
 //   y[M,N] = x[M,K] · W[N,K]ᵀ (+ b) (then maybe GELU),
 // with W in PyTorch's [out, in] layout. Engines pack W once, at load, into whatever layout
 // their kernel wants, and return an opaque handle.
+import type { Activation } from '../backend.js';
+import { activationFunction } from '../cpu/activations.js';
 
 /** A right-hand operand packed by an engine; only that engine can use it. */
 export interface PackedMatrix {
@@ -11,8 +13,8 @@ export interface PackedMatrix {
   readonly k: number;
 }
 
-/** What to do to each output value after the multiply-add. */
-export type Epilogue = 'none' | 'gelu';
+/** What to do to each output value after the multiply-add: a backend activation. */
+export type Epilogue = Activation;
 
 /** One multiply: y = alpha · (A · Wᵀ) + bias, then the epilogue. */
 export interface MatmulArgs {
@@ -41,42 +43,27 @@ export interface GemmEngine {
   packNK(w: Float32Array, n: number, k: number): PackedMatrix;
   /** Packs the operand given as [k, n] row-major (e.g. V in attention: y = P · V), optionally a column window. */
   packKN(v: Float32Array, k: number, n: number, options?: { offset?: number; ld?: number }): PackedMatrix;
-  /** Like packKN / packNK but for one operation only: valid until the next matmul. */
-  packTransient?(v: Float32Array, k: number, n: number, layout: 'nk' | 'kn', options?: { offset?: number; ld?: number }): PackedMatrix;
+  /** Like packKN / packNK but for one operation only: valid until the next `beginOperation`. */
+  packTransient(v: Float32Array, k: number, n: number, layout: 'nk' | 'kn', options?: { offset?: number; ld?: number }): PackedMatrix;
+  /** Output columns [start, start + count) of `b` as an operand of its own; `start` a multiple of `columnAlign`. */
+  columns(b: PackedMatrix, start: number, count: number): PackedMatrix;
+  /** What `columns` needs `start` to be a multiple of. */
+  readonly columnAlign: number;
+  /** Frees the scratch and transient operands of the previous operation. */
+  beginOperation(): void;
   matmul(args: MatmulArgs): void;
   /** Stops worker threads, if any. */
   dispose(): void;
 }
 
-/** GELU with the exact erf form BERT uses: x · Φ(x). */
-export function gelu(x: number): number {
-  return 0.5 * x * (1 + erf(x / Math.SQRT2));
-}
-
-/**
- * erf to about 1e-7 absolute (double arithmetic), from W. J. Cody's rational approximations
- * folded into the Numerical Recipes erfc Chebyshev form.
- */
-export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
-}
-
-/** Applies bias, scale and epilogue to one row segment. */
+/** Applies scale, bias and activation to one row segment of `count` values. */
 export function finishRow(
   out: Float32Array, at: number, count: number, alpha: number, bias: Float32Array | undefined, biasAt: number, epilogue: Epilogue,
 ): void {
-  for (let j = 0; j < count; j++) {
-    let v = out[at + j] * alpha;
-    if (bias) v += bias[biasAt + j];
-    out[at + j] = epilogue === 'gelu' ? gelu(v) : v;
+  if (alpha !== 1) for (let j = 0; j < count; j++) out[at + j] *= alpha;
+  if (bias) for (let j = 0; j < count; j++) out[at + j] += bias[biasAt + j];
+  if (epilogue !== 'none') {
+    const f = activationFunction(epilogue);
+    for (let j = 0; j < count; j++) out[at + j] = f(out[at + j]);
   }
 }

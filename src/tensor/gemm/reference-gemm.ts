@@ -19,6 +19,25 @@ export class ReferenceGemm implements GemmEngine {
     return new Plain(transposeKN(v, k, n, options.offset ?? 0, options.ld ?? n), n, k);
   }
 
+  readonly columnAlign = 1;
+
+  packTransient(v: Float32Array, k: number, n: number, layout: 'nk' | 'kn', options: { offset?: number; ld?: number } = {}): PackedMatrix {
+    if (layout === 'kn') return this.packKN(v, k, n, options);
+    const offset = options.offset ?? 0;
+    const ld = options.ld ?? k;
+    if (offset === 0 && ld === k) return this.packNK(v, n, k);
+    const copy = new Float32Array(n * k);
+    for (let j = 0; j < n; j++) copy.set(v.subarray(offset + j * ld, offset + j * ld + k), j * k);
+    return new Plain(copy, n, k);
+  }
+
+  columns(b: PackedMatrix, start: number, count: number): PackedMatrix {
+    const m = b as Plain;
+    return new Plain(m.data.subarray(start * m.k, (start + count) * m.k), count, m.k);
+  }
+
+  beginOperation(): void {}
+
   matmul(args: MatmulArgs): void {
     const b = args.b as Plain;
     const lda = args.lda ?? b.k;

@@ -133,6 +133,17 @@ export class WasmGemm implements GemmEngine {
     return p;
   }
 
+  get columnAlign(): number {
+    return this.shape.nr;
+  }
+
+  columns(b: PackedMatrix, start: number, count: number): PanelMatrix {
+    const p = b as PanelMatrix;
+    const { nr } = this.shape;
+    if (start % nr !== 0) throw new Error(`wasm gemm: column block must start at a multiple of ${nr}, got ${start}`);
+    return new PanelMatrix(count, p.k, p.kPad, Math.ceil(count / nr), p.ptr + (start / nr) * p.kPad * nr * 4);
+  }
+
   /** Starts an operation: transient operands and scratch from before are released. */
   beginOperation(): void {
     this.arena.resetScratch();
