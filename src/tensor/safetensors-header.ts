@@ -81,17 +81,17 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileLength: numb
   for (const entry of entries) {
     if (entry.begin < expected) {
       throw new SafetensorsError(
-        `${source}: tensor '${entry.name}' data_offsets [${entry.begin}, ${entry.end}] overlap tensor '${previous?.name}'`);
+        `${source}: tensor '${shortName(entry.name)}' data_offsets [${entry.begin}, ${entry.end}] overlap tensor '${shortName(previous?.name ?? '')}'`);
     }
     if (entry.begin > expected) {
       throw new SafetensorsError(
-        `${source}: tensor '${entry.name}' starts at ${entry.begin}, leaving a gap of unused bytes after offset ${expected}`);
+        `${source}: tensor '${shortName(entry.name)}' starts at ${entry.begin}, leaving a gap of unused bytes after offset ${expected}`);
     }
     expected = entry.end;
     previous = entry;
   }
   if (expected !== dataLength) {
-    const last = previous ? ` (last tensor '${previous.name}')` : '';
+    const last = previous ? ` (last tensor '${shortName(previous.name)}')` : '';
     throw new SafetensorsError(
       `${source}: tensors cover ${expected} bytes${last} but the data section is ${dataLength} bytes`);
   }
@@ -123,18 +123,17 @@ function parseMetadata(value: JsonValue, source: string): Record<string, string>
   if (!(value instanceof Map)) {
     throw new SafetensorsError(`${source}: ${METADATA_KEY} must be an object of strings`);
   }
-  const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, text] of value) {
     if (typeof text !== 'string') {
       throw new SafetensorsError(`${source}: ${METADATA_KEY} entry '${key}' must be a string`);
     }
-    metadata[key] = text;
   }
-  return metadata;
+  // fromEntries defines own properties, so even a key named "__proto__" stays plain data.
+  return Object.fromEntries(value) as Record<string, string>;
 }
 
 function parseEntry(name: string, value: JsonValue, source: string): SafetensorsEntry {
-  const where = `${source}: tensor '${name}'`;
+  const where = `${source}: tensor '${shortName(name)}'`;
   if (!(value instanceof Map)) throw new SafetensorsError(`${where}: entry must be an object`);
   for (const key of value.keys()) {
     if (!ENTRY_KEYS.includes(key)) throw new SafetensorsError(`${where}: unexpected field '${key}'`);
@@ -176,6 +175,11 @@ function unsignedArray(value: JsonValue | undefined, field: string, where: strin
     }
     return n;
   });
+}
+
+/** A name as shown in messages: a hostile header may hold megabyte-long names. */
+function shortName(name: string): string {
+  return name.length > 200 ? `${name.slice(0, 200)}...` : name;
 }
 
 function describe(value: JsonValue): string {

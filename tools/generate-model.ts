@@ -1,0 +1,294 @@
+// Writes random-weight BertForMaskedLM folders in exact Hugging Face layout, for tests and
+// benchmarks: model.safetensors with the tensor names transformers saves (the decoder is tied
+// to the word embeddings, so cls.predictions.decoder.* is absent), config.json,
+// vocab.txt, tokenizer_config.json and special_tokens_map.json.
+//
+//   npm run generate-model -- --out DIR [--preset tiny|base] [--layers N] [--hidden N] ...
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseBertConfig, type BertConfig, type BertHiddenAct } from '../src/bert/config.js';
+import { writeFileAtomic } from '../src/node/files.js';
+import { writeSafetensorsFile } from '../src/node/safetensors-file.js';
+import type { TensorToWrite } from '../src/tensor/safetensors-writer.js';
+import { bertBaseUncasedVocab } from './bert-vocab.js';
+
+export type FloatDType = 'F32' | 'F16' | 'BF16';
+
+export interface GenerateModelOptions {
+  readonly layers?: number;
+  readonly hidden?: number;
+  readonly heads?: number;
+  readonly intermediate?: number;
+  readonly maxPositions?: number;
+  /**
+   * 'bert-base-uncased' (default): the real 30,522-token vocab. A number N: a small vocab of
+   * N tokens drawn from it (specials, ASCII characters and their ## forms, then the most
+   * frequent words), so tiny models still tokenize ordinary English.
+   */
+  readonly vocab?: 'bert-base-uncased' | number;
+  readonly typeVocabSize?: number;
+  readonly hiddenAct?: BertHiddenAct;
+  readonly dtype?: FloatDType;
+  /** PRNG seed: the same options and seed give the same bytes. */
+  readonly seed?: number;
+  /**
+   * 'perturbed' (default): transformers' init (weights ~ N(0, 0.02), embeddings' padding row
+   * zero) plus N(0, 0.02) noise on biases and LayerNorm parameters, so that parity tests notice
+   * a dropped bias. 'hf': exactly transformers' init (biases 0, LayerNorm weight 1).
+   */
+  readonly init?: 'perturbed' | 'hf';
+  /** Also save `bert.embeddings.position_ids` (I64), as transformers before 4.31 did. */
+  readonly positionIds?: boolean;
+}
+
+export const PRESETS: Readonly<Record<'tiny' | 'base', GenerateModelOptions>> = {
+  tiny: { layers: 2, hidden: 32, heads: 4, intermediate: 64, maxPositions: 64, vocab: 1000 },
+  base: { layers: 12, hidden: 768, heads: 12, intermediate: 3072, maxPositions: 512, vocab: 'bert-base-uncased' },
+};
+
+/** A generated model, in memory. */
+export interface GeneratedModel {
+  readonly config: BertConfig;
+  /** config.json as transformers writes it. */
+  readonly configJson: Record<string, unknown>;
+  readonly vocab: readonly string[];
+  /** Tensors in the order transformers' state_dict lists them. */
+  readonly tensors: ReadonlyArray<readonly [string, TensorToWrite]>;
+}
+
+/** mulberry32: small, fast, deterministic. */
+function uniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fills `out` with N(mean, std) samples (Box-Muller). */
+function normal(random: () => number, out: Float32Array, std: number, mean = 0): Float32Array {
+  for (let i = 0; i < out.length; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - random()));
+    const angle = 2 * Math.PI * random();
+    out[i] = mean + std * r * Math.cos(angle);
+    if (i + 1 < out.length) out[i + 1] = mean + std * r * Math.sin(angle);
+  }
+  return out;
+}
+
+const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
+
+/** A small vocab drawn from bert-base-uncased (see GenerateModelOptions.vocab). */
+export function smallVocab(size: number): string[] {
+  const full = bertBaseUncasedVocab();
+  const chars = full.filter((t) => /^[\x21-\x7e]$/.test(t));
+  const suffixes = full.filter((t) => /^##[a-z0-9]$/.test(t));
+  const base = [...SPECIALS, ...chars, ...suffixes];
+  if (size < base.length) throw new Error(`a small vocab needs at least ${base.length} tokens (specials and ASCII characters), got ${size}`);
+  const taken = new Set(base);
+  const words = full.slice(1996).filter((t) => !taken.has(t) && /^(##)?[a-z]+$/.test(t));
+  return [...base, ...words.slice(0, size - base.length)];
+}
+
+/** Builds a random BertForMaskedLM in memory. */
+export function generateBertForMaskedLM(options: GenerateModelOptions = {}): GeneratedModel {
+  const o = { ...PRESETS.base, ...options };
+  const vocab = o.vocab === 'bert-base-uncased' || o.vocab === undefined ? bertBaseUncasedVocab() : smallVocab(o.vocab);
+  const configJson: Record<string, unknown> = {
+    architectures: ['BertForMaskedLM'],
+    attention_probs_dropout_prob: 0.1,
+    classifier_dropout: null,
+    hidden_act: o.hiddenAct ?? 'gelu',
+    hidden_dropout_prob: 0.1,
+    hidden_size: o.hidden,
+    initializer_range: 0.02,
+    intermediate_size: o.intermediate,
+    layer_norm_eps: 1e-12,
+    max_position_embeddings: o.maxPositions,
+    model_type: 'bert',
+    num_attention_heads: o.heads,
+    num_hidden_layers: o.layers,
+    pad_token_id: 0,
+    position_embedding_type: 'absolute',
+    torch_dtype: { F32: 'float32', F16: 'float16', BF16: 'bfloat16' }[o.dtype ?? 'F32'],
+    transformers_version: '4.34.1',
+    type_vocab_size: o.typeVocabSize ?? 2,
+    use_cache: true,
+    vocab_size: vocab.length,
+  };
+  const config = parseBertConfig(configJson, 'generated config.json');
+  const random = uniform(o.seed ?? 0);
+  const dtype = o.dtype ?? 'F32';
+  const perturb = (o.init ?? 'perturbed') === 'perturbed';
+  const std = config.initializer_range;
+  const tensors: [string, TensorToWrite][] = [];
+  const add = (name: string, shape: number[], data: Float32Array): void => {
+    tensors.push([name, { dtype, shape, data }]);
+  };
+  const weight = (name: string, shape: number[]): void => add(name, shape, normal(random, new Float32Array(shape[0] * shape[1]), std));
+  const bias = (name: string, size: number): void =>
+    add(name, [size], perturb ? normal(random, new Float32Array(size), std) : new Float32Array(size));
+  const layerNorm = (prefix: string, size: number): void => {
+    add(`${prefix}.weight`, [size], perturb ? normal(random, new Float32Array(size), std, 1) : new Float32Array(size).fill(1));
+    bias(`${prefix}.bias`, size);
+  };
+  const linear = (prefix: string, outSize: number, inSize: number): void => {
+    weight(`${prefix}.weight`, [outSize, inSize]);
+    bias(`${prefix}.bias`, outSize);
+  };
+
+  const H = config.hidden_size;
+  const words = normal(random, new Float32Array(config.vocab_size * H), std);
+  words.fill(0, config.pad_token_id * H, (config.pad_token_id + 1) * H); // nn.Embedding padding_idx row
+  add('bert.embeddings.word_embeddings.weight', [config.vocab_size, H], words);
+  weight('bert.embeddings.position_embeddings.weight', [config.max_position_embeddings, H]);
+  weight('bert.embeddings.token_type_embeddings.weight', [config.type_vocab_size, H]);
+  layerNorm('bert.embeddings.LayerNorm', H);
+  for (let i = 0; i < config.num_hidden_layers; i++) {
+    const layer = `bert.encoder.layer.${i}`;
+    linear(`${layer}.attention.self.query`, H, H);
+    linear(`${layer}.attention.self.key`, H, H);
+    linear(`${layer}.attention.self.value`, H, H);
+    linear(`${layer}.attention.output.dense`, H, H);
+    layerNorm(`${layer}.attention.output.LayerNorm`, H);
+    linear(`${layer}.intermediate.dense`, config.intermediate_size, H);
+    linear(`${layer}.output.dense`, H, config.intermediate_size);
+    layerNorm(`${layer}.output.LayerNorm`, H);
+  }
+  bias('cls.predictions.bias', config.vocab_size);
+  linear('cls.predictions.transform.dense', H, H);
+  layerNorm('cls.predictions.transform.LayerNorm', H);
+  if (o.positionIds) {
+    const ids = new BigInt64Array(config.max_position_embeddings).map((_, i) => BigInt(i));
+    tensors.splice(1, 0, ['bert.embeddings.position_ids', { dtype: 'I64', shape: [1, config.max_position_embeddings], data: ids }]);
+  }
+  return { config, configJson, vocab, tensors };
+}
+
+const TOKENIZER_CONFIG = {
+  clean_up_tokenization_spaces: true,
+  cls_token: '[CLS]',
+  do_basic_tokenize: true,
+  do_lower_case: true,
+  mask_token: '[MASK]',
+  model_max_length: 512,
+  never_split: null,
+  pad_token: '[PAD]',
+  sep_token: '[SEP]',
+  strip_accents: null,
+  tokenize_chinese_chars: true,
+  tokenizer_class: 'BertTokenizer',
+  unk_token: '[UNK]',
+};
+
+const SPECIAL_TOKENS_MAP = { cls_token: '[CLS]', mask_token: '[MASK]', pad_token: '[PAD]', sep_token: '[SEP]', unk_token: '[UNK]' };
+
+/** Python's json.dumps(indent=2) layout, as transformers writes its JSON files. */
+function pythonJson(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+/**
+ * Writes a random BertForMaskedLM folder to `dir` (created if needed).
+ * @returns the generated model (config, vocab, tensors)
+ */
+export async function writeRandomBertFolder(dir: string, options: GenerateModelOptions = {}): Promise<GeneratedModel> {
+  const model = generateBertForMaskedLM(options);
+  await mkdir(dir, { recursive: true });
+  await writeSafetensorsFile(join(dir, 'model.safetensors'), model.tensors, { format: 'pt' });
+  await writeFileAtomic(join(dir, 'config.json'), pythonJson(model.configJson));
+  await writeFileAtomic(join(dir, 'vocab.txt'), model.vocab.join('\n') + '\n');
+  await writeFileAtomic(join(dir, 'tokenizer_config.json'),
+    pythonJson({ ...TOKENIZER_CONFIG, model_max_length: model.config.max_position_embeddings }));
+  await writeFileAtomic(join(dir, 'special_tokens_map.json'), pythonJson(SPECIAL_TOKENS_MAP));
+  return model;
+}
+
+const USAGE = `usage: npm run generate-model -- --out DIR [options]
+
+Writes a random-weight BertForMaskedLM folder in Hugging Face layout.
+  --preset tiny|base     sizes to start from (default base: bert-base-uncased, 438 MB F32)
+  --layers N  --hidden N  --heads N  --intermediate N  --max-positions N
+  --vocab-size N         a small vocab of N tokens (default: the real 30,522-token vocab)
+  --dtype F32|F16|BF16   (default F32)
+  --seed N               (default 0)
+  --init perturbed|hf    perturbed (default) adds noise to biases and LayerNorm; hf is exact HF init
+  --hidden-act NAME      (default gelu)
+  --position-ids         also save bert.embeddings.position_ids, as old transformers did`;
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      out: { type: 'string' },
+      preset: { type: 'string' },
+      layers: { type: 'string' },
+      hidden: { type: 'string' },
+      heads: { type: 'string' },
+      intermediate: { type: 'string' },
+      'max-positions': { type: 'string' },
+      'vocab-size': { type: 'string' },
+      dtype: { type: 'string' },
+      seed: { type: 'string' },
+      init: { type: 'string' },
+      'hidden-act': { type: 'string' },
+      'position-ids': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || !values.out) {
+    console.log(USAGE);
+    process.exitCode = values.help ? 0 : 2;
+    return;
+  }
+  const preset = values.preset ?? 'base';
+  if (preset !== 'tiny' && preset !== 'base') throw new Error(`--preset must be tiny or base, got ${preset}`);
+  const int = (name: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    if (!/^[0-9]+$/.test(text)) throw new Error(`--${name} must be a non-negative integer, got ${text}`);
+    return Number(text);
+  };
+  const dtype = values.dtype ?? 'F32';
+  if (dtype !== 'F32' && dtype !== 'F16' && dtype !== 'BF16') throw new Error(`--dtype must be F32, F16 or BF16, got ${dtype}`);
+  const init = values.init ?? 'perturbed';
+  if (init !== 'perturbed' && init !== 'hf') throw new Error(`--init must be perturbed or hf, got ${init}`);
+  const options: GenerateModelOptions = {
+    ...PRESETS[preset],
+    ...defined({
+      layers: int('layers', values.layers),
+      hidden: int('hidden', values.hidden),
+      heads: int('heads', values.heads),
+      intermediate: int('intermediate', values.intermediate),
+      maxPositions: int('max-positions', values['max-positions']),
+      vocab: int('vocab-size', values['vocab-size']),
+      seed: int('seed', values.seed),
+      hiddenAct: values['hidden-act'] as BertHiddenAct | undefined,
+    }),
+    dtype,
+    init,
+    positionIds: values['position-ids'] ?? false,
+  };
+  const started = Date.now();
+  const model = await writeRandomBertFolder(values.out, options);
+  const c = model.config;
+  console.log(`wrote ${values.out}: BertForMaskedLM, ${c.num_hidden_layers} layers, hidden ${c.hidden_size}, ` +
+    `${c.num_attention_heads} heads, intermediate ${c.intermediate_size}, vocab ${c.vocab_size}, ${dtype}, ` +
+    `${model.tensors.length} tensors (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+function defined<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(`generate-model: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  });
+}
