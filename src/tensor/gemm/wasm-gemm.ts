@@ -194,13 +194,20 @@ export class WasmGemm implements GemmEngine {
     if (m === 0 || b.n === 0) return;
     const aPtr = this.packA(args.a, args.aOffset ?? 0, args.lda ?? b.k, m, b.k, b.kPad);
     const mPanels = Math.ceil(m / mr);
-    const cPtr = this.arena.allocScratch(mPanels * b.nPanels * mr * nr * 4);
-    this.run(aPtr, b, cPtr, mPanels, m * b.n * b.k);
-    this.unpackC(cPtr, mPanels, b, args);
+    const width = b.nPanels * nr;
+    const biasPtr = this.arena.allocScratch(width * 4);
+    const bias = this.arena.f32(biasPtr, width);
+    // The kernel starts C at the bias; with a scale, the bias is added after scaling (in copyOut).
+    const kernelBias = (args.alpha ?? 1) === 1 ? args.bias : undefined;
+    if (kernelBias) bias.set(kernelBias.subarray(0, b.n));
+    if (!kernelBias || b.n < width) bias.fill(0, kernelBias ? b.n : 0);
+    const cPtr = this.arena.allocScratch(mPanels * mr * width * 4);
+    this.run(aPtr, b, cPtr, biasPtr, mPanels, m * b.n * b.k);
+    this.copyOut(cPtr, width, b.n, args);
   }
 
   /** Splits the n-panels over the threads (one job record each) and runs them. */
-  private run(aPtr: number, b: PanelMatrix, cPtr: number, mPanels: number, macs: number): void {
+  private run(aPtr: number, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number): void {
     const { mr, nr } = this.shape;
     // A thread hand-off costs some microseconds: small multiplies stay on one thread.
     const threads = macs < 200_000 ? 1 : Math.min(this.threads, b.nPanels);
@@ -214,39 +221,32 @@ export class WasmGemm implements GemmEngine {
       words[w + JOB.b / 4] = b.ptr;
       words[w + JOB.bStride / 4] = b.kPad * nr * 4;
       words[w + JOB.c / 4] = cPtr;
-      words[w + JOB.cStride / 4] = b.nPanels * mr * nr * 4;
+      words[w + JOB.ldc / 4] = b.nPanels * nr * 4;
       words[w + JOB.mPanels / 4] = mPanels;
       words[w + JOB.k / 4] = b.kPad;
       words[w + JOB.kcBlock / 4] = this.kcBlock;
       words[w + JOB.mcBlock / 4] = this.mcPanels;
       words[w + JOB.npStart / 4] = Math.floor((b.nPanels * t) / threads);
       words[w + JOB.npEnd / 4] = Math.floor((b.nPanels * (t + 1)) / threads);
+      words[w + JOB.bias / 4] = biasPtr;
       jobs.push(at);
     }
     if (threads === 1 || !this.runner) this.gemmFn(jobs[0]);
     else this.runner.run(jobs, (job) => this.gemmFn(job));
   }
 
-  /** Copies the C tiles into `out` (row-major with ldo), applying alpha, bias and the epilogue. */
-  private unpackC(cPtr: number, mPanels: number, b: PanelMatrix, args: MatmulArgs): void {
-    const { mr, nr } = this.shape;
-    const tiles = this.arena.f32(cPtr, mPanels * b.nPanels * mr * nr);
+  /** Copies the first n columns of C's rows into `out` (row-major with ldo), then scale and activation. */
+  private copyOut(cPtr: number, width: number, n: number, args: MatmulArgs): void {
+    const c = this.arena.f32(cPtr, args.m * width);
     const out = args.out;
-    const ldo = args.ldo ?? b.n;
+    const ldo = args.ldo ?? n;
     const outOffset = args.outOffset ?? 0;
     const alpha = args.alpha ?? 1;
     const epilogue = args.epilogue ?? 'none';
     for (let i = 0; i < args.m; i++) {
-      const mp = Math.floor(i / mr);
-      const rowInTile = (i % mr) * nr;
       const o = outOffset + i * ldo;
-      for (let np = 0; np < b.nPanels; np++) {
-        const t = (mp * b.nPanels + np) * mr * nr + rowInTile;
-        const width = Math.min(nr, b.n - np * nr);
-        const n0 = np * nr;
-        for (let j = 0; j < width; j++) out[o + n0 + j] = tiles[t + j];
-      }
-      if (alpha !== 1 || args.bias || epilogue !== 'none') finishRow(out, o, b.n, alpha, args.bias, 0, epilogue);
+      out.set(c.subarray(i * width, i * width + n), o);
+      if (alpha !== 1 || epilogue !== 'none') finishRow(out, o, n, alpha, alpha !== 1 ? args.bias : undefined, 0, epilogue);
     }
   }
 

@@ -57,11 +57,14 @@ export class FunctionBuilder {
   call(functionIndex: number): this { return this.op(0x10, ...uleb(functionIndex)); }
   drop(): this { return this.op(0x1a); }
 
-  /** `name += delta` for an i32 local. */
-  bump(name: string, delta: number | string): this {
+  /** `name += delta` (a constant, or a local times `times`) for an i32 local. */
+  bump(name: string, delta: number | string, times = 1): this {
     this.get(name);
-    if (typeof delta === 'number') this.i32(delta);
-    else this.get(delta);
+    if (typeof delta === 'number') this.i32(delta * times);
+    else {
+      this.get(delta);
+      if (times !== 1) this.i32(times).mul();
+    }
     return this.add().set(name);
   }
 

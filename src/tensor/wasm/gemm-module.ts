@@ -3,7 +3,8 @@
 // It computes C += A·B on packed operands, GotoBLAS style:
 //   A (activations) packed as [mPanel][K][MR]  — MR rows side by side for each k,
 //   B (weights)     packed as [nPanel][K][NR]  — NR output columns side by side for each k,
-//   C (result)      as tiles  [mPanel][nPanel][MR][NR].
+//   C (result)      row-major with a row stride of `ldc` bytes, rows and columns padded to
+//                   whole tiles, starting from the bias (a vector of the padded width).
 // The micro-kernel keeps an MR x NR tile of C in registers (f32x4 vectors) while it walks k,
 // so each step loads NR/4 vectors of B and MR broadcast scalars of A and does MR*NR/4
 // multiply-adds. `gemm` walks blocks: MC rows of A (kept in L2) x KC steps of k (a B panel
@@ -27,18 +28,22 @@ export const DEFAULT_GEMM_SHAPE: GemmShape = { mr: 4, nr: 8, unroll: 1 };
 
 /** Byte offsets of the fields of a job record (i32 each) that `gemm(job)` reads. */
 export const JOB = {
-  a: 0, aStride: 4, b: 8, bStride: 12, c: 16, cStride: 20,
-  mPanels: 24, k: 28, kcBlock: 32, mcBlock: 36, npStart: 40, npEnd: 44,
+  a: 0, aStride: 4, b: 8, bStride: 12, c: 16, ldc: 20,
+  mPanels: 24, k: 28, kcBlock: 32, mcBlock: 36, npStart: 40, npEnd: 44, bias: 48,
 } as const;
-export const JOB_BYTES = 48;
+export const JOB_BYTES = 64;
 
-const PANEL_PARAMS = ['a', 'aStride', 'b', 'c', 'cStride', 'mCount', 'kc'];
+const PANEL_PARAMS = ['a', 'aStride', 'b', 'c', 'ldc', 'mCount', 'kc', 'bias'];
 
-/** One n-panel x (all m-panels of a block) x kc steps; `fromZero` starts C at zero instead of loading it. */
-function panelKernel(shape: GemmShape, fromZero: boolean): FunctionBuilder {
+/**
+ * One n-panel x (all m-panels of a block) x kc steps. `fromBias` (the first k block) starts
+ * the tile at the bias instead of loading C.
+ */
+function panelKernel(shape: GemmShape, fromBias: boolean): FunctionBuilder {
   const { mr, nr, unroll } = shape;
   const nv = nr / 4;
-  const f = new FunctionBuilder(fromZero ? 'panel_init' : 'panel_acc', PANEL_PARAMS, PANEL_PARAMS.map(() => I32));
+  const f = new FunctionBuilder(fromBias ? 'panel_init' : 'panel_acc', PANEL_PARAMS, PANEL_PARAMS.map(() => I32));
+  f.local('cr');
   f.local('ap');
   f.local('bp');
   f.local('k');
@@ -46,14 +51,19 @@ function panelKernel(shape: GemmShape, fromZero: boolean): FunctionBuilder {
   for (let i = 0; i < mr; i++) for (let j = 0; j < nv; j++) f.local(acc(i, j), V128);
   for (let j = 0; j < nv; j++) f.local(`b${j}`, V128);
   f.local('s', V128);
-  const tileOffset = (i: number, j: number): number => (i * nr + j * 4) * 4;
+  /** Sets `cr` to the start of tile row i (rows are `ldc` bytes apart). */
+  const rowPointer = (i: number): void => {
+    if (i === 0) f.get('c').set('cr');
+    else f.bump('cr', 'ldc');
+  };
 
   f.doWhile(
     () => {
       for (let i = 0; i < mr; i++) {
+        if (!fromBias) rowPointer(i);
         for (let j = 0; j < nv; j++) {
-          if (fromZero) f.v128Zero();
-          else f.get('c').v128Load(tileOffset(i, j));
+          if (fromBias) f.get('bias').v128Load(j * 16);
+          else f.get('cr').v128Load(j * 16);
           f.set(acc(i, j));
         }
       }
@@ -78,10 +88,11 @@ function panelKernel(shape: GemmShape, fromZero: boolean): FunctionBuilder {
         () => f.get('k'),
       );
       for (let i = 0; i < mr; i++) {
-        for (let j = 0; j < nv; j++) f.get('c').get(acc(i, j)).v128Store(tileOffset(i, j));
+        rowPointer(i);
+        for (let j = 0; j < nv; j++) f.get('cr').get(acc(i, j)).v128Store(j * 16);
       }
       f.bump('a', 'aStride');
-      f.bump('c', 'cStride');
+      f.bump('c', 'ldc', mr);
       f.bump('mCount', -1);
     },
     () => f.get('mCount'),
@@ -93,8 +104,9 @@ function panelKernel(shape: GemmShape, fromZero: boolean): FunctionBuilder {
 function gemmDriver(shape: GemmShape, panelInit: number, panelAcc: number): FunctionBuilder {
   const f = new FunctionBuilder('gemm', ['job'], [I32]);
   for (const field of Object.keys(JOB)) f.local(field);
-  for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np']) f.local(name);
+  for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np', 'cStride']) f.local(name);
   for (const [field, offset] of Object.entries(JOB)) f.get('job').i32Load(offset).set(field);
+  f.get('ldc').i32(shape.mr).mul().set('cStride');
 
   /** Pushes min(local x, expression pushed by `other`). */
   const minOf = (x: string, other: () => void): void => {
@@ -125,9 +137,10 @@ function gemmDriver(shape: GemmShape, panelInit: number, panelAcc: number): Func
                   f.get('aStride');
                   // b + np*bStride + k0*NR*4
                   f.get('b').get('np').get('bStride').mul().add().get('k0').i32(shape.nr * 4).mul().add();
-                  // c + mc0*cStride + np*MR*NR*4, cStride, mCount, kc
-                  f.get('c').get('mc0').get('cStride').mul().add().get('np').i32(shape.mr * shape.nr * 4).mul().add();
-                  f.get('cStride').get('mCount').get('kc');
+                  // c + mc0*MR*ldc + np*NR*4, ldc, mCount, kc, bias + np*NR*4
+                  f.get('c').get('mc0').get('cStride').mul().add().get('np').i32(shape.nr * 4).mul().add();
+                  f.get('ldc').get('mCount').get('kc');
+                  f.get('bias').get('np').i32(shape.nr * 4).mul().add();
                 };
                 f.get('k0').eqz().ifElse(
                   () => { pushArgs(); f.call(panelInit); },
