@@ -3,18 +3,21 @@ import type { Backend } from '../src/tensor/backend.js';
 
 export interface OpProfile {
   readonly backend: Backend;
-  /** op name -> [calls, milliseconds] */
-  readonly totals: Map<string, [number, number]>;
+  /** op name -> [calls, milliseconds of wall time, milliseconds of CPU time (all threads)] */
+  readonly totals: Map<string, [number, number, number]>;
 }
 
 export function profiled(inner: Backend): OpProfile {
-  const totals = new Map<string, [number, number]>();
+  const totals = new Map<string, [number, number, number]>();
   const wrap = <A extends unknown[], R>(op: string, f: (...args: A) => R) => (...args: A): R => {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     const result = f(...args);
-    const entry = totals.get(op) ?? [0, 0];
+    const used = process.cpuUsage(cpu);
+    const entry = totals.get(op) ?? [0, 0, 0];
     entry[0]++;
     entry[1] += performance.now() - start;
+    entry[2] += (used.user + used.system) / 1000;
     totals.set(op, entry);
     return result;
   };
