@@ -3,7 +3,7 @@
 // of the same weights. Each engine runs in its own child process (so one's threads, memory and
 // JIT state never disturb another's, and its peak RSS is its own); the parent prints per
 // workload median, min-max, tokens/s, GFLOP/s, the ratio to each other engine, and checks that
-// all engines gave the same SPLADE vectors.
+// all engines gave the same SPLADE vectors. "speed-up vs X" = median of X / median of this row.
 //
 //   npm run bench -- [--engines splade,splade-1,ort-node,ort-web-1,ort-web] [--workloads Q,D,L]
 //                    [--threads 2] [--runs 5] [--warmup 3] [--model DIR] [--profile]
@@ -170,7 +170,7 @@ function printWorkload(w: Workload, rows: Measured[], config: ReturnType<typeof 
   const gflop = workloadFlops(w, config) / 1e9;
   const tokens = w.calls * w.batch * w.seq;
   console.log(`\n${w.name}: ${w.description} (${gflop.toFixed(1)} GFLOP)`);
-  console.log('| engine | median | min-max | tokens/s | GFLOP/s | ' + rows.map((r) => `vs ${r.engine}`).join(' | ') + ' | load | peak RSS | max abs diff vs first |');
+  console.log('| engine | median | min-max | tokens/s | GFLOP/s | ' + rows.map((r) => `speed-up vs ${r.engine}`).join(' | ') + ' | load | peak RSS | max abs diff vs first |');
   console.log('|' + ' --- |'.repeat(8 + rows.length));
   const first = rows[0] ? new Float32Array(readFileSync(join(dir, `${rows[0].engine}.json.${w.name}.f32`)).buffer.slice(0)) : undefined;
   for (const r of rows) {
