@@ -66,6 +66,8 @@ export class WasmGemm implements GemmEngine {
   readonly shape: GemmShape;
   readonly module: WebAssembly.Module;
   private readonly gemmFn: (job: number) => void;
+  /** GELU in place on `vectors` x 4 floats at byte offset `ptr` (exposed for tests). */
+  readonly geluSpan: (ptr: number, vectors: number) => void;
   private readonly mcPanels: number;
   private readonly kcBlock: number;
   private runner: JobRunner | undefined;
@@ -76,6 +78,7 @@ export class WasmGemm implements GemmEngine {
     this.shape = shape;
     const instance = new WebAssembly.Instance(module, { env: { memory: arena.memory } });
     this.gemmFn = instance.exports.gemm as (job: number) => void;
+    this.geluSpan = instance.exports.gelu_span as (ptr: number, vectors: number) => void;
     this.mcPanels = options.mcPanels ?? Math.max(1, Math.floor(192 / shape.mr));
     this.kcBlock = roundUp(options.kcBlock ?? 256, shape.unroll);
   }
@@ -202,12 +205,14 @@ export class WasmGemm implements GemmEngine {
     if (kernelBias) bias.set(kernelBias.subarray(0, b.n));
     if (!kernelBias || b.n < width) bias.fill(0, kernelBias ? b.n : 0);
     const cPtr = this.arena.allocScratch(mPanels * mr * width * 4);
-    this.run(aPtr, b, cPtr, biasPtr, mPanels, m * b.n * b.k);
-    this.copyOut(cPtr, width, b.n, args);
+    // GELU runs in the kernel's threads unless a scale must come first.
+    const kernelGelu = args.epilogue === 'gelu' && (args.alpha ?? 1) === 1;
+    this.run(aPtr, b, cPtr, biasPtr, mPanels, m * b.n * b.k, kernelGelu);
+    this.copyOut(cPtr, width, b.n, kernelGelu ? { ...args, epilogue: 'none' } : args);
   }
 
   /** Splits the n-panels over the threads (one job record each) and runs them. */
-  private run(aPtr: number, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number): void {
+  private run(aPtr: number, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean): void {
     const { mr, nr } = this.shape;
     // A thread hand-off costs some microseconds: small multiplies stay on one thread.
     const threads = macs < 200_000 ? 1 : Math.min(this.threads, b.nPanels);
@@ -229,6 +234,7 @@ export class WasmGemm implements GemmEngine {
       words[w + JOB.npStart / 4] = Math.floor((b.nPanels * t) / threads);
       words[w + JOB.npEnd / 4] = Math.floor((b.nPanels * (t + 1)) / threads);
       words[w + JOB.bias / 4] = biasPtr;
+      words[w + JOB.gelu / 4] = gelu ? 1 : 0;
       jobs.push(at);
     }
     if (threads === 1 || !this.runner) this.gemmFn(jobs[0]);

@@ -97,6 +97,13 @@ export class FunctionBuilder {
   /** Loads one f32 and repeats it in all four lanes. */
   v128Load32Splat(offset = 0): this { return this.simd(0x09, 2, ...uleb(offset)); }
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
+  /** Any SIMD instruction without immediates, by its opcode after the 0xfd prefix. */
+  simdOp(opcode: number): this { return this.simd(opcode); }
+  /** A v128 holding `value` in all four f32 lanes. */
+  f32x4Const(value: number): this {
+    const bytes = new Uint8Array(new Float32Array([value, value, value, value]).buffer);
+    return this.simd(0x0c, ...bytes);
+  }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Mul(): this { return this.simd(0xe6); }
   f32x4Max(): this { return this.simd(0xe9); }

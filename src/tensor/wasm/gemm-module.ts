@@ -11,6 +11,7 @@
 // slice of KC x NR floats stays in L1) x the n-panels [npStart, npEnd) of one thread.
 import { encodeModule, I32, V128, type MemoryImport } from './encoder.js';
 import { FunctionBuilder } from './function-builder.js';
+import { geluSpan } from './gelu-module-part.js';
 
 /** Register-tile and loop-shape parameters of one generated kernel. */
 export interface GemmShape {
@@ -30,6 +31,8 @@ export const DEFAULT_GEMM_SHAPE: GemmShape = { mr: 4, nr: 8, unroll: 1 };
 export const JOB = {
   a: 0, aStride: 4, b: 8, bStride: 12, c: 16, ldc: 20,
   mPanels: 24, k: 28, kcBlock: 32, mcBlock: 36, npStart: 40, npEnd: 44, bias: 48,
+  /** 1: GELU on this job's columns once they are complete. */
+  gelu: 52,
 } as const;
 export const JOB_BYTES = 64;
 
@@ -101,10 +104,10 @@ function panelKernel(shape: GemmShape, fromBias: boolean): FunctionBuilder {
 }
 
 /** `gemm(job)`: the blocked loops around the panel kernels, for n-panels [npStart, npEnd). */
-function gemmDriver(shape: GemmShape, panelInit: number, panelAcc: number): FunctionBuilder {
+function gemmDriver(shape: GemmShape, panelInit: number, panelAcc: number, geluSpanIndex: number): FunctionBuilder {
   const f = new FunctionBuilder('gemm', ['job'], [I32]);
   for (const field of Object.keys(JOB)) f.local(field);
-  for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np', 'cStride']) f.local(name);
+  for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np', 'cStride', 'row', 'rowEnd']) f.local(name);
   for (const [field, offset] of Object.entries(JOB)) f.get('job').i32Load(offset).set(field);
   f.get('ldc').i32(shape.mr).mul().set('cStride');
 
@@ -154,6 +157,20 @@ function gemmDriver(shape: GemmShape, panelInit: number, panelAcc: number): Func
           },
           () => f.get('k0').get('k').ltU(),
         );
+        // The block's rows are final for this job's columns: apply GELU while they are in cache.
+        f.get('gelu').ifElse(() => {
+          f.get('mc0').i32(shape.mr).mul().set('row');
+          f.get('row').get('mCount').i32(shape.mr).mul().add().set('rowEnd');
+          f.doWhile(
+            () => {
+              f.get('c').get('row').get('ldc').mul().add().get('npStart').i32(shape.nr * 4).mul().add();
+              f.get('npEnd').get('npStart').sub().i32(shape.nr / 4).mul();
+              f.call(geluSpanIndex);
+              f.bump('row', 1);
+            },
+            () => f.get('row').get('rowEnd').ltU(),
+          );
+        });
         f.bump('mc0', 'mCount');
       },
       () => f.get('mc0').get('mPanels').ltU(),
@@ -162,13 +179,13 @@ function gemmDriver(shape: GemmShape, panelInit: number, panelAcc: number): Func
   return f;
 }
 
-/** The module bytes: functions panel_init (0), panel_acc (1), gemm (2, exported). */
+/** The module bytes: functions panel_init (0), panel_acc (1), gemm (2, exported), gelu_span (3, exported). */
 export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Array<ArrayBuffer> {
   if (shape.nr % 4 !== 0 || shape.mr < 1 || shape.unroll < 1) {
     throw new Error(`gemm kernel: unsupported register tile ${shape.mr}x${shape.nr}`);
   }
   const init = panelKernel(shape, true).build(false);
   const acc = panelKernel(shape, false).build(false);
-  const driver = gemmDriver(shape, 0, 1).build(true);
-  return encodeModule(memory, [init, acc, driver]);
+  const driver = gemmDriver(shape, 0, 1, 3).build(true);
+  return encodeModule(memory, [init, acc, driver, geluSpan().build(true)]);
 }
