@@ -4,3 +4,4 @@ export { FileAccessError, writeFileAtomic } from './node/files.js';
 export { readSafetensorsFile, writeSafetensorsFile } from './node/safetensors-file.js';
 export { folderModelFiles } from './node/folder-model-files.js';
 export { loadModelFolderFromDisk } from './node/model-folder.js';
+export { createNodeBackend } from './node/backend.js';

@@ -25,3 +25,6 @@ export {
   DEFAULT_WEIGHT_FORMATS, UnsupportedWeightsError, safetensorsFormat, shardedSafetensorsFormat, unsupportedFormat,
 } from './io/weight-formats.js';
 export type { LoadedWeights, WeightFormat } from './io/weight-formats.js';
+export { createBackend, disposeBackend, BACKEND_NAMES } from './tensor/fast/create-backend.js';
+export type { BackendName, BackendOptions } from './tensor/fast/create-backend.js';
+export { FastCpuBackend } from './tensor/fast/fast-backend.js';
