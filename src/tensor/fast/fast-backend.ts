@@ -11,6 +11,7 @@ import { activateInPlace } from '../cpu/activations.js';
 import { gatherRows } from '../cpu/gather.js';
 import { layerNormForward } from '../cpu/layer-norm.js';
 import type { GemmEngine, PackedMatrix } from '../gemm/gemm.js';
+import { WasmGemm } from '../gemm/wasm-gemm.js';
 import { ShapeError, Tensor, formatShape } from '../tensor.js';
 
 /** A linear layer packed by this backend's engine. */
@@ -35,7 +36,8 @@ function columns(x: Tensor): number {
 export class FastCpuBackend implements Backend {
   readonly name: string;
 
-  constructor(readonly engine: GemmEngine) {
+  /** `poolBlockFloats`: most logits spladePool holds at once (default 4M floats, 16 MiB). */
+  constructor(readonly engine: GemmEngine, private readonly options: { poolBlockFloats?: number } = {}) {
     this.name = `cpu-${engine.name}${engine.threads > 1 ? ` x${engine.threads}` : ''}`;
   }
 
@@ -128,6 +130,10 @@ export class FastCpuBackend implements Backend {
       keyRows.set(key.subarray(from, from + hidden), j * hidden);
       valueRows.set(value.subarray(from, from + hidden), j * hidden);
     });
+    if (this.engine instanceof WasmGemm && !probs && !noRealKey) {
+      this.attendSequenceInMemory(this.engine, first, query, keyRows, valueRows, count, sizes, context);
+      return;
+    }
     const scores = new Float32Array(seq * count);
     const alpha = noRealKey ? 0 : 1 / Math.sqrt(headSize);
     for (let h = 0; h < numHeads; h++) {
@@ -144,6 +150,32 @@ export class FastCpuBackend implements Backend {
       }
       const v = this.engine.packTransient(valueRows, count, headSize, 'kn', { offset: column, ld: hidden });
       this.engine.matmul({ m: seq, a: scores, b: v, out: context, outOffset: first * hidden + column, ldo: hidden });
+    }
+  }
+
+  /**
+   * The same on the WebAssembly engine with the scores never leaving its memory: Q·Kᵀ with
+   * -Infinity in the padding columns, softmax in place (SIMD exp), then P·V reading P in place.
+   */
+  private attendSequenceInMemory(
+    engine: WasmGemm, first: number, query: Float32Array, keyRows: Float32Array, valueRows: Float32Array, count: number,
+    sizes: { seq: number; hidden: number; numHeads: number; headSize: number }, context: Float32Array,
+  ): void {
+    const { seq, hidden, numHeads, headSize } = sizes;
+    const alpha = 1 / Math.sqrt(headSize);
+    for (let h = 0; h < numHeads; h++) {
+      const column = h * headSize;
+      engine.beginOperation();
+      const k = engine.packTransient(keyRows, headSize, count, 'nk', { offset: column, ld: hidden });
+      const q = engine.placeRows(query, first * hidden + column, hidden, seq, headSize);
+      const scores = engine.multiply(seq, q, k, { padBias: -Infinity });
+      engine.softmaxResident(scores, seq, alpha);
+      const v = engine.packTransient(valueRows, count, headSize, 'kn', { offset: column, ld: hidden });
+      const out = engine.multiply(seq, { ptr: scores.ptr, strideBytes: scores.width * 4, rows: true }, v);
+      const rows = engine.arena.f32(out.ptr, seq * out.width);
+      for (let i = 0; i < seq; i++) {
+        context.set(rows.subarray(i * out.width, i * out.width + headSize), (first + i) * hidden + column);
+      }
     }
   }
 
@@ -165,7 +197,8 @@ export class FastCpuBackend implements Backend {
     rows.forEach((r, i) => real.set(hidden.data.subarray(r * width, (r + 1) * width), i * width));
 
     const align = this.engine.columnAlign;
-    const block = Math.max(align, Math.floor(POOL_BLOCK_FLOATS / rows.length / align) * align);
+    const budget = this.options.poolBlockFloats ?? POOL_BLOCK_FLOATS;
+    const block = Math.max(align, Math.floor(budget / rows.length / align) * align);
     const logits = new Float32Array(rows.length * Math.min(block, vocab));
     for (let v0 = 0; v0 < vocab; v0 += block) {
       const count = Math.min(block, vocab - v0);

@@ -22,6 +22,20 @@ export class PanelMatrix implements PackedMatrix {
   ) {}
 }
 
+/** A left operand in the memory: packed panels, or row-major rows read in place. */
+export interface ResidentRows {
+  readonly ptr: number;
+  /** Bytes from one panel (packed) or one row (rows) to the next. */
+  readonly strideBytes: number;
+  readonly rows: boolean;
+}
+
+/** A result left in the memory: row-major, rows of `width` floats (n padded to whole panels). */
+export interface ResidentResult {
+  readonly ptr: number;
+  readonly width: number;
+}
+
 /**
  * Runs job records on several threads: `run(jobs, local)` hands jobs[1..] to workers, runs
  * `local(jobs[0])` on the calling thread, and returns once all are done.
@@ -66,6 +80,7 @@ export class WasmGemm implements GemmEngine {
   readonly shape: GemmShape;
   readonly module: WebAssembly.Module;
   private readonly gemmFn: (job: number) => void;
+  private readonly softmaxFn: (ptr: number, rows: number, ldc: number, vectors: number, alpha: number) => void;
   /** GELU in place on `vectors` x 4 floats at byte offset `ptr` (exposed for tests). */
   readonly geluSpan: (ptr: number, vectors: number) => void;
   private readonly mcPanels: number;
@@ -78,6 +93,7 @@ export class WasmGemm implements GemmEngine {
     this.shape = shape;
     const instance = new WebAssembly.Instance(module, { env: { memory: arena.memory } });
     this.gemmFn = instance.exports.gemm as (job: number) => void;
+    this.softmaxFn = instance.exports.softmax_rows as (ptr: number, rows: number, ldc: number, vectors: number, alpha: number) => void;
     this.geluSpan = instance.exports.gelu_span as (ptr: number, vectors: number) => void;
     this.mcPanels = options.mcPanels ?? Math.max(1, Math.floor(192 / shape.mr));
     this.kcBlock = roundUp(options.kcBlock ?? 256, shape.unroll);
@@ -175,8 +191,22 @@ export class WasmGemm implements GemmEngine {
     }
   }
 
-  /** Packs A[m, k] into [mPanel][kPad][MR] scratch; returns its byte offset. */
-  private packA(a: Float32Array, offset: number, lda: number, m: number, k: number, kPad: number): number {
+  /**
+   * Copies rows of A[m, k] (row i at offset + i * lda) into scratch, row-major, rows padded
+   * to whole panels with zeros: the kernel's 'rows' input, read in place.
+   */
+  placeRows(a: Float32Array, offset: number, lda: number, m: number, k: number): ResidentRows {
+    const rows = Math.ceil(m / this.shape.mr) * this.shape.mr;
+    const ptr = this.arena.allocScratch(rows * k * 4);
+    const dst = this.arena.f32(ptr, rows * k);
+    if (lda === k) dst.set(a.subarray(offset, offset + m * k));
+    else for (let i = 0; i < m; i++) dst.set(a.subarray(offset + i * lda, offset + i * lda + k), i * k);
+    dst.fill(0, m * k);
+    return { ptr, strideBytes: k * 4, rows: true };
+  }
+
+  /** Packs A[m, k] into [mPanel][kPad][MR] scratch. */
+  private packA(a: Float32Array, offset: number, lda: number, m: number, k: number, kPad: number): ResidentRows {
     const { mr } = this.shape;
     const mPanels = Math.ceil(m / mr);
     const ptr = this.arena.allocScratch(mPanels * kPad * mr * 4);
@@ -187,32 +217,49 @@ export class WasmGemm implements GemmEngine {
       const src = offset + i * lda;
       for (let kk = 0; kk < k; kk++) dst[base + kk * mr] = a[src + kk];
     }
-    return ptr;
+    return { ptr, strideBytes: kPad * mr * 4, rows: false };
   }
 
   matmul(args: MatmulArgs): void {
     const b = args.b as PanelMatrix;
-    const { mr, nr } = this.shape;
     const { m } = args;
     if (m === 0 || b.n === 0) return;
-    const aPtr = this.packA(args.a, args.aOffset ?? 0, args.lda ?? b.k, m, b.k, b.kPad);
+    const a = this.packA(args.a, args.aOffset ?? 0, args.lda ?? b.k, m, b.k, b.kPad);
+    // GELU runs in the kernel's threads unless a scale must come first.
+    const kernelGelu = args.epilogue === 'gelu' && (args.alpha ?? 1) === 1;
+    // The kernel starts C at the bias; with a scale, the bias is added after scaling (in copyOut).
+    const kernelBias = (args.alpha ?? 1) === 1 ? args.bias : undefined;
+    const c = this.multiply(m, a, b, { bias: kernelBias, gelu: kernelGelu });
+    this.copyOut(c, b.n, kernelGelu ? { ...args, epilogue: 'none' } : args);
+  }
+
+  /**
+   * C = A · B (+ bias) (then GELU), left in scratch memory. `a` is either packed panels
+   * (`packA`) or resident rows (`placeRows`; needs B without k padding). Padding columns of C
+   * start at `padBias` (default 0): -Infinity keeps them out of a following softmax.
+   */
+  multiply(m: number, a: ResidentRows, b: PanelMatrix, options: { bias?: Float32Array; gelu?: boolean; padBias?: number } = {}): ResidentResult {
+    const { mr, nr } = this.shape;
+    if (a.rows && b.kPad !== b.k) throw new Error('wasm gemm: resident rows need an operand without k padding');
     const mPanels = Math.ceil(m / mr);
     const width = b.nPanels * nr;
     const biasPtr = this.arena.allocScratch(width * 4);
     const bias = this.arena.f32(biasPtr, width);
-    // The kernel starts C at the bias; with a scale, the bias is added after scaling (in copyOut).
-    const kernelBias = (args.alpha ?? 1) === 1 ? args.bias : undefined;
-    if (kernelBias) bias.set(kernelBias.subarray(0, b.n));
-    if (!kernelBias || b.n < width) bias.fill(0, kernelBias ? b.n : 0);
+    if (options.bias) bias.set(options.bias.subarray(0, b.n));
+    else bias.fill(0, 0, b.n);
+    bias.fill(options.padBias ?? 0, b.n);
     const cPtr = this.arena.allocScratch(mPanels * mr * width * 4);
-    // GELU runs in the kernel's threads unless a scale must come first.
-    const kernelGelu = args.epilogue === 'gelu' && (args.alpha ?? 1) === 1;
-    this.run(aPtr, b, cPtr, biasPtr, mPanels, m * b.n * b.k, kernelGelu);
-    this.copyOut(cPtr, width, b.n, kernelGelu ? { ...args, epilogue: 'none' } : args);
+    this.run(a, b, cPtr, biasPtr, mPanels, m * b.n * b.k, options.gelu ?? false);
+    return { ptr: cPtr, width };
+  }
+
+  /** In-place softmax of `rows` rows of a resident result (its padding columns must hold -Infinity). */
+  softmaxResident(c: ResidentResult, rows: number, alpha: number): void {
+    this.softmaxFn(c.ptr, rows, c.width * 4, c.width / 4, alpha);
   }
 
   /** Splits the n-panels over the threads (one job record each) and runs them. */
-  private run(aPtr: number, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean): void {
+  private run(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean): void {
     const { mr, nr } = this.shape;
     // A thread hand-off costs some microseconds: small multiplies stay on one thread.
     const threads = macs < 200_000 ? 1 : Math.min(this.threads, b.nPanels);
@@ -221,8 +268,9 @@ export class WasmGemm implements GemmEngine {
     for (let t = 0; t < threads; t++) {
       const at = JOBS_AT + t * JOB_BYTES;
       const w = (at - JOBS_AT) / 4;
-      words[w + JOB.a / 4] = aPtr;
-      words[w + JOB.aStride / 4] = b.kPad * mr * 4;
+      words[w + JOB.a / 4] = a.ptr;
+      words[w + JOB.aStride / 4] = a.strideBytes;
+      words[w + JOB.aRows / 4] = a.rows ? 1 : 0;
       words[w + JOB.b / 4] = b.ptr;
       words[w + JOB.bStride / 4] = b.kPad * nr * 4;
       words[w + JOB.c / 4] = cPtr;
@@ -241,9 +289,10 @@ export class WasmGemm implements GemmEngine {
     else this.runner.run(jobs, (job) => this.gemmFn(job));
   }
 
-  /** Copies the first n columns of C's rows into `out` (row-major with ldo), then scale and activation. */
-  private copyOut(cPtr: number, width: number, n: number, args: MatmulArgs): void {
-    const c = this.arena.f32(cPtr, args.m * width);
+  /** Copies the first n columns of C's rows into `out` (row-major with ldo), then scale, bias and activation. */
+  private copyOut(c: ResidentResult, n: number, args: MatmulArgs): void {
+    const { width } = c;
+    const rows = this.arena.f32(c.ptr, args.m * width);
     const out = args.out;
     const ldo = args.ldo ?? n;
     const outOffset = args.outOffset ?? 0;
@@ -251,7 +300,7 @@ export class WasmGemm implements GemmEngine {
     const epilogue = args.epilogue ?? 'none';
     for (let i = 0; i < args.m; i++) {
       const o = outOffset + i * ldo;
-      out.set(c.subarray(i * width, i * width + n), o);
+      out.set(rows.subarray(i * width, i * width + n), o);
       if (alpha !== 1 || epilogue !== 'none') finishRow(out, o, n, alpha, alpha !== 1 ? args.bias : undefined, 0, epilogue);
     }
   }

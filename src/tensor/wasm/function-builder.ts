@@ -97,6 +97,11 @@ export class FunctionBuilder {
   /** Loads one f32 and repeats it in all four lanes. */
   v128Load32Splat(offset = 0): this { return this.simd(0x09, 2, ...uleb(offset)); }
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
+  /** A scalar instruction without immediates, by its opcode (e.g. 0x97 f32.max). */
+  op1(opcode: number): this { return this.op(opcode); }
+  f32Const(value: number): this { return this.op(0x43, ...new Uint8Array(new Float32Array([value]).buffer)); }
+  f32x4Splat(): this { return this.simd(0x13); }
+  f32x4ExtractLane(lane: number): this { return this.simd(0x1f, lane); }
   /** Any SIMD instruction without immediates, by its opcode after the 0xfd prefix. */
   simdOp(opcode: number): this { return this.simd(opcode); }
   /** A v128 holding `value` in all four f32 lanes. */

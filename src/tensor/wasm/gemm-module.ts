@@ -11,7 +11,7 @@
 // slice of KC x NR floats stays in L1) x the n-panels [npStart, npEnd) of one thread.
 import { encodeModule, I32, V128, type MemoryImport } from './encoder.js';
 import { FunctionBuilder } from './function-builder.js';
-import { geluSpan } from './gelu-module-part.js';
+import { geluSpan, softmaxRows } from './vector-math.js';
 
 /** Register-tile and loop-shape parameters of one generated kernel. */
 export interface GemmShape {
@@ -33,6 +33,11 @@ export const JOB = {
   mPanels: 24, k: 28, kcBlock: 32, mcBlock: 36, npStart: 40, npEnd: 44, bias: 48,
   /** 1: GELU on this job's columns once they are complete. */
   gelu: 52,
+  /**
+   * 0: A packed as [mPanel][K][MR] (aStride = bytes per panel). 1: A read in place,
+   * row-major (aStride = bytes per row), through MR row pointers: no packing needed.
+   */
+  aRows: 56,
 } as const;
 export const JOB_BYTES = 64;
 
@@ -42,13 +47,15 @@ const PANEL_PARAMS = ['a', 'aStride', 'b', 'c', 'ldc', 'mCount', 'kc', 'bias'];
  * One n-panel x (all m-panels of a block) x kc steps. `fromBias` (the first k block) starts
  * the tile at the bias instead of loading C.
  */
-function panelKernel(shape: GemmShape, fromBias: boolean): FunctionBuilder {
+function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean): FunctionBuilder {
   const { mr, nr, unroll } = shape;
   const nv = nr / 4;
-  const f = new FunctionBuilder(fromBias ? 'panel_init' : 'panel_acc', PANEL_PARAMS, PANEL_PARAMS.map(() => I32));
+  const name = `panel_${fromBias ? 'init' : 'acc'}_${rows ? 'rows' : 'packed'}`;
+  const f = new FunctionBuilder(name, PANEL_PARAMS, PANEL_PARAMS.map(() => I32));
   f.local('cr');
   f.local('ap');
   f.local('bp');
+  if (rows) for (let i = 0; i < mr; i++) f.local(`a${i}`);
   f.local('k');
   const acc = (i: number, j: number): string => `acc${i}_${j}`;
   for (let i = 0; i < mr; i++) for (let j = 0; j < nv; j++) f.local(acc(i, j), V128);
@@ -70,7 +77,12 @@ function panelKernel(shape: GemmShape, fromBias: boolean): FunctionBuilder {
           f.set(acc(i, j));
         }
       }
-      f.get('a').set('ap');
+      if (rows) {
+        f.get('a').set('a0');
+        for (let i = 1; i < mr; i++) f.get(`a${i - 1}`).get('aStride').add().set(`a${i}`);
+      } else {
+        f.get('a').set('ap');
+      }
       f.get('b').set('bp');
       f.get('kc').set('k');
       f.doWhile(
@@ -78,13 +90,15 @@ function panelKernel(shape: GemmShape, fromBias: boolean): FunctionBuilder {
           for (let u = 0; u < unroll; u++) {
             for (let j = 0; j < nv; j++) f.get('bp').v128Load((u * nr + j * 4) * 4).set(`b${j}`);
             for (let i = 0; i < mr; i++) {
-              f.get('ap').v128Load32Splat((u * mr + i) * 4).set('s');
+              if (rows) f.get(`a${i}`).v128Load32Splat(u * 4).set('s');
+              else f.get('ap').v128Load32Splat((u * mr + i) * 4).set('s');
               for (let j = 0; j < nv; j++) {
                 f.get(acc(i, j)).get('s').get(`b${j}`).f32x4Mul().f32x4Add().set(acc(i, j));
               }
             }
           }
-          f.bump('ap', unroll * mr * 4);
+          if (rows) for (let i = 0; i < mr; i++) f.bump(`a${i}`, unroll * 4);
+          else f.bump('ap', unroll * mr * 4);
           f.bump('bp', unroll * nr * 4);
           f.bump('k', -unroll);
         },
@@ -94,7 +108,7 @@ function panelKernel(shape: GemmShape, fromBias: boolean): FunctionBuilder {
         rowPointer(i);
         for (let j = 0; j < nv; j++) f.get('cr').get(acc(i, j)).v128Store(j * 16);
       }
-      f.bump('a', 'aStride');
+      f.bump('a', 'aStride', rows ? mr : 1);
       f.bump('c', 'ldc', mr);
       f.bump('mCount', -1);
     },
@@ -104,7 +118,7 @@ function panelKernel(shape: GemmShape, fromBias: boolean): FunctionBuilder {
 }
 
 /** `gemm(job)`: the blocked loops around the panel kernels, for n-panels [npStart, npEnd). */
-function gemmDriver(shape: GemmShape, panelInit: number, panelAcc: number, geluSpanIndex: number): FunctionBuilder {
+function gemmDriver(shape: GemmShape): FunctionBuilder {
   const f = new FunctionBuilder('gemm', ['job'], [I32]);
   for (const field of Object.keys(JOB)) f.local(field);
   for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np', 'cStride', 'row', 'rowEnd']) f.local(name);
@@ -134,9 +148,11 @@ function gemmDriver(shape: GemmShape, panelInit: number, panelAcc: number, geluS
             f.get('npStart').set('np');
             f.doWhile(
               () => {
-                const pushArgs = (): void => {
-                  // a + mc0*aStride + k0*MR*4, aStride
-                  f.get('a').get('mc0').get('aStride').mul().add().get('k0').i32(shape.mr * 4).mul().add();
+                const pushArgs = (rows: boolean): void => {
+                  // packed: a + mc0*aStride + k0*MR*4; rows: a + mc0*MR*aStride + k0*4; then aStride
+                  f.get('a').get('mc0').get('aStride').mul();
+                  if (rows) f.i32(shape.mr).mul();
+                  f.add().get('k0').i32(rows ? 4 : shape.mr * 4).mul().add();
                   f.get('aStride');
                   // b + np*bStride + k0*NR*4
                   f.get('b').get('np').get('bStride').mul().add().get('k0').i32(shape.nr * 4).mul().add();
@@ -145,10 +161,13 @@ function gemmDriver(shape: GemmShape, panelInit: number, panelAcc: number, geluS
                   f.get('ldc').get('mCount').get('kc');
                   f.get('bias').get('np').i32(shape.nr * 4).mul().add();
                 };
-                f.get('k0').eqz().ifElse(
-                  () => { pushArgs(); f.call(panelInit); },
-                  () => { pushArgs(); f.call(panelAcc); },
-                );
+                const call = (rows: boolean): void => {
+                  f.get('k0').eqz().ifElse(
+                    () => { pushArgs(rows); f.call(rows ? FN.panelInitRows : FN.panelInitPacked); },
+                    () => { pushArgs(rows); f.call(rows ? FN.panelAccRows : FN.panelAccPacked); },
+                  );
+                };
+                f.get('aRows').ifElse(() => call(true), () => call(false));
                 f.bump('np', 1);
               },
               () => f.get('np').get('npEnd').ltU(),
@@ -165,7 +184,7 @@ function gemmDriver(shape: GemmShape, panelInit: number, panelAcc: number, geluS
             () => {
               f.get('c').get('row').get('ldc').mul().add().get('npStart').i32(shape.nr * 4).mul().add();
               f.get('npEnd').get('npStart').sub().i32(shape.nr / 4).mul();
-              f.call(geluSpanIndex);
+              f.call(FN.geluSpan);
               f.bump('row', 1);
             },
             () => f.get('row').get('rowEnd').ltU(),
@@ -179,13 +198,28 @@ function gemmDriver(shape: GemmShape, panelInit: number, panelAcc: number, geluS
   return f;
 }
 
-/** The module bytes: functions panel_init (0), panel_acc (1), gemm (2, exported), gelu_span (3, exported). */
+/** Function indices of the module. */
+const FN = {
+  panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6,
+} as const;
+
+/** The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows` (the last three exported). */
 export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Array<ArrayBuffer> {
   if (shape.nr % 4 !== 0 || shape.mr < 1 || shape.unroll < 1) {
     throw new Error(`gemm kernel: unsupported register tile ${shape.mr}x${shape.nr}`);
   }
-  const init = panelKernel(shape, true).build(false);
-  const acc = panelKernel(shape, false).build(false);
-  const driver = gemmDriver(shape, 0, 1, 3).build(true);
-  return encodeModule(memory, [init, acc, driver, geluSpan().build(true)]);
+  const functions = [
+    panelKernel(shape, true, false).build(false),
+    panelKernel(shape, false, false).build(false),
+    panelKernel(shape, true, true).build(false),
+    panelKernel(shape, false, true).build(false),
+    gemmDriver(shape).build(true),
+    geluSpan().build(true),
+    softmaxRows().build(true),
+  ];
+  functions.forEach((fn, index) => {
+    const expected = Object.entries(FN).find(([, i]) => i === index);
+    if (!expected) throw new Error(`gemm module: function ${fn.name} has no index`);
+  });
+  return encodeModule(memory, functions);
 }
