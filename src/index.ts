@@ -25,6 +25,15 @@ export {
   DEFAULT_WEIGHT_FORMATS, UnsupportedWeightsError, safetensorsFormat, shardedSafetensorsFormat, unsupportedFormat,
 } from './io/weight-formats.js';
 export type { LoadedWeights, WeightFormat } from './io/weight-formats.js';
+export { BertForMaskedLM, BertModel, CAPTURE_POINTS, CaptureError, InputError, WeightError, bertInputFromRows } from './bert/index.js';
+export type { BertInput, ForwardOptions, ForwardOutput, InputIdRows } from './bert/index.js';
+export type { Activation, Backend, LinearHandle, TokenLayout } from './tensor/backend.js';
+export { CpuBackend } from './tensor/cpu/cpu-backend.js';
+export * from './splade/index.js';
+export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
+export type { BatchEncoding, EncodeOptions, Encoding, VocabOptions } from './tokenizer/index.js';
+export { parseSafetensorsHeader, readHeaderSize } from './tensor/safetensors-header.js';
+export type { SafetensorsHeader } from './tensor/safetensors-header.js';
 export { createBackend, disposeBackend, BACKEND_NAMES } from './tensor/fast/create-backend.js';
 export type { BackendName, BackendOptions } from './tensor/fast/create-backend.js';
 export { FastCpuBackend } from './tensor/fast/fast-backend.js';

@@ -95,6 +95,51 @@ export function smallVocab(size: number): string[] {
   return [...base, ...words.slice(0, size - base.length)];
 }
 
+/** One parameter of BertForMaskedLM and how transformers initializes it. */
+export interface TensorSpec {
+  readonly name: string;
+  readonly shape: number[];
+  /** weight: N(0, initializer_range); bias: 0; norm: LayerNorm weight, 1. */
+  readonly kind: 'weight' | 'bias' | 'norm';
+}
+
+/**
+ * The parameters transformers saves for BertForMaskedLM, in state_dict order. No pooler
+ * (BertForMaskedLM has none) and no cls.predictions.decoder.* (tied to the word embeddings
+ * and cls.predictions.bias, so save_pretrained drops them).
+ */
+export function bertForMaskedLMSpecs(config: BertConfig): TensorSpec[] {
+  const H = config.hidden_size;
+  const specs: TensorSpec[] = [];
+  const linear = (prefix: string, outSize: number, inSize: number): void => {
+    specs.push({ name: `${prefix}.weight`, shape: [outSize, inSize], kind: 'weight' });
+    specs.push({ name: `${prefix}.bias`, shape: [outSize], kind: 'bias' });
+  };
+  const layerNorm = (prefix: string): void => {
+    specs.push({ name: `${prefix}.weight`, shape: [H], kind: 'norm' });
+    specs.push({ name: `${prefix}.bias`, shape: [H], kind: 'bias' });
+  };
+  specs.push({ name: 'bert.embeddings.word_embeddings.weight', shape: [config.vocab_size, H], kind: 'weight' });
+  specs.push({ name: 'bert.embeddings.position_embeddings.weight', shape: [config.max_position_embeddings, H], kind: 'weight' });
+  specs.push({ name: 'bert.embeddings.token_type_embeddings.weight', shape: [config.type_vocab_size, H], kind: 'weight' });
+  layerNorm('bert.embeddings.LayerNorm');
+  for (let i = 0; i < config.num_hidden_layers; i++) {
+    const layer = `bert.encoder.layer.${i}`;
+    linear(`${layer}.attention.self.query`, H, H);
+    linear(`${layer}.attention.self.key`, H, H);
+    linear(`${layer}.attention.self.value`, H, H);
+    linear(`${layer}.attention.output.dense`, H, H);
+    layerNorm(`${layer}.attention.output.LayerNorm`);
+    linear(`${layer}.intermediate.dense`, config.intermediate_size, H);
+    linear(`${layer}.output.dense`, H, config.intermediate_size);
+    layerNorm(`${layer}.output.LayerNorm`);
+  }
+  specs.push({ name: 'cls.predictions.bias', shape: [config.vocab_size], kind: 'bias' });
+  linear('cls.predictions.transform.dense', H, H);
+  layerNorm('cls.predictions.transform.LayerNorm');
+  return specs;
+}
+
 /** Builds a random BertForMaskedLM in memory. */
 export function generateBertForMaskedLM(options: GenerateModelOptions = {}): GeneratedModel {
   const o = { ...PRESETS.base, ...options };
@@ -126,43 +171,20 @@ export function generateBertForMaskedLM(options: GenerateModelOptions = {}): Gen
   const dtype = o.dtype ?? 'F32';
   const perturb = (o.init ?? 'perturbed') === 'perturbed';
   const std = config.initializer_range;
-  const tensors: [string, TensorToWrite][] = [];
-  const add = (name: string, shape: number[], data: Float32Array): void => {
-    tensors.push([name, { dtype, shape, data }]);
+  const fill = (spec: TensorSpec): Float32Array => {
+    const data = new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
+    if (spec.kind === 'weight') return normal(random, data, std);
+    if (!perturb) return spec.kind === 'norm' ? data.fill(1) : data;
+    return normal(random, data, std, spec.kind === 'norm' ? 1 : 0);
   };
-  const weight = (name: string, shape: number[]): void => add(name, shape, normal(random, new Float32Array(shape[0] * shape[1]), std));
-  const bias = (name: string, size: number): void =>
-    add(name, [size], perturb ? normal(random, new Float32Array(size), std) : new Float32Array(size));
-  const layerNorm = (prefix: string, size: number): void => {
-    add(`${prefix}.weight`, [size], perturb ? normal(random, new Float32Array(size), std, 1) : new Float32Array(size).fill(1));
-    bias(`${prefix}.bias`, size);
-  };
-  const linear = (prefix: string, outSize: number, inSize: number): void => {
-    weight(`${prefix}.weight`, [outSize, inSize]);
-    bias(`${prefix}.bias`, outSize);
-  };
-
-  const H = config.hidden_size;
-  const words = normal(random, new Float32Array(config.vocab_size * H), std);
-  words.fill(0, config.pad_token_id * H, (config.pad_token_id + 1) * H); // nn.Embedding padding_idx row
-  add('bert.embeddings.word_embeddings.weight', [config.vocab_size, H], words);
-  weight('bert.embeddings.position_embeddings.weight', [config.max_position_embeddings, H]);
-  weight('bert.embeddings.token_type_embeddings.weight', [config.type_vocab_size, H]);
-  layerNorm('bert.embeddings.LayerNorm', H);
-  for (let i = 0; i < config.num_hidden_layers; i++) {
-    const layer = `bert.encoder.layer.${i}`;
-    linear(`${layer}.attention.self.query`, H, H);
-    linear(`${layer}.attention.self.key`, H, H);
-    linear(`${layer}.attention.self.value`, H, H);
-    linear(`${layer}.attention.output.dense`, H, H);
-    layerNorm(`${layer}.attention.output.LayerNorm`, H);
-    linear(`${layer}.intermediate.dense`, config.intermediate_size, H);
-    linear(`${layer}.output.dense`, H, config.intermediate_size);
-    layerNorm(`${layer}.output.LayerNorm`, H);
-  }
-  bias('cls.predictions.bias', config.vocab_size);
-  linear('cls.predictions.transform.dense', H, H);
-  layerNorm('cls.predictions.transform.LayerNorm', H);
+  const tensors: [string, TensorToWrite][] = bertForMaskedLMSpecs(config).map((spec) => {
+    const data = fill(spec);
+    if (spec.name === 'bert.embeddings.word_embeddings.weight') {
+      // nn.Embedding(padding_idx=pad_token_id) starts with that row zeroed.
+      data.fill(0, config.pad_token_id * config.hidden_size, (config.pad_token_id + 1) * config.hidden_size);
+    }
+    return [spec.name, { dtype, shape: spec.shape, data }];
+  });
   if (o.positionIds) {
     const ids = new BigInt64Array(config.max_position_embeddings).map((_, i) => BigInt(i));
     tensors.splice(1, 0, ['bert.embeddings.position_ids', { dtype: 'I64', shape: [1, config.max_position_embeddings], data: ids }]);

@@ -5,6 +5,9 @@ import { VERSION } from '../version.js';
 import { UsageError, type Command } from './command.js';
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
+  encode: () => import('./commands/encode.js'),
+  'inspect-weights': () => import('./commands/inspect-weights.js'),
+  tokenize: () => import('./commands/tokenize.js'),
 };
 
 function mainUsage(): string {

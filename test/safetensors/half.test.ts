@@ -1,5 +1,6 @@
 // F16/BF16 conversion checked on every bit pattern against an arithmetic reference that shares
 // no code with src/tensor/half.ts (it computes sign·2^e·(1 + m/2^k) with Math.pow).
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -92,6 +93,27 @@ test('F32 to F16/BF16 picks the nearest representable value for random floats', 
         }
       }
     }
+  }
+});
+
+test('F32 to F16/BF16 matches PyTorch .half() and .bfloat16() bit for bit (fixture)', () => {
+  // test/fixtures/torch-half-rounding.json comes from tools/make-half-fixture.py: random bit
+  // patterns, values across float16's range and exact ties, converted by torch on CPU.
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/torch-half-rounding.json', import.meta.url), 'utf8')) as {
+    f32: number[]; f16: number[]; bf16: number[];
+  };
+  const values = new Float32Array(new Uint32Array(fixture.f32).buffer);
+  const f16 = f32ArrayToF16(values);
+  const bf16 = f32ArrayToBf16(values);
+  assert.is(values.length, 4000);
+  for (let i = 0; i < values.length; i++) {
+    const what = `f32 bits 0x${fixture.f32[i].toString(16)}`;
+    if (Number.isNaN(values[i])) {
+      assert.ok(Number.isNaN(f16ToF32(f16[i])) && Number.isNaN(bf16ToF32(bf16[i])), `${what}: NaN stays NaN`);
+      continue;
+    }
+    if (f16[i] !== fixture.f16[i]) assert.unreachable(`${what}: f16 0x${f16[i].toString(16)}, torch 0x${fixture.f16[i].toString(16)}`);
+    if (bf16[i] !== fixture.bf16[i]) assert.unreachable(`${what}: bf16 0x${bf16[i].toString(16)}, torch 0x${fixture.bf16[i].toString(16)}`);
   }
 });
 

@@ -1,0 +1,132 @@
+// One BERT-base forward (12 and 128 tokens) with the SPLADE head, splade-ts against PyTorch
+// in the same run: the starting point of the performance work.
+//
+//   npm run bench:forward -- [--model DIR] [--runs N] [--seq 12,128] [--backend NAME] [--no-torch]
+//
+// Without --model, a random bert-base-size BertForMaskedLM (the real 30,522-token vocab) is
+// generated once into $TMPDIR/splade-bench/bert-base. Times are medians of N runs after one
+// warm-up. PyTorch runs test/parity/reference.py's forward (transformers' computation) with
+// OMP_WAIT_POLICY=PASSIVE, on 1 thread and on all cores, when /usr/bin/python3 has torch; its
+// SPLADE vector is also compared with ours (a parity check at full size).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BertForMaskedLM } from '../src/bert/bert-for-masked-lm.js';
+import type { BertConfig } from '../src/bert/config.js';
+import { bertInputFromRows } from '../src/bert/input.js';
+import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
+import { CpuBackend } from '../src/tensor/cpu/cpu-backend.js';
+import { writeRandomBertFolder } from '../tools/generate-model.js';
+
+const { values: options } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    seq: { type: 'string', default: '12,128' },
+    'no-torch': { type: 'boolean', default: false },
+  },
+});
+const runs = Number(options.runs);
+const lengths = options.seq.split(',').map(Number);
+
+async function modelDir(): Promise<string> {
+  if (options.model) return options.model;
+  const dir = join(tmpdir(), 'splade-bench', 'bert-base');
+  if (!existsSync(join(dir, 'model.safetensors'))) {
+    console.error(`generating a random bert-base-size model in ${dir} ...`);
+    await writeRandomBertFolder(dir, { seed: 1 });
+  }
+  return dir;
+}
+
+/** Multiply-adds x 2 of one forward with the SPLADE head (the vocabulary projection included). */
+function flops(config: BertConfig, seq: number): number {
+  const h = config.hidden_size;
+  const perLayer = seq * (4 * h * h + 2 * h * config.intermediate_size) + 2 * seq * seq * h;
+  return 2 * (config.num_hidden_layers * perLayer + seq * h * h + seq * h * config.vocab_size);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function idsOfLength(seq: number, vocab: number): number[] {
+  // [CLS] ... [SEP] with bert-base-uncased's ids; words from the vocabulary's upper part.
+  let state = 12345 + seq;
+  const low = Math.min(1000, Math.floor(vocab / 2));
+  const ids = [Math.min(101, vocab - 1)];
+  while (ids.length < seq - 1) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    ids.push(low + (state % (vocab - low)));
+  }
+  ids.push(Math.min(102, vocab - 1));
+  return ids;
+}
+
+function hasTorch(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const dir = await modelDir();
+const folder = await loadModelFolderFromDisk(dir);
+const backend = new CpuBackend();
+const model = await BertForMaskedLM.load(folder.config, folder.weights, backend);
+const inputs: Record<string, number[][]> = {};
+for (const seq of lengths) inputs[String(seq)] = [idsOfLength(seq, folder.config.vocab_size)];
+
+interface Row { engine: string; seq: number; seconds: number; times: number[] }
+const rows: Row[] = [];
+const ours = new Map<number, Float32Array>();
+for (const seq of lengths) {
+  const input = bertInputFromRows({ input_ids: inputs[String(seq)] }, folder.config);
+  const times: number[] = [];
+  for (let run = 0; run <= runs; run++) {
+    const start = performance.now();
+    const out = await model.forward(input, { splade: true });
+    if (run > 0) times.push((performance.now() - start) / 1000);
+    ours.set(seq, out.splade!.data);
+  }
+  rows.push({ engine: `splade-ts ${backend.name}`, seq, seconds: median(times), times });
+  console.error(`splade-ts ${seq} tokens: ${times.map((t) => t.toFixed(3)).join(', ')} s`);
+}
+
+const parity: string[] = [];
+if (!options['no-torch'] && hasTorch()) {
+  const inputsFile = join(mkdtempSync(join(tmpdir(), 'splade-bench-')), 'inputs.json');
+  writeFileSync(inputsFile, JSON.stringify(inputs));
+  for (const threads of [...new Set([1, cpus().length])]) {
+    const output = execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'forward_torch.py'), dir, inputsFile, String(runs), String(threads)], {
+      env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
+      maxBuffer: 1 << 28,
+    });
+    const result = JSON.parse(output.toString()) as Record<string, { times: number[]; splade: number[] }>;
+    for (const seq of lengths) {
+      const { times, splade } = result[String(seq)];
+      rows.push({ engine: `PyTorch ${threads} thread${threads > 1 ? 's' : ''}`, seq, seconds: median(times), times });
+      if (threads === 1) {
+        let diff = 0;
+        splade.forEach((x, i) => (diff = Math.max(diff, Math.abs(x - ours.get(seq)![i]))));
+        parity.push(`${seq} tokens: max |splade-ts - PyTorch| over the ${splade.length} SPLADE weights = ${diff.toExponential(2)}`);
+      }
+    }
+  }
+} else {
+  console.error('PyTorch not run (--no-torch, or /usr/bin/python3 has no torch)');
+}
+
+const header = '| engine | tokens | median s | tokens/s | GFLOP/s | runs (s) |\n|---|---:|---:|---:|---:|---|';
+const table = rows
+  .sort((a, b) => a.seq - b.seq)
+  .map((r) => `| ${r.engine} | ${r.seq} | ${r.seconds.toFixed(3)} | ${(r.seq / r.seconds).toFixed(1)} | ${(flops(folder.config, r.seq) / r.seconds / 1e9).toFixed(2)} | ${r.times.map((t) => t.toFixed(3)).join(', ')} |`);
+console.log(`BERT forward + SPLADE head (${folder.config.num_hidden_layers} layers, hidden ${folder.config.hidden_size}, vocab ${folder.config.vocab_size}), batch 1, median of ${runs} runs after 1 warm-up`);
+console.log(`model: ${dir}; machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`);
+console.log([header, ...table].join('\n'));
+for (const line of parity) console.log(line);

@@ -1,0 +1,183 @@
+// `splade encode`: SPLADE vectors of texts (or of rows of token ids) as JSON lines, or the
+// model card's bag of words. All input is read and encoded before anything is written, so a
+// failure never leaves output that looks complete.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { InputIdRows } from '../../bert/input.js';
+import { SpladeError } from '../../errors.js';
+import { SpladeEncoder } from '../../node/splade-encoder.js';
+import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
+import { UsageError, type Command } from '../command.js';
+import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../format/numbers.js';
+
+const usage = `usage: splade encode --model DIR [--text TEXT]... [--input FILE.jsonl|-] [options]
+       splade encode --model DIR --input-ids FILE|- [--batch-size N]
+
+Encodes texts into SPLADE sparse vectors with the BertForMaskedLM model folder DIR
+(config.json, model.safetensors, vocab.txt or tokenizer.json).
+
+input (texts are encoded in the order given: --text ones first, then --input's lines):
+  --text TEXT         a text to encode (repeatable)
+  --input FILE|-      JSON lines: each a string, or an object {"text": ..., "id": ...}
+  --input-ids FILE|-  {"input_ids": [[...]], "attention_mask": [[...]], "token_type_ids": [[...]]}
+                      (mask and types optional): token ids instead of text; prints one line per
+                      row, in order: {"row": i, "indices": [...], "values": [...]} with every
+                      weight above 0 (the parity interface; no tokenizer files needed)
+
+output:
+  --format jsonl|bow  jsonl (default): {"id", "indices", "values"} per text, id being the
+                      input's "id" or the text's position; bow: the model card's bag of words
+  --terms             jsonl with "terms": {token: weight} instead of indices and values
+  --top-k N           keep the N heaviest terms of each vector
+
+model:
+  --batch-size N      texts per forward pass (default 16)
+  --max-length N      truncate texts to N tokens, [CLS] and [SEP] included (default: the model's)
+  --query             encode the texts as queries (with --query-model when given)
+  --query-model DIR   a separate model folder for queries`;
+
+interface TextItem {
+  readonly id: string | number;
+  readonly text: string;
+}
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
+  return Number(value);
+}
+
+async function readInput(path: string): Promise<string> {
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new SpladeError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Parses --input's JSON lines (blank lines skipped). */
+function parseTextLines(text: string, source: string, firstId: number): TextItem[] {
+  const items: TextItem[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    const where = `${source} line ${index + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new SpladeError(`${where}: not valid JSON (${(error as Error).message})`);
+    }
+    if (typeof value === 'string') {
+      items.push({ id: firstId + items.length, text: value });
+      return;
+    }
+    const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    if (!record || typeof record.text !== 'string') throw new SpladeError(`${where}: expected a JSON string or an object with a string "text"`);
+    const id = record.id ?? firstId + items.length;
+    if (typeof id !== 'string' && typeof id !== 'number') throw new SpladeError(`${where}: "id" must be a string or a number`);
+    items.push({ id, text: record.text });
+  });
+  return items;
+}
+
+function jsonNumbers(values: ArrayLike<number>): string {
+  return `[${Array.from(values, float32ToString).join(',')}]`;
+}
+
+function jsonLine(key: 'id' | 'row', id: string | number, vector: SparseVector): string {
+  return `{"${key}":${JSON.stringify(id)},"indices":[${Array.from(vector.indices).join(',')}],"values":${jsonNumbers(vector.values)}}`;
+}
+
+function termsLine(id: string | number, terms: Array<[string, number]>): string {
+  const body = terms.map(([token, weight]) => `${JSON.stringify(token)}:${float32ToString(weight)}`).join(',');
+  return `{"id":${JSON.stringify(id)},"terms":{${body}}}`;
+}
+
+/** The model card's printout: the number of active terms (before --top-k), then the rounded bag of words. */
+function bowText(activeTerms: number, terms: Array<[string, number]>): string {
+  const pairs = terms.map(([token, weight]) => `(${pythonStringRepr(token)}, ${pythonRound2Repr(weight)})`);
+  return `Number of actual dimensions:  ${activeTerms}\nSPLADE BOW rep:\n [${pairs.join(', ')}]\n`;
+}
+
+export const command: Command = {
+  summary: 'encode texts (or token ids) into SPLADE sparse vectors',
+  usage,
+  async run(args) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        strict: true,
+        allowPositionals: false,
+        options: {
+          model: { type: 'string' },
+          text: { type: 'string', multiple: true },
+          input: { type: 'string' },
+          'input-ids': { type: 'string' },
+          format: { type: 'string' },
+          terms: { type: 'boolean' },
+          'top-k': { type: 'string' },
+          'batch-size': { type: 'string' },
+          'max-length': { type: 'string' },
+          query: { type: 'boolean' },
+          'query-model': { type: 'string' },
+        },
+      });
+    } catch (error) {
+      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
+    }
+    const v = parsed.values;
+    if (v.model === undefined) throw new UsageError(`--model DIR is required\n${usage}`);
+    const format = v.format ?? 'jsonl';
+    if (format !== 'jsonl' && format !== 'bow') throw new UsageError(`--format must be jsonl or bow, got '${format}'`);
+    const topK = positiveInt('top-k', v['top-k']);
+    const batchSize = positiveInt('batch-size', v['batch-size']);
+    const maxLength = positiveInt('max-length', v['max-length']);
+    const texts = v.text ?? [];
+
+    if (v['input-ids'] !== undefined) {
+      const conflicting = [texts.length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', topK && '--top-k', maxLength && '--max-length']
+        .filter(Boolean);
+      if (conflicting.length > 0) throw new UsageError(`--input-ids takes no ${conflicting.join(', ')}: it prints every weight above 0`);
+      const source = v['input-ids'] === '-' ? 'stdin' : v['input-ids'];
+      let rows: unknown;
+      try {
+        rows = JSON.parse(await readInput(v['input-ids']));
+      } catch (error) {
+        if (error instanceof SpladeError) throw error;
+        throw new SpladeError(`${source}: not valid JSON (${(error as Error).message})`);
+      }
+      const encoder = await SpladeEncoder.fromPretrained(v.model, v['query-model'] ? { queryModel: v['query-model'] } : {});
+      // encodeInputIds checks the parsed JSON field by field.
+      const role = v.query ? 'query' : 'document';
+      const vectors = await encoder.encodeInputIds(rows as InputIdRows, { batchSize, role });
+      process.stdout.write(vectors.map((vector, row) => jsonLine('row', row, vector) + '\n').join(''));
+      return 0;
+    }
+
+    const items: TextItem[] = texts.map((text, id) => ({ id, text }));
+    if (v.input !== undefined) {
+      items.push(...parseTextLines(await readInput(v.input), v.input === '-' ? 'stdin' : v.input, items.length));
+    }
+    if (items.length === 0) throw new UsageError(`nothing to encode: give --text, --input or --input-ids\n${usage}`);
+    const encoder = await SpladeEncoder.fromPretrained(v.model, v['query-model'] ? { queryModel: v['query-model'] } : {});
+    const vectors = await encoder.encode(items.map((item) => item.text), {
+      batchSize,
+      maxLength,
+      role: v.query ? 'query' : 'document',
+    });
+    const pruned = topK === undefined ? vectors : vectors.map((vector) => pruneTopK(vector, topK));
+    const lines = pruned.map((vector, k) => {
+      if (format === 'bow') return bowText(vectors[k].indices.length, encoder.decode(vector));
+      if (v.terms) return termsLine(items[k].id, encoder.decode(vector)) + '\n';
+      return jsonLine('id', items[k].id, vector) + '\n';
+    });
+    process.stdout.write(lines.join(format === 'bow' ? '\n' : ''));
+    return 0;
+  },
+};

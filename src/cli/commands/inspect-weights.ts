@@ -1,0 +1,133 @@
+// splade inspect-weights FILE|DIR: what a checkpoint holds (names, dtypes, shapes, sizes,
+// metadata), read from the safetensors headers alone, so it is instant even for large files.
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SpladeError } from '../../errors.js';
+import { fileError } from '../../node/files.js';
+import { readSafetensorsHeaderFile } from '../../node/safetensors-file.js';
+import { parseShardIndex } from '../../tensor/sharded.js';
+import { elementCount } from '../../tensor/tensor.js';
+import { UsageError, type Command } from '../command.js';
+
+const USAGE = `usage: splade inspect-weights FILE|DIR [--json]
+
+Lists the tensors of a safetensors checkpoint: name, dtype, shape, bytes; totals; metadata.
+FILE is a .safetensors file or a model.safetensors.index.json; DIR is a model folder
+(model.safetensors, else model.safetensors.index.json and its shards).
+  --json   one JSON object on stdout, for scripts`;
+
+interface TensorRow {
+  name: string;
+  dtype: string;
+  shape: number[];
+  bytes: number;
+  file: string;
+}
+
+interface FileSummary {
+  path: string;
+  bytes: number;
+  headerBytes: number;
+  metadata: Record<string, string>;
+}
+
+interface Inspection {
+  source: string;
+  files: FileSummary[];
+  tensors: TensorRow[];
+  totals: { tensors: number; parameters: number; bytes: number; dtypes: Record<string, number> };
+}
+
+/** The safetensors files to read for a path: the file, an index's shards, or a folder's weights. */
+async function weightFiles(path: string): Promise<{ source: string; files: string[] }> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch (error) {
+    throw fileError(path, 'open', error);
+  }
+  if (isDir) {
+    for (const name of ['model.safetensors', 'model.safetensors.index.json']) {
+      const candidate = join(path, name);
+      if (await stat(candidate).then((s) => s.isFile(), () => false)) return weightFiles(candidate);
+    }
+    const pickle = await stat(join(path, 'pytorch_model.bin')).then(() => true, () => false);
+    throw new SpladeError(pickle
+      ? `${path}: only pytorch_model.bin here; PyTorch pickle checkpoints are not readable yet`
+      : `${path}: no model.safetensors or model.safetensors.index.json`);
+  }
+  if (basename(path).endsWith('.index.json')) {
+    const text = await readFile(path, 'utf8').catch((error: unknown) => { throw fileError(path, 'read', error); });
+    const index = parseShardIndex(text, path);
+    return { source: path, files: index.shardFiles.map((f) => join(dirname(path), f)) };
+  }
+  return { source: path, files: [path] };
+}
+
+async function inspect(path: string): Promise<Inspection> {
+  const { source, files } = await weightFiles(path);
+  const summaries: FileSummary[] = [];
+  const tensors: TensorRow[] = [];
+  for (const file of files) {
+    const { header, fileSize } = await readSafetensorsHeaderFile(file);
+    summaries.push({ path: file, bytes: fileSize, headerBytes: header.headerSize, metadata: { ...header.metadata } });
+    for (const entry of header.entries) {
+      tensors.push({ name: entry.name, dtype: entry.dtype, shape: [...entry.shape], bytes: entry.end - entry.begin, file });
+    }
+  }
+  const dtypes: Record<string, number> = {};
+  let parameters = 0;
+  let bytes = 0;
+  for (const t of tensors) {
+    dtypes[t.dtype] = (dtypes[t.dtype] ?? 0) + 1;
+    parameters += elementCount(t.shape);
+    bytes += t.bytes;
+  }
+  return { source, files: summaries, tensors, totals: { tensors: tensors.length, parameters, bytes, dtypes } };
+}
+
+const n = (value: number): string => value.toLocaleString('en-US');
+
+function formatText(result: Inspection): string {
+  const lines: string[] = [];
+  const sharded = result.files.length > 1;
+  for (const file of result.files) {
+    lines.push(`${file.path}: ${n(file.bytes)} bytes, header ${n(file.headerBytes)} bytes`);
+    const meta = Object.entries(file.metadata);
+    lines.push(`  metadata: ${meta.length ? meta.map(([k, v]) => `${k}=${v}`).join(', ') : '(none)'}`);
+  }
+  lines.push('');
+  const shape = (s: number[]): string => `[${s.join(', ')}]`;
+  const nameWidth = Math.max(4, ...result.tensors.map((t) => t.name.length));
+  const shapeWidth = Math.max(5, ...result.tensors.map((t) => shape(t.shape).length));
+  const header = `${'name'.padEnd(nameWidth)}  dtype  ${'shape'.padEnd(shapeWidth)}  ${'bytes'.padStart(13)}`;
+  lines.push(sharded ? `${header}  file` : header);
+  for (const t of result.tensors) {
+    const row = `${t.name.padEnd(nameWidth)}  ${t.dtype.padEnd(5)}  ${shape(t.shape).padEnd(shapeWidth)}  ${n(t.bytes).padStart(13)}`;
+    lines.push(sharded ? `${row}  ${basename(t.file)}` : row);
+  }
+  const { totals } = result;
+  const byDtype = Object.entries(totals.dtypes).map(([d, count]) => `${count} ${d}`).join(', ');
+  lines.push('');
+  lines.push(`${n(totals.tensors)} tensors (${byDtype || 'none'}), ${n(totals.parameters)} parameters, ` +
+    `${n(totals.bytes)} bytes of data in ${result.files.length} file${result.files.length === 1 ? '' : 's'}`);
+  return lines.join('\n');
+}
+
+export const command: Command = {
+  summary: 'list the tensors of a safetensors file or model folder',
+  usage: USAGE,
+  async run(args) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { json: { type: 'boolean' } } });
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+    }
+    if (parsed.positionals.length !== 1) throw new UsageError(`expected one FILE or DIR\n${USAGE}`);
+    const result = await inspect(parsed.positionals[0]);
+    process.stdout.write((parsed.values.json ? JSON.stringify(result, null, 2) : formatText(result)) + '\n');
+    return 0;
+  },
+};

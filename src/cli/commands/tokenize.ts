@@ -1,0 +1,138 @@
+// `splade tokenize`: JSON lines {"id", "text"} in, {"id", "tokens", "ids"} out, one per input
+// line, in order. A bad line stops the run with its line number; the lines before it are
+// written, nothing after it.
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { SpladeError } from '../../errors.js';
+import { folderModelFiles } from '../../node/folder-model-files.js';
+import { BertTokenizer } from '../../tokenizer/index.js';
+import { UsageError, type Command } from '../command.js';
+
+const usage = `usage: splade tokenize (--vocab FILE | --model DIR) [--max-length N] [--input FILE|-]
+
+Tokenizes JSON lines {"id": ..., "text": "..."} (from --input, default standard input) and
+writes one JSON line per input line, in order, to standard output:
+  {"id": ..., "tokens": [...], "ids": [...]}
+tokens: the WordPiece pieces without special tokens; ids: the model input ids with [CLS] and
+[SEP], truncated to --max-length (default: the model's maximum, 512 for BERT). The tokens are
+those of the truncated ids. Blank lines are skipped. A line that is not valid JSON or has no
+string "text" stops the run with an error giving its line number (exit code 1).
+
+options:
+  --vocab FILE      a BERT vocab.txt (lowercasing, as bert-base-uncased)
+  --model DIR       a Hugging Face model folder (tokenizer.json, or vocab.txt with
+                    tokenizer_config.json)
+  --max-length N    at most N ids per text, [CLS] and [SEP] included (N >= 2)
+  --input FILE|-    read FILE instead of standard input`;
+
+/** A line of the input that cannot be tokenized. */
+export class InputLineError extends SpladeError {}
+
+/** The output line for one input line, or undefined for a blank line. */
+export function tokenizeLine(tokenizer: BertTokenizer, line: string, lineNumber: number, maxLength: number, source = 'input'): string | undefined {
+  if (line.trim() === '') return undefined;
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch (error) {
+    throw new InputLineError(`${source} line ${lineNumber}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    throw new InputLineError(`${source} line ${lineNumber}: expected a JSON object {"id": ..., "text": "..."}`);
+  }
+  const { id, text } = record as { id?: unknown; text?: unknown };
+  if (typeof text !== 'string') {
+    throw new InputLineError(`${source} line ${lineNumber}: ${text === undefined ? 'no "text" field' : '"text" must be a string'}`);
+  }
+  const encoding = tokenizer.encode(text, { maxLength });
+  return JSON.stringify({ id: id ?? null, tokens: encoding.tokens.slice(1, -1), ids: encoding.ids });
+}
+
+async function loadTokenizer(vocab: string | undefined, model: string | undefined): Promise<BertTokenizer> {
+  if ((vocab === undefined) === (model === undefined)) throw new UsageError('give exactly one of --vocab FILE and --model DIR');
+  if (vocab !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(vocab, 'utf8');
+    } catch (error) {
+      throw new SpladeError(`cannot read vocabulary ${vocab}: ${(error as Error).message}`);
+    }
+    return BertTokenizer.fromVocab(text);
+  }
+  const dir = model!;
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) throw new SpladeError(`${dir}: no such model folder`);
+  return BertTokenizer.fromModelFiles(folderModelFiles(dir));
+}
+
+function parseMaxLength(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 2) throw new UsageError(`--max-length must be a whole number of at least 2, not '${value}'`);
+  return Number(value);
+}
+
+/** Writes with back-pressure, in chunks. */
+class Output {
+  private buffer = '';
+  constructor(private readonly stream: Writable) {}
+  async line(text: string): Promise<void> {
+    this.buffer += text + '\n';
+    if (this.buffer.length >= 1 << 16) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.buffer === '') return;
+    const chunk = this.buffer;
+    this.buffer = '';
+    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+  }
+}
+
+/** Tokenizes every line of `input` to `output`; exported for tests. */
+export async function tokenizeStream(tokenizer: BertTokenizer, input: Readable, output: Writable, maxLength: number, source = 'input'): Promise<void> {
+  const out = new Output(output);
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let lineNumber = 0;
+  try {
+    for await (const line of lines) {
+      lineNumber += 1;
+      const result = tokenizeLine(tokenizer, line, lineNumber, maxLength, source);
+      if (result !== undefined) await out.line(result);
+    }
+  } finally {
+    lines.close();
+    await out.flush();
+  }
+}
+
+export const command: Command = {
+  summary: 'WordPiece tokens and ids of JSON lines {"id", "text"}',
+  usage,
+  async run(args) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args,
+        options: { vocab: { type: 'string' }, model: { type: 'string' }, 'max-length': { type: 'string' }, input: { type: 'string' } },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}\n${usage}`);
+    }
+    const tokenizer = await loadTokenizer(values.vocab, values.model);
+    const maxLength = parseMaxLength(values['max-length'], tokenizer.modelMaxLength);
+    const inputName = values.input ?? '-';
+    const input = inputName === '-' ? process.stdin : createReadStream(inputName);
+    const opened = new Promise<void>((resolve, reject) => {
+      if (inputName === '-') return resolve();
+      input.once('open', () => resolve());
+      input.once('error', (error: Error) => reject(new SpladeError(`cannot read ${inputName}: ${error.message}`)));
+    });
+    await opened;
+    await tokenizeStream(tokenizer, input, process.stdout, maxLength, inputName === '-' ? 'standard input' : inputName);
+    return 0;
+  },
+};

@@ -1,0 +1,31 @@
+/**
+ * The shortest decimal text that reads back as the same float32 (so 0.1f prints as "0.1",
+ * not as the double 0.10000000149011612).
+ */
+export function float32ToString(value: number): string {
+  const target = Math.fround(value);
+  if (!Number.isFinite(target)) return String(target);
+  for (let digits = 1; digits < 9; digits++) {
+    const text = target.toPrecision(digits);
+    if (Math.fround(Number(text)) === target) return String(Number(text));
+  }
+  return String(Number(target.toPrecision(9)));
+}
+
+/** Python's repr of a str, as the model card's printed bag of words shows tokens. */
+export function pythonStringRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const escaped = text
+    .replace(/\\/g, '\\\\')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(quote === "'" ? /'/g : /"/g, `\\${quote}`);
+  return `${quote}${escaped}${quote}`;
+}
+
+/** Python's repr of round(x, 2): at most two decimals, no trailing zeros ("1.7", "2.32", "1.0"). */
+export function pythonRound2Repr(value: number): string {
+  const rounded = Math.round(value * 100) / 100;
+  return Number.isInteger(rounded) ? `${rounded}.0` : String(rounded);
+}

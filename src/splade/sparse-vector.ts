@@ -1,0 +1,109 @@
+// The SPLADE output: a sparse vector over the vocabulary, as sorted term ids and weights.
+import { SpladeError } from '../errors.js';
+
+/** A sparse vector: term ids in ascending order and their weights (all non-zero). */
+export interface SparseVector {
+  readonly indices: Uint32Array;
+  readonly values: Float32Array;
+}
+
+/** A sparse vector that breaks the rules (unsorted, repeated or mismatched indices). */
+export class SparseVectorError extends SpladeError {}
+
+/**
+ * The entries of a dense vector above `threshold` (default 0: every active term).
+ * @param dense e.g. one row of the SPLADE output [vocab]
+ */
+export function sparseFromDense(dense: ArrayLike<number>, threshold = 0): SparseVector {
+  let count = 0;
+  for (let i = 0; i < dense.length; i++) if (dense[i] > threshold) count++;
+  const indices = new Uint32Array(count);
+  const values = new Float32Array(count);
+  let k = 0;
+  for (let i = 0; i < dense.length; i++) {
+    if (dense[i] > threshold) {
+      indices[k] = i;
+      values[k] = dense[i];
+      k++;
+    }
+  }
+  return { indices, values };
+}
+
+/**
+ * Builds a sparse vector from (possibly unsorted) ids and weights, checking that the ids are
+ * distinct non-negative integers; zero weights are dropped.
+ * @throws SparseVectorError naming the position at fault
+ */
+export function sparseVector(indices: ArrayLike<number>, values: ArrayLike<number>): SparseVector {
+  if (indices.length !== values.length) {
+    throw new SparseVectorError(`sparse vector: ${indices.length} indices but ${values.length} values`);
+  }
+  const order = Array.from({ length: indices.length }, (_, i) => i).sort((a, b) => indices[a] - indices[b]);
+  const kept = order.filter((i) => values[i] !== 0);
+  const out = { indices: new Uint32Array(kept.length), values: new Float32Array(kept.length) };
+  kept.forEach((from, k) => {
+    const index = indices[from];
+    if (!Number.isInteger(index) || index < 0 || index > 0xffffffff) {
+      throw new SparseVectorError(`sparse vector: index ${index} at position ${from} is not a term id`);
+    }
+    if (k > 0 && out.indices[k - 1] === index) throw new SparseVectorError(`sparse vector: index ${index} appears twice`);
+    out.indices[k] = index;
+    out.values[k] = values[from];
+  });
+  return out;
+}
+
+/** The dot product of two sparse vectors (the SPLADE relevance score of query and document). */
+export function dot(a: SparseVector, b: SparseVector): number {
+  let sum = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.indices.length && j < b.indices.length) {
+    if (a.indices[i] === b.indices[j]) sum += a.values[i++] * b.values[j++];
+    else if (a.indices[i] < b.indices[j]) i++;
+    else j++;
+  }
+  return sum;
+}
+
+/** Keeps the positions `keep` (ascending) of a vector. */
+function select(vector: SparseVector, keep: number[]): SparseVector {
+  return {
+    indices: Uint32Array.from(keep, (k) => vector.indices[k]),
+    values: Float32Array.from(keep, (k) => vector.values[k]),
+  };
+}
+
+/** Positions of the vector's entries by decreasing weight (ties: smaller term id first). */
+function byWeight(vector: SparseVector): number[] {
+  return Array.from(vector.indices, (_, k) => k).sort((a, b) => vector.values[b] - vector.values[a] || a - b);
+}
+
+/** The `k` heaviest terms (all of them when k is at least the count), still sorted by id. */
+export function pruneTopK(vector: SparseVector, k: number): SparseVector {
+  if (!Number.isInteger(k) || k < 0) throw new SparseVectorError(`top-k must be a non-negative integer, got ${k}`);
+  if (k >= vector.indices.length) return vector;
+  return select(vector, byWeight(vector).slice(0, k).sort((a, b) => a - b));
+}
+
+/** The terms whose weight is above `threshold`. */
+export function pruneThreshold(vector: SparseVector, threshold: number): SparseVector {
+  const keep: number[] = [];
+  for (let k = 0; k < vector.values.length; k++) if (vector.values[k] > threshold) keep.push(k);
+  return select(vector, keep);
+}
+
+/**
+ * The vector as [token, weight] pairs, heaviest first: the model card's "bag of words".
+ * @param tokenOf the vocabulary (e.g. `tokenizer.idToToken`); unknown ids read as `[id]`
+ */
+export function decode(
+  vector: SparseVector,
+  tokenOf: (id: number) => string | undefined,
+  options: { topK?: number } = {},
+): Array<[token: string, weight: number]> {
+  let order = byWeight(vector);
+  if (options.topK !== undefined) order = order.slice(0, options.topK);
+  return order.map((k) => [tokenOf(vector.indices[k]) ?? `[${vector.indices[k]}]`, vector.values[k]]);
+}

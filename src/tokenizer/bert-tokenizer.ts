@@ -1,0 +1,289 @@
+// BertTokenizer: text → WordPiece ids, id for id what Hugging Face's BertTokenizerFast (the
+// Rust `tokenizers` library) gives. Pipeline, as in Rust: added/special tokens written in the
+// text are cut out first; the rest is normalized (BertNormalizer), split into words
+// (BertPreTokenizer) and each word into WordPiece pieces; then [CLS] … [SEP] around it.
+import type { ModelFiles } from '../io/model-files.js';
+import { AddedTokenMatcher, type AddedToken } from './added-tokens.js';
+import { decodeWordPieces } from './decoder.js';
+import { TokenizerError } from './errors.js';
+import { BertNormalizer, originalEnd, type NormalizedText } from './normalizer.js';
+import { forEachWord } from './pre-tokenizer.js';
+import {
+  applyConfigToSettings,
+  parseTokenizerConfig,
+  parseVocabText,
+  settingsFromTokenizerJson,
+  settingsFromVocab,
+  type TokenizerSettings,
+  type VocabOptions,
+} from './settings.js';
+import { WordPiece } from './wordpiece.js';
+
+/** One text, tokenized. */
+export interface Encoding {
+  /** Vocabulary ids, with [CLS] first and [SEP] last when special tokens are added. */
+  ids: number[];
+  /** The tokens (WordPiece pieces, "##" on continuations), same length as `ids`. */
+  tokens: string[];
+  /** 1 for every id. */
+  attentionMask: number[];
+  /** 0 for every id (one sequence). */
+  tokenTypeIds: number[];
+  /** UTF-16 [start, end) of each token in the original string; [0, 0] for [CLS]/[SEP]. */
+  offsets: Array<[number, number]>;
+}
+
+export interface EncodeOptions {
+  /** Keep at most this many ids, [CLS] and [SEP] included (at least 2 when they are added). */
+  maxLength?: number;
+  /** Put [CLS] before and [SEP] after the tokens (default true). */
+  addSpecialTokens?: boolean;
+}
+
+/** Several texts, padded with [PAD] to the longest row. */
+export interface BatchEncoding {
+  inputIds: number[][];
+  /** 1 for real ids, 0 for padding. */
+  attentionMask: number[][];
+  tokenTypeIds: number[][];
+  /** Each text's own encoding, not padded. */
+  encodings: Encoding[];
+}
+
+/** Collects tokens until `limit` of them are there. */
+class TokenSink {
+  readonly ids: number[] = [];
+  readonly tokens: string[] = [];
+  readonly offsets: Array<[number, number]> = [];
+  constructor(readonly limit: number) {}
+  get full(): boolean {
+    return this.ids.length >= this.limit;
+  }
+  push(id: number, token: string, start: number, end: number): void {
+    this.ids.push(id);
+    this.tokens.push(token);
+    this.offsets.push([start, end]);
+  }
+}
+
+/**
+ * The ids Rust gives added tokens, in file order: the vocabulary's id when the content is in
+ * it, else the next id after the vocabulary (its entry count) and after earlier added tokens.
+ */
+function resolveAddedTokenIds(tokens: readonly AddedToken[], vocab: ReadonlyMap<string, number>): AddedToken[] {
+  const resolved: AddedToken[] = [];
+  const byContent = new Map<string, number>();
+  let maxAdded = -1;
+  for (const token of tokens) {
+    let id = byContent.get(token.content) ?? vocab.get(token.content);
+    if (id === undefined) id = maxAdded >= vocab.size || vocab.size === 0 ? maxAdded + 1 : vocab.size;
+    const existing = resolved.findIndex((t) => t.content === token.content);
+    if (existing >= 0) resolved.splice(existing, 1);
+    resolved.push({ ...token, id });
+    byContent.set(token.content, id);
+    maxAdded = Math.max(maxAdded, id);
+  }
+  return resolved;
+}
+
+function specialId(settings: TokenizerSettings, token: string, what: string): number {
+  const id = settings.vocab.get(token) ?? resolveAddedTokenIds(settings.addedTokens, settings.vocab).find((t) => t.content === token)?.id;
+  if (id === undefined) throw new TokenizerError(`the vocabulary has no ${what} token '${token}'`);
+  return id;
+}
+
+export class BertTokenizer {
+  readonly vocabSize: number;
+  readonly modelMaxLength: number;
+  readonly padTokenId: number;
+  readonly clsTokenId: number;
+  readonly sepTokenId: number;
+  readonly unkTokenId: number;
+  /** The [MASK] token's id, when the vocabulary has one. */
+  readonly maskTokenId: number | undefined;
+
+  private readonly normalizer: BertNormalizer | null;
+  private readonly wordPiece: WordPiece;
+  private readonly rawAddedTokens: AddedTokenMatcher;
+  private readonly normalizedAddedTokens: AddedTokenMatcher;
+  private readonly idToTokenTable: string[] = [];
+  private readonly addedById = new Map<number, AddedToken>();
+  private readonly addedByContent = new Map<string, AddedToken>();
+
+  /** Prefer the static constructors; `settings` is the whole tokenizer description. */
+  constructor(private readonly settings: TokenizerSettings) {
+    this.normalizer = settings.normalizer ? new BertNormalizer(settings.normalizer) : null;
+    this.wordPiece = new WordPiece(settings.vocab, settings.wordPiece);
+    for (const [token, id] of settings.vocab) this.idToTokenTable[id] = token;
+    // Like Rust, a token already in the vocabulary keeps its id and new ones are numbered
+    // after the vocabulary, whatever ids the file wrote; a normalized token is known by its
+    // normalized form when turning ids back into tokens.
+    const addedTokens = resolveAddedTokenIds(settings.addedTokens, settings.vocab).map((token) =>
+      token.normalized && this.normalizer ? { ...token, content: this.normalizer.normalize(token.content).text, original: token.content } : { ...token, original: token.content },
+    );
+    for (const token of addedTokens) {
+      this.addedById.set(token.id, token);
+      this.addedByContent.set(token.original, token);
+    }
+    this.rawAddedTokens = new AddedTokenMatcher(addedTokens.filter((t) => !t.normalized).map((token) => ({ pattern: token.content, token })));
+    this.normalizedAddedTokens = new AddedTokenMatcher(addedTokens.filter((t) => t.normalized).map((token) => ({ pattern: token.content, token })));
+    let size = this.idToTokenTable.length;
+    for (const token of addedTokens) size = Math.max(size, token.id + 1);
+    this.vocabSize = size;
+    this.modelMaxLength = settings.modelMaxLength;
+    this.clsTokenId = specialId(settings, settings.clsToken, 'classifier');
+    this.sepTokenId = specialId(settings, settings.sepToken, 'separator');
+    this.padTokenId = specialId(settings, settings.padToken, 'padding');
+    this.unkTokenId = this.wordPiece.unkId;
+    this.maskTokenId = settings.maskToken === undefined ? undefined : specialId(settings, settings.maskToken, 'mask');
+  }
+
+  /**
+   * A tokenizer from the text of a vocab.txt, set up as BertTokenizerFast sets it up
+   * (lowercasing by default; pass `doLowerCase: false` for cased models).
+   */
+  static fromVocab(vocabText: string, options: VocabOptions = {}): BertTokenizer {
+    return new BertTokenizer(settingsFromVocab(parseVocabText(vocabText), options));
+  }
+
+  /** A tokenizer from the text of a tokenizer.json (WordPiece model, BertNormalizer, BertPreTokenizer). */
+  static fromTokenizerJson(json: string): BertTokenizer {
+    return new BertTokenizer(settingsFromTokenizerJson(json));
+  }
+
+  /**
+   * A tokenizer from a model folder, as `BertTokenizerFast.from_pretrained` reads it:
+   * tokenizer.json when present, else vocab.txt; tokenizer_config.json and
+   * special_tokens_map.json, when present, for the settings.
+   */
+  static async fromModelFiles(files: ModelFiles): Promise<BertTokenizer> {
+    const readIfThere = async (name: string): Promise<string | undefined> => ((await files.has(name)) ? files.readText(name) : undefined);
+    const config = parseTokenizerConfig(await readIfThere('tokenizer_config.json'), await readIfThere('special_tokens_map.json'), files.location);
+    const hasConfig = await files.has('tokenizer_config.json');
+    const tokenizerJson = await readIfThere('tokenizer.json');
+    if (tokenizerJson !== undefined) {
+      let settings = settingsFromTokenizerJson(tokenizerJson, `${files.location}/tokenizer.json`);
+      if (hasConfig) settings = applyConfigToSettings(settings, config);
+      return new BertTokenizer(settings);
+    }
+    const vocabText = await readIfThere('vocab.txt');
+    if (vocabText === undefined) {
+      throw new TokenizerError(`${files.location} has neither tokenizer.json nor vocab.txt: no tokenizer to load`);
+    }
+    const source = `${files.location}/vocab.txt`;
+    return new BertTokenizer(settingsFromVocab(parseVocabText(vocabText, source), config, source));
+  }
+
+  /** Tokenizes one text. */
+  encode(text: string, options: EncodeOptions = {}): Encoding {
+    if (typeof text !== 'string') throw new TokenizerError(`encode() takes a string, not ${typeof text}`);
+    const addSpecialTokens = options.addSpecialTokens ?? true;
+    const reserved = addSpecialTokens ? 2 : 0;
+    let limit = Infinity;
+    if (options.maxLength !== undefined) {
+      const { maxLength } = options;
+      if (!Number.isInteger(maxLength) || maxLength < reserved) {
+        throw new TokenizerError(`maxLength must be an integer of at least ${reserved}${addSpecialTokens ? ' (room for [CLS] and [SEP])' : ''}, not ${maxLength}`);
+      }
+      limit = maxLength - reserved;
+    }
+    const sink = new TokenSink(limit);
+    this.tokenizeInto(text, sink);
+    let { ids, tokens, offsets } = sink;
+    if (ids.length > limit) {
+      ids = ids.slice(0, limit);
+      tokens = tokens.slice(0, limit);
+      offsets = offsets.slice(0, limit);
+    }
+    if (addSpecialTokens) {
+      ids = [this.clsTokenId, ...ids, this.sepTokenId];
+      tokens = [this.settings.clsToken, ...tokens, this.settings.sepToken];
+      offsets = [[0, 0], ...offsets, [0, 0]];
+    }
+    return {
+      ids,
+      tokens,
+      offsets,
+      attentionMask: new Array<number>(ids.length).fill(1),
+      tokenTypeIds: new Array<number>(ids.length).fill(0),
+    };
+  }
+
+  /** Tokenizes several texts and pads them with [PAD] to the longest. */
+  encodeBatch(texts: string[], options: EncodeOptions = {}): BatchEncoding {
+    if (!Array.isArray(texts)) throw new TokenizerError(`encodeBatch() takes an array of strings, not ${typeof texts}`);
+    const encodings = texts.map((text) => this.encode(text, options));
+    const width = encodings.reduce((max, e) => Math.max(max, e.ids.length), 0);
+    const pad = (row: number[], value: number): number[] => (row.length === width ? row.slice() : row.concat(new Array<number>(width - row.length).fill(value)));
+    return {
+      inputIds: encodings.map((e) => pad(e.ids, this.padTokenId)),
+      attentionMask: encodings.map((e) => pad(e.attentionMask, 0)),
+      tokenTypeIds: encodings.map((e) => pad(e.tokenTypeIds, 0)),
+      encodings,
+    };
+  }
+
+  /** Text back from ids, as Hugging Face decodes: "##" pieces joined, a space between words. */
+  decode(ids: number[], options: { skipSpecialTokens?: boolean } = {}): string {
+    const tokens: string[] = [];
+    for (const id of ids) {
+      const token = this.idToToken(id);
+      if (token === undefined) continue;
+      if (options.skipSpecialTokens && this.addedById.get(id)?.special) continue;
+      tokens.push(token);
+    }
+    return decodeWordPieces(tokens, this.settings.decoder);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.addedById.get(id)?.content ?? this.idToTokenTable[id];
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.addedByContent.get(token)?.id ?? this.settings.vocab.get(token);
+  }
+
+  private tokenizeInto(text: string, sink: TokenSink): void {
+    const splits = this.rawAddedTokens.isEmpty ? [{ start: 0, end: text.length, token: undefined }] : this.rawAddedTokens.split(text);
+    for (const split of splits) {
+      if (sink.full) return;
+      if (split.token) {
+        sink.push(split.token.id, text.slice(split.start, split.end), split.start, split.end);
+      } else if (split.end > split.start) {
+        this.tokenizeStretch(text, split.start, split.end, sink);
+      }
+    }
+  }
+
+  /** Normalizes text[from, to) and tokenizes it (no raw added tokens in it). */
+  private tokenizeStretch(text: string, from: number, to: number, sink: TokenSink): void {
+    const normalized = this.normalizer ? this.normalizer.normalize(text, from, to) : identity(text, from, to);
+    const { text: norm, starts } = normalized;
+    const end = (k: number): number => originalEnd(text, starts[k]);
+    const splits = this.normalizedAddedTokens.isEmpty ? [{ start: 0, end: norm.length, token: undefined }] : this.normalizedAddedTokens.split(norm);
+    for (const split of splits) {
+      if (sink.full) return;
+      if (split.token) {
+        sink.push(split.token.id, norm.slice(split.start, split.end), starts[split.start], end(split.end - 1));
+        continue;
+      }
+      forEachWord(norm, split.start, split.end, (wordStart, wordEnd) => {
+        const count = this.wordPiece.tokenize(norm, wordStart, wordEnd);
+        const pieces = this.wordPiece.pieces;
+        for (let k = 0; k < count; k++) {
+          const id = pieces[3 * k];
+          sink.push(id, this.idToTokenTable[id] ?? this.settings.wordPiece.unkToken, starts[pieces[3 * k + 1]], end(pieces[3 * k + 2] - 1));
+        }
+        return !sink.full;
+      });
+    }
+  }
+}
+
+/** No normalizer: the text as is, except that lone surrogates become U+FFFD as in Rust. */
+function identity(text: string, from: number, to: number): NormalizedText {
+  const slice = text.slice(from, to);
+  const starts = new Int32Array(slice.length);
+  for (let k = 0; k < slice.length; k++) starts[k] = from + k;
+  return { text: slice.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'), starts };
+}

@@ -1,0 +1,301 @@
+// Everything a BertTokenizer is made of, read from Hugging Face's tokenizer files:
+// tokenizer.json, or vocab.txt + tokenizer_config.json + special_tokens_map.json.
+import type { AddedToken } from './added-tokens.js';
+import type { DecoderSettings } from './decoder.js';
+import { TokenizerError } from './errors.js';
+import type { NormalizerSettings } from './normalizer.js';
+import type { WordPieceSettings } from './wordpiece.js';
+
+/** The complete description of a tokenizer. */
+export interface TokenizerSettings {
+  /** Token → id of the WordPiece model. */
+  vocab: Map<string, number>;
+  /** null when the tokenizer has no normalizer. */
+  normalizer: NormalizerSettings | null;
+  wordPiece: WordPieceSettings;
+  addedTokens: AddedToken[];
+  clsToken: string;
+  sepToken: string;
+  padToken: string;
+  maskToken: string | undefined;
+  decoder: DecoderSettings;
+  modelMaxLength: number;
+}
+
+/** BERT's maximum sequence length, used when the files do not give one. */
+export const DEFAULT_MODEL_MAX_LENGTH = 512;
+
+/** Options of `BertTokenizer.fromVocab` (named as in Hugging Face's BertTokenizer). */
+export interface VocabOptions {
+  doLowerCase?: boolean;
+  /** null (default): strip accents exactly when lowercasing. */
+  stripAccents?: boolean | null;
+  tokenizeChineseChars?: boolean;
+  modelMaxLength?: number;
+  unkToken?: string;
+  sepToken?: string;
+  padToken?: string;
+  clsToken?: string;
+  maskToken?: string;
+}
+
+/**
+ * Reads vocab.txt: one token per line, the line number is the id. Lines end in \n, \r\n or \r
+ * (Python's universal newlines, as transformers reads it); a token seen twice keeps its last id.
+ */
+export function parseVocabText(text: string, source = 'vocab.txt'): Map<string, number> {
+  const lines = text.split(/\r\n|\n|\r/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  if (lines.length === 0) throw new TokenizerError(`${source} is empty`);
+  const vocab = new Map<string, number>();
+  lines.forEach((token, id) => vocab.set(token, id));
+  return vocab;
+}
+
+/** Settings for a vocab.txt with BertTokenizerFast's defaults. */
+export function settingsFromVocab(vocab: Map<string, number>, options: VocabOptions = {}, source = 'vocab.txt'): TokenizerSettings {
+  const lowercase = options.doLowerCase ?? true;
+  const special = {
+    unk: options.unkToken ?? '[UNK]',
+    sep: options.sepToken ?? '[SEP]',
+    pad: options.padToken ?? '[PAD]',
+    cls: options.clsToken ?? '[CLS]',
+    mask: options.maskToken ?? '[MASK]',
+  };
+  // BertTokenizerFast registers its special tokens as unnormalized added tokens, in this order.
+  const addedTokens: AddedToken[] = [];
+  for (const content of [special.pad, special.unk, special.cls, special.sep, special.mask]) {
+    const id = vocab.get(content);
+    if (id === undefined) {
+      if (content === special.mask) continue;
+      throw new TokenizerError(`${source} has no special token '${content}'`);
+    }
+    if (addedTokens.some((t) => t.content === content)) continue;
+    addedTokens.push({ id, content, singleWord: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  }
+  return {
+    vocab,
+    normalizer: {
+      cleanText: true,
+      handleChineseChars: options.tokenizeChineseChars ?? true,
+      stripAccents: options.stripAccents ?? null,
+      lowercase,
+    },
+    wordPiece: { unkToken: special.unk, continuingSubwordPrefix: '##', maxInputCharsPerWord: 100 },
+    addedTokens,
+    clsToken: special.cls,
+    sepToken: special.sep,
+    padToken: special.pad,
+    maskToken: vocab.has(special.mask) ? special.mask : undefined,
+    decoder: { prefix: '##', cleanup: true },
+    modelMaxLength: checkMaxLength(options.modelMaxLength ?? DEFAULT_MODEL_MAX_LENGTH, 'modelMaxLength'),
+  };
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+function isObject(value: Json | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJson(text: string, source: string): JsonObject {
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(text) as Json;
+  } catch (error) {
+    throw new TokenizerError(`${source} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isObject(parsed)) throw new TokenizerError(`${source} is not a JSON object`);
+  return parsed;
+}
+
+function field<T extends Json>(object: JsonObject, key: string, kind: 'string' | 'number' | 'boolean', source: string, fallback: T): T {
+  const value = object[key];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== kind) throw new TokenizerError(`${source}: '${key}' must be a ${kind}, not ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+function checkMaxLength(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 2) throw new TokenizerError(`${what} must be an integer of at least 2, not ${value}`);
+  return value;
+}
+
+/** Settings from the text of a tokenizer.json with a WordPiece model. */
+export function settingsFromTokenizerJson(text: string, source = 'tokenizer.json'): TokenizerSettings {
+  const json = parseJson(text, source);
+  const model = json.model;
+  if (!isObject(model)) throw new TokenizerError(`${source} has no 'model'`);
+  const modelType = model.type ?? (isObject(model.vocab) && 'max_input_chars_per_word' in model ? 'WordPiece' : undefined);
+  if (modelType !== 'WordPiece') throw new TokenizerError(`${source}: model type ${JSON.stringify(modelType)} is not supported (only WordPiece)`);
+  const vocabJson = model.vocab;
+  if (!isObject(vocabJson)) throw new TokenizerError(`${source}: model.vocab must be an object of token → id`);
+  const vocab = new Map<string, number>();
+  for (const [token, id] of Object.entries(vocabJson)) {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw new TokenizerError(`${source}: model.vocab['${token}'] is not a valid id`);
+    vocab.set(token, id);
+  }
+  const wordPiece: WordPieceSettings = {
+    unkToken: field(model, 'unk_token', 'string', `${source} model`, '[UNK]'),
+    continuingSubwordPrefix: field(model, 'continuing_subword_prefix', 'string', `${source} model`, '##'),
+    maxInputCharsPerWord: field(model, 'max_input_chars_per_word', 'number', `${source} model`, 100),
+  };
+  if (!Number.isInteger(wordPiece.maxInputCharsPerWord) || wordPiece.maxInputCharsPerWord < 0) {
+    throw new TokenizerError(`${source}: model.max_input_chars_per_word must be a whole number, not ${wordPiece.maxInputCharsPerWord}`);
+  }
+  const addedTokens = parseAddedTokens(json.added_tokens, source);
+  const { cls, sep } = templateSpecialTokens(json.post_processor, source);
+  const padding = json.padding;
+  const padToken = isObject(padding) ? field(padding, 'pad_token', 'string', `${source} padding`, '[PAD]') : '[PAD]';
+  const decoderJson = json.decoder;
+  const decoder: DecoderSettings = isObject(decoderJson) && decoderJson.type === 'WordPiece'
+    ? { prefix: field(decoderJson, 'prefix', 'string', `${source} decoder`, '##'), cleanup: field(decoderJson, 'cleanup', 'boolean', `${source} decoder`, true) }
+    : { prefix: wordPiece.continuingSubwordPrefix, cleanup: true };
+  checkPreTokenizer(json.pre_tokenizer, source);
+  return {
+    vocab,
+    normalizer: parseNormalizer(json.normalizer, source),
+    wordPiece,
+    addedTokens,
+    clsToken: cls,
+    sepToken: sep,
+    padToken,
+    maskToken: addedTokens.find((t) => t.content === '[MASK]')?.content ?? (vocab.has('[MASK]') ? '[MASK]' : undefined),
+    decoder,
+    modelMaxLength: DEFAULT_MODEL_MAX_LENGTH,
+  };
+}
+
+function parseNormalizer(value: Json | undefined, source: string): NormalizerSettings | null {
+  if (value === undefined || value === null) return null;
+  if (!isObject(value) || value.type !== 'BertNormalizer') {
+    const type = isObject(value) ? value.type : value;
+    throw new TokenizerError(`${source}: normalizer ${JSON.stringify(type)} is not supported (only BertNormalizer)`);
+  }
+  const where = `${source} normalizer`;
+  const lowercase = field(value, 'lowercase', 'boolean', where, true);
+  return {
+    cleanText: field(value, 'clean_text', 'boolean', where, true),
+    handleChineseChars: field(value, 'handle_chinese_chars', 'boolean', where, true),
+    stripAccents: field<boolean | null>(value, 'strip_accents', 'boolean', where, null),
+    lowercase,
+  };
+}
+
+function checkPreTokenizer(value: Json | undefined, source: string): void {
+  if (isObject(value) && value.type === 'BertPreTokenizer') return;
+  const type = isObject(value) ? value.type : value;
+  throw new TokenizerError(`${source}: pre_tokenizer ${JSON.stringify(type ?? null)} is not supported (only BertPreTokenizer)`);
+}
+
+function parseAddedTokens(value: Json | undefined, source: string): AddedToken[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new TokenizerError(`${source}: added_tokens must be an array`);
+  return value.map((entry, index) => {
+    const where = `${source} added_tokens[${index}]`;
+    if (!isObject(entry)) throw new TokenizerError(`${where} is not an object`);
+    const id = field(entry, 'id', 'number', where, -1);
+    const content = field(entry, 'content', 'string', where, '');
+    if (!Number.isInteger(id) || id < 0 || content === '') throw new TokenizerError(`${where} needs an 'id' and a non-empty 'content'`);
+    const special = field(entry, 'special', 'boolean', where, false);
+    return {
+      id,
+      content,
+      singleWord: field(entry, 'single_word', 'boolean', where, false),
+      lstrip: field(entry, 'lstrip', 'boolean', where, false),
+      rstrip: field(entry, 'rstrip', 'boolean', where, false),
+      normalized: field(entry, 'normalized', 'boolean', where, !special),
+      special,
+    };
+  });
+}
+
+/** [CLS] and [SEP] as the post-processor names them (TemplateProcessing or BertProcessing). */
+function templateSpecialTokens(value: Json | undefined, source: string): { cls: string; sep: string } {
+  if (isObject(value) && value.type === 'BertProcessing') {
+    const cls = value.cls;
+    const sep = value.sep;
+    if (Array.isArray(cls) && typeof cls[0] === 'string' && Array.isArray(sep) && typeof sep[0] === 'string') return { cls: cls[0], sep: sep[0] };
+  }
+  if (isObject(value) && value.type === 'TemplateProcessing' && Array.isArray(value.single)) {
+    const specials = value.single.flatMap((piece) => (isObject(piece) && isObject(piece.SpecialToken) && typeof piece.SpecialToken.id === 'string' ? [piece.SpecialToken.id] : []));
+    if (specials.length === 2) return { cls: specials[0], sep: specials[1] };
+    throw new TokenizerError(`${source}: post_processor template must be one special token, the sequence, one special token`);
+  }
+  if (value === undefined || value === null) return { cls: '[CLS]', sep: '[SEP]' };
+  throw new TokenizerError(`${source}: post_processor ${JSON.stringify(isObject(value) ? value.type : value)} is not supported`);
+}
+
+/** A special token in tokenizer_config.json / special_tokens_map.json: a string or {content}. */
+function tokenContent(value: Json | undefined): string | undefined {
+  if (typeof value === 'string') return value;
+  if (isObject(value) && typeof value.content === 'string') return value.content;
+  return undefined;
+}
+
+/** The parts of tokenizer_config.json (+ special_tokens_map.json) that BertTokenizerFast reads. */
+export interface TokenizerConfig {
+  doLowerCase?: boolean;
+  stripAccents?: boolean | null;
+  tokenizeChineseChars?: boolean;
+  modelMaxLength?: number;
+  unkToken?: string;
+  sepToken?: string;
+  padToken?: string;
+  clsToken?: string;
+  maskToken?: string;
+}
+
+/** transformers' VERY_LARGE_INTEGER and the like mean "no limit given". */
+const UNSET_MAX_LENGTH = 1e15;
+
+export function parseTokenizerConfig(configText: string | undefined, specialTokensText: string | undefined, folder: string): TokenizerConfig {
+  const config: TokenizerConfig = {};
+  if (specialTokensText !== undefined) {
+    const map = parseJson(specialTokensText, `${folder}/special_tokens_map.json`);
+    readSpecialTokens(map, config);
+  }
+  if (configText === undefined) return config;
+  const source = `${folder}/tokenizer_config.json`;
+  const json = parseJson(configText, source);
+  readSpecialTokens(json, config);
+  if (typeof json.do_lower_case === 'boolean') config.doLowerCase = json.do_lower_case;
+  if (typeof json.strip_accents === 'boolean' || json.strip_accents === null) config.stripAccents = json.strip_accents;
+  if (typeof json.tokenize_chinese_chars === 'boolean') config.tokenizeChineseChars = json.tokenize_chinese_chars;
+  if (typeof json.model_max_length === 'number' && json.model_max_length < UNSET_MAX_LENGTH) {
+    config.modelMaxLength = checkMaxLength(json.model_max_length, `${source}: model_max_length`);
+  }
+  return config;
+}
+
+function readSpecialTokens(json: JsonObject, config: TokenizerConfig): void {
+  config.unkToken = tokenContent(json.unk_token) ?? config.unkToken;
+  config.sepToken = tokenContent(json.sep_token) ?? config.sepToken;
+  config.padToken = tokenContent(json.pad_token) ?? config.padToken;
+  config.clsToken = tokenContent(json.cls_token) ?? config.clsToken;
+  config.maskToken = tokenContent(json.mask_token) ?? config.maskToken;
+}
+
+/**
+ * What BertTokenizerFast does with tokenizer_config.json next to a tokenizer.json: when its
+ * do_lower_case, strip_accents or tokenize_chinese_chars (defaults true, null, true) differ
+ * from the BertNormalizer's, the normalizer is rebuilt with all three from the config.
+ */
+export function applyConfigToSettings(settings: TokenizerSettings, config: TokenizerConfig): TokenizerSettings {
+  const normalizer = settings.normalizer;
+  let merged = normalizer;
+  if (normalizer) {
+    const wanted = {
+      lowercase: config.doLowerCase ?? true,
+      stripAccents: config.stripAccents ?? null,
+      handleChineseChars: config.tokenizeChineseChars ?? true,
+    };
+    const differs =
+      wanted.lowercase !== normalizer.lowercase ||
+      wanted.stripAccents !== normalizer.stripAccents ||
+      wanted.handleChineseChars !== normalizer.handleChineseChars;
+    if (differs) merged = { ...normalizer, ...wanted };
+  }
+  return { ...settings, normalizer: merged, modelMaxLength: config.modelMaxLength ?? settings.modelMaxLength };
+}

@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const f32 = join(root, 'test/parity/fixtures/f32');
+const tmp = mkdtempSync(join(tmpdir(), 'splade-encode-'));
+
+function splade(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(root, 'bin/splade.js'), 'encode', ...args], { encoding: 'utf8', input });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function write(name: string, content: string): string {
+  const path = join(tmp, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+test('--input-ids prints one line per row, in order, matching PyTorch', async () => {
+  const { code, stdout, stderr } = splade(['--model', f32, '--input-ids', join(f32, 'inputs.json')]);
+  assert.is(code, 0, stderr);
+  const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { row: number; indices: number[]; values: number[] });
+  const expected = (await readSafetensorsFile(join(f32, 'expected.safetensors'))).float32('splade');
+  assert.equal(lines.map((l) => l.row), [0, 1, 2]);
+  for (const line of lines) {
+    const row = expected.subarray(line.row * 256, (line.row + 1) * 256);
+    assert.is(line.indices.length, row.filter((x) => x > 0).length);
+    line.indices.forEach((id, k) => assert.ok(Math.abs(line.values[k] - row[id]) <= 1e-4, `row ${line.row} term ${id}`));
+  }
+});
+
+test('texts from --text and --input (stdin) as JSON lines, --terms and --top-k', () => {
+  const { code, stdout, stderr } = splade(
+    ['--model', f32, '--text', 'the atomic bomb', '--input', '-', '--top-k', '3'],
+    '"world war"\n\n{"text": "the manhattan project", "id": "doc-7"}\n',
+  );
+  assert.is(code, 0, stderr);
+  const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: unknown; indices: number[]; values: number[] });
+  assert.equal(lines.map((l) => l.id), [0, 1, 'doc-7']);
+  for (const l of lines) assert.is(l.indices.length, 3);
+  const terms = splade(['--model', f32, '--text', 'the atomic bomb', '--terms', '--top-k', '2']);
+  assert.is(terms.code, 0, terms.stderr);
+  const parsed = JSON.parse(terms.stdout) as { id: number; terms: Record<string, number> };
+  assert.is(Object.keys(parsed.terms).length, 2);
+  assert.equal(Object.values(parsed.terms), [...lines[0].values].sort((a, b) => b - a).slice(0, 2));
+});
+
+test('--format bow prints the model card bag of words', () => {
+  const { code, stdout, stderr } = splade(['--model', f32, '--text', 'the atomic bomb', '--format', 'bow', '--top-k', '2']);
+  assert.is(code, 0, stderr);
+  assert.match(stdout, /^Number of actual dimensions: {2}\d+\nSPLADE BOW rep:\n \[\('[^']+', \d\.\d{1,2}\), \('[^']+', \d\.\d{1,2}\)\]\n$/);
+});
+
+test('bad input: clear message on stderr, non-zero exit, nothing on stdout', () => {
+  const cases: Array<[string[], RegExp, string?]> = [
+    [['--input-ids', write('ragged.json', '{"input_ids": [[2, 5, 3], [2, 3]]}')], /input_ids row 1 has 2 values; every row must have 3/],
+    [['--input-ids', write('vocab.json', '{"input_ids": [[2, 300, 3]]}')], /input_ids\[0\]\[1\] = 300 is not a token id/],
+    [['--input-ids', write('long.json', JSON.stringify({ input_ids: [new Array(40).fill(5)] }))], /40 tokens are longer than the model's position table \(max_position_embeddings = 32\)/],
+    [['--input-ids', write('broken.json', '{"input_ids": [[2, 5')], /broken\.json: not valid JSON/],
+    [['--input', '-'], /stdin line 2: expected a JSON string or an object with a string "text"/, '"ok"\n42\n'],
+    [['--text', 'a', '--format', 'xml'], /--format must be jsonl or bow/],
+    [['--text', 'a', '--top-k', 'many'], /--top-k must be a positive integer/],
+    [['--text', 'a', '--bogus'], /Unknown option '--bogus'/],
+    [[], /nothing to encode/],
+  ];
+  for (const [args, message, input] of cases) {
+    const { code, stdout, stderr } = splade(['--model', f32, ...args], input);
+    assert.ok(code !== 0 && code !== null, `${args.join(' ')}: exit code ${code}`);
+    assert.is(stdout, '', `${args.join(' ')}: stdout`);
+    assert.match(stderr, message);
+    assert.ok(stderr.startsWith('splade: '), `${args.join(' ')}: one clear message, got ${stderr}`);
+  }
+});
+
+test('a weights file that does not fit the config, and a folder without tokenizer files', () => {
+  const misfit = mkdtempSync(join(tmp, 'misfit-'));
+  const config = JSON.parse(readFileSync(join(f32, 'config.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(misfit, 'config.json'), JSON.stringify({ ...config, hidden_size: 64 }));
+  copyFileSync(join(f32, 'model.safetensors'), join(misfit, 'model.safetensors'));
+  const bad = splade(['--model', misfit, '--input-ids', join(f32, 'inputs.json')]);
+  assert.is(bad.code, 1);
+  assert.is(bad.stdout, '');
+  assert.match(bad.stderr, /tensor 'bert.embeddings.word_embeddings.weight' has shape \[256, 32\], the config expects \[256, 64\]/);
+
+  const idsOnly = mkdtempSync(join(tmp, 'ids-only-'));
+  copyFileSync(join(f32, 'config.json'), join(idsOnly, 'config.json'));
+  copyFileSync(join(f32, 'model.safetensors'), join(idsOnly, 'model.safetensors'));
+  assert.is(splade(['--model', idsOnly, '--input-ids', join(f32, 'inputs.json')]).code, 0);
+  const text = splade(['--model', idsOnly, '--text', 'hello']);
+  assert.is(text.code, 1);
+  assert.match(text.stderr, /no tokenizer files \(vocab\.txt or tokenizer\.json\)/);
+});
+
+test.run();

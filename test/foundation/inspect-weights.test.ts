@@ -1,0 +1,79 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeSafetensors } from '../../src/tensor/safetensors-writer.js';
+import { writeRandomBertFolder } from '../../tools/generate-model.js';
+import { tempDir } from './tmp.js';
+
+const bin = fileURLToPath(new URL('../../bin/splade.js', import.meta.url));
+const dir = tempDir('inspect');
+await writeRandomBertFolder(join(dir, 'model'), { layers: 1, hidden: 8, heads: 2, intermediate: 16, maxPositions: 8, vocab: 150 });
+
+function splade(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface Inspection {
+  files: { path: string; bytes: number; metadata: Record<string, string> }[];
+  tensors: { name: string; dtype: string; shape: number[]; bytes: number }[];
+  totals: { tensors: number; parameters: number; bytes: number; dtypes: Record<string, number> };
+}
+
+test('--json on a model folder: every tensor, totals, metadata', () => {
+  const { status, stdout } = splade('inspect-weights', join(dir, 'model'), '--json');
+  assert.is(status, 0);
+  const result = JSON.parse(stdout) as Inspection;
+  assert.is(result.totals.tensors, 26);
+  const words = result.tensors.find((t) => t.name === 'bert.embeddings.word_embeddings.weight');
+  assert.equal(words, { name: 'bert.embeddings.word_embeddings.weight', dtype: 'F32', shape: [150, 8], bytes: 4800, file: join(dir, 'model', 'model.safetensors') });
+  assert.is(result.totals.bytes, result.tensors.reduce((s, t) => s + t.bytes, 0));
+  assert.is(result.totals.parameters * 4, result.totals.bytes);
+  assert.equal(result.files[0].metadata, { format: 'pt' });
+});
+
+test('text output on a file and on a sharded index', () => {
+  const single = splade('inspect-weights', join(dir, 'model', 'model.safetensors'));
+  assert.is(single.status, 0);
+  assert.match(single.stdout, /bert\.encoder\.layer\.0\.intermediate\.dense\.weight\s+F32\s+\[16, 8\]\s+512/);
+  assert.match(single.stdout, /metadata: format=pt/);
+  assert.match(single.stdout, /26 tensors \(26 F32\)/);
+
+  writeFileSync(join(dir, 'a.safetensors'), writeSafetensors({ x: { dtype: 'F16', shape: [2], data: new Float32Array(2) } }));
+  writeFileSync(join(dir, 'b.safetensors'), writeSafetensors({ y: { dtype: 'I64', shape: [3], data: new BigInt64Array(3) } }));
+  writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { x: 'a.safetensors', y: 'b.safetensors' } }));
+  const sharded = splade('inspect-weights', join(dir, 'model.safetensors.index.json'));
+  assert.is(sharded.status, 0, sharded.stderr);
+  assert.match(sharded.stdout, /x\s+F16\s+\[2\]\s+4\s+a\.safetensors/);
+  assert.match(sharded.stdout, /y\s+I64\s+\[3\]\s+24\s+b\.safetensors/);
+  assert.match(sharded.stdout, /2 tensors \(1 F16, 1 I64\), 5 parameters, 28 bytes of data in 2 files/);
+});
+
+test('errors: one line on stderr, no stack, non-zero exit', () => {
+  const missing = splade('inspect-weights', join(dir, 'nope.safetensors'));
+  assert.is(missing.status, 1);
+  assert.match(missing.stderr, /^splade: .*nope\.safetensors: cannot open: no such file/);
+  assert.not.match(missing.stderr, /at .*\.ts:\d+/);
+
+  writeFileSync(join(dir, 'bad.safetensors'), new Uint8Array([2, 0, 0, 0, 0, 0, 0, 0, 0x5b, 0x5d]));
+  const bad = splade('inspect-weights', join(dir, 'bad.safetensors'));
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, /bad\.safetensors: header must be a JSON object/);
+
+  const pickleDir = join(dir, 'pickle-only');
+  mkdirSync(pickleDir);
+  writeFileSync(join(pickleDir, 'pytorch_model.bin'), new Uint8Array(4));
+  const pickle = splade('inspect-weights', pickleDir);
+  assert.is(pickle.status, 1);
+  assert.match(pickle.stderr, /pickle-only: only pytorch_model\.bin here; PyTorch pickle checkpoints are not readable yet/);
+
+  const usage = splade('inspect-weights');
+  assert.is(usage.status, 2);
+  assert.match(usage.stderr, /expected one FILE or DIR/);
+  assert.is(splade('inspect-weights', 'x', '--nope').status, 2);
+});
+
+test.run();

@@ -1,0 +1,22 @@
+// Child of load-memory.test.ts: loads one file the way the library does and reports how far
+// its resident memory rose above where it stood before (peak, from VmHWM on Linux).
+import { readFileSync } from 'node:fs';
+import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
+import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
+
+function residentKb(field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const [mode, path] = process.argv.slice(2);
+const before = residentKb('VmRSS') ?? process.memoryUsage().rss / 1024;
+const source = mode === 'folder' ? (await loadModelFolderFromDisk(path)).weights : await readSafetensorsFile(path);
+let sum = 0;
+for (const name of source.names()) sum += source.float32(name)[0] ?? 0;
+const peak = residentKb('VmHWM') ?? process.memoryUsage().rss / 1024;
+console.log(JSON.stringify({ riseBytes: (peak - before) * 1024, sum }));

@@ -1,0 +1,47 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SparseVectorError, decode, dot, pruneThreshold, pruneTopK, sparseFromDense, sparseVector } from '../../src/splade/index.js';
+
+const v = sparseFromDense(Float32Array.from([0, 0.5, 0, 2, 0.25, 0, 1]));
+
+test('sparseFromDense keeps the positive entries in id order', () => {
+  assert.equal(Array.from(v.indices), [1, 3, 4, 6]);
+  assert.equal(Array.from(v.values), [0.5, 2, 0.25, 1]);
+  assert.equal(Array.from(sparseFromDense([0.1, 0.3], 0.2).indices), [1]);
+});
+
+test('sparseVector sorts, drops zeros and rejects repeated or bad ids', () => {
+  const s = sparseVector([9, 2, 5], [1, 3, 0]);
+  assert.equal(Array.from(s.indices), [2, 9]);
+  assert.equal(Array.from(s.values), [3, 1]);
+  assert.throws(() => sparseVector([1, 1], [1, 2]), (e: unknown) => e instanceof SparseVectorError && /twice/.test(e.message));
+  assert.throws(() => sparseVector([-1], [1]), (e: unknown) => e instanceof SparseVectorError);
+  assert.throws(() => sparseVector([1], [1, 2]), (e: unknown) => e instanceof SparseVectorError);
+});
+
+test('dot multiplies the shared terms only', () => {
+  const w = sparseVector([3, 6, 7], [2, -1, 100]);
+  assert.is(dot(v, w), 2 * 2 + 1 * -1);
+  assert.is(dot(w, v), dot(v, w));
+  assert.is(dot(v, sparseVector([], [])), 0);
+});
+
+test('pruneTopK keeps the heaviest terms, still sorted by id', () => {
+  const top = pruneTopK(v, 2);
+  assert.equal(Array.from(top.indices), [3, 6]);
+  assert.equal(Array.from(top.values), [2, 1]);
+  assert.is(pruneTopK(v, 10), v);
+  assert.throws(() => pruneTopK(v, -1), (e: unknown) => e instanceof SparseVectorError);
+});
+
+test('pruneThreshold keeps weights above the threshold', () => {
+  assert.equal(Array.from(pruneThreshold(v, 0.5).indices), [3, 6]);
+});
+
+test('decode lists tokens by decreasing weight, topK and unknown ids', () => {
+  const vocab = ['a', 'b', 'c', 'd', 'e'];
+  assert.equal(decode(v, (id) => vocab[id]), [['d', 2], ['[6]', 1], ['b', 0.5], ['e', 0.25]]);
+  assert.equal(decode(v, (id) => vocab[id], { topK: 1 }), [['d', 2]]);
+});
+
+test.run();

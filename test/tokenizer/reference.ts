@@ -1,0 +1,72 @@
+// Hugging Face's tokenizers, as references for the tests and the benchmark: the Rust library
+// behind BertTokenizerFast (npm `tokenizers`, its official Node binding) and the pure-JS
+// `@huggingface/tokenizers`, both fed a tokenizer.json built from the real vocabulary.
+import { createRequire } from 'node:module';
+import { bertTokenizerJson, type BertTokenizerJsonOptions } from '../../tools/bert-tokenizer-json.js';
+
+/** The parts of the npm `tokenizers` API used here. */
+interface RustEncoding {
+  getIds(): number[];
+  getTokens(): string[];
+  getOffsets(): number[][];
+}
+interface RustTokenizer {
+  encode(text: string, pair?: string | null, options?: { addSpecialTokens?: boolean }): Promise<RustEncoding>;
+  encodeBatch(texts: string[], options?: { addSpecialTokens?: boolean }): Promise<RustEncoding[]>;
+  decode(ids: number[], skipSpecialTokens: boolean): Promise<string>;
+  setTruncation(maxLength: number): void;
+  disableTruncation(): void;
+}
+interface RustModule {
+  Tokenizer: { fromString(json: string): RustTokenizer };
+}
+
+const require = createRequire(import.meta.url);
+
+/** The Rust tokenizer for bert-base-uncased's vocabulary, or `vocab` (tokens in id order). */
+export function rustTokenizer(options: BertTokenizerJsonOptions = {}, vocab?: string[]): RustTokenizer {
+  const { Tokenizer } = require('tokenizers') as RustModule;
+  return Tokenizer.fromString(bertTokenizerJson(vocab, options));
+}
+
+/** UTF-16 index of each code point of `text` as Rust sees it (a lone surrogate is one U+FFFD). */
+export function codePointToUtf16(text: string): number[] {
+  const units: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    units.push(i);
+    const unit = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    i += unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
+  }
+  units.push(text.length);
+  return units;
+}
+
+export interface Reference {
+  ids: number[];
+  tokens: string[];
+  /** UTF-16 offsets (the Node binding gives code point offsets). */
+  offsets: Array<[number, number]>;
+}
+
+export async function rustEncode(tokenizer: RustTokenizer, text: string, addSpecialTokens = true): Promise<Reference> {
+  const encoding = await tokenizer.encode(text, null, { addSpecialTokens });
+  const units = codePointToUtf16(text);
+  return {
+    ids: encoding.getIds(),
+    tokens: encoding.getTokens(),
+    offsets: encoding.getOffsets().map(([start, end]) => [units[start], units[end]] as [number, number]),
+  };
+}
+
+/** The parts of `@huggingface/tokenizers` used here. */
+interface JsTokenizer {
+  encode(text: string, options?: { add_special_tokens?: boolean }): { ids: number[]; tokens: string[] };
+}
+
+export async function jsTokenizer(options: BertTokenizerJsonOptions = {}): Promise<JsTokenizer> {
+  const { Tokenizer } = (await import('@huggingface/tokenizers')) as unknown as {
+    Tokenizer: new (json: unknown, config: unknown) => JsTokenizer;
+  };
+  return new Tokenizer(JSON.parse(bertTokenizerJson(undefined, options)), { do_lower_case: options.lowercase ?? true });
+}
