@@ -66,12 +66,17 @@ function roundUp(value: number, multiple: number): number {
   return Math.ceil(value / multiple) * multiple;
 }
 
-/** The module for `shape`, or undefined when this runtime has no WebAssembly SIMD. */
+const compiled = new Map<string, WebAssembly.Module | undefined>();
+
+/** The module for `shape` (compiled once per shape), or undefined when this runtime has no WebAssembly SIMD. */
 export function compileGemm(shape: GemmShape, shared: boolean): WebAssembly.Module | undefined {
   if (typeof WebAssembly === 'undefined') return undefined;
-  const bytes = buildGemmModule(shape, { initialPages: 16, maximumPages: 65536, shared });
-  if (!WebAssembly.validate(bytes)) return undefined;
-  return new WebAssembly.Module(bytes);
+  const key = `${shape.mr}x${shape.nr}u${shape.unroll}${shared ? 's' : ''}`;
+  if (!compiled.has(key)) {
+    const bytes = buildGemmModule(shape, { initialPages: 16, maximumPages: 65536, shared });
+    compiled.set(key, WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined);
+  }
+  return compiled.get(key);
 }
 
 export class WasmGemm implements GemmEngine {
