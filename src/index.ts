@@ -37,3 +37,4 @@ export type { SafetensorsHeader } from './tensor/safetensors-header.js';
 export { createBackend, disposeBackend, BACKEND_NAMES } from './tensor/fast/create-backend.js';
 export type { BackendName, BackendOptions } from './tensor/fast/create-backend.js';
 export { FastCpuBackend } from './tensor/fast/fast-backend.js';
+export { startWebWorkers } from './tensor/wasm/web-workers.js';
