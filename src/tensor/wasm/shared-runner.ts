@@ -7,6 +7,7 @@ import { DONE, FAILED, JOB_PTR, SEQ, SPINS, STOP, slotBase } from './worker-prot
 export class SharedJobRunner implements JobRunner {
   private readonly words: Int32Array;
   private seq = 0;
+  private canWait = true;
 
   /** `workers` are already started on `memory`, worker i (0-based) in protocol slot i + 1. */
   constructor(memory: WebAssembly.Memory, private readonly workers: number, private readonly stop: () => void) {
@@ -35,7 +36,14 @@ export class SharedJobRunner implements JobRunner {
       for (;;) {
         const done = Atomics.load(words, base + DONE);
         if (done === seq) break;
-        if (++spins > SPINS) Atomics.wait(words, base + DONE, done, 50);
+        if (++spins > SPINS && this.canWait) {
+          try {
+            Atomics.wait(words, base + DONE, done, 50);
+          } catch {
+            // A browser page's main thread may not block: keep spinning there.
+            this.canWait = false;
+          }
+        }
       }
       if (Atomics.load(words, base + FAILED) !== 0) {
         throw new SpladeError(`kernel worker ${w} failed while running a matrix multiply`);
