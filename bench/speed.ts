@@ -95,6 +95,7 @@ async function child(key: string, out: string): Promise<void> {
       await runOnce();
       times.push(performance.now() - t);
     }
+    console.log(`  ${key} ${w.name}: median ${formatMs(median(times))}`);
     results.push({
       engine: key, label: engine.label, workload: w.name, times, loadMs,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
