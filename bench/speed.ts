@@ -45,6 +45,8 @@ interface Measured {
   readonly label: string;
   readonly workload: string;
   readonly times: number[];
+  /** CPU time (user + system, all threads) of each run, ms. */
+  readonly cpuTimes?: number[];
   readonly loadMs: number;
   readonly peakRssMb: number;
   readonly profile?: Record<string, [number, number, number]>;
@@ -90,14 +92,18 @@ async function child(key: string, out: string): Promise<void> {
     writeFileSync(`${out}.${w.name}.f32`, vector);
     prof?.totals.clear();
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     for (let r = 0; r < runs; r++) {
       const t = performance.now();
+      const cpu = process.cpuUsage();
       await runOnce();
       times.push(performance.now() - t);
+      const used = process.cpuUsage(cpu);
+      cpuTimes.push((used.user + used.system) / 1000);
     }
     console.log(`  ${key} ${w.name}: median ${formatMs(median(times))}`);
     results.push({
-      engine: key, label: engine.label, workload: w.name, times, loadMs,
+      engine: key, label: engine.label, workload: w.name, times, cpuTimes, loadMs,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       ...(prof ? { profile: Object.fromEntries([...prof.totals].map(([k, v]) => [k, v.map((x) => x / runs) as [number, number, number]])) } : {}),
     });
@@ -171,15 +177,15 @@ function printWorkload(w: Workload, rows: Measured[], config: ReturnType<typeof 
   const gflop = workloadFlops(w, config) / 1e9;
   const tokens = w.calls * w.batch * w.seq;
   console.log(`\n${w.name}: ${w.description} (${gflop.toFixed(1)} GFLOP)`);
-  console.log('| engine | median | min-max | tokens/s | GFLOP/s | ' + rows.map((r) => `speed-up vs ${r.engine}`).join(' | ') + ' | load | peak RSS | max abs diff vs first |');
-  console.log('|' + ' --- |'.repeat(8 + rows.length));
+  console.log('| engine | median | min-max | tokens/s | GFLOP/s | ' + rows.map((r) => `speed-up vs ${r.engine}`).join(' | ') + ' | CPU time (median) | load | peak RSS | max abs diff vs first |');
+  console.log('|' + ' --- |'.repeat(9 + rows.length));
   const first = rows[0] ? new Float32Array(readFileSync(join(dir, `${rows[0].engine}.json.${w.name}.f32`)).buffer.slice(0)) : undefined;
   for (const r of rows) {
     const med = median(r.times);
     const ratios = rows.map((o) => `${(median(o.times) / med).toFixed(2)}x`);
     const vector = new Float32Array(readFileSync(join(dir, `${r.engine}.json.${w.name}.f32`)).buffer.slice(0));
     const { maxAbs, sameActive } = first ? compareVectors(vector, first) : { maxAbs: 0, sameActive: true };
-    console.log(`| ${r.label} | ${formatMs(med)} | ${formatMs(Math.min(...r.times))} - ${formatMs(Math.max(...r.times))} | ${(tokens / (med / 1000)).toFixed(0)} | ${(gflop / (med / 1000)).toFixed(1)} | ${ratios.join(' | ')} | ${formatMs(r.loadMs)} | ${r.peakRssMb.toFixed(0)} MB | ${maxAbs.toExponential(1)}${sameActive ? '' : ' ACTIVE TERMS DIFFER'} |`);
+    console.log(`| ${r.label} | ${formatMs(med)} | ${formatMs(Math.min(...r.times))} - ${formatMs(Math.max(...r.times))} | ${(tokens / (med / 1000)).toFixed(0)} | ${(gflop / (med / 1000)).toFixed(1)} | ${ratios.join(' | ')} | ${r.cpuTimes ? formatMs(median(r.cpuTimes)) : '-'} | ${formatMs(r.loadMs)} | ${r.peakRssMb.toFixed(0)} MB | ${maxAbs.toExponential(1)}${sameActive ? '' : ' ACTIVE TERMS DIFFER'} |`);
     if (r.profile) {
       const total = Object.values(r.profile).reduce((s, [, ms]) => s + ms, 0);
       console.log(`|   per-op (wall ms / CPU ms per run): ${Object.entries(r.profile).map(([op, [, ms, cpu]]) => `${op} ${ms.toFixed(0)}/${cpu.toFixed(0)} (${((100 * ms) / total).toFixed(0)}%)`).join(', ')} |`);
