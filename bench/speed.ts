@@ -31,6 +31,7 @@ const { values } = parseArgs({
     model: { type: 'string', default: join(tmpdir(), 'splade-ts-bench', 'base') },
     profile: { type: 'boolean', default: false },
     child: { type: 'string' },
+    report: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -193,5 +194,19 @@ function printWorkload(w: Workload, rows: Measured[], config: ReturnType<typeof 
   }
 }
 
+/** Prints the tables again from a finished run's folder (--report DIR). */
+function report(dir: string): void {
+  const config = parseBertConfigText(readFileSync(join(modelDir, 'config.json'), 'utf8'), 'config.json');
+  const all: Measured[] = [];
+  for (const key of values.engines.split(',')) {
+    const file = join(dir, `${key}.json`);
+    if (!existsSync(file)) continue;
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (Array.isArray(parsed)) all.push(...(parsed as Measured[]));
+  }
+  for (const w of workloads) printWorkload(w, all.filter((m) => m.workload === w.name), config, dir);
+}
+
 if (values.child) await child(values.child, values.out!);
+else if (values.report) report(values.report);
 else await parent();
