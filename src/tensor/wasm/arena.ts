@@ -23,6 +23,20 @@ function roundUp(value: number, multiple: number): number {
   return Math.ceil(value / multiple) * multiple;
 }
 
+/**
+ * A memory that may grow to 4 GiB, or less where that much address space cannot be reserved
+ * (a shared memory reserves its maximum up front: 32-bit and mobile browsers may refuse).
+ */
+function createMemory(shared: boolean): [WebAssembly.Memory, number] {
+  for (let maximum = MAX_PAGES; ; maximum /= 2) {
+    try {
+      return [new WebAssembly.Memory({ initial: 16, maximum, shared }), maximum];
+    } catch (error) {
+      if (maximum <= 4096) throw error;
+    }
+  }
+}
+
 /** A WebAssembly.Memory with a permanent region growing up from the bottom and scratch above it. */
 export class Arena {
   readonly memory: WebAssembly.Memory;
@@ -33,8 +47,7 @@ export class Arena {
 
   /** `reserved` bytes at the start are kept for the caller (job records, thread control words). */
   constructor(readonly shared: boolean, reserved: number) {
-    this.maximumPages = MAX_PAGES;
-    this.memory = new WebAssembly.Memory({ initial: 16, maximum: this.maximumPages, shared });
+    [this.memory, this.maximumPages] = createMemory(shared);
     this.top = roundUp(reserved, ALIGN);
   }
 
@@ -48,7 +61,7 @@ export class Arena {
     if (end <= have) return;
     const pages = Math.ceil((end - have) / PAGE);
     if (have / PAGE + pages > this.maximumPages) {
-      throw new SpladeError(`WebAssembly memory: ${end} bytes needed, more than the 4 GiB a 32-bit memory can hold`);
+      throw new SpladeError(`WebAssembly memory: ${end} bytes needed, more than the ${this.maximumPages * PAGE} bytes this memory may grow to`);
     }
     this.memory.grow(pages);
   }
