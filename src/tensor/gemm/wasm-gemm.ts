@@ -10,6 +10,8 @@ export const CONTROL_BYTES = 4096;
 /** Most threads a multiply is split over (job records fit in CONTROL_BYTES). */
 export const MAX_THREADS = 32;
 const JOBS_AT = 1024;
+/** A blocks up to this size are multiplied without k blocking (see run()). */
+const SMALL_A_BLOCK_BYTES = 512 * 1024;
 
 /** B packed as [nPanel][kPad][NR] at byte offset `ptr`. */
 export class PanelMatrix implements PackedMatrix {
@@ -268,6 +270,11 @@ export class WasmGemm implements GemmEngine {
     const { mr, nr } = this.shape;
     // A thread hand-off costs some microseconds: small multiplies stay on one thread.
     const threads = macs < 200_000 ? 1 : Math.min(this.threads, b.nPanels);
+    // When a block of A is small enough to stay in L2 whole, do not block k: the weights are
+    // then read in one sequential stream (panel after panel), which the hardware prefetcher
+    // follows; k blocks make it jump between panels. M = 12 with weights from DRAM: 24 -> 33 GFLOP/s.
+    const aBlockBytes = Math.min(mPanels, this.mcPanels) * mr * b.kPad * 4;
+    const kcBlock = aBlockBytes <= SMALL_A_BLOCK_BYTES ? b.kPad : this.kcBlock;
     const jobs: number[] = [];
     const words = this.arena.i32(JOBS_AT, (MAX_THREADS * JOB_BYTES) / 4);
     for (let t = 0; t < threads; t++) {
@@ -282,7 +289,7 @@ export class WasmGemm implements GemmEngine {
       words[w + JOB.ldc / 4] = b.nPanels * nr * 4;
       words[w + JOB.mPanels / 4] = mPanels;
       words[w + JOB.k / 4] = b.kPad;
-      words[w + JOB.kcBlock / 4] = this.kcBlock;
+      words[w + JOB.kcBlock / 4] = kcBlock;
       words[w + JOB.mcBlock / 4] = this.mcPanels;
       words[w + JOB.npStart / 4] = Math.floor((b.nPanels * t) / threads);
       words[w + JOB.npEnd / 4] = Math.floor((b.nPanels * (t + 1)) / threads);
