@@ -102,10 +102,10 @@ function cases(next: () => number): Case[] {
 const engines: Array<[string, () => GemmEngine]> = [
   ['typescript', () => new TypeScriptGemm()],
   ['wasm-simd 4x8', () => WasmGemm.create({ shared: false })!],
-  ['wasm-simd 2x16, small blocks', () => WasmGemm.create({ shared: false, shape: { mr: 2, nr: 16, unroll: 1 }, kcBlock: 16, mcPanels: 3 })!],
-  ['wasm-simd 3x8 unrolled', () => WasmGemm.create({ shared: false, shape: { mr: 3, nr: 8, unroll: 4 }, kcBlock: 8 })!],
+  ['wasm-simd 2x16, small blocks', () => WasmGemm.create({ shared: false, shape: { mr: 2, nr: 16, unroll: 1 }, kcBlock: 16, mcPanels: 3, unblockedBytes: 0 })!],
+  ['wasm-simd 3x8 unrolled', () => WasmGemm.create({ shared: false, shape: { mr: 3, nr: 8, unroll: 4 }, kcBlock: 8, unblockedBytes: 0 })!],
   ['wasm-simd, 3 threads', () => {
-    const e = WasmGemm.create({ shared: true, kcBlock: 32 })!;
+    const e = WasmGemm.create({ shared: true, kcBlock: 32, unblockedBytes: 0 })!;
     e.attachRunner(startNodeWorkers(e.kernel, 3));
     return e;
   }],

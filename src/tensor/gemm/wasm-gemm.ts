@@ -60,6 +60,8 @@ export interface WasmGemmOptions {
   readonly mcPanels?: number;
   /** k steps per cache block. */
   readonly kcBlock?: number;
+  /** A blocks (bytes) up to which k is not blocked (default 512 KiB; 0: always block). */
+  readonly unblockedBytes?: number;
   /** Makes the memory shared (needed for threads); defaults to whether SharedArrayBuffer works. */
   readonly shared?: boolean;
 }
@@ -92,6 +94,7 @@ export class WasmGemm implements GemmEngine {
   readonly geluSpan: (ptr: number, vectors: number) => void;
   private readonly mcPanels: number;
   private readonly kcBlock: number;
+  private readonly unblockedBytes: number;
   private runner: JobRunner | undefined;
 
   private constructor(module: WebAssembly.Module, arena: Arena, shape: GemmShape, options: WasmGemmOptions) {
@@ -104,6 +107,7 @@ export class WasmGemm implements GemmEngine {
     this.geluSpan = instance.exports.gelu_span as (ptr: number, vectors: number) => void;
     this.mcPanels = options.mcPanels ?? Math.max(1, Math.floor(192 / shape.mr));
     this.kcBlock = roundUp(options.kcBlock ?? 256, shape.unroll);
+    this.unblockedBytes = options.unblockedBytes ?? SMALL_A_BLOCK_BYTES;
   }
 
   /** The engine, or undefined where WebAssembly SIMD is unavailable. */
@@ -274,7 +278,7 @@ export class WasmGemm implements GemmEngine {
     // then read in one sequential stream (panel after panel), which the hardware prefetcher
     // follows; k blocks make it jump between panels. M = 12 with weights from DRAM: 24 -> 33 GFLOP/s.
     const aBlockBytes = Math.min(mPanels, this.mcPanels) * mr * b.kPad * 4;
-    const kcBlock = aBlockBytes <= SMALL_A_BLOCK_BYTES ? b.kPad : this.kcBlock;
+    const kcBlock = aBlockBytes <= this.unblockedBytes ? b.kPad : this.kcBlock;
     const jobs: number[] = [];
     const words = this.arena.i32(JOBS_AT, (MAX_THREADS * JOB_BYTES) / 4);
     for (let t = 0; t < threads; t++) {
