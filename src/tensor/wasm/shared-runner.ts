@@ -2,7 +2,7 @@
 // how the workers were started (worker_threads, Web Workers).
 import { SpladeError } from '../../errors.js';
 import type { JobRunner } from '../gemm/wasm-gemm.js';
-import { DONE, FAILED, JOB_PTR, SEQ, SPINS, STOP, slotBase } from './worker-protocol.js';
+import { DONE, FAILED, JOB_PTR, SEQ, STOP, WORKER_SPIN_MS, slotBase } from './worker-protocol.js';
 
 export class SharedJobRunner implements JobRunner {
   private readonly words: Int32Array;
@@ -33,10 +33,12 @@ export class SharedJobRunner implements JobRunner {
     for (let w = 1; w <= helpers; w++) {
       const base = slotBase(w);
       let spins = 0;
+      const since = performance.now();
       for (;;) {
         const done = Atomics.load(words, base + DONE);
         if (done === seq) break;
-        if (++spins > SPINS && this.canWait) {
+        // Spin (the worker is usually a fraction of a millisecond away), then sleep.
+        if ((++spins & 1023) === 0 && this.canWait && performance.now() - since > WORKER_SPIN_MS) {
           try {
             Atomics.wait(words, base + DONE, done, 50);
           } catch {

@@ -1,8 +1,8 @@
 // How the calling thread and the kernel workers talk: through words in the first kilobyte
 // of the shared WebAssembly memory, one 64-byte line per worker (so two workers never share
 // a cache line). The calling thread writes a job pointer and bumps SEQ; the worker runs
-// `gemm(job)` and copies SEQ into DONE. Both spin briefly before sleeping in Atomics.wait,
-// because a multiply often takes less time than a sleep/wake-up round trip.
+// `gemm(job)` and copies SEQ into DONE. Both spin for a few milliseconds before sleeping in
+// Atomics.wait, because a multiply often takes less time than a sleep/wake-up round trip.
 
 /** Int32 index of worker `slot`'s words. */
 export function slotBase(slot: number): number {
@@ -14,8 +14,13 @@ export const JOB_PTR = 2;
 export const FAILED = 3;
 /** SEQ value that tells a worker to exit. */
 export const STOP = -1;
-/** Spins (Atomics.load calls) before sleeping. */
-export const SPINS = 20000;
+/**
+ * How long an idle worker spins before sleeping, in ms. Waking a sleeping thread takes tens
+ * to hundreds of microseconds (more in a VM), as long as a whole small multiply (a query's
+ * 12 x 768 x 768 takes ~0.4 ms): between the multiplies of one forward pass the workers must
+ * stay awake, or a second thread gains nothing on short inputs.
+ */
+export const WORKER_SPIN_MS = 5;
 
 /**
  * The worker's whole program, as module source text (runtime-neutral apart from where it gets
@@ -38,8 +43,12 @@ const base = slot * ${16};
 let seen = 0;
 for (;;) {
   let spins = 0;
+  let since = performance.now();
   while (Atomics.load(words, base + ${SEQ}) === seen) {
-    if (++spins > ${SPINS}) Atomics.wait(words, base + ${SEQ}, seen);
+    if ((++spins & 1023) === 0 && performance.now() - since > ${WORKER_SPIN_MS}) {
+      Atomics.wait(words, base + ${SEQ}, seen);
+      since = performance.now();
+    }
   }
   seen = Atomics.load(words, base + ${SEQ});
   if (seen === ${STOP}) break;
