@@ -1,7 +1,7 @@
 // One BERT-base forward (12 and 128 tokens) with the SPLADE head, splade-ts against PyTorch
 // in the same run: the starting point of the performance work.
 //
-//   npm run bench:forward -- [--model DIR] [--runs N] [--seq 12,128] [--backend NAME] [--no-torch]
+//   npm run bench:forward -- [--model DIR] [--runs N] [--seq 12,128] [--no-torch]
 //
 // Without --model, a random bert-base-size BertForMaskedLM (the real 30,522-token vocab) is
 // generated once into $TMPDIR/splade-bench/bert-base. Times are medians of N runs after one

@@ -16,6 +16,7 @@ import time
 import numpy as np
 import torch
 
+sys.dont_write_bytecode = True  # no __pycache__ inside test/parity
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'parity'))
 from reference import forward  # noqa: E402
 

@@ -159,6 +159,14 @@ export class SpladeEncoder {
     }
     const batchSize = checkBatchSize(options.batchSize ?? DEFAULT_BATCH_SIZE);
     const ids = texts.map((text) => tokenizer.encode(text, { maxLength }).ids);
+    ids.forEach((row, i) => {
+      const outside = row.find((id) => id >= config.vocab_size);
+      if (outside !== undefined) {
+        throw new InputError(
+          `text ${i}: token '${tokenizer.idToToken(outside)}' has id ${outside}, outside the model's vocabulary (vocab_size = ${config.vocab_size}): the tokenizer files do not match the model`,
+        );
+      }
+    });
     const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length || a - b);
     const results = new Array<SparseVector>(texts.length);
     for (let start = 0; start < order.length; start += batchSize) {

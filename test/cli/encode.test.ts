@@ -51,6 +51,16 @@ test('texts from --text and --input (stdin) as JSON lines, --terms and --top-k',
   assert.equal(Object.values(parsed.terms), [...lines[0].values].sort((a, b) => b - a).slice(0, 2));
 });
 
+test('--query with --query-model encodes with the query model', () => {
+  const f16 = join(root, 'test/parity/fixtures/f16');
+  const asQuery = splade(['--model', f32, '--query-model', f16, '--query', '--text', 'the atomic bomb']);
+  const direct = splade(['--model', f16, '--text', 'the atomic bomb']);
+  const asDocument = splade(['--model', f32, '--query-model', f16, '--text', 'the atomic bomb']);
+  assert.is(asQuery.code, 0, asQuery.stderr);
+  assert.is(asQuery.stdout, direct.stdout);
+  assert.is.not(asDocument.stdout, direct.stdout);
+});
+
 test('--format bow prints the model card bag of words', () => {
   const { code, stdout, stderr } = splade(['--model', f32, '--text', 'the atomic bomb', '--format', 'bow', '--top-k', '2']);
   assert.is(code, 0, stderr);

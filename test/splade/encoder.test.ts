@@ -7,6 +7,7 @@ import { InputError, MissingTokenizerError, SpladeEncoder, type SparseVector, ty
 import { folderModelFiles } from '../../src/node/folder-model-files.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
 import { memoryModelFiles } from '../../src/io/memory-model-files.js';
+import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
 import { rejects } from '../helpers/rejects.js';
 
 const fixtures = fileURLToPath(new URL('../parity/fixtures/', import.meta.url));
@@ -139,5 +140,29 @@ test('a folder written by the foundation generator (vocab.txt, tokenizer_config.
   assert.ok(short.indices.length > 0 && long.indices.length > 0);
   const ids = encoder.tokenizer!.encode('hello world').ids;
   assertClose(short, (await encoder.encodeInputIds({ input_ids: [ids] }))[0], 'generated model');
+});
+
+test('a tokenizer with ids beyond the model vocabulary is an error naming the text and token', async () => {
+  const tokenizer = wordTokenizer(f32);
+  const bigger: TextTokenizer = { ...tokenizer, encode: (text, options) => ({ ids: [...tokenizer.encode(text, options).ids, 300] }), idToToken: (id) => (id === 300 ? 'extra' : tokenizer.idToToken(id)) };
+  const encoder = await SpladeEncoder.fromPretrained(f32, { tokenizer: bigger });
+  await rejects(encoder.encode(['fine', 'also fine']), (e: unknown) =>
+    e instanceof InputError && /text 0: token 'extra' has id 300/.test(e.message) && /vocab_size = 256/.test(e.message));
+});
+
+test('batches are formed from texts sorted by length, each padded only to its longest', async () => {
+  const shapes: string[] = [];
+  class Recording extends CpuBackend {
+    override spladePool(...args: Parameters<CpuBackend['spladePool']>) {
+      shapes.push(`${args[2].batch}x${args[2].seq}`);
+      return super.spladePool(...args);
+    }
+  }
+  const encoder = await SpladeEncoder.fromPretrained(f32, { tokenizer: wordTokenizer(f32), backend: new Recording() });
+  // Token counts with [CLS] and [SEP]: 10, 3, 9, 4, 6 -> sorted 3, 4 | 6, 9 | 10.
+  const texts = ['the war was the end of the world', 'a', 'the war was the end of the', 'war war', 'war war war war'];
+  const vectors = await encoder.encode(texts, { batchSize: 2 });
+  assert.equal(shapes, ['2x4', '2x9', '1x10']);
+  assertClose(vectors[1], (await encoder.encode(['a']))[0], 'input order kept');
 });
 test.run();
