@@ -8,6 +8,7 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import { FastCpuBackend } from '../../src/tensor/fast/fast-backend.js';
 import { TypeScriptGemm } from '../../src/tensor/gemm/typescript-gemm.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
+import { checkBackendConformance } from '../tensor/backend-conformance.js';
 import type { Backend, TokenLayout } from '../../src/tensor/backend.js';
 
 function random(seed: number): () => number {
@@ -92,3 +93,17 @@ for (const [label, make] of paths) {
   });
   ops.run();
 }
+
+// The model helper's conformance suite (every op, awkward sizes) on every fast path.
+const conformance = suite('backend conformance (test/tensor/backend-conformance.ts) on every fast path');
+for (const [label, make] of paths) {
+  conformance(label, async () => {
+    const backend = make();
+    try {
+      assert.equal(await checkBackendConformance(backend), []);
+    } finally {
+      disposeBackend(backend);
+    }
+  });
+}
+conformance.run();
