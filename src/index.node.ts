@@ -29,3 +29,4 @@ export { streamProgress, silentProgress } from './node/hub/progress.js';
 export type { DownloadProgress } from './node/hub/progress.js';
 export { hubCacheDir } from './node/hub/hf-cache.js';
 export { FolderBusyError } from './node/hub/folder-lock.js';
+export { createNodeBackend } from './node/backend.js';

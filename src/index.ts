@@ -57,3 +57,8 @@ export {
   RepoIdError,
 } from './io/hub-repo.js';
 export type { ModelFilePlan, RepoFile, RepoId, RepoListing, WeightsFormat } from './io/hub-repo.js';
+export { createBackend, BACKEND_NAMES } from './tensor/fast/create-backend.js';
+export { disposeBackend } from './tensor/backend.js';
+export type { BackendName, BackendOptions } from './tensor/fast/create-backend.js';
+export { FastCpuBackend } from './tensor/fast/fast-backend.js';
+export { startWebWorkers } from './tensor/wasm/web-workers.js';

@@ -2,7 +2,7 @@
 // BertForMaskedLM (`bert` + `cls.predictions`), loaded from a checkpoint so that the
 // checkpoint's module tree is the code's module tree.
 import type { Backend } from '../tensor/backend.js';
-import { CpuBackend } from '../tensor/cpu/cpu-backend.js';
+import { createBackend } from '../tensor/fast/create-backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorSource } from '../tensor/tensor-source.js';
 import { Capture } from './capture.js';
@@ -79,11 +79,11 @@ export class BertForMaskedLM {
   ) {}
 
   /**
-   * Loads the weights of `source` for `config` and prepares them on `backend` (the reference
-   * CPU backend by default).
+   * Loads the weights of `source` for `config` and prepares them on `backend` (by default
+   * `createBackend()`: WebAssembly SIMD where available, on the calling thread).
    * @throws WeightError naming a missing tensor, or a tensor and both shapes when they differ
    */
-  static async load(config: BertConfig, source: TensorSource, backend: Backend = new CpuBackend()): Promise<BertForMaskedLM> {
+  static async load(config: BertConfig, source: TensorSource, backend: Backend = createBackend()): Promise<BertForMaskedLM> {
     const root = Weights.of(source);
     const bert = await BertModel.load(root.prefix('bert'), config, backend);
     const predictions = await BertLMPredictionHead.load(

@@ -3,6 +3,8 @@
 import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
 import { SpladeEncoder as BaseSpladeEncoder } from '../splade/encoder.js';
+import type { Backend } from '../tensor/backend.js';
+import { createNodeBackend } from './backend.js';
 import { folderModelFiles } from './folder-model-files.js';
 import { streamProgress } from './hub/progress.js';
 import { resolveModel } from './resolve-model.js';
@@ -13,6 +15,11 @@ import { resolveModel } from './resolve-model.js';
  * as Hugging Face's Python libraries do.
  */
 export class SpladeEncoder extends BaseSpladeEncoder {
+  /** WebAssembly SIMD with one worker thread per core (unref'd: they never keep the process alive). */
+  protected static override defaultBackend(): Backend {
+    return createNodeBackend();
+  }
+
   protected static override async resolveLocation(location: string): Promise<ModelFiles> {
     if (/^https?:\/\//.test(location)) return urlModelFiles(location);
     const { dir } = await resolveModel(location, { progress: streamProgress(process.stderr) });

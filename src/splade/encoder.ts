@@ -5,8 +5,9 @@ import { SpladeError } from '../errors.js';
 import { loadModelFolder, type ModelFolder } from '../io/model-folder.js';
 import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
-import type { Backend } from '../tensor/backend.js';
-import { disposeBackend, selectBackend, type BackendChoice, type GpuMode } from '../tensor/select-backend.js';
+import { disposeBackend, type Backend } from '../tensor/backend.js';
+import { createBackend } from '../tensor/fast/create-backend.js';
+import { selectBackend, type BackendChoice, type GpuMode } from '../tensor/select-backend.js';
 import { BertTokenizer } from '../tokenizer/index.js';
 import { decode, sparseFromDense, type SparseVector } from './sparse-vector.js';
 
@@ -26,8 +27,10 @@ export type ModelLocation = string | ModelFiles;
 
 export interface SpladeEncoderOptions {
   /**
-   * The kernels: a Backend, or `'cpu'` (default), `'gpu'` (gpu.js) or `'auto'` (a GPU through
-   * gpu.js when there is one, else the CPU). `backendInfo` says which runs.
+   * The kernels: a Backend, or `'cpu'` (default: WebAssembly SIMD kernels where the runtime has
+   * them, with worker threads under Node), `'gpu'` (gpu.js) or `'auto'` (a GPU through gpu.js when
+   * there is one, else the CPU). `backendInfo` says which runs. Other CPU kernels:
+   * `createBackend({ backend: 'reference' | 'typescript' | 'wasm-simd' })`.
    */
   readonly backend?: Backend | BackendChoice;
   /** The gpu.js mode (with backend `gpu` or `auto`); one that is not available is an error. */
@@ -106,6 +109,11 @@ export class SpladeEncoder {
     private readonly queryModel: LoadedModel,
   ) {}
 
+  /** The CPU backend of `backend: 'cpu'`; the Node entry's SpladeEncoder adds worker threads. */
+  protected static defaultBackend(): Backend {
+    return createBackend();
+  }
+
   /**
    * Where a string location points. In browsers (this class) a string is a URL; the Node
    * entry point's SpladeEncoder reads it as a folder path.
@@ -120,7 +128,7 @@ export class SpladeEncoder {
    * @throws SpladeError subclasses naming the folder, file and tensor at fault
    */
   static async fromPretrained(location: ModelLocation, options: SpladeEncoderOptions = {}): Promise<SpladeEncoder> {
-    const backend = await selectBackend(options);
+    const backend = await selectBackend(options, () => this.defaultBackend());
     const files = async (where: ModelLocation): Promise<ModelFiles> =>
       typeof where === 'string' ? this.resolveLocation(where) : where;
     try {

@@ -65,6 +65,9 @@ export interface Backend {
   /** A short name for logs and benchmarks ("cpu-reference", "wasm-simd", "gpu.js"). */
   readonly name: string;
 
+  /** Releases what the backend holds beyond garbage-collected memory (worker threads, GPU memory). */
+  dispose?(): void;
+
   /**
    * Prepares a linear layer once, at load: `weight` is [out, in] (PyTorch's layout), `bias`
    * is [out] or absent. The tensors may be zero-copy views of a checkpoint and must not be
@@ -108,4 +111,9 @@ export interface Backend {
    * never hold the whole [tokens, vocab] logits.
    */
   spladePool(hidden: Tensor, decoder: LinearHandle, tokens: TokenLayout): MaybePromise<Tensor>;
+}
+
+/** Releases a backend's resources (worker threads, GPU memory), when it has any. */
+export function disposeBackend(backend: Backend): void {
+  backend.dispose?.();
 }

@@ -62,9 +62,3 @@ export async function selectBackend(selection: BackendSelection = {}, cpu: () =>
   }
   return cpu();
 }
-
-/** Releases a backend's resources (GPU memory, worker threads), when it has any. */
-export function disposeBackend(backend: Backend): void {
-  const disposable = backend as Backend & { dispose?: () => void };
-  if (typeof disposable.dispose === 'function') disposable.dispose();
-}

@@ -1,0 +1,37 @@
+// Wraps a backend to add up the time spent in each op: the per-op profile of a workload.
+import type { Backend } from '../src/tensor/backend.js';
+
+export interface OpProfile {
+  readonly backend: Backend;
+  /** op name -> [calls, milliseconds of wall time, milliseconds of CPU time (all threads)] */
+  readonly totals: Map<string, [number, number, number]>;
+}
+
+export function profiled(inner: Backend): OpProfile {
+  const totals = new Map<string, [number, number, number]>();
+  const wrap = <A extends unknown[], R>(op: string, f: (...args: A) => R) => (...args: A): R => {
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    const result = f(...args);
+    const used = process.cpuUsage(cpu);
+    const entry = totals.get(op) ?? [0, 0, 0];
+    entry[0]++;
+    entry[1] += performance.now() - start;
+    entry[2] += (used.user + used.system) / 1000;
+    totals.set(op, entry);
+    return result;
+  };
+  const backend: Backend = {
+    name: inner.name,
+    prepareLinear: (name, weight, bias) => inner.prepareLinear(name, weight, bias),
+    linear: wrap('linear', (x, layer, activation) =>
+      inner.linear(x, layer, activation)),
+    activate: wrap('activate', (x, a) => inner.activate(x, a)),
+    add: wrap('add', (a, b) => inner.add(a, b)),
+    layerNorm: wrap('layerNorm', (x, r, g, b, eps) => inner.layerNorm(x, r, g, b, eps)),
+    gather: wrap('gather', (t, ids) => inner.gather(t, ids)),
+    attention: wrap('attention', (q, k, v, tokens, options) => inner.attention(q, k, v, tokens, options)),
+    spladePool: wrap('spladePool', (h, d, tokens) => inner.spladePool(h, d, tokens)),
+  };
+  return { backend, totals };
+}

@@ -1,0 +1,212 @@
+// npm run bench: the three workloads of issue 6 (Q, D, L) on a generated bert-base-size model,
+// through splade-ts and, when installed, onnxruntime-node and onnxruntime-web on an ONNX export
+// of the same weights. Each engine runs in its own child process (so one's threads, memory and
+// JIT state never disturb another's, and its peak RSS is its own); the parent prints per
+// workload median, min-max, tokens/s, GFLOP/s, the ratio to each other engine, and checks that
+// all engines gave the same SPLADE vectors. "speed-up vs X" = median of X / median of this row.
+//
+//   npm run bench -- [--engines splade,splade-1,ort-node,ort-web-1,ort-web] [--workloads Q,D,L]
+//                    [--threads 2] [--runs 5] [--warmup 3] [--model DIR] [--profile]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseBertConfigText } from '../src/bert/config.js';
+import { profiled, type OpProfile } from './profiled-backend.js';
+import { onnxPathOf, ortNode, ortWeb, spladeTs, type Engine } from './engines.js';
+import { WORKLOADS, workloadFlops, workloadIds, type Workload } from './workloads.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '..');
+
+const { values } = parseArgs({
+  options: {
+    engines: { type: 'string', default: 'splade,splade-1,ort-node,ort-web-1,ort-web' },
+    workloads: { type: 'string', default: 'Q,D,L' },
+    threads: { type: 'string', default: '2' },
+    runs: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '3' },
+    model: { type: 'string', default: join(tmpdir(), 'splade-ts-bench', 'base') },
+    profile: { type: 'boolean', default: false },
+    child: { type: 'string' },
+    report: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+const threads = Number(values.threads);
+const runs = Number(values.runs);
+const warmupSeconds = Number(values.warmup);
+const modelDir = values.model;
+const workloads = WORKLOADS.filter((w) => values.workloads.split(',').includes(w.name));
+
+interface Measured {
+  readonly engine: string;
+  readonly label: string;
+  readonly workload: string;
+  readonly times: number[];
+  /** CPU time (user + system, all threads) of each run, ms. */
+  readonly cpuTimes?: number[];
+  readonly loadMs: number;
+  readonly peakRssMb: number;
+  readonly profile?: Record<string, [number, number, number]>;
+}
+
+async function makeEngine(key: string, wrap?: Parameters<typeof spladeTs>[3]): Promise<Engine | undefined> {
+  const onnx = onnxPathOf(modelDir);
+  switch (key) {
+    case 'splade': return spladeTs(modelDir, 'auto', threads, wrap);
+    case 'splade-1': return spladeTs(modelDir, 'auto', 1, wrap);
+    case 'splade-ts': return spladeTs(modelDir, 'typescript', 1, wrap);
+    case 'ort-node': return ortNode(onnx, threads);
+    case 'ort-web': return ortWeb(onnx, threads);
+    case 'ort-web-1': return ortWeb(onnx, 1);
+    default: throw new Error(`unknown engine ${key}`);
+  }
+}
+
+/** Child process: one engine, every workload; results as JSON in --out, vectors next to it. */
+async function child(key: string, out: string): Promise<void> {
+  const start = performance.now();
+  let prof: OpProfile | undefined;
+  const engine = await makeEngine(key, values.profile ? (b) => (prof = profiled(b)).backend : undefined);
+  if (!engine) {
+    writeFileSync(out, JSON.stringify({ missing: true }));
+    return;
+  }
+  const loadMs = performance.now() - start;
+  const results: Measured[] = [];
+  for (const w of workloads) {
+    const runOnce = async (): Promise<Float32Array> => {
+      let first: Float32Array | undefined;
+      for (let call = 0; call < w.calls; call++) {
+        const v = await engine.run(workloadIds(w, call), w.batch, w.seq);
+        first ??= v.slice(0, v.length / w.batch);
+      }
+      return first!;
+    };
+    // Warm-up: at least one run and at least `warmupSeconds`.
+    const warmStart = performance.now();
+    let vector = await runOnce();
+    while (performance.now() - warmStart < warmupSeconds * 1000) vector = await runOnce();
+    writeFileSync(`${out}.${w.name}.f32`, vector);
+    prof?.totals.clear();
+    const times: number[] = [];
+    const cpuTimes: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t = performance.now();
+      const cpu = process.cpuUsage();
+      await runOnce();
+      times.push(performance.now() - t);
+      const used = process.cpuUsage(cpu);
+      cpuTimes.push((used.user + used.system) / 1000);
+    }
+    console.log(`  ${key} ${w.name}: median ${formatMs(median(times))}`);
+    results.push({
+      engine: key, label: engine.label, workload: w.name, times, cpuTimes, loadMs,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      ...(prof ? { profile: Object.fromEntries([...prof.totals].map(([k, v]) => [k, v.map((x) => x / runs) as [number, number, number]])) } : {}),
+    });
+  }
+  await engine.dispose();
+  writeFileSync(out, JSON.stringify(results));
+}
+
+function ensureModel(): void {
+  if (!existsSync(join(modelDir, 'model.safetensors'))) {
+    console.log(`generating a bert-base-size model in ${modelDir} ...`);
+    execFileSync(process.execPath, ['--import', 'tsx', join(root, 'tools/generate-model.ts'), '--out', modelDir, '--preset', 'base', '--seed', '1'], { stdio: 'inherit' });
+  }
+  if (!existsSync(onnxPathOf(modelDir))) {
+    console.log('exporting it to ONNX with the PyTorch reference ...');
+    try {
+      execFileSync('/usr/bin/python3', [join(here, 'export-onnx.py'), modelDir, onnxPathOf(modelDir)], { stdio: 'inherit' });
+    } catch {
+      console.log('(no ONNX export: PyTorch missing? the onnxruntime engines are skipped)');
+    }
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
+
+function compareVectors(a: Float32Array, b: Float32Array): { maxAbs: number; sameActive: boolean } {
+  let maxAbs = 0;
+  let sameActive = true;
+  for (let i = 0; i < a.length; i++) {
+    maxAbs = Math.max(maxAbs, Math.abs(a[i] - b[i]));
+    // Terms clearly active in one and clearly inactive in the other.
+    if ((a[i] > 1e-2 && b[i] === 0) || (b[i] > 1e-2 && a[i] === 0)) sameActive = false;
+  }
+  return { maxAbs, sameActive };
+}
+
+async function parent(): Promise<void> {
+  ensureModel();
+  const config = parseBertConfigText(readFileSync(join(modelDir, 'config.json'), 'utf8'), 'config.json');
+  const dir = join(tmpdir(), 'splade-ts-bench', `run-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const all: Measured[] = [];
+  const keys = values.engines.split(',');
+  for (const key of keys) {
+    const out = join(dir, `${key}.json`);
+    console.log(`running ${key} ...`);
+    const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', key, '--out', out,
+      '--workloads', values.workloads, '--threads', values.threads, '--runs', values.runs, '--warmup', values.warmup, '--model', modelDir];
+    if (values.profile) args.push('--profile');
+    execFileSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } });
+    const parsed: unknown = JSON.parse(readFileSync(out, 'utf8'));
+    if (!Array.isArray(parsed)) {
+      console.log(`  ${key}: not installed, skipped`);
+      continue;
+    }
+    all.push(...(parsed as Measured[]));
+  }
+  const date = new Date().toISOString();
+  console.log(`\n${date}, ${threads} threads where an engine is threaded, ${runs} runs after >= ${warmupSeconds} s warm-up`);
+  for (const w of workloads) printWorkload(w, all.filter((m) => m.workload === w.name), config, dir);
+}
+
+function printWorkload(w: Workload, rows: Measured[], config: ReturnType<typeof parseBertConfigText>, dir: string): void {
+  const gflop = workloadFlops(w, config) / 1e9;
+  const tokens = w.calls * w.batch * w.seq;
+  console.log(`\n${w.name}: ${w.description} (${gflop.toFixed(1)} GFLOP)`);
+  console.log('| engine | median | min-max | tokens/s | GFLOP/s | ' + rows.map((r) => `speed-up vs ${r.engine}`).join(' | ') + ' | CPU time (median) | load | peak RSS | max abs diff vs first |');
+  console.log('|' + ' --- |'.repeat(9 + rows.length));
+  const first = rows[0] ? new Float32Array(readFileSync(join(dir, `${rows[0].engine}.json.${w.name}.f32`)).buffer.slice(0)) : undefined;
+  for (const r of rows) {
+    const med = median(r.times);
+    const ratios = rows.map((o) => `${(median(o.times) / med).toFixed(2)}x`);
+    const vector = new Float32Array(readFileSync(join(dir, `${r.engine}.json.${w.name}.f32`)).buffer.slice(0));
+    const { maxAbs, sameActive } = first ? compareVectors(vector, first) : { maxAbs: 0, sameActive: true };
+    console.log(`| ${r.label} | ${formatMs(med)} | ${formatMs(Math.min(...r.times))} - ${formatMs(Math.max(...r.times))} | ${(tokens / (med / 1000)).toFixed(0)} | ${(gflop / (med / 1000)).toFixed(1)} | ${ratios.join(' | ')} | ${r.cpuTimes ? formatMs(median(r.cpuTimes)) : '-'} | ${formatMs(r.loadMs)} | ${r.peakRssMb.toFixed(0)} MB | ${maxAbs.toExponential(1)}${sameActive ? '' : ' ACTIVE TERMS DIFFER'} |`);
+    if (r.profile) {
+      const total = Object.values(r.profile).reduce((s, [, ms]) => s + ms, 0);
+      console.log(`|   per-op (wall ms / CPU ms per run): ${Object.entries(r.profile).map(([op, [, ms, cpu]]) => `${op} ${ms.toFixed(0)}/${cpu.toFixed(0)} (${((100 * ms) / total).toFixed(0)}%)`).join(', ')} |`);
+    }
+  }
+}
+
+/** Prints the tables again from a finished run's folder (--report DIR). */
+function report(dir: string): void {
+  const config = parseBertConfigText(readFileSync(join(modelDir, 'config.json'), 'utf8'), 'config.json');
+  const all: Measured[] = [];
+  for (const key of values.engines.split(',')) {
+    const file = join(dir, `${key}.json`);
+    if (!existsSync(file)) continue;
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (Array.isArray(parsed)) all.push(...(parsed as Measured[]));
+  }
+  for (const w of workloads) printWorkload(w, all.filter((m) => m.workload === w.name), config, dir);
+}
+
+if (values.child) await child(values.child, values.out!);
+else if (values.report) report(values.report);
+else await parent();

@@ -1,0 +1,63 @@
+// How the calling thread and the kernel workers talk: through words in the first kilobyte
+// of the shared WebAssembly memory, one 64-byte line per worker (so two workers never share
+// a cache line). The calling thread writes a job pointer and bumps SEQ; the worker runs
+// `gemm(job)` and copies SEQ into DONE. Both spin for a few milliseconds before sleeping in
+// Atomics.wait, because a multiply often takes less time than a sleep/wake-up round trip.
+
+/** Int32 index of worker `slot`'s words. */
+export function slotBase(slot: number): number {
+  return slot * 16;
+}
+export const SEQ = 0;
+export const DONE = 1;
+export const JOB_PTR = 2;
+export const FAILED = 3;
+/** SEQ value that tells a worker to exit. */
+export const STOP = -1;
+/**
+ * How long an idle worker spins before sleeping, in ms. Waking a sleeping thread takes tens
+ * to hundreds of microseconds (more in a VM), as long as a whole small multiply (a query's
+ * 12 x 768 x 768 takes ~0.4 ms): between the multiplies of one forward pass the workers must
+ * stay awake, or a second thread gains nothing on short inputs.
+ */
+export const WORKER_SPIN_MS = 5;
+
+/**
+ * The worker's whole program, as module source text (runtime-neutral apart from where it gets
+ * its start message: `workerData` under Node, the first message in a browser). It is a fixed
+ * string, not generated: a worker needs a script URL, and a data: URL of this text works the
+ * same from TypeScript sources, a bundle or a browser, with no extra file to ship.
+ */
+export const WORKER_SOURCE = `
+const start = async () => {
+  if (typeof process !== 'undefined' && process.versions && process.versions.node) {
+    const { workerData } = await import('node:worker_threads');
+    return workerData;
+  }
+  return new Promise((resolve) => { self.onmessage = (event) => resolve(event.data); });
+};
+const { module, memory, slot } = await start();
+const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const words = new Int32Array(memory.buffer, 0, 256);
+const base = slot * ${16};
+let seen = 0;
+for (;;) {
+  let spins = 0;
+  let since = performance.now();
+  while (Atomics.load(words, base + ${SEQ}) === seen) {
+    if ((++spins & 1023) === 0 && performance.now() - since > ${WORKER_SPIN_MS}) {
+      Atomics.wait(words, base + ${SEQ}, seen);
+      since = performance.now();
+    }
+  }
+  seen = Atomics.load(words, base + ${SEQ});
+  if (seen === ${STOP}) break;
+  try {
+    gemm(Atomics.load(words, base + ${JOB_PTR}));
+  } catch (error) {
+    Atomics.store(words, base + ${FAILED}, 1);
+  }
+  Atomics.store(words, base + ${DONE}, seen);
+  Atomics.notify(words, base + ${DONE});
+}
+`;

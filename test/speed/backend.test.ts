@@ -1,0 +1,110 @@
+// The fast backend's fused ops against the reference backend on random inputs with padding.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
+import { disposeBackend } from '../../src/tensor/backend.js';
+import { createBackend } from '../../src/tensor/fast/create-backend.js';
+import { startNodeWorkers } from '../../src/node/worker-threads.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { FastCpuBackend } from '../../src/tensor/fast/fast-backend.js';
+import { TypeScriptGemm } from '../../src/tensor/gemm/typescript-gemm.js';
+import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
+import { checkBackendConformance } from '../tensor/backend-conformance.js';
+import type { Backend, TokenLayout } from '../../src/tensor/backend.js';
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  };
+}
+
+function tensor(shape: number[], next: () => number, scale = 1): Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return new Tensor(shape, Float32Array.from({ length: size }, () => next() * scale));
+}
+
+/** Lengths per sequence -> a right-padded layout. */
+function layout(lengths: number[], seq: number): TokenLayout {
+  const mask = new Uint8Array(lengths.length * seq);
+  lengths.forEach((len, b) => mask.fill(1, b * seq, b * seq + len));
+  return { batch: lengths.length, seq, mask };
+}
+
+function maxRelDiff(a: Float32Array, b: Float32Array): number {
+  let diff = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+const reference = new CpuBackend();
+const paths: Array<[string, () => Backend]> = [
+  ['wasm-simd', () => createBackend({ backend: 'wasm-simd' })],
+  ['wasm-simd x2', () => createBackend({ backend: 'wasm-simd', threads: 2, startWorkers: startNodeWorkers })],
+  ['typescript', () => createBackend({ backend: 'typescript' })],
+  ['wasm-simd, small pooling blocks', () => new FastCpuBackend(WasmGemm.create({ shared: false })!, { poolBlockFloats: 1000 })],
+  ['typescript, small pooling blocks', () => new FastCpuBackend(new TypeScriptGemm(), { poolBlockFloats: 777 })],
+];
+
+for (const [label, make] of paths) {
+  const ops = suite(`fast backend ops on ${label} equal the reference`);
+  let backend: Backend;
+  ops.before(() => { backend = make(); });
+  ops.after(() => disposeBackend(backend));
+
+  ops('attention: padded batch, odd sizes, a sequence without real tokens, with and without probabilities', async () => {
+    const next = random(11);
+    const seq = 37, heads = 3, headSize = 20, hidden = heads * headSize;
+    const tokens = layout([37, 5, 0, 21], seq);
+    const [q, k, v] = [0, 1, 2].map(() => tensor([4 * seq, hidden], next, 2));
+    const expected = await reference.attention(q, k, v, tokens, { numHeads: heads, keepProbs: true });
+    for (const keepProbs of [false, true]) {
+      const actual = await backend.attention(q, k, v, tokens, { numHeads: heads, keepProbs });
+      const rel = maxRelDiff(actual.context.data, expected.context.data);
+      assert.ok(rel < 2e-6, `context differs by ${rel} (keepProbs ${keepProbs})`);
+      if (keepProbs) assert.ok(maxRelDiff(actual.probs!.data, expected.probs!.data) < 2e-6);
+    }
+  });
+
+  ops('linear with bias and GELU, and SPLADE pooling over a padded batch', async () => {
+    const next = random(12);
+    const layer = tensor([70, 33], next, 0.3);
+    const bias = tensor([70], next);
+    const x = tensor([50, 33], next);
+    const mine = await backend.linear(x, await backend.prepareLinear('l', layer, bias), 'gelu');
+    const theirs = await reference.linear(x, await reference.prepareLinear('l', layer, bias), 'gelu');
+    assert.ok(maxRelDiff(mine.data, theirs.data) < 2e-6);
+
+    const vocab = 3001, width = 24, seq = 25;
+    const decoder = tensor([vocab, width], next);
+    const decoderBias = tensor([vocab], next, 2);
+    const tokens = layout([25, 1, 0, 13], seq);
+    const hidden = tensor([4 * seq, width], next);
+    const pooled = await backend.spladePool(hidden, await backend.prepareLinear('d', decoder, decoderBias), tokens);
+    const expected = await reference.spladePool(hidden, await reference.prepareLinear('d', decoder, decoderBias), tokens);
+    assert.equal(pooled.shape, [4, vocab]);
+    assert.ok(maxRelDiff(pooled.data, expected.data) < 2e-6);
+    assert.ok(pooled.data.subarray(2 * vocab, 3 * vocab).every((w) => w === 0), 'a sequence without tokens pools to zero');
+  });
+  ops.run();
+}
+
+// The model helper's conformance suite (every op, awkward sizes) on every fast path.
+const conformance = suite('backend conformance (test/tensor/backend-conformance.ts) on every fast path');
+for (const [label, make] of paths) {
+  conformance(label, async () => {
+    const backend = make();
+    try {
+      assert.equal(await checkBackendConformance(backend), []);
+    } finally {
+      disposeBackend(backend);
+    }
+  });
+}
+conformance.run();
