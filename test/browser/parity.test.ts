@@ -117,12 +117,15 @@ browserTests(
 
     it('auto passes software renderers by: chromium here has only SwiftShader, so auto is the CPU', async () => {
       const { page } = await openBundlePage(chrome.browser, `${server.origin}/index.html`);
-      const info = await runInPage<string>(page, `async (splade) => {
+      const info = await runInPage<[string, string]>(page, `async (splade) => {
         const encoder = await splade.SpladeEncoder.fromPretrained('/fixtures/single/', { backend: 'auto' });
         encoder.dispose();
-        return encoder.backendInfo;
+        const cpu = splade.createBackend();
+        splade.disposeBackend(cpu);
+        return [encoder.backendInfo, cpu.name];
       }`);
-      assert.is(info, 'cpu-reference');
+      assert.is(info[0], info[1], 'auto is the default CPU backend');
+      assert.match(info[0], /^cpu-/);
       await page.close();
     });
 

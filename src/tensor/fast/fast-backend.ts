@@ -130,8 +130,10 @@ export class FastCpuBackend implements Backend {
       keyRows.set(key.subarray(from, from + hidden), j * hidden);
       valueRows.set(value.subarray(from, from + hidden), j * hidden);
     });
-    if (this.engine instanceof WasmGemm && !probs && !noRealKey) {
-      this.attendSequenceInMemory(this.engine, first, query, keyRows, valueRows, count, sizes, context);
+    // Keeping the probabilities takes the same path as not keeping them, so that inspecting a
+    // forward pass never changes its numbers.
+    if (this.engine instanceof WasmGemm && !noRealKey) {
+      this.attendSequenceInMemory(this.engine, b, query, keyRows, valueRows, keys, sizes, context, probs);
       return;
     }
     const scores = new Float32Array(seq * count);
@@ -158,10 +160,13 @@ export class FastCpuBackend implements Backend {
    * -Infinity in the padding columns, softmax in place (SIMD exp), then P·V reading P in place.
    */
   private attendSequenceInMemory(
-    engine: WasmGemm, first: number, query: Float32Array, keyRows: Float32Array, valueRows: Float32Array, count: number,
+    engine: WasmGemm, b: number, query: Float32Array, keyRows: Float32Array, valueRows: Float32Array, keys: number[],
     sizes: { seq: number; hidden: number; numHeads: number; headSize: number }, context: Float32Array,
+    probs: Float32Array | null,
   ): void {
     const { seq, hidden, numHeads, headSize } = sizes;
+    const first = b * seq;
+    const count = keys.length;
     const alpha = 1 / Math.sqrt(headSize);
     for (let h = 0; h < numHeads; h++) {
       const column = h * headSize;
@@ -170,6 +175,13 @@ export class FastCpuBackend implements Backend {
       const q = engine.placeRows(query, first * hidden + column, hidden, seq, headSize);
       const scores = engine.multiply(seq, q, k, { padBias: -Infinity });
       engine.softmaxResident(scores, seq, alpha);
+      if (probs) {
+        const p = engine.arena.f32(scores.ptr, seq * scores.width);
+        for (let i = 0; i < seq; i++) {
+          const row = ((b * numHeads + h) * seq + i) * seq;
+          for (let j = 0; j < count; j++) probs[row + keys[j]] = p[i * scores.width + j];
+        }
+      }
       const v = engine.packTransient(valueRows, count, headSize, 'kn', { offset: column, ld: hidden });
       const out = engine.multiply(seq, { ptr: scores.ptr, strideBytes: scores.width * 4, rows: true }, v);
       const rows = engine.arena.f32(out.ptr, seq * out.width);
