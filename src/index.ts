@@ -61,4 +61,6 @@ export { createBackend, BACKEND_NAMES } from './tensor/fast/create-backend.js';
 export { disposeBackend } from './tensor/backend.js';
 export type { BackendName, BackendOptions } from './tensor/fast/create-backend.js';
 export { FastCpuBackend } from './tensor/fast/fast-backend.js';
-export { startWebWorkers } from './tensor/wasm/web-workers.js';
+export { WebWorkerStartError, startWebWorkers, webWorkersUsable } from './tensor/wasm/web-workers.js';
+export { WEB_DEFAULT_MAX_THREADS, createWebBackend, defaultWebThreadCount } from './tensor/fast/web-backend.js';
+export type { WebBackendOptions } from './tensor/fast/web-backend.js';

@@ -6,7 +6,7 @@ import { loadModelFolder, type ModelFolder } from '../io/model-folder.js';
 import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
 import { disposeBackend, type Backend } from '../tensor/backend.js';
-import { createBackend } from '../tensor/fast/create-backend.js';
+import { createWebBackend } from '../tensor/fast/web-backend.js';
 import { selectBackend, type BackendChoice, type GpuMode } from '../tensor/select-backend.js';
 import { BertTokenizer } from '../tokenizer/index.js';
 import { decode, sparseFromDense, type SparseVector } from './sparse-vector.js';
@@ -28,7 +28,8 @@ export type ModelLocation = string | ModelFiles;
 export interface SpladeEncoderOptions {
   /**
    * The kernels: a Backend, or `'cpu'` (default: WebAssembly SIMD kernels where the runtime has
-   * them, with worker threads under Node), `'gpu'` (gpu.js) or `'auto'` (a GPU through gpu.js when
+   * them, with worker threads under Node and Web Workers in cross-origin isolated browser
+   * contexts), `'gpu'` (gpu.js) or `'auto'` (a GPU through gpu.js when
    * there is one, else the CPU). `backendInfo` says which runs. Other CPU kernels:
    * `createBackend({ backend: 'reference' | 'typescript' | 'wasm-simd' })`.
    */
@@ -109,9 +110,13 @@ export class SpladeEncoder {
     private readonly queryModel: LoadedModel,
   ) {}
 
-  /** The CPU backend of `backend: 'cpu'`; the Node entry's SpladeEncoder adds worker threads. */
-  protected static defaultBackend(): Backend {
-    return createBackend();
+  /**
+   * The CPU backend of `backend: 'cpu'`: in browsers, Web Workers where the context is
+   * cross-origin isolated (see createWebBackend), else one thread; the Node entry's
+   * SpladeEncoder uses worker threads.
+   */
+  protected static defaultBackend(): Backend | Promise<Backend> {
+    return createWebBackend();
   }
 
   /**

@@ -31,7 +31,10 @@ export class BackendChoiceError extends SpladeError {}
  * @throws BackendChoiceError for an unknown name, or a `gpuMode` with backend `cpu`;
  *   GpuUnavailableError when the GPU or the mode asked for is not available here
  */
-export async function selectBackend(selection: BackendSelection = {}, cpu: () => Backend = () => new CpuBackend()): Promise<Backend> {
+export async function selectBackend(
+  selection: BackendSelection = {},
+  cpu: () => Backend | Promise<Backend> = () => new CpuBackend(),
+): Promise<Backend> {
   const { backend = 'cpu', gpuMode } = selection;
   if (typeof backend === 'object') {
     if (gpuMode !== undefined) throw new BackendChoiceError('gpuMode applies to backend \'gpu\' or \'auto\', not to a backend instance');

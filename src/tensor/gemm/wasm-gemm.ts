@@ -64,6 +64,12 @@ export interface WasmGemmOptions {
   readonly unblockedBytes?: number;
   /** Makes the memory shared (needed for threads); defaults to whether SharedArrayBuffer works. */
   readonly shared?: boolean;
+  /**
+   * Multiply-adds below which a multiply stays on the calling thread (default 200,000: a
+   * thread hand-off costs some microseconds). 0 splits every multiply, as tests of the
+   * threads on tiny models need.
+   */
+  readonly threadedMinMacs?: number;
 }
 
 function roundUp(value: number, multiple: number): number {
@@ -95,6 +101,7 @@ export class WasmGemm implements GemmEngine {
   private readonly mcPanels: number;
   private readonly kcBlock: number;
   private readonly unblockedBytes: number;
+  private readonly threadedMinMacs: number;
   private runner: JobRunner | undefined;
 
   private constructor(module: WebAssembly.Module, arena: Arena, shape: GemmShape, options: WasmGemmOptions) {
@@ -108,6 +115,7 @@ export class WasmGemm implements GemmEngine {
     this.mcPanels = options.mcPanels ?? Math.max(1, Math.floor(192 / shape.mr));
     this.kcBlock = roundUp(options.kcBlock ?? 256, shape.unroll);
     this.unblockedBytes = options.unblockedBytes ?? SMALL_A_BLOCK_BYTES;
+    this.threadedMinMacs = options.threadedMinMacs ?? 200_000;
   }
 
   /** The engine, or undefined where WebAssembly SIMD is unavailable. */
@@ -273,7 +281,7 @@ export class WasmGemm implements GemmEngine {
   private run(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean): void {
     const { mr, nr } = this.shape;
     // A thread hand-off costs some microseconds: small multiplies stay on one thread.
-    const threads = macs < 200_000 ? 1 : Math.min(this.threads, b.nPanels);
+    const threads = macs < this.threadedMinMacs ? 1 : Math.min(this.threads, b.nPanels);
     // When a block of A is small enough to stay in L2 whole, do not block k: the weights are
     // then read in one sequential stream (panel after panel), which the hardware prefetcher
     // follows; k blocks make it jump between panels. M = 12 with weights from DRAM: 24 -> 33 GFLOP/s.

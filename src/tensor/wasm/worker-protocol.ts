@@ -29,15 +29,24 @@ export const WORKER_SPIN_MS = 5;
  * same from TypeScript sources, a bundle or a browser, with no extra file to ship.
  */
 export const WORKER_SOURCE = `
+const isNode = typeof process !== 'undefined' && process.versions && process.versions.node;
 const start = async () => {
-  if (typeof process !== 'undefined' && process.versions && process.versions.node) {
+  if (isNode) {
     const { workerData } = await import('node:worker_threads');
     return workerData;
   }
   return new Promise((resolve) => { self.onmessage = (event) => resolve(event.data); });
 };
 const { module, memory, slot } = await start();
-const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+let gemm;
+try {
+  gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
+} catch (error) {
+  if (!isNode) self.postMessage({ ready: false, error: String(error) });
+  throw error;
+}
+// A browser's starter waits for this before the first multiply (see web-workers.ts).
+if (!isNode) self.postMessage({ ready: true });
 const words = new Int32Array(memory.buffer, 0, 256);
 const base = slot * ${16};
 let seen = 0;

@@ -1,0 +1,221 @@
+// Web Workers for the CPU kernels in headless chromium. In a cross-origin isolated page
+// (served under /coi/ with COOP/COEP), the default SpladeEncoder runs threaded, inside a
+// module Worker and on the page's main thread, and every PyTorch parity fixture matches; in a
+// page that is not isolated (no SharedArrayBuffer) the same code falls back to one thread and
+// still matches; a CSP that forbids blob: workers also means one thread; dispose() terminates
+// every kernel worker.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { browserTests, buildBundle, bundlePage, cleanUp, launchChromium, openBundlePage, runInPage, StaticServer } from './harness.js';
+
+const FIXTURES = fileURLToPath(new URL('../parity/fixtures/', import.meta.url));
+const CASES = readdirSync(FIXTURES).sort();
+
+/**
+ * Encodes every fixture (the model fetched from `base + name + '/'`) with the default
+ * encoder, or with `createWebBackend({ threads })` when `threads` is given, and compares with
+ * PyTorch's expected.safetensors (within 1e-4, same active terms). Also counts the Web Workers
+ * the bundle creates and terminates (by wrapping the global Worker), so a test can see that
+ * dispose() terminated them. Runs in a worker and on a page, so it uses only `globalThis`.
+ */
+const CHECK_ALL = `async (splade, { base, cases, threads }) => {
+  const live = new Set();
+  let started = 0;
+  const RealWorker = globalThis.Worker;
+  if (RealWorker) {
+    globalThis.Worker = class extends RealWorker {
+      constructor(...args) { super(...args); started++; live.add(this); }
+      terminate() { live.delete(this); super.terminate(); }
+    };
+  }
+  const bytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const results = [];
+  try {
+    for (const name of cases) {
+      const options = threads === undefined ? {} : { backend: await splade.createWebBackend({ threads, threadedMinMacs: 0 }) };
+      const encoder = await splade.SpladeEncoder.fromPretrained(base + name + '/', options);
+      const liveWhileLoaded = live.size;
+      const failures = [];
+      try {
+        const inputs = JSON.parse(new TextDecoder().decode(await bytes(base + name + '/inputs.json')));
+        const vectors = await encoder.encodeInputIds(inputs);
+        const expected = splade.readSafetensors(await bytes(base + name + '/expected.safetensors')).float32('splade');
+        const vocab = expected.length / vectors.length;
+        vectors.forEach((vector, row) => {
+          const dense = new Float32Array(vocab);
+          vector.indices.forEach((id, k) => { dense[id] = vector.values[k]; });
+          for (let id = 0; id < vocab; id++) {
+            const want = expected[row * vocab + id];
+            if (!(Math.abs(dense[id] - want) <= 1e-4)) failures.push(name + ' row ' + row + ' term ' + id + ': ' + dense[id] + ' vs torch ' + want);
+            if ((want > 1e-3) !== (dense[id] > 1e-3)) failures.push(name + ' row ' + row + ' term ' + id + ': active set differs');
+          }
+        });
+      } finally {
+        encoder.dispose();
+      }
+      results.push({ name, failures: failures.slice(0, 5), backendInfo: encoder.backendInfo, liveWhileLoaded, liveAfterDispose: live.size });
+    }
+  } finally {
+    if (RealWorker) globalThis.Worker = RealWorker;
+  }
+  return {
+    results, started,
+    isolated: globalThis.crossOriginIsolated === true,
+    cores: globalThis.navigator.hardwareConcurrency,
+    defaultThreads: splade.defaultWebThreadCount(),
+  };
+}`;
+
+/** The module worker that runs CHECK_ALL on the bundle next to it and posts back the result. */
+const CHECK_WORKER = `import * as splade from './splade.js';
+const check = ${CHECK_ALL};
+self.onmessage = async (event) => {
+  try {
+    self.postMessage({ ok: await check(splade, event.data) });
+  } catch (error) {
+    self.postMessage({ error: String(error && error.stack || error) });
+  }
+};
+`;
+
+/** In the page: runs CHECK_ALL in a fresh module Worker. */
+const IN_WORKER = `async (splade, { worker, args }) => {
+  const w = new Worker(worker, { type: 'module' });
+  try {
+    const reply = await new Promise((resolve, reject) => {
+      w.onmessage = (event) => resolve(event.data);
+      w.onerror = (event) => reject(new Error('check worker failed: ' + event.message));
+      w.postMessage(args);
+    });
+    if (reply.error) throw new Error(reply.error);
+    return reply.ok;
+  } finally {
+    w.terminate();
+  }
+}`;
+
+interface CaseResult {
+  name: string;
+  failures: string[];
+  backendInfo: string;
+  liveWhileLoaded: number;
+  liveAfterDispose: number;
+}
+interface CheckResult {
+  results: CaseResult[];
+  started: number;
+  isolated: boolean;
+  cores: number;
+  defaultThreads: number;
+}
+
+/** Every fixture matched, on `backendInfo`, with `threads - 1` workers alive while loaded and none after dispose. */
+function assertRun(check: CheckResult, backendInfo: string, threads: number, where: string): void {
+  assert.is(check.results.length, CASES.length, where);
+  for (const result of check.results) {
+    assert.equal(result.failures, [], `${result.name} ${where}`);
+    assert.is(result.backendInfo, backendInfo, `${result.name} ${where}`);
+    assert.is(result.liveWhileLoaded, threads - 1, `${result.name} ${where}: workers while loaded`);
+    assert.is(result.liveAfterDispose, 0, `${result.name} ${where}: workers after dispose`);
+  }
+  assert.is(check.started, (threads - 1) * CASES.length, `${where}: workers started`);
+}
+
+function threadsName(threads: number): string {
+  return threads > 1 ? `cpu-wasm-simd x${threads}` : 'cpu-wasm-simd';
+}
+
+browserTests(
+  'browser/threads',
+  (it) => {
+    let bundle: Awaited<ReturnType<typeof buildBundle>>;
+    let server: StaticServer;
+    let chrome: Awaited<ReturnType<typeof launchChromium>>;
+    const open = async (path: string): Promise<{ page: Page; errors: string[] }> =>
+      openBundlePage(chrome.browser, `${server.origin}${path}`);
+    const noErrors = (errors: string[]): void => {
+      // The loader probes for optional files (tokenizer.json, shard indexes): 404s are expected.
+      assert.equal(errors.filter((e) => !/status of 404/.test(e)), []);
+    };
+
+    it('setup', async () => {
+      bundle = await buildBundle();
+      writeFileSync(join(bundle.dir, 'check-worker.js'), CHECK_WORKER);
+      const csp = `<meta http-equiv="Content-Security-Policy" content="worker-src 'self'">`;
+      server = await StaticServer.start(
+        { '/dist/': bundle.dir, '/fixtures/': FIXTURES },
+        { '/index.html': bundlePage('/dist/splade.js'), '/csp.html': bundlePage('/dist/splade.js').replace('<title>', `${csp}<title>`) },
+      );
+      chrome = await launchChromium();
+    });
+
+    it('cross-origin isolated, in a module Worker: the default encoder is threaded and matches PyTorch', async () => {
+      const { page, errors } = await open('/coi/index.html');
+      const args = { base: '/coi/fixtures/', cases: CASES };
+      const check = await runInPage<CheckResult>(page, IN_WORKER, { worker: '/coi/dist/check-worker.js', args });
+      assert.ok(check.isolated, 'the worker is cross-origin isolated');
+      assert.is(check.defaultThreads, Math.min(check.cores, 8));
+      assertRun(check, threadsName(check.defaultThreads), check.defaultThreads, 'default, in a worker');
+      // Whatever the core count here, three threads (two workers) must match too.
+      const three = await runInPage<CheckResult>(page, IN_WORKER, { worker: '/coi/dist/check-worker.js', args: { ...args, threads: 3 } });
+      assertRun(three, threadsName(3), 3, 'x3, in a worker');
+      console.log(`browser/threads: isolated worker: ${CASES.length} fixtures match PyTorch on ${check.results[0].backendInfo} (${check.cores} cores) and on ${three.results[0].backendInfo}`);
+      noErrors(errors);
+      await page.close();
+    });
+
+    it('cross-origin isolated, on the page\'s main thread (which spins instead of Atomics.wait): threaded, matches', async () => {
+      const { page, errors } = await open('/coi/index.html');
+      const check = await runInPage<CheckResult>(page, CHECK_ALL, { base: '/coi/fixtures/', cases: CASES, threads: 2 });
+      assert.ok(check.isolated);
+      assertRun(check, threadsName(2), 2, 'x2, main thread');
+      noErrors(errors);
+      await page.close();
+    });
+
+    it('not isolated: the fallback runs on one thread, starts no worker, and matches', async () => {
+      const { page, errors } = await open('/index.html');
+      const args = { base: '/fixtures/', cases: CASES };
+      const inWorker = await runInPage<CheckResult>(page, IN_WORKER, { worker: '/dist/check-worker.js', args });
+      assert.not.ok(inWorker.isolated);
+      assertRun(inWorker, threadsName(1), 1, 'not isolated, in a worker');
+      const onPage = await runInPage<CheckResult>(page, CHECK_ALL, { ...args, threads: 4 });
+      assertRun(onPage, threadsName(1), 1, 'not isolated, main thread, 4 threads asked');
+      noErrors(errors);
+      await page.close();
+    });
+
+    it('a CSP without worker-src blob: means one thread, not an error', async () => {
+      const { page } = await open('/coi/csp.html');
+      const check = await runInPage<CheckResult>(page, CHECK_ALL, { base: '/coi/fixtures/', cases: CASES.slice(0, 1), threads: 2 });
+      assert.ok(check.isolated);
+      assert.is(check.results[0].backendInfo, threadsName(1));
+      assert.equal(check.results[0].failures, []);
+      assert.is(check.results[0].liveAfterDispose, 0, 'the refused worker was terminated');
+      await page.close();
+    });
+
+    it('dispose() ends the kernel workers (chromium\'s own list of the page\'s workers)', async () => {
+      const { page } = await open('/coi/index.html');
+      const before = page.workers().length;
+      await runInPage(page, `async (splade) => { window.backend = await splade.createWebBackend({ threads: 3 }); }`);
+      assert.is(page.workers().length, before + 2, 'two kernel workers while the backend lives');
+      const closed = Promise.all(page.workers().map((worker) => new Promise((done) => worker.on('close', done))));
+      await runInPage(page, `async (splade) => { splade.disposeBackend(window.backend); }`);
+      await closed;
+      assert.is(page.workers().length, before);
+      await page.close();
+    });
+
+    it('teardown', async () => {
+      await cleanUp(chrome?.close, () => server?.close(), bundle?.dispose);
+    });
+  },
+  test,
+);
+
+test.run();
