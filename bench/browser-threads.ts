@@ -46,13 +46,12 @@ function median(xs: number[]): number {
 /** The worker: for each thread count, load the model on createWebBackend({ threads }), one warm-up, then `runs` timed encodes per length. */
 const BENCH_WORKER = `import * as splade from './splade.js';
 self.onmessage = async (event) => {
-  self.MINMACS = event.data.minMacs;
   const { base, threadCounts, lengths, runs, ids } = event.data;
   try {
     const rows = [];
     for (const threads of threadCounts) {
       const started = performance.now();
-      const backend = await splade.createWebBackend({ threads, threadedMinMacs: self.MINMACS });
+      const backend = await splade.createWebBackend({ threads });
       const encoder = await splade.SpladeEncoder.fromPretrained(base, { backend });
       const load = (performance.now() - started) / 1000;
       for (const seq of lengths) {
@@ -117,7 +116,7 @@ const chrome = await launchChromium();
 try {
   const { page } = await openBundlePage(chrome.browser, `${server.origin}/coi/index.html`);
   const result = await runInPage<{ rows: Row[]; isolated: boolean; cores: number }>(page, IN_PAGE, {
-    base: '/coi/model/', minMacs: process.env.MINMACS ? Number(process.env.MINMACS) : undefined, threadCounts, lengths, runs, ids,
+    base: '/coi/model/', threadCounts, lengths, runs, ids,
   });
   const version = chrome.browser.version();
   console.log(`model: ${dir} (${config.num_hidden_layers} layers, hidden ${config.hidden_size}, vocab ${config.vocab_size}); chromium ${version}; ` +
