@@ -4,6 +4,7 @@
 // allow `worker-src blob:`).
 import { SpladeError } from '../../errors.js';
 import type { JobRunner, KernelHandle } from '../gemm/wasm-gemm.js';
+import { sharedMemorySupported } from './arena.js';
 import { SharedJobRunner } from './shared-runner.js';
 import { WORKER_SOURCE } from './worker-protocol.js';
 
@@ -13,10 +14,10 @@ export const WEB_WORKER_START_MS = 10_000;
 /** Web Workers could not be started (blocked by a CSP, out of resources, too slow). */
 export class WebWorkerStartError extends SpladeError {}
 
-/** Whether this context can run kernel workers: cross-origin isolated, with Worker and SharedArrayBuffer. */
+/** Whether this context can run kernel workers: cross-origin isolated, with Worker and a shared WebAssembly.Memory. */
 export function webWorkersUsable(): boolean {
   const scope = globalThis as { crossOriginIsolated?: boolean };
-  return scope.crossOriginIsolated === true && typeof Worker === 'function' && typeof SharedArrayBuffer === 'function';
+  return scope.crossOriginIsolated === true && typeof Worker === 'function' && sharedMemorySupported();
 }
 
 /**
