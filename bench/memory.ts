@@ -35,6 +35,7 @@ interface Result {
   readonly backend: string;
   readonly loadMs: number;
   readonly runMs: number;
+  /** MiB, as are all sizes here. */
   readonly rssAfterLoadMb: number;
   readonly peakRssMb: number;
 }
@@ -81,8 +82,9 @@ if (values.child) {
     console.log(`no ${weights}: run npm run bench once (it generates the bert-base-size model there) or pass --model`);
     process.exit(1);
   }
-  const sizeMb = statSync(weights).size / MB;
-  console.log(`model ${weights}: ${sizeMb.toFixed(0)} MB; goal: peak RSS <= ${(sizeMb + 300).toFixed(0)} MB (model + 300 MB)`);
+  const size = statSync(weights).size;
+  console.log(`model ${weights}: ${(size / MB).toFixed(0)} MiB (${(size / 1e6).toFixed(0)} MB); ` +
+    `goal: peak RSS <= ${(size / MB + 300).toFixed(0)} MiB (model + 300 MiB)`);
   console.log('| mode | backend | load | D (one run, 4 calls) | RSS after load | peak RSS |');
   console.log('|---|---|---|---|---|---|');
   for (const mode of values.modes.split(',')) {
@@ -91,6 +93,6 @@ if (values.child) {
     const out = execFileSync(process.execPath, args, { encoding: 'utf8' });
     const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Result;
     console.log(`| ${r.mode} | ${r.backend} | ${(r.loadMs / 1000).toFixed(2)} s | ${(r.runMs / 1000).toFixed(2)} s | ` +
-      `${r.rssAfterLoadMb.toFixed(0)} MB | ${r.peakRssMb.toFixed(0)} MB |`);
+      `${r.rssAfterLoadMb.toFixed(0)} MiB | ${r.peakRssMb.toFixed(0)} MiB |`);
   }
 }
