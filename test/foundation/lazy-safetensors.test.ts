@@ -3,7 +3,7 @@
 // and refuse to read from a file that changed after its header was validated.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileAccessError } from '../../src/node/files.js';
 import { folderModelFiles } from '../../src/node/folder-model-files.js';
@@ -121,6 +121,15 @@ test('a file that changes size after it was opened is a FileAccessError naming i
     e instanceof FileAccessError && (e as Error).message.startsWith(`${path}: the file changed its size`));
   writeFileSync(path, new Uint8Array(readFileSync(path)).subarray(0, 100));
   assert.throws(() => lazy.typedArray('i8'), (e: unknown) => e instanceof FileAccessError);
+});
+
+test('a file rewritten in place (same size, new modification time) is a FileAccessError too', async () => {
+  const path = join(dir, 'rewritten.safetensors');
+  await writeSafetensorsFile(path, everyDType);
+  const lazy = await openSafetensorsFile(path);
+  utimesSync(path, new Date(), new Date(Date.now() + 60_000));
+  assert.throws(() => lazy.float32('f64'), (e: unknown) =>
+    e instanceof FileAccessError && (e as Error).message.includes('modification time'));
 });
 
 test('a model folder on disk reads its safetensors weights tensor by tensor', async () => {
