@@ -8,7 +8,7 @@
 // against the bytes that remain before anything is allocated, the memo is a Map (a crafted
 // index allocates nothing), and integers are capped at 64 bytes.
 import { CheckpointError } from './errors.js';
-import { PyBytes, PyDict, PyGlobal, PyList, PySet, PyTuple, describeType, type PyKey, type PyValue } from './py-values.js';
+import { PyBytes, PyDict, PyList, PySet, PyTuple, describeType, type PyKey, type PyValue } from './py-values.js';
 
 /** How a restricted pickle may reach beyond plain data; every method may refuse by throwing. */
 export interface UnpicklerHooks {

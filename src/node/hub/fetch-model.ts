@@ -18,7 +18,6 @@ import {
 import { loadCheckpointConverter, type ConvertCheckpointFolder } from './convert-hook.js';
 import { withFolderLock } from './folder-lock.js';
 import { downloadRepoFile, type DownloadSettings, type FileOutcome } from './download-file.js';
-import type { HubConnection } from './http.js';
 import { hubConnectionFromEnv, type HubEnv } from './hub-env.js';
 import { fetchRepoListing } from './model-info.js';
 import { silentProgress, type DownloadProgress } from './progress.js';

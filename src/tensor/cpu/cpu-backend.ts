@@ -39,15 +39,24 @@ function columns(x: Tensor): number {
   return x.shape[x.shape.length - 1];
 }
 
+/**
+ * The [out, in] sizes of a linear layer's weight, checked against its bias.
+ * @throws ShapeError naming the tensor and both shapes
+ */
+export function linearSizes(name: string, weight: Tensor, bias?: Tensor): [outFeatures: number, inFeatures: number] {
+  if (weight.shape.length !== 2) throw new ShapeError(`${name}.weight: expected 2 dimensions, got ${formatShape(weight.shape)}`);
+  const [outF, inF] = weight.shape;
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outF)) {
+    throw new ShapeError(`${name}.bias: expected shape [${outF}], got ${formatShape(bias.shape)}`);
+  }
+  return [outF, inF];
+}
+
 export class CpuBackend implements Backend {
-  readonly name = 'cpu-reference';
+  readonly name: string = 'cpu-reference';
 
   prepareLinear(name: string, weight: Tensor, bias?: Tensor): LinearHandle {
-    if (weight.shape.length !== 2) throw new ShapeError(`${name}.weight: expected 2 dimensions, got ${formatShape(weight.shape)}`);
-    const [outF, inF] = weight.shape;
-    if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outF)) {
-      throw new ShapeError(`${name}.bias: expected shape [${outF}], got ${formatShape(bias.shape)}`);
-    }
+    const [outF, inF] = linearSizes(name, weight, bias);
     return new CpuLinear(name, weight.data, bias?.data, inF, outF);
   }
 

@@ -7,12 +7,10 @@
 import type {
   Activation, AttentionOptions, AttentionResult, Backend, LinearHandle, TokenLayout,
 } from '../backend.js';
-import { activateInPlace } from '../cpu/activations.js';
-import { gatherRows } from '../cpu/gather.js';
-import { layerNormForward } from '../cpu/layer-norm.js';
+import { CpuBackend, linearSizes } from '../cpu/cpu-backend.js';
 import type { GemmEngine, PackedMatrix } from '../gemm/gemm.js';
 import { WasmGemm } from '../gemm/wasm-gemm.js';
-import { ShapeError, Tensor, formatShape } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 
 /** A linear layer packed by this backend's engine. */
 export class PackedLinear implements LinearHandle {
@@ -33,14 +31,19 @@ function columns(x: Tensor): number {
   return x.shape[x.shape.length - 1];
 }
 
-export class FastCpuBackend implements Backend {
-  readonly name: string;
+/**
+ * The reference backend with its matrix products replaced: the elementwise ops (activations,
+ * add, LayerNorm, gather) are cheap and stay the reference's loops.
+ */
+export class FastCpuBackend extends CpuBackend implements Backend {
+  override readonly name: string;
 
   /** Present when the engine packs weights into memory of its own (see Backend.gatherLinearRows). */
   readonly gatherLinearRows?: (layer: LinearHandle, ids: Int32Array) => Tensor;
 
   /** `poolBlockFloats`: most logits spladePool holds at once (default 4M floats, 16 MiB). */
   constructor(readonly engine: GemmEngine, private readonly options: { poolBlockFloats?: number } = {}) {
+    super();
     this.name = `cpu-${engine.name}${engine.threads > 1 ? ` x${engine.threads}` : ''}`;
     if (engine.readRows) this.gatherLinearRows = (layer, ids) => this.gatherPacked(layer, ids);
   }
@@ -62,17 +65,13 @@ export class FastCpuBackend implements Backend {
     return layer;
   }
 
-  prepareLinear(name: string, weight: Tensor, bias?: Tensor): LinearHandle {
-    if (weight.shape.length !== 2) throw new ShapeError(`${name}.weight: expected 2 dimensions, got ${formatShape(weight.shape)}`);
-    const [outF, inF] = weight.shape;
-    if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outF)) {
-      throw new ShapeError(`${name}.bias: expected shape [${outF}], got ${formatShape(bias.shape)}`);
-    }
+  override prepareLinear(name: string, weight: Tensor, bias?: Tensor): LinearHandle {
+    const [outF, inF] = linearSizes(name, weight, bias);
     const packed = this.engine.packNK(weight.data, outF, inF);
     return new PackedLinear(name, packed, bias?.data.slice(), inF, outF, this.engine);
   }
 
-  linear(x: Tensor, layer: LinearHandle, activation: Activation = 'none'): Tensor {
+  override linear(x: Tensor, layer: LinearHandle, activation: Activation = 'none'): Tensor {
     const l = this.own(layer);
     const rows = x.size / l.inFeatures;
     const out = new Float32Array(rows * l.outFeatures);
@@ -81,33 +80,7 @@ export class FastCpuBackend implements Backend {
     return new Tensor([rows, l.outFeatures], out);
   }
 
-  activate(x: Tensor, activation: Activation): Tensor {
-    const out = x.data.slice();
-    activateInPlace(out, activation);
-    return new Tensor(x.shape, out);
-  }
-
-  add(a: Tensor, b: Tensor): Tensor {
-    const out = new Float32Array(a.size);
-    for (let i = 0; i < out.length; i++) out[i] = a.data[i] + b.data[i];
-    return new Tensor(a.shape, out);
-  }
-
-  layerNorm(x: Tensor, residual: Tensor | null, gamma: Tensor, beta: Tensor, eps: number): Tensor {
-    const features = columns(x);
-    const out = new Float32Array(x.size);
-    layerNormForward(out, x.data, residual?.data ?? null, gamma.data, beta.data, x.size / features, features, eps);
-    return new Tensor(x.shape, out);
-  }
-
-  gather(table: Tensor, ids: Int32Array): Tensor {
-    const features = columns(table);
-    const out = new Float32Array(ids.length * features);
-    gatherRows(out, table.data, ids, features);
-    return new Tensor([ids.length, features], out);
-  }
-
-  attention(query: Tensor, key: Tensor, value: Tensor, tokens: TokenLayout, options: AttentionOptions): AttentionResult {
+  override attention(query: Tensor, key: Tensor, value: Tensor, tokens: TokenLayout, options: AttentionOptions): AttentionResult {
     const hidden = columns(query);
     const { batch, seq, mask } = tokens;
     const { numHeads } = options;
@@ -205,7 +178,7 @@ export class FastCpuBackend implements Backend {
     }
   }
 
-  spladePool(hidden: Tensor, decoder: LinearHandle, tokens: TokenLayout): Tensor {
+  override spladePool(hidden: Tensor, decoder: LinearHandle, tokens: TokenLayout): Tensor {
     const d = this.own(decoder);
     const { batch, seq, mask } = tokens;
     const width = d.inFeatures;

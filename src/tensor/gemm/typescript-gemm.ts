@@ -1,52 +1,11 @@
 // The pure-TypeScript engine: the fallback where WebAssembly SIMD is missing. W stays in its
 // [n, k] layout; a 4x4 block of outputs is computed at once so every loaded value is used
 // four times, which is what makes plain JavaScript reach a few GFLOP/s.
-import { finishRow, type GemmEngine, type MatmulArgs, type PackedMatrix } from './gemm.js';
+import { finishRow, type MatmulArgs } from './gemm.js';
+import { RowMajor, RowMajorGemm } from './row-major.js';
 
-/** W as [n, k] row-major floats. */
-class RowMajor implements PackedMatrix {
-  constructor(readonly data: Float32Array, readonly n: number, readonly k: number) {}
-}
-
-export function transposeKN(v: Float32Array, k: number, n: number, offset = 0, ld = n): Float32Array {
-  const t = new Float32Array(n * k);
-  for (let kk = 0; kk < k; kk++) {
-    const row = offset + kk * ld;
-    for (let j = 0; j < n; j++) t[j * k + kk] = v[row + j];
-  }
-  return t;
-}
-
-export class TypeScriptGemm implements GemmEngine {
+export class TypeScriptGemm extends RowMajorGemm {
   readonly name = 'typescript';
-  readonly threads = 1;
-
-  packNK(w: Float32Array, n: number, k: number): PackedMatrix {
-    return new RowMajor(w.length === n * k ? w : w.slice(0, n * k), n, k);
-  }
-
-  packKN(v: Float32Array, k: number, n: number, options: { offset?: number; ld?: number } = {}): PackedMatrix {
-    return new RowMajor(transposeKN(v, k, n, options.offset ?? 0, options.ld ?? n), n, k);
-  }
-
-  readonly columnAlign = 1;
-
-  packTransient(v: Float32Array, k: number, n: number, layout: 'nk' | 'kn', options: { offset?: number; ld?: number } = {}): PackedMatrix {
-    if (layout === 'kn') return this.packKN(v, k, n, options);
-    const offset = options.offset ?? 0;
-    const ld = options.ld ?? k;
-    if (offset === 0 && ld === k) return this.packNK(v, n, k);
-    const copy = new Float32Array(n * k);
-    for (let j = 0; j < n; j++) copy.set(v.subarray(offset + j * ld, offset + j * ld + k), j * k);
-    return new RowMajor(copy, n, k);
-  }
-
-  columns(b: PackedMatrix, start: number, count: number): PackedMatrix {
-    const m = b as RowMajor;
-    return new RowMajor(m.data.subarray(start * m.k, (start + count) * m.k), count, m.k);
-  }
-
-  beginOperation(): void {}
 
   matmul(args: MatmulArgs): void {
     const { m, a, out } = args;
@@ -92,6 +51,4 @@ export class TypeScriptGemm implements GemmEngine {
     const alpha = args.alpha ?? 1;
     for (let i = 0; i < m; i++) finishRow(out, oOff + i * ldo, n, alpha, args.bias, 0, args.epilogue ?? 'none');
   }
-
-  dispose(): void {}
 }
