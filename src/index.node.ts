@@ -1,7 +1,7 @@
 // The Node entry: everything of the browser-safe API plus file-system loading.
 export * from './index.js';
 export { FileAccessError, writeFileAtomic } from './node/files.js';
-export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from './node/safetensors-file.js';
+export { openSafetensorsFile, readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from './node/safetensors-file.js';
 export { folderModelFiles } from './node/folder-model-files.js';
 export { loadModelFolderFromDisk } from './node/model-folder.js';
 export { readPytorchCheckpointFile } from './node/pytorch-file.js';

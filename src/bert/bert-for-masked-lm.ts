@@ -90,8 +90,12 @@ export class BertForMaskedLM {
       root.prefix('cls.predictions'),
       config,
       backend,
-      bert.embeddings.wordEmbeddings,
+      bert.embeddings.wordEmbeddings!,
     );
+    // A tied decoder was prepared from the word embedding table: where the backend keeps its
+    // own copy of it (the WebAssembly one does), read word rows from that copy and let the
+    // table go, so it is held once.
+    if (predictions.tied) bert.embeddings.shareWordEmbeddings(predictions.decoder.handle, backend);
     return new BertForMaskedLM(config, backend, bert, { predictions });
   }
 

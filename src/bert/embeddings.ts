@@ -1,7 +1,7 @@
 // BertEmbeddings: word + token type + position embeddings, then LayerNorm (dropout is the
 // identity at inference). Position ids are 0..seq-1 for every row, as transformers uses them
 // with right padding.
-import type { Backend } from '../tensor/backend.js';
+import type { Backend, LinearHandle } from '../tensor/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { BertConfig } from './config.js';
 import { keepTokens, type ForwardContext } from './context.js';
@@ -10,9 +10,16 @@ import { LayerNorm } from './nn.js';
 import type { Weights } from './weights.js';
 
 export class BertEmbeddings {
+  /** The tied MLM decoder whose prepared weight the word rows are read from, once shared. */
+  private tiedDecoder: LinearHandle | undefined;
+
   private constructor(
     readonly name: string,
-    readonly wordEmbeddings: Tensor,
+    /**
+     * The word embedding table [vocab, hidden]; undefined once {@link shareWordEmbeddings}
+     * has handed it to the tied decoder's prepared weight.
+     */
+    public wordEmbeddings: Tensor | undefined,
     readonly positionEmbeddings: Tensor,
     readonly tokenTypeEmbeddings: Tensor,
     readonly layerNorm: LayerNorm,
@@ -30,12 +37,29 @@ export class BertEmbeddings {
     );
   }
 
+  /**
+   * Reads word rows from `decoder`, the MLM decoder prepared from this very table (tied), and
+   * drops the table, when the backend can read rows of its own copy of a linear layer's weight
+   * (Backend.gatherLinearRows). Then the [vocab, hidden] table is held once, not twice.
+   * @returns whether the table was dropped
+   */
+  shareWordEmbeddings(decoder: LinearHandle, backend: Backend): boolean {
+    if (!backend.gatherLinearRows || !this.wordEmbeddings) return false;
+    const [vocab, hidden] = this.wordEmbeddings.shape;
+    if (decoder.outFeatures !== vocab || decoder.inFeatures !== hidden) return false;
+    this.tiedDecoder = decoder;
+    this.wordEmbeddings = undefined;
+    return true;
+  }
+
   /** -> [batch * seq, hidden] */
   async forward(context: ForwardContext, input: BertInput): Promise<Tensor> {
     const { backend } = context;
     const positionIds = new Int32Array(input.batch * input.seq);
     for (let i = 0; i < positionIds.length; i++) positionIds[i] = i % input.seq;
-    const words = await backend.gather(this.wordEmbeddings, input.inputIds);
+    const words = this.wordEmbeddings
+      ? await backend.gather(this.wordEmbeddings, input.inputIds)
+      : await backend.gatherLinearRows!(this.tiedDecoder!, input.inputIds);
     const types = await backend.gather(this.tokenTypeEmbeddings, input.tokenTypeIds);
     const positions = await backend.gather(this.positionEmbeddings, positionIds);
     // transformers adds in this order: (words + token types) + positions.

@@ -1,6 +1,7 @@
 // The weight file formats a model folder may hold, in order of preference. loadModelFolder
 // takes the first format whose file is present: safetensors first (zero-copy), then the
-// PyTorch pickles, read without running them (src/checkpoint/).
+// PyTorch pickles, read without running them (src/checkpoint/). Safetensors files on disk are
+// read tensor by tensor (ModelFiles.openSafetensors); pickles are read whole.
 import { pytorchFormat, shardedPytorchFormat } from '../checkpoint/pytorch-formats.js';
 import { SpladeError } from '../errors.js';
 import { readSafetensors } from '../tensor/safetensors.js';
@@ -31,12 +32,21 @@ function joinName(files: ModelFiles, name: string): string {
   return files.location.endsWith('/') ? `${files.location}${name}` : `${files.location}/${name}`;
 }
 
+/**
+ * A safetensors file of the folder: read tensor by tensor where the files can
+ * (`ModelFiles.openSafetensors`, on disk), so the whole file is never held while a backend
+ * copies the weights into its own memory; else read whole and viewed.
+ */
+async function safetensorsSource(files: ModelFiles, name: string): Promise<TensorSource> {
+  if (files.openSafetensors) return files.openSafetensors(name);
+  return readSafetensors(await files.readBytes(name), joinName(files, name));
+}
+
 export const safetensorsFormat: WeightFormat = {
   name: 'safetensors',
   file: 'model.safetensors',
   async load(files) {
-    const bytes = await files.readBytes('model.safetensors');
-    return { source: readSafetensors(bytes, joinName(files, 'model.safetensors')), files: ['model.safetensors'] };
+    return { source: await safetensorsSource(files, 'model.safetensors'), files: ['model.safetensors'] };
   },
 };
 
@@ -49,7 +59,7 @@ export const shardedSafetensorsFormat: WeightFormat = {
     const index = parseShardIndex(await files.readText(indexName), indexPath);
     const shards = new Map<string, TensorSource>();
     for (const file of index.shardFiles) {
-      shards.set(file, readSafetensors(await files.readBytes(file), joinName(files, file)));
+      shards.set(file, await safetensorsSource(files, file));
     }
     return { source: shardedTensorSource(index, shards, indexPath), files: [indexName, ...index.shardFiles] };
   },

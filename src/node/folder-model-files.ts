@@ -1,11 +1,13 @@
-// Model files in a folder on disk. Binary files are read into one exactly-sized buffer (no
-// second copy), so a 438 MB checkpoint costs 438 MB.
+// Model files in a folder on disk. Safetensors weights are opened to be read tensor by tensor
+// (openSafetensors), so the file is never whole in memory; other binary files (PyTorch
+// pickles) are read into one exactly-sized buffer (no second copy).
 import { open, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { SpladeError } from '../errors.js';
 import { ModelFilesError } from '../io/model-files-error.js';
 import type { ModelFiles } from '../io/model-files.js';
 import { fileError, readFully } from './files.js';
+import { openSafetensorsFile } from './safetensors-file.js';
 
 /** Model files in the folder `dir`; names must stay inside it. */
 export function folderModelFiles(dir: string): ModelFiles {
@@ -53,6 +55,15 @@ export function folderModelFiles(dir: string): ModelFiles {
       } catch (error) {
         throw missing(name, error);
       }
+    },
+    async openSafetensors(name) {
+      const path = pathOf(name);
+      try {
+        await stat(path);
+      } catch (error) {
+        throw missing(name, error);
+      }
+      return openSafetensorsFile(path);
     },
   };
 }

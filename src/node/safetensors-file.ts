@@ -1,9 +1,13 @@
-// Reading and writing safetensors files on disk (Node). Reading holds one copy of the data:
-// the header is read and validated first (a corrupt file fails before any large allocation),
-// then the whole file goes into a single buffer that F32 tensors are views of.
+// Reading and writing safetensors files on disk (Node). The header is always read and
+// validated first (a corrupt file fails before any large allocation). Then either the whole
+// file goes into a single buffer that F32 tensors are views of (readSafetensorsFile), or
+// nothing more is read until a tensor is asked for, and each tensor is read from the file into
+// its own array (openSafetensorsFile): the model loader uses that, so a backend that copies the
+// weights into its own memory (the WebAssembly one) never holds them twice.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { parseSafetensorsHeader, readHeaderSize, type SafetensorsHeader } from '../tensor/safetensors-header.js';
-import { SafetensorsFile } from '../tensor/safetensors.js';
+import { SafetensorsFile, type SafetensorsBytes } from '../tensor/safetensors.js';
 import { layoutSafetensors, type TensorToWrite } from '../tensor/safetensors-writer.js';
 import { FileAccessError, fileError, readFully, writeFileAtomic } from './files.js';
 
@@ -41,6 +45,80 @@ export async function readSafetensorsFile(path: string): Promise<SafetensorsFile
     await handle.close();
   }
 }
+
+/**
+ * Opens and validates a safetensors file (its header, exactly as {@link readSafetensorsFile}
+ * does) without reading its data: each tensor is read from the file when asked for, into an
+ * array of its own. Nothing keeps the whole file in memory and no file descriptor stays open.
+ * Reading a tensor after the file changed size or modification time is a FileAccessError.
+ * @throws SafetensorsError for a malformed header, FileAccessError when it cannot be read
+ */
+export async function openSafetensorsFile(path: string): Promise<SafetensorsFile> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw fileError(path, 'open', error);
+  }
+  try {
+    const stats = await handle.stat();
+    const prefix = new Uint8Array(Math.min(8, stats.size));
+    await readFully(handle, prefix, 0, path);
+    const headerBytes = new Uint8Array(readHeaderSize(prefix, stats.size, path));
+    await readFully(handle, headerBytes, 8, path);
+    const header = parseSafetensorsHeader(headerBytes, stats.size, path);
+    return new SafetensorsFile(new FileRanges(path, stats.size, stats.mtimeMs), header, path);
+  } catch (error) {
+    if (error instanceof Error && 'code' in error) throw fileError(path, 'read', error);
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A file's bytes, read on demand with synchronous positioned reads (TensorSource.float32 is
+ * synchronous). Each read opens the file, checks that it is still the file whose header was
+ * validated (same size and modification time), reads the range and closes it again.
+ */
+class FileRanges implements SafetensorsBytes {
+  constructor(
+    private readonly path: string,
+    readonly length: number,
+    private readonly mtimeMs: number,
+  ) {}
+
+  range(begin: number, end: number): Uint8Array {
+    const target = new Uint8Array(end - begin);
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch (error) {
+      throw fileError(this.path, 'open', error);
+    }
+    try {
+      const { size, mtimeMs } = fstatSync(fd);
+      if (size !== this.length || mtimeMs !== this.mtimeMs) {
+        const what = size !== this.length ? `size (${this.length} -> ${size} bytes)` : 'modification time';
+        throw new FileAccessError(`${this.path}: the file changed its ${what} since its header was read; load it again`);
+      }
+      let done = 0;
+      while (done < target.length) {
+        const bytesRead = readSync(fd, target, done, Math.min(READ_CHUNK, target.length - done), begin + done);
+        if (bytesRead === 0) throw new FileAccessError(`${this.path}: file ended early (it changed while being read?)`);
+        done += bytesRead;
+      }
+      return target;
+    } catch (error) {
+      if (error instanceof Error && 'code' in error) throw fileError(this.path, 'read', error);
+      throw error;
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+const READ_CHUNK = 64 * 1024 * 1024;
 
 /**
  * Reads and validates only the header of a safetensors file (names, dtypes, shapes, offsets,

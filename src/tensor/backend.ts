@@ -95,6 +95,14 @@ export interface Backend {
   gather(table: Tensor, ids: Int32Array): MaybePromise<Tensor>;
 
   /**
+   * Optional, on backends that copy linear weights into memory of their own: `gather` over the
+   * weight [out, in] of a prepared layer, read from that copy: -> [ids.length, in], the same
+   * values `gather(weight, ids)` gives. BERT's word embeddings use it when the MLM decoder is
+   * tied to them, so the table is not held twice. Ids must be in [0, out).
+   */
+  gatherLinearRows?(layer: LinearHandle, ids: Int32Array): MaybePromise<Tensor>;
+
+  /**
    * Multi-head scaled dot-product attention with the padding mask: query, key and value are
    * [batch * seq, hidden] with the heads side by side (Hugging Face's layout before
    * `transpose_for_scores`). Scores `q·k/√headSize` of padding keys are excluded from the

@@ -1,6 +1,7 @@
 // Reading safetensors from bytes (browsers, edge runtimes, Node alike). The file is
 // validated once up front; tensors are then views into the caller's bytes where alignment
-// allows, copies where it does not.
+// allows, copies where it does not. The bytes may also be read on demand, one tensor at a
+// time (Node's openSafetensorsFile), so that nothing holds the whole file.
 import { DTYPE_SIZE } from './dtype.js';
 import { bf16ArrayToF32, f16ArrayToF32 } from './half.js';
 import {
@@ -49,8 +50,26 @@ const ARRAY_TYPES: Readonly<Record<DType, ArrayConstructor>> = {
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * One validated safetensors file over a byte buffer. It keeps a reference to the bytes:
- * F32 tensors are zero-copy views into them when aligned.
+ * Where a safetensors file's bytes are: in memory, or read from storage on demand.
+ */
+export interface SafetensorsBytes {
+  /** The file's size in bytes. */
+  readonly length: number;
+  /**
+   * Bytes [begin, end) of the file: a view for bytes in memory, a fresh buffer of exactly
+   * that size (so starting aligned) for bytes read on demand.
+   */
+  range(begin: number, end: number): Uint8Array;
+}
+
+function inMemory(bytes: Uint8Array): SafetensorsBytes {
+  return { length: bytes.length, range: (begin, end) => bytes.subarray(begin, end) };
+}
+
+/**
+ * One validated safetensors file over a byte buffer, or over bytes read on demand. Over a
+ * buffer it keeps a reference to the bytes: F32 tensors are zero-copy views into them when
+ * aligned. Read on demand, each tensor is its own array and the file is never whole in memory.
  */
 export class SafetensorsFile implements TensorSource {
   /** The `__metadata__` strings of the header (empty when absent). */
@@ -59,14 +78,16 @@ export class SafetensorsFile implements TensorSource {
   readonly headerSize: number;
   private readonly entries: Map<string, SafetensorsEntry>;
   private readonly dataStart: number;
+  private readonly bytes: SafetensorsBytes;
 
-  /** Use {@link readSafetensors}. */
+  /** Use {@link readSafetensors} (or, in Node, readSafetensorsFile / openSafetensorsFile). */
   constructor(
-    private readonly bytes: Uint8Array,
+    bytes: Uint8Array | SafetensorsBytes,
     header: SafetensorsHeader,
     /** The file name or URL, for error messages. */
     readonly description: string,
   ) {
+    this.bytes = bytes instanceof Uint8Array ? inMemory(bytes) : bytes;
     this.metadata = header.metadata;
     this.headerSize = header.headerSize;
     this.dataStart = header.dataStart;
@@ -99,10 +120,13 @@ export class SafetensorsFile implements TensorSource {
     return entry;
   }
 
-  /** The tensor's raw little-endian bytes: a view, never a copy. */
+  /**
+   * The tensor's raw little-endian bytes: a view over bytes in memory, a fresh buffer when
+   * the file is read on demand.
+   */
   bytesOf(name: string): Uint8Array {
     const { begin, end } = this.entry(name);
-    return this.bytes.subarray(this.dataStart + begin, this.dataStart + end);
+    return this.bytes.range(this.dataStart + begin, this.dataStart + end);
   }
 
   /**

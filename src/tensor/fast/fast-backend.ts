@@ -38,10 +38,24 @@ function columns(x: Tensor): number {
 export class FastCpuBackend extends CpuBackend implements Backend {
   override readonly name: string;
 
+  /** Present when the engine packs weights into memory of its own (see Backend.gatherLinearRows). */
+  readonly gatherLinearRows?: (layer: LinearHandle, ids: Int32Array) => Tensor;
+
   /** `poolBlockFloats`: most logits spladePool holds at once (default 4M floats, 16 MiB). */
   constructor(readonly engine: GemmEngine, private readonly options: { poolBlockFloats?: number } = {}) {
     super();
     this.name = `cpu-${engine.name}${engine.threads > 1 ? ` x${engine.threads}` : ''}`;
+    if (engine.readRows) this.gatherLinearRows = (layer, ids) => this.gatherPacked(layer, ids);
+  }
+
+  private gatherPacked(layer: LinearHandle, ids: Int32Array): Tensor {
+    const l = this.own(layer);
+    for (const id of ids) {
+      if (!(id >= 0 && id < l.outFeatures)) throw new RangeError(`${l.name}: row ${id} outside [0, ${l.outFeatures})`);
+    }
+    const out = new Float32Array(ids.length * l.inFeatures);
+    this.engine.readRows!(l.packed, ids, out);
+    return new Tensor([ids.length, l.inFeatures], out);
   }
 
   private own(layer: LinearHandle): PackedLinear {

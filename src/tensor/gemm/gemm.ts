@@ -52,6 +52,13 @@ export interface GemmEngine {
   /** Frees the scratch and transient operands of the previous operation. */
   beginOperation(): void;
   matmul(args: MatmulArgs): void;
+  /**
+   * Optional, for engines that pack into memory of their own: copies rows `rows` of a matrix
+   * packed by `packNK` (rows of the original [n, k] W) into `out` [rows.length, k], exactly.
+   * Lets a tied word-embedding table be read from the decoder's packed copy instead of being
+   * kept twice. Rows are checked by the caller.
+   */
+  readRows?(b: PackedMatrix, rows: Int32Array, out: Float32Array): void;
   /** Stops worker threads, if any. */
   dispose(): void;
 }

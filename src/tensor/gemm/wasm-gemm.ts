@@ -187,6 +187,19 @@ export class WasmGemm implements GemmEngine {
     this.arena.resetScratch();
   }
 
+  /** Rows of a packNK operand, read back from its panels (the inverse of fillNK). */
+  readRows(b: PackedMatrix, rows: Int32Array, out: Float32Array): void {
+    const p = b as PanelMatrix;
+    const { nr } = this.shape;
+    const src = this.arena.f32(p.ptr, p.nPanels * p.kPad * nr);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r];
+      const base = Math.floor(row / nr) * p.kPad * nr + (row % nr);
+      const at = r * p.k;
+      for (let kk = 0; kk < p.k; kk++) out[at + kk] = src[base + kk * nr];
+    }
+  }
+
   private fillNK(p: PanelMatrix, w: Float32Array, offset: number, ld: number): void {
     const { nr } = this.shape;
     const dst = this.arena.f32(p.ptr, p.nPanels * p.kPad * nr);

@@ -1,0 +1,156 @@
+// openSafetensorsFile reads tensors from the file on demand: it must give exactly what
+// readSafetensorsFile gives (every dtype, aligned or not), fail the same way on a bad header,
+// and refuse to read from a file that changed after its header was validated.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { appendFileSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileAccessError } from '../../src/node/files.js';
+import { folderModelFiles } from '../../src/node/folder-model-files.js';
+import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
+import { openSafetensorsFile, readSafetensorsFile, writeSafetensorsFile } from '../../src/node/safetensors-file.js';
+import { SafetensorsError, type SafetensorsFile } from '../../src/tensor/safetensors.js';
+import { writeSafetensors } from '../../src/tensor/safetensors-writer.js';
+import type { DType } from '../../src/tensor/tensor-source.js';
+import { writeRandomBertFolder } from '../../tools/generate-model.js';
+import { tempDir } from './tmp.js';
+
+const dir = tempDir('lazy');
+const FLOATS: readonly DType[] = ['F64', 'F32', 'F16', 'BF16'];
+
+const everyDType = {
+  f64: { dtype: 'F64' as const, shape: [3], data: new Float64Array([1.5, -2.25, 1e-40]) },
+  f32: { dtype: 'F32' as const, shape: [2, 3], data: new Float32Array([1, -2, 3.5, 4, 5, 6e-39]) },
+  f16: { dtype: 'F16' as const, shape: [3], data: new Uint16Array([0x3c00, 0xc000, 0x0001]) },
+  bf16: { dtype: 'BF16' as const, shape: [2], data: new Uint16Array([0x3f80, 0xc0a0]) },
+  i64: { dtype: 'I64' as const, shape: [2], data: new BigInt64Array([-3n, 2n ** 62n]) },
+  i32: { dtype: 'I32' as const, shape: [2], data: new Int32Array([-7, 1 << 30]) },
+  i16: { dtype: 'I16' as const, shape: [3], data: new Int16Array([-1, 2, 300]) },
+  i8: { dtype: 'I8' as const, shape: [3], data: new Int8Array([-128, 0, 127]) },
+  u8: { dtype: 'U8' as const, shape: [3], data: new Uint8Array([0, 1, 255]) },
+  bool: { dtype: 'BOOL' as const, shape: [2], data: new Uint8Array([1, 0]) },
+  empty: { dtype: 'F32' as const, shape: [0, 4], data: new Float32Array(0) },
+};
+
+function assertSameTensors(lazy: SafetensorsFile, eager: SafetensorsFile): void {
+  assert.equal(lazy.names(), eager.names());
+  assert.equal(lazy.metadata, eager.metadata);
+  assert.is(lazy.byteLength, eager.byteLength);
+  for (const name of eager.names()) {
+    const info = eager.info(name)!;
+    assert.equal(lazy.info(name), info);
+    assert.equal(lazy.bytesOf(name), eager.bytesOf(name), name);
+    assert.equal(lazy.typedArray(name), eager.typedArray(name), name);
+    if (FLOATS.includes(info.dtype)) assert.equal(lazy.float32(name), eager.float32(name), name);
+    else assert.throws(() => lazy.float32(name), (e: unknown) => e instanceof SafetensorsError && (e as Error).message.includes(`'${name}'`));
+  }
+}
+
+test('openSafetensorsFile gives exactly the tensors readSafetensorsFile gives, every dtype', async () => {
+  const path = join(dir, 'every.safetensors');
+  await writeSafetensorsFile(path, everyDType, { format: 'pt' });
+  const lazy = await openSafetensorsFile(path);
+  assert.is(lazy.description, path);
+  assertSameTensors(lazy, await readSafetensorsFile(path));
+  // Each tensor is its own array, not a view of a whole-file buffer.
+  assert.is(lazy.float32('f32').buffer.byteLength, 6 * 4);
+});
+
+test('openSafetensorsFile reads misaligned tensors like readSafetensorsFile', async () => {
+  // A U8 [3] first puts the F32 and I16 tensors at odd offsets: the eager reader copies them.
+  const header = '{"a":{"dtype":"U8","shape":[3],"data_offsets":[0,3]},' +
+    '"b":{"dtype":"F32","shape":[2],"data_offsets":[3,11]},"c":{"dtype":"I16","shape":[1],"data_offsets":[11,13]}}';
+  const json = new TextEncoder().encode(header);
+  const data = new Uint8Array(13);
+  data.set([9, 8, 7], 0);
+  new DataView(data.buffer).setFloat32(3, -1.25, true);
+  new DataView(data.buffer).setFloat32(7, 3e38, true);
+  new DataView(data.buffer).setInt16(11, -2, true);
+  const bytes = new Uint8Array(8 + json.length + data.length);
+  new DataView(bytes.buffer).setUint32(0, json.length, true);
+  bytes.set(json, 8);
+  bytes.set(data, 8 + json.length);
+  const path = join(dir, 'misaligned.safetensors');
+  writeFileSync(path, bytes);
+  const lazy = await openSafetensorsFile(path);
+  assertSameTensors(lazy, await readSafetensorsFile(path));
+  assert.equal([...lazy.float32('b')], [-1.25, Math.fround(3e38)]);
+});
+
+test('openSafetensorsFile validates the whole header first: a bad one is the same SafetensorsError', async () => {
+  const good = writeSafetensors(everyDType);
+  const cases: [string, Uint8Array][] = [
+    ['corrupt', (() => { const b = good.slice(); b[8] = 0x5b; return b; })()],
+    ['truncated', good.subarray(0, good.length - 1)],
+    ['short', new Uint8Array(3)],
+  ];
+  for (const [label, bytes] of cases) {
+    const path = join(dir, `${label}.safetensors`);
+    writeFileSync(path, bytes);
+    let eagerMessage = '';
+    try {
+      await readSafetensorsFile(path);
+    } catch (error) {
+      eagerMessage = (error as Error).message;
+    }
+    try {
+      await openSafetensorsFile(path);
+      assert.unreachable(`opened a ${label} file`);
+    } catch (error) {
+      assert.instance(error, SafetensorsError, label);
+      assert.ok((error as Error).message.startsWith(`${path}: `), (error as Error).message);
+      assert.is((error as Error).message, eagerMessage, label);
+    }
+  }
+  try {
+    await openSafetensorsFile(join(dir, 'missing.safetensors'));
+    assert.unreachable('opened a missing file');
+  } catch (error) {
+    assert.instance(error, FileAccessError);
+    assert.match((error as Error).message, 'no such file');
+  }
+});
+
+test('a file that changes size after it was opened is a FileAccessError naming it, not wrong numbers', async () => {
+  const path = join(dir, 'changing.safetensors');
+  await writeSafetensorsFile(path, everyDType);
+  const lazy = await openSafetensorsFile(path);
+  assert.equal([...lazy.float32('f32')], [...everyDType.f32.data]);
+  appendFileSync(path, new Uint8Array(16));
+  assert.throws(() => lazy.float32('f32'), (e: unknown) =>
+    e instanceof FileAccessError && (e as Error).message.startsWith(`${path}: the file changed its size`));
+  writeFileSync(path, new Uint8Array(readFileSync(path)).subarray(0, 100));
+  assert.throws(() => lazy.typedArray('i8'), (e: unknown) => e instanceof FileAccessError);
+});
+
+test('a file rewritten in place (same size, new modification time) is a FileAccessError too', async () => {
+  const path = join(dir, 'rewritten.safetensors');
+  await writeSafetensorsFile(path, everyDType);
+  const lazy = await openSafetensorsFile(path);
+  utimesSync(path, new Date(), new Date(Date.now() + 60_000));
+  assert.throws(() => lazy.float32('f64'), (e: unknown) =>
+    e instanceof FileAccessError && (e as Error).message.includes('modification time'));
+});
+
+test('a model folder on disk reads its safetensors weights tensor by tensor', async () => {
+  const model = join(dir, 'model');
+  await writeRandomBertFolder(model, { layers: 1, hidden: 32, heads: 2, intermediate: 64, maxPositions: 16, vocab: 120 });
+  const fileSize = statSync(join(model, 'model.safetensors')).size;
+  const folder = await loadModelFolderFromDisk(model);
+  assert.is(folder.weightFormat, 'safetensors');
+  assert.is(folder.weights.description, join(model, 'model.safetensors'));
+  const eager = await readSafetensorsFile(join(model, 'model.safetensors'));
+  for (const name of eager.names()) {
+    const values = folder.weights.float32(name);
+    assert.equal(values, eager.float32(name), name);
+    assert.ok(values.buffer.byteLength < fileSize, `${name} is a view of the whole file`);
+  }
+  try {
+    await folderModelFiles(model).openSafetensors!('nope.safetensors');
+    assert.unreachable('opened a missing weight file');
+  } catch (error) {
+    assert.match((error as Error).message, `${model}: no file 'nope.safetensors'`);
+  }
+});
+
+test.run();

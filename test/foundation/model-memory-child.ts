@@ -1,0 +1,24 @@
+// Child of model-memory.test.ts: loads a model folder into BertForMaskedLM on the WebAssembly
+// backend (which copies every linear layer into its own memory) and reports how far resident
+// memory rose (peak, VmHWM on Linux). `lazy` loads as the library does; `whole` first reads the
+// whole safetensors file and keeps it, as the loader used to, to show the test can tell.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BertForMaskedLM } from '../../src/bert/bert-for-masked-lm.js';
+import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
+import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
+import { createBackend } from '../../src/tensor/fast/create-backend.js';
+
+function residentKb(field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) : process.memoryUsage().rss / 1024;
+}
+
+const [mode, dir] = process.argv.slice(2);
+const backend = createBackend({ backend: 'wasm-simd', threads: 1 });
+const before = residentKb('VmRSS');
+const folder = await loadModelFolderFromDisk(dir);
+const weights = mode === 'whole' ? await readSafetensorsFile(join(dir, 'model.safetensors')) : folder.weights;
+const model = await BertForMaskedLM.load(folder.config, weights, backend);
+const peak = residentKb('VmHWM');
+console.log(JSON.stringify({ riseBytes: (peak - before) * 1024, layers: model.config.num_hidden_layers, kept: weights.names().length }));
