@@ -32,6 +32,27 @@ export async function readFully(handle: FileHandle, target: Uint8Array, position
 }
 
 /**
+ * Runs `read` on the file opened for reading, and closes it whatever happens. Errors of the
+ * file system become FileAccessErrors naming the path; others (a malformed file) pass as they are.
+ */
+export async function withFileHandle<T>(path: string, read: (handle: FileHandle) => Promise<T>): Promise<T> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw fileError(path, 'open', error);
+  }
+  try {
+    return await read(handle);
+  } catch (error) {
+    if (error instanceof Error && 'code' in error) throw fileError(path, 'read', error);
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * Writes the pieces to `path` atomically: readers see the old file or the whole new one, never
  * a partial file. The temp file lives next to the target (same file system, so rename is atomic)
  * and is removed on failure.

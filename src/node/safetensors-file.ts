@@ -5,31 +5,20 @@
 // its own array (openSafetensorsFile): the model loader uses that, so a backend that copies the
 // weights into its own memory (the WebAssembly one) never holds them twice.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { parseSafetensorsHeader, readHeaderSize, type SafetensorsHeader } from '../tensor/safetensors-header.js';
 import { SafetensorsFile, type SafetensorsBytes } from '../tensor/safetensors.js';
 import { layoutSafetensors, type TensorToWrite } from '../tensor/safetensors-writer.js';
-import { FileAccessError, fileError, readFully, writeFileAtomic } from './files.js';
+import { FileAccessError, fileError, readFully, withFileHandle, writeFileAtomic } from './files.js';
 
 /**
  * Reads and validates a safetensors file.
  * @throws SafetensorsError for a malformed file, FileAccessError when it cannot be read
  */
 export async function readSafetensorsFile(path: string): Promise<SafetensorsFile> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw fileError(path, 'open', error);
-  }
-  try {
+  return withFileHandle(path, async (handle) => {
     const { size } = await handle.stat();
-    const prefix = new Uint8Array(Math.min(8, size));
-    await readFully(handle, prefix, 0, path);
-    const headerSize = readHeaderSize(prefix, size, path);
-    const headerBytes = new Uint8Array(headerSize);
-    await readFully(handle, headerBytes, 8, path);
-    const header = parseSafetensorsHeader(headerBytes, size, path);
+    const { header, headerBytes } = await readHeader(handle, size, path);
     // The whole file again from offset 0 (the header is a few KB): reads from page-aligned
     // offsets into a page-aligned buffer are measurably faster than from dataStart.
     const bytes = new Uint8Array(size);
@@ -38,12 +27,16 @@ export async function readSafetensorsFile(path: string): Promise<SafetensorsFile
       throw new FileAccessError(`${path}: the file changed while being read`);
     }
     return new SafetensorsFile(bytes, header, path);
-  } catch (error) {
-    if (error instanceof Error && 'code' in error) throw fileError(path, 'read', error);
-    throw error;
-  } finally {
-    await handle.close();
-  }
+  });
+}
+
+/** Reads and validates the header of an open file of `size` bytes. */
+async function readHeader(handle: FileHandle, size: number, path: string): Promise<{ header: SafetensorsHeader; headerBytes: Uint8Array }> {
+  const prefix = new Uint8Array(Math.min(8, size));
+  await readFully(handle, prefix, 0, path);
+  const headerBytes = new Uint8Array(readHeaderSize(prefix, size, path));
+  await readFully(handle, headerBytes, 8, path);
+  return { header: parseSafetensorsHeader(headerBytes, size, path), headerBytes };
 }
 
 /**
@@ -54,26 +47,11 @@ export async function readSafetensorsFile(path: string): Promise<SafetensorsFile
  * @throws SafetensorsError for a malformed header, FileAccessError when it cannot be read
  */
 export async function openSafetensorsFile(path: string): Promise<SafetensorsFile> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw fileError(path, 'open', error);
-  }
-  try {
+  return withFileHandle(path, async (handle) => {
     const stats = await handle.stat();
-    const prefix = new Uint8Array(Math.min(8, stats.size));
-    await readFully(handle, prefix, 0, path);
-    const headerBytes = new Uint8Array(readHeaderSize(prefix, stats.size, path));
-    await readFully(handle, headerBytes, 8, path);
-    const header = parseSafetensorsHeader(headerBytes, stats.size, path);
+    const { header } = await readHeader(handle, stats.size, path);
     return new SafetensorsFile(new FileRanges(path, stats.size, stats.mtimeMs), header, path);
-  } catch (error) {
-    if (error instanceof Error && 'code' in error) throw fileError(path, 'read', error);
-    throw error;
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 /**
@@ -126,25 +104,10 @@ const READ_CHUNK = 64 * 1024 * 1024;
  * @returns the header and the file size
  */
 export async function readSafetensorsHeaderFile(path: string): Promise<{ header: SafetensorsHeader; fileSize: number }> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw fileError(path, 'open', error);
-  }
-  try {
+  return withFileHandle(path, async (handle) => {
     const { size } = await handle.stat();
-    const prefix = new Uint8Array(Math.min(8, size));
-    await readFully(handle, prefix, 0, path);
-    const headerBytes = new Uint8Array(readHeaderSize(prefix, size, path));
-    await readFully(handle, headerBytes, 8, path);
-    return { header: parseSafetensorsHeader(headerBytes, size, path), fileSize: size };
-  } catch (error) {
-    if (error instanceof Error && 'code' in error) throw fileError(path, 'read', error);
-    throw error;
-  } finally {
-    await handle.close();
-  }
+    return { header: (await readHeader(handle, size, path)).header, fileSize: size };
+  });
 }
 
 /**
