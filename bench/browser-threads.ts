@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeRandomBertFolder } from '../tools/generate-model.js';
 import { browserSkipReason, buildBundle, bundlePage, launchChromium, openBundlePage, runInPage, StaticServer } from '../test/browser/harness.js';
+import { idsOfLength, median } from './common.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -25,23 +26,7 @@ const runs = Number(options.runs);
 const lengths = options.seq.split(',').map(Number);
 const threadCounts = options.threads.split(',').map(Number);
 
-/** [CLS] words [SEP], deterministic ids from the vocabulary's upper part (as bench/gpu.ts). */
-function idsOfLength(seq: number, vocab: number): number[] {
-  let state = 12345 + seq;
-  const low = Math.min(1000, Math.floor(vocab / 2));
-  const ids = [Math.min(101, vocab - 1)];
-  while (ids.length < seq - 1) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    ids.push(low + (state % (vocab - low)));
-  }
-  ids.push(Math.min(102, vocab - 1));
-  return ids;
-}
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** The worker: for each thread count, load the model on createWebBackend({ threads }), one warm-up, then `runs` timed encodes per length. */
 const BENCH_WORKER = `import * as splade from './splade.js';

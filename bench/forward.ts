@@ -19,6 +19,7 @@ import { bertInputFromRows } from '../src/bert/input.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { CpuBackend } from '../src/tensor/cpu/cpu-backend.js';
 import { writeRandomBertFolder } from '../tools/generate-model.js';
+import { idsOfLength, median } from './common.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -48,23 +49,7 @@ function flops(config: BertConfig, seq: number): number {
   return 2 * (config.num_hidden_layers * perLayer + seq * h * h + seq * h * config.vocab_size);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
-function idsOfLength(seq: number, vocab: number): number[] {
-  // [CLS] ... [SEP] with bert-base-uncased's ids; words from the vocabulary's upper part.
-  let state = 12345 + seq;
-  const low = Math.min(1000, Math.floor(vocab / 2));
-  const ids = [Math.min(101, vocab - 1)];
-  while (ids.length < seq - 1) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    ids.push(low + (state % (vocab - low)));
-  }
-  ids.push(Math.min(102, vocab - 1));
-  return ids;
-}
 
 function hasTorch(): boolean {
   try {

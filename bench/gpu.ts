@@ -21,6 +21,7 @@ import { SpladeEncoder } from '../src/node/splade-encoder.js';
 import type { BackendChoice, GpuMode } from '../src/tensor/select-backend.js';
 import { writeRandomBertFolder } from '../tools/generate-model.js';
 import { browserSkipReason, bundlePage, buildBundle, launchChromium, openBundlePage, runInPage, StaticServer } from '../test/browser/harness.js';
+import { idsOfLength, median } from './common.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -36,23 +37,7 @@ const lengths = options.seq.split(',').map(Number);
 
 interface Row { where: string; backend: string; seq: number; load: number; times: number[] }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
-/** [CLS] words [SEP], ids from the vocabulary's upper part, deterministic. */
-function idsOfLength(seq: number, vocab: number): number[] {
-  let state = 12345 + seq;
-  const low = Math.min(1000, Math.floor(vocab / 2));
-  const ids = [Math.min(101, vocab - 1)];
-  while (ids.length < seq - 1) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    ids.push(low + (state % (vocab - low)));
-  }
-  ids.push(Math.min(102, vocab - 1));
-  return ids;
-}
 
 async function modelDir(): Promise<string> {
   if (options.model) return options.model;
