@@ -6,13 +6,11 @@
 // Without --model a random bert-base-size model (the real 30,522-token vocab) is generated
 // into $TMPDIR/splade-bench/bert-base (shared with bench/gpu.ts and bench/forward.ts). One
 // encode = one sequence through embeddings, the layers, the MLM transform and SPLADE pooling.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeRandomBertFolder } from '../tools/generate-model.js';
 import { browserSkipReason, buildBundle, bundlePage, launchChromium, openBundlePage, runInPage, StaticServer } from '../test/browser/harness.js';
-import { idsOfLength, median } from './common.js';
+import { benchModelDir, idsOfLength, median } from './common.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -25,8 +23,6 @@ const { values: options } = parseArgs({
 const runs = Number(options.runs);
 const lengths = options.seq.split(',').map(Number);
 const threadCounts = options.threads.split(',').map(Number);
-
-
 
 /** The worker: for each thread count, load the model on createWebBackend({ threads }), one warm-up, then `runs` timed encodes per length. */
 const BENCH_WORKER = `import * as splade from './splade.js';
@@ -74,22 +70,12 @@ const IN_PAGE = `async (splade, args) => {
 
 interface Row { threads: number; info: string; seq: number; load: number; times: number[] }
 
-async function modelDir(): Promise<string> {
-  if (options.model) return options.model;
-  const dir = join(tmpdir(), 'splade-bench', 'bert-base');
-  if (!existsSync(join(dir, 'model.safetensors'))) {
-    console.error(`generating a random bert-base-size model in ${dir} ...`);
-    await writeRandomBertFolder(dir, { seed: 1 });
-  }
-  return dir;
-}
-
 const skip = browserSkipReason();
 if (skip) {
   console.error(`not run: ${skip}`);
   process.exit(1);
 }
-const dir = await modelDir();
+const dir = await benchModelDir(options.model);
 const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { vocab_size: number; num_hidden_layers: number; hidden_size: number };
 const ids: Record<number, number[]> = {};
 for (const seq of lengths) ids[seq] = idsOfLength(seq, config.vocab_size);

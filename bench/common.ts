@@ -1,4 +1,23 @@
-// Small pieces the benchmarks share: the median of timings and deterministic token ids.
+// Small pieces the benchmarks share: the bert-base-size model, the median of timings and
+// deterministic token ids.
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeRandomBertFolder } from '../tools/generate-model.js';
+
+/**
+ * The model folder to benchmark: `explicit` when given, else a random bert-base-size model
+ * generated once (seed 1) into the system temp folder and reused by later runs.
+ */
+export async function benchModelDir(explicit: string | undefined): Promise<string> {
+  if (explicit) return explicit;
+  const dir = join(tmpdir(), 'splade-bench', 'bert-base');
+  if (!existsSync(join(dir, 'model.safetensors'))) {
+    console.error(`generating a random bert-base-size model in ${dir} ...`);
+    await writeRandomBertFolder(dir, { seed: 1 });
+  }
+  return dir;
+}
 
 /** The median of a list of numbers. */
 export function median(xs: number[]): number {

@@ -9,7 +9,7 @@
 // OMP_WAIT_POLICY=PASSIVE, on 1 thread and on all cores, when /usr/bin/python3 has torch; its
 // SPLADE vector is also compared with ours (a parity check at full size).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,8 +20,7 @@ import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { createNodeBackend } from '../src/node/backend.js';
 import { disposeBackend } from '../src/tensor/backend.js';
 import { CpuBackend } from '../src/tensor/cpu/cpu-backend.js';
-import { writeRandomBertFolder } from '../tools/generate-model.js';
-import { idsOfLength, median } from './common.js';
+import { benchModelDir, idsOfLength, median } from './common.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -34,24 +33,12 @@ const { values: options } = parseArgs({
 const runs = Number(options.runs);
 const lengths = options.seq.split(',').map(Number);
 
-async function modelDir(): Promise<string> {
-  if (options.model) return options.model;
-  const dir = join(tmpdir(), 'splade-bench', 'bert-base');
-  if (!existsSync(join(dir, 'model.safetensors'))) {
-    console.error(`generating a random bert-base-size model in ${dir} ...`);
-    await writeRandomBertFolder(dir, { seed: 1 });
-  }
-  return dir;
-}
-
 /** Multiply-adds x 2 of one forward with the SPLADE head (the vocabulary projection included). */
 function flops(config: BertConfig, seq: number): number {
   const h = config.hidden_size;
   const perLayer = seq * (4 * h * h + 2 * h * config.intermediate_size) + 2 * seq * seq * h;
   return 2 * (config.num_hidden_layers * perLayer + seq * h * h + seq * h * config.vocab_size);
 }
-
-
 
 function hasTorch(): boolean {
   try {
@@ -62,7 +49,7 @@ function hasTorch(): boolean {
   }
 }
 
-const dir = await modelDir();
+const dir = await benchModelDir(options.model);
 const folder = await loadModelFolderFromDisk(dir);
 const inputs: Record<string, number[][]> = {};
 for (const seq of lengths) inputs[String(seq)] = [idsOfLength(seq, folder.config.vocab_size)];

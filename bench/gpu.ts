@@ -10,7 +10,6 @@
 // Without --model a random bert-base-size model (the real 30,522-token vocab) is generated
 // into $TMPDIR/splade-bench/bert-base, shared with bench/forward.ts. One encode of one
 // sequence = embeddings, 12 layers, MLM transform, SPLADE pooling over the vocabulary.
-import { existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { buildBrowserBundle } from '../scripts/browser-bundle.mjs';
@@ -19,9 +18,8 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { SpladeEncoder } from '../src/node/splade-encoder.js';
 import type { BackendChoice, GpuMode } from '../src/tensor/select-backend.js';
-import { writeRandomBertFolder } from '../tools/generate-model.js';
 import { browserSkipReason, bundlePage, buildBundle, launchChromium, openBundlePage, runInPage, StaticServer } from '../test/browser/harness.js';
-import { idsOfLength, median } from './common.js';
+import { benchModelDir, idsOfLength, median } from './common.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -36,18 +34,6 @@ const runs = Number(options.runs);
 const lengths = options.seq.split(',').map(Number);
 
 interface Row { where: string; backend: string; seq: number; load: number; times: number[] }
-
-
-
-async function modelDir(): Promise<string> {
-  if (options.model) return options.model;
-  const dir = join(tmpdir(), 'splade-bench', 'bert-base');
-  if (!existsSync(join(dir, 'model.safetensors'))) {
-    console.error(`generating a random bert-base-size model in ${dir} ...`);
-    await writeRandomBertFolder(dir, { seed: 1 });
-  }
-  return dir;
-}
 
 async function benchNode(dir: string, vocab: number): Promise<Row[]> {
   const rows: Row[] = [];
@@ -175,7 +161,7 @@ async function bundleSizes(): Promise<string> {
   return lines.join('\n');
 }
 
-const dir = await modelDir();
+const dir = await benchModelDir(options.model);
 const vocab = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { vocab_size: number }).vocab_size;
 const rows: Row[] = [];
 if (!options['no-node']) rows.push(...(await benchNode(dir, vocab)));

@@ -9,22 +9,11 @@ import { BertTokenizer } from '../src/tokenizer/index.js';
 import { bertTokenizerJson } from '../tools/bert-tokenizer-json.js';
 import { bertBaseUncasedVocabText } from '../tools/bert-vocab.js';
 import { corpus } from '../test/tokenizer/corpus.js';
+import { mulberry32 as random } from '../tools/random.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, texts: { type: 'string', default: '2000' } } });
 const rounds = Number(values.rounds);
 const textCount = Number(values.texts);
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Passages of words drawn Zipf-like (as in real text) from bert-base-uncased's 20,000-odd

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../src/node/files.js';
 import { writeSafetensorsFile } from '../src/node/safetensors-file.js';
 import type { TensorToWrite } from '../src/tensor/safetensors-writer.js';
 import { bertBaseUncasedVocab } from './bert-vocab.js';
+import { mulberry32 as uniform } from './random.js';
 
 export type FloatDType = 'F32' | 'F16' | 'BF16';
 
@@ -56,18 +57,6 @@ export interface GeneratedModel {
   readonly vocab: readonly string[];
   /** Tensors in the order transformers' state_dict lists them. */
   readonly tensors: ReadonlyArray<readonly [string, TensorToWrite]>;
-}
-
-/** mulberry32: small, fast, deterministic. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Fills `out` with N(mean, std) samples (Box-Muller). */

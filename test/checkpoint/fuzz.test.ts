@@ -9,20 +9,9 @@ import * as assert from 'uvu/assert';
 import { CheckpointError } from '../../src/checkpoint/errors.js';
 import { readPytorchCheckpoint } from '../../src/checkpoint/pytorch-checkpoint.js';
 import { FIXTURES, buildZip, zipEntries } from './helpers.js';
+import { mulberry32 as random } from '../../tools/random.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 1234);
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mutation = (input: Uint8Array, rand: () => number) => Uint8Array;
 const int = (rand: () => number, n: number): number => Math.floor(rand() * n);

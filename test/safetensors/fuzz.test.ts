@@ -5,17 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SafetensorsError, readSafetensors } from '../../src/tensor/safetensors.js';
 import { writeSafetensors } from '../../src/tensor/safetensors-writer.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../tools/random.js';
 
 const valid = writeSafetensors(
   {

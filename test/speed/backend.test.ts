@@ -11,15 +11,12 @@ import { TypeScriptGemm } from '../../src/tensor/gemm/typescript-gemm.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 import { checkBackendConformance } from '../tensor/backend-conformance.js';
 import type { Backend, TokenLayout } from '../../src/tensor/backend.js';
+import { mulberry32 } from '../../tools/random.js';
 
+/** Uniform numbers in [-1, 1) for a seed. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const next = mulberry32(seed);
+  return () => next() * 2 - 1;
 }
 
 function tensor(shape: number[], next: () => number, scale = 1): Tensor {

@@ -8,20 +8,9 @@ import { ReferenceGemm } from '../../src/tensor/gemm/reference-gemm.js';
 import { TypeScriptGemm } from '../../src/tensor/gemm/typescript-gemm.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 import { startNodeWorkers } from '../../src/node/worker-threads.js';
+import { mulberry32 as random } from '../../tools/random.js';
 
 const U = 2 ** -24;
-
-/** A seeded generator (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomArray(length: number, next: () => number): Float32Array {
   return Float32Array.from({ length }, () => next() * 2 - 1);

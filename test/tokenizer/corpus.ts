@@ -1,6 +1,7 @@
 // The tokenizer test corpus: texts chosen to reach every corner of BERT tokenization, each
 // with a category. The expected ids are never written here: parity.test.ts asks Hugging Face's
 // Rust tokenizer (npm `tokenizers`) for them at test time.
+import { mulberry32 as random } from '../../tools/random.js';
 
 export interface CorpusText {
   category: string;
@@ -368,18 +369,6 @@ const edges = [
   'pair 😀 then lone \ud83d end',
   'x\ud800',
 ];
-
-/** A small deterministic PRNG (mulberry32), so the fuzz texts are the same every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Code point pools for fuzzing: ASCII, Latin, marks, Greek, Cyrillic, CJK, Hangul, emoji, controls, spaces. */
 const POOLS: Array<[number, number]> = [

@@ -1,0 +1,14 @@
+// The seeded pseudo-random generator that the generator, tests and benchmarks share, so a
+// model, a fuzz case or a corpus is the same for the same seed everywhere.
+
+/** mulberry32: uniform numbers in [0, 1), small, fast and deterministic for a seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
