@@ -234,18 +234,11 @@ function tokenContent(value: Json | undefined): string | undefined {
   return undefined;
 }
 
-/** The parts of tokenizer_config.json (+ special_tokens_map.json) that BertTokenizerFast reads. */
-export interface TokenizerConfig {
-  doLowerCase?: boolean;
-  stripAccents?: boolean | null;
-  tokenizeChineseChars?: boolean;
-  modelMaxLength?: number;
-  unkToken?: string;
-  sepToken?: string;
-  padToken?: string;
-  clsToken?: string;
-  maskToken?: string;
-}
+/**
+ * The parts of tokenizer_config.json (+ special_tokens_map.json) that BertTokenizerFast reads:
+ * the same settings as `fromVocab`'s options.
+ */
+export type TokenizerConfig = VocabOptions;
 
 /** transformers' VERY_LARGE_INTEGER and the like mean "no limit given". */
 const UNSET_MAX_LENGTH = 1e15;
