@@ -16,7 +16,9 @@ function residentKb(field: 'VmRSS' | 'VmHWM'): number | undefined {
 const [mode, path] = process.argv.slice(2);
 const before = residentKb('VmRSS') ?? process.memoryUsage().rss / 1024;
 const source = mode === 'folder' ? (await loadModelFolderFromDisk(path)).weights : await readSafetensorsFile(path);
-let sum = 0;
-for (const name of source.names()) sum += source.float32(name)[0] ?? 0;
+// Keep every tensor, as a loaded model does: a folder is read tensor by tensor, so tensors
+// dropped right away could be collected and make the rise depend on when GC runs.
+const kept = source.names().map((name) => source.float32(name));
+const sum = kept.reduce((total, values) => total + (values[0] ?? 0), 0);
 const peak = residentKb('VmHWM') ?? process.memoryUsage().rss / 1024;
 console.log(JSON.stringify({ riseBytes: (peak - before) * 1024, sum }));
