@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readPytorchCheckpoint } from '../src/checkpoint/pytorch-checkpoint.js';
+import { readPytorchCheckpoint } from '../src/formats/pytorch/pytorch-checkpoint.js';
 import { convertToSafetensors } from '../src/node/convert.js';
 import { readPytorchCheckpointFile } from '../src/node/pytorch-file.js';
 import { readSafetensorsFile } from '../src/node/safetensors-file.js';

@@ -2,11 +2,11 @@
 // onnxruntime-node and onnxruntime-web on the ONNX export of the same weights.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BertForMaskedLM } from '../src/bert/bert-for-masked-lm.js';
+import { BertForMaskedLM } from '../src/models/bert/bert-for-masked-lm.js';
 import { createNodeBackend } from '../src/node/backend.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { disposeBackend } from '../src/tensor/backend.js';
-import type { BackendName } from '../src/tensor/fast/create-backend.js';
+import type { BackendName } from '../src/tensor/cpu/create-backend.js';
 import type { Backend } from '../src/tensor/backend.js';
 
 /** Runs one batch of token ids [batch, seq] (no padding) to SPLADE vectors [batch, vocab]. */

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BertForMaskedLM } from '../src/bert/bert-for-masked-lm.js';
+import { BertForMaskedLM } from '../src/models/bert/bert-for-masked-lm.js';
 import { createNodeBackend } from '../src/node/backend.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { readSafetensorsFile } from '../src/node/safetensors-file.js';

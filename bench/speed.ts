@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseBertConfigText } from '../src/bert/config.js';
+import { parseBertConfigText } from '../src/models/bert/config.js';
 import { profiled, type OpProfile } from './profiled-backend.js';
 import { onnxPathOf, ortNode, ortWeb, spladeTs, type Engine } from './engines.js';
 import { WORKLOADS, workloadFlops, workloadIds, type Workload } from './workloads.js';

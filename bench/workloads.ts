@@ -1,6 +1,6 @@
 // The three workloads of issue 6, their inputs (seeded pseudo-random token ids between
 // [CLS] and [SEP], no padding) and their floating-point operation counts.
-import type { BertConfig } from '../src/bert/config.js';
+import type { BertConfig } from '../src/models/bert/config.js';
 
 export interface Workload {
   readonly name: 'Q' | 'D' | 'L';

@@ -8,10 +8,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseBertConfig, type BertConfig, type BertHiddenAct } from '../src/bert/config.js';
+import { parseBertConfig, type BertConfig, type BertHiddenAct } from '../src/models/bert/config.js';
 import { writeFileAtomic } from '../src/node/files.js';
 import { writeSafetensorsFile } from '../src/node/safetensors-file.js';
-import type { TensorToWrite } from '../src/tensor/safetensors-writer.js';
+import type { TensorToWrite } from '../src/formats/safetensors-writer.js';
 import { bertBaseUncasedVocab } from './bert-vocab.js';
 import { mulberry32 as uniform } from './random.js';
 

@@ -1,9 +1,9 @@
 // The tensors `splade inspect` writes, by the names a PyTorch user knows: transformers'
 // `hidden_states.{i}` and `attentions.{i}` tuples, `logits`, and captured modules under their
 // Hugging Face names. Browser-safe: writing them to a file is the caller's business.
-import type { BertForMaskedLM } from '../bert/bert-for-masked-lm.js';
-import { matchesCapturePattern } from '../bert/capture.js';
-import type { BertInput } from '../bert/input.js';
+import type { BertForMaskedLM } from '../models/bert/bert-for-masked-lm.js';
+import { matchesCapturePattern } from '../models/bert/capture.js';
+import type { BertInput } from '../models/bert/input.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** What to dump besides the input ids. */

@@ -1,7 +1,7 @@
 // The JSON form of an inspection dump: input ids, mask and tokens as lists of rows, then each
 // tensor with its shape and its values as nested lists (what `torch.tensor(...)` takes back).
 import type { Tensor } from '../tensor/tensor.js';
-import { float32ToString } from '../cli/format/numbers.js';
+import { float32ToString } from './numbers.js';
 import type { NamedTensors } from './dump.js';
 
 /** The dump's non-tensor fields. */

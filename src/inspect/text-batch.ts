@@ -1,6 +1,6 @@
 // Texts to one padded batch of token ids, as a Hugging Face tokenizer called with
 // `padding=True` returns it: right padding with the pad token, mask 0 on padding.
-import type { InputIdRows } from '../bert/input.js';
+import type { InputIdRows } from '../models/bert/input.js';
 import type { TextTokenizer } from '../splade/encoder.js';
 
 export function textBatch(tokenizer: TextTokenizer, texts: readonly string[], maxLength: number): Required<Pick<InputIdRows, 'input_ids' | 'attention_mask'>> {

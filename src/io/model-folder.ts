@@ -1,6 +1,6 @@
 // A Hugging Face model folder: config.json, weights, tokenizer files. Reads through
 // ModelFiles, so it works the same on a disk folder, in-memory files or a URL.
-import { parseBertConfigText, type BertConfig } from '../bert/config.js';
+import { parseBertConfigText, type BertConfig } from '../models/bert/config.js';
 import { SpladeError } from '../errors.js';
 import type { TensorSource } from '../tensor/tensor-source.js';
 import { ModelFilesError } from './model-files-error.js';

@@ -2,10 +2,10 @@
 // takes the first format whose file is present: safetensors first (zero-copy), then the
 // PyTorch pickles, read without running them (src/checkpoint/). Safetensors files on disk are
 // read tensor by tensor (ModelFiles.openSafetensors); pickles are read whole.
-import { pytorchFormat, shardedPytorchFormat } from '../checkpoint/pytorch-formats.js';
+import { pytorchFormat, shardedPytorchFormat } from './pytorch-formats.js';
 import { SpladeError } from '../errors.js';
-import { readSafetensors } from '../tensor/safetensors.js';
-import { parseShardIndex, shardedTensorSource } from '../tensor/sharded.js';
+import { readSafetensors } from '../formats/safetensors.js';
+import { parseShardIndex, shardedTensorSource } from '../formats/sharded.js';
 import type { TensorSource } from '../tensor/tensor-source.js';
 import type { ModelFiles } from './model-files.js';
 

@@ -2,12 +2,12 @@
 // folder) and write it as safetensors atomically (a temporary file, then rename).
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { planSafetensorsConversion, type ConversionPlan } from '../checkpoint/convert.js';
-import { PYTORCH_INDEX, PYTORCH_WEIGHTS, readPytorchFromFiles, readPytorchShards } from '../checkpoint/pytorch-formats.js';
-import type { PytorchCheckpoint } from '../checkpoint/pytorch-checkpoint.js';
+import { planSafetensorsConversion, type ConversionPlan } from '../formats/pytorch/convert.js';
+import { PYTORCH_INDEX, PYTORCH_WEIGHTS, readPytorchFromFiles, readPytorchShards } from '../io/pytorch-formats.js';
+import type { PytorchCheckpoint } from '../formats/pytorch/pytorch-checkpoint.js';
 import { SpladeError } from '../errors.js';
 import type { ModelFiles } from '../io/model-files.js';
-import { shardedTensorSource } from '../tensor/sharded.js';
+import { shardedTensorSource } from '../formats/sharded.js';
 import { fileError } from './files.js';
 import { folderModelFiles } from './folder-model-files.js';
 import { writeSafetensorsFile } from './safetensors-file.js';

@@ -1,6 +1,6 @@
 // Reading a PyTorch checkpoint file from disk (Node): the file goes into one exactly-sized
 // buffer, which every contiguous tensor is a view of; nothing is copied a second time.
-import { readPytorchCheckpoint, type PytorchCheckpoint } from '../checkpoint/pytorch-checkpoint.js';
+import { readPytorchCheckpoint, type PytorchCheckpoint } from '../formats/pytorch/pytorch-checkpoint.js';
 import { readFully, withFileHandle } from './files.js';
 
 /**

@@ -6,9 +6,9 @@
 // weights into its own memory (the WebAssembly one) never holds them twice.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { parseSafetensorsHeader, readHeaderSize, type SafetensorsHeader } from '../tensor/safetensors-header.js';
-import { SafetensorsFile, type SafetensorsBytes } from '../tensor/safetensors.js';
-import { layoutSafetensors, type TensorToWrite } from '../tensor/safetensors-writer.js';
+import { parseSafetensorsHeader, readHeaderSize, type SafetensorsHeader } from '../formats/safetensors-header.js';
+import { SafetensorsFile, type SafetensorsBytes } from '../formats/safetensors.js';
+import { layoutSafetensors, type TensorToWrite } from '../formats/safetensors-writer.js';
 import { FileAccessError, fileError, readFully, withFileHandle, writeFileAtomic } from './files.js';
 
 /**

@@ -1,12 +1,12 @@
 // SpladeEncoder: text (or token ids) in, SPLADE sparse vectors out.
-import { BertForMaskedLM } from '../bert/bert-for-masked-lm.js';
-import { InputError, bertInputFromRows, type BertInput, type InputIdRows } from '../bert/input.js';
+import { BertForMaskedLM } from '../models/bert/bert-for-masked-lm.js';
+import { InputError, bertInputFromRows, type BertInput, type InputIdRows } from '../models/bert/input.js';
 import { SpladeError } from '../errors.js';
 import { loadModelFolder, type ModelFolder } from '../io/model-folder.js';
 import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
 import { disposeBackend, type Backend } from '../tensor/backend.js';
-import { createWebBackend } from '../tensor/fast/web-backend.js';
+import { createWebBackend } from '../tensor/cpu/web-backend.js';
 import { selectBackend, type BackendChoice, type GpuMode } from '../tensor/select-backend.js';
 import { BertTokenizer } from '../tokenizer/index.js';
 import { decode, sparseFromDense, type SparseVector } from './sparse-vector.js';

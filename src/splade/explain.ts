@@ -1,8 +1,8 @@
 // Everything needed to explain one text's SPLADE vector: its tokens, each active term with the
 // token it came from, and the attention of every layer and head. The `splade explain` report
 // is drawn from this; it is also the API for anyone who wants the numbers.
-import type { BertForMaskedLM } from '../bert/bert-for-masked-lm.js';
-import { InputError } from '../bert/input.js';
+import type { BertForMaskedLM } from '../models/bert/bert-for-masked-lm.js';
+import { InputError } from '../models/bert/input.js';
 import { SpladeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TextTokenizer } from './encoder.js';

@@ -3,7 +3,7 @@
 // bundle file) never contains gpu.js, and gpu.js's `new Function` runs only when asked for.
 import { SpladeError } from '../errors.js';
 import type { Backend } from './backend.js';
-import { CpuBackend } from './cpu/cpu-backend.js';
+import { ReferenceBackend } from './reference/reference-backend.js';
 import type { GpuMode } from './gpu/gpu-js.js';
 
 /** `cpu`: the CPU kernels; `gpu`: gpu.js (the best mode, or `gpuMode`); `auto`: a GPU when there is one, else the CPU. */
@@ -33,7 +33,7 @@ export class BackendChoiceError extends SpladeError {}
  */
 export async function selectBackend(
   selection: BackendSelection = {},
-  cpu: () => Backend | Promise<Backend> = () => new CpuBackend(),
+  cpu: () => Backend | Promise<Backend> = () => new ReferenceBackend(),
 ): Promise<Backend> {
   const { backend = 'cpu', gpuMode } = selection;
   if (typeof backend === 'object') {

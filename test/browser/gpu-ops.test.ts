@@ -51,8 +51,8 @@ browserTests(
           `async (ops, mode) => {
             const backend = await ops.GpuBackend.create({ mode });
             try {
-              const results = await ops.checkBackendOps(backend, new ops.CpuBackend(), 11, 3);
-              results.push(await ops.checkLargeVocabulary(backend, new ops.CpuBackend()));
+              const results = await ops.checkBackendOps(backend, new ops.ReferenceBackend(), 11, 3);
+              results.push(await ops.checkLargeVocabulary(backend, new ops.ReferenceBackend()));
               return results;
             }
             finally { backend.dispose(); }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readPytorchCheckpoint, type PytorchCheckpoint } from '../../src/checkpoint/pytorch-checkpoint.js';
+import { readPytorchCheckpoint, type PytorchCheckpoint } from '../../src/formats/pytorch/pytorch-checkpoint.js';
 import { FIXTURES, readTwin } from './helpers.js';
 
 function load(path: string): PytorchCheckpoint {

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CheckpointError } from '../../src/checkpoint/errors.js';
-import { readPytorchCheckpoint } from '../../src/checkpoint/pytorch-checkpoint.js';
+import { CheckpointError } from '../../src/formats/pytorch/errors.js';
+import { readPytorchCheckpoint } from '../../src/formats/pytorch/pytorch-checkpoint.js';
 import { FIXTURES, buildZip, zipEntries } from './helpers.js';
 import { mulberry32 as random } from '../../tools/random.js';
 

@@ -2,7 +2,7 @@
 // the twins Python wrote, and a small zip writer for crafting archives.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { crc32, readZip } from '../../src/checkpoint/zip.js';
+import { crc32, readZip } from '../../src/formats/pytorch/zip.js';
 
 /**
  * The fixture folder: the committed one, or CHECKPOINT_FIXTURES (a folder that

@@ -4,8 +4,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CheckpointError } from '../../src/checkpoint/errors.js';
-import { readPytorchCheckpoint } from '../../src/checkpoint/pytorch-checkpoint.js';
+import { CheckpointError } from '../../src/formats/pytorch/errors.js';
+import { readPytorchCheckpoint } from '../../src/formats/pytorch/pytorch-checkpoint.js';
 import { FIXTURES, PWNED, buildZip } from './helpers.js';
 
 function refusal(run: () => unknown): CheckpointError {

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CheckpointError } from '../../src/checkpoint/errors.js';
-import { readPytorchCheckpoint, type PytorchCheckpoint } from '../../src/checkpoint/pytorch-checkpoint.js';
+import { CheckpointError } from '../../src/formats/pytorch/errors.js';
+import { readPytorchCheckpoint, type PytorchCheckpoint } from '../../src/formats/pytorch/pytorch-checkpoint.js';
 import { FIXTURES, buildZip, zipEntries, type ZipInput } from './helpers.js';
 
 const original = new Uint8Array(readFileSync(join(FIXTURES, 'tiny-f32/pytorch_model.bin')));

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError, parseBertConfig, parseBertConfigText } from '../../src/bert/config.js';
+import { ConfigError, parseBertConfig, parseBertConfigText } from '../../src/models/bert/config.js';
 
 // config.json of prithivida/Splade_PP_en_v1 as transformers wrote it.
 const spladeConfig = {

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseBertConfig } from '../../src/bert/config.js';
+import { parseBertConfig } from '../../src/models/bert/config.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
 import { DTYPE_SIZE } from '../../src/tensor/dtype.js';
 import { bertBaseUncasedVocab } from '../../tools/bert-vocab.js';

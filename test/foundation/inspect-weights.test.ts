@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeSafetensors } from '../../src/tensor/safetensors-writer.js';
+import { writeSafetensors } from '../../src/formats/safetensors-writer.js';
 import { writeRandomBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from './tmp.js';
 

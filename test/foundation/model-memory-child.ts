@@ -4,10 +4,10 @@
 // whole safetensors file and keeps it, as the loader used to, to show the test can tell.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BertForMaskedLM } from '../../src/bert/bert-for-masked-lm.js';
+import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
-import { createBackend } from '../../src/tensor/fast/create-backend.js';
+import { createBackend } from '../../src/tensor/cpu/create-backend.js';
 
 function residentKb(field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));

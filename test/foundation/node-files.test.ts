@@ -4,8 +4,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileAccessError, writeFileAtomic } from '../../src/node/files.js';
 import { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from '../../src/node/safetensors-file.js';
-import { SafetensorsError } from '../../src/tensor/safetensors.js';
-import { writeSafetensors } from '../../src/tensor/safetensors-writer.js';
+import { SafetensorsError } from '../../src/formats/safetensors.js';
+import { writeSafetensors } from '../../src/formats/safetensors-writer.js';
 import { tempDir } from './tmp.js';
 
 const dir = tempDir('files');

@@ -6,8 +6,8 @@
 //   max |ours - torch| / max |torch|.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BertForMaskedLM } from '../../src/bert/bert-for-masked-lm.js';
-import { bertInputFromRows } from '../../src/bert/input.js';
+import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
+import { bertInputFromRows } from '../../src/models/bert/input.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
 import type { Backend } from '../../src/tensor/backend.js';

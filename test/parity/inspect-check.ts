@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { command as inspect } from '../../src/cli/commands/inspect.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
-import type { SafetensorsFile } from '../../src/tensor/safetensors.js';
+import type { SafetensorsFile } from '../../src/formats/safetensors.js';
 import { RELATIVE_TOLERANCE, relativeDiff } from './check-case.js';
 
 /** Runs `splade inspect` in this process, its stderr note kept out of the test output. */

@@ -3,8 +3,8 @@
 // array larger than the file could justify (F16/BF16 widen to twice their bytes).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SafetensorsError, readSafetensors } from '../../src/tensor/safetensors.js';
-import { writeSafetensors } from '../../src/tensor/safetensors-writer.js';
+import { SafetensorsError, readSafetensors } from '../../src/formats/safetensors.js';
+import { writeSafetensors } from '../../src/formats/safetensors-writer.js';
 import { mulberry32 } from '../../tools/random.js';
 
 const valid = writeSafetensors(

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SafetensorsError, readSafetensors } from '../../src/tensor/safetensors.js';
-import { writeSafetensors } from '../../src/tensor/safetensors-writer.js';
+import { SafetensorsError, readSafetensors } from '../../src/formats/safetensors.js';
+import { writeSafetensors } from '../../src/formats/safetensors-writer.js';
 import type { DType } from '../../src/tensor/tensor-source.js';
 import { header, rawSafetensors } from './helpers.js';
 

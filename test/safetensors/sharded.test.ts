@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readSafetensors } from '../../src/tensor/safetensors.js';
-import { writeSafetensors } from '../../src/tensor/safetensors-writer.js';
-import { ShardIndexError, parseShardIndex, shardedTensorSource } from '../../src/tensor/sharded.js';
+import { readSafetensors } from '../../src/formats/safetensors.js';
+import { writeSafetensors } from '../../src/formats/safetensors-writer.js';
+import { ShardIndexError, parseShardIndex, shardedTensorSource } from '../../src/formats/sharded.js';
 import type { TensorSource } from '../../src/tensor/tensor-source.js';
 
 const shard1 = readSafetensors(writeSafetensors({

@@ -2,7 +2,7 @@
 // names the file and, where one tensor is at fault, that tensor.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MAX_HEADER_SIZE, SafetensorsError, readSafetensors } from '../../src/tensor/safetensors.js';
+import { MAX_HEADER_SIZE, SafetensorsError, readSafetensors } from '../../src/formats/safetensors.js';
 import { header, rawSafetensors } from './helpers.js';
 
 const FILE = 'bad/model.safetensors';

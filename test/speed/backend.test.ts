@@ -1,12 +1,12 @@
 // The fast backend's fused ops against the reference backend on random inputs with padding.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
+import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import { disposeBackend } from '../../src/tensor/backend.js';
-import { createBackend } from '../../src/tensor/fast/create-backend.js';
+import { createBackend } from '../../src/tensor/cpu/create-backend.js';
 import { startNodeWorkers } from '../../src/node/worker-threads.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { FastCpuBackend } from '../../src/tensor/fast/fast-backend.js';
+import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
 import { TypeScriptGemm } from '../../src/tensor/gemm/typescript-gemm.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 import { checkBackendConformance } from '../tensor/backend-conformance.js';
@@ -40,13 +40,13 @@ function maxRelDiff(a: Float32Array, b: Float32Array): number {
   return diff / scale;
 }
 
-const reference = new CpuBackend();
+const reference = new ReferenceBackend();
 const paths: Array<[string, () => Backend]> = [
   ['wasm-simd', () => createBackend({ backend: 'wasm-simd' })],
   ['wasm-simd x2', () => createBackend({ backend: 'wasm-simd', threads: 2, startWorkers: startNodeWorkers })],
   ['typescript', () => createBackend({ backend: 'typescript' })],
-  ['wasm-simd, small pooling blocks', () => new FastCpuBackend(WasmGemm.create({ shared: false })!, { poolBlockFloats: 1000 })],
-  ['typescript, small pooling blocks', () => new FastCpuBackend(new TypeScriptGemm(), { poolBlockFloats: 777 })],
+  ['wasm-simd, small pooling blocks', () => new CpuBackend(WasmGemm.create({ shared: false })!, { poolBlockFloats: 1000 })],
+  ['typescript, small pooling blocks', () => new CpuBackend(new TypeScriptGemm(), { poolBlockFloats: 777 })],
 ];
 
 for (const [label, make] of paths) {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { geluExact } from '../../src/tensor/cpu/activations.js';
+import { geluExact } from '../../src/tensor/reference/activations.js';
 import { geluFast } from '../../src/tensor/gemm/gemm.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 

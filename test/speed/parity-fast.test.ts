@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkCase } from '../parity/check-case.js';
 import { disposeBackend } from '../../src/tensor/backend.js';
-import { createBackend } from '../../src/tensor/fast/create-backend.js';
+import { createBackend } from '../../src/tensor/cpu/create-backend.js';
 import { startNodeWorkers } from '../../src/node/worker-threads.js';
 import type { Backend } from '../../src/tensor/backend.js';
 

@@ -3,13 +3,13 @@
 // the packed panels must give exactly the table's rows, and the model exactly the same outputs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BertForMaskedLM } from '../../src/bert/bert-for-masked-lm.js';
-import { bertInputFromRows } from '../../src/bert/input.js';
+import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
+import { bertInputFromRows } from '../../src/models/bert/input.js';
 import type { LinearHandle } from '../../src/tensor/backend.js';
-import { createBackend } from '../../src/tensor/fast/create-backend.js';
+import { createBackend } from '../../src/tensor/cpu/create-backend.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { readSafetensors } from '../../src/tensor/safetensors.js';
-import { writeSafetensors } from '../../src/tensor/safetensors-writer.js';
+import { readSafetensors } from '../../src/formats/safetensors.js';
+import { writeSafetensors } from '../../src/formats/safetensors-writer.js';
 import { generateBertForMaskedLM } from '../../tools/generate-model.js';
 
 function randomTable(rows: number, cols: number, seed: number): Float32Array {

@@ -7,7 +7,7 @@ import { InputError, MissingTokenizerError, SpladeEncoder, type SparseVector, ty
 import { folderModelFiles } from '../../src/node/folder-model-files.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
 import { memoryModelFiles } from '../../src/io/memory-model-files.js';
-import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
+import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import { rejects } from '../helpers/rejects.js';
 
 const fixtures = fileURLToPath(new URL('../parity/fixtures/', import.meta.url));
@@ -152,8 +152,8 @@ test('a tokenizer with ids beyond the model vocabulary is an error naming the te
 
 test('batches are formed from texts sorted by length, each padded only to its longest', async () => {
   const shapes: string[] = [];
-  class Recording extends CpuBackend {
-    override spladePool(...args: Parameters<CpuBackend['spladePool']>) {
+  class Recording extends ReferenceBackend {
+    override spladePool(...args: Parameters<ReferenceBackend['spladePool']>) {
       shapes.push(`${args[2].batch}x${args[2].seq}`);
       return super.spladePool(...args);
     }

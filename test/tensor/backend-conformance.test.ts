@@ -1,16 +1,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AttentionOptions, TokenLayout } from '../../src/tensor/backend.js';
-import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
+import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { checkBackendConformance } from './backend-conformance.js';
 
 test('the conformance check passes a backend that computes like the reference', async () => {
-  assert.equal(await checkBackendConformance(new CpuBackend()), []);
+  assert.equal(await checkBackendConformance(new ReferenceBackend()), []);
 });
 
 test('the conformance check catches a backend that ignores the padding mask', async () => {
-  class MaskBlind extends CpuBackend {
+  class MaskBlind extends ReferenceBackend {
     override attention(q: Tensor, k: Tensor, v: Tensor, tokens: TokenLayout, options: AttentionOptions) {
       return super.attention(q, k, v, { ...tokens, mask: new Uint8Array(tokens.mask.length).fill(1) }, options);
     }
@@ -21,8 +21,8 @@ test('the conformance check catches a backend that ignores the padding mask', as
 });
 
 test('the conformance check catches a tanh GELU posing as the exact one', async () => {
-  class Approximate extends CpuBackend {
-    override activate(x: Tensor, activation: Parameters<CpuBackend['activate']>[1]) {
+  class Approximate extends ReferenceBackend {
+    override activate(x: Tensor, activation: Parameters<ReferenceBackend['activate']>[1]) {
       return super.activate(x, activation === 'gelu' ? 'gelu_tanh' : activation);
     }
   }

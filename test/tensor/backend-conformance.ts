@@ -1,11 +1,11 @@
-// Checks any Backend against the reference CpuBackend, op by op, on random inputs of awkward
+// Checks any Backend against the reference ReferenceBackend, op by op, on random inputs of awkward
 // sizes (odd widths, padding, a sequence with no real token, several head sizes). Faster
 // backends (WASM SIMD, gpu.js) run it in their tests:
 //
 //   const failures = await checkBackendConformance(new MyBackend());
 //   assert.equal(failures, []);
 import type { Activation, Backend, TokenLayout } from '../../src/tensor/backend.js';
-import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
+import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 
 /** max |actual - expected| / max |expected|: float32 kernels with other summation orders stay far below. */
@@ -49,7 +49,7 @@ function layout(lengths: number[]): TokenLayout {
 
 /** Runs every op of `backend` and of the reference on the same inputs; returns the mismatches. */
 export async function checkBackendConformance(backend: Backend): Promise<string[]> {
-  const ref = new CpuBackend();
+  const ref = new ReferenceBackend();
   const failures: string[] = [];
   const activations: Activation[] = ['none', 'gelu', 'gelu_tanh', 'quick_gelu', 'relu', 'silu'];
 

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CpuBackend, erf, geluExact, geluTanh } from '../../src/tensor/cpu/index.js';
+import { ReferenceBackend, erf, geluExact, geluTanh } from '../../src/tensor/reference/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 
-const backend = new CpuBackend();
+const backend = new ReferenceBackend();
 
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
   assert.is(actual.length, expected.length, `${what}: length`);

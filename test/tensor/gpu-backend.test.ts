@@ -2,7 +2,7 @@
 // WebGPU adapter), so the ops are checked on webasm against the reference CPU backend.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
+import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import { GpuBackend, GpuLimitError, GpuUnavailableError, DeviceTensor } from '../../src/tensor/gpu/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { checkBackendConformance } from './backend-conformance.js';
@@ -16,8 +16,8 @@ test('webasm opens in Node', async () => {
 });
 
 test('every op on webasm matches the reference CPU backend on random shapes', async () => {
-  const results = await checkBackendOps(backend!, new CpuBackend(), 11, 3);
-  results.push(await checkLargeVocabulary(backend!, new CpuBackend()));
+  const results = await checkBackendOps(backend!, new ReferenceBackend(), 11, 3);
+  results.push(await checkLargeVocabulary(backend!, new ReferenceBackend()));
   assert.ok(results.length > 40, `${results.length} checks`);
   assert.equal(describeFailures(results), []);
 });

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpladeError } from '../../src/errors.js';
 import { disposeBackend } from '../../src/tensor/backend.js';
-import { createWebBackend, defaultWebThreadCount, WEB_DEFAULT_MAX_THREADS } from '../../src/tensor/fast/web-backend.js';
+import { createWebBackend, defaultWebThreadCount, WEB_DEFAULT_MAX_THREADS } from '../../src/tensor/cpu/web-backend.js';
 import { webWorkersUsable } from '../../src/tensor/wasm/web-workers.js';
 
 test('Node is not a cross-origin isolated browser context: no Web Workers', () => {

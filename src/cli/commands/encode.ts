@@ -3,13 +3,13 @@
 // failure never leaves output that looks complete.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { InputIdRows } from '../../bert/input.js';
+import type { InputIdRows } from '../../models/bert/input.js';
 import { SpladeError } from '../../errors.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
 import { BACKEND_CHOICES, GPU_MODE_NAMES, type BackendChoice, type GpuMode } from '../../tensor/select-backend.js';
 import { UsageError, type Command } from '../command.js';
-import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../format/numbers.js';
+import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
 
 const usage = `usage: splade encode --model DIR [--text TEXT]... [--input FILE.jsonl|-] [options]
        splade encode --model DIR --input-ids FILE|- [--batch-size N]

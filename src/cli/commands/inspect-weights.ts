@@ -10,7 +10,7 @@ import { DEFAULT_WEIGHT_FORMATS } from '../../io/weight-formats.js';
 import { readPytorchCheckpointFile } from '../../node/pytorch-file.js';
 import { readSafetensorsHeaderFile } from '../../node/safetensors-file.js';
 import { DTYPE_SIZE } from '../../tensor/dtype.js';
-import { parseShardIndex } from '../../tensor/sharded.js';
+import { parseShardIndex } from '../../formats/sharded.js';
 import { elementCount } from '../../tensor/tensor.js';
 import { UsageError, type Command } from '../command.js';
 

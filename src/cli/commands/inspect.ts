@@ -3,8 +3,8 @@
 // safetensors (loads with safetensors.torch.load_file) or JSON.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { capturableNames } from '../../bert/capture-names.js';
-import { bertInputFromRows, type BertInput } from '../../bert/input.js';
+import { capturableNames } from '../../models/bert/capture-names.js';
+import { bertInputFromRows, type BertInput } from '../../models/bert/input.js';
 import { SpladeError } from '../../errors.js';
 import { dumpActivations, type NamedTensors } from '../../inspect/dump.js';
 import { dumpToJson } from '../../inspect/json-dump.js';
@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../../node/files.js';
 import { writeSafetensorsFile } from '../../node/safetensors-file.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { MissingTokenizerError } from '../../splade/encoder.js';
-import type { TensorToWrite } from '../../tensor/safetensors-writer.js';
+import type { TensorToWrite } from '../../formats/safetensors-writer.js';
 import { UsageError, type Command } from '../command.js';
 
 const usage = `usage: splade inspect --model DIR (--text TEXT... | --input-ids FILE|-) [what] --out FILE

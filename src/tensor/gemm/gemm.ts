@@ -3,7 +3,7 @@
 // with W in PyTorch's [out, in] layout. Engines pack W once, at load, into whatever layout
 // their kernel wants, and return an opaque handle.
 import type { Activation } from '../backend.js';
-import { activationFunction } from '../cpu/activations.js';
+import { activationFunction } from '../reference/activations.js';
 
 /** A right-hand operand packed by an engine; only that engine can use it. */
 export interface PackedMatrix {

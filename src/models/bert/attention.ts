@@ -1,0 +1,96 @@
+// BertSelfAttention, BertSelfOutput and BertAttention, as in transformers' modeling_bert.py.
+import type { Backend } from '../../tensor/backend.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { BertConfig } from './config.js';
+import { keepTokens, type ForwardContext } from './context.js';
+import { LayerNorm, Linear } from './nn.js';
+import type { Weights } from './weights.js';
+
+/** Query, key and value projections and masked softmax attention over the heads. */
+export class BertSelfAttention {
+  private constructor(
+    readonly name: string,
+    readonly numHeads: number,
+    readonly query: Linear,
+    readonly key: Linear,
+    readonly value: Linear,
+  ) {}
+
+  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertSelfAttention> {
+    const h = config.hidden_size;
+    return new BertSelfAttention(
+      weights.path,
+      config.num_attention_heads,
+      await Linear.load(weights.prefix('query'), backend, h, h),
+      await Linear.load(weights.prefix('key'), backend, h, h),
+      await Linear.load(weights.prefix('value'), backend, h, h),
+    );
+  }
+
+  /** hidden [batch * seq, hidden] -> context [batch * seq, hidden] */
+  async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
+    const probsName = `${this.name}.attention_probs`;
+    const q = await this.query.forward(context, hidden);
+    const k = await this.key.forward(context, hidden);
+    const v = await this.value.forward(context, hidden);
+    // Capturing the module keeps both of its outputs, as transformers' BertSelfAttention
+    // returns (context, attention_probs) when asked for attentions.
+    const wantsModule = context.capture.wants(this.name);
+    const result = await context.backend.attention(q, k, v, context.tokens, {
+      numHeads: this.numHeads,
+      keepProbs: context.capture.wants(probsName) || wantsModule,
+    });
+    if (result.probs) context.capture.keepWithParent(this.name, probsName, result.probs);
+    keepTokens(context, this.name, result.context);
+    return result.context;
+  }
+}
+
+/** The attention output projection, then residual add and LayerNorm. */
+export class BertSelfOutput {
+  private constructor(
+    readonly name: string,
+    readonly dense: Linear,
+    readonly layerNorm: LayerNorm,
+  ) {}
+
+  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertSelfOutput> {
+    const h = config.hidden_size;
+    return new BertSelfOutput(
+      weights.path,
+      await Linear.load(weights.prefix('dense'), backend, h, h),
+      LayerNorm.load(weights.prefix('LayerNorm'), h, config.layer_norm_eps),
+    );
+  }
+
+  async forward(context: ForwardContext, hidden: Tensor, input: Tensor): Promise<Tensor> {
+    const projected = await this.dense.forward(context, hidden);
+    const out = await this.layerNorm.forward(context, projected, input);
+    keepTokens(context, this.name, out);
+    return out;
+  }
+}
+
+/** `self` then `output`. */
+export class BertAttention {
+  private constructor(
+    readonly name: string,
+    readonly self: BertSelfAttention,
+    readonly output: BertSelfOutput,
+  ) {}
+
+  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertAttention> {
+    return new BertAttention(
+      weights.path,
+      await BertSelfAttention.load(weights.prefix('self'), config, backend),
+      await BertSelfOutput.load(weights.prefix('output'), config, backend),
+    );
+  }
+
+  async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
+    const attended = await this.self.forward(context, hidden);
+    const out = await this.output.forward(context, attended, hidden);
+    keepTokens(context, this.name, out);
+    return out;
+  }
+}

@@ -1,0 +1,139 @@
+// BertModel (embeddings and encoder, without the pooler that BertForMaskedLM leaves out) and
+// BertForMaskedLM (`bert` + `cls.predictions`), loaded from a checkpoint so that the
+// checkpoint's module tree is the code's module tree.
+import type { Backend } from '../../tensor/backend.js';
+import { createBackend } from '../../tensor/cpu/create-backend.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { TensorSource } from '../../tensor/tensor-source.js';
+import { Capture } from './capture.js';
+import { attentionName, hiddenStateNames } from './capture-names.js';
+import type { BertConfig } from './config.js';
+import { keepTokens, type ForwardContext } from './context.js';
+import { BertEmbeddings } from './embeddings.js';
+import { checkBertInput, type BertInput } from './input.js';
+import { BertEncoder } from './layer.js';
+import { BertLMPredictionHead } from './mlm-head.js';
+import { Weights } from './weights.js';
+
+/** `bert`: embeddings then the encoder. */
+export class BertModel {
+  private constructor(
+    readonly name: string,
+    readonly embeddings: BertEmbeddings,
+    readonly encoder: BertEncoder,
+  ) {}
+
+  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertModel> {
+    return new BertModel(
+      weights.path,
+      BertEmbeddings.load(weights.prefix('embeddings'), config, backend),
+      await BertEncoder.load(weights.prefix('encoder'), config, backend),
+    );
+  }
+
+  /** -> last hidden state [batch * seq, hidden] */
+  async forward(context: ForwardContext, input: BertInput): Promise<Tensor> {
+    const embedded = await this.embeddings.forward(context, input);
+    return this.encoder.forward(context, embedded);
+  }
+}
+
+/** What a forward pass should compute beyond the last hidden state. */
+export interface ForwardOptions {
+  /** Module names whose outputs to keep (see CAPTURE_POINTS; `*` matches one segment). */
+  readonly capture?: readonly string[];
+  /** Compute the SPLADE vectors [batch, vocab] (fused pooling, no full logits). */
+  readonly splade?: boolean;
+  /**
+   * Return `hiddenStates` as transformers' `output_hidden_states=True` does: the embeddings
+   * output, then each layer's output (num_hidden_layers + 1 tensors [batch, seq, hidden]).
+   */
+  readonly outputHiddenStates?: boolean;
+  /**
+   * Return `attentions` as transformers' `output_attentions=True` does: each layer's softmax
+   * probabilities [batch, heads, seq, seq], padded query rows included.
+   */
+  readonly outputAttentions?: boolean;
+}
+
+export interface ForwardOutput {
+  /** [batch, seq, hidden] */
+  readonly lastHiddenState: Tensor;
+  /** [batch, vocab] dense SPLADE weights, when asked for. */
+  readonly splade?: Tensor;
+  /** The captured activations by module name (only those `capture` asked for). */
+  readonly captured: Map<string, Tensor>;
+  /** With `outputHiddenStates`: embeddings output first, then every layer's output. */
+  readonly hiddenStates?: readonly Tensor[];
+  /** With `outputAttentions`: every layer's attention probabilities [batch, heads, seq, seq]. */
+  readonly attentions?: readonly Tensor[];
+}
+
+/** A BERT masked language model: the network that SPLADE runs. */
+export class BertForMaskedLM {
+  private constructor(
+    readonly config: BertConfig,
+    readonly backend: Backend,
+    readonly bert: BertModel,
+    readonly cls: { readonly predictions: BertLMPredictionHead },
+  ) {}
+
+  /**
+   * Loads the weights of `source` for `config` and prepares them on `backend` (by default
+   * `createBackend()`: WebAssembly SIMD where available, on the calling thread).
+   * @throws WeightError naming a missing tensor, or a tensor and both shapes when they differ
+   */
+  static async load(config: BertConfig, source: TensorSource, backend: Backend = createBackend()): Promise<BertForMaskedLM> {
+    const root = Weights.of(source);
+    const bert = await BertModel.load(root.prefix('bert'), config, backend);
+    const predictions = await BertLMPredictionHead.load(
+      root.prefix('cls.predictions'),
+      config,
+      backend,
+      bert.embeddings.wordEmbeddings!,
+    );
+    // A tied decoder was prepared from the word embedding table: where the backend keeps its
+    // own copy of it (the WebAssembly one does), read word rows from that copy and let the
+    // table go, so it is held once.
+    if (predictions.tied) bert.embeddings.shareWordEmbeddings(predictions.decoder.handle, backend);
+    return new BertForMaskedLM(config, backend, bert, { predictions });
+  }
+
+  /**
+   * Runs the model on a checked batch.
+   * @throws InputError when the input does not fit the config; CaptureError when a capture
+   *   name matched nothing
+   */
+  async forward(input: BertInput, options: ForwardOptions = {}): Promise<ForwardOutput> {
+    checkBertInput(input, this.config);
+    const asked = options.capture ?? [];
+    const layers = this.config.num_hidden_layers;
+    const hiddenNames = options.outputHiddenStates ? hiddenStateNames(layers) : [];
+    const attentionNames = options.outputAttentions ? Array.from({ length: layers }, (_, i) => attentionName(i)) : [];
+    const capture = new Capture(asked, [...hiddenNames, ...attentionNames]);
+    const context: ForwardContext = {
+      backend: this.backend,
+      tokens: { batch: input.batch, seq: input.seq, mask: input.attentionMask },
+      capture,
+    };
+    const hidden = await this.bert.forward(context, input);
+    const head = this.cls.predictions;
+    const wantsLogits = capture.wants(head.name);
+    let splade: Tensor | undefined;
+    if (options.splade || wantsLogits || capture.wants(head.transform.name)) {
+      const transformed = await head.transform.forward(context, hidden);
+      if (wantsLogits) keepTokens(context, head.name, await head.logits(context, transformed));
+      if (options.splade) splade = await head.splade(context, transformed);
+    }
+    capture.checkAllUsed();
+    const kept = (name: string): Tensor => capture.results.get(name)!;
+    const captured = capture.requestedResults();
+    return {
+      lastHiddenState: hidden.reshape([input.batch, input.seq, this.config.hidden_size]),
+      ...(splade ? { splade } : {}),
+      captured,
+      ...(options.outputHiddenStates ? { hiddenStates: hiddenNames.map(kept) } : {}),
+      ...(options.outputAttentions ? { attentions: attentionNames.map(kept) } : {}),
+    };
+  }
+}

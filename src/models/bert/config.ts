@@ -1,0 +1,198 @@
+// config.json of a Hugging Face BERT checkpoint, validated, with the defaults of transformers'
+// BertConfig for every field the file leaves out (so a minimal config.json reads as
+// transformers would read it).
+import { SpladeError } from '../../errors.js';
+
+/** A config.json that is not a usable BERT config; the message names the file and the field. */
+export class ConfigError extends SpladeError {}
+
+/**
+ * The activations of BERT's intermediate (feed-forward) layer that splade-ts accepts, by
+ * their transformers `ACT2FN` names:
+ * - `gelu`: x·Φ(x) with the exact erf (BERT's own)
+ * - `gelu_new`, `gelu_pytorch_tanh`: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+ * - `gelu_fast`: the same tanh formula written as 0.5·x·(1 + tanh(0.7978845608·x·(1 + 0.044715·x²)))
+ * - `quick_gelu`: x·sigmoid(1.702·x)
+ * - `relu`: max(0, x)
+ * - `silu`, `swish`: x·sigmoid(x)
+ */
+export const BERT_HIDDEN_ACTS = [
+  'gelu',
+  'gelu_new',
+  'gelu_pytorch_tanh',
+  'gelu_fast',
+  'quick_gelu',
+  'relu',
+  'silu',
+  'swish',
+] as const;
+
+export type BertHiddenAct = (typeof BERT_HIDDEN_ACTS)[number];
+
+/** A BERT config as config.json spells it (snake_case), with transformers' defaults filled in. */
+export interface BertConfig {
+  readonly model_type: 'bert';
+  /** e.g. `['BertForMaskedLM']`; absent in some hand-written configs. */
+  readonly architectures?: readonly string[];
+  readonly vocab_size: number;
+  readonly hidden_size: number;
+  readonly num_hidden_layers: number;
+  readonly num_attention_heads: number;
+  readonly intermediate_size: number;
+  readonly hidden_act: BertHiddenAct;
+  readonly hidden_dropout_prob: number;
+  readonly attention_probs_dropout_prob: number;
+  readonly max_position_embeddings: number;
+  readonly type_vocab_size: number;
+  readonly initializer_range: number;
+  readonly layer_norm_eps: number;
+  readonly pad_token_id: number;
+  /** Only 'absolute' (learned position embeddings) is supported. */
+  readonly position_embedding_type: 'absolute';
+  /** Whether the MLM decoder shares the word embedding matrix (transformers' default: true). */
+  readonly tie_word_embeddings: boolean;
+  /** The dtype the checkpoint was saved from, e.g. 'float32' (informational). */
+  readonly torch_dtype?: string;
+  readonly transformers_version?: string;
+}
+
+/** transformers' BertConfig defaults (bert-base-uncased). */
+export const BERT_CONFIG_DEFAULTS: BertConfig = {
+  model_type: 'bert',
+  vocab_size: 30522,
+  hidden_size: 768,
+  num_hidden_layers: 12,
+  num_attention_heads: 12,
+  intermediate_size: 3072,
+  hidden_act: 'gelu',
+  hidden_dropout_prob: 0.1,
+  attention_probs_dropout_prob: 0.1,
+  max_position_embeddings: 512,
+  type_vocab_size: 2,
+  initializer_range: 0.02,
+  layer_norm_eps: 1e-12,
+  pad_token_id: 0,
+  position_embedding_type: 'absolute',
+  tie_word_embeddings: true,
+};
+
+/** Upper bound on any size field: beyond it a config is corrupt, not a bigger model. */
+const MAX_DIMENSION = 1 << 24;
+
+type Json = Record<string, unknown>;
+
+/**
+ * Validates a parsed config.json and fills in defaults.
+ * @param json the parsed JSON
+ * @param source where it came from (a path or URL), named in errors
+ * @throws ConfigError naming `source` and the field
+ */
+export function parseBertConfig(json: unknown, source: string): BertConfig {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError(`${source}: config must be a JSON object`);
+  }
+  const raw = json as Json;
+  const fail = (field: string, why: string): never => {
+    throw new ConfigError(`${source}: field '${field}' ${why}`);
+  };
+  const d = BERT_CONFIG_DEFAULTS;
+
+  const modelType = raw.model_type ?? 'bert';
+  if (modelType !== 'bert') {
+    fail('model_type', `is ${JSON.stringify(modelType)}; only 'bert' models are supported`);
+  }
+
+  const positiveInt = (field: keyof BertConfig & string, fallback: number): number => {
+    const value = raw[field] ?? fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_DIMENSION) {
+      fail(field, `must be a positive integer (at most ${MAX_DIMENSION}), got ${JSON.stringify(value)}`);
+    }
+    return value as number;
+  };
+  const number = (field: keyof BertConfig & string, fallback: number, check: (v: number) => boolean, what: string): number => {
+    const value = raw[field] ?? fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || !check(value)) {
+      fail(field, `must be ${what}, got ${JSON.stringify(value)}`);
+    }
+    return value as number;
+  };
+  const optionalString = (field: string): string | undefined => {
+    const value = raw[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') fail(field, `must be a string, got ${JSON.stringify(value)}`);
+    return value as string;
+  };
+
+  const hiddenSize = positiveInt('hidden_size', d.hidden_size);
+  const heads = positiveInt('num_attention_heads', d.num_attention_heads);
+  if (hiddenSize % heads !== 0) {
+    fail('hidden_size', `(${hiddenSize}) must be divisible by num_attention_heads (${heads})`);
+  }
+
+  const hiddenAct = raw.hidden_act ?? d.hidden_act;
+  if (typeof hiddenAct !== 'string' || !(BERT_HIDDEN_ACTS as readonly string[]).includes(hiddenAct)) {
+    fail('hidden_act', `is ${JSON.stringify(hiddenAct)}; supported: ${BERT_HIDDEN_ACTS.join(', ')}`);
+  }
+
+  const positionType = raw.position_embedding_type ?? d.position_embedding_type;
+  if (positionType !== 'absolute') {
+    fail('position_embedding_type', `is ${JSON.stringify(positionType)}; only 'absolute' is supported`);
+  }
+
+  let architectures: string[] | undefined;
+  if (raw.architectures !== undefined && raw.architectures !== null) {
+    if (!Array.isArray(raw.architectures) || raw.architectures.some((a) => typeof a !== 'string')) {
+      fail('architectures', `must be an array of strings, got ${JSON.stringify(raw.architectures)}`);
+    }
+    architectures = raw.architectures as string[];
+  }
+
+  const tie = raw.tie_word_embeddings ?? d.tie_word_embeddings;
+  if (typeof tie !== 'boolean') fail('tie_word_embeddings', `must be true or false, got ${JSON.stringify(tie)}`);
+
+  const vocabSize = positiveInt('vocab_size', d.vocab_size);
+  const padRaw = raw.pad_token_id ?? d.pad_token_id;
+  if (typeof padRaw !== 'number' || !Number.isInteger(padRaw) || padRaw < 0 || padRaw >= vocabSize) {
+    fail('pad_token_id', `must be an integer in [0, vocab_size=${vocabSize}), got ${JSON.stringify(padRaw)}`);
+  }
+
+  const probability = (v: number): boolean => v >= 0 && v <= 1;
+  const config: BertConfig = {
+    model_type: 'bert',
+    vocab_size: vocabSize,
+    hidden_size: hiddenSize,
+    num_hidden_layers: positiveInt('num_hidden_layers', d.num_hidden_layers),
+    num_attention_heads: heads,
+    intermediate_size: positiveInt('intermediate_size', d.intermediate_size),
+    hidden_act: hiddenAct as BertHiddenAct,
+    hidden_dropout_prob: number('hidden_dropout_prob', d.hidden_dropout_prob, probability, 'a number in [0, 1]'),
+    attention_probs_dropout_prob: number(
+      'attention_probs_dropout_prob', d.attention_probs_dropout_prob, probability, 'a number in [0, 1]'),
+    max_position_embeddings: positiveInt('max_position_embeddings', d.max_position_embeddings),
+    type_vocab_size: positiveInt('type_vocab_size', d.type_vocab_size),
+    initializer_range: number('initializer_range', d.initializer_range, (v) => v >= 0, 'a non-negative number'),
+    layer_norm_eps: number('layer_norm_eps', d.layer_norm_eps, (v) => v > 0 && v < 1, 'a positive number below 1'),
+    pad_token_id: padRaw as number,
+    position_embedding_type: 'absolute',
+    tie_word_embeddings: tie as boolean,
+  };
+  const torchDtype = optionalString('torch_dtype');
+  const transformersVersion = optionalString('transformers_version');
+  return {
+    ...config,
+    ...(architectures ? { architectures } : {}),
+    ...(torchDtype !== undefined ? { torch_dtype: torchDtype } : {}),
+    ...(transformersVersion !== undefined ? { transformers_version: transformersVersion } : {}),
+  };
+}
+
+/** Reads config.json text: JSON syntax errors become a ConfigError naming `source`. */
+export function parseBertConfigText(text: string, source: string): BertConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${source}: not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  return parseBertConfig(json, source);
+}

@@ -1,0 +1,71 @@
+// BertEmbeddings: word + token type + position embeddings, then LayerNorm (dropout is the
+// identity at inference). Position ids are 0..seq-1 for every row, as transformers uses them
+// with right padding.
+import type { Backend, LinearHandle } from '../../tensor/backend.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { BertConfig } from './config.js';
+import { keepTokens, type ForwardContext } from './context.js';
+import type { BertInput } from './input.js';
+import { LayerNorm } from './nn.js';
+import type { Weights } from './weights.js';
+
+export class BertEmbeddings {
+  /** The tied MLM decoder whose prepared weight the word rows are read from, once shared. */
+  private tiedDecoder: LinearHandle | undefined;
+
+  private constructor(
+    readonly name: string,
+    /**
+     * The word embedding table [vocab, hidden]; undefined once {@link shareWordEmbeddings}
+     * has handed it to the tied decoder's prepared weight.
+     */
+    public wordEmbeddings: Tensor | undefined,
+    readonly positionEmbeddings: Tensor,
+    readonly tokenTypeEmbeddings: Tensor,
+    readonly layerNorm: LayerNorm,
+  ) {}
+
+  /** Loads `<path>.word_embeddings`, `position_embeddings`, `token_type_embeddings`, `LayerNorm`. */
+  static load(weights: Weights, config: BertConfig, _backend: Backend): BertEmbeddings {
+    const hidden = config.hidden_size;
+    return new BertEmbeddings(
+      weights.path,
+      weights.tensor('word_embeddings.weight', [config.vocab_size, hidden]),
+      weights.tensor('position_embeddings.weight', [config.max_position_embeddings, hidden]),
+      weights.tensor('token_type_embeddings.weight', [config.type_vocab_size, hidden]),
+      LayerNorm.load(weights.prefix('LayerNorm'), hidden, config.layer_norm_eps),
+    );
+  }
+
+  /**
+   * Reads word rows from `decoder`, the MLM decoder prepared from this very table (tied), and
+   * drops the table, when the backend can read rows of its own copy of a linear layer's weight
+   * (Backend.gatherLinearRows). Then the [vocab, hidden] table is held once, not twice.
+   * @returns whether the table was dropped
+   */
+  shareWordEmbeddings(decoder: LinearHandle, backend: Backend): boolean {
+    if (!backend.gatherLinearRows || !this.wordEmbeddings) return false;
+    const [vocab, hidden] = this.wordEmbeddings.shape;
+    if (decoder.outFeatures !== vocab || decoder.inFeatures !== hidden) return false;
+    this.tiedDecoder = decoder;
+    this.wordEmbeddings = undefined;
+    return true;
+  }
+
+  /** -> [batch * seq, hidden] */
+  async forward(context: ForwardContext, input: BertInput): Promise<Tensor> {
+    const { backend } = context;
+    const positionIds = new Int32Array(input.batch * input.seq);
+    for (let i = 0; i < positionIds.length; i++) positionIds[i] = i % input.seq;
+    const words = this.wordEmbeddings
+      ? await backend.gather(this.wordEmbeddings, input.inputIds)
+      : await backend.gatherLinearRows!(this.tiedDecoder!, input.inputIds);
+    const types = await backend.gather(this.tokenTypeEmbeddings, input.tokenTypeIds);
+    const positions = await backend.gather(this.positionEmbeddings, positionIds);
+    // transformers adds in this order: (words + token types) + positions.
+    const sum = await backend.add(words, types);
+    const out = await this.layerNorm.forward(context, sum, positions);
+    keepTokens(context, this.name, out);
+    return out;
+  }
+}

@@ -1,0 +1,103 @@
+// BertIntermediate, BertOutput, BertLayer and BertEncoder, as in transformers' modeling_bert.py.
+import type { Activation, Backend } from '../../tensor/backend.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { activationOf } from './activation.js';
+import { BertAttention } from './attention.js';
+import type { BertConfig } from './config.js';
+import { keepTokens, type ForwardContext } from './context.js';
+import { LayerNorm, Linear } from './nn.js';
+import type { Weights } from './weights.js';
+
+/** The feed-forward up-projection with the config's activation fused. */
+export class BertIntermediate {
+  private constructor(
+    readonly name: string,
+    readonly dense: Linear,
+    readonly activation: Activation,
+  ) {}
+
+  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertIntermediate> {
+    const dense = await Linear.load(weights.prefix('dense'), backend, config.hidden_size, config.intermediate_size);
+    return new BertIntermediate(weights.path, dense, activationOf(config.hidden_act));
+  }
+
+  async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
+    const out = await this.dense.forward(context, hidden, this.activation);
+    keepTokens(context, this.name, out);
+    return out;
+  }
+}
+
+/** The feed-forward down-projection, then residual add and LayerNorm. */
+export class BertOutput {
+  private constructor(
+    readonly name: string,
+    readonly dense: Linear,
+    readonly layerNorm: LayerNorm,
+  ) {}
+
+  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertOutput> {
+    return new BertOutput(
+      weights.path,
+      await Linear.load(weights.prefix('dense'), backend, config.intermediate_size, config.hidden_size),
+      LayerNorm.load(weights.prefix('LayerNorm'), config.hidden_size, config.layer_norm_eps),
+    );
+  }
+
+  async forward(context: ForwardContext, intermediate: Tensor, input: Tensor): Promise<Tensor> {
+    const projected = await this.dense.forward(context, intermediate);
+    const out = await this.layerNorm.forward(context, projected, input);
+    keepTokens(context, this.name, out);
+    return out;
+  }
+}
+
+/** One transformer layer: attention, then the feed-forward block. */
+export class BertLayer {
+  private constructor(
+    readonly name: string,
+    readonly attention: BertAttention,
+    readonly intermediate: BertIntermediate,
+    readonly output: BertOutput,
+  ) {}
+
+  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertLayer> {
+    return new BertLayer(
+      weights.path,
+      await BertAttention.load(weights.prefix('attention'), config, backend),
+      await BertIntermediate.load(weights.prefix('intermediate'), config, backend),
+      await BertOutput.load(weights.prefix('output'), config, backend),
+    );
+  }
+
+  async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
+    const attended = await this.attention.forward(context, hidden);
+    const intermediate = await this.intermediate.forward(context, attended);
+    const out = await this.output.forward(context, intermediate, attended);
+    keepTokens(context, this.name, out);
+    return out;
+  }
+}
+
+/** The stack of `num_hidden_layers` layers, `<path>.layer.{i}`. */
+export class BertEncoder {
+  private constructor(
+    readonly name: string,
+    readonly layer: readonly BertLayer[],
+  ) {}
+
+  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertEncoder> {
+    const layers: BertLayer[] = [];
+    for (let i = 0; i < config.num_hidden_layers; i++) {
+      layers.push(await BertLayer.load(weights.prefix(`layer.${i}`), config, backend));
+    }
+    return new BertEncoder(weights.path, layers);
+  }
+
+  async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
+    let x = hidden;
+    for (const layer of this.layer) x = await layer.forward(context, x);
+    keepTokens(context, this.name, x);
+    return x;
+  }
+}

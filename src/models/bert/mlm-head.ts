@@ -1,0 +1,82 @@
+// BertPredictionHeadTransform and BertLMPredictionHead (transformers' `cls.predictions`): the
+// masked-language-model head whose vocabulary logits SPLADE pools.
+import type { Activation, Backend } from '../../tensor/backend.js';
+import { formatShape, type Tensor } from '../../tensor/tensor.js';
+import { activationOf } from './activation.js';
+import type { BertConfig } from './config.js';
+import { keepTokens, type ForwardContext } from './context.js';
+import { LayerNorm, Linear } from './nn.js';
+import { WeightError, type Weights } from './weights.js';
+
+/** dense, activation (the config's `hidden_act`), LayerNorm. */
+export class BertPredictionHeadTransform {
+  private constructor(
+    readonly name: string,
+    readonly dense: Linear,
+    readonly activation: Activation,
+    readonly layerNorm: LayerNorm,
+  ) {}
+
+  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertPredictionHeadTransform> {
+    const h = config.hidden_size;
+    return new BertPredictionHeadTransform(
+      weights.path,
+      await Linear.load(weights.prefix('dense'), backend, h, h),
+      activationOf(config.hidden_act),
+      LayerNorm.load(weights.prefix('LayerNorm'), h, config.layer_norm_eps),
+    );
+  }
+
+  async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
+    const projected = await this.dense.forward(context, hidden, this.activation);
+    const out = await this.layerNorm.forward(context, projected, null);
+    keepTokens(context, this.name, out);
+    return out;
+  }
+}
+
+/**
+ * The transform, then the decoder to vocabulary logits. The decoder weight is
+ * `cls.predictions.decoder.weight` when the checkpoint has it, else the word embedding matrix
+ * (tied, transformers' default); its bias is `cls.predictions.bias` (or the older
+ * `cls.predictions.decoder.bias`).
+ */
+export class BertLMPredictionHead {
+  private constructor(
+    readonly name: string,
+    readonly transform: BertPredictionHeadTransform,
+    readonly decoder: Linear,
+    /** Whether the decoder shares the word embeddings (for inspection and tests). */
+    readonly tied: boolean,
+  ) {}
+
+  static async load(weights: Weights, config: BertConfig, backend: Backend, wordEmbeddings: Tensor): Promise<BertLMPredictionHead> {
+    const shape = [config.vocab_size, config.hidden_size];
+    const tied = !weights.has('decoder.weight');
+    if (tied && !config.tie_word_embeddings) {
+      throw new WeightError(
+        `missing tensor '${weights.fullName('decoder.weight')}': config.json sets tie_word_embeddings to false, so the decoder cannot share the word embeddings ${formatShape(shape)}`,
+      );
+    }
+    const decoderWeight = tied ? wordEmbeddings : weights.tensor('decoder.weight', shape);
+    const bias = weights.has('bias') || !weights.has('decoder.bias')
+      ? weights.tensor('bias', [config.vocab_size])
+      : weights.tensor('decoder.bias', [config.vocab_size]);
+    return new BertLMPredictionHead(
+      weights.path,
+      await BertPredictionHeadTransform.load(weights.prefix('transform'), config, backend),
+      await Linear.fromTensors(weights.fullName('decoder'), backend, decoderWeight, bias),
+      tied,
+    );
+  }
+
+  /** The MLM logits [batch * seq, vocab] of transformed states: memory-hungry, inspection only. */
+  logits(context: ForwardContext, transformed: Tensor): Promise<Tensor> {
+    return this.decoder.forward(context, transformed);
+  }
+
+  /** SPLADE pooling of the logits of transformed states, never holding them all: -> [batch, vocab]. */
+  splade(context: ForwardContext, transformed: Tensor): Promise<Tensor> {
+    return Promise.resolve(context.backend.spladePool(transformed, this.decoder.handle, context.tokens));
+  }
+}
