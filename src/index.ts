@@ -61,6 +61,7 @@ export { createBackend, BACKEND_NAMES } from './tensor/cpu/create-backend.js';
 export { disposeBackend } from './tensor/backend.js';
 export type { BackendName, BackendOptions } from './tensor/cpu/create-backend.js';
 export { CpuBackend } from './tensor/cpu/cpu-backend.js';
+export { KernelModuleError } from './tensor/wasm/kernel-module.js';
 export { WebWorkerStartError, startWebWorkers, webWorkersUsable } from './tensor/wasm/web-workers.js';
 export { WEB_DEFAULT_MAX_THREADS, createWebBackend, defaultWebThreadCount } from './tensor/cpu/web-backend.js';
 export type { WebBackendOptions } from './tensor/cpu/web-backend.js';

@@ -2,7 +2,7 @@
 // (found under weights/, in the Hugging Face cache, or downloaded) or an http(s) URL.
 import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
-import { SpladeEncoder as BaseSpladeEncoder } from '../splade/encoder.js';
+import { SpladeEncoder as BaseSpladeEncoder, type DefaultBackendOptions } from '../splade/encoder.js';
 import type { Backend } from '../tensor/backend.js';
 import { createNodeBackend } from './backend.js';
 import { folderModelFiles } from './folder-model-files.js';
@@ -16,8 +16,8 @@ import { resolveModel } from './resolve-model.js';
  */
 export class SpladeEncoder extends BaseSpladeEncoder {
   /** WebAssembly SIMD with one worker thread per core (unref'd: they never keep the process alive). */
-  protected static override defaultBackend(): Backend {
-    return createNodeBackend();
+  protected static override defaultBackend(options: DefaultBackendOptions = {}): Backend {
+    return createNodeBackend({ wasmModule: options.wasmModule });
   }
 
   protected static override async resolveLocation(location: string): Promise<ModelFiles> {

@@ -7,7 +7,7 @@ import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
 import { disposeBackend, type Backend } from '../tensor/backend.js';
 import { createWebBackend } from '../tensor/cpu/web-backend.js';
-import { selectBackend, type BackendChoice, type GpuMode } from '../tensor/select-backend.js';
+import { BackendChoiceError, selectBackend, type BackendChoice, type GpuMode } from '../tensor/select-backend.js';
 import { BertTokenizer } from '../tokenizer/index.js';
 import { decode, sparseFromDense, type SparseVector } from './sparse-vector.js';
 
@@ -40,6 +40,19 @@ export interface SpladeEncoderOptions {
   readonly queryModel?: ModelLocation;
   /** Use this tokenizer instead of the folder's tokenizer files. */
   readonly tokenizer?: TextTokenizer;
+  /**
+   * The WebAssembly kernels precompiled, for the CPU backend made here: where a runtime
+   * refuses to compile WebAssembly at run time (Cloudflare Workers, a Content-Security-Policy
+   * without 'wasm-unsafe-eval') the CPU backend otherwise falls back to the TypeScript kernels.
+   * In a Worker: `import kernels from 'splade-ts/kernels.wasm'` and pass `kernels`
+   * (`kernels-shared.wasm` keeps the threads where there are any).
+   */
+  readonly wasmModule?: WebAssembly.Module;
+}
+
+/** What the default CPU backend is made with. */
+export interface DefaultBackendOptions {
+  readonly wasmModule?: WebAssembly.Module;
 }
 
 export interface SpladeEncodeOptions {
@@ -115,8 +128,8 @@ export class SpladeEncoder {
    * cross-origin isolated (see createWebBackend), else one thread; the Node entry's
    * SpladeEncoder uses worker threads.
    */
-  protected static defaultBackend(): Backend | Promise<Backend> {
-    return createWebBackend();
+  protected static defaultBackend(options: DefaultBackendOptions = {}): Backend | Promise<Backend> {
+    return createWebBackend({ wasmModule: options.wasmModule });
   }
 
   /**
@@ -133,7 +146,11 @@ export class SpladeEncoder {
    * @throws SpladeError subclasses naming the folder, file and tensor at fault
    */
   static async fromPretrained(location: ModelLocation, options: SpladeEncoderOptions = {}): Promise<SpladeEncoder> {
-    const backend = await selectBackend(options, () => this.defaultBackend());
+    if (options.wasmModule !== undefined && typeof options.backend === 'object') {
+      throw new BackendChoiceError('wasmModule applies to the CPU backend made by fromPretrained, not to a backend instance (pass it to createBackend instead)');
+    }
+    const { wasmModule } = options;
+    const backend = await selectBackend(options, () => this.defaultBackend({ wasmModule }));
     const files = async (where: ModelLocation): Promise<ModelFiles> =>
       typeof where === 'string' ? this.resolveLocation(where) : where;
     try {
@@ -152,6 +169,11 @@ export class SpladeEncoder {
   /** What computes: the backend's name, for example `cpu-reference` or `gpu.js webgl2`. */
   get backendInfo(): string {
     return this.documentModel.model.backend.name;
+  }
+
+  /** Why the backend runs the kernels it does, when it fell back (e.g. WebAssembly refused here); usually empty. */
+  get backendNotes(): readonly string[] {
+    return this.documentModel.model.backend.notes ?? [];
   }
 
   /** Releases the backend's resources (GPU memory, workers); the encoder is unusable afterwards. */

@@ -65,6 +65,9 @@ export interface Backend {
   /** A short name for logs and benchmarks ("cpu-reference", "wasm-simd", "gpu.js"). */
   readonly name: string;
 
+  /** Why this backend runs these kernels rather than faster ones (a fallback), when it has something to say. */
+  readonly notes?: readonly string[];
+
   /** Releases what the backend holds beyond garbage-collected memory (worker threads, GPU memory). */
   dispose?(): void;
 

@@ -41,9 +41,16 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   /** Present when the engine packs weights into memory of its own (see Backend.gatherLinearRows). */
   readonly gatherLinearRows?: (layer: LinearHandle, ids: Int32Array) => Tensor;
 
-  /** `poolBlockFloats`: most logits spladePool holds at once (default 4M floats, 16 MiB). */
-  constructor(readonly engine: GemmEngine, private readonly options: { poolBlockFloats?: number } = {}) {
+  /** Why these kernels run and not faster ones (e.g. WebAssembly refused, TypeScript fallback). */
+  readonly notes: readonly string[];
+
+  /**
+   * `poolBlockFloats`: most logits spladePool holds at once (default 4M floats, 16 MiB);
+   * `notes`: see `notes`.
+   */
+  constructor(readonly engine: GemmEngine, private readonly options: { poolBlockFloats?: number; notes?: readonly string[] } = {}) {
     super();
+    this.notes = options.notes ?? [];
     this.name = `cpu-${engine.name}${engine.threads > 1 ? ` x${engine.threads}` : ''}`;
     if (engine.readRows) this.gatherLinearRows = (layer, ids) => this.gatherPacked(layer, ids);
   }

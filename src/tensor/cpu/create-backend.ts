@@ -1,11 +1,15 @@
 // Picks the backend: the fast CPU backend on WebAssembly SIMD where the runtime has it (with
 // worker threads when a way to start them is given and SharedArrayBuffer works), else on the
-// pure TypeScript kernel; the reference backend on request.
+// pure TypeScript kernel; the reference backend on request. Where the runtime refuses to
+// compile WebAssembly at run time (Workers, a strict CSP), `auto` falls back to TypeScript by
+// itself, says so in the backend's notes and once on the console; a precompiled `wasmModule`
+// (the shipped kernels.wasm) brings the SIMD kernels back there.
 import { SpladeError } from '../../errors.js';
 import type { Backend } from '../backend.js';
 import { ReferenceBackend } from '../reference/reference-backend.js';
 import { TypeScriptGemm } from '../gemm/typescript-gemm.js';
 import { WasmGemm, MAX_THREADS, type JobRunner, type KernelHandle } from '../gemm/wasm-gemm.js';
+import { kernelModuleInfo } from '../wasm/kernel-module.js';
 import { CpuBackend } from './cpu-backend.js';
 
 /** `auto`: wasm-simd where available, else typescript. */
@@ -19,6 +23,32 @@ export interface BackendOptions {
   readonly threads?: number;
   /** Starts `threads - 1` workers on the kernel's shared memory (Node: worker_threads). */
   readonly startWorkers?: (kernel: KernelHandle, threads: number) => JobRunner;
+  /**
+   * The WebAssembly kernels precompiled: `splade-ts/kernels.wasm` (one thread) or
+   * `kernels-shared.wasm` (threads), for runtimes that only run WebAssembly shipped with the
+   * code (Cloudflare Workers: `import kernels from 'splade-ts/kernels.wasm'`).
+   */
+  readonly wasmModule?: WebAssembly.Module;
+}
+
+/** How to get the SIMD kernels where compiling them at run time is refused. */
+export const WASM_MODULE_HINT =
+  "pass the shipped kernels as wasmModule (import kernels from 'splade-ts/kernels.wasm'; SpladeEncoder.fromPretrained(files, { wasmModule: kernels }))";
+
+let noticeShown = false;
+
+/** Tells the console once per program that the slow kernels run, and how to get the fast ones. */
+function noticeOnce(note: string): void {
+  if (noticeShown) return;
+  noticeShown = true;
+  console.warn(`splade-ts: ${note}`);
+}
+
+/** The TypeScript kernels standing in for the WebAssembly ones that could not be made. */
+function typescriptFallback(reason: string): Backend {
+  const note = `${reason}: running the TypeScript kernels instead (several times slower); for WebAssembly SIMD speed, ${WASM_MODULE_HINT}`;
+  noticeOnce(note);
+  return new CpuBackend(new TypeScriptGemm(), { notes: [note] });
 }
 
 /** A backend to pass to `BertForMaskedLM.load`; call `disposeBackend` when done to stop its workers. */
@@ -35,18 +65,23 @@ export function createBackend(options: BackendOptions = {}): Backend {
       return new CpuBackend(new TypeScriptGemm());
     case 'wasm-simd':
     case 'auto': {
-      const wantThreads = threads > 1 && options.startWorkers !== undefined;
-      const engine = WasmGemm.create(wantThreads ? {} : { shared: false });
-      if (!engine) {
-        if (name === 'wasm-simd') throw new SpladeError('this JavaScript runtime has no WebAssembly SIMD (backend wasm-simd)');
-        return new CpuBackend(new TypeScriptGemm());
+      const { wasmModule, startWorkers } = options;
+      // A precompiled module without shared memory runs on the calling thread alone.
+      const canThread = wasmModule === undefined || kernelModuleInfo(wasmModule).shared;
+      const wantThreads = threads > 1 && startWorkers !== undefined && canThread;
+      const made = WasmGemm.tryCreate(wasmModule ? { module: wasmModule } : wantThreads ? {} : { shared: false });
+      if (!made.engine) {
+        if (name === 'wasm-simd') throw new SpladeError(`backend wasm-simd: ${made.reason}`);
+        return typescriptFallback(made.reason);
       }
+      const engine = made.engine;
       // Without SharedArrayBuffer (e.g. a page that is not cross-origin isolated) the memory
       // is not shared and the engine stays on the calling thread.
-      if (wantThreads && engine.arena.shared && options.startWorkers) {
-        engine.attachRunner(options.startWorkers(engine.kernel, threads));
+      if (wantThreads && engine.arena.shared && startWorkers) {
+        engine.attachRunner(startWorkers(engine.kernel, threads));
       }
-      return new CpuBackend(engine);
+      const notes = threads > 1 && !canThread ? ['the kernels module given (kernels.wasm) has no shared memory, so it runs on one thread; kernels-shared.wasm has threads'] : [];
+      return new CpuBackend(engine, { notes });
     }
     default:
       throw new SpladeError(`unknown backend '${String(name)}' (choose from ${BACKEND_NAMES.join(', ')})`);

@@ -3,6 +3,7 @@
 import type { Backend } from '../backend.js';
 import { MAX_THREADS, WasmGemm } from '../gemm/wasm-gemm.js';
 import { startWebWorkers, webWorkersUsable } from '../wasm/web-workers.js';
+import { kernelModuleInfo } from '../wasm/kernel-module.js';
 import { createBackend } from './create-backend.js';
 import { CpuBackend } from './cpu-backend.js';
 
@@ -14,6 +15,8 @@ export interface WebBackendOptions {
   readonly threads?: number;
   /** Multiply-adds below which a multiply stays on the calling thread (see WasmGemmOptions; tests use 0). */
   readonly threadedMinMacs?: number;
+  /** The kernels precompiled (see BackendOptions.wasmModule); kernels-shared.wasm keeps the Web Workers. */
+  readonly wasmModule?: WebAssembly.Module;
 }
 
 /** The browser default thread count: the logical cores, capped at WEB_DEFAULT_MAX_THREADS. */
@@ -31,16 +34,19 @@ export function defaultWebThreadCount(): number {
  */
 export async function createWebBackend(options: WebBackendOptions = {}): Promise<Backend> {
   const threads = options.threads ?? defaultWebThreadCount();
-  const single = (): Backend => createBackend({ threads: 1 });
+  const { wasmModule } = options;
+  // createBackend throws for an invalid count, makes every single-threaded backend and
+  // falls back to the TypeScript kernels (with a note) where WebAssembly is refused.
+  const single = (): Backend => createBackend({ threads: 1, wasmModule });
   const valid = Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS;
-  // createBackend throws for an invalid count and makes every single-threaded backend.
-  if (!valid || threads === 1 || !webWorkersUsable()) return createBackend({ threads });
-  const engine = WasmGemm.create({ shared: true, threadedMinMacs: options.threadedMinMacs });
-  if (!engine) return single();
+  if (!valid) return createBackend({ threads });
+  if (threads === 1 || !webWorkersUsable() || (wasmModule && !kernelModuleInfo(wasmModule).shared)) return single();
+  const made = WasmGemm.tryCreate(wasmModule ? { module: wasmModule, threadedMinMacs: options.threadedMinMacs } : { shared: true, threadedMinMacs: options.threadedMinMacs });
+  if (!made.engine) return single();
   try {
-    engine.attachRunner(await startWebWorkers(engine.kernel, threads));
+    made.engine.attachRunner(await startWebWorkers(made.engine.kernel, threads));
   } catch {
     return single();
   }
-  return new CpuBackend(engine);
+  return new CpuBackend(made.engine);
 }
