@@ -58,8 +58,17 @@ function compare(vectors, expected) {
   return failures.slice(0, 10);
 }
 
-/** Peak resident memory of this process in MiB, from /proc (Linux), or undefined. */
-export function peakRssMiB(readText) {
+/**
+ * Peak resident memory of this process in MiB: Node's process.resourceUsage().maxRSS (KiB;
+ * Bun and Deno have it too, and Deno would need --allow-all for /proc/self), else /proc.
+ */
+export function peakRssMiB(process, readText) {
+  try {
+    const maxRss = process.resourceUsage?.().maxRSS;
+    if (Number.isFinite(maxRss) && maxRss > 0) return maxRss / 1024;
+  } catch {
+    // fall through to /proc
+  }
   try {
     const match = /VmHWM:\s+(\d+) kB/.exec(readText('/proc/self/status'));
     return match ? Number(match[1]) / 1024 : undefined;

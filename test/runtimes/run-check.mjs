@@ -14,5 +14,5 @@ const files = Object.fromEntries(FIXTURE_FILES.map((name) => [name, new Uint8Arr
 const options = kernels ? { wasmModule: new WebAssembly.Module(readFileSync(kernels)) } : {};
 const result = await parityCheck(splade, files, options);
 result.totalMs = performance.now() - started;
-result.peakRssMiB = peakRssMiB((path) => readFileSync(path, 'utf8'));
+result.peakRssMiB = peakRssMiB(process, (path) => readFileSync(path, 'utf8'));
 console.log(`RESULT ${JSON.stringify(result)}`);

@@ -133,7 +133,7 @@ export class Workerd {
         return workerd;
       } catch {
         if (Date.now() > deadline) {
-          workerd.stop();
+          await workerd.stop();
           throw new Error(`workerd did not answer on ${address} within 30 s:\n${output.text}`);
         }
         await new Promise((done) => setTimeout(done, 100));
@@ -156,7 +156,13 @@ export class Workerd {
     }
   }
 
-  stop(): void {
-    if (this.child.exitCode === null) this.child.kill();
+  /** Stops workerd and waits for it to exit (SIGKILL after 5 s). */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((done) => this.child.once('exit', () => done()));
+    this.child.kill();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
   }
 }

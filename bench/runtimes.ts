@@ -1,0 +1,31 @@
+// npm run bench:runtimes: the runtime matrix's check (test/runtimes/matrix.ts: the PyTorch
+// fixture f32, a 2-layer BERT with hidden size 32 and 256 tokens, 3 rows of 9-12 ids) once in
+// each runtime, as a markdown table of the backend it ran, the wall time of the whole check
+// (runtime start, import, load, encode; for workerd the first request, for Chromium the page's
+// part) and its memory (the process's peak RSS; for Chromium the page's JS heap). One run per
+// runtime: a startup-dominated figure that tells how heavy each runtime is, not kernel speed
+// (bench:forward measures that).
+import { cpus } from 'node:os';
+import { buildLibrary, MATRIX } from '../test/runtimes/matrix.js';
+
+const lib = await buildLibrary();
+const rows: string[] = [];
+try {
+  for (const runtime of MATRIX) {
+    if (runtime.skip) {
+      rows.push(`| ${runtime.name} | skipped: ${runtime.skip} | | | | |`);
+      continue;
+    }
+    const r = await runtime.run(lib);
+    const memory = r.memoryMiB === undefined ? 'n/a' : `${r.memoryMiB.toFixed(0)} MiB ${r.memoryKind}`;
+    const parity = r.failures.length === 0 ? 'ok' : `FAILED (${r.failures.length})`;
+    rows.push(`| ${runtime.name} | ${r.version} | ${r.backendInfo} | ${parity} | ${r.wallMs.toFixed(0)} | ${memory} |`);
+    console.error(rows[rows.length - 1]);
+  }
+} finally {
+  lib.dispose();
+}
+console.log(`${new Date().toISOString()}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}\n`);
+console.log('| runtime | version | backend | parity | wall ms | memory |');
+console.log('|---|---|---|---|---:|---|');
+for (const row of rows) console.log(row);
