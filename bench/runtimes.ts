@@ -5,8 +5,16 @@
 // part) and its memory (the process's peak RSS; for Chromium the page's JS heap). One run per
 // runtime: a startup-dominated figure that tells how heavy each runtime is, not kernel speed
 // (bench:forward measures that).
+//
+//   npm run bench:runtimes -- [--model DIR]
+// With --model (e.g. a generated bert-base folder: npm run generate-model -- --out DIR), also
+// loads that folder with default options in each runtime with a file system and encodes one
+// 12-token text: load ms, encode ms, peak RSS.
 import { cpus } from 'node:os';
-import { buildLibrary, MATRIX } from '../test/runtimes/matrix.js';
+import { parseArgs } from 'node:util';
+import { buildLibrary, MATRIX, MODEL_RUNS } from '../test/runtimes/matrix.js';
+
+const { values } = parseArgs({ options: { model: { type: 'string' } } });
 
 const lib = await buildLibrary();
 const rows: string[] = [];
@@ -21,6 +29,19 @@ try {
     const parity = r.failures.length === 0 ? 'ok' : `FAILED (${r.failures.length})`;
     rows.push(`| ${runtime.name} | ${r.version} | ${r.backendInfo} | ${parity} | ${r.wallMs.toFixed(0)} | ${memory} |`);
     console.error(rows[rows.length - 1]);
+  }
+  if (values.model) {
+    rows.push('', `model ${values.model}, one 12-token text:`, '', '| runtime | version | backend | load ms | encode ms | peak RSS |', '|---|---|---|---:|---:|---:|');
+    for (const runtime of MODEL_RUNS) {
+      if (runtime.skip) {
+        rows.push(`| ${runtime.name} | skipped: ${runtime.skip} | | | | |`);
+        continue;
+      }
+      const r = await runtime.run(lib, values.model);
+      const rss = r.peakRssMiB === undefined ? 'n/a' : `${r.peakRssMiB.toFixed(0)} MiB`;
+      rows.push(`| ${runtime.name} | ${r.version} | ${r.backendInfo} | ${r.loadMs.toFixed(0)} | ${r.encodeMs.toFixed(0)} | ${rss} |`);
+      console.error(rows[rows.length - 1]);
+    }
   }
 } finally {
   lib.dispose();

