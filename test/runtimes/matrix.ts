@@ -209,6 +209,13 @@ export const MATRIX: readonly MatrixCase[] = [
     notes: 'none',
     run: (lib) => runChromium(lib, false),
   },
+  {
+    name: "Chromium (CSP without 'wasm-unsafe-eval')",
+    skip: browserSkipReason(),
+    backend: /^cpu-typescript$/,
+    notes: 'fallback',
+    run: (lib) => runChromium(lib, false, "script-src 'self' 'unsafe-inline'"),
+  },
 ];
 
 /** A runtime that can load a model folder (bench:runtimes -- --model DIR). */
@@ -274,16 +281,21 @@ async function runWorkerd(query: string): Promise<CheckResult> {
   }
 }
 
-/** In a Chromium page (isolated: Web Workers and shared memory), with the bundle as shipped. */
-async function runChromium(lib: BuiltLibrary, isolated: boolean): Promise<CheckResult> {
+/**
+ * In a Chromium page (isolated: Web Workers and shared memory), with the bundle as shipped;
+ * `csp`: the page's Content-Security-Policy (a meta tag).
+ */
+async function runChromium(lib: BuiltLibrary, isolated: boolean, csp?: string): Promise<CheckResult> {
+  const page = bundlePage('/lib/splade.js');
+  const meta = csp === undefined ? '' : `<meta http-equiv="Content-Security-Policy" content="${csp}">`;
   const server = await StaticServer.start(
     { '/lib/': lib.browserDir, '/fixtures/': FIXTURE, '/check/': HERE },
-    { '/index.html': bundlePage('/lib/splade.js') },
+    { '/index.html': page.replace('<title>', `${meta}<title>`) },
   );
   const chrome = await launchChromium();
   try {
-    const { page } = await openBundlePage(chrome.browser, `${server.origin}${isolated ? '/coi' : ''}/index.html`);
-    const result = await runInPage<CheckResult>(page, `async (splade) => {
+    const { page: tab } = await openBundlePage(chrome.browser, `${server.origin}${isolated ? '/coi' : ''}/index.html`);
+    const result = await runInPage<CheckResult>(tab, `async (splade) => {
       const started = performance.now();
       const { parityCheck, FIXTURE_FILES } = await import('${isolated ? '/coi' : ''}/check/parity-check.mjs');
       const files = {};

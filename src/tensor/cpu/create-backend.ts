@@ -31,9 +31,13 @@ export interface BackendOptions {
   readonly wasmModule?: WebAssembly.Module;
 }
 
-/** How to get the SIMD kernels where compiling them at run time is refused. */
+/**
+ * How to get the SIMD kernels where compiling them at run time is refused: a runtime that
+ * loads WebAssembly shipped with the code (Workers) takes the prebuilt module; a page's CSP
+ * blocks every WebAssembly compilation without 'wasm-unsafe-eval', prebuilt or not.
+ */
 export const WASM_MODULE_HINT =
-  "pass the shipped kernels as wasmModule (import kernels from 'splade-ts/kernels.wasm'; SpladeEncoder.fromPretrained(files, { wasmModule: kernels }))";
+  "pass the shipped kernels as wasmModule (Cloudflare Workers: import kernels from 'splade-ts/kernels.wasm'; SpladeEncoder.fromPretrained(files, { wasmModule: kernels })), or in a web page allow 'wasm-unsafe-eval' in its Content-Security-Policy";
 
 let noticeShown = false;
 
