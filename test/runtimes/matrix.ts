@@ -246,7 +246,7 @@ export const MODEL_RUNS: readonly ModelRun[] = [
     run: async (lib, dir) => runModel(BINARIES.bun, [], lib.nodeEntry, dir, await versionOf(BINARIES.bun, 'bun')),
   },
   {
-    name: 'Deno (browser bundle, file:// URL)',
+    name: 'Deno (browser bundle, files in memory)',
     skip: missing(BINARIES.deno, '@deno/linux-x64-glibc'),
     run: async (lib, dir) => runModel(BINARIES.deno, ['run', '--allow-read'], join(lib.browserDir, 'splade.js'), dir, await versionOf(BINARIES.deno, 'deno')),
   },
