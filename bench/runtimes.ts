@@ -24,7 +24,11 @@ try {
       rows.push(`| ${runtime.name} | skipped: ${runtime.skip} | | | | |`);
       continue;
     }
-    const r = await runtime.run(lib);
+    const r = await runtime.run(lib).catch((error: unknown) => error as Error);
+    if (r instanceof Error) {
+      rows.push(`| ${runtime.name} | error: ${r.message.split('\n')[0]} | | | | |`);
+      continue;
+    }
     const memory = r.memoryMiB === undefined ? 'n/a' : `${r.memoryMiB.toFixed(0)} MiB ${r.memoryKind}`;
     const parity = r.failures.length === 0 ? 'ok' : `FAILED (${r.failures.length})`;
     rows.push(`| ${runtime.name} | ${r.version} | ${r.backendInfo} | ${parity} | ${r.wallMs.toFixed(0)} | ${memory} |`);
@@ -37,7 +41,11 @@ try {
         rows.push(`| ${runtime.name} | skipped: ${runtime.skip} | | | | |`);
         continue;
       }
-      const r = await runtime.run(lib, values.model);
+      const r = await runtime.run(lib, values.model).catch((error: unknown) => error as Error);
+      if (r instanceof Error) {
+        rows.push(`| ${runtime.name} | error: ${r.message.split('\n')[0]} | | | | |`);
+        continue;
+      }
       const rss = r.peakRssMiB === undefined ? 'n/a' : `${r.peakRssMiB.toFixed(0)} MiB`;
       rows.push(`| ${runtime.name} | ${r.version} | ${r.backendInfo} | ${r.loadMs.toFixed(0)} | ${r.encodeMs.toFixed(0)} | ${rss} |`);
       console.error(rows[rows.length - 1]);

@@ -11,7 +11,8 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { buildBrowserBundle } from '../../scripts/browser-bundle.mjs';
 import { writeKernelFiles } from '../../scripts/kernel-files.mjs';
-import { browserSkipReason, bundlePage, launchChromium, openBundlePage, runInPage, StaticServer } from '../browser/harness.js';
+import type { Browser, Page } from 'playwright-core';
+import { browserSkipReason, bundlePage, launchChromium, runInPage, StaticServer } from '../browser/harness.js';
 import { bundleWorker, Workerd } from './workerd.js';
 
 const run = promisify(execFile);
@@ -282,6 +283,22 @@ async function runWorkerd(query: string): Promise<CheckResult> {
 }
 
 /**
+ * Opens `url` and waits until the page has imported the bundle. Not the harness's
+ * openBundlePage: its waitForFunction evaluates a string in the page, which a strict CSP
+ * blocks; page.evaluate goes through the DevTools protocol, which a CSP does not govern.
+ */
+async function openPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  const deadline = Date.now() + 30_000;
+  while (!(await page.evaluate('window.spladeReady === true'))) {
+    if (Date.now() > deadline) throw new Error(`${url}: the bundle did not load within 30 s`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  return page;
+}
+
+/**
  * In a Chromium page (isolated: Web Workers and shared memory), with the bundle as shipped;
  * `csp`: the page's Content-Security-Policy (a meta tag).
  */
@@ -294,7 +311,7 @@ async function runChromium(lib: BuiltLibrary, isolated: boolean, csp?: string): 
   );
   const chrome = await launchChromium();
   try {
-    const { page: tab } = await openBundlePage(chrome.browser, `${server.origin}${isolated ? '/coi' : ''}/index.html`);
+    const tab = await openPage(chrome.browser, `${server.origin}${isolated ? '/coi' : ''}/index.html`);
     const result = await runInPage<CheckResult>(tab, `async (splade) => {
       const started = performance.now();
       const { parityCheck, FIXTURE_FILES } = await import('${isolated ? '/coi' : ''}/check/parity-check.mjs');
