@@ -29,4 +29,5 @@ export { streamProgress, silentProgress } from './node/hub/progress.js';
 export type { DownloadProgress } from './node/hub/progress.js';
 export { hubCacheDir } from './node/hub/hf-cache.js';
 export { FolderBusyError } from './node/hub/folder-lock.js';
-export { createNodeBackend } from './node/backend.js';
+// Shadows the browser createBackend of './index.js': here the threads are worker_threads.
+export { createBackend } from './node/backend.js';

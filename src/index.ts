@@ -43,8 +43,8 @@ export { dumpActivations, type DumpOptions, type NamedTensors } from './inspect/
 export { explanationToHtml, type ReportOptions } from './inspect/report-html.js';
 export { parseSafetensorsHeader, readHeaderSize } from './formats/safetensors-header.js';
 export type { SafetensorsHeader } from './formats/safetensors-header.js';
-export { BACKEND_CHOICES, BackendChoiceError, GPU_MODE_NAMES, selectBackend } from './tensor/select-backend.js';
-export type { BackendChoice, BackendSelection, GpuMode } from './tensor/select-backend.js';
+export { BACKEND_CHOICES, BackendOptionsError, DEFAULT_MAX_THREADS, GPU_MODE_NAMES, KERNEL_CHOICES, MAX_THREADS } from './tensor/backend-options.js';
+export type { BackendChoice, BackendInfo, BackendOptions, GpuMode, KernelChoice } from './tensor/backend-options.js';
 export { readTensorData } from './tensor/gpu/device-tensor.js';
 export {
   chooseModelFiles,
@@ -57,10 +57,7 @@ export {
   RepoIdError,
 } from './io/hub-repo.js';
 export type { ModelFilePlan, RepoFile, RepoId, RepoListing, WeightsFormat } from './io/hub-repo.js';
-export { createBackend, BACKEND_NAMES } from './tensor/cpu/create-backend.js';
-export { disposeBackend } from './tensor/backend.js';
-export type { BackendName, BackendOptions } from './tensor/cpu/create-backend.js';
+export { createBackend } from './tensor/create-backend.js';
+export { disposeBackend, runInScope } from './tensor/backend.js';
 export { CpuBackend } from './tensor/cpu/cpu-backend.js';
 export { WebWorkerStartError, startWebWorkers, webWorkersUsable } from './tensor/wasm/web-workers.js';
-export { WEB_DEFAULT_MAX_THREADS, createWebBackend, defaultWebThreadCount } from './tensor/cpu/web-backend.js';
-export type { WebBackendOptions } from './tensor/cpu/web-backend.js';
