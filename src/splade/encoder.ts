@@ -34,8 +34,8 @@ export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
    * What computes: `'cpu'` (default: the fastest CPU kernels the runtime allows, WebAssembly
    * SIMD with worker threads under Node and Web Workers in cross-origin isolated browser
    * contexts), `'gpu'` (gpu.js) or `'auto'` (a GPU through gpu.js when there is one, else the
-   * CPU); or a Backend made with `createBackend` (then no other backend option; the encoder
-   * does not dispose it). `backendInfo` says what runs.
+   * CPU); or a Backend made with `createBackend` (then no other backend option; a failed load
+   * leaves it alone, `dispose()` disposes it). `backendInfo` says what runs.
    */
   readonly backend?: Backend | BackendChoice;
   /** A separate model for queries (some SPLADE families have one); default: the same model. */
