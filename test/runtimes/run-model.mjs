@@ -20,7 +20,7 @@ const encoder = await splade.SpladeEncoder.fromPretrained(location);
 const loaded = performance.now();
 const [vector] = await encoder.encode(['who built the atomic bomb in the manhattan project?']);
 const encodeMs = performance.now() - loaded;
-const result = { backendInfo: encoder.backendInfo, terms: vector.indices.length, loadMs: loaded - started, encodeMs };
+const result = { backendInfo: encoder.backendInfo.name, terms: vector.indices.length, loadMs: loaded - started, encodeMs };
 encoder.dispose();
 result.peakRssMiB = peakRssMiB(process, (path) => readFileSync(path, 'utf8'));
 console.log(`RESULT ${JSON.stringify(result)}`);

@@ -24,10 +24,11 @@ const KIND_BY_EXTENSION: Record<string, ExtraModule['kind']> = { '.wasm': 'wasm'
 /**
  * esbuild resolution as in a project that installed splade-ts: `splade-ts` is the browser
  * bundle the package exports (dist/browser/splade.js) and `splade-ts/<file>` follows the
- * package's `exports` map; `redirect` maps a path prefix elsewhere (a generated model folder).
- * .wasm, .safetensors and .txt files become modules of their own, named in `modules`.
+ * package's `exports` map, with `dist` standing for the package's dist/ folder (a fresh build);
+ * `redirect` maps a path prefix elsewhere (a generated model folder). .wasm, .safetensors and
+ * .txt files become modules of their own, named in `modules`.
  */
-function workerPlugin(modules: ExtraModule[], redirect: Record<string, string>): Plugin {
+function workerPlugin(modules: ExtraModule[], dist: string, redirect: Record<string, string>): Plugin {
   const exportsMap = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports;
   const found = (path: string): { path: string; external?: boolean } => {
     const extension = /\.[a-z]+$/.exec(path)?.[0] ?? '';
@@ -44,7 +45,8 @@ function workerPlugin(modules: ExtraModule[], redirect: Record<string, string>):
         const sub = args.path === 'splade-ts' ? '.' : `.${args.path.slice('splade-ts'.length)}`;
         const target = sub === '.' ? './dist/browser/splade.js' : exportsMap[sub];
         if (typeof target !== 'string') return { errors: [{ text: `splade-ts does not export '${sub}'` }] };
-        return found(resolve(ROOT, target));
+        if (!target.startsWith('./dist/')) return { errors: [{ text: `splade-ts exports '${sub}' outside dist/: ${target}` }] };
+        return found(join(dist, target.slice('./dist/'.length)));
       });
       b.onResolve({ filter: /^\.\.?\// }, (args) => {
         let path = resolve(args.resolveDir, args.path);
@@ -55,8 +57,11 @@ function workerPlugin(modules: ExtraModule[], redirect: Record<string, string>):
   };
 }
 
-/** Bundles `entry` into `outDir`/worker.js; resolves to the other modules it imports. */
-export async function bundleWorker(entry: string, outDir: string, redirect: Record<string, string> = {}): Promise<ExtraModule[]> {
+/**
+ * Bundles `entry` into `outDir`/worker.js against the package built into `dist` (laid out as
+ * dist/: browser/splade.js, kernels.wasm); resolves to the other modules it imports.
+ */
+export async function bundleWorker(entry: string, outDir: string, dist: string, redirect: Record<string, string> = {}): Promise<ExtraModule[]> {
   const modules: ExtraModule[] = [];
   await build({
     entryPoints: [entry],
@@ -67,7 +72,7 @@ export async function bundleWorker(entry: string, outDir: string, redirect: Reco
     conditions: ['workerd', 'worker', 'browser'],
     target: 'es2022',
     logLevel: 'warning',
-    plugins: [workerPlugin(modules, redirect)],
+    plugins: [workerPlugin(modules, dist, redirect)],
   });
   return modules;
 }

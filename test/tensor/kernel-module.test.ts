@@ -11,15 +11,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeKernelFiles } from '../../scripts/kernel-files.mjs';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
-import { createNodeBackend } from '../../src/node/backend.js';
+import { createBackend as createNodeBackend } from '../../src/node/backend.js';
 import { disposeBackend } from '../../src/tensor/backend.js';
-import { createBackend } from '../../src/tensor/cpu/create-backend.js';
+import { BackendOptionsError } from '../../src/tensor/backend-options.js';
+import { createBackend } from '../../src/tensor/create-backend.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
-import { encodeModule } from '../../src/tensor/wasm/encoder.js';
+import { encodeModule } from '../../src/tensor/wasm/binary-writer.js';
 import { DEFAULT_GEMM_SHAPE, KERNEL_SECTION } from '../../src/tensor/wasm/gemm-module.js';
 import { kernelBytes, kernelModuleInfo, KernelModuleError } from '../../src/tensor/wasm/kernel-module.js';
-import { BackendChoiceError } from '../../src/tensor/select-backend.js';
 import { mulberry32 } from '../../tools/random.js';
+import { rejects } from '../helpers/rejects.js';
 import type { InputIdRows } from '../../src/models/bert/input.js';
 
 const f32 = fileURLToPath(new URL('../parity/fixtures/f32', import.meta.url));
@@ -62,8 +63,8 @@ test('an encoder on the shipped kernels gives the same vectors, bit for bit, as 
   const ids = JSON.parse(readFileSync(join(f32, 'inputs.json'), 'utf8')) as InputIdRows;
   const shipped = await SpladeEncoder.fromPretrained(f32, { wasmModule: load('kernels-shared.wasm') });
   const built = await SpladeEncoder.fromPretrained(f32);
-  assert.is(shipped.backendInfo, built.backendInfo, 'kernels-shared.wasm keeps the worker threads');
-  assert.equal(shipped.backendNotes, []);
+  assert.equal(shipped.backendInfo, built.backendInfo, 'kernels-shared.wasm keeps the worker threads');
+  assert.equal(shipped.backendInfo.notes, []);
   const a = await shipped.encodeInputIds(ids);
   const b = await built.encodeInputIds(ids);
   assert.equal(a.map((v) => [...v.indices]), b.map((v) => [...v.indices]));
@@ -72,39 +73,45 @@ test('an encoder on the shipped kernels gives the same vectors, bit for bit, as 
   built.dispose();
 });
 
-test('kernels.wasm (memory not shared) runs on one thread and says why', () => {
-  const backend = createNodeBackend({ threads: 2, wasmModule: load('kernels.wasm') });
-  assert.is(backend.name, 'cpu-wasm-simd');
-  assert.match(backend.notes![0], /kernels-shared\.wasm has threads/);
+test('kernels.wasm (memory not shared) runs on one thread and says why', async () => {
+  const backend = await createNodeBackend({ threads: 2, wasmModule: load('kernels.wasm') });
+  assert.is(backend.info.name, 'cpu-wasm-simd');
+  assert.equal(backend.info.notes, ['1 thread instead of 2: the kernels module given (kernels.wasm) has no shared memory; kernels-shared.wasm has threads']);
   disposeBackend(backend);
-  const shared = createNodeBackend({ threads: 2, wasmModule: load('kernels-shared.wasm') });
-  assert.is(shared.name, 'cpu-wasm-simd x2');
+  const shared = await createNodeBackend({ threads: 2, wasmModule: load('kernels-shared.wasm') });
+  assert.is(shared.info.name, 'cpu-wasm-simd x2');
   disposeBackend(shared);
-  const single = createBackend({ backend: 'wasm-simd', wasmModule: load('kernels.wasm') });
-  assert.is(single.name, 'cpu-wasm-simd');
-  assert.equal(single.notes, []);
+  const single = await createBackend({ kernels: 'wasm-simd', wasmModule: load('kernels.wasm') });
+  assert.is(single.info.name, 'cpu-wasm-simd');
+  assert.equal(single.info.notes, []);
 });
 
-test('a module that is not splade-ts kernels is refused by name', () => {
+test('wasmModule does not go with the GPU or other kernels', async () => {
+  for (const options of [{ backend: 'gpu' }, { kernels: 'typescript' }, { kernels: 'reference' }] as const) {
+    await rejects(createBackend({ ...options, wasmModule: load('kernels.wasm') }), (e: unknown) => e instanceof BackendOptionsError && /wasmModule holds the wasm-simd kernels/.test((e as Error).message));
+  }
+});
+
+test('a module that is not splade-ts kernels is refused by name', async () => {
   const empty = new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
-  assert.throws(() => createBackend({ wasmModule: empty }), (e: unknown) => e instanceof KernelModuleError && /no 'splade-ts\.kernels' section/.test(e.message));
+  await rejects(createBackend({ wasmModule: empty }), (e: unknown) => e instanceof KernelModuleError && /no 'splade-ts\.kernels' section/.test(e.message));
   const memory = { initialPages: 1, maximumPages: 1, shared: false };
   const section = (text: string): WebAssembly.Module =>
     new WebAssembly.Module(encodeModule(memory, [], [{ name: KERNEL_SECTION, bytes: new TextEncoder().encode(text) }]));
   const future = section(JSON.stringify({ format: 99, ...DEFAULT_GEMM_SHAPE, shared: false }));
-  assert.throws(() => createBackend({ wasmModule: future }), (e: unknown) => e instanceof KernelModuleError && /format 99.*same package version/.test(e.message));
-  assert.throws(() => createBackend({ wasmModule: section('{"format":1,"mr":4}') }), /malformed/);
-  assert.throws(() => createBackend({ wasmModule: new Uint8Array(8) as unknown as WebAssembly.Module }), /must be a WebAssembly\.Module/);
+  await rejects(createBackend({ wasmModule: future }), (e: unknown) => e instanceof KernelModuleError && /format 99.*same package version/.test(e.message));
+  await rejects(createBackend({ wasmModule: section('{"format":1,"mr":4}') }), /malformed/);
+  await rejects(createBackend({ wasmModule: new Uint8Array(8) as unknown as WebAssembly.Module }), /must be a WebAssembly\.Module/);
 });
 
 test('wasmModule with a backend instance is an error (it would be ignored)', async () => {
-  const backend = createBackend({ backend: 'typescript' });
+  const backend = await createBackend({ kernels: 'typescript' });
   try {
     await SpladeEncoder.fromPretrained(f32, { backend, wasmModule: load('kernels.wasm') });
     assert.unreachable();
   } catch (error) {
-    assert.instance(error, BackendChoiceError);
-    assert.match((error as Error).message, /wasmModule applies to the CPU backend made by fromPretrained/);
+    assert.instance(error, BackendOptionsError);
+    assert.match((error as Error).message, /wasmModule: give these to createBackend/);
   }
 });
 

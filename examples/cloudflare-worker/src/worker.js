@@ -46,7 +46,7 @@ export default {
     const spladeEncoder = await encoder();
     const [vector] = await spladeEncoder.encode([text]);
     return Response.json({
-      backend: spladeEncoder.backendInfo,
+      backend: spladeEncoder.backendInfo.name,
       terms: spladeEncoder.decode(vector, { topK: top }),
       indices: [...vector.indices],
       values: [...vector.values],
