@@ -11,15 +11,10 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import { readSafetensors } from '../../src/formats/safetensors.js';
 import { writeSafetensors } from '../../src/formats/safetensors-writer.js';
 import { generateBertForMaskedLM } from '../../tools/generate-model.js';
+import { mulberry32, randomFloats } from '../../tools/random.js';
 
 function randomTable(rows: number, cols: number, seed: number): Float32Array {
-  const data = new Float32Array(rows * cols);
-  let state = seed >>> 0;
-  for (let i = 0; i < data.length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    data[i] = state / 2 ** 32 - 0.5;
-  }
-  return data;
+  return randomFloats(mulberry32(seed), rows * cols, 0.5);
 }
 
 test('wasm-simd gatherLinearRows reads exactly the rows of the prepared weight, odd sizes too', () => {
