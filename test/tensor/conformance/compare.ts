@@ -49,16 +49,14 @@ export async function compare(
     return problem(op, shape, `result shape [${actual.shape.join(', ')}], expected [${expected.shape.join(', ')}]`);
   }
   const values = await readTensorData(actual);
-  let ratio = 0;
-  let worstIndex = -1;
+  let [ratio, worstError, worstIndex] = [0, 0, -1];
   for (let i = 0; i < expected.size; i++) {
     const bound = typeof bounds === 'number' ? bounds : bounds[i];
-    const error = Math.abs(values[i] - expected.data[i]);
-    const r = error === 0 ? 0 : Number.isNaN(error) ? Infinity : error / bound;
-    if (r > ratio || worstIndex < 0 || Number.isNaN(r)) {
-      ratio = Number.isNaN(r) ? Infinity : Math.max(ratio, r);
-      worstIndex = i;
-    }
+    const difference = Math.abs(values[i] - expected.data[i]);
+    const error = Number.isNaN(difference) ? Infinity : difference;
+    const r = error === 0 ? 0 : error / bound;
+    // The largest ratio; among elements with a bound of 0 (ratio Infinity), the largest error.
+    if (worstIndex < 0 || r > ratio || (r === ratio && error > worstError)) [ratio, worstError, worstIndex] = [r, error, i];
   }
   if (worstIndex < 0) return { op, shape, ok: true, ratio: 0 };
   const worst: WorstElement = {
