@@ -74,9 +74,9 @@ test('bad input: clear message on stderr, non-zero exit, nothing on stdout', () 
     [['--input-ids', write('long.json', JSON.stringify({ input_ids: [new Array(40).fill(5)] }))], /40 tokens are longer than the model's position table \(max_position_embeddings = 32\)/],
     [['--input-ids', write('broken.json', '{"input_ids": [[2, 5')], /broken\.json: not valid JSON/],
     [['--input', '-'], /stdin line 2: expected a JSON string or an object with a string "text"/, '"ok"\n42\n'],
-    [['--text', 'a', '--format', 'xml'], /--format must be jsonl or bow/],
-    [['--text', 'a', '--top-k', 'many'], /--top-k must be a positive integer/],
-    [['--text', 'a', '--bogus'], /Unknown option '--bogus'/],
+    [['--text', 'a', '--format', 'xml'], /--format must be one of jsonl, bow, got 'xml'/],
+    [['--text', 'a', '--top-k', 'many'], /--top-k must be a whole number of at least 1, got 'many'/],
+    [['--text', 'a', '--bogus'], /unknown option '--bogus'/],
     [[], /nothing to encode/],
   ];
   for (const [args, message, input] of cases) {
