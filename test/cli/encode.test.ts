@@ -88,6 +88,46 @@ test('bad input: clear message on stderr, non-zero exit, nothing on stdout', () 
   }
 });
 
+test('empty and truncated texts: said once on stderr with counts; stdout holds only the vectors', () => {
+  const long = 'the manhattan project and its atomic bomb helped bring an end to world war ii '.repeat(3);
+  const { code, stdout, stderr } = splade(
+    ['--model', f32, '--text', '', '--text', '   ', '--text', 'the atomic bomb', '--text', long, '--input', '-'],
+    `${JSON.stringify(long)}\n`,
+  );
+  assert.is(code, 0, stderr);
+  assert.is(stderr, [
+    'splade: 2 of 5 texts have no tokens (empty or whitespace only)',
+    // f32's position table has 32 entries: the default limit.
+    'splade: 2 of 5 texts were truncated to 32 tokens ([CLS] and [SEP] included)',
+    '',
+  ].join('\n'));
+  const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: number });
+  assert.equal(lines.map((l) => l.id), [0, 1, 2, 3, 4]);
+  const fine = splade(['--model', f32, '--text', 'the atomic bomb', '--max-length', '8']);
+  assert.is(fine.code, 0);
+  assert.is(fine.stderr, '', 'nothing to say: nothing said');
+  const cut = splade(['--model', f32, '--text', 'the atomic bomb and the world war', '--max-length', '4']);
+  assert.is(cut.stderr, 'splade: the text was truncated to 4 tokens ([CLS] and [SEP] included)\n');
+});
+
+test('duplicate ids in --input: an error naming the line and the id, before any output', () => {
+  const cases: Array<[string[], string, RegExp]> = [
+    [[], '{"id": "a", "text": "x"}\n"y"\n{"id": "a", "text": "z"}\n', /^splade: stdin line 3: id "a" is already the id of stdin line 1; ids must be unique\n$/],
+    [['--text', 'q'], '{"id": 0, "text": "x"}\n', /^splade: stdin line 1: id 0 is already the id of --text number 1; ids must be unique\n$/],
+    [[], '{"id": 1, "text": "x"}\n"y"\n', /^splade: stdin line 2: id 1 \(its position: the line gives no id\) is already the id of stdin line 1; ids must be unique\n$/],
+  ];
+  for (const [args, input, message] of cases) {
+    const r = splade(['--model', f32, ...args, '--input', '-'], input);
+    assert.is(r.code, 1, r.stderr);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, message);
+  }
+  // The number 1 and the string "1" are different ids, as the JSON written keeps them.
+  const distinct = splade(['--model', f32, '--input', '-'], '{"id": 1, "text": "x"}\n{"id": "1", "text": "y"}\n');
+  assert.is(distinct.code, 0, distinct.stderr);
+  assert.equal(distinct.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: unknown }).id), [1, '1']);
+});
+
 test('a weights file that does not fit the config, and a folder without tokenizer files', () => {
   const misfit = mkdtempSync(join(tmp, 'misfit-'));
   const config = JSON.parse(readFileSync(join(f32, 'config.json'), 'utf8')) as Record<string, unknown>;
