@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
+import { writeRandomBertFolder } from '../../tools/generate-model.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const f32 = join(root, 'test/parity/fixtures/f32');
@@ -59,6 +60,20 @@ test('--query with --query-model encodes with the query model', () => {
   assert.is(asQuery.code, 0, asQuery.stderr);
   assert.is(asQuery.stdout, direct.stdout);
   assert.is.not(asDocument.stdout, direct.stdout);
+});
+
+test('--query with --query-model: the length limit and notices are the query model\'s', async () => {
+  const short = join(tmp, 'short-positions');
+  await writeRandomBertFolder(short, { layers: 1, hidden: 8, heads: 2, intermediate: 16, maxPositions: 16, vocab: 300 });
+  const long = 'the manhattan project and its atomic bomb helped bring an end to world war ii '.repeat(3);
+  const asQuery = splade(['--model', f32, '--query-model', short, '--query', '--text', long]);
+  assert.is(asQuery.code, 0, asQuery.stderr);
+  assert.is(asQuery.stderr, 'splade: the text was truncated to 16 tokens ([CLS] and [SEP] included)\n');
+  const asDocument = splade(['--model', f32, '--query-model', short, '--text', long]);
+  assert.is(asDocument.stderr, 'splade: the text was truncated to 32 tokens ([CLS] and [SEP] included)\n');
+  const tooLong = splade(['--model', f32, '--query-model', short, '--query', '--text', long, '--max-length', '20']);
+  assert.is(tooLong.code, 2);
+  assert.match(tooLong.stderr, /--max-length must be a whole number from 2 to 16 \(the model's max_position_embeddings\), got '20'/);
 });
 
 test('--format bow prints the model card bag of words', () => {
