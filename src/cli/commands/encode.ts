@@ -41,7 +41,8 @@ model:
   --max-length N      truncate texts to N tokens, [CLS] and [SEP] included (default: the model's;
                       at most its max_position_embeddings)
   --query             encode the texts as queries (with --query-model when given)
-  --query-model DIR|REPO_ID  a separate model for queries
+  --query-model DIR|REPO_ID
+                      a separate model for queries
   --backend NAME      cpu (default), gpu (gpu.js) or auto (a GPU when there is one, else the CPU)
   --gpu-mode MODE     webgpu, webgl2 or webasm (with --backend gpu or auto); in Node only webasm
                       exists; a mode that is not available is an error
