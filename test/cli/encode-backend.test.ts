@@ -51,7 +51,7 @@ test('--threads 0, 33 or two: a one-line usage error, exit 2', () => {
   for (const threads of ['0', '33', 'two', '1.5']) {
     const { code, stdout, stderr } = splade(['--model', f32, '--text', 'bomb', '--threads', threads]);
     assert.is(code, 2, threads);
-    assert.is(stderr, `splade: --threads must be an integer from 1 to 32, got '${threads}'\n`);
+    assert.is(stderr, `splade: --threads must be a whole number from 1 to 32, got '${threads}'\n`);
     assert.is(stdout, '');
   }
 });
@@ -72,7 +72,7 @@ test('explain and inspect take the same flags', () => {
   const bad = (command: string, extra: string[]): void => {
     const result = spawnSync(process.execPath, [join(root, 'bin/splade.js'), command, '--model', f32, ...extra, '--threads', '0'], { encoding: 'utf8' });
     assert.is(result.status, 2, `${command}: ${result.stderr}`);
-    assert.match(result.stderr, /--threads must be an integer from 1 to 32, got '0'/);
+    assert.match(result.stderr, /--threads must be a whole number from 1 to 32, got '0'/);
   };
   bad('explain', ['--text', 'bomb', '--out', 'x.html']);
   bad('inspect', ['--text', 'bomb', '--logits', '--out', 'x.json']);
