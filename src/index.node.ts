@@ -30,3 +30,4 @@ export type { DownloadProgress } from './node/hub/progress.js';
 export { hubCacheDir } from './node/hub/hf-cache.js';
 export { FolderBusyError } from './node/hub/folder-lock.js';
 export { createNodeBackend } from './node/backend.js';
+export { buildIndexFile, fileRunStorage, openIndexFile } from './node/index-file.js';

@@ -37,6 +37,7 @@ export { attentionName, capturableNames, hiddenStateName, hiddenStateNames, type
 export type { Activation, Backend, LinearHandle, TokenLayout } from './tensor/backend.js';
 export { ReferenceBackend } from './tensor/reference/reference-backend.js';
 export * from './splade/index.js';
+export * from './search/index.js';
 export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
 export type { BatchEncoding, EncodeOptions, Encoding, VocabOptions } from './tokenizer/index.js';
 export { dumpActivations, type DumpOptions, type NamedTensors } from './inspect/dump.js';

@@ -12,6 +12,9 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   explain: () => import('./commands/explain.js'),
   tokenize: () => import('./commands/tokenize.js'),
   fetch: () => import('./commands/fetch.js'),
+  index: () => import('./commands/index.js'),
+  search: () => import('./commands/search.js'),
+  eval: () => import('./commands/eval.js'),
 };
 
 function mainUsage(): string {
