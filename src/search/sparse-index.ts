@@ -218,33 +218,38 @@ function checkTables(h: IndexHeader, v: Views): Uint32Array {
 
 /** Checks every posting list: documents ascending and in range, impacts valid, blocks right. */
 function checkPostings(h: IndexHeader, v: Views, blockStarts: Uint32Array): void {
-  const u8 = h.impactType === 'u8';
-  for (let t = 0; t < h.vocabSize; t++) {
-    const from = v.termStarts[t];
-    const to = v.termStarts[t + 1];
-    const fail = (what: string): never => {
-      throw new IndexFormatError(`index postings of term ${t}: ${what}`);
-    };
+  // Locals, not property loads, in the loop over every posting.
+  const { termStarts, docs, impacts, blockLast, blockMax: blockMaxes, termMax } = v;
+  const { docCount, blockSize, vocabSize } = h;
+  const limit = h.impactType === 'u8' ? 255 : Infinity;
+  for (let t = 0; t < vocabSize; t++) {
+    const from = termStarts[t];
+    const to = termStarts[t + 1];
     let listMax = 0;
     let block = blockStarts[t];
     let blockMax = 0;
+    let previous = -1;
     for (let i = from; i < to; i++) {
-      const d = v.docs[i];
-      if (d >= h.docCount) fail(`document ${d} is not below the ${h.docCount} documents`);
-      if (i > from && d <= v.docs[i - 1]) fail(`documents not ascending (${v.docs[i - 1]} then ${d})`);
-      const x = v.impacts[i];
-      if (!(x > 0) || !Number.isFinite(x)) fail(`impact ${x} of document ${d} is not positive`);
+      const d = docs[i];
+      if (d >= docCount || d <= previous) {
+        throw postingError(t, d >= docCount ? `document ${d} is not below the ${docCount} documents` : `documents not ascending (${previous} then ${d})`);
+      }
+      previous = d;
+      const x = impacts[i];
+      if (!(x > 0 && x <= limit)) throw postingError(t, `impact ${x} of document ${d} is not a positive finite number${limit === 255 ? ' up to 255' : ''}`);
       if (x > blockMax) blockMax = x;
-      if ((i - from + 1) % h.blockSize === 0 || i === to - 1) {
-        if (v.blockLast[block] !== d) fail(`block ${block - blockStarts[t]} ends at document ${d}, its metadata says ${v.blockLast[block]}`);
-        if (v.blockMax[block] !== blockMax) fail(`block ${block - blockStarts[t]} has largest impact ${blockMax}, its metadata says ${v.blockMax[block]}`);
+      if (i - from + 1 === (block - blockStarts[t] + 1) * blockSize || i === to - 1) {
+        if (blockLast[block] !== d) throw postingError(t, `block ${block - blockStarts[t]} ends at document ${d}, its metadata says ${blockLast[block]}`);
+        if (blockMaxes[block] !== blockMax) throw postingError(t, `block ${block - blockStarts[t]} has largest impact ${blockMax}, its metadata says ${blockMaxes[block]}`);
         if (blockMax > listMax) listMax = blockMax;
         blockMax = 0;
         block++;
       }
     }
-    if (v.termMax[t] !== listMax) fail(`largest impact ${listMax}, the term table says ${v.termMax[t]}`);
-    if (u8 && listMax > 255) fail('u8 impact above 255');
+    if (termMax[t] !== listMax) throw postingError(t, `largest impact ${listMax}, the term table says ${termMax[t]}`);
   }
 }
 
+function postingError(term: number, what: string): IndexFormatError {
+  return new IndexFormatError(`index postings of term ${term}: ${what}`);
+}

@@ -11,8 +11,18 @@ import { crc32 } from '../../src/search/crc32.js';
 import { takeVectors, type SparseDoc } from '../../tools/sparse-corpus.js';
 import { mulberry32 } from '../../tools/random.js';
 import { bruteForce, type Doc } from './brute-force.js';
+import * as zlib from 'node:zlib';
 
 const asDocs = (docs: SparseDoc[]): Array<{ id: string; vector: SparseDoc }> => docs.map((d) => ({ id: d.id, vector: d }));
+
+test('CRC-32 agrees with zlib (whole and in pieces) and with the standard check value', () => {
+  assert.is(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
+  const random = mulberry32(1);
+  const bytes = Uint8Array.from({ length: 10_007 }, () => Math.floor(random() * 256));
+  const zlibCrc = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
+  if (zlibCrc) assert.is(crc32(bytes), zlibCrc(bytes));
+  assert.is(crc32(bytes.subarray(3001), crc32(bytes.subarray(0, 3001))), crc32(bytes));
+});
 
 test('round trip: header counts, ids and every posting list come back as built', async () => {
   const docs = takeVectors(300, { seed: 1, vocab: 500, minTerms: 1, maxTerms: 40 });
