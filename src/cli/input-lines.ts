@@ -5,7 +5,6 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileError } from '../node/files.js';
 import { parseVectorLine, type VectorLine } from '../search/vector-lines.js';
-import { UsageError } from './command.js';
 
 /** The name of an input in messages. */
 export const sourceName = (path: string): string => (path === '-' ? 'stdin' : path);
@@ -58,9 +57,3 @@ export async function readText(path: string): Promise<string> {
   }
 }
 
-/** A positive integer option, or undefined when absent. */
-export function positiveIntOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
-  return Number(value);
-}

@@ -1,8 +1,8 @@
 // `splade eval`: nDCG@10, MRR@10 and Recall@100 of a TREC run against qrels, as trec_eval
 // computes them (see src/search/metrics.ts for the definitions).
-import { parseArgs } from 'node:util';
 import { evaluateRun, type Measures } from '../../search/metrics.js';
 import { parseQrels, parseRun } from '../../search/trec.js';
+import { oneOf, parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { readText, sourceName } from '../input-lines.js';
 
@@ -31,27 +31,16 @@ function textLines(qid: string, m: Measures): string[] {
 export const command: Command = {
   usage,
   async run(args) {
-    let values;
-    try {
-      values = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          run: { type: 'string' },
-          qrels: { type: 'string' },
-          'per-query': { type: 'boolean' },
-          complete: { type: 'boolean' },
-          format: { type: 'string' },
-        },
-      }).values;
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-    }
-    if (values.run === undefined || values.qrels === undefined) throw new UsageError(`--run and --qrels are required\n${usage}`);
+    const { values } = parseCommandArgs(args, {
+        run: { type: 'string' },
+        qrels: { type: 'string' },
+        'per-query': { type: 'boolean' },
+        complete: { type: 'boolean' },
+        format: { type: 'string' },
+    });
+    if (values.run === undefined || values.qrels === undefined) throw new UsageError('--run and --qrels are required');
     if (values.run === '-' && values.qrels === '-') throw new UsageError('--run and --qrels cannot both be standard input');
-    const format = values.format ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
+    const format = oneOf('format', values.format, ['text', 'json']) ?? 'text';
     const run = parseRun(await readText(values.run), sourceName(values.run));
     const qrels = parseQrels(await readText(values.qrels), sourceName(values.qrels));
     const result = evaluateRun(run, qrels, { complete: values.complete });

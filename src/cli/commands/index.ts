@@ -1,10 +1,10 @@
 // `splade index`: an inverted index file from the vectors `splade encode` writes.
-import { parseArgs } from 'node:util';
 import { buildIndexFile } from '../../node/index-file.js';
 import { IndexBuildError } from '../../search/index-builder.js';
 import type { ImpactType } from '../../search/index-format.js';
+import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
-import { positiveIntOption, readVectorLines, sourceName } from '../input-lines.js';
+import { readVectorLines, sourceName } from '../input-lines.js';
 
 const usage = `usage: splade index --vectors FILE.jsonl|- --out FILE.spladeidx [--quantize u8] [--vocab-size N]
 
@@ -24,28 +24,17 @@ options:
 export const command: Command = {
   usage,
   async run(args) {
-    let values;
-    try {
-      values = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          vectors: { type: 'string' },
-          out: { type: 'string' },
-          quantize: { type: 'string' },
-          'vocab-size': { type: 'string' },
-          'block-size': { type: 'string' },
-        },
-      }).values;
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-    }
-    if (values.vectors === undefined || values.out === undefined) throw new UsageError(`--vectors and --out are required\n${usage}`);
-    if (values.quantize !== undefined && values.quantize !== 'u8') throw new UsageError(`--quantize takes u8, got '${values.quantize}'`);
-    const impacts: ImpactType = values.quantize === 'u8' ? 'u8' : 'float32';
-    const vocabSize = positiveIntOption('vocab-size', values['vocab-size']);
-    const blockSize = positiveIntOption('block-size', values['block-size']);
+    const { values } = parseCommandArgs(args, {
+        vectors: { type: 'string' },
+        out: { type: 'string' },
+        quantize: { type: 'string' },
+        'vocab-size': { type: 'string' },
+        'block-size': { type: 'string' },
+    });
+    if (values.vectors === undefined || values.out === undefined) throw new UsageError('--vectors and --out are required');
+    const impacts: ImpactType = oneOf('quantize', values.quantize, ['u8']) ?? 'float32';
+    const vocabSize = wholeNumber('vocab-size', values['vocab-size'], { min: 1 });
+    const blockSize = wholeNumber('block-size', values['block-size'], { min: 1 });
     const at = { line: 0 };
     const started = performance.now();
     let stats;

@@ -1,13 +1,13 @@
 // `splade search`: the exact top k documents of an index for queries given as text (encoded
 // with a model) or as vectors, as JSON lines or a TREC run.
-import { parseArgs } from 'node:util';
 import { openIndexFile } from '../../node/index-file.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import type { SparseIndex } from '../../search/sparse-index.js';
 import { runLine } from '../../search/trec.js';
 import type { SparseVector } from '../../splade/sparse-vector.js';
+import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
-import { positiveIntOption, readVectorLines } from '../input-lines.js';
+import { readVectorLines } from '../input-lines.js';
 
 const usage = `usage: splade search --index FILE.spladeidx --model DIR --query TEXT [--query TEXT]... [options]
        splade search --index FILE.spladeidx --query-vectors FILE.jsonl|- [options]
@@ -47,40 +47,28 @@ function printer(format: Format, topK: number, pruning: boolean, tag: string): P
 export const command: Command = {
   usage,
   async run(args) {
-    let values;
-    try {
-      values = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          index: { type: 'string' },
-          model: { type: 'string' },
-          query: { type: 'string', multiple: true },
-          'query-vectors': { type: 'string' },
-          'top-k': { type: 'string' },
-          format: { type: 'string' },
-          tag: { type: 'string' },
-          'no-pruning': { type: 'boolean' },
-          verify: { type: 'string' },
-          'batch-size': { type: 'string' },
-        },
-      }).values;
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-    }
-    if (values.index === undefined) throw new UsageError(`--index is required\n${usage}`);
+    const { values } = parseCommandArgs(args, {
+        index: { type: 'string' },
+        model: { type: 'string' },
+        query: { type: 'string', multiple: true },
+        'query-vectors': { type: 'string' },
+        'top-k': { type: 'string' },
+        format: { type: 'string' },
+        tag: { type: 'string' },
+        'no-pruning': { type: 'boolean' },
+        verify: { type: 'string' },
+        'batch-size': { type: 'string' },
+    });
+    if (values.index === undefined) throw new UsageError('--index is required');
     const texts = values.query ?? [];
     const vectorsPath = values['query-vectors'];
-    if ((texts.length > 0) === (vectorsPath !== undefined)) throw new UsageError(`give --query (with --model) or --query-vectors, not both nor neither\n${usage}`);
+    if ((texts.length > 0) === (vectorsPath !== undefined)) throw new UsageError('give --query (with --model) or --query-vectors, not both nor neither');
     if (texts.length > 0 && values.model === undefined) throw new UsageError('--query needs --model to encode the texts');
     if (vectorsPath !== undefined && values.model !== undefined) throw new UsageError('--model is for --query texts; --query-vectors are already encoded');
-    const format = (values.format ?? 'jsonl') as Format;
-    if (format !== 'jsonl' && format !== 'trec') throw new UsageError(`--format must be jsonl or trec, got '${values.format}'`);
-    const verify = values.verify ?? 'full';
-    if (verify !== 'full' && verify !== 'quick') throw new UsageError(`--verify must be full or quick, got '${verify}'`);
-    const topK = positiveIntOption('top-k', values['top-k']) ?? 10;
-    const batchSize = positiveIntOption('batch-size', values['batch-size']);
+    const format: Format = oneOf('format', values.format, ['jsonl', 'trec']) ?? 'jsonl';
+    const verify = oneOf('verify', values.verify, ['full', 'quick']) ?? 'full';
+    const topK = wholeNumber('top-k', values['top-k'], { min: 1 }) ?? 10;
+    const batchSize = wholeNumber('batch-size', values['batch-size'], { min: 1 });
     const print = printer(format, topK, !values['no-pruning'], values.tag ?? 'splade');
 
     const index = await openIndexFile(values.index, { verify });
