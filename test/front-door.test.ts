@@ -7,6 +7,7 @@ import ts from 'typescript';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpladeError } from '../src/errors.js';
+import { SHIPPED_KERNELS } from '../src/tensor/wasm/kernel-module.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MAX_ROOT_NAMES = 40;
@@ -34,8 +35,17 @@ test(`the root entries export at most ${MAX_ROOT_NAMES} names`, () => {
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
 const entryFiles = readdirSync(join(root, 'src/entries')).filter((f) => f.endsWith('.ts'));
 
+/** Subpaths that are files, not code: the prebuilt kernels (docs/runtimes.md). */
+const FILE_SUBPATHS = SHIPPED_KERNELS.map((k) => `./${k.file}`);
+
+test('the prebuilt kernel files are subpaths, each the file the build writes', () => {
+  for (const subpath of FILE_SUBPATHS) assert.is(pkg.exports[subpath], `./dist/${subpath.slice(2)}`);
+});
+
 test('every subpath of package.json is an entry file, and every entry file a subpath', () => {
-  const subpaths = Object.keys(pkg.exports).filter((k) => k !== '.' && k !== './package.json').map((k) => k.slice(2)).sort();
+  const subpaths = Object.keys(pkg.exports)
+    .filter((k) => k !== '.' && k !== './package.json' && !FILE_SUBPATHS.includes(k))
+    .map((k) => k.slice(2)).sort();
   assert.equal(subpaths, entryFiles.map((f) => f.replace(/\.ts$/, '')).sort());
   for (const name of subpaths) {
     const target = pkg.exports[`./${name}`] as { types: string; node: string };

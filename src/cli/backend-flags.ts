@@ -60,6 +60,8 @@ export function backendOptionsFromFlags(values: BackendFlagValues): BackendOptio
 
 const FLAGS: Record<keyof BackendOptions, string> = {
   backend: '--backend', threads: '--threads', kernels: '--kernels', gpuMode: '--gpu-mode', threadedMinMacs: '--threaded-min-macs',
+  // No flag: Node compiles the kernels itself; a precompiled module is for Workers and the like.
+  wasmModule: 'wasmModule',
 };
 
 /** `--backend gpu`, `--threads 2`: the API's checks in the flags' words. */

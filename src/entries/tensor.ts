@@ -18,4 +18,5 @@ export type { BackendChoice, BackendInfo, BackendOptions, GpuMode, KernelChoice 
 export { ReferenceBackend } from '../tensor/reference/reference-backend.js';
 export { CpuBackend } from '../tensor/cpu/cpu-backend.js';
 export { WebWorkerStartError, startWebWorkers, webWorkersUsable } from '../tensor/wasm/web-workers.js';
+export { KernelModuleError } from '../tensor/wasm/kernel-module.js';
 export { readTensorData } from '../tensor/gpu/device-tensor.js';

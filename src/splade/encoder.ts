@@ -152,13 +152,13 @@ export class SpladeEncoder {
 
   /** The Backend given, or one made from the options by the platform's createBackend. */
   private static async backendFor(options: SpladeEncoderOptions): Promise<Backend> {
-    const { backend, threads, kernels, gpuMode, threadedMinMacs } = options;
+    const { backend, threads, kernels, gpuMode, threadedMinMacs, wasmModule } = options;
     if (typeof backend === 'object') {
-      const extra = Object.entries({ threads, kernels, gpuMode, threadedMinMacs }).filter(([, value]) => value !== undefined).map(([key]) => key);
+      const extra = Object.entries({ threads, kernels, gpuMode, threadedMinMacs, wasmModule }).filter(([, value]) => value !== undefined).map(([key]) => key);
       if (extra.length > 0) throw new BackendOptionsError(`${extra.join(', ')}: give these to createBackend, not next to a Backend instance`);
       return backend;
     }
-    return this.createBackend({ backend, threads, kernels, gpuMode, threadedMinMacs });
+    return this.createBackend({ backend, threads, kernels, gpuMode, threadedMinMacs, wasmModule });
   }
 
   /**

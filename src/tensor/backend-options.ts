@@ -50,6 +50,14 @@ export interface BackendOptions {
    * (tiny test models set 0 so that their multiplies reach the worker threads).
    */
   readonly threadedMinMacs?: number;
+  /**
+   * The WebAssembly kernels precompiled, for runtimes that refuse to compile WebAssembly at run
+   * time (Cloudflare Workers: `import kernels from 'splade-ts/kernels.wasm'`, then
+   * `{ wasmModule: kernels }`). `kernels.wasm` runs on one thread; `kernels-shared.wasm` keeps
+   * the worker threads where there are any. Without it such runtimes fall back to the
+   * TypeScript kernels (with a note). Not with backend `gpu` or other kernels.
+   */
+  readonly wasmModule?: WebAssembly.Module;
 }
 
 /**
@@ -118,6 +126,9 @@ export function checkBackendOptions(options: BackendOptions, spell: OptionSpelli
   }
   if (gpuMode !== undefined && kernels !== undefined) {
     throw new BackendOptionsError(`${spell('gpuMode', gpuMode)} asks for the GPU and ${spell('kernels', kernels)} for the CPU: give one`);
+  }
+  if (options.wasmModule !== undefined && (backend === 'gpu' || kernels === 'typescript' || kernels === 'reference')) {
+    throw new BackendOptionsError(`${spell('wasmModule')} holds the wasm-simd kernels: it does not go with ${backend === 'gpu' ? spell('backend', 'gpu') : spell('kernels', kernels)}`);
   }
   if (threads !== undefined && threads > 1 && (kernels === 'typescript' || kernels === 'reference')) {
     throw new BackendOptionsError(`${spell('kernels', kernels)} run on one thread, got ${spell('threads', threads)} (threads need ${spell('kernels', 'wasm-simd')})`);

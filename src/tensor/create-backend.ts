@@ -3,7 +3,9 @@
 // in: this module's `createBackend` uses Web Workers; the Node entry's `createBackend` binds
 // worker_threads. The gpu.js backend is reached only through a dynamic import, so the core (and
 // its browser bundle file) never contains gpu.js, and gpu.js's `new Function` runs only when
-// asked for.
+// asked for. Where the runtime refuses to compile WebAssembly at run time (Workers, a strict
+// CSP), the CPU kernels fall back to TypeScript by themselves and say so (info.notes, one
+// console notice); a precompiled `wasmModule` (the shipped kernels.wasm) brings SIMD back.
 import type { Backend } from './backend.js';
 import {
   checkBackendOptions, defaultThreads, BackendOptionsError, type BackendOptions, type GpuMode,
@@ -11,6 +13,7 @@ import {
 import { CpuBackend } from './cpu/cpu-backend.js';
 import { TypeScriptGemm } from './gemm/typescript-gemm.js';
 import { WasmGemm, type JobRunner, type KernelHandle } from './gemm/wasm-gemm.js';
+import { kernelModuleInfo } from './wasm/kernel-module.js';
 import { ReferenceBackend } from './reference/reference-backend.js';
 import { startWebWorkers, webWorkersUsable } from './wasm/web-workers.js';
 
@@ -73,19 +76,54 @@ async function createCpuBackend(platform: ThreadPlatform, options: BackendOption
   if (options.kernels === 'typescript') return new CpuBackend(new TypeScriptGemm(), { notes });
   const cores = platform.cores();
   const threads = options.threads ?? (typeof cores === 'number' ? defaultThreads(cores) : 1);
-  const wantThreads = threads > 1 && typeof cores === 'number';
-  const engine = WasmGemm.create({ ...(wantThreads ? {} : { shared: false }), threadedMinMacs: options.threadedMinMacs });
-  if (!engine) {
-    if (options.kernels === 'wasm-simd') throw new BackendOptionsError('this JavaScript runtime has no WebAssembly SIMD (kernels \'wasm-simd\')');
-    return new CpuBackend(new TypeScriptGemm(), { notes: [...notes, 'TypeScript kernels: this JavaScript runtime has no WebAssembly SIMD'] });
+  const { wasmModule } = options;
+  // A precompiled module brings its own memory kind: kernels.wasm (not shared) has no threads.
+  const moduleShared = wasmModule === undefined ? undefined : kernelModuleInfo(wasmModule).shared;
+  const wantThreads = threads > 1 && typeof cores === 'number' && moduleShared !== false;
+  const made = WasmGemm.tryCreate({
+    ...(wasmModule ? { module: wasmModule } : wantThreads ? {} : { shared: false }),
+    threadedMinMacs: options.threadedMinMacs,
+  });
+  if (!made.engine) {
+    if (options.kernels === 'wasm-simd') throw new BackendOptionsError(`kernels 'wasm-simd' cannot run here: ${made.reason}`);
+    return typescriptFallback(made.reason, notes);
   }
+  const engine = made.engine;
   if (threads > 1) {
     const why = typeof cores !== 'number' ? cores.unavailable
+      : moduleShared === false ? 'the kernels module given (kernels.wasm) has no shared memory; kernels-shared.wasm has threads'
       : !engine.arena.shared ? 'SharedArrayBuffer is not available, so the kernels run on the calling thread'
       : await attachWorkers(engine, platform, threads);
     if (why) notes.push(`1 thread instead of ${threads}: ${why}`);
   }
   return new CpuBackend(engine, { notes });
+}
+
+/**
+ * How to get the SIMD kernels where compiling them at run time is refused: a runtime that
+ * loads WebAssembly shipped with the code (Workers) takes the prebuilt module; a page's CSP
+ * blocks every WebAssembly compilation without 'wasm-unsafe-eval', prebuilt or not.
+ */
+export const WASM_MODULE_HINT =
+  "pass the shipped kernels as wasmModule (Cloudflare Workers: import kernels from 'splade-ts/kernels.wasm'; SpladeEncoder.fromPretrained(files, { wasmModule: kernels })), or in a web page allow 'wasm-unsafe-eval' in its Content-Security-Policy";
+
+let noticeShown = false;
+
+/**
+ * The TypeScript kernels standing in for WebAssembly ones that could not be made (no SIMD,
+ * or compiling refused: Workers, a strict CSP). Where speed is to be had, the console hears it
+ * once per program, since a silent 3-5x slowdown would otherwise go unnoticed.
+ */
+function typescriptFallback(reason: string, notes: string[]): Backend {
+  const refused = !/no WebAssembly/.test(reason);
+  const note = refused
+    ? `TypeScript kernels: ${reason} (several times slower); for WebAssembly SIMD speed, ${WASM_MODULE_HINT}`
+    : `TypeScript kernels: ${reason}`;
+  if (refused && !noticeShown) {
+    noticeShown = true;
+    console.warn(`splade-ts: ${note}`);
+  }
+  return new CpuBackend(new TypeScriptGemm(), { notes: [...notes, note] });
 }
 
 /** Starts the worker threads on `engine`; a reason when they could not start (a CSP without `worker-src blob:`, say). */

@@ -3,7 +3,8 @@
 // one multiply split over threads when a thread pool is attached.
 import { MAX_THREADS } from './max-threads.js';
 import { Arena, sharedMemorySupported } from '../wasm/arena.js';
-import { buildGemmModule, DEFAULT_GEMM_SHAPE, JOB, JOB_BYTES, type GemmShape } from '../wasm/gemm-module.js';
+import { DEFAULT_GEMM_SHAPE, JOB, JOB_BYTES, type GemmShape } from '../wasm/gemm-module.js';
+import { compileKernels, kernelModuleInfo } from '../wasm/kernel-module.js';
 import { finishRow, type GemmEngine, type MatmulArgs, type PackedMatrix } from './gemm.js';
 
 /** Bytes at the bottom of the memory for job records and thread control words. */
@@ -70,23 +71,21 @@ export interface WasmGemmOptions {
    * threads on tiny models need.
    */
   readonly threadedMinMacs?: number;
+  /**
+   * The kernels precompiled (splade-ts/kernels.wasm or kernels-shared.wasm), for runtimes that
+   * refuse to compile WebAssembly at run time. Its shape and sharing come from the module
+   * itself; `shape` and `shared` must then be left out.
+   */
+  readonly module?: WebAssembly.Module;
 }
+
+/** A WasmGemm, or why none could be made here. */
+export type WasmGemmCreation =
+  | { readonly engine: WasmGemm; readonly reason?: undefined }
+  | { readonly engine?: undefined; readonly reason: string };
 
 function roundUp(value: number, multiple: number): number {
   return Math.ceil(value / multiple) * multiple;
-}
-
-const compiled = new Map<string, WebAssembly.Module | undefined>();
-
-/** The module for `shape` (compiled once per shape), or undefined when this runtime has no WebAssembly SIMD. */
-export function compileGemm(shape: GemmShape, shared: boolean): WebAssembly.Module | undefined {
-  if (typeof WebAssembly === 'undefined') return undefined;
-  const key = `${shape.mr}x${shape.nr}u${shape.unroll}${shared ? 's' : ''}`;
-  if (!compiled.has(key)) {
-    const bytes = buildGemmModule(shape, { initialPages: 16, maximumPages: 65536, shared });
-    compiled.set(key, WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined);
-  }
-  return compiled.get(key);
 }
 
 export class WasmGemm implements GemmEngine {
@@ -118,13 +117,30 @@ export class WasmGemm implements GemmEngine {
     this.threadedMinMacs = options.threadedMinMacs ?? 200_000;
   }
 
-  /** The engine, or undefined where WebAssembly SIMD is unavailable. */
+  /** The engine, or undefined where the kernels cannot run (see tryCreate for why). */
   static create(options: WasmGemmOptions = {}): WasmGemm | undefined {
+    return WasmGemm.tryCreate(options).engine;
+  }
+
+  /**
+   * The engine, or the reason there is none: no WebAssembly SIMD, compilation at run time
+   * refused (pass `module`), or a shared module where no shared memory can be made.
+   * @throws KernelModuleError when `module` is not splade-ts's kernels
+   */
+  static tryCreate(options: WasmGemmOptions = {}): WasmGemmCreation {
+    if (options.module) {
+      const info = kernelModuleInfo(options.module);
+      if (options.shape || options.shared !== undefined) throw new Error('wasm gemm: a precompiled module brings its own shape and sharing');
+      if (info.shared && !sharedMemorySupported()) {
+        return { reason: 'the kernels module given needs a shared WebAssembly.Memory, which this context cannot make (not cross-origin isolated?); pass kernels.wasm instead' };
+      }
+      return { engine: new WasmGemm(options.module, new Arena(info.shared, CONTROL_BYTES), info, options) };
+    }
     const shape = options.shape ?? DEFAULT_GEMM_SHAPE;
     const shared = options.shared ?? sharedMemorySupported();
-    const module = compileGemm(shape, shared);
-    if (!module) return undefined;
-    return new WasmGemm(module, new Arena(shared, CONTROL_BYTES), shape, options);
+    const compiled = compileKernels(shape, shared);
+    if (!compiled.module) return { reason: compiled.reason };
+    return { engine: new WasmGemm(compiled.module, new Arena(shared, CONTROL_BYTES), shape, options) };
   }
 
   get threads(): number {

@@ -66,11 +66,21 @@ export interface MemoryImport {
   readonly shared: boolean;
 }
 
+/** A custom section: bytes the engine ignores, read back with `WebAssembly.Module.customSections`. */
+export interface CustomSection {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
 /**
  * Assembles a module importing `env.memory` and defining `functions` (function index = array
- * index, so a body calls another with `call(index)`).
+ * index, so a body calls another with `call(index)`), with optional custom sections at the end.
  */
-export function encodeModule(memory: MemoryImport, functions: readonly FunctionDef[]): Uint8Array<ArrayBuffer> {
+export function encodeModule(
+  memory: MemoryImport,
+  functions: readonly FunctionDef[],
+  custom: readonly CustomSection[] = [],
+): Uint8Array<ArrayBuffer> {
   const types = functions.map((f) => [0x60, ...uleb(f.params.length), ...f.params, ...uleb(f.results.length), ...f.results]);
   const limits = memory.shared
     ? [0x03, ...uleb(memory.initialPages), ...uleb(memory.maximumPages)]
@@ -100,5 +110,6 @@ export function encodeModule(memory: MemoryImport, functions: readonly FunctionD
     ...section(3, funcs),
     ...section(7, exports),
     ...section(10, code),
+    ...custom.flatMap((c) => section(0, [...utf8(c.name), ...c.bytes])),
   ]);
 }

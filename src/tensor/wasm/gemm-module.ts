@@ -203,7 +203,24 @@ const FN = {
   panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6,
 } as const;
 
-/** The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows` (the last three exported). */
+/**
+ * The custom section that tells a precompiled module's shape (a `WebAssembly.Module` handed
+ * in by the user, see kernel-module.ts): JSON `{ format, mr, nr, unroll, shared }`.
+ */
+export const KERNEL_SECTION = 'splade-ts.kernels';
+/** Bumped whenever the job record or an export changes, so an old kernels.wasm is refused. */
+export const KERNEL_FORMAT = 1;
+
+/** What KERNEL_SECTION holds. */
+export interface KernelDescription extends GemmShape {
+  readonly format: number;
+  readonly shared: boolean;
+}
+
+/**
+ * The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows` (the last
+ * three exported), and KERNEL_SECTION describing them.
+ */
 export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Array<ArrayBuffer> {
   if (shape.nr % 4 !== 0 || shape.mr < 1 || shape.unroll < 1) {
     throw new Error(`gemm kernel: unsupported register tile ${shape.mr}x${shape.nr}`);
@@ -221,5 +238,7 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Ar
     const expected = Object.entries(FN).find(([, i]) => i === index);
     if (!expected) throw new Error(`gemm module: function ${fn.name} has no index`);
   });
-  return encodeModule(memory, functions);
+  const description: KernelDescription = { format: KERNEL_FORMAT, mr: shape.mr, nr: shape.nr, unroll: shape.unroll, shared: memory.shared };
+  const custom = { name: KERNEL_SECTION, bytes: new TextEncoder().encode(JSON.stringify(description)) };
+  return encodeModule(memory, functions, [custom]);
 }

@@ -14,10 +14,14 @@ export const WEB_WORKER_START_MS = 10_000;
 /** Web Workers could not be started (blocked by a CSP, out of resources, too slow). */
 export class WebWorkerStartError extends SpladeError {}
 
-/** Whether this context can run kernel workers: cross-origin isolated, with Worker and a shared WebAssembly.Memory. */
+/**
+ * Whether this context can run kernel workers: Worker and a shared WebAssembly.Memory, in a
+ * browser only when cross-origin isolated. Deno has Web Workers and SharedArrayBuffer but no
+ * `crossOriginIsolated` (no origins to isolate): there the workers run too.
+ */
 export function webWorkersUsable(): boolean {
   const scope = globalThis as { crossOriginIsolated?: boolean };
-  return scope.crossOriginIsolated === true && typeof Worker === 'function' && sharedMemorySupported();
+  return scope.crossOriginIsolated !== false && typeof Worker === 'function' && sharedMemorySupported();
 }
 
 /**

@@ -29,24 +29,30 @@ export const WORKER_SPIN_MS = 5;
  * same from TypeScript sources, a bundle or a browser, with no extra file to ship.
  */
 export const WORKER_SOURCE = `
-const isNode = typeof process !== 'undefined' && process.versions && process.versions.node;
+// A Web Worker (browsers, Deno) gets its start message; a worker_threads worker (Node, Bun,
+// and Deno's node:worker_threads) its workerData. Deno has a \`process\` in Web Workers too,
+// so the runtime is not sniffed: the listener is set before any await (so the message cannot
+// be missed) and workerData, when there is some, wins.
+const message = typeof self !== 'undefined' && typeof self.postMessage === 'function'
+  ? new Promise((resolve) => { self.onmessage = (event) => resolve(event.data); })
+  : undefined;
 const start = async () => {
-  if (isNode) {
+  if (typeof process !== 'undefined' && process.versions && process.versions.node) {
     const { workerData } = await import('node:worker_threads');
-    return workerData;
+    if (workerData) return { data: workerData, web: false };
   }
-  return new Promise((resolve) => { self.onmessage = (event) => resolve(event.data); });
+  return { data: await message, web: true };
 };
-const { module, memory, slot } = await start();
+const { data: { module, memory, slot }, web } = await start();
 let gemm;
 try {
   gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
 } catch (error) {
-  if (!isNode) self.postMessage({ ready: false, error: String(error) });
+  if (web) self.postMessage({ ready: false, error: String(error) });
   throw error;
 }
 // A browser's starter waits for this before the first multiply (see web-workers.ts).
-if (!isNode) self.postMessage({ ready: true });
+if (web) self.postMessage({ ready: true });
 const words = new Int32Array(memory.buffer, 0, 256);
 const base = slot * ${16};
 let seen = 0;
