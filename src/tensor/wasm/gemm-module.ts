@@ -11,6 +11,7 @@
 // slice of KC x NR floats stays in L1) x the n-panels [npStart, npEnd) of one thread.
 import { encodeModule, I32, V128, type MemoryImport } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
+import { gemmPool } from './pool-kernel.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
 
 /** Register-tile and loop-shape parameters of one generated kernel. */
@@ -200,10 +201,10 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
 
 /** Function indices of the module. */
 const FN = {
-  panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6,
+  panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6, gemmPool: 7,
 } as const;
 
-/** The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows` (the last three exported). */
+/** The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows`, `gemm_pool(record)` (the last four exported). */
 export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Array<ArrayBuffer> {
   if (shape.nr % 4 !== 0 || shape.mr < 1 || shape.unroll < 1) {
     throw new Error(`gemm kernel: unsupported register tile ${shape.mr}x${shape.nr}`);
@@ -216,6 +217,7 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Ar
     gemmDriver(shape).build(true),
     geluSpan().build(true),
     softmaxRows().build(true),
+    gemmPool(FN.gemm, JOB, shape.nr).build(true),
   ];
   functions.forEach((fn, index) => {
     const expected = Object.entries(FN).find(([, i]) => i === index);

@@ -1,7 +1,7 @@
 // How the calling thread and the kernel workers talk: through words in the first kilobyte
 // of the shared WebAssembly memory, one 64-byte line per worker (so two workers never share
 // a cache line). The calling thread writes a job pointer and bumps SEQ; the worker runs
-// `gemm(job)` and copies SEQ into DONE. Both spin for a few milliseconds before sleeping in
+// the kernel KIND names (`gemm(job)` unless told otherwise) and copies SEQ into DONE. Both spin for a few milliseconds before sleeping in
 // Atomics.wait, because a multiply often takes less time than a sleep/wake-up round trip.
 
 /** Int32 index of worker `slot`'s words. */
@@ -12,6 +12,11 @@ export const SEQ = 0;
 export const DONE = 1;
 export const JOB_PTR = 2;
 export const FAILED = 3;
+/** Which exported kernel runs the job (JOB_KIND); 0, `gemm`, unless the calling thread says otherwise. */
+export const KIND = 4;
+/** The kernels a job may name, by their index in the worker's table (an export of the gemm module each). */
+export const JOB_KIND = { gemm: 0, gemmPool: 1 } as const;
+const KERNEL_EXPORTS = ['gemm', 'gemm_pool'] as const;
 /** SEQ value that tells a worker to exit. */
 export const STOP = -1;
 /**
@@ -38,9 +43,10 @@ const start = async () => {
   return new Promise((resolve) => { self.onmessage = (event) => resolve(event.data); });
 };
 const { module, memory, slot } = await start();
-let gemm;
+let kernels;
 try {
-  gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
+  const exported = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  kernels = ${JSON.stringify(KERNEL_EXPORTS)}.map((name) => exported[name]);
 } catch (error) {
   if (!isNode) self.postMessage({ ready: false, error: String(error) });
   throw error;
@@ -62,7 +68,7 @@ for (;;) {
   seen = Atomics.load(words, base + ${SEQ});
   if (seen === ${STOP}) break;
   try {
-    gemm(Atomics.load(words, base + ${JOB_PTR}));
+    kernels[Atomics.load(words, base + ${KIND})](Atomics.load(words, base + ${JOB_PTR}));
   } catch (error) {
     Atomics.store(words, base + ${FAILED}, 1);
   }
