@@ -2,16 +2,20 @@
 // how the workers were started (worker_threads, Web Workers).
 import { SpladeError } from '../../errors.js';
 import type { JobRunner } from '../gemm/wasm-gemm.js';
-import { DONE, FAILED, JOB_KIND, JOB_PTR, KIND, SEQ, STOP, WORKER_SPIN_MS, slotBase } from './worker-protocol.js';
+import { DONE, FAILED, JOB_KIND, JOB_PTR, KIND, SEQ, SPIN_MS, STOP, WORKER_SPIN_MS, slotBase } from './worker-protocol.js';
 
 export class SharedJobRunner implements JobRunner {
   private readonly words: Int32Array;
   private seq = 0;
   private canWait = true;
 
-  /** `workers` are already started on `memory`, worker i (0-based) in protocol slot i + 1. */
-  constructor(memory: WebAssembly.Memory, private readonly workers: number, private readonly stop: () => void) {
+  /**
+   * `workers` are already started on `memory`, worker i (0-based) in protocol slot i + 1;
+   * `spinMs`: how long idle workers spin before sleeping (see workerSpinMs).
+   */
+  constructor(memory: WebAssembly.Memory, private readonly workers: number, private readonly stop: () => void, spinMs: number = WORKER_SPIN_MS) {
     this.words = new Int32Array(memory.buffer, 0, 256);
+    for (let w = 1; w <= workers; w++) Atomics.store(this.words, slotBase(w) + SPIN_MS, spinMs);
   }
 
   get threads(): number {

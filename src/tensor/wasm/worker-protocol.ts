@@ -14,6 +14,8 @@ export const JOB_PTR = 2;
 export const FAILED = 3;
 /** Which exported kernel runs the job (JOB_KIND); 0, `gemm`, unless the calling thread says otherwise. */
 export const KIND = 4;
+/** How long this worker spins when idle before sleeping, in ms (written by the calling thread; see workerSpinMs). */
+export const SPIN_MS = 5;
 /** The kernels a job may name, by their index in the worker's table (an export of the gemm module each). */
 export const JOB_KIND = { gemm: 0, gemmPool: 1 } as const;
 const KERNEL_EXPORTS = ['gemm', 'gemm_pool'] as const;
@@ -26,6 +28,15 @@ export const STOP = -1;
  * stay awake, or a second thread gains nothing on short inputs.
  */
 export const WORKER_SPIN_MS = 5;
+
+/**
+ * The spin policy: workers spin (WORKER_SPIN_MS) only when every thread has a core of its own.
+ * With more threads than cores, a spinning worker would sit on a core that the calling
+ * thread (or another worker with work) needs, so idle workers sleep at once.
+ */
+export function workerSpinMs(threads: number, cores: number): number {
+  return threads <= cores ? WORKER_SPIN_MS : 0;
+}
 
 /**
  * The worker's whole program, as module source text (runtime-neutral apart from where it gets
@@ -60,7 +71,7 @@ for (;;) {
   let spins = 0;
   let since = performance.now();
   while (Atomics.load(words, base + ${SEQ}) === seen) {
-    if ((++spins & 1023) === 0 && performance.now() - since > ${WORKER_SPIN_MS}) {
+    if ((++spins & 1023) === 0 && performance.now() - since >= Atomics.load(words, base + ${SPIN_MS})) {
       Atomics.wait(words, base + ${SEQ}, seen);
       since = performance.now();
     }
