@@ -55,9 +55,9 @@ class TimedRunner implements JobRunner {
   parallelMs = 0;
   constructor(private readonly inner: JobRunner) {}
   get threads(): number { return this.inner.threads; }
-  run(jobs: readonly number[], local: (job: number) => void, kind?: number): void {
+  run(jobs: readonly number[], local: (job: number) => void): void {
     const start = performance.now();
-    this.inner.run(jobs, local, kind);
+    this.inner.run(jobs, local);
     this.parallelMs += performance.now() - start;
   }
   dispose(): void { this.inner.dispose(); }

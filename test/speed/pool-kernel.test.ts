@@ -10,7 +10,6 @@ import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { mulberry32 } from '../../tools/random.js';
-import { CONFORMANCE_TOLERANCE } from '../tensor/backend-conformance.js';
 
 function tensor(shape: number[], seed: number, scale: number): Tensor {
   const next = mulberry32(seed);
@@ -25,6 +24,12 @@ function backend(threads: number, poolBlockFloats: number): CpuBackend {
 }
 
 const reference = new ReferenceBackend();
+/**
+ * max |actual - expected| / max |expected|. The pooled maximum is exact given the logits, and
+ * the logits are the same packed kernel's sums as the unpooled path's (1e-5 relative is the
+ * float32 summation-order allowance the project's conformance check used for spladePool).
+ */
+const TOLERANCE = 1e-5;
 const cases: Array<[number[], number, number, number]> = [
   // lengths, hidden, vocab, pool block floats (small: several vocabulary blocks)
   [[5], 7, 13, 1 << 20],
@@ -57,7 +62,7 @@ for (const threads of [1, 2]) {
         if (scale === 0) assert.equal(Array.from(got).filter((x) => x !== 0), [], what);
         else {
           assert.ok(positive > 0, `${what}: some weights are positive`);
-          assert.ok(diff / scale <= CONFORMANCE_TOLERANCE, `${what}: relative difference ${(diff / scale).toExponential(2)}`);
+          assert.ok(diff / scale <= TOLERANCE, `${what}: relative difference ${(diff / scale).toExponential(2)}`);
         }
       } finally {
         mine.dispose();

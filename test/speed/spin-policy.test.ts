@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 import { SPIN_MS, WORKER_SPIN_MS, slotBase, workerSpinMs } from '../../src/tensor/wasm/worker-protocol.js';
-import { checkBackendConformance } from '../tensor/backend-conformance.js';
+import { checkConformance, describeFailures } from '../tensor/conformance/index.js';
 
 test('workers spin only when the threads fit on the cores', () => {
   assert.is(workerSpinMs(1, 1), WORKER_SPIN_MS);
@@ -26,7 +26,7 @@ test('more threads than cores: the workers are told not to spin, and the results
   for (let slot = 1; slot < threads; slot++) assert.is(words[slotBase(slot) + SPIN_MS], 0, `slot ${slot}`);
   const backend = new CpuBackend(engine);
   try {
-    assert.equal(await checkBackendConformance(backend), []);
+    assert.equal(describeFailures(await checkConformance(backend)), []);
   } finally {
     backend.dispose();
   }

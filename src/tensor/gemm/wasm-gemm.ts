@@ -5,7 +5,7 @@ import { MAX_THREADS } from './max-threads.js';
 import { Arena, sharedMemorySupported } from '../wasm/arena.js';
 import { buildGemmModule, DEFAULT_GEMM_SHAPE, JOB, JOB_BYTES, type GemmShape } from '../wasm/gemm-module.js';
 import { POOL, POOL_BYTES } from '../wasm/pool-kernel.js';
-import { JOB_KIND } from '../wasm/worker-protocol.js';
+import { JOB_KIND, JOB_KIND_MASK } from '../wasm/worker-protocol.js';
 import { finishRow, type GemmEngine, type MatmulArgs, type PackedMatrix } from './gemm.js';
 
 /** Bytes at the bottom of the memory for job records and thread control words. */
@@ -41,13 +41,13 @@ export interface ResidentResult {
 }
 
 /**
- * Runs job records on several threads: `run(jobs, local, kind)` hands jobs[1..] to workers
- * (which run the kernel `kind` names, see JOB_KIND), runs `local(jobs[0])` on the calling
- * thread, and returns once all are done.
+ * Runs job records on several threads: `run(jobs, local)` hands jobs[1..] to workers (which
+ * run the kernel the pointer's low bits name, see JOB_KIND), runs `local(jobs[0])` on the
+ * calling thread, and returns once all are done.
  */
 export interface JobRunner {
   readonly threads: number;
-  run(jobs: readonly number[], local: (job: number) => void, kind?: number): void;
+  run(jobs: readonly number[], local: (job: number) => void): void;
   dispose(): void;
 }
 
@@ -329,9 +329,9 @@ export class WasmGemm implements GemmEngine {
   }
 
   /** Runs jobs[0] here and the rest on the workers (all here without workers). */
-  private dispatch(jobs: readonly number[], kind: number, local: (job: number) => void): void {
-    if (jobs.length === 1 || !this.runner) for (const job of jobs) local(job);
-    else this.runner.run(jobs, local, kind);
+  private dispatch(jobs: readonly number[], kind: number, kernel: (job: number) => void): void {
+    if (jobs.length === 1 || !this.runner) for (const job of jobs) kernel(job);
+    else this.runner.run(jobs.map((job) => job | kind), (tagged) => kernel(tagged & ~JOB_KIND_MASK));
   }
 
   /** Splits the n-panels over the threads (one job record each) and runs them. */

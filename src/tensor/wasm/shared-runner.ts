@@ -2,7 +2,7 @@
 // how the workers were started (worker_threads, Web Workers).
 import { SpladeError } from '../../errors.js';
 import type { JobRunner } from '../gemm/wasm-gemm.js';
-import { DONE, FAILED, JOB_KIND, JOB_PTR, KIND, SEQ, SPIN_MS, STOP, WORKER_SPIN_MS, slotBase } from './worker-protocol.js';
+import { DONE, FAILED, JOB_PTR, SEQ, SPIN_MS, STOP, WORKER_SPIN_MS, slotBase } from './worker-protocol.js';
 
 export class SharedJobRunner implements JobRunner {
   private readonly words: Int32Array;
@@ -22,7 +22,7 @@ export class SharedJobRunner implements JobRunner {
     return this.workers + 1;
   }
 
-  run(jobs: readonly number[], local: (job: number) => void, kind: number = JOB_KIND.gemm): void {
+  run(jobs: readonly number[], local: (job: number) => void): void {
     const words = this.words;
     this.seq = (this.seq % 0x3fffffff) + 1;
     const seq = this.seq;
@@ -30,7 +30,6 @@ export class SharedJobRunner implements JobRunner {
     for (let w = 1; w <= helpers; w++) {
       const base = slotBase(w);
       Atomics.store(words, base + JOB_PTR, jobs[w]);
-      Atomics.store(words, base + KIND, kind);
       Atomics.store(words, base + SEQ, seq);
       Atomics.notify(words, base + SEQ);
     }
@@ -53,7 +52,7 @@ export class SharedJobRunner implements JobRunner {
         }
       }
       if (Atomics.load(words, base + FAILED) !== 0) {
-        throw new SpladeError(`kernel worker ${w} failed while running a kernel job (kind ${kind})`);
+        throw new SpladeError(`kernel worker ${w} failed while running a kernel job`);
       }
     }
     for (let j = helpers + 1; j < jobs.length; j++) local(jobs[j]);

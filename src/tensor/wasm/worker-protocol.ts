@@ -1,7 +1,7 @@
 // How the calling thread and the kernel workers talk: through words in the first kilobyte
 // of the shared WebAssembly memory, one 64-byte line per worker (so two workers never share
 // a cache line). The calling thread writes a job pointer and bumps SEQ; the worker runs
-// the kernel KIND names (`gemm(job)` unless told otherwise) and copies SEQ into DONE. Both spin for a few milliseconds before sleeping in
+// the kernel the pointer's low bits name (JOB_KIND: `gemm(job)` for 0) and copies SEQ into DONE. Both spin for a few milliseconds before sleeping in
 // Atomics.wait, because a multiply often takes less time than a sleep/wake-up round trip.
 
 /** Int32 index of worker `slot`'s words. */
@@ -12,12 +12,16 @@ export const SEQ = 0;
 export const DONE = 1;
 export const JOB_PTR = 2;
 export const FAILED = 3;
-/** Which exported kernel runs the job (JOB_KIND); 0, `gemm`, unless the calling thread says otherwise. */
-export const KIND = 4;
 /** How long this worker spins when idle before sleeping, in ms (written by the calling thread; see workerSpinMs). */
-export const SPIN_MS = 5;
-/** The kernels a job may name, by their index in the worker's table (an export of the gemm module each). */
+export const SPIN_MS = 4;
+/**
+ * The kernels a job may name, by their index in the worker's table (an export of the gemm
+ * module each). The kind rides in the low bits of the job pointer (records are 64-byte
+ * aligned), so a runner, or a wrapper around one, passes it on without knowing of it.
+ */
 export const JOB_KIND = { gemm: 0, gemmPool: 1 } as const;
+/** The job pointer bits that hold the kind. */
+export const JOB_KIND_MASK = 63;
 const KERNEL_EXPORTS = ['gemm', 'gemm_pool'] as const;
 /** SEQ value that tells a worker to exit. */
 export const STOP = -1;
@@ -79,7 +83,8 @@ for (;;) {
   seen = Atomics.load(words, base + ${SEQ});
   if (seen === ${STOP}) break;
   try {
-    kernels[Atomics.load(words, base + ${KIND})](Atomics.load(words, base + ${JOB_PTR}));
+    const job = Atomics.load(words, base + ${JOB_PTR});
+    kernels[job & ${JOB_KIND_MASK}](job & ~${JOB_KIND_MASK});
   } catch (error) {
     Atomics.store(words, base + ${FAILED}, 1);
   }
