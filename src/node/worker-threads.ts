@@ -1,11 +1,12 @@
 // Starts the kernel workers with Node's worker_threads. The workers are unref'd: they never
 // keep the process alive, and dispose() stops them explicitly.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { KernelHandle, JobRunner } from '../tensor/gemm/wasm-gemm.js';
 import { SharedJobRunner } from '../tensor/wasm/shared-runner.js';
-import { WORKER_SOURCE } from '../tensor/wasm/worker-protocol.js';
+import { WORKER_SOURCE, workerSpinMs } from '../tensor/wasm/worker-protocol.js';
 
-/** A runner with `threads - 1` workers plus the calling thread. */
+/** A runner with `threads - 1` workers plus the calling thread; idle workers spin only when each thread has a core. */
 export function startNodeWorkers(kernel: KernelHandle, threads: number): JobRunner {
   const url = new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`);
   const workers: Worker[] = [];
@@ -16,5 +17,5 @@ export function startNodeWorkers(kernel: KernelHandle, threads: number): JobRunn
   }
   return new SharedJobRunner(kernel.memory, workers.length, () => {
     for (const worker of workers) void worker.terminate();
-  });
+  }, workerSpinMs(threads, availableParallelism()));
 }

@@ -17,7 +17,7 @@ import { BackendOptionsError } from '../../src/tensor/backend-options.js';
 import { createBackend } from '../../src/tensor/create-backend.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 import { encodeModule } from '../../src/tensor/wasm/binary-writer.js';
-import { DEFAULT_GEMM_SHAPE, KERNEL_SECTION } from '../../src/tensor/wasm/gemm-module.js';
+import { DEFAULT_GEMM_SHAPE, KERNEL_FORMAT, KERNEL_SECTION } from '../../src/tensor/wasm/gemm-module.js';
 import { kernelBytes, kernelModuleInfo, KernelModuleError } from '../../src/tensor/wasm/kernel-module.js';
 import { mulberry32 } from '../../tools/random.js';
 import { rejects } from '../helpers/rejects.js';
@@ -38,8 +38,8 @@ test('the kernel files are byte for byte the modules the run-time path compiles'
   assert.equal(Object.keys(files).sort(), ['kernels-shared.wasm', 'kernels.wasm']);
   assert.equal(new Uint8Array(readFileSync(files['kernels.wasm'])), kernelBytes(DEFAULT_GEMM_SHAPE, false));
   assert.equal(new Uint8Array(readFileSync(files['kernels-shared.wasm'])), kernelBytes(DEFAULT_GEMM_SHAPE, true));
-  assert.equal(kernelModuleInfo(load('kernels.wasm')), { format: 1, ...DEFAULT_GEMM_SHAPE, shared: false });
-  assert.equal(kernelModuleInfo(load('kernels-shared.wasm')), { format: 1, ...DEFAULT_GEMM_SHAPE, shared: true });
+  assert.equal(kernelModuleInfo(load('kernels.wasm')), { format: KERNEL_FORMAT, ...DEFAULT_GEMM_SHAPE, shared: false });
+  assert.equal(kernelModuleInfo(load('kernels-shared.wasm')), { format: KERNEL_FORMAT, ...DEFAULT_GEMM_SHAPE, shared: true });
 });
 
 test('a multiply with the shipped module is bit-identical to the run-time module', () => {
@@ -100,7 +100,7 @@ test('a module that is not splade-ts kernels is refused by name', async () => {
     new WebAssembly.Module(encodeModule(memory, [], [{ name: KERNEL_SECTION, bytes: new TextEncoder().encode(text) }]));
   const future = section(JSON.stringify({ format: 99, ...DEFAULT_GEMM_SHAPE, shared: false }));
   await rejects(createBackend({ wasmModule: future }), (e: unknown) => e instanceof KernelModuleError && /format 99.*same package version/.test(e.message));
-  await rejects(createBackend({ wasmModule: section('{"format":1,"mr":4}') }), /malformed/);
+  await rejects(createBackend({ wasmModule: section(`{"format":${KERNEL_FORMAT},"mr":4}`) }), /malformed/);
   await rejects(createBackend({ wasmModule: new Uint8Array(8) as unknown as WebAssembly.Module }), /must be a WebAssembly\.Module/);
 });
 

@@ -206,6 +206,10 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     if (rows.length === 0) return new Tensor([batch, vocab], out);
     const real = new Float32Array(rows.length * width);
     rows.forEach((r, i) => real.set(hidden.data.subarray(r * width, (r + 1) * width), i * width));
+    if (this.engine instanceof WasmGemm) {
+      this.spladePoolInMemory(this.engine, real, rows.length, starts, d, batch, out);
+      return new Tensor([batch, vocab], out);
+    }
 
     const align = this.engine.columnAlign;
     const budget = this.options.poolBlockFloats ?? POOL_BLOCK_FLOATS;
@@ -221,6 +225,39 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       for (let b = 0; b < batch; b++) maxPoolBlock(logits, starts[b], starts[b + 1], count, out, b * vocab + v0);
     }
     return new Tensor([batch, vocab], out);
+  }
+
+  /**
+   * spladePool on the WebAssembly engine: the real rows placed in its memory once, then per
+   * vocabulary block one hand-off in which every thread multiplies and max-pools its own
+   * columns (gemm_pool); only log(1 + x) of the [batch, vocab] result runs here.
+   */
+  private spladePoolInMemory(
+    engine: WasmGemm, real: Float32Array, count: number, starts: number[], d: PackedLinear, batch: number, out: Float32Array,
+  ): void {
+    const vocab = d.outFeatures;
+    const align = engine.columnAlign;
+    const paddedVocab = Math.ceil(vocab / align) * align;
+    engine.beginOperation();
+    const a = engine.placeRows(real, 0, d.inFeatures, count, d.inFeatures);
+    const startsPtr = engine.arena.allocScratch(starts.length * 4);
+    engine.arena.i32(startsPtr, starts.length).set(starts);
+    const pooledPtr = engine.arena.allocScratch(batch * paddedVocab * 4);
+    const budget = this.options.poolBlockFloats ?? POOL_BLOCK_FLOATS;
+    const block = Math.max(align, Math.floor(budget / count / align) * align);
+    for (let v0 = 0; v0 < vocab; v0 += block) {
+      const width = Math.min(block, vocab - v0);
+      engine.multiplyPooled(count, a, engine.columns(d.packed, v0, width), d.bias?.subarray(v0, v0 + width), {
+        starts: startsPtr, batch, out: pooledPtr + v0 * 4, outStrideBytes: paddedVocab * 4,
+      });
+    }
+    const pooled = engine.arena.f32(pooledPtr, batch * paddedVocab);
+    for (let b = 0; b < batch; b++) {
+      for (let j = 0; j < vocab; j++) {
+        const max = pooled[b * paddedVocab + j];
+        out[b * vocab + j] = max > 0 ? Math.log1p(max) : 0;
+      }
+    }
   }
 
   /** Stops the engine's worker threads. */

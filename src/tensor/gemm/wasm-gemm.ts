@@ -5,6 +5,8 @@ import { MAX_THREADS } from './max-threads.js';
 import { Arena, sharedMemorySupported } from '../wasm/arena.js';
 import { DEFAULT_GEMM_SHAPE, JOB, JOB_BYTES, type GemmShape } from '../wasm/gemm-module.js';
 import { compileKernels, kernelModuleInfo } from '../wasm/kernel-module.js';
+import { POOL, POOL_BYTES } from '../wasm/pool-kernel.js';
+import { JOB_KIND, JOB_KIND_MASK } from '../wasm/worker-protocol.js';
 import { finishRow, type GemmEngine, type MatmulArgs, type PackedMatrix } from './gemm.js';
 
 /** Bytes at the bottom of the memory for job records and thread control words. */
@@ -40,8 +42,9 @@ export interface ResidentResult {
 }
 
 /**
- * Runs job records on several threads: `run(jobs, local)` hands jobs[1..] to workers, runs
- * `local(jobs[0])` on the calling thread, and returns once all are done.
+ * Runs job records on several threads: `run(jobs, local)` hands jobs[1..] to workers (which
+ * run the kernel the pointer's low bits name, see JOB_KIND), runs `local(jobs[0])` on the
+ * calling thread, and returns once all are done.
  */
 export interface JobRunner {
   readonly threads: number;
@@ -94,6 +97,7 @@ export class WasmGemm implements GemmEngine {
   readonly shape: GemmShape;
   readonly module: WebAssembly.Module;
   private readonly gemmFn: (job: number) => void;
+  private readonly gemmPoolFn: (record: number) => void;
   private readonly softmaxFn: (ptr: number, rows: number, ldc: number, vectors: number, alpha: number) => void;
   /** GELU in place on `vectors` x 4 floats at byte offset `ptr` (exposed for tests). */
   readonly geluSpan: (ptr: number, vectors: number) => void;
@@ -109,6 +113,7 @@ export class WasmGemm implements GemmEngine {
     this.shape = shape;
     const instance = new WebAssembly.Instance(module, { env: { memory: arena.memory } });
     this.gemmFn = instance.exports.gemm as (job: number) => void;
+    this.gemmPoolFn = instance.exports.gemm_pool as (record: number) => void;
     this.softmaxFn = instance.exports.softmax_rows as (ptr: number, rows: number, ldc: number, vectors: number, alpha: number) => void;
     this.geluSpan = instance.exports.gelu_span as (ptr: number, vectors: number) => void;
     this.mcPanels = options.mcPanels ?? Math.max(1, Math.floor(192 / shape.mr));
@@ -306,8 +311,52 @@ export class WasmGemm implements GemmEngine {
     this.softmaxFn(c.ptr, rows, c.width * 4, c.width / 4, alpha);
   }
 
+  /**
+   * One block of the SPLADE vocabulary projection with its max-pooling, in one hand-off:
+   * C = A · B + bias, then each thread folds its own columns of C into
+   * pooled[b, col] = max(0, max over rows [starts[b], starts[b + 1]) of C[row, col]) (see
+   * pool-kernel.ts). `pool.out` is the byte offset of this block's column 0 in the pooled
+   * rows, `outStrideBytes` apart, with room for B's columns padded to whole panels.
+   */
+  multiplyPooled(m: number, a: ResidentRows, b: PanelMatrix, bias: Float32Array | undefined, pool: { starts: number; batch: number; out: number; outStrideBytes: number }): void {
+    if (a.rows && b.kPad !== b.k) throw new Error('wasm gemm: resident rows need an operand without k padding');
+    const mark = this.arena.scratchMark();
+    const { mr, nr } = this.shape;
+    const mPanels = Math.ceil(m / mr);
+    const width = b.nPanels * nr;
+    const biasPtr = this.arena.allocScratch(width * 4);
+    const biasView = this.arena.f32(biasPtr, width);
+    biasView.fill(0);
+    if (bias) biasView.set(bias.subarray(0, b.n));
+    const cPtr = this.arena.allocScratch(mPanels * mr * width * 4);
+    const jobs = this.gemmJobs(a, b, cPtr, biasPtr, mPanels, m * b.n * b.k, false);
+    const records = jobs.map((job) => {
+      const at = this.arena.allocScratch(POOL_BYTES);
+      const words = this.arena.i32(at, POOL_BYTES / 4);
+      words[POOL.job / 4] = job;
+      words[POOL.starts / 4] = pool.starts;
+      words[POOL.batch / 4] = pool.batch;
+      words[POOL.out / 4] = pool.out;
+      words[POOL.outStride / 4] = pool.outStrideBytes;
+      return at;
+    });
+    this.dispatch(records, JOB_KIND.gemmPool, this.gemmPoolFn);
+    this.arena.releaseScratch(mark);
+  }
+
+  /** Runs jobs[0] here and the rest on the workers (all here without workers). */
+  private dispatch(jobs: readonly number[], kind: number, kernel: (job: number) => void): void {
+    if (jobs.length === 1 || !this.runner) for (const job of jobs) kernel(job);
+    else this.runner.run(jobs.map((job) => job | kind), (tagged) => kernel(tagged & ~JOB_KIND_MASK));
+  }
+
   /** Splits the n-panels over the threads (one job record each) and runs them. */
   private run(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean): void {
+    this.dispatch(this.gemmJobs(a, b, cPtr, biasPtr, mPanels, macs, gelu), JOB_KIND.gemm, this.gemmFn);
+  }
+
+  /** The job records of one multiply: the n-panels split over the threads it deserves. */
+  private gemmJobs(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean): number[] {
     const { mr, nr } = this.shape;
     // A thread hand-off costs some microseconds: small multiplies stay on one thread.
     const threads = macs < this.threadedMinMacs ? 1 : Math.min(this.threads, b.nPanels);
@@ -338,8 +387,7 @@ export class WasmGemm implements GemmEngine {
       words[w + JOB.gelu / 4] = gelu ? 1 : 0;
       jobs.push(at);
     }
-    if (threads === 1 || !this.runner) this.gemmFn(jobs[0]);
-    else this.runner.run(jobs, (job) => this.gemmFn(job));
+    return jobs;
   }
 
   /** Copies the first n columns of C's rows into `out` (row-major with ldo), then scale, bias and activation. */

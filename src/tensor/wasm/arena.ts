@@ -80,6 +80,16 @@ export class Arena {
     this.scratchTop = 0;
   }
 
+  /** Where scratch allocation stands now: `releaseScratch(mark)` frees what was allocated after it. */
+  scratchMark(): number {
+    return this.scratchTop;
+  }
+
+  /** Frees the scratch allocated since `mark` (from `scratchMark`, in this operation). */
+  releaseScratch(mark: number): void {
+    this.scratchTop = Math.min(this.scratchTop, mark);
+  }
+
   /** Allocates `bytes` of scratch, valid until the next `resetScratch` or permanent allocation. */
   allocScratch(bytes: number): number {
     const at = this.top + this.scratchTop;

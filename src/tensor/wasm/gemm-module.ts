@@ -11,6 +11,7 @@
 // slice of KC x NR floats stays in L1) x the n-panels [npStart, npEnd) of one thread.
 import { encodeModule, I32, V128, type MemoryImport } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
+import { gemmPool } from './pool-kernel.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
 
 /** Register-tile and loop-shape parameters of one generated kernel. */
@@ -200,7 +201,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
 
 /** Function indices of the module. */
 const FN = {
-  panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6,
+  panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6, gemmPool: 7,
 } as const;
 
 /**
@@ -209,7 +210,7 @@ const FN = {
  */
 export const KERNEL_SECTION = 'splade-ts.kernels';
 /** Bumped whenever the job record or an export changes, so an old kernels.wasm is refused. */
-export const KERNEL_FORMAT = 1;
+export const KERNEL_FORMAT = 2;
 
 /** What KERNEL_SECTION holds. */
 export interface KernelDescription extends GemmShape {
@@ -218,8 +219,8 @@ export interface KernelDescription extends GemmShape {
 }
 
 /**
- * The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows` (the last
- * three exported), and KERNEL_SECTION describing them.
+ * The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows`,
+ * `gemm_pool(record)` (the last four exported), and KERNEL_SECTION describing them.
  */
 export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Array<ArrayBuffer> {
   if (shape.nr % 4 !== 0 || shape.mr < 1 || shape.unroll < 1) {
@@ -233,6 +234,7 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Ar
     gemmDriver(shape).build(true),
     geluSpan().build(true),
     softmaxRows().build(true),
+    gemmPool(FN.gemm, JOB, shape.nr).build(true),
   ];
   functions.forEach((fn, index) => {
     const expected = Object.entries(FN).find(([, i]) => i === index);

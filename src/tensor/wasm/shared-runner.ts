@@ -2,16 +2,20 @@
 // how the workers were started (worker_threads, Web Workers).
 import { SpladeError } from '../../errors.js';
 import type { JobRunner } from '../gemm/wasm-gemm.js';
-import { DONE, FAILED, JOB_PTR, SEQ, STOP, WORKER_SPIN_MS, slotBase } from './worker-protocol.js';
+import { DONE, FAILED, JOB_PTR, SEQ, SPIN_MS, STOP, WORKER_SPIN_MS, slotBase } from './worker-protocol.js';
 
 export class SharedJobRunner implements JobRunner {
   private readonly words: Int32Array;
   private seq = 0;
   private canWait = true;
 
-  /** `workers` are already started on `memory`, worker i (0-based) in protocol slot i + 1. */
-  constructor(memory: WebAssembly.Memory, private readonly workers: number, private readonly stop: () => void) {
+  /**
+   * `workers` are already started on `memory`, worker i (0-based) in protocol slot i + 1;
+   * `spinMs`: how long idle workers spin before sleeping (see workerSpinMs).
+   */
+  constructor(memory: WebAssembly.Memory, private readonly workers: number, private readonly stop: () => void, spinMs: number = WORKER_SPIN_MS) {
     this.words = new Int32Array(memory.buffer, 0, 256);
+    for (let w = 1; w <= workers; w++) Atomics.store(this.words, slotBase(w) + SPIN_MS, spinMs);
   }
 
   get threads(): number {
@@ -48,7 +52,7 @@ export class SharedJobRunner implements JobRunner {
         }
       }
       if (Atomics.load(words, base + FAILED) !== 0) {
-        throw new SpladeError(`kernel worker ${w} failed while running a matrix multiply`);
+        throw new SpladeError(`kernel worker ${w} failed while running a kernel job`);
       }
     }
     for (let j = helpers + 1; j < jobs.length; j++) local(jobs[j]);

@@ -6,7 +6,7 @@ import { SpladeError } from '../../errors.js';
 import type { JobRunner, KernelHandle } from '../gemm/wasm-gemm.js';
 import { sharedMemorySupported } from './arena.js';
 import { SharedJobRunner } from './shared-runner.js';
-import { WORKER_SOURCE } from './worker-protocol.js';
+import { WORKER_SOURCE, workerSpinMs } from './worker-protocol.js';
 
 /** How long a worker may take to start and compile the kernel before we give up on threads. */
 export const WEB_WORKER_START_MS = 10_000;
@@ -53,7 +53,8 @@ export async function startWebWorkers(kernel: KernelHandle, threads: number): Pr
     stop();
     throw error instanceof WebWorkerStartError ? error : new WebWorkerStartError(`kernel Web Workers did not start: ${String(error)}`);
   }
-  return new SharedJobRunner(kernel.memory, workers.length, stop);
+  const cores = typeof navigator === 'undefined' ? threads : navigator.hardwareConcurrency || threads;
+  return new SharedJobRunner(kernel.memory, workers.length, stop, workerSpinMs(threads, cores));
 }
 
 /** Resolves on the worker's `{ ready: true }` message; rejects on an error or after WEB_WORKER_START_MS. */

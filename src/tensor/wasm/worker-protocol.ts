@@ -1,7 +1,7 @@
 // How the calling thread and the kernel workers talk: through words in the first kilobyte
 // of the shared WebAssembly memory, one 64-byte line per worker (so two workers never share
 // a cache line). The calling thread writes a job pointer and bumps SEQ; the worker runs
-// `gemm(job)` and copies SEQ into DONE. Both spin for a few milliseconds before sleeping in
+// the kernel the pointer's low bits name (JOB_KIND: `gemm(job)` for 0) and copies SEQ into DONE. Both spin for a few milliseconds before sleeping in
 // Atomics.wait, because a multiply often takes less time than a sleep/wake-up round trip.
 
 /** Int32 index of worker `slot`'s words. */
@@ -12,6 +12,17 @@ export const SEQ = 0;
 export const DONE = 1;
 export const JOB_PTR = 2;
 export const FAILED = 3;
+/** How long this worker spins when idle before sleeping, in ms (written by the calling thread; see workerSpinMs). */
+export const SPIN_MS = 4;
+/**
+ * The kernels a job may name, by their index in the worker's table (an export of the gemm
+ * module each). The kind rides in the low bits of the job pointer (records are 64-byte
+ * aligned), so a runner, or a wrapper around one, passes it on without knowing of it.
+ */
+export const JOB_KIND = { gemm: 0, gemmPool: 1 } as const;
+/** The job pointer bits that hold the kind. */
+export const JOB_KIND_MASK = 63;
+const KERNEL_EXPORTS = ['gemm', 'gemm_pool'] as const;
 /** SEQ value that tells a worker to exit. */
 export const STOP = -1;
 /**
@@ -21,6 +32,15 @@ export const STOP = -1;
  * stay awake, or a second thread gains nothing on short inputs.
  */
 export const WORKER_SPIN_MS = 5;
+
+/**
+ * The spin policy: workers spin (WORKER_SPIN_MS) only when every thread has a core of its own.
+ * With more threads than cores, a spinning worker would sit on a core that the calling
+ * thread (or another worker with work) needs, so idle workers sleep at once.
+ */
+export function workerSpinMs(threads: number, cores: number): number {
+  return threads <= cores ? WORKER_SPIN_MS : 0;
+}
 
 /**
  * The worker's whole program, as module source text (runtime-neutral apart from where it gets
@@ -44,9 +64,10 @@ const start = async () => {
   return { data: await message, web: true };
 };
 const { data: { module, memory, slot }, web } = await start();
-let gemm;
+let kernels;
 try {
-  gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
+  const exported = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  kernels = ${JSON.stringify(KERNEL_EXPORTS)}.map((name) => exported[name]);
 } catch (error) {
   if (web) self.postMessage({ ready: false, error: String(error) });
   throw error;
@@ -60,7 +81,7 @@ for (;;) {
   let spins = 0;
   let since = performance.now();
   while (Atomics.load(words, base + ${SEQ}) === seen) {
-    if ((++spins & 1023) === 0 && performance.now() - since > ${WORKER_SPIN_MS}) {
+    if ((++spins & 1023) === 0 && performance.now() - since >= Atomics.load(words, base + ${SPIN_MS})) {
       Atomics.wait(words, base + ${SEQ}, seen);
       since = performance.now();
     }
@@ -68,7 +89,8 @@ for (;;) {
   seen = Atomics.load(words, base + ${SEQ});
   if (seen === ${STOP}) break;
   try {
-    gemm(Atomics.load(words, base + ${JOB_PTR}));
+    const job = Atomics.load(words, base + ${JOB_PTR});
+    kernels[job & ${JOB_KIND_MASK}](job & ~${JOB_KIND_MASK});
   } catch (error) {
     Atomics.store(words, base + ${FAILED}, 1);
   }

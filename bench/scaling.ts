@@ -1,0 +1,134 @@
+// npm run bench:scaling: workload D (32 docs x 128 tokens, batches of 8) on the wasm-simd CPU
+// backend at 1, 2, 4, ... threads up to the core count, with speed-up, parallel efficiency
+// and the serial fraction measured from a profile.
+//
+//   npm run bench:scaling -- [--runs 1] [--threads 1,2] [--model-size base|small] [--model DIR]
+//
+// How the serial fraction is measured: the engine's JobRunner (the only way work reaches the
+// worker threads) is wrapped to time every parallel region (`run(jobs, ...)`, from handing the
+// jobs out to the last worker's answer). Everything outside those regions is time in which only
+// the calling thread works: packing, copies, the ops that run on it alone, and the multiplies
+// too small to split. serial time / T(1 thread) is Amdahl's serial fraction f, and
+// 1 / (f + (1 - f) / 16) the bound it puts on 16 threads. Karp-Flatt's experimentally
+// determined serial fraction, (1/S - 1/N) / (1 - 1/N), is printed too (it also counts
+// hand-off and imbalance losses). Per op, the serial milliseconds show where that time is.
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BertForMaskedLM } from '../src/models/bert/bert-for-masked-lm.js';
+import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
+import { startNodeWorkers } from '../src/node/worker-threads.js';
+import type { Backend } from '../src/tensor/backend.js';
+import { CpuBackend } from '../src/tensor/cpu/cpu-backend.js';
+import { WasmGemm, type JobRunner } from '../src/tensor/gemm/wasm-gemm.js';
+import { writeRandomBertFolder } from '../tools/generate-model.js';
+import { benchModelDir, median } from './common.js';
+import { profiled } from './profiled-backend.js';
+import { WORKLOADS, workloadFlops, workloadIds } from './workloads.js';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '1' },
+    threads: { type: 'string' },
+    'model-size': { type: 'string', default: 'base' },
+    model: { type: 'string' },
+  },
+});
+const cores = availableParallelism();
+const threadCounts = values.threads
+  ? values.threads.split(',').map(Number)
+  : [...new Set([...Array.from({ length: Math.floor(Math.log2(cores)) + 1 }, (_, i) => 2 ** i), cores])].sort((a, b) => a - b);
+const runs = Number(values.runs);
+
+/** bert-base size (default), or 'small': 4 layers, the real vocabulary (the pooling's share grows). */
+async function modelDir(): Promise<string> {
+  if (values.model || values['model-size'] === 'base') return benchModelDir(values.model);
+  if (values['model-size'] !== 'small') throw new Error(`--model-size: base or small, not ${values['model-size']}`);
+  const dir = join(tmpdir(), 'splade-bench', 'bert-small4');
+  if (!existsSync(join(dir, 'model.safetensors'))) await writeRandomBertFolder(dir, { seed: 1, layers: 4 });
+  return dir;
+}
+
+/** A runner that adds up the wall time of its parallel regions. */
+class TimedRunner implements JobRunner {
+  parallelMs = 0;
+  constructor(private readonly inner: JobRunner) {}
+  get threads(): number { return this.inner.threads; }
+  run(jobs: readonly number[], local: (job: number) => void): void {
+    const start = performance.now();
+    this.inner.run(jobs, local);
+    this.parallelMs += performance.now() - start;
+  }
+  dispose(): void { this.inner.dispose(); }
+}
+
+const workload = WORKLOADS.find((w) => w.name === 'D')!;
+const folder = await loadModelFolderFromDisk(await modelDir());
+const flops = workloadFlops(workload, folder.config);
+
+interface Row { threads: number; seconds: number; serialMs: number; perOp: Map<string, number> }
+const rows: Row[] = [];
+for (const threads of threadCounts) {
+  const engine = WasmGemm.create({ shared: threads > 1 })!;
+  const runner = threads > 1 ? new TimedRunner(startNodeWorkers(engine.kernel, threads)) : undefined;
+  if (runner) engine.attachRunner(runner);
+  const inner: Backend = new CpuBackend(engine);
+  // Serial ms per op: the op's wall time less the parallel regions inside it.
+  const perOp = new Map<string, number>();
+  const profile = profiled(inner);
+  const backend = new Proxy(profile.backend, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function' || key === 'prepareLinear') return value;
+      return (...args: unknown[]) => {
+        const before = runner?.parallelMs ?? 0;
+        const start = performance.now();
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        const serial = performance.now() - start - ((runner?.parallelMs ?? 0) - before);
+        perOp.set(String(key), (perOp.get(String(key)) ?? 0) + serial);
+        return result;
+      };
+    },
+  });
+  const model = await BertForMaskedLM.load(folder.config, folder.weights, backend);
+  const forward = async (call: number): Promise<void> => {
+    const { batch, seq } = workload;
+    await model.forward({
+      batch, seq, inputIds: workloadIds(workload, call),
+      attentionMask: new Uint8Array(batch * seq).fill(1), tokenTypeIds: new Int32Array(batch * seq),
+    }, { splade: true });
+  };
+  await forward(0); // warm-up: one batch
+  const times: number[] = [];
+  let serialMs = 0;
+  for (let run = 0; run < runs; run++) {
+    perOp.clear();
+    const parallelBefore = runner?.parallelMs ?? 0;
+    const start = performance.now();
+    for (let call = 0; call < workload.calls; call++) await forward(call);
+    const ms = performance.now() - start;
+    times.push(ms / 1000);
+    serialMs = ms - ((runner?.parallelMs ?? 0) - parallelBefore);
+  }
+  rows.push({ threads, seconds: median(times), serialMs: runner ? serialMs : NaN, perOp: new Map(perOp) });
+  console.error(`${threads} thread(s): ${times.map((t) => t.toFixed(2)).join(', ')} s`);
+  inner.dispose?.();
+}
+
+const t1 = rows.find((r) => r.threads === 1)?.seconds;
+console.log(`workload D (${workload.description}), ${folder.config.num_hidden_layers} layers, hidden ${folder.config.hidden_size}, vocab ${folder.config.vocab_size}; median of ${runs} run(s) after a 1-batch warm-up`);
+console.log(`machine: ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString()}`);
+console.log('| threads | s | GFLOP/s | speed-up | efficiency | serial s (profile) | serial fraction f | Amdahl bound, 16 threads | Karp-Flatt e |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  const speedup = t1 ? t1 / r.seconds : NaN;
+  const f = t1 && Number.isFinite(r.serialMs) ? r.serialMs / 1000 / t1 : NaN;
+  const karpFlatt = r.threads > 1 ? (1 / speedup - 1 / r.threads) / (1 - 1 / r.threads) : NaN;
+  const cell = (x: number, digits: number, suffix = ''): string => (Number.isFinite(x) ? x.toFixed(digits) + suffix : '-');
+  console.log(`| ${r.threads} | ${r.seconds.toFixed(2)} | ${(flops / r.seconds / 1e9).toFixed(1)} | ${cell(speedup, 2, 'x')} | ${cell(speedup / r.threads * 100, 0, '%')} | ${cell(r.serialMs / 1000, 2)} | ${cell(f * 100, 1, '%')} | ${cell(1 / (f + (1 - f) / 16), 1, 'x')} | ${cell(karpFlatt * 100, 1, '%')} |`);
+}
+for (const r of rows.filter((x) => x.perOp.size > 0 && x.threads > 1)) {
+  const ops = [...r.perOp].sort((a, b) => b[1] - a[1]).map(([op, ms]) => `${op} ${(ms / 1000).toFixed(2)} s`);
+  console.log(`serial time by op at ${r.threads} threads: ${ops.join(', ')}`);
+}
