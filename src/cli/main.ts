@@ -12,10 +12,13 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   explain: () => import('./commands/explain.js'),
   tokenize: () => import('./commands/tokenize.js'),
   fetch: () => import('./commands/fetch.js'),
+  export: () => import('./commands/export.js'),
+  // Hidden (names starting with _ are not listed): the workers of `splade encode --workers`.
+  '_encode-worker': () => import('./commands/encode-worker.js'),
 };
 
 function mainUsage(): string {
-  const lines = Object.keys(commands).map((name) => `  ${name}`);
+  const lines = Object.keys(commands).filter((name) => !name.startsWith('_')).map((name) => `  ${name}`);
   return [
     `splade ${VERSION}: SPLADE sparse vectors from BERT checkpoints, in TypeScript`,
     '',

@@ -10,6 +10,7 @@ import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
 import { BACKEND_CHOICES, GPU_MODE_NAMES, type BackendChoice, type GpuMode } from '../../tensor/select-backend.js';
 import { UsageError, type Command } from '../command.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
+import { corpusUsage, runCorpusEncode } from '../encode-corpus.js';
 
 const usage = `usage: splade encode --model DIR [--text TEXT]... [--input FILE.jsonl|-] [options]
        splade encode --model DIR --input-ids FILE|- [--batch-size N]
@@ -38,7 +39,9 @@ model:
   --query-model DIR   a separate model folder for queries
   --backend NAME      cpu (default), gpu (gpu.js) or auto (a GPU when there is one, else the CPU)
   --gpu-mode MODE     webgpu, webgl2 or webasm (with --backend gpu or auto); in Node only webasm
-                      exists; a mode that is not available is an error`;
+                      exists; a mode that is not available is an error
+
+${corpusUsage}`;
 
 /** --backend and --gpu-mode as SpladeEncoder options (checked here for a usage message). */
 function backendOptions(backend: string | undefined, gpuMode: string | undefined): { backend?: BackendChoice; gpuMode?: GpuMode } {
@@ -149,6 +152,12 @@ export const command: Command = {
           'query-model': { type: 'string' },
           backend: { type: 'string' },
           'gpu-mode': { type: 'string' },
+          // corpus encoding (see ../encode-corpus.ts)
+          output: { type: 'string' },
+          resume: { type: 'boolean' },
+          shard: { type: 'string' },
+          workers: { type: 'string' },
+          window: { type: 'string' },
         },
       });
     } catch (error) {
@@ -166,6 +175,18 @@ export const command: Command = {
       ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
       ...backendOptions(v.backend, v['gpu-mode']),
     };
+
+    if (v.output !== undefined) {
+      const backend = backendOptions(v.backend, v['gpu-mode']);
+      return runCorpusEncode({
+        model: v.model, input: v.input, output: v.output, resume: v.resume, shard: v.shard, topK,
+        workers: positiveInt('workers', v.workers), window: positiveInt('window', v.window),
+        settings: { queryModel: v['query-model'], role: v.query ? 'query' : 'document', batchSize, maxLength, backend: backend.backend, gpuMode: backend.gpuMode },
+        conflicting: [texts.length > 0 && '--text', v['input-ids'] !== undefined && '--input-ids', v.format && '--format', v.terms && '--terms'].filter((x): x is string => typeof x === 'string'),
+      });
+    }
+    const corpusOnly = [v.resume && '--resume', v.shard && '--shard', v.workers && '--workers', v.window && '--window'].filter(Boolean);
+    if (corpusOnly.length > 0) throw new UsageError(`${corpusOnly.join(', ')} need --output FILE`);
 
     if (v['input-ids'] !== undefined) {
       const conflicting = [texts.length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', topK && '--top-k', maxLength && '--max-length']

@@ -1,0 +1,44 @@
+// OpenSearch: bulk NDJSON for a `rank_features` field (token -> positive weight, the field
+// type OpenSearch's neural sparse search uses), and the index mapping to create first.
+import { ExportError, type ExportFormat, type ExportRecord, type ExportWriter } from './format.js';
+import { luceneKeys, positiveWeightsJson, requireVocabulary } from './weights.js';
+
+/** Index names: lowercase, no \ / * ? " < > | space , #, not starting with - _ +, not . or .. */
+export function checkIndexName(name: string): string {
+  if (!/^[a-z0-9][^\\/*?"<>| ,#:A-Z]*$/.test(name) || name === '.' || name === '..') {
+    throw new ExportError(`index name '${name}' must be lowercase, start with a letter or digit and have none of \\ / * ? " < > | , # : or spaces`);
+  }
+  return name;
+}
+
+/** The bulk action line; _id is the document id as a string (at most 512 bytes). */
+export function bulkAction(index: string, record: ExportRecord): string {
+  const id = String(record.id);
+  if (new TextEncoder().encode(id).length > 512) throw new ExportError(`${record.where}: the id is longer than 512 bytes, the limit of _id`);
+  return `{"index":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(id)}}}`;
+}
+
+export const opensearch: ExportFormat = {
+  name: 'opensearch',
+  summary: 'bulk NDJSON for a rank_features field + the index mapping (needs --model)',
+  needsVocabulary: true,
+  create(options): ExportWriter {
+    const index = checkIndexName(options.name ?? 'splade');
+    const field = options.field ?? 'splade';
+    const keys = luceneKeys(requireVocabulary(options.vocabulary, 'opensearch'), options.keepDots ?? false);
+    return {
+      header: () => '',
+      add: (record) => `${bulkAction(index, record)}\n{${JSON.stringify(field)}:${positiveWeightsJson(record, keys, 'OpenSearch rank_features')}}\n`,
+      finish: () => '',
+    };
+  },
+  setup(options) {
+    const field = options.field ?? 'splade';
+    const index = checkIndexName(options.name ?? 'splade');
+    return {
+      suffix: 'mapping.json',
+      content: JSON.stringify({ mappings: { properties: { [field]: { type: 'rank_features' } } } }, null, 2) + '\n',
+      use: `create the index with it (PUT /${index}), then POST the data file to /_bulk (Content-Type: application/x-ndjson)`,
+    };
+  },
+};
