@@ -64,3 +64,5 @@ export { CpuBackend } from './tensor/cpu/cpu-backend.js';
 export { WebWorkerStartError, startWebWorkers, webWorkersUsable } from './tensor/wasm/web-workers.js';
 export { WEB_DEFAULT_MAX_THREADS, createWebBackend, defaultWebThreadCount } from './tensor/cpu/web-backend.js';
 export type { WebBackendOptions } from './tensor/cpu/web-backend.js';
+export { EXPORT_FORMATS, ExportError, anserini, elasticsearch, opensearch, parseVectorLine, pgvector, qdrant, vespa } from './export/index.js';
+export type { ExportFormat, ExportOptions, ExportRecord, ExportWriter, SetupFile, Vocabulary } from './export/index.js';

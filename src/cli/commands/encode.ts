@@ -186,7 +186,7 @@ export const command: Command = {
       });
     }
     const corpusOnly = [v.resume && '--resume', v.shard && '--shard', v.workers && '--workers', v.window && '--window'].filter(Boolean);
-    if (corpusOnly.length > 0) throw new UsageError(`${corpusOnly.join(', ')} need --output FILE`);
+    if (corpusOnly.length > 0) throw new UsageError(`${corpusOnly.join(', ')}: only with --output FILE`);
 
     if (v['input-ids'] !== undefined) {
       const conflicting = [texts.length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', topK && '--top-k', maxLength && '--max-length']

@@ -111,6 +111,17 @@ export const command: Command = {
     const format = EXPORT_FORMATS[v.to];
     if (!format) throw new UsageError(`--to must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}, got '${v.to}'`);
     if (format.needsVocabulary && v.model === undefined) throw new UsageError(`--to ${v.to} keys vectors by token string: give --model DIR (the model that encoded them)`);
+    const onlyFor: Array<[string, unknown, string[]]> = [
+      ['--table', v.table, ['pgvector']],
+      ['--dimensions', v.dimensions, ['pgvector']],
+      ['--index', v.index, ['elasticsearch', 'opensearch', 'qdrant', 'vespa']],
+      ['--setup', v.setup, ['elasticsearch', 'opensearch', 'qdrant', 'vespa']],
+      ['--scale', v.scale, ['anserini']],
+      ['--keep-dots', v['keep-dots'], ['elasticsearch', 'opensearch']],
+    ];
+    for (const [flag, value, formats] of onlyFor) {
+      if (value !== undefined && !formats.includes(v.to)) throw new UsageError(`${flag} is for --to ${formats.join('|')}, not ${v.to}`);
+    }
     const info = v.model === undefined ? undefined : await loadModelInfo(v.model);
     const options: ExportOptions = {
       vocabulary: info?.vocabulary,
