@@ -14,6 +14,7 @@ test('progressLine: done/total, rate of this run, ETA from the rate', () => {
   // 600 to go at 5 docs/s = 120 s.
   assert.is(progressLine(400, 1000, 300, 60), '400/1000 documents (40%), 5.0 docs/s, ETA 2m00s');
   assert.is(progressLine(50, undefined, 50, 10), '50 documents, 5.0 docs/s');
+  assert.is(progressLine(1000, 1000, 900, 100), '1000/1000 documents (100%), 9.0 docs/s');
 });
 
 test.run();

@@ -23,7 +23,7 @@ export function formatDuration(seconds: number): string {
 export function progressLine(done: number, total: number | undefined, newDocs: number, seconds: number): string {
   const rate = seconds > 0 ? newDocs / seconds : 0;
   const head = total === undefined ? `${done} documents` : `${done}/${total} documents (${total === 0 ? 100 : Math.floor((100 * done) / total)}%)`;
-  const eta = total !== undefined && rate > 0 ? `, ETA ${formatDuration((total - done) / rate)}` : '';
+  const eta = total !== undefined && rate > 0 && done < total ? `, ETA ${formatDuration((total - done) / rate)}` : '';
   return `${head}, ${rate.toFixed(1)} docs/s${eta}`;
 }
 
@@ -80,8 +80,9 @@ function barProgress(stream: NodeJS.WriteStream, options: ProgressOptions): Prog
       const seconds = (Date.now() - started) / 1000;
       bar.update(done, { rate: (seconds > 0 ? (done - options.initial) / seconds : 0).toFixed(1) });
     },
-    stop() {
+    stop(finished) {
       bar.stop();
+      if (finished) stream.write(`splade encode: ${progressLine(done, options.total, done - options.initial, (Date.now() - started) / 1000)}: wrote ${options.label}\n`);
     },
   };
 }
