@@ -39,6 +39,7 @@ export interface CorpusFlags {
 /** Runs `splade encode ... --output FILE`; the exit code. */
 export async function runCorpusEncode(flags: CorpusFlags): Promise<number> {
   if (flags.conflicting.length > 0) throw new UsageError(`--output takes no ${flags.conflicting.join(', ')}`);
+  if (flags.output === '-') throw new UsageError('--output needs a file name: the run is written as FILE.partial and renamed when complete');
   if (flags.input === undefined) throw new UsageError('--output needs --input FILE (JSON lines, or - for stdin)');
   if (flags.resume && flags.input === '-') throw new UsageError('--resume needs --input FILE: stdin cannot be read again');
   let shard: Shard | undefined;

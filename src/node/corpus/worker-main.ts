@@ -1,5 +1,6 @@
 // The worker side of `--workers N`: started by the pool as `splade _encode-worker`, it loads
 // an encoder and answers each window with its vectors until its parent goes away.
+import { SpladeError } from '../../errors.js';
 import { localWindowEncoder } from './local-encoder.js';
 import type { WindowEncoder } from './window-encoder.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
@@ -10,7 +11,7 @@ function reply(message: FromWorker): void {
 
 /** Serves the pool on the IPC channel; resolves when the parent disconnects. */
 export function runEncodeWorker(): Promise<void> {
-  if (!process.send) throw new Error('_encode-worker runs only as a child of splade encode --workers');
+  if (!process.send) throw new SpladeError('_encode-worker runs only as a child of splade encode --workers');
   let encoder: Promise<WindowEncoder> | undefined;
   return new Promise<void>((resolve) => {
     process.on('message', (message: ToWorker) => {
