@@ -97,12 +97,12 @@ test('SIGKILL mid-run, then --resume: the same bytes as the straight run', async
   const partial = `${out}.partial`;
   const child = spawn(process.execPath, [join(root, 'bin/splade.js'), 'encode', ...common, '--output', out], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // Kill as soon as a few windows are written (well before the end).
+  // Kill as soon as the first window (of 20) is written: well before the end even on a fast machine.
   let killedAt = -1;
   while (killedAt < 0) {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const size = existsSync(partial) ? statSync(partial).size : 0;
-    if (size > straight.length / 6) {
+    if (size > 0) {
       child.kill('SIGKILL');
       killedAt = size;
     }
