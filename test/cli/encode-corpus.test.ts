@@ -72,7 +72,7 @@ test.before(async () => {
   }
   writeFileSync(corpus, lines.join('\n') + '\n');
   straight = encodeTo('straight.jsonl');
-  encoder = await localWindowEncoder({ model, role: 'document', batchSize: 4 });
+  encoder = await localWindowEncoder({ model, role: 'document', batchSize: 4, backend: {} });
 });
 
 test.after(async () => {

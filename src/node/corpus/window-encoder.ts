@@ -1,6 +1,7 @@
 // What the corpus pipeline needs of an encoder: vectors for a window of texts, in order.
 // One in this process (SpladeEncoder), or a pool of child processes each with its own.
 import type { SparseVector } from '../../splade/sparse-vector.js';
+import type { BackendOptions } from '../../tensor/backend-options.js';
 
 export interface WindowEncoder {
   /** How many windows it encodes at once (the pipeline keeps twice as many in flight). */
@@ -18,9 +19,9 @@ export interface EncodeSettings {
   readonly role: 'query' | 'document';
   readonly batchSize?: number;
   readonly maxLength?: number;
-  /** `--backend` (cpu when absent) and `--gpu-mode`. */
-  readonly backend?: string;
-  readonly gpuMode?: string;
-  /** Kernel threads per encoder (default: all cores; a pool of N splits the cores). */
-  readonly threads?: number;
+  /**
+   * What computes (--backend, --threads, --kernels, --gpu-mode): plain data, so it travels to
+   * worker processes. Without `threads`, a pool of N workers gives each cores/N threads.
+   */
+  readonly backend: BackendOptions;
 }

@@ -28,7 +28,7 @@ class Worker {
  * `_encode-worker`; resolves once every one has loaded its model.
  */
 export async function workerPool(entry: string, count: number, settings: EncodeSettings): Promise<WindowEncoder> {
-  const threads = settings.threads ?? Math.max(1, Math.floor(availableParallelism() / count));
+  const threads = settings.backend.threads ?? Math.max(1, Math.floor(availableParallelism() / count));
   const waiting: Job[] = [];
   const workers: Worker[] = [];
   let failure: Error | undefined;
@@ -72,7 +72,8 @@ export async function workerPool(entry: string, count: number, settings: EncodeS
       reject(error);
       if (worker.job || waiting.length > 0) fail(error);
     });
-    child.send({ type: 'load', settings: { ...settings, threads } } satisfies ToWorker);
+    const cpu = (settings.backend.backend ?? 'cpu') === 'cpu';
+    child.send({ type: 'load', settings: cpu ? { ...settings, backend: { ...settings.backend, threads } } : settings } satisfies ToWorker);
   }));
 
   const close = async (): Promise<void> => {
