@@ -4,7 +4,7 @@
 // same contradictions with the same words.
 import { SpladeError } from '../errors.js';
 import type { GpuMode } from './gpu/gpu-js.js';
-import { MAX_THREADS } from './gemm/wasm-gemm.js';
+import { MAX_THREADS } from './gemm/max-threads.js';
 
 export type { GpuMode };
 
