@@ -1,8 +1,8 @@
 // Elasticsearch: bulk NDJSON for a `sparse_vector` field (token -> weight; "strictly positive
 // values"; query with the sparse_vector query), and the index mapping to create first.
+import { bulkAction, checkIndexName } from './bulk.js';
 import type { ExportFormat, ExportWriter } from './format.js';
 import { luceneKeys, positiveWeightsJson, requireVocabulary } from './weights.js';
-import { bulkAction, checkIndexName } from './opensearch.js';
 
 export const elasticsearch: ExportFormat = {
   name: 'elasticsearch',
