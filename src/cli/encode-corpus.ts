@@ -18,7 +18,8 @@ export const corpusUsage = `corpus (--input FILE --output FILE; streams, memory 
   --shard i/N         encode only shard i (0 to N-1) of N: the documents whose id hashes to i
                       (FNV-1a 32 of the id's UTF-8 text, mod N); the N outputs together are
                       exactly one run's lines (one shard per machine, job or task)
-  --workers N         N encoder processes, each with cores/N kernel threads (default 1)
+  --workers N         N encoder processes (default 1), each with cores/N kernel threads
+                      (or --threads each)
   --window N          documents sorted by length together (default 32 x --batch-size)`;
 
 /** The parsed `splade encode` flags the corpus run reads. */
