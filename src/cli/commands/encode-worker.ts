@@ -3,7 +3,6 @@ import { runEncodeWorker } from '../../node/corpus/worker-main.js';
 import type { Command } from '../command.js';
 
 export const command: Command = {
-  summary: 'internal: a worker process of splade encode --workers',
   usage: 'splade _encode-worker is started by splade encode --workers N; it is not run by hand',
   async run() {
     await runEncodeWorker();

@@ -2,25 +2,30 @@
 // model card's bag of words. All input is read and encoded before anything is written, so a
 // failure never leaves output that looks complete.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { InputIdRows } from '../../models/bert/input.js';
 import { SpladeError } from '../../errors.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
+import { parseCommandArgs, oneOf, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
+import { modelTextLimits } from '../model-text-limits.js';
+import { effectiveMaxLength, textNotices, type TextLimits } from '../text-limits.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
 import { corpusUsage, runCorpusEncode } from '../encode-corpus.js';
 
-const usage = `usage: splade encode --model DIR [--text TEXT]... [--input FILE.jsonl|-] [options]
-       splade encode --model DIR --input-ids FILE|- [--batch-size N]
+const usage = `usage: splade encode --model DIR|REPO_ID [--text TEXT]... [--input FILE.jsonl|-] [options]
+       splade encode --model DIR|REPO_ID --input-ids FILE|- [--batch-size N]
 
-Encodes texts into SPLADE sparse vectors with the BertForMaskedLM model folder DIR
-(config.json, model.safetensors, vocab.txt or tokenizer.json).
+Encodes texts into SPLADE sparse vectors with a BertForMaskedLM model: a folder DIR
+(config.json, model.safetensors, vocab.txt or tokenizer.json) or a Hugging Face repository id
+REPO_ID such as prithivida/Splade_PP_en_v1 (found under weights/, in the Hugging Face cache,
+or downloaded).
 
 input (texts are encoded in the order given: --text ones first, then --input's lines):
   --text TEXT         a text to encode (repeatable)
-  --input FILE|-      JSON lines: each a string, or an object {"text": ..., "id": ...}
+  --input FILE|-      JSON lines: each a string, or an object {"text": ..., "id": ...};
+                      ids must be unique (a line without one has its position as id)
   --input-ids FILE|-  {"input_ids": [[...]], "attention_mask": [[...]], "token_type_ids": [[...]]}
                       (mask and types optional): token ids instead of text; prints one line per
                       row, in order: {"row": i, "indices": [...], "values": [...]} with every
@@ -34,9 +39,14 @@ output:
 
 model:
   --batch-size N      texts per forward pass (default 16)
-  --max-length N      truncate texts to N tokens, [CLS] and [SEP] included (default: the model's)
+  --max-length N      truncate texts to N tokens, [CLS] and [SEP] included (default: the model's;
+                      at most its max_position_embeddings)
   --query             encode the texts as queries (with --query-model when given)
-  --query-model DIR   a separate model folder for queries
+  --query-model DIR|REPO_ID
+                      a separate model for queries
+
+Empty texts and texts cut to the length limit are encoded all the same; stderr says how
+many there were (stdout holds only the vectors).
 
 what computes:
 ${BACKEND_USAGE}
@@ -46,12 +56,10 @@ ${corpusUsage}`;
 interface TextItem {
   readonly id: string | number;
   readonly text: string;
-}
-
-function positiveInt(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
-  return Number(value);
+  /** Where the text came from, for errors: `--text number 2`, `data.jsonl line 7`. */
+  readonly where: string;
+  /** Whether the id was given (else it is the text's position). */
+  readonly idGiven: boolean;
 }
 
 async function readInput(path: string): Promise<string> {
@@ -80,16 +88,40 @@ function parseTextLines(text: string, source: string, firstId: number): TextItem
       throw new SpladeError(`${where}: not valid JSON (${(error as Error).message})`);
     }
     if (typeof value === 'string') {
-      items.push({ id: firstId + items.length, text: value });
+      items.push({ id: firstId + items.length, text: value, where, idGiven: false });
       return;
     }
     const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
     if (!record || typeof record.text !== 'string') throw new SpladeError(`${where}: expected a JSON string or an object with a string "text"`);
     const id = record.id ?? firstId + items.length;
     if (typeof id !== 'string' && typeof id !== 'number') throw new SpladeError(`${where}: "id" must be a string or a number`);
-    items.push({ id, text: record.text });
+    items.push({ id, text: record.text, where, idGiven: record.id !== undefined });
   });
   return items;
+}
+
+/**
+ * Every id once: two vectors under one id could not be told apart downstream. The number 7
+ * and the string "7" are different ids, as they are in the JSON written.
+ */
+function checkUniqueIds(items: readonly TextItem[]): void {
+  const seen = new Map<string, TextItem>();
+  for (const item of items) {
+    const key = `${typeof item.id}:${item.id}`;
+    const first = seen.get(key);
+    if (first) {
+      const how = item.idGiven ? '' : ' (its position: the line gives no id)';
+      throw new SpladeError(`${item.where}: id ${JSON.stringify(item.id)}${how} is already the id of ${first.where}; ids must be unique`);
+    }
+    seen.set(key, item);
+  }
+}
+
+/** The tokenizer and position table of the model that encodes the texts (the query model with --query). */
+async function textLimits(encoder: SpladeEncoder, queryModel: string | undefined): Promise<TextLimits | undefined> {
+  if (queryModel !== undefined) return modelTextLimits(queryModel);
+  const { tokenizer } = encoder;
+  return tokenizer && { tokenizer, maxPositions: encoder.model.config.max_position_embeddings };
 }
 
 function jsonNumbers(values: ArrayLike<number>): string {
@@ -112,46 +144,34 @@ function bowText(activeTerms: number, terms: Array<[string, number]>): string {
 }
 
 export const command: Command = {
-  summary: 'encode texts (or token ids) into SPLADE sparse vectors',
   usage,
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          model: { type: 'string' },
-          text: { type: 'string', multiple: true },
-          input: { type: 'string' },
-          'input-ids': { type: 'string' },
-          format: { type: 'string' },
-          terms: { type: 'boolean' },
-          'top-k': { type: 'string' },
-          'batch-size': { type: 'string' },
-          'max-length': { type: 'string' },
-          query: { type: 'boolean' },
-          'query-model': { type: 'string' },
-          ...BACKEND_FLAGS,
-          // corpus encoding (see ../encode-corpus.ts)
-          output: { type: 'string' },
-          resume: { type: 'boolean' },
-          shard: { type: 'string' },
-          workers: { type: 'string' },
-          window: { type: 'string' },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-    }
+    const parsed = parseCommandArgs(args, {
+      model: { type: 'string' },
+      text: { type: 'string', multiple: true },
+      input: { type: 'string' },
+      'input-ids': { type: 'string' },
+      format: { type: 'string' },
+      terms: { type: 'boolean' },
+      'top-k': { type: 'string' },
+      'batch-size': { type: 'string' },
+      'max-length': { type: 'string' },
+      query: { type: 'boolean' },
+      'query-model': { type: 'string' },
+      ...BACKEND_FLAGS,
+      // corpus encoding (see ../encode-corpus.ts)
+      output: { type: 'string' },
+      resume: { type: 'boolean' },
+      shard: { type: 'string' },
+      workers: { type: 'string' },
+      window: { type: 'string' },
+    });
     const v = parsed.values;
-    if (v.model === undefined) throw new UsageError(`--model DIR is required\n${usage}`);
-    const format = v.format ?? 'jsonl';
-    if (format !== 'jsonl' && format !== 'bow') throw new UsageError(`--format must be jsonl or bow, got '${format}'`);
-    const topK = positiveInt('top-k', v['top-k']);
-    const batchSize = positiveInt('batch-size', v['batch-size']);
-    const maxLength = positiveInt('max-length', v['max-length']);
+    if (v.model === undefined) throw new UsageError('--model DIR|REPO_ID is required');
+    const format = oneOf('format', v.format, ['jsonl', 'bow']) ?? 'jsonl';
+    const topK = wholeNumber('top-k', v['top-k'], { min: 1 });
+    const batchSize = wholeNumber('batch-size', v['batch-size'], { min: 1 });
+    const maxLength = wholeNumber('max-length', v['max-length'], { min: 2 });
     const texts = v.text ?? [];
     const encoderOptions = {
       ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
@@ -161,7 +181,7 @@ export const command: Command = {
     if (v.output !== undefined) {
       return runCorpusEncode({
         model: v.model, input: v.input, output: v.output, resume: v.resume, shard: v.shard, topK,
-        workers: positiveInt('workers', v.workers), window: positiveInt('window', v.window),
+        workers: wholeNumber('workers', v.workers, { min: 1 }), window: wholeNumber('window', v.window, { min: 1 }),
         settings: { queryModel: v['query-model'], role: v.query ? 'query' : 'document', batchSize, maxLength, backend: backendOptionsFromFlags(v) },
         conflicting: [texts.length > 0 && '--text', v['input-ids'] !== undefined && '--input-ids', v.format && '--format', v.terms && '--terms'].filter((x): x is string => typeof x === 'string'),
       });
@@ -189,16 +209,23 @@ export const command: Command = {
       return 0;
     }
 
-    const items: TextItem[] = texts.map((text, id) => ({ id, text }));
+    const items: TextItem[] = texts.map((text, id) => ({ id, text, where: `--text number ${id + 1}`, idGiven: false }));
     if (v.input !== undefined) {
       items.push(...parseTextLines(await readInput(v.input), v.input === '-' ? 'stdin' : v.input, items.length));
     }
-    if (items.length === 0) throw new UsageError(`nothing to encode: give --text, --input or --input-ids\n${usage}`);
+    if (items.length === 0) throw new UsageError('nothing to encode: give --text, --input or --input-ids');
+    checkUniqueIds(items);
     const encoder = await SpladeEncoder.fromPretrained(v.model, encoderOptions);
+    const role = v.query ? 'query' : 'document';
+    const limits = await textLimits(encoder, role === 'query' ? v['query-model'] : undefined);
+    if (limits) {
+      const length = effectiveMaxLength(maxLength, limits);
+      for (const notice of textNotices(limits.tokenizer, items.map((item) => item.text), length)) process.stderr.write(notice + '\n');
+    }
     const vectors = await encoder.encode(items.map((item) => item.text), {
       batchSize,
       maxLength,
-      role: v.query ? 'query' : 'document',
+      role,
     });
     const pruned = topK === undefined ? vectors : vectors.map((vector) => pruneTopK(vector, topK));
     // Terms are read with the vocabulary of the model that made the vector.

@@ -2,7 +2,6 @@
 // streamed (memory flat) and written atomically. The formats live in src/export/.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SpladeError } from '../../errors.js';
 import { EXPORT_FORMATS, parseVectorLine, type ExportFormat, type ExportOptions, type Vocabulary } from '../../export/index.js';
 import { AtomicFileWriter } from '../../node/atomic-writer.js';
@@ -11,6 +10,7 @@ import { folderModelFiles } from '../../node/folder-model-files.js';
 import { writeFileAtomic } from '../../node/files.js';
 import { resolveModel } from '../../node/resolve-model.js';
 import { BertTokenizer } from '../../tokenizer/index.js';
+import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
 const formatLines = Object.values(EXPORT_FORMATS).map((format) => `  ${format.name.padEnd(14)}${format.summary}`).join('\n');
@@ -80,34 +80,23 @@ async function exportVectors(format: ExportFormat, vectors: string, out: string,
 }
 
 export const command: Command = {
-  summary: 'write vectors for pgvector, Elasticsearch, OpenSearch, Qdrant, Vespa or Anserini',
   usage,
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          vectors: { type: 'string' },
-          to: { type: 'string' },
-          out: { type: 'string' },
-          model: { type: 'string' },
-          setup: { type: 'string' },
-          table: { type: 'string' },
-          index: { type: 'string' },
-          field: { type: 'string' },
-          dimensions: { type: 'string' },
-          scale: { type: 'string' },
-          'keep-dots': { type: 'boolean' },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-    }
+    const parsed = parseCommandArgs(args, {
+      vectors: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+      model: { type: 'string' },
+      setup: { type: 'string' },
+      table: { type: 'string' },
+      index: { type: 'string' },
+      field: { type: 'string' },
+      dimensions: { type: 'string' },
+      scale: { type: 'string' },
+      'keep-dots': { type: 'boolean' },
+    });
     const v = parsed.values;
-    if (v.vectors === undefined || v.to === undefined || v.out === undefined) throw new UsageError(`--vectors, --to and --out are required\n${usage}`);
+    if (v.vectors === undefined || v.to === undefined || v.out === undefined) throw new UsageError('--vectors, --to and --out are required');
     const format = EXPORT_FORMATS[v.to];
     if (!format) throw new UsageError(`--to must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}, got '${v.to}'`);
     if (format.needsVocabulary && v.model === undefined) throw new UsageError(`--to ${v.to} keys vectors by token string: give --model DIR (the model that encoded them)`);
