@@ -20,12 +20,16 @@ const commands: Record<string, { readonly summary: string; load(): Promise<{ com
   index: { summary: 'build an inverted index file from document vectors', load: () => import('./commands/index.js') },
   search: { summary: 'search an index with query texts or vectors (exact top k)', load: () => import('./commands/search.js') },
   eval: { summary: 'nDCG@10, MRR@10 and Recall@100 of a TREC run against qrels', load: () => import('./commands/eval.js') },
+  export: { summary: 'vectors for pgvector, Elasticsearch, OpenSearch, Qdrant, Vespa or Anserini', load: () => import('./commands/export.js') },
+  // Hidden (a name starting with _ is not listed): a worker process of `splade encode --workers`.
+  '_encode-worker': { summary: 'internal', load: () => import('./commands/encode-worker.js') },
 };
 
 /** `splade --help`: one line per command. */
 function mainUsage(): string {
-  const width = Math.max(...Object.keys(commands).map((name) => name.length));
-  const lines = Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`);
+  const listed = Object.entries(commands).filter(([name]) => !name.startsWith('_'));
+  const width = Math.max(...listed.map(([name]) => name.length));
+  const lines = listed.map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`);
   return [
     `splade ${VERSION}: SPLADE sparse vectors from BERT checkpoints, in TypeScript`,
     '',

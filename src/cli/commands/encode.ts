@@ -12,6 +12,7 @@ import { UsageError, type Command } from '../command.js';
 import { modelTextLimits } from '../model-text-limits.js';
 import { effectiveMaxLength, textNotices, type TextLimits } from '../text-limits.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
+import { corpusUsage, runCorpusEncode } from '../encode-corpus.js';
 
 const usage = `usage: splade encode --model DIR|REPO_ID [--text TEXT]... [--input FILE.jsonl|-] [options]
        splade encode --model DIR|REPO_ID --input-ids FILE|- [--batch-size N]
@@ -48,7 +49,9 @@ Empty texts and texts cut to the length limit are encoded all the same; stderr s
 many there were (stdout holds only the vectors).
 
 what computes:
-${BACKEND_USAGE}`;
+${BACKEND_USAGE}
+
+${corpusUsage}`;
 
 interface TextItem {
   readonly id: string | number;
@@ -156,6 +159,12 @@ export const command: Command = {
       query: { type: 'boolean' },
       'query-model': { type: 'string' },
       ...BACKEND_FLAGS,
+      // corpus encoding (see ../encode-corpus.ts)
+      output: { type: 'string' },
+      resume: { type: 'boolean' },
+      shard: { type: 'string' },
+      workers: { type: 'string' },
+      window: { type: 'string' },
     });
     const v = parsed.values;
     if (v.model === undefined) throw new UsageError('--model DIR|REPO_ID is required');
@@ -168,6 +177,17 @@ export const command: Command = {
       ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
       ...backendOptionsFromFlags(v),
     };
+
+    if (v.output !== undefined) {
+      return runCorpusEncode({
+        model: v.model, input: v.input, output: v.output, resume: v.resume, shard: v.shard, topK,
+        workers: wholeNumber('workers', v.workers, { min: 1 }), window: wholeNumber('window', v.window, { min: 1 }),
+        settings: { queryModel: v['query-model'], role: v.query ? 'query' : 'document', batchSize, maxLength, backend: backendOptionsFromFlags(v) },
+        conflicting: [texts.length > 0 && '--text', v['input-ids'] !== undefined && '--input-ids', v.format && '--format', v.terms && '--terms'].filter((x): x is string => typeof x === 'string'),
+      });
+    }
+    const corpusOnly = [v.resume && '--resume', v.shard && '--shard', v.workers && '--workers', v.window && '--window'].filter(Boolean);
+    if (corpusOnly.length > 0) throw new UsageError(`${corpusOnly.join(', ')}: only with --output FILE`);
 
     if (v['input-ids'] !== undefined) {
       const conflicting = [texts.length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', topK && '--top-k', maxLength && '--max-length']

@@ -1,0 +1,134 @@
+// `splade export`: vectors.jsonl (from `splade encode --output`) in a search engine's format,
+// streamed (memory flat) and written atomically. The formats live in src/export/.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SpladeError } from '../../errors.js';
+import { EXPORT_FORMATS, parseVectorLine, type ExportFormat, type ExportOptions, type Vocabulary } from '../../export/index.js';
+import { AtomicFileWriter } from '../../node/atomic-writer.js';
+import { readLines } from '../../node/corpus/documents.js';
+import { folderModelFiles } from '../../node/folder-model-files.js';
+import { writeFileAtomic } from '../../node/files.js';
+import { resolveModel } from '../../node/resolve-model.js';
+import { BertTokenizer } from '../../tokenizer/index.js';
+import { parseCommandArgs } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+
+const formatLines = Object.values(EXPORT_FORMATS).map((format) => `  ${format.name.padEnd(14)}${format.summary}`).join('\n');
+
+const usage = `usage: splade export --vectors FILE --to FORMAT --out FILE [options]
+
+Writes SPLADE vectors ({"id", "indices", "values"} lines, as splade encode --output writes
+them) in a search engine's format. FORMAT:
+${formatLines}
+
+options:
+  --vectors FILE|-    the vectors (JSON lines)
+  --out FILE          the data file (written whole or not at all)
+  --model DIR         the model the vectors came from: token strings (vocab) and pgvector's
+                      dimensions (config.json vocab_size)
+  --setup FILE        where the mapping / collection config / schema goes (default: OUT.mapping.json,
+                      OUT.collection.json or OUT.sd)
+  --table NAME        pgvector table (default splade_vectors)
+  --index NAME        Elasticsearch/OpenSearch index, Qdrant collection or Vespa schema (default splade)
+  --field NAME        the vector field / column (default splade; pgvector: embedding)
+  --dimensions N      pgvector: sparsevec(N) without --model
+  --scale S           anserini: integer impacts round(weight x S) (default 100)
+  --keep-dots         elasticsearch/opensearch: keep '.' in token keys (Elasticsearch 8.16+
+                      sparse_vector takes them); by default '.' is written '__', as ELSER did`;
+
+function positiveNumber(name: string, value: string | undefined, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got '${value}'`);
+  return n;
+}
+
+/** The model's vocabulary (token strings) and vocab_size. */
+async function loadModelInfo(location: string): Promise<{ vocabulary: Vocabulary; dimensions: number }> {
+  const { dir } = await resolveModel(location);
+  const tokenizer = await BertTokenizer.fromModelFiles(folderModelFiles(dir));
+  let config: { vocab_size?: unknown };
+  try {
+    config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { vocab_size?: unknown };
+  } catch (error) {
+    throw new SpladeError(`${join(dir, 'config.json')}: cannot read vocab_size (${(error as Error).message})`);
+  }
+  const dimensions = config.vocab_size;
+  if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions < 1) throw new SpladeError(`${join(dir, 'config.json')}: vocab_size must be a positive integer`);
+  return { vocabulary: { size: dimensions, token: (id) => tokenizer.idToToken(id) }, dimensions };
+}
+
+async function exportVectors(format: ExportFormat, vectors: string, out: string, options: ExportOptions): Promise<number> {
+  const writer = format.create(options);
+  const file = await AtomicFileWriter.open(out);
+  const source = vectors === '-' ? 'stdin' : vectors;
+  let count = 0;
+  try {
+    await file.write(writer.header());
+    for await (const { line, number } of readLines(vectors)) {
+      if (line.trim() === '') continue;
+      await file.write(writer.add(parseVectorLine(line, `${source} line ${number}`)));
+      count++;
+    }
+    await file.write(writer.finish());
+    await file.commit();
+  } catch (error) {
+    await file.abort();
+    throw error;
+  }
+  return count;
+}
+
+export const command: Command = {
+  usage,
+  async run(args) {
+    const parsed = parseCommandArgs(args, {
+      vectors: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+      model: { type: 'string' },
+      setup: { type: 'string' },
+      table: { type: 'string' },
+      index: { type: 'string' },
+      field: { type: 'string' },
+      dimensions: { type: 'string' },
+      scale: { type: 'string' },
+      'keep-dots': { type: 'boolean' },
+    });
+    const v = parsed.values;
+    if (v.vectors === undefined || v.to === undefined || v.out === undefined) throw new UsageError('--vectors, --to and --out are required');
+    const format = EXPORT_FORMATS[v.to];
+    if (!format) throw new UsageError(`--to must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}, got '${v.to}'`);
+    if (format.needsVocabulary && v.model === undefined) throw new UsageError(`--to ${v.to} keys vectors by token string: give --model DIR (the model that encoded them)`);
+    const onlyFor: Array<[string, unknown, string[]]> = [
+      ['--table', v.table, ['pgvector']],
+      ['--dimensions', v.dimensions, ['pgvector']],
+      ['--index', v.index, ['elasticsearch', 'opensearch', 'qdrant', 'vespa']],
+      ['--setup', v.setup, ['elasticsearch', 'opensearch', 'qdrant', 'vespa']],
+      ['--scale', v.scale, ['anserini']],
+      ['--keep-dots', v['keep-dots'], ['elasticsearch', 'opensearch']],
+    ];
+    for (const [flag, value, formats] of onlyFor) {
+      if (value !== undefined && !formats.includes(v.to)) throw new UsageError(`${flag} is for --to ${formats.join('|')}, not ${v.to}`);
+    }
+    const info = v.model === undefined ? undefined : await loadModelInfo(v.model);
+    const options: ExportOptions = {
+      vocabulary: info?.vocabulary,
+      dimensions: positiveNumber('dimensions', v.dimensions, true) ?? info?.dimensions,
+      name: v.to === 'pgvector' ? v.table : v.index,
+      field: v.field,
+      scale: positiveNumber('scale', v.scale, false),
+      keepDots: v['keep-dots'],
+    };
+    const setup = format.setup?.(options);
+    const count = await exportVectors(format, v.vectors, v.out, options);
+    const messages = [`splade export: ${count} vectors to ${v.out} (${format.name})`];
+    if (setup) {
+      const setupPath = v.setup ?? `${v.out}.${setup.suffix}`;
+      await writeFileAtomic(setupPath, setup.content);
+      messages.push(`splade export: ${setupPath}: ${setup.use}`);
+    }
+    process.stderr.write(messages.join('\n') + '\n');
+    return 0;
+  },
+};

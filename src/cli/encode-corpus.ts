@@ -1,0 +1,69 @@
+// The corpus side of `splade encode` (--output, --resume, --shard, --workers): checks the
+// flags and runs src/node/corpus/encode-corpus.ts. Kept out of commands/encode.ts, which
+// only hands over when --output is given.
+import { encodeCorpus } from '../node/corpus/encode-corpus.js';
+import { localWindowEncoder } from '../node/corpus/local-encoder.js';
+import { createProgress } from '../node/corpus/progress.js';
+import { parseShard, ShardSpecError, type Shard } from '../node/corpus/shard.js';
+import type { EncodeSettings } from '../node/corpus/window-encoder.js';
+import { workerPool } from '../node/corpus/worker-pool.js';
+import { UsageError } from './command.js';
+
+/** The usage lines of the corpus flags (part of `splade encode --help`). */
+export const corpusUsage = `corpus (--input FILE --output FILE; streams, memory flat whatever the corpus size):
+  --output FILE       write {"id", "indices", "values"} lines to FILE, in input order, with
+                      progress on stderr; written as FILE.partial and renamed when complete
+  --resume            continue an interrupted run (even kill -9): keeps FILE.partial's
+                      complete lines and ends with the file an uninterrupted run writes
+  --shard i/N         encode only shard i (0 to N-1) of N: the documents whose id hashes to i
+                      (FNV-1a 32 of the id's UTF-8 text, mod N); the N outputs together are
+                      exactly one run's lines (one shard per machine, job or task)
+  --workers N         N encoder processes (default 1), each with cores/N kernel threads
+                      (or --threads each)
+  --window N          documents sorted by length together (default 32 x --batch-size)`;
+
+/** The parsed `splade encode` flags the corpus run reads. */
+export interface CorpusFlags {
+  readonly model: string;
+  readonly input: string | undefined;
+  readonly output: string;
+  readonly resume: boolean | undefined;
+  readonly shard: string | undefined;
+  readonly workers: number | undefined;
+  readonly window: number | undefined;
+  readonly topK: number | undefined;
+  readonly settings: Omit<EncodeSettings, 'model'>;
+  /** Flags that make no sense with --output (already named, e.g. ['--text']). */
+  readonly conflicting: readonly string[];
+}
+
+/** Runs `splade encode ... --output FILE`; the exit code. */
+export async function runCorpusEncode(flags: CorpusFlags): Promise<number> {
+  if (flags.conflicting.length > 0) throw new UsageError(`--output takes no ${flags.conflicting.join(', ')}`);
+  if (flags.output === '-') throw new UsageError('--output needs a file name: the run is written as FILE.partial and renamed when complete');
+  if (flags.input === undefined) throw new UsageError('--output needs --input FILE (JSON lines, or - for stdin)');
+  if (flags.resume && flags.input === '-') throw new UsageError('--resume needs --input FILE: stdin cannot be read again');
+  let shard: Shard | undefined;
+  try {
+    shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  } catch (error) {
+    if (error instanceof ShardSpecError) throw new UsageError(error.message);
+    throw error;
+  }
+  const settings: EncodeSettings = { model: flags.model, ...flags.settings };
+  const workers = flags.workers ?? 1;
+  const entry = process.argv[1];
+  const result = await encodeCorpus({
+    input: flags.input,
+    output: flags.output,
+    resume: flags.resume ?? false,
+    shard,
+    windowSize: flags.window ?? 32 * (settings.batchSize ?? 16),
+    topK: flags.topK,
+    encoder: () => (workers > 1 ? workerPool(entry, workers, settings) : localWindowEncoder(settings)),
+    progress: (total, initial) => createProgress(process.stderr, { total, initial, label: flags.output }),
+  });
+  if (result.alreadyComplete) process.stderr.write(`splade encode: ${flags.output} is already complete; nothing to do\n`);
+  else if (result.kept > 0) process.stderr.write(`splade encode: kept ${result.kept} documents of the interrupted run\n`);
+  return 0;
+}

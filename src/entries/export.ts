@@ -1,0 +1,6 @@
+// splade-ts/export: SPLADE vectors in search engines' formats (pgvector, Elasticsearch,
+// OpenSearch, Qdrant, Vespa, Anserini), streamed record by record; browser-safe.
+export {
+  EXPORT_FORMATS, ExportError, anserini, elasticsearch, opensearch, parseVectorLine, pgvector, qdrant, vespa,
+  type ExportFormat, type ExportOptions, type ExportRecord, type ExportWriter, type SetupFile, type Vocabulary,
+} from '../export/index.js';

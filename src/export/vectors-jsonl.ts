@@ -1,0 +1,35 @@
+// Reading a vectors.jsonl line ({"id", "indices", "values"}, as `splade encode` writes it).
+import type { SparseVector } from '../splade/sparse-vector.js';
+import { ExportError, type ExportRecord } from './format.js';
+
+function fail(where: string, message: string): never {
+  throw new ExportError(`${where}: ${message}`);
+}
+
+/**
+ * Parses and checks one line: a string or number "id", "indices" strictly increasing
+ * non-negative integers, "values" finite numbers of the same count.
+ */
+export function parseVectorLine(line: string, where: string): ExportRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    fail(where, `not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(where, 'expected an object {"id", "indices", "values"}');
+  const { id, indices, values } = value as Record<string, unknown>;
+  if (typeof id !== 'string' && typeof id !== 'number') fail(where, '"id" must be a string or a number');
+  if (!Array.isArray(indices) || !Array.isArray(values)) fail(where, '"indices" and "values" must be arrays');
+  if (indices.length !== values.length) fail(where, `${indices.length} indices but ${values.length} values`);
+  const vector: SparseVector = { indices: new Uint32Array(indices.length), values: new Float32Array(values.length) };
+  indices.forEach((index: unknown, k) => {
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 0xffffffff) fail(where, `indices[${k}] = ${JSON.stringify(index)} is not a term id`);
+    if (k > 0 && index <= vector.indices[k - 1]) fail(where, `indices must increase: indices[${k}] = ${index} after ${vector.indices[k - 1]}`);
+    const weight = values[k] as unknown;
+    if (typeof weight !== 'number' || !Number.isFinite(weight)) fail(where, `values[${k}] = ${JSON.stringify(weight)} is not a finite number`);
+    vector.indices[k] = index;
+    vector.values[k] = weight;
+  });
+  return { id, vector, where };
+}

@@ -1,0 +1,22 @@
+// A WindowEncoder in this process: one SpladeEncoder. SpladeEncoder.encode already sorts a
+// window's texts by length and batches neighbours, so little work goes into padding.
+import { SpladeEncoder } from '../splade-encoder.js';
+import type { EncodeSettings, WindowEncoder } from './window-encoder.js';
+
+/** Loads the model(s) of `settings` into a SpladeEncoder. */
+export async function loadEncoder(settings: EncodeSettings): Promise<SpladeEncoder> {
+  return SpladeEncoder.fromPretrained(settings.model, {
+    ...settings.backend,
+    ...(settings.queryModel !== undefined ? { queryModel: settings.queryModel } : {}),
+  });
+}
+
+/** Encodes windows of texts with one encoder in this process. */
+export async function localWindowEncoder(settings: EncodeSettings): Promise<WindowEncoder> {
+  const encoder = await loadEncoder(settings);
+  return {
+    parallelism: 1,
+    encode: (texts) => encoder.encode(texts, { batchSize: settings.batchSize, maxLength: settings.maxLength, role: settings.role }),
+    close: async () => encoder.dispose(),
+  };
+}

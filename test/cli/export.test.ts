@@ -1,0 +1,77 @@
+// splade export end to end: token keys from the model folder's vocab.txt, dimensions from its
+// config.json, clear errors, and no output at all when an export fails.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeRandomBertFolder } from '../../tools/generate-model.js';
+import { tempDir } from '../foundation/tmp.js';
+import { randomVectors, vectorsJsonl } from '../export/vectors.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dir = tempDir('export-cli');
+const model = join(dir, 'model');
+const vectorsPath = join(dir, 'vectors.jsonl');
+const vectors = randomVectors(20, 1000, 15, 11);
+
+function splade(args: string[]): { code: number | null; stderr: string } {
+  const result = spawnSync(process.execPath, [join(root, 'bin/splade.js'), 'export', ...args], { encoding: 'utf8' });
+  return { code: result.status, stderr: result.stderr };
+}
+
+test.before(async () => {
+  await writeRandomBertFolder(model, { layers: 1, hidden: 16, heads: 2, intermediate: 32, maxPositions: 16, vocab: 1000, seed: 2 });
+  writeFileSync(vectorsPath, vectorsJsonl(vectors.map((_, i) => `d${i}`), vectors));
+});
+
+test('--to anserini --model: keys are the model\'s vocab.txt tokens; the mapping file for elasticsearch', () => {
+  const vocab = readFileSync(join(model, 'vocab.txt'), 'utf8').split('\n');
+  const out = join(dir, 'anserini.jsonl');
+  const { code, stderr } = splade(['--vectors', vectorsPath, '--to', 'anserini', '--out', out, '--model', model]);
+  assert.is(code, 0, stderr);
+  const lines = readFileSync(out, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { id: string; vector: Record<string, number> });
+  assert.is(lines.length, vectors.length);
+  lines.forEach((line, i) => {
+    const expected = Array.from(vectors[i].indices, (index) => vocab[index]).sort();
+    // randomVectors weights are at least 0.01, so none rounds to 0 at scale 100.
+    assert.equal(Object.keys(line.vector).sort(), expected);
+  });
+  const es = join(dir, 'es.ndjson');
+  const result = splade(['--vectors', vectorsPath, '--to', 'elasticsearch', '--out', es, '--model', model, '--index', 'docs']);
+  assert.is(result.code, 0, result.stderr);
+  assert.equal(JSON.parse(readFileSync(`${es}.mapping.json`, 'utf8')), { mappings: { properties: { splade: { type: 'sparse_vector' } } } });
+  assert.match(result.stderr, /es\.ndjson\.mapping\.json: create the index with it \(PUT \/docs\)/);
+});
+
+test('--to pgvector --model takes sparsevec(N) from config.json vocab_size', () => {
+  const out = join(dir, 'pg.sql');
+  const { code, stderr } = splade(['--vectors', vectorsPath, '--to', 'pgvector', '--out', out, '--model', model, '--table', 'docs']);
+  assert.is(code, 0, stderr);
+  assert.match(readFileSync(out, 'utf8'), /CREATE TABLE docs \(id text PRIMARY KEY, embedding sparsevec\(1000\) NOT NULL\);/);
+});
+
+test('errors: usage (exit 2), and a bad line midway leaves no output file and no temp file', () => {
+  const usage = splade(['--vectors', vectorsPath, '--to', 'anserini', '--out', join(dir, 'x')]);
+  assert.is(usage.code, 2);
+  assert.match(usage.stderr, /--to anserini keys vectors by token string: give --model DIR/);
+  const unknown = splade(['--vectors', vectorsPath, '--to', 'solr', '--out', join(dir, 'x')]);
+  assert.is(unknown.code, 2);
+  assert.match(unknown.stderr, /--to must be one of pgvector, elasticsearch, opensearch, qdrant, vespa, anserini/);
+
+  const bad = join(dir, 'bad.jsonl');
+  const lines = readFileSync(vectorsPath, 'utf8').split('\n');
+  lines[2] = '{"id":"d2","indices":[5,3],"values":[1,1]}';
+  writeFileSync(bad, lines.join('\n'));
+  const sub = join(dir, 'failed');
+  mkdirSync(sub);
+  const out = join(sub, 'q.jsonl');
+  const failed = splade(['--vectors', bad, '--to', 'qdrant', '--out', out]);
+  assert.is(failed.code, 1);
+  assert.match(failed.stderr, /bad\.jsonl line 3: indices must increase/);
+  assert.not.ok(existsSync(out));
+  assert.equal(readdirSync(sub), []);
+});
+
+test.run();

@@ -1,0 +1,162 @@
+// Each export format against its engine's documented shape (field names, types, mappings),
+// with token keys from a generated model's vocabulary.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { anserini, elasticsearch, opensearch, parseVectorLine, pgvector, qdrant, vespa, ExportError, type ExportFormat, type ExportOptions, type ExportRecord, type Vocabulary } from '../../src/export/index.js';
+import { sparsevecText, sqlString } from '../../src/export/pgvector.js';
+import { roundHalfEven } from '../../src/export/numbers.js';
+import { smallVocab } from '../../tools/generate-model.js';
+import { randomVectors } from './vectors.js';
+
+const tokens = smallVocab(1000);
+const vocabulary: Vocabulary = { size: tokens.length, token: (id) => tokens[id] };
+const idOf = new Map(tokens.map((token, id) => [token, id]));
+const vectors = randomVectors(600, tokens.length, 30, 7);
+const records: ExportRecord[] = vectors.map((vector, i) => ({ id: i % 4 === 0 ? i : `doc-${i}`, vector, where: `vectors.jsonl line ${i + 1}` }));
+
+/** [term id, float32 weight] pairs sorted by id (JSON.parse puts integer-like keys such as "4" first). */
+function pairs(entries: Array<[string, number]>, id: (key: string) => number | undefined): Array<[number | undefined, number]> {
+  return entries.map(([key, weight]): [number | undefined, number] => [id(key), Math.fround(weight)]).sort((a, b) => (a[0] ?? -1) - (b[0] ?? -1));
+}
+
+function expectedPairs(record: ExportRecord): Array<[number, number]> {
+  return Array.from(record.vector.indices, (index, k): [number, number] => [index, record.vector.values[k]]);
+}
+
+function run(format: ExportFormat, options: ExportOptions, input: readonly ExportRecord[] = records): string {
+  const writer = format.create(options);
+  return writer.header() + input.map((record) => writer.add(record)).join('') + writer.finish();
+}
+
+function jsonLines(text: string): unknown[] {
+  assert.ok(text.endsWith('\n'));
+  return text.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
+}
+
+function rejects(fn: () => unknown, message: RegExp): void {
+  try {
+    fn();
+  } catch (error) {
+    assert.instance(error, ExportError);
+    assert.match((error as Error).message, message);
+    return;
+  }
+  assert.unreachable(`expected an error matching ${message}`);
+}
+
+test('the vocabulary has dotted tokens (the Lucene key rule is exercised)', () => {
+  assert.ok(tokens.includes('.'), 'smallVocab has "."');
+});
+
+test('parseVectorLine reads a line and names what is wrong with a bad one', () => {
+  const record = parseVectorLine('{"id":"a","indices":[2,7],"values":[0.5,1.25]}', 'v line 1');
+  assert.equal([record.id, Array.from(record.vector.indices), Array.from(record.vector.values)], ['a', [2, 7], [0.5, 1.25]]);
+  rejects(() => parseVectorLine('{"id":"a","indices":[7,2],"values":[1,1]}', 'v line 3'), /^v line 3: indices must increase: indices\[1\] = 2 after 7$/);
+  rejects(() => parseVectorLine('{"id":"a","indices":[1],"values":[]}', 'v line 4'), /1 indices but 0 values/);
+  rejects(() => parseVectorLine('{"id":null,"indices":[],"values":[]}', 'v line 5'), /"id" must be a string or a number/);
+  rejects(() => parseVectorLine('{"id":1,"indices":[1.5],"values":[1]}', 'v line 6'), /indices\[0\] = 1.5 is not a term id/);
+  rejects(() => parseVectorLine('{"id":1,"indices":[1],"values":["x"]}', 'v line 7'), /values\[0\] = "x" is not a finite number/);
+  rejects(() => parseVectorLine('{"id":1,', 'v line 8'), /v line 8: not valid JSON/);
+});
+
+test('pgvector: CREATE TABLE (id text primary key, embedding sparsevec(N)), 1-based sparsevec literals, quoted ids', () => {
+  const sql = run(pgvector, { dimensions: 1000 });
+  assert.match(sql, /CREATE EXTENSION IF NOT EXISTS vector;\nCREATE TABLE splade_vectors \(id text PRIMARY KEY, embedding sparsevec\(1000\) NOT NULL\);/);
+  assert.match(sql, /^BEGIN;$/m);
+  assert.ok(sql.trimEnd().split('\n').some((line) => line === 'COMMIT;'));
+  // 600 rows in INSERTs of 500.
+  assert.is(sql.match(/^INSERT INTO splade_vectors \(id, embedding\) VALUES$/gm)?.length, 2);
+  const record: ExportRecord = { id: 'x', vector: { indices: Uint32Array.of(0, 2, 999), values: Float32Array.of(0.5, 1.25, 0.1) }, where: 'w' };
+  assert.is(sparsevecText(record, 1000), '{1:0.5,3:1.25,1000:0.1}/1000');
+  rejects(() => sparsevecText({ ...record, vector: { indices: Uint32Array.of(1000), values: Float32Array.of(1) } }, 1000), /w: term id 1000 does not fit sparsevec\(1000\)/);
+  assert.is(sqlString("it's", 'w'), "'it''s'");
+  rejects(() => sqlString('a\0b', 'w'), /NUL/);
+  rejects(() => pgvector.create({}), /give --model \(its vocab_size\) or --dimensions N/);
+  rejects(() => pgvector.create({ dimensions: 10, name: 'x; DROP TABLE y' }), /table name/);
+  const many = { id: 1, vector: { indices: Uint32Array.from({ length: 16_001 }, (_, i) => i), values: new Float32Array(16_001).fill(1) }, where: 'w' };
+  rejects(() => pgvector.create({ dimensions: 20_000 }).add(many), /at most 16000/);
+});
+
+function checkBulk(format: ExportFormat, fieldType: string): void {
+  const lines = jsonLines(run(format, { vocabulary }));
+  assert.is(lines.length, 2 * records.length);
+  records.forEach((record, i) => {
+    assert.equal(lines[2 * i], { index: { _index: 'splade', _id: String(record.id) } });
+    const source = lines[2 * i + 1] as { splade: Record<string, number> };
+    assert.equal(Object.keys(source), ['splade']);
+    assert.equal(pairs(Object.entries(source.splade), (key) => idOf.get(key.replaceAll('__', '.'))), expectedPairs(record));
+    for (const key of Object.keys(source.splade)) assert.not.ok(key.includes('.'), `key ${key}`);
+  });
+  const setup = format.setup!({ vocabulary });
+  assert.equal(JSON.parse(setup.content), { mappings: { properties: { splade: { type: fieldType } } } });
+}
+
+test('elasticsearch: bulk action + {splade: {token: weight}} lines, a sparse_vector mapping, "." written "__"', () => {
+  checkBulk(elasticsearch, 'sparse_vector');
+  const dotted = { id: 'd', vector: { indices: Uint32Array.of(idOf.get('.')!), values: Float32Array.of(1.5) }, where: 'w' };
+  assert.match(run(elasticsearch, { vocabulary, keepDots: true }, [dotted]), /\{"splade":\{"\.":1\.5\}\}/);
+  assert.match(run(elasticsearch, { vocabulary }, [dotted]), /\{"splade":\{"__":1\.5\}\}/);
+});
+
+test('opensearch: the same bulk lines for a rank_features mapping', () => {
+  checkBulk(opensearch, 'rank_features');
+});
+
+test('elasticsearch/opensearch: positive weights only; zeros left out; a vocabulary is required', () => {
+  const withZero = { id: 'z', vector: { indices: Uint32Array.of(5, 6), values: Float32Array.of(0, 2) }, where: 'v line 9' };
+  assert.match(run(opensearch, { vocabulary }, [withZero]), new RegExp(`\\{"splade":\\{${JSON.stringify(tokens[6]).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}:2\\}\\}`));
+  const negative = { id: 'n', vector: { indices: Uint32Array.of(5), values: Float32Array.of(-1) }, where: 'v line 10' };
+  rejects(() => run(elasticsearch, { vocabulary }, [negative]), /v line 10: term 5 has weight -1; Elasticsearch sparse_vector takes only positive weights/);
+  rejects(() => elasticsearch.create({}), /give the model \(--model\)/);
+  const outside = { id: 'o', vector: { indices: Uint32Array.of(5000), values: Float32Array.of(1) }, where: 'v line 11' };
+  rejects(() => run(elasticsearch, { vocabulary }, [outside]), /v line 11: term id 5000 is outside the vocabulary \(1000 tokens\)/);
+});
+
+test('qdrant: upsert bodies of at most 256 points, named sparse vector {indices, values}, unsigned point ids, doc_id payload', () => {
+  const lines = jsonLines(run(qdrant, {})) as Array<{ points: Array<{ id: number; vector: { splade: { indices: number[]; values: number[] } }; payload: { doc_id: unknown } }> }>;
+  assert.equal(lines.map((line) => line.points.length), [256, 256, 88]);
+  lines.flatMap((line) => line.points).forEach((point, i) => {
+    assert.equal(Object.keys(point), ['id', 'vector', 'payload']);
+    assert.is(point.id, i);
+    assert.equal(point.vector.splade.indices, Array.from(records[i].vector.indices));
+    assert.equal(point.vector.splade.values.map(Math.fround), Array.from(records[i].vector.values));
+    assert.equal(point.payload, { doc_id: records[i].id });
+  });
+  assert.equal(JSON.parse(qdrant.setup!({ field: 'text' }).content), { sparse_vectors: { text: {} } });
+});
+
+test('vespa: put operations with a token{} tensor in the mapped short form, and the schema', () => {
+  const lines = jsonLines(run(vespa, { vocabulary })) as Array<{ put: string; fields: { doc_id: string; splade: Record<string, number> } }>;
+  lines.forEach((line, i) => {
+    assert.equal(Object.keys(line), ['put', 'fields']);
+    assert.is(line.put, `id:splade:splade::${records[i].id}`);
+    assert.is(line.fields.doc_id, String(records[i].id));
+    assert.equal(pairs(Object.entries(line.fields.splade), (token) => idOf.get(token)), expectedPairs(records[i]));
+  });
+  const schema = vespa.setup!({}).content;
+  assert.match(schema, /field splade type tensor<float>\(token\{\}\) \{\n\s+indexing: summary \| attribute/);
+  assert.match(schema, /query\(q\) tensor<float>\(token\{\}\)/);
+  assert.match(schema, /expression: sum\(query\(q\) \* attribute\(splade\)\)/);
+});
+
+test('anserini: {"id", "contents", "vector": {token: int}} with round(w x 100), zeros left out, --scale', () => {
+  const lines = jsonLines(run(anserini, { vocabulary })) as Array<{ id: string; contents: string; vector: Record<string, number> }>;
+  lines.forEach((line, i) => {
+    assert.equal(Object.keys(line), ['id', 'contents', 'vector']);
+    assert.is(line.id, String(records[i].id));
+    assert.is(line.contents, '');
+    const expected = expectedPairs(records[i]).map(([index, w]): [number, number] => [index, Math.round(w * 100)]).filter(([, w]) => w !== 0);
+    // Math.round and round-half-even differ only at exact halves, which these random weights avoid.
+    assert.equal(pairs(Object.entries(line.vector), (token) => idOf.get(token)), expected);
+    for (const weight of Object.values(line.vector)) assert.ok(Number.isInteger(weight) && weight > 0);
+  });
+  const small = { id: 's', vector: { indices: Uint32Array.of(3, 4), values: Float32Array.of(0.004, 0.5) }, where: 'w' };
+  assert.equal(JSON.parse(run(anserini, { vocabulary, scale: 1000 }, [small])).vector, { [tokens[3]]: 4, [tokens[4]]: 500 });
+  assert.equal(JSON.parse(run(anserini, { vocabulary }, [small])).vector, { [tokens[4]]: 50 });
+});
+
+test('roundHalfEven rounds as Python round() does', () => {
+  assert.equal([0.5, 1.5, 2.5, 2.4, 2.6, 3.5].map(roundHalfEven), [0, 2, 2, 2, 3, 4]);
+});
+
+test.run();

@@ -1,0 +1,68 @@
+// The pgvector export loaded into a real PostgreSQL with pgvector (PGlite ships pgvector 0.8):
+// its ORDER BY embedding <#> query top-10 must be the brute-force dot-product top-10.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { vector as pgvectorExtension } from '@electric-sql/pglite/vector';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { dot, type SparseVector } from '../../src/splade/sparse-vector.js';
+import { tempDir } from '../foundation/tmp.js';
+import { randomVectors, vectorsJsonl } from './vectors.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dir = tempDir('pgvector');
+const DIMS = 1000;
+const docs = randomVectors(400, DIMS, 40, 3);
+const ids = docs.map((_, i) => (i % 5 === 0 ? `it's doc ${i}` : `doc-${i}`)); // a quote to escape
+const queries = randomVectors(25, DIMS, 12, 4);
+
+function literal(query: SparseVector): string {
+  return `{${Array.from(query.indices, (index, k) => `${index + 1}:${query.values[k]}`).join(',')}}/${DIMS}`;
+}
+
+test('PGlite: ORDER BY embedding <#> query LIMIT 10 equals the brute-force dot-product top-10', async () => {
+  const vectors = join(dir, 'vectors.jsonl');
+  writeFileSync(vectors, vectorsJsonl(ids, docs));
+  const sqlPath = join(dir, 'vectors.sql');
+  const result = spawnSync(process.execPath, [join(root, 'bin/splade.js'), 'export', '--vectors', vectors, '--to', 'pgvector', '--out', sqlPath, '--dimensions', String(DIMS)], { encoding: 'utf8' });
+  assert.is(result.status, 0, result.stderr);
+
+  const db = await PGlite.create({ extensions: { vector: pgvectorExtension } });
+  try {
+    await db.exec(readFileSync(sqlPath, 'utf8'));
+    const columns = await db.query<{ name: string; type: string }>(
+      "SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'splade_vectors'::regclass AND attnum > 0 ORDER BY attnum",
+    );
+    assert.equal(columns.rows.map((r) => [r.name, r.type]), [['id', 'text'], ['embedding', `sparsevec(${DIMS})`]]);
+    const count = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM splade_vectors');
+    assert.is(count.rows[0].n, docs.length);
+
+    for (const [q, query] of queries.entries()) {
+      const scores = docs.map((doc) => dot(query, doc));
+      const expected = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b).slice(0, 10);
+      const rows = (await db.query<{ id: string; score: number }>(
+        'SELECT id, (embedding <#> $1::sparsevec) AS score FROM splade_vectors ORDER BY embedding <#> $1::sparsevec LIMIT 10',
+        [literal(query)],
+      )).rows;
+      assert.is(rows.length, 10);
+      rows.forEach((row, rank) => {
+        const doc = ids.indexOf(row.id);
+        // <#> is the negative inner product, computed by pgvector in float32 over the same
+        // float32 weights: 1e-5 relative covers its rounding against the float64 sum here.
+        const tolerance = 1e-5 * Math.max(1, Math.abs(scores[doc]));
+        assert.ok(Math.abs(-row.score - scores[doc]) <= tolerance, `query ${q} rank ${rank}: <#> ${row.score} vs dot ${scores[doc]}`);
+        // The same document, or one tied with it to within that rounding.
+        if (doc !== expected[rank]) {
+          assert.ok(Math.abs(scores[doc] - scores[expected[rank]]) <= tolerance, `query ${q} rank ${rank}: ${row.id} instead of ${ids[expected[rank]]}`);
+        }
+      });
+    }
+  } finally {
+    await db.close();
+  }
+});
+
+test.run();
