@@ -32,10 +32,14 @@ export { planSafetensorsConversion } from './formats/pytorch/convert.js';
 export type { ConversionPlan } from './formats/pytorch/convert.js';
 export { pytorchFormat, shardedPytorchFormat } from './io/pytorch-formats.js';
 export { BertForMaskedLM, BertModel, CAPTURE_POINTS, CaptureError, InputError, WeightError, bertInputFromRows } from './models/bert/index.js';
-export type { BertInput, ForwardOptions, ForwardOutput, InputIdRows } from './models/bert/index.js';
+export type { BertInput, ForwardOptions, ForwardOutput, InputIdRows, LoadOptions } from './models/bert/index.js';
 export { attentionName, capturableNames, hiddenStateName, hiddenStateNames, type CapturableName } from './models/bert/capture-names.js';
 export type { Activation, Backend, LinearHandle, TokenLayout } from './tensor/backend.js';
 export { ReferenceBackend } from './tensor/reference/reference-backend.js';
+export {
+  WEIGHT_DTYPES, WEIGHT_DTYPE_BYTES, parseWeightDType, quantizeInt8Rows, toF16Weight, widenWeight,
+} from './tensor/compact-weight.js';
+export type { CompactWeight, F16Weight, Int8Weight, WeightDType } from './tensor/compact-weight.js';
 export * from './splade/index.js';
 export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
 export type { BatchEncoding, EncodeOptions, Encoding, VocabOptions } from './tokenizer/index.js';

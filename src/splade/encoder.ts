@@ -6,6 +6,7 @@ import { loadModelFolder, type ModelFolder } from '../io/model-folder.js';
 import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
 import { disposeBackend, type Backend } from '../tensor/backend.js';
+import { parseWeightDType, type WeightDType } from '../tensor/compact-weight.js';
 import { createWebBackend } from '../tensor/cpu/web-backend.js';
 import { selectBackend, type BackendChoice, type GpuMode } from '../tensor/select-backend.js';
 import { BertTokenizer } from '../tokenizer/index.js';
@@ -40,6 +41,13 @@ export interface SpladeEncoderOptions {
   readonly queryModel?: ModelLocation;
   /** Use this tokenizer instead of the folder's tokenizer files. */
   readonly tokenizer?: TextTokenizer;
+  /**
+   * How the linear weights are held in memory: `f32` (exact), `f16` (half the bytes) or
+   * `int8` (a quarter; activations quantized per token at run time). Default: as the folder
+   * stores them (float checkpoints as f32, folders written by `splade quantize` as stored).
+   * A float checkpoint loaded as int8 is quantized tensor by tensor.
+   */
+  readonly dtype?: WeightDType;
 }
 
 export interface SpladeEncodeOptions {
@@ -68,9 +76,9 @@ class LoadedModel {
     readonly tokenizer: TextTokenizer | undefined,
   ) {}
 
-  static async load(files: ModelFiles, backend: Backend, tokenizer: TextTokenizer | undefined): Promise<LoadedModel> {
+  static async load(files: ModelFiles, backend: Backend, tokenizer: TextTokenizer | undefined, dtype?: WeightDType): Promise<LoadedModel> {
     const folder = await loadModelFolder(files);
-    const model = await BertForMaskedLM.load(folder.config, folder.weights, backend);
+    const model = await BertForMaskedLM.load(folder.config, folder.weights, backend, dtype ? { dtype } : {});
     const hasTokenizerFiles = folder.hasVocabTxt || folder.hasTokenizerJson;
     const tok = tokenizer ?? (hasTokenizerFiles ? await BertTokenizer.fromModelFiles(files) : undefined);
     return new LoadedModel(folder, model, tok);
@@ -133,14 +141,15 @@ export class SpladeEncoder {
    * @throws SpladeError subclasses naming the folder, file and tensor at fault
    */
   static async fromPretrained(location: ModelLocation, options: SpladeEncoderOptions = {}): Promise<SpladeEncoder> {
+    const dtype = options.dtype === undefined ? undefined : parseWeightDType(options.dtype, 'dtype');
     const backend = await selectBackend(options, () => this.defaultBackend());
     const files = async (where: ModelLocation): Promise<ModelFiles> =>
       typeof where === 'string' ? this.resolveLocation(where) : where;
     try {
-      const documentModel = await LoadedModel.load(await files(location), backend, options.tokenizer);
+      const documentModel = await LoadedModel.load(await files(location), backend, options.tokenizer, dtype);
       const queryModel = options.queryModel === undefined
         ? documentModel
-        : await LoadedModel.load(await files(options.queryModel), backend, options.tokenizer);
+        : await LoadedModel.load(await files(options.queryModel), backend, options.tokenizer, dtype);
       return new this(documentModel, queryModel);
     } catch (error) {
       // A backend made here (GPU memory, workers) must not outlive a failed load.

@@ -2,6 +2,7 @@
 // BertForMaskedLM (`bert` + `cls.predictions`), loaded from a checkpoint so that the
 // checkpoint's module tree is the code's module tree.
 import type { Backend } from '../../tensor/backend.js';
+import type { WeightDType } from '../../tensor/compact-weight.js';
 import { createBackend } from '../../tensor/cpu/create-backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { TensorSource } from '../../tensor/tensor-source.js';
@@ -69,6 +70,16 @@ export interface ForwardOutput {
   readonly attentions?: readonly Tensor[];
 }
 
+/** How to load a checkpoint. */
+export interface LoadOptions {
+  /**
+   * How linear weights (and the word embeddings) are held: `f32`, `f16` (half the bytes) or
+   * `int8` (a quarter, quantized per row). Default: as stored (a float checkpoint as f32, an
+   * int8 one as int8). LayerNorm, attention and activations always compute in float32.
+   */
+  readonly dtype?: WeightDType;
+}
+
 /** A BERT masked language model: the network that SPLADE runs. */
 export class BertForMaskedLM {
   private constructor(
@@ -83,8 +94,10 @@ export class BertForMaskedLM {
    * `createBackend()`: WebAssembly SIMD where available, on the calling thread).
    * @throws WeightError naming a missing tensor, or a tensor and both shapes when they differ
    */
-  static async load(config: BertConfig, source: TensorSource, backend: Backend = createBackend()): Promise<BertForMaskedLM> {
-    const root = Weights.of(source);
+  static async load(
+    config: BertConfig, source: TensorSource, backend: Backend = createBackend(), options: LoadOptions = {},
+  ): Promise<BertForMaskedLM> {
+    const root = Weights.of(source, options.dtype);
     const bert = await BertModel.load(root.prefix('bert'), config, backend);
     const predictions = await BertLMPredictionHead.load(
       root.prefix('cls.predictions'),

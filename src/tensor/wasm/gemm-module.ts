@@ -12,6 +12,7 @@
 import { encodeModule, I32, V128, type MemoryImport } from './encoder.js';
 import { FunctionBuilder } from './function-builder.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
+import { extensionDispatch, int8Driver, int8PanelKernel, widenF16Kernel } from './compact-kernels.js';
 
 /** Register-tile and loop-shape parameters of one generated kernel. */
 export interface GemmShape {
@@ -38,6 +39,11 @@ export const JOB = {
    * row-major (aStride = bytes per row), through MR row pointers: no packing needed.
    */
   aRows: 56,
+  /**
+   * 0: a float32 multiply. Otherwise the byte offset of an extension record for compact
+   * weights (see compact-kernels.ts): an int8 multiply instead, or float16 panels to widen first.
+   */
+  ext: 60,
 } as const;
 export const JOB_BYTES = 64;
 
@@ -124,6 +130,9 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
   for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np', 'cStride', 'row', 'rowEnd']) f.local(name);
   for (const [field, offset] of Object.entries(JOB)) f.get('job').i32Load(offset).set(field);
   f.get('ldc').i32(shape.mr).mul().set('cStride');
+  f.local('run');
+  f.i32(1).set('run');
+  f.get('ext').ifElse(() => { f.get('job').get('ext').call(FN.gemmExt).set('run'); });
 
   /** Pushes min(local x, expression pushed by `other`). */
   const minOf = (x: string, other: () => void): void => {
@@ -134,7 +143,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
     f.ltU().select();
   };
 
-  f.get('npStart').get('npEnd').ltU().ifElse(() => {
+  f.get('run').get('npStart').get('npEnd').ltU().mul().ifElse(() => {
     f.i32(0).set('mc0');
     f.doWhile(
       () => {
@@ -201,6 +210,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
 /** Function indices of the module. */
 const FN = {
   panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6,
+  int8Panel: 7, int8Gemm: 8, widenF16: 9, gemmExt: 10,
 } as const;
 
 /** The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows` (the last three exported). */
@@ -216,6 +226,10 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Ar
     gemmDriver(shape).build(true),
     geluSpan().build(true),
     softmaxRows().build(true),
+    int8PanelKernel().build(false),
+    int8Driver({ panel: FN.int8Panel, geluSpan: FN.geluSpan }, JOB).build(false),
+    widenF16Kernel().build(false),
+    extensionDispatch({ int8Gemm: FN.int8Gemm, widenF16: FN.widenF16 }, JOB).build(false),
   ];
   functions.forEach((fn, index) => {
     const expected = Object.entries(FN).find(([, i]) => i === index);
