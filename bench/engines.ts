@@ -7,21 +7,27 @@ import { createNodeBackend } from '../src/node/backend.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { disposeBackend } from '../src/tensor/backend.js';
 import type { BackendName } from '../src/tensor/cpu/create-backend.js';
+import type { WeightDType } from '../src/tensor/compact-weight.js';
 import type { Backend } from '../src/tensor/backend.js';
 
 /** Runs one batch of token ids [batch, seq] (no padding) to SPLADE vectors [batch, vocab]. */
 export interface Engine {
   readonly label: string;
+  /** How the weights are held (splade-ts: f32, f16 or int8; the ONNX engines: f32). */
+  readonly dtype?: string;
   run(ids: Int32Array, batch: number, seq: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
-export async function spladeTs(modelDir: string, backend: BackendName, threads: number, wrap?: (b: Backend) => Backend): Promise<Engine> {
+export async function spladeTs(
+  modelDir: string, backend: BackendName, threads: number, wrap?: (b: Backend) => Backend, dtype?: WeightDType,
+): Promise<Engine> {
   const folder = await loadModelFolderFromDisk(modelDir);
   const inner = createNodeBackend({ backend, threads });
-  const model = await BertForMaskedLM.load(folder.config, folder.weights, wrap ? wrap(inner) : inner);
+  const model = await BertForMaskedLM.load(folder.config, folder.weights, wrap ? wrap(inner) : inner, dtype ? { dtype } : {});
   return {
     label: `splade-ts ${inner.name}`,
+    dtype: dtype ?? 'f32',
     async run(ids, batch, seq) {
       const output = await model.forward(
         { batch, seq, inputIds: ids, attentionMask: new Uint8Array(batch * seq).fill(1), tokenTypeIds: new Int32Array(batch * seq) },

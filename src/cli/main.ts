@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   'inspect-weights': () => import('./commands/inspect-weights.js'),
   inspect: () => import('./commands/inspect.js'),
   explain: () => import('./commands/explain.js'),
+  quantize: () => import('./commands/quantize.js'),
   tokenize: () => import('./commands/tokenize.js'),
   fetch: () => import('./commands/fetch.js'),
 };

@@ -9,6 +9,7 @@ import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
 import { BACKEND_CHOICES, GPU_MODE_NAMES, type BackendChoice, type GpuMode } from '../../tensor/select-backend.js';
 import { UsageError, type Command } from '../command.js';
+import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
 
 const usage = `usage: splade encode --model DIR [--text TEXT]... [--input FILE.jsonl|-] [options]
@@ -38,7 +39,8 @@ model:
   --query-model DIR   a separate model folder for queries
   --backend NAME      cpu (default), gpu (gpu.js) or auto (a GPU when there is one, else the CPU)
   --gpu-mode MODE     webgpu, webgl2 or webasm (with --backend gpu or auto); in Node only webasm
-                      exists; a mode that is not available is an error`;
+                      exists; a mode that is not available is an error
+${DTYPE_USAGE}`;
 
 /** --backend and --gpu-mode as SpladeEncoder options (checked here for a usage message). */
 function backendOptions(backend: string | undefined, gpuMode: string | undefined): { backend?: BackendChoice; gpuMode?: GpuMode } {
@@ -149,6 +151,7 @@ export const command: Command = {
           'query-model': { type: 'string' },
           backend: { type: 'string' },
           'gpu-mode': { type: 'string' },
+          dtype: { type: 'string' },
         },
       });
     } catch (error) {
@@ -165,6 +168,7 @@ export const command: Command = {
     const encoderOptions = {
       ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
       ...backendOptions(v.backend, v['gpu-mode']),
+      ...dtypeOption(v.dtype),
     };
 
     if (v['input-ids'] !== undefined) {

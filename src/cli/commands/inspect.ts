@@ -14,6 +14,7 @@ import { writeSafetensorsFile } from '../../node/safetensors-file.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { MissingTokenizerError } from '../../splade/encoder.js';
 import type { TensorToWrite } from '../../formats/safetensors-writer.js';
+import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
 import { UsageError, type Command } from '../command.js';
 
 const usage = `usage: splade inspect --model DIR (--text TEXT... | --input-ids FILE|-) [what] --out FILE
@@ -39,7 +40,8 @@ what (at least one):
 
 output:
   --out FILE           FILE.safetensors (F32 tensors) or FILE.json (nested lists)
-  --list               print every capturable name with its shape, and exit`;
+  --list               print every capturable name with its shape, and exit
+${DTYPE_USAGE}`;
 
 function parse(args: string[]) {
   try {
@@ -58,6 +60,7 @@ function parse(args: string[]) {
         capture: { type: 'string', multiple: true },
         out: { type: 'string' },
         list: { type: 'boolean' },
+        dtype: { type: 'string' },
       },
     }).values;
   } catch (error) {
@@ -119,7 +122,7 @@ export const command: Command = {
     const v = parse(args);
     if (v.model === undefined) throw new UsageError(`--model DIR is required\n${usage}`);
     if (v.list) {
-      const encoder = await SpladeEncoder.fromPretrained(v.model);
+      const encoder = await SpladeEncoder.fromPretrained(v.model, dtypeOption(v.dtype));
       process.stdout.write(listNames(encoder));
       return 0;
     }
@@ -137,7 +140,7 @@ export const command: Command = {
     }
     // Read the ids file before loading the model, so a bad file fails fast.
     const idsFile = v['input-ids'] === undefined ? undefined : await readIdsFile(v['input-ids']);
-    const encoder = await SpladeEncoder.fromPretrained(v.model);
+    const encoder = await SpladeEncoder.fromPretrained(v.model, dtypeOption(v.dtype));
     const { model, tokenizer } = encoder;
     let rows: unknown = idsFile;
     if (idsFile === undefined) {

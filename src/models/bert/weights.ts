@@ -39,8 +39,8 @@ export class Weights {
     /** The canonical Hugging Face path of the module this view is for ('' at the root). */
     readonly path: string,
     /**
-     * How linear weights are held: undefined keeps them as stored (float checkpoints as f32,
-     * int8 ones as int8).
+     * How linear weights are held: undefined keeps them as stored (F16 as f16, I8 as int8,
+     * other float dtypes as f32).
      */
     readonly dtype: WeightDType | undefined,
   ) {}
@@ -98,7 +98,9 @@ export class Weights {
       const wide = widenWeight(stored);
       return this.dtype === 'f16' ? toF16Weight(wide, n, k) : new Tensor(shape, wide, canonical);
     }
-    switch (this.dtype ?? 'f32') {
+    // As stored by default: float16 weights stay float16 (widening them is exact either way).
+    const stored = info.dtype === 'F16' && this.source.float16Bits ? 'f16' : 'f32';
+    switch (this.dtype ?? stored) {
       case 'f32':
         return this.tensor(name, shape);
       case 'f16':
