@@ -44,8 +44,8 @@ export interface SpladeEncoderOptions {
   /**
    * How the linear weights are held in memory: `f32` (exact), `f16` (half the bytes) or
    * `int8` (a quarter; activations quantized per token at run time). Default: as the folder
-   * stores them (float checkpoints as f32, folders written by `splade quantize` as stored).
-   * A float checkpoint loaded as int8 is quantized tensor by tensor.
+   * stores them (F16 as f16, int8 folders written by `splade quantize` as int8, other float
+   * dtypes as f32). A float checkpoint loaded as int8 is quantized tensor by tensor.
    */
   readonly dtype?: WeightDType;
 }

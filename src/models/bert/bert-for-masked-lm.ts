@@ -74,8 +74,8 @@ export interface ForwardOutput {
 export interface LoadOptions {
   /**
    * How linear weights (and the word embeddings) are held: `f32`, `f16` (half the bytes) or
-   * `int8` (a quarter, quantized per row). Default: as stored (a float checkpoint as f32, an
-   * int8 one as int8). LayerNorm, attention and activations always compute in float32.
+   * `int8` (a quarter, quantized per row). Default: as stored (F16 as f16, I8 with scales as
+   * int8, other float dtypes as f32). LayerNorm, attention and activations compute in float32.
    */
   readonly dtype?: WeightDType;
 }
