@@ -13,7 +13,7 @@
 //
 // float16: the job's B panels are widened from a float16 copy into float32 scratch by the
 // thread that then multiplies them, so the weights stay half-size in memory.
-import { I32, V128 } from './encoder.js';
+import { I32, V128 } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
 
 /** The int8 kernel's register tile: MR rows x NR columns (2 x 4 int32 lanes a row). */

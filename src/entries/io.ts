@@ -1,0 +1,14 @@
+// splade-ts/io: model folders assembled from files wherever they are (memory, URLs; folders
+// on disk through splade-ts/node), the weight formats a folder may use, and the choice of a
+// hub repository's files.
+export type { ModelFiles } from '../io/model-files.js';
+export { ModelFilesError } from '../io/model-files-error.js';
+export { memoryModelFiles, type MemoryFile } from '../io/memory-model-files.js';
+export { urlModelFiles, type FetchLike } from '../io/url-model-files.js';
+export { loadModelFolder, type LoadModelFolderOptions, type ModelFolder } from '../io/model-folder.js';
+export {
+  DEFAULT_WEIGHT_FORMATS, UnsupportedWeightsError, safetensorsFormat, shardedSafetensorsFormat, unsupportedFormat,
+} from '../io/weight-formats.js';
+export type { LoadedWeights, WeightFormat } from '../io/weight-format.js';
+export { pytorchFormat, shardedPytorchFormat } from '../io/pytorch-formats.js';
+export { isQuantizedWeight, quantizedConfig, quantizedTensors, type QuantizedDType } from '../io/quantize-model.js';

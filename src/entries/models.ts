@@ -1,0 +1,9 @@
+// splade-ts/models: the networks, one class per Hugging Face module, for people who look
+// inside (activations by Hugging Face name) or run the forward pass themselves.
+export {
+  BertForMaskedLM, BertModel, CAPTURE_POINTS, CaptureError, InputError, WeightError, bertInputFromRows, checkBertInput,
+} from '../models/bert/index.js';
+export type { BertInput, ForwardOptions, ForwardOutput, InputIdRows, LoadOptions } from '../models/bert/index.js';
+export { BERT_CONFIG_DEFAULTS, BERT_HIDDEN_ACTS, ConfigError, parseBertConfig, parseBertConfigText } from '../models/bert/config.js';
+export type { BertConfig, BertHiddenAct } from '../models/bert/config.js';
+export { attentionName, capturableNames, hiddenStateName, hiddenStateNames, type CapturableName } from '../models/bert/capture-names.js';
