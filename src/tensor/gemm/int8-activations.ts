@@ -32,37 +32,41 @@ export function findOutlierColumns(a: Float32Array, offset: number, lda: number,
   return Int32Array.from(candidates).sort();
 }
 
-/** round(x), halves away from zero. */
-function roundHalfAway(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x);
-}
-
 /**
  * Quantizes rows of A[m, k] (row i at offset + i * lda) into `out` (row i at i * outStride,
  * values in [-127, 127] as int16, which the kernels read as pairs) with `scales[i]` =
- * max |row| / 127, leaving the columns in `skip` (and any padding) zero.
+ * max |row| / 127, rounding with Math.round (halves up). The columns in `skip` are left out
+ * of the row (and of its max); `out` must be zero where nothing is written (a fresh array):
+ * skipped columns and padding.
  */
 export function quantizeRows(
   a: Float32Array, offset: number, lda: number, m: number, k: number, skip: Int32Array,
   out: Int16Array, outStride: number, scales: Float32Array,
 ): void {
-  const keep = new Uint8Array(k).fill(1);
-  for (const c of skip) keep[c] = 0;
+  const keep = skip.length > 0 ? new Uint8Array(k).fill(1) : undefined;
+  if (keep) for (const c of skip) keep[c] = 0;
   for (let i = 0; i < m; i++) {
     const row = offset + i * lda;
     const at = i * outStride;
     let max = 0;
-    for (let c = 0; c < k; c++) if (keep[c] === 1) max = Math.max(max, Math.abs(a[row + c]));
-    out.fill(0, at, at + outStride);
+    for (let c = 0; c < k; c++) {
+      const v = a[row + c];
+      const magnitude = v < 0 ? -v : v;
+      if (magnitude > max && (!keep || keep[c] === 1)) max = magnitude;
+    }
     if (!(max > 0)) {
       scales[i] = 0;
       continue;
     }
     const scale = Math.fround(max / 127);
     scales[i] = scale;
+    // |a| <= max, so |a * inv| <= 127 up to a rounding error far below one half; then
+    // ((x + 128.5) | 0) - 128 is floor(x + 0.5), Math.round's result, several times faster.
     const inv = 1 / scale;
-    for (let c = 0; c < k; c++) {
-      if (keep[c] === 1) out[at + c] = Math.max(-127, Math.min(127, roundHalfAway(a[row + c] * inv)));
+    if (keep) {
+      for (let c = 0; c < k; c++) if (keep[c] === 1) out[at + c] = ((a[row + c] * inv + 128.5) | 0) - 128;
+    } else {
+      for (let c = 0; c < k; c++) out[at + c] = ((a[row + c] * inv + 128.5) | 0) - 128;
     }
   }
 }

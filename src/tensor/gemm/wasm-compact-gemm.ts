@@ -170,8 +170,7 @@ export class WasmCompactGemm implements CompactGemm {
     const bias = this.arena.allocScratch(width * 4);
     const biasView = this.arena.f32(bias, width).fill(0);
     if (args.bias) biasView.set(args.bias.subarray(0, b.n));
-    const first = this.quantizedActivations(mPad, kPad);
-    quantizeRows(args.a, aOffset, lda, m, k, outliers, first.values, kPad, first.scales);
+    const first = this.quantizedActivations(m, kPad, (values, scales) => quantizeRows(args.a, aOffset, lda, m, k, outliers, values, kPad, scales));
     this.runInt8(m, first, b.ptr, b.kPad, b.scalePtr, b.nPanels, { c, width, src: bias, srcStride: 0, gelu: gelu && outliers.length === 0 });
 
     if (outliers.length > 0) {
@@ -179,8 +178,7 @@ export class WasmCompactGemm implements CompactGemm {
       // scales, the same weight scales.
       const oPad = roundUp(outliers.length, 4);
       const panels = this.arena.allocScratch(b.nPanels * oPad * nr);
-      const second = this.quantizedActivations(mPad, oPad);
-      quantizeColumns(args.a, aOffset, lda, m, outliers, second.values, oPad, second.scales);
+      const second = this.quantizedActivations(m, oPad, (values, scales) => quantizeColumns(args.a, aOffset, lda, m, outliers, values, oPad, scales));
       const gathered = new Int8Array(this.arena.memory.buffer, panels, b.nPanels * oPad * nr).fill(0);
       const values = this.int8View(b);
       for (let row = 0; row < b.n; row++) {
@@ -194,16 +192,31 @@ export class WasmCompactGemm implements CompactGemm {
     this.copyOut({ ptr: c, width }, b.n, args, 0, gelu);
   }
 
-  /** Scratch for quantized activations: int16 rows of `kPad` (zero-filled) and a scale per row. */
-  private quantizedActivations(mPad: number, kPad: number): { ptr: number; values: Int16Array; scalePtr: number; scales: Float32Array } {
+  /**
+   * Quantized activations in the kernel's layout: rows quantized row-major (int16, `kPad`
+   * a row), then packed [mPanel][kPad/2][MR] pairs into scratch, with a scale per row (0 for
+   * padding rows).
+   */
+  private quantizedActivations(
+    m: number, kPad: number, quantize: (values: Int16Array, scales: Float32Array) => void,
+  ): { ptr: number; scalePtr: number } {
+    const { mr } = INT8_TILE;
+    const mPad = Math.ceil(m / mr) * mr;
+    const rows = new Int16Array(mPad * kPad);
+    const scales = new Float32Array(mPad);
+    quantize(rows, scales);
     const ptr = this.arena.allocScratch(mPad * kPad * 2);
     const scalePtr = this.arena.allocScratch(mPad * 4);
-    return {
-      ptr,
-      scalePtr,
-      values: new Int16Array(this.arena.memory.buffer, ptr, mPad * kPad).fill(0),
-      scales: this.arena.f32(scalePtr, mPad).fill(0),
-    };
+    const pairs = kPad / 2;
+    const src = new Int32Array(rows.buffer, 0, mPad * pairs);
+    const dst = this.arena.i32(ptr, mPad * pairs);
+    for (let i = 0; i < mPad; i++) {
+      const to = Math.floor(i / mr) * pairs * mr + (i % mr);
+      const from = i * pairs;
+      for (let p = 0; p < pairs; p++) dst[to + p * mr] = src[from + p];
+    }
+    this.arena.f32(scalePtr, mPad).set(scales);
+    return { ptr, scalePtr };
   }
 
   private runInt8(
@@ -211,7 +224,7 @@ export class WasmCompactGemm implements CompactGemm {
     out: { c: number; width: number; src: number; srcStride: number; gelu: boolean },
   ): void {
     const { mr, nr } = INT8_TILE;
-    const aStride = kPad * 2;
+    const aStride = kPad * 2 * mr;
     const ext = this.arena.allocScratch(EXT_BYTES);
     const mPanels = Math.ceil(rows / mr);
     const record = this.arena.i32(ext, EXT_BYTES / 4);
@@ -228,7 +241,7 @@ export class WasmCompactGemm implements CompactGemm {
     record[INT8_EXT.kPairs / 4] = kPad / 2;
     record[INT8_EXT.src / 4] = out.src;
     record[INT8_EXT.srcStride / 4] = out.srcStride;
-    record[INT8_EXT.mcBlock / 4] = Math.max(1, Math.floor(INT8_A_BLOCK_BYTES / (aStride * mr)));
+    record[INT8_EXT.mcBlock / 4] = Math.max(1, Math.floor(INT8_A_BLOCK_BYTES / aStride));
     record[INT8_EXT.gelu / 4] = out.gelu ? 1 : 0;
     this.engine.runExtension(ext, nPanels, rows * nPanels * nr * kPad);
   }

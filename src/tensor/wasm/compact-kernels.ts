@@ -4,7 +4,7 @@
 // before (float16) the float32 multiply.
 //
 // int8: C = A·Bᵀ with A the activations quantized per row (int16 holding [-127, 127],
-// row-major, read in place by row pointers) and B the weights quantized per output row (int8,
+// packed [mPanel][K/2][MR] pairs) and B the weights quantized per output row (int8,
 // packed [nPanel][K/2][NR][2] so that one 8-byte load widens to the i16x8 vector of 4 columns'
 // (k, k+1) pairs). i32x4.dot_i16x8_s multiplies a row's (k, k+1) pair, splatted, with that
 // vector and adds the two products: 4 columns advance by two k steps in one instruction, on
@@ -38,13 +38,19 @@ const OP = {
 
 const I8_PANEL_PARAMS = ['a', 'aStride', 'aScale', 'b', 'bScale', 'c', 'ldc', 'mCount', 'kPairs', 'src', 'srcStride'];
 
-/** One n-panel of NR columns x `mCount` row panels of MR rows, over all of k. */
+/** k pairs per inner-loop iteration (packed K is a multiple of 4, so of 2 pairs). */
+const PAIRS_PER_STEP = 2;
+
+/**
+ * One n-panel of NR columns x `mCount` row panels of MR rows, over all of k. A is packed
+ * [mPanel][kPairs][MR] (each entry a row's (k, k+1) int16 pair, 4 bytes; `aStride` bytes per
+ * panel), so one pointer with constant offsets reaches all MR rows.
+ */
 export function int8PanelKernel(): FunctionBuilder {
   const { mr, nr } = INT8_TILE;
   const nv = nr / 4;
   const f = new FunctionBuilder('int8_panel', I8_PANEL_PARAMS, I8_PANEL_PARAMS.map(() => I32));
-  for (let i = 0; i < mr; i++) f.local(`a${i}`);
-  for (const name of ['bp', 'k', 'cr', 'sr']) f.local(name);
+  for (const name of ['ap', 'bp', 'k', 'cr', 'sr']) f.local(name);
   const acc = (i: number, j: number): string => `acc${i}_${j}`;
   for (let i = 0; i < mr; i++) for (let j = 0; j < nv; j++) f.local(acc(i, j), V128);
   for (let j = 0; j < nv; j++) f.local(`b${j}`, V128);
@@ -53,22 +59,23 @@ export function int8PanelKernel(): FunctionBuilder {
   f.doWhile(
     () => {
       for (let i = 0; i < mr; i++) for (let j = 0; j < nv; j++) f.v128Zero().set(acc(i, j));
-      f.get('a').set('a0');
-      for (let i = 1; i < mr; i++) f.get(`a${i - 1}`).get('aStride').add().set(`a${i}`);
+      f.get('a').set('ap');
       f.get('b').set('bp');
       f.get('kPairs').set('k');
       f.doWhile(
         () => {
-          for (let j = 0; j < nv; j++) f.get('bp').simdMemory(OP.load8x8S, 3, j * 8).set(`b${j}`);
-          for (let i = 0; i < mr; i++) {
-            f.get(`a${i}`).v128Load32Splat(0).set('s');
-            for (let j = 0; j < nv; j++) {
-              f.get(acc(i, j)).get('s').get(`b${j}`).simdOp(OP.i32x4DotI16x8S).simdOp(OP.i32x4Add).set(acc(i, j));
+          for (let u = 0; u < PAIRS_PER_STEP; u++) {
+            for (let j = 0; j < nv; j++) f.get('bp').simdMemory(OP.load8x8S, 3, u * nr * 2 + j * 8).set(`b${j}`);
+            for (let i = 0; i < mr; i++) {
+              f.get('ap').v128Load32Splat((u * mr + i) * 4).set('s');
+              for (let j = 0; j < nv; j++) {
+                f.get(acc(i, j)).get('s').get(`b${j}`).simdOp(OP.i32x4DotI16x8S).simdOp(OP.i32x4Add).set(acc(i, j));
+              }
             }
           }
-          for (let i = 0; i < mr; i++) f.bump(`a${i}`, 4);
-          f.bump('bp', nr * 2);
-          f.bump('k', -1);
+          f.bump('ap', PAIRS_PER_STEP * mr * 4);
+          f.bump('bp', PAIRS_PER_STEP * nr * 2);
+          f.bump('k', -PAIRS_PER_STEP);
         },
         () => f.get('k'),
       );
@@ -88,7 +95,7 @@ export function int8PanelKernel(): FunctionBuilder {
         f.bump('cr', 'ldc');
         f.bump('sr', 'srcStride');
       }
-      f.bump('a', 'aStride', mr);
+      f.bump('a', 'aStride');
       f.bump('aScale', mr * 4);
       f.bump('c', 'ldc', mr);
       f.bump('src', 'srcStride', mr);
@@ -118,7 +125,7 @@ export function int8Driver(fn: { panel: number; geluSpan: number }, job: { npSta
         f.get('npStart').set('np');
         f.doWhile(
           () => {
-            f.get('a').get('mc0').get('aStride').mul().i32(mr).mul().add();
+            f.get('a').get('mc0').get('aStride').mul().add();
             f.get('aStride');
             f.get('aScale').get('mc0').i32(mr * 4).mul().add();
             f.get('b').get('np').get('bStride').mul().add();
