@@ -3,10 +3,11 @@
 //             process and run in turn (f32, f16, int8, f32, ...), so that a busy machine slows
 //             them alike and the ratios hold; median of --runs after one warm-up run each.
 //   memory:   peak RSS of a child process per row: load (f32, f16, int8 quantized on load, int8
-//             from a `splade quantize` folder), then one D run.
+//             from a `splade quantize` folder), then one call of D (8 docs x 128 tokens: D's
+//             four calls run one after another, so one call reaches D's peak).
 //   fidelity: see bench/fidelity.ts (npm run bench:fidelity).
 //
-//   npm run bench:dtype -- [--runs 5] [--threads 2] [--model DIR] [--skip-memory]
+//   npm run bench:dtype -- [--runs 5] [--threads 2] [--model DIR] [--skip-memory] [--skip-speed]
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     model: { type: 'string' },
     'skip-memory': { type: 'boolean', default: false },
+    'skip-speed': { type: 'boolean', default: false },
     child: { type: 'string' },
   },
 });
@@ -58,7 +60,7 @@ async function child(spec: string): Promise<void> {
   const model = await load(dir, dtype === 'stored' ? undefined : (dtype as WeightDType));
   const loadMs = performance.now() - start;
   const afterLoad = process.memoryUsage().rss / 2 ** 20;
-  await runWorkload(model, workloads.find((w) => w.name === 'D')!);
+  await runWorkload(model, { ...workloads.find((w) => w.name === 'D')!, calls: 1 });
   disposeBackend(model.backend);
   console.log(JSON.stringify({ peakRssMiB: process.resourceUsage().maxRSS / 1024, afterLoadMiB: afterLoad, loadMs }));
 }
@@ -67,6 +69,11 @@ async function main(): Promise<void> {
   const dir = await benchModelDir(values.model);
   const runs = Number(values.runs);
   console.log(`${new Date().toISOString()}, ${threads} threads, model ${dir}`);
+  if (!values['skip-speed']) await speed(dir, runs);
+  if (!values['skip-memory']) await memory(dir);
+}
+
+async function speed(dir: string, runs: number): Promise<void> {
   const models = new Map<WeightDType, BertForMaskedLM>();
   for (const d of DTYPES) models.set(d, await load(dir, d));
   console.log('\n| workload | dtype | median | min - max | speed-up vs f32 |\n| --- | --- | --- | --- | --- |');
@@ -81,8 +88,9 @@ async function main(): Promise<void> {
     }
   }
   for (const m of models.values()) disposeBackend(m.backend);
-  if (values['skip-memory']) return;
+}
 
+async function memory(dir: string): Promise<void> {
   const quantized = join(tmpdir(), 'splade-ts-bench', `int8-of-${dir.replace(/[^a-z0-9]+/gi, '-')}`);
   if (!existsSync(join(quantized, 'model.safetensors'))) await quantizeModelFolder(dir, quantized, 'int8');
   console.log('\n| weights | peak RSS (load + D) | RSS after load | load |\n| --- | --- | --- | --- |');

@@ -8,7 +8,7 @@
 //     (mean and min) and how many queries keep f32's top document.
 // "int8, one scale a token" is int8 without the outlier columns (plain per-token absmax).
 //
-//   npm run bench:fidelity -- [--threads 2] [--outliers 4]
+//   npm run bench:fidelity -- [--threads 2] [--outliers 4] [--docs 32] [--doc-tokens 128]
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,8 +25,17 @@ import { WasmCompactGemm } from '../src/tensor/gemm/wasm-compact-gemm.js';
 import { WasmGemm } from '../src/tensor/gemm/wasm-gemm.js';
 import { idsOfLength, median } from './common.js';
 
-const { values } = parseArgs({ options: { threads: { type: 'string', default: '2' }, outliers: { type: 'string', default: '4' } } });
+const { values } = parseArgs({
+  options: {
+    threads: { type: 'string', default: '2' },
+    outliers: { type: 'string', default: '4' },
+    docs: { type: 'string', default: '32' },
+    'doc-tokens': { type: 'string', default: '128' },
+  },
+});
 const threads = Number(values.threads);
+const docs = Number(values.docs);
+const docTokens = Number(values['doc-tokens']);
 
 async function modelDir(outliers: number): Promise<string> {
   const dir = join(tmpdir(), 'splade-ts-bench', outliers ? `base-outliers-${outliers}` : 'base');
@@ -59,7 +68,7 @@ async function vectors(dir: string, dtype: WeightDType, backend: Backend): Promi
     }
     return out;
   };
-  const result = { queries: await run(8, 12, 1, 8), docs: await run(32, 128, 2, 8) };
+  const result = { queries: await run(8, 12, 1, 8), docs: await run(docs, docTokens, 2, 8) };
   disposeBackend(backend);
   return result;
 }
@@ -112,7 +121,7 @@ function plainInt8Backend(): Backend {
 }
 
 async function main(): Promise<void> {
-  console.log(`${new Date().toISOString()}, ${threads} threads; 8 queries x 12 tokens, 32 documents x 128 tokens`);
+  console.log(`${new Date().toISOString()}, ${threads} threads; 8 queries x 12 tokens, ${docs} documents x ${docTokens} tokens`);
   console.log('\n| model | dtype | cosine to f32: min | median | top-20 overlap: mean / min | Kendall tau of doc ranking: mean / min | same top doc |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const outliers of [0, Number(values.outliers)]) {
