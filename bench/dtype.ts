@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BertForMaskedLM } from '../src/models/bert/bert-for-masked-lm.js';
-import { createNodeBackend } from '../src/node/backend.js';
+import { createBackend } from '../src/node/backend.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { quantizeModelFolder } from '../src/node/quantize.js';
 import { disposeBackend } from '../src/tensor/backend.js';
@@ -39,7 +39,7 @@ const workloads = WORKLOADS.filter((w) => w.name === 'Q' || w.name === 'D');
 
 async function load(dir: string, dtype: WeightDType | undefined): Promise<BertForMaskedLM> {
   const folder = await loadModelFolderFromDisk(dir);
-  return BertForMaskedLM.load(folder.config, folder.weights, createNodeBackend({ threads }), dtype ? { dtype } : {});
+  return BertForMaskedLM.load(folder.config, folder.weights, await createBackend({ threads }), dtype ? { dtype } : {});
 }
 
 async function runWorkload(model: BertForMaskedLM, w: Workload): Promise<number> {

@@ -3,10 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BertForMaskedLM } from '../src/models/bert/bert-for-masked-lm.js';
-import { createNodeBackend } from '../src/node/backend.js';
+import { createBackend } from '../src/node/backend.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { disposeBackend } from '../src/tensor/backend.js';
-import type { BackendName } from '../src/tensor/cpu/create-backend.js';
+import type { KernelChoice } from '../src/tensor/backend-options.js';
 import type { WeightDType } from '../src/tensor/compact-weight.js';
 import type { Backend } from '../src/tensor/backend.js';
 
@@ -19,11 +19,12 @@ export interface Engine {
   dispose(): Promise<void>;
 }
 
+/** splade-ts on `kernels` (undefined: the fastest CPU kernels here) with `threads`, weights held as `dtype`. */
 export async function spladeTs(
-  modelDir: string, backend: BackendName, threads: number, wrap?: (b: Backend) => Backend, dtype?: WeightDType,
+  modelDir: string, kernels: KernelChoice | undefined, threads: number, wrap?: (b: Backend) => Backend, dtype?: WeightDType,
 ): Promise<Engine> {
   const folder = await loadModelFolderFromDisk(modelDir);
-  const inner = createNodeBackend({ backend, threads });
+  const inner = await createBackend({ ...(kernels ? { kernels } : {}), threads });
   const model = await BertForMaskedLM.load(folder.config, folder.weights, wrap ? wrap(inner) : inner, dtype ? { dtype } : {});
   return {
     label: `splade-ts ${inner.name}`,

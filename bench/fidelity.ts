@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeRandomBertFolder } from '../tools/generate-model.js';
 import { BertForMaskedLM } from '../src/models/bert/bert-for-masked-lm.js';
-import { createNodeBackend } from '../src/node/backend.js';
+import { createBackend } from '../src/node/backend.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { startNodeWorkers } from '../src/node/worker-threads.js';
 import { disposeBackend, type Backend } from '../src/tensor/backend.js';
@@ -127,10 +127,10 @@ async function main(): Promise<void> {
   for (const outliers of [0, Number(values.outliers)]) {
     const dir = await modelDir(outliers);
     const label = outliers ? `bert-base, ${outliers} outlier features` : 'bert-base, plain random';
-    const base = await vectors(dir, 'f32', createNodeBackend({ threads }));
+    const base = await vectors(dir, 'f32', await createBackend({ threads }));
     const rows: Array<[string, () => Promise<typeof base>]> = [
-      ['f16', () => vectors(dir, 'f16', createNodeBackend({ threads }))],
-      ['int8', () => vectors(dir, 'int8', createNodeBackend({ threads }))],
+      ['f16', async () => vectors(dir, 'f16', await createBackend({ threads }))],
+      ['int8', async () => vectors(dir, 'int8', await createBackend({ threads }))],
       ['int8, one scale a token', () => vectors(dir, 'int8', plainInt8Backend())],
     ];
     for (const [name, make] of rows) console.log(`| ${label} | ${name} | ${compare(base, await make())} |`);

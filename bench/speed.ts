@@ -59,11 +59,11 @@ interface Measured {
 async function makeEngine(key: string, wrap?: Parameters<typeof spladeTs>[3]): Promise<Engine | undefined> {
   const onnx = onnxPathOf(modelDir);
   switch (key) {
-    case 'splade': return spladeTs(modelDir, 'auto', threads, wrap);
-    case 'splade-1': return spladeTs(modelDir, 'auto', 1, wrap);
-    case 'splade-f16': return spladeTs(modelDir, 'auto', threads, wrap, 'f16');
-    case 'splade-int8': return spladeTs(modelDir, 'auto', threads, wrap, 'int8');
-    case 'splade-int8-1': return spladeTs(modelDir, 'auto', 1, wrap, 'int8');
+    case 'splade': return spladeTs(modelDir, undefined, threads, wrap);
+    case 'splade-1': return spladeTs(modelDir, undefined, 1, wrap);
+    case 'splade-f16': return spladeTs(modelDir, undefined, threads, wrap, 'f16');
+    case 'splade-int8': return spladeTs(modelDir, undefined, threads, wrap, 'int8');
+    case 'splade-int8-1': return spladeTs(modelDir, undefined, 1, wrap, 'int8');
     case 'splade-ts': return spladeTs(modelDir, 'typescript', 1, wrap);
     case 'ort-node': return ortNode(onnx, threads);
     case 'ort-web': return ortWeb(onnx, threads);

@@ -14,7 +14,7 @@ import { isQuantizedWeight } from '../../src/io/quantize-model.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
-import { createBackend } from '../../src/tensor/cpu/create-backend.js';
+import { createBackend } from '../../src/tensor/create-backend.js';
 import type { TensorSource } from '../../src/tensor/tensor-source.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,7 +84,7 @@ quantize('loading the int8 folder never reads a quantized weight as float32', as
     float32: (name) => { read.push(name); return inner.float32(name); },
     int8: (name) => inner.int8!(name),
   };
-  await BertForMaskedLM.load(folder.config, spy, createBackend());
+  await BertForMaskedLM.load(folder.config, spy, await createBackend());
   const wide = read.filter((name) => isQuantizedWeight(name, inner.info(name)!.shape));
   assert.equal(wide, []);
   assert.ok(read.some((name) => name.endsWith('_scale')), 'the scales are read');

@@ -13,7 +13,7 @@ import { writeRandomBertFolder } from '../../tools/generate-model.js';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
 import type { SparseVector } from '../../src/splade/sparse-vector.js';
 import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
-import { createBackend } from '../../src/tensor/cpu/create-backend.js';
+import { createBackend } from '../../src/tensor/create-backend.js';
 import { WasmCompactGemm } from '../../src/tensor/gemm/wasm-compact-gemm.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 
@@ -101,7 +101,7 @@ for (const [label, dir] of models) {
   dtype(`${label}: int8 vectors have cosine >= 0.995 to f32, on the WebAssembly and TypeScript kernels alike`, async () => {
     const f32 = await encode(dir, { backend: wasmBackend() });
     const wasm = await encode(dir, { backend: wasmBackend(), dtype: 'int8' });
-    const ts = await encode(dir, { backend: createBackend({ backend: 'typescript' }), dtype: 'int8' });
+    const ts = await encode(dir, { backend: await createBackend({ kernels: 'typescript' }), dtype: 'int8' });
     f32.forEach((v, i) => {
       // (Not equal to each other: their float32 parts round differently, and a last-bit
       // difference can move an activation across a quantization step.)

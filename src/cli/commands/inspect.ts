@@ -14,6 +14,7 @@ import { writeSafetensorsFile } from '../../node/safetensors-file.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { MissingTokenizerError } from '../../splade/encoder.js';
 import type { TensorToWrite } from '../../formats/safetensors-writer.js';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
 import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
 import { UsageError, type Command } from '../command.js';
 
@@ -41,7 +42,10 @@ what (at least one):
 output:
   --out FILE           FILE.safetensors (F32 tensors) or FILE.json (nested lists)
   --list               print every capturable name with its shape, and exit
-${DTYPE_USAGE}`;
+${DTYPE_USAGE}
+
+what computes:
+${BACKEND_USAGE}`;
 
 function parse(args: string[]) {
   try {
@@ -60,6 +64,7 @@ function parse(args: string[]) {
         capture: { type: 'string', multiple: true },
         out: { type: 'string' },
         list: { type: 'boolean' },
+        ...BACKEND_FLAGS,
         dtype: { type: 'string' },
       },
     }).values;
@@ -121,8 +126,9 @@ export const command: Command = {
   async run(args) {
     const v = parse(args);
     if (v.model === undefined) throw new UsageError(`--model DIR is required\n${usage}`);
+    const backendOptions = backendOptionsFromFlags(v);
     if (v.list) {
-      const encoder = await SpladeEncoder.fromPretrained(v.model, dtypeOption(v.dtype));
+      const encoder = await SpladeEncoder.fromPretrained(v.model, { ...backendOptions, ...dtypeOption(v.dtype) });
       process.stdout.write(listNames(encoder));
       return 0;
     }
@@ -140,7 +146,7 @@ export const command: Command = {
     }
     // Read the ids file before loading the model, so a bad file fails fast.
     const idsFile = v['input-ids'] === undefined ? undefined : await readIdsFile(v['input-ids']);
-    const encoder = await SpladeEncoder.fromPretrained(v.model, dtypeOption(v.dtype));
+    const encoder = await SpladeEncoder.fromPretrained(v.model, { ...backendOptions, ...dtypeOption(v.dtype) });
     const { model, tokenizer } = encoder;
     let rows: unknown = idsFile;
     if (idsFile === undefined) {
