@@ -7,22 +7,28 @@ import { createBackend } from '../src/node/backend.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { disposeBackend } from '../src/tensor/backend.js';
 import type { KernelChoice } from '../src/tensor/backend-options.js';
+import type { WeightDType } from '../src/tensor/compact-weight.js';
 import type { Backend } from '../src/tensor/backend.js';
 
 /** Runs one batch of token ids [batch, seq] (no padding) to SPLADE vectors [batch, vocab]. */
 export interface Engine {
   readonly label: string;
+  /** How the weights are held (splade-ts: f32, f16 or int8; the ONNX engines: f32). */
+  readonly dtype?: string;
   run(ids: Int32Array, batch: number, seq: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
-/** splade-ts on `kernels` (undefined: the fastest CPU kernels here) with `threads`. */
-export async function spladeTs(modelDir: string, kernels: KernelChoice | undefined, threads: number, wrap?: (b: Backend) => Backend): Promise<Engine> {
+/** splade-ts on `kernels` (undefined: the fastest CPU kernels here) with `threads`, weights held as `dtype`. */
+export async function spladeTs(
+  modelDir: string, kernels: KernelChoice | undefined, threads: number, wrap?: (b: Backend) => Backend, dtype?: WeightDType,
+): Promise<Engine> {
   const folder = await loadModelFolderFromDisk(modelDir);
   const inner = await createBackend({ ...(kernels ? { kernels } : {}), threads });
-  const model = await BertForMaskedLM.load(folder.config, folder.weights, wrap ? wrap(inner) : inner);
+  const model = await BertForMaskedLM.load(folder.config, folder.weights, wrap ? wrap(inner) : inner, dtype ? { dtype } : {});
   return {
     label: `splade-ts ${inner.name}`,
+    dtype: dtype ?? 'f32',
     async run(ids, batch, seq) {
       const output = await model.forward(
         { batch, seq, inputIds: ids, attentionMask: new Uint8Array(batch * seq).fill(1), tokenTypeIds: new Int32Array(batch * seq) },

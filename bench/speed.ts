@@ -5,7 +5,9 @@
 // workload median, min-max, tokens/s, GFLOP/s, the ratio to each other engine, and checks that
 // all engines gave the same SPLADE vectors. "speed-up vs X" = median of X / median of this row.
 //
-//   npm run bench -- [--engines splade,splade-1,ort-node,ort-web-1,ort-web] [--workloads Q,D,L]
+// splade-f16 and splade-int8 hold the weights as float16 / int8 (the dtype column).
+//
+//   npm run bench -- [--engines splade,splade-f16,splade-int8,splade-1,ort-node,ort-web-1,ort-web] [--workloads Q,D,L]
 //                    [--threads 2] [--runs 5] [--warmup 3] [--model DIR] [--profile]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +25,7 @@ const root = join(here, '..');
 
 const { values } = parseArgs({
   options: {
-    engines: { type: 'string', default: 'splade,splade-1,ort-node,ort-web-1,ort-web' },
+    engines: { type: 'string', default: 'splade,splade-f16,splade-int8,splade-1,ort-node,ort-web-1,ort-web' },
     workloads: { type: 'string', default: 'Q,D,L' },
     threads: { type: 'string', default: '2' },
     runs: { type: 'string', default: '5' },
@@ -44,6 +46,7 @@ const workloads = WORKLOADS.filter((w) => values.workloads.split(',').includes(w
 interface Measured {
   readonly engine: string;
   readonly label: string;
+  readonly dtype?: string;
   readonly workload: string;
   readonly times: number[];
   /** CPU time (user + system, all threads) of each run, ms. */
@@ -58,6 +61,9 @@ async function makeEngine(key: string, wrap?: Parameters<typeof spladeTs>[3]): P
   switch (key) {
     case 'splade': return spladeTs(modelDir, undefined, threads, wrap);
     case 'splade-1': return spladeTs(modelDir, undefined, 1, wrap);
+    case 'splade-f16': return spladeTs(modelDir, undefined, threads, wrap, 'f16');
+    case 'splade-int8': return spladeTs(modelDir, undefined, threads, wrap, 'int8');
+    case 'splade-int8-1': return spladeTs(modelDir, undefined, 1, wrap, 'int8');
     case 'splade-ts': return spladeTs(modelDir, 'typescript', 1, wrap);
     case 'ort-node': return ortNode(onnx, threads);
     case 'ort-web': return ortWeb(onnx, threads);
@@ -104,7 +110,7 @@ async function child(key: string, out: string): Promise<void> {
     }
     console.log(`  ${key} ${w.name}: median ${formatMs(median(times))}`);
     results.push({
-      engine: key, label: engine.label, workload: w.name, times, cpuTimes, loadMs,
+      engine: key, label: engine.label, dtype: engine.dtype ?? 'f32', workload: w.name, times, cpuTimes, loadMs,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       ...(prof ? { profile: Object.fromEntries([...prof.totals].map(([k, v]) => [k, v.map((x) => x / runs) as [number, number, number]])) } : {}),
     });
@@ -178,15 +184,15 @@ function printWorkload(w: Workload, rows: Measured[], config: ReturnType<typeof 
   const gflop = workloadFlops(w, config) / 1e9;
   const tokens = w.calls * w.batch * w.seq;
   console.log(`\n${w.name}: ${w.description} (${gflop.toFixed(1)} GFLOP)`);
-  console.log('| engine | median | min-max | tokens/s | GFLOP/s | ' + rows.map((r) => `speed-up vs ${r.engine}`).join(' | ') + ' | CPU time (median) | load | peak RSS | max abs diff vs first |');
-  console.log('|' + ' --- |'.repeat(9 + rows.length));
+  console.log('| engine | dtype | median | min-max | tokens/s | GFLOP/s | ' + rows.map((r) => `speed-up vs ${r.engine}`).join(' | ') + ' | CPU time (median) | load | peak RSS | max abs diff vs first |');
+  console.log('|' + ' --- |'.repeat(10 + rows.length));
   const first = rows[0] ? new Float32Array(readFileSync(join(dir, `${rows[0].engine}.json.${w.name}.f32`)).buffer.slice(0)) : undefined;
   for (const r of rows) {
     const med = median(r.times);
     const ratios = rows.map((o) => `${(median(o.times) / med).toFixed(2)}x`);
     const vector = new Float32Array(readFileSync(join(dir, `${r.engine}.json.${w.name}.f32`)).buffer.slice(0));
     const { maxAbs, sameActive } = first ? compareVectors(vector, first) : { maxAbs: 0, sameActive: true };
-    console.log(`| ${r.label} | ${formatMs(med)} | ${formatMs(Math.min(...r.times))} - ${formatMs(Math.max(...r.times))} | ${(tokens / (med / 1000)).toFixed(0)} | ${(gflop / (med / 1000)).toFixed(1)} | ${ratios.join(' | ')} | ${r.cpuTimes ? formatMs(median(r.cpuTimes)) : '-'} | ${formatMs(r.loadMs)} | ${r.peakRssMb.toFixed(0)} MB | ${maxAbs.toExponential(1)}${sameActive ? '' : ' ACTIVE TERMS DIFFER'} |`);
+    console.log(`| ${r.label} | ${r.dtype ?? 'f32'} | ${formatMs(med)} | ${formatMs(Math.min(...r.times))} - ${formatMs(Math.max(...r.times))} | ${(tokens / (med / 1000)).toFixed(0)} | ${(gflop / (med / 1000)).toFixed(1)} | ${ratios.join(' | ')} | ${r.cpuTimes ? formatMs(median(r.cpuTimes)) : '-'} | ${formatMs(r.loadMs)} | ${r.peakRssMb.toFixed(0)} MB | ${maxAbs.toExponential(1)}${sameActive ? '' : ' ACTIVE TERMS DIFFER'} |`);
     if (r.profile) {
       const total = Object.values(r.profile).reduce((s, [, ms]) => s + ms, 0);
       console.log(`|   per-op (wall ms / CPU ms per run): ${Object.entries(r.profile).map(([op, [, ms, cpu]]) => `${op} ${ms.toFixed(0)}/${cpu.toFixed(0)} (${((100 * ms) / total).toFixed(0)}%)`).join(', ')} |`);

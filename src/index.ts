@@ -29,6 +29,7 @@ export { ModelFilesError } from './io/model-files-error.js';
 export { memoryModelFiles, type MemoryFile } from './io/memory-model-files.js';
 export { urlModelFiles, type FetchLike } from './io/url-model-files.js';
 export { disposeBackend, type Backend } from './tensor/backend.js';
+export { WEIGHT_DTYPES, type WeightDType } from './tensor/compact-weight.js';
 export { createBackend } from './tensor/create-backend.js';
 export { BackendOptionsError } from './tensor/backend-options.js';
 export type { BackendChoice, BackendInfo, BackendOptions, GpuMode, KernelChoice } from './tensor/backend-options.js';

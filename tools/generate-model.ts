@@ -42,6 +42,13 @@ export interface GenerateModelOptions {
   readonly init?: 'perturbed' | 'hf';
   /** Also save `bert.embeddings.position_ids` (I64), as transformers before 4.31 did. */
   readonly positionIds?: boolean;
+  /**
+   * Plant this many outlier features (default 0), as trained BERTs carry them: the same few
+   * hidden dimensions get, in every LayerNorm, a gain about 10x the others' and a bias of
+   * ±50-200, so those dimensions of every LayerNorm output sit at 50-200 where the rest stay
+   * near 1. The other weights are unchanged (the dimensions come from a PRNG of their own).
+   */
+  readonly outliers?: number;
 }
 
 export const PRESETS: Readonly<Record<'tiny' | 'base', GenerateModelOptions>> = {
@@ -174,11 +181,32 @@ export function generateBertForMaskedLM(options: GenerateModelOptions = {}): Gen
     }
     return [spec.name, { dtype, shape: spec.shape, data }];
   });
+  if (o.outliers) plantOutliers(tensors, config.hidden_size, o.outliers, (o.seed ?? 0) + 7919);
   if (o.positionIds) {
     const ids = new BigInt64Array(config.max_position_embeddings).map((_, i) => BigInt(i));
     tensors.splice(1, 0, ['bert.embeddings.position_ids', { dtype: 'I64', shape: [1, config.max_position_embeddings], data: ids }]);
   }
   return { config, configJson, vocab, tensors };
+}
+
+/** The hidden dimensions planted as outliers by `outliers: count` with this seed. */
+export function outlierDims(hidden: number, count: number, seed: number): number[] {
+  const random = uniform(seed);
+  const dims = new Set<number>();
+  while (dims.size < Math.min(count, hidden)) dims.add(Math.floor(random() * hidden));
+  return [...dims].sort((a, b) => a - b);
+}
+
+/** Sets every LayerNorm's gain (~10) and bias (±50-200) at the outlier dimensions. */
+function plantOutliers(tensors: Array<[string, TensorToWrite]>, hidden: number, count: number, seed: number): void {
+  const dims = outlierDims(hidden, count, seed);
+  const random = uniform(seed + 1);
+  const sign = dims.map(() => (random() < 0.5 ? -1 : 1));
+  for (const [name, tensor] of tensors) {
+    const data = tensor.data as Float32Array;
+    if (name.endsWith('LayerNorm.weight')) dims.forEach((d) => { data[d] = 10 * (0.8 + 0.4 * random()); });
+    if (name.endsWith('LayerNorm.bias')) dims.forEach((d, i) => { data[d] = sign[i] * (50 + 150 * random()); });
+  }
 }
 
 const TOKENIZER_CONFIG = {
@@ -230,7 +258,8 @@ Writes a random-weight BertForMaskedLM folder in Hugging Face layout.
   --seed N               (default 0)
   --init perturbed|hf    perturbed (default) adds noise to biases and LayerNorm; hf is exact HF init
   --hidden-act NAME      (default gelu)
-  --position-ids         also save bert.embeddings.position_ids, as old transformers did`;
+  --position-ids         also save bert.embeddings.position_ids, as old transformers did
+  --outliers N           plant N outlier features (LayerNorm gain ~10x, outputs 50-200)`;
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -250,6 +279,7 @@ async function main(argv: string[]): Promise<void> {
       init: { type: 'string' },
       'hidden-act': { type: 'string' },
       'position-ids': { type: 'boolean' },
+      outliers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -279,6 +309,7 @@ async function main(argv: string[]): Promise<void> {
       maxPositions: int('max-positions', values['max-positions']),
       vocab: int('vocab-size', values['vocab-size']),
       seed: int('seed', values.seed),
+      outliers: int('outliers', values.outliers),
       hiddenAct: values['hidden-act'] as BertHiddenAct | undefined,
     }),
     dtype,

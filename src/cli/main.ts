@@ -17,6 +17,7 @@ const commands: Record<string, { readonly summary: string; load(): Promise<{ com
   fetch: { summary: 'download a model from the Hugging Face hub into weights/<owner>/<name>', load: () => import('./commands/fetch.js') },
   convert: { summary: 'a PyTorch pytorch_model.bin (or shards, or a folder) to safetensors', load: () => import('./commands/convert.js') },
   'inspect-weights': { summary: 'the tensors of a checkpoint: names, dtypes, shapes, sizes, metadata', load: () => import('./commands/inspect-weights.js') },
+  quantize: { summary: 'a model folder with int8 or float16 weights, loaded without the float32 copy', load: () => import('./commands/quantize.js') },
   index: { summary: 'build an inverted index file from document vectors', load: () => import('./commands/index.js') },
   search: { summary: 'search an index with query texts or vectors (exact top k)', load: () => import('./commands/search.js') },
   eval: { summary: 'nDCG@10, MRR@10 and Recall@100 of a TREC run against qrels', load: () => import('./commands/eval.js') },

@@ -11,3 +11,4 @@ export {
 } from '../io/weight-formats.js';
 export type { LoadedWeights, WeightFormat } from '../io/weight-format.js';
 export { pytorchFormat, shardedPytorchFormat } from '../io/pytorch-formats.js';
+export { isQuantizedWeight, quantizedConfig, quantizedTensors, type QuantizedDType } from '../io/quantize-model.js';

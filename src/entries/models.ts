@@ -3,7 +3,7 @@
 export {
   BertForMaskedLM, BertModel, CAPTURE_POINTS, CaptureError, InputError, WeightError, bertInputFromRows, checkBertInput,
 } from '../models/bert/index.js';
-export type { BertInput, ForwardOptions, ForwardOutput, InputIdRows } from '../models/bert/index.js';
+export type { BertInput, ForwardOptions, ForwardOutput, InputIdRows, LoadOptions } from '../models/bert/index.js';
 export { BERT_CONFIG_DEFAULTS, BERT_HIDDEN_ACTS, ConfigError, parseBertConfig, parseBertConfigText } from '../models/bert/config.js';
 export type { BertConfig, BertHiddenAct } from '../models/bert/config.js';
 export { attentionName, capturableNames, hiddenStateName, hiddenStateNames, type CapturableName } from '../models/bert/capture-names.js';

@@ -7,3 +7,4 @@ export { loadModelFolderFromDisk } from '../node/model-folder.js';
 export { readPytorchCheckpointFile } from '../node/pytorch-file.js';
 export { ConvertSourceError, convertToSafetensors, type ConversionResult } from '../node/convert.js';
 export { buildIndexFile, fileRunStorage, openIndexFile } from '../node/index-file.js';
+export { quantizeModelFolder, type QuantizeResult } from '../node/quantize.js';

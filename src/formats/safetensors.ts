@@ -161,6 +161,16 @@ export class SafetensorsFile implements TensorSource {
           `${this.description}: tensor '${name}' is ${entry.dtype}, not a float dtype (read it with typedArray)`);
     }
   }
+
+  /** An I8 tensor's values (a view into the file's bytes, or the bytes read on demand). */
+  int8(name: string): Int8Array {
+    return this.typedArray(name, 'I8');
+  }
+
+  /** An F16 tensor's bit patterns as stored. */
+  float16Bits(name: string): Uint16Array {
+    return this.typedArray(name, 'F16');
+  }
 }
 
 /** A typed array over little-endian bytes: a view if aligned (and the host little-endian), else a copy. */

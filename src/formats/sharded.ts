@@ -94,5 +94,15 @@ export function shardedTensorSource(index: ShardIndex, shards: ReadonlyMap<strin
       if (!shard) throw new ShardIndexError(`${description}: no tensor '${name}'`);
       return shard.float32(name);
     },
+    int8(name: string): Int8Array {
+      const shard = shardOf(name);
+      if (!shard?.int8) throw new ShardIndexError(`${description}: no I8 tensor '${name}'`);
+      return shard.int8(name);
+    },
+    float16Bits(name: string): Uint16Array {
+      const shard = shardOf(name);
+      if (!shard?.float16Bits) throw new ShardIndexError(`${description}: no F16 tensor '${name}'`);
+      return shard.float16Bits(name);
+    },
   };
 }

@@ -7,6 +7,7 @@ import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
 import { disposeBackend, type Backend } from '../tensor/backend.js';
 import { BackendOptionsError, type BackendChoice, type BackendInfo, type BackendOptions } from '../tensor/backend-options.js';
+import { parseWeightDType, type WeightDType } from '../tensor/compact-weight.js';
 import { createBackend } from '../tensor/create-backend.js';
 import { BertTokenizer } from '../tokenizer/index.js';
 import { decode, sparseFromDense, type SparseVector } from './sparse-vector.js';
@@ -42,6 +43,13 @@ export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
   readonly queryModel?: ModelLocation;
   /** Use this tokenizer instead of the folder's tokenizer files. */
   readonly tokenizer?: TextTokenizer;
+  /**
+   * How the linear weights are held in memory: `f32` (exact), `f16` (half the bytes) or
+   * `int8` (a quarter; activations quantized per token at run time). Default: as the folder
+   * stores them (F16 as f16, int8 folders written by `splade quantize` as int8, other float
+   * dtypes as f32). A float checkpoint loaded as int8 is quantized tensor by tensor.
+   */
+  readonly dtype?: WeightDType;
 }
 
 export interface SpladeEncodeOptions {
@@ -70,9 +78,9 @@ class LoadedModel {
     readonly tokenizer: TextTokenizer | undefined,
   ) {}
 
-  static async load(files: ModelFiles, backend: Backend, tokenizer: TextTokenizer | undefined): Promise<LoadedModel> {
+  static async load(files: ModelFiles, backend: Backend, tokenizer: TextTokenizer | undefined, dtype?: WeightDType): Promise<LoadedModel> {
     const folder = await loadModelFolder(files);
-    const model = await BertForMaskedLM.load(folder.config, folder.weights, backend);
+    const model = await BertForMaskedLM.load(folder.config, folder.weights, backend, dtype ? { dtype } : {});
     const hasTokenizerFiles = folder.hasVocabTxt || folder.hasTokenizerJson;
     const tok = tokenizer ?? (hasTokenizerFiles ? await BertTokenizer.fromModelFiles(files) : undefined);
     return new LoadedModel(folder, model, tok);
@@ -134,14 +142,15 @@ export class SpladeEncoder {
    * @throws SpladeError subclasses naming the folder, file and tensor at fault
    */
   static async fromPretrained(location: ModelLocation, options: SpladeEncoderOptions = {}): Promise<SpladeEncoder> {
+    const dtype = options.dtype === undefined ? undefined : parseWeightDType(options.dtype, 'dtype');
     const backend = await this.backendFor(options);
     const files = async (where: ModelLocation): Promise<ModelFiles> =>
       typeof where === 'string' ? this.resolveLocation(where) : where;
     try {
-      const documentModel = await LoadedModel.load(await files(location), backend, options.tokenizer);
+      const documentModel = await LoadedModel.load(await files(location), backend, options.tokenizer, dtype);
       const queryModel = options.queryModel === undefined
         ? documentModel
-        : await LoadedModel.load(await files(options.queryModel), backend, options.tokenizer);
+        : await LoadedModel.load(await files(options.queryModel), backend, options.tokenizer, dtype);
       return new this(documentModel, queryModel);
     } catch (error) {
       // A backend made here (GPU memory, workers) must not outlive a failed load.

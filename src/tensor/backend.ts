@@ -15,6 +15,7 @@
 // - Inputs are validated by the model before any kernel runs: kernels may assume shapes agree
 //   and token ids are in range.
 import type { BackendInfo } from './backend-options.js';
+import type { CompactWeight } from './compact-weight.js';
 import type { Tensor } from './tensor.js';
 
 /** A value or a promise of it: what every backend op returns. */
@@ -89,6 +90,13 @@ export interface Backend {
    * modified.
    */
   prepareLinear(name: string, weight: Tensor, bias?: Tensor): MaybePromise<LinearHandle>;
+
+  /**
+   * Optional, on backends that compute on compact weights (float16, or int8 with per-row
+   * scales; see compact-weight.ts): like `prepareLinear`, keeping the weight compact. Where it
+   * is absent, the model widens the weight to float32 and calls `prepareLinear`.
+   */
+  prepareCompactLinear?(name: string, weight: CompactWeight, bias?: Tensor): MaybePromise<LinearHandle>;
 
   /** `activation(x · Wᵀ + b)`: x [rows, in] -> [rows, out]. */
   linear(x: Tensor, layer: LinearHandle, activation?: Activation): MaybePromise<Tensor>;

@@ -25,4 +25,11 @@ export interface TensorSource {
    * conversion for F16, BF16 (and a rounding one for F64). Throws for integer dtypes.
    */
   float32(name: string): Float32Array;
+  /**
+   * Optional: an I8 tensor's values (quantized checkpoints). Sources without it cannot load
+   * int8 weights stored as such.
+   */
+  int8?(name: string): Int8Array;
+  /** Optional: an F16 tensor's bit patterns as stored, without widening. */
+  float16Bits?(name: string): Uint16Array;
 }

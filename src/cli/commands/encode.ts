@@ -11,6 +11,7 @@ import { parseCommandArgs, oneOf, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { modelTextLimits } from '../model-text-limits.js';
 import { effectiveMaxLength, textNotices, type TextLimits } from '../text-limits.js';
+import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
 import { corpusUsage, runCorpusEncode } from '../encode-corpus.js';
 
@@ -44,6 +45,7 @@ model:
   --query             encode the texts as queries (with --query-model when given)
   --query-model DIR|REPO_ID
                       a separate model for queries
+${DTYPE_USAGE}
 
 Empty texts and texts cut to the length limit are encoded all the same; stderr says how
 many there were (stdout holds only the vectors).
@@ -159,6 +161,7 @@ export const command: Command = {
       query: { type: 'boolean' },
       'query-model': { type: 'string' },
       ...BACKEND_FLAGS,
+      dtype: { type: 'string' },
       // corpus encoding (see ../encode-corpus.ts)
       output: { type: 'string' },
       resume: { type: 'boolean' },
@@ -176,6 +179,7 @@ export const command: Command = {
     const encoderOptions = {
       ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
       ...backendOptionsFromFlags(v),
+      ...dtypeOption(v.dtype),
     };
 
     if (v.output !== undefined) {

@@ -6,6 +6,7 @@ import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { explainText } from '../../splade/explain.js';
 import { parseCommandArgs, wholeNumber } from '../args.js';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
+import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
 import { UsageError, type Command } from '../command.js';
 import { effectiveMaxLength, textNotices } from '../text-limits.js';
 
@@ -20,6 +21,7 @@ token each term's weight comes from, and the attention of every layer and head.
   --top-k N            show the N heaviest terms (default 50)
   --max-length N       truncate the text to N tokens, [CLS] and [SEP] included (at most the
                        model's max_position_embeddings)
+${DTYPE_USAGE}
 
 what computes:
 ${BACKEND_USAGE}`;
@@ -34,6 +36,7 @@ export const command: Command = {
       'top-k': { type: 'string' },
       'max-length': { type: 'string' },
       ...BACKEND_FLAGS,
+      dtype: { type: 'string' },
     });
     const missing = [
       values.model === undefined && '--model DIR|REPO_ID',
@@ -49,7 +52,7 @@ export const command: Command = {
     if (!out.endsWith('.html')) throw new UsageError(`--out must name an .html file, got '${out}'`);
     const topK = wholeNumber('top-k', values['top-k'], { min: 1 });
     const maxLength = wholeNumber('max-length', values['max-length'], { min: 2 });
-    const encoder = await SpladeEncoder.fromPretrained(values.model!, backendOptionsFromFlags(values));
+    const encoder = await SpladeEncoder.fromPretrained(values.model!, { ...backendOptionsFromFlags(values), ...dtypeOption(values.dtype) });
     const { tokenizer } = encoder;
     if (tokenizer) {
       const limits = { tokenizer, maxPositions: encoder.model.config.max_position_embeddings };

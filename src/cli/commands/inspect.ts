@@ -16,6 +16,7 @@ import { MissingTokenizerError } from '../../splade/encoder.js';
 import type { TensorToWrite } from '../../formats/safetensors-writer.js';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
 import { parseCommandArgs, wholeNumber } from '../args.js';
+import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
 import { UsageError, type Command } from '../command.js';
 import { effectiveMaxLength, textNotices } from '../text-limits.js';
 
@@ -45,6 +46,7 @@ what (at least one):
 output:
   --out FILE           FILE.safetensors (F32 tensors) or FILE.json (nested lists)
   --list               print every capturable name with its shape, and exit
+${DTYPE_USAGE}
 
 what computes:
 ${BACKEND_USAGE}`;
@@ -62,6 +64,7 @@ function parse(args: string[]) {
     out: { type: 'string' },
     list: { type: 'boolean' },
     ...BACKEND_FLAGS,
+    dtype: { type: 'string' },
   }).values;
 }
 
@@ -129,7 +132,7 @@ export const command: Command = {
     if (v.model === undefined) throw new UsageError('--model DIR|REPO_ID is required');
     const backendOptions = backendOptionsFromFlags(v);
     if (v.list) {
-      const encoder = await SpladeEncoder.fromPretrained(v.model, backendOptions);
+      const encoder = await SpladeEncoder.fromPretrained(v.model, { ...backendOptions, ...dtypeOption(v.dtype) });
       process.stdout.write(listNames(encoder));
       return 0;
     }
@@ -143,7 +146,7 @@ export const command: Command = {
     const maxLength = wholeNumber('max-length', v['max-length'], { min: 2 });
     // Read the ids file before loading the model, so a bad file fails fast.
     const idsFile = v['input-ids'] === undefined ? undefined : await readIdsFile(v['input-ids']);
-    const encoder = await SpladeEncoder.fromPretrained(v.model, backendOptions);
+    const encoder = await SpladeEncoder.fromPretrained(v.model, { ...backendOptions, ...dtypeOption(v.dtype) });
     const { model, tokenizer } = encoder;
     checkCapturePatterns(v.capture ?? [], encoder);
     let rows: unknown = idsFile;

@@ -2,6 +2,7 @@
 // BertForMaskedLM (`bert` + `cls.predictions`), loaded from a checkpoint so that the
 // checkpoint's module tree is the code's module tree.
 import { runInScope, type Backend } from '../../tensor/backend.js';
+import type { WeightDType } from '../../tensor/compact-weight.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { TensorSource } from '../../tensor/tensor-source.js';
 import { Capture } from './capture.js';
@@ -68,6 +69,16 @@ export interface ForwardOutput {
   readonly attentions?: readonly Tensor[];
 }
 
+/** How to load a checkpoint. */
+export interface LoadOptions {
+  /**
+   * How linear weights (and the word embeddings) are held: `f32`, `f16` (half the bytes) or
+   * `int8` (a quarter, quantized per row). Default: as stored (F16 as f16, I8 with scales as
+   * int8, other float dtypes as f32). LayerNorm, attention and activations compute in float32.
+   */
+  readonly dtype?: WeightDType;
+}
+
 /** A BERT masked language model: the network that SPLADE runs. */
 export class BertForMaskedLM {
   private constructor(
@@ -82,8 +93,8 @@ export class BertForMaskedLM {
    * picks its own: make one with `createBackend`).
    * @throws WeightError naming a missing tensor, or a tensor and both shapes when they differ
    */
-  static async load(config: BertConfig, source: TensorSource, backend: Backend): Promise<BertForMaskedLM> {
-    const root = Weights.of(source);
+  static async load(config: BertConfig, source: TensorSource, backend: Backend, options: LoadOptions = {}): Promise<BertForMaskedLM> {
+    const root = Weights.of(source, options.dtype);
     const bert = await BertModel.load(root.prefix('bert'), config, backend);
     const predictions = await BertLMPredictionHead.load(
       root.prefix('cls.predictions'),

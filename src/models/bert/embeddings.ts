@@ -2,7 +2,8 @@
 // identity at inference). Position ids are 0..seq-1 for every row, as transformers uses them
 // with right padding.
 import type { Backend, LinearHandle } from '../../tensor/backend.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { readWeightRows, type CompactWeight } from '../../tensor/compact-weight.js';
+import { Tensor } from '../../tensor/tensor.js';
 import type { BertConfig } from './config.js';
 import { keepTokens, type ForwardContext } from './context.js';
 import type { BertInput } from './input.js';
@@ -16,10 +17,11 @@ export class BertEmbeddings {
   private constructor(
     readonly name: string,
     /**
-     * The word embedding table [vocab, hidden]; undefined once {@link shareWordEmbeddings}
-     * has handed it to the tied decoder's prepared weight.
+     * The word embedding table [vocab, hidden] (compact with a float16 or int8 dtype);
+     * undefined once {@link shareWordEmbeddings} has handed it to the tied decoder's prepared
+     * weight.
      */
-    public wordEmbeddings: Tensor | undefined,
+    public wordEmbeddings: Tensor | CompactWeight | undefined,
     readonly positionEmbeddings: Tensor,
     readonly tokenTypeEmbeddings: Tensor,
     readonly layerNorm: LayerNorm,
@@ -30,7 +32,7 @@ export class BertEmbeddings {
     const hidden = config.hidden_size;
     return new BertEmbeddings(
       weights.path,
-      weights.tensor('word_embeddings.weight', [config.vocab_size, hidden]),
+      weights.linearWeight('word_embeddings.weight', [config.vocab_size, hidden]),
       weights.tensor('position_embeddings.weight', [config.max_position_embeddings, hidden]),
       weights.tensor('token_type_embeddings.weight', [config.type_vocab_size, hidden]),
       LayerNorm.load(weights.prefix('LayerNorm'), hidden, config.layer_norm_eps),
@@ -45,7 +47,9 @@ export class BertEmbeddings {
    */
   shareWordEmbeddings(decoder: LinearHandle, backend: Backend): boolean {
     if (!backend.gatherLinearRows || !this.wordEmbeddings) return false;
-    const [vocab, hidden] = this.wordEmbeddings.shape;
+    const [vocab, hidden] = this.wordEmbeddings instanceof Tensor
+      ? this.wordEmbeddings.shape
+      : [this.wordEmbeddings.n, this.wordEmbeddings.k];
     if (decoder.outFeatures !== vocab || decoder.inFeatures !== hidden) return false;
     this.tiedDecoder = decoder;
     this.wordEmbeddings = undefined;
@@ -57,9 +61,10 @@ export class BertEmbeddings {
     const { backend } = context;
     const positionIds = new Int32Array(input.batch * input.seq);
     for (let i = 0; i < positionIds.length; i++) positionIds[i] = i % input.seq;
-    const words = this.wordEmbeddings
-      ? await backend.gather(this.wordEmbeddings, input.inputIds)
-      : await backend.gatherLinearRows!(this.tiedDecoder!, input.inputIds);
+    const table = this.wordEmbeddings;
+    const words = table instanceof Tensor ? await backend.gather(table, input.inputIds)
+      : table ? compactRows(table, input.inputIds)
+        : await backend.gatherLinearRows!(this.tiedDecoder!, input.inputIds);
     const types = await backend.gather(this.tokenTypeEmbeddings, input.tokenTypeIds);
     const positions = await backend.gather(this.positionEmbeddings, positionIds);
     // transformers adds in this order: (words + token types) + positions.
@@ -68,4 +73,11 @@ export class BertEmbeddings {
     keepTokens(context, this.name, out);
     return out;
   }
+}
+
+/** Rows of a compact table, widened to float32 (ids are checked against the vocab before). */
+function compactRows(table: CompactWeight, ids: Int32Array): Tensor {
+  const out = new Float32Array(ids.length * table.k);
+  readWeightRows(table, ids, out);
+  return new Tensor([ids.length, table.k], out);
 }

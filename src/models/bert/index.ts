@@ -1,4 +1,4 @@
-export { BertForMaskedLM, BertModel, type ForwardOptions, type ForwardOutput } from './bert-for-masked-lm.js';
+export { BertForMaskedLM, BertModel, type ForwardOptions, type ForwardOutput, type LoadOptions } from './bert-for-masked-lm.js';
 export { CAPTURE_POINTS, CaptureError } from './capture.js';
 export { InputError, bertInputFromRows, checkBertInput, type BertInput, type InputIdRows } from './input.js';
 export { WeightError } from './weights.js';

@@ -1,6 +1,7 @@
 // BertPredictionHeadTransform and BertLMPredictionHead (transformers' `cls.predictions`): the
 // masked-language-model head whose vocabulary logits SPLADE pools.
 import type { Activation, Backend } from '../../tensor/backend.js';
+import type { CompactWeight } from '../../tensor/compact-weight.js';
 import { formatShape, type Tensor } from '../../tensor/tensor.js';
 import { activationOf } from './activation.js';
 import type { BertConfig } from './config.js';
@@ -50,7 +51,7 @@ export class BertLMPredictionHead {
     readonly tied: boolean,
   ) {}
 
-  static async load(weights: Weights, config: BertConfig, backend: Backend, wordEmbeddings: Tensor): Promise<BertLMPredictionHead> {
+  static async load(weights: Weights, config: BertConfig, backend: Backend, wordEmbeddings: Tensor | CompactWeight): Promise<BertLMPredictionHead> {
     const shape = [config.vocab_size, config.hidden_size];
     const tied = !weights.has('decoder.weight');
     if (tied && !config.tie_word_embeddings) {
@@ -58,7 +59,7 @@ export class BertLMPredictionHead {
         `missing tensor '${weights.fullName('decoder.weight')}': config.json sets tie_word_embeddings to false, so the decoder cannot share the word embeddings ${formatShape(shape)}`,
       );
     }
-    const decoderWeight = tied ? wordEmbeddings : weights.tensor('decoder.weight', shape);
+    const decoderWeight = tied ? wordEmbeddings : weights.linearWeight('decoder.weight', [config.vocab_size, config.hidden_size]);
     const bias = weights.has('bias') || !weights.has('decoder.bias')
       ? weights.tensor('bias', [config.vocab_size])
       : weights.tensor('decoder.bias', [config.vocab_size]);

@@ -1,7 +1,8 @@
 // The two building blocks with weights that every BERT module uses: torch.nn.Linear and
 // torch.nn.LayerNorm, loaded by their Hugging Face names.
 import type { Activation, Backend, LinearHandle } from '../../tensor/backend.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { widenWeight, type CompactWeight } from '../../tensor/compact-weight.js';
+import { Tensor } from '../../tensor/tensor.js';
 import type { ForwardContext } from './context.js';
 import type { Weights } from './weights.js';
 
@@ -10,14 +11,14 @@ export class Linear {
   private constructor(readonly handle: LinearHandle) {}
 
   static async load(weights: Weights, backend: Backend, inFeatures: number, outFeatures: number): Promise<Linear> {
-    const weight = weights.tensor('weight', [outFeatures, inFeatures]);
+    const weight = weights.linearWeight('weight', [outFeatures, inFeatures]);
     const bias = weights.tensor('bias', [outFeatures]);
-    return new Linear(await backend.prepareLinear(weights.path, weight, bias));
+    return new Linear(await prepareWeight(backend, weights.path, weight, bias));
   }
 
   /** For weights that are found elsewhere (the tied MLM decoder). */
-  static async fromTensors(name: string, backend: Backend, weight: Tensor, bias: Tensor): Promise<Linear> {
-    return new Linear(await backend.prepareLinear(name, weight, bias));
+  static async fromTensors(name: string, backend: Backend, weight: Tensor | CompactWeight, bias: Tensor): Promise<Linear> {
+    return new Linear(await prepareWeight(backend, name, weight, bias));
   }
 
   forward(context: ForwardContext, x: Tensor, activation: Activation = 'none'): Promise<Tensor> {
@@ -41,4 +42,14 @@ export class LayerNorm {
   forward(context: ForwardContext, x: Tensor, residual: Tensor | null): Promise<Tensor> {
     return Promise.resolve(context.backend.layerNorm(x, residual, this.weight, this.bias, this.eps));
   }
+}
+
+/**
+ * Prepares a weight on the backend: compact weights stay compact where the backend computes on
+ * them, and are widened to float32 where it does not.
+ */
+export async function prepareWeight(backend: Backend, name: string, weight: Tensor | CompactWeight, bias: Tensor): Promise<LinearHandle> {
+  if (weight instanceof Tensor) return backend.prepareLinear(name, weight, bias);
+  if (backend.prepareCompactLinear) return backend.prepareCompactLinear(name, weight, bias);
+  return backend.prepareLinear(name, new Tensor([weight.n, weight.k], widenWeight(weight), name), bias);
 }

@@ -6,8 +6,11 @@
 // - legacy TensorFlow-era LayerNorm names "gamma"/"beta" for "weight"/"bias".
 // Buffers such as "embeddings.position_ids" are simply never asked for.
 import { SpladeError } from '../../errors.js';
+import {
+  quantizeInt8Rows, toF16Weight, widenWeight, type CompactWeight, type Int8Weight, type WeightDType,
+} from '../../tensor/compact-weight.js';
 import { Tensor, formatShape } from '../../tensor/tensor.js';
-import type { TensorSource } from '../../tensor/tensor-source.js';
+import type { TensorInfo, TensorSource } from '../../tensor/tensor-source.js';
 
 /** A checkpoint that does not fit the model: a missing tensor, a wrong shape or dtype. */
 export class WeightError extends SpladeError {}
@@ -35,16 +38,21 @@ export class Weights {
     private readonly source: TensorSource,
     /** The canonical Hugging Face path of the module this view is for ('' at the root). */
     readonly path: string,
+    /**
+     * How linear weights are held: undefined keeps them as stored (F16 as f16, I8 as int8,
+     * other float dtypes as f32).
+     */
+    readonly dtype: WeightDType | undefined,
   ) {}
 
-  /** The root view of a checkpoint. */
-  static of(source: TensorSource): Weights {
-    return new Weights(source, '');
+  /** The root view of a checkpoint; `dtype` says how {@link linearWeight} holds weights. */
+  static of(source: TensorSource, dtype?: WeightDType): Weights {
+    return new Weights(source, '', dtype);
   }
 
   /** The view of a submodule. */
   prefix(name: string): Weights {
-    return new Weights(this.source, this.fullName(name));
+    return new Weights(this.source, this.fullName(name), this.dtype);
   }
 
   /** The canonical name of a tensor or submodule of this module. */
@@ -64,6 +72,62 @@ export class Weights {
    */
   tensor(name: string, shape: readonly number[]): Tensor {
     const canonical = this.fullName(name);
+    const info = this.checked(canonical, shape);
+    if (!FLOAT_DTYPES.has(info.dtype)) {
+      const hint = info.dtype === 'I8' ? ' (an int8 weight: it is read with its weight_scale as a linear weight only)' : '';
+      throw new WeightError(`${this.source.description}: tensor '${info.name}' has dtype ${info.dtype}, expected a float type${hint}`);
+    }
+    return new Tensor(shape, this.source.float32(info.name), canonical);
+  }
+
+  /**
+   * A linear (or embedding) weight [n, k] held as this view's dtype: float32 as a Tensor,
+   * float16 or int8 as a CompactWeight. An I8 tensor is read with its `<name>_scale` (one
+   * float per row, compressed-tensors' `weight_scale`). A float tensor asked for as int8 is
+   * quantized here, so only this one tensor is ever held as float32.
+   * @throws WeightError naming the tensor when it is missing or has the wrong shape, or its
+   *   scale is missing or wrong
+   */
+  linearWeight(name: string, shape: readonly [number, number]): Tensor | CompactWeight {
+    const canonical = this.fullName(name);
+    const info = this.checked(canonical, shape);
+    const [n, k] = shape;
+    if (info.dtype === 'I8') {
+      const stored = this.int8Weight(info, `${canonical}_scale`, n, k);
+      if (this.dtype === undefined || this.dtype === 'int8') return stored;
+      const wide = widenWeight(stored);
+      return this.dtype === 'f16' ? toF16Weight(wide, n, k) : new Tensor(shape, wide, canonical);
+    }
+    // As stored by default: float16 weights stay float16 (widening them is exact either way).
+    const stored = info.dtype === 'F16' && this.source.float16Bits ? 'f16' : 'f32';
+    switch (this.dtype ?? stored) {
+      case 'f32':
+        return this.tensor(name, shape);
+      case 'f16':
+        if (info.dtype === 'F16' && this.source.float16Bits) return { kind: 'f16', n, k, bits: this.source.float16Bits(info.name) };
+        return toF16Weight(this.tensor(name, shape).data, n, k);
+      case 'int8':
+        return quantizeInt8Rows(this.tensor(name, shape).data, n, k);
+    }
+  }
+
+  private int8Weight(info: TensorInfo, scaleName: string, n: number, k: number): Int8Weight {
+    const where = this.source.description;
+    if (!this.source.int8) throw new WeightError(`${where}: tensor '${info.name}' is I8, which this weight format cannot read`);
+    const scaleKey = this.resolve(scaleName);
+    const scaleInfo = scaleKey === undefined ? undefined : this.source.info(scaleKey);
+    if (!scaleInfo) throw new WeightError(`${where}: int8 tensor '${info.name}' has no scale tensor '${scaleName}'`);
+    const rows = scaleInfo.shape.length === 1 || (scaleInfo.shape.length === 2 && scaleInfo.shape[1] === 1) ? scaleInfo.shape[0] : -1;
+    if (rows !== n || !FLOAT_DTYPES.has(scaleInfo.dtype)) {
+      throw new WeightError(
+        `${where}: scale '${scaleInfo.name}' is ${scaleInfo.dtype} ${formatShape(scaleInfo.shape)}, expected one float per row: [${n}] or [${n}, 1]`,
+      );
+    }
+    return { kind: 'int8', n, k, values: this.source.int8(info.name), scales: this.source.float32(scaleInfo.name) };
+  }
+
+  /** The tensor's info, checked to exist with exactly `shape`. */
+  private checked(canonical: string, shape: readonly number[]): TensorInfo {
     const key = this.resolve(canonical);
     if (key === undefined) {
       const tried = candidateNames(canonical).slice(1);
@@ -77,10 +141,7 @@ export class Weights {
         `${this.source.description}: tensor '${key}' has shape ${formatShape(info.shape)}, the config expects ${formatShape(shape)}`,
       );
     }
-    if (!FLOAT_DTYPES.has(info.dtype)) {
-      throw new WeightError(`${this.source.description}: tensor '${key}' has dtype ${info.dtype}, expected a float type`);
-    }
-    return new Tensor(shape, this.source.float32(key), canonical);
+    return info;
   }
 
   private resolve(canonical: string): string | undefined {

@@ -9,6 +9,9 @@ import type {
   Activation, AttentionOptions, AttentionResult, Backend, LinearHandle, TokenLayout,
 } from '../backend.js';
 import { ReferenceBackend, linearSizes } from '../reference/reference-backend.js';
+import type { CompactWeight } from '../compact-weight.js';
+import type { CompactGemm, CompactMatrix } from '../gemm/compact-gemm.js';
+import { compactGemmFor } from '../gemm/compact-engines.js';
 import type { GemmEngine, PackedMatrix } from '../gemm/gemm.js';
 import { WasmGemm } from '../gemm/wasm-gemm.js';
 import { Tensor } from '../tensor.js';
@@ -22,6 +25,18 @@ export class PackedLinear implements LinearHandle {
     readonly inFeatures: number,
     readonly outFeatures: number,
     readonly owner: GemmEngine,
+  ) {}
+}
+
+/** A linear layer whose weight stays compact (float16 or int8), prepared by the backend's CompactGemm. */
+export class CompactLinear implements LinearHandle {
+  constructor(
+    readonly name: string,
+    readonly packed: CompactMatrix,
+    readonly bias: Float32Array | undefined,
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    readonly owner: CompactGemm,
   ) {}
 }
 
@@ -43,15 +58,23 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   /** Present when the engine packs weights into memory of its own (see Backend.gatherLinearRows). */
   readonly gatherLinearRows?: (layer: LinearHandle, ids: Int32Array) => Tensor;
 
+  /** The engine of float16 and int8 weights (see prepareCompactLinear). */
+  readonly compact: CompactGemm;
+
   /**
    * `poolBlockFloats`: most logits spladePool holds at once (default 4M floats, 16 MiB);
-   * `notes`: what `info.notes` says (why these kernels or this thread count; see BackendInfo).
+   * `notes`: what `info.notes` says (why these kernels or this thread count; see BackendInfo);
+   * `compact`: the engine for compact weights (default: the one matching `engine`).
    */
-  constructor(readonly engine: GemmEngine, private readonly options: { poolBlockFloats?: number; notes?: readonly string[] } = {}) {
+  constructor(
+    readonly engine: GemmEngine,
+    private readonly options: { poolBlockFloats?: number; notes?: readonly string[]; compact?: CompactGemm } = {},
+  ) {
     super(options.notes);
     this.name = `cpu-${engine.name}${engine.threads > 1 ? ` x${engine.threads}` : ''}`;
     const kernels = engine.name === 'wasm-simd' ? 'wasm-simd' : engine.name === 'typescript' ? 'typescript' : 'reference';
     this.constructedInfo = { backend: 'cpu', kernels, threads: engine.threads, name: this.name, notes: this.notes };
+    this.compact = options.compact ?? compactGemmFor(engine);
     if (engine.readRows) this.gatherLinearRows = (layer, ids) => this.gatherPacked(layer, ids);
   }
 
@@ -66,15 +89,23 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       if (!(id >= 0 && id < l.outFeatures)) throw new RangeError(`${l.name}: row ${id} outside [0, ${l.outFeatures})`);
     }
     const out = new Float32Array(ids.length * l.inFeatures);
-    this.engine.readRows!(l.packed, ids, out);
+    if (l instanceof CompactLinear) this.compact.readRows(l.packed, ids, out);
+    else this.engine.readRows!(l.packed, ids, out);
     return new Tensor([ids.length, l.inFeatures], out);
   }
 
-  private own(layer: LinearHandle): PackedLinear {
+  private own(layer: LinearHandle): PackedLinear | CompactLinear {
+    if (layer instanceof CompactLinear && layer.owner === this.compact) return layer;
     if (!(layer instanceof PackedLinear) || layer.owner !== this.engine) {
       throw new TypeError(`${layer.name}: linear layer was prepared by another backend`);
     }
     return layer;
+  }
+
+  /** Keeps the weight compact: float16 or int8 in the compact engine's memory. */
+  prepareCompactLinear(name: string, weight: CompactWeight, bias?: Tensor): LinearHandle {
+    if (bias && bias.size !== weight.n) throw new TypeError(`${name}: bias has ${bias.size} values for ${weight.n} outputs`);
+    return new CompactLinear(name, this.compact.pack(weight), bias?.data.slice(), weight.k, weight.n, this.compact);
   }
 
   override prepareLinear(name: string, weight: Tensor, bias?: Tensor): LinearHandle {
@@ -88,7 +119,8 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const rows = x.size / l.inFeatures;
     const out = new Float32Array(rows * l.outFeatures);
     this.engine.beginOperation();
-    this.engine.matmul({ m: rows, a: x.data, b: l.packed, out, bias: l.bias, epilogue: activation });
+    if (l instanceof CompactLinear) this.compact.matmul({ m: rows, a: x.data, b: l.packed, out, bias: l.bias, epilogue: activation });
+    else this.engine.matmul({ m: rows, a: x.data, b: l.packed, out, bias: l.bias, epilogue: activation });
     return new Tensor([rows, l.outFeatures], out);
   }
 
@@ -206,22 +238,26 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     if (rows.length === 0) return new Tensor([batch, vocab], out);
     const real = new Float32Array(rows.length * width);
     rows.forEach((r, i) => real.set(hidden.data.subarray(r * width, (r + 1) * width), i * width));
-    if (this.engine instanceof WasmGemm) {
+    // Float32 decoders take the threaded in-memory path; compact (f16/int8) ones the block loop below.
+    if (this.engine instanceof WasmGemm && !(d instanceof CompactLinear)) {
       this.spladePoolInMemory(this.engine, real, rows.length, starts, d, batch, out);
       return new Tensor([batch, vocab], out);
     }
 
-    const align = this.engine.columnAlign;
+    const compact = d instanceof CompactLinear;
+    const align = compact ? this.compact.columnAlign : this.engine.columnAlign;
     const budget = this.options.poolBlockFloats ?? POOL_BLOCK_FLOATS;
     const block = Math.max(align, Math.floor(budget / rows.length / align) * align);
     const logits = new Float32Array(rows.length * Math.min(block, vocab));
     for (let v0 = 0; v0 < vocab; v0 += block) {
       const count = Math.min(block, vocab - v0);
       this.engine.beginOperation();
-      this.engine.matmul({
-        m: rows.length, a: real, b: this.engine.columns(d.packed, v0, count), out: logits,
-        bias: d.bias?.subarray(v0, v0 + count),
-      });
+      const bias = d.bias?.subarray(v0, v0 + count);
+      if (d instanceof CompactLinear) {
+        this.compact.matmul({ m: rows.length, a: real, b: this.compact.columns(d.packed, v0, count), out: logits, bias });
+      } else {
+        this.engine.matmul({ m: rows.length, a: real, b: this.engine.columns(d.packed, v0, count), out: logits, bias });
+      }
       for (let b = 0; b < batch; b++) maxPoolBlock(logits, starts[b], starts[b + 1], count, out, b * vocab + v0);
     }
     return new Tensor([batch, vocab], out);

@@ -258,8 +258,8 @@ export class WasmGemm implements GemmEngine {
     return { ptr, strideBytes: k * 4, rows: true };
   }
 
-  /** Packs A[m, k] into [mPanel][kPad][MR] scratch. */
-  private packA(a: Float32Array, offset: number, lda: number, m: number, k: number, kPad: number): ResidentRows {
+  /** Packs A[m, k] into [mPanel][kPad][MR] scratch (kPad: the packed B operand's). */
+  packA(a: Float32Array, offset: number, lda: number, m: number, k: number, kPad: number): ResidentRows {
     const { mr } = this.shape;
     const mPanels = Math.ceil(m / mr);
     const ptr = this.arena.allocScratch(mPanels * kPad * mr * 4);
@@ -291,7 +291,9 @@ export class WasmGemm implements GemmEngine {
    * (`packA`) or resident rows (`placeRows`; needs B without k padding). Padding columns of C
    * start at `padBias` (default 0): -Infinity keeps them out of a following softmax.
    */
-  multiply(m: number, a: ResidentRows, b: PanelMatrix, options: { bias?: Float32Array; gelu?: boolean; padBias?: number } = {}): ResidentResult {
+  multiply(
+    m: number, a: ResidentRows, b: PanelMatrix, options: { bias?: Float32Array; gelu?: boolean; padBias?: number; ext?: number } = {},
+  ): ResidentResult {
     const { mr, nr } = this.shape;
     if (a.rows && b.kPad !== b.k) throw new Error('wasm gemm: resident rows need an operand without k padding');
     const mPanels = Math.ceil(m / mr);
@@ -302,7 +304,7 @@ export class WasmGemm implements GemmEngine {
     else bias.fill(0, 0, b.n);
     bias.fill(options.padBias ?? 0, b.n);
     const cPtr = this.arena.allocScratch(mPanels * mr * width * 4);
-    this.run(a, b, cPtr, biasPtr, mPanels, m * b.n * b.k, options.gelu ?? false);
+    this.run(a, b, cPtr, biasPtr, mPanels, m * b.n * b.k, options.gelu ?? false, options.ext ?? 0);
     return { ptr: cPtr, width };
   }
 
@@ -351,12 +353,16 @@ export class WasmGemm implements GemmEngine {
   }
 
   /** Splits the n-panels over the threads (one job record each) and runs them. */
-  private run(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean): void {
-    this.dispatch(this.gemmJobs(a, b, cPtr, biasPtr, mPanels, macs, gelu), JOB_KIND.gemm, this.gemmFn);
+  private run(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean, ext = 0): void {
+    this.dispatch(this.gemmJobs(a, b, cPtr, biasPtr, mPanels, macs, gelu, ext), JOB_KIND.gemm, this.gemmFn);
   }
 
-  /** The job records of one multiply: the n-panels split over the threads it deserves. */
-  private gemmJobs(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean): number[] {
+  /**
+   * The job records of one multiply: the n-panels split over the threads it deserves. `ext`
+   * is an extension record (int8/f16 kernels, see ../wasm/compact-kernels.ts) or 0; every
+   * record sets it, so no record carries a stale one.
+   */
+  private gemmJobs(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean, ext = 0): number[] {
     const { mr, nr } = this.shape;
     // A thread hand-off costs some microseconds: small multiplies stay on one thread.
     const threads = macs < this.threadedMinMacs ? 1 : Math.min(this.threads, b.nPanels);
@@ -385,9 +391,29 @@ export class WasmGemm implements GemmEngine {
       words[w + JOB.npEnd / 4] = Math.floor((b.nPanels * (t + 1)) / threads);
       words[w + JOB.bias / 4] = biasPtr;
       words[w + JOB.gelu / 4] = gelu ? 1 : 0;
+      words[w + JOB.ext / 4] = ext;
       jobs.push(at);
     }
     return jobs;
+  }
+
+  /**
+   * Runs an extension record (see ../wasm/compact-kernels.ts) that does all of a multiply
+   * itself, its `nPanels` n-panels split over the threads like a float32 multiply's.
+   */
+  runExtension(ext: number, nPanels: number, macs: number): void {
+    const threads = macs < this.threadedMinMacs ? 1 : Math.min(this.threads, nPanels);
+    const words = this.arena.i32(JOBS_AT, (MAX_THREADS * JOB_BYTES) / 4);
+    const jobs: number[] = [];
+    for (let t = 0; t < threads; t++) {
+      const at = JOBS_AT + t * JOB_BYTES;
+      const w = (at - JOBS_AT) / 4;
+      words[w + JOB.npStart / 4] = Math.floor((nPanels * t) / threads);
+      words[w + JOB.npEnd / 4] = Math.floor((nPanels * (t + 1)) / threads);
+      words[w + JOB.ext / 4] = ext;
+      jobs.push(at);
+    }
+    this.dispatch(jobs, JOB_KIND.gemm, this.gemmFn);
   }
 
   /** Copies the first n columns of C's rows into `out` (row-major with ldo), then scale, bias and activation. */

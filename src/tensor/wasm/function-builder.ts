@@ -53,6 +53,7 @@ export class FunctionBuilder {
   gtU(): this { return this.op(0x4b); }
   ne(): this { return this.op(0x47); }
   eqz(): this { return this.op(0x45); }
+  eq(): this { return this.op(0x46); }
   select(): this { return this.op(0x1b); }
   call(functionIndex: number): this { return this.op(0x10, ...uleb(functionIndex)); }
   drop(): this { return this.op(0x1a); }
@@ -96,6 +97,12 @@ export class FunctionBuilder {
   v128Store(offset = 0): this { return this.simd(0x0b, 4, ...uleb(offset)); }
   /** Loads one f32 and repeats it in all four lanes. */
   v128Load32Splat(offset = 0): this { return this.simd(0x09, 2, ...uleb(offset)); }
+  /** A SIMD load or store by its opcode after the 0xfd prefix, with alignment (log2 bytes) and offset. */
+  simdMemory(opcode: number, alignLog2: number, offset = 0): this { return this.simd(opcode, alignLog2, ...uleb(offset)); }
+  /** A v128 holding `value` in all four i32 lanes. */
+  i32x4Const(value: number): this {
+    return this.simd(0x0c, ...new Uint8Array(new Int32Array([value, value, value, value]).buffer));
+  }
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   /** A scalar instruction without immediates, by its opcode (e.g. 0x97 f32.max). */
   op1(opcode: number): this { return this.op(opcode); }

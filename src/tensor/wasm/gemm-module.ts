@@ -13,6 +13,7 @@ import { encodeModule, I32, V128, type MemoryImport } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
 import { gemmPool } from './pool-kernel.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
+import { extensionDispatch, int8Driver, int8PanelKernel, widenF16Kernel } from './compact-kernels.js';
 
 /** Register-tile and loop-shape parameters of one generated kernel. */
 export interface GemmShape {
@@ -39,6 +40,11 @@ export const JOB = {
    * row-major (aStride = bytes per row), through MR row pointers: no packing needed.
    */
   aRows: 56,
+  /**
+   * 0: a float32 multiply. Otherwise the byte offset of an extension record for compact
+   * weights (see compact-kernels.ts): an int8 multiply instead, or float16 panels to widen first.
+   */
+  ext: 60,
 } as const;
 export const JOB_BYTES = 64;
 
@@ -125,6 +131,9 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
   for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np', 'cStride', 'row', 'rowEnd']) f.local(name);
   for (const [field, offset] of Object.entries(JOB)) f.get('job').i32Load(offset).set(field);
   f.get('ldc').i32(shape.mr).mul().set('cStride');
+  f.local('run');
+  f.i32(1).set('run');
+  f.get('ext').ifElse(() => { f.get('job').get('ext').call(FN.gemmExt).set('run'); });
 
   /** Pushes min(local x, expression pushed by `other`). */
   const minOf = (x: string, other: () => void): void => {
@@ -135,7 +144,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
     f.ltU().select();
   };
 
-  f.get('npStart').get('npEnd').ltU().ifElse(() => {
+  f.get('run').get('npStart').get('npEnd').ltU().mul().ifElse(() => {
     f.i32(0).set('mc0');
     f.doWhile(
       () => {
@@ -202,6 +211,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
 /** Function indices of the module. */
 const FN = {
   panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6, gemmPool: 7,
+  int8Panel: 8, int8Gemm: 9, widenF16: 10, gemmExt: 11,
 } as const;
 
 /**
@@ -235,6 +245,10 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Ar
     geluSpan().build(true),
     softmaxRows().build(true),
     gemmPool(FN.gemm, JOB, shape.nr).build(true),
+    int8PanelKernel().build(false),
+    int8Driver({ panel: FN.int8Panel, geluSpan: FN.geluSpan }, JOB).build(false),
+    widenF16Kernel().build(false),
+    extensionDispatch({ int8Gemm: FN.int8Gemm, widenF16: FN.widenF16 }, JOB).build(false),
   ];
   functions.forEach((fn, index) => {
     const expected = Object.entries(FN).find(([, i]) => i === index);

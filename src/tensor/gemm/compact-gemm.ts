@@ -1,0 +1,99 @@
+// Matrix multiplies on compact weights (float16, or int8 with per-row scales): the interface
+// the CPU backend uses for them, and the pure-TypeScript engine. Only linear layers are ever
+// compact: no scale factor (alpha), the bias and activation applied as in `GemmEngine.matmul`.
+import { readWeightRows, type CompactWeight, type F16Weight, type Int8Weight } from '../compact-weight.js';
+import type { MatmulArgs } from './gemm.js';
+import { referenceInt8Matmul } from './int8-reference.js';
+import { RowMajor } from './row-major.js';
+import { TypeScriptGemm } from './typescript-gemm.js';
+
+/** A compact weight prepared by an engine; only that engine can use it. */
+export interface CompactMatrix {
+  readonly dtype: 'f16' | 'int8';
+  /** Output features (rows of W). */
+  readonly n: number;
+  /** Input features (columns of W). */
+  readonly k: number;
+}
+
+/** `MatmulArgs` with a compact right-hand operand and no scale. */
+export interface CompactMatmulArgs extends Omit<MatmulArgs, 'b' | 'alpha'> {
+  readonly b: CompactMatrix;
+}
+
+export interface CompactGemm {
+  readonly name: string;
+  /** Prepares a weight [n, k] (PyTorch's layout); the engine may copy it into its own memory. */
+  pack(weight: CompactWeight): CompactMatrix;
+  /** What `columns` needs `start` to be a multiple of. */
+  readonly columnAlign: number;
+  /** Output columns [start, start + count) of `b` as an operand of its own. */
+  columns(b: CompactMatrix, start: number, count: number): CompactMatrix;
+  matmul(args: CompactMatmulArgs): void;
+  /** Rows of W as float32 into `out` [rows.length, k] (float16 exactly; int8 times its scale). */
+  readRows(b: CompactMatrix, rows: Int32Array, out: Float32Array): void;
+}
+
+/** Rows of W widened at a time by the TypeScript engine's float16 path (at most 1 MiB of float32 for k = 1024). */
+const WIDEN_ROWS = 256;
+
+/** A compact weight kept as given, or a window of its rows. */
+class RowWindow implements CompactMatrix {
+  constructor(readonly weight: CompactWeight, readonly start: number, readonly n: number) {}
+  get dtype(): 'f16' | 'int8' { return this.weight.kind; }
+  get k(): number { return this.weight.k; }
+
+  /** The window's rows as a weight of their own (views, no copy). */
+  view(): CompactWeight {
+    const { weight, start, n } = this;
+    const { k } = weight;
+    if (weight.kind === 'f16') return { kind: 'f16', n, k, bits: weight.bits.subarray(start * k, (start + n) * k) } satisfies F16Weight;
+    return {
+      kind: 'int8', n, k, values: weight.values.subarray(start * k, (start + n) * k), scales: weight.scales.subarray(start, start + n),
+    } satisfies Int8Weight;
+  }
+}
+
+/**
+ * The pure-TypeScript compact engine: float16 rows widened a block at a time and multiplied by
+ * the TypeScript float32 kernel; int8 by the reference int8 multiply.
+ */
+export class TypeScriptCompactGemm implements CompactGemm {
+  readonly name = 'typescript';
+  readonly columnAlign = 1;
+  private readonly f32 = new TypeScriptGemm();
+
+  constructor(private readonly options: { outliers?: boolean } = {}) {}
+
+  pack(weight: CompactWeight): CompactMatrix {
+    return new RowWindow(weight, 0, weight.n);
+  }
+
+  columns(b: CompactMatrix, start: number, count: number): CompactMatrix {
+    const w = b as RowWindow;
+    return new RowWindow(w.weight, w.start + start, count);
+  }
+
+  readRows(b: CompactMatrix, rows: Int32Array, out: Float32Array): void {
+    readWeightRows((b as RowWindow).view(), rows, out);
+  }
+
+  matmul(args: CompactMatmulArgs): void {
+    const weight = (args.b as RowWindow).view();
+    if (weight.kind === 'int8') {
+      referenceInt8Matmul({ ...args, b: weight, ...(this.options.outliers === false ? { outliers: false } : {}) });
+      return;
+    }
+    const { n, k } = weight;
+    const ldo = args.ldo ?? n;
+    for (let r0 = 0; r0 < n; r0 += WIDEN_ROWS) {
+      const count = Math.min(WIDEN_ROWS, n - r0);
+      const wide = new Float32Array(count * k);
+      readWeightRows(weight, Int32Array.from({ length: count }, (_, i) => r0 + i), wide);
+      this.f32.matmul({
+        ...args, b: new RowMajor(wide, count, k), ldo, outOffset: (args.outOffset ?? 0) + r0,
+        ...(args.bias ? { bias: args.bias.subarray(r0, r0 + count) } : {}),
+      });
+    }
+  }
+}

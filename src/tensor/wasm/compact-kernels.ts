@@ -1,0 +1,221 @@
+// The WebAssembly kernels of compact weights, assembled into the gemm module (gemm-module.ts)
+// so that the worker threads, which run `gemm(job)`, run them too: a job record whose `ext`
+// word is not zero points at an extension record saying what to do instead of (int8) or
+// before (float16) the float32 multiply.
+//
+// int8: C = A·Bᵀ with A the activations quantized per row (int16 holding [-127, 127],
+// packed [mPanel][K/2][MR] pairs) and B the weights quantized per output row (int8,
+// packed [nPanel][K/2][NR][2] so that one 8-byte load widens to the i16x8 vector of 4 columns'
+// (k, k+1) pairs). i32x4.dot_i16x8_s multiplies a row's (k, k+1) pair, splatted, with that
+// vector and adds the two products: 4 columns advance by two k steps in one instruction, on
+// exact int32 sums. At the end of k the tile is scaled to float32 (row scale x column scale)
+// and added to its start: the bias, or C itself for a second (outlier) pass.
+//
+// float16: the job's B panels are widened from a float16 copy into float32 scratch by the
+// thread that then multiplies them, so the weights stay half-size in memory.
+import { I32, V128 } from './binary-writer.js';
+import { FunctionBuilder } from './function-builder.js';
+
+/** The int8 kernel's register tile: MR rows x NR columns (2 x 4 int32 lanes a row). */
+export const INT8_TILE = { mr: 4, nr: 8 } as const;
+
+/** Byte offsets of the int8 extension record (i32 words). */
+export const INT8_EXT = {
+  kind: 0, a: 4, aStride: 8, aScale: 12, b: 16, bStride: 20, bScale: 24, c: 28, ldc: 32,
+  mPanels: 36, kPairs: 40, src: 44, srcStride: 48, mcBlock: 52, gelu: 56,
+} as const;
+/** Byte offsets of the float16 extension record. */
+export const F16_EXT = { kind: 0, src: 4, panelValues: 8 } as const;
+export const EXT_KIND = { int8: 1, f16: 2 } as const;
+export const EXT_BYTES = 64;
+
+// SIMD opcodes (after the 0xfd prefix) beyond those FunctionBuilder names.
+const OP = {
+  load8x8S: 0x01, i32x4Splat: 0x11, v128And: 0x4e, v128Or: 0x50,
+  i32x4ExtendLowI16x8U: 0xa9, i32x4ExtendHighI16x8U: 0xaa, i32x4Shl: 0xab, i32x4Add: 0xae,
+  i32x4DotI16x8S: 0xba, f32x4ConvertI32x4S: 0xfa,
+} as const;
+
+const I8_PANEL_PARAMS = ['a', 'aStride', 'aScale', 'b', 'bScale', 'c', 'ldc', 'mCount', 'kPairs', 'src', 'srcStride'];
+
+/** k pairs per inner-loop iteration (packed K is a multiple of 4, so of 2 pairs). */
+const PAIRS_PER_STEP = 2;
+
+/**
+ * One n-panel of NR columns x `mCount` row panels of MR rows, over all of k. A is packed
+ * [mPanel][kPairs][MR] (each entry a row's (k, k+1) int16 pair, 4 bytes; `aStride` bytes per
+ * panel), so one pointer with constant offsets reaches all MR rows.
+ */
+export function int8PanelKernel(): FunctionBuilder {
+  const { mr, nr } = INT8_TILE;
+  const nv = nr / 4;
+  const f = new FunctionBuilder('int8_panel', I8_PANEL_PARAMS, I8_PANEL_PARAMS.map(() => I32));
+  for (const name of ['ap', 'bp', 'k', 'cr', 'sr']) f.local(name);
+  const acc = (i: number, j: number): string => `acc${i}_${j}`;
+  for (let i = 0; i < mr; i++) for (let j = 0; j < nv; j++) f.local(acc(i, j), V128);
+  for (let j = 0; j < nv; j++) f.local(`b${j}`, V128);
+  f.local('s', V128);
+  f.local('rs', V128);
+  f.doWhile(
+    () => {
+      for (let i = 0; i < mr; i++) for (let j = 0; j < nv; j++) f.v128Zero().set(acc(i, j));
+      f.get('a').set('ap');
+      f.get('b').set('bp');
+      f.get('kPairs').set('k');
+      f.doWhile(
+        () => {
+          for (let u = 0; u < PAIRS_PER_STEP; u++) {
+            for (let j = 0; j < nv; j++) f.get('bp').simdMemory(OP.load8x8S, 3, u * nr * 2 + j * 8).set(`b${j}`);
+            for (let i = 0; i < mr; i++) {
+              f.get('ap').v128Load32Splat((u * mr + i) * 4).set('s');
+              for (let j = 0; j < nv; j++) {
+                f.get(acc(i, j)).get('s').get(`b${j}`).simdOp(OP.i32x4DotI16x8S).simdOp(OP.i32x4Add).set(acc(i, j));
+              }
+            }
+          }
+          f.bump('ap', PAIRS_PER_STEP * mr * 4);
+          f.bump('bp', PAIRS_PER_STEP * nr * 2);
+          f.bump('k', -PAIRS_PER_STEP);
+        },
+        () => f.get('k'),
+      );
+      // float32(acc) * (row scale * column scale) + start (bias, or C for a second pass).
+      f.get('c').set('cr');
+      f.get('src').set('sr');
+      for (let i = 0; i < mr; i++) {
+        f.get('aScale').f32Load(i * 4).f32x4Splat().set('rs');
+        for (let j = 0; j < nv; j++) {
+          f.get('cr');
+          f.get(acc(i, j)).simdOp(OP.f32x4ConvertI32x4S);
+          f.get('rs').get('bScale').v128Load(j * 16).f32x4Mul();
+          f.f32x4Mul();
+          f.get('sr').v128Load(j * 16).f32x4Add();
+          f.v128Store(j * 16);
+        }
+        f.bump('cr', 'ldc');
+        f.bump('sr', 'srcStride');
+      }
+      f.bump('a', 'aStride');
+      f.bump('aScale', mr * 4);
+      f.bump('c', 'ldc', mr);
+      f.bump('src', 'srcStride', mr);
+      f.bump('mCount', -1);
+    },
+    () => f.get('mCount'),
+  );
+  return f;
+}
+
+/** `int8_gemm(job, ext)`: row blocks of `mcBlock` panels x the job's n-panels [npStart, npEnd). */
+export function int8Driver(fn: { panel: number; geluSpan: number }, job: { npStart: number; npEnd: number }): FunctionBuilder {
+  const { mr, nr } = INT8_TILE;
+  const f = new FunctionBuilder('int8_gemm', ['job', 'ext'], [I32, I32]);
+  for (const field of Object.keys(INT8_EXT)) f.local(field);
+  for (const name of ['npStart', 'npEnd', 'mc0', 'mCount', 'np', 'row', 'rowEnd']) f.local(name);
+  for (const [field, offset] of Object.entries(INT8_EXT)) f.get('ext').i32Load(offset).set(field);
+  f.get('job').i32Load(job.npStart).set('npStart');
+  f.get('job').i32Load(job.npEnd).set('npEnd');
+  f.get('npStart').get('npEnd').ltU().ifElse(() => {
+    f.i32(0).set('mc0');
+    f.doWhile(
+      () => {
+        // mCount = min(mcBlock, mPanels - mc0)
+        f.get('mcBlock').get('mPanels').get('mc0').sub();
+        f.get('mcBlock').get('mPanels').get('mc0').sub().ltU().select().set('mCount');
+        f.get('npStart').set('np');
+        f.doWhile(
+          () => {
+            f.get('a').get('mc0').get('aStride').mul().add();
+            f.get('aStride');
+            f.get('aScale').get('mc0').i32(mr * 4).mul().add();
+            f.get('b').get('np').get('bStride').mul().add();
+            f.get('bScale').get('np').i32(nr * 4).mul().add();
+            f.get('c').get('mc0').get('ldc').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add();
+            f.get('ldc').get('mCount').get('kPairs');
+            f.get('src').get('mc0').get('srcStride').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add();
+            f.get('srcStride');
+            f.call(fn.panel);
+            f.bump('np', 1);
+          },
+          () => f.get('np').get('npEnd').ltU(),
+        );
+        f.get('gelu').ifElse(() => {
+          f.get('mc0').i32(mr).mul().set('row');
+          f.get('row').get('mCount').i32(mr).mul().add().set('rowEnd');
+          f.doWhile(
+            () => {
+              f.get('c').get('row').get('ldc').mul().add().get('npStart').i32(nr * 4).mul().add();
+              f.get('npEnd').get('npStart').sub().i32(nr / 4).mul();
+              f.call(fn.geluSpan);
+              f.bump('row', 1);
+            },
+            () => f.get('row').get('rowEnd').ltU(),
+          );
+        });
+        f.bump('mc0', 'mCount');
+      },
+      () => f.get('mc0').get('mPanels').ltU(),
+    );
+  });
+  return f;
+}
+
+/**
+ * `widen_f16(src, dst, groups)`: 8 float16 values a group to float32, exactly for every finite
+ * value: the magnitude's bits moved to a float32's places and scaled by 2^112 (which also
+ * normalizes float16 subnormals), then the sign.
+ */
+export function widenF16Kernel(): FunctionBuilder {
+  const f = new FunctionBuilder('widen_f16', ['src', 'dst', 'groups'], [I32, I32, I32]);
+  f.local('v', V128);
+  f.local('x', V128);
+  f.doWhile(
+    () => {
+      f.get('src').v128Load(0).set('v');
+      [OP.i32x4ExtendLowI16x8U, OP.i32x4ExtendHighI16x8U].forEach((extend, half) => {
+        f.get('v').simdOp(extend).set('x');
+        f.get('dst');
+        f.get('x').i32x4Const(0x7fff).simdOp(OP.v128And).i32(13).simdOp(OP.i32x4Shl);
+        f.f32x4Const(2 ** 112).f32x4Mul();
+        f.get('x').i32x4Const(0x8000).simdOp(OP.v128And).i32(16).simdOp(OP.i32x4Shl);
+        f.simdOp(OP.v128Or);
+        f.v128Store(half * 16);
+      });
+      f.bump('src', 16);
+      f.bump('dst', 32);
+      f.bump('groups', -1);
+    },
+    () => f.get('groups'),
+  );
+  return f;
+}
+
+/**
+ * `gemm_ext(job, ext)`: runs an extension record; returns 1 when the float32 multiply of the
+ * job is still to run (float16: after widening its panels), 0 when the record did all (int8).
+ */
+export function extensionDispatch(
+  fn: { int8Gemm: number; widenF16: number }, job: { npStart: number; npEnd: number; b: number; bStride: number },
+): FunctionBuilder {
+  const f = new FunctionBuilder('gemm_ext', ['job', 'ext'], [I32, I32], [I32]);
+  f.local('run');
+  f.local('panelValues');
+  f.i32(0).set('run');
+  f.get('ext').i32Load(0).i32(EXT_KIND.int8).eq().ifElse(
+    () => { f.get('job').get('ext').call(fn.int8Gemm); },
+    () => {
+      f.get('ext').i32Load(F16_EXT.panelValues).set('panelValues');
+      f.get('job').i32Load(job.npEnd).get('job').i32Load(job.npStart).gtU().ifElse(() => {
+        // widen_f16(src + npStart * panelValues * 2, b + npStart * bStride, (npEnd - npStart) * panelValues / 8)
+        f.get('ext').i32Load(F16_EXT.src).get('job').i32Load(job.npStart).get('panelValues').mul().i32(2).mul().add();
+        f.get('job').i32Load(job.b).get('job').i32Load(job.npStart).get('job').i32Load(job.bStride).mul().add();
+        f.get('job').i32Load(job.npEnd).get('job').i32Load(job.npStart).sub().get('panelValues').mul().i32(8);
+        f.op1(0x6e); // i32.div_u
+        f.call(fn.widenF16);
+      });
+      f.i32(1).set('run');
+    },
+  );
+  f.get('run');
+  return f;
+}

@@ -1,0 +1,138 @@
+// `splade quantize` round trips: the folder it writes holds I8 weights with F32 scales named as
+// compressed-tensors names them (or F16), its config.json says how, and encoding it gives the
+// very vectors of quantizing the f32 checkpoint on load, without the f32 weights ever being read.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeRandomBertFolder } from '../../tools/generate-model.js';
+import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
+import { isQuantizedWeight } from '../../src/io/quantize-model.js';
+import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
+import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
+import { SpladeEncoder } from '../../src/node/splade-encoder.js';
+import { createBackend } from '../../src/tensor/create-backend.js';
+import type { TensorSource } from '../../src/tensor/tensor-source.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'splade-quantize-'));
+const src = join(tmp, 'src');
+const TEXTS = ['the atomic bomb was made in the manhattan project', 'cats'];
+
+function splade(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(root, 'bin/splade.js'), ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const quantize = suite('splade quantize');
+quantize.before(async () => {
+  await writeRandomBertFolder(src, { layers: 2, hidden: 64, heads: 4, intermediate: 128, maxPositions: 64, vocab: 1200, seed: 9, outliers: 2 });
+});
+
+quantize('int8: I8 weight + F32 weight_scale [out, 1] per linear layer and the word embeddings, config records it', async () => {
+  const out = join(tmp, 'int8');
+  const { code, stderr } = splade(['quantize', src, '--dtype', 'int8', '--out', out]);
+  assert.is(code, 0, stderr);
+  const file = await readSafetensorsFile(join(out, 'model.safetensors'));
+  const source = await readSafetensorsFile(join(src, 'model.safetensors'));
+  let quantized = 0;
+  for (const name of source.names()) {
+    const info = source.info(name)!;
+    if (isQuantizedWeight(name, info.shape)) {
+      quantized++;
+      assert.is(file.info(name)?.dtype, 'I8', name);
+      assert.equal(file.info(`${name}_scale`)?.shape, [info.shape[0], 1], `${name}_scale`);
+      assert.is(file.info(`${name}_scale`)?.dtype, 'F32');
+    } else {
+      assert.is(file.info(name)?.dtype, info.dtype, name);
+      assert.equal([...file.float32(name)], [...source.float32(name)], name);
+    }
+  }
+  assert.is(quantized, 2 * 6 + 1 + 1, 'the 6 linear layers of 2 layers, the head transform and the word embeddings');
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { quantization_config: Record<string, unknown> };
+  assert.is(config.quantization_config.quant_method, 'compressed-tensors');
+  assert.is(config.quantization_config.format, 'int-quantized');
+  for (const name of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) {
+    assert.is(readFileSync(join(out, name), 'utf8'), readFileSync(join(src, name), 'utf8'), name);
+  }
+});
+
+quantize('int8 round trip: the folder encodes exactly as the f32 checkpoint loaded with dtype int8', async () => {
+  const out = join(tmp, 'int8');
+  const onLoad = await SpladeEncoder.fromPretrained(src, { dtype: 'int8' });
+  const stored = await SpladeEncoder.fromPretrained(out);
+  const [a, b] = [await onLoad.encode(TEXTS), await stored.encode(TEXTS)];
+  a.forEach((v, i) => {
+    assert.equal([...b[i].indices], [...v.indices]);
+    assert.equal([...b[i].values], [...v.values]);
+  });
+  onLoad.dispose();
+  stored.dispose();
+});
+
+quantize('loading the int8 folder never reads a quantized weight as float32', async () => {
+  const folder = await loadModelFolderFromDisk(join(tmp, 'int8'));
+  const read: string[] = [];
+  const inner = folder.weights;
+  const spy: TensorSource = {
+    description: inner.description,
+    names: () => inner.names(),
+    info: (name) => inner.info(name),
+    float32: (name) => { read.push(name); return inner.float32(name); },
+    int8: (name) => inner.int8!(name),
+  };
+  await BertForMaskedLM.load(folder.config, spy, await createBackend());
+  const wide = read.filter((name) => isQuantizedWeight(name, inner.info(name)!.shape));
+  assert.equal(wide, []);
+  assert.ok(read.some((name) => name.endsWith('_scale')), 'the scales are read');
+});
+
+quantize('f16: every float tensor F16, torch_dtype float16; an F16 folder is held float16 by default (the vectors of asking for f16)', async () => {
+  const out = join(tmp, 'f16');
+  const { code, stderr } = splade(['quantize', src, '--dtype', 'f16', '--out', out]);
+  assert.is(code, 0, stderr);
+  const file = await readSafetensorsFile(join(out, 'model.safetensors'));
+  for (const name of file.names()) assert.is(file.info(name)?.dtype, 'F16', name);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
+  assert.is(config.torch_dtype, 'float16');
+  // The folder's LayerNorm parameters and biases are float16 too, where the on-load f16 keeps
+  // them float32: compare the linear weights only through the same model.
+  const onLoad = await SpladeEncoder.fromPretrained(out, { dtype: 'f16' });
+  const asStored = await SpladeEncoder.fromPretrained(out);
+  const [a, b] = [await onLoad.encode(TEXTS), await asStored.encode(TEXTS)];
+  a.forEach((v, i) => assert.equal([...b[i].values], [...v.values]));
+  onLoad.dispose();
+  asStored.dispose();
+});
+
+quantize('errors: a non-empty --out, an int8 source, a bad --dtype (usage, exit 2)', () => {
+  const busy = join(tmp, 'busy');
+  mkdirSync(busy);
+  writeFileSync(join(busy, 'keep.txt'), 'mine');
+  let r = splade(['quantize', src, '--dtype', 'int8', '--out', busy]);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /not empty/);
+  assert.is(readFileSync(join(busy, 'keep.txt'), 'utf8'), 'mine');
+  r = splade(['quantize', join(tmp, 'int8'), '--dtype', 'int8', '--out', join(tmp, 'again')]);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /already int8/);
+  r = splade(['quantize', src, '--dtype', 'int4', '--out', join(tmp, 'x')]);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /--dtype must be int8 or f16/);
+});
+
+quantize('encode --dtype: int8 and f16 on the command line', () => {
+  for (const d of ['int8', 'f16']) {
+    const r = splade(['encode', '--model', src, '--dtype', d, '--text', 'cats']);
+    assert.is(r.code, 0, r.stderr);
+    assert.ok(JSON.parse(r.stdout.trim()).indices.length > 0);
+  }
+  const bad = splade(['encode', '--model', src, '--dtype', 'f8', '--text', 'cats']);
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /--dtype must be one of f32, f16, int8/);
+});
+
+quantize.run();

@@ -1,0 +1,202 @@
+// The compact-weight engines against their references on odd shapes:
+// - int8: the WebAssembly kernel (i32x4.dot_i16x8_s, one thread and three) against the plain
+//   int8 reference, EXACTLY: both multiply the same integers (activations quantized by the
+//   same code), sum them exactly in int32 and round the scaling in the same float32 steps.
+//   With GELU, the two GELUs differ (the SIMD one vs geluFast): 4 ulps of the output plus 1
+//   of the input, the bound test/speed/gelu.test.ts holds the SIMD GELU to, plus geluFast's 2.
+// - float16: the WebAssembly engine (panels widened by the kernel) against the float32
+//   reference multiply of the exactly widened weights, within float32 rounding (see gemm.test.ts).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { quantizeInt8Rows, toF16Weight, widenWeight, type CompactWeight } from '../../src/tensor/compact-weight.js';
+import { TypeScriptCompactGemm, type CompactGemm } from '../../src/tensor/gemm/compact-gemm.js';
+import { ReferenceGemm } from '../../src/tensor/gemm/reference-gemm.js';
+import { findOutlierColumns } from '../../src/tensor/gemm/int8-activations.js';
+import { referenceInt8Matmul } from '../../src/tensor/gemm/int8-reference.js';
+import { WasmCompactGemm } from '../../src/tensor/gemm/wasm-compact-gemm.js';
+import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
+import { startNodeWorkers } from '../../src/node/worker-threads.js';
+import { mulberry32 as random } from '../../tools/random.js';
+
+const U = 2 ** -24;
+
+interface Case {
+  m: number; n: number; k: number;
+  lda: number; aOffset: number; ldo: number; outOffset: number;
+  bias: boolean; epilogue: 'none' | 'gelu';
+  /** Columns of A made 50-200 times larger (outlier features). */
+  outlierColumns: number[];
+}
+
+function randomArray(length: number, next: () => number): Float32Array {
+  return Float32Array.from({ length }, () => next() * 2 - 1);
+}
+
+function inputs(c: Case, seed: number): { a: Float32Array; w: Float32Array; bias: Float32Array } {
+  const next = random(seed);
+  const a = randomArray(c.aOffset + c.m * c.lda, next);
+  for (const col of c.outlierColumns) {
+    for (let i = 0; i < c.m; i++) a[c.aOffset + i * c.lda + col] *= 50 + 150 * next();
+  }
+  return { a, w: randomArray(c.n * c.k, next), bias: randomArray(c.n, next) };
+}
+
+function runCompact(engine: CompactGemm, c: Case, a: Float32Array, weight: CompactWeight, bias: Float32Array): Float32Array {
+  const out = new Float32Array(c.outOffset + c.m * c.ldo).fill(7);
+  if (engine instanceof WasmCompactGemm) engine.engine.beginOperation();
+  engine.matmul({
+    m: c.m, a, aOffset: c.aOffset, lda: c.lda, b: engine.pack(weight), out, outOffset: c.outOffset, ldo: c.ldo,
+    epilogue: c.epilogue, ...(c.bias ? { bias } : {}),
+  });
+  return out;
+}
+
+function int8Expected(c: Case, a: Float32Array, weight: CompactWeight, bias: Float32Array): Float32Array {
+  const out = new Float32Array(c.outOffset + c.m * c.ldo).fill(7);
+  if (weight.kind !== 'int8') throw new Error('int8 weight expected');
+  referenceInt8Matmul({
+    m: c.m, a, aOffset: c.aOffset, lda: c.lda, b: weight, out, outOffset: c.outOffset, ldo: c.ldo,
+    epilogue: c.epilogue, ...(c.bias ? { bias } : {}),
+  });
+  return out;
+}
+
+const SIZES = [1, 3, 17, 63, 65];
+
+function cases(next: () => number): Case[] {
+  const list: Case[] = [];
+  for (const m of SIZES) for (const n of SIZES) for (const k of SIZES) {
+    const strided = next() < 0.3;
+    const outlierColumns = k >= 17 && next() < 0.4 ? [Math.floor(next() * k)] : [];
+    list.push({
+      m, n, k, lda: strided ? k + 5 : k, aOffset: strided ? 3 : 0, ldo: strided ? n + 2 : n, outOffset: strided ? 1 : 0,
+      bias: next() < 0.5, epilogue: next() < 0.3 ? 'gelu' : 'none', outlierColumns,
+    });
+  }
+  return list;
+}
+
+/** `preGelu`: the reference's output before GELU (for the bound on the GELUs' difference). */
+function assertInt8Equal(label: string, c: Case, actual: Float32Array, expected: Float32Array, preGelu: Float32Array): void {
+  for (let i = 0; i < actual.length; i++) {
+    const bound = c.epilogue === 'gelu' ? 2 ** -23 * (6 * Math.abs(expected[i]) + Math.abs(preGelu[i])) + 1e-15 : 0;
+    if (!(Math.abs(actual[i] - expected[i]) <= bound)) {
+      assert.unreachable(`${label} ${JSON.stringify(c)}: out[${i}] = ${actual[i]}, reference ${expected[i]}`);
+    }
+  }
+}
+
+const engines: Array<[string, () => WasmCompactGemm]> = [
+  ['wasm-simd, 1 thread', () => new WasmCompactGemm(WasmGemm.create({ shared: false })!)],
+  ['wasm-simd, 3 threads', () => {
+    const e = WasmGemm.create({ shared: true, threadedMinMacs: 0 })!;
+    e.attachRunner(startNodeWorkers(e.kernel, 3));
+    return new WasmCompactGemm(e);
+  }],
+];
+
+const int8 = suite('int8: the WebAssembly kernel equals the plain reference');
+for (const [label, make] of engines) {
+  int8(`${label}: all of M, N, K in {1, 3, 17, 63, 65}, strided, with and without outlier columns`, () => {
+    const engine = make();
+    try {
+      const next = random(label.length * 77 + 3);
+      let seed = 1;
+      let withOutliers = 0;
+      for (const c of cases(next)) {
+        const { a, w, bias } = inputs(c, seed++);
+        const weight = quantizeInt8Rows(w, c.n, c.k);
+        if (findOutlierColumns(a, c.aOffset, c.lda, c.m, c.k).length > 0) withOutliers++;
+        const preGelu = int8Expected({ ...c, epilogue: 'none' }, a, weight, bias);
+        assertInt8Equal(label, c, runCompact(engine, c, a, weight, bias), int8Expected(c, a, weight, bias), preGelu);
+      }
+      assert.ok(withOutliers > 20, `only ${withOutliers} cases had outlier columns: the second pass is barely tested`);
+    } finally {
+      engine.engine.dispose();
+    }
+  });
+}
+int8('the TypeScript compact engine is the reference itself on int8', () => {
+  const c: Case = { m: 5, n: 9, k: 31, lda: 31, aOffset: 0, ldo: 9, outOffset: 0, bias: true, epilogue: 'none', outlierColumns: [4] };
+  const { a, w, bias } = inputs(c, 11);
+  const weight = quantizeInt8Rows(w, c.n, c.k);
+  assert.equal(runCompact(new TypeScriptCompactGemm(), c, a, weight, bias), int8Expected(c, a, weight, bias));
+});
+int8('columns(): a block of output columns equals those columns of the whole product', () => {
+  const engine = new WasmCompactGemm(WasmGemm.create({ shared: false })!);
+  const c: Case = { m: 7, n: 50, k: 40, lda: 40, aOffset: 0, ldo: 50, outOffset: 0, bias: false, epilogue: 'none', outlierColumns: [3] };
+  const { a, w } = inputs(c, 5);
+  const packed = engine.pack(quantizeInt8Rows(w, c.n, c.k));
+  const whole = new Float32Array(c.m * c.n);
+  engine.engine.beginOperation();
+  engine.matmul({ m: c.m, a, b: packed, out: whole });
+  const part = new Float32Array(c.m * 18);
+  engine.engine.beginOperation();
+  engine.matmul({ m: c.m, a, b: engine.columns(packed, 16, 18), out: part });
+  for (let i = 0; i < c.m; i++) assert.equal([...part.subarray(i * 18, (i + 1) * 18)], [...whole.subarray(i * 50 + 16, i * 50 + 34)]);
+});
+int8('readRows gives the quantized rows times their scales', () => {
+  const engine = new WasmCompactGemm(WasmGemm.create({ shared: false })!);
+  const next = random(8);
+  const weight = quantizeInt8Rows(randomArray(19 * 13, next), 19, 13);
+  const rows = Int32Array.from([18, 0, 7]);
+  const out = new Float32Array(3 * 13);
+  engine.readRows(engine.pack(weight), rows, out);
+  const wide = widenWeight(weight);
+  rows.forEach((r, i) => assert.equal([...out.subarray(i * 13, (i + 1) * 13)], [...wide.subarray(r * 13, (r + 1) * 13)]));
+});
+int8.run();
+
+const f16 = suite('float16: compact engines equal the float32 reference on the widened weights');
+for (const [label, make] of [...engines, ['typescript', () => new TypeScriptCompactGemm()] as const]) {
+  f16(`${label}: all of M, N, K in {1, 3, 17, 63, 65}, strided`, () => {
+    const engine = make();
+    try {
+      const next = random(label.length * 31 + 7);
+      let seed = 100;
+      for (const c of cases(next)) {
+        const { a, w, bias } = inputs(c, seed++);
+        const weight = toF16Weight(w, c.n, c.k);
+        const wide = widenWeight(weight);
+        const expected = new Float32Array(c.outOffset + c.m * c.ldo).fill(7);
+        const reference = new ReferenceGemm();
+        reference.matmul({
+          m: c.m, a, aOffset: c.aOffset, lda: c.lda, b: reference.packNK(wide, c.n, c.k), out: expected,
+          outOffset: c.outOffset, ldo: c.ldo, epilogue: c.epilogue, ...(c.bias ? { bias } : {}),
+        });
+        const actual = runCompact(engine, c, a, weight, bias);
+        for (let i = 0; i < actual.length; i++) {
+          const row = Math.floor((i - c.outOffset) / c.ldo);
+          const col = (i - c.outOffset) % c.ldo;
+          let magnitude = 0;
+          if (i >= c.outOffset && col < c.n) for (let p = 0; p < c.k; p++) magnitude += Math.abs(a[c.aOffset + row * c.lda + p] * wide[col * c.k + p]);
+          const bound = 1.2 * c.k * U * magnitude + 8 * U * (Math.abs(expected[i]) + 1) + 1e-7;
+          if (!(Math.abs(actual[i] - expected[i]) <= bound)) {
+            assert.unreachable(`${label} ${JSON.stringify(c)}: out[${i}] = ${actual[i]}, reference ${expected[i]}`);
+          }
+        }
+      }
+    } finally {
+      if (engine instanceof WasmCompactGemm) engine.engine.dispose();
+    }
+  });
+}
+f16('the SIMD widening is exact for every finite float16 (subnormals included)', () => {
+  const engine = new WasmCompactGemm(WasmGemm.create({ shared: false })!);
+  const finite = Uint16Array.from({ length: 65536 }, (_, h) => h).filter((h) => (h & 0x7c00) !== 0x7c00);
+  const n = finite.length / 8;
+  const weight = { kind: 'f16' as const, n, k: 8, bits: finite };
+  const out = new Float32Array(n * 8);
+  engine.engine.beginOperation();
+  // Multiplying by the identity's columns reads each weight back: y[i, j] = W[j, i] for A = I.
+  const eye = new Float32Array(8 * 8);
+  for (let i = 0; i < 8; i++) eye[i * 8 + i] = 1;
+  const y = new Float32Array(8 * n);
+  engine.matmul({ m: 8, a: eye, b: engine.pack(weight), out: y });
+  const wide = widenWeight(weight);
+  for (let j = 0; j < n; j++) for (let i = 0; i < 8; i++) out[j * 8 + i] = y[i * n + j];
+  for (let i = 0; i < wide.length; i++) {
+    if (!Object.is(out[i], wide[i]) && !(out[i] === 0 && wide[i] === 0)) assert.unreachable(`float16 ${finite[i].toString(16)}: ${out[i]} != ${wide[i]}`);
+  }
+});
+f16.run();
