@@ -121,7 +121,7 @@ quantize('errors: a non-empty --out, an int8 source, a bad --dtype (usage, exit 
   assert.match(r.stderr, /already int8/);
   r = splade(['quantize', src, '--dtype', 'int4', '--out', join(tmp, 'x')]);
   assert.is(r.code, 2);
-  assert.match(r.stderr, /--dtype must be int8 or f16/);
+  assert.match(r.stderr, /--dtype must be one of int8, f16, got 'int4'/);
 });
 
 quantize('encode --dtype: int8 and f16 on the command line', () => {
