@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BertForMaskedLM } from '../src/models/bert/bert-for-masked-lm.js';
+import { requireBertConfig } from '../src/io/model-config.js';
 import { createNodeBackend } from '../src/node/backend.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { disposeBackend } from '../src/tensor/backend.js';
@@ -19,7 +20,7 @@ export interface Engine {
 export async function spladeTs(modelDir: string, backend: BackendName, threads: number, wrap?: (b: Backend) => Backend): Promise<Engine> {
   const folder = await loadModelFolderFromDisk(modelDir);
   const inner = createNodeBackend({ backend, threads });
-  const model = await BertForMaskedLM.load(folder.config, folder.weights, wrap ? wrap(inner) : inner);
+  const model = await BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, wrap ? wrap(inner) : inner);
   return {
     label: `splade-ts ${inner.name}`,
     async run(ids, batch, seq) {

@@ -1,5 +1,6 @@
 // SpladeEncoder: text (or token ids) in, SPLADE sparse vectors out.
-import { BertForMaskedLM } from '../models/bert/bert-for-masked-lm.js';
+import type { MaskedLM } from '../models/masked-lm.js';
+import { loadMaskedLM } from '../io/masked-lm.js';
 import { InputError, bertInputFromRows, type BertInput, type InputIdRows } from '../models/bert/input.js';
 import { SpladeError } from '../errors.js';
 import { loadModelFolder, type ModelFolder } from '../io/model-folder.js';
@@ -64,13 +65,13 @@ function checkBatchSize(batchSize: number): number {
 class LoadedModel {
   constructor(
     readonly folder: ModelFolder,
-    readonly model: BertForMaskedLM,
+    readonly model: MaskedLM,
     readonly tokenizer: TextTokenizer | undefined,
   ) {}
 
   static async load(files: ModelFiles, backend: Backend, tokenizer: TextTokenizer | undefined): Promise<LoadedModel> {
     const folder = await loadModelFolder(files);
-    const model = await BertForMaskedLM.load(folder.config, folder.weights, backend);
+    const model = await loadMaskedLM(folder.config, folder.weights, backend);
     const hasTokenizerFiles = folder.hasVocabTxt || folder.hasTokenizerJson;
     const tok = tokenizer ?? (hasTokenizerFiles ? await BertTokenizer.fromModelFiles(files) : undefined);
     return new LoadedModel(folder, model, tok);
@@ -79,7 +80,7 @@ class LoadedModel {
   /** The dense SPLADE rows of one checked batch, as sparse vectors. */
   async splade(input: BertInput): Promise<SparseVector[]> {
     const { splade } = await this.model.forward(input, { splade: true });
-    const vocab = this.model.config.vocab_size;
+    const vocab = this.model.sizes.vocab_size;
     const out: SparseVector[] = [];
     for (let b = 0; b < input.batch; b++) out.push(sparseFromDense(splade!.data.subarray(b * vocab, (b + 1) * vocab)));
     return out;
@@ -96,7 +97,7 @@ class LoadedModel {
 }
 
 /**
- * Turns text into SPLADE sparse vectors with a BertForMaskedLM checkpoint.
+ * Turns text into SPLADE sparse vectors with a BertForMaskedLM or DistilBertForMaskedLM checkpoint.
  *
  * ```ts
  * const encoder = await SpladeEncoder.fromPretrained('weights/prithivida/Splade_PP_en_v1');
@@ -160,7 +161,7 @@ export class SpladeEncoder {
   }
 
   /** The document model (the only one unless a query model was given). */
-  get model(): BertForMaskedLM {
+  get model(): MaskedLM {
     return this.documentModel.model;
   }
 
@@ -177,7 +178,7 @@ export class SpladeEncoder {
   async encode(texts: readonly string[], options: SpladeEncodeOptions = {}): Promise<SparseVector[]> {
     const loaded = options.role === 'query' ? this.queryModel : this.documentModel;
     const tokenizer = loaded.requireTokenizer();
-    const config = loaded.model.config;
+    const config = loaded.model.sizes;
     const limit = Math.min(tokenizer.modelMaxLength, config.max_position_embeddings);
     const maxLength = options.maxLength ?? limit;
     if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > config.max_position_embeddings) {
@@ -222,7 +223,7 @@ export class SpladeEncoder {
    */
   async encodeInputIds(rows: InputIdRows, options: { batchSize?: number; role?: 'query' | 'document' } = {}): Promise<SparseVector[]> {
     const loaded = options.role === 'query' ? this.queryModel : this.documentModel;
-    const input = bertInputFromRows(rows, loaded.model.config);
+    const input = bertInputFromRows(rows, loaded.model.sizes);
     const batchSize = checkBatchSize(options.batchSize ?? DEFAULT_BATCH_SIZE);
     const out: SparseVector[] = [];
     for (let start = 0; start < input.batch; start += batchSize) {

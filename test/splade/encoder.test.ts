@@ -40,7 +40,7 @@ test('encodeInputIds returns the PyTorch SPLADE rows, in order, every weight abo
   const encoder = await SpladeEncoder.fromPretrained(f32);
   const rows = JSON.parse(readFileSync(join(f32, 'inputs.json'), 'utf8'));
   const expected = (await readSafetensorsFile(join(f32, 'expected.safetensors'))).float32('splade');
-  const vocab = encoder.model.config.vocab_size;
+  const vocab = encoder.model.sizes.vocab_size;
   for (const batchSize of [1, 2, 16]) {
     const vectors = await encoder.encodeInputIds(rows, { batchSize });
     assert.is(vectors.length, rows.input_ids.length);

@@ -14,8 +14,8 @@ import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspe
 const usage = `usage: splade encode --model DIR [--text TEXT]... [--input FILE.jsonl|-] [options]
        splade encode --model DIR --input-ids FILE|- [--batch-size N]
 
-Encodes texts into SPLADE sparse vectors with the BertForMaskedLM model folder DIR
-(config.json, model.safetensors, vocab.txt or tokenizer.json).
+Encodes texts into SPLADE sparse vectors with the model folder DIR (BertForMaskedLM or
+DistilBertForMaskedLM: config.json, model.safetensors, vocab.txt or tokenizer.json).
 
 input (texts are encoded in the order given: --text ones first, then --input's lines):
   --text TEXT         a text to encode (repeatable)

@@ -3,7 +3,6 @@
 // safetensors (loads with safetensors.torch.load_file) or JSON.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { capturableNames } from '../../models/bert/capture-names.js';
 import { bertInputFromRows, type BertInput } from '../../models/bert/input.js';
 import { SpladeError } from '../../errors.js';
 import { dumpActivations, type NamedTensors } from '../../inspect/dump.js';
@@ -35,7 +34,8 @@ what (at least one):
                        rows included as transformers returns them)  [batch, heads, tokens, tokens]
   --logits             logits, the MLM head's output  [batch, tokens, vocab]
   --capture PATTERN    a module by its Hugging Face name, * matching one part
-                       (bert.encoder.layer.*.intermediate); repeatable; --list shows them all
+                       (bert.encoder.layer.*.intermediate, distilbert.transformer.layer.*.ffn);
+                       repeatable; --list shows the model's names
 
 output:
   --out FILE           FILE.safetensors (F32 tensors) or FILE.json (nested lists)
@@ -87,7 +87,7 @@ async function readIdsFile(path: string): Promise<unknown> {
 }
 
 function listNames(encoder: SpladeEncoder): string {
-  const names = capturableNames(encoder.model.config);
+  const names = encoder.model.capturableNames();
   const shapes = names.map((n) => `[${n.shape.join(', ')}]`);
   const width = Math.max(...names.map((n) => n.name.length));
   const shapeWidth = Math.max(...shapes.map((s) => s.length));
@@ -142,11 +142,11 @@ export const command: Command = {
     let rows: unknown = idsFile;
     if (idsFile === undefined) {
       if (!tokenizer) throw new MissingTokenizerError(`${v.model}: the model folder has no tokenizer files (vocab.txt or tokenizer.json); give --input-ids instead of --text`);
-      const limit = Math.min(tokenizer.modelMaxLength, model.config.max_position_embeddings);
+      const limit = Math.min(tokenizer.modelMaxLength, model.sizes.max_position_embeddings);
       rows = textBatch(tokenizer, texts, Math.min(maxLength ?? limit, limit));
     }
     const source = v['input-ids'] === '-' ? 'stdin' : v['input-ids'] ?? 'text';
-    const input = bertInputFromRows(rows, model.config, source);
+    const input = bertInputFromRows(rows, model.sizes, source);
     const tensors = await dumpActivations(model, input, {
       capture: v.capture ?? [],
       hiddenStates: v['hidden-states'] ?? false,

@@ -6,7 +6,8 @@ import { createBackend } from '../../tensor/cpu/create-backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { TensorSource } from '../../tensor/tensor-source.js';
 import { Capture } from './capture.js';
-import { attentionName, hiddenStateNames } from './capture-names.js';
+import { attentionName, capturableNames, hiddenStateNames, type CapturableName } from './capture-names.js';
+import type { MaskedLM, ModelSizes } from '../masked-lm.js';
 import type { BertConfig } from './config.js';
 import { keepTokens, type ForwardContext } from './context.js';
 import { BertEmbeddings } from './embeddings.js';
@@ -70,7 +71,11 @@ export interface ForwardOutput {
 }
 
 /** A BERT masked language model: the network that SPLADE runs. */
-export class BertForMaskedLM {
+export class BertForMaskedLM implements MaskedLM {
+  readonly modelType = 'bert';
+  readonly architecture = 'BertForMaskedLM';
+  readonly logitsName = 'cls.predictions';
+
   private constructor(
     readonly config: BertConfig,
     readonly backend: Backend,
@@ -97,6 +102,15 @@ export class BertForMaskedLM {
     // table go, so it is held once.
     if (predictions.tied) bert.embeddings.shareWordEmbeddings(predictions.decoder.handle, backend);
     return new BertForMaskedLM(config, backend, bert, { predictions });
+  }
+
+  /** The sizes of config.json (BertConfig already uses the names ModelSizes does). */
+  get sizes(): ModelSizes {
+    return this.config;
+  }
+
+  capturableNames(): CapturableName[] {
+    return capturableNames(this.config);
   }
 
   /**

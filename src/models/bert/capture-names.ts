@@ -1,5 +1,6 @@
 // Every name a forward pass can capture for a given config, with the concrete shape of what it
 // keeps, and the names behind transformers' `output_hidden_states` / `output_attentions`.
+import type { ModelSizes } from '../masked-lm.js';
 import { CAPTURE_POINTS } from './capture.js';
 import type { BertConfig } from './config.js';
 
@@ -28,7 +29,7 @@ export function attentionName(i: number): string {
   return `bert.encoder.layer.${i}.attention.self.attention_probs`;
 }
 
-function concreteShape(symbolic: string, config: BertConfig): Array<number | 'batch' | 'seq'> {
+function concreteShape(symbolic: string, config: ModelSizes): Array<number | 'batch' | 'seq'> {
   const sizes: Record<string, number | 'batch' | 'seq'> = {
     B: 'batch',
     S: 'seq',
@@ -45,12 +46,23 @@ function concreteShape(symbolic: string, config: BertConfig): Array<number | 'ba
  * forward pass produces them (layer by layer).
  */
 export function capturableNames(config: BertConfig): CapturableName[] {
+  return capturableNamesOf(CAPTURE_POINTS, config);
+}
+
+/**
+ * The concrete names and shapes of a model's capture points (`{i}` for a layer index): the
+ * first point, then every layer's points, then the other points.
+ */
+export function capturableNamesOf(
+  points: ReadonlyArray<readonly [name: string, shape: string, what: string]>,
+  config: ModelSizes,
+): CapturableName[] {
   const out: CapturableName[] = [];
   const add = (name: string, shape: string, description: string): void => {
     out.push({ name, shape: concreteShape(shape, config), description });
   };
-  const perLayer = CAPTURE_POINTS.filter(([name]) => name.includes('{i}'));
-  const [before, after] = [CAPTURE_POINTS.slice(0, 1), CAPTURE_POINTS.slice(1).filter(([name]) => !name.includes('{i}'))];
+  const perLayer = points.filter(([name]) => name.includes('{i}'));
+  const [before, after] = [points.slice(0, 1), points.slice(1).filter(([name]) => !name.includes('{i}'))];
   for (const [name, shape, what] of before) add(name, shape, what);
   for (let i = 0; i < config.num_hidden_layers; i++) {
     for (const [name, shape, what] of perLayer) add(name.replace('{i}', String(i)), shape, what);
