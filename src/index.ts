@@ -34,6 +34,14 @@ export { pytorchFormat, shardedPytorchFormat } from './io/pytorch-formats.js';
 export { BertForMaskedLM, BertModel, CAPTURE_POINTS, CaptureError, InputError, WeightError, bertInputFromRows } from './models/bert/index.js';
 export type { BertInput, ForwardOptions, ForwardOutput, InputIdRows } from './models/bert/index.js';
 export { attentionName, capturableNames, hiddenStateName, hiddenStateNames, type CapturableName } from './models/bert/capture-names.js';
+export {
+  DISTILBERT_CAPTURE_POINTS, DISTILBERT_CONFIG_DEFAULTS, DistilBertForMaskedLM, DistilBertModel, distilBertCapturableNames,
+  parseDistilBertConfig, sinusoidalPositionTable,
+} from './models/distilbert/index.js';
+export type { DistilBertConfig } from './models/distilbert/index.js';
+export type { MaskedLM, ModelSizes, ModelType } from './models/masked-lm.js';
+export { SUPPORTED_MODEL_TYPES, parseModelConfig, parseModelConfigText, type ModelConfig } from './io/model-config.js';
+export { loadMaskedLM } from './io/masked-lm.js';
 export type { Activation, Backend, LinearHandle, TokenLayout } from './tensor/backend.js';
 export { ReferenceBackend } from './tensor/reference/reference-backend.js';
 export * from './splade/index.js';
