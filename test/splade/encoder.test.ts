@@ -23,8 +23,10 @@ function wordTokenizer(dir: string): TextTokenizer {
     idToToken: (id) => vocab[id],
     encode(text, options = {}) {
       const words = text.toLowerCase().split(/\s+/).filter(Boolean).map((w) => ids.get(w) ?? 1);
-      const max = (options.maxLength ?? 512) - 2;
-      return { ids: [2, ...words.slice(0, max), 3] };
+      // TextTokenizer's contract: addSpecialTokens (default true) wraps the text in [CLS] ... [SEP].
+      const special = options.addSpecialTokens ?? true;
+      const max = (options.maxLength ?? Infinity) - (special ? 2 : 0);
+      return { ids: special ? [2, ...words.slice(0, max), 3] : words.slice(0, max) };
     },
   };
 }
