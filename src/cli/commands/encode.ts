@@ -10,6 +10,9 @@ import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
 import { BACKEND_CHOICES, GPU_MODE_NAMES, type BackendChoice, type GpuMode } from '../../tensor/select-backend.js';
 import { UsageError, type Command } from '../command.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
+import {
+  ENCODE_SHAPING_OPTIONS, ENCODE_SHAPING_USAGE, givenShapingFlags, overflowNote, parseEncodeShaping, queryRouteNote,
+} from '../encode-options.js';
 
 const usage = `usage: splade encode --model DIR [--text TEXT]... [--input FILE.jsonl|-] [options]
        splade encode --model DIR --input-ids FILE|- [--batch-size N]
@@ -33,8 +36,10 @@ output:
 
 model:
   --batch-size N      texts per forward pass (default 16)
-  --max-length N      truncate texts to N tokens, [CLS] and [SEP] included (default: the model's)
-  --query             encode the texts as queries (with --query-model when given)
+${ENCODE_SHAPING_USAGE}
+  --query             encode the texts as queries: with the folder's query route when it has
+                      one (idf.json, a sentence-transformers Router's SparseStaticEmbedding:
+                      inference-free), else --query-model when given, else the model
   --query-model DIR   a separate model folder for queries
   --backend NAME      cpu (default), gpu (gpu.js) or auto (a GPU when there is one, else the CPU)
   --gpu-mode MODE     webgpu, webgl2 or webasm (with --backend gpu or auto); in Node only webasm
@@ -149,6 +154,7 @@ export const command: Command = {
           'query-model': { type: 'string' },
           backend: { type: 'string' },
           'gpu-mode': { type: 'string' },
+          ...ENCODE_SHAPING_OPTIONS,
         },
       });
     } catch (error) {
@@ -162,13 +168,16 @@ export const command: Command = {
     const batchSize = positiveInt('batch-size', v['batch-size']);
     const maxLength = positiveInt('max-length', v['max-length']);
     const texts = v.text ?? [];
+    const shaping = parseEncodeShaping(v);
     const encoderOptions = {
       ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
       ...backendOptions(v.backend, v['gpu-mode']),
+      ...(maxLength !== undefined ? { maxLength } : {}),
+      ...(shaping.queryMaxLength !== undefined ? { queryMaxLength: shaping.queryMaxLength } : {}),
     };
 
     if (v['input-ids'] !== undefined) {
-      const conflicting = [texts.length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', topK && '--top-k', maxLength && '--max-length']
+      const conflicting = [texts.length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', topK && '--top-k', maxLength && '--max-length', ...givenShapingFlags(v)]
         .filter(Boolean);
       if (conflicting.length > 0) throw new UsageError(`--input-ids takes no ${conflicting.join(', ')}: it prints every weight above 0`);
       const source = v['input-ids'] === '-' ? 'stdin' : v['input-ids'];
@@ -193,11 +202,17 @@ export const command: Command = {
     }
     if (items.length === 0) throw new UsageError(`nothing to encode: give --text, --input or --input-ids\n${usage}`);
     const encoder = await SpladeEncoder.fromPretrained(v.model, encoderOptions);
+    const { overflow, stride, prune, specialTokens } = shaping;
     const vectors = await encoder.encode(items.map((item) => item.text), {
       batchSize,
-      maxLength,
       role: v.query ? 'query' : 'document',
+      overflow,
+      stride,
+      specialTokens,
+      ...(prune ? { prune } : {}),
+      onOverflow: (report) => process.stderr.write(overflowNote(report, overflow) ?? ''),
     });
+    if (v.query) process.stderr.write(queryRouteNote(encoder.queryRoute) ?? '');
     const pruned = topK === undefined ? vectors : vectors.map((vector) => pruneTopK(vector, topK));
     const lines = pruned.map((vector, k) => {
       if (format === 'bow') return bowText(vectors[k].indices.length, encoder.decode(vector));
