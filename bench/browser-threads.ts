@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { browserSkipReason, buildBundle, bundlePage, launchChromium, openBundlePage, runInPage, StaticServer } from '../test/browser/harness.js';
+import { browserSkipReason, buildBundle, bundlePage, importBundles, launchChromium, openBundlePage, runInPage, StaticServer } from '../test/browser/harness.js';
 import { benchModelDir, idsOfLength, median } from './common.js';
 
 const { values: options } = parseArgs({
@@ -25,7 +25,7 @@ const lengths = options.seq.split(',').map(Number);
 const threadCounts = options.threads.split(',').map(Number);
 
 /** The worker: for each thread count, load the model on createWebBackend({ threads }), one warm-up, then `runs` timed encodes per length. */
-const BENCH_WORKER = `import * as splade from './splade.js';
+const BENCH_WORKER = `${importBundles('./splade.js')}
 self.onmessage = async (event) => {
   const { base, threadCounts, lengths, runs, ids } = event.data;
   try {

@@ -6,7 +6,17 @@ import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
 
 /**
- * Builds src/index.ts for browsers into `outdir` (splade.js plus chunks). Throws when any file
+ * The subpath entries (package.json exports `splade-ts/<name>`): the browser-safe ones are
+ * built for browsers and Node, `node` and `hub` for Node only.
+ */
+export const SUBPATHS = (() => {
+  const browser = Object.fromEntries(['tensor', 'formats', 'models', 'io', 'tokenizer', 'inspect'].map((n) => [n, `src/entries/${n}.ts`]));
+  const nodeOnly = Object.fromEntries(['node', 'hub'].map((n) => [n, `src/entries/${n}.ts`]));
+  return { browser, node: { ...browser, ...nodeOnly } };
+})();
+
+/**
+ * Builds src/index.ts (and the browser-safe subpath entries) for browsers into `outdir` (splade.js plus chunks). Throws when any file
  * of the graph imports a Node built-in. Resolves to esbuild's metafile.
  */
 export async function buildBrowserBundle(outdir, { minify = false, sourcemap = true, entryName = 'splade' } = {}) {
@@ -17,7 +27,7 @@ export async function buildBrowserBundle(outdir, { minify = false, sourcemap = t
     logLevel: 'warning',
     platform: 'browser',
     splitting: true,
-    entryPoints: { [entryName]: 'src/index.ts' },
+    entryPoints: { [entryName]: 'src/index.ts', ...(minify ? {} : SUBPATHS.browser) },
     chunkNames: minify ? 'chunks/[name]-[hash].min' : 'chunks/[name]-[hash]',
     outdir,
     // Not esbuild's syntax minification: gpu.js compiles the kernels from their source text

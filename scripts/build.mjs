@@ -4,14 +4,20 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { buildBrowserBundle } from './browser-bundle.mjs';
+import { buildBrowserBundle, SUBPATHS } from './browser-bundle.mjs';
 
 const common = { bundle: true, format: 'esm', sourcemap: true, target: 'es2022', logLevel: 'warning' };
 
+// Every entry of package.json's exports: the root and the subpaths. Code splitting makes the
+// entries share one copy of each module, so a class (an error, say) is the same class whichever
+// subpath it is imported through.
+rmSync('dist/node', { recursive: true, force: true });
 await build({
   ...common,
   platform: 'node',
-  entryPoints: { index: 'src/index.node.ts', cli: 'src/cli/main.ts' },
+  splitting: true,
+  entryPoints: { index: 'src/index.node.ts', cli: 'src/cli/main.ts', ...SUBPATHS.node },
+  chunkNames: 'chunks/[name]-[hash]',
   outdir: 'dist/node',
   packages: 'external',
 });

@@ -3,11 +3,14 @@
 // so the same choice serves `splade fetch` in Node and a future in-browser download.
 import { SpladeError } from '../errors.js';
 
+/** Base of every error about the Hugging Face hub: repository ids, its answers, downloads. */
+export class HubError extends SpladeError {}
+
 /** A repository listing or index the hub sent that splade-ts cannot use. */
-export class HubResponseError extends SpladeError {}
+export class HubResponseError extends HubError {}
 
 /** A repository id that is not `owner/name`. */
-export class RepoIdError extends SpladeError {}
+export class RepoIdError extends HubError {}
 
 /** One file of a repository at one commit, as the model info API lists it. */
 export interface RepoFile {
@@ -126,7 +129,7 @@ const WEIGHTS_PREFERENCE: ReadonlyArray<readonly [string, WeightsFormat]> = [
 ];
 
 /** A repository that lacks what a model needs (config.json, a tokenizer, usable weights). */
-export class ModelFilesMissingError extends SpladeError {}
+export class ModelFilesMissingError extends HubError {}
 
 /**
  * Chooses the files a SPLADE model needs from a repository listing: config.json, the

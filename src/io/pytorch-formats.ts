@@ -2,7 +2,7 @@
 // `pytorch_model.bin.index.json`. loadModelFolder tries them after the safetensors formats,
 // so a folder with only a pickle loads like one with `model.safetensors`.
 import type { ModelFiles } from './model-files.js';
-import type { WeightFormat } from './weight-formats.js';
+import type { WeightFormat } from './weight-format.js';
 import { parseShardIndex, shardedTensorSource, type ShardIndex } from '../formats/sharded.js';
 import { readPytorchCheckpoint, type PytorchCheckpoint } from '../formats/pytorch/pytorch-checkpoint.js';
 

@@ -8,22 +8,9 @@ import { readSafetensors } from '../formats/safetensors.js';
 import { parseShardIndex, shardedTensorSource } from '../formats/sharded.js';
 import type { TensorSource } from '../tensor/tensor-source.js';
 import type { ModelFiles } from './model-files.js';
+import type { WeightFormat } from './weight-format.js';
 
-/** The weights of a model folder, loaded. */
-export interface LoadedWeights {
-  readonly source: TensorSource;
-  /** The files read, e.g. ['model.safetensors'] or the index and its shards. */
-  readonly files: readonly string[];
-}
-
-/** One way a folder can store its weights. */
-export interface WeightFormat {
-  /** A short name for messages and `ModelFolder.weightFormat`, e.g. 'safetensors'. */
-  readonly name: string;
-  /** The file whose presence selects this format. */
-  readonly file: string;
-  load(files: ModelFiles): Promise<LoadedWeights>;
-}
+export type { LoadedWeights, WeightFormat } from './weight-format.js';
 
 /** Weights in a format splade-ts cannot read yet. */
 export class UnsupportedWeightsError extends SpladeError {}

@@ -3,7 +3,7 @@
 // goes into padding, and each text's vector merged from its windows'.
 import { InputError, bertInputFromRows, type BertInput, type InputIdRows } from '../models/bert/input.js';
 import type { ModelSizes } from '../models/masked-lm.js';
-import type { TextTokenizer } from './encoder.js';
+import type { TextTokenizer } from './text-tokenizer.js';
 import type { SparseVector } from './sparse-vector.js';
 import { maxOfVectors, textWindows, type Overflow } from './windows.js';
 

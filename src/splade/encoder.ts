@@ -16,14 +16,9 @@ import { encodeTexts } from './encode-texts.js';
 import { dropTerms, pruneVector, type Prune } from './prune.js';
 import { loadQueryRoute, specialTokenIds, type InferenceFreeQueries, type QueryRoute } from './query-routes.js';
 import type { Overflow } from './windows.js';
+import type { TextTokenizer } from './text-tokenizer.js';
 
-/** What the encoder needs of a tokenizer (BertTokenizer has it). */
-export interface TextTokenizer {
-  encode(text: string, options?: { maxLength?: number; addSpecialTokens?: boolean }): { ids: number[] };
-  idToToken(id: number): string | undefined;
-  readonly modelMaxLength: number;
-  readonly padTokenId: number;
-}
+export type { TextTokenizer } from './text-tokenizer.js';
 
 /** Text given to a model folder that has no tokenizer files. */
 export class MissingTokenizerError extends SpladeError {}

@@ -5,7 +5,7 @@ import type { MaskedLM } from '../models/masked-lm.js';
 import { InputError } from '../models/bert/input.js';
 import { SpladeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { TextTokenizer } from './encoder.js';
+import type { TextTokenizer } from './text-tokenizer.js';
 import { termOrigins, type TermOrigin } from './term-origins.js';
 
 /** A SPLADE term with its text and where its weight comes from. */

@@ -4,7 +4,7 @@
 import { SpladeError } from '../errors.js';
 import type { StaticQueryWeights } from '../io/sparse-encoder-layout.js';
 import { BertTokenizer } from '../tokenizer/index.js';
-import type { TextTokenizer } from './encoder.js';
+import type { TextTokenizer } from './text-tokenizer.js';
 import { sparseVector, type SparseVector } from './sparse-vector.js';
 
 /** Which route encodes queries: the MLM, idf.json, or a SparseStaticEmbedding. */

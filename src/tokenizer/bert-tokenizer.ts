@@ -2,7 +2,6 @@
 // Rust `tokenizers` library) gives. Pipeline, as in Rust: added/special tokens written in the
 // text are cut out first; the rest is normalized (BertNormalizer), split into words
 // (BertPreTokenizer) and each word into WordPiece pieces; then [CLS] … [SEP] around it.
-import type { ModelFiles } from '../io/model-files.js';
 import { AddedTokenMatcher, type AddedToken } from './added-tokens.js';
 import { decodeWordPieces } from './decoder.js';
 import { TokenizerError } from './errors.js';
@@ -73,6 +72,18 @@ class TokenSink {
     this.tokens.push(token);
     this.offsets.push([start, end]);
   }
+}
+
+/**
+ * The files a tokenizer is read from: a model folder's `tokenizer.json`, `vocab.txt`,
+ * `tokenizer_config.json` and `special_tokens_map.json` by name. Any `ModelFiles` (src/io) is
+ * one; the tokenizer names only what it reads, so it depends on nothing else in splade-ts.
+ */
+export interface TokenizerFiles {
+  /** Where the files are, for error messages. */
+  readonly location: string;
+  has(name: string): Promise<boolean>;
+  readText(name: string): Promise<string>;
 }
 
 /**
@@ -165,7 +176,7 @@ export class BertTokenizer {
    * tokenizer.json when present, else vocab.txt; tokenizer_config.json and
    * special_tokens_map.json, when present, for the settings.
    */
-  static async fromModelFiles(files: ModelFiles): Promise<BertTokenizer> {
+  static async fromModelFiles(files: TokenizerFiles): Promise<BertTokenizer> {
     const readIfThere = async (name: string): Promise<string | undefined> => ((await files.has(name)) ? files.readText(name) : undefined);
     const config = parseTokenizerConfig(await readIfThere('tokenizer_config.json'), await readIfThere('special_tokens_map.json'), files.location);
     const hasConfig = await files.has('tokenizer_config.json');

@@ -243,6 +243,10 @@ export type TokenizerConfig = VocabOptions;
 /** transformers' VERY_LARGE_INTEGER and the like mean "no limit given". */
 const UNSET_MAX_LENGTH = 1e15;
 
+/**
+ * Reads tokenizer_config.json and special_tokens_map.json (either may be absent) as
+ * BertTokenizerFast does; a setting of the wrong type is an error naming the file and field.
+ */
 export function parseTokenizerConfig(configText: string | undefined, specialTokensText: string | undefined, folder: string): TokenizerConfig {
   const config: TokenizerConfig = {};
   if (specialTokensText !== undefined) {
@@ -253,11 +257,18 @@ export function parseTokenizerConfig(configText: string | undefined, specialToke
   const source = `${folder}/tokenizer_config.json`;
   const json = parseJson(configText, source);
   readSpecialTokens(json, config);
-  if (typeof json.do_lower_case === 'boolean') config.doLowerCase = json.do_lower_case;
-  if (typeof json.strip_accents === 'boolean' || json.strip_accents === null) config.stripAccents = json.strip_accents;
-  if (typeof json.tokenize_chinese_chars === 'boolean') config.tokenizeChineseChars = json.tokenize_chinese_chars;
-  if (typeof json.model_max_length === 'number' && json.model_max_length < UNSET_MAX_LENGTH) {
-    config.modelMaxLength = checkMaxLength(json.model_max_length, `${source}: model_max_length`);
+  const field = (name: string, what: string, ok: (value: Json) => boolean): boolean => {
+    const value = json[name];
+    if (value === undefined) return false;
+    if (!ok(value)) throw new TokenizerError(`${source}: field '${name}' must be ${what}, got ${JSON.stringify(value)}`);
+    return true;
+  };
+  const isBoolean = (v: Json): boolean => typeof v === 'boolean';
+  if (field('do_lower_case', 'true or false', isBoolean)) config.doLowerCase = json.do_lower_case as boolean;
+  if (field('strip_accents', 'true, false or null', (v) => v === null || isBoolean(v))) config.stripAccents = json.strip_accents as boolean | null;
+  if (field('tokenize_chinese_chars', 'true or false', isBoolean)) config.tokenizeChineseChars = json.tokenize_chinese_chars as boolean;
+  if (field('model_max_length', 'a positive number', (v) => typeof v === 'number' && v > 0) && (json.model_max_length as number) < UNSET_MAX_LENGTH) {
+    config.modelMaxLength = checkMaxLength(json.model_max_length as number, `${source}: model_max_length`);
   }
   return config;
 }

@@ -181,11 +181,24 @@ export async function cleanUp(...steps: Array<(() => unknown) | undefined>): Pro
   }
 }
 
-/** A page that imports the bundle as `window.splade` and records console errors. */
+/**
+ * The module source that imports the root bundle and the subpath bundles the tests use
+ * (splade-ts/tensor, splade-ts/formats, built beside it) into one namespace named `name`.
+ */
+export function importBundles(rootUrl: string, name = 'splade'): string {
+  const beside = (file: string): string => JSON.stringify(rootUrl.replace(/[^/]*$/, file));
+  return `import * as spladeRoot from ${JSON.stringify(rootUrl)};
+import * as spladeTensor from ${beside('tensor.js')};
+import * as spladeFormats from ${beside('formats.js')};
+const ${name} = { ...spladeTensor, ...spladeFormats, ...spladeRoot };`;
+}
+
+/** A page that imports the bundle (with the subpaths tests use) as `window.splade` and records console errors. */
 export function bundlePage(bundleUrl: string): string {
   return `<!doctype html><meta charset="utf-8"><title>splade-ts test</title>
 <script type="module">
-  window.splade = await import(${JSON.stringify(bundleUrl)});
+  ${importBundles(bundleUrl)}
+  window.splade = splade;
   window.spladeReady = true;
 </script>`;
 }

@@ -10,7 +10,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { browserTests, buildBundle, bundlePage, cleanUp, launchChromium, openBundlePage, runInPage, StaticServer } from './harness.js';
+import { browserTests, buildBundle, bundlePage, cleanUp, importBundles, launchChromium, openBundlePage, runInPage, StaticServer } from './harness.js';
 
 const FIXTURES = fileURLToPath(new URL('../parity/fixtures/', import.meta.url));
 const CASES = readdirSync(FIXTURES).sort();
@@ -71,7 +71,7 @@ const CHECK_ALL = `async (splade, { base, cases, threads }) => {
 }`;
 
 /** The module worker that runs CHECK_ALL on the bundle next to it and posts back the result. */
-const CHECK_WORKER = `import * as splade from './splade.js';
+const CHECK_WORKER = `${importBundles('./splade.js')}
 const check = ${CHECK_ALL};
 self.onmessage = async (event) => {
   try {

@@ -13,6 +13,7 @@ import { SafetensorsError } from '../../src/formats/safetensors.js';
 import { writeSafetensors } from '../../src/formats/safetensors-writer.js';
 import { ShardIndexError } from '../../src/formats/sharded.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
+import { BertTokenizer, TokenizerError } from '../../src/tokenizer/index.js';
 import { writeRandomBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from './tmp.js';
 
@@ -50,9 +51,6 @@ test('loads a generated folder from disk: config, weights, tokenizer settings', 
   assert.equal(folder.weightFiles, ['model.safetensors']);
   assert.ok(folder.hasVocabTxt);
   assert.not.ok(folder.hasTokenizerJson);
-  assert.is(folder.tokenizerConfig?.do_lower_case, true);
-  assert.is(folder.tokenizerConfig?.model_max_length, 16);
-  assert.is(folder.specialTokens?.cls_token, '[CLS]');
   const [name, tensor] = tiny.tensors[0];
   assert.equal([...folder.weights.float32(name)], [...(tensor.data as Float32Array)]);
   assert.is(folder.weights.names().length, tiny.tensors.length);
@@ -62,13 +60,6 @@ test('loads the same folder from memory', async () => {
   const folder = await loadModelFolder(memoryModelFiles(folderWith(), 'upload'));
   assert.is(requireBertConfig(folder.config).num_hidden_layers, 1);
   assert.is(folder.weights.description, 'upload/model.safetensors');
-});
-
-test('special tokens as AddedToken objects are flattened', async () => {
-  const folder = await loadModelFolder(memoryModelFiles(folderWith({
-    'special_tokens_map.json': JSON.stringify({ cls_token: { content: '[CLS]', lstrip: false }, additional_special_tokens: ['[X]'] }),
-  })));
-  assert.equal(folder.specialTokens, { cls_token: '[CLS]' });
 });
 
 test('loads sharded safetensors through the index', async () => {
@@ -123,10 +114,13 @@ test('missing files and bad configs name the folder and file', async () => {
   const badConfig = JSON.stringify({ ...tiny.configJson, num_attention_heads: 3 });
   await rejects(loadModelFolder(memoryModelFiles(folderWith({ 'config.json': badConfig }), 'm')), ConfigError, "m/config.json: field 'hidden_size'");
   await rejects(loadModelFolder(memoryModelFiles(folderWith({ 'config.json': '{' }), 'm')), ConfigError, 'm/config.json: not valid JSON');
-  await rejects(loadModelFolder(memoryModelFiles(folderWith({ 'tokenizer_config.json': '{"do_lower_case":"yes"}' }), 'm')),
-    ModelFilesError, "m/tokenizer_config.json: field 'do_lower_case'");
-  await rejects(loadModelFolder(memoryModelFiles(folderWith({ 'special_tokens_map.json': '[1]' }), 'm')),
-    ModelFilesError, 'm/special_tokens_map.json: must be a JSON object');
+  // The tokenizer files are the tokenizer's to read (one parser of tokenizer_config.json).
+  await rejects(BertTokenizer.fromModelFiles(memoryModelFiles(folderWith({ 'tokenizer_config.json': '{"do_lower_case":"yes"}' }), 'm')),
+    TokenizerError, "m/tokenizer_config.json: field 'do_lower_case' must be true or false");
+  await rejects(BertTokenizer.fromModelFiles(memoryModelFiles(folderWith({ 'tokenizer_config.json': '{"model_max_length":-3}' }), 'm')),
+    TokenizerError, "m/tokenizer_config.json: field 'model_max_length' must be a positive number");
+  await rejects(BertTokenizer.fromModelFiles(memoryModelFiles(folderWith({ 'special_tokens_map.json': '[1]' }), 'm')),
+    TokenizerError, 'm/special_tokens_map.json is not a JSON object');
   await rejects(loadModelFolderFromDisk(join(root, 'nowhere')), ModelFilesError, 'nowhere: no config.json');
 });
 

@@ -5,7 +5,7 @@
 //   pickle: the sorted list of storage keys, then for each key: int64 element count + raw data.
 import type { DType } from '../../tensor/tensor-source.js';
 import { CheckpointError } from './errors.js';
-import type { UnpickledCheckpoint } from './pytorch-checkpoint.js';
+import type { UnpickledCheckpoint } from './unpickled-checkpoint.js';
 import { PyDict, PyList, PyTuple, describeType, type PyValue } from './py-values.js';
 import { DTYPE_SIZE } from '../../tensor/dtype.js';
 import { StorageRef } from './torch-objects.js';

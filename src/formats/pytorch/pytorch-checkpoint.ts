@@ -1,8 +1,10 @@
 // A PyTorch `pytorch_model.bin` as a TensorSource: the state dict's tensors, read from one
 // buffer holding the whole file without running the pickle. Contiguous tensors are views of
 // that buffer, and tensors sharing a storage (a tied decoder) share its bytes.
+export type { UnpickledCheckpoint } from './unpickled-checkpoint.js';
 import type { TensorInfo, TensorSource } from '../../tensor/tensor-source.js';
 import { CheckpointError } from './errors.js';
+import type { UnpickledCheckpoint } from './unpickled-checkpoint.js';
 import { readLegacyCheckpoint } from './legacy-format.js';
 import { PyDict, describeType, type PyValue } from './py-values.js';
 import { bytesToFloat32, bytesToIntegers, tensorBytes, type IntegerArray } from './tensor-bytes.js';
@@ -11,16 +13,6 @@ import { TensorRef } from './torch-objects.js';
 import { printable } from './torch-pickle.js';
 import { looksLikeZip } from './zip.js';
 import { readZipCheckpoint } from './zip-format.js';
-
-/** What a format reader found: the unpickled object and the bytes of every storage key. */
-export interface UnpickledCheckpoint {
-  readonly root: PyValue;
-  readonly storages: ReadonlyMap<string, Uint8Array>;
-  readonly bigEndian: boolean;
-  readonly format: 'zip' | 'legacy';
-  /** Bytes in the whole file, to bound what materialising its tensors may allocate. */
-  readonly fileSize: number;
-}
 
 /**
  * Gathering strided tensors into row-major copies allocates memory; a crafted file could name

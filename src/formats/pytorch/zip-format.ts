@@ -2,7 +2,7 @@
 // whose persistent ids ('storage', type, key, location, numel) name `<prefix>/data/<key>`.
 import type { DType } from '../../tensor/tensor-source.js';
 import { CheckpointError } from './errors.js';
-import type { UnpickledCheckpoint } from './pytorch-checkpoint.js';
+import type { UnpickledCheckpoint } from './unpickled-checkpoint.js';
 import { PyGlobal, PyTuple, describeType, type PyValue } from './py-values.js';
 import { STORAGE_TYPES, StorageRef } from './torch-objects.js';
 import { TorchHooks, printable } from './torch-pickle.js';

@@ -7,7 +7,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { TensorSource } from '../../tensor/tensor-source.js';
 import { Capture } from './capture.js';
 import { attentionName, capturableNames, hiddenStateNames, type CapturableName } from './capture-names.js';
-import type { MaskedLM, ModelSizes } from '../masked-lm.js';
+import type { ForwardOptions, ForwardOutput, MaskedLM, ModelSizes } from '../masked-lm.js';
 import type { BertConfig } from './config.js';
 import { keepTokens, type ForwardContext } from './context.js';
 import { BertEmbeddings } from './embeddings.js';
@@ -39,36 +39,8 @@ export class BertModel {
   }
 }
 
-/** What a forward pass should compute beyond the last hidden state. */
-export interface ForwardOptions {
-  /** Module names whose outputs to keep (see CAPTURE_POINTS; `*` matches one segment). */
-  readonly capture?: readonly string[];
-  /** Compute the SPLADE vectors [batch, vocab] (fused pooling, no full logits). */
-  readonly splade?: boolean;
-  /**
-   * Return `hiddenStates` as transformers' `output_hidden_states=True` does: the embeddings
-   * output, then each layer's output (num_hidden_layers + 1 tensors [batch, seq, hidden]).
-   */
-  readonly outputHiddenStates?: boolean;
-  /**
-   * Return `attentions` as transformers' `output_attentions=True` does: each layer's softmax
-   * probabilities [batch, heads, seq, seq], padded query rows included.
-   */
-  readonly outputAttentions?: boolean;
-}
-
-export interface ForwardOutput {
-  /** [batch, seq, hidden] */
-  readonly lastHiddenState: Tensor;
-  /** [batch, vocab] dense SPLADE weights, when asked for. */
-  readonly splade?: Tensor;
-  /** The captured activations by module name (only those `capture` asked for). */
-  readonly captured: Map<string, Tensor>;
-  /** With `outputHiddenStates`: embeddings output first, then every layer's output. */
-  readonly hiddenStates?: readonly Tensor[];
-  /** With `outputAttentions`: every layer's attention probabilities [batch, heads, seq, seq]. */
-  readonly attentions?: readonly Tensor[];
-}
+// ForwardOptions and ForwardOutput are shared by every model family (models/masked-lm.ts).
+export type { ForwardOptions, ForwardOutput } from '../masked-lm.js';
 
 /** A BERT masked language model: the network that SPLADE runs. */
 export class BertForMaskedLM implements MaskedLM {

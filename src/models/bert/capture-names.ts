@@ -1,18 +1,10 @@
 // Every name a forward pass can capture for a given config, with the concrete shape of what it
 // keeps, and the names behind transformers' `output_hidden_states` / `output_attentions`.
-import type { ModelSizes } from '../masked-lm.js';
+import type { CapturableName, ModelSizes } from '../masked-lm.js';
+
+export type { CapturableName } from '../masked-lm.js';
 import { CAPTURE_POINTS } from './capture.js';
 import type { BertConfig } from './config.js';
-
-/** One capturable activation of a concrete model. */
-export interface CapturableName {
-  /** The Hugging Face module name (`bert.encoder.layer.3.intermediate`). */
-  readonly name: string;
-  /** Its shape, with 'batch' and 'seq' for the sizes that depend on the input. */
-  readonly shape: ReadonlyArray<number | 'batch' | 'seq'>;
-  /** What the tensor is. */
-  readonly description: string;
-}
 
 /** The module whose output is hidden state `i` in transformers' order (0: the embeddings). */
 export function hiddenStateName(i: number): string {

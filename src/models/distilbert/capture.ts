@@ -1,8 +1,8 @@
 // The activations of DistilBertForMaskedLM that a forward pass can keep, by the Hugging Face
 // module names of modeling_distilbert.py, and the names behind transformers'
 // `output_hidden_states` / `output_attentions`.
-import type { ModelSizes } from '../masked-lm.js';
-import { capturableNamesOf, type CapturableName } from '../bert/capture-names.js';
+import type { CapturableName, ModelSizes } from '../masked-lm.js';
+import { capturableNamesOf } from '../bert/capture-names.js';
 
 /**
  * What can be captured, with `{i}` for a layer index, in the order a forward pass produces

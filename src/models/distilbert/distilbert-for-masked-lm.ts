@@ -6,14 +6,12 @@ import { createBackend } from '../../tensor/cpu/create-backend.js';
 import { formatShape, type Tensor } from '../../tensor/tensor.js';
 import type { TensorSource } from '../../tensor/tensor-source.js';
 import { activationOf } from '../bert/activation.js';
-import type { ForwardOptions, ForwardOutput } from '../bert/bert-for-masked-lm.js';
 import { Capture } from '../bert/capture.js';
-import type { CapturableName } from '../bert/capture-names.js';
 import { keepTokens, type ForwardContext } from '../bert/context.js';
 import { checkBertInput, type BertInput } from '../bert/input.js';
 import { LayerNorm, Linear } from '../bert/nn.js';
 import { WeightError, Weights } from '../bert/weights.js';
-import type { MaskedLM, ModelSizes } from '../masked-lm.js';
+import type { CapturableName, ForwardOptions, ForwardOutput, MaskedLM, ModelSizes } from '../masked-lm.js';
 import {
   DISTILBERT_CAPTURE_POINTS, distilBertAttentionName, distilBertCapturableNames, distilBertHiddenStateName,
 } from './capture.js';

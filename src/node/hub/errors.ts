@@ -1,8 +1,8 @@
 // What can go wrong talking to the hub, each with a message that says what to do next.
-import { SpladeError } from '../../errors.js';
+import { HubError } from '../../io/hub-repo.js';
 
-/** Base of every error of the hub download. */
-export class HubError extends SpladeError {}
+// One family with the browser-safe hub errors of src/io/hub-repo.ts (repo ids, listings).
+export { HubError };
 
 /** The repository does not exist, or is private and the token (if any) cannot see it. */
 export class RepoNotFoundError extends HubError {}

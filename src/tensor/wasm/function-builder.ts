@@ -1,6 +1,6 @@
 // Writes one function body instruction by instruction, with named locals and structured
 // loops, so the kernels in this folder read like the loops they are.
-import { sleb, uleb, I32, V128, type FunctionDef, type ValueType } from './encoder.js';
+import { sleb, uleb, I32, V128, type FunctionDef, type ValueType } from './binary-writer.js';
 
 const SIMD = 0xfd;
 

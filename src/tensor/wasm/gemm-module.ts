@@ -9,7 +9,7 @@
 // so each step loads NR/4 vectors of B and MR broadcast scalars of A and does MR*NR/4
 // multiply-adds. `gemm` walks blocks: MC rows of A (kept in L2) x KC steps of k (a B panel
 // slice of KC x NR floats stays in L1) x the n-panels [npStart, npEnd) of one thread.
-import { encodeModule, I32, V128, type MemoryImport } from './encoder.js';
+import { encodeModule, I32, V128, type MemoryImport } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
 

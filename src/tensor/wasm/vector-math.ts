@@ -5,7 +5,7 @@
 // Numerical Recipes' erfcc (relative error below 1.2e-7) and exp from Cephes' expf
 // (range reduction by ln 2, a degree-6 polynomial, 2^n built in the exponent bits).
 // Evaluated in float32 the result is within a few ulps of the exact GELU.
-import { F32, I32, V128 } from './encoder.js';
+import { F32, I32, V128 } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
 
 const OP = {

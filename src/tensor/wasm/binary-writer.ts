@@ -1,4 +1,4 @@
-// A small WebAssembly binary encoder: enough of the format (types, one imported memory,
+// A small WebAssembly binary writer: enough of the format (types, one imported memory,
 // functions, exports, code) to assemble the SIMD kernels at run time from readable
 // TypeScript. Spec: https://webassembly.github.io/spec/core/binary/ (and the SIMD proposal's
 // opcode table for the 0xfd prefix).

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeModule, sleb, uleb, I32 } from '../../src/tensor/wasm/encoder.js';
+import { encodeModule, sleb, uleb, I32 } from '../../src/tensor/wasm/binary-writer.js';
 import { FunctionBuilder } from '../../src/tensor/wasm/function-builder.js';
 import { buildGemmModule } from '../../src/tensor/wasm/gemm-module.js';
 

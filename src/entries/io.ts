@@ -1,0 +1,17 @@
+// splade-ts/io: model folders assembled from files wherever they are (memory, URLs; folders
+// on disk through splade-ts/node), the weight formats a folder may use, and the choice of a
+// hub repository's files.
+export type { ModelFiles } from '../io/model-files.js';
+export { ModelFilesError } from '../io/model-files-error.js';
+export { memoryModelFiles, type MemoryFile } from '../io/memory-model-files.js';
+export { urlModelFiles, type FetchLike } from '../io/url-model-files.js';
+export { loadModelFolder, type LoadModelFolderOptions, type ModelFolder } from '../io/model-folder.js';
+export {
+  DEFAULT_WEIGHT_FORMATS, UnsupportedWeightsError, safetensorsFormat, shardedSafetensorsFormat, unsupportedFormat,
+} from '../io/weight-formats.js';
+export type { LoadedWeights, WeightFormat } from '../io/weight-format.js';
+export { pytorchFormat, shardedPytorchFormat } from '../io/pytorch-formats.js';
+export { SUPPORTED_MODEL_TYPES, parseModelConfig, parseModelConfigText, requireBertConfig, type ModelConfig } from '../io/model-config.js';
+export { loadMaskedLM } from '../io/masked-lm.js';
+export { LayoutError, readSpladeFolderLayout, type PoolingActivation, type SpladeFolderLayout, type StaticQueryWeights } from '../io/sparse-encoder-layout.js';
+export { subfolderFiles } from '../io/subfolder-files.js';

@@ -1,0 +1,9 @@
+// splade-ts/node: files on disk (Node, Deno, Bun): model folders, safetensors and PyTorch
+// files, conversion, atomic writes.
+export { FileAccessError, writeFileAtomic } from '../node/files.js';
+export { openSafetensorsFile, readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from '../node/safetensors-file.js';
+export { folderModelFiles } from '../node/folder-model-files.js';
+export { loadModelFolderFromDisk } from '../node/model-folder.js';
+export { readPytorchCheckpointFile } from '../node/pytorch-file.js';
+export { ConvertSourceError, convertToSafetensors, type ConversionResult } from '../node/convert.js';
+export { createNodeBackend } from '../node/backend.js';
