@@ -24,7 +24,7 @@ const runs = Number(options.runs);
 const lengths = options.seq.split(',').map(Number);
 const threadCounts = options.threads.split(',').map(Number);
 
-/** The worker: for each thread count, load the model on createWebBackend({ threads }), one warm-up, then `runs` timed encodes per length. */
+/** The worker: for each thread count, load the model on createBackend({ threads }), one warm-up, then `runs` timed encodes per length. */
 const BENCH_WORKER = `${importBundles('./splade.js')}
 self.onmessage = async (event) => {
   const { base, threadCounts, lengths, runs, ids } = event.data;
@@ -32,7 +32,7 @@ self.onmessage = async (event) => {
     const rows = [];
     for (const threads of threadCounts) {
       const started = performance.now();
-      const backend = await splade.createWebBackend({ threads });
+      const backend = await splade.createBackend({ threads });
       const encoder = await splade.SpladeEncoder.fromPretrained(base, { backend });
       const load = (performance.now() - started) / 1000;
       for (const seq of lengths) {
@@ -42,7 +42,7 @@ self.onmessage = async (event) => {
           await encoder.encodeInputIds({ input_ids: [ids[seq]] });
           if (run > 0) times.push((performance.now() - t0) / 1000);
         }
-        rows.push({ threads, info: encoder.backendInfo, seq, load, times });
+        rows.push({ threads, info: encoder.backendInfo.name, seq, load, times });
       }
       encoder.dispose();
     }

@@ -4,10 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BertForMaskedLM } from '../src/models/bert/bert-for-masked-lm.js';
 import { requireBertConfig } from '../src/io/model-config.js';
-import { createNodeBackend } from '../src/node/backend.js';
+import { createBackend } from '../src/node/backend.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { disposeBackend } from '../src/tensor/backend.js';
-import type { BackendName } from '../src/tensor/cpu/create-backend.js';
+import type { KernelChoice } from '../src/tensor/backend-options.js';
 import type { Backend } from '../src/tensor/backend.js';
 
 /** Runs one batch of token ids [batch, seq] (no padding) to SPLADE vectors [batch, vocab]. */
@@ -17,9 +17,10 @@ export interface Engine {
   dispose(): Promise<void>;
 }
 
-export async function spladeTs(modelDir: string, backend: BackendName, threads: number, wrap?: (b: Backend) => Backend): Promise<Engine> {
+/** splade-ts on `kernels` (undefined: the fastest CPU kernels here) with `threads`. */
+export async function spladeTs(modelDir: string, kernels: KernelChoice | undefined, threads: number, wrap?: (b: Backend) => Backend): Promise<Engine> {
   const folder = await loadModelFolderFromDisk(modelDir);
-  const inner = createNodeBackend({ backend, threads });
+  const inner = await createBackend({ ...(kernels ? { kernels } : {}), threads });
   const model = await BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, wrap ? wrap(inner) : inner);
   return {
     label: `splade-ts ${inner.name}`,

@@ -18,7 +18,7 @@ import { requireBertConfig } from '../src/io/model-config.js';
 import type { BertConfig } from '../src/models/bert/config.js';
 import { bertInputFromRows } from '../src/models/bert/input.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
-import { createNodeBackend } from '../src/node/backend.js';
+import { createBackend } from '../src/node/backend.js';
 import { disposeBackend } from '../src/tensor/backend.js';
 import { ReferenceBackend } from '../src/tensor/reference/reference-backend.js';
 import { benchModelDir, idsOfLength, median } from './common.js';
@@ -61,7 +61,7 @@ const rows: Row[] = [];
 // SPLADE vectors of the default backend (what users get), compared with PyTorch below.
 const ours = new Map<number, Float32Array>();
 // The reference loops (the yardstick) and the default Node backend (WebAssembly SIMD, threads).
-for (const backend of [new ReferenceBackend(), createNodeBackend()]) {
+for (const backend of [new ReferenceBackend(), await createBackend()]) {
   const model = await BertForMaskedLM.load(config, folder.weights, backend);
   for (const seq of lengths) {
     const input = bertInputFromRows({ input_ids: inputs[String(seq)] }, config);

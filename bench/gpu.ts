@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { SpladeEncoder } from '../src/node/splade-encoder.js';
-import type { BackendChoice, GpuMode } from '../src/tensor/select-backend.js';
+import type { BackendChoice, GpuMode } from '../src/tensor/backend-options.js';
 import { browserSkipReason, bundlePage, buildBundle, launchChromium, openBundlePage, runInPage, StaticServer } from '../test/browser/harness.js';
 import { benchModelDir, idsOfLength, median } from './common.js';
 
@@ -49,8 +49,8 @@ async function benchNode(dir: string, vocab: number): Promise<Row[]> {
         await encoder.encodeInputIds({ input_ids: [idsOfLength(seq, vocab)] });
         if (run > 0) times.push((performance.now() - t0) / 1000);
       }
-      rows.push({ where: 'Node', backend: encoder.backendInfo, seq, load, times });
-      console.error(`Node ${encoder.backendInfo} ${seq} tokens: ${times.map((t) => t.toFixed(2)).join(', ')} s`);
+      rows.push({ where: 'Node', backend: encoder.backendInfo.name, seq, load, times });
+      console.error(`Node ${encoder.backendInfo.name} ${seq} tokens: ${times.map((t) => t.toFixed(2)).join(', ')} s`);
     }
     encoder.dispose();
   }
@@ -71,7 +71,7 @@ const IN_PAGE = `async (splade, { base, backend, gpuMode, lengths, runs, ids }) 
     }
     out.push({ seq, times });
   }
-  const info = encoder.backendInfo;
+  const info = encoder.backendInfo.name;
   encoder.dispose();
   return { load, info, out };
 }`;

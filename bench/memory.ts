@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BertForMaskedLM } from '../src/models/bert/bert-for-masked-lm.js';
 import { requireBertConfig } from '../src/io/model-config.js';
-import { createNodeBackend } from '../src/node/backend.js';
+import { createBackend } from '../src/node/backend.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { readSafetensorsFile } from '../src/node/safetensors-file.js';
 import { disposeBackend } from '../src/tensor/backend.js';
@@ -55,7 +55,7 @@ async function child(mode: string): Promise<Result> {
   const start = performance.now();
   const folder = await loadModelFolderFromDisk(values.model);
   const whole = mode === 'whole' ? await readSafetensorsFile(join(values.model, 'model.safetensors')) : undefined;
-  const backend = createNodeBackend(values.threads ? { threads: Number(values.threads) } : {});
+  const backend = await createBackend(values.threads ? { threads: Number(values.threads) } : {});
   const model = await BertForMaskedLM.load(requireBertConfig(folder.config), whole ?? folder.weights, backend);
   const loadMs = performance.now() - start;
   const rssAfterLoadMb = residentMb('VmRSS');

@@ -23,6 +23,8 @@ export function profiled(inner: Backend): OpProfile {
   };
   const backend: Backend = {
     name: inner.name,
+    info: inner.info,
+    ...(inner.scope ? { scope: <T>(fn: () => Promise<T>) => inner.scope!(fn) } : {}),
     prepareLinear: (name, weight, bias) => inner.prepareLinear(name, weight, bias),
     linear: wrap('linear', (x, layer, activation) =>
       inner.linear(x, layer, activation)),

@@ -56,8 +56,8 @@ interface Measured {
 async function makeEngine(key: string, wrap?: Parameters<typeof spladeTs>[3]): Promise<Engine | undefined> {
   const onnx = onnxPathOf(modelDir);
   switch (key) {
-    case 'splade': return spladeTs(modelDir, 'auto', threads, wrap);
-    case 'splade-1': return spladeTs(modelDir, 'auto', 1, wrap);
+    case 'splade': return spladeTs(modelDir, undefined, threads, wrap);
+    case 'splade-1': return spladeTs(modelDir, undefined, 1, wrap);
     case 'splade-ts': return spladeTs(modelDir, 'typescript', 1, wrap);
     case 'ort-node': return ortNode(onnx, threads);
     case 'ort-web': return ortWeb(onnx, threads);

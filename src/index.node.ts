@@ -4,4 +4,5 @@
 export * from './index.js';
 // Shadows the browser SpladeEncoder of './index.js': here a string location is a folder path.
 export { SpladeEncoder } from './node/splade-encoder.js';
-export { createNodeBackend } from './node/backend.js';
+// Shadows the browser createBackend of './index.js': here the threads are worker_threads.
+export { createBackend } from './node/backend.js';

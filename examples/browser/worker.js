@@ -16,7 +16,7 @@ async function load({ files, url, backend, gpuMode }) {
   }
   const started = performance.now();
   encoder = await SpladeEncoder.fromPretrained(location, { backend, ...(gpuMode ? { gpuMode } : {}) });
-  return { type: 'loaded', backendInfo: encoder.backendInfo, ms: performance.now() - started };
+  return { type: 'loaded', backendInfo: encoder.backendInfo.name, ms: performance.now() - started };
 }
 
 async function encode({ text, topK = 40 }) {
@@ -24,7 +24,7 @@ async function encode({ text, topK = 40 }) {
   const started = performance.now();
   const [vector] = await encoder.encode([text]);
   const ms = performance.now() - started;
-  return { type: 'encoded', terms: encoder.decode(vector, { topK }), active: vector.indices.length, ms, backendInfo: encoder.backendInfo };
+  return { type: 'encoded', terms: encoder.decode(vector, { topK }), active: vector.indices.length, ms, backendInfo: encoder.backendInfo.name };
 }
 
 self.onmessage = async (event) => {

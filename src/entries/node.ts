@@ -6,4 +6,3 @@ export { folderModelFiles } from '../node/folder-model-files.js';
 export { loadModelFolderFromDisk } from '../node/model-folder.js';
 export { readPytorchCheckpointFile } from '../node/pytorch-file.js';
 export { ConvertSourceError, convertToSafetensors, type ConversionResult } from '../node/convert.js';
-export { createNodeBackend } from '../node/backend.js';

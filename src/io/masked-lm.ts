@@ -11,7 +11,7 @@ import type { ModelConfig } from './model-config.js';
  * Loads the weights of `source` as the model `config` describes, onto `backend`.
  * @throws WeightError naming a missing tensor, or a tensor and both shapes when they differ
  */
-export function loadMaskedLM(config: ModelConfig, source: TensorSource, backend?: Backend): Promise<MaskedLM> {
+export function loadMaskedLM(config: ModelConfig, source: TensorSource, backend: Backend): Promise<MaskedLM> {
   return config.model_type === 'distilbert'
     ? DistilBertForMaskedLM.load(config, source, backend)
     : BertForMaskedLM.load(config, source, backend);

@@ -1,9 +1,22 @@
-// The Node flavour of createBackend: worker_threads for the kernels, one thread per core by default.
+// The Node entry's createBackend: the same factory and options as the browser-safe one, with
+// the kernel threads started as worker_threads (unref'd: they never keep the process alive).
+import { availableParallelism } from 'node:os';
 import type { Backend } from '../tensor/backend.js';
-import { createBackend, type BackendOptions } from '../tensor/cpu/create-backend.js';
-import { defaultThreadCount, startNodeWorkers } from './worker-threads.js';
+import type { BackendOptions } from '../tensor/backend-options.js';
+import { createBackendOn, type ThreadPlatform } from '../tensor/create-backend.js';
+import { startNodeWorkers } from './worker-threads.js';
 
-/** Like `createBackend`, with worker threads (default: as many as cores) under Node. */
-export function createNodeBackend(options: BackendOptions = {}): Backend {
-  return createBackend({ threads: defaultThreadCount(), startWorkers: startNodeWorkers, ...options });
+/** worker_threads, one per available core by default (at most DEFAULT_MAX_THREADS). */
+export const NODE_THREADS: ThreadPlatform = {
+  cores: () => availableParallelism(),
+  startWorkers: startNodeWorkers,
+};
+
+/**
+ * A backend for `BertForMaskedLM.load` and `SpladeEncoder.fromPretrained({ backend })`, with
+ * worker threads under Node; call `disposeBackend` when done. See the browser-safe
+ * `createBackend` for the options.
+ */
+export function createBackend(options: BackendOptions = {}): Promise<Backend> {
+  return createBackendOn(NODE_THREADS, options);
 }

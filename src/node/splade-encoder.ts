@@ -4,7 +4,8 @@ import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
 import { SpladeEncoder as BaseSpladeEncoder } from '../splade/encoder.js';
 import type { Backend } from '../tensor/backend.js';
-import { createNodeBackend } from './backend.js';
+import type { BackendOptions } from '../tensor/backend-options.js';
+import { createBackend } from './backend.js';
 import { folderModelFiles } from './folder-model-files.js';
 import { streamProgress } from './hub/progress.js';
 import { resolveModel } from './resolve-model.js';
@@ -15,9 +16,9 @@ import { resolveModel } from './resolve-model.js';
  * as Hugging Face's Python libraries do.
  */
 export class SpladeEncoder extends BaseSpladeEncoder {
-  /** WebAssembly SIMD with one worker thread per core (unref'd: they never keep the process alive). */
-  protected static override defaultBackend(): Backend {
-    return createNodeBackend();
+  /** Kernel threads as worker_threads (unref'd: they never keep the process alive). */
+  protected static override createBackend(options: BackendOptions): Promise<Backend> {
+    return createBackend(options);
   }
 
   protected static override async resolveLocation(location: string): Promise<ModelFiles> {

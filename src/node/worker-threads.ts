@@ -1,15 +1,9 @@
 // Starts the kernel workers with Node's worker_threads. The workers are unref'd: they never
 // keep the process alive, and dispose() stops them explicitly.
 import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
 import type { KernelHandle, JobRunner } from '../tensor/gemm/wasm-gemm.js';
 import { SharedJobRunner } from '../tensor/wasm/shared-runner.js';
 import { WORKER_SOURCE } from '../tensor/wasm/worker-protocol.js';
-
-/** Threads to use by default: one per available core. */
-export function defaultThreadCount(): number {
-  return availableParallelism();
-}
 
 /** A runner with `threads - 1` workers plus the calling thread. */
 export function startNodeWorkers(kernel: KernelHandle, threads: number): JobRunner {

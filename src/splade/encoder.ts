@@ -7,8 +7,8 @@ import { loadModelFolder, type ModelFolder } from '../io/model-folder.js';
 import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
 import { disposeBackend, type Backend } from '../tensor/backend.js';
-import { createWebBackend } from '../tensor/cpu/web-backend.js';
-import { selectBackend, type BackendChoice, type GpuMode } from '../tensor/select-backend.js';
+import { BackendOptionsError, type BackendChoice, type BackendInfo, type BackendOptions } from '../tensor/backend-options.js';
+import { createBackend } from '../tensor/create-backend.js';
 import { BertTokenizer } from '../tokenizer/index.js';
 import { decode, pruneTopK, sparseFromDense, type SparseVector } from './sparse-vector.js';
 import { readSpladeFolderLayout, type PoolingActivation } from '../io/sparse-encoder-layout.js';
@@ -26,17 +26,19 @@ export class MissingTokenizerError extends SpladeError {}
 /** Where a model is: a folder path (Node) or URL (browsers), or its files. */
 export type ModelLocation = string | ModelFiles;
 
-export interface SpladeEncoderOptions {
+/**
+ * How to load: what computes (the options of `createBackend`: `backend`, `threads`, `kernels`,
+ * `gpuMode`, or a Backend you made), a query model, a tokenizer.
+ */
+export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
   /**
-   * The kernels: a Backend, or `'cpu'` (default: WebAssembly SIMD kernels where the runtime has
-   * them, with worker threads under Node and Web Workers in cross-origin isolated browser
-   * contexts), `'gpu'` (gpu.js) or `'auto'` (a GPU through gpu.js when
-   * there is one, else the CPU). `backendInfo` says which runs. Other CPU kernels:
-   * `createBackend({ backend: 'reference' | 'typescript' | 'wasm-simd' })`.
+   * What computes: `'cpu'` (default: the fastest CPU kernels the runtime allows, WebAssembly
+   * SIMD with worker threads under Node and Web Workers in cross-origin isolated browser
+   * contexts), `'gpu'` (gpu.js) or `'auto'` (a GPU through gpu.js when there is one, else the
+   * CPU); or a Backend made with `createBackend` (then no other backend option; a failed load
+   * leaves it alone, `dispose()` disposes it). `backendInfo` says what runs.
    */
   readonly backend?: Backend | BackendChoice;
-  /** The gpu.js mode (with backend `gpu` or `auto`); one that is not available is an error. */
-  readonly gpuMode?: GpuMode;
   /** A separate model for queries (some SPLADE families have one); default: the same model. */
   readonly queryModel?: ModelLocation;
   /** Use this tokenizer instead of the folder's tokenizer files. */
@@ -144,12 +146,11 @@ export class SpladeEncoder {
   ) {}
 
   /**
-   * The CPU backend of `backend: 'cpu'`: in browsers, Web Workers where the context is
-   * cross-origin isolated (see createWebBackend), else one thread; the Node entry's
-   * SpladeEncoder uses worker threads.
+   * The platform's `createBackend`: in browsers (this class) kernel threads are Web Workers;
+   * the Node entry's SpladeEncoder binds worker_threads.
    */
-  protected static defaultBackend(): Backend | Promise<Backend> {
-    return createWebBackend();
+  protected static createBackend(options: BackendOptions): Promise<Backend> {
+    return createBackend(options);
   }
 
   /**
@@ -166,7 +167,7 @@ export class SpladeEncoder {
    * @throws SpladeError subclasses naming the folder, file and tensor at fault
    */
   static async fromPretrained(location: ModelLocation, options: SpladeEncoderOptions = {}): Promise<SpladeEncoder> {
-    const backend = await selectBackend(options, () => this.defaultBackend());
+    const backend = await this.backendFor(options);
     const files = async (where: ModelLocation): Promise<ModelFiles> =>
       typeof where === 'string' ? this.resolveLocation(where) : where;
     try {
@@ -187,9 +188,24 @@ export class SpladeEncoder {
     }
   }
 
-  /** What computes: the backend's name, for example `cpu-reference` or `gpu.js webgl2`. */
-  get backendInfo(): string {
-    return this.documentModel.model.backend.name;
+  /** The Backend given, or one made from the options by the platform's createBackend. */
+  private static async backendFor(options: SpladeEncoderOptions): Promise<Backend> {
+    const { backend, threads, kernels, gpuMode, threadedMinMacs } = options;
+    if (typeof backend === 'object') {
+      const extra = Object.entries({ threads, kernels, gpuMode, threadedMinMacs }).filter(([, value]) => value !== undefined).map(([key]) => key);
+      if (extra.length > 0) throw new BackendOptionsError(`${extra.join(', ')}: give these to createBackend, not next to a Backend instance`);
+      return backend;
+    }
+    return this.createBackend({ backend, threads, kernels, gpuMode, threadedMinMacs });
+  }
+
+  /**
+   * What computes, exactly: for example `{ backend: 'cpu', kernels: 'wasm-simd', threads: 4,
+   * name: 'cpu-wasm-simd x4', notes: [] }` (see BackendInfo; `notes` say why when it is not
+   * what was asked for).
+   */
+  get backendInfo(): BackendInfo {
+    return this.documentModel.model.backend.info;
   }
 
   /** Releases the backend's resources (GPU memory, workers); the encoder is unusable afterwards. */
@@ -286,11 +302,16 @@ export class SpladeEncoder {
   }
 
   /**
-   * The vector's terms as [token, weight], heaviest first (the model card's bag of words).
-   * @throws MissingTokenizerError when the model folder has no tokenizer files
+   * The vector's terms as [token, weight], heaviest first (the model card's bag of words),
+   * read with the vocabulary of the model that made the vector: `role: 'query'` for vectors
+   * of `encodeQuery` (or `encode(texts, { role: 'query' })`) when a separate query model was
+   * loaded; default 'document'.
+   * @throws MissingTokenizerError when that model folder has no tokenizer files
    */
-  decode(vector: SparseVector, options: { topK?: number } = {}): Array<[token: string, weight: number]> {
-    const tokenizer = this.documentModel.requireTokenizer();
+  decode(vector: SparseVector, options: { topK?: number; role?: 'query' | 'document' } = {}): Array<[token: string, weight: number]> {
+    const tokenizer = options.role === 'query'
+      ? this.queries?.tokenizer ?? this.queryModel.requireTokenizer()
+      : this.documentModel.requireTokenizer();
     return decode(vector, (id) => tokenizer.idToToken(id), options);
   }
 }

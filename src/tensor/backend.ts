@@ -1,7 +1,8 @@
 // The kernel interface the model calls. The model says *what* to compute (a linear layer, a
 // LayerNorm, attention, the SPLADE pooling); a backend says *how fast*. The reference CPU
-// backend (src/tensor/cpu/) is plain loops; a WASM SIMD backend and a gpu.js backend
-// implement the same interface without touching model code.
+// backend (src/tensor/reference/) is plain loops; the fast CPU backend (src/tensor/cpu/) and
+// the gpu.js backend implement the same interface without touching model code. Users get one
+// through createBackend (src/tensor/create-backend.ts).
 //
 // Conventions for every op:
 // - Activations are row-major float32 `Tensor`s of shape [rows, features], where a row is one
@@ -13,6 +14,7 @@
 // - Any op may return a promise (a GPU backend can only be asynchronous); the model awaits all.
 // - Inputs are validated by the model before any kernel runs: kernels may assume shapes agree
 //   and token ids are in range.
+import type { BackendInfo } from './backend-options.js';
 import type { Tensor } from './tensor.js';
 
 /** A value or a promise of it: what every backend op returns. */
@@ -64,6 +66,19 @@ export interface AttentionResult {
 export interface Backend {
   /** A short name for logs and benchmarks ("cpu-reference", "wasm-simd", "gpu.js"). */
   readonly name: string;
+
+  /** What runs, exactly (device, kernels, threads, gpu.js mode, notes on fallbacks). */
+  readonly info: BackendInfo;
+
+  /**
+   * Optional: runs one forward pass (`fn`) in a scope. Device memory the backend allocates
+   * inside (activations, masks) is released when `fn` settles, except what the caller keeps:
+   * tensors handed out as views (`reshape`, captures, attention probabilities) are read back
+   * to host memory first, so they stay readable; weights (`prepareLinear`) are never released
+   * here. Backends whose memory is garbage-collected (the CPU ones) have no scope. Scopes may
+   * nest: only the outermost releases. Call it through `runInScope`.
+   */
+  scope?<T>(fn: () => Promise<T>): Promise<T>;
 
   /** Releases what the backend holds beyond garbage-collected memory (worker threads, GPU memory). */
   dispose?(): void;
@@ -119,6 +134,11 @@ export interface Backend {
    * never hold the whole [tokens, vocab] logits.
    */
   spladePool(hidden: Tensor, decoder: LinearHandle, tokens: TokenLayout): MaybePromise<Tensor>;
+}
+
+/** Runs `fn` in the backend's forward-pass scope when it has one (see Backend.scope). */
+export function runInScope<T>(backend: Backend, fn: () => Promise<T>): Promise<T> {
+  return backend.scope ? backend.scope(fn) : fn();
 }
 
 /** Releases a backend's resources (worker threads, GPU memory), when it has any. */

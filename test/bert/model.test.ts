@@ -10,7 +10,11 @@ import { bertInputFromRows, InputError } from '../../src/models/bert/input.js';
 import { WeightError, candidateNames } from '../../src/models/bert/weights.js';
 import { readSafetensors, type SafetensorsFile } from '../../src/formats/safetensors.js';
 import { writeSafetensors, type TensorToWrite } from '../../src/formats/safetensors-writer.js';
+import { createBackend } from '../../src/tensor/create-backend.js';
 import { rejects } from '../helpers/rejects.js';
+
+/** WebAssembly SIMD on the calling thread (what the model ran on before it took a backend). */
+const backend = await createBackend({ threads: 1 });
 
 const fixtures = fileURLToPath(new URL('../parity/fixtures/', import.meta.url));
 
@@ -45,7 +49,7 @@ test('checkpoint names: bert. prefix optional, legacy gamma/beta', () => {
 test('a missing tensor is an error naming it and the spellings tried', async () => {
   const { config, weights } = fixture('f32');
   const edited = rewrite(weights, (t) => t.delete('bert.encoder.layer.1.attention.self.key.weight'));
-  await rejects(BertForMaskedLM.load(config, edited), (e: unknown) =>
+  await rejects(BertForMaskedLM.load(config, edited, backend), (e: unknown) =>
     e instanceof WeightError && /missing tensor 'bert.encoder.layer.1.attention.self.key.weight'/.test(e.message)
       && /'encoder.layer.1.attention.self.key.weight'/.test(e.message));
 });
@@ -53,30 +57,30 @@ test('a missing tensor is an error naming it and the spellings tried', async () 
 test('a tensor of the wrong shape is an error naming it and both shapes', async () => {
   const { config, weights } = fixture('f32');
   const bigger = { ...config, intermediate_size: 65 };
-  await rejects(BertForMaskedLM.load(bigger, weights), (e: unknown) =>
+  await rejects(BertForMaskedLM.load(bigger, weights, backend), (e: unknown) =>
     e instanceof WeightError && /'bert.encoder.layer.0.intermediate.dense.weight' has shape \[64, 32\], the config expects \[65, 32\]/.test(e.message));
 });
 
 test('the decoder is tied to the word embeddings unless the checkpoint has its own', async () => {
   const tied = fixture('f32');
-  const model = await BertForMaskedLM.load(tied.config, tied.weights);
+  const model = await BertForMaskedLM.load(tied.config, tied.weights, backend);
   assert.ok(model.cls.predictions.tied);
   const untied = fixture('untied-decoder');
-  assert.not.ok((await BertForMaskedLM.load(untied.config, untied.weights)).cls.predictions.tied);
+  assert.not.ok((await BertForMaskedLM.load(untied.config, untied.weights, backend)).cls.predictions.tied);
   const withoutDecoder = rewrite(untied.weights, (t) => t.delete('cls.predictions.decoder.weight'));
-  await rejects(BertForMaskedLM.load(untied.config, withoutDecoder), (e: unknown) =>
+  await rejects(BertForMaskedLM.load(untied.config, withoutDecoder, backend), (e: unknown) =>
     e instanceof WeightError && /cls.predictions.decoder.weight/.test(e.message) && /tie_word_embeddings/.test(e.message));
 });
 
 test('a missing MLM head is an error naming the first tensor it needs', async () => {
   const { config, weights } = fixture('f32');
   const bare = rewrite(weights, (t) => { for (const name of [...t.keys()]) if (name.startsWith('cls.')) t.delete(name); });
-  await rejects(BertForMaskedLM.load(config, bare), /missing tensor 'cls\.predictions\./);
+  await rejects(BertForMaskedLM.load(config, bare, backend), /missing tensor 'cls\.predictions\./);
 });
 
 test('capture keeps every named activation with Hugging Face shapes', async () => {
   const { config, weights } = fixture('f32');
-  const model = await BertForMaskedLM.load(config, weights);
+  const model = await BertForMaskedLM.load(config, weights, backend);
   const names = CAPTURE_POINTS.map(([name]) => name.replace('{i}', '*'));
   const out = await model.forward(input(config), { capture: names, splade: true });
   const [B, S, H, A, I, V] = [2, 5, config.hidden_size, config.num_attention_heads, config.intermediate_size, config.vocab_size];
@@ -108,7 +112,7 @@ test('capture keeps every named activation with Hugging Face shapes', async () =
 
 test('a capture name that matches nothing is an error listing the known names', async () => {
   const { config, weights } = fixture('f32');
-  const model = await BertForMaskedLM.load(config, weights);
+  const model = await BertForMaskedLM.load(config, weights, backend);
   await rejects(model.forward(input(config), { capture: ['bert.encoder.layer.7.output'] }), (e: unknown) =>
     e instanceof CaptureError && /'bert.encoder.layer.7.output'/.test(e.message) && /bert.embeddings/.test(e.message));
   const out = await model.forward(input(config));
@@ -118,7 +122,7 @@ test('a capture name that matches nothing is an error listing the known names', 
 
 test('forward rejects a hand-built batch with an id outside the vocabulary', async () => {
   const { config, weights } = fixture('f32');
-  const model = await BertForMaskedLM.load(config, weights);
+  const model = await BertForMaskedLM.load(config, weights, backend);
   const bad = { ...input(config), inputIds: Int32Array.from([2, 40, 41, 3, 0, 2, 7, 999, 0, 0]) };
   await rejects(model.forward(bad), (e: unknown) => e instanceof InputError && /input_ids\[1\]\[2\] = 999/.test(e.message));
 });

@@ -56,7 +56,7 @@ const CHECK_FIXTURE = `async (splade, { base, backend, gpuMode, load }) => {
         if ((want > 1e-3) !== (dense[id] > 1e-3)) failures.push('row ' + row + ' term ' + id + ': active set differs');
       }
     });
-    return { failures: failures.slice(0, 10), backendInfo: encoder.backendInfo };
+    return { failures: failures.slice(0, 10), backendInfo: encoder.backendInfo.name };
   } finally {
     encoder.dispose();
   }
@@ -120,9 +120,9 @@ browserTests(
       const info = await runInPage<[string, string]>(page, `async (splade) => {
         const encoder = await splade.SpladeEncoder.fromPretrained('/fixtures/single/', { backend: 'auto' });
         encoder.dispose();
-        const cpu = splade.createBackend();
+        const cpu = await splade.createBackend();
         splade.disposeBackend(cpu);
-        return [encoder.backendInfo, cpu.name];
+        return [encoder.backendInfo.name, cpu.name];
       }`);
       assert.is(info[0], info[1], 'auto is the default CPU backend');
       assert.match(info[0], /^cpu-/);

@@ -17,7 +17,7 @@ const CASES = readdirSync(FIXTURES).sort();
 
 /**
  * Encodes every fixture (the model fetched from `base + name + '/'`) with the default
- * encoder, or with `createWebBackend({ threads })` when `threads` is given, and compares with
+ * encoder, or with `createBackend({ threads })` when `threads` is given, and compares with
  * PyTorch's expected.safetensors (within 1e-4, same active terms). Also counts the Web Workers
  * the bundle creates and terminates (by wrapping the global Worker), so a test can see that
  * dispose() terminated them. Runs in a worker and on a page, so it uses only `globalThis`.
@@ -36,7 +36,7 @@ const CHECK_ALL = `async (splade, { base, cases, threads }) => {
   const results = [];
   try {
     for (const name of cases) {
-      const options = threads === undefined ? {} : { backend: await splade.createWebBackend({ threads, threadedMinMacs: 0 }) };
+      const options = threads === undefined ? {} : { backend: await splade.createBackend({ threads, threadedMinMacs: 0 }) };
       const encoder = await splade.SpladeEncoder.fromPretrained(base + name + '/', options);
       const liveWhileLoaded = live.size;
       const failures = [];
@@ -57,7 +57,7 @@ const CHECK_ALL = `async (splade, { base, cases, threads }) => {
       } finally {
         encoder.dispose();
       }
-      results.push({ name, failures: failures.slice(0, 5), backendInfo: encoder.backendInfo, liveWhileLoaded, liveAfterDispose: live.size });
+      results.push({ name, failures: failures.slice(0, 5), backendInfo: encoder.backendInfo.name, liveWhileLoaded, liveAfterDispose: live.size });
     }
   } finally {
     if (RealWorker) globalThis.Worker = RealWorker;
@@ -66,7 +66,7 @@ const CHECK_ALL = `async (splade, { base, cases, threads }) => {
     results, started,
     isolated: globalThis.crossOriginIsolated === true,
     cores: globalThis.navigator.hardwareConcurrency,
-    defaultThreads: splade.defaultWebThreadCount(),
+    defaultThreads: Math.min(globalThis.navigator.hardwareConcurrency, splade.DEFAULT_MAX_THREADS),
   };
 }`;
 
@@ -158,7 +158,7 @@ browserTests(
       const args = { base: '/coi/fixtures/', cases: CASES };
       const check = await runInPage<CheckResult>(page, IN_WORKER, { worker: '/coi/dist/check-worker.js', args });
       assert.ok(check.isolated, 'the worker is cross-origin isolated');
-      assert.is(check.defaultThreads, Math.min(check.cores, 8));
+      assert.is(check.defaultThreads, Math.min(check.cores, 16));
       assertRun(check, threadsName(check.defaultThreads), check.defaultThreads, 'default, in a worker');
       // Whatever the core count here, three threads (two workers) must match too.
       const three = await runInPage<CheckResult>(page, IN_WORKER, { worker: '/coi/dist/check-worker.js', args: { ...args, threads: 3 } });
@@ -202,7 +202,7 @@ browserTests(
     it('dispose() ends the kernel workers (chromium\'s own list of the page\'s workers)', async () => {
       const { page } = await open('/coi/index.html');
       const before = page.workers().length;
-      await runInPage(page, `async (splade) => { window.backend = await splade.createWebBackend({ threads: 3 }); }`);
+      await runInPage(page, `async (splade) => { window.backend = await splade.createBackend({ threads: 3 }); }`);
       assert.is(page.workers().length, before + 2, 'two kernel workers while the backend lives');
       const closed = Promise.all(page.workers().map((worker) => new Promise((done) => worker.on('close', done))));
       await runInPage(page, `async (splade) => { splade.disposeBackend(window.backend); }`);

@@ -8,7 +8,7 @@ import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
 import { requireBertConfig } from '../../src/io/model-config.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
-import { createBackend } from '../../src/tensor/cpu/create-backend.js';
+import { createBackend } from '../../src/tensor/create-backend.js';
 
 function residentKb(field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));
@@ -16,7 +16,7 @@ function residentKb(field: 'VmRSS' | 'VmHWM'): number {
 }
 
 const [mode, dir] = process.argv.slice(2);
-const backend = createBackend({ backend: 'wasm-simd', threads: 1 });
+const backend = await createBackend({ kernels: 'wasm-simd', threads: 1 });
 const before = residentKb('VmRSS');
 const folder = await loadModelFolderFromDisk(dir);
 const weights = mode === 'whole' ? await readSafetensorsFile(join(dir, 'model.safetensors')) : folder.weights;

@@ -15,13 +15,14 @@ import { termOrigins } from '../../src/splade/term-origins.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { writeRandomBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from '../foundation/tmp.js';
+import { createBackend } from '../../src/tensor/create-backend.js';
 
 const f32 = fileURLToPath(new URL('../parity/fixtures/f32/', import.meta.url));
 const rows = { input_ids: [[2, 40, 41, 42, 3], [2, 7, 3, 0, 0]], attention_mask: [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]] };
 
 async function fixtureModel(): Promise<BertForMaskedLM> {
   const folder = await loadModelFolderFromDisk(f32);
-  return BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights);
+  return BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, await createBackend({ threads: 1 }));
 }
 
 test('outputHiddenStates: embeddings first, then every layer, the last one the last hidden state', async () => {

@@ -11,6 +11,7 @@ import { bertInputFromRows } from '../../src/models/bert/input.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
 import type { Backend } from '../../src/tensor/backend.js';
+import { createBackend } from '../../src/tensor/create-backend.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 
 export const SPLADE_ABS_TOLERANCE = 1e-4;
@@ -51,7 +52,8 @@ const OUTPUTS = new Set(['last_hidden_state', 'logits', 'splade']);
 /** Runs one case; returns the list of failures (empty when it matches PyTorch). */
 export async function checkCase(dir: string, backend?: Backend): Promise<string[]> {
   const folder = await loadModelFolderFromDisk(dir);
-  const model = await loadMaskedLM(folder.config, folder.weights, backend);
+  // Default: WebAssembly SIMD on the calling thread.
+  const model = await loadMaskedLM(folder.config, folder.weights, backend ?? await createBackend({ threads: 1 }));
   const inputs: unknown = JSON.parse(await readFile(join(dir, 'inputs.json'), 'utf8'));
   const input = bertInputFromRows(inputs, model.sizes, join(dir, 'inputs.json'));
   const expected = await readSafetensorsFile(join(dir, 'expected.safetensors'));

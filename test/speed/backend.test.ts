@@ -3,8 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import { disposeBackend } from '../../src/tensor/backend.js';
-import { createBackend } from '../../src/tensor/cpu/create-backend.js';
-import { startNodeWorkers } from '../../src/node/worker-threads.js';
+import { createBackend } from '../../src/node/backend.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
 import { TypeScriptGemm } from '../../src/tensor/gemm/typescript-gemm.js';
@@ -41,10 +40,10 @@ function maxRelDiff(a: Float32Array, b: Float32Array): number {
 }
 
 const reference = new ReferenceBackend();
-const paths: Array<[string, () => Backend]> = [
-  ['wasm-simd', () => createBackend({ backend: 'wasm-simd' })],
-  ['wasm-simd x2', () => createBackend({ backend: 'wasm-simd', threads: 2, startWorkers: startNodeWorkers })],
-  ['typescript', () => createBackend({ backend: 'typescript' })],
+const paths: Array<[string, () => Backend | Promise<Backend>]> = [
+  ['wasm-simd', () => createBackend({ kernels: 'wasm-simd', threads: 1 })],
+  ['wasm-simd x2', () => createBackend({ kernels: 'wasm-simd', threads: 2 })],
+  ['typescript', () => createBackend({ kernels: 'typescript' })],
   ['wasm-simd, small pooling blocks', () => new CpuBackend(WasmGemm.create({ shared: false })!, { poolBlockFloats: 1000 })],
   ['typescript, small pooling blocks', () => new CpuBackend(new TypeScriptGemm(), { poolBlockFloats: 777 })],
 ];
@@ -52,7 +51,7 @@ const paths: Array<[string, () => Backend]> = [
 for (const [label, make] of paths) {
   const ops = suite(`fast backend ops on ${label} equal the reference`);
   let backend: Backend;
-  ops.before(() => { backend = make(); });
+  ops.before(async () => { backend = await make(); });
   ops.after(() => disposeBackend(backend));
 
   ops('attention: padded batch, odd sizes, a sequence without real tokens, with and without probabilities', async () => {
@@ -96,7 +95,7 @@ for (const [label, make] of paths) {
 const conformance = suite('backend conformance (test/tensor/backend-conformance.ts) on every fast path');
 for (const [label, make] of paths) {
   conformance(label, async () => {
-    const backend = make();
+    const backend = await make();
     try {
       assert.equal(await checkBackendConformance(backend), []);
     } finally {

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
 import { bertInputFromRows } from '../../src/models/bert/input.js';
 import type { LinearHandle } from '../../src/tensor/backend.js';
-import { createBackend } from '../../src/tensor/cpu/create-backend.js';
+import { createBackend } from '../../src/tensor/create-backend.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { readSafetensors } from '../../src/formats/safetensors.js';
 import { writeSafetensors } from '../../src/formats/safetensors-writer.js';
@@ -22,8 +22,8 @@ function randomTable(rows: number, cols: number, seed: number): Float32Array {
   return data;
 }
 
-test('wasm-simd gatherLinearRows reads exactly the rows of the prepared weight, odd sizes too', () => {
-  const backend = createBackend({ backend: 'wasm-simd' });
+test('wasm-simd gatherLinearRows reads exactly the rows of the prepared weight, odd sizes too', async () => {
+  const backend = await createBackend({ kernels: 'wasm-simd', threads: 1 });
   assert.type(backend.gatherLinearRows, 'function');
   for (const [rows, cols] of [[1, 1], [7, 5], [130, 33], [517, 64]]) {
     const table = new Tensor([rows, cols], randomTable(rows, cols, rows * 31 + cols));
@@ -42,12 +42,12 @@ test('a tied model on wasm-simd drops the word table and gives the same outputs 
   const source = readSafetensors(writeSafetensors(generated.tensors), 'tied.safetensors');
   const input = bertInputFromRows({ input_ids: [[2, 40, 299, 3, 0], [2, 7, 3, 0, 0]], attention_mask: [[1, 1, 1, 1, 0], [1, 1, 1, 0, 0]] }, generated.config);
 
-  const shared = await BertForMaskedLM.load(generated.config, source, createBackend({ backend: 'wasm-simd' }));
+  const shared = await BertForMaskedLM.load(generated.config, source, await createBackend({ kernels: 'wasm-simd', threads: 1 }));
   assert.ok(shared.cls.predictions.tied, 'the generated model is tied');
   assert.is(shared.bert.embeddings.wordEmbeddings, undefined, 'the table is still held');
 
   // The same engine without row read-back keeps the table: the outputs must not change.
-  const plain = createBackend({ backend: 'wasm-simd' });
+  const plain = await createBackend({ kernels: 'wasm-simd', threads: 1 });
   Object.defineProperty(plain, 'gatherLinearRows', { value: undefined });
   const kept = await BertForMaskedLM.load(generated.config, source, plain);
   assert.ok(kept.bert.embeddings.wordEmbeddings, 'without gatherLinearRows the table stays');

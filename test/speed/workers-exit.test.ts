@@ -10,9 +10,9 @@ const tensorModule = fileURLToPath(new URL('../../src/tensor/tensor.ts', import.
 
 test('a process using worker threads exits without dispose', () => {
   const script = `
-    const { createNodeBackend } = await import(${JSON.stringify(backendModule)});
+    const { createBackend } = await import(${JSON.stringify(backendModule)});
     const { Tensor } = await import(${JSON.stringify(tensorModule)});
-    const backend = createNodeBackend({ threads: 2 });
+    const backend = await createBackend({ threads: 2 });
     const layer = backend.prepareLinear('l', new Tensor([256, 256], new Float32Array(65536).fill(0.5)));
     const y = backend.linear(new Tensor([64, 256], new Float32Array(64 * 256).fill(1)), layer);
     console.log(backend.name, y.data[0]);

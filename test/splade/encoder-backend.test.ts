@@ -5,27 +5,34 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
-import { createNodeBackend } from '../../src/node/backend.js';
+import { createBackend } from '../../src/node/backend.js';
 import { disposeBackend } from '../../src/tensor/backend.js';
 import { GpuUnavailableError } from '../../src/tensor/gpu/index.js';
-import { BackendChoiceError } from '../../src/tensor/select-backend.js';
+import { BackendOptionsError, type BackendInfo } from '../../src/tensor/backend-options.js';
 
 const f32 = fileURLToPath(new URL('../parity/fixtures/f32', import.meta.url));
 
-/** The name of the CPU backend that `backend: 'cpu'` (the default) makes under Node. */
-function nodeCpuBackendName(): string {
-  const backend = createNodeBackend();
+/** What the CPU backend that `backend: 'cpu'` (the default) makes under Node runs. */
+async function nodeCpuInfo(): Promise<BackendInfo> {
+  const backend = await createBackend();
   disposeBackend(backend);
-  return backend.name;
+  return backend.info;
 }
 
 test('backendInfo says what runs: cpu by default, gpu.js webasm on request, auto picks the CPU without a GPU', async () => {
   const plain = await SpladeEncoder.fromPretrained(f32);
-  assert.is(plain.backendInfo, nodeCpuBackendName());
+  assert.equal(plain.backendInfo, await nodeCpuInfo());
   const gpu = await SpladeEncoder.fromPretrained(f32, { backend: 'gpu', gpuMode: 'webasm' });
-  assert.is(gpu.backendInfo, 'gpu.js webasm');
+  assert.equal(gpu.backendInfo, { backend: 'gpu', kernels: 'gpu.js', threads: 1, gpuMode: 'webasm', name: 'gpu.js webasm', notes: [] });
   const auto = await SpladeEncoder.fromPretrained(f32, { backend: 'auto' });
-  assert.is(auto.backendInfo, nodeCpuBackendName(), 'Node has no webgpu/webgl2: auto is the CPU');
+  assert.is(auto.backendInfo.name, (await nodeCpuInfo()).name, 'Node has no webgpu/webgl2: auto is the CPU');
+  assert.match(auto.backendInfo.notes[0], /auto chose the CPU/);
+  const two = await SpladeEncoder.fromPretrained(f32, { threads: 2 });
+  assert.is(two.backendInfo.name, 'cpu-wasm-simd x2');
+  two.dispose();
+  const reference = await SpladeEncoder.fromPretrained(f32, { kernels: 'reference' });
+  assert.is(reference.backendInfo.kernels, 'reference');
+  reference.dispose();
   const [a] = await plain.encode(['the atomic bomb']);
   const [b] = await gpu.encode(['the atomic bomb']);
   assert.equal([...b.indices], [...a.indices]);
@@ -40,8 +47,10 @@ test('asking for what is not there is an error naming it', async () => {
   for (const [options, type, message] of [
     [{ backend: 'gpu', gpuMode: 'webgpu' }, GpuUnavailableError, /'webgpu' is not available here/],
     [{ backend: 'auto', gpuMode: 'webgl2' }, GpuUnavailableError, /'webgl2' is not available here/],
-    [{ backend: 'cpu', gpuMode: 'webasm' }, BackendChoiceError, /needs backend 'gpu' or 'auto'/],
-    [{ backend: 'quantum' }, BackendChoiceError, /unknown backend 'quantum'/],
+    [{ backend: 'cpu', gpuMode: 'webasm' }, BackendOptionsError, /needs backend 'gpu' or backend 'auto'/],
+    [{ backend: 'quantum' }, BackendOptionsError, /unknown backend 'quantum'/],
+    [{ backend: 'gpu', kernels: 'typescript' }, BackendOptionsError, /CPU kernels/],
+    [{ threads: 0 }, BackendOptionsError, /threads must be an integer from 1 to 32, got 0/],
   ] as const) {
     try {
       await SpladeEncoder.fromPretrained(f32, options as never);
@@ -53,18 +62,17 @@ test('asking for what is not there is an error naming it', async () => {
   }
 });
 
-test('1,000 encodes on gpu.js webasm keep no activations alive', async () => {
-  const encoder = await SpladeEncoder.fromPretrained(f32, { backend: 'gpu', gpuMode: 'webasm' });
-  const backend = encoder.model.backend as unknown as { arena: unknown[]; retired: unknown[] };
-  let live = 0;
-  for (let i = 0; i < 1000; i++) {
-    await encoder.encode([i % 2 ? 'the atomic bomb' : 'manhattan']);
-    live = Math.max(live, backend.arena.length + backend.retired.length);
+test('a Backend instance takes no other backend option', async () => {
+  const backend = await createBackend({ threads: 1 });
+  try {
+    await SpladeEncoder.fromPretrained(f32, { backend, threads: 2 });
+    assert.unreachable('threads next to a Backend accepted');
+  } catch (error) {
+    assert.instance(error, BackendOptionsError);
+    assert.match((error as Error).message, /^threads: give these to createBackend/);
+  } finally {
+    disposeBackend(backend);
   }
-  const perForward = backend.retired.length;
-  assert.ok(perForward > 0 && live <= perForward, `live ${live}, one forward ${perForward}`);
-  encoder.dispose();
-  assert.is(backend.retired.length, 0);
 });
 
 test.run();

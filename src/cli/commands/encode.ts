@@ -7,7 +7,7 @@ import type { InputIdRows } from '../../models/bert/input.js';
 import { SpladeError } from '../../errors.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
-import { BACKEND_CHOICES, GPU_MODE_NAMES, type BackendChoice, type GpuMode } from '../../tensor/select-backend.js';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
 import { UsageError, type Command } from '../command.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
 import {
@@ -41,26 +41,9 @@ ${ENCODE_SHAPING_USAGE}
                       one (idf.json, a sentence-transformers Router's SparseStaticEmbedding:
                       inference-free), else --query-model when given, else the model
   --query-model DIR   a separate model folder for queries
-  --backend NAME      cpu (default), gpu (gpu.js) or auto (a GPU when there is one, else the CPU)
-  --gpu-mode MODE     webgpu, webgl2 or webasm (with --backend gpu or auto); in Node only webasm
-                      exists; a mode that is not available is an error`;
 
-/** --backend and --gpu-mode as SpladeEncoder options (checked here for a usage message). */
-function backendOptions(backend: string | undefined, gpuMode: string | undefined): { backend?: BackendChoice; gpuMode?: GpuMode } {
-  if (backend !== undefined && !(BACKEND_CHOICES as readonly string[]).includes(backend)) {
-    throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${backend}'`);
-  }
-  if (gpuMode !== undefined && !(GPU_MODE_NAMES as readonly string[]).includes(gpuMode)) {
-    throw new UsageError(`--gpu-mode must be one of ${GPU_MODE_NAMES.join(', ')}, got '${gpuMode}'`);
-  }
-  if (gpuMode !== undefined && (backend ?? 'cpu') === 'cpu') {
-    throw new UsageError('--gpu-mode needs --backend gpu or --backend auto');
-  }
-  return {
-    ...(backend !== undefined ? { backend: backend as BackendChoice } : {}),
-    ...(gpuMode !== undefined ? { gpuMode: gpuMode as GpuMode } : {}),
-  };
-}
+what computes:
+${BACKEND_USAGE}`;
 
 interface TextItem {
   readonly id: string | number;
@@ -152,8 +135,7 @@ export const command: Command = {
           'max-length': { type: 'string' },
           query: { type: 'boolean' },
           'query-model': { type: 'string' },
-          backend: { type: 'string' },
-          'gpu-mode': { type: 'string' },
+          ...BACKEND_FLAGS,
           ...ENCODE_SHAPING_OPTIONS,
         },
       });
@@ -171,7 +153,7 @@ export const command: Command = {
     const shaping = parseEncodeShaping(v);
     const encoderOptions = {
       ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
-      ...backendOptions(v.backend, v['gpu-mode']),
+      ...backendOptionsFromFlags(v),
       ...(maxLength !== undefined ? { maxLength } : {}),
       ...(shaping.queryMaxLength !== undefined ? { queryMaxLength: shaping.queryMaxLength } : {}),
     };
@@ -214,9 +196,11 @@ export const command: Command = {
     });
     if (v.query) process.stderr.write(queryRouteNote(encoder.queryRoute) ?? '');
     const pruned = topK === undefined ? vectors : vectors.map((vector) => pruneTopK(vector, topK));
+    // Terms are read with the vocabulary of the model that made the vector.
+    const decodeOptions = { role: v.query ? 'query' : 'document' } as const;
     const lines = pruned.map((vector, k) => {
-      if (format === 'bow') return bowText(vectors[k].indices.length, encoder.decode(vector));
-      if (v.terms) return termsLine(items[k].id, encoder.decode(vector)) + '\n';
+      if (format === 'bow') return bowText(vectors[k].indices.length, encoder.decode(vector, decodeOptions));
+      if (v.terms) return termsLine(items[k].id, encoder.decode(vector, decodeOptions)) + '\n';
       return jsonLine('id', items[k].id, vector) + '\n';
     });
     process.stdout.write(lines.join(format === 'bow' ? '\n' : ''));

@@ -4,6 +4,7 @@ import { explanationToHtml } from '../../inspect/report-html.js';
 import { writeFileAtomic } from '../../node/files.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { explainText } from '../../splade/explain.js';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
 import { UsageError, type Command } from '../command.js';
 
 const usage = `usage: splade explain --model DIR --text TEXT --out report.html [--top-k N] [--max-length N]
@@ -12,7 +13,10 @@ Writes one HTML file (no network, opens from disk) that shows how TEXT becomes i
 vector: the tokens, the terms as bars (words of the text and expansions told apart), the
 token each term's weight comes from, and the attention of every layer and head.
   --top-k N        show the N heaviest terms (default 50)
-  --max-length N   truncate the text to N tokens, [CLS] and [SEP] included`;
+  --max-length N   truncate the text to N tokens, [CLS] and [SEP] included
+
+what computes:
+${BACKEND_USAGE}`;
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -36,6 +40,7 @@ export const command: Command = {
           out: { type: 'string' },
           'top-k': { type: 'string' },
           'max-length': { type: 'string' },
+          ...BACKEND_FLAGS,
         },
       }).values;
     } catch (error) {
@@ -47,7 +52,7 @@ export const command: Command = {
     if (!values.out.endsWith('.html')) throw new UsageError(`--out must name an .html file, got '${values.out}'`);
     const topK = positiveInt('top-k', values['top-k']);
     const maxLength = positiveInt('max-length', values['max-length']);
-    const encoder = await SpladeEncoder.fromPretrained(values.model);
+    const encoder = await SpladeEncoder.fromPretrained(values.model, backendOptionsFromFlags(values));
     const explanation = await explainText(encoder, values.text, maxLength === undefined ? {} : { maxLength });
     const html = explanationToHtml(explanation, { modelName: values.model, ...(topK ? { topK } : {}) });
     await writeFileAtomic(values.out, html);

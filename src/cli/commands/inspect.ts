@@ -13,6 +13,7 @@ import { writeSafetensorsFile } from '../../node/safetensors-file.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { MissingTokenizerError } from '../../splade/encoder.js';
 import type { TensorToWrite } from '../../formats/safetensors-writer.js';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
 import { UsageError, type Command } from '../command.js';
 
 const usage = `usage: splade inspect --model DIR (--text TEXT... | --input-ids FILE|-) [what] --out FILE
@@ -39,7 +40,10 @@ what (at least one):
 
 output:
   --out FILE           FILE.safetensors (F32 tensors) or FILE.json (nested lists)
-  --list               print every capturable name with its shape, and exit`;
+  --list               print every capturable name with its shape, and exit
+
+what computes:
+${BACKEND_USAGE}`;
 
 function parse(args: string[]) {
   try {
@@ -58,6 +62,7 @@ function parse(args: string[]) {
         capture: { type: 'string', multiple: true },
         out: { type: 'string' },
         list: { type: 'boolean' },
+        ...BACKEND_FLAGS,
       },
     }).values;
   } catch (error) {
@@ -118,8 +123,9 @@ export const command: Command = {
   async run(args) {
     const v = parse(args);
     if (v.model === undefined) throw new UsageError(`--model DIR is required\n${usage}`);
+    const backendOptions = backendOptionsFromFlags(v);
     if (v.list) {
-      const encoder = await SpladeEncoder.fromPretrained(v.model);
+      const encoder = await SpladeEncoder.fromPretrained(v.model, backendOptions);
       process.stdout.write(listNames(encoder));
       return 0;
     }
@@ -137,7 +143,7 @@ export const command: Command = {
     }
     // Read the ids file before loading the model, so a bad file fails fast.
     const idsFile = v['input-ids'] === undefined ? undefined : await readIdsFile(v['input-ids']);
-    const encoder = await SpladeEncoder.fromPretrained(v.model);
+    const encoder = await SpladeEncoder.fromPretrained(v.model, backendOptions);
     const { model, tokenizer } = encoder;
     let rows: unknown = idsFile;
     if (idsFile === undefined) {

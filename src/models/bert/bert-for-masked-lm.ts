@@ -1,8 +1,7 @@
 // BertModel (embeddings and encoder, without the pooler that BertForMaskedLM leaves out) and
 // BertForMaskedLM (`bert` + `cls.predictions`), loaded from a checkpoint so that the
 // checkpoint's module tree is the code's module tree.
-import type { Backend } from '../../tensor/backend.js';
-import { createBackend } from '../../tensor/cpu/create-backend.js';
+import { runInScope, type Backend } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { TensorSource } from '../../tensor/tensor-source.js';
 import { Capture } from './capture.js';
@@ -56,11 +55,11 @@ export class BertForMaskedLM implements MaskedLM {
   ) {}
 
   /**
-   * Loads the weights of `source` for `config` and prepares them on `backend` (by default
-   * `createBackend()`: WebAssembly SIMD where available, on the calling thread).
+   * Loads the weights of `source` for `config` and prepares them on `backend` (the model never
+   * picks its own: make one with `createBackend`).
    * @throws WeightError naming a missing tensor, or a tensor and both shapes when they differ
    */
-  static async load(config: BertConfig, source: TensorSource, backend: Backend = createBackend()): Promise<BertForMaskedLM> {
+  static async load(config: BertConfig, source: TensorSource, backend: Backend): Promise<BertForMaskedLM> {
     const root = Weights.of(source);
     const bert = await BertModel.load(root.prefix('bert'), config, backend);
     const predictions = await BertLMPredictionHead.load(
@@ -86,12 +85,17 @@ export class BertForMaskedLM implements MaskedLM {
   }
 
   /**
-   * Runs the model on a checked batch.
+   * Runs the model on a checked batch, in the backend's forward-pass scope (Backend.scope):
+   * device memory made on the way is released when it returns; what it returns stays readable.
    * @throws InputError when the input does not fit the config; CaptureError when a capture
    *   name matched nothing
    */
   async forward(input: BertInput, options: ForwardOptions = {}): Promise<ForwardOutput> {
     checkBertInput(input, this.config);
+    return runInScope(this.backend, () => this.forwardInScope(input, options));
+  }
+
+  private async forwardInScope(input: BertInput, options: ForwardOptions): Promise<ForwardOutput> {
     const asked = options.capture ?? [];
     const layers = this.config.num_hidden_layers;
     const hiddenNames = options.outputHiddenStates ? hiddenStateNames(layers) : [];

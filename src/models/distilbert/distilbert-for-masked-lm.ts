@@ -1,8 +1,7 @@
 // DistilBertModel (`distilbert`: embeddings and transformer) and DistilBertForMaskedLM
 // (`distilbert`, vocab_transform, activation, vocab_layer_norm, vocab_projector), loaded from a
 // checkpoint so that the checkpoint's module tree is the code's module tree.
-import type { Activation, Backend } from '../../tensor/backend.js';
-import { createBackend } from '../../tensor/cpu/create-backend.js';
+import { runInScope, type Activation, type Backend } from '../../tensor/backend.js';
 import { formatShape, type Tensor } from '../../tensor/tensor.js';
 import type { TensorSource } from '../../tensor/tensor-source.js';
 import { activationOf } from '../bert/activation.js';
@@ -64,12 +63,13 @@ export class DistilBertForMaskedLM implements MaskedLM {
   }
 
   /**
-   * Loads the weights of `source` for `config` onto `backend` (default `createBackend()`).
+   * Loads the weights of `source` for `config` onto `backend` (the model never picks its own:
+   * make one with `createBackend`).
    * Names may lack the `distilbert.` prefix (a bare DistilBertModel's keys). vocab_projector's
    * weight is the word embedding matrix unless the checkpoint has `vocab_projector.weight`.
    * @throws WeightError naming a missing tensor, or a tensor and both shapes when they differ
    */
-  static async load(config: DistilBertConfig, source: TensorSource, backend: Backend = createBackend()): Promise<DistilBertForMaskedLM> {
+  static async load(config: DistilBertConfig, source: TensorSource, backend: Backend): Promise<DistilBertForMaskedLM> {
     const root = Weights.of(source, 'distilbert');
     const distilbert = await DistilBertModel.load(root.prefix('distilbert'), config, backend);
     const { dim, vocab_size: vocab } = config;
@@ -100,12 +100,17 @@ export class DistilBertForMaskedLM implements MaskedLM {
   }
 
   /**
-   * Runs the model on a checked batch (token type ids must be 0: DistilBERT has none).
+   * Runs the model on a checked batch (token type ids must be 0: DistilBERT has none), in the
+   * backend's forward-pass scope (see BertForMaskedLM.forward).
    * @throws InputError when the input does not fit the config; CaptureError when a capture
    *   name matched nothing
    */
   async forward(input: BertInput, options: ForwardOptions = {}): Promise<ForwardOutput> {
     checkBertInput(input, this.sizes);
+    return runInScope(this.backend, () => this.forwardInScope(input, options));
+  }
+
+  private async forwardInScope(input: BertInput, options: ForwardOptions): Promise<ForwardOutput> {
     const layers = this.config.n_layers;
     const hiddenNames = options.outputHiddenStates ? Array.from({ length: layers + 1 }, (_, i) => distilBertHiddenStateName(i)) : [];
     const attentionNames = options.outputAttentions ? Array.from({ length: layers }, (_, i) => distilBertAttentionName(i)) : [];

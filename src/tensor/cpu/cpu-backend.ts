@@ -4,6 +4,7 @@
 // reference backend's loops. Fusions: bias + activation in the matmul epilogue, residual +
 // LayerNorm (one pass), the vocabulary projection with SPLADE max pooling in column blocks
 // (the [tokens, vocab] logits are never whole), attention over real keys only.
+import type { BackendInfo } from '../backend-options.js';
 import type {
   Activation, AttentionOptions, AttentionResult, Backend, LinearHandle, TokenLayout,
 } from '../backend.js';
@@ -37,15 +38,26 @@ function columns(x: Tensor): number {
  */
 export class CpuBackend extends ReferenceBackend implements Backend {
   override readonly name: string;
+  private readonly constructedInfo: BackendInfo;
 
   /** Present when the engine packs weights into memory of its own (see Backend.gatherLinearRows). */
   readonly gatherLinearRows?: (layer: LinearHandle, ids: Int32Array) => Tensor;
 
-  /** `poolBlockFloats`: most logits spladePool holds at once (default 4M floats, 16 MiB). */
-  constructor(readonly engine: GemmEngine, private readonly options: { poolBlockFloats?: number } = {}) {
-    super();
+  /**
+   * `poolBlockFloats`: most logits spladePool holds at once (default 4M floats, 16 MiB);
+   * `notes`: what `info.notes` says (why these kernels or this thread count; see BackendInfo).
+   */
+  constructor(readonly engine: GemmEngine, private readonly options: { poolBlockFloats?: number; notes?: readonly string[] } = {}) {
+    super(options.notes);
     this.name = `cpu-${engine.name}${engine.threads > 1 ? ` x${engine.threads}` : ''}`;
+    const kernels = engine.name === 'wasm-simd' ? 'wasm-simd' : engine.name === 'typescript' ? 'typescript' : 'reference';
+    this.constructedInfo = { backend: 'cpu', kernels, threads: engine.threads, name: this.name, notes: this.notes };
     if (engine.readRows) this.gatherLinearRows = (layer, ids) => this.gatherPacked(layer, ids);
+  }
+
+  /** What runs, as constructed (the engine's threads are attached before; dispose does not change it). */
+  override get info(): BackendInfo {
+    return this.constructedInfo;
   }
 
   private gatherPacked(layer: LinearHandle, ids: Int32Array): Tensor {

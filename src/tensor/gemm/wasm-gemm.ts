@@ -1,14 +1,14 @@
 // The WebAssembly SIMD engine: weights packed into panels in a WebAssembly memory at load,
 // activations packed per call, the kernel from ../wasm/gemm-module.ts, and the n-panels of
 // one multiply split over threads when a thread pool is attached.
+import { MAX_THREADS } from './max-threads.js';
 import { Arena, sharedMemorySupported } from '../wasm/arena.js';
 import { buildGemmModule, DEFAULT_GEMM_SHAPE, JOB, JOB_BYTES, type GemmShape } from '../wasm/gemm-module.js';
 import { finishRow, type GemmEngine, type MatmulArgs, type PackedMatrix } from './gemm.js';
 
 /** Bytes at the bottom of the memory for job records and thread control words. */
 export const CONTROL_BYTES = 4096;
-/** Most threads a multiply is split over (job records fit in CONTROL_BYTES). */
-export const MAX_THREADS = 32;
+export { MAX_THREADS };
 const JOBS_AT = 1024;
 /** A blocks up to this size are multiplied without k blocking (see run()). */
 const SMALL_A_BLOCK_BYTES = 512 * 1024;

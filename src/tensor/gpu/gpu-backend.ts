@@ -4,6 +4,7 @@
 // results) and come back to JavaScript only as the SPLADE vectors, or when someone reads a
 // tensor's `data`. Everything is float32 ('single' precision, never 'unsigned' packing).
 import { SpladeError } from '../../errors.js';
+import type { BackendInfo } from '../backend-options.js';
 import type {
   Activation,
   AttentionOptions,
@@ -75,6 +76,8 @@ export interface GpuBackendOptions {
    * page's GPU memory use down, or to test the refusal).
    */
   readonly maxElements?: number;
+  /** What `info.notes` says (why the GPU runs; see BackendInfo). */
+  readonly notes?: readonly string[];
 }
 
 function isArrayLikeOfNumbers(value: unknown): value is ArrayLike<number> {
@@ -128,6 +131,9 @@ export class GpuBackend implements Backend {
   private retired: DeviceStorage[] = [];
   private retiredMasks: DeviceArray[] = [];
   private disposed = false;
+  /** Nesting depth of `scope` calls: only the outermost releases. */
+  private scopeDepth = 0;
+  private live = 0;
 
   private constructor(
     private readonly gpuJs: GpuJs,
@@ -135,8 +141,40 @@ export class GpuBackend implements Backend {
     readonly mode: GpuMode,
     /** The largest float32 array one texture or buffer can hold here. */
     private readonly maxElements: number,
+    private readonly notes: readonly string[],
   ) {
     this.name = `gpu.js ${mode}`;
+  }
+
+  get info(): BackendInfo {
+    return { backend: 'gpu', kernels: 'gpu.js', threads: 1, gpuMode: this.mode, name: this.name, notes: this.notes };
+  }
+
+  /**
+   * Device arrays alive now that this backend made (weights, activations, masks): every
+   * kernel result counts until it is deleted. Flat across forward passes unless memory leaks
+   * (the tests watch it).
+   */
+  get liveDeviceArrays(): number {
+    return this.live;
+  }
+
+  /**
+   * One forward pass (see Backend.scope): the activations and masks made inside are freed
+   * when `fn` settles, those handed out (reshaped views, attention probabilities) read back
+   * to host memory first.
+   */
+  async scope<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.scopeDepth > 0) return fn();
+    await this.enter();
+    this.scopeDepth++;
+    try {
+      return await fn();
+    } finally {
+      this.scopeDepth--;
+      this.retire();
+      if (!this.disposed) await this.releaseRetired();
+    }
   }
 
   /**
@@ -156,7 +194,7 @@ export class GpuBackend implements Backend {
     }
     const deviceMax = await maxElementsOf(gpuJs, mode);
     const maxElements = Math.min(deviceMax, options.maxElements ?? deviceMax);
-    return new GpuBackend(gpuJs, new gpuJs.GPU({ mode }), mode, maxElements);
+    return new GpuBackend(gpuJs, new gpuJs.GPU({ mode }), mode, maxElements, options.notes ?? []);
   }
 
   /** Frees every kernel and device array; the backend is unusable afterwards. */
@@ -166,13 +204,13 @@ export class GpuBackend implements Backend {
     for (const storage of this.retired) {
       // Values handed out stay readable where a synchronous read exists (not on WebGPU).
       if (storage.escaped && !storage.host && storage.array && this.mode !== 'webgpu') storage.read();
-      deleteArray(storage.array);
+      this.deleteArray(storage.array);
       storage.array = undefined;
     }
-    for (const mask of this.retiredMasks) deleteArray(mask);
+    for (const mask of this.retiredMasks) this.deleteArray(mask);
     this.retired = [];
     this.retiredMasks = [];
-    for (const array of [...this.weights.values(), ...this.linearArrays]) deleteArray(array);
+    for (const array of [...this.weights.values(), ...this.linearArrays]) this.deleteArray(array);
     this.weights.clear();
     this.linearArrays.length = 0;
     for (const kernel of this.kernels.values()) kernel.destroy(true);
@@ -192,6 +230,11 @@ export class GpuBackend implements Backend {
   /** Every op starts here: refuses a disposed backend, frees the previous forward pass. */
   private async enter(): Promise<void> {
     if (this.disposed) throw new SpladeError(`${this.name}: the backend was disposed`);
+    await this.releaseRetired();
+  }
+
+  /** Frees the retired activations and masks, reading back those handed out first. */
+  private async releaseRetired(): Promise<void> {
     if (this.retired.length === 0 && this.retiredMasks.length === 0) return;
     const retired = this.retired;
     const masks = this.retiredMasks;
@@ -199,10 +242,10 @@ export class GpuBackend implements Backend {
     this.retiredMasks = [];
     for (const storage of retired) {
       if (storage.escaped && !storage.host && storage.array) storage.host = await this.read(storage.array, storage.size);
-      deleteArray(storage.array);
+      this.deleteArray(storage.array);
       storage.array = undefined;
     }
-    for (const mask of masks) deleteArray(mask);
+    for (const mask of masks) this.deleteArray(mask);
   }
 
   // ---- device arrays -------------------------------------------------------------------
@@ -255,6 +298,13 @@ export class GpuBackend implements Backend {
     }
   }
 
+  /** Deletes a device array this backend made (see liveDeviceArrays). */
+  private deleteArray(array: DeviceArray | undefined): void {
+    if (array === undefined) return;
+    deleteArray(array);
+    this.live--;
+  }
+
   /** Runs a kernel; refuses a result gpu.js computed on another backend than `mode`. */
   private async run(kernel: GpuKernel, what: string, ...args: unknown[]): Promise<DeviceArray> {
     const result = kernel(...args);
@@ -264,6 +314,7 @@ export class GpuBackend implements Backend {
       deleteArray(value as DeviceArray);
       throw new GpuFallbackError(`${this.name}: gpu.js could not run ${what} on ${this.mode} (${fallback})`);
     }
+    this.live++;
     return value as DeviceArray;
   }
 
@@ -447,8 +498,9 @@ export class GpuBackend implements Backend {
     try {
       return new Tensor([tokens.batch, gpu.outFeatures], await this.read(array, size));
     } finally {
-      deleteArray(array);
-      this.retire();
+      this.deleteArray(array);
+      // Outside a scope, the pooling ends the forward pass (freed at the next op).
+      if (this.scopeDepth === 0) this.retire();
     }
   }
 }

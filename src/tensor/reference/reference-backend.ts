@@ -1,6 +1,7 @@
 // The reference CPU backend: plainly correct, readable loops, one function per op (the other
 // files of this folder). The speed of the project is another backend's job; this one is the
 // yardstick the faster ones are tested against.
+import type { BackendInfo } from '../backend-options.js';
 import type {
   Activation,
   AttentionOptions,
@@ -54,6 +55,13 @@ export function linearSizes(name: string, weight: Tensor, bias?: Tensor): [outFe
 
 export class ReferenceBackend implements Backend {
   readonly name: string = 'cpu-reference';
+
+  /** @param notes what `info.notes` says (why these kernels run; see BackendInfo) */
+  constructor(protected readonly notes: readonly string[] = []) {}
+
+  get info(): BackendInfo {
+    return { backend: 'cpu', kernels: 'reference', threads: 1, name: this.name, notes: this.notes };
+  }
 
   prepareLinear(name: string, weight: Tensor, bias?: Tensor): LinearHandle {
     const [outF, inF] = linearSizes(name, weight, bias);
