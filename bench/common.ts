@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRandomBertFolder } from '../tools/generate-model.js';
+import { mulberry32, randomInt } from '../tools/random.js';
 
 /**
  * The model folder to benchmark: `explicit` when given, else a random bert-base-size model
@@ -27,13 +28,10 @@ export function median(xs: number[]): number {
 
 /** [CLS] words [SEP] with bert-base-uncased's special ids, words from the vocabulary's upper part; deterministic. */
 export function idsOfLength(seq: number, vocab: number): number[] {
-  let state = 12345 + seq;
+  const random = mulberry32(12345 + seq);
   const low = Math.min(1000, Math.floor(vocab / 2));
   const ids = [Math.min(101, vocab - 1)];
-  while (ids.length < seq - 1) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    ids.push(low + (state % (vocab - low)));
-  }
+  while (ids.length < seq - 1) ids.push(randomInt(random, low, vocab - 1));
   ids.push(Math.min(102, vocab - 1));
   return ids;
 }

@@ -7,6 +7,7 @@ import type { GemmEngine } from '../src/tensor/gemm/gemm.js';
 import { TypeScriptGemm } from '../src/tensor/gemm/typescript-gemm.js';
 import { WasmGemm } from '../src/tensor/gemm/wasm-gemm.js';
 import { startNodeWorkers } from '../src/node/worker-threads.js';
+import { mulberry32, randomFloats } from '../tools/random.js';
 
 const { values } = parseArgs({ options: { threads: { type: 'string', default: '2' }, quick: { type: 'boolean', default: false } } });
 const threads = Number(values.threads);
@@ -21,10 +22,8 @@ const SHAPES: Array<[number, number, number, string]> = [
   [1024, 4096, 768, 'D batch: a vocabulary block'],
 ];
 
-function fill(length: number): Float32Array {
-  const a = new Float32Array(length);
-  for (let i = 0; i < length; i++) a[i] = Math.sin(i * 12.9898) * 0.5;
-  return a;
+function fill(length: number, seed: number): Float32Array {
+  return randomFloats(mulberry32(seed), length, 0.5);
 }
 
 function timeIt(f: () => void, runs: number): number {
@@ -42,8 +41,8 @@ function timeIt(f: () => void, runs: number): number {
 }
 
 function measure(engine: GemmEngine, m: number, n: number, k: number): number {
-  const a = fill(m * k);
-  const b = engine.packNK(fill(n * k), n, k);
+  const a = fill(m * k, 1);
+  const b = engine.packNK(fill(n * k, 2), n, k);
   const out = new Float32Array(m * n);
   const ms = timeIt(() => {
     engine.beginOperation();
@@ -77,7 +76,7 @@ async function measureGpuJs(m: number, n: number, k: number): Promise<number | u
     })
     .setOutput([n, m])
     .setConstants({ K: k });
-  const rows = (count: number): Float32Array[] => Array.from({ length: count }, (_, r) => fill(k).map((v) => v * (r + 1) * 1e-3));
+  const rows = (count: number): Float32Array[] => Array.from({ length: count }, (_, r) => fill(k, 3 + r).map((v) => v * (r + 1) * 1e-3));
   const a = rows(m);
   const b = rows(n);
   const ms = timeIt(() => void kernel(a, b), 3);

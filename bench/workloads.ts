@@ -1,6 +1,7 @@
 // The three workloads of issue 6, their inputs (seeded pseudo-random token ids between
 // [CLS] and [SEP], no padding) and their floating-point operation counts.
 import type { BertConfig } from '../src/models/bert/config.js';
+import { mulberry32, randomInt } from '../tools/random.js';
 
 export interface Workload {
   readonly name: 'Q' | 'D' | 'L';
@@ -20,11 +21,10 @@ export const WORKLOADS: readonly Workload[] = [
 /** Token ids [batch, seq] of call `call`: [CLS] ids [SEP], different for every call. */
 export function workloadIds(w: Workload, call: number): Int32Array {
   const ids = new Int32Array(w.batch * w.seq);
-  let state = (call + 1) * 2654435761 >>> 0;
+  const random = mulberry32(call + 1);
   for (let i = 0; i < ids.length; i++) {
     const t = i % w.seq;
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    ids[i] = t === 0 ? 101 : t === w.seq - 1 ? 102 : 1000 + (state % 29000);
+    ids[i] = t === 0 ? 101 : t === w.seq - 1 ? 102 : randomInt(random, 1000, 28999);
   }
   return ids;
 }

@@ -6,6 +6,7 @@ import {
   checkBackendOptions, type BackendChoice, type BackendOptions, type GpuMode, type KernelChoice, type OptionSpelling,
 } from '../tensor/backend-options.js';
 import { SpladeError } from '../errors.js';
+import { oneOf, wholeNumber } from './args.js';
 import { UsageError } from './command.js';
 
 /** The parseArgs option definitions of the backend flags (spread into a command's `options`). */
@@ -32,12 +33,6 @@ export interface BackendFlagValues {
   readonly 'gpu-mode'?: string;
 }
 
-function oneOf<T extends string>(flag: string, value: string | undefined, choices: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got '${value}'`);
-  return value as T;
-}
-
 /**
  * The backend flags as BackendOptions (for SpladeEncoder.fromPretrained).
  * @throws UsageError (exit 2) for an unknown name, a thread count that is not an integer from 1
@@ -47,11 +42,7 @@ export function backendOptionsFromFlags(values: BackendFlagValues): BackendOptio
   const backend = oneOf<BackendChoice>('backend', values.backend, BACKEND_CHOICES);
   const kernels = oneOf<KernelChoice>('kernels', values.kernels, KERNEL_CHOICES);
   const gpuMode = oneOf<GpuMode>('gpu-mode', values['gpu-mode'], GPU_MODE_NAMES);
-  let threads: number | undefined;
-  if (values.threads !== undefined) {
-    threads = /^\d+$/.test(values.threads) ? Number(values.threads) : NaN;
-    if (!(threads >= 1 && threads <= MAX_THREADS)) throw new UsageError(`--threads must be an integer from 1 to ${MAX_THREADS}, got '${values.threads}'`);
-  }
+  const threads = wholeNumber('threads', values.threads, { min: 1, max: MAX_THREADS });
   const options: BackendOptions = {
     ...(backend !== undefined ? { backend } : {}),
     ...(threads !== undefined ? { threads } : {}),

@@ -1,21 +1,31 @@
 // The `splade` command line. Each subcommand lives in its own module under commands/ and is
 // imported only when used, so `splade tokenize` never loads the model code.
+//
+// Exit codes: 0 success; 1 a runtime error (a missing or broken file, a failed download);
+// 2 a usage error (an unknown command or option, a bad or missing value). Either way one line
+// on stderr, the stack trace only with --debug.
 import { SpladeError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { UsageError, type Command } from './command.js';
 
-const commands: Record<string, () => Promise<{ command: Command }>> = {
-  convert: () => import('./commands/convert.js'),
-  encode: () => import('./commands/encode.js'),
-  'inspect-weights': () => import('./commands/inspect-weights.js'),
-  inspect: () => import('./commands/inspect.js'),
-  explain: () => import('./commands/explain.js'),
-  tokenize: () => import('./commands/tokenize.js'),
-  fetch: () => import('./commands/fetch.js'),
+/** Each command's module, and its line in `splade --help` (kept here so help loads nothing). */
+const commands: Record<string, { readonly summary: string; load(): Promise<{ command: Command }> }> = {
+  encode: { summary: 'texts (or token ids) to SPLADE sparse vectors, as JSON lines', load: () => import('./commands/encode.js') },
+  tokenize: { summary: 'WordPiece tokens and ids of JSON lines, as the Python tokenizer gives them', load: () => import('./commands/tokenize.js') },
+  explain: { summary: 'one text\'s SPLADE vector explained in a self-contained HTML page', load: () => import('./commands/explain.js') },
+  inspect: { summary: 'hidden states, attentions, logits or any module\'s output, by Hugging Face name', load: () => import('./commands/inspect.js') },
+  fetch: { summary: 'download a model from the Hugging Face hub into weights/<owner>/<name>', load: () => import('./commands/fetch.js') },
+  convert: { summary: 'a PyTorch pytorch_model.bin (or shards, or a folder) to safetensors', load: () => import('./commands/convert.js') },
+  'inspect-weights': { summary: 'the tensors of a checkpoint: names, dtypes, shapes, sizes, metadata', load: () => import('./commands/inspect-weights.js') },
+  index: { summary: 'build an inverted index file from document vectors', load: () => import('./commands/index.js') },
+  search: { summary: 'search an index with query texts or vectors (exact top k)', load: () => import('./commands/search.js') },
+  eval: { summary: 'nDCG@10, MRR@10 and Recall@100 of a TREC run against qrels', load: () => import('./commands/eval.js') },
 };
 
+/** `splade --help`: one line per command. */
 function mainUsage(): string {
-  const lines = Object.keys(commands).map((name) => `  ${name}`);
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`);
   return [
     `splade ${VERSION}: SPLADE sparse vectors from BERT checkpoints, in TypeScript`,
     '',
@@ -24,24 +34,35 @@ function mainUsage(): string {
     'commands:',
     ...lines,
     '',
+    '--model takes a model folder or a Hugging Face repository id (owner/name), looked up under',
+    'weights/, in the Hugging Face cache, or downloaded.',
+    '',
     'global options: --debug (print stack traces), --version, --help',
   ].join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
-  const args = argv.filter((arg) => arg !== '--debug');
+/** Runs one command line; resolves to the exit code. `name` is set once the command is known. */
+async function run(args: string[], context: { name?: string }): Promise<number> {
   const [name, ...rest] = args;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(mainUsage() + '\n');
-    return name === undefined ? 2 : 0;
+    return 0;
+  }
+  if (name === undefined) {
+    process.stderr.write(mainUsage() + '\n');
+    return 2;
   }
   if (name === '--version') {
     process.stdout.write(VERSION + '\n');
     return 0;
   }
-  const load = commands[name];
-  if (!load) throw new UsageError(`unknown command '${name}' (try splade --help)`);
-  const { command } = await load();
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!entry) {
+    const what = name.startsWith('-') ? `unknown option '${name}' before the command` : `unknown command '${name}'`;
+    throw new UsageError(`${what} (splade --help lists the commands)`);
+  }
+  context.name = name;
+  const { command } = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(command.usage + '\n');
     return 0;
@@ -49,17 +70,23 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-const debug = process.argv.includes('--debug');
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  if (debug) {
-    console.error(error);
-  } else if (error instanceof SpladeError) {
-    console.error(`splade: ${error.message}`);
-  } else {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`splade: unexpected error: ${message} (run with --debug for the stack trace)`);
+/** The one line a failure prints, without the `splade: ` prefix. */
+function errorLine(error: unknown, command: string | undefined): string {
+  if (error instanceof UsageError) {
+    return command ? `${error.message} (splade ${command} --help shows the options)` : error.message;
   }
+  if (error instanceof SpladeError) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return `unexpected error: ${message} (run with --debug for the stack trace)`;
+}
+
+const argv = process.argv.slice(2);
+const debug = argv.includes('--debug');
+const context: { name?: string } = {};
+try {
+  process.exitCode = await run(argv.filter((arg) => arg !== '--debug'), context);
+} catch (error) {
+  if (debug) console.error(error);
+  else console.error(`splade: ${errorLine(error, context.name)}`);
   process.exitCode = error instanceof UsageError ? 2 : 1;
 }

@@ -1,8 +1,9 @@
 // splade-ts/node: files on disk (Node, Deno, Bun): model folders, safetensors and PyTorch
-// files, conversion, atomic writes.
+// files, conversion, atomic writes, search index files.
 export { FileAccessError, writeFileAtomic } from '../node/files.js';
 export { openSafetensorsFile, readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from '../node/safetensors-file.js';
 export { folderModelFiles } from '../node/folder-model-files.js';
 export { loadModelFolderFromDisk } from '../node/model-folder.js';
 export { readPytorchCheckpointFile } from '../node/pytorch-file.js';
 export { ConvertSourceError, convertToSafetensors, type ConversionResult } from '../node/convert.js';
+export { buildIndexFile, fileRunStorage, openIndexFile } from '../node/index-file.js';

@@ -1,43 +1,24 @@
 // The browser bundle loads in headless chromium, in a page and in a module Worker, with and
 // without cross-origin isolation, and its core file carries no gpu.js.
-import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../../src/index.js';
-import {
-  browserTests,
-  cleanUp,
-  buildBundle,
-  bundlePage,
-  launchChromium,
-  openBundlePage,
-  runInPage,
-  StaticServer,
-} from './harness.js';
+import { browserSuite, bundlePage, runInPage } from './harness.js';
 
-browserTests(
+const WORKER = `import * as splade from './splade.js';
+  self.onmessage = () => self.postMessage({ version: splade.VERSION, hasDocument: typeof document !== 'undefined' });`;
+
+browserSuite(
   'browser/bundle',
-  (it) => {
-    let bundle: Awaited<ReturnType<typeof buildBundle>>;
-    let server: StaticServer;
-    let chrome: Awaited<ReturnType<typeof launchChromium>>;
-
-    it('setup: build the bundle, serve it, launch chromium', async () => {
-      bundle = await buildBundle();
-      const worker = `import * as splade from './splade.js';
-        self.onmessage = () => self.postMessage({ version: splade.VERSION, hasDocument: typeof document !== 'undefined' });`;
-      server = await StaticServer.start({ '/dist/': bundle.dir }, { '/index.html': bundlePage('/dist/splade.js') });
-      await import('node:fs').then((fs) => fs.writeFileSync(join(bundle.dir, 'test-worker.js'), worker));
-      chrome = await launchChromium();
-    });
-
+  { files: { 'test-worker.js': WORKER }, pages: { '/index.html': bundlePage('/dist/splade.js') } },
+  (it, chrome) => {
     it('the core bundle (the entry and the chunks it imports statically) contains no gpu.js', () => {
       const seen = new Set<string>();
       const visit = (file: string): void => {
         if (seen.has(file)) return;
         seen.add(file);
-        const text = readFileSync(join(bundle.dir, file), 'utf8');
+        const text = readFileSync(join(chrome.bundleDir, file), 'utf8');
         assert.not.match(text, /gpu\.js Team|GPU Accelerated JavaScript|\bnew Function\s*\(|\beval\s*\(/, file);
         // Static imports only: `import ... from "./chunks/x.js"`, `import "./chunks/x.js"`
         // (dynamic ones are `import("...")`).
@@ -47,11 +28,11 @@ browserTests(
       };
       visit('splade.js');
       assert.ok(seen.size > 1, `the core's files: ${[...seen].join(', ')}`);
-      assert.ok(readdirSync(join(bundle.dir, 'chunks')).some((f) => f.startsWith('gpu-browser')), 'gpu.js is in its own chunk');
+      assert.ok(readdirSync(join(chrome.bundleDir, 'chunks')).some((f) => f.startsWith('gpu-browser')), 'gpu.js is in its own chunk');
     });
 
     it('the bundle loads in a page and exports the API', async () => {
-      const { page, errors } = await openBundlePage(chrome.browser, `${server.origin}/index.html`);
+      const { page, errors } = await chrome.open('/index.html');
       const result = await runInPage<{ version: string; tensorSize: number }>(
         page,
         `async (splade) => ({ version: splade.VERSION, tensorSize: new splade.Tensor([2, 3]).size })`,
@@ -63,7 +44,7 @@ browserTests(
     });
 
     it('the bundle loads in a module Worker', async () => {
-      const { page } = await openBundlePage(chrome.browser, `${server.origin}/index.html`);
+      const { page } = await chrome.open('/index.html');
       const result = await runInPage<{ version: string; hasDocument: boolean }>(
         page,
         `async () => new Promise((done, fail) => {
@@ -78,17 +59,10 @@ browserTests(
     });
 
     it('a cross-origin isolated page has SharedArrayBuffer', async () => {
-      const { page } = await openBundlePage(chrome.browser, `${server.origin}/coi/index.html`);
+      const { page } = await chrome.open('/coi/index.html');
       const isolated = await runInPage<boolean>(page, `async () => self.crossOriginIsolated && typeof SharedArrayBuffer === 'function'`);
       assert.is(isolated, true);
       await page.close();
     });
-
-    it('teardown', async () => {
-      await cleanUp(chrome?.close, () => server?.close(), bundle?.dispose);
-    });
   },
-  test,
 );
-
-test.run();

@@ -2,35 +2,25 @@
 // encode in the Worker, see the SPLADE terms as bars with the time and the backend; on the CPU
 // and on gpu.js WebGL2 (in the Worker, through OffscreenCanvas). A screenshot after the encode
 // must show the terms (not a blank page); it is kept for a look when SPLADE_SCREENSHOT is set.
-import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { browserTests, buildBundle, cleanUp, launchChromium, StaticServer } from './harness.js';
+import { browserSuite } from './harness.js';
 import { distinctColours } from './png.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 const MODEL = fileURLToPath(new URL('../parity/fixtures/f32', import.meta.url));
 
-browserTests(
+browserSuite(
   'browser/example',
-  (it) => {
-    let bundle: Awaited<ReturnType<typeof buildBundle>>;
-    let server: StaticServer;
-    let chrome: Awaited<ReturnType<typeof launchChromium>>;
-
-    it('setup', async () => {
-      bundle = await buildBundle();
-      server = await StaticServer.start({ '/dist/browser/': bundle.dir, '/examples/': EXAMPLES });
-      chrome = await launchChromium();
-    });
-
+  { bundleAt: '/dist/browser/', mounts: { '/examples/': EXAMPLES } },
+  (it, chrome) => {
     for (const backend of ['cpu', 'gpu:webgl2']) {
       it(`the example page encodes a picked model folder in its Worker on ${backend}`, async () => {
         const page = await chrome.browser.newPage({ viewport: { width: 820, height: 900 } });
         const errors: string[] = [];
         page.on('pageerror', (error) => errors.push(error.message));
-        await page.goto(`${server.origin}/examples/browser/index.html`);
+        await page.goto(`${chrome.origin}/examples/browser/index.html`);
         await page.setInputFiles('#folder', MODEL);
         await page.selectOption('#backend', backend);
         await page.click('#load');
@@ -55,12 +45,5 @@ browserTests(
         await page.close();
       });
     }
-
-    it('teardown', async () => {
-      await cleanUp(chrome?.close, () => server?.close(), bundle?.dispose);
-    });
   },
-  test,
 );
-
-test.run();

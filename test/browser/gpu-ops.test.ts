@@ -1,84 +1,49 @@
-// The gpu.js backend's ops in headless chromium (SwiftShader software rendering): WebGL2,
-// and WebGPU when chromium offers an adapter, each checked against the CPU reference on the
-// same random shapes as the Node (webasm) test. The test output says which modes ran.
-import { test } from 'uvu';
+// The gpu.js backend's ops in headless chromium (SwiftShader software rendering): WebGL2 and
+// WebGPU, each through the one op-conformance harness (test/tensor/conformance/), the same
+// fixed and seeded random cases as every Node backend. The test output says which modes ran.
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
-import type { OpCheck } from '../tensor/gpu-op-cases.js';
-import {
-  browserTests,
-  buildBundle,
-  buildTestEntry,
-  bundlePage,
-  cleanUp,
-  launchChromium,
-  openBundlePage,
-  runInPage,
-  StaticServer,
-} from './harness.js';
+import { describeFailures, worstRatios, type OpCheck } from '../tensor/conformance/index.js';
+import { browserSuite, bundlePage, runInPage } from './harness.js';
 
 const OPS_ENTRY = fileURLToPath(new URL('./entries/ops.ts', import.meta.url));
 
-browserTests(
+browserSuite(
   'browser/gpu-ops',
-  (it) => {
-    let bundle: Awaited<ReturnType<typeof buildBundle>>;
-    let server: StaticServer;
-    let chrome: Awaited<ReturnType<typeof launchChromium>>;
+  { entries: { ops: OPS_ENTRY }, pages: { '/ops.html': bundlePage('/dist/ops.js') } },
+  (it, chrome) => {
     let modes: string[] = [];
 
-    it('setup: bundle the op checks, serve them, launch chromium', async () => {
-      bundle = await buildBundle();
-      await buildTestEntry(OPS_ENTRY, bundle.dir, 'ops');
-      server = await StaticServer.start({ '/dist/': bundle.dir }, { '/ops.html': bundlePage('/dist/ops.js') });
-      chrome = await launchChromium();
-      const { page } = await openBundlePage(chrome.browser, `${server.origin}/ops.html`);
+    it('chromium offers webgl2 and webgpu here', async () => {
+      const { page } = await chrome.open('/ops.html');
       modes = await runInPage<string[]>(page, `async (ops) => ops.availableGpuModes(await ops.loadGpuJs())`);
       await page.close();
       console.log(`browser/gpu-ops: gpu.js modes chromium offers here: ${modes.join(', ')}`);
-      assert.ok(modes.includes('webgl2'), `webgl2 missing from ${modes.join(', ')}`);
+      assert.ok(modes.includes('webgl2') && modes.includes('webgpu'), `modes offered: ${modes.join(', ')}`);
     });
 
     for (const mode of ['webgl2', 'webgpu']) {
-      it(`every op on ${mode} matches the reference CPU backend`, async () => {
-        if (!modes.includes(mode)) {
-          console.log(`browser/gpu-ops: ${mode} not offered by chromium here: not checked`);
-          return;
-        }
-        const { page, errors } = await openBundlePage(chrome.browser, `${server.origin}/ops.html`);
+      it(`every op on gpu.js ${mode} matches the reference within its bounds`, async () => {
+        const { page, errors } = await chrome.open('/ops.html');
         const results = await runInPage<OpCheck[]>(
           page,
           `async (ops, mode) => {
             const backend = await ops.GpuBackend.create({ mode });
-            try {
-              const results = await ops.checkBackendOps(backend, new ops.ReferenceBackend(), 11, 3);
-              results.push(await ops.checkLargeVocabulary(backend, new ops.ReferenceBackend()));
-              return results;
-            }
-            finally { backend.dispose(); }
+            try { return await ops.checkConformance(backend); } finally { backend.dispose(); }
           }`,
           mode,
         );
         await page.close();
-        console.log(`browser/gpu-ops: ${mode}: ${results.filter((r) => r.ok).length}/${results.length} op checks within tolerance`);
-        assert.ok(results.length > 40);
-        assert.equal(results.filter((r) => !r.ok).map((r) => `${r.op} (${r.shape}): ${r.maxError} > ${r.tolerance}`), []);
+        const ratios = Object.entries(worstRatios(results)).map(([op, r]) => `${op} ${r.toFixed(2)}`);
+        console.log(`browser/gpu-ops: ${mode}: ${results.length} checks; worst error/bound: ${ratios.join(', ')}`);
+        assert.ok(results.length > 200, `${results.length} checks`);
+        assert.equal(describeFailures(results), []);
         assert.equal(errors, []);
       });
     }
 
-    it('webgl2 passes the model\'s backend conformance check', async () => {
-      const { page } = await openBundlePage(chrome.browser, `${server.origin}/ops.html`);
-      const failures = await runInPage<string[]>(page, `async (ops) => {
-        const backend = await ops.GpuBackend.create({ mode: 'webgl2' });
-        try { return await ops.checkBackendConformance(backend); } finally { backend.dispose(); }
-      }`);
-      await page.close();
-      assert.equal(failures, []);
-    });
-
     it('the SwiftShader modes are recognised as software rendering', async () => {
-      const { page } = await openBundlePage(chrome.browser, `${server.origin}/ops.html`);
+      const { page } = await chrome.open('/ops.html');
       const software = await runInPage<Record<string, boolean>>(page, `async (ops) => ({
         webgl2: await ops.isSoftwareMode('webgl2'),
         webgpu: await ops.isSoftwareMode('webgpu'),
@@ -86,12 +51,5 @@ browserTests(
       await page.close();
       assert.equal(software, { webgl2: true, webgpu: true });
     });
-
-    it('teardown', async () => {
-      await cleanUp(chrome?.close, () => server?.close(), bundle?.dispose);
-    });
   },
-  test,
 );
-
-test.run();

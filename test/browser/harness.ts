@@ -1,13 +1,19 @@
-// Browser test harness: builds the browser bundle exactly as scripts/build.mjs does, serves
-// it (and model files, example pages) from a local node:http server on 127.0.0.1, and drives
-// Debian's chromium through playwright-core. Never downloads a browser: when
-// /usr/bin/chromium is absent, `browserSkipReason()` says so and the tests skip.
+// The one Chromium harness of the tests (and the browser benchmarks): builds the browser
+// bundle exactly as scripts/build.mjs does, serves it (and model files, example pages) from a
+// local node:http server on 127.0.0.1, and drives Debian's chromium through playwright-core.
+// Never downloads a browser: when /usr/bin/chromium is absent, `browserSkipReason()` says so
+// and `browserSuite` registers its tests as skipped. A browser test file is one call:
+//
+//   browserSuite('browser/x', { pages: { '/index.html': bundlePage('/dist/splade.js') } }, (it, chrome) => {
+//     it('...', async () => { const { page } = await chrome.open('/index.html'); ... });
+//   });
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { suite } from 'uvu';
 import { buildBrowserBundle } from '../../scripts/browser-bundle.mjs';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -33,24 +39,6 @@ export function browserSkipReason(): string | undefined {
     return `${CHROMIUM_PATH} is absent (install it with: apt-get install -y chromium)`;
   }
   return undefined;
-}
-
-/**
- * Registers the tests of a browser suite, or, when no browser is available, registers them
- * as skipped and prints the reason once (skipped tests are not counted as passed).
- */
-export function browserTests(
-  name: string,
-  register: (test: (title: string, fn: () => void | Promise<void>) => void) => void,
-  uvuTest: { (title: string, fn: () => void | Promise<void>): void; skip(title: string, fn?: () => void): void },
-): void {
-  const reason = browserSkipReason();
-  if (reason) {
-    console.log(`${name}: skipping browser tests: ${reason}`);
-    register((title) => uvuTest.skip(title, () => undefined));
-  } else {
-    register(uvuTest);
-  }
 }
 
 const MIME: Record<string, string> = {
@@ -224,4 +212,76 @@ export async function openBundlePage(browser: Browser, url: string): Promise<{ p
 export async function runInPage<T>(page: Page, source: string, args: unknown = null): Promise<T> {
   const expression = `(${source})(window.splade, ${JSON.stringify(args)})`;
   return (await page.evaluate(expression)) as T;
+}
+
+/** What a browser suite serves: the bundle, test entries, extra files, folders and pages. */
+export interface BrowserSetup {
+  /** Build the browser bundle (default true); `{ minified: true }` also builds splade.min.js. */
+  readonly bundle?: boolean | { readonly minified: boolean };
+  /** Where the bundle's folder is served (default `/dist/`). */
+  readonly bundleAt?: string;
+  /** Test entries bundled for the page into the bundle's folder: output name -> entry file. */
+  readonly entries?: Readonly<Record<string, string>>;
+  /** Files written into the bundle's folder: name -> text. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** More folders to serve: URL prefix -> folder. */
+  readonly mounts?: Readonly<Record<string, string>>;
+  /** Pages served from memory: path -> HTML. */
+  readonly pages?: Readonly<Record<string, string>>;
+}
+
+/** A running suite: the browser, the server's origin ('' when nothing is served), the bundle's folder. */
+export class BrowserSession {
+  browser!: Browser;
+  origin = '';
+  bundleDir = '';
+
+  /** Opens `path` on the server, waits for the bundle page to be ready, and collects page errors. */
+  open(path: string): Promise<{ page: Page; errors: string[] }> {
+    return openBundlePage(this.browser, `${this.origin}${path}`);
+  }
+}
+
+type Register = (title: string, fn: () => void | Promise<void>) => void;
+
+/**
+ * A uvu suite run in headless chromium: a `setup` test builds and serves what `setup` asks
+ * for and launches chromium, `register` adds the tests (they use the session it is given), a
+ * `teardown` test closes everything even after failures. Without chromium, every test is
+ * registered as skipped and the reason printed once.
+ */
+export function browserSuite(name: string, setup: BrowserSetup, register: (it: Register, chrome: BrowserSession) => void): void {
+  const tests = suite(name);
+  const reason = browserSkipReason();
+  const session = new BrowserSession();
+  if (reason) {
+    console.log(`${name}: skipping browser tests: ${reason}`);
+    register((title) => tests.skip(title, () => undefined), session);
+    tests.run();
+    return;
+  }
+  let bundle: Awaited<ReturnType<typeof buildBundle>> | undefined;
+  let server: StaticServer | undefined;
+  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  tests('setup: build and serve the pages, launch chromium', async () => {
+    const mounts = { ...setup.mounts };
+    if (setup.bundle !== false) {
+      bundle = await buildBundle({ minified: typeof setup.bundle === 'object' && setup.bundle.minified });
+      session.bundleDir = bundle.dir;
+      for (const [output, entry] of Object.entries(setup.entries ?? {})) await buildTestEntry(entry, bundle.dir, output);
+      for (const [file, text] of Object.entries(setup.files ?? {})) writeFileSync(join(bundle.dir, file), text);
+      mounts[setup.bundleAt ?? '/dist/'] = bundle.dir;
+    }
+    if (Object.keys(mounts).length > 0 || setup.pages) {
+      server = await StaticServer.start(mounts, setup.pages);
+      session.origin = server.origin;
+    }
+    chrome = await launchChromium();
+    session.browser = chrome.browser;
+  });
+  register(tests, session);
+  tests('teardown', async () => {
+    await cleanUp(chrome?.close, () => server?.close(), bundle?.dispose);
+  });
+  tests.run();
 }

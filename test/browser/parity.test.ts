@@ -3,20 +3,10 @@
 // software rendering here), with the tolerances of the CPU path: SPLADE weights within 1e-4,
 // the same active terms above 1e-3. Also: the model as ArrayBuffers and as Files, the
 // minified bundle, and the test output says which gpu.js modes ran.
-import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  browserTests,
-  buildBundle,
-  bundlePage,
-  cleanUp,
-  launchChromium,
-  openBundlePage,
-  runInPage,
-  StaticServer,
-} from './harness.js';
+import { browserSuite, bundlePage, runInPage } from './harness.js';
 
 const FIXTURES = fileURLToPath(new URL('../parity/fixtures/', import.meta.url));
 const CASES = readdirSync(FIXTURES).sort();
@@ -67,22 +57,18 @@ interface FixtureResult {
   backendInfo: string;
 }
 
-browserTests(
+browserSuite(
   'browser/parity',
-  (it) => {
-    let bundle: Awaited<ReturnType<typeof buildBundle>>;
-    let server: StaticServer;
-    let chrome: Awaited<ReturnType<typeof launchChromium>>;
+  {
+    bundle: { minified: true },
+    mounts: { '/fixtures/': FIXTURES },
+    pages: { '/index.html': bundlePage('/dist/splade.js'), '/min.html': bundlePage('/dist/splade.min.js') },
+  },
+  (it, chrome) => {
     let modes: string[] = [];
 
-    it('setup', async () => {
-      bundle = await buildBundle({ minified: true });
-      server = await StaticServer.start(
-        { '/dist/': bundle.dir, '/fixtures/': FIXTURES },
-        { '/index.html': bundlePage('/dist/splade.js'), '/min.html': bundlePage('/dist/splade.min.js') },
-      );
-      chrome = await launchChromium();
-      const { page } = await openBundlePage(chrome.browser, `${server.origin}/index.html`);
+    it('the gpu.js modes chromium offers here', async () => {
+      const { page } = await chrome.open('/index.html');
       modes = await runInPage<string[]>(page, `async (splade) => {
         const found = [];
         for (const gpuMode of ['webgpu', 'webgl2']) {
@@ -102,7 +88,7 @@ browserTests(
           console.log(`browser/parity: ${run.gpuMode} not offered by chromium here: not run`);
           return;
         }
-        const { page, errors } = await openBundlePage(chrome.browser, `${server.origin}/index.html`);
+        const { page, errors } = await chrome.open('/index.html');
         for (const name of CASES) {
           const result = await runInPage<FixtureResult>(page, CHECK_FIXTURE, { base: `/fixtures/${name}/`, ...run, load: 'url' });
           assert.equal(result.failures, [], `${name} on ${label}`);
@@ -116,7 +102,7 @@ browserTests(
     }
 
     it('auto passes software renderers by: chromium here has only SwiftShader, so auto is the CPU', async () => {
-      const { page } = await openBundlePage(chrome.browser, `${server.origin}/index.html`);
+      const { page } = await chrome.open('/index.html');
       const info = await runInPage<[string, string]>(page, `async (splade) => {
         const encoder = await splade.SpladeEncoder.fromPretrained('/fixtures/single/', { backend: 'auto' });
         encoder.dispose();
@@ -130,7 +116,7 @@ browserTests(
     });
 
     it('a model as ArrayBuffers and as Files, and the minified bundle on webgl2', async () => {
-      const { page } = await openBundlePage(chrome.browser, `${server.origin}/min.html`);
+      const { page } = await chrome.open('/min.html');
       for (const load of ['buffers', 'files']) {
         const result = await runInPage<FixtureResult>(page, CHECK_FIXTURE, { base: '/fixtures/f16/', backend: 'cpu', load });
         assert.equal(result.failures, [], load);
@@ -139,12 +125,5 @@ browserTests(
       assert.equal(gl.failures, [], 'minified bundle on webgl2');
       await page.close();
     });
-
-    it('teardown', async () => {
-      await cleanUp(chrome?.close, () => server?.close(), bundle?.dispose);
-    });
   },
-  test,
 );
-
-test.run();

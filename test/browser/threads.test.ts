@@ -4,13 +4,10 @@
 // page that is not isolated (no SharedArrayBuffer) the same code falls back to one thread and
 // still matches; a CSP that forbids blob: workers also means one thread; dispose() terminates
 // every kernel worker.
-import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
-import { browserTests, buildBundle, bundlePage, cleanUp, importBundles, launchChromium, openBundlePage, runInPage, StaticServer } from './harness.js';
+import { browserSuite, bundlePage, importBundles, runInPage } from './harness.js';
 
 const FIXTURES = fileURLToPath(new URL('../parity/fixtures/', import.meta.url));
 const CASES = readdirSync(FIXTURES).sort();
@@ -129,29 +126,21 @@ function threadsName(threads: number): string {
   return threads > 1 ? `cpu-wasm-simd x${threads}` : 'cpu-wasm-simd';
 }
 
-browserTests(
+const CSP = `<meta http-equiv="Content-Security-Policy" content="worker-src 'self'">`;
+
+browserSuite(
   'browser/threads',
-  (it) => {
-    let bundle: Awaited<ReturnType<typeof buildBundle>>;
-    let server: StaticServer;
-    let chrome: Awaited<ReturnType<typeof launchChromium>>;
-    const open = async (path: string): Promise<{ page: Page; errors: string[] }> =>
-      openBundlePage(chrome.browser, `${server.origin}${path}`);
+  {
+    files: { 'check-worker.js': CHECK_WORKER },
+    mounts: { '/fixtures/': FIXTURES },
+    pages: { '/index.html': bundlePage('/dist/splade.js'), '/csp.html': bundlePage('/dist/splade.js').replace('<title>', `${CSP}<title>`) },
+  },
+  (it, chrome) => {
+    const open = (path: string) => chrome.open(path);
     const noErrors = (errors: string[]): void => {
       // The loader probes for optional files (tokenizer.json, shard indexes): 404s are expected.
       assert.equal(errors.filter((e) => !/status of 404/.test(e)), []);
     };
-
-    it('setup', async () => {
-      bundle = await buildBundle();
-      writeFileSync(join(bundle.dir, 'check-worker.js'), CHECK_WORKER);
-      const csp = `<meta http-equiv="Content-Security-Policy" content="worker-src 'self'">`;
-      server = await StaticServer.start(
-        { '/dist/': bundle.dir, '/fixtures/': FIXTURES },
-        { '/index.html': bundlePage('/dist/splade.js'), '/csp.html': bundlePage('/dist/splade.js').replace('<title>', `${csp}<title>`) },
-      );
-      chrome = await launchChromium();
-    });
 
     it('cross-origin isolated, in a module Worker: the default encoder is threaded and matches PyTorch', async () => {
       const { page, errors } = await open('/coi/index.html');
@@ -210,12 +199,5 @@ browserTests(
       assert.is(page.workers().length, before);
       await page.close();
     });
-
-    it('teardown', async () => {
-      await cleanUp(chrome?.close, () => server?.close(), bundle?.dispose);
-    });
   },
-  test,
 );
-
-test.run();

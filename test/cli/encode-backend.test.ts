@@ -33,11 +33,11 @@ test('an unavailable mode, a bad name or --gpu-mode with the CPU: one message, n
     [['--backend', 'gpu', '--gpu-mode', 'webgl2'], /^splade: gpu\.js mode 'webgl2' is not available here \(available: webasm\)\n$/, 1],
     [['--backend', 'tpu'], /--backend must be one of auto, cpu, gpu, got 'tpu'/, 2],
     [['--backend', 'gpu', '--gpu-mode', 'cuda'], /--gpu-mode must be one of webgpu, webgl2, webasm, got 'cuda'/, 2],
-    [['--gpu-mode', 'webasm'], /^splade: --gpu-mode webasm needs --backend gpu or --backend auto\n/, 2],
-    [['--backend', 'gpu', '--kernels', 'typescript'], /^splade: --kernels typescript chooses CPU kernels: it does not go with --backend gpu\n/, 2],
-    [['--backend', 'gpu', '--threads', '2'], /^splade: --threads are CPU threads: they do not go with --backend gpu\n/, 2],
-    [['--kernels', 'reference', '--threads', '2'], /^splade: --kernels reference run on one thread, got --threads 2 \(threads need --kernels wasm-simd\)\n/, 2],
-    [['--kernels', 'fortran'], /^splade: --kernels must be one of wasm-simd, typescript, reference, got 'fortran'\n/, 2],
+    [['--gpu-mode', 'webasm'], /^splade: --gpu-mode webasm needs --backend gpu or --backend auto( \(splade encode --help shows the options\))?\n$/, 2],
+    [['--backend', 'gpu', '--kernels', 'typescript'], /^splade: --kernels typescript chooses CPU kernels: it does not go with --backend gpu( \(splade encode --help shows the options\))?\n$/, 2],
+    [['--backend', 'gpu', '--threads', '2'], /^splade: --threads are CPU threads: they do not go with --backend gpu( \(splade encode --help shows the options\))?\n$/, 2],
+    [['--kernels', 'reference', '--threads', '2'], /^splade: --kernels reference run on one thread, got --threads 2 \(threads need --kernels wasm-simd\)( \(splade encode --help shows the options\))?\n$/, 2],
+    [['--kernels', 'fortran'], /^splade: --kernels must be one of wasm-simd, typescript, reference, got 'fortran'( \(splade encode --help shows the options\))?\n$/, 2],
   ];
   for (const [extra, message, exitCode] of cases) {
     const { code, stdout, stderr } = splade(['--model', f32, '--input-ids', join(f32, 'inputs.json'), ...extra]);
@@ -51,7 +51,8 @@ test('--threads 0, 33 or two: a one-line usage error, exit 2', () => {
   for (const threads of ['0', '33', 'two', '1.5']) {
     const { code, stdout, stderr } = splade(['--model', f32, '--text', 'bomb', '--threads', threads]);
     assert.is(code, 2, threads);
-    assert.is(stderr, `splade: --threads must be an integer from 1 to 32, got '${threads}'\n`);
+    // One line: the message, then where the options are listed.
+    assert.is(stderr, `splade: --threads must be a whole number from 1 to 32, got '${threads}' (splade encode --help shows the options)\n`);
     assert.is(stdout, '');
   }
 });
@@ -72,7 +73,7 @@ test('explain and inspect take the same flags', () => {
   const bad = (command: string, extra: string[]): void => {
     const result = spawnSync(process.execPath, [join(root, 'bin/splade.js'), command, '--model', f32, ...extra, '--threads', '0'], { encoding: 'utf8' });
     assert.is(result.status, 2, `${command}: ${result.stderr}`);
-    assert.match(result.stderr, /--threads must be an integer from 1 to 32, got '0'/);
+    assert.match(result.stderr, /--threads must be a whole number from 1 to 32, got '0'/);
   };
   bad('explain', ['--text', 'bomb', '--out', 'x.html']);
   bad('inspect', ['--text', 'bomb', '--logits', '--out', 'x.json']);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
+import { writeRandomBertFolder } from '../../tools/generate-model.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const f32 = join(root, 'test/parity/fixtures/f32');
@@ -61,6 +62,20 @@ test('--query with --query-model encodes with the query model', () => {
   assert.is.not(asDocument.stdout, direct.stdout);
 });
 
+test('--query with --query-model: the length limit and notices are the query model\'s', async () => {
+  const short = join(tmp, 'short-positions');
+  await writeRandomBertFolder(short, { layers: 1, hidden: 8, heads: 2, intermediate: 16, maxPositions: 16, vocab: 300 });
+  const long = 'the manhattan project and its atomic bomb helped bring an end to world war ii '.repeat(3);
+  const asQuery = splade(['--model', f32, '--query-model', short, '--query', '--text', long]);
+  assert.is(asQuery.code, 0, asQuery.stderr);
+  assert.is(asQuery.stderr, 'splade: the text was truncated to 16 tokens ([CLS] and [SEP] included)\n');
+  const asDocument = splade(['--model', f32, '--query-model', short, '--text', long]);
+  assert.is(asDocument.stderr, 'splade: the text was truncated to 32 tokens ([CLS] and [SEP] included)\n');
+  const tooLong = splade(['--model', f32, '--query-model', short, '--query', '--text', long, '--max-length', '20']);
+  assert.is(tooLong.code, 2);
+  assert.match(tooLong.stderr, /--max-length must be a whole number from 2 to 16 \(the model's max_position_embeddings\), got '20'/);
+});
+
 test('--format bow prints the model card bag of words', () => {
   const { code, stdout, stderr } = splade(['--model', f32, '--text', 'the atomic bomb', '--format', 'bow', '--top-k', '2']);
   assert.is(code, 0, stderr);
@@ -74,9 +89,9 @@ test('bad input: clear message on stderr, non-zero exit, nothing on stdout', () 
     [['--input-ids', write('long.json', JSON.stringify({ input_ids: [new Array(40).fill(5)] }))], /40 tokens are longer than the model's position table \(max_position_embeddings = 32\)/],
     [['--input-ids', write('broken.json', '{"input_ids": [[2, 5')], /broken\.json: not valid JSON/],
     [['--input', '-'], /stdin line 2: expected a JSON string or an object with a string "text"/, '"ok"\n42\n'],
-    [['--text', 'a', '--format', 'xml'], /--format must be jsonl or bow/],
-    [['--text', 'a', '--top-k', 'many'], /--top-k must be a positive integer/],
-    [['--text', 'a', '--bogus'], /Unknown option '--bogus'/],
+    [['--text', 'a', '--format', 'xml'], /--format must be one of jsonl, bow, got 'xml'/],
+    [['--text', 'a', '--top-k', 'many'], /--top-k must be a whole number of at least 1, got 'many'/],
+    [['--text', 'a', '--bogus'], /unknown option '--bogus'/],
     [[], /nothing to encode/],
   ];
   for (const [args, message, input] of cases) {
@@ -86,6 +101,46 @@ test('bad input: clear message on stderr, non-zero exit, nothing on stdout', () 
     assert.match(stderr, message);
     assert.ok(stderr.startsWith('splade: '), `${args.join(' ')}: one clear message, got ${stderr}`);
   }
+});
+
+test('empty and truncated texts: said once on stderr with counts; stdout holds only the vectors', () => {
+  const long = 'the manhattan project and its atomic bomb helped bring an end to world war ii '.repeat(3);
+  const { code, stdout, stderr } = splade(
+    ['--model', f32, '--text', '', '--text', '   ', '--text', 'the atomic bomb', '--text', long, '--input', '-'],
+    `${JSON.stringify(long)}\n`,
+  );
+  assert.is(code, 0, stderr);
+  assert.is(stderr, [
+    'splade: 2 of 5 texts have no tokens (empty or whitespace only)',
+    // f32's position table has 32 entries: the default limit.
+    'splade: 2 of 5 texts were truncated to 32 tokens ([CLS] and [SEP] included)',
+    '',
+  ].join('\n'));
+  const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: number });
+  assert.equal(lines.map((l) => l.id), [0, 1, 2, 3, 4]);
+  const fine = splade(['--model', f32, '--text', 'the atomic bomb', '--max-length', '8']);
+  assert.is(fine.code, 0);
+  assert.is(fine.stderr, '', 'nothing to say: nothing said');
+  const cut = splade(['--model', f32, '--text', 'the atomic bomb and the world war', '--max-length', '4']);
+  assert.is(cut.stderr, 'splade: the text was truncated to 4 tokens ([CLS] and [SEP] included)\n');
+});
+
+test('duplicate ids in --input: an error naming the line and the id, before any output', () => {
+  const cases: Array<[string[], string, RegExp]> = [
+    [[], '{"id": "a", "text": "x"}\n"y"\n{"id": "a", "text": "z"}\n', /^splade: stdin line 3: id "a" is already the id of stdin line 1; ids must be unique\n$/],
+    [['--text', 'q'], '{"id": 0, "text": "x"}\n', /^splade: stdin line 1: id 0 is already the id of --text number 1; ids must be unique\n$/],
+    [[], '{"id": 1, "text": "x"}\n"y"\n', /^splade: stdin line 2: id 1 \(its position: the line gives no id\) is already the id of stdin line 1; ids must be unique\n$/],
+  ];
+  for (const [args, input, message] of cases) {
+    const r = splade(['--model', f32, ...args, '--input', '-'], input);
+    assert.is(r.code, 1, r.stderr);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, message);
+  }
+  // The number 1 and the string "1" are different ids, as the JSON written keeps them.
+  const distinct = splade(['--model', f32, '--input', '-'], '{"id": 1, "text": "x"}\n{"id": "1", "text": "y"}\n');
+  assert.is(distinct.code, 0, distinct.stderr);
+  assert.equal(distinct.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: unknown }).id), [1, '1']);
 });
 
 test('a weights file that does not fit the config, and a folder without tokenizer files', () => {

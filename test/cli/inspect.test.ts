@@ -86,9 +86,9 @@ test('errors are one line on stderr, a non-zero exit and no output file', () => 
     [['--model', f32, '--text', 'war', '--out', out], /nothing to write/, 2],
     [['--model', f32, '--hidden-states', '--out', out], /give either --text or --input-ids/, 2],
     [['--model', f32, '--text', 'war', '--hidden-states', '--out', join(tmp, 'x.txt')], /FILE\.safetensors or FILE\.json/, 2],
-    [['--model', f32, '--text', 'war', '--capture', 'bert.encoder.layer.9', '--out', out], /nothing to capture under 'bert\.encoder\.layer\.9'/, 1],
+    [['--model', f32, '--text', 'war', '--capture', 'bert.encoder.layer.9', '--out', out], /--capture 'bert\.encoder\.layer\.9' names no module of this model/, 2],
     [['--model', f32, '--input-ids', join(tmp, 'missing.json'), '--logits', '--out', out], /cannot read .*missing\.json/, 1],
-    [['--model', f32, '--text', 'war', '--logits', '--bogus', '--out', out], /Unknown option '--bogus'/, 2],
+    [['--model', f32, '--text', 'war', '--logits', '--bogus', '--out', out], /unknown option '--bogus'/, 2],
   ];
   for (const [args, message, code] of cases) {
     const r = splade(['inspect', ...args]);
@@ -114,9 +114,27 @@ test('splade explain writes a self-contained page; errors name what is wrong', (
   assert.is(html.match(/<script/g)!.length, 2, 'the text cannot open a script element');
   assert.is(html.match(/<\/script>/g)!.length, 2);
   assert.match(html, /the atomic bomb &#60;\/script&#62;/);
+  // Sizes read as people read them: this page is tens of kB, not "0.0 MB".
+  const bytes = Buffer.byteLength(html);
+  assert.ok(bytes > 1000 && bytes < 1e6, `${bytes} bytes`);
+  assert.ok(r.stderr.includes(`wrote ${out} (${(bytes / 1000).toFixed(1)} kB): `), r.stderr);
   assert.is(splade(['explain', '--model', f32, '--text', 'war']).code, 2);
   const wrong = splade(['explain', '--model', f32, '--text', 'war', '--out', join(tmp, 'r.txt')]);
   assert.match(wrong.stderr, /--out must name an \.html file/);
+});
+
+test('inspect and explain say when a text is empty or truncated (stderr, once)', () => {
+  const long = 'the manhattan project and its atomic bomb helped bring an end to world war ii '.repeat(3);
+  const dump = splade(['inspect', '--model', f32, '--text', long, '--text', 'war', '--text', ' ', '--logits', '--out', join(tmp, 'notice.json')]);
+  assert.is(dump.code, 0, dump.stderr);
+  const notices = dump.stderr.split('\n').filter((line) => line.startsWith('splade: '));
+  assert.equal(notices, [
+    'splade: 1 of 3 texts has no tokens (empty or whitespace only)',
+    'splade: 1 of 3 texts was truncated to 32 tokens ([CLS] and [SEP] included)',
+  ]);
+  const page = splade(['explain', '--model', f32, '--text', '\t', '--out', join(tmp, 'empty.html')]);
+  assert.is(page.code, 0, page.stderr);
+  assert.match(page.stderr, /^splade: the text has no tokens \(it is empty or whitespace only\)\nwrote /);
 });
 
 test.run();

@@ -18,9 +18,9 @@ function splade(...args: string[]): { status: number | null; stdout: string; std
 }
 
 interface Inspection {
-  files: { path: string; bytes: number; metadata: Record<string, string> }[];
-  tensors: { name: string; dtype: string; shape: number[]; bytes: number }[];
-  totals: { tensors: number; parameters: number; bytes: number; dtypes: Record<string, number> };
+  files: { path: string; bytes: number; headerBytes?: number; metadata: Record<string, string> }[];
+  tensors: { name: string; dtype: string; shape: number[]; bytes: number; tiedTo?: string }[];
+  totals: { tensors: number; tied: number; parameters: number; bytes: number; dtypes: Record<string, number> };
 }
 
 test('--json on a model folder: every tensor, totals, metadata', () => {
@@ -61,6 +61,33 @@ test('a PyTorch pickle lists the same tensors as its safetensors twin', () => {
     (JSON.parse(out) as Inspection).tensors.map((t) => `${t.name} ${t.dtype} ${t.shape.join('x')} ${t.bytes}`).sort();
   assert.equal(rows(pickle.stdout), rows(twin.stdout));
   assert.match((JSON.parse(pickle.stdout) as Inspection).files[0]!.metadata.format!, /torch\.save \(zip\)/);
+});
+
+test('a pickle with tied tensors: both names listed, the storage counted once, no header size', () => {
+  const fixture = fileURLToPath(new URL('../checkpoint/fixtures/tiny-f32/', import.meta.url));
+  const pickle = JSON.parse(splade('inspect-weights', join(fixture, 'pytorch_model.bin'), '--json').stdout) as Inspection;
+  const twin = JSON.parse(splade('inspect-weights', join(fixture, 'model.safetensors'), '--json').stdout) as Inspection;
+  const ties = pickle.tensors.filter((t) => t.tiedTo !== undefined).map((t) => [t.name, t.tiedTo]);
+  // The fixture's MLM decoder is a view of the word embeddings, its bias of cls.predictions.bias.
+  assert.equal(ties, [
+    ['cls.predictions.decoder.weight', 'bert.embeddings.word_embeddings.weight'],
+    ['cls.predictions.decoder.bias', 'cls.predictions.bias'],
+  ]);
+  // The safetensors twin holds the tied tensors as copies; the pickle holds them once.
+  const tiedBytes = pickle.tensors.filter((t) => t.tiedTo !== undefined).reduce((sum, t) => sum + t.bytes, 0);
+  assert.is(pickle.totals.tensors, twin.totals.tensors);
+  assert.is(pickle.totals.tied, 2);
+  assert.is(twin.totals.tied, 0);
+  assert.is(pickle.totals.bytes, twin.totals.bytes - tiedBytes);
+  assert.is(pickle.totals.parameters * 4, pickle.totals.bytes);
+  assert.is(pickle.files[0]!.headerBytes, undefined, 'a pickle has no header');
+  assert.ok(twin.files[0]!.headerBytes! > 0);
+
+  const text = splade('inspect-weights', join(fixture, 'pytorch_model.bin')).stdout;
+  assert.match(text, /^\S+pytorch_model\.bin: [\d,]+ bytes\n/);
+  assert.not.match(text, /header/);
+  assert.match(text, /cls\.predictions\.decoder\.weight\s+F32\s+\[48, 8\]\s+1,536  tied to bert\.embeddings\.word_embeddings\.weight\n/);
+  assert.match(text, /44 tensors \(44 F32; 2 tied to another, counted once\), 1,880 parameters, 7,520 bytes of data in 1 file/);
 });
 
 test('errors: one line on stderr, no stack, non-zero exit', () => {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from '../../tools/random.js';
 
 export interface FakeFile {
   readonly content: Uint8Array;
@@ -206,17 +207,9 @@ export async function startFakeHub(repos: Record<string, FakeRepo>, options: Fak
   return { endpoint, requests, faults, close };
 }
 
-/** Deterministic pseudo-random bytes (xorshift), so test files need no fixtures. */
+/** Deterministic pseudo-random bytes (tools/random.ts), so test files need no fixtures. */
 export function bytes(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  return randomBytes(length, seed);
 }
 
 export const text = (s: string): Uint8Array => new TextEncoder().encode(s);

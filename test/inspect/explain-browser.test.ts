@@ -1,30 +1,32 @@
-// `splade explain`'s report in headless Chromium (Debian's /usr/bin/chromium, never a
-// downloaded browser): the page renders from disk with no request beyond its own file, its
-// charts have one bar per shown term and one cell per token pair, the layer selector redraws
-// the heatmap, and a screenshot is not blank. Skips, saying why, when Chromium is absent.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// `splade explain`'s report in headless Chromium (the one Chromium harness,
+// test/browser/harness.ts): the page renders from disk with no request beyond its own file,
+// its charts have one bar per shown term and one cell per token pair, the layer selector
+// redraws the heatmap, and a screenshot is not blank. Skips, saying why, when Chromium is absent.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { command as explain } from '../../src/cli/commands/explain.js';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
 import { writeRandomBertFolder } from '../../tools/generate-model.js';
+import { browserSuite } from '../browser/harness.js';
 
-const CHROMIUM = process.env.SPLADE_CHROMIUM ?? '/usr/bin/chromium';
 const TEXT = 'The Manhattan Project and its atomic bomb helped bring an end to World War II.';
 const TOP_K = 12;
-const browserTest = suite('explain report in headless Chromium');
 
-if (!existsSync(CHROMIUM)) {
-  console.log(`explain report browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set SPLADE_CHROMIUM)`);
-  browserTest.skip('the report renders in Chromium', () => undefined);
-} else {
-  const dir = mkdtempSync(join(tmpdir(), 'splade-explain-browser-'));
-  browserTest.after(() => rmSync(dir, { recursive: true, force: true }));
+// The report is a file: nothing to build or serve.
+browserSuite('explain report in headless Chromium', { bundle: false }, (it, chrome) => {
+  it('the report renders: bars, heatmap cells, selectors, a non-blank screenshot, no network', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'splade-explain-browser-'));
+    try {
+      await checkReport(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
-  browserTest('the report renders: bars, heatmap cells, selectors, a non-blank screenshot, no network', async () => {
+  async function checkReport(dir: string): Promise<void> {
     const model = join(dir, 'model');
     await writeRandomBertFolder(model, { layers: 3, hidden: 32, heads: 4, intermediate: 64, maxPositions: 64, vocab: 2000, seed: 7 });
     const report = join(dir, 'report.html');
@@ -51,17 +53,9 @@ if (!existsSync(CHROMIUM)) {
     const attention1 = forward.attentions![1];
     assert.ok(bars > 0, 'the random model activates some terms');
 
-    const { chromium } = await import('playwright-core');
-    const profile = mkdtempSync(join(dir, 'profile-'));
-    // A fresh profile for every run (playwright passes it as --user-data-dir).
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1200, height: 900 },
-    });
+    const context = await chrome.browser.newContext({ viewport: { width: 1200, height: 900 } });
     try {
-      const page = await browser.newPage();
+      const page = await context.newPage();
       const requests: string[] = [];
       const errors: string[] = [];
       page.on('request', (request) => requests.push(request.url()));
@@ -110,7 +104,7 @@ if (!existsSync(CHROMIUM)) {
       const png = await page.screenshot({ fullPage: true });
       writeFileSync(join(process.env.SPLADE_SCREENSHOT_DIR ?? dir, 'explain-report.png'), png);
       // Decode the screenshot in the browser and count what is on it.
-      const blank = await browser.newPage();
+      const blank = await context.newPage();
       const stats = await blank.evaluate(async (dataUrl) => {
         const image = new Image();
         image.src = dataUrl;
@@ -132,8 +126,7 @@ if (!existsSync(CHROMIUM)) {
       assert.ok(stats.colours > 50, `the screenshot has ${stats.colours} colours`);
       assert.ok(stats.inked > 0.03, `the screenshot has ${(stats.inked * 100).toFixed(1)}% non-white pixels`);
     } finally {
-      await browser.close();
+      await context.close();
     }
-  });
-}
-browserTest.run();
+  }
+});

@@ -58,7 +58,7 @@ function checks(test: ReturnType<typeof suite>, dir: () => string, label: string
     const { stdout, stderr, code } = encode(dir(), []);
     assert.is(code, 0, stderr);
     assert.equal(await failures(dir(), stdout, 'truncate'), []);
-    assert.match(stderr, /truncated 3 of 5 texts to 64 tokens/);
+    assert.match(stderr, /3 of 5 texts were truncated to 64 tokens/);
     // The chunked vectors differ from the truncated ones for the long texts (the test can fail).
     const chunked = encode(dir(), ['--overflow', 'chunk', '--stride', '16']);
     assert.ok((await failures(dir(), chunked.stdout, 'truncate')).length > 0);

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import {
   bf16ArrayToF32, bf16ToF32, f16ArrayToF32, f16ToF32, f32ArrayToBf16, f32ArrayToF16, f32ToBf16, f32ToF16,
 } from '../../src/tensor/half.js';
+import { mulberry32 } from '../../tools/random.js';
 
 function referenceF16(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
@@ -74,11 +75,7 @@ test('F32 to F16 rounds to nearest, ties to even, overflowing to Inf', () => {
 });
 
 test('F32 to F16/BF16 picks the nearest representable value for random floats', () => {
-  let seed = 12345;
-  const random = (): number => {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    return seed / 2 ** 32;
-  };
+  const random = mulberry32(12345);
   for (let i = 0; i < 20000; i++) {
     const value = Math.fround((random() - 0.5) * Math.pow(2, Math.floor(random() * 40) - 26));
     for (const [encode, decode] of [[f32ToF16, referenceF16], [f32ToBf16, referenceBf16]] as const) {

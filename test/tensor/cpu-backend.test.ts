@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ReferenceBackend, erf, geluExact, geluTanh } from '../../src/tensor/reference/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { mulberry32, randomFloats } from '../../tools/random.js';
 
 const backend = new ReferenceBackend();
 
@@ -16,13 +17,7 @@ function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance
 
 /** A deterministic pseudo-random tensor in [-1, 1). */
 function randomTensor(shape: number[], seed: number): Tensor {
-  const t = new Tensor(shape);
-  let state = seed >>> 0;
-  for (let i = 0; i < t.size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    t.data[i] = state / 2 ** 31 - 1;
-  }
-  return t;
+  return new Tensor(shape, randomFloats(mulberry32(seed), shape.reduce((a, b) => a * b, 1)));
 }
 
 test('erf matches Python math.erf on both branches', () => {

@@ -1,6 +1,6 @@
 // splade convert SRC --out FILE.safetensors
-import { parseArgs } from 'node:util';
 import { convertToSafetensors } from '../../node/convert.js';
+import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
 const usage = `usage: splade convert SRC --out FILE.safetensors
@@ -17,18 +17,11 @@ options:
   --quiet      print nothing on success`;
 
 export const command: Command = {
-  summary: 'convert a PyTorch pytorch_model.bin (or shards, or a folder) to safetensors',
   usage,
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, quiet: { type: 'boolean' } } });
-    } catch (error) {
-      throw new UsageError(`convert: ${(error as Error).message}\n${usage}`);
-    }
-    const { positionals, values } = parsed;
-    if (positionals.length !== 1) throw new UsageError(`convert: expected one SRC, got ${positionals.length}\n${usage}`);
-    if (!values.out) throw new UsageError(`convert: --out FILE.safetensors is required\n${usage}`);
+    const { positionals, values } = parseCommandArgs(args, { out: { type: 'string' }, quiet: { type: 'boolean' } }, true);
+    if (positionals.length !== 1) throw new UsageError(`expected one SRC, got ${positionals.length}`);
+    if (!values.out) throw new UsageError('--out FILE.safetensors is required');
     const result = await convertToSafetensors(positionals[0], values.out);
     if (!values.quiet) {
       const tied = [...result.dropped].map(([dropped, kept]) => `\n  ${dropped} -> ${kept} (tied, written once)`).join('');

@@ -2,27 +2,32 @@
 // model card's bag of words. All input is read and encoded before anything is written, so a
 // failure never leaves output that looks complete.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { InputIdRows } from '../../models/bert/input.js';
 import { SpladeError } from '../../errors.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
+import { parseCommandArgs, oneOf, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
+import { modelTextLimits } from '../model-text-limits.js';
+import { effectiveMaxLength, textNotices, type TextLimits } from '../text-limits.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
 import {
   ENCODE_SHAPING_OPTIONS, ENCODE_SHAPING_USAGE, givenShapingFlags, overflowNote, parseEncodeShaping, queryRouteNote,
 } from '../encode-options.js';
 
-const usage = `usage: splade encode --model DIR [--text TEXT]... [--input FILE.jsonl|-] [options]
-       splade encode --model DIR --input-ids FILE|- [--batch-size N]
+const usage = `usage: splade encode --model DIR|REPO_ID [--text TEXT]... [--input FILE.jsonl|-] [options]
+       splade encode --model DIR|REPO_ID --input-ids FILE|- [--batch-size N]
 
-Encodes texts into SPLADE sparse vectors with the model folder DIR (BertForMaskedLM or
-DistilBertForMaskedLM: config.json, model.safetensors, vocab.txt or tokenizer.json).
+Encodes texts into SPLADE sparse vectors with a BertForMaskedLM or DistilBertForMaskedLM model: a folder DIR
+(config.json, model.safetensors, vocab.txt or tokenizer.json) or a Hugging Face repository id
+REPO_ID such as prithivida/Splade_PP_en_v1 (found under weights/, in the Hugging Face cache,
+or downloaded).
 
 input (texts are encoded in the order given: --text ones first, then --input's lines):
   --text TEXT         a text to encode (repeatable)
-  --input FILE|-      JSON lines: each a string, or an object {"text": ..., "id": ...}
+  --input FILE|-      JSON lines: each a string, or an object {"text": ..., "id": ...};
+                      ids must be unique (a line without one has its position as id)
   --input-ids FILE|-  {"input_ids": [[...]], "attention_mask": [[...]], "token_type_ids": [[...]]}
                       (mask and types optional): token ids instead of text; prints one line per
                       row, in order: {"row": i, "indices": [...], "values": [...]} with every
@@ -40,7 +45,11 @@ ${ENCODE_SHAPING_USAGE}
   --query             encode the texts as queries: with the folder's query route when it has
                       one (idf.json, a sentence-transformers Router's SparseStaticEmbedding:
                       inference-free), else --query-model when given, else the model
-  --query-model DIR   a separate model folder for queries
+  --query-model DIR|REPO_ID
+                      a separate model for queries
+
+Empty texts and texts cut to the length limit are encoded all the same; stderr says how
+many there were (stdout holds only the vectors).
 
 what computes:
 ${BACKEND_USAGE}`;
@@ -48,12 +57,10 @@ ${BACKEND_USAGE}`;
 interface TextItem {
   readonly id: string | number;
   readonly text: string;
-}
-
-function positiveInt(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
-  return Number(value);
+  /** Where the text came from, for errors: `--text number 2`, `data.jsonl line 7`. */
+  readonly where: string;
+  /** Whether the id was given (else it is the text's position). */
+  readonly idGiven: boolean;
 }
 
 async function readInput(path: string): Promise<string> {
@@ -82,16 +89,40 @@ function parseTextLines(text: string, source: string, firstId: number): TextItem
       throw new SpladeError(`${where}: not valid JSON (${(error as Error).message})`);
     }
     if (typeof value === 'string') {
-      items.push({ id: firstId + items.length, text: value });
+      items.push({ id: firstId + items.length, text: value, where, idGiven: false });
       return;
     }
     const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
     if (!record || typeof record.text !== 'string') throw new SpladeError(`${where}: expected a JSON string or an object with a string "text"`);
     const id = record.id ?? firstId + items.length;
     if (typeof id !== 'string' && typeof id !== 'number') throw new SpladeError(`${where}: "id" must be a string or a number`);
-    items.push({ id, text: record.text });
+    items.push({ id, text: record.text, where, idGiven: record.id !== undefined });
   });
   return items;
+}
+
+/**
+ * Every id once: two vectors under one id could not be told apart downstream. The number 7
+ * and the string "7" are different ids, as they are in the JSON written.
+ */
+function checkUniqueIds(items: readonly TextItem[]): void {
+  const seen = new Map<string, TextItem>();
+  for (const item of items) {
+    const key = `${typeof item.id}:${item.id}`;
+    const first = seen.get(key);
+    if (first) {
+      const how = item.idGiven ? '' : ' (its position: the line gives no id)';
+      throw new SpladeError(`${item.where}: id ${JSON.stringify(item.id)}${how} is already the id of ${first.where}; ids must be unique`);
+    }
+    seen.set(key, item);
+  }
+}
+
+/** The tokenizer and position table of the model that encodes the texts (the query model with --query). */
+async function textLimits(encoder: SpladeEncoder, queryModel: string | undefined): Promise<TextLimits | undefined> {
+  if (queryModel !== undefined) return modelTextLimits(queryModel);
+  const { tokenizer } = encoder;
+  return tokenizer && { tokenizer, maxPositions: encoder.model.sizes.max_position_embeddings };
 }
 
 function jsonNumbers(values: ArrayLike<number>): string {
@@ -114,41 +145,29 @@ function bowText(activeTerms: number, terms: Array<[string, number]>): string {
 }
 
 export const command: Command = {
-  summary: 'encode texts (or token ids) into SPLADE sparse vectors',
   usage,
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          model: { type: 'string' },
-          text: { type: 'string', multiple: true },
-          input: { type: 'string' },
-          'input-ids': { type: 'string' },
-          format: { type: 'string' },
-          terms: { type: 'boolean' },
-          'top-k': { type: 'string' },
-          'batch-size': { type: 'string' },
-          'max-length': { type: 'string' },
-          query: { type: 'boolean' },
-          'query-model': { type: 'string' },
-          ...BACKEND_FLAGS,
-          ...ENCODE_SHAPING_OPTIONS,
-        },
-      });
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-    }
+    const parsed = parseCommandArgs(args, {
+      model: { type: 'string' },
+      text: { type: 'string', multiple: true },
+      input: { type: 'string' },
+      'input-ids': { type: 'string' },
+      format: { type: 'string' },
+      terms: { type: 'boolean' },
+      'top-k': { type: 'string' },
+      'batch-size': { type: 'string' },
+      'max-length': { type: 'string' },
+      query: { type: 'boolean' },
+      'query-model': { type: 'string' },
+      ...BACKEND_FLAGS,
+      ...ENCODE_SHAPING_OPTIONS,
+    });
     const v = parsed.values;
-    if (v.model === undefined) throw new UsageError(`--model DIR is required\n${usage}`);
-    const format = v.format ?? 'jsonl';
-    if (format !== 'jsonl' && format !== 'bow') throw new UsageError(`--format must be jsonl or bow, got '${format}'`);
-    const topK = positiveInt('top-k', v['top-k']);
-    const batchSize = positiveInt('batch-size', v['batch-size']);
-    const maxLength = positiveInt('max-length', v['max-length']);
+    if (v.model === undefined) throw new UsageError('--model DIR|REPO_ID is required');
+    const format = oneOf('format', v.format, ['jsonl', 'bow']) ?? 'jsonl';
+    const topK = wholeNumber('top-k', v['top-k'], { min: 1 });
+    const batchSize = wholeNumber('batch-size', v['batch-size'], { min: 1 });
+    const maxLength = wholeNumber('max-length', v['max-length'], { min: 2 });
     const texts = v.text ?? [];
     const shaping = parseEncodeShaping(v);
     const encoderOptions = {
@@ -178,21 +197,31 @@ export const command: Command = {
       return 0;
     }
 
-    const items: TextItem[] = texts.map((text, id) => ({ id, text }));
+    const items: TextItem[] = texts.map((text, id) => ({ id, text, where: `--text number ${id + 1}`, idGiven: false }));
     if (v.input !== undefined) {
       items.push(...parseTextLines(await readInput(v.input), v.input === '-' ? 'stdin' : v.input, items.length));
     }
-    if (items.length === 0) throw new UsageError(`nothing to encode: give --text, --input or --input-ids\n${usage}`);
+    if (items.length === 0) throw new UsageError('nothing to encode: give --text, --input or --input-ids');
+    checkUniqueIds(items);
     const encoder = await SpladeEncoder.fromPretrained(v.model, encoderOptions);
+    const role = v.query ? 'query' : 'document';
     const { overflow, stride, prune, specialTokens } = shaping;
+    const limits = await textLimits(encoder, role === 'query' ? v['query-model'] : undefined);
+    if (limits) {
+      const length = effectiveMaxLength(role === 'query' ? shaping.queryMaxLength : maxLength, limits);
+      // With --overflow chunk nothing is cut: the windows note below says what happened.
+      const notices = textNotices(limits.tokenizer, items.map((item) => item.text), length)
+        .filter((notice) => overflow === 'truncate' || !notice.includes('truncated'));
+      for (const notice of notices) process.stderr.write(notice + '\n');
+    }
     const vectors = await encoder.encode(items.map((item) => item.text), {
       batchSize,
-      role: v.query ? 'query' : 'document',
+      role,
       overflow,
       stride,
       specialTokens,
       ...(prune ? { prune } : {}),
-      onOverflow: (report) => process.stderr.write(overflowNote(report, overflow) ?? ''),
+      onOverflow: (report) => process.stderr.write(overflow === 'chunk' ? overflowNote(report, overflow) ?? '' : ''),
     });
     if (v.query) process.stderr.write(queryRouteNote(encoder.queryRoute) ?? '');
     const pruned = topK === undefined ? vectors : vectors.map((vector) => pruneTopK(vector, topK));

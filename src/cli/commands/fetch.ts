@@ -1,7 +1,7 @@
 // `splade fetch REPO_ID`: download what a model needs from the Hugging Face hub.
-import { parseArgs } from 'node:util';
 import { fetchModel } from '../../node/hub/fetch-model.js';
 import { silentProgress, streamProgress } from '../../node/hub/progress.js';
+import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
 const usage = `usage: splade fetch REPO_ID [--revision REV] [--out DIR] [--quiet]
@@ -22,22 +22,11 @@ environment:
   HF_TOKEN         access token for gated or private repositories`;
 
 export const command: Command = {
-  summary: 'download a model from the Hugging Face hub into weights/<owner>/<name>',
   usage,
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        strict: true,
-        options: { revision: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' } },
-      });
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-    }
+    const parsed = parseCommandArgs(args, { revision: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' } }, true);
     const [repo, ...extra] = parsed.positionals;
-    if (repo === undefined || extra.length > 0) throw new UsageError(`expected one REPO_ID\n${usage}`);
+    if (repo === undefined || extra.length > 0) throw new UsageError(`expected one REPO_ID (owner/name), got ${parsed.positionals.length}`);
     const progress = parsed.values.quiet ? silentProgress : streamProgress(process.stderr);
     const result = await fetchModel(repo, { revision: parsed.values.revision, outDir: parsed.values.out, progress });
     const fetched = result.files.filter((f) => f.outcome === 'downloaded').length;

@@ -1,22 +1,26 @@
 // splade inspect-weights FILE|DIR: what a checkpoint holds (names, dtypes, shapes, sizes,
 // metadata). safetensors files are read from their headers alone, so it is instant even for
-// large files; a PyTorch pickle has no header and is read whole (without running it).
+// large files; a PyTorch pickle has no header and is read whole (without running it). Tied
+// tensors of a pickle (two names, one storage, e.g. the MLM decoder and the word embeddings)
+// are listed under both names and counted once in the totals, as the file holds them once.
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SpladeError } from '../../errors.js';
 import { fileError } from '../../node/files.js';
 import { DEFAULT_WEIGHT_FORMATS } from '../../io/weight-formats.js';
+import type { PytorchCheckpoint } from '../../formats/pytorch/pytorch-checkpoint.js';
 import { readPytorchCheckpointFile } from '../../node/pytorch-file.js';
 import { readSafetensorsHeaderFile } from '../../node/safetensors-file.js';
 import { DTYPE_SIZE } from '../../tensor/dtype.js';
 import { parseShardIndex } from '../../formats/sharded.js';
 import { elementCount } from '../../tensor/tensor.js';
+import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
 const USAGE = `usage: splade inspect-weights FILE|DIR [--json]
 
-Lists the tensors of a checkpoint: name, dtype, shape, bytes; totals; metadata.
+Lists the tensors of a checkpoint: name, dtype, shape, bytes; totals; metadata. Tensors
+tied to another (one storage under two names, in a pickle) are marked and counted once.
 FILE is a .safetensors file, a PyTorch pickle (pytorch_model.bin) or a shard index
 (*.index.json); DIR is a model folder (its weights chosen as loading does: model.safetensors,
 model.safetensors.index.json, pytorch_model.bin, pytorch_model.bin.index.json).
@@ -28,12 +32,15 @@ interface TensorRow {
   shape: number[];
   bytes: number;
   file: string;
+  /** The tensor whose storage this one shares exactly (absent when it has its own). */
+  tiedTo?: string;
 }
 
 interface FileSummary {
   path: string;
   bytes: number;
-  headerBytes: number;
+  /** The safetensors header's size (a pickle has no header). */
+  headerBytes?: number;
   metadata: Record<string, string>;
 }
 
@@ -41,7 +48,21 @@ interface Inspection {
   source: string;
   files: FileSummary[];
   tensors: TensorRow[];
-  totals: { tensors: number; parameters: number; bytes: number; dtypes: Record<string, number> };
+  /** Parameters and bytes count a tied tensor once; `tied` is how many names are ties. */
+  totals: { tensors: number; tied: number; parameters: number; bytes: number; dtypes: Record<string, number> };
+}
+
+/** Each tied tensor's owner: of the names that see the same elements, the first in sorted order (as convert keeps it). */
+function tiedOwners(checkpoint: PytorchCheckpoint): Map<string, string> {
+  const ownerOfRegion = new Map<string, string>();
+  const tied = new Map<string, string>();
+  for (const name of checkpoint.names().sort()) {
+    const region = checkpoint.tensor(name).region;
+    const owner = ownerOfRegion.get(region);
+    if (owner === undefined) ownerOfRegion.set(region, name);
+    else tied.set(name, owner);
+  }
+  return tied;
 }
 
 /** The safetensors files to read for a path: the file, an index's shards, or a folder's weights. */
@@ -75,10 +96,12 @@ async function inspect(path: string): Promise<Inspection> {
     if (!file.endsWith('.safetensors')) {
       const checkpoint = await readPytorchCheckpointFile(file);
       const { size } = await stat(file);
-      summaries.push({ path: file, bytes: size, headerBytes: 0, metadata: { format: `torch.save (${checkpoint.format})` } });
+      summaries.push({ path: file, bytes: size, metadata: { format: `torch.save (${checkpoint.format})` } });
+      const tied = tiedOwners(checkpoint);
       for (const name of checkpoint.names()) {
         const { dtype, shape } = checkpoint.info(name)!;
-        tensors.push({ name, dtype, shape: [...shape], bytes: elementCount(shape) * DTYPE_SIZE[dtype], file });
+        const tiedTo = tied.get(name);
+        tensors.push({ name, dtype, shape: [...shape], bytes: elementCount(shape) * DTYPE_SIZE[dtype], file, ...(tiedTo ? { tiedTo } : {}) });
       }
       continue;
     }
@@ -91,12 +114,17 @@ async function inspect(path: string): Promise<Inspection> {
   const dtypes: Record<string, number> = {};
   let parameters = 0;
   let bytes = 0;
+  let tied = 0;
   for (const t of tensors) {
     dtypes[t.dtype] = (dtypes[t.dtype] ?? 0) + 1;
+    if (t.tiedTo !== undefined) {
+      tied++;
+      continue;
+    }
     parameters += elementCount(t.shape);
     bytes += t.bytes;
   }
-  return { source, files: summaries, tensors, totals: { tensors: tensors.length, parameters, bytes, dtypes } };
+  return { source, files: summaries, tensors, totals: { tensors: tensors.length, tied, parameters, bytes, dtypes } };
 }
 
 const n = (value: number): string => value.toLocaleString('en-US');
@@ -105,7 +133,8 @@ function formatText(result: Inspection): string {
   const lines: string[] = [];
   const sharded = result.files.length > 1;
   for (const file of result.files) {
-    lines.push(`${file.path}: ${n(file.bytes)} bytes, header ${n(file.headerBytes)} bytes`);
+    const header = file.headerBytes === undefined ? '' : `, header ${n(file.headerBytes)} bytes`;
+    lines.push(`${file.path}: ${n(file.bytes)} bytes${header}`);
     const meta = Object.entries(file.metadata);
     lines.push(`  metadata: ${meta.length ? meta.map(([k, v]) => `${k}=${v}`).join(', ') : '(none)'}`);
   }
@@ -117,27 +146,23 @@ function formatText(result: Inspection): string {
   lines.push(sharded ? `${header}  file` : header);
   for (const t of result.tensors) {
     const row = `${t.name.padEnd(nameWidth)}  ${t.dtype.padEnd(5)}  ${shape(t.shape).padEnd(shapeWidth)}  ${n(t.bytes).padStart(13)}`;
-    lines.push(sharded ? `${row}  ${basename(t.file)}` : row);
+    const tie = t.tiedTo === undefined ? '' : `  tied to ${t.tiedTo}`;
+    lines.push((sharded ? `${row}  ${basename(t.file)}` : row) + tie);
   }
   const { totals } = result;
   const byDtype = Object.entries(totals.dtypes).map(([d, count]) => `${count} ${d}`).join(', ');
   lines.push('');
-  lines.push(`${n(totals.tensors)} tensors (${byDtype || 'none'}), ${n(totals.parameters)} parameters, ` +
+  const ties = totals.tied === 0 ? '' : `; ${n(totals.tied)} tied to another, counted once`;
+  lines.push(`${n(totals.tensors)} tensors (${byDtype || 'none'}${ties}), ${n(totals.parameters)} parameters, ` +
     `${n(totals.bytes)} bytes of data in ${result.files.length} file${result.files.length === 1 ? '' : 's'}`);
   return lines.join('\n');
 }
 
 export const command: Command = {
-  summary: 'list the tensors of a safetensors file or model folder',
   usage: USAGE,
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { json: { type: 'boolean' } } });
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-    }
-    if (parsed.positionals.length !== 1) throw new UsageError(`expected one FILE or DIR\n${USAGE}`);
+    const parsed = parseCommandArgs(args, { json: { type: 'boolean' } }, true);
+    if (parsed.positionals.length !== 1) throw new UsageError(`expected one FILE or DIR, got ${parsed.positionals.length}`);
     const result = await inspect(parsed.positionals[0]);
     process.stdout.write((parsed.values.json ? JSON.stringify(result, null, 2) : formatText(result)) + '\n');
     return 0;

@@ -2,7 +2,7 @@
 // know (transformers' hidden_states/attentions tuples, logits, Hugging Face module names), as
 // safetensors (loads with safetensors.torch.load_file) or JSON.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { matchesCapturePattern } from '../../models/bert/capture.js';
 import { bertInputFromRows, type BertInput } from '../../models/bert/input.js';
 import { SpladeError } from '../../errors.js';
 import { dumpActivations, type NamedTensors } from '../../inspect/dump.js';
@@ -14,20 +14,24 @@ import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { MissingTokenizerError } from '../../splade/encoder.js';
 import type { TensorToWrite } from '../../formats/safetensors-writer.js';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
+import { parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
+import { effectiveMaxLength, textNotices } from '../text-limits.js';
 
-const usage = `usage: splade inspect --model DIR (--text TEXT... | --input-ids FILE|-) [what] --out FILE
-       splade inspect --model DIR --list
+const usage = `usage: splade inspect --model DIR|REPO_ID (--text TEXT... | --input-ids FILE|-) [what] --out FILE
+       splade inspect --model DIR|REPO_ID --list
 
 Runs the model once and writes activations by the names transformers uses, with input_ids
 and attention_mask (I64), and the tokens (in the JSON, and in the safetensors __metadata__
-as "tokens", a JSON list of rows).
+as "tokens", a JSON list of rows). --model takes a model folder or a Hugging Face repository
+id (owner/name).
 
 input:
   --text TEXT          a text (repeatable: several texts are padded into one batch)
   --input-ids FILE|-   {"input_ids": [[...]], "attention_mask"?, "token_type_ids"?}, the file
                        of splade encode --input-ids
-  --max-length N       truncate texts to N tokens, [CLS] and [SEP] included
+  --max-length N       truncate texts to N tokens, [CLS] and [SEP] included (at most the
+                       model's max_position_embeddings)
 
 what (at least one):
   --hidden-states      hidden_states.0 (embeddings) .. hidden_states.L   [batch, tokens, hidden]
@@ -46,28 +50,19 @@ what computes:
 ${BACKEND_USAGE}`;
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        model: { type: 'string' },
-        text: { type: 'string', multiple: true },
-        'input-ids': { type: 'string' },
-        'max-length': { type: 'string' },
-        'hidden-states': { type: 'boolean' },
-        attentions: { type: 'boolean' },
-        logits: { type: 'boolean' },
-        capture: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        list: { type: 'boolean' },
-        ...BACKEND_FLAGS,
-      },
-    }).values;
-  } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-  }
+  return parseCommandArgs(args, {
+    model: { type: 'string' },
+    text: { type: 'string', multiple: true },
+    'input-ids': { type: 'string' },
+    'max-length': { type: 'string' },
+    'hidden-states': { type: 'boolean' },
+    attentions: { type: 'boolean' },
+    logits: { type: 'boolean' },
+    capture: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    list: { type: 'boolean' },
+    ...BACKEND_FLAGS,
+  }).values;
 }
 
 async function readIdsFile(path: string): Promise<unknown> {
@@ -99,6 +94,16 @@ function listNames(encoder: SpladeEncoder): string {
   return names.map((n, i) => `${n.name.padEnd(width)}  ${shapes[i].padEnd(shapeWidth)}  ${n.description}`).join('\n') + '\n';
 }
 
+/** A --capture pattern that names no module is a bad option value: said before the model runs. */
+function checkCapturePatterns(patterns: readonly string[], encoder: SpladeEncoder): void {
+  const names = encoder.model.capturableNames().map((n) => n.name);
+  const unknown = patterns.filter((pattern) => !names.some((name) => matchesCapturePattern(pattern, name)));
+  if (unknown.length > 0) {
+    const quoted = unknown.map((pattern) => `'${pattern}'`).join(', ');
+    throw new UsageError(`--capture ${quoted} ${unknown.length === 1 ? 'names' : 'name'} no module of this model (--list shows every name)`);
+  }
+}
+
 function toInt64(values: ArrayLike<number>): BigInt64Array {
   return BigInt64Array.from(Array.from(values, (v) => BigInt(v)));
 }
@@ -118,11 +123,10 @@ async function writeDump(out: string, input: BertInput, tokens: string[][] | und
 }
 
 export const command: Command = {
-  summary: 'write hidden states, attentions, logits or any module\'s output (safetensors or JSON)',
   usage,
   async run(args) {
     const v = parse(args);
-    if (v.model === undefined) throw new UsageError(`--model DIR is required\n${usage}`);
+    if (v.model === undefined) throw new UsageError('--model DIR|REPO_ID is required');
     const backendOptions = backendOptionsFromFlags(v);
     if (v.list) {
       const encoder = await SpladeEncoder.fromPretrained(v.model, backendOptions);
@@ -130,26 +134,24 @@ export const command: Command = {
       return 0;
     }
     const texts = v.text ?? [];
-    if ((texts.length > 0) === (v['input-ids'] !== undefined)) throw new UsageError(`give either --text or --input-ids\n${usage}`);
+    if ((texts.length > 0) === (v['input-ids'] !== undefined)) throw new UsageError('give either --text or --input-ids');
     if (v['input-ids'] !== undefined && v['max-length'] !== undefined) throw new UsageError('--max-length applies to --text only');
     if (!v['hidden-states'] && !v.attentions && !v.logits && !v.capture) {
-      throw new UsageError(`nothing to write: give --hidden-states, --attentions, --logits or --capture\n${usage}`);
+      throw new UsageError('nothing to write: give --hidden-states, --attentions, --logits or --capture');
     }
     if (v.out === undefined || !/\.(safetensors|json)$/.test(v.out)) throw new UsageError('--out FILE.safetensors or FILE.json is required');
-    let maxLength: number | undefined;
-    if (v['max-length'] !== undefined) {
-      if (!/^\d+$/.test(v['max-length']) || Number(v['max-length']) < 2) throw new UsageError(`--max-length must be an integer of at least 2, got '${v['max-length']}'`);
-      maxLength = Number(v['max-length']);
-    }
+    const maxLength = wholeNumber('max-length', v['max-length'], { min: 2 });
     // Read the ids file before loading the model, so a bad file fails fast.
     const idsFile = v['input-ids'] === undefined ? undefined : await readIdsFile(v['input-ids']);
     const encoder = await SpladeEncoder.fromPretrained(v.model, backendOptions);
     const { model, tokenizer } = encoder;
+    checkCapturePatterns(v.capture ?? [], encoder);
     let rows: unknown = idsFile;
     if (idsFile === undefined) {
       if (!tokenizer) throw new MissingTokenizerError(`${v.model}: the model folder has no tokenizer files (vocab.txt or tokenizer.json); give --input-ids instead of --text`);
-      const limit = Math.min(tokenizer.modelMaxLength, model.sizes.max_position_embeddings);
-      rows = textBatch(tokenizer, texts, Math.min(maxLength ?? limit, limit));
+      const length = effectiveMaxLength(maxLength, { tokenizer, maxPositions: model.sizes.max_position_embeddings });
+      for (const notice of textNotices(tokenizer, texts, length)) process.stderr.write(notice + '\n');
+      rows = textBatch(tokenizer, texts, length);
     }
     const source = v['input-ids'] === '-' ? 'stdin' : v['input-ids'] ?? 'text';
     const input = bertInputFromRows(rows, model.sizes, source);

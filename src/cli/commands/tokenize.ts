@@ -5,15 +5,15 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { SpladeError } from '../../errors.js';
 import { folderModelFiles } from '../../node/folder-model-files.js';
 import { streamProgress } from '../../node/hub/progress.js';
 import { resolveModel } from '../../node/resolve-model.js';
 import { BertTokenizer } from '../../tokenizer/index.js';
+import { parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
-const usage = `usage: splade tokenize (--vocab FILE | --model DIR) [--max-length N] [--input FILE|-]
+const usage = `usage: splade tokenize (--vocab FILE | --model DIR|REPO_ID) [--max-length N] [--input FILE|-]
 
 Tokenizes JSON lines {"id": ..., "text": "..."} (from --input, default standard input) and
 writes one JSON line per input line, in order, to standard output:
@@ -24,11 +24,11 @@ those of the truncated ids. Blank lines are skipped. A line that is not valid JS
 string "text" stops the run with an error giving its line number (exit code 1).
 
 options:
-  --vocab FILE      a BERT vocab.txt (lowercasing, as bert-base-uncased)
-  --model DIR       a Hugging Face model folder (tokenizer.json, or vocab.txt with
-                    tokenizer_config.json)
-  --max-length N    at most N ids per text, [CLS] and [SEP] included (N >= 2)
-  --input FILE|-    read FILE instead of standard input`;
+  --vocab FILE         a BERT vocab.txt (lowercasing, as bert-base-uncased)
+  --model DIR|REPO_ID  a Hugging Face model folder (tokenizer.json, or vocab.txt with
+                       tokenizer_config.json), or a repository id (owner/name)
+  --max-length N       at most N ids per text, [CLS] and [SEP] included (N >= 2)
+  --input FILE|-       read FILE instead of standard input`;
 
 /** A line of the input that cannot be tokenized. */
 export class InputLineError extends SpladeError {}
@@ -54,7 +54,7 @@ export function tokenizeLine(tokenizer: BertTokenizer, line: string, lineNumber:
 }
 
 async function loadTokenizer(vocab: string | undefined, model: string | undefined): Promise<BertTokenizer> {
-  if ((vocab === undefined) === (model === undefined)) throw new UsageError('give exactly one of --vocab FILE and --model DIR');
+  if ((vocab === undefined) === (model === undefined)) throw new UsageError('give exactly one of --vocab FILE and --model DIR|REPO_ID');
   if (vocab !== undefined) {
     let text: string;
     try {
@@ -66,12 +66,6 @@ async function loadTokenizer(vocab: string | undefined, model: string | undefine
   }
   const { dir } = await resolveModel(model!, { progress: streamProgress(process.stderr) });
   return BertTokenizer.fromModelFiles(folderModelFiles(dir));
-}
-
-function parseMaxLength(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 2) throw new UsageError(`--max-length must be a whole number of at least 2, not '${value}'`);
-  return Number(value);
 }
 
 /** Writes with back-pressure, in chunks. */
@@ -108,22 +102,18 @@ export async function tokenizeStream(tokenizer: BertTokenizer, input: Readable, 
 }
 
 export const command: Command = {
-  summary: 'WordPiece tokens and ids of JSON lines {"id", "text"}',
   usage,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: { vocab: { type: 'string' }, model: { type: 'string' }, 'max-length': { type: 'string' }, input: { type: 'string' } },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message}\n${usage}`);
-    }
+    const { values } = parseCommandArgs(args, {
+      vocab: { type: 'string' },
+      model: { type: 'string' },
+      'max-length': { type: 'string' },
+      input: { type: 'string' },
+    });
+    // Checked before the tokenizer loads, so a typo fails at once.
+    const givenMaxLength = wholeNumber('max-length', values['max-length'], { min: 2 });
     const tokenizer = await loadTokenizer(values.vocab, values.model);
-    const maxLength = parseMaxLength(values['max-length'], tokenizer.modelMaxLength);
+    const maxLength = givenMaxLength ?? tokenizer.modelMaxLength;
     const inputName = values.input ?? '-';
     const input = inputName === '-' ? process.stdin : createReadStream(inputName);
     const opened = new Promise<void>((resolve, reject) => {

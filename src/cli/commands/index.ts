@@ -1,0 +1,55 @@
+// `splade index`: an inverted index file from the vectors `splade encode` writes.
+import { buildIndexFile } from '../../node/index-file.js';
+import { IndexBuildError } from '../../search/index-builder.js';
+import type { ImpactType } from '../../search/index-format.js';
+import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+import { readVectorLines, sourceName } from '../input-lines.js';
+
+const usage = `usage: splade index --vectors FILE.jsonl|- --out FILE.spladeidx [--quantize u8] [--vocab-size N]
+
+Builds an inverted index in one file from JSON lines {"id", "indices", "values"} (one
+document a line, as \`splade encode\` writes them; ids are kept as text). Memory stays bounded
+whatever the corpus size: sorted runs are spilled to a temporary folder next to --out. The
+file is written under a temporary name and renamed at the end: --out is never half-written.
+
+options:
+  --vectors FILE|-   the document vectors (- for standard input)
+  --out FILE         the index file to write (replaced if it exists)
+  --quantize u8      store each weight in one byte (rounded to a multiple of max/255) instead
+                     of a float32: a smaller file; each weight moves by at most max/510
+  --vocab-size N     term ids must be below N (default: the largest id + 1)
+  --block-size N     postings per block of block-max metadata (default 64)`;
+
+export const command: Command = {
+  usage,
+  async run(args) {
+    const { values } = parseCommandArgs(args, {
+        vectors: { type: 'string' },
+        out: { type: 'string' },
+        quantize: { type: 'string' },
+        'vocab-size': { type: 'string' },
+        'block-size': { type: 'string' },
+    });
+    if (values.vectors === undefined || values.out === undefined) throw new UsageError('--vectors and --out are required');
+    const impacts: ImpactType = oneOf('quantize', values.quantize, ['u8']) ?? 'float32';
+    const vocabSize = wholeNumber('vocab-size', values['vocab-size'], { min: 1 });
+    const blockSize = wholeNumber('block-size', values['block-size'], { min: 1 });
+    const at = { line: 0 };
+    const started = performance.now();
+    let stats;
+    try {
+      stats = await buildIndexFile(values.out, readVectorLines(values.vectors, at), { impacts, vocabSize, blockSize });
+    } catch (error) {
+      // The builder names the document; the line number is the reader's.
+      if (error instanceof IndexBuildError) throw new IndexBuildError(`${sourceName(values.vectors)} line ${at.line}: ${error.message}`);
+      throw error;
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const megabytes = (stats.fileLength / 1e6).toFixed(1);
+    process.stderr.write(
+      `wrote ${values.out} (${megabytes} MB, ${stats.impactType} impacts): ${stats.documents} documents, ${stats.postings} postings, ${stats.terms} terms, in ${seconds} s\n`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,85 @@
+// `splade search`: the exact top k documents of an index for queries given as text (encoded
+// with a model) or as vectors, as JSON lines or a TREC run.
+import { openIndexFile } from '../../node/index-file.js';
+import { SpladeEncoder } from '../../node/splade-encoder.js';
+import type { SparseIndex } from '../../search/sparse-index.js';
+import { runLine } from '../../search/trec.js';
+import type { SparseVector } from '../../splade/sparse-vector.js';
+import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+import { readVectorLines } from '../input-lines.js';
+
+const usage = `usage: splade search --index FILE.spladeidx --model DIR --query TEXT [--query TEXT]... [options]
+       splade search --index FILE.spladeidx --query-vectors FILE.jsonl|- [options]
+
+Prints the exact top k documents of each query by dot product with the stored weights (equal
+scores: the document indexed first comes first). Queries are texts encoded with --model (as
+queries; their ids are their positions 0, 1, ...) or vectors {"id", "indices", "values"}.
+
+options:
+  --top-k K            documents per query (default 10)
+  --format jsonl|trec  jsonl (default): {"qid", "hits": [{"id", "score"}, ...]} a query;
+                       trec: a TREC run, "qid Q0 docid rank score tag" a line
+  --tag TAG            the run tag of TREC lines (default splade)
+  --no-pruning         score every posting of the query terms (same results, slower)
+  --verify full|quick  full (default): check every checksum and posting list when opening;
+                       quick: the header only (faster to open a large trusted file)
+  --batch-size N       texts per forward pass with --model (default 16)`;
+
+type Format = 'jsonl' | 'trec';
+
+interface Printer {
+  (qid: string, index: SparseIndex, query: SparseVector): void;
+}
+
+function printer(format: Format, topK: number, pruning: boolean, tag: string): Printer {
+  return (qid, index, query) => {
+    const hits = index.search(query, { topK, pruning });
+    if (format === 'trec') {
+      const lines = hits.map((hit, rank) => runLine(qid, hit.id, rank + 1, hit.score, tag) + '\n');
+      process.stdout.write(lines.join(''));
+    } else {
+      process.stdout.write(JSON.stringify({ qid, hits: hits.map(({ id, score }) => ({ id, score })) }) + '\n');
+    }
+  };
+}
+
+export const command: Command = {
+  usage,
+  async run(args) {
+    const { values } = parseCommandArgs(args, {
+        index: { type: 'string' },
+        model: { type: 'string' },
+        query: { type: 'string', multiple: true },
+        'query-vectors': { type: 'string' },
+        'top-k': { type: 'string' },
+        format: { type: 'string' },
+        tag: { type: 'string' },
+        'no-pruning': { type: 'boolean' },
+        verify: { type: 'string' },
+        'batch-size': { type: 'string' },
+    });
+    if (values.index === undefined) throw new UsageError('--index is required');
+    const texts = values.query ?? [];
+    const vectorsPath = values['query-vectors'];
+    if ((texts.length > 0) === (vectorsPath !== undefined)) throw new UsageError('give --query (with --model) or --query-vectors, not both nor neither');
+    if (texts.length > 0 && values.model === undefined) throw new UsageError('--query needs --model to encode the texts');
+    if (vectorsPath !== undefined && values.model !== undefined) throw new UsageError('--model is for --query texts; --query-vectors are already encoded');
+    const format: Format = oneOf('format', values.format, ['jsonl', 'trec']) ?? 'jsonl';
+    const verify = oneOf('verify', values.verify, ['full', 'quick']) ?? 'full';
+    const topK = wholeNumber('top-k', values['top-k'], { min: 1 }) ?? 10;
+    const batchSize = wholeNumber('batch-size', values['batch-size'], { min: 1 });
+    const print = printer(format, topK, !values['no-pruning'], values.tag ?? 'splade');
+
+    const index = await openIndexFile(values.index, { verify });
+    if (vectorsPath !== undefined) {
+      for await (const { id, vector } of readVectorLines(vectorsPath)) print(id, index, vector);
+      return 0;
+    }
+    const encoder = await SpladeEncoder.fromPretrained(values.model!);
+    const vectors = await encoder.encode(texts, { role: 'query', batchSize });
+    // Query terms the index has never seen simply have no postings.
+    vectors.forEach((vector, k) => print(String(k), index, vector));
+    return 0;
+  },
+};

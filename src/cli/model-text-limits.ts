@@ -1,0 +1,22 @@
+// The tokenizer and position table of a model given by location, for the length checks of a
+// model the encoder loaded but does not expose (the separate query model of `--query-model`).
+// The model was resolved (and downloaded if need be) by the encoder already, so this reads
+// only config.json and the tokenizer files.
+import { urlModelFiles } from '../io/url-model-files.js';
+import { parseModelConfigText } from '../io/model-config.js';
+import { folderModelFiles } from '../node/folder-model-files.js';
+import { silentProgress } from '../node/hub/progress.js';
+import { resolveModel } from '../node/resolve-model.js';
+import { BertTokenizer } from '../tokenizer/index.js';
+import type { TextLimits } from './text-limits.js';
+
+/** The model's text limits, or undefined when it has no tokenizer files (encoding text then fails on its own). */
+export async function modelTextLimits(location: string): Promise<TextLimits | undefined> {
+  const files = /^https?:\/\//.test(location)
+    ? urlModelFiles(location)
+    : folderModelFiles((await resolveModel(location, { progress: silentProgress })).dir);
+  const config = parseModelConfigText(await files.readText('config.json'), `${files.location}/config.json`);
+  const [hasVocab, hasTokenizerJson] = await Promise.all([files.has('vocab.txt'), files.has('tokenizer.json')]);
+  if (!hasVocab && !hasTokenizerJson) return undefined;
+  return { tokenizer: await BertTokenizer.fromModelFiles(files), maxPositions: config.max_position_embeddings };
+}

@@ -1,0 +1,60 @@
+// How long a text may be, and what a user should hear about texts that are not encoded as
+// given: empty ones (no tokens at all) and ones cut to the length limit. Said once per run on
+// stderr, with counts, so standard output stays clean JSON lines.
+import { UsageError } from './command.js';
+
+/** What the checks need of a tokenizer (BertTokenizer has it). */
+export interface LimitTokenizer {
+  encode(text: string, options?: { maxLength?: number }): { ids: readonly number[] };
+  readonly modelMaxLength: number;
+}
+
+/** The tokenizer that encodes the texts, and the model's position table size. */
+export interface TextLimits {
+  readonly tokenizer: LimitTokenizer;
+  readonly maxPositions: number;
+}
+
+/**
+ * The length texts are cut to: `--max-length` when given (a usage error beyond the model's
+ * position table, which the encoder would refuse), else the model's limit, as the encoder does.
+ */
+export function effectiveMaxLength(given: number | undefined, limits: TextLimits): number {
+  const { maxPositions, tokenizer } = limits;
+  if (given === undefined) return Math.min(tokenizer.modelMaxLength, maxPositions);
+  if (given > maxPositions) {
+    throw new UsageError(`--max-length must be a whole number from 2 to ${maxPositions} (the model's max_position_embeddings), got '${given}'`);
+  }
+  return given;
+}
+
+/**
+ * The stderr lines (without a trailing newline) about `texts` cut to `maxLength` tokens
+ * ([CLS] and [SEP] included): how many have no tokens, how many are truncated. None when all
+ * are fine.
+ */
+export function textNotices(tokenizer: LimitTokenizer, texts: readonly string[], maxLength: number): string[] {
+  let empty = 0;
+  let truncated = 0;
+  for (const text of texts) {
+    // One token more than the limit tells a truncated text from one that fits, without
+    // tokenizing all of a long text.
+    const length = tokenizer.encode(text, { maxLength: maxLength + 1 }).ids.length;
+    if (length <= 2) empty++;
+    else if (length > maxLength) truncated++;
+  }
+  const notices: string[] = [];
+  const single = texts.length === 1;
+  if (empty > 0) {
+    notices.push(single
+      ? 'splade: the text has no tokens (it is empty or whitespace only)'
+      : `splade: ${empty} of ${texts.length} texts ${empty === 1 ? 'has' : 'have'} no tokens (empty or whitespace only)`);
+  }
+  if (truncated > 0) {
+    const where = `to ${maxLength} tokens ([CLS] and [SEP] included)`;
+    notices.push(single
+      ? `splade: the text was truncated ${where}`
+      : `splade: ${truncated} of ${texts.length} texts ${truncated === 1 ? 'was' : 'were'} truncated ${where}`);
+  }
+  return notices;
+}

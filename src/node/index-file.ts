@@ -1,0 +1,146 @@
+// The file side of the embedded index: sorted runs spilled to temporary files, the index
+// written to a temporary name and renamed into place (never a half-written index under the
+// real name), and an index file read into memory for SparseIndex.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { SpladeError } from '../errors.js';
+import { IndexBuilder, type IndexBuilderOptions, type IndexStats } from '../search/index-builder.js';
+import { SparseIndex, type OpenIndexOptions } from '../search/sparse-index.js';
+import type { IndexSink, RunReader, RunStorage } from '../search/storage.js';
+import type { SparseVector } from '../splade/sparse-vector.js';
+import { fileError, readFully, withFileHandle } from './files.js';
+
+const READ_BUFFER = 1 << 22;
+
+/** Runs as files in a fresh folder under `parent` (removed by `dispose`). */
+export function fileRunStorage(parent: string): RunStorage {
+  let folder: Promise<string> | undefined;
+  let count = 0;
+  const handles = new Set<FileHandle>();
+  const track = async (path: string, flags: string): Promise<FileHandle> => {
+    const handle = await open(path, flags);
+    handles.add(handle);
+    return handle;
+  };
+  const release = async (handle: FileHandle): Promise<void> => {
+    handles.delete(handle);
+    await handle.close();
+  };
+  return {
+    async create() {
+      folder ??= mkdtemp(join(parent, '.splade-index-runs-'));
+      const path = join(await folder, `run-${count++}`);
+      const out = await track(path, 'wx');
+      return {
+        async write(bytes) {
+          await out.write(bytes);
+        },
+        async finish() {
+          await release(out);
+          return fileRunReader(await track(path, 'r'), release);
+        },
+      };
+    },
+    async dispose() {
+      await Promise.all([...handles].map((h) => release(h).catch(() => undefined)));
+      if (folder) await rm(await folder, { recursive: true, force: true });
+    },
+  };
+}
+
+function fileRunReader(handle: FileHandle, release: (h: FileHandle) => Promise<void>): RunReader {
+  const buffer = new Uint8Array(READ_BUFFER);
+  let start = 0;
+  let end = 0;
+  let position = 0;
+  return {
+    async read(length) {
+      const out = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        if (start === end) {
+          const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+          if (bytesRead === 0) throw new SpladeError(`index builder: a temporary run file ended ${length - done} bytes early`);
+          position += bytesRead;
+          start = 0;
+          end = bytesRead;
+        }
+        const n = Math.min(length - done, end - start);
+        out.set(buffer.subarray(start, start + n), done);
+        start += n;
+        done += n;
+      }
+      return out;
+    },
+    close: () => release(handle),
+  };
+}
+
+/** Positional writes into an open file. */
+function fileSink(handle: FileHandle): IndexSink {
+  return {
+    async write(position, bytes) {
+      let done = 0;
+      while (done < bytes.length) {
+        const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+        done += bytesWritten;
+      }
+    },
+  };
+}
+
+/**
+ * Builds an index file from documents, in bounded memory: runs are spilled to a temporary
+ * folder next to `path`, the index is written to a temporary name there and renamed to `path`
+ * at the end; on any error both are removed and `path` is left as it was.
+ */
+export async function buildIndexFile(
+  path: string,
+  documents: AsyncIterable<{ readonly id: string; readonly vector: SparseVector }>,
+  options: Omit<IndexBuilderOptions, 'runs'> = {},
+): Promise<IndexStats> {
+  const builder = new IndexBuilder({ ...options, runs: fileRunStorage(dirname(path)) });
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let handle: FileHandle | undefined;
+  try {
+    for await (const { id, vector } of documents) await builder.add(id, vector);
+    const stats = await builder.finish(async () => {
+      try {
+        handle = await open(temp, 'wx');
+      } catch (error) {
+        throw fileError(path, 'write', error);
+      }
+      return fileSink(handle);
+    });
+    if (handle) {
+      await handle.sync();
+      await handle.close();
+      handle = undefined;
+    }
+    await rename(temp, path);
+    return stats;
+  } catch (error) {
+    await builder.abort().catch(() => undefined);
+    await handle?.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    if (error instanceof SpladeError) throw error;
+    throw fileError(path, 'write', error);
+  }
+}
+
+/** Reads an index file whole and opens it (checked as `options.verify` says). */
+export async function openIndexFile(path: string, options: OpenIndexOptions = {}): Promise<SparseIndex> {
+  const bytes = await withFileHandle(path, async (handle) => {
+    const { size } = await stat(path);
+    const target = new Uint8Array(size);
+    await readFully(handle, target, 0, path);
+    return target;
+  });
+  try {
+    return SparseIndex.open(bytes, options);
+  } catch (error) {
+    if (error instanceof SpladeError) throw new (error.constructor as typeof SpladeError)(`${path}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}

@@ -1,0 +1,186 @@
+// `splade index`, `splade search` and `splade eval` as a user runs them: exact against brute
+// force on 100,000 generated vectors, the three-command path from texts to results with a small
+// model, TREC output evaluated, and clear one-line errors that leave no file behind.
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { takeVectors, vectorLine, sparseVectors, type SparseDoc } from '../../tools/sparse-corpus.js';
+import { tempDir } from '../foundation/tmp.js';
+import { bruteForce } from '../search/brute-force.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const f32 = join(root, 'test/parity/fixtures/f32');
+const tmp = tempDir('search-cli');
+
+function splade(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(root, 'bin/splade.js'), ...args], { encoding: 'utf8', input, maxBuffer: 1 << 28 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface JsonlResult {
+  readonly qid: string;
+  readonly hits: Array<{ id: string; score: number }>;
+}
+
+test('splade search is exact against brute force on 100,000 generated vectors', async () => {
+  // Weights from {0.25, ..., 3}: short JSON lines and many equal scores (ties by index order).
+  const options = { seed: 11, minTerms: 20, maxTerms: 60, weightLevels: 12 };
+  const docs: SparseDoc[] = [];
+  const vectors = join(tmp, 'corpus.jsonl');
+  const out = createWriteStream(vectors);
+  for (const doc of sparseVectors(options)) {
+    if (docs.length === 100_000) break;
+    docs.push(doc);
+    if (!out.write(vectorLine(doc) + '\n')) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+  const queries = takeVectors(30, { seed: 12, minTerms: 15, maxTerms: 25 }, 'q');
+  const queryFile = join(tmp, 'queries.jsonl');
+  writeFileSync(queryFile, queries.map((q) => vectorLine(q) + '\n').join(''));
+  const index = join(tmp, 'corpus.spladeidx');
+  const built = splade(['index', '--vectors', vectors, '--out', index]);
+  assert.is(built.code, 0, built.stderr);
+  assert.match(built.stderr, /100000 documents/);
+
+  const searched = splade(['search', '--index', index, '--query-vectors', queryFile, '--top-k', '100']);
+  assert.is(searched.code, 0, searched.stderr);
+  const results = searched.stdout.trim().split('\n').map((line) => JSON.parse(line) as JsonlResult);
+  assert.equal(results.map((r) => r.qid), queries.map((q) => q.id));
+  let ties = 0;
+  results.forEach((result, q) => {
+    const expected = bruteForce(docs, queries[q], 100).map(({ doc, score }) => ({ id: docs[doc].id, score }));
+    assert.equal(result.hits, expected, `query ${q}`);
+    ties += result.hits.filter((h, k) => k > 0 && h.score === result.hits[k - 1].score).length;
+  });
+  assert.ok(ties > 100, `the example has equal scores (${ties})`);
+  // Without pruning: the same run, line for line.
+  const trec = splade(['search', '--index', index, '--query-vectors', queryFile, '--top-k', '100', '--format', 'trec']);
+  const plain = splade(['search', '--index', index, '--query-vectors', queryFile, '--top-k', '100', '--format', 'trec', '--no-pruning']);
+  assert.is(trec.code, 0, trec.stderr);
+  assert.is(plain.stdout, trec.stdout);
+  const first = trec.stdout.split('\n')[0].split(' ');
+  assert.equal(first, ['q0', 'Q0', results[0].hits[0].id, '1', String(results[0].hits[0].score), 'splade']);
+});
+
+test('three commands: encode, index, search --model (query encoded as a query)', () => {
+  const corpus = ['the atomic bomb', 'the manhattan project', 'world war ii ended', 'a quiet afternoon'];
+  const input = join(tmp, 'texts.jsonl');
+  writeFileSync(input, corpus.map((text, i) => JSON.stringify({ id: `t${i}`, text }) + '\n').join(''));
+  const encoded = splade(['encode', '--model', f32, '--input', input]);
+  assert.is(encoded.code, 0, encoded.stderr);
+  const vectors = join(tmp, 'texts-vectors.jsonl');
+  writeFileSync(vectors, encoded.stdout);
+  const index = join(tmp, 'texts.spladeidx');
+  assert.is(splade(['index', '--vectors', vectors, '--out', index]).code, 0);
+  const searched = splade(['search', '--index', index, '--model', f32, '--query', 'atomic project', '--query', 'quiet war', '--format', 'trec', '--tag', 'mine']);
+  assert.is(searched.code, 0, searched.stderr);
+
+  // The expected ranking: dot products of `splade encode --query` with each document's vector
+  // (JSON prints the shortest text of each float32; Math.fround recovers the float32 itself).
+  const parse = (line: string): { id: string; indices: number[]; values: number[] } => {
+    const v = JSON.parse(line) as { id: string; indices: number[]; values: number[] };
+    return { ...v, values: v.values.map(Math.fround) };
+  };
+  const docs = encoded.stdout.trim().split('\n').map(parse);
+  const lines = searched.stdout.trim().split('\n').map((l) => l.split(' '));
+  ['atomic project', 'quiet war'].forEach((text, q) => {
+    const query = parse(splade(['encode', '--model', f32, '--query', '--text', text]).stdout);
+    const expected = bruteForce(docs, query, 10).map((h) => [String(q), 'Q0', docs[h.doc].id, '', String(h.score), 'mine']);
+    const got = lines.filter((l) => l[0] === String(q)).map((l, rank) => {
+      assert.is(l[3], String(rank + 1));
+      return [l[0], l[1], l[2], '', l[4], l[5]];
+    });
+    assert.equal(got, expected, text);
+  });
+});
+
+test('splade eval prints trec_eval-style lines; --format json', () => {
+  const run = join(tmp, 'run.trec');
+  const qrels = join(tmp, 'qrels.tsv');
+  writeFileSync(run, 'q1 Q0 a 1 2 t\nq1 Q0 b 2 1 t\nq2 Q0 c 1 1 t\n');
+  writeFileSync(qrels, 'q1 0 b 1\nq2 0 c 2\nq2 0 d 1\n');
+  const text = splade(['eval', '--run', run, '--qrels', qrels]);
+  assert.is(text.code, 0, text.stderr);
+  // q1: b at rank 2: nDCG = (1/log2 3)/1, RR 1/2, recall 1. q2: c at 1: nDCG = 2/(2 + 1/log2 3), RR 1, recall 1/2.
+  const ndcg = (1 / Math.log2(3) + 2 / (2 + 1 / Math.log2(3))) / 2;
+  assert.equal(text.stdout.trim().split('\n').map((l) => l.split(/\s+/)), [
+    ['nDCG@10', 'all', ndcg.toFixed(4)],
+    ['MRR@10', 'all', '0.7500'],
+    ['Recall@100', 'all', '0.7500'],
+    ['queries', 'all', '2'],
+  ]);
+  const json = JSON.parse(splade(['eval', '--run', run, '--qrels', qrels, '--format', 'json']).stdout) as Record<string, number>;
+  assert.ok(Math.abs(json.ndcg10 - ndcg) < 1e-12);
+  assert.is(json.queries, 2);
+});
+
+test('errors: one line on stderr, usage errors exit 2, a failed build leaves no file', () => {
+  const dir = join(tmp, 'errors');
+  const vectors = join(tmp, 'small.jsonl');
+  writeFileSync(vectors, takeVectors(50, { seed: 13, vocab: 100, minTerms: 1, maxTerms: 10 }).map((d) => vectorLine(d) + '\n').join(''));
+  const index = join(tmp, 'small.spladeidx');
+  assert.is(splade(['index', '--vectors', vectors, '--out', index]).code, 0);
+  const bytes = readFileSync(index);
+
+  const corrupt = join(tmp, 'corrupt.spladeidx');
+  const flipped = Buffer.from(bytes);
+  flipped[flipped.length - 300] ^= 0xff;
+  writeFileSync(corrupt, flipped);
+  const truncated = join(tmp, 'truncated.spladeidx');
+  writeFileSync(truncated, bytes.subarray(0, bytes.length - 100));
+  const bad = join(tmp, 'bad.jsonl');
+  writeFileSync(bad, `${vectorLine(takeVectors(1, { seed: 1, vocab: 10, minTerms: 2, maxTerms: 2 })[0])}\n{"id": "x", "indices": [3, 1], "values": [1, 1]}\n`);
+  const negative = join(tmp, 'negative.jsonl');
+  writeFileSync(negative, '{"id": "x", "indices": [1], "values": [1]}\n\n{"id": "y", "indices": [1], "values": [-0.5]}\n');
+
+  const cases: Array<[string[], number, RegExp]> = [
+    [['search', '--index', corrupt, '--query-vectors', vectors], 1, /corrupt\.spladeidx: index section \w+ is corrupt: checksum 0x[0-9a-f]{8}, the header says 0x[0-9a-f]{8}/],
+    [['search', '--index', truncated, '--query-vectors', vectors], 1, /truncated\.spladeidx: index file is truncated: \d+ bytes of the \d+ its header announces/],
+    [['search', '--index', vectors, '--query-vectors', vectors], 1, /small\.jsonl: not a splade index/],
+    [['search', '--index', join(tmp, 'none.spladeidx'), '--query-vectors', vectors], 1, /none\.spladeidx: cannot open: no such file or directory/],
+    [['index', '--vectors', bad, '--out', join(dir, 'out.spladeidx')], 1, /bad\.jsonl line 2: indices must ascend \(indices\[0\] = 3, indices\[1\] = 1\)/],
+    [['index', '--vectors', negative, '--out', join(dir, 'out.spladeidx')], 1, /negative\.jsonl line 3: document "y", position 0: weight -0\.5 is not a positive finite number/],
+    [['search', '--index', index], 2, /give --query \(with --model\) or --query-vectors/],
+    [['search', '--index', index, '--query-vectors', vectors, '--format', 'xml'], 2, /--format must be one of jsonl, trec, got 'xml'/],
+    [['search', '--index', index, '--query', 'text'], 2, /--query needs --model/],
+    [['index', '--vectors', vectors, '--out', index, '--quantize', 'u4'], 2, /--quantize must be one of u8, got 'u4'/],
+    [['eval', '--run', vectors], 2, /--run and --qrels are required/],
+  ];
+  mkdirSync(dir);
+  for (const [args, code, message] of cases) {
+    const result = splade(args);
+    assert.is(result.code, code, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, message, args.join(' '));
+    assert.is(result.stderr.trim().split('\n')[0].startsWith('splade: '), true, result.stderr);
+    assert.is(result.stderr.trim().split('\n').length, 1, `one line: ${result.stderr}`);
+  }
+  assert.equal(readdirSync(dir), [], 'no index, temporary file or run folder left behind');
+  assert.ok(existsSync(index) && readFileSync(index).equals(bytes), 'a failed build does not touch an existing index');
+});
+
+test('--quantize u8 writes a smaller index that searches the rounded weights exactly', () => {
+  const docs = takeVectors(50, { seed: 13, vocab: 100, minTerms: 1, maxTerms: 10 });
+  const u8 = join(tmp, 'small-u8.spladeidx');
+  const built = splade(['index', '--vectors', join(tmp, 'small.jsonl'), '--out', u8, '--quantize', 'u8']);
+  assert.is(built.code, 0, built.stderr);
+  assert.match(built.stderr, /u8 impacts/);
+  assert.ok(readFileSync(u8).length < readFileSync(join(tmp, 'small.spladeidx')).length);
+  // The documented rule: scale = max weight / 255 (as float32), code = round(w / scale) in
+  // [1, 255], stored weight = code × scale.
+  const scale = Math.fround(Math.max(...docs.map((d) => Math.max(...d.values))) / 255);
+  const stored = docs.map((d) => ({ indices: d.indices, values: Array.from(d.values, (w) => Math.min(255, Math.max(1, Math.round(w / scale))) * scale) }));
+  const queries = takeVectors(10, { seed: 14, vocab: 100, minTerms: 3, maxTerms: 8 }, 'q');
+  const queryFile = join(tmp, 'small-queries.jsonl');
+  writeFileSync(queryFile, queries.map((q) => vectorLine(q) + '\n').join(''));
+  const result = splade(['search', '--index', u8, '--query-vectors', queryFile, '--top-k', '5']);
+  assert.is(result.code, 0, result.stderr);
+  result.stdout.trim().split('\n').forEach((line, q) => {
+    const expected = bruteForce(stored, queries[q], 5).map((h) => ({ id: docs[h.doc].id, score: h.score }));
+    assert.equal((JSON.parse(line) as JsonlResult).hits, expected, `query ${q}`);
+  });
+});
+
+test.run();

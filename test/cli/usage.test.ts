@@ -1,0 +1,99 @@
+// The command line as a new user meets it: mistakes in the arguments are one line on stderr
+// that names the option and what it takes, exit code 2; a runtime failure (a missing folder)
+// is one line and exit code 1; --debug alone shows a stack trace; --help describes every
+// command and says that --model takes a repository id too.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { command as encode } from '../../src/cli/commands/encode.js';
+import { command as explain } from '../../src/cli/commands/explain.js';
+import { command as inspect } from '../../src/cli/commands/inspect.js';
+import { command as tokenize } from '../../src/cli/commands/tokenize.js';
+import { tempDir } from '../foundation/tmp.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const f32 = join(root, 'test/parity/fixtures/f32');
+const tmp = tempDir('cli-usage');
+const usages = { encode: encode.usage, explain: explain.usage, inspect: inspect.usage, tokenize: tokenize.usage };
+
+function splade(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(root, 'bin/splade.js'), ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Exit code 2, nothing on stdout, and exactly one line on stderr matching `message`. */
+function assertUsageError(args: string[], message: RegExp): void {
+  const r = splade(args);
+  const what = args.join(' ');
+  assert.is(r.code, 2, `${what}: exit code (stderr: ${r.stderr})`);
+  assert.is(r.stdout, '', `${what}: stdout`);
+  assert.match(r.stderr, /^splade: [^\n]+\n$/, `${what}: one line, got ${JSON.stringify(r.stderr)}`);
+  assert.match(r.stderr, message, what);
+  assert.not.match(r.stderr, /ambiguous|Did you forget|ERR_PARSE_ARGS|\n\s+at /, `${what}: no Node internals or stack`);
+}
+
+test('--top-k -1 end to end: one line naming the option, exit 2 (the other values: args.test.ts)', () => {
+  assertUsageError(
+    ['encode', '--model', f32, '--text', 'a', '--top-k', '-1'],
+    /^splade: --top-k must be a whole number of at least 1, got '-1' \(splade encode --help shows the options\)\n$/,
+  );
+});
+
+test('--max-length beyond the model: the option and the allowed range, exit 2, in encode, explain and inspect', () => {
+  const range = /^splade: --max-length must be a whole number from 2 to 32 \(the model's max_position_embeddings\), got '600'/;
+  assertUsageError(['encode', '--model', f32, '--text', 'a', '--max-length', '600'], range);
+  assertUsageError(['explain', '--model', f32, '--text', 'a', '--max-length', '600', '--out', join(tmp, 'r.html')], range);
+  assertUsageError(['inspect', '--model', f32, '--text', 'a', '--max-length', '600', '--logits', '--out', join(tmp, 'd.json')], range);
+  assert.not.ok(existsSync(join(tmp, 'r.html')));
+  assert.not.ok(existsSync(join(tmp, 'd.json')));
+});
+
+test('every command: an unknown option and a missing argument are usage errors (2); a missing folder is a runtime error (1)', () => {
+  const missing: Array<[string[], RegExp]> = [
+    [['encode', '--text', 'a'], /--model DIR\|REPO_ID is required/],
+    [['explain', '--text', 'a'], /--model DIR\|REPO_ID, --out FILE\.html are required/],
+    [['fetch'], /expected one REPO_ID \(owner\/name\), got 0/],
+    [['encdoe'], /^splade: unknown command 'encdoe' \(splade --help lists the commands\)\n$/],
+    [['--bogus'], /unknown option '--bogus' before the command/],
+  ];
+  for (const [args, message] of missing) assertUsageError(args, message);
+  for (const command of ['encode', 'explain', 'inspect', 'tokenize', 'fetch', 'convert', 'inspect-weights']) {
+    assertUsageError([command, '--bogus'], new RegExp(`^splade: unknown option '--bogus' \\(splade ${command} --help shows the options\\)\\n$`));
+  }
+  const nowhere = join(tmp, 'no-such-model');
+  const runtime = splade(['encode', '--model', nowhere, '--text', 'a']);
+  assert.is(runtime.code, 1, runtime.stderr);
+  assert.match(runtime.stderr, /^splade: [^\n]*no-such-model[^\n]*\n$/);
+  const debug = splade(['encode', '--model', nowhere, '--text', 'a', '--debug']);
+  assert.is(debug.code, 1);
+  assert.match(debug.stderr, /\n\s+at /, '--debug prints the stack');
+});
+
+test('explain with two --text: a usage error that says to run it once per text', () => {
+  const out = join(tmp, 'two.html');
+  assertUsageError(['explain', '--model', f32, '--text', 'a', '--text', 'b', '--out', out], /explain takes one --text \(got 2\); run it once per text/);
+  assert.not.ok(existsSync(out));
+});
+
+test('--help: one line of description per command; every --model says DIR|REPO_ID', () => {
+  const help = splade(['--help']);
+  assert.is(help.code, 0);
+  for (const command of ['encode', 'tokenize', 'explain', 'inspect', 'fetch', 'convert', 'inspect-weights']) {
+    assert.match(help.stdout, new RegExp(`\\n  ${command} +\\S[^\\n]{20,}\\n`), `${command} has a description`);
+  }
+  assert.match(help.stdout, /repository id/);
+  const none = splade([]);
+  assert.is(none.code, 2);
+  assert.is(none.stdout, '', 'no command: the usage goes to stderr');
+  assert.match(none.stderr, /commands:/);
+  for (const [name, usage] of Object.entries(usages)) {
+    assert.match(usage, /--model DIR\|REPO_ID/, name);
+    assert.not.match(usage, /--model DIR(?!\|REPO_ID)/, `${name}: a bare --model DIR`);
+  }
+  assert.match(usages.encode, /--query-model DIR\|REPO_ID/);
+});
+
+test.run();

@@ -1,0 +1,243 @@
+// The index file and its searcher through the API: round trips, exactness of both search
+// paths against brute force (float32 and u8, many equal scores), bounded-memory builds, and
+// a clear error for every kind of damaged file.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  IndexBuildError, IndexBuilder, IndexFormatError, QueryError, SparseIndex, buildIndex, memorySink,
+} from '../../src/search/index.js';
+import { HEADER_SIZE, SECTION_NAMES, decodeHeader } from '../../src/search/index-format.js';
+import { crc32 } from '../../src/search/crc32.js';
+import { takeVectors, type SparseDoc } from '../../tools/sparse-corpus.js';
+import { mulberry32 } from '../../tools/random.js';
+import { bruteForce, type Doc } from './brute-force.js';
+import * as zlib from 'node:zlib';
+
+const asDocs = (docs: SparseDoc[]): Array<{ id: string; vector: SparseDoc }> => docs.map((d) => ({ id: d.id, vector: d }));
+
+test('CRC-32 agrees with zlib (whole and in pieces) and with the standard check value', () => {
+  assert.is(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
+  const random = mulberry32(1);
+  const bytes = Uint8Array.from({ length: 10_007 }, () => Math.floor(random() * 256));
+  const zlibCrc = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
+  if (zlibCrc) assert.is(crc32(bytes), zlibCrc(bytes));
+  assert.is(crc32(bytes.subarray(3001), crc32(bytes.subarray(0, 3001))), crc32(bytes));
+});
+
+test('round trip: header counts, ids and every posting list come back as built', async () => {
+  const docs = takeVectors(300, { seed: 1, vocab: 500, minTerms: 1, maxTerms: 40 });
+  const bytes = await buildIndex(asDocs(docs), { blockSize: 8 });
+  const index = SparseIndex.open(bytes);
+  assert.is(index.docCount, 300);
+  assert.is(index.postingCount, docs.reduce((n, d) => n + d.indices.length, 0));
+  assert.is(index.impactType, 'float32');
+  assert.is(index.docId(0), 'doc0');
+  assert.is(index.docId(299), 'doc299');
+  const expected = new Map<number, Array<[number, number]>>();
+  docs.forEach((d, n) => d.indices.forEach((t, k) => expected.set(t, [...(expected.get(t) ?? []), [n, d.values[k]]])));
+  for (let t = 0; t < index.vocabSize; t++) {
+    const { docs: got, weights } = index.postings(t);
+    assert.equal([...got].map((d, k) => [d, weights[k]]), expected.get(t) ?? [], `term ${t}`);
+  }
+});
+
+test('ids are UTF-8 text; an empty document still takes its number', async () => {
+  const empty = { indices: new Uint32Array(0), values: new Float32Array(0) };
+  const one = { indices: Uint32Array.of(3), values: Float32Array.of(1.5) };
+  const index = SparseIndex.open(await buildIndex([{ id: 'ключ 🔑', vector: empty }, { id: '', vector: one }]));
+  assert.is(index.docId(0), 'ключ 🔑');
+  assert.is(index.docId(1), '');
+  assert.equal(index.search({ indices: Uint32Array.of(3), values: Float32Array.of(2) }), [{ doc: 1, id: '', score: 3 }]);
+});
+
+test('an index of no documents opens and finds nothing', async () => {
+  const index = SparseIndex.open(await buildIndex([]));
+  assert.is(index.docCount, 0);
+  assert.equal(index.search({ indices: Uint32Array.of(1), values: Float32Array.of(1) }), []);
+});
+
+/** Checks both search paths against brute force for `queries`, at several k. */
+function assertExact(index: SparseIndex, stored: Doc[], queries: Doc[], ks: number[]): void {
+  for (const [q, query] of queries.entries()) {
+    const vector = { indices: Uint32Array.from(query.indices), values: Float32Array.from(query.values) };
+    for (const k of ks) {
+      const expected = bruteForce(stored, query, k);
+      assert.equal(index.searchDocs(vector, { topK: k }), expected, `pruned, query ${q}, k ${k}`);
+      assert.equal(index.searchDocs(vector, { topK: k, pruning: false }), expected, `exhaustive, query ${q}, k ${k}`);
+    }
+  }
+}
+
+test('float32: pruned and exhaustive search equal brute force, scores to the bit', async () => {
+  const docs = takeVectors(4000, { seed: 2, vocab: 2000, minTerms: 5, maxTerms: 60 });
+  const queries = takeVectors(25, { seed: 3, vocab: 2000, minTerms: 1, maxTerms: 30 }, 'q');
+  const index = SparseIndex.open(await buildIndex(asDocs(docs), { blockSize: 16 }));
+  assertExact(index, docs, queries, [1, 10, 100, 5000]);
+});
+
+test('many equal scores: ties go to the document indexed first, in both paths', async () => {
+  // Weights from {0.25, 0.5, 0.75} over a small vocabulary: thousands of exact ties.
+  const docs = takeVectors(3000, { seed: 4, vocab: 60, minTerms: 1, maxTerms: 6, weightLevels: 3 });
+  const queries = takeVectors(20, { seed: 5, vocab: 60, minTerms: 1, maxTerms: 4, weightLevels: 2 }, 'q');
+  const index = SparseIndex.open(await buildIndex(asDocs(docs), { blockSize: 4 }));
+  const top = index.searchDocs(queries[0], { topK: 50 });
+  assert.ok(top.some((hit, k) => k > 0 && hit.score === top[k - 1].score), 'the example has ties');
+  assertExact(index, docs, queries, [1, 7, 50, 400]);
+});
+
+test('u8: one byte a posting, weights within scale/2, search exact on the stored weights', async () => {
+  const docs = takeVectors(3000, { seed: 6, vocab: 1500, minTerms: 5, maxTerms: 50 });
+  const queries = takeVectors(20, { seed: 7, vocab: 1500, minTerms: 1, maxTerms: 25 }, 'q');
+  const f32 = await buildIndex(asDocs(docs));
+  const u8 = await buildIndex(asDocs(docs), { impacts: 'u8' });
+  const postings = docs.reduce((n, d) => n + d.indices.length, 0);
+  // Three bytes a posting fewer, less the padding of the u8 section to 4 bytes.
+  assert.ok(f32.length - u8.length <= 3 * postings && f32.length - u8.length >= 3 * postings - 3, `${f32.length} vs ${u8.length}`);
+  const index = SparseIndex.open(u8);
+  assert.is(index.impactType, 'u8');
+  const max = Math.max(...docs.map((d) => Math.max(...d.values)));
+  const scale = index.header.scale;
+  assert.is(scale, Math.fround(max / 255));
+  // The stored weights the brute force uses: decoded from the index, checked against the input.
+  const stored: Doc[] = docs.map((d) => ({ indices: d.indices, values: new Float64Array(d.indices.length) }));
+  for (let t = 0; t < index.vocabSize; t++) {
+    const { docs: ds, weights } = index.postings(t);
+    ds.forEach((n, k) => {
+      const pos = Array.prototype.indexOf.call(docs[n].indices, t) as number;
+      const original = docs[n].values[pos];
+      assert.ok(Math.abs(weights[k] - original) <= scale / 2 + 1e-7 || (original < scale / 2 && weights[k] === scale), `term ${t} doc ${n}: ${weights[k]} for ${original}`);
+      (stored[n].values as Float64Array)[pos] = weights[k];
+    });
+  }
+  assertExact(index, stored, queries, [1, 10, 100]);
+});
+
+test('bounded memory: a build spilled in many small runs writes the same bytes as one run', async () => {
+  const docs = takeVectors(1500, { seed: 8, vocab: 3000, minTerms: 1, maxTerms: 80 });
+  const one = await buildIndex(asDocs(docs));
+  const builder = new IndexBuilder({ runPostings: 997 });
+  for (const d of docs) await builder.add(d.id, d);
+  let sink: ReturnType<typeof memorySink> | undefined;
+  const stats = await builder.finish((n) => (sink = memorySink(n)));
+  assert.ok(stats.runs > 50, `${stats.runs} runs`);
+  assert.equal(sink!.bytes, one);
+});
+
+test('builder refuses bad documents, naming the document and position', async () => {
+  const builder = new IndexBuilder({ vocabSize: 100 });
+  await builder.add('a', { indices: Uint32Array.of(1, 5), values: Float32Array.of(1, 2) });
+  const cases: Array<[string, { indices: Uint32Array; values: Float32Array }, RegExp]> = [
+    ['a', { indices: Uint32Array.of(1), values: Float32Array.of(1) }, /document id "a" appears twice/],
+    ['b', { indices: Uint32Array.of(1, 2), values: Float32Array.of(1, -2) }, /document "b", position 1: weight -2 is not a positive finite number/],
+    ['c', { indices: Uint32Array.of(1, 2), values: Float32Array.of(NaN, 1) }, /document "c", position 0: weight NaN/],
+    ['d', { indices: Uint32Array.of(5, 2), values: Float32Array.of(1, 1) }, /position 1: term ids must be ascending and distinct \(5 then 2\)/],
+    ['e', { indices: Uint32Array.of(100), values: Float32Array.of(1) }, /term id 100 is not below the vocabulary size 100/],
+  ];
+  for (const [id, vector, message] of cases) {
+    try {
+      await builder.add(id, vector);
+      assert.unreachable(`accepted ${id}`);
+    } catch (error) {
+      assert.instance(error, IndexBuildError);
+      assert.match((error as Error).message, message);
+    }
+  }
+  assert.is(builder.documents, 1, 'refused documents are not added');
+});
+
+test('queries: negative or unsorted weights are refused; zero weights and unknown terms ignored', async () => {
+  const index = SparseIndex.open(await buildIndex([{ id: 'x', vector: { indices: Uint32Array.of(2, 4), values: Float32Array.of(1, 2) } }]));
+  assert.throws(() => index.search({ indices: Uint32Array.of(2), values: Float32Array.of(-1) }), (e: Error) => e instanceof QueryError && /weight -1/.test(e.message));
+  assert.throws(() => index.search({ indices: Uint32Array.of(4, 2), values: Float32Array.of(1, 1) }), (e: Error) => e instanceof QueryError && /ascending/.test(e.message));
+  assert.equal(index.search({ indices: Uint32Array.of(2, 4, 999), values: Float32Array.of(0, 3, 5) }), [{ doc: 0, id: 'x', score: 6 }]);
+});
+
+// ---- damaged files ------------------------------------------------------------------------
+
+async function sampleIndex(): Promise<Uint8Array> {
+  return buildIndex(asDocs(takeVectors(200, { seed: 9, vocab: 300, minTerms: 1, maxTerms: 20 })), { blockSize: 8 });
+}
+
+function openError(bytes: Uint8Array): string {
+  try {
+    SparseIndex.open(bytes);
+  } catch (error) {
+    assert.instance(error, IndexFormatError);
+    return (error as Error).message;
+  }
+  assert.unreachable('a damaged file opened');
+  return '';
+}
+
+/** Rewrites the header checksum after an edit (to reach the checks behind it). */
+function resealHeader(bytes: Uint8Array): void {
+  new DataView(bytes.buffer, bytes.byteOffset).setUint32(248, crc32(bytes.subarray(0, 248)), true);
+}
+
+test('truncated files: the error says truncated and gives both sizes', async () => {
+  const bytes = await sampleIndex();
+  for (const keep of [0, 10, HEADER_SIZE - 1]) assert.match(openError(bytes.slice(0, keep)), /shorter than the 256-byte header: truncated/);
+  const random = mulberry32(10);
+  for (let n = 0; n < 20; n++) {
+    const keep = HEADER_SIZE + Math.floor(random() * (bytes.length - HEADER_SIZE));
+    assert.match(openError(bytes.slice(0, keep)), new RegExp(`truncated: ${keep} bytes of the ${bytes.length}`));
+  }
+  const longer = new Uint8Array(bytes.length + 4);
+  longer.set(bytes);
+  assert.match(openError(longer), /4 bytes after the/);
+});
+
+test('a flipped byte anywhere in a section names that section; in the header, the header', async () => {
+  const bytes = await sampleIndex();
+  const header = decodeHeader(bytes, bytes.length, crc32);
+  for (const name of SECTION_NAMES) {
+    const { offset, length } = header.sections[name];
+    for (const at of [offset, offset + Math.floor(length / 2), offset + length - 1]) {
+      const copy = bytes.slice();
+      copy[at] ^= 0x41;
+      assert.match(openError(copy), new RegExp(`index section ${name} is corrupt: checksum`), `${name} byte ${at}`);
+    }
+  }
+  for (const at of [12, 20, 100, 247]) {
+    const copy = bytes.slice();
+    copy[at] ^= 0x01;
+    assert.match(openError(copy), /header checksum mismatch/, `header byte ${at}`);
+  }
+});
+
+test('not an index, another version, or a header that contradicts itself', async () => {
+  const bytes = await sampleIndex();
+  const other = bytes.slice();
+  other.set(new TextEncoder().encode('PK\x03\x04'), 0);
+  assert.match(openError(other), /not a splade index: the file starts with "PK/);
+  const version = bytes.slice();
+  new DataView(version.buffer).setUint32(8, 2, true);
+  assert.match(openError(version), /index format version 2; this splade-ts reads version 1/);
+  const docs = bytes.slice();
+  new DataView(docs.buffer).setUint32(20, 5, true);
+  resealHeader(docs);
+  assert.match(openError(docs), /section docIdStarts at \d+ \(804 bytes\) where the counts put it at \d+ \(24 bytes\)/);
+});
+
+test('a file with valid checksums but a broken posting list is refused by its structure', async () => {
+  // Build with the checksums of a tampered body: e.g. a posting list whose documents descend.
+  const index = SparseIndex.open(await sampleIndex());
+  const term = [...Array(index.vocabSize).keys()].find((t) => index.postings(t).docs.length >= 3)!;
+  const bytes = await sampleIndex();
+  const header = decodeHeader(bytes, bytes.length, crc32);
+  const view = new DataView(bytes.buffer);
+  const start = view.getUint32(header.sections.termStarts.offset + 4 * term, true);
+  const docsAt = header.sections.docs.offset + 4 * start;
+  const first = view.getUint32(docsAt, true);
+  view.setUint32(docsAt, view.getUint32(docsAt + 4, true), true);
+  view.setUint32(docsAt + 4, first, true);
+  const sections = header.sections.docs;
+  const crcAt = 56 + SECTION_NAMES.indexOf('docs') * 24 + 16;
+  view.setUint32(crcAt, crc32(bytes.subarray(sections.offset, sections.offset + sections.length)), true);
+  resealHeader(bytes);
+  assert.match(openError(bytes), new RegExp(`index postings of term ${term}: documents not ascending`));
+  // The quick check opens it (documented: wrong results possible, no crash).
+  assert.ok(SparseIndex.open(bytes, { verify: 'quick' }));
+});
+
+test.run();

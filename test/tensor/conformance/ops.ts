@@ -1,0 +1,158 @@
+// One case of each op run on the backend under test and on the reference, on the same seeded
+// inputs, compared within the bounds of bounds.ts. Every op returns its OpChecks; inputs are
+// checked unchanged afterwards (the Backend contract: ops never modify what they are given).
+import { runInScope, type Activation, type Backend, type TokenLayout } from '../../../src/tensor/backend.js';
+import { ReferenceBackend } from '../../../src/tensor/reference/reference-backend.js';
+import { Tensor } from '../../../src/tensor/tensor.js';
+import { mulberry32, randomFloats } from '../../../tools/random.js';
+import {
+  activationBound, attentionContextBounds, attentionProbBounds, attentionRowErrors, layerNormBounds, linearBounds, spladePoolBounds,
+} from './bounds.js';
+import { type Batch, type OpCase, describeCase } from './cases.js';
+import { compare, problem, type OpCheck } from './compare.js';
+
+export const ACTIVATIONS: readonly Activation[] = ['none', 'gelu', 'gelu_tanh', 'quick_gelu', 'relu', 'silu'];
+
+const reference = new ReferenceBackend();
+
+/** Seeded inputs for one case: every tensor of a case drawn from the case's own sequence. */
+class Inputs {
+  private readonly random: () => number;
+  private readonly made: Array<[string, Tensor, Float32Array]> = [];
+  constructor(seed: number) {
+    this.random = mulberry32(seed);
+  }
+  tensor(name: string, shape: number[], scale = 1, offset = 0): Tensor {
+    const data = randomFloats(this.random, shape.reduce((a, b) => a * b, 1), scale).map((v) => v + offset);
+    const t = new Tensor(shape, data);
+    this.made.push([name, t, data.slice()]);
+    return t;
+  }
+  /** Checks that no input changed; one OpCheck per changed tensor. */
+  unchanged(op: string, shape: string): OpCheck[] {
+    return this.made
+      .filter(([, t, copy]) => t.data.some((v, i) => !Object.is(v, copy[i])))
+      .map(([name]) => problem(op, shape, `modified its input ${name}`));
+  }
+}
+
+function absolute(t: Tensor): Tensor {
+  return new Tensor(t.shape, t.data.map(Math.abs));
+}
+
+function layout(batch: Batch): TokenLayout {
+  const seq = batch.seq ?? Math.max(1, ...batch.lengths);
+  const mask = new Uint8Array(batch.lengths.length * seq);
+  batch.lengths.forEach((n, b) => mask.fill(1, b * seq, b * seq + n));
+  return { batch: batch.lengths.length, seq, mask };
+}
+
+type Runner<C extends OpCase> = (backend: Backend, c: C, inputs: Inputs, shape: string) => Promise<OpCheck[]>;
+
+const linear: Runner<Extract<OpCase, { op: 'linear' }>> = async (backend, c, inputs, shape) => {
+  const [x, w, b] = [inputs.tensor('x', [c.rows, c.inF], 2), inputs.tensor('weight', [c.outF, c.inF], 0.5), inputs.tensor('bias', [c.outF])];
+  const results: OpCheck[] = [];
+  for (const [bias, label] of [[b, ''], [undefined, ' without bias']] as const) {
+    const layer = await backend.prepareLinear('conformance.dense', w, bias);
+    if (layer.inFeatures !== c.inF || layer.outFeatures !== c.outF) {
+      results.push(problem('prepareLinear', shape, `handle says [${layer.outFeatures}, ${layer.inFeatures}]`));
+    }
+    const mine = reference.prepareLinear('r', w, bias);
+    const pre = reference.linear(x, mine).data;
+    const magnitude = reference.linear(absolute(x), reference.prepareLinear('m', absolute(w), bias && absolute(bias))).data;
+    for (const activation of bias ? ACTIVATIONS : (['none'] as const)) {
+      const bounds = linearBounds(c.inF, magnitude, pre, activation);
+      results.push(await compare(`linear ${activation}${label}`, shape, await backend.linear(x, layer, activation), reference.linear(x, mine, activation), bounds));
+    }
+  }
+  return results;
+};
+
+const activate: Runner<Extract<OpCase, { op: 'activate' }>> = async (backend, c, inputs, shape) => {
+  const x = inputs.tensor('x', [c.rows, c.cols], c.scale);
+  const results: OpCheck[] = [];
+  for (const activation of ACTIVATIONS) {
+    const bounds = Float64Array.from(x.data, (value) => activationBound(activation, value));
+    results.push(await compare(`activate ${activation}`, shape, await backend.activate(x, activation), reference.activate(x, activation), bounds));
+  }
+  return results;
+};
+
+// add, gather and gatherLinearRows have a bound of 0: one float32 rounding of an exact sum
+// (the reference's double sum of two floats rounds to the same float), and copies.
+const add: Runner<Extract<OpCase, { op: 'add' }>> = async (backend, c, inputs, shape) => {
+  const [a, b] = [inputs.tensor('a', [c.rows, c.cols], 3), inputs.tensor('b', [c.rows, c.cols], 3)];
+  return [await compare('add', shape, await backend.add(a, b), reference.add(a, b), 0)];
+};
+
+const gather: Runner<Extract<OpCase, { op: 'gather' }>> = async (backend, c, inputs, shape) => {
+  const table = inputs.tensor('table', [c.tableRows, c.cols]);
+  const ids = Int32Array.from(c.ids);
+  return [await compare('gather', shape, await backend.gather(table, ids), reference.gather(table, ids), 0)];
+};
+
+const gatherLinearRows: Runner<Extract<OpCase, { op: 'gatherLinearRows' }>> = async (backend, c, inputs, shape) => {
+  if (!backend.gatherLinearRows) return []; // optional: only backends that copy linear weights
+  const weight = inputs.tensor('weight', [c.outF, c.inF]);
+  const ids = Int32Array.from(c.ids);
+  const layer = await backend.prepareLinear('conformance.tied', weight, inputs.tensor('bias', [c.outF]));
+  return [await compare('gatherLinearRows', shape, await backend.gatherLinearRows(layer, ids), reference.gather(weight, ids), 0)];
+};
+
+const layerNorm: Runner<Extract<OpCase, { op: 'layerNorm' }>> = async (backend, c, inputs, shape) => {
+  const [x, residual] = [inputs.tensor('x', [c.rows, c.cols], 3, c.offset), inputs.tensor('residual', [c.rows, c.cols])];
+  const [gamma, beta] = [inputs.tensor('gamma', [c.cols], 1, 1), inputs.tensor('beta', [c.cols])];
+  const results: OpCheck[] = [];
+  for (const [r, eps, label] of [[null, 1e-12, 'layerNorm'], [residual, 1e-5, 'layerNorm + residual']] as const) {
+    const bounds = layerNormBounds(x.data, r?.data ?? null, gamma.data, beta.data, c.cols, eps);
+    results.push(await compare(label, shape, await backend.layerNorm(x, r, gamma, beta, eps), reference.layerNorm(x, r, gamma, beta, eps), bounds));
+  }
+  return results;
+};
+
+const attention: Runner<Extract<OpCase, { op: 'attention' }>> = async (backend, c, inputs, shape) => {
+  const tokens = layout(c.batch);
+  const sizes = { batch: tokens.batch, seq: tokens.seq, heads: c.heads, headSize: c.headSize };
+  const rowShape = [tokens.batch * tokens.seq, c.heads * c.headSize];
+  const [q, k, v] = [inputs.tensor('query', rowShape, 2), inputs.tensor('key', rowShape, 2), inputs.tensor('value', rowShape)];
+  const want = reference.attention(q, k, v, tokens, { numHeads: c.heads, keepProbs: true });
+  const rho = attentionRowErrors(q.data, k.data, tokens.mask, sizes);
+  const contextBounds = attentionContextBounds(reference.attention(q, k, absolute(v), tokens, { numHeads: c.heads, keepProbs: false }).context.data, rho, sizes);
+  const results: OpCheck[] = [];
+  for (const keepProbs of [true, false]) {
+    const got = await backend.attention(q, k, v, tokens, { numHeads: c.heads, keepProbs });
+    const label = keepProbs ? 'attention' : 'attention without probs';
+    results.push(await compare(`${label}: context`, shape, got.context, want.context, contextBounds));
+    if (keepProbs) results.push(await compare(`${label}: probs`, shape, got.probs, want.probs!, attentionProbBounds(want.probs!.data, rho, tokens.seq)));
+  }
+  return results;
+};
+
+const spladePool: Runner<Extract<OpCase, { op: 'spladePool' }>> = async (backend, c, inputs, shape) => {
+  const tokens = layout(c.batch);
+  const states = inputs.tensor('hidden', [tokens.batch * tokens.seq, c.hidden], 2);
+  const [w, b] = [inputs.tensor('decoder', [c.vocab, c.hidden], 0.5), inputs.tensor('decoder bias', [c.vocab], 0.5)];
+  const want = reference.spladePool(states, reference.prepareLinear('r', w, b), tokens);
+  const magnitude = reference.linear(absolute(states), reference.prepareLinear('m', absolute(w), absolute(b))).data;
+  const bounds = spladePoolBounds(c.hidden, magnitude, tokens.mask, tokens.batch, tokens.seq, want.data);
+  const got = await backend.spladePool(states, await backend.prepareLinear('conformance.decoder', w, b), tokens);
+  return [await compare('spladePool', shape, got, want, bounds)];
+};
+
+/** Runs one case; a throw is reported as the case's failure, never lost. */
+export async function runCase(backend: Backend, c: OpCase, seed: number): Promise<OpCheck[]> {
+  const shape = describeCase(c);
+  const inputs = new Inputs(seed);
+  try {
+    // Every case runs in the backend's forward-pass scope, as the model runs its ops: results
+    // are compared inside it, and a scope that released too early would fail them.
+    const results = await runInScope(backend, () => runners[c.op](backend, c as never, inputs, shape));
+    return [...results, ...inputs.unchanged(c.op, shape)];
+  } catch (error) {
+    return [problem(c.op, shape, `threw ${(error as Error).message}`)];
+  }
+}
+
+const runners: { [K in OpCase['op']]: Runner<Extract<OpCase, { op: K }>> } = {
+  linear, activate, add, layerNorm, gather, gatherLinearRows, attention, spladePool,
+};
