@@ -8,6 +8,7 @@
 //   fidelity: see bench/fidelity.ts (npm run bench:fidelity).
 //
 //   npm run bench:dtype -- [--runs 5] [--threads 2] [--model DIR] [--skip-memory] [--skip-speed]
+import { requireBertConfig } from '../src/io/model-config.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +40,7 @@ const workloads = WORKLOADS.filter((w) => w.name === 'Q' || w.name === 'D');
 
 async function load(dir: string, dtype: WeightDType | undefined): Promise<BertForMaskedLM> {
   const folder = await loadModelFolderFromDisk(dir);
-  return BertForMaskedLM.load(folder.config, folder.weights, await createBackend({ threads }), dtype ? { dtype } : {});
+  return BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, await createBackend({ threads }), dtype ? { dtype } : {});
 }
 
 async function runWorkload(model: BertForMaskedLM, w: Workload): Promise<number> {

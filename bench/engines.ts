@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BertForMaskedLM } from '../src/models/bert/bert-for-masked-lm.js';
+import { requireBertConfig } from '../src/io/model-config.js';
 import { createBackend } from '../src/node/backend.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { disposeBackend } from '../src/tensor/backend.js';
@@ -25,7 +26,7 @@ export async function spladeTs(
 ): Promise<Engine> {
   const folder = await loadModelFolderFromDisk(modelDir);
   const inner = await createBackend({ ...(kernels ? { kernels } : {}), threads });
-  const model = await BertForMaskedLM.load(folder.config, folder.weights, wrap ? wrap(inner) : inner, dtype ? { dtype } : {});
+  const model = await BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, wrap ? wrap(inner) : inner, dtype ? { dtype } : {});
   return {
     label: `splade-ts ${inner.name}`,
     dtype: dtype ?? 'f32',

@@ -9,6 +9,7 @@
 // "int8, one scale a token" is int8 without the outlier columns (plain per-token absmax).
 //
 //   npm run bench:fidelity -- [--threads 2] [--outliers 4] [--docs 32] [--doc-tokens 128]
+import { requireBertConfig } from '../src/io/model-config.js';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,8 +56,8 @@ function batchIds(count: number, seq: number, vocab: number, salt: number): Int3
 
 async function vectors(dir: string, dtype: WeightDType, backend: Backend): Promise<{ queries: Float32Array[]; docs: Float32Array[] }> {
   const folder = await loadModelFolderFromDisk(dir);
-  const model = await BertForMaskedLM.load(folder.config, folder.weights, backend, { dtype });
-  const vocab = folder.config.vocab_size;
+  const model = await BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, backend, { dtype });
+  const vocab = requireBertConfig(folder.config).vocab_size;
   const run = async (count: number, seq: number, salt: number, batch: number): Promise<Float32Array[]> => {
     const ids = batchIds(count, seq, vocab, salt);
     const out: Float32Array[] = [];

@@ -14,6 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BertForMaskedLM } from '../src/models/bert/bert-for-masked-lm.js';
+import { requireBertConfig } from '../src/io/model-config.js';
 import type { BertConfig } from '../src/models/bert/config.js';
 import { bertInputFromRows } from '../src/models/bert/input.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
@@ -51,8 +52,9 @@ function hasTorch(): boolean {
 
 const dir = await benchModelDir(options.model);
 const folder = await loadModelFolderFromDisk(dir);
+const config = requireBertConfig(folder.config, `${dir}/config.json`);
 const inputs: Record<string, number[][]> = {};
-for (const seq of lengths) inputs[String(seq)] = [idsOfLength(seq, folder.config.vocab_size)];
+for (const seq of lengths) inputs[String(seq)] = [idsOfLength(seq, config.vocab_size)];
 
 interface Row { engine: string; seq: number; seconds: number; times: number[] }
 const rows: Row[] = [];
@@ -60,9 +62,9 @@ const rows: Row[] = [];
 const ours = new Map<number, Float32Array>();
 // The reference loops (the yardstick) and the default Node backend (WebAssembly SIMD, threads).
 for (const backend of [new ReferenceBackend(), await createBackend()]) {
-  const model = await BertForMaskedLM.load(folder.config, folder.weights, backend);
+  const model = await BertForMaskedLM.load(config, folder.weights, backend);
   for (const seq of lengths) {
-    const input = bertInputFromRows({ input_ids: inputs[String(seq)] }, folder.config);
+    const input = bertInputFromRows({ input_ids: inputs[String(seq)] }, config);
     const times: number[] = [];
     for (let run = 0; run <= runs; run++) {
       const start = performance.now();
@@ -103,8 +105,8 @@ if (!options['no-torch'] && hasTorch()) {
 const header = '| engine | tokens | median s | tokens/s | GFLOP/s | runs (s) |\n|---|---:|---:|---:|---:|---|';
 const table = rows
   .sort((a, b) => a.seq - b.seq)
-  .map((r) => `| ${r.engine} | ${r.seq} | ${r.seconds.toFixed(3)} | ${(r.seq / r.seconds).toFixed(1)} | ${(flops(folder.config, r.seq) / r.seconds / 1e9).toFixed(2)} | ${r.times.map((t) => t.toFixed(3)).join(', ')} |`);
-console.log(`BERT forward + SPLADE head (${folder.config.num_hidden_layers} layers, hidden ${folder.config.hidden_size}, vocab ${folder.config.vocab_size}), batch 1, median of ${runs} runs after 1 warm-up`);
+  .map((r) => `| ${r.engine} | ${r.seq} | ${r.seconds.toFixed(3)} | ${(r.seq / r.seconds).toFixed(1)} | ${(flops(config, r.seq) / r.seconds / 1e9).toFixed(2)} | ${r.times.map((t) => t.toFixed(3)).join(', ')} |`);
+console.log(`BERT forward + SPLADE head (${config.num_hidden_layers} layers, hidden ${config.hidden_size}, vocab ${config.vocab_size}), batch 1, median of ${runs} runs after 1 warm-up`);
 console.log(`model: ${dir}; machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`);
 console.log([header, ...table].join('\n'));
 for (const line of parity) console.log(line);

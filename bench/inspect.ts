@@ -49,7 +49,7 @@ const ids = encoder.tokenizer!.encode(TEXT).ids;
 const seq = ids.length;
 const input = { batch: 1, seq, inputIds: Int32Array.from(ids), attentionMask: new Uint8Array(seq).fill(1), tokenTypeIds: new Int32Array(seq) };
 const { model } = encoder;
-console.log(`bert-base-size model (${model.config.num_hidden_layers} layers, hidden ${model.config.hidden_size}), ${seq} tokens, backend ${model.backend.name}, median of ${runs}`);
+console.log(`bert-base-size model (${model.sizes.num_hidden_layers} layers, hidden ${model.sizes.hidden_size}), ${seq} tokens, backend ${model.backend.name}, median of ${runs}`);
 const base = await time('forward, SPLADE head only', () => model.forward(input, { splade: true }));
 const states = await time('forward, SPLADE + hidden_states + attentions', () => model.forward(input, { splade: true, outputHiddenStates: true, outputAttentions: true }));
 const logits = await time('forward, full MLM logits kept (--logits)', () => model.forward(input, { capture: ['cls.predictions'] }));

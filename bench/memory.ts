@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BertForMaskedLM } from '../src/models/bert/bert-for-masked-lm.js';
+import { requireBertConfig } from '../src/io/model-config.js';
 import { createBackend } from '../src/node/backend.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { readSafetensorsFile } from '../src/node/safetensors-file.js';
@@ -55,7 +56,7 @@ async function child(mode: string): Promise<Result> {
   const folder = await loadModelFolderFromDisk(values.model);
   const whole = mode === 'whole' ? await readSafetensorsFile(join(values.model, 'model.safetensors')) : undefined;
   const backend = await createBackend(values.threads ? { threads: Number(values.threads) } : {});
-  const model = await BertForMaskedLM.load(folder.config, whole ?? folder.weights, backend);
+  const model = await BertForMaskedLM.load(requireBertConfig(folder.config), whole ?? folder.weights, backend);
   const loadMs = performance.now() - start;
   const rssAfterLoadMb = residentMb('VmRSS');
   const d = WORKLOADS.find((w) => w.name === 'D')!;

@@ -12,6 +12,7 @@
 // 1 / (f + (1 - f) / 16) the bound it puts on 16 threads. Karp-Flatt's experimentally
 // determined serial fraction, (1/S - 1/N) / (1 - 1/N), is printed too (it also counts
 // hand-off and imbalance losses). Per op, the serial milliseconds show where that time is.
+import { requireBertConfig } from '../src/io/model-config.js';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,7 +66,7 @@ class TimedRunner implements JobRunner {
 
 const workload = WORKLOADS.find((w) => w.name === 'D')!;
 const folder = await loadModelFolderFromDisk(await modelDir());
-const flops = workloadFlops(workload, folder.config);
+const flops = workloadFlops(workload, requireBertConfig(folder.config));
 
 interface Row { threads: number; seconds: number; serialMs: number; perOp: Map<string, number> }
 const rows: Row[] = [];
@@ -91,7 +92,7 @@ for (const threads of threadCounts) {
       };
     },
   });
-  const model = await BertForMaskedLM.load(folder.config, folder.weights, backend);
+  const model = await BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, backend);
   const forward = async (call: number): Promise<void> => {
     const { batch, seq } = workload;
     await model.forward({
@@ -117,7 +118,7 @@ for (const threads of threadCounts) {
 }
 
 const t1 = rows.find((r) => r.threads === 1)?.seconds;
-console.log(`workload D (${workload.description}), ${folder.config.num_hidden_layers} layers, hidden ${folder.config.hidden_size}, vocab ${folder.config.vocab_size}; median of ${runs} run(s) after a 1-batch warm-up`);
+console.log(`workload D (${workload.description}), ${requireBertConfig(folder.config).num_hidden_layers} layers, hidden ${requireBertConfig(folder.config).hidden_size}, vocab ${requireBertConfig(folder.config).vocab_size}; median of ${runs} run(s) after a 1-batch warm-up`);
 console.log(`machine: ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString()}`);
 console.log('| threads | s | GFLOP/s | speed-up | efficiency | serial s (profile) | serial fraction f | Amdahl bound, 16 threads | Karp-Flatt e |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');

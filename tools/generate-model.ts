@@ -1,14 +1,17 @@
-// Writes random-weight BertForMaskedLM folders in exact Hugging Face layout, for tests and
-// benchmarks: model.safetensors with the tensor names transformers saves (the decoder is tied
-// to the word embeddings, so cls.predictions.decoder.* is absent), config.json,
-// vocab.txt, tokenizer_config.json and special_tokens_map.json.
+// Writes random-weight BertForMaskedLM or DistilBertForMaskedLM folders in exact Hugging Face
+// layout, for tests and benchmarks: model.safetensors with the tensor names transformers saves
+// (the decoder is tied to the word embeddings, so cls.predictions.decoder.* / 
+// vocab_projector.weight is absent), config.json as transformers writes it, vocab.txt,
+// tokenizer_config.json and special_tokens_map.json.
 //
-//   npm run generate-model -- --out DIR [--preset tiny|base] [--layers N] [--hidden N] ...
+//   npm run generate-model -- --out DIR [--architecture DistilBertForMaskedLM] [--preset tiny|base] ...
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseBertConfig, type BertConfig, type BertHiddenAct } from '../src/models/bert/config.js';
+import { parseDistilBertConfig, type DistilBertConfig } from '../src/models/distilbert/config.js';
+import { sinusoidalPositionTable } from '../src/models/distilbert/sinusoidal.js';
 import { writeFileAtomic } from '../src/node/files.js';
 import { writeSafetensorsFile } from '../src/node/safetensors-file.js';
 import type { TensorToWrite } from '../src/formats/safetensors-writer.js';
@@ -49,7 +52,13 @@ export interface GenerateModelOptions {
    * near 1. The other weights are unchanged (the dimensions come from a PRNG of their own).
    */
   readonly outliers?: number;
+  /** DistilBERT only: `sinusoidal_pos_embds`, the position table the fixed sinusoid (saved, as transformers saves it). */
+  readonly sinusoidal?: boolean;
 }
+
+/** The transformers classes the generator writes. */
+export const ARCHITECTURES = ['BertForMaskedLM', 'DistilBertForMaskedLM'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
 
 export const PRESETS: Readonly<Record<'tiny' | 'base', GenerateModelOptions>> = {
   tiny: { layers: 2, hidden: 32, heads: 4, intermediate: 64, maxPositions: 64, vocab: 1000 },
@@ -136,6 +145,21 @@ export function bertForMaskedLMSpecs(config: BertConfig): TensorSpec[] {
   return specs;
 }
 
+/**
+ * The values of each parameter in turn, from one seeded stream: transformers' init (weights
+ * N(0, std), biases 0, LayerNorm weights 1), with `perturb` N(0, std) noise on biases and
+ * LayerNorm parameters.
+ */
+function initializer(seed: number, perturb: boolean, std: number): (spec: TensorSpec) => Float32Array {
+  const random = uniform(seed);
+  return (spec) => {
+    const data = new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
+    if (spec.kind === 'weight') return normal(random, data, std);
+    if (!perturb) return spec.kind === 'norm' ? data.fill(1) : data;
+    return normal(random, data, std, spec.kind === 'norm' ? 1 : 0);
+  };
+}
+
 /** Builds a random BertForMaskedLM in memory. */
 export function generateBertForMaskedLM(options: GenerateModelOptions = {}): GeneratedModel {
   const o = { ...PRESETS.base, ...options };
@@ -163,16 +187,8 @@ export function generateBertForMaskedLM(options: GenerateModelOptions = {}): Gen
     vocab_size: vocab.length,
   };
   const config = parseBertConfig(configJson, 'generated config.json');
-  const random = uniform(o.seed ?? 0);
   const dtype = o.dtype ?? 'F32';
-  const perturb = (o.init ?? 'perturbed') === 'perturbed';
-  const std = config.initializer_range;
-  const fill = (spec: TensorSpec): Float32Array => {
-    const data = new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
-    if (spec.kind === 'weight') return normal(random, data, std);
-    if (!perturb) return spec.kind === 'norm' ? data.fill(1) : data;
-    return normal(random, data, std, spec.kind === 'norm' ? 1 : 0);
-  };
+  const fill = initializer(o.seed ?? 0, (o.init ?? 'perturbed') === 'perturbed', config.initializer_range);
   const tensors: [string, TensorToWrite][] = bertForMaskedLMSpecs(config).map((spec) => {
     const data = fill(spec);
     if (spec.name === 'bert.embeddings.word_embeddings.weight') {
@@ -209,6 +225,91 @@ function plantOutliers(tensors: Array<[string, TensorToWrite]>, hidden: number, 
   }
 }
 
+/**
+ * The parameters transformers saves for DistilBertForMaskedLM, in state_dict order, without
+ * vocab_projector.weight (tied to the word embeddings, so save_pretrained drops it).
+ */
+export function distilBertForMaskedLMSpecs(config: DistilBertConfig): TensorSpec[] {
+  const D = config.dim;
+  const specs: TensorSpec[] = [];
+  const linear = (prefix: string, outSize: number, inSize: number): void => {
+    specs.push({ name: `${prefix}.weight`, shape: [outSize, inSize], kind: 'weight' });
+    specs.push({ name: `${prefix}.bias`, shape: [outSize], kind: 'bias' });
+  };
+  const layerNorm = (prefix: string): void => {
+    specs.push({ name: `${prefix}.weight`, shape: [D], kind: 'norm' });
+    specs.push({ name: `${prefix}.bias`, shape: [D], kind: 'bias' });
+  };
+  specs.push({ name: 'distilbert.embeddings.word_embeddings.weight', shape: [config.vocab_size, D], kind: 'weight' });
+  specs.push({ name: 'distilbert.embeddings.position_embeddings.weight', shape: [config.max_position_embeddings, D], kind: 'weight' });
+  layerNorm('distilbert.embeddings.LayerNorm');
+  for (let i = 0; i < config.n_layers; i++) {
+    const layer = `distilbert.transformer.layer.${i}`;
+    for (const name of ['q_lin', 'k_lin', 'v_lin', 'out_lin']) linear(`${layer}.attention.${name}`, D, D);
+    layerNorm(`${layer}.sa_layer_norm`);
+    linear(`${layer}.ffn.lin1`, config.hidden_dim, D);
+    linear(`${layer}.ffn.lin2`, D, config.hidden_dim);
+    layerNorm(`${layer}.output_layer_norm`);
+  }
+  linear('vocab_transform', D, D);
+  layerNorm('vocab_layer_norm');
+  specs.push({ name: 'vocab_projector.bias', shape: [config.vocab_size], kind: 'bias' });
+  return specs;
+}
+
+/** A generated DistilBertForMaskedLM, in memory. */
+export interface GeneratedDistilBert extends Omit<GeneratedModel, 'config'> {
+  readonly config: DistilBertConfig;
+}
+
+/** Builds a random DistilBertForMaskedLM in memory (same sizes options as BERT's). */
+export function generateDistilBertForMaskedLM(options: GenerateModelOptions = {}): GeneratedDistilBert {
+  const o = { ...PRESETS.base, ...options };
+  const vocab = o.vocab === 'bert-base-uncased' || o.vocab === undefined ? bertBaseUncasedVocab() : smallVocab(o.vocab);
+  const dtype = o.dtype ?? 'F32';
+  // DistilBertConfig.to_json_string: every __init__ field, keys sorted.
+  const configJson: Record<string, unknown> = {
+    activation: o.hiddenAct ?? 'gelu',
+    architectures: ['DistilBertForMaskedLM'],
+    attention_dropout: 0.1,
+    dim: o.hidden,
+    dropout: 0.1,
+    hidden_dim: o.intermediate,
+    initializer_range: 0.02,
+    max_position_embeddings: o.maxPositions,
+    model_type: 'distilbert',
+    n_heads: o.heads,
+    n_layers: o.layers,
+    pad_token_id: 0,
+    qa_dropout: 0.1,
+    seq_classif_dropout: 0.2,
+    sinusoidal_pos_embds: o.sinusoidal ?? false,
+    torch_dtype: { F32: 'float32', F16: 'float16', BF16: 'bfloat16' }[dtype],
+    transformers_version: '4.34.1',
+    vocab_size: vocab.length,
+  };
+  const config = parseDistilBertConfig(configJson, 'generated config.json');
+  const fill = initializer(o.seed ?? 0, (o.init ?? 'perturbed') === 'perturbed', config.initializer_range);
+  const tensors: [string, TensorToWrite][] = distilBertForMaskedLMSpecs(config).map((spec) => {
+    let data = fill(spec);
+    if (spec.name === 'distilbert.embeddings.word_embeddings.weight') {
+      data.fill(0, config.pad_token_id * config.dim, (config.pad_token_id + 1) * config.dim);
+    }
+    if (spec.name === 'distilbert.embeddings.position_embeddings.weight' && config.sinusoidal_pos_embds) {
+      data = sinusoidalPositionTable(config.max_position_embeddings, config.dim, spec.name).data;
+    }
+    return [spec.name, { dtype, shape: spec.shape, data }];
+  });
+  return { config, configJson, vocab, tensors };
+}
+
+/** Writes a random DistilBertForMaskedLM folder to `dir` (created if needed). */
+export async function writeRandomDistilBertFolder(dir: string, options: GenerateModelOptions = {}): Promise<GeneratedDistilBert> {
+  const model = generateDistilBertForMaskedLM(options);
+  await writeFolder(dir, model, model.config.max_position_embeddings, 'DistilBertTokenizer');
+  return model;
+}
+
 const TOKENIZER_CONFIG = {
   clean_up_tokenization_spaces: true,
   cls_token: '[CLS]',
@@ -238,19 +339,30 @@ function pythonJson(value: unknown): string {
  */
 export async function writeRandomBertFolder(dir: string, options: GenerateModelOptions = {}): Promise<GeneratedModel> {
   const model = generateBertForMaskedLM(options);
+  await writeFolder(dir, model, model.config.max_position_embeddings, 'BertTokenizer');
+  return model;
+}
+
+async function writeFolder(
+  dir: string,
+  model: Omit<GeneratedModel, 'config'>,
+  maxLength: number,
+  tokenizerClass: string,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeSafetensorsFile(join(dir, 'model.safetensors'), model.tensors, { format: 'pt' });
   await writeFileAtomic(join(dir, 'config.json'), pythonJson(model.configJson));
   await writeFileAtomic(join(dir, 'vocab.txt'), model.vocab.join('\n') + '\n');
   await writeFileAtomic(join(dir, 'tokenizer_config.json'),
-    pythonJson({ ...TOKENIZER_CONFIG, model_max_length: model.config.max_position_embeddings }));
+    pythonJson({ ...TOKENIZER_CONFIG, model_max_length: maxLength, tokenizer_class: tokenizerClass }));
   await writeFileAtomic(join(dir, 'special_tokens_map.json'), pythonJson(SPECIAL_TOKENS_MAP));
-  return model;
 }
 
 const USAGE = `usage: npm run generate-model -- --out DIR [options]
 
-Writes a random-weight BertForMaskedLM folder in Hugging Face layout.
+Writes a random-weight BertForMaskedLM (or DistilBertForMaskedLM) folder in Hugging Face layout.
+  --architecture NAME    BertForMaskedLM (default) or DistilBertForMaskedLM (--layers is n_layers,
+                         --hidden dim, --heads n_heads, --intermediate hidden_dim)
   --preset tiny|base     sizes to start from (default base: bert-base-uncased, 438 MB F32)
   --layers N  --hidden N  --heads N  --intermediate N  --max-positions N
   --vocab-size N         a small vocab of N tokens (default: the real 30,522-token vocab)
@@ -259,7 +371,8 @@ Writes a random-weight BertForMaskedLM folder in Hugging Face layout.
   --init perturbed|hf    perturbed (default) adds noise to biases and LayerNorm; hf is exact HF init
   --hidden-act NAME      (default gelu)
   --position-ids         also save bert.embeddings.position_ids, as old transformers did
-  --outliers N           plant N outlier features (LayerNorm gain ~10x, outputs 50-200)`;
+  --outliers N           plant N outlier features (LayerNorm gain ~10x, outputs 50-200)
+  --sinusoidal           DistilBERT: sinusoidal_pos_embds true (the sinusoid saved as the table)`;
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -280,6 +393,8 @@ async function main(argv: string[]): Promise<void> {
       'hidden-act': { type: 'string' },
       'position-ids': { type: 'boolean' },
       outliers: { type: 'string' },
+      architecture: { type: 'string' },
+      sinusoidal: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -315,12 +430,21 @@ async function main(argv: string[]): Promise<void> {
     dtype,
     init,
     positionIds: values['position-ids'] ?? false,
+    sinusoidal: values.sinusoidal ?? false,
   };
+  const architecture = values.architecture ?? 'BertForMaskedLM';
+  if (!(ARCHITECTURES as readonly string[]).includes(architecture)) throw new Error(`--architecture must be one of ${ARCHITECTURES.join(', ')}, got ${architecture}`);
+  if (options.sinusoidal && architecture !== 'DistilBertForMaskedLM') throw new Error('--sinusoidal is a DistilBertForMaskedLM option');
   const started = Date.now();
-  const model = await writeRandomBertFolder(values.out, options);
-  const c = model.config;
-  console.log(`wrote ${values.out}: BertForMaskedLM, ${c.num_hidden_layers} layers, hidden ${c.hidden_size}, ` +
-    `${c.num_attention_heads} heads, intermediate ${c.intermediate_size}, vocab ${c.vocab_size}, ${dtype}, ` +
+  const model = architecture === 'DistilBertForMaskedLM'
+    ? await writeRandomDistilBertFolder(values.out, options)
+    : await writeRandomBertFolder(values.out, options);
+  const j = model.configJson;
+  const [layers, hidden, heads, intermediate] = architecture === 'DistilBertForMaskedLM'
+    ? [j.n_layers, j.dim, j.n_heads, j.hidden_dim]
+    : [j.num_hidden_layers, j.hidden_size, j.num_attention_heads, j.intermediate_size];
+  console.log(`wrote ${values.out}: ${architecture}, ${layers} layers, hidden ${hidden}, ` +
+    `${heads} heads, intermediate ${intermediate}, vocab ${model.vocab.length}, ${dtype}, ` +
     `${model.tensors.length} tensors (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 

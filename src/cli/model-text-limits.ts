@@ -3,7 +3,7 @@
 // The model was resolved (and downloaded if need be) by the encoder already, so this reads
 // only config.json and the tokenizer files.
 import { urlModelFiles } from '../io/url-model-files.js';
-import { parseBertConfigText } from '../models/bert/config.js';
+import { parseModelConfigText } from '../io/model-config.js';
 import { folderModelFiles } from '../node/folder-model-files.js';
 import { silentProgress } from '../node/hub/progress.js';
 import { resolveModel } from '../node/resolve-model.js';
@@ -15,7 +15,7 @@ export async function modelTextLimits(location: string): Promise<TextLimits | un
   const files = /^https?:\/\//.test(location)
     ? urlModelFiles(location)
     : folderModelFiles((await resolveModel(location, { progress: silentProgress })).dir);
-  const config = parseBertConfigText(await files.readText('config.json'), `${files.location}/config.json`);
+  const config = parseModelConfigText(await files.readText('config.json'), `${files.location}/config.json`);
   const [hasVocab, hasTokenizerJson] = await Promise.all([files.has('vocab.txt'), files.has('tokenizer.json')]);
   if (!hasVocab && !hasTokenizerJson) return undefined;
   return { tokenizer: await BertTokenizer.fromModelFiles(files), maxPositions: config.max_position_embeddings };

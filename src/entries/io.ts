@@ -12,3 +12,7 @@ export {
 export type { LoadedWeights, WeightFormat } from '../io/weight-format.js';
 export { pytorchFormat, shardedPytorchFormat } from '../io/pytorch-formats.js';
 export { isQuantizedWeight, quantizedConfig, quantizedTensors, type QuantizedDType } from '../io/quantize-model.js';
+export { SUPPORTED_MODEL_TYPES, parseModelConfig, parseModelConfigText, requireBertConfig, type ModelConfig } from '../io/model-config.js';
+export { loadMaskedLM } from '../io/masked-lm.js';
+export { LayoutError, readSpladeFolderLayout, type PoolingActivation, type SpladeFolderLayout, type StaticQueryWeights } from '../io/sparse-encoder-layout.js';
+export { subfolderFiles } from '../io/subfolder-files.js';

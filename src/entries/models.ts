@@ -7,3 +7,9 @@ export type { BertInput, ForwardOptions, ForwardOutput, InputIdRows, LoadOptions
 export { BERT_CONFIG_DEFAULTS, BERT_HIDDEN_ACTS, ConfigError, parseBertConfig, parseBertConfigText } from '../models/bert/config.js';
 export type { BertConfig, BertHiddenAct } from '../models/bert/config.js';
 export { attentionName, capturableNames, hiddenStateName, hiddenStateNames, type CapturableName } from '../models/bert/capture-names.js';
+export {
+  DISTILBERT_CAPTURE_POINTS, DISTILBERT_CONFIG_DEFAULTS, DistilBertForMaskedLM, DistilBertModel, distilBertCapturableNames,
+  parseDistilBertConfig, sinusoidalPositionTable,
+} from '../models/distilbert/index.js';
+export type { DistilBertConfig } from '../models/distilbert/index.js';
+export type { MaskedLM, ModelSizes, ModelType } from '../models/masked-lm.js';

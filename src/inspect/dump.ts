@@ -1,7 +1,7 @@
 // The tensors `splade inspect` writes, by the names a PyTorch user knows: transformers'
 // `hidden_states.{i}` and `attentions.{i}` tuples, `logits`, and captured modules under their
 // Hugging Face names. Browser-safe: writing them to a file is the caller's business.
-import type { BertForMaskedLM } from '../models/bert/bert-for-masked-lm.js';
+import type { MaskedLM } from '../models/masked-lm.js';
 import { matchesCapturePattern } from '../models/bert/capture.js';
 import type { BertInput } from '../models/bert/input.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -25,20 +25,20 @@ export type NamedTensors = ReadonlyArray<readonly [name: string, tensor: Tensor]
  * Runs one forward pass and names what it produced.
  * @throws CaptureError when a capture pattern names nothing; InputError for bad input
  */
-export async function dumpActivations(model: BertForMaskedLM, input: BertInput, options: DumpOptions): Promise<NamedTensors> {
+export async function dumpActivations(model: MaskedLM, input: BertInput, options: DumpOptions): Promise<NamedTensors> {
   const asked = options.capture ?? [];
   const output = await model.forward(input, {
-    capture: options.logits ? [...asked, 'cls.predictions'] : asked,
+    capture: options.logits ? [...asked, model.logitsName] : asked,
     outputHiddenStates: options.hiddenStates ?? false,
     outputAttentions: options.attentions ?? false,
   });
   const out: Array<readonly [string, Tensor]> = [];
   output.hiddenStates?.forEach((tensor, i) => out.push([`hidden_states.${i}`, tensor]));
   output.attentions?.forEach((tensor, i) => out.push([`attentions.${i}`, tensor]));
-  if (options.logits) out.push(['logits', output.captured.get('cls.predictions')!]);
+  if (options.logits) out.push(['logits', output.captured.get(model.logitsName)!]);
   for (const [name, tensor] of output.captured) {
-    // `cls.predictions` kept only for `logits` is not written twice.
-    if (name === 'cls.predictions' && !asked.some((pattern) => matchesCapturePattern(pattern, name))) continue;
+    // The logits module kept only for `logits` is not written twice.
+    if (name === model.logitsName && !asked.some((pattern) => matchesCapturePattern(pattern, name))) continue;
     out.push([name, tensor]);
   }
   return out;

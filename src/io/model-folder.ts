@@ -1,7 +1,7 @@
 // A Hugging Face model folder: config.json, weights, tokenizer files. Reads through
 // ModelFiles, so it works the same on a disk folder, in-memory files or a URL.
-import { parseBertConfigText, type BertConfig } from '../models/bert/config.js';
 import type { TensorSource } from '../tensor/tensor-source.js';
+import { parseModelConfigText, type ModelConfig } from './model-config.js';
 import { ModelFilesError } from './model-files-error.js';
 import type { ModelFiles } from './model-files.js';
 import { DEFAULT_WEIGHT_FORMATS, type WeightFormat } from './weight-formats.js';
@@ -9,7 +9,8 @@ import { DEFAULT_WEIGHT_FORMATS, type WeightFormat } from './weight-formats.js';
 /** A loaded model folder. */
 export interface ModelFolder {
   readonly files: ModelFiles;
-  readonly config: BertConfig;
+  /** config.json, parsed by its `model_type` (BertConfig or DistilBertConfig). */
+  readonly config: ModelConfig;
   readonly weights: TensorSource;
   /** The format the weights were read in, e.g. 'safetensors'. */
   readonly weightFormat: string;
@@ -34,7 +35,7 @@ export interface LoadModelFolderOptions {
 export async function loadModelFolder(files: ModelFiles, options: LoadModelFolderOptions = {}): Promise<ModelFolder> {
   const where = files.location;
   if (!(await files.has('config.json'))) throw new ModelFilesError(`${where}: no config.json (is this a Hugging Face model folder?)`);
-  const config = parseBertConfigText(await files.readText('config.json'), `${where}/config.json`);
+  const config = parseModelConfigText(await files.readText('config.json'), `${where}/config.json`);
 
   const formats = options.weightFormats ?? DEFAULT_WEIGHT_FORMATS;
   let format: WeightFormat | undefined;

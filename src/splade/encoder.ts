@@ -1,5 +1,6 @@
 // SpladeEncoder: text (or token ids) in, SPLADE sparse vectors out.
-import { BertForMaskedLM } from '../models/bert/bert-for-masked-lm.js';
+import type { MaskedLM } from '../models/masked-lm.js';
+import { loadMaskedLM } from '../io/masked-lm.js';
 import { InputError, bertInputFromRows, type BertInput, type InputIdRows } from '../models/bert/input.js';
 import { SpladeError } from '../errors.js';
 import { loadModelFolder, type ModelFolder } from '../io/model-folder.js';
@@ -10,15 +11,15 @@ import { BackendOptionsError, type BackendChoice, type BackendInfo, type Backend
 import { parseWeightDType, type WeightDType } from '../tensor/compact-weight.js';
 import { createBackend } from '../tensor/create-backend.js';
 import { BertTokenizer } from '../tokenizer/index.js';
-import { decode, sparseFromDense, type SparseVector } from './sparse-vector.js';
+import { decode, pruneTopK, sparseFromDense, type SparseVector } from './sparse-vector.js';
+import { readSpladeFolderLayout, type PoolingActivation } from '../io/sparse-encoder-layout.js';
+import { encodeTexts } from './encode-texts.js';
+import { dropTerms, pruneVector, type Prune } from './prune.js';
+import { loadQueryRoute, specialTokenIds, type InferenceFreeQueries, type QueryRoute } from './query-routes.js';
+import type { Overflow } from './windows.js';
+import type { TextTokenizer } from './text-tokenizer.js';
 
-/** What the encoder needs of a tokenizer (BertTokenizer has it). */
-export interface TextTokenizer {
-  encode(text: string, options?: { maxLength?: number; addSpecialTokens?: boolean }): { ids: number[] };
-  idToToken(id: number): string | undefined;
-  readonly modelMaxLength: number;
-  readonly padTokenId: number;
-}
+export type { TextTokenizer } from './text-tokenizer.js';
 
 /** Text given to a model folder that has no tokenizer files. */
 export class MissingTokenizerError extends SpladeError {}
@@ -50,6 +51,10 @@ export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
    * dtypes as f32). A float checkpoint loaded as int8 is quantized tensor by tensor.
    */
   readonly dtype?: WeightDType;
+  /** Documents' default maxLength (SPLADE++ was trained on 256-token documents). */
+  readonly maxLength?: number;
+  /** Queries' default maxLength (also for inference-free queries). */
+  readonly queryMaxLength?: number;
 }
 
 export interface SpladeEncodeOptions {
@@ -57,8 +62,26 @@ export interface SpladeEncodeOptions {
   readonly batchSize?: number;
   /** Truncate to this many tokens, [CLS] and [SEP] included (default: the model's limit). */
   readonly maxLength?: number;
-  /** Which model encodes the texts when a separate query model was loaded (default 'document'). */
+  /**
+   * 'query' uses the folder's query route (idf.json, a SparseStaticEmbedding, or the query
+   * model) when it has one; default 'document'.
+   */
   readonly role?: 'query' | 'document';
+  /**
+   * Texts longer than maxLength: 'truncate' (default) keeps the first maxLength - 2 word
+   * pieces; 'chunk' runs overlapping windows and takes the element-wise max (see windows.ts).
+   */
+  readonly overflow?: Overflow;
+  /** With overflow 'chunk': word pieces shared by consecutive windows (default 0). */
+  readonly stride?: number;
+  /** OpenSearch's pruning of each vector (top_k, max_ratio, alpha_mass, abs_value). */
+  readonly prune?: Prune;
+  /** sentence-transformers' max_active_dims: keep the N heaviest terms. */
+  readonly maxActiveDims?: number;
+  /** 'keep' (default, as the model card) or 'drop' the [CLS]/[SEP]/[PAD]/[UNK]/[MASK] dimensions. */
+  readonly specialTokens?: 'keep' | 'drop';
+  /** Told how many texts were longer than maxLength (truncated, or cut into windows). */
+  readonly onOverflow?: (report: { overflowed: number; texts: number; windows: number; maxLength: number }) => void;
 }
 
 const DEFAULT_BATCH_SIZE = 16;
@@ -74,24 +97,31 @@ function checkBatchSize(batchSize: number): number {
 class LoadedModel {
   constructor(
     readonly folder: ModelFolder,
-    readonly model: BertForMaskedLM,
+    readonly model: MaskedLM,
     readonly tokenizer: TextTokenizer | undefined,
+    /** SpladePooling's activation_function: 'log1p_relu' takes log(1 + x) of the pooled weights once more. */
+    readonly pooling: PoolingActivation = 'relu',
   ) {}
 
-  static async load(files: ModelFiles, backend: Backend, tokenizer: TextTokenizer | undefined, dtype?: WeightDType): Promise<LoadedModel> {
+  static async load(files: ModelFiles, backend: Backend, tokenizer: TextTokenizer | undefined, options: { pooling?: PoolingActivation; dtype?: WeightDType } = {}): Promise<LoadedModel> {
     const folder = await loadModelFolder(files);
-    const model = await BertForMaskedLM.load(folder.config, folder.weights, backend, dtype ? { dtype } : {});
+    const model = await loadMaskedLM(folder.config, folder.weights, backend, options.dtype ? { dtype: options.dtype } : {});
     const hasTokenizerFiles = folder.hasVocabTxt || folder.hasTokenizerJson;
     const tok = tokenizer ?? (hasTokenizerFiles ? await BertTokenizer.fromModelFiles(files) : undefined);
-    return new LoadedModel(folder, model, tok);
+    return new LoadedModel(folder, model, tok, options.pooling);
   }
 
   /** The dense SPLADE rows of one checked batch, as sparse vectors. */
   async splade(input: BertInput): Promise<SparseVector[]> {
     const { splade } = await this.model.forward(input, { splade: true });
-    const vocab = this.model.config.vocab_size;
+    const vocab = this.model.sizes.vocab_size;
     const out: SparseVector[] = [];
-    for (let b = 0; b < input.batch; b++) out.push(sparseFromDense(splade!.data.subarray(b * vocab, (b + 1) * vocab)));
+    for (let b = 0; b < input.batch; b++) {
+      const vector = sparseFromDense(splade!.data.subarray(b * vocab, (b + 1) * vocab));
+      // log1p is increasing, so it commutes with the max pooling.
+      if (this.pooling === 'log1p_relu') vector.values.forEach((v, k) => (vector.values[k] = Math.log1p(v)));
+      out.push(vector);
+    }
     return out;
   }
 
@@ -106,7 +136,7 @@ class LoadedModel {
 }
 
 /**
- * Turns text into SPLADE sparse vectors with a BertForMaskedLM checkpoint.
+ * Turns text into SPLADE sparse vectors with a BertForMaskedLM or DistilBertForMaskedLM checkpoint.
  *
  * ```ts
  * const encoder = await SpladeEncoder.fromPretrained('weights/prithivida/Splade_PP_en_v1');
@@ -118,6 +148,9 @@ export class SpladeEncoder {
   protected constructor(
     private readonly documentModel: LoadedModel,
     private readonly queryModel: LoadedModel,
+    /** The folder's inference-free query route (idf.json, SparseStaticEmbedding), if any. */
+    private readonly queries?: InferenceFreeQueries,
+    private readonly lengths: { maxLength?: number; queryMaxLength?: number } = {},
   ) {}
 
   /**
@@ -147,11 +180,16 @@ export class SpladeEncoder {
     const files = async (where: ModelLocation): Promise<ModelFiles> =>
       typeof where === 'string' ? this.resolveLocation(where) : where;
     try {
-      const documentModel = await LoadedModel.load(await files(location), backend, options.tokenizer, dtype);
+      const layout = await readSpladeFolderLayout(await files(location));
+      const documentModel = await LoadedModel.load(layout.documentFiles, backend, options.tokenizer, { pooling: layout.poolingActivation, dtype });
       const queryModel = options.queryModel === undefined
         ? documentModel
-        : await LoadedModel.load(await files(options.queryModel), backend, options.tokenizer, dtype);
-      return new this(documentModel, queryModel);
+        : await LoadedModel.load(await files(options.queryModel), backend, options.tokenizer, { dtype });
+      const queries = options.queryModel === undefined && layout.queryWeights
+        ? await loadQueryRoute(layout.queryWeights, documentModel.tokenizer, options.tokenizer)
+        : undefined;
+      const { maxLength, queryMaxLength } = options;
+      return new this(documentModel, queryModel, queries, { maxLength, queryMaxLength });
     } catch (error) {
       // A backend made here (GPU memory, workers) must not outlive a failed load.
       if (typeof options.backend !== 'object') disposeBackend(backend);
@@ -184,8 +222,16 @@ export class SpladeEncoder {
     disposeBackend(this.documentModel.model.backend);
   }
 
+  /**
+   * Which route encodes queries: 'model' (the MLM, or the query model), 'idf' (the folder's
+   * idf.json) or 'sparse-static-embedding' (a sentence-transformers Router's query module).
+   */
+  get queryRoute(): QueryRoute {
+    return this.queries?.route ?? 'model';
+  }
+
   /** The document model (the only one unless a query model was given). */
-  get model(): BertForMaskedLM {
+  get model(): MaskedLM {
     return this.documentModel.model;
   }
 
@@ -200,33 +246,35 @@ export class SpladeEncoder {
    * @throws MissingTokenizerError when the model folder has no tokenizer files
    */
   async encode(texts: readonly string[], options: SpladeEncodeOptions = {}): Promise<SparseVector[]> {
-    const loaded = options.role === 'query' ? this.queryModel : this.documentModel;
-    const tokenizer = loaded.requireTokenizer();
-    const config = loaded.model.config;
-    const limit = Math.min(tokenizer.modelMaxLength, config.max_position_embeddings);
-    const maxLength = options.maxLength ?? limit;
-    if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > config.max_position_embeddings) {
-      throw new InputError(`maxLength must be an integer from 2 to max_position_embeddings (${config.max_position_embeddings}), got ${maxLength}`);
+    const role = options.role ?? 'document';
+    const loaded = role === 'query' ? this.queryModel : this.documentModel;
+    const tokenizer = role === 'query' && this.queries ? this.queries.tokenizer : loaded.requireTokenizer();
+    const positions = loaded.model.sizes.max_position_embeddings;
+    const limit = Math.min(tokenizer.modelMaxLength, positions);
+    const maxLength = options.maxLength ?? (role === 'query' ? this.lengths.queryMaxLength : this.lengths.maxLength) ?? limit;
+    if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > positions) {
+      throw new InputError(`maxLength must be an integer from 2 to max_position_embeddings (${positions}), got ${maxLength}`);
     }
     const batchSize = checkBatchSize(options.batchSize ?? DEFAULT_BATCH_SIZE);
-    const ids = texts.map((text) => tokenizer.encode(text, { maxLength }).ids);
-    ids.forEach((row, i) => {
-      const outside = row.find((id) => id >= config.vocab_size);
-      if (outside !== undefined) {
-        throw new InputError(
-          `text ${i}: token '${tokenizer.idToToken(outside)}' has id ${outside}, outside the model's vocabulary (vocab_size = ${config.vocab_size}): the tokenizer files do not match the model`,
-        );
-      }
-    });
-    const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length || a - b);
-    const results = new Array<SparseVector>(texts.length);
-    for (let start = 0; start < order.length; start += batchSize) {
-      const members = order.slice(start, start + batchSize);
-      const input = padBatch(members.map((i) => ids[i]), tokenizer.padTokenId);
-      const vectors = await loaded.splade(bertInputFromRows(input, config));
-      members.forEach((i, k) => (results[i] = vectors[k]));
+    let vectors: SparseVector[];
+    if (role === 'query' && this.queries) {
+      vectors = texts.map((text) => this.queries!.encodeText(text, maxLength));
+    } else {
+      const encoded = await encodeTexts(texts, tokenizer, loaded.model.sizes, (input) => loaded.splade(input), {
+        maxLength, batchSize, overflow: options.overflow ?? 'truncate', stride: options.stride ?? 0,
+      });
+      options.onOverflow?.({ overflowed: encoded.overflowed, texts: texts.length, windows: encoded.windows, maxLength });
+      vectors = encoded.vectors;
     }
-    return results;
+    return vectors.map((vector) => this.postprocess(vector, options, tokenizer));
+  }
+
+  /** Special-token dropping, then pruning, then max_active_dims. */
+  private postprocess(vector: SparseVector, options: SpladeEncodeOptions, tokenizer: TextTokenizer): SparseVector {
+    let out = options.specialTokens === 'drop' ? dropTerms(vector, specialTokenIds(tokenizer)) : vector;
+    if (options.prune) out = pruneVector(out, options.prune);
+    if (options.maxActiveDims !== undefined) out = pruneTopK(out, options.maxActiveDims);
+    return out;
   }
 
   /** The SPLADE vector of a query (with the query model when one was loaded). */
@@ -247,7 +295,13 @@ export class SpladeEncoder {
    */
   async encodeInputIds(rows: InputIdRows, options: { batchSize?: number; role?: 'query' | 'document' } = {}): Promise<SparseVector[]> {
     const loaded = options.role === 'query' ? this.queryModel : this.documentModel;
-    const input = bertInputFromRows(rows, loaded.model.config);
+    const input = bertInputFromRows(rows, loaded.model.sizes);
+    if (options.role === 'query' && this.queries) {
+      // Inference-free: the real tokens of each row, weighted by the table.
+      const { seq } = input;
+      return Array.from({ length: input.batch }, (_, b) =>
+        this.queries!.encodeIds(input.inputIds.subarray(b * seq, (b + 1) * seq).filter((_, t) => input.attentionMask[b * seq + t] === 1)));
+    }
     const batchSize = checkBatchSize(options.batchSize ?? DEFAULT_BATCH_SIZE);
     const out: SparseVector[] = [];
     for (let start = 0; start < input.batch; start += batchSize) {
@@ -264,18 +318,11 @@ export class SpladeEncoder {
    * @throws MissingTokenizerError when that model folder has no tokenizer files
    */
   decode(vector: SparseVector, options: { topK?: number; role?: 'query' | 'document' } = {}): Array<[token: string, weight: number]> {
-    const tokenizer = (options.role === 'query' ? this.queryModel : this.documentModel).requireTokenizer();
+    const tokenizer = options.role === 'query'
+      ? this.queries?.tokenizer ?? this.queryModel.requireTokenizer()
+      : this.documentModel.requireTokenizer();
     return decode(vector, (id) => tokenizer.idToToken(id), options);
   }
-}
-
-/** Rows of ids padded on the right to the longest, with the attention mask. */
-function padBatch(rows: readonly number[][], padId: number): InputIdRows {
-  const seq = Math.max(...rows.map((row) => row.length));
-  return {
-    input_ids: rows.map((row) => [...row, ...new Array<number>(seq - row.length).fill(padId)]),
-    attention_mask: rows.map((row) => [...new Array<number>(row.length).fill(1), ...new Array<number>(seq - row.length).fill(0)]),
-  };
 }
 
 function sliceRows(input: BertInput, from: number, to: number): BertInput {

@@ -1,11 +1,11 @@
 // Everything needed to explain one text's SPLADE vector: its tokens, each active term with the
 // token it came from, and the attention of every layer and head. The `splade explain` report
 // is drawn from this; it is also the API for anyone who wants the numbers.
-import type { BertForMaskedLM } from '../models/bert/bert-for-masked-lm.js';
+import type { MaskedLM } from '../models/masked-lm.js';
 import { InputError } from '../models/bert/input.js';
 import { SpladeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { TextTokenizer } from './encoder.js';
+import type { TextTokenizer } from './text-tokenizer.js';
 import { termOrigins, type TermOrigin } from './term-origins.js';
 
 /** A SPLADE term with its text and where its weight comes from. */
@@ -30,7 +30,7 @@ export interface SpladeExplanation {
 
 /** What explainText needs: a model and its tokenizer (a SpladeEncoder has both). */
 export interface ExplainableEncoder {
-  readonly model: BertForMaskedLM;
+  readonly model: MaskedLM;
   readonly tokenizer: TextTokenizer | undefined;
 }
 
@@ -49,10 +49,10 @@ export interface ExplainableEncoder {
 export async function explainText(encoder: ExplainableEncoder, text: string, options: { maxLength?: number } = {}): Promise<SpladeExplanation> {
   const { model, tokenizer } = encoder;
   if (!tokenizer) throw new SpladeError('explainText: the model folder has no tokenizer files (vocab.txt or tokenizer.json)');
-  const limit = Math.min(tokenizer.modelMaxLength, model.config.max_position_embeddings);
+  const limit = Math.min(tokenizer.modelMaxLength, model.sizes.max_position_embeddings);
   const maxLength = options.maxLength ?? limit;
-  if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > model.config.max_position_embeddings) {
-    throw new InputError(`maxLength must be an integer from 2 to max_position_embeddings (${model.config.max_position_embeddings}), got ${maxLength}`);
+  if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > model.sizes.max_position_embeddings) {
+    throw new InputError(`maxLength must be an integer from 2 to max_position_embeddings (${model.sizes.max_position_embeddings}), got ${maxLength}`);
   }
   const ids = tokenizer.encode(text, { maxLength }).ids;
   const seq = ids.length;
@@ -63,12 +63,12 @@ export async function explainText(encoder: ExplainableEncoder, text: string, opt
     attentionMask: new Uint8Array(seq).fill(1),
     tokenTypeIds: new Int32Array(seq),
   };
-  const output = await model.forward(input, { capture: ['cls.predictions'], outputAttentions: true });
+  const output = await model.forward(input, { capture: [model.logitsName], outputAttentions: true });
   const tokenOf = (id: number): string => tokenizer.idToToken(id) ?? `[${id}]`;
   const own = new Set(ids);
-  const terms = termOrigins(output.captured.get('cls.predictions')!, input.attentionMask, 0)
+  const terms = termOrigins(output.captured.get(model.logitsName)!, input.attentionMask, 0)
     .map((origin) => ({ ...origin, term: tokenOf(origin.termId), inInput: own.has(origin.termId) }));
-  const heads = model.config.num_attention_heads;
+  const heads = model.sizes.num_attention_heads;
   return {
     text,
     tokens: ids.map(tokenOf),

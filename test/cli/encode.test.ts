@@ -71,9 +71,10 @@ test('--query with --query-model: the length limit and notices are the query mod
   assert.is(asQuery.stderr, 'splade: the text was truncated to 16 tokens ([CLS] and [SEP] included)\n');
   const asDocument = splade(['--model', f32, '--query-model', short, '--text', long]);
   assert.is(asDocument.stderr, 'splade: the text was truncated to 32 tokens ([CLS] and [SEP] included)\n');
-  const tooLong = splade(['--model', f32, '--query-model', short, '--query', '--text', long, '--max-length', '20']);
+  // Queries are cut by --query-max-length (issue 15: --max-length is the documents').
+  const tooLong = splade(['--model', f32, '--query-model', short, '--query', '--text', long, '--query-max-length', '20']);
   assert.is(tooLong.code, 2);
-  assert.match(tooLong.stderr, /--max-length must be a whole number from 2 to 16 \(the model's max_position_embeddings\), got '20'/);
+  assert.match(tooLong.stderr, /must be a whole number from 2 to 16 \(the model's max_position_embeddings\), got '20'/);
 });
 
 test('--format bow prints the model card bag of words', () => {

@@ -1,6 +1,7 @@
 // `splade quantize` round trips: the folder it writes holds I8 weights with F32 scales named as
 // compressed-tensors names them (or F16), its config.json says how, and encoding it gives the
 // very vectors of quantizing the f32 checkpoint on load, without the f32 weights ever being read.
+import { requireBertConfig } from '../../src/io/model-config.js';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,7 +85,7 @@ quantize('loading the int8 folder never reads a quantized weight as float32', as
     float32: (name) => { read.push(name); return inner.float32(name); },
     int8: (name) => inner.int8!(name),
   };
-  await BertForMaskedLM.load(folder.config, spy, await createBackend());
+  await BertForMaskedLM.load(requireBertConfig(folder.config), spy, await createBackend());
   const wide = read.filter((name) => isQuantizedWeight(name, inner.info(name)!.shape));
   assert.equal(wide, []);
   assert.ok(read.some((name) => name.endsWith('_scale')), 'the scales are read');

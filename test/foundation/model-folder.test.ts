@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/models/bert/config.js';
+import { requireBertConfig } from '../../src/io/model-config.js';
 import { memoryModelFiles } from '../../src/io/memory-model-files.js';
 import { ModelFilesError } from '../../src/io/model-files-error.js';
 import { loadModelFolder } from '../../src/io/model-folder.js';
@@ -44,7 +45,7 @@ async function rejects(promise: Promise<unknown>, type: new (...args: never[]) =
 
 test('loads a generated folder from disk: config, weights, tokenizer settings', async () => {
   const folder = await loadModelFolderFromDisk(tinyDir);
-  assert.is(folder.config.hidden_size, 16);
+  assert.is(requireBertConfig(folder.config).hidden_size, 16);
   assert.is(folder.config.vocab_size, 200);
   assert.is(folder.weightFormat, 'safetensors');
   assert.equal(folder.weightFiles, ['model.safetensors']);
@@ -57,7 +58,7 @@ test('loads a generated folder from disk: config, weights, tokenizer settings', 
 
 test('loads the same folder from memory', async () => {
   const folder = await loadModelFolder(memoryModelFiles(folderWith(), 'upload'));
-  assert.is(folder.config.num_hidden_layers, 1);
+  assert.is(requireBertConfig(folder.config).num_hidden_layers, 1);
   assert.is(folder.weights.description, 'upload/model.safetensors');
 });
 

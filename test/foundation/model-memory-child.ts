@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
+import { requireBertConfig } from '../../src/io/model-config.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
 import { createBackend } from '../../src/tensor/create-backend.js';
@@ -19,6 +20,6 @@ const backend = await createBackend({ kernels: 'wasm-simd', threads: 1 });
 const before = residentKb('VmRSS');
 const folder = await loadModelFolderFromDisk(dir);
 const weights = mode === 'whole' ? await readSafetensorsFile(join(dir, 'model.safetensors')) : folder.weights;
-const model = await BertForMaskedLM.load(folder.config, weights, backend);
+const model = await BertForMaskedLM.load(requireBertConfig(folder.config), weights, backend);
 const peak = residentKb('VmHWM');
 console.log(JSON.stringify({ riseBytes: (peak - before) * 1024, layers: model.config.num_hidden_layers, kept: weights.names().length }));

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
+import { requireBertConfig } from '../../src/io/model-config.js';
 import { attentionName, capturableNames, hiddenStateNames } from '../../src/models/bert/capture-names.js';
 import { bertInputFromRows } from '../../src/models/bert/input.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
@@ -21,7 +22,7 @@ const rows = { input_ids: [[2, 40, 41, 42, 3], [2, 7, 3, 0, 0]], attention_mask:
 
 async function fixtureModel(): Promise<BertForMaskedLM> {
   const folder = await loadModelFolderFromDisk(f32);
-  return BertForMaskedLM.load(folder.config, folder.weights, await createBackend({ threads: 1 }));
+  return BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, await createBackend({ threads: 1 }));
 }
 
 test('outputHiddenStates: embeddings first, then every layer, the last one the last hidden state', async () => {

@@ -6,7 +6,7 @@
 //   max |ours - torch| / max |torch|.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
+import { loadMaskedLM } from '../../src/io/masked-lm.js';
 import { bertInputFromRows } from '../../src/models/bert/input.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
@@ -46,29 +46,27 @@ function sameShape(what: string, actual: Tensor, expected: readonly number[]): s
   return same ? [] : [`${what}: shape [${actual.shape.join(', ')}] vs torch [${expected.join(', ')}]`];
 }
 
-/** Names of the dense tensors of expected.safetensors besides splade, compared relatively. */
-const DENSE = ['last_hidden_state', 'logits', 'bert.embeddings', 'bert.encoder.layer.0.attention.self.attention_probs'];
+/** The outputs of expected.safetensors that are not module captures. */
+const OUTPUTS = new Set(['last_hidden_state', 'logits', 'splade']);
 
 /** Runs one case; returns the list of failures (empty when it matches PyTorch). */
 export async function checkCase(dir: string, backend?: Backend): Promise<string[]> {
   const folder = await loadModelFolderFromDisk(dir);
   // Default: WebAssembly SIMD on the calling thread.
-  const model = await BertForMaskedLM.load(folder.config, folder.weights, backend ?? await createBackend({ threads: 1 }));
+  const model = await loadMaskedLM(folder.config, folder.weights, backend ?? await createBackend({ threads: 1 }));
   const inputs: unknown = JSON.parse(await readFile(join(dir, 'inputs.json'), 'utf8'));
-  const input = bertInputFromRows(inputs, folder.config, join(dir, 'inputs.json'));
+  const input = bertInputFromRows(inputs, model.sizes, join(dir, 'inputs.json'));
   const expected = await readSafetensorsFile(join(dir, 'expected.safetensors'));
-  const output = await model.forward(input, {
-    splade: true,
-    capture: ['bert.embeddings', 'bert.encoder.layer.0.attention.self.attention_probs', 'cls.predictions'],
-  });
+  // Every other tensor of expected.safetensors is a module's output, by its Hugging Face name.
+  const captures = expected.names().filter((name) => !OUTPUTS.has(name));
+  const output = await model.forward(input, { splade: true, capture: [...captures, model.logitsName] });
   const ours: Record<string, Tensor | undefined> = {
     last_hidden_state: output.lastHiddenState,
-    logits: output.captured.get('cls.predictions'),
-    'bert.embeddings': output.captured.get('bert.embeddings'),
-    'bert.encoder.layer.0.attention.self.attention_probs': output.captured.get('bert.encoder.layer.0.attention.self.attention_probs'),
+    logits: output.captured.get(model.logitsName),
+    ...Object.fromEntries(captures.map((name) => [name, output.captured.get(name)])),
   };
   const failures: string[] = [];
-  for (const name of DENSE) {
+  for (const name of ['last_hidden_state', 'logits', ...captures]) {
     const mine = ours[name];
     const info = expected.info(name)!;
     if (!mine) {
@@ -85,7 +83,7 @@ export async function checkCase(dir: string, backend?: Backend): Promise<string[
   failures.push(...sameShape('splade', splade, expected.info('splade')!.shape));
   const abs = maxAbsDiff(splade.data, torchSplade);
   if (!(abs <= SPLADE_ABS_TOLERANCE)) failures.push(`splade: max abs difference ${abs.toExponential(2)} > ${SPLADE_ABS_TOLERANCE}`);
-  const vocab = folder.config.vocab_size;
+  const vocab = model.sizes.vocab_size;
   for (let b = 0; b < input.batch; b++) {
     const row = (values: Float32Array): Float32Array => values.subarray(b * vocab, (b + 1) * vocab);
     if (activeSet(row(splade.data)) !== activeSet(row(torchSplade))) {

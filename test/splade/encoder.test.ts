@@ -23,8 +23,10 @@ function wordTokenizer(dir: string): TextTokenizer {
     idToToken: (id) => vocab[id],
     encode(text, options = {}) {
       const words = text.toLowerCase().split(/\s+/).filter(Boolean).map((w) => ids.get(w) ?? 1);
-      const max = (options.maxLength ?? 512) - 2;
-      return { ids: [2, ...words.slice(0, max), 3] };
+      // TextTokenizer's contract: addSpecialTokens (default true) wraps the text in [CLS] ... [SEP].
+      const special = options.addSpecialTokens ?? true;
+      const max = (options.maxLength ?? Infinity) - (special ? 2 : 0);
+      return { ids: special ? [2, ...words.slice(0, max), 3] : words.slice(0, max) };
     },
   };
 }
@@ -40,7 +42,7 @@ test('encodeInputIds returns the PyTorch SPLADE rows, in order, every weight abo
   const encoder = await SpladeEncoder.fromPretrained(f32);
   const rows = JSON.parse(readFileSync(join(f32, 'inputs.json'), 'utf8'));
   const expected = (await readSafetensorsFile(join(f32, 'expected.safetensors'))).float32('splade');
-  const vocab = encoder.model.config.vocab_size;
+  const vocab = encoder.model.sizes.vocab_size;
   for (const batchSize of [1, 2, 16]) {
     const vectors = await encoder.encodeInputIds(rows, { batchSize });
     assert.is(vectors.length, rows.input_ids.length);

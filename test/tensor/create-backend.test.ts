@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createBackend as createNodeBackend, NODE_THREADS } from '../../src/node/backend.js';
 import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
+import { requireBertConfig } from '../../src/io/model-config.js';
 import { bertInputFromRows } from '../../src/models/bert/input.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
 import { disposeBackend, type Backend } from '../../src/tensor/backend.js';
@@ -85,9 +86,10 @@ test('a machine reporting 48 cores gets DEFAULT_MAX_THREADS threads by default, 
     assert.is(DEFAULT_MAX_THREADS, 16);
     assert.equal(backend.info, { backend: 'cpu', kernels: 'wasm-simd', threads: 16, name: 'cpu-wasm-simd x16', notes: [] });
     const folder = await loadModelFolderFromDisk(f32);
-    const model = await BertForMaskedLM.load(folder.config, folder.weights, backend);
-    const input = bertInputFromRows({ input_ids: [[2, 40, 41, 42, 3]] }, folder.config);
-    const single = await BertForMaskedLM.load(folder.config, folder.weights, await createBackend({ kernels: 'reference' }));
+    const config = requireBertConfig(folder.config);
+    const model = await BertForMaskedLM.load(config, folder.weights, backend);
+    const input = bertInputFromRows({ input_ids: [[2, 40, 41, 42, 3]] }, config);
+    const single = await BertForMaskedLM.load(config, folder.weights, await createBackend({ kernels: 'reference' }));
     const [a, b] = [await model.forward(input, { splade: true }), await single.forward(input, { splade: true })];
     // Same math in another summation order: float32 rounding only.
     a.splade!.data.forEach((value, i) => assert.ok(Math.abs(value - b.splade!.data[i]) <= 1e-4, `term ${i}`));

@@ -21,7 +21,7 @@ const paths: Array<[string, () => Promise<unknown>]> = [
   ['encode', () => encoder.encode(['the atomic bomb', 'manhattan'])],
   ['encodeInputIds', () => encoder.encodeInputIds(rows)],
   ['explain', () => explainText(encoder, 'the atomic bomb')],
-  ['inspect (dumpActivations with captures)', () => dumpActivations(encoder.model, bertInputFromRows(rows, encoder.model.config), {
+  ['inspect (dumpActivations with captures)', () => dumpActivations(encoder.model, bertInputFromRows(rows, encoder.model.sizes), {
     hiddenStates: true, attentions: true, logits: true, capture: ['bert.encoder.layer.*.intermediate'],
   })],
 ];
@@ -41,7 +41,7 @@ for (const [name, run] of paths) {
 
 test('what a forward pass hands out stays readable after its scope released the device', async () => {
   const explanation = await explainText(encoder, 'the atomic bomb');
-  const dumped = await dumpActivations(encoder.model, bertInputFromRows(rows, encoder.model.config), { hiddenStates: true });
+  const dumped = await dumpActivations(encoder.model, bertInputFromRows(rows, encoder.model.sizes), { hiddenStates: true });
   await encoder.encode(['something else']); // more forward passes in between
   assert.ok(explanation.attentions.every((a) => a.data.every(Number.isFinite)));
   for (const [, tensor] of dumped) assert.ok(tensor.data.length > 0 && tensor.data.every(Number.isFinite));

@@ -14,11 +14,14 @@ import { effectiveMaxLength, textNotices, type TextLimits } from '../text-limits
 import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
 import { corpusUsage, runCorpusEncode } from '../encode-corpus.js';
+import {
+  ENCODE_SHAPING_OPTIONS, ENCODE_SHAPING_USAGE, givenShapingFlags, overflowNote, parseEncodeShaping, queryRouteNote,
+} from '../encode-options.js';
 
 const usage = `usage: splade encode --model DIR|REPO_ID [--text TEXT]... [--input FILE.jsonl|-] [options]
        splade encode --model DIR|REPO_ID --input-ids FILE|- [--batch-size N]
 
-Encodes texts into SPLADE sparse vectors with a BertForMaskedLM model: a folder DIR
+Encodes texts into SPLADE sparse vectors with a BertForMaskedLM or DistilBertForMaskedLM model: a folder DIR
 (config.json, model.safetensors, vocab.txt or tokenizer.json) or a Hugging Face repository id
 REPO_ID such as prithivida/Splade_PP_en_v1 (found under weights/, in the Hugging Face cache,
 or downloaded).
@@ -40,9 +43,10 @@ output:
 
 model:
   --batch-size N      texts per forward pass (default 16)
-  --max-length N      truncate texts to N tokens, [CLS] and [SEP] included (default: the model's;
-                      at most its max_position_embeddings)
-  --query             encode the texts as queries (with --query-model when given)
+${ENCODE_SHAPING_USAGE}
+  --query             encode the texts as queries: with the folder's query route when it has
+                      one (idf.json, a sentence-transformers Router's SparseStaticEmbedding:
+                      inference-free), else --query-model when given, else the model
   --query-model DIR|REPO_ID
                       a separate model for queries
 ${DTYPE_USAGE}
@@ -123,7 +127,7 @@ function checkUniqueIds(items: readonly TextItem[]): void {
 async function textLimits(encoder: SpladeEncoder, queryModel: string | undefined): Promise<TextLimits | undefined> {
   if (queryModel !== undefined) return modelTextLimits(queryModel);
   const { tokenizer } = encoder;
-  return tokenizer && { tokenizer, maxPositions: encoder.model.config.max_position_embeddings };
+  return tokenizer && { tokenizer, maxPositions: encoder.model.sizes.max_position_embeddings };
 }
 
 function jsonNumbers(values: ArrayLike<number>): string {
@@ -168,6 +172,7 @@ export const command: Command = {
       shard: { type: 'string' },
       workers: { type: 'string' },
       window: { type: 'string' },
+      ...ENCODE_SHAPING_OPTIONS,
     });
     const v = parsed.values;
     if (v.model === undefined) throw new UsageError('--model DIR|REPO_ID is required');
@@ -176,13 +181,20 @@ export const command: Command = {
     const batchSize = wholeNumber('batch-size', v['batch-size'], { min: 1 });
     const maxLength = wholeNumber('max-length', v['max-length'], { min: 2 });
     const texts = v.text ?? [];
+    const shaping = parseEncodeShaping(v);
     const encoderOptions = {
       ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
       ...backendOptionsFromFlags(v),
       ...dtypeOption(v.dtype),
+      ...(maxLength !== undefined ? { maxLength } : {}),
+      ...(shaping.queryMaxLength !== undefined ? { queryMaxLength: shaping.queryMaxLength } : {}),
     };
 
     if (v.output !== undefined) {
+      // The corpus pipeline's workers are set up with the options below only: refuse the others
+      // rather than encode a corpus silently without them.
+      const notForCorpus = [v.dtype !== undefined && '--dtype', ...givenShapingFlags(v)].filter((x): x is string => typeof x === 'string');
+      if (notForCorpus.length > 0) throw new UsageError(`${notForCorpus.join(', ')}: not yet supported with --output (encode without --output, or leave them out)`);
       return runCorpusEncode({
         model: v.model, input: v.input, output: v.output, resume: v.resume, shard: v.shard, topK,
         workers: wholeNumber('workers', v.workers, { min: 1 }), window: wholeNumber('window', v.window, { min: 1 }),
@@ -194,7 +206,7 @@ export const command: Command = {
     if (corpusOnly.length > 0) throw new UsageError(`${corpusOnly.join(', ')}: only with --output FILE`);
 
     if (v['input-ids'] !== undefined) {
-      const conflicting = [texts.length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', topK && '--top-k', maxLength && '--max-length']
+      const conflicting = [texts.length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', topK && '--top-k', maxLength && '--max-length', ...givenShapingFlags(v)]
         .filter(Boolean);
       if (conflicting.length > 0) throw new UsageError(`--input-ids takes no ${conflicting.join(', ')}: it prints every weight above 0`);
       const source = v['input-ids'] === '-' ? 'stdin' : v['input-ids'];
@@ -221,16 +233,25 @@ export const command: Command = {
     checkUniqueIds(items);
     const encoder = await SpladeEncoder.fromPretrained(v.model, encoderOptions);
     const role = v.query ? 'query' : 'document';
+    const { overflow, stride, prune, specialTokens } = shaping;
     const limits = await textLimits(encoder, role === 'query' ? v['query-model'] : undefined);
     if (limits) {
-      const length = effectiveMaxLength(maxLength, limits);
-      for (const notice of textNotices(limits.tokenizer, items.map((item) => item.text), length)) process.stderr.write(notice + '\n');
+      const length = effectiveMaxLength(role === 'query' ? shaping.queryMaxLength : maxLength, limits);
+      // With --overflow chunk nothing is cut: the windows note below says what happened.
+      const notices = textNotices(limits.tokenizer, items.map((item) => item.text), length)
+        .filter((notice) => overflow === 'truncate' || !notice.includes('truncated'));
+      for (const notice of notices) process.stderr.write(notice + '\n');
     }
     const vectors = await encoder.encode(items.map((item) => item.text), {
       batchSize,
-      maxLength,
       role,
+      overflow,
+      stride,
+      specialTokens,
+      ...(prune ? { prune } : {}),
+      onOverflow: (report) => process.stderr.write(overflow === 'chunk' ? overflowNote(report, overflow) ?? '' : ''),
     });
+    if (v.query) process.stderr.write(queryRouteNote(encoder.queryRoute) ?? '');
     const pruned = topK === undefined ? vectors : vectors.map((vector) => pruneTopK(vector, topK));
     // Terms are read with the vocabulary of the model that made the vector.
     const decodeOptions = { role: v.query ? 'query' : 'document' } as const;

@@ -55,7 +55,7 @@ export const command: Command = {
     const encoder = await SpladeEncoder.fromPretrained(values.model!, { ...backendOptionsFromFlags(values), ...dtypeOption(values.dtype) });
     const { tokenizer } = encoder;
     if (tokenizer) {
-      const limits = { tokenizer, maxPositions: encoder.model.config.max_position_embeddings };
+      const limits = { tokenizer, maxPositions: encoder.model.sizes.max_position_embeddings };
       for (const notice of textNotices(tokenizer, [text], effectiveMaxLength(maxLength, limits))) process.stderr.write(notice + '\n');
     }
     const explanation = await explainText(encoder, text, maxLength === undefined ? {} : { maxLength });

@@ -3,7 +3,6 @@
 // safetensors (loads with safetensors.torch.load_file) or JSON.
 import { readFile } from 'node:fs/promises';
 import { matchesCapturePattern } from '../../models/bert/capture.js';
-import { capturableNames } from '../../models/bert/capture-names.js';
 import { bertInputFromRows, type BertInput } from '../../models/bert/input.js';
 import { SpladeError } from '../../errors.js';
 import { dumpActivations, type NamedTensors } from '../../inspect/dump.js';
@@ -41,7 +40,8 @@ what (at least one):
                        rows included as transformers returns them)  [batch, heads, tokens, tokens]
   --logits             logits, the MLM head's output  [batch, tokens, vocab]
   --capture PATTERN    a module by its Hugging Face name, * matching one part
-                       (bert.encoder.layer.*.intermediate); repeatable; --list shows them all
+                       (bert.encoder.layer.*.intermediate, distilbert.transformer.layer.*.ffn);
+                       repeatable; --list shows the model's names
 
 output:
   --out FILE           FILE.safetensors (F32 tensors) or FILE.json (nested lists)
@@ -90,7 +90,7 @@ async function readIdsFile(path: string): Promise<unknown> {
 }
 
 function listNames(encoder: SpladeEncoder): string {
-  const names = capturableNames(encoder.model.config);
+  const names = encoder.model.capturableNames();
   const shapes = names.map((n) => `[${n.shape.join(', ')}]`);
   const width = Math.max(...names.map((n) => n.name.length));
   const shapeWidth = Math.max(...shapes.map((s) => s.length));
@@ -99,7 +99,7 @@ function listNames(encoder: SpladeEncoder): string {
 
 /** A --capture pattern that names no module is a bad option value: said before the model runs. */
 function checkCapturePatterns(patterns: readonly string[], encoder: SpladeEncoder): void {
-  const names = capturableNames(encoder.model.config).map((n) => n.name);
+  const names = encoder.model.capturableNames().map((n) => n.name);
   const unknown = patterns.filter((pattern) => !names.some((name) => matchesCapturePattern(pattern, name)));
   if (unknown.length > 0) {
     const quoted = unknown.map((pattern) => `'${pattern}'`).join(', ');
@@ -152,12 +152,12 @@ export const command: Command = {
     let rows: unknown = idsFile;
     if (idsFile === undefined) {
       if (!tokenizer) throw new MissingTokenizerError(`${v.model}: the model folder has no tokenizer files (vocab.txt or tokenizer.json); give --input-ids instead of --text`);
-      const length = effectiveMaxLength(maxLength, { tokenizer, maxPositions: model.config.max_position_embeddings });
+      const length = effectiveMaxLength(maxLength, { tokenizer, maxPositions: model.sizes.max_position_embeddings });
       for (const notice of textNotices(tokenizer, texts, length)) process.stderr.write(notice + '\n');
       rows = textBatch(tokenizer, texts, length);
     }
     const source = v['input-ids'] === '-' ? 'stdin' : v['input-ids'] ?? 'text';
-    const input = bertInputFromRows(rows, model.config, source);
+    const input = bertInputFromRows(rows, model.sizes, source);
     const tensors = await dumpActivations(model, input, {
       capture: v.capture ?? [],
       hiddenStates: v['hidden-states'] ?? false,

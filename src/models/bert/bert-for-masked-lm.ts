@@ -6,7 +6,8 @@ import type { WeightDType } from '../../tensor/compact-weight.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { TensorSource } from '../../tensor/tensor-source.js';
 import { Capture } from './capture.js';
-import { attentionName, hiddenStateNames } from './capture-names.js';
+import { attentionName, capturableNames, hiddenStateNames, type CapturableName } from './capture-names.js';
+import type { ForwardOptions, ForwardOutput, MaskedLM, ModelSizes } from '../masked-lm.js';
 import type { BertConfig } from './config.js';
 import { keepTokens, type ForwardContext } from './context.js';
 import { BertEmbeddings } from './embeddings.js';
@@ -38,36 +39,8 @@ export class BertModel {
   }
 }
 
-/** What a forward pass should compute beyond the last hidden state. */
-export interface ForwardOptions {
-  /** Module names whose outputs to keep (see CAPTURE_POINTS; `*` matches one segment). */
-  readonly capture?: readonly string[];
-  /** Compute the SPLADE vectors [batch, vocab] (fused pooling, no full logits). */
-  readonly splade?: boolean;
-  /**
-   * Return `hiddenStates` as transformers' `output_hidden_states=True` does: the embeddings
-   * output, then each layer's output (num_hidden_layers + 1 tensors [batch, seq, hidden]).
-   */
-  readonly outputHiddenStates?: boolean;
-  /**
-   * Return `attentions` as transformers' `output_attentions=True` does: each layer's softmax
-   * probabilities [batch, heads, seq, seq], padded query rows included.
-   */
-  readonly outputAttentions?: boolean;
-}
-
-export interface ForwardOutput {
-  /** [batch, seq, hidden] */
-  readonly lastHiddenState: Tensor;
-  /** [batch, vocab] dense SPLADE weights, when asked for. */
-  readonly splade?: Tensor;
-  /** The captured activations by module name (only those `capture` asked for). */
-  readonly captured: Map<string, Tensor>;
-  /** With `outputHiddenStates`: embeddings output first, then every layer's output. */
-  readonly hiddenStates?: readonly Tensor[];
-  /** With `outputAttentions`: every layer's attention probabilities [batch, heads, seq, seq]. */
-  readonly attentions?: readonly Tensor[];
-}
+// ForwardOptions and ForwardOutput are shared by every model family (models/masked-lm.ts).
+export type { ForwardOptions, ForwardOutput } from '../masked-lm.js';
 
 /** How to load a checkpoint. */
 export interface LoadOptions {
@@ -80,7 +53,11 @@ export interface LoadOptions {
 }
 
 /** A BERT masked language model: the network that SPLADE runs. */
-export class BertForMaskedLM {
+export class BertForMaskedLM implements MaskedLM {
+  readonly modelType = 'bert';
+  readonly architecture = 'BertForMaskedLM';
+  readonly logitsName = 'cls.predictions';
+
   private constructor(
     readonly config: BertConfig,
     readonly backend: Backend,
@@ -94,7 +71,7 @@ export class BertForMaskedLM {
    * @throws WeightError naming a missing tensor, or a tensor and both shapes when they differ
    */
   static async load(config: BertConfig, source: TensorSource, backend: Backend, options: LoadOptions = {}): Promise<BertForMaskedLM> {
-    const root = Weights.of(source, options.dtype);
+    const root = Weights.of(source, 'bert', options.dtype);
     const bert = await BertModel.load(root.prefix('bert'), config, backend);
     const predictions = await BertLMPredictionHead.load(
       root.prefix('cls.predictions'),
@@ -107,6 +84,15 @@ export class BertForMaskedLM {
     // table go, so it is held once.
     if (predictions.tied) bert.embeddings.shareWordEmbeddings(predictions.decoder.handle, backend);
     return new BertForMaskedLM(config, backend, bert, { predictions });
+  }
+
+  /** The sizes of config.json (BertConfig already uses the names ModelSizes does). */
+  get sizes(): ModelSizes {
+    return this.config;
+  }
+
+  capturableNames(): CapturableName[] {
+    return capturableNames(this.config);
   }
 
   /**

@@ -1,17 +1,10 @@
 // Every name a forward pass can capture for a given config, with the concrete shape of what it
 // keeps, and the names behind transformers' `output_hidden_states` / `output_attentions`.
+import type { CapturableName, ModelSizes } from '../masked-lm.js';
+
+export type { CapturableName } from '../masked-lm.js';
 import { CAPTURE_POINTS } from './capture.js';
 import type { BertConfig } from './config.js';
-
-/** One capturable activation of a concrete model. */
-export interface CapturableName {
-  /** The Hugging Face module name (`bert.encoder.layer.3.intermediate`). */
-  readonly name: string;
-  /** Its shape, with 'batch' and 'seq' for the sizes that depend on the input. */
-  readonly shape: ReadonlyArray<number | 'batch' | 'seq'>;
-  /** What the tensor is. */
-  readonly description: string;
-}
 
 /** The module whose output is hidden state `i` in transformers' order (0: the embeddings). */
 export function hiddenStateName(i: number): string {
@@ -28,7 +21,7 @@ export function attentionName(i: number): string {
   return `bert.encoder.layer.${i}.attention.self.attention_probs`;
 }
 
-function concreteShape(symbolic: string, config: BertConfig): Array<number | 'batch' | 'seq'> {
+function concreteShape(symbolic: string, config: ModelSizes): Array<number | 'batch' | 'seq'> {
   const sizes: Record<string, number | 'batch' | 'seq'> = {
     B: 'batch',
     S: 'seq',
@@ -45,12 +38,23 @@ function concreteShape(symbolic: string, config: BertConfig): Array<number | 'ba
  * forward pass produces them (layer by layer).
  */
 export function capturableNames(config: BertConfig): CapturableName[] {
+  return capturableNamesOf(CAPTURE_POINTS, config);
+}
+
+/**
+ * The concrete names and shapes of a model's capture points (`{i}` for a layer index): the
+ * first point, then every layer's points, then the other points.
+ */
+export function capturableNamesOf(
+  points: ReadonlyArray<readonly [name: string, shape: string, what: string]>,
+  config: ModelSizes,
+): CapturableName[] {
   const out: CapturableName[] = [];
   const add = (name: string, shape: string, description: string): void => {
     out.push({ name, shape: concreteShape(shape, config), description });
   };
-  const perLayer = CAPTURE_POINTS.filter(([name]) => name.includes('{i}'));
-  const [before, after] = [CAPTURE_POINTS.slice(0, 1), CAPTURE_POINTS.slice(1).filter(([name]) => !name.includes('{i}'))];
+  const perLayer = points.filter(([name]) => name.includes('{i}'));
+  const [before, after] = [points.slice(0, 1), points.slice(1).filter(([name]) => !name.includes('{i}'))];
   for (const [name, shape, what] of before) add(name, shape, what);
   for (let i = 0; i < config.num_hidden_layers; i++) {
     for (const [name, shape, what] of perLayer) add(name.replace('{i}', String(i)), shape, what);

@@ -47,8 +47,13 @@ export class Capture {
   /**
    * @param names what the caller asked for (each must match something, see checkAllUsed)
    * @param internal exact names the model itself needs kept (hidden states, attentions)
+   * @param known the model's capturable names (with `{i}`), listed when a name matches nothing
    */
-  constructor(names: readonly string[] = [], internal: readonly string[] = []) {
+  constructor(
+    names: readonly string[] = [],
+    internal: readonly string[] = [],
+    private readonly known: readonly string[] = CAPTURE_POINTS.map(([name]) => name),
+  ) {
     this.patterns = [
       ...names.map((text) => ({ text, regexp: patternToRegExp(text), used: false, internal: false })),
       ...internal.map((text) => ({ text, regexp: patternToRegExp(text), used: true, internal: true })),
@@ -103,7 +108,7 @@ export class Capture {
   checkAllUsed(): void {
     const unused = this.patterns.filter((p) => !p.used).map((p) => `'${p.text}'`);
     if (unused.length > 0) {
-      const known = CAPTURE_POINTS.map(([name]) => name).join(', ');
+      const known = this.known.join(', ');
       throw new CaptureError(`nothing to capture under ${unused.join(', ')}; known names: ${known}`);
     }
   }

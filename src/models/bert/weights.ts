@@ -2,7 +2,8 @@
 // by the canonical name transformers gives them in BertForMaskedLM
 // ("bert.encoder.layer.0.attention.self.query.weight"); this file finds the tensor whatever
 // spelling the checkpoint uses:
-// - with or without the "bert." prefix (BertForMaskedLM vs bare BertModel-style keys),
+// - with or without the base model's prefix, "bert." (BertForMaskedLM vs bare BertModel-style
+//   keys; DistilBERT's views use "distilbert."),
 // - legacy TensorFlow-era LayerNorm names "gamma"/"beta" for "weight"/"bias".
 // Buffers such as "embeddings.position_ids" are simply never asked for.
 import { SpladeError } from '../../errors.js';
@@ -17,14 +18,18 @@ export class WeightError extends SpladeError {}
 
 const FLOAT_DTYPES = new Set(['F64', 'F32', 'F16', 'BF16']);
 
-/** The spellings a checkpoint may use for the canonical name, most likely first. */
-export function candidateNames(canonical: string): string[] {
+/**
+ * The spellings a checkpoint may use for the canonical name, most likely first.
+ * @param base the base model's prefix that bare checkpoints leave out ('bert', 'distilbert')
+ */
+export function candidateNames(canonical: string, base = 'bert'): string[] {
+  const prefix = `${base}.`;
   const names = [canonical];
-  if (canonical.startsWith('bert.')) names.push(canonical.slice('bert.'.length));
+  if (canonical.startsWith(prefix)) names.push(canonical.slice(prefix.length));
   const legacy = canonical.replace(/\.LayerNorm\.weight$/, '.LayerNorm.gamma').replace(/\.LayerNorm\.bias$/, '.LayerNorm.beta');
   if (legacy !== canonical) {
     names.push(legacy);
-    if (legacy.startsWith('bert.')) names.push(legacy.slice('bert.'.length));
+    if (legacy.startsWith(prefix)) names.push(legacy.slice(prefix.length));
   }
   return names;
 }
@@ -38,6 +43,8 @@ export class Weights {
     private readonly source: TensorSource,
     /** The canonical Hugging Face path of the module this view is for ('' at the root). */
     readonly path: string,
+    /** The base model's prefix that bare checkpoints leave out (see candidateNames). */
+    private readonly base: string,
     /**
      * How linear weights are held: undefined keeps them as stored (F16 as f16, I8 as int8,
      * other float dtypes as f32).
@@ -45,14 +52,18 @@ export class Weights {
     readonly dtype: WeightDType | undefined,
   ) {}
 
-  /** The root view of a checkpoint; `dtype` says how {@link linearWeight} holds weights. */
-  static of(source: TensorSource, dtype?: WeightDType): Weights {
-    return new Weights(source, '', dtype);
+  /**
+   * The root view of a checkpoint.
+   * @param base the base model's prefix ('bert' for BertForMaskedLM, 'distilbert' for DistilBertForMaskedLM)
+   * @param dtype how {@link linearWeight} holds weights
+   */
+  static of(source: TensorSource, base = 'bert', dtype?: WeightDType): Weights {
+    return new Weights(source, '', base, dtype);
   }
 
   /** The view of a submodule. */
   prefix(name: string): Weights {
-    return new Weights(this.source, this.fullName(name), this.dtype);
+    return new Weights(this.source, this.fullName(name), this.base, this.dtype);
   }
 
   /** The canonical name of a tensor or submodule of this module. */
@@ -130,7 +141,7 @@ export class Weights {
   private checked(canonical: string, shape: readonly number[]): TensorInfo {
     const key = this.resolve(canonical);
     if (key === undefined) {
-      const tried = candidateNames(canonical).slice(1);
+      const tried = candidateNames(canonical, this.base).slice(1);
       const also = tried.length > 0 ? ` (also looked for ${tried.map((n) => `'${n}'`).join(', ')})` : '';
       throw new WeightError(`${this.source.description}: missing tensor '${canonical}'${also}`);
     }
@@ -145,6 +156,6 @@ export class Weights {
   }
 
   private resolve(canonical: string): string | undefined {
-    return candidateNames(canonical).find((name) => this.source.info(name) !== undefined);
+    return candidateNames(canonical, this.base).find((name) => this.source.info(name) !== undefined);
   }
 }

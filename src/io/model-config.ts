@@ -1,0 +1,56 @@
+// config.json of any model family splade-ts runs: the family is config.json's `model_type`
+// (or, when a hand-written config leaves it out, its `architectures`), and the family's own
+// parser validates the rest.
+import { SpladeError } from '../errors.js';
+import { ConfigError, parseBertConfig, type BertConfig } from '../models/bert/config.js';
+import { parseDistilBertConfig, type DistilBertConfig } from '../models/distilbert/config.js';
+
+/** A parsed config.json: `model_type` says which family. */
+export type ModelConfig = BertConfig | DistilBertConfig;
+
+/** The `model_type`s that load, with the masked-LM class each is run as. */
+export const SUPPORTED_MODEL_TYPES = { bert: 'BertForMaskedLM', distilbert: 'DistilBertForMaskedLM' } as const;
+
+function familyOf(raw: Record<string, unknown>, source: string): keyof typeof SUPPORTED_MODEL_TYPES {
+  const modelType = raw.model_type;
+  if (modelType === undefined || modelType === null) {
+    const architectures = Array.isArray(raw.architectures) ? raw.architectures : [];
+    return architectures.some((a) => typeof a === 'string' && a.startsWith('DistilBert')) ? 'distilbert' : 'bert';
+  }
+  if (modelType === 'bert' || modelType === 'distilbert') return modelType;
+  const supported = Object.keys(SUPPORTED_MODEL_TYPES).map((t) => `'${t}'`).join(', ');
+  throw new ConfigError(`${source}: field 'model_type' is ${JSON.stringify(modelType)}; supported: ${supported}`);
+}
+
+/**
+ * Validates a parsed config.json of a supported family and fills in that family's defaults.
+ * @throws ConfigError naming `source` and the field
+ */
+export function parseModelConfig(json: unknown, source: string): ModelConfig {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError(`${source}: config must be a JSON object`);
+  const raw = json as Record<string, unknown>;
+  return familyOf(raw, source) === 'distilbert'
+    ? parseDistilBertConfig({ ...raw, model_type: 'distilbert' }, source)
+    : parseBertConfig(raw, source);
+}
+
+/** Reads config.json text: JSON syntax errors become a ConfigError naming `source`. */
+export function parseModelConfigText(text: string, source: string): ModelConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof SpladeError) throw error;
+    throw new ConfigError(`${source}: not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  return parseModelConfig(json, source);
+}
+
+/**
+ * The config as a BertConfig, for code that runs BERT only (benchmarks, BERT tests).
+ * @throws ConfigError naming `source` when it is another family
+ */
+export function requireBertConfig(config: ModelConfig, source = 'config.json'): BertConfig {
+  if (config.model_type !== 'bert') throw new ConfigError(`${source}: model_type is '${config.model_type}', expected a BERT model`);
+  return config;
+}

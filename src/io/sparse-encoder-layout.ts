@@ -1,0 +1,150 @@
+// Where the parts of a SPLADE model folder are, in the two published layouts besides a plain
+// MLM folder:
+// - OpenSearch's doc-only models: the MLM folder plus `idf.json` ({token: weight}), the
+//   weights of inference-free queries;
+// - sentence-transformers' SparseEncoder with a Router (modules.json lists a
+//   `sentence_transformers.models.Router`; its router_config.json gives `structure`, the module
+//   ids of each route, and `types`, their classes; each module is saved in `<router path>/<id>/`):
+//   the query route a SparseStaticEmbedding (model.safetensors with `weight` [vocab], and its
+//   own tokenizer files), the document route an MLMTransformer (a Hugging Face MLM folder)
+//   then SpladePooling (config.json: pooling_strategy, activation_function).
+import { SpladeError } from '../errors.js';
+import { readSafetensors } from '../formats/safetensors.js';
+import { ModelFilesError } from './model-files-error.js';
+import type { ModelFiles } from './model-files.js';
+import { subfolderFiles } from './subfolder-files.js';
+
+/** A model folder's layout files that do not say what splade-ts can run. */
+export class LayoutError extends SpladeError {}
+
+/** SpladePooling's `activation_function`: log(1 + relu(x)), or `log1p_relu`: log(1 + log(1 + relu(x))). */
+export type PoolingActivation = 'relu' | 'log1p_relu';
+
+/** The weights of inference-free queries, by where they were found. */
+export type StaticQueryWeights =
+  | { readonly kind: 'idf'; readonly source: string; readonly idf: ReadonlyMap<string, number> }
+  | { readonly kind: 'sparse-static-embedding'; readonly source: string; readonly files: ModelFiles; readonly weight: Float32Array };
+
+export interface SpladeFolderLayout {
+  /** The Hugging Face MLM folder that encodes documents (and queries without a query route). */
+  readonly documentFiles: ModelFiles;
+  readonly poolingActivation: PoolingActivation;
+  /** The query route, when the folder has one. */
+  readonly queryWeights?: StaticQueryWeights;
+}
+
+const ROUTER = 'sentence_transformers.models.Router';
+const MLM = /\.MLMTransformer$/;
+const STATIC = /\.SparseStaticEmbedding$/;
+const POOLING = /\.SpladePooling$/;
+
+async function readJson(files: ModelFiles, name: string): Promise<unknown> {
+  try {
+    return JSON.parse(await files.readText(name));
+  } catch (error) {
+    if (error instanceof SpladeError) throw error;
+    throw new LayoutError(`${files.location}/${name}: not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Finds the parts of a model folder: a sentence-transformers Router layout when modules.json
+ * has a Router, else the folder itself as the MLM, with idf.json as the query route when present.
+ * @throws LayoutError naming the file and field that do not fit
+ */
+export async function readSpladeFolderLayout(files: ModelFiles): Promise<SpladeFolderLayout> {
+  if (await files.has('modules.json')) {
+    const router = await routerPath(files);
+    if (router !== undefined) return readRouterLayout(files, router);
+  }
+  if (await files.has('idf.json')) {
+    return { documentFiles: files, poolingActivation: 'relu', queryWeights: await readIdf(files) };
+  }
+  return { documentFiles: files, poolingActivation: 'relu' };
+}
+
+/** The path of the Router module in modules.json, if it lists one. */
+async function routerPath(files: ModelFiles): Promise<string | undefined> {
+  const modules = await readJson(files, 'modules.json');
+  const where = `${files.location}/modules.json`;
+  if (!Array.isArray(modules)) throw new LayoutError(`${where}: expected a list of modules`);
+  const router = modules.find((m) => isRecord(m) && m.type === ROUTER);
+  if (router === undefined) return undefined;
+  if (typeof router.path !== 'string') throw new LayoutError(`${where}: the Router module has no "path"`);
+  return router.path;
+}
+
+async function readRouterLayout(root: ModelFiles, path: string): Promise<SpladeFolderLayout> {
+  const files = subfolderFiles(root, path);
+  const where = `${files.location}/router_config.json`;
+  const config = await readJson(files, 'router_config.json');
+  if (!isRecord(config) || !isRecord(config.types) || !isRecord(config.structure)) {
+    throw new LayoutError(`${where}: expected {"types": {...}, "structure": {...}}`);
+  }
+  const { types, structure } = config;
+  const route = (name: string): Array<{ id: string; type: string }> => {
+    const ids = structure[name];
+    if (!Array.isArray(ids) || ids.length === 0) throw new LayoutError(`${where}: structure has no "${name}" route`);
+    return ids.map((id) => {
+      if (typeof id !== 'string' || typeof types[id] !== 'string') throw new LayoutError(`${where}: module ${JSON.stringify(id)} of the "${name}" route has no type`);
+      return { id, type: types[id] as string };
+    });
+  };
+  const document = route('document');
+  const mlm = document[0];
+  if (!MLM.test(mlm.type)) throw new LayoutError(`${where}: the document route starts with ${mlm.type}; splade-ts runs an MLMTransformer`);
+  const pooling = document[1];
+  if (document.length !== 2 || !POOLING.test(pooling.type)) {
+    throw new LayoutError(`${where}: the document route is ${document.map((m) => m.type).join(' + ')}; splade-ts runs MLMTransformer + SpladePooling`);
+  }
+  const poolingActivation = await readPooling(subfolderFiles(files, pooling.id));
+  const query = route('query');
+  if (query.length === 1 && MLM.test(query[0].type)) return { documentFiles: subfolderFiles(files, mlm.id), poolingActivation };
+  if (query.length !== 1 || !STATIC.test(query[0].type)) {
+    throw new LayoutError(`${where}: the query route is ${query.map((m) => m.type).join(' + ')}; splade-ts runs a SparseStaticEmbedding (or the document route)`);
+  }
+  return {
+    documentFiles: subfolderFiles(files, mlm.id),
+    poolingActivation,
+    queryWeights: await readStaticEmbedding(subfolderFiles(files, query[0].id)),
+  };
+}
+
+async function readPooling(files: ModelFiles): Promise<PoolingActivation> {
+  const where = `${files.location}/config.json`;
+  const config = (await files.has('config.json')) ? await readJson(files, 'config.json') : {};
+  if (!isRecord(config)) throw new LayoutError(`${where}: expected a JSON object`);
+  const strategy = config.pooling_strategy ?? 'max';
+  if (strategy !== 'max') throw new LayoutError(`${where}: pooling_strategy ${JSON.stringify(strategy)} is not supported (splade-ts pools with max)`);
+  const activation = config.activation_function ?? 'relu';
+  if (activation !== 'relu' && activation !== 'log1p_relu') {
+    throw new LayoutError(`${where}: activation_function must be "relu" or "log1p_relu", got ${JSON.stringify(activation)}`);
+  }
+  return activation;
+}
+
+async function readStaticEmbedding(files: ModelFiles): Promise<StaticQueryWeights> {
+  const name = 'model.safetensors';
+  if (!(await files.has(name))) throw new ModelFilesError(`${files.location}: no ${name} (the SparseStaticEmbedding's weight)`);
+  const source = `${files.location}/${name}`;
+  const tensors = readSafetensors(await files.readBytes(name), source);
+  const info = tensors.info('weight');
+  if (!info || info.shape.length !== 1) throw new LayoutError(`${source}: expected a tensor 'weight' of shape [vocab]`);
+  return { kind: 'sparse-static-embedding', source, files, weight: Float32Array.from(tensors.float32('weight')) };
+}
+
+async function readIdf(files: ModelFiles): Promise<StaticQueryWeights> {
+  const source = `${files.location}/idf.json`;
+  const json = await readJson(files, 'idf.json');
+  if (!isRecord(json)) throw new LayoutError(`${source}: expected an object {token: weight}`);
+  const idf = new Map<string, number>();
+  for (const [token, weight] of Object.entries(json)) {
+    if (typeof weight !== 'number' || !Number.isFinite(weight)) throw new LayoutError(`${source}: the weight of ${JSON.stringify(token)} is ${JSON.stringify(weight)}, not a number`);
+    idf.set(token, weight);
+  }
+  return { kind: 'idf', source, idf };
+}

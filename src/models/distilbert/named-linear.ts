@@ -1,0 +1,36 @@
+// torch.nn.Linear with its output kept under its Hugging Face name when asked for. DistilBERT
+// names its projections (q_lin, ffn.lin1, vocab_transform) and its activations (ffn.activation,
+// activation) as modules of their own, so both sides of an activation can be captured.
+import type { Activation } from '../../tensor/backend.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { keepTokens, type ForwardContext } from '../bert/context.js';
+import type { Linear } from '../bert/nn.js';
+
+/** `linear(x)`, kept under the layer's name when asked for. */
+export async function namedLinear(context: ForwardContext, linear: Linear, x: Tensor): Promise<Tensor> {
+  const out = await linear.forward(context, x);
+  keepTokens(context, linear.handle.name, out);
+  return out;
+}
+
+/**
+ * `activation(linear(x))`: fused into one kernel unless the linear layer's own output (before
+ * the activation) was asked for; the result is kept under `activationName`.
+ */
+export async function linearThenActivation(
+  context: ForwardContext,
+  linear: Linear,
+  x: Tensor,
+  activation: Activation,
+  activationName: string,
+): Promise<Tensor> {
+  let out: Tensor;
+  if (context.capture.wants(linear.handle.name)) {
+    const projected = await namedLinear(context, linear, x);
+    out = await context.backend.activate(projected, activation);
+  } else {
+    out = await linear.forward(context, x, activation);
+  }
+  keepTokens(context, activationName, out);
+  return out;
+}

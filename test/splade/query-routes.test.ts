@@ -1,0 +1,140 @@
+// Inference-free queries in the two published layouts, on generated DistilBERT folders:
+// OpenSearch's doc-only models (the MLM folder plus idf.json) and sentence-transformers'
+// SparseEncoder with a Router (query: SparseStaticEmbedding; document: MLMTransformer +
+// SpladePooling). Expected query vectors are built here from the tokenizer and the table.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SpladeEncoder } from '../../src/node/splade-encoder.js';
+import { writeSafetensorsFile } from '../../src/node/safetensors-file.js';
+import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
+import { BertTokenizer } from '../../src/tokenizer/index.js';
+import { LayoutError } from '../../src/io/sparse-encoder-layout.js';
+import type { SparseVector } from '../../src/splade/sparse-vector.js';
+import { writeRandomDistilBertFolder } from '../../tools/generate-model.js';
+import { tempDir } from '../foundation/tmp.js';
+import { rejects } from '../helpers/rejects.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tmp = tempDir('query-routes');
+const mlm = join(tmp, 'mlm');
+await writeRandomDistilBertFolder(mlm, { layers: 1, hidden: 16, heads: 2, intermediate: 32, maxPositions: 32, vocab: 400, seed: 11 });
+const tokenizer = BertTokenizer.fromVocab((await import('node:fs')).readFileSync(join(mlm, 'vocab.txt'), 'utf8'));
+
+// OpenSearch layout: the MLM folder plus idf.json. [CLS] has a weight (it must never show),
+// "zzzz" is no token of the vocabulary, "of" and "##s" are left out of the table.
+const opensearch = join(tmp, 'opensearch');
+cpSync(mlm, opensearch, { recursive: true });
+const idf: Record<string, number> = { war: 3.25, the: 0.5, world: 2.125, '[CLS]': 9, '[SEP]': 9, zzzz: 4, a: 1.5, i: 0.75 };
+writeFileSync(join(opensearch, 'idf.json'), JSON.stringify(idf));
+
+/** The vector the issue specifies: each distinct word piece once, idf[token], specials never. */
+function idfVector(text: string, table: (token: string) => number | undefined): SparseVector {
+  const specials = new Set(['[CLS]', '[SEP]', '[PAD]', '[UNK]', '[MASK]']);
+  const ids = [...new Set(tokenizer.encode(text).ids)].sort((a, b) => a - b);
+  const kept = ids.filter((id) => !specials.has(tokenizer.idToToken(id)!) && (table(tokenizer.idToToken(id)!) ?? 0) > 0);
+  return { indices: Uint32Array.from(kept), values: Float32Array.from(kept, (id) => table(tokenizer.idToToken(id)!)!) };
+}
+
+function plain(vector: SparseVector): { indices: number[]; values: number[] } {
+  return { indices: Array.from(vector.indices), values: Array.from(vector.values) };
+}
+
+function cli(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(root, 'bin/splade.js'), 'encode', ...args], { encoding: 'utf8', input });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const queries = ['the war of the worlds', 'War, war and WAR again!', 'of', '[CLS] a world zzzz'];
+
+test('idf.json: encodeQuery weights each distinct word piece by idf, specials and missing tokens get nothing', async () => {
+  const encoder = await SpladeEncoder.fromPretrained(opensearch, { backend: new ReferenceBackend() });
+  assert.is(encoder.queryRoute, 'idf');
+  for (const text of queries) assert.equal(plain(await encoder.encodeQuery(text)), plain(idfVector(text, (t) => idf[t])), text);
+  assert.is((await encoder.encodeQuery('of')).indices.length, 0, 'a query of tokens without idf is empty');
+  // Documents still run the MLM: the same vectors as the folder without idf.json.
+  const bare = await SpladeEncoder.fromPretrained(mlm, { backend: new ReferenceBackend() });
+  assert.is(bare.queryRoute, 'model');
+  assert.equal(plain(await encoder.encodeDocument('the war of the worlds')), plain(await bare.encodeDocument('the war of the worlds')));
+});
+
+test('idf.json: splade encode --query --input queries.jsonl prints exactly the idf-weighted vectors and says which route ran', () => {
+  const file = join(tmp, 'queries.jsonl');
+  writeFileSync(file, queries.map((q, i) => JSON.stringify({ id: `q${i}`, text: q })).join('\n') + '\n');
+  const { code, stdout, stderr } = cli(['--model', opensearch, '--query', '--input', file]);
+  assert.is(code, 0, stderr);
+  const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; indices: number[]; values: number[] });
+  assert.equal(lines.map((l) => l.id), ['q0', 'q1', 'q2', 'q3']);
+  lines.forEach((line, i) => assert.equal({ indices: line.indices, values: line.values }, plain(idfVector(queries[i], (t) => idf[t])), queries[i]));
+  assert.match(stderr, /queries: idf\.json \(inference-free, no model run\)/);
+});
+
+test('idf.json with a weight that is not a number: an error naming the file and token', async () => {
+  const bad = join(tmp, 'bad-idf');
+  cpSync(mlm, bad, { recursive: true });
+  writeFileSync(join(bad, 'idf.json'), '{"war": 1, "the": "high"}');
+  await rejects(SpladeEncoder.fromPretrained(bad), (e: unknown) =>
+    e instanceof LayoutError && e.message.includes('bad-idf/idf.json') && e.message.includes('"the"'));
+});
+
+// sentence-transformers' Router layout, as SparseEncoder.save writes it.
+const router = join(tmp, 'router');
+const staticWeight = new Float32Array(400).map((_, id) => (id % 7 === 0 ? 0 : 0.25 + (id % 13) / 8));
+function writeRouter(dir: string, pooling: Record<string, unknown>): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'modules.json'), JSON.stringify([{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Router' }], null, 2));
+  writeFileSync(join(dir, 'router_config.json'), JSON.stringify({
+    types: {
+      query_0_SparseStaticEmbedding: 'sentence_transformers.sparse_encoder.models.SparseStaticEmbedding.SparseStaticEmbedding',
+      document_0_MLMTransformer: 'sentence_transformers.sparse_encoder.models.MLMTransformer.MLMTransformer',
+      document_1_SpladePooling: 'sentence_transformers.sparse_encoder.models.SpladePooling.SpladePooling',
+    },
+    structure: { query: ['query_0_SparseStaticEmbedding'], document: ['document_0_MLMTransformer', 'document_1_SpladePooling'] },
+    parameters: { default_route: 'document', allow_empty_key: true },
+  }, null, 4));
+  cpSync(mlm, join(dir, 'document_0_MLMTransformer'), { recursive: true });
+  writeFileSync(join(dir, 'document_0_MLMTransformer', 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 32, do_lower_case: false }));
+  mkdirSync(join(dir, 'document_1_SpladePooling'), { recursive: true });
+  writeFileSync(join(dir, 'document_1_SpladePooling', 'config.json'), JSON.stringify(pooling));
+  const query = join(dir, 'query_0_SparseStaticEmbedding');
+  mkdirSync(query, { recursive: true });
+  for (const name of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) cpSync(join(mlm, name), join(query, name));
+  writeFileSync(join(query, 'config.json'), JSON.stringify({ frozen: false }));
+}
+writeRouter(router, { pooling_strategy: 'max', activation_function: 'log1p_relu', word_embedding_dimension: 400 });
+await writeSafetensorsFile(join(router, 'query_0_SparseStaticEmbedding', 'model.safetensors'), [['weight', { dtype: 'F32', shape: [400], data: staticWeight }]], { format: 'pt' });
+
+test('Router layout: queries through the SparseStaticEmbedding, documents through MLMTransformer + SpladePooling(log1p_relu)', async () => {
+  const encoder = await SpladeEncoder.fromPretrained(router, { backend: new ReferenceBackend() });
+  assert.is(encoder.queryRoute, 'sparse-static-embedding');
+  const byToken = (token: string): number | undefined => staticWeight[tokenizer.tokenToId(token)!];
+  for (const text of queries) assert.equal(plain(await encoder.encodeQuery(text)), plain(idfVector(text, byToken)), text);
+  const bare = await SpladeEncoder.fromPretrained(mlm, { backend: new ReferenceBackend() });
+  const doc = 'the war of the worlds';
+  const mlmVector = await bare.encodeDocument(doc);
+  const routed = await encoder.encodeDocument(doc);
+  assert.equal(Array.from(routed.indices), Array.from(mlmVector.indices));
+  routed.values.forEach((v, k) => assert.ok(Math.abs(v - Math.log1p(mlmVector.values[k])) < 1e-6, `log1p_relu applied to term ${routed.indices[k]}`));
+});
+
+test('Router layout through the CLI: --query uses the static route, documents the MLM', () => {
+  const query = cli(['--model', router, '--query', '--text', 'the war of the worlds', '--terms']);
+  assert.is(query.code, 0, query.stderr);
+  assert.match(query.stderr, /queries: SparseStaticEmbedding \(inference-free, no model run\)/);
+  const terms = (JSON.parse(query.stdout) as { terms: Record<string, number> }).terms;
+  assert.ok(Object.keys(terms).every((t) => ['the', 'war', 'of', 'worlds', 'world', '##s'].includes(t)), Object.keys(terms).join());
+  const document = cli(['--model', router, '--text', 'the war of the worlds']);
+  assert.is(document.code, 0, document.stderr);
+  assert.ok((JSON.parse(document.stdout) as { indices: number[] }).indices.length > 6, 'documents expand beyond their own tokens');
+});
+
+test('Router layout with sum pooling or another query module: a LayoutError naming router_config or the pooling config', async () => {
+  const sum = join(tmp, 'router-sum');
+  writeRouter(sum, { pooling_strategy: 'sum', activation_function: 'relu' });
+  await rejects(SpladeEncoder.fromPretrained(sum), (e: unknown) => e instanceof LayoutError && /document_1_SpladePooling\/config\.json: pooling_strategy "sum"/.test(e.message));
+});
+
+test.run();
