@@ -1,5 +1,6 @@
 // The pgvector export loaded into a real PostgreSQL with pgvector (PGlite ships pgvector 0.8):
-// its ORDER BY embedding <#> query top-10 must be the brute-force dot-product top-10.
+// its ORDER BY embedding <#> query top-10 must be the brute-force dot-product top-10, and the
+// top-10 of `splade search` over an index of the same vectors.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +24,27 @@ function literal(query: SparseVector): string {
   return `{${Array.from(query.indices, (index, k) => `${index + 1}:${query.values[k]}`).join(',')}}/${DIMS}`;
 }
 
-test('PGlite: ORDER BY embedding <#> query LIMIT 10 equals the brute-force dot-product top-10', async () => {
+/** `splade index` then `splade search --top-k 10` over the same vectors: query id -> the ids found, best first. */
+function spladeSearchTop10(vectors: string): Map<string, string[]> {
+  const index = join(dir, 'vectors.spladeidx');
+  const queryFile = join(dir, 'queries.jsonl');
+  writeFileSync(queryFile, vectorsJsonl(queries.map((_, q) => `q${q}`), queries));
+  const cli = (args: string[]): string => {
+    const run = spawnSync(process.execPath, [join(root, 'bin/splade.js'), ...args], { encoding: 'utf8' });
+    assert.is(run.status, 0, run.stderr);
+    return run.stdout;
+  };
+  cli(['index', '--vectors', vectors, '--out', index, '--vocab-size', String(DIMS)]);
+  const lines = cli(['search', '--index', index, '--query-vectors', queryFile, '--top-k', '10']).trim().split('\n');
+  const found = new Map<string, string[]>();
+  for (const line of lines) {
+    const { qid, hits } = JSON.parse(line) as { qid: string; hits: Array<{ id: string }> };
+    found.set(qid, hits.map((h) => h.id));
+  }
+  return found;
+}
+
+test('PGlite: ORDER BY embedding <#> query LIMIT 10 equals the brute-force dot-product top-10 and splade search', async () => {
   const vectors = join(dir, 'vectors.jsonl');
   writeFileSync(vectors, vectorsJsonl(ids, docs));
   const sqlPath = join(dir, 'vectors.sql');
@@ -40,9 +61,13 @@ test('PGlite: ORDER BY embedding <#> query LIMIT 10 equals the brute-force dot-p
     const count = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM splade_vectors');
     assert.is(count.rows[0].n, docs.length);
 
+    const searched = spladeSearchTop10(vectors);
     for (const [q, query] of queries.entries()) {
       const scores = docs.map((doc) => dot(query, doc));
       const expected = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b).slice(0, 10);
+      // splade search lists only documents that share a term with the query (score above 0).
+      const fromSearch = searched.get(`q${q}`)!;
+      assert.is(fromSearch.length, Math.min(10, scores.filter((x) => x > 0).length), `splade search, query ${q}`);
       const rows = (await db.query<{ id: string; score: number }>(
         'SELECT id, (embedding <#> $1::sparsevec) AS score FROM splade_vectors ORDER BY embedding <#> $1::sparsevec LIMIT 10',
         [literal(query)],
@@ -57,6 +82,15 @@ test('PGlite: ORDER BY embedding <#> query LIMIT 10 equals the brute-force dot-p
         // The same document, or one tied with it to within that rounding.
         if (doc !== expected[rank]) {
           assert.ok(Math.abs(scores[doc] - scores[expected[rank]]) <= tolerance, `query ${q} rank ${rank}: ${row.id} instead of ${ids[expected[rank]]}`);
+        }
+        // splade search (exact on the same float32 weights) has this document here, or one tied with it.
+        if (rank >= fromSearch.length) {
+          assert.is(scores[doc], 0, `query ${q} rank ${rank}: past splade search's hits, PGlite's ${row.id} scores 0 too`);
+          return;
+        }
+        const other = ids.indexOf(fromSearch[rank]);
+        if (other !== doc) {
+          assert.ok(Math.abs(scores[doc] - scores[other]) <= tolerance, `query ${q} rank ${rank}: PGlite ${row.id}, splade search ${fromSearch[rank]}`);
         }
       });
     }
