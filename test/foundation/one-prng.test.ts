@@ -13,7 +13,8 @@ const ALLOWED = new Set(['tools/random.ts', 'test/foundation/one-prng.test.ts'])
 
 /** What a hand-rolled generator looks like: the multipliers and shifts they are built from. */
 const GENERATOR_SIGNS: Array<[RegExp, string]> = [
-  [/Math\.imul\(/, 'Math.imul (a multiplicative generator)'],
+  // FNV-1a (prime 0x01000193) is a hash, not a generator: `--shard` splits a corpus by it.
+  [/Math\.imul\((?![^)]*0x01000193)/, 'Math.imul (a multiplicative generator)'],
   [/\b(1664525|1103515245|22695477|6364136223846793005|2654435761|0x6d2b79f5)\b/i, 'an LCG or mulberry32 constant'],
   [/\^=\s*\w+\s*(<<|>>>)\s*(13|17|5)\b/, 'a xorshift step'],
   [/Math\.sin\([^)]*\*\s*(12\.9898|43758\.5453)/, 'a sine hash'],
@@ -45,5 +46,6 @@ test('the check finds a generator when there is one', () => {
   const lcg = 'state = (Math.imul(state, 1664525) + 1013904223) >>> 0;';
   assert.ok(GENERATOR_SIGNS.some(([sign]) => sign.test(lcg)));
   assert.ok(GENERATOR_SIGNS.some(([sign]) => sign.test('x ^= x << 13;')));
+  assert.not.ok(GENERATOR_SIGNS.some(([sign]) => sign.test('hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;')), 'FNV-1a is a hash');
 });
 test.run();
