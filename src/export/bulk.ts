@@ -1,5 +1,7 @@
-// The bulk API's NDJSON, shared by Elasticsearch and OpenSearch (the same action lines).
-import { ExportError, type ExportRecord } from './format.js';
+// The bulk API's NDJSON, shared by Elasticsearch and OpenSearch (the same action lines), and
+// the one export format both are made of: they differ only in the field type of the mapping.
+import { ExportError, type ExportFormat, type ExportRecord, type ExportWriter } from './format.js';
+import { luceneKeys, positiveWeightsJson, requireVocabulary } from './weights.js';
 
 /** Index names: lowercase, no \ / * ? " < > | space , #, not starting with - _ +, not . or .. */
 export function checkIndexName(name: string): string {
@@ -14,4 +16,41 @@ export function bulkAction(index: string, record: ExportRecord): string {
   const id = String(record.id);
   if (new TextEncoder().encode(id).length > 512) throw new ExportError(`${record.where}: the id is longer than 512 bytes, the limit of _id`);
   return `{"index":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(id)}}}`;
+}
+
+/** What sets Elasticsearch's and OpenSearch's export apart. */
+export interface BulkEngine {
+  readonly name: 'elasticsearch' | 'opensearch';
+  /** The mapping's field type: `sparse_vector` (Elasticsearch) or `rank_features` (OpenSearch). */
+  readonly fieldType: 'sparse_vector' | 'rank_features';
+  /** How errors name the field, e.g. "Elasticsearch sparse_vector". */
+  readonly fieldName: string;
+}
+
+/** Bulk NDJSON for a token -> positive weight field of `engine`, and the index mapping to create first. */
+export function bulkFormat(engine: BulkEngine): ExportFormat {
+  return {
+    name: engine.name,
+    summary: `bulk NDJSON for a ${engine.fieldType} field + the index mapping (needs --model)`,
+    needsVocabulary: true,
+    create(options): ExportWriter {
+      const index = checkIndexName(options.name ?? 'splade');
+      const field = options.field ?? 'splade';
+      const keys = luceneKeys(requireVocabulary(options.vocabulary, engine.name), options.keepDots ?? false);
+      return {
+        header: () => '',
+        add: (record) => `${bulkAction(index, record)}\n{${JSON.stringify(field)}:${positiveWeightsJson(record, keys, engine.fieldName)}}\n`,
+        finish: () => '',
+      };
+    },
+    setup(options) {
+      const field = options.field ?? 'splade';
+      const index = checkIndexName(options.name ?? 'splade');
+      return {
+        suffix: 'mapping.json',
+        content: JSON.stringify({ mappings: { properties: { [field]: { type: engine.fieldType } } } }, null, 2) + '\n',
+        use: `create the index with it (PUT /${index}), then POST the data file to /_bulk (Content-Type: application/x-ndjson)`,
+      };
+    },
+  };
 }
