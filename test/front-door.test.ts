@@ -69,4 +69,37 @@ test('every error class exported anywhere extends SpladeError', async () => {
   assert.ok(errors > 20, `only ${errors} error classes found: the scan is broken`);
 });
 
+/** The file behind an import specifier of the docs: `splade-ts[/sub]` or a path into src/. */
+function entryOf(specifier: string): string | undefined {
+  if (specifier === 'splade-ts') return join(root, 'src/index.node.ts');
+  if (specifier.startsWith('splade-ts/')) {
+    const sub = specifier.slice('splade-ts/'.length);
+    return FILE_SUBPATHS.includes(`./${sub}`) ? undefined : join(root, 'src/entries', `${sub}.ts`);
+  }
+  if (specifier.startsWith('./src/')) return join(root, specifier);
+  return undefined;
+}
+
+test('every name the README and docs import from splade-ts is exported there', () => {
+  const docs = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const imports: { doc: string; names: string[]; file: string }[] = [];
+  for (const doc of docs) {
+    const text = readFileSync(join(root, doc), 'utf8');
+    for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g)) {
+      const file = entryOf(m[2]);
+      if (file === undefined) continue;
+      assert.ok(existsSync(file), `${doc} imports from '${m[2]}', which has no entry file`);
+      const names = m[1].split(',').map((n) => n.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]).filter((n) => n !== '');
+      imports.push({ doc, names, file });
+    }
+  }
+  assert.ok(imports.length > 10, `only ${imports.length} imports found in the docs: the scan is broken`);
+  const files = [...new Set(imports.map((i) => i.file))];
+  const names = exportedNames(files);
+  const exported = new Map(files.map((f, i) => [f, names[i]] as const));
+  for (const { doc, names: wanted, file } of imports) {
+    for (const name of wanted) assert.ok(exported.get(file)!.includes(name), `${doc} imports ${name} from ${file.slice(root.length)}, which does not export it`);
+  }
+});
+
 test.run();
