@@ -1,6 +1,7 @@
 // Every backend and mode Node runs, through the one op-conformance harness
 // (test/tensor/conformance/): the reference against itself, the CPU backend on WebAssembly
-// SIMD (one thread, and two threads splitting even the smallest multiply), on the TypeScript
+// SIMD (one thread, and two threads splitting even the smallest multiply and attention layer,
+// also one sequence a hand-off), on the TypeScript
 // kernel, both with small pooling blocks, and gpu.js's webasm mode. The browser modes (gpu.js
 // webgl2 and webgpu) run the same harness in test/browser/gpu-ops.test.ts.
 import { test } from 'uvu';
@@ -12,12 +13,14 @@ import { WasmGemm, type JobRunner } from '../../src/tensor/gemm/wasm-gemm.js';
 import { GpuBackend } from '../../src/tensor/gpu/index.js';
 import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import { startNodeWorkers } from '../../src/node/worker-threads.js';
+import { JOB_KIND, JOB_KIND_MASK } from '../../src/tensor/wasm/worker-protocol.js';
 import { checkConformance, describeFailures, worstRatios } from './conformance/index.js';
 
-/** Jobs handed to worker threads, counted so the test can see the threads ran. */
+/** Jobs handed to worker threads (and of those, attention heads), counted so the test can see the threads ran. */
 let jobsOnWorkers = 0;
+let attentionJobsOnWorkers = 0;
 
-function wasm(options: { threads?: number; poolBlockFloats?: number } = {}): CpuBackend {
+function wasm(options: { threads?: number; poolBlockFloats?: number; attentionBlockBytes?: number } = {}): CpuBackend {
   const threads = options.threads ?? 1;
   const engine = WasmGemm.create(threads > 1 ? { shared: true, threadedMinMacs: 0 } : { shared: false });
   assert.ok(engine, 'Node has WebAssembly SIMD');
@@ -27,6 +30,7 @@ function wasm(options: { threads?: number; poolBlockFloats?: number } = {}): Cpu
       threads: runner.threads,
       run: (jobs, local) => {
         jobsOnWorkers += jobs.length - 1;
+        for (const job of jobs.slice(1)) if ((job & JOB_KIND_MASK) === JOB_KIND.attendHeads) attentionJobsOnWorkers++;
         runner.run(jobs, local);
       },
       dispose: () => runner.dispose(),
@@ -41,6 +45,7 @@ const BACKENDS: Array<[string, () => Backend | Promise<Backend>]> = [
   ['cpu on wasm-simd, 1 thread', () => wasm()],
   ['cpu on wasm-simd, 2 threads (threadedMinMacs 0)', () => wasm({ threads: 2 })],
   ['cpu on wasm-simd, small pooling blocks', () => wasm({ poolBlockFloats: 1000 })],
+  ['cpu on wasm-simd, 2 threads, one sequence an attention hand-off', () => wasm({ threads: 2, attentionBlockBytes: 1 })],
   ['cpu on typescript', () => new CpuBackend(new TypeScriptGemm())],
   ['cpu on typescript, small pooling blocks', () => new CpuBackend(new TypeScriptGemm(), { poolBlockFloats: 777 })],
   ['gpu.js webasm', () => GpuBackend.create({ mode: 'webasm' })],
@@ -64,6 +69,7 @@ for (const [label, make] of BACKENDS) {
 test('the wasm-simd backends have the optional gatherLinearRows; two threads really split the multiplies', () => {
   assert.type(wasm().gatherLinearRows, 'function');
   assert.ok(jobsOnWorkers > 100, `${jobsOnWorkers} jobs ran on the worker thread`);
+  assert.ok(attentionJobsOnWorkers > 10, `${attentionJobsOnWorkers} attention jobs ran on the worker thread`);
 });
 
 test.run();

@@ -13,7 +13,7 @@ import type { CompactWeight } from '../compact-weight.js';
 import type { CompactGemm, CompactMatrix } from '../gemm/compact-gemm.js';
 import { compactGemmFor } from '../gemm/compact-engines.js';
 import type { GemmEngine, PackedMatrix } from '../gemm/gemm.js';
-import { WasmGemm } from '../gemm/wasm-gemm.js';
+import { WasmGemm, type HeadTask } from '../gemm/wasm-gemm.js';
 import { Tensor } from '../tensor.js';
 
 /** A linear layer packed by this backend's engine. */
@@ -40,6 +40,44 @@ export class CompactLinear implements LinearHandle {
   ) {}
 }
 
+/** Most scratch memory one hand-off of attention tasks uses (bytes); a longer batch takes several. */
+const ATTENTION_BLOCK_BYTES = 32 << 20;
+
+/** Sizes of one attention layer. */
+interface AttentionSizes {
+  readonly seq: number;
+  readonly hidden: number;
+  readonly numHeads: number;
+  readonly headSize: number;
+}
+
+/** Sequence `b` of a batch and the positions of its real (unmasked) tokens. */
+interface SequenceKeys {
+  readonly b: number;
+  readonly keys: number[];
+}
+
+function realKeys(mask: Uint8Array, b: number, seq: number): SequenceKeys {
+  const keys: number[] = [];
+  for (let t = 0; t < seq; t++) if (mask[b * seq + t] === 1) keys.push(t);
+  return { b, keys };
+}
+
+/** Rows first + keys[j] of a [rows, width] array, side by side. */
+function gatherRows(x: Float32Array, first: number, keys: readonly number[], width: number): Float32Array {
+  const rows = new Float32Array(keys.length * width);
+  keys.forEach((t, j) => rows.set(x.subarray((first + t) * width, (first + t + 1) * width), j * width));
+  return rows;
+}
+
+/** Writes a head's [seq, count] probabilities (rows `stride` apart) into its [seq, seq] block at `at`, at the real keys' columns. */
+function scatterProbs(probs: Float32Array, at: number, seq: number, keys: readonly number[], scores: Float32Array, stride: number): void {
+  for (let i = 0; i < seq; i++) {
+    const row = at + i * seq;
+    for (let j = 0; j < keys.length; j++) probs[row + keys[j]] = scores[i * stride + j];
+  }
+}
+
 /** Most logits held at once by spladePool (floats): 16 MiB. */
 const POOL_BLOCK_FLOATS = 4 << 20;
 
@@ -63,12 +101,14 @@ export class CpuBackend extends ReferenceBackend implements Backend {
 
   /**
    * `poolBlockFloats`: most logits spladePool holds at once (default 4M floats, 16 MiB);
+   * `attentionBlockBytes`: most scratch one hand-off of attention heads uses (default 32 MiB;
+   * at least one sequence's heads go in each);
    * `notes`: what `info.notes` says (why these kernels or this thread count; see BackendInfo);
    * `compact`: the engine for compact weights (default: the one matching `engine`).
    */
   constructor(
     readonly engine: GemmEngine,
-    private readonly options: { poolBlockFloats?: number; notes?: readonly string[]; compact?: CompactGemm } = {},
+    private readonly options: { poolBlockFloats?: number; attentionBlockBytes?: number; notes?: readonly string[]; compact?: CompactGemm } = {},
   ) {
     super(options.notes);
     this.name = `cpu-${engine.name}${engine.threads > 1 ? ` x${engine.threads}` : ''}`;
@@ -128,45 +168,37 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const hidden = columns(query);
     const { batch, seq, mask } = tokens;
     const { numHeads } = options;
-    const headSize = hidden / numHeads;
+    const sizes = { seq, hidden, numHeads, headSize: hidden / numHeads };
     const context = new Float32Array(query.size);
     const probs = options.keepProbs ? new Float32Array(batch * numHeads * seq * seq) : null;
-    for (let b = 0; b < batch; b++) {
-      this.attendSequence(b, query.data, key.data, value.data, mask, { seq, hidden, numHeads, headSize }, context, probs);
+    const sequences = Array.from({ length: batch }, (_, b) => realKeys(mask, b, seq));
+    // Keeping the probabilities takes the same path as not keeping them, so that inspecting a
+    // forward pass never changes its numbers.
+    const inMemory = this.engine instanceof WasmGemm ? sequences.filter((s) => s.keys.length > 0) : [];
+    for (const s of sequences) {
+      if (!inMemory.includes(s)) this.attendSequence(s, query.data, key.data, value.data, sizes, context, probs);
     }
+    if (inMemory.length > 0) this.attendInMemory(this.engine as WasmGemm, inMemory, { query, key, value }, sizes, context, probs);
     return {
       context: new Tensor([batch * seq, hidden], context),
       ...(probs ? { probs: new Tensor([batch, numHeads, seq, seq], probs) } : {}),
     };
   }
 
-  /** One sequence: every query against the real keys only (padding keys have probability 0). */
+  /** One sequence on any engine: every query against the real keys only (padding keys have probability 0). */
   private attendSequence(
-    b: number, query: Float32Array, key: Float32Array, value: Float32Array, mask: Uint8Array,
-    sizes: { seq: number; hidden: number; numHeads: number; headSize: number },
-    context: Float32Array, probs: Float32Array | null,
+    sequence: SequenceKeys, query: Float32Array, key: Float32Array, value: Float32Array,
+    sizes: AttentionSizes, context: Float32Array, probs: Float32Array | null,
   ): void {
     const { seq, hidden, numHeads, headSize } = sizes;
+    const { b } = sequence;
     const first = b * seq;
-    let keys: number[] = [];
-    for (let t = 0; t < seq; t++) if (mask[first + t] === 1) keys.push(t);
     // No real token at all: PyTorch's additive mask leaves every score equal, a uniform softmax.
-    const noRealKey = keys.length === 0;
-    if (noRealKey) keys = Array.from({ length: seq }, (_, t) => t);
+    const noRealKey = sequence.keys.length === 0;
+    const keys = noRealKey ? Array.from({ length: seq }, (_, t) => t) : sequence.keys;
     const count = keys.length;
-    const keyRows = new Float32Array(count * hidden);
-    const valueRows = new Float32Array(count * hidden);
-    keys.forEach((t, j) => {
-      const from = (first + t) * hidden;
-      keyRows.set(key.subarray(from, from + hidden), j * hidden);
-      valueRows.set(value.subarray(from, from + hidden), j * hidden);
-    });
-    // Keeping the probabilities takes the same path as not keeping them, so that inspecting a
-    // forward pass never changes its numbers.
-    if (this.engine instanceof WasmGemm && !noRealKey) {
-      this.attendSequenceInMemory(this.engine, b, query, keyRows, valueRows, keys, sizes, context, probs);
-      return;
-    }
+    const keyRows = gatherRows(key, first, keys, hidden);
+    const valueRows = gatherRows(value, first, keys, hidden);
     const scores = new Float32Array(seq * count);
     const alpha = noRealKey ? 0 : 1 / Math.sqrt(headSize);
     for (let h = 0; h < numHeads; h++) {
@@ -175,50 +207,61 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       const k = this.engine.packTransient(keyRows, headSize, count, 'nk', { offset: column, ld: hidden });
       this.engine.matmul({ m: seq, a: query, aOffset: first * hidden + column, lda: hidden, b: k, out: scores, alpha });
       softmaxRows(scores, seq, count);
-      if (probs) {
-        for (let i = 0; i < seq; i++) {
-          const row = ((b * numHeads + h) * seq + i) * seq;
-          for (let j = 0; j < count; j++) probs[row + keys[j]] = scores[i * count + j];
-        }
-      }
+      if (probs) scatterProbs(probs, ((b * numHeads + h) * seq) * seq, seq, keys, scores, count);
       const v = this.engine.packTransient(valueRows, count, headSize, 'kn', { offset: column, ld: hidden });
       this.engine.matmul({ m: seq, a: scores, b: v, out: context, outOffset: first * hidden + column, ldo: hidden });
     }
   }
 
   /**
-   * The same on the WebAssembly engine with the scores never leaving its memory: Q·Kᵀ with
-   * -Infinity in the padding columns, softmax in place (SIMD exp), then P·V reading P in place.
+   * The sequences on the WebAssembly engine, every (sequence, head) a task that one thread runs
+   * wholly (Q·Kᵀ with -Infinity in the padding columns, softmax in place, P·V reading P in
+   * place), as many tasks a hand-off as ATTENTION_BLOCK_BYTES allows.
    */
-  private attendSequenceInMemory(
-    engine: WasmGemm, b: number, query: Float32Array, keyRows: Float32Array, valueRows: Float32Array, keys: number[],
-    sizes: { seq: number; hidden: number; numHeads: number; headSize: number }, context: Float32Array,
-    probs: Float32Array | null,
+  private attendInMemory(
+    engine: WasmGemm, sequences: readonly SequenceKeys[], x: { query: Tensor; key: Tensor; value: Tensor },
+    sizes: AttentionSizes, context: Float32Array, probs: Float32Array | null,
   ): void {
     const { seq, hidden, numHeads, headSize } = sizes;
-    const first = b * seq;
-    const count = keys.length;
-    const alpha = 1 / Math.sqrt(headSize);
-    for (let h = 0; h < numHeads; h++) {
-      const column = h * headSize;
+    const { mr, nr } = engine.shape;
+    // K and V panels, Q rows, the probabilities and the context rows, with their padding.
+    const perHead = (count: number): number => 4 * (2 * headSize * (count + nr) + (seq + mr) * (2 * headSize + count + 2 * nr));
+    const budget = this.options.attentionBlockBytes ?? ATTENTION_BLOCK_BYTES;
+    let next = 0;
+    while (next < sequences.length) {
+      // At least one sequence a hand-off, however long.
+      let end = next + 1;
+      let bytes = numHeads * perHead(sequences[next].keys.length);
+      while (end < sequences.length && bytes + numHeads * perHead(sequences[end].keys.length) <= budget) {
+        bytes += numHeads * perHead(sequences[end].keys.length);
+        end++;
+      }
+      const chunk = sequences.slice(next, end);
       engine.beginOperation();
-      const k = engine.packTransient(keyRows, headSize, count, 'nk', { offset: column, ld: hidden });
-      const q = engine.placeRows(query, first * hidden + column, hidden, seq, headSize);
-      const scores = engine.multiply(seq, q, k, { padBias: -Infinity });
-      engine.softmaxResident(scores, seq, alpha);
-      if (probs) {
-        const p = engine.arena.f32(scores.ptr, seq * scores.width);
-        for (let i = 0; i < seq; i++) {
-          const row = ((b * numHeads + h) * seq + i) * seq;
-          for (let j = 0; j < count; j++) probs[row + keys[j]] = p[i * scores.width + j];
+      const tasks: HeadTask[] = [];
+      for (const { b, keys } of chunk) {
+        const keyRows = gatherRows(x.key.data, b * seq, keys, hidden);
+        const valueRows = gatherRows(x.value.data, b * seq, keys, hidden);
+        for (let h = 0; h < numHeads; h++) {
+          const column = h * headSize;
+          tasks.push({
+            rows: seq,
+            q: engine.placeRows(x.query.data, b * seq * hidden + column, hidden, seq, headSize),
+            k: engine.packTransient(keyRows, headSize, keys.length, 'nk', { offset: column, ld: hidden }),
+            v: engine.packTransient(valueRows, keys.length, headSize, 'kn', { offset: column, ld: hidden }),
+          });
         }
       }
-      const v = engine.packTransient(valueRows, count, headSize, 'kn', { offset: column, ld: hidden });
-      const out = engine.multiply(seq, { ptr: scores.ptr, strideBytes: scores.width * 4, rows: true }, v);
-      const rows = engine.arena.f32(out.ptr, seq * out.width);
-      for (let i = 0; i < seq; i++) {
-        context.set(rows.subarray(i * out.width, i * out.width + headSize), (first + i) * hidden + column);
-      }
+      const results = engine.attendHeads(tasks, 1 / Math.sqrt(headSize));
+      chunk.forEach(({ b, keys }, s) => {
+        for (let h = 0; h < numHeads; h++) {
+          const { probs: p, context: out } = results[s * numHeads + h];
+          const rows = engine.arena.f32(out.ptr, seq * out.width);
+          for (let i = 0; i < seq; i++) context.set(rows.subarray(i * out.width, i * out.width + headSize), (b * seq + i) * hidden + h * headSize);
+          if (probs) scatterProbs(probs, ((b * numHeads + h) * seq) * seq, seq, keys, engine.arena.f32(p.ptr, seq * p.width), p.width);
+        }
+      });
+      next = end;
     }
   }
 

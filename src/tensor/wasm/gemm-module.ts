@@ -11,6 +11,7 @@
 // slice of KC x NR floats stays in L1) x the n-panels [npStart, npEnd) of one thread.
 import { encodeModule, I32, V128, type MemoryImport } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
+import { attendHeads } from './attention-kernel.js';
 import { gemmPool } from './pool-kernel.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
 import { extensionDispatch, int8Driver, int8PanelKernel, widenF16Kernel } from './compact-kernels.js';
@@ -211,7 +212,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
 /** Function indices of the module. */
 const FN = {
   panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6, gemmPool: 7,
-  int8Panel: 8, int8Gemm: 9, widenF16: 10, gemmExt: 11,
+  int8Panel: 8, int8Gemm: 9, widenF16: 10, gemmExt: 11, attendHeads: 12,
 } as const;
 
 /**
@@ -220,7 +221,7 @@ const FN = {
  */
 export const KERNEL_SECTION = 'splade-ts.kernels';
 /** Bumped whenever the job record or an export changes, so an old kernels.wasm is refused. */
-export const KERNEL_FORMAT = 2;
+export const KERNEL_FORMAT = 3;
 
 /** What KERNEL_SECTION holds. */
 export interface KernelDescription extends GemmShape {
@@ -230,7 +231,7 @@ export interface KernelDescription extends GemmShape {
 
 /**
  * The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows`,
- * `gemm_pool(record)` (the last four exported), and KERNEL_SECTION describing them.
+ * `gemm_pool(record)`, `attend_heads(record)` (these five exported), and KERNEL_SECTION describing them.
  */
 export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Array<ArrayBuffer> {
   if (shape.nr % 4 !== 0 || shape.mr < 1 || shape.unroll < 1) {
@@ -249,6 +250,7 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Ar
     int8Driver({ panel: FN.int8Panel, geluSpan: FN.geluSpan }, JOB).build(false),
     widenF16Kernel().build(false),
     extensionDispatch({ int8Gemm: FN.int8Gemm, widenF16: FN.widenF16 }, JOB).build(false),
+    attendHeads(FN).build(true),
   ];
   functions.forEach((fn, index) => {
     const expected = Object.entries(FN).find(([, i]) => i === index);
