@@ -13,7 +13,7 @@ import type { CompactWeight } from '../compact-weight.js';
 import type { CompactGemm, CompactMatrix } from '../gemm/compact-gemm.js';
 import { compactGemmFor } from '../gemm/compact-engines.js';
 import type { GemmEngine, PackedMatrix } from '../gemm/gemm.js';
-import { WasmGemm, type HeadTask } from '../gemm/wasm-gemm.js';
+import { WasmGemm } from '../gemm/wasm-gemm.js';
 import { Tensor } from '../tensor.js';
 
 /** A linear layer packed by this backend's engine. */
@@ -174,11 +174,12 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const sequences = Array.from({ length: batch }, (_, b) => realKeys(mask, b, seq));
     // Keeping the probabilities takes the same path as not keeping them, so that inspecting a
     // forward pass never changes its numbers.
-    const inMemory = this.engine instanceof WasmGemm ? sequences.filter((s) => s.keys.length > 0) : [];
+    const engine = this.engine instanceof WasmGemm && this.engine.attendsHeadsOf(sizes.headSize) ? this.engine : undefined;
+    const inMemory = engine ? sequences.filter((s) => s.keys.length > 0) : [];
     for (const s of sequences) {
       if (!inMemory.includes(s)) this.attendSequence(s, query.data, key.data, value.data, sizes, context, probs);
     }
-    if (inMemory.length > 0) this.attendInMemory(this.engine as WasmGemm, inMemory, { query, key, value }, sizes, context, probs);
+    if (engine && inMemory.length > 0) this.attendInMemory(engine, inMemory, { query, key, value }, sizes, context, probs);
     return {
       context: new Tensor([batch * seq, hidden], context),
       ...(probs ? { probs: new Tensor([batch, numHeads, seq, seq], probs) } : {}),
@@ -214,53 +215,29 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   }
 
   /**
-   * The sequences on the WebAssembly engine, every (sequence, head) a task that one thread runs
-   * wholly (Q·Kᵀ with -Infinity in the padding columns, softmax in place, P·V reading P in
-   * place), as many tasks a hand-off as ATTENTION_BLOCK_BYTES allows.
+   * The sequences on the WebAssembly engine (see WasmGemm.attend), as many sequences a
+   * hand-off as the scratch budget (attentionBlockBytes) allows.
    */
   private attendInMemory(
     engine: WasmGemm, sequences: readonly SequenceKeys[], x: { query: Tensor; key: Tensor; value: Tensor },
     sizes: AttentionSizes, context: Float32Array, probs: Float32Array | null,
   ): void {
-    const { seq, hidden, numHeads, headSize } = sizes;
+    const { seq, hidden, numHeads } = sizes;
     const { mr, nr } = engine.shape;
-    // K and V panels, Q rows, the probabilities and the context rows, with their padding.
-    const perHead = (count: number): number => 4 * (2 * headSize * (count + nr) + (seq + mr) * (2 * headSize + count + 2 * nr));
+    // Q, K, V and context rows, and per head the packed keys and values and the scores.
+    const bytesOf = (count: number): number => 4 * ((seq + mr) * hidden * 4 + numHeads * (2 * (count + nr) * hidden / numHeads + (seq + mr) * (count + nr)));
     const budget = this.options.attentionBlockBytes ?? ATTENTION_BLOCK_BYTES;
+    const keep = probs
+      ? (b: number, h: number, p: Float32Array, stride: number): void => scatterProbs(probs, ((b * numHeads + h) * seq) * seq, seq, sequences.find((s) => s.b === b)!.keys, p, stride)
+      : undefined;
     let next = 0;
     while (next < sequences.length) {
       // At least one sequence a hand-off, however long.
       let end = next + 1;
-      let bytes = numHeads * perHead(sequences[next].keys.length);
-      while (end < sequences.length && bytes + numHeads * perHead(sequences[end].keys.length) <= budget) {
-        bytes += numHeads * perHead(sequences[end].keys.length);
-        end++;
-      }
-      const chunk = sequences.slice(next, end);
+      let bytes = bytesOf(sequences[next].keys.length);
+      while (end < sequences.length && bytes + bytesOf(sequences[end].keys.length) <= budget) bytes += bytesOf(sequences[end++].keys.length);
       engine.beginOperation();
-      const tasks: HeadTask[] = [];
-      for (const { b, keys } of chunk) {
-        const keyRows = gatherRows(x.key.data, b * seq, keys, hidden);
-        const valueRows = gatherRows(x.value.data, b * seq, keys, hidden);
-        for (let h = 0; h < numHeads; h++) {
-          const column = h * headSize;
-          tasks.push({
-            rows: seq,
-            q: engine.placeRows(x.query.data, b * seq * hidden + column, hidden, seq, headSize),
-            k: engine.packTransient(keyRows, headSize, keys.length, 'nk', { offset: column, ld: hidden }),
-            v: engine.packTransient(valueRows, keys.length, headSize, 'kn', { offset: column, ld: hidden }),
-          });
-        }
-      }
-      const results = engine.attendHeads(tasks, 1 / Math.sqrt(headSize));
-      chunk.forEach(({ b, keys }, s) => {
-        for (let h = 0; h < numHeads; h++) {
-          const { probs: p, context: out } = results[s * numHeads + h];
-          const rows = engine.arena.f32(out.ptr, seq * out.width);
-          for (let i = 0; i < seq; i++) context.set(rows.subarray(i * out.width, i * out.width + headSize), (b * seq + i) * hidden + h * headSize);
-          if (probs) scatterProbs(probs, ((b * numHeads + h) * seq) * seq, seq, keys, engine.arena.f32(p.ptr, seq * p.width), p.width);
-        }
-      });
+      engine.attend({ query: x.query.data, key: x.key.data, value: x.value.data, sequences: sequences.slice(next, end), seq, hidden, numHeads }, context, keep);
       next = end;
     }
   }

@@ -36,18 +36,17 @@ export interface ResidentRows {
   readonly rows: boolean;
 }
 
-/** One head of one sequence for attendHeads: `rows` query rows (resident), keys packed 'nk', values packed 'kn'. */
-export interface HeadTask {
-  readonly rows: number;
-  readonly q: ResidentRows;
-  readonly k: PanelMatrix;
-  readonly v: PanelMatrix;
-}
-
-/** Where attendHeads left one head's results: the probabilities and the context rows. */
-export interface HeadResult {
-  readonly probs: ResidentResult;
-  readonly context: ResidentResult;
+/** Sequences of one attention layer for `attend`. */
+export interface AttentionBlock {
+  /** The layer's Q, K and V rows, [batch * seq, hidden] each. */
+  readonly query: Float32Array;
+  readonly key: Float32Array;
+  readonly value: Float32Array;
+  /** The block's sequences: their index in the batch and the positions of their real tokens (at least one). */
+  readonly sequences: readonly { readonly b: number; readonly keys: readonly number[] }[];
+  readonly seq: number;
+  readonly hidden: number;
+  readonly numHeads: number;
 }
 
 /** A result left in the memory: row-major, rows of `width` floats (n padded to whole panels). */
@@ -409,56 +408,119 @@ export class WasmGemm implements GemmEngine {
     return aBlockBytes <= this.unblockedBytes ? b.kPad : this.kcBlock;
   }
 
+  /** Whether `attend` takes heads of this size (whole n-panels, no k padding). */
+  attendsHeadsOf(headSize: number): boolean {
+    return headSize % this.shape.nr === 0 && this.shape.unroll === 1;
+  }
+
   /**
-   * Attention heads, each wholly on one thread (see ../wasm/attention-kernel.ts): for every
-   * task, scores = alpha · Q·Kᵀ with the key padding at -Infinity, softmax over each row, then
-   * context = P·V. The tasks are split over the threads in one hand-off (all on the calling
-   * thread when the whole is too small to be worth one). Results stay in scratch.
+   * Every head of a block of sequences, each (sequence, head) a task that one thread runs
+   * wholly (see ../wasm/attention-kernel.ts): the keys and values packed from the real tokens'
+   * rows, scores = alpha · Q·Kᵀ with the key padding at -Infinity, softmax over each row, then
+   * context = P·V into the head's columns. The tasks are split over the threads in one hand-off
+   * (all on the calling thread when the whole is too small to be worth one). The context rows of
+   * the block's sequences are written into `context`; `probs`, when given, receives each head's
+   * probabilities ([seq, keys] rows `stride` apart) before the next block reuses the memory.
    */
-  attendHeads(tasks: readonly HeadTask[], alpha: number): HeadResult[] {
-    const { mr } = this.shape;
-    const taskPtr = this.arena.allocScratch(tasks.length * ATTEND_TASK_BYTES);
+  attend(block: AttentionBlock, context: Float32Array, probs?: (b: number, h: number, p: Float32Array, stride: number) => void): void {
+    const { mr, nr } = this.shape;
+    const { seq, hidden, numHeads, sequences } = block;
+    const headSize = hidden / numHeads;
+    if (!this.attendsHeadsOf(headSize)) throw new Error(`wasm gemm: attention heads of ${headSize} are not whole panels of ${nr}`);
+    const seqPad = roundUp(seq, mr);
+    const mPanels = seqPad / mr;
+    const rows = this.residentRows(block, seqPad);
+    const zeroBias = this.zeros(headSize);
+    const alpha = 1 / Math.sqrt(headSize);
+    const taskPtr = this.arena.allocScratch(sequences.length * numHeads * ATTEND_TASK_BYTES);
+    const scores: number[] = [];
     let macs = 0;
-    const results = tasks.map((task, i): HeadResult => {
-      const { q, k, v, rows } = task;
-      if (!q.rows || k.kPad !== k.k || v.kPad !== v.k) throw new Error('wasm gemm: attention needs resident query rows and operands without k padding');
-      const mPanels = Math.ceil(rows / mr);
-      const probs = this.residentResult(mPanels, k, -Infinity);
-      const context = this.residentResult(mPanels, v, 0);
-      const at = taskPtr + i * ATTEND_TASK_BYTES;
-      const whole = (b: PanelMatrix): { start: number; end: number } => ({ start: 0, end: b.nPanels });
-      this.writeJob(at + ATTEND_TASK.scores, q, k, { c: probs.ptr, bias: probs.bias, mPanels, kcBlock: this.kcBlockFor(mPanels, k), columns: whole(k), gelu: false, ext: 0 });
-      const p: ResidentRows = { ptr: probs.ptr, strideBytes: probs.width * 4, rows: true };
-      this.writeJob(at + ATTEND_TASK.context, p, v, { c: context.ptr, bias: context.bias, mPanels, kcBlock: this.kcBlockFor(mPanels, v), columns: whole(v), gelu: false, ext: 0 });
-      const softmax = this.arena.i32(at + ATTEND_TASK.softmaxPtr, 4);
-      softmax.set([probs.ptr, rows, probs.width * 4, probs.width / 4]);
-      this.arena.f32(at + ATTEND_TASK.softmaxAlpha, 1)[0] = alpha;
-      macs += rows * k.n * k.k + rows * v.n * v.k;
-      return { probs: { ptr: probs.ptr, width: probs.width }, context: { ptr: context.ptr, width: context.width } };
+    sequences.forEach(({ keys }, s) => {
+      const count = keys.length;
+      const countPad = roundUp(count, nr);
+      const keysPtr = this.arena.allocScratch(count * 4);
+      this.arena.i32(keysPtr, count).set(keys);
+      const scoresBias = this.zeros(countPad);
+      this.arena.f32(scoresBias, countPad).fill(-Infinity, count);
+      for (let h = 0; h < numHeads; h++) {
+        const at = taskPtr + (s * numHeads + h) * ATTEND_TASK_BYTES;
+        const k = new PanelMatrix(count, headSize, headSize, countPad / nr, this.arena.allocScratch(countPad * headSize * 4));
+        const v = new PanelMatrix(headSize, count, count, headSize / nr, this.arena.allocScratch(count * headSize * 4));
+        const p = this.arena.allocScratch(seqPad * countPad * 4);
+        scores.push(p);
+        const column = h * headSize * 4;
+        const q: ResidentRows = { ptr: rows.q + s * seqPad * hidden * 4 + column, strideBytes: hidden * 4, rows: true };
+        this.writeJob(at + ATTEND_TASK.scores, q, k, { c: p, bias: scoresBias, mPanels, kcBlock: k.kPad, columns: { start: 0, end: k.nPanels }, gelu: false, ext: 0 });
+        const pRows: ResidentRows = { ptr: p, strideBytes: countPad * 4, rows: true };
+        const c = rows.context + s * seqPad * hidden * 4 + column;
+        this.writeJob(at + ATTEND_TASK.context, pRows, v, { c, ldc: hidden * 4, bias: zeroBias, mPanels, kcBlock: v.kPad, columns: { start: 0, end: v.nPanels }, gelu: false, ext: 0 });
+        this.arena.i32(at + ATTEND_TASK.softmaxPtr, 4).set([p, seq, countPad * 4, countPad / 4]);
+        this.arena.f32(at + ATTEND_TASK.softmaxAlpha, 1)[0] = alpha;
+        const kv = s * seq * hidden * 4 + column;
+        this.arena.i32(at + ATTEND_TASK.keys, 8).set([keysPtr, count, rows.key + kv, rows.value + kv, hidden * 4, headSize, k.ptr, v.ptr]);
+        macs += 2 * seq * count * headSize;
+      }
     });
-    const threads = macs < this.threadedMinMacs ? 1 : Math.min(this.threads, tasks.length);
+    this.dispatchTasks(taskPtr, sequences.length * numHeads, macs);
+    const out = this.arena.f32(rows.context, sequences.length * seqPad * hidden);
+    sequences.forEach(({ b, keys }, s) => {
+      context.set(out.subarray(s * seqPad * hidden, (s * seqPad + seq) * hidden), b * seq * hidden);
+      const stride = roundUp(keys.length, nr);
+      if (probs) for (let h = 0; h < numHeads; h++) probs(b, h, this.arena.f32(scores[s * numHeads + h], seq * stride), stride);
+    });
+  }
+
+  /**
+   * The block's rows in scratch: Q and room for the context as [sequences][seqPad][hidden]
+   * (each sequence padded to whole MR-row panels, Q's padding zero, so that a head's padding
+   * rows never reach another sequence's), K and V as [sequences][seq][hidden].
+   */
+  private residentRows(block: AttentionBlock, seqPad: number): { q: number; key: number; value: number; context: number } {
+    const { seq, hidden, sequences } = block;
+    const n = sequences.length;
+    const at = {
+      q: this.arena.allocScratch(n * seqPad * hidden * 4),
+      key: this.arena.allocScratch(n * seq * hidden * 4),
+      value: this.arena.allocScratch(n * seq * hidden * 4),
+      context: this.arena.allocScratch(n * seqPad * hidden * 4),
+    };
+    const q = this.arena.f32(at.q, n * seqPad * hidden);
+    const key = this.arena.f32(at.key, n * seq * hidden);
+    const value = this.arena.f32(at.value, n * seq * hidden);
+    sequences.forEach(({ b }, s) => {
+      const from = b * seq * hidden;
+      const to = from + seq * hidden;
+      q.set(block.query.subarray(from, to), s * seqPad * hidden);
+      q.fill(0, (s * seqPad + seq) * hidden, (s + 1) * seqPad * hidden);
+      key.set(block.key.subarray(from, to), s * seq * hidden);
+      value.set(block.value.subarray(from, to), s * seq * hidden);
+    });
+    return at;
+  }
+
+  /** `count` floats of zero in scratch; returns the byte offset. */
+  private zeros(count: number): number {
+    const at = this.arena.allocScratch(count * 4);
+    this.arena.f32(at, count).fill(0);
+    return at;
+  }
+
+  /** Runs attention tasks [0, count), split over the threads when `macs` is worth a hand-off. */
+  private dispatchTasks(taskPtr: number, count: number, macs: number): void {
+    const threads = macs < this.threadedMinMacs ? 1 : Math.min(this.threads, count);
     const records: number[] = [];
     for (let t = 0; t < threads; t++) {
       const at = this.arena.allocScratch(ATTEND_BYTES);
-      this.arena.i32(at, ATTEND_BYTES / 4).set([taskPtr, Math.floor((tasks.length * t) / threads), Math.floor((tasks.length * (t + 1)) / threads)]);
+      this.arena.i32(at, 3).set([taskPtr, Math.floor((count * t) / threads), Math.floor((count * (t + 1)) / threads)]);
       records.push(at);
     }
     this.dispatch(records, JOB_KIND.attendHeads, this.attendFn);
-    return results;
-  }
-
-  /** Scratch for the result of mPanels panels of A times `b`, with a bias row of 0 and `pad` in the padding columns. */
-  private residentResult(mPanels: number, b: PanelMatrix, pad: number): ResidentResult & { bias: number } {
-    const width = b.nPanels * this.shape.nr;
-    const bias = this.arena.allocScratch(width * 4);
-    this.arena.f32(bias, width).fill(0, 0, b.n).fill(pad, b.n);
-    return { ptr: this.arena.allocScratch(mPanels * this.shape.mr * width * 4), width, bias };
   }
 
   /** Writes the gemm job record at byte offset `at`: C = A · B's n-panels [columns.start, columns.end). */
   private writeJob(
     at: number, a: ResidentRows, b: PanelMatrix,
-    job: { c: number; bias: number; mPanels: number; kcBlock: number; columns: { start: number; end: number }; gelu: boolean; ext: number },
+    job: { c: number; ldc?: number; bias: number; mPanels: number; kcBlock: number; columns: { start: number; end: number }; gelu: boolean; ext: number },
   ): void {
     const { nr } = this.shape;
     const words = this.arena.i32(at, JOB_BYTES / 4);
@@ -468,7 +530,7 @@ export class WasmGemm implements GemmEngine {
     words[JOB.b / 4] = b.ptr;
     words[JOB.bStride / 4] = b.kPad * nr * 4;
     words[JOB.c / 4] = job.c;
-    words[JOB.ldc / 4] = b.nPanels * nr * 4;
+    words[JOB.ldc / 4] = job.ldc ?? b.nPanels * nr * 4;
     words[JOB.mPanels / 4] = job.mPanels;
     words[JOB.k / 4] = b.kPad;
     words[JOB.kcBlock / 4] = job.kcBlock;

@@ -11,7 +11,7 @@
 // slice of KC x NR floats stays in L1) x the n-panels [npStart, npEnd) of one thread.
 import { encodeModule, I32, V128, type MemoryImport } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
-import { attendHeads } from './attention-kernel.js';
+import { attendHeads, packHeadKeys, packHeadValues } from './attention-kernel.js';
 import { gemmPool } from './pool-kernel.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
 import { extensionDispatch, int8Driver, int8PanelKernel, widenF16Kernel } from './compact-kernels.js';
@@ -212,7 +212,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
 /** Function indices of the module. */
 const FN = {
   panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6, gemmPool: 7,
-  int8Panel: 8, int8Gemm: 9, widenF16: 10, gemmExt: 11, attendHeads: 12,
+  int8Panel: 8, int8Gemm: 9, widenF16: 10, gemmExt: 11, packHeadKeys: 12, packHeadValues: 13, attendHeads: 14,
 } as const;
 
 /**
@@ -250,6 +250,8 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Ar
     int8Driver({ panel: FN.int8Panel, geluSpan: FN.geluSpan }, JOB).build(false),
     widenF16Kernel().build(false),
     extensionDispatch({ int8Gemm: FN.int8Gemm, widenF16: FN.widenF16 }, JOB).build(false),
+    packHeadKeys(shape.nr).build(false),
+    packHeadValues(shape.nr).build(false),
     attendHeads(FN).build(true),
   ];
   functions.forEach((fn, index) => {
