@@ -16,9 +16,9 @@ import { startNodeWorkers } from '../../src/node/worker-threads.js';
 import { JOB_KIND, JOB_KIND_MASK } from '../../src/tensor/wasm/worker-protocol.js';
 import { checkConformance, describeFailures, worstRatios } from './conformance/index.js';
 
-/** Jobs handed to worker threads (and of those, attention heads), counted so the test can see the threads ran. */
+/** Jobs handed to worker threads, in all and by kernel, counted so the test can see the threads ran. */
 let jobsOnWorkers = 0;
-let attentionJobsOnWorkers = 0;
+const jobsOnWorkersByKind = new Map<number, number>();
 
 function wasm(options: { threads?: number; poolBlockFloats?: number; attentionBlockBytes?: number } = {}): CpuBackend {
   const threads = options.threads ?? 1;
@@ -30,7 +30,7 @@ function wasm(options: { threads?: number; poolBlockFloats?: number; attentionBl
       threads: runner.threads,
       run: (jobs, local) => {
         jobsOnWorkers += jobs.length - 1;
-        for (const job of jobs.slice(1)) if ((job & JOB_KIND_MASK) === JOB_KIND.attendHeads) attentionJobsOnWorkers++;
+        for (const job of jobs.slice(1)) jobsOnWorkersByKind.set(job & JOB_KIND_MASK, (jobsOnWorkersByKind.get(job & JOB_KIND_MASK) ?? 0) + 1);
         runner.run(jobs, local);
       },
       dispose: () => runner.dispose(),
@@ -66,10 +66,13 @@ for (const [label, make] of BACKENDS) {
   });
 }
 
-test('the wasm-simd backends have the optional gatherLinearRows; two threads really split the multiplies', () => {
+test('the wasm-simd backends have the optional gatherLinearRows; two threads really split the multiplies, pooling, attention and LayerNorm', () => {
   assert.type(wasm().gatherLinearRows, 'function');
   assert.ok(jobsOnWorkers > 100, `${jobsOnWorkers} jobs ran on the worker thread`);
-  assert.ok(attentionJobsOnWorkers > 10, `${attentionJobsOnWorkers} attention jobs ran on the worker thread`);
+  for (const [kind, code] of Object.entries(JOB_KIND)) {
+    const count = jobsOnWorkersByKind.get(code) ?? 0;
+    assert.ok(count > 0, `no ${kind} job ran on the worker thread`);
+  }
 });
 
 test.run();

@@ -1,6 +1,7 @@
 // The fast CPU backend: every matrix product (linear layers, attention's two products per
 // head, the MLM vocabulary projection) goes through a packed-panel GemmEngine (WebAssembly
-// SIMD with threads, or the pure TypeScript fallback); the cheap elementwise ops reuse the
+// SIMD with threads, or the pure TypeScript fallback); on WebAssembly, attention and LayerNorm
+// run in its kernels too, split over the threads; the other elementwise ops reuse the
 // reference backend's loops. Fusions: bias + activation in the matmul epilogue, residual +
 // LayerNorm (one pass), the vocabulary projection with SPLADE max pooling in column blocks
 // (the [tokens, vocab] logits are never whole), attention over real keys only.
@@ -162,6 +163,14 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     if (l instanceof CompactLinear) this.compact.matmul({ m: rows, a: x.data, b: l.packed, out, bias: l.bias, epilogue: activation });
     else this.engine.matmul({ m: rows, a: x.data, b: l.packed, out, bias: l.bias, epilogue: activation });
     return new Tensor([rows, l.outFeatures], out);
+  }
+
+  override layerNorm(x: Tensor, residual: Tensor | null, gamma: Tensor, beta: Tensor, eps: number): Tensor {
+    const features = columns(x);
+    if (!(this.engine instanceof WasmGemm) || features % 4 !== 0) return super.layerNorm(x, residual, gamma, beta, eps);
+    const out = new Float32Array(x.size);
+    this.engine.layerNorm({ x: x.data, residual: residual?.data ?? null, gamma: gamma.data, beta: beta.data, features, eps, out });
+    return new Tensor(x.shape, out);
   }
 
   override attention(query: Tensor, key: Tensor, value: Tensor, tokens: TokenLayout, options: AttentionOptions): AttentionResult {

@@ -6,6 +6,7 @@ import { Arena, sharedMemorySupported } from '../wasm/arena.js';
 import { DEFAULT_GEMM_SHAPE, JOB, JOB_BYTES, type GemmShape } from '../wasm/gemm-module.js';
 import { compileKernels, kernelModuleInfo } from '../wasm/kernel-module.js';
 import { ATTEND_BYTES, ATTEND_TASK, ATTEND_TASK_BYTES } from '../wasm/attention-kernel.js';
+import { LAYER_NORM, LAYER_NORM_BYTES } from '../wasm/layer-norm-kernel.js';
 import { POOL, POOL_BYTES } from '../wasm/pool-kernel.js';
 import { JOB_KIND, JOB_KIND_MASK } from '../wasm/worker-protocol.js';
 import { finishRow, type GemmEngine, type MatmulArgs, type PackedMatrix } from './gemm.js';
@@ -14,6 +15,8 @@ import { finishRow, type GemmEngine, type MatmulArgs, type PackedMatrix } from '
 export const CONTROL_BYTES = 4096;
 export { MAX_THREADS };
 const JOBS_AT = 1024;
+/** LayerNorm inputs below this many floats stay on the calling thread (see layerNorm). */
+const LAYER_NORM_THREADED_FLOATS = 16384;
 /** A blocks up to this size are multiplied without k blocking (see run()). */
 const SMALL_A_BLOCK_BYTES = 512 * 1024;
 
@@ -113,6 +116,7 @@ export class WasmGemm implements GemmEngine {
   private readonly gemmFn: (job: number) => void;
   private readonly gemmPoolFn: (record: number) => void;
   private readonly attendFn: (record: number) => void;
+  private readonly layerNormFn: (record: number) => void;
   private readonly softmaxFn: (ptr: number, rows: number, ldc: number, vectors: number, alpha: number) => void;
   /** GELU in place on `vectors` x 4 floats at byte offset `ptr` (exposed for tests). */
   readonly geluSpan: (ptr: number, vectors: number) => void;
@@ -130,6 +134,7 @@ export class WasmGemm implements GemmEngine {
     this.gemmFn = instance.exports.gemm as (job: number) => void;
     this.gemmPoolFn = instance.exports.gemm_pool as (record: number) => void;
     this.attendFn = instance.exports.attend_heads as (record: number) => void;
+    this.layerNormFn = instance.exports.layer_norm_rows as (record: number) => void;
     this.softmaxFn = instance.exports.softmax_rows as (ptr: number, rows: number, ldc: number, vectors: number, alpha: number) => void;
     this.geluSpan = instance.exports.gelu_span as (ptr: number, vectors: number) => void;
     this.mcPanels = options.mcPanels ?? Math.max(1, Math.floor(192 / shape.mr));
@@ -496,6 +501,42 @@ export class WasmGemm implements GemmEngine {
       value.set(block.value.subarray(from, to), s * seq * hidden);
     });
     return at;
+  }
+
+  /**
+   * out = LayerNorm(x + residual) over rows of `features` floats (a multiple of 4; see
+   * ../wasm/layer-norm-kernel.ts), the rows split over the threads when there are enough.
+   */
+  layerNorm(args: { x: Float32Array; residual: Float32Array | null; gamma: Float32Array; beta: Float32Array; features: number; eps: number; out: Float32Array }): void {
+    const { x, residual, features } = args;
+    if (features % 4 !== 0) throw new Error(`wasm gemm: LayerNorm over ${features} features, not a multiple of 4`);
+    const rows = x.length / features;
+    const mark = this.arena.scratchMark();
+    const place = (values: Float32Array): number => {
+      const at = this.arena.allocScratch(values.length * 4);
+      this.arena.f32(at, values.length).set(values);
+      return at;
+    };
+    const [xPtr, residualPtr, gammaPtr, betaPtr] = [place(x), residual ? place(residual) : 0, place(args.gamma), place(args.beta)];
+    // A hand-off costs about as much as normalizing a few thousand floats.
+    const threads = x.length < LAYER_NORM_THREADED_FLOATS ? 1 : Math.min(this.threads, rows);
+    const records: number[] = [];
+    for (let t = 0; t < threads; t++) {
+      const at = this.arena.allocScratch(LAYER_NORM_BYTES);
+      const words = this.arena.i32(at, LAYER_NORM_BYTES / 4);
+      words[LAYER_NORM.x / 4] = xPtr;
+      words[LAYER_NORM.residual / 4] = residualPtr;
+      words[LAYER_NORM.gamma / 4] = gammaPtr;
+      words[LAYER_NORM.beta / 4] = betaPtr;
+      words[LAYER_NORM.features / 4] = features;
+      words[LAYER_NORM.start / 4] = Math.floor((rows * t) / threads);
+      words[LAYER_NORM.end / 4] = Math.floor((rows * (t + 1)) / threads);
+      this.arena.f32(at + LAYER_NORM.eps, 1)[0] = args.eps;
+      records.push(at);
+    }
+    this.dispatch(records, JOB_KIND.layerNorm, this.layerNormFn);
+    args.out.set(this.arena.f32(xPtr, x.length));
+    this.arena.releaseScratch(mark);
   }
 
   /** `count` floats of zero in scratch; returns the byte offset. */

@@ -12,6 +12,7 @@
 import { encodeModule, I32, V128, type MemoryImport } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
 import { attendHeads, packHeadKeys, packHeadValues } from './attention-kernel.js';
+import { layerNormRows } from './layer-norm-kernel.js';
 import { gemmPool } from './pool-kernel.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
 import { extensionDispatch, int8Driver, int8PanelKernel, widenF16Kernel } from './compact-kernels.js';
@@ -212,7 +213,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
 /** Function indices of the module. */
 const FN = {
   panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6, gemmPool: 7,
-  int8Panel: 8, int8Gemm: 9, widenF16: 10, gemmExt: 11, packHeadKeys: 12, packHeadValues: 13, attendHeads: 14,
+  int8Panel: 8, int8Gemm: 9, widenF16: 10, gemmExt: 11, packHeadKeys: 12, packHeadValues: 13, attendHeads: 14, layerNormRows: 15,
 } as const;
 
 /**
@@ -231,7 +232,7 @@ export interface KernelDescription extends GemmShape {
 
 /**
  * The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows`,
- * `gemm_pool(record)`, `attend_heads(record)` (these five exported), and KERNEL_SECTION describing them.
+ * `gemm_pool(record)`, `attend_heads(record)`, `layer_norm_rows(record)` (these six exported), and KERNEL_SECTION describing them.
  */
 export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Array<ArrayBuffer> {
   if (shape.nr % 4 !== 0 || shape.mr < 1 || shape.unroll < 1) {
@@ -253,6 +254,7 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Ar
     packHeadKeys(shape.nr).build(false),
     packHeadValues(shape.nr).build(false),
     attendHeads(FN).build(true),
+    layerNormRows().build(true),
   ];
   functions.forEach((fn, index) => {
     const expected = Object.entries(FN).find(([, i]) => i === index);
