@@ -611,6 +611,11 @@ export class WasmGemm implements GemmEngine {
     const outOffset = args.outOffset ?? 0;
     const alpha = args.alpha ?? 1;
     const epilogue = args.epilogue ?? 'none';
+    if (width === n && ldo === n && alpha === 1 && epilogue === 'none') {
+      // The common case (a linear layer whose width is whole panels): one copy.
+      out.set(rows, outOffset);
+      return;
+    }
     for (let i = 0; i < args.m; i++) {
       const o = outOffset + i * ldo;
       out.set(rows.subarray(i * width, i * width + n), o);
