@@ -136,7 +136,10 @@ export class WasmCompactGemm implements CompactGemm {
   private matmulF16(args: CompactMatmulArgs, b: F16Panels): void {
     const nr = this.f16Nr;
     const { m } = args;
-    const a = this.engine.packA(args.a, args.aOffset ?? 0, args.lda ?? b.k, m, b.k, b.kPad);
+    // Rows read in place need only a copy on the calling thread (see WasmGemm.matmul).
+    const a = b.kPad === b.k
+      ? this.engine.placeRows(args.a, args.aOffset ?? 0, args.lda ?? b.k, m, b.k)
+      : this.engine.packA(args.a, args.aOffset ?? 0, args.lda ?? b.k, m, b.k, b.kPad);
     const chunkPanels = Math.max(1, Math.floor(F16_CHUNK_COLUMNS / nr));
     const gelu = args.epilogue === 'gelu';
     for (let p0 = 0; p0 < b.nPanels; p0 += chunkPanels) {
