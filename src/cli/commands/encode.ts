@@ -1,9 +1,9 @@
 // `splade encode`: SPLADE vectors of texts (or of rows of token ids) as JSON lines, or the
 // model card's bag of words. All input is read and encoded before anything is written, so a
 // failure never leaves output that looks complete.
-import { readFile } from 'node:fs/promises';
 import type { InputIdRows } from '../../models/bert/input.js';
 import { SpladeError } from '../../errors.js';
+import { parseDocumentRecord } from '../../node/corpus/documents.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
@@ -14,6 +14,7 @@ import { effectiveMaxLength, textNotices, type TextLimits } from '../text-limits
 import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
 import { corpusUsage, runCorpusEncode } from '../encode-corpus.js';
+import { readText } from '../input-lines.js';
 import {
   ENCODE_SHAPING_OPTIONS, ENCODE_SHAPING_USAGE, givenShapingFlags, overflowNote, parseEncodeShaping, queryRouteNote,
 } from '../encode-options.js';
@@ -68,40 +69,14 @@ interface TextItem {
   readonly idGiven: boolean;
 }
 
-async function readInput(path: string): Promise<string> {
-  if (path === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new SpladeError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-/** Parses --input's JSON lines (blank lines skipped). */
+/** Parses --input's JSON lines (blank lines skipped), each as a corpus line is parsed. */
 function parseTextLines(text: string, source: string, firstId: number): TextItem[] {
   const items: TextItem[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     const where = `${source} line ${index + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new SpladeError(`${where}: not valid JSON (${(error as Error).message})`);
-    }
-    if (typeof value === 'string') {
-      items.push({ id: firstId + items.length, text: value, where, idGiven: false });
-      return;
-    }
-    const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-    if (!record || typeof record.text !== 'string') throw new SpladeError(`${where}: expected a JSON string or an object with a string "text"`);
-    const id = record.id ?? firstId + items.length;
-    if (typeof id !== 'string' && typeof id !== 'number') throw new SpladeError(`${where}: "id" must be a string or a number`);
-    items.push({ id, text: record.text, where, idGiven: record.id !== undefined });
+    const { id, text: itemText } = parseDocumentRecord(line, where);
+    items.push({ id: id ?? firstId + items.length, text: itemText, where, idGiven: id !== undefined });
   });
   return items;
 }
@@ -212,7 +187,7 @@ export const command: Command = {
       const source = v['input-ids'] === '-' ? 'stdin' : v['input-ids'];
       let rows: unknown;
       try {
-        rows = JSON.parse(await readInput(v['input-ids']));
+        rows = JSON.parse(await readText(v['input-ids']));
       } catch (error) {
         if (error instanceof SpladeError) throw error;
         throw new SpladeError(`${source}: not valid JSON (${(error as Error).message})`);
@@ -227,7 +202,7 @@ export const command: Command = {
 
     const items: TextItem[] = texts.map((text, id) => ({ id, text, where: `--text number ${id + 1}`, idGiven: false }));
     if (v.input !== undefined) {
-      items.push(...parseTextLines(await readInput(v.input), v.input === '-' ? 'stdin' : v.input, items.length));
+      items.push(...parseTextLines(await readText(v.input), v.input === '-' ? 'stdin' : v.input, items.length));
     }
     if (items.length === 0) throw new UsageError('nothing to encode: give --text, --input or --input-ids');
     checkUniqueIds(items);

@@ -14,23 +14,29 @@ export interface CorpusDocument {
 export class CorpusLineError extends SpladeError {}
 
 /**
- * Parses one line: a JSON string (its id is its position among the documents, from 0) or an
- * object with a string "text" and an optional string or number "id" (same default).
+ * Parses one line: a JSON string, or an object with a string "text" and an optional string
+ * or number "id" (undefined when the line gives none).
  * @param where names the line in errors, e.g. `corpus.jsonl line 12`
  */
-export function parseDocumentLine(line: string, where: string, position: number): CorpusDocument {
+export function parseDocumentRecord(line: string, where: string): { readonly id?: string | number; readonly text: string } {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch (error) {
     throw new CorpusLineError(`${where}: not valid JSON (${(error as Error).message})`);
   }
-  if (typeof value === 'string') return { id: position, text: value };
+  if (typeof value === 'string') return { text: value };
   const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   if (!record || typeof record.text !== 'string') throw new CorpusLineError(`${where}: expected a JSON string or an object with a string "text"`);
-  const id = record.id ?? position;
-  if (typeof id !== 'string' && typeof id !== 'number') throw new CorpusLineError(`${where}: "id" must be a string or a number`);
+  const id = record.id;
+  if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') throw new CorpusLineError(`${where}: "id" must be a string or a number`);
   return { id, text: record.text };
+}
+
+/** One line as a document: without an id, its id is its position among the documents, from 0. */
+export function parseDocumentLine(line: string, where: string, position: number): CorpusDocument {
+  const { id, text } = parseDocumentRecord(line, where);
+  return { id: id ?? position, text };
 }
 
 /** Lines of a file (or stdin for `-`), without their line ends, with their 1-based numbers. */
