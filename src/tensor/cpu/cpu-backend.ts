@@ -14,7 +14,7 @@ import type { CompactWeight } from '../compact-weight.js';
 import type { CompactGemm, CompactMatrix } from '../gemm/compact-gemm.js';
 import { compactGemmFor } from '../gemm/compact-engines.js';
 import type { GemmEngine, PackedMatrix } from '../gemm/gemm.js';
-import { WasmGemm } from '../gemm/wasm-gemm.js';
+import { WasmGemm, type AttentionSequence } from '../gemm/wasm-gemm.js';
 import { Tensor } from '../tensor.js';
 
 /** A linear layer packed by this backend's engine. */
@@ -53,12 +53,7 @@ interface AttentionSizes {
 }
 
 /** Sequence `b` of a batch and the positions of its real (unmasked) tokens. */
-interface SequenceKeys {
-  readonly b: number;
-  readonly keys: number[];
-}
-
-function realKeys(mask: Uint8Array, b: number, seq: number): SequenceKeys {
+function realKeys(mask: Uint8Array, b: number, seq: number): AttentionSequence {
   const keys: number[] = [];
   for (let t = 0; t < seq; t++) if (mask[b * seq + t] === 1) keys.push(t);
   return { b, keys };
@@ -197,7 +192,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
 
   /** One sequence on any engine: every query against the real keys only (padding keys have probability 0). */
   private attendSequence(
-    sequence: SequenceKeys, query: Float32Array, key: Float32Array, value: Float32Array,
+    sequence: AttentionSequence, query: Float32Array, key: Float32Array, value: Float32Array,
     sizes: AttentionSizes, context: Float32Array, probs: Float32Array | null,
   ): void {
     const { seq, hidden, numHeads, headSize } = sizes;
@@ -228,23 +223,21 @@ export class CpuBackend extends ReferenceBackend implements Backend {
    * hand-off as the scratch budget (attentionBlockBytes) allows.
    */
   private attendInMemory(
-    engine: WasmGemm, sequences: readonly SequenceKeys[], x: { query: Tensor; key: Tensor; value: Tensor },
+    engine: WasmGemm, sequences: readonly AttentionSequence[], x: { query: Tensor; key: Tensor; value: Tensor },
     sizes: AttentionSizes, context: Float32Array, probs: Float32Array | null,
   ): void {
     const { seq, hidden, numHeads } = sizes;
-    const { mr, nr } = engine.shape;
-    // Q, K, V and context rows, and per head the packed keys and values and the scores.
-    const bytesOf = (count: number): number => 4 * ((seq + mr) * hidden * 4 + numHeads * (2 * (count + nr) * hidden / numHeads + (seq + mr) * (count + nr)));
+    const bytesOf = (s: AttentionSequence): number => engine.attentionScratchBytes(seq, hidden, numHeads, s.keys.length);
     const budget = this.options.attentionBlockBytes ?? ATTENTION_BLOCK_BYTES;
     const keep = probs
-      ? (b: number, h: number, p: Float32Array, stride: number): void => scatterProbs(probs, ((b * numHeads + h) * seq) * seq, seq, sequences.find((s) => s.b === b)!.keys, p, stride)
+      ? (s: AttentionSequence, h: number, p: Float32Array, stride: number): void => scatterProbs(probs, ((s.b * numHeads + h) * seq) * seq, seq, s.keys, p, stride)
       : undefined;
     let next = 0;
     while (next < sequences.length) {
       // At least one sequence a hand-off, however long.
       let end = next + 1;
-      let bytes = bytesOf(sequences[next].keys.length);
-      while (end < sequences.length && bytes + bytesOf(sequences[end].keys.length) <= budget) bytes += bytesOf(sequences[end++].keys.length);
+      let bytes = bytesOf(sequences[next]);
+      while (end < sequences.length && bytes + bytesOf(sequences[end]) <= budget) bytes += bytesOf(sequences[end++]);
       engine.beginOperation();
       engine.attend({ query: x.query.data, key: x.key.data, value: x.value.data, sequences: sequences.slice(next, end), seq, hidden, numHeads }, context, keep);
       next = end;

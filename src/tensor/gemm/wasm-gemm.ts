@@ -39,14 +39,19 @@ export interface ResidentRows {
   readonly rows: boolean;
 }
 
+/** One sequence of a batch for `attend`: its index and the positions of its real tokens (at least one). */
+export interface AttentionSequence {
+  readonly b: number;
+  readonly keys: readonly number[];
+}
+
 /** Sequences of one attention layer for `attend`. */
 export interface AttentionBlock {
   /** The layer's Q, K and V rows, [batch * seq, hidden] each. */
   readonly query: Float32Array;
   readonly key: Float32Array;
   readonly value: Float32Array;
-  /** The block's sequences: their index in the batch and the positions of their real tokens (at least one). */
-  readonly sequences: readonly { readonly b: number; readonly keys: readonly number[] }[];
+  readonly sequences: readonly AttentionSequence[];
   readonly seq: number;
   readonly hidden: number;
   readonly numHeads: number;
@@ -413,6 +418,17 @@ export class WasmGemm implements GemmEngine {
     return aBlockBytes <= this.unblockedBytes ? b.kPad : this.kcBlock;
   }
 
+  /**
+   * The scratch bytes `attend` takes for one sequence with `count` real keys (its Q, K, V and
+   * context rows, and per head the packed keys and values and the scores), for callers that
+   * cut a batch into blocks.
+   */
+  attentionScratchBytes(seq: number, hidden: number, numHeads: number, count: number): number {
+    const { mr, nr } = this.shape;
+    const headSize = hidden / numHeads;
+    return 4 * (4 * (seq + mr) * hidden + numHeads * (2 * (count + nr) * headSize + (seq + mr) * (count + nr)));
+  }
+
   /** Whether `attend` takes heads of this size (whole n-panels, no k padding). */
   attendsHeadsOf(headSize: number): boolean {
     return headSize % this.shape.nr === 0 && this.shape.unroll === 1;
@@ -427,7 +443,7 @@ export class WasmGemm implements GemmEngine {
    * the block's sequences are written into `context`; `probs`, when given, receives each head's
    * probabilities ([seq, keys] rows `stride` apart) before the next block reuses the memory.
    */
-  attend(block: AttentionBlock, context: Float32Array, probs?: (b: number, h: number, p: Float32Array, stride: number) => void): void {
+  attend(block: AttentionBlock, context: Float32Array, probs?: (sequence: AttentionSequence, h: number, p: Float32Array, stride: number) => void): void {
     const { mr, nr } = this.shape;
     const { seq, hidden, numHeads, sequences } = block;
     const headSize = hidden / numHeads;
@@ -468,10 +484,10 @@ export class WasmGemm implements GemmEngine {
     });
     this.dispatchTasks(taskPtr, sequences.length * numHeads, macs);
     const out = this.arena.f32(rows.context, sequences.length * seqPad * hidden);
-    sequences.forEach(({ b, keys }, s) => {
-      context.set(out.subarray(s * seqPad * hidden, (s * seqPad + seq) * hidden), b * seq * hidden);
-      const stride = roundUp(keys.length, nr);
-      if (probs) for (let h = 0; h < numHeads; h++) probs(b, h, this.arena.f32(scores[s * numHeads + h], seq * stride), stride);
+    sequences.forEach((sequence, s) => {
+      context.set(out.subarray(s * seqPad * hidden, (s * seqPad + seq) * hidden), sequence.b * seq * hidden);
+      const stride = roundUp(sequence.keys.length, nr);
+      if (probs) for (let h = 0; h < numHeads; h++) probs(sequence, h, this.arena.f32(scores[s * numHeads + h], seq * stride), stride);
     });
   }
 
