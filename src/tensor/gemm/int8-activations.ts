@@ -1,29 +1,82 @@
-// Dynamic int8 quantization of activations, shared by every int8 engine so that they all
-// multiply the same integers: each row (token) is quantized symmetrically with its own scale
-// (max |x| / 127) at run time. Trained BERTs carry outlier features, a few hidden dimensions
-// 50-200 where the rest stay near 1: one absmax scale per token would then round the ordinary
-// features to -1, 0 or 1. Columns whose magnitude stands far above the others (see
-// findOutlierColumns) are therefore taken out of the row and quantized as a second group with
-// scales of their own, a small second int8 product (LLM.int8()'s decomposition, with the
-// outlier group in int8 rather than float16: its values are all large, so 8 bits suffice).
+// Dynamic quantization of activations for the int8 multiply, shared by every int8 engine so
+// that they all multiply the same integers (the WebAssembly kernel in
+// ../wasm/int8-quantize-kernel.ts does these same float32 steps, and is tested to give the
+// same bytes).
+//
+// Each row (token) is quantized asymmetrically to 7 bits with its own scale and zero point:
+// q = round(x / scale) + zero in [0, 127], x ≈ (q - zero) · scale, the range [min, max] of the
+// row (widened to hold 0) spread over 127 steps. Why 7 bits and not 8: the fastest int8
+// instruction WebAssembly has, relaxed SIMD's i32x4.relaxed_dot_i8x16_i7x16_add_s (one x86
+// vpdpbusd), multiplies signed 8-bit weights by operands in [0, 127] only; asymmetric 7 bits
+// give a row as many steps over its range as symmetric 8 bits would where the range is lopsided
+// (after GELU), half as many where it is symmetric. The zero point comes out of the integer
+// sum exactly: Σ (q - z)·w = Σ q·w - z·Σ w, with Σ w of each weight row computed at load.
+//
+// Trained BERTs carry outlier features, a few hidden dimensions 50-200 where the rest stay
+// near 1: one scale per token would then round the ordinary features to a handful of steps.
+// Columns whose magnitude stands far above the others (see outlierColumnsOf) are taken out of
+// the row (quantized as zero: q = z) and quantized as a second group with scales of their own,
+// a small second int8 product (LLM.int8()'s decomposition, with the outlier group in int8 rather
+// than float16: its values are all large, so 7 bits suffice).
 
 /** A column is an outlier when its max |x| exceeds this multiple of the median column's. */
 export const OUTLIER_RATIO = 6;
 /** At most this fraction of the columns are split off (the largest ones). */
 export const MAX_OUTLIER_FRACTION = 1 / 32;
+/** The largest quantized value (7 bits). */
+export const Q_MAX = 127;
+/** Below this (float32's smallest normal) a row's scale counts as zero: 1 / scale would overflow. */
+export const MIN_SCALE = 2 ** -126;
 
-/** The largest-magnitude columns of A[m, k] that stand out (ascending column order); may be empty. */
-export function findOutlierColumns(a: Float32Array, offset: number, lda: number, m: number, k: number): Int32Array {
+const f = Math.fround;
+
+/** max |x| of each column of A[m, k] (row i at offset + i * lda). */
+export function columnAbsMax(a: Float32Array, offset: number, lda: number, m: number, k: number): Float32Array {
   const colMax = new Float32Array(k);
   for (let i = 0; i < m; i++) {
     const row = offset + i * lda;
-    for (let c = 0; c < k; c++) {
-      const v = Math.abs(a[row + c]);
-      if (v > colMax[c]) colMax[c] = v;
-    }
+    for (let c = 0; c < k; c++) colMax[c] = Math.max(colMax[c], Math.abs(a[row + c]));
   }
-  const sorted = colMax.slice().sort();
-  const threshold = OUTLIER_RATIO * sorted[k >> 1];
+  return colMax;
+}
+
+/**
+ * The (rank)-th smallest of `values` (0-based), as sorting them would give (NaN counted as the
+ * largest), found by quickselect in O(n): this runs on every int8 multiply, and sorting
+ * 768-3072 floats each time cost more than quantizing a 12-token query.
+ */
+export function nthSmallest(values: Float32Array, rank: number): number {
+  const v = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) v[i] = values[i] !== values[i] ? Infinity : values[i];
+  let lo = 0;
+  let hi = v.length - 1;
+  while (lo < hi) {
+    const pivot = v[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (v[i] < pivot) i++;
+      while (v[j] > pivot) j--;
+      if (i <= j) {
+        const t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (rank <= j) hi = j;
+    else if (rank >= i) lo = i;
+    else break;
+  }
+  return v[rank];
+}
+
+/** The columns whose max |x| stands out (ascending column order; may be empty). */
+export function outlierColumnsOf(colMax: Float32Array): Int32Array {
+  const k = colMax.length;
+  if (k === 0) return new Int32Array(0);
+  const threshold = OUTLIER_RATIO * nthSmallest(colMax, k >> 1);
   if (!(threshold > 0)) return new Int32Array(0);
   const candidates: number[] = [];
   for (let c = 0; c < k; c++) if (colMax[c] > threshold) candidates.push(c);
@@ -32,54 +85,67 @@ export function findOutlierColumns(a: Float32Array, offset: number, lda: number,
   return Int32Array.from(candidates).sort();
 }
 
+/** The largest-magnitude columns of A[m, k] that stand out (ascending column order); may be empty. */
+export function findOutlierColumns(a: Float32Array, offset: number, lda: number, m: number, k: number): Int32Array {
+  return outlierColumnsOf(columnAbsMax(a, offset, lda, m, k));
+}
+
+/** WebAssembly's i32.trunc_sat_f32_s, then clamped to [0, Q_MAX] (NaN gives 0). */
+function truncClamp(t: number): number {
+  if (t !== t) return 0;
+  return Math.min(Q_MAX, Math.max(0, Math.trunc(t)));
+}
+
+/** A row's quantization: scale, 1 / scale and zero point, by the kernel's float32 steps. */
+export function rowQuantization(lo: number, hi: number): { scale: number; inv: number; zero: number } {
+  let scale = f(f(hi - lo) / Q_MAX);
+  let inv = f(1 / scale);
+  if (!(scale >= MIN_SCALE)) {
+    scale = 0;
+    inv = 0;
+  }
+  const zero = truncClamp(f(f(-lo * inv) + 0.5));
+  return { scale, inv, zero };
+}
+
 /**
  * Quantizes rows of A[m, k] (row i at offset + i * lda) into `out` (row i at i * outStride,
- * values in [-127, 127] as int16, which the kernels read as pairs) with `scales[i]` =
- * max |row| / 127, rounding with Math.round (halves up). The columns in `skip` are left out
- * of the row (and of its max); `out` must be zero where nothing is written (a fresh array):
- * skipped columns and padding.
+ * values in [0, 127]) with `scales[i]` and `zeros[i]`. The columns in `skip` are left out of
+ * the row's range and quantized as zero (q = zero point); so are columns k .. outStride - 1.
  */
 export function quantizeRows(
   a: Float32Array, offset: number, lda: number, m: number, k: number, skip: Int32Array,
-  out: Int16Array, outStride: number, scales: Float32Array,
+  out: Uint8Array, outStride: number, scales: Float32Array, zeros: Int32Array,
 ): void {
-  const keep = skip.length > 0 ? new Uint8Array(k).fill(1) : undefined;
-  if (keep) for (const c of skip) keep[c] = 0;
+  const keep = new Uint8Array(k).fill(1);
+  for (const c of skip) keep[c] = 0;
   for (let i = 0; i < m; i++) {
     const row = offset + i * lda;
-    const at = i * outStride;
-    let max = 0;
+    let lo = 0;
+    let hi = 0;
     for (let c = 0; c < k; c++) {
-      const v = a[row + c];
-      const magnitude = v < 0 ? -v : v;
-      if (magnitude > max && (!keep || keep[c] === 1)) max = magnitude;
+      if (keep[c] === 0) continue;
+      lo = Math.min(lo, a[row + c]);
+      hi = Math.max(hi, a[row + c]);
     }
-    if (!(max > 0)) {
-      scales[i] = 0;
-      continue;
-    }
-    const scale = Math.fround(max / 127);
+    const { scale, inv, zero } = rowQuantization(lo, hi);
     scales[i] = scale;
-    // |a| <= max, so |a * inv| <= 127 up to a rounding error far below one half; then
-    // ((x + 128.5) | 0) - 128 is floor(x + 0.5), Math.round's result, several times faster.
-    const inv = 1 / scale;
-    if (keep) {
-      for (let c = 0; c < k; c++) if (keep[c] === 1) out[at + c] = ((a[row + c] * inv + 128.5) | 0) - 128;
-    } else {
-      for (let c = 0; c < k; c++) out[at + c] = ((a[row + c] * inv + 128.5) | 0) - 128;
-    }
+    zeros[i] = zero;
+    const at = i * outStride;
+    out.fill(zero, at, at + outStride);
+    const half = zero + 0.5;
+    for (let c = 0; c < k; c++) if (keep[c] === 1) out[at + c] = truncClamp(f(f(a[row + c] * inv) + half));
   }
 }
 
-/** Quantizes columns `cols` of each row of A into `out` [m, outStride] (the outlier group), scales per row. */
+/** Quantizes columns `cols` of each row of A into `out` [m, outStride] (the outlier group), a scale and zero point per row. */
 export function quantizeColumns(
   a: Float32Array, offset: number, lda: number, m: number, cols: Int32Array,
-  out: Int16Array, outStride: number, scales: Float32Array,
+  out: Uint8Array, outStride: number, scales: Float32Array, zeros: Int32Array,
 ): void {
-  const gathered = new Float32Array(cols.length);
+  const gathered = new Float32Array(m * cols.length);
   for (let i = 0; i < m; i++) {
-    const row = offset + i * lda;
-    for (let j = 0; j < cols.length; j++) gathered[j] = a[row + cols[j]];
-    quantizeRows(gathered, 0, cols.length, 1, cols.length, new Int32Array(0), out.subarray(i * outStride, (i + 1) * outStride), outStride, scales.subarray(i, i + 1));
+    for (let j = 0; j < cols.length; j++) gathered[i * cols.length + j] = a[offset + i * lda + cols[j]];
   }
+  quantizeRows(gathered, 0, cols.length, m, cols.length, new Int32Array(0), out, outStride, scales, zeros);
 }

@@ -1,7 +1,7 @@
 // The plain int8 matrix multiply, one integer dot product per output: the yardstick the
-// WebAssembly int8 kernel is tested against. It rounds where the kernel rounds (the int32 sum
-// converted to float32, times the float32 product of the two scales, plus the bias, each step
-// rounded to float32), so the two agree exactly on the same inputs.
+// WebAssembly int8 kernels are tested against. It rounds where the kernels round (the exact
+// int32 sum Σ (q - zero)·w converted to float32, times the float32 product of the two scales,
+// plus the bias, each step rounded to float32), so they agree exactly on the same inputs.
 import type { Int8Weight } from '../compact-weight.js';
 import { finishRow, type Epilogue } from './gemm.js';
 import { findOutlierColumns, quantizeColumns, quantizeRows } from './int8-activations.js';
@@ -18,11 +18,33 @@ export interface Int8MatmulArgs {
   readonly ldo?: number;
   readonly bias?: Float32Array;
   readonly epilogue?: Epilogue;
-  /** Split outlier columns into a second group (default true); false: plain per-token absmax. */
+  /** Split outlier columns into a second group (default true); false: one scale per token. */
   readonly outliers?: boolean;
 }
 
 const f = Math.fround;
+
+/** The activations of one group quantized: [m, width] values with a scale and zero point a row. */
+interface QuantizedGroup {
+  readonly q: Uint8Array;
+  readonly width: number;
+  readonly scales: Float32Array;
+  readonly zeros: Int32Array;
+  /** The weight column each of the group's columns multiplies. */
+  readonly column: (p: number) => number;
+}
+
+/** Σ_p (q[i, p] - zero[i]) · W[j, column(p)]: exact (integers well inside 2^53). */
+function integerDot(g: QuantizedGroup, i: number, w: Int8Weight, j: number): number {
+  let acc = 0;
+  let sum = 0;
+  for (let p = 0; p < g.width; p++) {
+    const weight = w.values[j * w.k + g.column(p)];
+    acc += g.q[i * g.width + p] * weight;
+    sum += weight;
+  }
+  return acc - g.zeros[i] * sum;
+}
 
 export function referenceInt8Matmul(args: Int8MatmulArgs): void {
   const { m, a, b, out } = args;
@@ -32,24 +54,16 @@ export function referenceInt8Matmul(args: Int8MatmulArgs): void {
   const ldo = args.ldo ?? n;
   const outOffset = args.outOffset ?? 0;
   const outliers = args.outliers === false ? new Int32Array(0) : findOutlierColumns(a, aOffset, lda, m, k);
-  const q = new Int16Array(m * k);
-  const scales = new Float32Array(m);
-  quantizeRows(a, aOffset, lda, m, k, outliers, q, k, scales);
+  const main: QuantizedGroup = { q: new Uint8Array(m * k), width: k, scales: new Float32Array(m), zeros: new Int32Array(m), column: (p) => p };
+  quantizeRows(a, aOffset, lda, m, k, outliers, main.q, k, main.scales, main.zeros);
   const o = outliers.length;
-  const qo = new Int16Array(m * o);
-  const outlierScales = new Float32Array(m);
-  if (o > 0) quantizeColumns(a, aOffset, lda, m, outliers, qo, o, outlierScales);
+  const second: QuantizedGroup = { q: new Uint8Array(m * o), width: o, scales: new Float32Array(m), zeros: new Int32Array(m), column: (p) => outliers[p] };
+  if (o > 0) quantizeColumns(a, aOffset, lda, m, outliers, second.q, o, second.scales, second.zeros);
   for (let i = 0; i < m; i++) {
     const row = outOffset + i * ldo;
     for (let j = 0; j < n; j++) {
-      let acc = 0;
-      for (let p = 0; p < k; p++) acc += q[i * k + p] * b.values[j * k + p];
-      let y = f(f(f(acc) * f(scales[i] * b.scales[j])) + (args.bias ? args.bias[j] : 0));
-      if (o > 0) {
-        let acc2 = 0;
-        for (let p = 0; p < o; p++) acc2 += qo[i * o + p] * b.values[j * k + outliers[p]];
-        y = f(f(f(acc2) * f(outlierScales[i] * b.scales[j])) + y);
-      }
+      let y = f(f(f(integerDot(main, i, b, j)) * f(main.scales[i] * b.scales[j])) + (args.bias ? args.bias[j] : 0));
+      if (o > 0) y = f(f(f(integerDot(second, i, b, j)) * f(second.scales[i] * b.scales[j])) + y);
       out[row + j] = y;
     }
     finishRow(out, row, n, 1, undefined, 0, args.epilogue ?? 'none');

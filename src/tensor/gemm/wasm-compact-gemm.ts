@@ -3,10 +3,12 @@
 // ../wasm/compact-kernels.ts.
 import type { CompactWeight } from '../compact-weight.js';
 import { f16ArrayToF32 } from '../half.js';
-import { EXT_BYTES, EXT_KIND, F16_EXT, INT8_EXT, INT8_TILE } from '../wasm/compact-kernels.js';
+import { SpladeError } from '../../errors.js';
+import { EXT_BYTES, EXT_KIND, F16_EXT, INT8_EXT, INT8_K_ALIGN, INT8_MR, INT8_NR } from '../wasm/compact-kernels.js';
+import { INT8_QUANTIZE, INT8_QUANTIZE_BYTES } from '../wasm/int8-quantize-kernel.js';
 import type { CompactGemm, CompactMatmulArgs, CompactMatrix } from './compact-gemm.js';
 import { finishRow } from './gemm.js';
-import { findOutlierColumns, quantizeColumns, quantizeRows } from './int8-activations.js';
+import { outlierColumnsOf, Q_MAX } from './int8-activations.js';
 import { PanelMatrix, type ResidentResult, type WasmGemm } from './wasm-gemm.js';
 
 function roundUp(value: number, multiple: number): number {
@@ -19,14 +21,30 @@ class F16Panels implements CompactMatrix {
   constructor(readonly n: number, readonly k: number, readonly kPad: number, readonly nPanels: number, readonly ptr: number) {}
 }
 
-/** int8 W as [nPanel][kPad/2][NR][2] bytes, and its row scales as float32 [nPanel * NR] (zero-padded). */
+/**
+ * int8 W as [nPanel][kPad/4][NR][4] bytes, its row scales as float32 and its row sums (for the
+ * activations' zero points) as int32, each [nPanel * NR] (zero-padded).
+ */
 class Int8Panels implements CompactMatrix {
   readonly dtype = 'int8';
   constructor(
     readonly n: number, readonly k: number, readonly kPad: number, readonly nPanels: number,
-    readonly ptr: number, readonly scalePtr: number,
+    readonly ptr: number, readonly scalePtr: number, readonly sumPtr: number,
   ) {}
 }
+
+/** Quantized activations in the memory: the kernels' packed bytes, a scale and zero point a row. */
+interface QuantizedA {
+  readonly ptr: number;
+  readonly scalePtr: number;
+  readonly zeroPtr: number;
+}
+
+/**
+ * The longest k an int8 weight may have: Σ q·w and zero · Σ w must stay inside int32
+ * (each at most k · 127 · 127).
+ */
+const MAX_INT8_K = Math.floor(2 ** 31 / (2 * Q_MAX * Q_MAX));
 
 /** Output columns of float16 W widened per multiply (in float32 scratch: 3 MiB at k = 768). */
 const F16_CHUNK_COLUMNS = 1024;
@@ -44,7 +62,7 @@ export class WasmCompactGemm implements CompactGemm {
     this.f16Nr = engine.shape.nr;
     // Even, so a panel holds whole groups of 8 values for the widening kernel.
     this.f16KAlign = engine.shape.unroll % 2 === 0 ? engine.shape.unroll : engine.shape.unroll * 2;
-    this.columnAlign = this.f16Nr % INT8_TILE.nr === 0 ? this.f16Nr : this.f16Nr * INT8_TILE.nr;
+    this.columnAlign = this.f16Nr % INT8_NR === 0 ? this.f16Nr : this.f16Nr * INT8_NR;
   }
 
   private get arena() {
@@ -69,18 +87,27 @@ export class WasmCompactGemm implements CompactGemm {
   }
 
   private packInt8(values: Int8Array, scales: Float32Array, n: number, k: number): Int8Panels {
-    const { nr } = INT8_TILE;
-    const kPad = roundUp(Math.max(k, 1), 4);
+    if (k > MAX_INT8_K) throw new SpladeError(`int8 weights: k = ${k} is over ${MAX_INT8_K}, where int32 sums could overflow`);
+    const nr = INT8_NR;
+    const kPad = roundUp(Math.max(k, 1), INT8_K_ALIGN);
     const nPanels = Math.ceil(n / nr);
     const ptr = this.arena.allocPermanent(nPanels * kPad * nr);
     const scalePtr = this.arena.allocPermanent(nPanels * nr * 4);
+    const sumPtr = this.arena.allocPermanent(nPanels * nr * 4);
     const dst = new Int8Array(this.arena.memory.buffer, ptr, nPanels * kPad * nr).fill(0);
+    const sums = this.arena.i32(sumPtr, nPanels * nr).fill(0);
     for (let row = 0; row < n; row++) {
-      const base = Math.floor(row / nr) * kPad * nr + (row % nr) * 2;
-      for (let kk = 0; kk < k; kk++) dst[base + (kk >> 1) * nr * 2 + (kk & 1)] = values[row * k + kk];
+      const base = Math.floor(row / nr) * kPad * nr + (row % nr) * 4;
+      let sum = 0;
+      for (let kk = 0; kk < k; kk++) {
+        const v = values[row * k + kk];
+        dst[base + (kk >> 2) * nr * 4 + (kk & 3)] = v;
+        sum += v;
+      }
+      sums[row] = sum;
     }
     this.arena.f32(scalePtr, nPanels * nr).fill(0).set(scales.subarray(0, n));
-    return new Int8Panels(n, k, kPad, nPanels, ptr, scalePtr);
+    return new Int8Panels(n, k, kPad, nPanels, ptr, scalePtr, sumPtr);
   }
 
   columns(b: CompactMatrix, start: number, count: number): CompactMatrix {
@@ -90,8 +117,8 @@ export class WasmCompactGemm implements CompactGemm {
       return new F16Panels(count, b.k, b.kPad, Math.ceil(count / nr), b.ptr + (start / nr) * b.kPad * nr * 2);
     }
     const p = b as Int8Panels;
-    const { nr } = INT8_TILE;
-    return new Int8Panels(count, p.k, p.kPad, Math.ceil(count / nr), p.ptr + (start / nr) * p.kPad * nr, p.scalePtr + start * 4);
+    const nr = INT8_NR;
+    return new Int8Panels(count, p.k, p.kPad, Math.ceil(count / nr), p.ptr + (start / nr) * p.kPad * nr, p.scalePtr + start * 4, p.sumPtr + start * 4);
   }
 
   readRows(b: CompactMatrix, rows: Int32Array, out: Float32Array): void {
@@ -109,21 +136,20 @@ export class WasmCompactGemm implements CompactGemm {
     }
     const p = b as Int8Panels;
     const values = this.int8View(p);
-    const scales = this.arena.f32(p.scalePtr, p.nPanels * INT8_TILE.nr);
+    const scales = this.arena.f32(p.scalePtr, p.nPanels * INT8_NR);
     rows.forEach((row, r) => {
-      const base = this.int8Offset(p, row, 0);
-      for (let kk = 0; kk < k; kk++) out[r * k + kk] = values[base + (kk >> 1) * INT8_TILE.nr * 2 + (kk & 1)] * scales[row];
+      for (let kk = 0; kk < k; kk++) out[r * k + kk] = values[this.int8Offset(p, row, kk)] * scales[row];
     });
   }
 
   private int8View(p: Int8Panels): Int8Array {
-    return new Int8Array(this.arena.memory.buffer, p.ptr, p.nPanels * p.kPad * INT8_TILE.nr);
+    return new Int8Array(this.arena.memory.buffer, p.ptr, p.nPanels * p.kPad * INT8_NR);
   }
 
-  /** Index into int8View of W[row, kk] (kk even). */
+  /** Index into int8View of W[row, kk]. */
   private int8Offset(p: Int8Panels, row: number, kk: number): number {
-    const { nr } = INT8_TILE;
-    return Math.floor(row / nr) * p.kPad * nr + (kk >> 1) * nr * 2 + (row % nr) * 2 + (kk & 1);
+    const nr = INT8_NR;
+    return Math.floor(row / nr) * p.kPad * nr + (kk >> 2) * nr * 4 + (row % nr) * 4 + (kk & 3);
   }
 
   matmul(args: CompactMatmulArgs): void {
@@ -157,96 +183,153 @@ export class WasmCompactGemm implements CompactGemm {
     }
   }
 
+  /** The int8 kernels' rows per panel (the relaxed kernel's register tile is taller). */
+  private get int8Mr(): number {
+    return this.engine.relaxedSimd ? INT8_MR.relaxed : INT8_MR.baseline;
+  }
+
   private matmulInt8(args: CompactMatmulArgs, b: Int8Panels): void {
-    const { mr, nr } = INT8_TILE;
+    const nr = INT8_NR;
     const { m } = args;
     const { k, kPad } = b;
     const aOffset = args.aOffset ?? 0;
     const lda = args.lda ?? k;
-    const mPanels = Math.ceil(m / mr);
-    const mPad = mPanels * mr;
     const width = b.nPanels * nr;
-    const outliers = this.options.outliers === false ? new Int32Array(0) : findOutlierColumns(args.a, aOffset, lda, m, k);
+    const rows = this.placeRows(args.a, aOffset, lda, m, k, kPad);
+    const outliers = this.options.outliers === false ? new Int32Array(0) : outlierColumnsOf(this.columnAbsMax(rows, m, k, kPad));
     const gelu = args.epilogue === 'gelu';
 
-    const c = this.arena.allocScratch(mPad * width * 4);
+    const c = this.arena.allocScratch(Math.ceil(m / this.int8Mr) * this.int8Mr * width * 4);
     const bias = this.arena.allocScratch(width * 4);
+    const mask = this.arena.allocScratch(kPad * 4);
+    const maskView = this.arena.i32(mask, kPad).fill(0).fill(-1, 0, k);
+    for (const col of outliers) maskView[col] = 0;
     const biasView = this.arena.f32(bias, width).fill(0);
     if (args.bias) biasView.set(args.bias.subarray(0, b.n));
-    const first = this.quantizedActivations(m, kPad, (values, scales) => quantizeRows(args.a, aOffset, lda, m, k, outliers, values, kPad, scales));
-    this.runInt8(m, first, b.ptr, b.kPad, b.scalePtr, b.nPanels, { c, width, src: bias, srcStride: 0, gelu: gelu && outliers.length === 0 });
-
-    if (outliers.length > 0) {
-      // The outlier columns as a second, small multiply added onto C: their own activation
-      // scales, the same weight scales.
-      const oPad = roundUp(outliers.length, 4);
-      const panels = this.arena.allocScratch(b.nPanels * oPad * nr);
-      const second = this.quantizedActivations(m, oPad, (values, scales) => quantizeColumns(args.a, aOffset, lda, m, outliers, values, oPad, scales));
-      const gathered = new Int8Array(this.arena.memory.buffer, panels, b.nPanels * oPad * nr).fill(0);
-      const values = this.int8View(b);
-      for (let row = 0; row < b.n; row++) {
-        const base = Math.floor(row / nr) * oPad * nr + (row % nr) * 2;
-        outliers.forEach((col, p) => {
-          gathered[base + (p >> 1) * nr * 2 + (p & 1)] = values[this.int8Offset(b, row, col)];
-        });
-      }
-      this.runInt8(m, second, panels, oPad, b.scalePtr, b.nPanels, { c, width, src: c, srcStride: width * 4, gelu });
-    }
+    const first = this.quantize(rows, m, kPad, mask);
+    this.runInt8(m, first, b, b.ptr, b.kPad, b.sumPtr, { c, width, src: bias, srcStride: 0, gelu: gelu && outliers.length === 0 });
+    if (outliers.length > 0) this.addOutlierProduct(args, b, outliers, { c, width, gelu });
     this.copyOut({ ptr: c, width }, b.n, args, 0, gelu);
   }
 
   /**
-   * Quantized activations in the kernel's layout: rows quantized row-major (int16, `kPad`
-   * a row), then packed [mPanel][kPad/2][MR] pairs into scratch, with a scale per row (0 for
-   * padding rows).
+   * The outlier columns as a second, small multiply added onto C: their own activation scales
+   * and zero points, the same weight scales, the row sums of their weights.
    */
-  private quantizedActivations(
-    m: number, kPad: number, quantize: (values: Int16Array, scales: Float32Array) => void,
-  ): { ptr: number; scalePtr: number } {
-    const { mr } = INT8_TILE;
-    const mPad = Math.ceil(m / mr) * mr;
-    const rows = new Int16Array(mPad * kPad);
-    const scales = new Float32Array(mPad);
-    quantize(rows, scales);
-    const ptr = this.arena.allocScratch(mPad * kPad * 2);
-    const scalePtr = this.arena.allocScratch(mPad * 4);
-    const pairs = kPad / 2;
-    const src = new Int32Array(rows.buffer, 0, mPad * pairs);
-    const dst = this.arena.i32(ptr, mPad * pairs);
-    for (let i = 0; i < mPad; i++) {
-      const to = Math.floor(i / mr) * pairs * mr + (i % mr);
-      const from = i * pairs;
-      for (let p = 0; p < pairs; p++) dst[to + p * mr] = src[from + p];
+  private addOutlierProduct(
+    args: CompactMatmulArgs, b: Int8Panels, outliers: Int32Array, out: { c: number; width: number; gelu: boolean },
+  ): void {
+    const nr = INT8_NR;
+    const { m } = args;
+    const aOffset = args.aOffset ?? 0;
+    const lda = args.lda ?? b.k;
+    const o = outliers.length;
+    const oPad = roundUp(o, INT8_K_ALIGN);
+    const rows = this.arena.allocScratch(m * oPad * 4);
+    const mask = this.arena.allocScratch(oPad * 4);
+    const panels = this.arena.allocScratch(b.nPanels * oPad * nr);
+    const sumPtr = this.arena.allocScratch(b.nPanels * nr * 4);
+    const gatheredA = this.arena.f32(rows, m * oPad).fill(0);
+    for (let i = 0; i < m; i++) {
+      for (let p = 0; p < o; p++) gatheredA[i * oPad + p] = args.a[aOffset + i * lda + outliers[p]];
     }
-    this.arena.f32(scalePtr, mPad).set(scales);
-    return { ptr, scalePtr };
+    this.arena.i32(mask, oPad).fill(0).fill(-1, 0, o);
+    const gathered = new Int8Array(this.arena.memory.buffer, panels, b.nPanels * oPad * nr).fill(0);
+    const sums = this.arena.i32(sumPtr, b.nPanels * nr).fill(0);
+    const values = this.int8View(b);
+    for (let row = 0; row < b.n; row++) {
+      const base = Math.floor(row / nr) * oPad * nr + (row % nr) * 4;
+      let sum = 0;
+      for (let p = 0; p < o; p++) {
+        const v = values[this.int8Offset(b, row, outliers[p])];
+        gathered[base + (p >> 2) * nr * 4 + (p & 3)] = v;
+        sum += v;
+      }
+      sums[row] = sum;
+    }
+    const second = this.quantize(rows, m, oPad, mask);
+    this.runInt8(m, second, b, panels, oPad, sumPtr, { c: out.c, width: out.width, src: out.c, srcStride: out.width * 4, gelu: out.gelu });
+  }
+
+  /** A's rows as float32 in scratch, `kPad` floats apart, zero beyond k. */
+  private placeRows(a: Float32Array, offset: number, lda: number, m: number, k: number, kPad: number): number {
+    const ptr = this.arena.allocScratch(m * kPad * 4);
+    const dst = this.arena.f32(ptr, m * kPad);
+    if (lda === k && k === kPad) {
+      dst.set(a.subarray(offset, offset + m * k));
+      return ptr;
+    }
+    for (let i = 0; i < m; i++) {
+      dst.set(a.subarray(offset + i * lda, offset + i * lda + k), i * kPad);
+      dst.fill(0, i * kPad + k, (i + 1) * kPad);
+    }
+    return ptr;
+  }
+
+  /** max |x| of each of the k columns of the placed rows (the outlier scan, in WebAssembly). */
+  private columnAbsMax(rows: number, m: number, k: number, kPad: number): Float32Array {
+    const out = this.arena.allocScratch(kPad * 4);
+    this.arena.f32(out, kPad).fill(0);
+    this.engine.int8ColumnAbsMax(rows, kPad * 4, m, kPad / 4, out);
+    return this.arena.f32(out, k);
+  }
+
+  /**
+   * The placed rows quantized (in WebAssembly, see int8-activations.ts) into the kernels' layout
+   * [mPanel][kPad/4][MR][4]; padding rows get scale and zero point 0.
+   */
+  private quantize(rows: number, m: number, kPad: number, mask: number): QuantizedA {
+    const mr = this.int8Mr;
+    const mPad = Math.ceil(m / mr) * mr;
+    const ptr = this.arena.allocScratch(mPad * kPad);
+    const scalePtr = this.arena.allocScratch(mPad * 4);
+    const zeroPtr = this.arena.allocScratch(mPad * 4);
+    const record = this.arena.allocScratch(INT8_QUANTIZE_BYTES);
+    this.arena.f32(scalePtr, mPad).fill(0);
+    this.arena.i32(zeroPtr, mPad).fill(0);
+    const words = this.arena.i32(record, INT8_QUANTIZE_BYTES / 4);
+    const set = (field: keyof typeof INT8_QUANTIZE, value: number): void => { words[INT8_QUANTIZE[field] / 4] = value; };
+    set('src', rows);
+    set('srcStride', kPad * 4);
+    set('start', 0);
+    set('end', m);
+    set('kQuads', kPad / 4);
+    set('mask', mask);
+    set('out', ptr);
+    set('mr', mr);
+    set('scales', scalePtr);
+    set('zeros', zeroPtr);
+    this.engine.quantizeInt8Rows(record);
+    return { ptr, scalePtr, zeroPtr };
   }
 
   private runInt8(
-    rows: number, a: { ptr: number; scalePtr: number }, bPtr: number, kPad: number, bScale: number, nPanels: number,
+    rows: number, a: QuantizedA, b: Int8Panels, bPtr: number, kPad: number, sumPtr: number,
     out: { c: number; width: number; src: number; srcStride: number; gelu: boolean },
   ): void {
-    const { mr, nr } = INT8_TILE;
-    const aStride = kPad * 2 * mr;
+    const mr = this.int8Mr;
+    const aStride = kPad * mr;
     const ext = this.arena.allocScratch(EXT_BYTES);
-    const mPanels = Math.ceil(rows / mr);
     const record = this.arena.i32(ext, EXT_BYTES / 4);
-    record[INT8_EXT.kind / 4] = EXT_KIND.int8;
-    record[INT8_EXT.a / 4] = a.ptr;
-    record[INT8_EXT.aStride / 4] = aStride;
-    record[INT8_EXT.aScale / 4] = a.scalePtr;
-    record[INT8_EXT.b / 4] = bPtr;
-    record[INT8_EXT.bStride / 4] = kPad * nr;
-    record[INT8_EXT.bScale / 4] = bScale;
-    record[INT8_EXT.c / 4] = out.c;
-    record[INT8_EXT.ldc / 4] = out.width * 4;
-    record[INT8_EXT.mPanels / 4] = mPanels;
-    record[INT8_EXT.kPairs / 4] = kPad / 2;
-    record[INT8_EXT.src / 4] = out.src;
-    record[INT8_EXT.srcStride / 4] = out.srcStride;
-    record[INT8_EXT.mcBlock / 4] = Math.max(1, Math.floor(INT8_A_BLOCK_BYTES / aStride));
-    record[INT8_EXT.gelu / 4] = out.gelu ? 1 : 0;
-    this.engine.runExtension(ext, nPanels, rows * nPanels * nr * kPad);
+    const set = (field: keyof typeof INT8_EXT, value: number): void => { record[INT8_EXT[field] / 4] = value; };
+    set('kind', EXT_KIND.int8);
+    set('a', a.ptr);
+    set('aStride', aStride);
+    set('aScale', a.scalePtr);
+    set('aZero', a.zeroPtr);
+    set('b', bPtr);
+    set('bStride', kPad * INT8_NR);
+    set('bScale', b.scalePtr);
+    set('bSum', sumPtr);
+    set('c', out.c);
+    set('ldc', out.width * 4);
+    set('mPanels', Math.ceil(rows / mr));
+    set('kQuads', kPad / 4);
+    set('src', out.src);
+    set('srcStride', out.srcStride);
+    set('mcBlock', Math.max(1, Math.floor(INT8_A_BLOCK_BYTES / aStride)));
+    set('gelu', out.gelu ? 1 : 0);
+    this.engine.runExtension(ext, b.nPanels, rows * b.nPanels * INT8_NR * kPad);
   }
 
   /** Copies C's first `count` columns into out at column `col0`, then any epilogue the kernel did not apply. */

@@ -4,7 +4,7 @@
 import { MAX_THREADS } from './max-threads.js';
 import { Arena, sharedMemorySupported } from '../wasm/arena.js';
 import { DEFAULT_GEMM_SHAPE, JOB, JOB_BYTES, type GemmShape } from '../wasm/gemm-module.js';
-import { compileKernels, kernelModuleInfo } from '../wasm/kernel-module.js';
+import { compileKernels, kernelModuleInfo, relaxedSimdSupported } from '../wasm/kernel-module.js';
 import { ATTEND_BYTES, ATTEND_TASK, ATTEND_TASK_BYTES } from '../wasm/attention-kernel.js';
 import { LAYER_NORM, LAYER_NORM_BYTES } from '../wasm/layer-norm-kernel.js';
 import { POOL, POOL_BYTES } from '../wasm/pool-kernel.js';
@@ -102,6 +102,11 @@ export interface WasmGemmOptions {
    * itself; `shape` and `shared` must then be left out.
    */
   readonly module?: WebAssembly.Module;
+  /**
+   * Build the kernels with relaxed SIMD (the int8 kernel's 8-bit dot product): default, where
+   * the runtime has it. false forces the baseline kernels (to compare them).
+   */
+  readonly relaxedSimd?: boolean;
 }
 
 /** A WasmGemm, or why none could be made here. */
@@ -118,6 +123,12 @@ export class WasmGemm implements GemmEngine {
   readonly arena: Arena;
   readonly shape: GemmShape;
   readonly module: WebAssembly.Module;
+  /** Whether the kernels use relaxed SIMD (then the int8 multiply runs on its 8-bit dot product). */
+  readonly relaxedSimd: boolean;
+  /** `int8_quantize_rows(record)`: see ../wasm/int8-quantize-kernel.ts. */
+  readonly quantizeInt8Rows: (record: number) => void;
+  /** `int8_column_absmax(src, srcStride, rows, kQuads, out)`: see ../wasm/int8-quantize-kernel.ts. */
+  readonly int8ColumnAbsMax: (src: number, srcStride: number, rows: number, kQuads: number, out: number) => void;
   private readonly gemmFn: (job: number) => void;
   private readonly gemmPoolFn: (record: number) => void;
   private readonly attendFn: (record: number) => void;
@@ -131,8 +142,9 @@ export class WasmGemm implements GemmEngine {
   private readonly threadedMinMacs: number;
   private runner: JobRunner | undefined;
 
-  private constructor(module: WebAssembly.Module, arena: Arena, shape: GemmShape, options: WasmGemmOptions) {
+  private constructor(module: WebAssembly.Module, arena: Arena, shape: GemmShape, relaxedSimd: boolean, options: WasmGemmOptions) {
     this.module = module;
+    this.relaxedSimd = relaxedSimd;
     this.arena = arena;
     this.shape = shape;
     const instance = new WebAssembly.Instance(module, { env: { memory: arena.memory } });
@@ -142,6 +154,8 @@ export class WasmGemm implements GemmEngine {
     this.layerNormFn = instance.exports.layer_norm_rows as (record: number) => void;
     this.softmaxFn = instance.exports.softmax_rows as (ptr: number, rows: number, ldc: number, vectors: number, alpha: number) => void;
     this.geluSpan = instance.exports.gelu_span as (ptr: number, vectors: number) => void;
+    this.quantizeInt8Rows = instance.exports.int8_quantize_rows as (record: number) => void;
+    this.int8ColumnAbsMax = instance.exports.int8_column_absmax as WasmGemm['int8ColumnAbsMax'];
     this.mcPanels = options.mcPanels ?? Math.max(1, Math.floor(192 / shape.mr));
     this.kcBlock = roundUp(options.kcBlock ?? 256, shape.unroll);
     this.unblockedBytes = options.unblockedBytes ?? SMALL_A_BLOCK_BYTES;
@@ -161,17 +175,20 @@ export class WasmGemm implements GemmEngine {
   static tryCreate(options: WasmGemmOptions = {}): WasmGemmCreation {
     if (options.module) {
       const info = kernelModuleInfo(options.module);
-      if (options.shape || options.shared !== undefined) throw new Error('wasm gemm: a precompiled module brings its own shape and sharing');
+      if (options.shape || options.shared !== undefined || options.relaxedSimd !== undefined) {
+        throw new Error('wasm gemm: a precompiled module brings its own shape, sharing and features');
+      }
       if (info.shared && !sharedMemorySupported()) {
         return { reason: 'the kernels module given needs a shared WebAssembly.Memory, which this context cannot make (not cross-origin isolated?); pass kernels.wasm instead' };
       }
-      return { engine: new WasmGemm(options.module, new Arena(info.shared, CONTROL_BYTES), info, options) };
+      return { engine: new WasmGemm(options.module, new Arena(info.shared, CONTROL_BYTES), info, info.relaxed, options) };
     }
     const shape = options.shape ?? DEFAULT_GEMM_SHAPE;
     const shared = options.shared ?? sharedMemorySupported();
-    const compiled = compileKernels(shape, shared);
+    const relaxed = options.relaxedSimd ?? relaxedSimdSupported();
+    const compiled = compileKernels(shape, shared, relaxed);
     if (!compiled.module) return { reason: compiled.reason };
-    return { engine: new WasmGemm(compiled.module, new Arena(shared, CONTROL_BYTES), shape, options) };
+    return { engine: new WasmGemm(compiled.module, new Arena(shared, CONTROL_BYTES), shape, relaxed, options) };
   }
 
   get threads(): number {

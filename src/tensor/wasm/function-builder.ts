@@ -93,12 +93,24 @@ export class FunctionBuilder {
   f32Load(offset = 0): this { return this.op(0x2a, 2, ...uleb(offset)); }
   f32Store(offset = 0): this { return this.op(0x38, 2, ...uleb(offset)); }
   i32Load(offset = 0): this { return this.op(0x28, 2, ...uleb(offset)); }
+  i32Store(offset = 0): this { return this.op(0x36, 2, ...uleb(offset)); }
   v128Load(offset = 0): this { return this.simd(0x00, 4, ...uleb(offset)); }
   v128Store(offset = 0): this { return this.simd(0x0b, 4, ...uleb(offset)); }
   /** Loads one f32 and repeats it in all four lanes. */
   v128Load32Splat(offset = 0): this { return this.simd(0x09, 2, ...uleb(offset)); }
   /** A SIMD load or store by its opcode after the 0xfd prefix, with alignment (log2 bytes) and offset. */
   simdMemory(opcode: number, alignLog2: number, offset = 0): this { return this.simd(opcode, alignLog2, ...uleb(offset)); }
+  /** A SIMD lane load or store (e.g. v128.store32_lane) with alignment, offset and lane. */
+  simdMemoryLane(opcode: number, alignLog2: number, offset: number, lane: number): this {
+    return this.simd(opcode, alignLog2, ...uleb(offset), lane);
+  }
+  /** A SIMD instruction with one lane immediate (extract_lane / replace_lane). */
+  simdLane(opcode: number, lane: number): this { return this.simd(opcode, lane); }
+  /** i8x16.shuffle: the 16 byte indices into the two operands (0-15 the first, 16-31 the second). */
+  i8x16Shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16) throw new Error('wasm builder: a shuffle takes 16 lanes');
+    return this.simd(0x0d, ...lanes);
+  }
   /** A v128 holding `value` in all four i32 lanes. */
   i32x4Const(value: number): this {
     return this.simd(0x0c, ...new Uint8Array(new Int32Array([value, value, value, value]).buffer));

@@ -16,6 +16,7 @@ import { layerNormRows } from './layer-norm-kernel.js';
 import { gemmPool } from './pool-kernel.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
 import { extensionDispatch, int8Driver, int8PanelKernel, widenF16Kernel } from './compact-kernels.js';
+import { columnAbsMaxKernel, quantizeRowsKernel } from './int8-quantize-kernel.js';
 
 /** Register-tile and loop-shape parameters of one generated kernel. */
 export interface GemmShape {
@@ -214,6 +215,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
 const FN = {
   panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6, gemmPool: 7,
   int8Panel: 8, int8Gemm: 9, widenF16: 10, gemmExt: 11, packHeadKeys: 12, packHeadValues: 13, attendHeads: 14, layerNormRows: 15,
+  int8QuantizeRows: 16, int8ColumnAbsMax: 17,
 } as const;
 
 /**
@@ -222,19 +224,29 @@ const FN = {
  */
 export const KERNEL_SECTION = 'splade-ts.kernels';
 /** Bumped whenever the job record or an export changes, so an old kernels.wasm is refused. */
-export const KERNEL_FORMAT = 3;
+export const KERNEL_FORMAT = 4;
+
+/**
+ * Instructions beyond WebAssembly SIMD a module may use. `relaxed`: relaxed SIMD (Node 22+,
+ * Chrome 114+, Firefox 145+), for the int8 kernel's 8-bit dot product.
+ */
+export interface KernelFeatures {
+  readonly relaxed: boolean;
+}
+export const BASELINE_FEATURES: KernelFeatures = { relaxed: false };
 
 /** What KERNEL_SECTION holds. */
-export interface KernelDescription extends GemmShape {
+export interface KernelDescription extends GemmShape, KernelFeatures {
   readonly format: number;
   readonly shared: boolean;
 }
 
 /**
  * The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows`,
- * `gemm_pool(record)`, `attend_heads(record)`, `layer_norm_rows(record)` (these six exported), and KERNEL_SECTION describing them.
+ * `gemm_pool(record)`, `attend_heads(record)`, `layer_norm_rows(record)`, `int8_quantize_rows(record)`,
+ * `int8_column_absmax(...)` (these eight exported), and KERNEL_SECTION describing them.
  */
-export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Array<ArrayBuffer> {
+export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features: KernelFeatures = BASELINE_FEATURES): Uint8Array<ArrayBuffer> {
   if (shape.nr % 4 !== 0 || shape.mr < 1 || shape.unroll < 1) {
     throw new Error(`gemm kernel: unsupported register tile ${shape.mr}x${shape.nr}`);
   }
@@ -247,20 +259,24 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport): Uint8Ar
     geluSpan().build(true),
     softmaxRows().build(true),
     gemmPool(FN.gemm, JOB, shape.nr).build(true),
-    int8PanelKernel().build(false),
-    int8Driver({ panel: FN.int8Panel, geluSpan: FN.geluSpan }, JOB).build(false),
+    int8PanelKernel(features.relaxed).build(false),
+    int8Driver(features.relaxed, { panel: FN.int8Panel, geluSpan: FN.geluSpan }, JOB).build(false),
     widenF16Kernel().build(false),
     extensionDispatch({ int8Gemm: FN.int8Gemm, widenF16: FN.widenF16 }, JOB).build(false),
     packHeadKeys(shape.nr).build(false),
     packHeadValues(shape.nr).build(false),
     attendHeads(FN).build(true),
     layerNormRows().build(true),
+    quantizeRowsKernel().build(true),
+    columnAbsMaxKernel().build(true),
   ];
   functions.forEach((fn, index) => {
     const expected = Object.entries(FN).find(([, i]) => i === index);
     if (!expected) throw new Error(`gemm module: function ${fn.name} has no index`);
   });
-  const description: KernelDescription = { format: KERNEL_FORMAT, mr: shape.mr, nr: shape.nr, unroll: shape.unroll, shared: memory.shared };
+  const description: KernelDescription = {
+    format: KERNEL_FORMAT, mr: shape.mr, nr: shape.nr, unroll: shape.unroll, shared: memory.shared, relaxed: features.relaxed,
+  };
   const custom = { name: KERNEL_SECTION, bytes: new TextEncoder().encode(JSON.stringify(description)) };
   return encodeModule(memory, functions, [custom]);
 }

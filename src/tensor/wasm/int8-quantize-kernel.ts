@@ -1,0 +1,146 @@
+// The activations' side of the int8 multiply in WebAssembly: the outlier scan (max |x| per
+// column) and the per-row 7-bit quantization of ../gemm/int8-activations.ts, written straight
+// into the layout the int8 kernels read (compact-kernels.ts): A as [mPanel][K/4][MR][4] bytes.
+// Every float32 step is the one int8-activations.ts does with Math.fround, so both give the
+// same bytes (tested); rows are independent, so a record covers rows [start, end).
+import { F32, I32, V128 } from './binary-writer.js';
+import { FunctionBuilder } from './function-builder.js';
+
+/** Byte offsets of a quantize record (i32 words). */
+export const INT8_QUANTIZE = {
+  /** float32 rows, `srcStride` bytes apart, each at least kQuads * 4 floats. */
+  src: 0, srcStride: 4, start: 8, end: 12, kQuads: 16,
+  /** kQuads * 4 words: all ones where a column is quantized, 0 where it counts as zero (skipped, padding). */
+  mask: 20,
+  /** [mPanel][kQuads][mr][4] bytes. */
+  out: 24, mr: 28,
+  /** float32 and int32 per row. */
+  scales: 32, zeros: 36,
+} as const;
+export const INT8_QUANTIZE_BYTES = 64;
+
+const OP = {
+  and: 0x4e, f32x4Abs: 0xe0, f32x4Min: 0xe8, f32x4Max: 0xe9, f32x4Mul: 0xe6, f32x4Add: 0xe4,
+  truncSatS: 0xf8, convertS: 0xfa, i32x4MinS: 0xb6, i32x4MaxS: 0xb8, i32x4Splat: 0x11, i32x4ExtractLane: 0x1b,
+  i16x8NarrowS: 0x85, i8x16NarrowU: 0x66, store32Lane: 0x5a,
+} as const;
+const SCALAR = { f32Min: 0x96, f32Max: 0x97, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95, f32Neg: 0x8c, f32Ge: 0x60, divU: 0x6e, remU: 0x70 } as const;
+
+/** float32 min normal: below it a scale counts as zero (int8-activations.ts MIN_SCALE). */
+const MIN_SCALE = 2 ** -126;
+
+/**
+ * `int8_column_absmax(src, srcStride, rows, kQuads, out)`: out[c] = max(out[c], |x[r, c]|) over
+ * the rows (out starts at zero, set by the caller).
+ */
+export function columnAbsMaxKernel(): FunctionBuilder {
+  const f = new FunctionBuilder('int8_column_absmax', ['src', 'srcStride', 'rows', 'kQuads', 'out'], [I32, I32, I32, I32, I32]);
+  for (const name of ['p', 'o', 'g']) f.local(name);
+  f.get('rows').ifElse(() => {
+    f.doWhile(() => {
+      f.get('src').set('p');
+      f.get('out').set('o');
+      f.get('kQuads').set('g');
+      f.doWhile(() => {
+        f.get('o');
+        f.get('o').v128Load(0).get('p').v128Load(0).simdOp(OP.f32x4Abs).simdOp(OP.f32x4Max);
+        f.v128Store(0);
+        f.bump('p', 16);
+        f.bump('o', 16);
+        f.bump('g', -1);
+      }, () => f.get('g'));
+      f.bump('src', 'srcStride');
+      f.bump('rows', -1);
+    }, () => f.get('rows'));
+  });
+  return f;
+}
+
+/** `int8_quantize_rows(record)`: see the top of this file and int8-activations.ts quantizeRows. */
+export function quantizeRowsKernel(): FunctionBuilder {
+  const f = new FunctionBuilder('int8_quantize_rows', ['record'], [I32]);
+  for (const name of ['row', 'end', 'kQuads', 'mr', 'p', 'mk', 'o', 'g', 'zero']) f.local(name);
+  for (const name of ['lo', 'hi', 'scale', 'inv']) f.local(name, F32);
+  for (const name of ['vlo', 'vhi', 'x', 'vinv', 'vhalf', 'q']) f.local(name, V128);
+  const field = (name: keyof typeof INT8_QUANTIZE): FunctionBuilder => f.get('record').i32Load(INT8_QUANTIZE[name]);
+  /** Pushes row `row`'s masked group at p / mk. */
+  const maskedGroup = (): void => {
+    f.get('p').v128Load(0).get('mk').v128Load(0).simdOp(OP.and);
+  };
+  /** p, mk at the start of the row; g = kQuads. */
+  const rowStart = (): void => {
+    field('src');
+    f.get('row');
+    field('srcStride');
+    f.mul().add().set('p');
+    field('mask').set('mk');
+    f.get('kQuads').set('g');
+  };
+  /** Pushes the lanes of v reduced by the scalar op. */
+  const reduce = (v: string, op: number): void => {
+    f.get(v).f32x4ExtractLane(0);
+    for (let lane = 1; lane < 4; lane++) f.get(v).f32x4ExtractLane(lane).op1(op);
+  };
+  field('start').set('row');
+  field('end').set('end');
+  field('kQuads').set('kQuads');
+  field('mr').set('mr');
+  f.get('row').get('end').ltU().ifElse(() => {
+    f.doWhile(() => {
+      // Pass 1: the row's range, widened to hold 0 (masked columns read as 0).
+      rowStart();
+      f.v128Zero().set('vlo');
+      f.v128Zero().set('vhi');
+      f.doWhile(() => {
+        maskedGroup();
+        f.set('x');
+        f.get('vlo').get('x').simdOp(OP.f32x4Min).set('vlo');
+        f.get('vhi').get('x').simdOp(OP.f32x4Max).set('vhi');
+        f.bump('p', 16);
+        f.bump('mk', 16);
+        f.bump('g', -1);
+      }, () => f.get('g'));
+      reduce('vlo', SCALAR.f32Min);
+      f.set('lo');
+      reduce('vhi', SCALAR.f32Max);
+      f.set('hi');
+      // scale = (hi - lo) / 127, inv = 1 / scale; both 0 below MIN_SCALE.
+      f.get('hi').get('lo').op1(SCALAR.f32Sub).f32Const(127).op1(SCALAR.f32Div).set('scale');
+      f.f32Const(1).get('scale').op1(SCALAR.f32Div).set('inv');
+      f.get('scale').f32Const(MIN_SCALE).op1(SCALAR.f32Ge).ifElse(() => {}, () => {
+        f.f32Const(0).set('scale');
+        f.f32Const(0).set('inv');
+      });
+      // zero = clamp(trunc(-lo * inv + 0.5)), in all four lanes.
+      f.get('lo').op1(SCALAR.f32Neg).get('inv').op1(SCALAR.f32Mul).f32x4Splat().f32x4Const(0.5).simdOp(OP.f32x4Add);
+      f.simdOp(OP.truncSatS).v128Zero().simdOp(OP.i32x4MaxS).i32x4Const(127).simdOp(OP.i32x4MinS).set('q');
+      f.get('q').simdLane(OP.i32x4ExtractLane, 0).set('zero');
+      f.get('q').simdOp(OP.convertS).f32x4Const(0.5).simdOp(OP.f32x4Add).set('vhalf');
+      f.get('inv').f32x4Splat().set('vinv');
+      field('scales').get('row').i32(4).mul().add().get('scale').f32Store(0);
+      field('zeros').get('row').i32(4).mul().add().get('zero').i32Store(0);
+      // Pass 2: q = clamp(trunc(x * inv + zero + 0.5)), one quad of bytes per group.
+      rowStart();
+      // o = out + (row / mr) * kQuads * mr * 4 + (row % mr) * 4
+      field('out');
+      f.get('row').get('mr').op1(SCALAR.divU).get('kQuads').mul().get('mr').mul().i32(4).mul().add();
+      f.get('row').get('mr').op1(SCALAR.remU).i32(4).mul().add().set('o');
+      f.doWhile(() => {
+        maskedGroup();
+        f.get('vinv').simdOp(OP.f32x4Mul).get('vhalf').simdOp(OP.f32x4Add);
+        f.simdOp(OP.truncSatS).v128Zero().simdOp(OP.i32x4MaxS).i32x4Const(127).simdOp(OP.i32x4MinS).set('q');
+        f.get('o');
+        f.get('q').get('q').simdOp(OP.i16x8NarrowS);
+        f.get('q').get('q').simdOp(OP.i16x8NarrowS);
+        f.simdOp(OP.i8x16NarrowU);
+        f.simdMemoryLane(OP.store32Lane, 0, 0, 0);
+        f.bump('p', 16);
+        f.bump('mk', 16);
+        f.bump('o', 'mr', 4);
+        f.bump('g', -1);
+      }, () => f.get('g'));
+      f.bump('row', 1);
+    }, () => f.get('row').get('end').ltU());
+  });
+  return f;
+}
