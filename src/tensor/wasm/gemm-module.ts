@@ -51,13 +51,16 @@ export const JOB = {
 } as const;
 export const JOB_BYTES = 64;
 
+/** f32x4.relaxed_madd(a, b, c) = a * b + c, fused or not as the hardware does it. */
+const F32X4_RELAXED_MADD = 0x105;
+
 const PANEL_PARAMS = ['a', 'aStride', 'b', 'c', 'ldc', 'mCount', 'kc', 'bias'];
 
 /**
  * One n-panel x (all m-panels of a block) x kc steps. `fromBias` (the first k block) starts
  * the tile at the bias instead of loading C.
  */
-function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean): FunctionBuilder {
+function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean, features: KernelFeatures): FunctionBuilder {
   const { mr, nr, unroll } = shape;
   const nv = nr / 4;
   const name = `panel_${fromBias ? 'init' : 'acc'}_${rows ? 'rows' : 'packed'}`;
@@ -103,7 +106,9 @@ function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean): Functi
               if (rows) f.get(`a${i}`).v128Load32Splat(u * 4).set('s');
               else f.get('ap').v128Load32Splat((u * mr + i) * 4).set('s');
               for (let j = 0; j < nv; j++) {
-                f.get(acc(i, j)).get('s').get(`b${j}`).f32x4Mul().f32x4Add().set(acc(i, j));
+                // Relaxed SIMD: one fused multiply-add (x86 vfmadd, one rounding instead of two).
+                if (features.relaxed) f.get('s').get(`b${j}`).get(acc(i, j)).simdOp(F32X4_RELAXED_MADD).set(acc(i, j));
+                else f.get(acc(i, j)).get('s').get(`b${j}`).f32x4Mul().f32x4Add().set(acc(i, j));
               }
             }
           }
@@ -228,7 +233,8 @@ export const KERNEL_FORMAT = 4;
 
 /**
  * Instructions beyond WebAssembly SIMD a module may use. `relaxed`: relaxed SIMD (Node 22+,
- * Chrome 114+, Firefox 145+), for the int8 kernel's 8-bit dot product.
+ * Chrome 114+, Firefox 145+), for the int8 kernel's 8-bit dot product and the float32
+ * kernel's fused multiply-add.
  */
 export interface KernelFeatures {
   readonly relaxed: boolean;
@@ -251,10 +257,10 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features
     throw new Error(`gemm kernel: unsupported register tile ${shape.mr}x${shape.nr}`);
   }
   const functions = [
-    panelKernel(shape, true, false).build(false),
-    panelKernel(shape, false, false).build(false),
-    panelKernel(shape, true, true).build(false),
-    panelKernel(shape, false, true).build(false),
+    panelKernel(shape, true, false, features).build(false),
+    panelKernel(shape, false, false, features).build(false),
+    panelKernel(shape, true, true, features).build(false),
+    panelKernel(shape, false, true, features).build(false),
     gemmDriver(shape).build(true),
     geluSpan().build(true),
     softmaxRows().build(true),

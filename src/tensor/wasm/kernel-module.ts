@@ -130,13 +130,15 @@ export function kernelModuleInfo(module: WebAssembly.Module): KernelDescription 
   }
   const d = parsed as Partial<KernelDescription> | undefined;
   const positive = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
-  if (!d || !positive(d.mr) || !positive(d.nr) || d.nr % 4 !== 0 || !positive(d.unroll) || typeof d.shared !== 'boolean' || typeof d.relaxed !== 'boolean') {
-    throw new KernelModuleError(`wasmModule: its '${KERNEL_SECTION}' section is malformed`);
-  }
-  if (d.format !== KERNEL_FORMAT) {
+  // The format first: another version's section may hold other fields.
+  if (d && positive(d.format) && d.format !== KERNEL_FORMAT) {
     throw new KernelModuleError(
       `wasmModule is kernels format ${String(d.format)}, this splade-ts needs format ${KERNEL_FORMAT}: use the kernels.wasm of the same package version`,
     );
+  }
+  if (!d || d.format !== KERNEL_FORMAT || !positive(d.mr) || !positive(d.nr) || d.nr % 4 !== 0 || !positive(d.unroll)
+    || typeof d.shared !== 'boolean' || typeof d.relaxed !== 'boolean') {
+    throw new KernelModuleError(`wasmModule: its '${KERNEL_SECTION}' section is malformed`);
   }
   return { format: d.format, mr: d.mr, nr: d.nr, unroll: d.unroll, shared: d.shared, relaxed: d.relaxed };
 }
