@@ -1,7 +1,8 @@
 // npm run bench:dtype: f32, f16 and int8 weights on a generated bert-base-size model, 2 threads.
 //   speed:    workloads Q (1 x 12 tokens) and D (32 x 128 tokens), the three dtypes loaded in one
 //             process and run in turn (f32, f16, int8, f32, ...), so that a busy machine slows
-//             them alike and the ratios hold; median of --runs after one warm-up run each.
+//             them alike and the ratios hold; median of --runs after at least 3 s (and one run)
+//             of warm-up each, as npm run bench (V8 needs some runs to optimize a short query).
 //   memory:   peak RSS of a child process per row: load (f32, f16, int8 quantized on load, int8
 //             from a `splade quantize` folder), then one call of D (8 docs x 128 tokens: D's
 //             four calls run one after another, so one call reaches D's peak).
@@ -20,6 +21,7 @@ import { createBackend } from '../src/node/backend.js';
 import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { quantizeModelFolder } from '../src/node/quantize.js';
 import { disposeBackend } from '../src/tensor/backend.js';
+import { relaxedSimdSupported } from '../src/tensor/wasm/kernel-module.js';
 import type { WeightDType } from '../src/tensor/compact-weight.js';
 import { benchModelDir, median } from './common.js';
 import { WORKLOADS, workloadIds, type Workload } from './workloads.js';
@@ -35,6 +37,7 @@ const { values } = parseArgs({
   },
 });
 const threads = Number(values.threads);
+const WARM_UP_MS = 3000;
 const DTYPES: WeightDType[] = ['f32', 'f16', 'int8'];
 const workloads = WORKLOADS.filter((w) => w.name === 'Q' || w.name === 'D');
 
@@ -69,7 +72,7 @@ async function child(spec: string): Promise<void> {
 async function main(): Promise<void> {
   const dir = await benchModelDir(values.model);
   const runs = Number(values.runs);
-  console.log(`${new Date().toISOString()}, ${threads} threads, model ${dir}`);
+  console.log(`${new Date().toISOString()}, Node ${process.version} (relaxed SIMD: ${relaxedSimdSupported() ? 'yes' : 'no'}), ${threads} threads, model ${dir}`);
   if (!values['skip-speed']) await speed(dir, runs);
   if (!values['skip-memory']) await memory(dir);
 }
@@ -80,7 +83,11 @@ async function speed(dir: string, runs: number): Promise<void> {
   console.log('\n| workload | dtype | median | min - max | speed-up vs f32 |\n| --- | --- | --- | --- | --- |');
   for (const w of workloads) {
     const times = new Map<WeightDType, number[]>(DTYPES.map((d) => [d, []]));
-    for (const d of DTYPES) await runWorkload(models.get(d)!, w); // warm-up
+    for (const d of DTYPES) {
+      const start = performance.now();
+      do await runWorkload(models.get(d)!, w);
+      while (performance.now() - start < WARM_UP_MS);
+    }
     for (let r = 0; r < runs; r++) for (const d of DTYPES) times.get(d)!.push(await runWorkload(models.get(d)!, w));
     const base = median(times.get('f32')!);
     for (const d of DTYPES) {

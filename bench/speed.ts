@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseBertConfigText } from '../src/models/bert/config.js';
+import { relaxedSimdSupported } from '../src/tensor/wasm/kernel-module.js';
 import { profiled, type OpProfile } from './profiled-backend.js';
 import { onnxPathOf, ortNode, ortWeb, spladeTs, type Engine } from './engines.js';
 import { WORKLOADS, workloadFlops, workloadIds, type Workload } from './workloads.js';
@@ -176,7 +177,7 @@ async function parent(): Promise<void> {
     all.push(...(parsed as Measured[]));
   }
   const date = new Date().toISOString();
-  console.log(`\n${date}, ${threads} threads where an engine is threaded, ${runs} runs after >= ${warmupSeconds} s warm-up`);
+  console.log(`\n${date}, Node ${process.version} (relaxed SIMD: ${relaxedSimdSupported() ? 'yes' : 'no'}), ${threads} threads where an engine is threaded, ${runs} runs after >= ${warmupSeconds} s warm-up`);
   for (const w of workloads) printWorkload(w, all.filter((m) => m.workload === w.name), config, dir);
 }
 
