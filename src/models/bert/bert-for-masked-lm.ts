@@ -9,7 +9,7 @@ import { Capture } from './capture.js';
 import { attentionName, capturableNames, hiddenStateNames, type CapturableName } from './capture-names.js';
 import type { ForwardOptions, ForwardOutput, MaskedLM, ModelSizes } from '../masked-lm.js';
 import type { BertConfig } from './config.js';
-import { keepTokens, type ForwardContext } from './context.js';
+import { keepTokens, release, type ForwardContext } from './context.js';
 import { BertEmbeddings } from './embeddings.js';
 import { checkBertInput, type BertInput } from './input.js';
 import { BertEncoder } from './layer.js';
@@ -35,7 +35,9 @@ export class BertModel {
   /** -> last hidden state [batch * seq, hidden] */
   async forward(context: ForwardContext, input: BertInput): Promise<Tensor> {
     const embedded = await this.embeddings.forward(context, input);
-    return this.encoder.forward(context, embedded);
+    const out = await this.encoder.forward(context, embedded);
+    if (out !== embedded) release(context, embedded);
+    return out;
   }
 }
 
@@ -125,6 +127,7 @@ export class BertForMaskedLM implements MaskedLM {
       const transformed = await head.transform.forward(context, hidden);
       if (wantsLogits) keepTokens(context, head.name, await head.logits(context, transformed));
       if (options.splade) splade = await head.splade(context, transformed);
+      release(context, transformed);
     }
     capture.checkAllUsed();
     const kept = (name: string): Tensor => capture.results.get(name)!;

@@ -124,7 +124,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     for (const id of ids) {
       if (!(id >= 0 && id < l.outFeatures)) throw new RangeError(`${l.name}: row ${id} outside [0, ${l.outFeatures})`);
     }
-    const out = new Float32Array(ids.length * l.inFeatures);
+    const out = this.allocate(ids.length * l.inFeatures);
     if (l instanceof CompactLinear) this.compact.readRows(l.packed, ids, out);
     else this.engine.readRows!(l.packed, ids, out);
     return new Tensor([ids.length, l.inFeatures], out);
@@ -153,7 +153,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   override linear(x: Tensor, layer: LinearHandle, activation: Activation = 'none'): Tensor {
     const l = this.own(layer);
     const rows = x.size / l.inFeatures;
-    const out = new Float32Array(rows * l.outFeatures);
+    const out = this.allocate(rows * l.outFeatures);
     this.engine.beginOperation();
     if (l instanceof CompactLinear) this.compact.matmul({ m: rows, a: x.data, b: l.packed, out, bias: l.bias, epilogue: activation });
     else this.engine.matmul({ m: rows, a: x.data, b: l.packed, out, bias: l.bias, epilogue: activation });
@@ -163,7 +163,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   override layerNorm(x: Tensor, residual: Tensor | null, gamma: Tensor, beta: Tensor, eps: number): Tensor {
     const features = columns(x);
     if (!(this.engine instanceof WasmGemm) || features % 4 !== 0) return super.layerNorm(x, residual, gamma, beta, eps);
-    const out = new Float32Array(x.size);
+    const out = this.allocate(x.size);
     this.engine.layerNorm({ x: x.data, residual: residual?.data ?? null, gamma: gamma.data, beta: beta.data, features, eps, out });
     return new Tensor(x.shape, out);
   }
@@ -173,7 +173,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const { batch, seq, mask } = tokens;
     const { numHeads } = options;
     const sizes = { seq, hidden, numHeads, headSize: hidden / numHeads };
-    const context = new Float32Array(query.size);
+    const context = this.allocate(query.size);
     const probs = options.keepProbs ? new Float32Array(batch * numHeads * seq * seq) : null;
     const sequences = Array.from({ length: batch }, (_, b) => realKeys(mask, b, seq));
     // Keeping the probabilities takes the same path as not keeping them, so that inspecting a
@@ -258,11 +258,14 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       starts.push(rows.length);
     }
     if (rows.length === 0) return new Tensor([batch, vocab], out);
-    const real = new Float32Array(rows.length * width);
-    rows.forEach((r, i) => real.set(hidden.data.subarray(r * width, (r + 1) * width), i * width));
+    // Without padding the real rows are the hidden states as they are.
+    const copied = rows.length < batch * seq ? this.allocate(rows.length * width) : undefined;
+    if (copied) rows.forEach((r, i) => copied.set(hidden.data.subarray(r * width, (r + 1) * width), i * width));
+    const real = copied ?? hidden.data;
     // Float32 decoders take the threaded in-memory path; compact (f16/int8) ones the block loop below.
     if (this.engine instanceof WasmGemm && !(d instanceof CompactLinear)) {
       this.spladePoolInMemory(this.engine, real, rows.length, starts, d, batch, out);
+      if (copied) this.activations.give(copied);
       return new Tensor([batch, vocab], out);
     }
 
@@ -270,7 +273,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const align = compact ? this.compact.columnAlign : this.engine.columnAlign;
     const budget = this.options.poolBlockFloats ?? POOL_BLOCK_FLOATS;
     const block = Math.max(align, Math.floor(budget / rows.length / align) * align);
-    const logits = new Float32Array(rows.length * Math.min(block, vocab));
+    const logits = this.allocate(rows.length * Math.min(block, vocab));
     for (let v0 = 0; v0 < vocab; v0 += block) {
       const count = Math.min(block, vocab - v0);
       this.engine.beginOperation();
@@ -282,6 +285,8 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       }
       for (let b = 0; b < batch; b++) maxPoolBlock(logits, starts[b], starts[b + 1], count, out, b * vocab + v0);
     }
+    this.activations.give(logits);
+    if (copied) this.activations.give(copied);
     return new Tensor([batch, vocab], out);
   }
 
@@ -320,6 +325,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
 
   /** Stops the engine's worker threads. */
   dispose(): void {
+    this.activations.clear();
     this.engine.dispose();
   }
 }
