@@ -41,8 +41,13 @@ export class CompactLinear implements LinearHandle {
   ) {}
 }
 
-/** Most scratch memory one hand-off of attention tasks uses (bytes); a longer batch takes several. */
-const ATTENTION_BLOCK_BYTES = 32 << 20;
+/**
+ * Most scratch memory one hand-off of attention tasks uses (bytes); a longer batch takes
+ * several. The WebAssembly memory only grows, so this is held for good: 12 MiB takes three
+ * bert-base sequences of 128 tokens (36 head tasks) a hand-off, under the 13.5 MiB a linear
+ * layer of such a batch needs anyway (32 MiB took all 8 of workload D at once: 24 MiB).
+ */
+const ATTENTION_BLOCK_BYTES = 12 << 20;
 
 /** Sizes of one attention layer. */
 interface AttentionSizes {
@@ -74,8 +79,12 @@ function scatterProbs(probs: Float32Array, at: number, seq: number, keys: readon
   }
 }
 
-/** Most logits held at once by spladePool (floats): 16 MiB. */
-const POOL_BLOCK_FLOATS = 4 << 20;
+/**
+ * Most logits held at once by spladePool (floats): 8 MiB, in WebAssembly scratch (held for
+ * good) and, for compact weights, once more in a buffer here; 16 MiB made the vocabulary
+ * projection the largest scratch user of a bert-base forward pass over 8 x 128 tokens.
+ */
+const POOL_BLOCK_FLOATS = 2 << 20;
 
 function columns(x: Tensor): number {
   return x.shape[x.shape.length - 1];
@@ -96,8 +105,8 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   readonly compact: CompactGemm;
 
   /**
-   * `poolBlockFloats`: most logits spladePool holds at once (default 4M floats, 16 MiB);
-   * `attentionBlockBytes`: most scratch one hand-off of attention heads uses (default 32 MiB;
+   * `poolBlockFloats`: most logits spladePool holds at once (default 2M floats, 8 MiB);
+   * `attentionBlockBytes`: most scratch one hand-off of attention heads uses (default 12 MiB;
    * at least one sequence's heads go in each);
    * `notes`: what `info.notes` says (why these kernels or this thread count; see BackendInfo);
    * `compact`: the engine for compact weights (default: the one matching `engine`).
@@ -164,6 +173,8 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const features = columns(x);
     if (!(this.engine instanceof WasmGemm) || features % 4 !== 0) return super.layerNorm(x, residual, gamma, beta, eps);
     const out = this.allocate(x.size);
+    // A new operation: the scratch of the one before (a linear layer's result tiles) is free.
+    this.engine.beginOperation();
     this.engine.layerNorm({ x: x.data, residual: residual?.data ?? null, gamma: gamma.data, beta: beta.data, features, eps, out });
     return new Tensor(x.shape, out);
   }
