@@ -45,6 +45,19 @@ test('idle buffers stay within the byte budget; clear drops them', () => {
   assert.ok(pool.take(16) !== a);
 });
 
+test('scratch comes from the smallest idle buffer that is long enough, else a new one', () => {
+  const pool = new ActivationPool();
+  const [small, mid, big] = [pool.take(4), pool.take(16), pool.take(64)];
+  for (const a of [small, mid, big]) a.fill(3);
+  for (const a of [small, mid, big]) pool.give(a);
+  const scratch = pool.takeScratch(10);
+  assert.ok(scratch.owner === mid && scratch.view.length === 10 && scratch.view.buffer === mid.buffer);
+  assert.equal([...scratch.owner], new Array(16).fill(0));
+  pool.give(scratch.owner);
+  const fresh = pool.takeScratch(100);
+  assert.ok(fresh.owner !== big && fresh.view.length === 100);
+});
+
 test('ReferenceBackend.release: the next op of that size writes into the released buffer', () => {
   const backend = new ReferenceBackend();
   const x = new Tensor([2, 2], Float32Array.from([1, 2, 3, 4]));

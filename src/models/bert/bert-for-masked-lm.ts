@@ -34,10 +34,8 @@ export class BertModel {
 
   /** -> last hidden state [batch * seq, hidden] */
   async forward(context: ForwardContext, input: BertInput): Promise<Tensor> {
-    const embedded = await this.embeddings.forward(context, input);
-    const out = await this.encoder.forward(context, embedded);
-    if (out !== embedded) release(context, embedded);
-    return out;
+    // The encoder hands the embeddings' output back to the backend once its first layer ran.
+    return this.encoder.forward(context, await this.embeddings.forward(context, input));
   }
 }
 

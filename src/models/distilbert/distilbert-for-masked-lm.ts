@@ -38,10 +38,8 @@ export class DistilBertModel {
 
   /** -> last hidden state [batch * seq, dim] */
   async forward(context: ForwardContext, input: BertInput): Promise<Tensor> {
-    const embedded = await this.embeddings.forward(context, input);
-    const out = await this.transformer.forward(context, embedded);
-    if (out !== embedded) release(context, embedded);
-    return out;
+    // The transformer hands the embeddings' output back to the backend once its first layer ran.
+    return this.transformer.forward(context, await this.embeddings.forward(context, input));
   }
 }
 

@@ -87,8 +87,9 @@ export class Transformer {
     let x = hidden;
     for (const layer of this.layer) {
       const next = await layer.forward(context, x);
-      // Each layer's input once the next layer has run (the stack's own input is its caller's).
-      if (x !== hidden) release(context, x);
+      // Each layer's input once the next layer has run, the stack's own input (the embeddings'
+      // output, which nothing else reads) included.
+      release(context, x);
       x = next;
     }
     keepTokens(context, this.name, x);

@@ -284,7 +284,8 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const align = compact ? this.compact.columnAlign : this.engine.columnAlign;
     const budget = this.options.poolBlockFloats ?? POOL_BLOCK_FLOATS;
     const block = Math.max(align, Math.floor(budget / rows.length / align) * align);
-    const logits = this.allocate(rows.length * Math.min(block, vocab));
+    // Scratch of this op alone: an idle activation buffer when one is long enough.
+    const { view: logits, owner: logitsBuffer } = this.activations.takeScratch(rows.length * Math.min(block, vocab));
     for (let v0 = 0; v0 < vocab; v0 += block) {
       const count = Math.min(block, vocab - v0);
       this.engine.beginOperation();
@@ -296,7 +297,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       }
       for (let b = 0; b < batch; b++) maxPoolBlock(logits, starts[b], starts[b + 1], count, out, b * vocab + v0);
     }
-    this.activations.give(logits);
+    this.activations.give(logitsBuffer);
     if (copied) this.activations.give(copied);
     return new Tensor([batch, vocab], out);
   }
