@@ -3,15 +3,17 @@
 //             process and run in turn (f32, f16, int8, f32, ...), so that a busy machine slows
 //             them alike and the ratios hold; median of --runs after at least 3 s (and one run)
 //             of warm-up each, as npm run bench (V8 needs some runs to optimize a short query).
-//   memory:   peak RSS of a child process per row: load (f32, f16, int8 quantized on load, int8
-//             from a `splade quantize` folder), then one call of D (8 docs x 128 tokens: D's
-//             four calls run one after another, so one call reaches D's peak).
+//   memory:   peak RSS of a child process per row (f32, f16 and int8 converted on load, int8
+//             from a `splade quantize` folder), each running the built package (dist/, built
+//             first; plain node, no TypeScript compiler in the process) as a user does:
+//             SpladeEncoder.fromPretrained, then all of workload D, 4 calls of 8 docs x 128
+//             tokens (bench/dtype-memory-child.mjs). Against issue 13's targets.
 //   fidelity: see bench/fidelity.ts (npm run bench:fidelity).
 //
-//   npm run bench:dtype -- [--runs 5] [--threads 2] [--model DIR] [--skip-memory] [--skip-speed]
+//   npm run bench:dtype -- [--runs 5] [--threads 2] [--model DIR] [--skip-memory] [--skip-speed] [--no-build]
 import { requireBertConfig } from '../src/io/model-config.js';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +35,7 @@ const { values } = parseArgs({
     model: { type: 'string' },
     'skip-memory': { type: 'boolean', default: false },
     'skip-speed': { type: 'boolean', default: false },
-    child: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
   },
 });
 const threads = Number(values.threads);
@@ -55,18 +57,6 @@ async function runWorkload(model: BertForMaskedLM, w: Workload): Promise<number>
     }, { splade: true });
   }
   return performance.now() - start;
-}
-
-/** Child: load one way, run D once, print the peak RSS (MiB) and the load time. */
-async function child(spec: string): Promise<void> {
-  const [dir, dtype] = spec.split('::');
-  const start = performance.now();
-  const model = await load(dir, dtype === 'stored' ? undefined : (dtype as WeightDType));
-  const loadMs = performance.now() - start;
-  const afterLoad = process.memoryUsage().rss / 2 ** 20;
-  await runWorkload(model, { ...workloads.find((w) => w.name === 'D')!, calls: 1 });
-  disposeBackend(model.backend);
-  console.log(JSON.stringify({ peakRssMiB: process.resourceUsage().maxRSS / 1024, afterLoadMiB: afterLoad, loadMs }));
 }
 
 async function main(): Promise<void> {
@@ -99,19 +89,39 @@ async function speed(dir: string, runs: number): Promise<void> {
 }
 
 async function memory(dir: string): Promise<void> {
-  const quantized = join(tmpdir(), 'splade-ts-bench', `int8-of-${dir.replace(/[^a-z0-9]+/gi, '-')}`);
+  const work = join(tmpdir(), 'splade-ts-bench');
+  const quantized = join(work, `int8-of-${dir.replace(/[^a-z0-9]+/gi, '-')}`);
   if (!existsSync(join(quantized, 'model.safetensors'))) await quantizeModelFolder(dir, quantized, 'int8');
-  console.log('\n| weights | peak RSS (load + D) | RSS after load | load |\n| --- | --- | --- | --- |');
-  const rows: Array<[string, string]> = [
-    ['f32', `${dir}::f32`], ['f16 (converted on load)', `${dir}::f16`],
-    ['int8 (quantized on load, from f32)', `${dir}::int8`], ['int8 (a `splade quantize` folder)', `${quantized}::stored`],
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  if (!values['no-build']) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  // Workload D's token ids, one row a document, for the children.
+  const d = workloads.find((w) => w.name === 'D')!;
+  const rows: number[][] = [];
+  for (let call = 0; call < d.calls; call++) {
+    const ids = workloadIds(d, call);
+    for (let b = 0; b < d.batch; b++) rows.push(Array.from(ids.subarray(b * d.seq, (b + 1) * d.seq)));
+  }
+  mkdirSync(work, { recursive: true });
+  const idsFile = join(work, 'workload-d-ids.json');
+  writeFileSync(idsFile, JSON.stringify({ rows, batch: d.batch }));
+  // Issue 13's targets, in MB (10^6 bytes), shown in MiB like the measurements.
+  const MB = 1e6 / 2 ** 20;
+  const f32Bytes = statSync(join(dir, 'model.safetensors')).size;
+  const rowsToRun: Array<[label: string, dir: string, dtype: string, targetMiB: number | undefined]> = [
+    ['f32', dir, 'f32', undefined],
+    ['f16 (converted on load)', dir, 'f16', (f32Bytes / 2e6 + 300) * MB],
+    ['int8 (quantized on load, from f32)', dir, 'int8', 300 * MB],
+    ['int8 (a `splade quantize` folder)', quantized, 'stored', 250 * MB],
   ];
-  for (const [label, spec] of rows) {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', spec, '--threads', String(threads)], { encoding: 'utf8' });
+  console.log(`\nbuilt package, plain node ${process.version}, workload D (${d.calls} calls of ${d.batch} x ${d.seq} tokens), ${threads} threads`);
+  console.log('\n| weights | peak RSS (load + D) | target (issue 13) | RSS after load | load |\n| --- | --- | --- | --- | --- |');
+  const child = fileURLToPath(new URL('./dtype-memory-child.mjs', import.meta.url));
+  for (const [label, modelDir, dtype, target] of rowsToRun) {
+    const out = execFileSync(process.execPath, [child, modelDir, dtype, String(threads), idsFile], { encoding: 'utf8' });
     const r = JSON.parse(out.trim().split('\n').pop()!) as { peakRssMiB: number; afterLoadMiB: number; loadMs: number };
-    console.log(`| ${label} | ${r.peakRssMiB.toFixed(0)} MiB | ${r.afterLoadMiB.toFixed(0)} MiB | ${(r.loadMs / 1000).toFixed(1)} s |`);
+    const verdict = target === undefined ? '—' : `≤ ${target.toFixed(0)} MiB: ${r.peakRssMiB <= target ? 'met' : 'missed'}`;
+    console.log(`| ${label} | ${r.peakRssMiB.toFixed(0)} MiB | ${verdict} | ${r.afterLoadMiB.toFixed(0)} MiB | ${(r.loadMs / 1000).toFixed(1)} s |`);
   }
 }
 
-if (values.child) await child(values.child);
-else await main();
+await main();

@@ -60,6 +60,11 @@ export interface SafetensorsBytes {
    * that size (so starting aligned) for bytes read on demand.
    */
   range(begin: number, end: number): Uint8Array;
+  /**
+   * Optional, for bytes read on demand: bytes [begin, begin + target.length) read straight
+   * into `target` (no buffer of its own).
+   */
+  readInto?(begin: number, target: Uint8Array): void;
 }
 
 function inMemory(bytes: Uint8Array): SafetensorsBytes {
@@ -156,6 +161,44 @@ export class SafetensorsFile implements TensorSource {
         return bf16ArrayToF32(this.typedArray(name, 'BF16'));
       case 'F64':
         return Float32Array.from(this.typedArray(name, 'F64'));
+      default:
+        throw new SafetensorsError(
+          `${this.description}: tensor '${name}' is ${entry.dtype}, not a float dtype (read it with typedArray)`);
+    }
+  }
+
+  /**
+   * Elements [offset, offset + out.length) of a float tensor as float32 into `out` (see
+   * TensorSource.readFloat32): F32 bytes read on demand go straight into `out`; other float
+   * dtypes are converted from a copy of just that range.
+   */
+  readFloat32(name: string, offset: number, out: Float32Array): void {
+    const entry = this.entry(name);
+    const size = DTYPE_SIZE[entry.dtype];
+    const count = entry.shape.reduce((a, b) => a * b, 1);
+    if (!(Number.isInteger(offset) && offset >= 0 && offset + out.length <= count)) {
+      throw new RangeError(`${this.description}: elements [${offset}, ${offset + out.length}) outside tensor '${name}' of ${count}`);
+    }
+    const begin = this.dataStart + entry.begin + offset * size;
+    const end = begin + out.length * size;
+    if (entry.dtype === 'F32' && LITTLE_ENDIAN_HOST && this.bytes.readInto) {
+      this.bytes.readInto(begin, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
+      return;
+    }
+    const bytes = this.bytes.range(begin, end);
+    switch (entry.dtype) {
+      case 'F32':
+        out.set(littleEndianArray(bytes, 'F32') as Float32Array);
+        return;
+      case 'F16':
+        f16ArrayToF32(littleEndianArray(bytes, 'F16') as Uint16Array, out);
+        return;
+      case 'BF16':
+        bf16ArrayToF32(littleEndianArray(bytes, 'BF16') as Uint16Array, out);
+        return;
+      case 'F64':
+        out.set(littleEndianArray(bytes, 'F64') as Float64Array);
+        return;
       default:
         throw new SafetensorsError(
           `${this.description}: tensor '${name}' is ${entry.dtype}, not a float dtype (read it with typedArray)`);

@@ -68,6 +68,11 @@ class FileRanges implements SafetensorsBytes {
 
   range(begin: number, end: number): Uint8Array {
     const target = new Uint8Array(end - begin);
+    this.readInto(begin, target);
+    return target;
+  }
+
+  readInto(begin: number, target: Uint8Array): void {
     let fd: number;
     try {
       fd = openSync(this.path, 'r');
@@ -86,7 +91,6 @@ class FileRanges implements SafetensorsBytes {
         if (bytesRead === 0) throw new FileAccessError(`${this.path}: file ended early (it changed while being read?)`);
         done += bytesRead;
       }
-      return target;
     } catch (error) {
       if (error instanceof Error && 'code' in error) throw fileError(this.path, 'read', error);
       throw error;

@@ -113,7 +113,9 @@ class LoadedModel {
 
   /** The dense SPLADE rows of one checked batch, as sparse vectors. */
   async splade(input: BertInput): Promise<SparseVector[]> {
-    const { splade } = await this.model.forward(input, { splade: true });
+    const { splade, lastHiddenState } = await this.model.forward(input, { splade: true });
+    // Only the vectors are used: the hidden states' buffer can serve the next batch.
+    this.model.backend.release?.(lastHiddenState);
     const vocab = this.model.sizes.vocab_size;
     const out: SparseVector[] = [];
     for (let b = 0; b < input.batch; b++) {

@@ -85,6 +85,15 @@ export interface Backend {
   dispose?(): void;
 
   /**
+   * Optional: the caller will never read `tensor` again (an intermediate activation of a
+   * forward pass that nothing captured or returned), so the backend may reuse its memory for a
+   * later op's result. A tensor the backend did not make is ignored. The CPU backends pool
+   * such buffers (activation-pool.ts): a pass then reuses its working set instead of leaving
+   * hundreds of MiB of garbage for the collector.
+   */
+  release?(tensor: Tensor): void;
+
+  /**
    * Prepares a linear layer once, at load: `weight` is [out, in] (PyTorch's layout), `bias`
    * is [out] or absent. The tensors may be zero-copy views of a checkpoint and must not be
    * modified.

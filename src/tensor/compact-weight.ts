@@ -52,21 +52,70 @@ export function toF16Weight(w: Float32Array, n: number, k: number): F16Weight {
 export function quantizeInt8Rows(w: Float32Array, n: number, k: number): Int8Weight {
   const values = new Int8Array(n * k);
   const scales = new Float32Array(n);
-  for (let r = 0; r < n; r++) {
-    const at = r * k;
-    let max = 0;
-    for (let c = 0; c < k; c++) max = Math.max(max, Math.abs(w[at + c]));
-    if (!(max > 0)) continue;
-    if (!Number.isFinite(max)) throw new SpladeError(`cannot quantize a weight row holding ${max} (row ${r})`);
-    const scale = Math.fround(max / 127);
-    scales[r] = scale;
-    const inv = 1 / scale;
-    for (let c = 0; c < k; c++) {
-      const q = w[at + c] * inv;
-      values[at + c] = Math.max(-127, Math.min(127, q < 0 ? -Math.round(-q) : Math.round(q)));
-    }
-  }
+  for (let r = 0; r < n; r++) quantizeRow(w, r * k, k, values, scales, r);
   return { kind: 'int8', n, k, values, scales };
+}
+
+/** Row `r` of a weight, read from `w` at `from`, into values[r * k ...] and scales[r] (see quantizeInt8Rows). */
+function quantizeRow(w: Float32Array, from: number, k: number, values: Int8Array, scales: Float32Array, r: number): void {
+  let max = 0;
+  for (let c = 0; c < k; c++) max = Math.max(max, Math.abs(w[from + c]));
+  if (!(max > 0)) return;
+  if (!Number.isFinite(max)) throw new SpladeError(`cannot quantize a weight row holding ${max} (row ${r})`);
+  const scale = Math.fround(max / 127);
+  scales[r] = scale;
+  const inv = 1 / scale;
+  const at = r * k;
+  for (let c = 0; c < k; c++) {
+    const q = w[from + c] * inv;
+    values[at + c] = Math.max(-127, Math.min(127, q < 0 ? -Math.round(-q) : Math.round(q)));
+  }
+}
+
+/**
+ * Reads rows [first, first + out.length / k) of a float weight [n, k] as float32 into `out`
+ * (TensorSource.readFloat32 does it from storage, a block at a time).
+ */
+export type WeightRowReader = (first: number, out: Float32Array) => void;
+
+/** Floats read at a time by quantizeInt8RowsFrom and toF16WeightFrom (1 MiB). */
+const ROW_BLOCK_FLOATS = 1 << 18;
+/** Their block buffer, reused: both are synchronous, so no two calls share it at once. */
+let rowBlock = new Float32Array(0);
+
+/** Calls `each` on the weight's rows a block at a time, read by `read` into one reused buffer. */
+function forRowBlocks(n: number, k: number, read: WeightRowReader, each: (rows: Float32Array, first: number, count: number) => void): void {
+  const perBlock = Math.max(1, Math.floor(ROW_BLOCK_FLOATS / Math.max(k, 1)));
+  const size = Math.min(n, perBlock) * k;
+  if (rowBlock.length < size) rowBlock = new Float32Array(size);
+  for (let first = 0; first < n; first += perBlock) {
+    const count = Math.min(perBlock, n - first);
+    const rows = rowBlock.subarray(0, count * k);
+    read(first, rows);
+    each(rows, first, count);
+  }
+}
+
+/**
+ * quantizeInt8Rows of a weight read a block of rows at a time: the float32 weight is never
+ * whole in memory (quantizing a 30522 x 768 embedding holds 1 MiB of it, not 89 MiB).
+ */
+export function quantizeInt8RowsFrom(read: WeightRowReader, n: number, k: number): Int8Weight {
+  const values = new Int8Array(n * k);
+  const scales = new Float32Array(n);
+  forRowBlocks(n, k, read, (rows, first, count) => {
+    for (let r = 0; r < count; r++) quantizeRow(rows, r * k, k, values, scales, first + r);
+  });
+  return { kind: 'int8', n, k, values, scales };
+}
+
+/** toF16Weight of a weight read a block of rows at a time (see quantizeInt8RowsFrom). */
+export function toF16WeightFrom(read: WeightRowReader, n: number, k: number): F16Weight {
+  const bits = new Uint16Array(n * k);
+  forRowBlocks(n, k, read, (rows, first) => {
+    f32ArrayToF16(rows, bits.subarray(first * k, first * k + rows.length));
+  });
+  return { kind: 'f16', n, k, bits };
 }
 
 /** The weight as float32 [n, k] (exact for f16; the quantized values times their scales for int8). */

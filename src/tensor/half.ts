@@ -53,7 +53,7 @@ export function bf16ToF32(b: number): number {
 }
 
 /** Widens float16 bit patterns to float32 values (exact). */
-export function f16ArrayToF32(bits: Uint16Array, out = new Float32Array(bits.length)): Float32Array {
+export function f16ArrayToF32(bits: Uint16Array, out: Float32Array = new Float32Array(bits.length)): Float32Array {
   const lookup = table();
   const outBits = new Uint32Array(out.buffer, out.byteOffset, out.length);
   for (let i = 0; i < bits.length; i++) outBits[i] = lookup[bits[i]];
@@ -61,7 +61,7 @@ export function f16ArrayToF32(bits: Uint16Array, out = new Float32Array(bits.len
 }
 
 /** Widens bfloat16 bit patterns to float32 values (exact: a bfloat16 is a float32's top half). */
-export function bf16ArrayToF32(bits: Uint16Array, out = new Float32Array(bits.length)): Float32Array {
+export function bf16ArrayToF32(bits: Uint16Array, out: Float32Array = new Float32Array(bits.length)): Float32Array {
   const outBits = new Uint32Array(out.buffer, out.byteOffset, out.length);
   for (let i = 0; i < bits.length; i++) outBits[i] = bits[i] << 16;
   return out;
@@ -109,9 +109,8 @@ export function f32ToBf16(value: number): number {
 }
 
 /** Narrows float32 values to float16 bit patterns (round to nearest even). */
-export function f32ArrayToF16(values: Float32Array): Uint16Array {
+export function f32ArrayToF16(values: Float32Array, out: Uint16Array = new Uint16Array(values.length)): Uint16Array {
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  const out = new Uint16Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = f32BitsToF16Bits(bits[i]);
   return out;
 }

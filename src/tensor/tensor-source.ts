@@ -26,6 +26,13 @@ export interface TensorSource {
    */
   float32(name: string): Float32Array;
   /**
+   * Optional: elements [offset, offset + out.length) of a float tensor (row-major), as
+   * `float32` gives them, into `out`. Sources that read from storage on demand implement it,
+   * so that a tensor converted on load (quantized to int8, narrowed to float16) is read a
+   * block at a time and never held whole as float32.
+   */
+  readFloat32?(name: string, offset: number, out: Float32Array): void;
+  /**
    * Optional: an I8 tensor's values (quantized checkpoints). Sources without it cannot load
    * int8 weights stored as such.
    */

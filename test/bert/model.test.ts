@@ -11,6 +11,7 @@ import { WeightError, candidateNames } from '../../src/models/bert/weights.js';
 import { readSafetensors, type SafetensorsFile } from '../../src/formats/safetensors.js';
 import { writeSafetensors, type TensorToWrite } from '../../src/formats/safetensors-writer.js';
 import { createBackend } from '../../src/tensor/create-backend.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { rejects } from '../helpers/rejects.js';
 
 /** WebAssembly SIMD on the calling thread (what the model ran on before it took a backend). */
@@ -108,6 +109,41 @@ test('capture keeps every named activation with Hugging Face shapes', async () =
     for (let t = 0; t < S; t++) if (mask[b][t]) m = Math.max(m, Math.log1p(Math.max(0, logits[(b * S + t) * V + v])));
     assert.ok(Math.abs(out.splade!.data[b * V + v] - m) < 1e-6, `splade[${b}][${v}]`);
   }
+});
+
+test('released activations are never kept or returned ones, and a later pass leaves earlier results alone', async () => {
+  // The model hands the activations it is done with back to the backend (Backend.release),
+  // which reuses their buffers for later results. Each released tensor is poisoned with NaN
+  // here first: a tensor a capture keeps, or one the forward pass returns, released by mistake
+  // would show it at once (a buffer released and then reused for a result is overwritten).
+  const { config, weights } = fixture('f32');
+  const own = await createBackend({ threads: 1 });
+  let released = 0;
+  const release = own.release!.bind(own);
+  own.release = (t) => {
+    released++;
+    t.data.fill(Number.NaN);
+    release(t);
+  };
+  const model = await BertForMaskedLM.load(config, weights, own);
+  const names = CAPTURE_POINTS.map(([name]) => name.replace('{i}', '*')).filter((n) => n !== 'cls.predictions');
+  for (const capture of [names, ['bert.encoder.layer.0.intermediate'], []]) {
+    released = 0;
+    const out = await model.forward(input(config), { capture, splade: true, outputHiddenStates: true });
+    const results = new Map<string, Tensor>([
+      ...out.captured, ...out.hiddenStates!.map((t, i) => [`hidden state ${i}`, t] as const),
+      ['lastHiddenState', out.lastHiddenState], ['splade', out.splade!],
+    ]);
+    assert.ok(released > 10, `capturing ${capture.length} names: only ${released} tensors released`);
+    const before = new Map([...results].map(([name, t]) => [name, Array.from(t.data)]));
+    for (const [name, values] of before) assert.ok(values.every(Number.isFinite), `capturing ${capture.length} names: ${name} was released`);
+    const other = bertInputFromRows({ input_ids: [[2, 9, 8, 7, 3], [2, 5, 3, 0, 0]], attention_mask: [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]] }, config);
+    await model.forward(other, { splade: true });
+    const again = await model.forward(input(config), { splade: true });
+    for (const [name, t] of results) assert.equal(Array.from(t.data), before.get(name), `${name} changed by later passes`);
+    assert.equal(Array.from(again.splade!.data), before.get('splade'), 'the same input, the same vector, on reused buffers');
+  }
+  own.dispose?.();
 });
 
 test('a capture name that matches nothing is an error listing the known names', async () => {

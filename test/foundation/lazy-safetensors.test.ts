@@ -14,6 +14,9 @@ import { writeSafetensors } from '../../src/formats/safetensors-writer.js';
 import type { DType } from '../../src/tensor/tensor-source.js';
 import { writeRandomBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from './tmp.js';
+import { Weights } from '../../src/models/bert/weights.js';
+import { quantizeInt8Rows, toF16Weight } from '../../src/tensor/compact-weight.js';
+import { mulberry32, randomFloats } from '../../tools/random.js';
 
 const dir = tempDir('lazy');
 const FLOATS: readonly DType[] = ['F64', 'F32', 'F16', 'BF16'];
@@ -41,8 +44,21 @@ function assertSameTensors(lazy: SafetensorsFile, eager: SafetensorsFile): void 
     assert.equal(lazy.info(name), info);
     assert.equal(lazy.bytesOf(name), eager.bytesOf(name), name);
     assert.equal(lazy.typedArray(name), eager.typedArray(name), name);
-    if (FLOATS.includes(info.dtype)) assert.equal(lazy.float32(name), eager.float32(name), name);
-    else assert.throws(() => lazy.float32(name), (e: unknown) => e instanceof SafetensorsError && (e as Error).message.includes(`'${name}'`));
+    if (FLOATS.includes(info.dtype)) {
+      const whole = eager.float32(name);
+      assert.equal(lazy.float32(name), whole, name);
+      // Every range of elements, read into an array of its own, is that range of the tensor.
+      for (const file of [lazy, eager]) {
+        for (let offset = 0; offset <= whole.length; offset++) {
+          for (let length = 0; offset + length <= whole.length; length++) {
+            const out = new Float32Array(length);
+            file.readFloat32(name, offset, out);
+            assert.equal(out, whole.subarray(offset, offset + length), `${name} [${offset}, +${length})`);
+          }
+        }
+        assert.throws(() => file.readFloat32(name, whole.length, new Float32Array(1)), RangeError);
+      }
+    } else assert.throws(() => lazy.float32(name), (e: unknown) => e instanceof SafetensorsError && (e as Error).message.includes(`'${name}'`));
   }
 }
 
@@ -75,6 +91,21 @@ test('openSafetensorsFile reads misaligned tensors like readSafetensorsFile', as
   const lazy = await openSafetensorsFile(path);
   assertSameTensors(lazy, await readSafetensorsFile(path));
   assert.equal([...lazy.float32('b')], [-1.25, Math.fround(3e38)]);
+});
+
+test('a weight converted on load from a file, a block of rows at a time, is the weight converted whole', async () => {
+  // 700 x 768 floats: three blocks of 1 MiB (341 rows each, then 18).
+  const [n, k] = [700, 768];
+  const w = randomFloats(mulberry32(5), n * k, 0.1);
+  w.fill(0, 5 * k, 6 * k); // a row of zeros: scale 0
+  const path = join(dir, 'linear.safetensors');
+  await writeSafetensorsFile(path, { 'dense.weight': { dtype: 'F32', shape: [n, k], data: w } });
+  for (const file of [await openSafetensorsFile(path), await readSafetensorsFile(path)]) {
+    const int8 = Weights.of(file, 'bert', 'int8').linearWeight('dense.weight', [n, k]);
+    assert.equal(int8, quantizeInt8Rows(w, n, k));
+    const f16 = Weights.of(file, 'bert', 'f16').linearWeight('dense.weight', [n, k]);
+    assert.equal(f16, toF16Weight(w, n, k));
+  }
 });
 
 test('openSafetensorsFile validates the whole header first: a bad one is the same SafetensorsError', async () => {

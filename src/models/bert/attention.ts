@@ -2,7 +2,7 @@
 import type { Backend } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { BertConfig } from './config.js';
-import { keepTokens, type ForwardContext } from './context.js';
+import { keepTokens, release, type ForwardContext } from './context.js';
 import { LayerNorm, Linear } from './nn.js';
 import type { Weights } from './weights.js';
 
@@ -40,6 +40,7 @@ export class BertSelfAttention {
       numHeads: this.numHeads,
       keepProbs: context.capture.wants(probsName) || wantsModule,
     });
+    release(context, q, k, v);
     if (result.probs) context.capture.keepWithParent(this.name, probsName, result.probs);
     keepTokens(context, this.name, result.context);
     return result.context;
@@ -66,6 +67,7 @@ export class BertSelfOutput {
   async forward(context: ForwardContext, hidden: Tensor, input: Tensor): Promise<Tensor> {
     const projected = await this.dense.forward(context, hidden);
     const out = await this.layerNorm.forward(context, projected, input);
+    release(context, projected);
     keepTokens(context, this.name, out);
     return out;
   }
@@ -90,6 +92,7 @@ export class BertAttention {
   async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
     const attended = await this.self.forward(context, hidden);
     const out = await this.output.forward(context, attended, hidden);
+    release(context, attended);
     keepTokens(context, this.name, out);
     return out;
   }

@@ -9,7 +9,7 @@ import { Capture } from './capture.js';
 import { attentionName, capturableNames, hiddenStateNames, type CapturableName } from './capture-names.js';
 import type { ForwardOptions, ForwardOutput, MaskedLM, ModelSizes } from '../masked-lm.js';
 import type { BertConfig } from './config.js';
-import { keepTokens, type ForwardContext } from './context.js';
+import { keepTokens, release, type ForwardContext } from './context.js';
 import { BertEmbeddings } from './embeddings.js';
 import { checkBertInput, type BertInput } from './input.js';
 import { BertEncoder } from './layer.js';
@@ -34,8 +34,8 @@ export class BertModel {
 
   /** -> last hidden state [batch * seq, hidden] */
   async forward(context: ForwardContext, input: BertInput): Promise<Tensor> {
-    const embedded = await this.embeddings.forward(context, input);
-    return this.encoder.forward(context, embedded);
+    // The encoder hands the embeddings' output back to the backend once its first layer ran.
+    return this.encoder.forward(context, await this.embeddings.forward(context, input));
   }
 }
 
@@ -125,6 +125,7 @@ export class BertForMaskedLM implements MaskedLM {
       const transformed = await head.transform.forward(context, hidden);
       if (wantsLogits) keepTokens(context, head.name, await head.logits(context, transformed));
       if (options.splade) splade = await head.splade(context, transformed);
+      release(context, transformed);
     }
     capture.checkAllUsed();
     const kept = (name: string): Tensor => capture.results.get(name)!;

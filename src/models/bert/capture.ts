@@ -65,6 +65,12 @@ export class Capture {
     return this.match(name) !== 'no';
   }
 
+  /** Whether a kept tensor shares `tensor`'s values (then they must stay as they are). */
+  holds(tensor: Tensor): boolean {
+    for (const kept of this.results.values()) if (kept.data === tensor.data) return true;
+    return false;
+  }
+
   /** Keeps `tensor` (seen with `shape`) under `name` when it was asked for. */
   keep(name: string, tensor: Tensor, shape: readonly number[]): void {
     this.keepIf(this.match(name), name, tensor.reshape(shape, name));

@@ -5,7 +5,7 @@ import type { Backend, LinearHandle } from '../../tensor/backend.js';
 import { readWeightRows, type CompactWeight } from '../../tensor/compact-weight.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { BertConfig } from './config.js';
-import { keepTokens, type ForwardContext } from './context.js';
+import { keepTokens, release, type ForwardContext } from './context.js';
 import type { BertInput } from './input.js';
 import { LayerNorm } from './nn.js';
 import type { Weights } from './weights.js';
@@ -69,7 +69,9 @@ export class BertEmbeddings {
     const positions = await backend.gather(this.positionEmbeddings, positionIds);
     // transformers adds in this order: (words + token types) + positions.
     const sum = await backend.add(words, types);
+    release(context, words, types);
     const out = await this.layerNorm.forward(context, sum, positions);
+    release(context, sum, positions);
     keepTokens(context, this.name, out);
     return out;
   }

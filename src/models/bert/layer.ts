@@ -4,7 +4,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { activationOf } from './activation.js';
 import { BertAttention } from './attention.js';
 import type { BertConfig } from './config.js';
-import { keepTokens, type ForwardContext } from './context.js';
+import { keepTokens, release, type ForwardContext } from './context.js';
 import { LayerNorm, Linear } from './nn.js';
 import type { Weights } from './weights.js';
 
@@ -47,6 +47,7 @@ export class BertOutput {
   async forward(context: ForwardContext, intermediate: Tensor, input: Tensor): Promise<Tensor> {
     const projected = await this.dense.forward(context, intermediate);
     const out = await this.layerNorm.forward(context, projected, input);
+    release(context, projected);
     keepTokens(context, this.name, out);
     return out;
   }
@@ -74,6 +75,7 @@ export class BertLayer {
     const attended = await this.attention.forward(context, hidden);
     const intermediate = await this.intermediate.forward(context, attended);
     const out = await this.output.forward(context, intermediate, attended);
+    release(context, intermediate, attended);
     keepTokens(context, this.name, out);
     return out;
   }
@@ -96,7 +98,13 @@ export class BertEncoder {
 
   async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
     let x = hidden;
-    for (const layer of this.layer) x = await layer.forward(context, x);
+    for (const layer of this.layer) {
+      const next = await layer.forward(context, x);
+      // Each layer's input once the next layer has run, the encoder's own input (the
+      // embeddings' output, which nothing else reads) included.
+      release(context, x);
+      x = next;
+    }
     keepTokens(context, this.name, x);
     return x;
   }

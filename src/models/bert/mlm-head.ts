@@ -5,7 +5,7 @@ import type { CompactWeight } from '../../tensor/compact-weight.js';
 import { formatShape, type Tensor } from '../../tensor/tensor.js';
 import { activationOf } from './activation.js';
 import type { BertConfig } from './config.js';
-import { keepTokens, type ForwardContext } from './context.js';
+import { keepTokens, release, type ForwardContext } from './context.js';
 import { LayerNorm, Linear } from './nn.js';
 import { WeightError, type Weights } from './weights.js';
 
@@ -31,6 +31,7 @@ export class BertPredictionHeadTransform {
   async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
     const projected = await this.dense.forward(context, hidden, this.activation);
     const out = await this.layerNorm.forward(context, projected, null);
+    release(context, projected);
     keepTokens(context, this.name, out);
     return out;
   }

@@ -8,7 +8,8 @@
 // Buffers such as "embeddings.position_ids" are simply never asked for.
 import { SpladeError } from '../../errors.js';
 import {
-  quantizeInt8Rows, toF16Weight, widenWeight, type CompactWeight, type Int8Weight, type WeightDType,
+  quantizeInt8Rows, quantizeInt8RowsFrom, toF16Weight, toF16WeightFrom, widenWeight,
+  type CompactWeight, type Int8Weight, type WeightDType, type WeightRowReader,
 } from '../../tensor/compact-weight.js';
 import { Tensor, formatShape } from '../../tensor/tensor.js';
 import type { TensorInfo, TensorSource } from '../../tensor/tensor-source.js';
@@ -94,8 +95,9 @@ export class Weights {
   /**
    * A linear (or embedding) weight [n, k] held as this view's dtype: float32 as a Tensor,
    * float16 or int8 as a CompactWeight. An I8 tensor is read with its `<name>_scale` (one
-   * float per row, compressed-tensors' `weight_scale`). A float tensor asked for as int8 is
-   * quantized here, so only this one tensor is ever held as float32.
+   * float per row, compressed-tensors' `weight_scale`). A float tensor asked for as int8 or
+   * float16 is converted here, read a block of rows at a time where the source can
+   * (TensorSource.readFloat32), else whole: at most this one tensor is ever held as float32.
    * @throws WeightError naming the tensor when it is missing or has the wrong shape, or its
    *   scale is missing or wrong
    */
@@ -114,12 +116,23 @@ export class Weights {
     switch (this.dtype ?? stored) {
       case 'f32':
         return this.tensor(name, shape);
-      case 'f16':
+      case 'f16': {
         if (info.dtype === 'F16' && this.source.float16Bits) return { kind: 'f16', n, k, bits: this.source.float16Bits(info.name) };
-        return toF16Weight(this.tensor(name, shape).data, n, k);
-      case 'int8':
-        return quantizeInt8Rows(this.tensor(name, shape).data, n, k);
+        const read = this.rowReader(info, k);
+        return read ? toF16WeightFrom(read, n, k) : toF16Weight(this.tensor(name, shape).data, n, k);
+      }
+      case 'int8': {
+        const read = this.rowReader(info, k);
+        return read ? quantizeInt8RowsFrom(read, n, k) : quantizeInt8Rows(this.tensor(name, shape).data, n, k);
+      }
     }
+  }
+
+  /** Rows of a float tensor [n, k] read from the source on demand, when it can (TensorSource.readFloat32). */
+  private rowReader(info: TensorInfo, k: number): WeightRowReader | undefined {
+    const { source } = this;
+    if (!source.readFloat32 || !FLOAT_DTYPES.has(info.dtype)) return undefined;
+    return (first, out) => source.readFloat32!(info.name, first * k, out);
   }
 
   private int8Weight(info: TensorInfo, scaleName: string, n: number, k: number): Int8Weight {

@@ -3,7 +3,7 @@
 // (TransformerBlock.sa_layer_norm), not this module's.
 import type { Backend } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { keepTokens, type ForwardContext } from '../bert/context.js';
+import { keepTokens, release, type ForwardContext } from '../bert/context.js';
 import { Linear } from '../bert/nn.js';
 import type { Weights } from '../bert/weights.js';
 import type { DistilBertConfig } from './config.js';
@@ -44,8 +44,10 @@ export class MultiHeadSelfAttention {
       numHeads: this.nHeads,
       keepProbs: context.capture.wants(probsName) || wantsModule,
     });
+    release(context, q, k, v);
     if (result.probs) context.capture.keepWithParent(this.name, probsName, result.probs);
     const out = await namedLinear(context, this.outLin, result.context);
+    release(context, result.context);
     keepTokens(context, this.name, out);
     return out;
   }

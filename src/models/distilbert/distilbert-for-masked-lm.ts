@@ -6,7 +6,7 @@ import { formatShape, type Tensor } from '../../tensor/tensor.js';
 import type { TensorSource } from '../../tensor/tensor-source.js';
 import { activationOf } from '../bert/activation.js';
 import { Capture } from '../bert/capture.js';
-import { keepTokens, type ForwardContext } from '../bert/context.js';
+import { keepTokens, release, type ForwardContext } from '../bert/context.js';
 import { checkBertInput, type BertInput } from '../bert/input.js';
 import { LayerNorm, Linear } from '../bert/nn.js';
 import { WeightError, Weights } from '../bert/weights.js';
@@ -38,6 +38,7 @@ export class DistilBertModel {
 
   /** -> last hidden state [batch * seq, dim] */
   async forward(context: ForwardContext, input: BertInput): Promise<Tensor> {
+    // The transformer hands the embeddings' output back to the backend once its first layer ran.
     return this.transformer.forward(context, await this.embeddings.forward(context, input));
   }
 }
@@ -129,9 +130,11 @@ export class DistilBertForMaskedLM implements MaskedLM {
     if (options.splade || wantsLogits || headNames.some((name) => capture.wants(name))) {
       const activated = await linearThenActivation(context, this.vocabTransform, hidden, this.activation, 'activation');
       const normed = await this.vocabLayerNorm.forward(context, activated, null);
+      release(context, activated);
       keepTokens(context, 'vocab_layer_norm', normed);
       if (wantsLogits) keepTokens(context, this.logitsName, await this.vocabProjector.forward(context, normed));
       if (options.splade) splade = await context.backend.spladePool(normed, this.vocabProjector.handle, context.tokens);
+      release(context, normed);
     }
     capture.checkAllUsed();
     const kept = (name: string): Tensor => capture.results.get(name)!;

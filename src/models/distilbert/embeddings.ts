@@ -2,7 +2,7 @@
 // type embeddings; dropout is the identity at inference). Position ids are 0..seq-1 per row.
 import type { Backend, LinearHandle } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { keepTokens, type ForwardContext } from '../bert/context.js';
+import { keepTokens, release, type ForwardContext } from '../bert/context.js';
 import type { BertInput } from '../bert/input.js';
 import { LayerNorm } from '../bert/nn.js';
 import type { Weights } from '../bert/weights.js';
@@ -63,6 +63,7 @@ export class DistilBertEmbeddings {
       : await backend.gatherLinearRows!(this.tiedDecoder!, input.inputIds);
     const positions = await backend.gather(this.positionEmbeddings, positionIds);
     const out = await this.layerNorm.forward(context, words, positions);
+    release(context, words, positions);
     keepTokens(context, this.name, out);
     return out;
   }

@@ -3,7 +3,7 @@
 // activation) as modules of their own, so both sides of an activation can be captured.
 import type { Activation } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { keepTokens, type ForwardContext } from '../bert/context.js';
+import { keepTokens, release, type ForwardContext } from '../bert/context.js';
 import type { Linear } from '../bert/nn.js';
 
 /** `linear(x)`, kept under the layer's name when asked for. */
@@ -28,6 +28,7 @@ export async function linearThenActivation(
   if (context.capture.wants(linear.handle.name)) {
     const projected = await namedLinear(context, linear, x);
     out = await context.backend.activate(projected, activation);
+    release(context, projected);
   } else {
     out = await linear.forward(context, x, activation);
   }

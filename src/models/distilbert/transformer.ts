@@ -2,7 +2,7 @@
 import type { Activation, Backend } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { activationOf } from '../bert/activation.js';
-import { keepTokens, type ForwardContext } from '../bert/context.js';
+import { keepTokens, release, type ForwardContext } from '../bert/context.js';
 import { LayerNorm, Linear } from '../bert/nn.js';
 import type { Weights } from '../bert/weights.js';
 import { MultiHeadSelfAttention } from './attention.js';
@@ -30,6 +30,7 @@ export class FFN {
   async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
     const activated = await linearThenActivation(context, this.lin1, hidden, this.activation, `${this.name}.activation`);
     const out = await namedLinear(context, this.lin2, activated);
+    release(context, activated);
     keepTokens(context, this.name, out);
     return out;
   }
@@ -58,9 +59,11 @@ export class TransformerBlock {
   async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
     const attended = await this.attention.forward(context, hidden);
     const sa = await this.saLayerNorm.forward(context, attended, hidden);
+    release(context, attended);
     keepTokens(context, `${this.name}.sa_layer_norm`, sa);
     const fed = await this.ffn.forward(context, sa);
     const out = await this.outputLayerNorm.forward(context, fed, sa);
+    release(context, fed, sa);
     keepTokens(context, `${this.name}.output_layer_norm`, out);
     keepTokens(context, this.name, out);
     return out;
@@ -82,7 +85,13 @@ export class Transformer {
 
   async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
     let x = hidden;
-    for (const layer of this.layer) x = await layer.forward(context, x);
+    for (const layer of this.layer) {
+      const next = await layer.forward(context, x);
+      // Each layer's input once the next layer has run, the stack's own input (the embeddings'
+      // output, which nothing else reads) included.
+      release(context, x);
+      x = next;
+    }
     keepTokens(context, this.name, x);
     return x;
   }

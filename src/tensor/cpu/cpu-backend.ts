@@ -41,8 +41,13 @@ export class CompactLinear implements LinearHandle {
   ) {}
 }
 
-/** Most scratch memory one hand-off of attention tasks uses (bytes); a longer batch takes several. */
-const ATTENTION_BLOCK_BYTES = 32 << 20;
+/**
+ * Most scratch memory one hand-off of attention tasks uses (bytes); a longer batch takes
+ * several. The WebAssembly memory only grows, so this is held for good: 12 MiB takes three
+ * bert-base sequences of 128 tokens (36 head tasks) a hand-off, under the 13.5 MiB a linear
+ * layer of such a batch needs anyway (32 MiB took all 8 of workload D at once: 24 MiB).
+ */
+const ATTENTION_BLOCK_BYTES = 12 << 20;
 
 /** Sizes of one attention layer. */
 interface AttentionSizes {
@@ -74,8 +79,12 @@ function scatterProbs(probs: Float32Array, at: number, seq: number, keys: readon
   }
 }
 
-/** Most logits held at once by spladePool (floats): 16 MiB. */
-const POOL_BLOCK_FLOATS = 4 << 20;
+/**
+ * Most logits held at once by spladePool (floats): 8 MiB, in WebAssembly scratch (held for
+ * good) and, for compact weights, once more in a buffer here; 16 MiB made the vocabulary
+ * projection the largest scratch user of a bert-base forward pass over 8 x 128 tokens.
+ */
+const POOL_BLOCK_FLOATS = 2 << 20;
 
 function columns(x: Tensor): number {
   return x.shape[x.shape.length - 1];
@@ -96,8 +105,8 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   readonly compact: CompactGemm;
 
   /**
-   * `poolBlockFloats`: most logits spladePool holds at once (default 4M floats, 16 MiB);
-   * `attentionBlockBytes`: most scratch one hand-off of attention heads uses (default 32 MiB;
+   * `poolBlockFloats`: most logits spladePool holds at once (default 2M floats, 8 MiB);
+   * `attentionBlockBytes`: most scratch one hand-off of attention heads uses (default 12 MiB;
    * at least one sequence's heads go in each);
    * `notes`: what `info.notes` says (why these kernels or this thread count; see BackendInfo);
    * `compact`: the engine for compact weights (default: the one matching `engine`).
@@ -124,7 +133,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     for (const id of ids) {
       if (!(id >= 0 && id < l.outFeatures)) throw new RangeError(`${l.name}: row ${id} outside [0, ${l.outFeatures})`);
     }
-    const out = new Float32Array(ids.length * l.inFeatures);
+    const out = this.allocate(ids.length * l.inFeatures);
     if (l instanceof CompactLinear) this.compact.readRows(l.packed, ids, out);
     else this.engine.readRows!(l.packed, ids, out);
     return new Tensor([ids.length, l.inFeatures], out);
@@ -153,7 +162,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   override linear(x: Tensor, layer: LinearHandle, activation: Activation = 'none'): Tensor {
     const l = this.own(layer);
     const rows = x.size / l.inFeatures;
-    const out = new Float32Array(rows * l.outFeatures);
+    const out = this.allocate(rows * l.outFeatures);
     this.engine.beginOperation();
     if (l instanceof CompactLinear) this.compact.matmul({ m: rows, a: x.data, b: l.packed, out, bias: l.bias, epilogue: activation });
     else this.engine.matmul({ m: rows, a: x.data, b: l.packed, out, bias: l.bias, epilogue: activation });
@@ -163,7 +172,9 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   override layerNorm(x: Tensor, residual: Tensor | null, gamma: Tensor, beta: Tensor, eps: number): Tensor {
     const features = columns(x);
     if (!(this.engine instanceof WasmGemm) || features % 4 !== 0) return super.layerNorm(x, residual, gamma, beta, eps);
-    const out = new Float32Array(x.size);
+    const out = this.allocate(x.size);
+    // A new operation: the scratch of the one before (a linear layer's result tiles) is free.
+    this.engine.beginOperation();
     this.engine.layerNorm({ x: x.data, residual: residual?.data ?? null, gamma: gamma.data, beta: beta.data, features, eps, out });
     return new Tensor(x.shape, out);
   }
@@ -173,7 +184,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const { batch, seq, mask } = tokens;
     const { numHeads } = options;
     const sizes = { seq, hidden, numHeads, headSize: hidden / numHeads };
-    const context = new Float32Array(query.size);
+    const context = this.allocate(query.size);
     const probs = options.keepProbs ? new Float32Array(batch * numHeads * seq * seq) : null;
     const sequences = Array.from({ length: batch }, (_, b) => realKeys(mask, b, seq));
     // Keeping the probabilities takes the same path as not keeping them, so that inspecting a
@@ -258,11 +269,14 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       starts.push(rows.length);
     }
     if (rows.length === 0) return new Tensor([batch, vocab], out);
-    const real = new Float32Array(rows.length * width);
-    rows.forEach((r, i) => real.set(hidden.data.subarray(r * width, (r + 1) * width), i * width));
+    // Without padding the real rows are the hidden states as they are.
+    const copied = rows.length < batch * seq ? this.allocate(rows.length * width) : undefined;
+    if (copied) rows.forEach((r, i) => copied.set(hidden.data.subarray(r * width, (r + 1) * width), i * width));
+    const real = copied ?? hidden.data;
     // Float32 decoders take the threaded in-memory path; compact (f16/int8) ones the block loop below.
     if (this.engine instanceof WasmGemm && !(d instanceof CompactLinear)) {
       this.spladePoolInMemory(this.engine, real, rows.length, starts, d, batch, out);
+      if (copied) this.activations.give(copied);
       return new Tensor([batch, vocab], out);
     }
 
@@ -270,7 +284,8 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const align = compact ? this.compact.columnAlign : this.engine.columnAlign;
     const budget = this.options.poolBlockFloats ?? POOL_BLOCK_FLOATS;
     const block = Math.max(align, Math.floor(budget / rows.length / align) * align);
-    const logits = new Float32Array(rows.length * Math.min(block, vocab));
+    // Scratch of this op alone: an idle activation buffer when one is long enough.
+    const { view: logits, owner: logitsBuffer } = this.activations.takeScratch(rows.length * Math.min(block, vocab));
     for (let v0 = 0; v0 < vocab; v0 += block) {
       const count = Math.min(block, vocab - v0);
       this.engine.beginOperation();
@@ -282,6 +297,8 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       }
       for (let b = 0; b < batch; b++) maxPoolBlock(logits, starts[b], starts[b + 1], count, out, b * vocab + v0);
     }
+    this.activations.give(logitsBuffer);
+    if (copied) this.activations.give(copied);
     return new Tensor([batch, vocab], out);
   }
 
@@ -320,6 +337,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
 
   /** Stops the engine's worker threads. */
   dispose(): void {
+    this.activations.clear();
     this.engine.dispose();
   }
 }

@@ -1,6 +1,7 @@
 // The reference CPU backend: plainly correct, readable loops, one function per op (the other
 // files of this folder). The speed of the project is another backend's job; this one is the
 // yardstick the faster ones are tested against.
+import { ActivationPool } from '../activation-pool.js';
 import type { BackendInfo } from '../backend-options.js';
 import type {
   Activation,
@@ -56,8 +57,21 @@ export function linearSizes(name: string, weight: Tensor, bias?: Tensor): [outFe
 export class ReferenceBackend implements Backend {
   readonly name: string = 'cpu-reference';
 
+  /** The buffers of released activations (see Backend.release), for later ops' results. */
+  protected readonly activations = new ActivationPool();
+
   /** @param notes what `info.notes` says (why these kernels run; see BackendInfo) */
   constructor(protected readonly notes: readonly string[] = []) {}
+
+  /** Takes an activation's buffer back for reuse (see Backend.release). */
+  release(tensor: Tensor): void {
+    this.activations.give(tensor.data);
+  }
+
+  /** A zeroed result buffer: a released one of that length when there is one. */
+  protected allocate(length: number): Float32Array {
+    return this.activations.take(length);
+  }
 
   get info(): BackendInfo {
     return { backend: 'cpu', kernels: 'reference', threads: 1, name: this.name, notes: this.notes };
@@ -71,34 +85,35 @@ export class ReferenceBackend implements Backend {
   linear(x: Tensor, layer: LinearHandle, activation: Activation = 'none'): Tensor {
     const cpu = asCpuLinear(layer);
     const rows = x.size / cpu.inFeatures;
-    const out = new Float32Array(rows * cpu.outFeatures);
+    const out = this.allocate(rows * cpu.outFeatures);
     linearForward(out, x.data, cpu.weight, cpu.bias, rows, cpu.inFeatures, cpu.outFeatures);
     activateInPlace(out, activation);
     return new Tensor([rows, cpu.outFeatures], out);
   }
 
   activate(x: Tensor, activation: Activation): Tensor {
-    const out = x.data.slice();
+    const out = this.allocate(x.size);
+    out.set(x.data);
     activateInPlace(out, activation);
     return new Tensor(x.shape, out);
   }
 
   add(a: Tensor, b: Tensor): Tensor {
-    const out = new Float32Array(a.size);
+    const out = this.allocate(a.size);
     for (let i = 0; i < out.length; i++) out[i] = a.data[i] + b.data[i];
     return new Tensor(a.shape, out);
   }
 
   layerNorm(x: Tensor, residual: Tensor | null, gamma: Tensor, beta: Tensor, eps: number): Tensor {
     const features = columns(x);
-    const out = new Float32Array(x.size);
+    const out = this.allocate(x.size);
     layerNormForward(out, x.data, residual?.data ?? null, gamma.data, beta.data, x.size / features, features, eps);
     return new Tensor(x.shape, out);
   }
 
   gather(table: Tensor, ids: Int32Array): Tensor {
     const features = columns(table);
-    const out = new Float32Array(ids.length * features);
+    const out = this.allocate(ids.length * features);
     gatherRows(out, table.data, ids, features);
     return new Tensor([ids.length, features], out);
   }
@@ -107,7 +122,7 @@ export class ReferenceBackend implements Backend {
     const hidden = columns(query);
     const { batch, seq } = tokens;
     const { numHeads } = options;
-    const context = new Float32Array(query.size);
+    const context = this.allocate(query.size);
     const probs = options.keepProbs ? new Float32Array(batch * numHeads * seq * seq) : null;
     attentionForward(context, probs, query.data, key.data, value.data, tokens.mask, {
       batch,

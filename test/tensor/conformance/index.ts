@@ -39,6 +39,8 @@ export const OPS_EXERCISED = {
   attention: ['attention'],
   spladePool: ['spladePool'],
   scope: ['linear', 'activate', 'add', 'layerNorm', 'gather', 'gatherLinearRows', 'attention', 'spladePool'],
+  // Every result is released after its comparison (ops.ts `check`), so later cases reuse them.
+  release: ['linear', 'activate', 'add', 'layerNorm', 'gather', 'gatherLinearRows', 'attention', 'spladePool'],
 } as const satisfies Record<Exclude<keyof Backend, 'name' | 'info' | 'dispose' | CheckedElsewhere>, ReadonlyArray<OpCase['op']>>;
 
 export interface ConformanceOptions {

@@ -47,6 +47,22 @@ function layout(batch: Batch): TokenLayout {
   return { batch: batch.lengths.length, seq, mask };
 }
 
+/**
+ * Compares, then hands the backend's result back (Backend.release) poisoned with NaN, as the
+ * model hands back an activation it is done with: a later op that gets the buffer again fails
+ * its case unless the backend clears or fully overwrites it.
+ */
+async function check(
+  backend: Backend, op: string, shape: string, actual: Tensor | undefined, expected: Tensor, bounds: Float64Array | number,
+): Promise<OpCheck> {
+  const result = await compare(op, shape, actual, expected, bounds);
+  if (actual && backend.release) {
+    actual.data.fill(Number.NaN);
+    backend.release(actual);
+  }
+  return result;
+}
+
 type Runner<C extends OpCase> = (backend: Backend, c: C, inputs: Inputs, shape: string) => Promise<OpCheck[]>;
 
 const linear: Runner<Extract<OpCase, { op: 'linear' }>> = async (backend, c, inputs, shape) => {
@@ -62,7 +78,7 @@ const linear: Runner<Extract<OpCase, { op: 'linear' }>> = async (backend, c, inp
     const magnitude = reference.linear(absolute(x), reference.prepareLinear('m', absolute(w), bias && absolute(bias))).data;
     for (const activation of bias ? ACTIVATIONS : (['none'] as const)) {
       const bounds = linearBounds(c.inF, magnitude, pre, activation);
-      results.push(await compare(`linear ${activation}${label}`, shape, await backend.linear(x, layer, activation), reference.linear(x, mine, activation), bounds));
+      results.push(await check(backend, `linear ${activation}${label}`, shape, await backend.linear(x, layer, activation), reference.linear(x, mine, activation), bounds));
     }
   }
   return results;
@@ -73,7 +89,7 @@ const activate: Runner<Extract<OpCase, { op: 'activate' }>> = async (backend, c,
   const results: OpCheck[] = [];
   for (const activation of ACTIVATIONS) {
     const bounds = Float64Array.from(x.data, (value) => activationBound(activation, value));
-    results.push(await compare(`activate ${activation}`, shape, await backend.activate(x, activation), reference.activate(x, activation), bounds));
+    results.push(await check(backend, `activate ${activation}`, shape, await backend.activate(x, activation), reference.activate(x, activation), bounds));
   }
   return results;
 };
@@ -82,13 +98,13 @@ const activate: Runner<Extract<OpCase, { op: 'activate' }>> = async (backend, c,
 // (the reference's double sum of two floats rounds to the same float), and copies.
 const add: Runner<Extract<OpCase, { op: 'add' }>> = async (backend, c, inputs, shape) => {
   const [a, b] = [inputs.tensor('a', [c.rows, c.cols], 3), inputs.tensor('b', [c.rows, c.cols], 3)];
-  return [await compare('add', shape, await backend.add(a, b), reference.add(a, b), 0)];
+  return [await check(backend, 'add', shape, await backend.add(a, b), reference.add(a, b), 0)];
 };
 
 const gather: Runner<Extract<OpCase, { op: 'gather' }>> = async (backend, c, inputs, shape) => {
   const table = inputs.tensor('table', [c.tableRows, c.cols]);
   const ids = Int32Array.from(c.ids);
-  return [await compare('gather', shape, await backend.gather(table, ids), reference.gather(table, ids), 0)];
+  return [await check(backend, 'gather', shape, await backend.gather(table, ids), reference.gather(table, ids), 0)];
 };
 
 const gatherLinearRows: Runner<Extract<OpCase, { op: 'gatherLinearRows' }>> = async (backend, c, inputs, shape) => {
@@ -96,7 +112,7 @@ const gatherLinearRows: Runner<Extract<OpCase, { op: 'gatherLinearRows' }>> = as
   const weight = inputs.tensor('weight', [c.outF, c.inF]);
   const ids = Int32Array.from(c.ids);
   const layer = await backend.prepareLinear('conformance.tied', weight, inputs.tensor('bias', [c.outF]));
-  return [await compare('gatherLinearRows', shape, await backend.gatherLinearRows(layer, ids), reference.gather(weight, ids), 0)];
+  return [await check(backend, 'gatherLinearRows', shape, await backend.gatherLinearRows(layer, ids), reference.gather(weight, ids), 0)];
 };
 
 const layerNorm: Runner<Extract<OpCase, { op: 'layerNorm' }>> = async (backend, c, inputs, shape) => {
@@ -105,7 +121,7 @@ const layerNorm: Runner<Extract<OpCase, { op: 'layerNorm' }>> = async (backend, 
   const results: OpCheck[] = [];
   for (const [r, eps, label] of [[null, 1e-12, 'layerNorm'], [residual, 1e-5, 'layerNorm + residual']] as const) {
     const bounds = layerNormBounds(x.data, r?.data ?? null, gamma.data, beta.data, c.cols, eps);
-    results.push(await compare(label, shape, await backend.layerNorm(x, r, gamma, beta, eps), reference.layerNorm(x, r, gamma, beta, eps), bounds));
+    results.push(await check(backend, label, shape, await backend.layerNorm(x, r, gamma, beta, eps), reference.layerNorm(x, r, gamma, beta, eps), bounds));
   }
   return results;
 };
@@ -122,8 +138,8 @@ const attention: Runner<Extract<OpCase, { op: 'attention' }>> = async (backend, 
   for (const keepProbs of [true, false]) {
     const got = await backend.attention(q, k, v, tokens, { numHeads: c.heads, keepProbs });
     const label = keepProbs ? 'attention' : 'attention without probs';
-    results.push(await compare(`${label}: context`, shape, got.context, want.context, contextBounds));
-    if (keepProbs) results.push(await compare(`${label}: probs`, shape, got.probs, want.probs!, attentionProbBounds(want.probs!.data, rho, tokens.seq)));
+    results.push(await check(backend, `${label}: context`, shape, got.context, want.context, contextBounds));
+    if (keepProbs) results.push(await check(backend, `${label}: probs`, shape, got.probs, want.probs!, attentionProbBounds(want.probs!.data, rho, tokens.seq)));
   }
   return results;
 };
@@ -136,7 +152,7 @@ const spladePool: Runner<Extract<OpCase, { op: 'spladePool' }>> = async (backend
   const magnitude = reference.linear(absolute(states), reference.prepareLinear('m', absolute(w), absolute(b))).data;
   const bounds = spladePoolBounds(c.hidden, magnitude, tokens.mask, tokens.batch, tokens.seq, want.data);
   const got = await backend.spladePool(states, await backend.prepareLinear('conformance.decoder', w, b), tokens);
-  return [await compare('spladePool', shape, got, want, bounds)];
+  return [await check(backend, 'spladePool', shape, got, want, bounds)];
 };
 
 /** Runs one case; a throw is reported as the case's failure, never lost. */
