@@ -15,22 +15,33 @@ import { tempDir } from './tmp.js';
 const child = fileURLToPath(new URL('./model-memory-child.ts', import.meta.url));
 const MB = 1 << 20;
 
-function rise(mode: 'lazy' | 'whole' | 'int8' | 'int8-whole-tensors', dir: string): number {
+function rise(mode: Mode, dir: string): number {
   const out = execFileSync(process.execPath, ['--import', 'tsx', child, mode, dir], { encoding: 'utf8' });
   return (JSON.parse(out.trim().split('\n').pop() ?? '{}') as { riseBytes: number }).riseBytes;
+}
+
+type Mode = 'lazy' | 'whole' | 'int8' | 'int8-whole-tensors';
+
+/**
+ * Loads the model at `dir` the library's way (`mode`) and the old way (`control`) in child
+ * processes: the first must rise between `low` and `limit` x the file size (so the weights did
+ * load, and were not piled up), the control above `limit` (so the test could tell).
+ */
+function assertRise(dir: string, mode: Mode, control: Mode, low: number, limit: number, what: string): void {
+  const size = statSync(join(dir, 'model.safetensors')).size;
+  const mb = (bytes: number): string => (bytes / MB).toFixed(1);
+  const rose = rise(mode, dir);
+  assert.ok(rose > low * size, `rise ${mb(rose)} MB for a ${mb(size)} MB model: weights not loaded?`);
+  assert.ok(rose < limit * size, `rise ${mb(rose)} MB for a ${mb(size)} MB model: ${what}`);
+  const old = rise(control, dir);
+  assert.ok(old > limit * size, `${control} rose only ${mb(old)} MB: this test could not tell`);
 }
 
 test('BertForMaskedLM on wasm-simd from a folder on disk: peak rise about one model size, not two', async () => {
   const dir = join(tempDir('model-memory'), 'model');
   // 8 layers of hidden 384 with a tiny vocabulary: about 58 MB, nearly all in linear layers.
   await writeRandomBertFolder(dir, { layers: 8, hidden: 384, heads: 6, intermediate: 1536, maxPositions: 128, vocab: 200 });
-  const size = statSync(join(dir, 'model.safetensors')).size;
-  const limit = 1.5 * size;
-  const once = rise('lazy', dir);
-  assert.ok(once > 0.9 * size, `rise ${(once / MB).toFixed(1)} MB for a ${(size / MB).toFixed(1)} MB model: weights not loaded?`);
-  assert.ok(once < limit, `rise ${(once / MB).toFixed(1)} MB for a ${(size / MB).toFixed(1)} MB model: the weights are held twice`);
-  const twice = rise('whole', dir);
-  assert.ok(twice > limit, `keeping the file rose only ${(twice / MB).toFixed(1)} MB: this test could not tell`);
+  assertRise(dir, 'lazy', 'whole', 0.9, 1.5, 'the weights are held twice');
 });
 
 test('quantizing a float32 file to int8 on load: the float32 weights never pile up in memory', async () => {
@@ -38,17 +49,11 @@ test('quantizing a float32 file to int8 on load: the float32 weights never pile 
   // A large vocabulary, as real models have: the word embeddings (30 MB of float32 here) are
   // the largest tensor. About 57 MB of float32 in all, 14 MB as int8.
   await writeRandomBertFolder(dir, { layers: 4, hidden: 384, heads: 6, intermediate: 1536, maxPositions: 128, vocab: 20000 });
-  const size = statSync(join(dir, 'model.safetensors')).size;
   // The int8 weights are a quarter of the float32 bytes: held once in the kernels' memory, and
   // once more at most as the int8 arrays read before packing (garbage V8 frees late); the
   // float32 is read 1 MiB at a time. Measured: 0.54 of the size. Reading each tensor whole,
   // as the loader did before, left the float32 tensors as garbage too: measured 1.24-1.39.
-  const limit = 0.75 * size;
-  const blocks = rise('int8', dir);
-  assert.ok(blocks > 0.2 * size, `rise ${(blocks / MB).toFixed(1)} MB for a ${(size / MB).toFixed(1)} MB model: weights not loaded?`);
-  assert.ok(blocks < limit, `rise ${(blocks / MB).toFixed(1)} MB quantizing a ${(size / MB).toFixed(1)} MB model: the float32 piled up`);
-  const whole = rise('int8-whole-tensors', dir);
-  assert.ok(whole > limit, `reading whole tensors rose only ${(whole / MB).toFixed(1)} MB: this test could not tell`);
+  assertRise(dir, 'int8', 'int8-whole-tensors', 0.2, 0.75, 'the float32 piled up');
 });
 
 test.run();
