@@ -210,6 +210,17 @@ export class SafetensorsFile implements TensorSource {
     return this.typedArray(name, 'I8');
   }
 
+  /** An I8 tensor's values into `out` (see TensorSource.readInt8): read straight into it on demand. */
+  readInt8(name: string, out: Int8Array): void {
+    const entry = this.entry(name);
+    const count = entry.shape.reduce((a, b) => a * b, 1);
+    if (entry.dtype !== 'I8') throw new SafetensorsError(`${this.description}: tensor '${name}' is ${entry.dtype}, not I8`);
+    if (out.length !== count) throw new RangeError(`${this.description}: tensor '${name}' has ${count} values, not ${out.length}`);
+    const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    if (this.bytes.readInto) this.bytes.readInto(this.dataStart + entry.begin, bytes);
+    else bytes.set(this.bytesOf(name));
+  }
+
   /** An F16 tensor's bit patterns as stored. */
   float16Bits(name: string): Uint16Array {
     return this.typedArray(name, 'F16');

@@ -99,6 +99,12 @@ export function shardedTensorSource(index: ShardIndex, shards: ReadonlyMap<strin
       if (!shard?.int8) throw new ShardIndexError(`${description}: no I8 tensor '${name}'`);
       return shard.int8(name);
     },
+    readInt8(name: string, out: Int8Array): void {
+      const shard = shardOf(name);
+      if (!shard?.int8) throw new ShardIndexError(`${description}: no I8 tensor '${name}'`);
+      if (shard.readInt8) shard.readInt8(name, out);
+      else out.set(shard.int8(name));
+    },
     float16Bits(name: string): Uint16Array {
       const shard = shardOf(name);
       if (!shard?.float16Bits) throw new ShardIndexError(`${description}: no F16 tensor '${name}'`);

@@ -107,8 +107,23 @@ export interface Backend {
    */
   prepareCompactLinear?(name: string, weight: CompactWeight, bias?: Tensor): MaybePromise<LinearHandle>;
 
+  /**
+   * Whether `prepareCompactLinear` copies the weight into memory of the backend's own, so that
+   * the caller may reuse the weight's arrays once it returns (the loader then reads weight
+   * after weight into one buffer). Absent means no.
+   */
+  readonly copiesCompactWeights?: boolean;
+
   /** `activation(x · Wᵀ + b)`: x [rows, in] -> [rows, out]. */
   linear(x: Tensor, layer: LinearHandle, activation?: Activation): MaybePromise<Tensor>;
+
+  /**
+   * Optional: `linear(linear(x, up, activation), down)`, a transformer's feed-forward block
+   * (BertIntermediate's multiply and activation, then BertOutput's multiply) in one op, equal
+   * to the two ops. Backends that work through the rows in blocks then never hold the
+   * [rows, up.outFeatures] activation whole (12 MiB for 8 x 128 tokens of bert-base).
+   */
+  feedForward?(x: Tensor, up: LinearHandle, down: LinearHandle, activation: Activation): MaybePromise<Tensor>;
 
   /** An activation alone, elementwise. */
   activate(x: Tensor, activation: Activation): MaybePromise<Tensor>;

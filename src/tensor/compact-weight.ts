@@ -98,10 +98,11 @@ function forRowBlocks(n: number, k: number, read: WeightRowReader, each: (rows: 
 
 /**
  * quantizeInt8Rows of a weight read a block of rows at a time: the float32 weight is never
- * whole in memory (quantizing a 30522 x 768 embedding holds 1 MiB of it, not 89 MiB).
+ * whole in memory (quantizing a 30522 x 768 embedding holds 1 MiB of it, not 89 MiB). The
+ * values go into `values` when given (a loader's reused buffer).
  */
-export function quantizeInt8RowsFrom(read: WeightRowReader, n: number, k: number): Int8Weight {
-  const values = new Int8Array(n * k);
+export function quantizeInt8RowsFrom(read: WeightRowReader, n: number, k: number, values = new Int8Array(n * k)): Int8Weight {
+  if (values.length !== n * k) throw new RangeError(`quantizeInt8RowsFrom: ${values.length} values for a [${n}, ${k}] weight`);
   const scales = new Float32Array(n);
   forRowBlocks(n, k, read, (rows, first, count) => {
     for (let r = 0; r < count; r++) quantizeRow(rows, r * k, k, values, scales, first + r);
@@ -109,9 +110,9 @@ export function quantizeInt8RowsFrom(read: WeightRowReader, n: number, k: number
   return { kind: 'int8', n, k, values, scales };
 }
 
-/** toF16Weight of a weight read a block of rows at a time (see quantizeInt8RowsFrom). */
-export function toF16WeightFrom(read: WeightRowReader, n: number, k: number): F16Weight {
-  const bits = new Uint16Array(n * k);
+/** toF16Weight of a weight read a block of rows at a time (see quantizeInt8RowsFrom), into `bits` when given. */
+export function toF16WeightFrom(read: WeightRowReader, n: number, k: number, bits = new Uint16Array(n * k)): F16Weight {
+  if (bits.length !== n * k) throw new RangeError(`toF16WeightFrom: ${bits.length} values for a [${n}, ${k}] weight`);
   forRowBlocks(n, k, read, (rows, first) => {
     f32ArrayToF16(rows, bits.subarray(first * k, first * k + rows.length));
   });

@@ -37,6 +37,11 @@ export interface TensorSource {
    * int8 weights stored as such.
    */
   int8?(name: string): Int8Array;
+  /**
+   * Optional: an I8 tensor's values read into `out` (exactly its size), so that a loader can
+   * reuse one buffer for tensor after tensor instead of leaving each behind as garbage.
+   */
+  readInt8?(name: string, out: Int8Array): void;
   /** Optional: an F16 tensor's bit patterns as stored, without widening. */
   float16Bits?(name: string): Uint16Array;
 }

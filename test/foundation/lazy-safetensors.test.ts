@@ -17,6 +17,7 @@ import { tempDir } from './tmp.js';
 import { Weights } from '../../src/models/bert/weights.js';
 import { quantizeInt8Rows, toF16Weight } from '../../src/tensor/compact-weight.js';
 import { mulberry32, randomFloats } from '../../tools/random.js';
+import { Tensor } from '../../src/tensor/tensor.js';
 
 const dir = tempDir('lazy');
 const FLOATS: readonly DType[] = ['F64', 'F32', 'F16', 'BF16'];
@@ -59,6 +60,17 @@ function assertSameTensors(lazy: SafetensorsFile, eager: SafetensorsFile): void 
         assert.throws(() => file.readFloat32(name, whole.length, new Float32Array(1)), RangeError);
       }
     } else assert.throws(() => lazy.float32(name), (e: unknown) => e instanceof SafetensorsError && (e as Error).message.includes(`'${name}'`));
+    const count = info.shape.reduce((a, b) => a * b, 1);
+    for (const file of [lazy, eager]) {
+      if (info.dtype === 'I8') {
+        const out = new Int8Array(count);
+        file.readInt8(name, out);
+        assert.equal(out, eager.int8(name), name);
+        assert.throws(() => file.readInt8(name, new Int8Array(count + 1)), RangeError);
+      } else {
+        assert.throws(() => file.readInt8(name, new Int8Array(count)), (e: unknown) => e instanceof SafetensorsError && (e as Error).message.includes('not I8'));
+      }
+    }
   }
 }
 
@@ -106,6 +118,44 @@ test('a weight converted on load from a file, a block of rows at a time, is the 
     const f16 = Weights.of(file, 'bert', 'f16').linearWeight('dense.weight', [n, k]);
     assert.equal(f16, toF16Weight(w, n, k));
   }
+});
+
+test('transient compact weights are read into one reused buffer, the others into arrays of their own, with the same values', async () => {
+  const [n, k] = [40, 24];
+  const w = randomFloats(mulberry32(6), n * k, 0.1);
+  const q = quantizeInt8Rows(w, n, k);
+  const path = join(dir, 'staged.safetensors');
+  await writeSafetensorsFile(path, {
+    'a.weight': { dtype: 'F32', shape: [n, k], data: w },
+    'b.weight': { dtype: 'F32', shape: [n, k], data: w.map((v) => -v) },
+    'c.weight': { dtype: 'I8', shape: [n, k], data: q.values },
+    'c.weight_scale': { dtype: 'F32', shape: [n, 1], data: q.scales },
+  });
+  const file = await openSafetensorsFile(path);
+  const valuesOf = (weights: Weights, name: string, transient: boolean): Int8Array => {
+    const weight = weights.linearWeight(name, [n, k], { transient });
+    assert.ok(!(weight instanceof Tensor) && weight.kind === 'int8');
+    return weight.values;
+  };
+  for (const dtype of ['int8', undefined] as const) {
+    const weights = Weights.of(file, 'bert', dtype);
+    // I8 as stored (read into the buffer), and, with dtype int8, F32 quantized on load.
+    const names = dtype === 'int8' ? ['a.weight', 'c.weight', 'b.weight'] : ['c.weight', 'c.weight'];
+    const staged = names.map((name) => {
+      const values = valuesOf(weights, name, true);
+      const expected = name === 'b.weight' ? quantizeInt8Rows(w.map((v) => -v), n, k).values : q.values;
+      assert.equal(values, expected, `${name} (${dtype})`);
+      return values;
+    });
+    assert.ok(staged.every((v) => v.buffer === staged[0].buffer), 'one buffer for every transient weight');
+    const own = names.map((name) => valuesOf(weights, name, false));
+    assert.ok(own.every((v) => v.buffer !== staged[0].buffer) && own[0].buffer !== own[1].buffer, 'arrays of their own');
+  }
+  const f16 = Weights.of(file, 'bert', 'f16');
+  const [x, y] = ['a.weight', 'b.weight'].map((name) => f16.linearWeight(name, [n, k], { transient: true }));
+  assert.ok(!(x instanceof Tensor) && x.kind === 'f16' && !(y instanceof Tensor) && y.kind === 'f16');
+  assert.is(x.bits.buffer, y.bits.buffer);
+  assert.equal(y, toF16Weight(w.map((v) => -v), n, k));
 });
 
 test('openSafetensorsFile validates the whole header first: a bad one is the same SafetensorsError', async () => {

@@ -1,7 +1,8 @@
 // Every backend and mode Node runs, through the one op-conformance harness
 // (test/tensor/conformance/): the reference against itself, the CPU backend on WebAssembly
 // SIMD (one thread, and two threads splitting even the smallest multiply and attention layer,
-// also one sequence a hand-off), on the TypeScript
+// also one sequence a hand-off, and a scratch budget small enough that linear layers, the
+// feed-forward block and LayerNorm go through in many row blocks), on the TypeScript
 // kernel, both with small pooling blocks, and gpu.js's webasm mode. The browser modes (gpu.js
 // webgl2 and webgpu) run the same harness in test/browser/gpu-ops.test.ts.
 import { test } from 'uvu';
@@ -20,7 +21,7 @@ import { checkConformance, describeFailures, worstRatios } from './conformance/i
 let jobsOnWorkers = 0;
 const jobsOnWorkersByKind = new Map<number, number>();
 
-function wasm(options: { threads?: number; poolBlockFloats?: number; attentionBlockBytes?: number } = {}): CpuBackend {
+function wasm(options: { threads?: number; poolBlockFloats?: number; attentionBlockBytes?: number; scratchBytes?: number } = {}): CpuBackend {
   const threads = options.threads ?? 1;
   const engine = WasmGemm.create(threads > 1 ? { shared: true, threadedMinMacs: 0 } : { shared: false });
   assert.ok(engine, 'Node has WebAssembly SIMD');
@@ -46,6 +47,7 @@ const BACKENDS: Array<[string, () => Backend | Promise<Backend>]> = [
   ['cpu on wasm-simd, 2 threads (threadedMinMacs 0)', () => wasm({ threads: 2 })],
   ['cpu on wasm-simd, small pooling blocks', () => wasm({ poolBlockFloats: 1000 })],
   ['cpu on wasm-simd, 2 threads, one sequence an attention hand-off', () => wasm({ threads: 2, attentionBlockBytes: 1 })],
+  ['cpu on wasm-simd, 2 threads, 4 KiB of scratch an op (multiplies and LayerNorm in row blocks)', () => wasm({ threads: 2, scratchBytes: 4096 })],
   ['cpu on typescript', () => new CpuBackend(new TypeScriptGemm())],
   ['cpu on typescript, small pooling blocks', () => new CpuBackend(new TypeScriptGemm(), { poolBlockFloats: 777 })],
   ['gpu.js webasm', () => GpuBackend.create({ mode: 'webasm' })],
@@ -58,6 +60,7 @@ for (const [label, make] of BACKENDS) {
       const results = await checkConformance(backend);
       assert.equal(describeFailures(results), []);
       if (backend.gatherLinearRows) assert.ok(results.some((r) => r.op === 'gatherLinearRows'), 'the optional op was checked');
+      if (backend.feedForward) assert.ok(results.some((r) => r.op.startsWith('feedForward')), 'the optional feedForward was checked');
       const ratios = Object.entries(worstRatios(results)).map(([op, r]) => `${op} ${r.toFixed(2)}`);
       console.log(`op conformance on ${backend.name}: ${results.length} checks; worst error/bound: ${ratios.join(', ')}`);
     } finally {

@@ -45,7 +45,11 @@ export class BertOutput {
   }
 
   async forward(context: ForwardContext, intermediate: Tensor, input: Tensor): Promise<Tensor> {
-    const projected = await this.dense.forward(context, intermediate);
+    return this.addAndNormalize(context, await this.dense.forward(context, intermediate), input);
+  }
+
+  /** The rest of forward once `dense` has run: LayerNorm(projected + input). */
+  async addAndNormalize(context: ForwardContext, projected: Tensor, input: Tensor): Promise<Tensor> {
     const out = await this.layerNorm.forward(context, projected, input);
     release(context, projected);
     keepTokens(context, this.name, out);
@@ -71,12 +75,34 @@ export class BertLayer {
     );
   }
 
+  /**
+   * The layer on `hidden`, which it releases once attention has read it (BertEncoder hands each
+   * layer its input): the feed-forward block can then reuse that memory.
+   */
   async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
     const attended = await this.attention.forward(context, hidden);
+    release(context, hidden);
+    const out = await this.feedForwardChunk(context, attended);
+    release(context, attended);
+    keepTokens(context, this.name, out);
+    return out;
+  }
+
+  /**
+   * transformers' `feed_forward_chunk`: BertIntermediate, then BertOutput. Where the backend
+   * has both multiplies in one op (Backend.feedForward) and nothing captures the intermediate
+   * activation, that op runs them, so the [rows, intermediate_size] activation is never whole.
+   */
+  private async feedForwardChunk(context: ForwardContext, attended: Tensor): Promise<Tensor> {
+    const { backend, capture } = context;
+    if (backend.feedForward && !capture.wants(this.intermediate.name)) {
+      const { dense, activation } = this.intermediate;
+      const projected = await backend.feedForward(attended, dense.handle, this.output.dense.handle, activation);
+      return this.output.addAndNormalize(context, projected, attended);
+    }
     const intermediate = await this.intermediate.forward(context, attended);
     const out = await this.output.forward(context, intermediate, attended);
-    release(context, intermediate, attended);
-    keepTokens(context, this.name, out);
+    release(context, intermediate);
     return out;
   }
 }
@@ -99,11 +125,9 @@ export class BertEncoder {
   async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
     let x = hidden;
     for (const layer of this.layer) {
-      const next = await layer.forward(context, x);
-      // Each layer's input once the next layer has run, the encoder's own input (the
-      // embeddings' output, which nothing else reads) included.
-      release(context, x);
-      x = next;
+      // The layer releases its input (the encoder's own input, the embeddings' output, which
+      // nothing else reads, included).
+      x = await layer.forward(context, x);
     }
     keepTokens(context, this.name, x);
     return x;

@@ -11,7 +11,8 @@ export class Linear {
   private constructor(readonly handle: LinearHandle) {}
 
   static async load(weights: Weights, backend: Backend, inFeatures: number, outFeatures: number): Promise<Linear> {
-    const weight = weights.linearWeight('weight', [outFeatures, inFeatures]);
+    // Prepared at once and never read again here: the values may go through the loader's reused buffer.
+    const weight = weights.linearWeight('weight', [outFeatures, inFeatures], { transient: preparedByCopy(backend) });
     const bias = weights.tensor('bias', [outFeatures]);
     return new Linear(await prepareWeight(backend, weights.path, weight, bias));
   }
@@ -42,6 +43,14 @@ export class LayerNorm {
   forward(context: ForwardContext, x: Tensor, residual: Tensor | null): Promise<Tensor> {
     return Promise.resolve(context.backend.layerNorm(x, residual, this.weight, this.bias, this.eps));
   }
+}
+
+/**
+ * Whether preparing a compact weight on the backend leaves nothing that reads the weight's own
+ * arrays: the backend copies it, or it has no compact kernels and gets the weight widened.
+ */
+export function preparedByCopy(backend: Backend): boolean {
+  return !backend.prepareCompactLinear || backend.copiesCompactWeights === true;
 }
 
 /**

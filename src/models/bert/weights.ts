@@ -36,6 +36,32 @@ export function candidateNames(canonical: string, base = 'bert'): string[] {
 }
 
 /**
+ * One buffer that transient compact weights (see Weights.linearWeight) are read into, reused
+ * weight after weight. Without it each layer's weight is a fresh array, garbage as soon as the
+ * backend has packed it; tens of MiB of those pile up between collections during a load and
+ * stay in the process's heap afterwards.
+ */
+class StagingBuffer {
+  private buffer = new ArrayBuffer(0);
+
+  /** A buffer of at least `bytes` bytes: the same one as last time when that is large enough. */
+  take(bytes: number): ArrayBuffer {
+    if (this.buffer.byteLength < bytes) this.buffer = new ArrayBuffer(bytes);
+    return this.buffer;
+  }
+}
+
+/** Options of {@link Weights.linearWeight}. */
+export interface LinearWeightOptions {
+  /**
+   * The caller is done with a compact result once the backend has prepared it (the backend
+   * copies it: Backend.copiesCompactWeights): its values may then be read into a buffer that
+   * the next transient weight reuses.
+   */
+  readonly transient?: boolean;
+}
+
+/**
  * A view of a checkpoint under one module path, e.g. `bert.encoder.layer.3`. `prefix("x")`
  * descends one module; `tensor("weight", shape)` reads `<path>.weight`.
  */
@@ -51,6 +77,7 @@ export class Weights {
      * other float dtypes as f32).
      */
     readonly dtype: WeightDType | undefined,
+    private readonly staging: StagingBuffer,
   ) {}
 
   /**
@@ -59,12 +86,12 @@ export class Weights {
    * @param dtype how {@link linearWeight} holds weights
    */
   static of(source: TensorSource, base = 'bert', dtype?: WeightDType): Weights {
-    return new Weights(source, '', base, dtype);
+    return new Weights(source, '', base, dtype, new StagingBuffer());
   }
 
   /** The view of a submodule. */
   prefix(name: string): Weights {
-    return new Weights(this.source, this.fullName(name), this.base, this.dtype);
+    return new Weights(this.source, this.fullName(name), this.base, this.dtype, this.staging);
   }
 
   /** The canonical name of a tensor or submodule of this module. */
@@ -101,12 +128,14 @@ export class Weights {
    * @throws WeightError naming the tensor when it is missing or has the wrong shape, or its
    *   scale is missing or wrong
    */
-  linearWeight(name: string, shape: readonly [number, number]): Tensor | CompactWeight {
+  linearWeight(name: string, shape: readonly [number, number], options: LinearWeightOptions = {}): Tensor | CompactWeight {
     const canonical = this.fullName(name);
     const info = this.checked(canonical, shape);
     const [n, k] = shape;
+    const transient = options.transient === true;
     if (info.dtype === 'I8') {
-      const stored = this.int8Weight(info, `${canonical}_scale`, n, k);
+      const keepsInt8 = this.dtype === undefined || this.dtype === 'int8';
+      const stored = this.int8Weight(info, `${canonical}_scale`, n, k, transient && keepsInt8);
       if (this.dtype === undefined || this.dtype === 'int8') return stored;
       const wide = widenWeight(stored);
       return this.dtype === 'f16' ? toF16Weight(wide, n, k) : new Tensor(shape, wide, canonical);
@@ -119,11 +148,13 @@ export class Weights {
       case 'f16': {
         if (info.dtype === 'F16' && this.source.float16Bits) return { kind: 'f16', n, k, bits: this.source.float16Bits(info.name) };
         const read = this.rowReader(info, k);
-        return read ? toF16WeightFrom(read, n, k) : toF16Weight(this.tensor(name, shape).data, n, k);
+        if (!read) return toF16Weight(this.tensor(name, shape).data, n, k);
+        return toF16WeightFrom(read, n, k, transient ? new Uint16Array(this.staging.take(n * k * 2), 0, n * k) : undefined);
       }
       case 'int8': {
         const read = this.rowReader(info, k);
-        return read ? quantizeInt8RowsFrom(read, n, k) : quantizeInt8Rows(this.tensor(name, shape).data, n, k);
+        if (!read) return quantizeInt8Rows(this.tensor(name, shape).data, n, k);
+        return quantizeInt8RowsFrom(read, n, k, transient ? new Int8Array(this.staging.take(n * k), 0, n * k) : undefined);
       }
     }
   }
@@ -135,7 +166,8 @@ export class Weights {
     return (first, out) => source.readFloat32!(info.name, first * k, out);
   }
 
-  private int8Weight(info: TensorInfo, scaleName: string, n: number, k: number): Int8Weight {
+  /** An I8 weight and its scales; the values in the staging buffer when `staged` and the source can read into it. */
+  private int8Weight(info: TensorInfo, scaleName: string, n: number, k: number, staged: boolean): Int8Weight {
     const where = this.source.description;
     if (!this.source.int8) throw new WeightError(`${where}: tensor '${info.name}' is I8, which this weight format cannot read`);
     const scaleKey = this.resolve(scaleName);
@@ -147,7 +179,14 @@ export class Weights {
         `${where}: scale '${scaleInfo.name}' is ${scaleInfo.dtype} ${formatShape(scaleInfo.shape)}, expected one float per row: [${n}] or [${n}, 1]`,
       );
     }
-    return { kind: 'int8', n, k, values: this.source.int8(info.name), scales: this.source.float32(scaleInfo.name) };
+    let values: Int8Array;
+    if (staged && this.source.readInt8) {
+      values = new Int8Array(this.staging.take(n * k), 0, n * k);
+      this.source.readInt8(info.name, values);
+    } else {
+      values = this.source.int8(info.name);
+    }
+    return { kind: 'int8', n, k, values, scales: this.source.float32(scaleInfo.name) };
   }
 
   /** The tensor's info, checked to exist with exactly `shape`. */

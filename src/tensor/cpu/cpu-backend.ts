@@ -42,12 +42,20 @@ export class CompactLinear implements LinearHandle {
 }
 
 /**
- * Most scratch memory one hand-off of attention tasks uses (bytes); a longer batch takes
- * several. The WebAssembly memory only grows, so this is held for good: 12 MiB takes three
- * bert-base sequences of 128 tokens (36 head tasks) a hand-off, under the 13.5 MiB a linear
- * layer of such a batch needs anyway (32 MiB took all 8 of workload D at once: 24 MiB).
+ * Most WebAssembly scratch one op takes at once (bytes), per thread: a longer batch goes
+ * through in blocks (rows of a linear layer or a LayerNorm, sequences of attention, columns
+ * of the vocabulary projection). WebAssembly memory only grows, so the largest block of a
+ * forward pass stays resident: with 2 threads, 4 MiB (a bert-base sequence of 128 tokens in
+ * attention, 256 rows of the 3072-wide intermediate), where 8 x 128 tokens at once took
+ * 9-18 MiB (issue 13's memory targets). More threads get larger blocks, so that one hand-off
+ * still gives each of them work (attention: 12 head tasks a sequence).
  */
-const ATTENTION_BLOCK_BYTES = 12 << 20;
+export const SCRATCH_BYTES_PER_THREAD = 2 << 20;
+
+/** The default scratch budget of one op with `threads` threads (see SCRATCH_BYTES_PER_THREAD). */
+function scratchBudget(threads: number): number {
+  return Math.max(2, threads) * SCRATCH_BYTES_PER_THREAD;
+}
 
 /** Sizes of one attention layer. */
 interface AttentionSizes {
@@ -80,11 +88,14 @@ function scatterProbs(probs: Float32Array, at: number, seq: number, keys: readon
 }
 
 /**
- * Most logits held at once by spladePool (floats): 8 MiB, in WebAssembly scratch (held for
- * good) and, for compact weights, once more in a buffer here; 16 MiB made the vocabulary
- * projection the largest scratch user of a bert-base forward pass over 8 x 128 tokens.
+ * Rows a block when `rows` rows of `floatsPerRow` floats go through within `bytes`: blocks of
+ * equal size, a multiple of 8 rows (whole register tiles). Each row's result is the same
+ * whatever the blocks.
  */
-const POOL_BLOCK_FLOATS = 2 << 20;
+export function rowBlock(rows: number, floatsPerRow: number, bytes: number): number {
+  const blocks = Math.max(1, Math.ceil((rows * floatsPerRow * 4) / bytes));
+  return Math.max(8, Math.ceil(rows / blocks / 8) * 8);
+}
 
 function columns(x: Tensor): number {
   return x.shape[x.shape.length - 1];
@@ -104,22 +115,34 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   /** The engine of float16 and int8 weights (see prepareCompactLinear). */
   readonly compact: CompactGemm;
 
+  /** Whether the compact engine packs weights into its own memory (see Backend.copiesCompactWeights). */
+  readonly copiesCompactWeights: boolean;
+
+  /** Most scratch bytes one op takes at once (see SCRATCH_BYTES_PER_THREAD). */
+  private readonly scratchBytes: number;
+
   /**
-   * `poolBlockFloats`: most logits spladePool holds at once (default 2M floats, 8 MiB);
-   * `attentionBlockBytes`: most scratch one hand-off of attention heads uses (default 12 MiB;
-   * at least one sequence's heads go in each);
+   * `scratchBytes`: most bytes of rows one linear layer, feed-forward block or LayerNorm takes
+   * at once (default: SCRATCH_BYTES_PER_THREAD a thread, at least two threads' worth);
+   * `poolBlockFloats`: most logits spladePool holds at once (default: half of scratchBytes);
+   * `attentionBlockBytes`: most scratch one hand-off of attention heads uses (default
+   * scratchBytes; at least one sequence's heads go in each);
    * `notes`: what `info.notes` says (why these kernels or this thread count; see BackendInfo);
    * `compact`: the engine for compact weights (default: the one matching `engine`).
    */
   constructor(
     readonly engine: GemmEngine,
-    private readonly options: { poolBlockFloats?: number; attentionBlockBytes?: number; notes?: readonly string[]; compact?: CompactGemm } = {},
+    private readonly options: {
+      scratchBytes?: number; poolBlockFloats?: number; attentionBlockBytes?: number; notes?: readonly string[]; compact?: CompactGemm;
+    } = {},
   ) {
     super(options.notes);
+    this.scratchBytes = options.scratchBytes ?? scratchBudget(engine.threads);
     this.name = `cpu-${engine.name}${engine.threads > 1 ? ` x${engine.threads}` : ''}`;
     const kernels = engine.name === 'wasm-simd' ? 'wasm-simd' : engine.name === 'typescript' ? 'typescript' : 'reference';
     this.constructedInfo = { backend: 'cpu', kernels, threads: engine.threads, name: this.name, notes: this.notes };
     this.compact = options.compact ?? compactGemmFor(engine);
+    this.copiesCompactWeights = this.compact.copiesWeights;
     if (engine.readRows) this.gatherLinearRows = (layer, ids) => this.gatherPacked(layer, ids);
   }
 
@@ -163,19 +186,67 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const l = this.own(layer);
     const rows = x.size / l.inFeatures;
     const out = this.allocate(rows * l.outFeatures);
-    this.engine.beginOperation();
-    if (l instanceof CompactLinear) this.compact.matmul({ m: rows, a: x.data, b: l.packed, out, bias: l.bias, epilogue: activation });
-    else this.engine.matmul({ m: rows, a: x.data, b: l.packed, out, bias: l.bias, epilogue: activation });
+    const block = this.rowBlock(rows, l.inFeatures + l.outFeatures);
+    for (let start = 0; start < rows; start += block) {
+      this.multiplyRows(l, x.data, start * l.inFeatures, out, start * l.outFeatures, Math.min(block, rows - start), activation);
+    }
     return new Tensor([rows, l.outFeatures], out);
+  }
+
+  /**
+   * Both multiplies of the feed-forward block a row block at a time (see Backend.feedForward).
+   * The blocks are those `linear` takes for either layer when the two mirror each other (hidden
+   * -> intermediate -> hidden, as in every BERT), so the results are the same: exactly, for
+   * int8 too, whose activation quantization (outlier columns included) is per block.
+   */
+  feedForward(x: Tensor, up: LinearHandle, down: LinearHandle, activation: Activation): Tensor {
+    const u = this.own(up);
+    const d = this.own(down);
+    if (d.inFeatures !== u.outFeatures) throw new TypeError(`${d.name}: takes ${d.inFeatures} features, ${u.name} gives ${u.outFeatures}`);
+    const rows = x.size / u.inFeatures;
+    const out = this.allocate(rows * d.outFeatures);
+    const block = this.rowBlock(rows, u.inFeatures + u.outFeatures, d.inFeatures + d.outFeatures);
+    const { view: middle, owner } = this.activations.takeScratch(Math.min(block, rows) * u.outFeatures);
+    for (let start = 0; start < rows; start += block) {
+      const m = Math.min(block, rows - start);
+      this.multiplyRows(u, x.data, start * u.inFeatures, middle, 0, m, activation);
+      this.multiplyRows(d, middle, 0, out, start * d.outFeatures, m, 'none');
+    }
+    this.activations.give(owner);
+    return new Tensor([rows, d.outFeatures], out);
+  }
+
+  /** Rows per block of multiplies over `rows` rows, each taking `floatsPerRow` of scratch a row (input plus output). */
+  private rowBlock(rows: number, ...floatsPerRow: number[]): number {
+    return rowBlock(rows, Math.max(...floatsPerRow), this.scratchBytes);
+  }
+
+  /** `m` rows of `activation(x · Wᵀ + b)`: x's from element `aOffset` on, into out's from `outOffset` on. */
+  private multiplyRows(
+    l: PackedLinear | CompactLinear, x: Float32Array, aOffset: number, out: Float32Array, outOffset: number, m: number, activation: Activation,
+  ): void {
+    const args = { m, a: x, aOffset, out, outOffset, bias: l.bias, epilogue: activation };
+    this.engine.beginOperation();
+    if (l instanceof CompactLinear) this.compact.matmul({ ...args, b: l.packed });
+    else this.engine.matmul({ ...args, b: l.packed });
   }
 
   override layerNorm(x: Tensor, residual: Tensor | null, gamma: Tensor, beta: Tensor, eps: number): Tensor {
     const features = columns(x);
     if (!(this.engine instanceof WasmGemm) || features % 4 !== 0) return super.layerNorm(x, residual, gamma, beta, eps);
     const out = this.allocate(x.size);
-    // A new operation: the scratch of the one before (a linear layer's result tiles) is free.
-    this.engine.beginOperation();
-    this.engine.layerNorm({ x: x.data, residual: residual?.data ?? null, gamma: gamma.data, beta: beta.data, features, eps, out });
+    const rows = x.size / features;
+    // Rows of x and the residual in scratch at once.
+    const block = rowBlock(rows, 2 * features, this.scratchBytes);
+    for (let start = 0; start < rows; start += block) {
+      const [from, to] = [start * features, Math.min(start + block, rows) * features];
+      // A new operation: the scratch of the one before (a linear layer's result tiles) is free.
+      this.engine.beginOperation();
+      this.engine.layerNorm({
+        x: x.data.subarray(from, to), residual: residual?.data.subarray(from, to) ?? null, gamma: gamma.data, beta: beta.data, features, eps,
+        out: out.subarray(from, to),
+      });
+    }
     return new Tensor(x.shape, out);
   }
 
@@ -231,7 +302,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
 
   /**
    * The sequences on the WebAssembly engine (see WasmGemm.attend), as many sequences a
-   * hand-off as the scratch budget (attentionBlockBytes) allows.
+   * hand-off as the scratch budget (attentionBlockBytes, else scratchBytes) allows.
    */
   private attendInMemory(
     engine: WasmGemm, sequences: readonly AttentionSequence[], x: { query: Tensor; key: Tensor; value: Tensor },
@@ -239,7 +310,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   ): void {
     const { seq, hidden, numHeads } = sizes;
     const bytesOf = (s: AttentionSequence): number => engine.attentionScratchBytes(seq, hidden, numHeads, s.keys.length);
-    const budget = this.options.attentionBlockBytes ?? ATTENTION_BLOCK_BYTES;
+    const budget = this.options.attentionBlockBytes ?? this.scratchBytes;
     const keep = probs
       ? (s: AttentionSequence, h: number, p: Float32Array, stride: number): void => scatterProbs(probs, ((s.b * numHeads + h) * seq) * seq, seq, s.keys, p, stride)
       : undefined;
@@ -282,7 +353,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
 
     const compact = d instanceof CompactLinear;
     const align = compact ? this.compact.columnAlign : this.engine.columnAlign;
-    const budget = this.options.poolBlockFloats ?? POOL_BLOCK_FLOATS;
+    const budget = this.options.poolBlockFloats ?? this.scratchBytes / 8;
     const block = Math.max(align, Math.floor(budget / rows.length / align) * align);
     // Scratch of this op alone: an idle activation buffer when one is long enough.
     const { view: logits, owner: logitsBuffer } = this.activations.takeScratch(rows.length * Math.min(block, vocab));
@@ -318,7 +389,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const startsPtr = engine.arena.allocScratch(starts.length * 4);
     engine.arena.i32(startsPtr, starts.length).set(starts);
     const pooledPtr = engine.arena.allocScratch(batch * paddedVocab * 4);
-    const budget = this.options.poolBlockFloats ?? POOL_BLOCK_FLOATS;
+    const budget = this.options.poolBlockFloats ?? this.scratchBytes / 8;
     const block = Math.max(align, Math.floor(budget / count / align) * align);
     for (let v0 = 0; v0 < vocab; v0 += block) {
       const width = Math.min(block, vocab - v0);

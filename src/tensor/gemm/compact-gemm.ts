@@ -25,6 +25,8 @@ export interface CompactGemm {
   readonly name: string;
   /** Prepares a weight [n, k] (PyTorch's layout); the engine may copy it into its own memory. */
   pack(weight: CompactWeight): CompactMatrix;
+  /** Whether `pack` copies the weight, so that its arrays may be reused once it returns. */
+  readonly copiesWeights: boolean;
   /** What `columns` needs `start` to be a multiple of. */
   readonly columnAlign: number;
   /** Output columns [start, start + count) of `b` as an operand of its own. */
@@ -61,6 +63,8 @@ class RowWindow implements CompactMatrix {
 export class TypeScriptCompactGemm implements CompactGemm {
   readonly name = 'typescript';
   readonly columnAlign = 1;
+  /** It computes on the weight as given. */
+  readonly copiesWeights = false;
   private readonly f32 = new TypeScriptGemm();
 
   constructor(private readonly options: { outliers?: boolean } = {}) {}

@@ -54,6 +54,8 @@ const INT8_A_BLOCK_BYTES = 256 * 1024;
 export class WasmCompactGemm implements CompactGemm {
   readonly name = 'wasm-simd';
   readonly columnAlign: number;
+  /** Weights are packed into the WebAssembly memory. */
+  readonly copiesWeights = true;
   private readonly f16Nr: number;
   private readonly f16KAlign: number;
 

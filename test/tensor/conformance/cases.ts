@@ -13,6 +13,7 @@ export interface Batch {
 /** One case: an op (or a family: every activation of a linear layer) on one shape. */
 export type OpCase =
   | { readonly op: 'linear'; readonly rows: number; readonly inF: number; readonly outF: number }
+  | { readonly op: 'feedForward'; readonly rows: number; readonly hidden: number; readonly intermediate: number }
   | { readonly op: 'activate'; readonly rows: number; readonly cols: number; readonly scale: number }
   | { readonly op: 'add'; readonly rows: number; readonly cols: number }
   | { readonly op: 'layerNorm'; readonly rows: number; readonly cols: number; readonly offset: number }
@@ -35,6 +36,9 @@ export const FIXED_CASES: readonly OpCase[] = [
     [1, 1, 1], [1, 8, 4], [4, 4, 8], [3, 5, 7], [5, 3, 9], [7, 33, 65], [13, 64, 48],
     [9, 255, 31], [4, 257, 9], [128, 96, 130], [193, 17, 9], [131, 1025, 10],
   ].map(([rows, inF, outF]) => ({ op: 'linear', rows, inF, outF }) as const),
+  // The feed-forward block (an optional op): one row; odd sizes; more rows than a block of a
+  // backend with a small scratch budget takes, and not a multiple of one.
+  ...[[1, 1, 1], [5, 8, 32], [37, 12, 48], [300, 16, 64], [1030, 12, 44]].map(([rows, hidden, intermediate]) => ({ op: 'feedForward', rows, hidden, intermediate }) as const),
   ...[[1, 1], [3, 4], [2, 5], [9, 37]].map(([rows, cols]) => ({ op: 'activate', rows, cols, scale: 6 }) as const),
   { op: 'activate', rows: 2, cols: 9, scale: 12 },
   ...[[1, 1], [9, 37], [3, 1031]].map(([rows, cols]) => ({ op: 'add', rows, cols }) as const),
@@ -79,6 +83,7 @@ export function randomCases(seed: number, rounds: number): OpCase[] {
     const tableRows = int(1, 30);
     cases.push(
       { op: 'linear', rows, inF, outF },
+      { op: 'feedForward', rows, hidden: inF, intermediate: outF },
       { op: 'activate', rows, cols: outF, scale: 6 },
       { op: 'add', rows, cols: inF },
       { op: 'layerNorm', rows, cols: inF, offset: 0 },
@@ -96,6 +101,7 @@ export function describeCase(c: OpCase): string {
   const batch = (b: Batch): string => `lengths [${b.lengths.join(', ')}]${b.seq === undefined ? '' : ` padded to ${b.seq}`}`;
   switch (c.op) {
     case 'linear': return `rows ${c.rows}, in ${c.inF}, out ${c.outF}`;
+    case 'feedForward': return `rows ${c.rows}, hidden ${c.hidden}, intermediate ${c.intermediate}`;
     case 'activate': case 'add': return `[${c.rows}, ${c.cols}]`;
     case 'layerNorm': return `[${c.rows}, ${c.cols}]${c.offset ? `, values around ${c.offset}` : ''}`;
     case 'gather': return `${c.ids.length} rows of [${c.tableRows}, ${c.cols}]`;

@@ -84,6 +84,19 @@ const linear: Runner<Extract<OpCase, { op: 'linear' }>> = async (backend, c, inp
   return results;
 };
 
+// feedForward (optional) is the backend's own two linear ops in one op: equal to them exactly
+// (bound 0), whatever blocks of rows it takes them in.
+const feedForward: Runner<Extract<OpCase, { op: 'feedForward' }>> = async (backend, c, inputs, shape) => {
+  if (!backend.feedForward) return [];
+  const x = inputs.tensor('x', [c.rows, c.hidden], 2);
+  const upWeight = inputs.tensor('up', [c.intermediate, c.hidden], 0.5);
+  const downWeight = inputs.tensor('down', [c.hidden, c.intermediate], 0.5);
+  const up = await backend.prepareLinear('conformance.intermediate.dense', upWeight, inputs.tensor('upBias', [c.intermediate]));
+  const down = await backend.prepareLinear('conformance.output.dense', downWeight, inputs.tensor('downBias', [c.hidden]));
+  const expected = await backend.linear(await backend.linear(x, up, 'gelu'), down);
+  return [await check(backend, 'feedForward gelu', shape, await backend.feedForward(x, up, down, 'gelu'), expected, 0)];
+};
+
 const activate: Runner<Extract<OpCase, { op: 'activate' }>> = async (backend, c, inputs, shape) => {
   const x = inputs.tensor('x', [c.rows, c.cols], c.scale);
   const results: OpCheck[] = [];
@@ -170,5 +183,5 @@ export async function runCase(backend: Backend, c: OpCase, seed: number): Promis
 }
 
 const runners: { [K in OpCase['op']]: Runner<Extract<OpCase, { op: K }>> } = {
-  linear, activate, add, layerNorm, gather, gatherLinearRows, attention, spladePool,
+  linear, feedForward, activate, add, layerNorm, gather, gatherLinearRows, attention, spladePool,
 };

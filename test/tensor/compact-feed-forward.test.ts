@@ -1,0 +1,57 @@
+// The CPU backend's feed-forward block and its row blocks on compact weights: float16 and int8
+// (whose activations are quantized per block of rows, outlier columns included) give exactly
+// what the two linear ops give, and the loader's reuse of one buffer for compact weights
+// (Backend.copiesCompactWeights) is only offered by backends that copy them.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { preparedByCopy } from '../../src/models/bert/nn.js';
+import { quantizeInt8Rows, toF16Weight, type CompactWeight } from '../../src/tensor/compact-weight.js';
+import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
+import { TypeScriptGemm } from '../../src/tensor/gemm/typescript-gemm.js';
+import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
+import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { mulberry32, randomFloats } from '../../tools/random.js';
+
+const [ROWS, HIDDEN, INTERMEDIATE] = [300, 16, 64];
+
+function wasm(scratchBytes?: number): CpuBackend {
+  const engine = WasmGemm.create({ shared: false });
+  assert.ok(engine, 'Node has WebAssembly SIMD');
+  return new CpuBackend(engine, scratchBytes === undefined ? {} : { scratchBytes });
+}
+
+function weight(dtype: 'int8' | 'f16', n: number, k: number, seed: number): CompactWeight {
+  const w = randomFloats(mulberry32(seed), n * k, 0.5);
+  return dtype === 'int8' ? quantizeInt8Rows(w, n, k) : toF16Weight(w, n, k);
+}
+
+for (const dtype of ['int8', 'f16'] as const) {
+  test(`${dtype}: feedForward in row blocks equals the two linear ops, and linear in row blocks equals linear at once`, () => {
+    const x = new Tensor([ROWS, HIDDEN], randomFloats(mulberry32(1), ROWS * HIDDEN, 2));
+    // A planted outlier column: the int8 path quantizes it apart, per block.
+    for (let r = 0; r < ROWS; r++) x.data[r * HIDDEN + 3] *= 80;
+    const bias = (n: number, seed: number): Tensor => new Tensor([n], randomFloats(mulberry32(seed), n));
+    const small = wasm(4096);
+    const up = small.prepareCompactLinear('up', weight(dtype, INTERMEDIATE, HIDDEN, 2), bias(INTERMEDIATE, 3));
+    const down = small.prepareCompactLinear('down', weight(dtype, HIDDEN, INTERMEDIATE, 4), bias(HIDDEN, 5));
+    const expected = small.linear(small.linear(x, up, 'gelu'), down);
+    assert.equal(small.feedForward(x, up, down, 'gelu').data, expected.data);
+    if (dtype === 'f16') {
+      // float16 has nothing per block: one block (the default budget) gives the same numbers.
+      const whole = wasm();
+      const upWhole = whole.prepareCompactLinear('up', weight(dtype, INTERMEDIATE, HIDDEN, 2), bias(INTERMEDIATE, 3));
+      assert.equal(whole.linear(x, upWhole, 'gelu').data, small.linear(x, up, 'gelu').data);
+    }
+  });
+}
+
+test('only backends that copy compact weights (or widen them) let the loader reuse one buffer for them', () => {
+  assert.is(wasm().copiesCompactWeights, true);
+  assert.is(preparedByCopy(wasm()), true);
+  assert.is(new CpuBackend(new TypeScriptGemm()).copiesCompactWeights, false);
+  assert.is(preparedByCopy(new CpuBackend(new TypeScriptGemm())), false);
+  assert.is(preparedByCopy(new ReferenceBackend()), true, 'no compact kernels: the weight is widened into an array of its own');
+});
+
+test.run();
