@@ -1,5 +1,7 @@
 // Wraps a backend to add up the time spent in each op: the per-op profile of a workload.
-import type { Backend } from '../src/tensor/backend.js';
+import type { Activation, Backend, LinearHandle } from '../src/tensor/backend.js';
+import type { CompactWeight } from '../src/tensor/compact-weight.js';
+import type { Tensor } from '../src/tensor/tensor.js';
 
 export interface OpProfile {
   readonly backend: Backend;
@@ -34,6 +36,13 @@ export function profiled(inner: Backend): OpProfile {
     gather: wrap('gather', (t, ids) => inner.gather(t, ids)),
     attention: wrap('attention', (q, k, v, tokens, options) => inner.attention(q, k, v, tokens, options)),
     spladePool: wrap('spladePool', (h, d, tokens) => inner.spladePool(h, d, tokens)),
+    // The optional ops too, so that the model takes the same paths as on the backend itself.
+    ...(inner.release ? { release: (t: Tensor) => inner.release!(t) } : {}),
+    ...(inner.dispose ? { dispose: () => inner.dispose!() } : {}),
+    ...(inner.prepareCompactLinear ? { prepareCompactLinear: (name: string, w: CompactWeight, bias?: Tensor) => inner.prepareCompactLinear!(name, w, bias) } : {}),
+    ...(inner.copiesCompactWeights === undefined ? {} : { copiesCompactWeights: inner.copiesCompactWeights }),
+    ...(inner.gatherLinearRows ? { gatherLinearRows: wrap('gather', (layer: LinearHandle, ids: Int32Array) => inner.gatherLinearRows!(layer, ids)) } : {}),
+    ...(inner.feedForward ? { feedForward: wrap('feedForward', (x: Tensor, up: LinearHandle, down: LinearHandle, a: Activation) => inner.feedForward!(x, up, down, a)) } : {}),
   };
   return { backend, totals };
 }

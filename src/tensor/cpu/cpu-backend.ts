@@ -206,6 +206,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const rows = x.size / u.inFeatures;
     const out = this.allocate(rows * d.outFeatures);
     const block = this.rowBlock(rows, u.inFeatures + u.outFeatures, d.inFeatures + d.outFeatures);
+    if (this.feedForwardInMemory(u, d, x.data, out, rows, block, activation)) return new Tensor([rows, d.outFeatures], out);
     const { view: middle, owner } = this.activations.takeScratch(Math.min(block, rows) * u.outFeatures);
     for (let start = 0; start < rows; start += block) {
       const m = Math.min(block, rows - start);
@@ -214,6 +215,26 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     }
     this.activations.give(owner);
     return new Tensor([rows, d.outFeatures], out);
+  }
+
+  /**
+   * feedForward on the WebAssembly engine with float32 weights, each block's intermediate left
+   * in its memory between the two multiplies (WasmGemm.matmulChained): no copy out and back in
+   * on the calling thread. False, having done nothing, where that does not fit.
+   */
+  private feedForwardInMemory(
+    u: PackedLinear | CompactLinear, d: PackedLinear | CompactLinear, x: Float32Array, out: Float32Array, rows: number, block: number, activation: Activation,
+  ): boolean {
+    const engine = this.engine;
+    if (!(engine instanceof WasmGemm) || !(u instanceof PackedLinear) || !(d instanceof PackedLinear)) return false;
+    for (let start = 0; start < rows; start += block) {
+      const m = Math.min(block, rows - start);
+      engine.beginOperation();
+      const args = { m, a: x, aOffset: start * u.inFeatures, b: u.packed, bias: u.bias, epilogue: activation, out, outOffset: start * d.outFeatures };
+      // Either every block chains or none does (it depends on the layers alone), so a false here is before any output.
+      if (!engine.matmulChained(args, { b: d.packed, bias: d.bias })) return false;
+    }
+    return true;
   }
 
   /** Rows per block of multiplies over `rows` rows, each taking `floatsPerRow` of scratch a row (input plus output). */

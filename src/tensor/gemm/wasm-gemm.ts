@@ -335,6 +335,29 @@ export class WasmGemm implements GemmEngine {
   }
 
   /**
+   * Two multiplies in a row, the first's result kept in scratch as the second's input rows
+   * (a feed-forward block): `out = (gelu?)(A · B₁ + bias₁) · B₂ + bias₂`. Only A is copied in
+   * and the result out, and each row comes out as `matmul` twice would give it. Returns false,
+   * doing nothing, where that chaining does not fit: an epilogue other than GELU or none (the
+   * others run on the calling thread after the copy), a scale, operands with k padding, or a
+   * first result whose padded width is not the second's k.
+   */
+  matmulChained(args: MatmulArgs, second: { readonly b: PackedMatrix; readonly bias?: Float32Array }): boolean {
+    const [b1, b2] = [args.b as PanelMatrix, second.b as PanelMatrix];
+    const epilogue = args.epilogue ?? 'none';
+    const width1 = b1.nPanels * this.shape.nr;
+    if ((epilogue !== 'gelu' && epilogue !== 'none') || (args.alpha ?? 1) !== 1) return false;
+    if (b1.kPad !== b1.k || b2.kPad !== b2.k || width1 !== b2.k || b1.n !== b2.k) return false;
+    const { m } = args;
+    if (m === 0) return true;
+    const a = this.placeRows(args.a, args.aOffset ?? 0, args.lda ?? b1.k, m, b1.k);
+    const middle = this.multiply(m, a, b1, { bias: args.bias, gelu: epilogue === 'gelu' });
+    const c = this.multiply(m, { ptr: middle.ptr, strideBytes: width1 * 4, rows: true }, b2, { bias: second.bias });
+    this.copyOut(c, b2.n, { ...args, b: b2, epilogue: 'none', bias: second.bias });
+    return true;
+  }
+
+  /**
    * C = A · B (+ bias) (then GELU), left in scratch memory. `a` is either packed panels
    * (`packA`) or resident rows (`placeRows`; needs B without k padding). Padding columns of C
    * start at `padBias` (default 0): -Infinity keeps them out of a following softmax.
