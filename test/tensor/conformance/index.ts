@@ -20,17 +20,19 @@ export { FIXED_CASES, randomCases, type OpCase } from './cases.js';
  * Ops whose numbers another suite checks against its own reference: compact (f16/int8) weights
  * are quantized, so the float32 reference is no bound for them; test/speed/compact-gemm.test.ts
  * checks their kernels exactly against a plain int8/f16 reference, test/splade/dtype.test.ts
- * the model's vectors against f32.
+ * the model's vectors against f32; copiesCompactWeights (a property, no op) is checked in
+ * test/tensor/compact-feed-forward.test.ts.
  */
-type CheckedElsewhere = 'prepareCompactLinear';
+type CheckedElsewhere = 'prepareCompactLinear' | 'copiesCompactWeights';
 
 /**
  * The cases that exercise each op of the Backend interface. `satisfies` makes this list
  * exhaustive: an op added to the interface fails the typecheck here until the harness runs it.
  */
 export const OPS_EXERCISED = {
-  prepareLinear: ['linear', 'gatherLinearRows', 'spladePool'],
-  linear: ['linear'],
+  prepareLinear: ['linear', 'feedForward', 'gatherLinearRows', 'spladePool'],
+  linear: ['linear', 'feedForward'],
+  feedForward: ['feedForward'],
   activate: ['activate'],
   add: ['add'],
   layerNorm: ['layerNorm'],
@@ -38,9 +40,9 @@ export const OPS_EXERCISED = {
   gatherLinearRows: ['gatherLinearRows'],
   attention: ['attention'],
   spladePool: ['spladePool'],
-  scope: ['linear', 'activate', 'add', 'layerNorm', 'gather', 'gatherLinearRows', 'attention', 'spladePool'],
+  scope: ['linear', 'feedForward', 'activate', 'add', 'layerNorm', 'gather', 'gatherLinearRows', 'attention', 'spladePool'],
   // Every result is released after its comparison (ops.ts `check`), so later cases reuse them.
-  release: ['linear', 'activate', 'add', 'layerNorm', 'gather', 'gatherLinearRows', 'attention', 'spladePool'],
+  release: ['linear', 'feedForward', 'activate', 'add', 'layerNorm', 'gather', 'gatherLinearRows', 'attention', 'spladePool'],
 } as const satisfies Record<Exclude<keyof Backend, 'name' | 'info' | 'dispose' | CheckedElsewhere>, ReadonlyArray<OpCase['op']>>;
 
 export interface ConformanceOptions {
