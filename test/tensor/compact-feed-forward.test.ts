@@ -1,6 +1,6 @@
-// The CPU backend's feed-forward block and its row blocks on compact weights: float16 and int8
-// (whose activations are quantized per block of rows, outlier columns included) give exactly
-// what the two linear ops give, and the loader's reuse of one buffer for compact weights
+// The CPU backend's feed-forward block and its row blocks on compact weights: float16 (one
+// block) and int8 (whose activations are quantized per block of rows, outlier columns
+// included) give exactly what the two linear ops give, and the loader's reuse of one buffer for compact weights
 // (Backend.copiesCompactWeights) is only offered by backends that copy them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -38,7 +38,8 @@ for (const dtype of ['int8', 'f16'] as const) {
     const expected = small.linear(small.linear(x, up, 'gelu'), down);
     assert.equal(small.feedForward(x, up, down, 'gelu').data, expected.data);
     if (dtype === 'f16') {
-      // float16 has nothing per block: one block (the default budget) gives the same numbers.
+      // float16 weights go in one block whatever the budget (each block would widen them again):
+      // a small budget and the default one give the same numbers.
       const whole = wasm();
       const upWhole = whole.prepareCompactLinear('up', weight(dtype, INTERMEDIATE, HIDDEN, 2), bias(INTERMEDIATE, 3));
       assert.equal(whole.linear(x, upWhole, 'gelu').data, small.linear(x, up, 'gelu').data);

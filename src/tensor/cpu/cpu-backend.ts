@@ -38,6 +38,7 @@ export class CompactLinear implements LinearHandle {
     readonly inFeatures: number,
     readonly outFeatures: number,
     readonly owner: CompactGemm,
+    readonly kind: CompactWeight['kind'],
   ) {}
 }
 
@@ -173,7 +174,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   /** Keeps the weight compact: float16 or int8 in the compact engine's memory. */
   prepareCompactLinear(name: string, weight: CompactWeight, bias?: Tensor): LinearHandle {
     if (bias && bias.size !== weight.n) throw new TypeError(`${name}: bias has ${bias.size} values for ${weight.n} outputs`);
-    return new CompactLinear(name, this.compact.pack(weight), bias?.data.slice(), weight.k, weight.n, this.compact);
+    return new CompactLinear(name, this.compact.pack(weight), bias?.data.slice(), weight.k, weight.n, this.compact, weight.kind);
   }
 
   override prepareLinear(name: string, weight: Tensor, bias?: Tensor): LinearHandle {
@@ -186,7 +187,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const l = this.own(layer);
     const rows = x.size / l.inFeatures;
     const out = this.allocate(rows * l.outFeatures);
-    const block = this.rowBlock(rows, l.inFeatures + l.outFeatures);
+    const block = this.rowBlock(rows, [l], l.inFeatures + l.outFeatures);
     for (let start = 0; start < rows; start += block) {
       this.multiplyRows(l, x.data, start * l.inFeatures, out, start * l.outFeatures, Math.min(block, rows - start), activation);
     }
@@ -205,7 +206,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     if (d.inFeatures !== u.outFeatures) throw new TypeError(`${d.name}: takes ${d.inFeatures} features, ${u.name} gives ${u.outFeatures}`);
     const rows = x.size / u.inFeatures;
     const out = this.allocate(rows * d.outFeatures);
-    const block = this.rowBlock(rows, u.inFeatures + u.outFeatures, d.inFeatures + d.outFeatures);
+    const block = this.rowBlock(rows, [u, d], u.inFeatures + u.outFeatures, d.inFeatures + d.outFeatures);
     if (this.feedForwardInMemory(u, d, x.data, out, rows, block, activation)) return new Tensor([rows, d.outFeatures], out);
     const { view: middle, owner } = this.activations.takeScratch(Math.min(block, rows) * u.outFeatures);
     for (let start = 0; start < rows; start += block) {
@@ -237,8 +238,13 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     return true;
   }
 
-  /** Rows per block of multiplies over `rows` rows, each taking `floatsPerRow` of scratch a row (input plus output). */
-  private rowBlock(rows: number, ...floatsPerRow: number[]): number {
+  /**
+   * Rows per block of multiplies by `layers` over `rows` rows, each taking `floatsPerRow` of
+   * scratch a row (input plus output). float16 weights go in one block: each multiply widens
+   * them (all of them, whatever the rows), so every further block would widen them again.
+   */
+  private rowBlock(rows: number, layers: ReadonlyArray<PackedLinear | CompactLinear>, ...floatsPerRow: number[]): number {
+    if (layers.some((l) => l instanceof CompactLinear && l.kind === 'f16')) return Math.max(rows, 1);
     return rowBlock(rows, Math.max(...floatsPerRow), this.scratchBytes);
   }
 
