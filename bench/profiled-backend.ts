@@ -1,5 +1,5 @@
 // Wraps a backend to add up the time spent in each op: the per-op profile of a workload.
-import type { Activation, Backend, LinearHandle } from '../src/tensor/backend.js';
+import type { Activation, Backend, LinearHandle, ResidualNorm } from '../src/tensor/backend.js';
 import type { CompactWeight } from '../src/tensor/compact-weight.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 
@@ -42,7 +42,9 @@ export function profiled(inner: Backend): OpProfile {
     ...(inner.prepareCompactLinear ? { prepareCompactLinear: (name: string, w: CompactWeight, bias?: Tensor) => inner.prepareCompactLinear!(name, w, bias) } : {}),
     ...(inner.copiesCompactWeights === undefined ? {} : { copiesCompactWeights: inner.copiesCompactWeights }),
     ...(inner.gatherLinearRows ? { gatherLinearRows: wrap('gather', (layer: LinearHandle, ids: Int32Array) => inner.gatherLinearRows!(layer, ids)) } : {}),
-    ...(inner.feedForward ? { feedForward: wrap('feedForward', (x: Tensor, up: LinearHandle, down: LinearHandle, a: Activation) => inner.feedForward!(x, up, down, a)) } : {}),
+    ...(inner.feedForward ? {
+      feedForward: wrap('feedForward', (x: Tensor, up: LinearHandle, down: LinearHandle, a: Activation, norm?: ResidualNorm) => inner.feedForward!(x, up, down, a, norm)),
+    } : {}),
   };
   return { backend, totals };
 }

@@ -50,6 +50,13 @@ export interface TokenLayout {
   readonly mask: Uint8Array;
 }
 
+/** The LayerNorm that follows a post-LN transformer's sublayer, over its output plus its input. */
+export interface ResidualNorm {
+  readonly gamma: Tensor;
+  readonly beta: Tensor;
+  readonly eps: number;
+}
+
 export interface AttentionOptions {
   readonly numHeads: number;
   /** Also return the attention probabilities [batch, heads, seq, seq] (for inspection). */
@@ -119,11 +126,13 @@ export interface Backend {
 
   /**
    * Optional: `linear(linear(x, up, activation), down)`, a transformer's feed-forward block
-   * (BertIntermediate's multiply and activation, then BertOutput's multiply) in one op, equal
-   * to the two ops. Backends that work through the rows in blocks then never hold the
-   * [rows, up.outFeatures] activation whole (12 MiB for 8 x 128 tokens of bert-base).
+   * (BertIntermediate's multiply and activation, then BertOutput's multiply) in one op, and
+   * with `norm` then `layerNorm(that, x, norm.gamma, norm.beta, norm.eps)` (BertOutput's
+   * residual and LayerNorm): equal to those ops. Backends that work through the rows in
+   * blocks then never hold the [rows, up.outFeatures] activation whole (12 MiB for 8 x 128
+   * tokens of bert-base), nor copy it or the projection between ops.
    */
-  feedForward?(x: Tensor, up: LinearHandle, down: LinearHandle, activation: Activation): MaybePromise<Tensor>;
+  feedForward?(x: Tensor, up: LinearHandle, down: LinearHandle, activation: Activation, norm?: ResidualNorm): MaybePromise<Tensor>;
 
   /** An activation alone, elementwise. */
   activate(x: Tensor, activation: Activation): MaybePromise<Tensor>;

@@ -45,11 +45,7 @@ export class BertOutput {
   }
 
   async forward(context: ForwardContext, intermediate: Tensor, input: Tensor): Promise<Tensor> {
-    return this.addAndNormalize(context, await this.dense.forward(context, intermediate), input);
-  }
-
-  /** The rest of forward once `dense` has run: LayerNorm(projected + input). */
-  async addAndNormalize(context: ForwardContext, projected: Tensor, input: Tensor): Promise<Tensor> {
+    const projected = await this.dense.forward(context, intermediate);
     const out = await this.layerNorm.forward(context, projected, input);
     release(context, projected);
     keepTokens(context, this.name, out);
@@ -90,15 +86,18 @@ export class BertLayer {
 
   /**
    * transformers' `feed_forward_chunk`: BertIntermediate, then BertOutput. Where the backend
-   * has both multiplies in one op (Backend.feedForward) and nothing captures the intermediate
-   * activation, that op runs them, so the [rows, intermediate_size] activation is never whole.
+   * has the whole block in one op (Backend.feedForward: both multiplies, the residual and the
+   * LayerNorm) and nothing captures the intermediate activation, that op runs it, so the
+   * [rows, intermediate_size] activation is never whole.
    */
   private async feedForwardChunk(context: ForwardContext, attended: Tensor): Promise<Tensor> {
     const { backend, capture } = context;
     if (backend.feedForward && !capture.wants(this.intermediate.name)) {
       const { dense, activation } = this.intermediate;
-      const projected = await backend.feedForward(attended, dense.handle, this.output.dense.handle, activation);
-      return this.output.addAndNormalize(context, projected, attended);
+      const { weight: gamma, bias: beta, eps } = this.output.layerNorm;
+      const out = await backend.feedForward(attended, dense.handle, this.output.dense.handle, activation, { gamma, beta, eps });
+      keepTokens(context, this.output.name, out);
+      return out;
     }
     const intermediate = await this.intermediate.forward(context, attended);
     const out = await this.output.forward(context, intermediate, attended);

@@ -7,7 +7,7 @@
 // (the [tokens, vocab] logits are never whole), attention over real keys only.
 import type { BackendInfo } from '../backend-options.js';
 import type {
-  Activation, AttentionOptions, AttentionResult, Backend, LinearHandle, TokenLayout,
+  Activation, AttentionOptions, AttentionResult, Backend, LinearHandle, ResidualNorm, TokenLayout,
 } from '../backend.js';
 import { ReferenceBackend, linearSizes } from '../reference/reference-backend.js';
 import type { CompactWeight } from '../compact-weight.js';
@@ -200,14 +200,15 @@ export class CpuBackend extends ReferenceBackend implements Backend {
    * -> intermediate -> hidden, as in every BERT), so the results are the same: exactly, for
    * int8 too, whose activation quantization (outlier columns included) is per block.
    */
-  feedForward(x: Tensor, up: LinearHandle, down: LinearHandle, activation: Activation): Tensor {
+  feedForward(x: Tensor, up: LinearHandle, down: LinearHandle, activation: Activation, norm?: ResidualNorm): Tensor {
     const u = this.own(up);
     const d = this.own(down);
     if (d.inFeatures !== u.outFeatures) throw new TypeError(`${d.name}: takes ${d.inFeatures} features, ${u.name} gives ${u.outFeatures}`);
+    if (norm && d.outFeatures !== u.inFeatures) throw new TypeError(`${d.name}: gives ${d.outFeatures} features, no residual of ${u.inFeatures}`);
     const rows = x.size / u.inFeatures;
     const out = this.allocate(rows * d.outFeatures);
     const block = this.rowBlock(rows, [u, d], u.inFeatures + u.outFeatures, d.inFeatures + d.outFeatures);
-    if (this.feedForwardInMemory(u, d, x.data, out, rows, block, activation)) return new Tensor([rows, d.outFeatures], out);
+    if (this.feedForwardInMemory(u, d, x.data, out, rows, block, activation, norm)) return new Tensor([rows, d.outFeatures], out);
     const { view: middle, owner } = this.activations.takeScratch(Math.min(block, rows) * u.outFeatures);
     for (let start = 0; start < rows; start += block) {
       const m = Math.min(block, rows - start);
@@ -215,16 +216,22 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       this.multiplyRows(d, middle, 0, out, start * d.outFeatures, m, 'none');
     }
     this.activations.give(owner);
-    return new Tensor([rows, d.outFeatures], out);
+    const projected = new Tensor([rows, d.outFeatures], out);
+    if (!norm) return projected;
+    const normalized = this.layerNorm(projected, x, norm.gamma, norm.beta, norm.eps);
+    this.release(projected);
+    return normalized;
   }
 
   /**
-   * feedForward on the WebAssembly engine with float32 weights, each block's intermediate left
-   * in its memory between the two multiplies (WasmGemm.matmulChained): no copy out and back in
-   * on the calling thread. False, having done nothing, where that does not fit.
+   * feedForward on the WebAssembly engine with float32 weights, each block's intermediate (and
+   * projection, before its LayerNorm) left in its memory between the steps
+   * (WasmGemm.matmulChained): no copy out and back in on the calling thread. False, having
+   * done nothing, where that does not fit.
    */
   private feedForwardInMemory(
-    u: PackedLinear | CompactLinear, d: PackedLinear | CompactLinear, x: Float32Array, out: Float32Array, rows: number, block: number, activation: Activation,
+    u: PackedLinear | CompactLinear, d: PackedLinear | CompactLinear, x: Float32Array, out: Float32Array, rows: number, block: number,
+    activation: Activation, norm: ResidualNorm | undefined,
   ): boolean {
     const engine = this.engine;
     if (!(engine instanceof WasmGemm) || !(u instanceof PackedLinear) || !(d instanceof PackedLinear)) return false;
@@ -233,7 +240,8 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       engine.beginOperation();
       const args = { m, a: x, aOffset: start * u.inFeatures, b: u.packed, bias: u.bias, epilogue: activation, out, outOffset: start * d.outFeatures };
       // Either every block chains or none does (it depends on the layers alone), so a false here is before any output.
-      if (!engine.matmulChained(args, { b: d.packed, bias: d.bias })) return false;
+      const normData = norm && { gamma: norm.gamma.data, beta: norm.beta.data, eps: norm.eps };
+      if (!engine.matmulChained(args, { b: d.packed, bias: d.bias }, normData)) return false;
     }
     return true;
   }

@@ -336,23 +336,30 @@ export class WasmGemm implements GemmEngine {
 
   /**
    * Two multiplies in a row, the first's result kept in scratch as the second's input rows
-   * (a feed-forward block): `out = (gelu?)(A · B₁ + bias₁) · B₂ + bias₂`. Only A is copied in
-   * and the result out, and each row comes out as `matmul` twice would give it. Returns false,
-   * doing nothing, where that chaining does not fit: an epilogue other than GELU or none (the
-   * others run on the calling thread after the copy), a scale, operands with k padding, or a
-   * first result whose padded width is not the second's k.
+   * (a feed-forward block): `out = (gelu?)(A · B₁ + bias₁) · B₂ + bias₂`, then, with `norm`,
+   * LayerNorm(out + A) as the layerNorm op would give it (the post-LN transformer's residual).
+   * Only A is copied in and the result out, and each row comes out as `matmul` twice (and
+   * `layerNorm`) would give it. Returns false, doing nothing, where that chaining does not fit:
+   * an epilogue other than GELU or none (the others run on the calling thread after the copy),
+   * a scale, operands with k padding, a first result whose padded width is not the second's k,
+   * or (with `norm`) a second result whose width is not A's.
    */
-  matmulChained(args: MatmulArgs, second: { readonly b: PackedMatrix; readonly bias?: Float32Array }): boolean {
+  matmulChained(
+    args: MatmulArgs, second: { readonly b: PackedMatrix; readonly bias?: Float32Array },
+    norm?: { readonly gamma: Float32Array; readonly beta: Float32Array; readonly eps: number },
+  ): boolean {
     const [b1, b2] = [args.b as PanelMatrix, second.b as PanelMatrix];
     const epilogue = args.epilogue ?? 'none';
-    const width1 = b1.nPanels * this.shape.nr;
+    const [width1, width2] = [b1.nPanels * this.shape.nr, b2.nPanels * this.shape.nr];
     if ((epilogue !== 'gelu' && epilogue !== 'none') || (args.alpha ?? 1) !== 1) return false;
     if (b1.kPad !== b1.k || b2.kPad !== b2.k || width1 !== b2.k || b1.n !== b2.k) return false;
+    if (norm && (width2 !== b2.n || b2.n !== b1.k || b2.n % 4 !== 0)) return false;
     const { m } = args;
     if (m === 0) return true;
     const a = this.placeRows(args.a, args.aOffset ?? 0, args.lda ?? b1.k, m, b1.k);
     const middle = this.multiply(m, a, b1, { bias: args.bias, gelu: epilogue === 'gelu' });
     const c = this.multiply(m, { ptr: middle.ptr, strideBytes: width1 * 4, rows: true }, b2, { bias: second.bias });
+    if (norm) this.layerNormResident(c.ptr, a.ptr, m, { ...norm, features: b2.n });
     this.copyOut(c, b2.n, { ...args, b: b2, epilogue: 'none', bias: second.bias });
     return true;
   }
@@ -564,18 +571,33 @@ export class WasmGemm implements GemmEngine {
    * ../wasm/layer-norm-kernel.ts), the rows split over the threads when there are enough.
    */
   layerNorm(args: { x: Float32Array; residual: Float32Array | null; gamma: Float32Array; beta: Float32Array; features: number; eps: number; out: Float32Array }): void {
-    const { x, residual, features } = args;
-    if (features % 4 !== 0) throw new Error(`wasm gemm: LayerNorm over ${features} features, not a multiple of 4`);
-    const rows = x.length / features;
+    const { x, residual } = args;
     const mark = this.arena.scratchMark();
-    const place = (values: Float32Array): number => {
-      const at = this.arena.allocScratch(values.length * 4);
-      this.arena.f32(at, values.length).set(values);
-      return at;
-    };
-    const [xPtr, residualPtr, gammaPtr, betaPtr] = [place(x), residual ? place(residual) : 0, place(args.gamma), place(args.beta)];
+    const [xPtr, residualPtr] = [this.place(x), residual ? this.place(residual) : 0];
+    this.layerNormResident(xPtr, residualPtr, x.length / args.features, args);
+    args.out.set(this.arena.f32(xPtr, x.length));
+    this.arena.releaseScratch(mark);
+  }
+
+  /** `values` copied into scratch; returns the byte offset. */
+  private place(values: Float32Array): number {
+    const at = this.arena.allocScratch(values.length * 4);
+    this.arena.f32(at, values.length).set(values);
+    return at;
+  }
+
+  /**
+   * LayerNorm(x + residual) of `rows` rows of `features` floats that lie in this memory,
+   * contiguous (residual at 0: none), in place in x.
+   */
+  private layerNormResident(
+    xPtr: number, residualPtr: number, rows: number, args: { gamma: Float32Array; beta: Float32Array; features: number; eps: number },
+  ): void {
+    const { features } = args;
+    if (features % 4 !== 0) throw new Error(`wasm gemm: LayerNorm over ${features} features, not a multiple of 4`);
+    const [gammaPtr, betaPtr] = [this.place(args.gamma), this.place(args.beta)];
     // A hand-off costs about as much as normalizing a few thousand floats.
-    const threads = x.length < LAYER_NORM_THREADED_FLOATS ? 1 : Math.min(this.threads, rows);
+    const threads = rows * features < LAYER_NORM_THREADED_FLOATS ? 1 : Math.min(this.threads, rows);
     const records: number[] = [];
     for (let t = 0; t < threads; t++) {
       const at = this.arena.allocScratch(LAYER_NORM_BYTES);
@@ -591,8 +613,6 @@ export class WasmGemm implements GemmEngine {
       records.push(at);
     }
     this.dispatch(records, JOB_KIND.layerNorm, this.layerNormFn);
-    args.out.set(this.arena.f32(xPtr, x.length));
-    this.arena.releaseScratch(mark);
   }
 
   /** `count` floats of zero in scratch; returns the byte offset. */

@@ -84,8 +84,9 @@ const linear: Runner<Extract<OpCase, { op: 'linear' }>> = async (backend, c, inp
   return results;
 };
 
-// feedForward (optional) is the backend's own two linear ops in one op: equal to them exactly
-// (bound 0), whatever blocks of rows it takes them in.
+// feedForward (optional) is the backend's own two linear ops (and, with a norm, its layerNorm
+// of their result plus x) in one op: equal to them exactly (bound 0), whatever blocks of rows
+// it takes them in.
 const feedForward: Runner<Extract<OpCase, { op: 'feedForward' }>> = async (backend, c, inputs, shape) => {
   if (!backend.feedForward) return [];
   const x = inputs.tensor('x', [c.rows, c.hidden], 2);
@@ -93,8 +94,13 @@ const feedForward: Runner<Extract<OpCase, { op: 'feedForward' }>> = async (backe
   const downWeight = inputs.tensor('down', [c.hidden, c.intermediate], 0.5);
   const up = await backend.prepareLinear('conformance.intermediate.dense', upWeight, inputs.tensor('upBias', [c.intermediate]));
   const down = await backend.prepareLinear('conformance.output.dense', downWeight, inputs.tensor('downBias', [c.hidden]));
-  const expected = await backend.linear(await backend.linear(x, up, 'gelu'), down);
-  return [await check(backend, 'feedForward gelu', shape, await backend.feedForward(x, up, down, 'gelu'), expected, 0)];
+  const projected = await backend.linear(await backend.linear(x, up, 'gelu'), down);
+  const norm = { gamma: inputs.tensor('gamma', [c.hidden], 1, 1), beta: inputs.tensor('beta', [c.hidden]), eps: 1e-12 };
+  const normalized = await backend.layerNorm(projected, x, norm.gamma, norm.beta, norm.eps);
+  return [
+    await check(backend, 'feedForward gelu', shape, await backend.feedForward(x, up, down, 'gelu'), projected, 0),
+    await check(backend, 'feedForward gelu + residual LayerNorm', shape, await backend.feedForward(x, up, down, 'gelu', norm), normalized, 0),
+  ];
 };
 
 const activate: Runner<Extract<OpCase, { op: 'activate' }>> = async (backend, c, inputs, shape) => {
