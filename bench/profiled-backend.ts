@@ -42,6 +42,9 @@ export function profiled(inner: Backend): OpProfile {
     ...(inner.prepareCompactLinear ? { prepareCompactLinear: (name: string, w: CompactWeight, bias?: Tensor) => inner.prepareCompactLinear!(name, w, bias) } : {}),
     ...(inner.copiesCompactWeights === undefined ? {} : { copiesCompactWeights: inner.copiesCompactWeights }),
     ...(inner.gatherLinearRows ? { gatherLinearRows: wrap('gather', (layer: LinearHandle, ids: Int32Array) => inner.gatherLinearRows!(layer, ids)) } : {}),
+    ...(inner.linearNorm ? {
+      linearNorm: wrap('linearNorm', (x: Tensor, layer: LinearHandle, residual: Tensor, norm: ResidualNorm) => inner.linearNorm!(x, layer, residual, norm)),
+    } : {}),
     ...(inner.feedForward ? {
       feedForward: wrap('feedForward', (x: Tensor, up: LinearHandle, down: LinearHandle, a: Activation, norm?: ResidualNorm) => inner.feedForward!(x, up, down, a, norm)),
     } : {}),

@@ -134,6 +134,13 @@ export interface Backend {
    */
   feedForward?(x: Tensor, up: LinearHandle, down: LinearHandle, activation: Activation, norm?: ResidualNorm): MaybePromise<Tensor>;
 
+  /**
+   * Optional: `layerNorm(linear(x, layer), residual, norm.gamma, norm.beta, norm.eps)`, a
+   * post-LN sublayer's output projection, residual add and LayerNorm (BertSelfOutput) in one
+   * op, equal to those ops: a backend can keep the projection to itself.
+   */
+  linearNorm?(x: Tensor, layer: LinearHandle, residual: Tensor, norm: ResidualNorm): MaybePromise<Tensor>;
+
   /** An activation alone, elementwise. */
   activate(x: Tensor, activation: Activation): MaybePromise<Tensor>;
 

@@ -61,6 +61,7 @@ for (const [label, make] of BACKENDS) {
       assert.equal(describeFailures(results), []);
       if (backend.gatherLinearRows) assert.ok(results.some((r) => r.op === 'gatherLinearRows'), 'the optional op was checked');
       if (backend.feedForward) assert.ok(results.some((r) => r.op.startsWith('feedForward')), 'the optional feedForward was checked');
+      if (backend.linearNorm) assert.ok(results.some((r) => r.op.startsWith('linearNorm')), 'the optional linearNorm was checked');
       const ratios = Object.entries(worstRatios(results)).map(([op, r]) => `${op} ${r.toFixed(2)}`);
       console.log(`op conformance on ${backend.name}: ${results.length} checks; worst error/bound: ${ratios.join(', ')}`);
     } finally {

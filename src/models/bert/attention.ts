@@ -64,10 +64,18 @@ export class BertSelfOutput {
     );
   }
 
+  /** LayerNorm(dense(hidden) + input): in one op where the backend has it (Backend.linearNorm). */
   async forward(context: ForwardContext, hidden: Tensor, input: Tensor): Promise<Tensor> {
-    const projected = await this.dense.forward(context, hidden);
-    const out = await this.layerNorm.forward(context, projected, input);
-    release(context, projected);
+    const { backend } = context;
+    let out: Tensor;
+    if (backend.linearNorm) {
+      const { weight: gamma, bias: beta, eps } = this.layerNorm;
+      out = await backend.linearNorm(hidden, this.dense.handle, input, { gamma, beta, eps });
+    } else {
+      const projected = await this.dense.forward(context, hidden);
+      out = await this.layerNorm.forward(context, projected, input);
+      release(context, projected);
+    }
     keepTokens(context, this.name, out);
     return out;
   }

@@ -195,6 +195,37 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   }
 
   /**
+   * The projection, residual and LayerNorm of a post-LN sublayer (see Backend.linearNorm): on
+   * the WebAssembly engine with float32 weights in one step a row block, the projection
+   * normalized where it lies (WasmGemm.matmulNorm); elsewhere `linear`, then `layerNorm`.
+   */
+  linearNorm(x: Tensor, layer: LinearHandle, residual: Tensor, norm: ResidualNorm): Tensor {
+    const l = this.own(layer);
+    const rows = x.size / l.inFeatures;
+    if (residual.size !== rows * l.outFeatures) throw new TypeError(`${l.name}: residual of ${residual.size} values for ${rows} x ${l.outFeatures}`);
+    const engine = this.engine;
+    if (engine instanceof WasmGemm && l instanceof PackedLinear) {
+      const out = this.allocate(rows * l.outFeatures);
+      const block = this.rowBlock(rows, [l], l.inFeatures + 2 * l.outFeatures);
+      const normData = { gamma: norm.gamma.data, beta: norm.beta.data, eps: norm.eps };
+      let done = true;
+      for (let start = 0; start < rows && done; start += block) {
+        const m = Math.min(block, rows - start);
+        engine.beginOperation();
+        const args = { m, a: x.data, aOffset: start * l.inFeatures, b: l.packed, bias: l.bias, out, outOffset: start * l.outFeatures };
+        // It fits or not by the layer alone: a false comes at the first block, before any output.
+        done = engine.matmulNorm(args, residual.data, start * l.outFeatures, normData);
+      }
+      if (done) return new Tensor([rows, l.outFeatures], out);
+      this.activations.give(out);
+    }
+    const projected = this.linear(x, layer);
+    const normalized = this.layerNorm(projected, residual, norm.gamma, norm.beta, norm.eps);
+    this.release(projected);
+    return normalized;
+  }
+
+  /**
    * Both multiplies of the feed-forward block a row block at a time (see Backend.feedForward).
    * The blocks are those `linear` takes for either layer when the two mirror each other (hidden
    * -> intermediate -> hidden, as in every BERT), so the results are the same: exactly, for

@@ -365,6 +365,31 @@ export class WasmGemm implements GemmEngine {
   }
 
   /**
+   * `out = LayerNorm(A · B + bias + residual)` (a post-LN sublayer's projection, as `matmul`
+   * then `layerNorm` would give it), the projection normalized where it lies. Returns false,
+   * doing nothing, where it does not fit: an epilogue or scale, or a width that is not whole
+   * panels or not a multiple of 4. `residual` rows start at `residualOffset`, as A's rows.
+   */
+  matmulNorm(
+    args: MatmulArgs, residual: Float32Array, residualOffset: number,
+    norm: { readonly gamma: Float32Array; readonly beta: Float32Array; readonly eps: number },
+  ): boolean {
+    const b = args.b as PanelMatrix;
+    const { m } = args;
+    if ((args.epilogue ?? 'none') !== 'none' || (args.alpha ?? 1) !== 1) return false;
+    if (b.nPanels * this.shape.nr !== b.n || b.n % 4 !== 0) return false;
+    if (m === 0) return true;
+    const a = b.kPad === b.k
+      ? this.placeRows(args.a, args.aOffset ?? 0, args.lda ?? b.k, m, b.k)
+      : this.packA(args.a, args.aOffset ?? 0, args.lda ?? b.k, m, b.k, b.kPad);
+    const c = this.multiply(m, a, b, { bias: args.bias });
+    const residualPtr = this.place(residual.subarray(residualOffset, residualOffset + m * b.n));
+    this.layerNormResident(c.ptr, residualPtr, m, { ...norm, features: b.n });
+    this.copyOut(c, b.n, args);
+    return true;
+  }
+
+  /**
    * C = A · B (+ bias) (then GELU), left in scratch memory. `a` is either packed panels
    * (`packA`) or resident rows (`placeRows`; needs B without k padding). Padding columns of C
    * start at `padBias` (default 0): -Infinity keeps them out of a following softmax.

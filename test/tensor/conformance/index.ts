@@ -33,6 +33,7 @@ export const OPS_EXERCISED = {
   prepareLinear: ['linear', 'feedForward', 'gatherLinearRows', 'spladePool'],
   linear: ['linear', 'feedForward'],
   feedForward: ['feedForward'],
+  linearNorm: ['linear'],
   activate: ['activate'],
   add: ['add'],
   layerNorm: ['layerNorm'],

@@ -80,6 +80,13 @@ const linear: Runner<Extract<OpCase, { op: 'linear' }>> = async (backend, c, inp
       const bounds = linearBounds(c.inF, magnitude, pre, activation);
       results.push(await check(backend, `linear ${activation}${label}`, shape, await backend.linear(x, layer, activation), reference.linear(x, mine, activation), bounds));
     }
+    // linearNorm (optional) is the backend's own linear then layerNorm in one op: equal to them exactly.
+    if (backend.linearNorm) {
+      const residual = inputs.tensor(`residual${label}`, [c.rows, c.outF]);
+      const norm = { gamma: inputs.tensor(`gamma${label}`, [c.outF], 1, 1), beta: inputs.tensor(`beta${label}`, [c.outF]), eps: 1e-12 };
+      const expected = await backend.layerNorm(await backend.linear(x, layer), residual, norm.gamma, norm.beta, norm.eps);
+      results.push(await check(backend, `linearNorm${label}`, shape, await backend.linearNorm(x, layer, residual, norm), expected, 0));
+    }
   }
   return results;
 };
