@@ -136,7 +136,7 @@ export class Weights {
     if (info.dtype === 'I8') {
       const keepsInt8 = this.dtype === undefined || this.dtype === 'int8';
       const stored = this.int8Weight(info, `${canonical}_scale`, n, k, transient && keepsInt8);
-      if (this.dtype === undefined || this.dtype === 'int8') return stored;
+      if (keepsInt8) return stored;
       const wide = widenWeight(stored);
       return this.dtype === 'f16' ? toF16Weight(wide, n, k) : new Tensor(shape, wide, canonical);
     }

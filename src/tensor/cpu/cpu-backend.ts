@@ -51,7 +51,7 @@ export class CompactLinear implements LinearHandle {
  * 9-18 MiB (issue 13's memory targets). More threads get larger blocks, so that one hand-off
  * still gives each of them work (attention: 12 head tasks a sequence).
  */
-export const SCRATCH_BYTES_PER_THREAD = 2 << 20;
+const SCRATCH_BYTES_PER_THREAD = 2 << 20;
 
 /** The default scratch budget of one op with `threads` threads (see SCRATCH_BYTES_PER_THREAD). */
 function scratchBudget(threads: number): number {
@@ -93,7 +93,7 @@ function scatterProbs(probs: Float32Array, at: number, seq: number, keys: readon
  * equal size, a multiple of 8 rows (whole register tiles). Each row's result is the same
  * whatever the blocks.
  */
-export function rowBlock(rows: number, floatsPerRow: number, bytes: number): number {
+function rowsPerBlock(rows: number, floatsPerRow: number, bytes: number): number {
   const blocks = Math.max(1, Math.ceil((rows * floatsPerRow * 4) / bytes));
   return Math.max(8, Math.ceil(rows / blocks / 8) * 8);
 }
@@ -187,7 +187,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const l = this.own(layer);
     const rows = x.size / l.inFeatures;
     const out = this.allocate(rows * l.outFeatures);
-    const block = this.rowBlock(rows, [l], l.inFeatures + l.outFeatures);
+    const block = this.rowsPerBlockOf(rows, [l], l.inFeatures + l.outFeatures);
     for (let start = 0; start < rows; start += block) {
       this.multiplyRows(l, x.data, start * l.inFeatures, out, start * l.outFeatures, Math.min(block, rows - start), activation);
     }
@@ -206,7 +206,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const engine = this.engine;
     if (engine instanceof WasmGemm && l instanceof PackedLinear) {
       const out = this.allocate(rows * l.outFeatures);
-      const block = this.rowBlock(rows, [l], l.inFeatures + 2 * l.outFeatures);
+      const block = this.rowsPerBlockOf(rows, [l], l.inFeatures + 2 * l.outFeatures);
       const normData = { gamma: norm.gamma.data, beta: norm.beta.data, eps: norm.eps };
       let done = true;
       for (let start = 0; start < rows && done; start += block) {
@@ -219,7 +219,11 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       if (done) return new Tensor([rows, l.outFeatures], out);
       this.activations.give(out);
     }
-    const projected = this.linear(x, layer);
+    return this.normalizeOnto(this.linear(x, layer), residual, norm);
+  }
+
+  /** layerNorm(projected + residual), `projected` (this backend's own result) then released. */
+  private normalizeOnto(projected: Tensor, residual: Tensor, norm: ResidualNorm): Tensor {
     const normalized = this.layerNorm(projected, residual, norm.gamma, norm.beta, norm.eps);
     this.release(projected);
     return normalized;
@@ -238,7 +242,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     if (norm && d.outFeatures !== u.inFeatures) throw new TypeError(`${d.name}: gives ${d.outFeatures} features, no residual of ${u.inFeatures}`);
     const rows = x.size / u.inFeatures;
     const out = this.allocate(rows * d.outFeatures);
-    const block = this.rowBlock(rows, [u, d], u.inFeatures + u.outFeatures, d.inFeatures + d.outFeatures);
+    const block = this.rowsPerBlockOf(rows, [u, d], u.inFeatures + u.outFeatures, d.inFeatures + d.outFeatures);
     if (this.feedForwardInMemory(u, d, x.data, out, rows, block, activation, norm)) return new Tensor([rows, d.outFeatures], out);
     const { view: middle, owner } = this.activations.takeScratch(Math.min(block, rows) * u.outFeatures);
     for (let start = 0; start < rows; start += block) {
@@ -248,10 +252,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     }
     this.activations.give(owner);
     const projected = new Tensor([rows, d.outFeatures], out);
-    if (!norm) return projected;
-    const normalized = this.layerNorm(projected, x, norm.gamma, norm.beta, norm.eps);
-    this.release(projected);
-    return normalized;
+    return norm ? this.normalizeOnto(projected, x, norm) : projected;
   }
 
   /**
@@ -266,12 +267,12 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   ): boolean {
     const engine = this.engine;
     if (!(engine instanceof WasmGemm) || !(u instanceof PackedLinear) || !(d instanceof PackedLinear)) return false;
+    const normData = norm && { gamma: norm.gamma.data, beta: norm.beta.data, eps: norm.eps };
     for (let start = 0; start < rows; start += block) {
       const m = Math.min(block, rows - start);
       engine.beginOperation();
       const args = { m, a: x, aOffset: start * u.inFeatures, b: u.packed, bias: u.bias, epilogue: activation, out, outOffset: start * d.outFeatures };
       // Either every block chains or none does (it depends on the layers alone), so a false here is before any output.
-      const normData = norm && { gamma: norm.gamma.data, beta: norm.beta.data, eps: norm.eps };
       if (!engine.matmulChained(args, { b: d.packed, bias: d.bias }, normData)) return false;
     }
     return true;
@@ -282,9 +283,9 @@ export class CpuBackend extends ReferenceBackend implements Backend {
    * scratch a row (input plus output). float16 weights go in one block: each multiply widens
    * them (all of them, whatever the rows), so every further block would widen them again.
    */
-  private rowBlock(rows: number, layers: ReadonlyArray<PackedLinear | CompactLinear>, ...floatsPerRow: number[]): number {
+  private rowsPerBlockOf(rows: number, layers: ReadonlyArray<PackedLinear | CompactLinear>, ...floatsPerRow: number[]): number {
     if (layers.some((l) => l instanceof CompactLinear && l.kind === 'f16')) return Math.max(rows, 1);
-    return rowBlock(rows, Math.max(...floatsPerRow), this.scratchBytes);
+    return rowsPerBlock(rows, Math.max(...floatsPerRow), this.scratchBytes);
   }
 
   /** `m` rows of `activation(x · Wᵀ + b)`: x's from element `aOffset` on, into out's from `outOffset` on. */
@@ -303,7 +304,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const out = this.allocate(x.size);
     const rows = x.size / features;
     // Rows of x and the residual in scratch at once.
-    const block = rowBlock(rows, 2 * features, this.scratchBytes);
+    const block = rowsPerBlock(rows, 2 * features, this.scratchBytes);
     for (let start = 0; start < rows; start += block) {
       const [from, to] = [start * features, Math.min(start + block, rows) * features];
       // A new operation: the scratch of the one before (a linear layer's result tiles) is free.
