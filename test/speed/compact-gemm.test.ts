@@ -19,6 +19,7 @@ import { referenceInt8Matmul } from '../../src/tensor/gemm/int8-reference.js';
 import { WasmCompactGemm } from '../../src/tensor/gemm/wasm-compact-gemm.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 import { startNodeWorkers } from '../../src/node/worker-threads.js';
+import { JOB_KIND, JOB_KIND_MASK } from '../../src/tensor/wasm/worker-protocol.js';
 import { relaxedSimdSupported } from '../../src/tensor/wasm/kernel-module.js';
 import { mulberry32 as random } from '../../tools/random.js';
 
@@ -101,13 +102,26 @@ function kernelLabel(relaxedSimd: boolean): string {
   return relaxedSimd ? 'wasm-simd relaxed' : 'wasm-simd baseline';
 }
 
+/** Jobs the 3-thread engines handed to their workers, by kind (so the tests see the threads ran). */
+const workerJobs = new Map<number, number>();
+
+function threeThreads(relaxedSimd: boolean): WasmCompactGemm {
+  const e = WasmGemm.create({ shared: true, threadedMinMacs: 0, relaxedSimd })!;
+  const runner = startNodeWorkers(e.kernel, 3);
+  e.attachRunner({
+    threads: runner.threads,
+    run: (jobs, local) => {
+      for (const job of jobs.slice(1)) workerJobs.set(job & JOB_KIND_MASK, (workerJobs.get(job & JOB_KIND_MASK) ?? 0) + 1);
+      runner.run(jobs, local);
+    },
+    dispose: () => runner.dispose(),
+  });
+  return new WasmCompactGemm(e);
+}
+
 const engines: Array<[string, () => WasmCompactGemm]> = kernels.flatMap((relaxedSimd): Array<[string, () => WasmCompactGemm]> => [
   [`${kernelLabel(relaxedSimd)}, 1 thread`, () => new WasmCompactGemm(WasmGemm.create({ shared: false, relaxedSimd })!)],
-  [`${kernelLabel(relaxedSimd)}, 3 threads`, () => {
-    const e = WasmGemm.create({ shared: true, threadedMinMacs: 0, relaxedSimd })!;
-    e.attachRunner(startNodeWorkers(e.kernel, 3));
-    return new WasmCompactGemm(e);
-  }],
+  [`${kernelLabel(relaxedSimd)}, 3 threads`, () => threeThreads(relaxedSimd)],
 ]);
 
 const int8 = suite('int8: the WebAssembly kernel equals the plain reference');
@@ -131,6 +145,34 @@ for (const [label, make] of engines) {
     }
   });
 }
+int8('the 3-thread engines quantized activations on their workers', () => {
+  assert.ok((workerJobs.get(JOB_KIND.int8Quantize) ?? 0) > 0, 'no int8 quantization job ran on a worker');
+});
+int8('matmulColumnBlocks: each block equals its columns of one matmul (int8 quantizes once; float16 and the TypeScript engine block by block)', () => {
+  const c: Case = { m: 21, n: 70, k: 45, lda: 49, aOffset: 2, ldo: 70, outOffset: 0, bias: true, epilogue: 'none', outlierColumns: [6, 30] };
+  const { a, w, bias } = inputs(c, 9);
+  const all: Array<[string, () => CompactGemm]> = [...engines, ['typescript', () => new TypeScriptCompactGemm()]];
+  for (const [label, make] of all) {
+    for (const weight of [quantizeInt8Rows(w, c.n, c.k), toF16Weight(w, c.n, c.k)]) {
+      const engine = make();
+      const expected = runCompact(engine, c, a, weight, bias);
+      const block = engine.columnAlign * 3;
+      const seen: number[] = [];
+      engine.matmulColumnBlocks({ m: c.m, a, aOffset: c.aOffset, lda: c.lda, b: engine.pack(weight), bias }, block, (out, ldc, col0, count) => {
+        seen.push(col0, count);
+        for (let i = 0; i < c.m; i++) {
+          for (let j = 0; j < count; j++) {
+            const want = expected[i * c.ldo + col0 + j];
+            if (!Object.is(out[i * ldc + j], want)) assert.unreachable(`${label} ${weight.kind}: block at ${col0}, [${i}, ${j}] = ${out[i * ldc + j]}, matmul ${want}`);
+          }
+        }
+      });
+      const blocks = Math.ceil(c.n / block);
+      assert.equal(seen, Array.from({ length: blocks }, (_, b) => [b * block, Math.min(block, c.n - b * block)]).flat(), `${label}: the blocks in order`);
+      if (engine instanceof WasmCompactGemm) engine.engine.dispose();
+    }
+  }
+});
 int8('rows at the edges of the quantization: zeros, one sign, subnormal, huge, a lone spike', () => {
   const k = 13;
   const rows: number[][] = [

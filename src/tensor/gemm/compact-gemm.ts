@@ -21,6 +21,15 @@ export interface CompactMatmulArgs extends Omit<MatmulArgs, 'b' | 'alpha'> {
   readonly b: CompactMatrix;
 }
 
+/** What `matmulColumnBlocks` multiplies: A·Bᵀ + bias, no epilogue. */
+export type ColumnBlockArgs = Pick<CompactMatmulArgs, 'm' | 'a' | 'aOffset' | 'lda' | 'b' | 'bias'>;
+
+/**
+ * Receives one column block of a product: `c` holds rows of `ldc` values, the block's `count`
+ * columns first in each; `c` may be a view into the engine's memory, valid only in the call.
+ */
+export type ColumnBlockSink = (c: Float32Array, ldc: number, col0: number, count: number) => void;
+
 export interface CompactGemm {
   readonly name: string;
   /** Prepares a weight [n, k] (PyTorch's layout); the engine may copy it into its own memory. */
@@ -32,6 +41,13 @@ export interface CompactGemm {
   /** Output columns [start, start + count) of `b` as an operand of its own. */
   columns(b: CompactMatrix, start: number, count: number): CompactMatrix;
   matmul(args: CompactMatmulArgs): void;
+  /**
+   * A·Bᵀ + bias a block of `block` output columns at a time (a multiple of columnAlign), each
+   * handed to `sink` in column order: for consumers that reduce the columns as they come (the
+   * SPLADE pooling over the vocabulary), so the whole [m, n] product never exists. The engine
+   * may prepare A once for all blocks (int8: quantized once).
+   */
+  matmulColumnBlocks(args: ColumnBlockArgs, block: number, sink: ColumnBlockSink): void;
   /** Rows of W as float32 into `out` [rows.length, k] (float16 exactly; int8 times its scale). */
   readRows(b: CompactMatrix, rows: Int32Array, out: Float32Array): void;
 }
@@ -82,6 +98,10 @@ export class TypeScriptCompactGemm implements CompactGemm {
     readWeightRows((b as RowWindow).view(), rows, out);
   }
 
+  matmulColumnBlocks(args: ColumnBlockArgs, block: number, sink: ColumnBlockSink): void {
+    matmulBlockByBlock(this, args, block, sink);
+  }
+
   matmul(args: CompactMatmulArgs): void {
     const weight = (args.b as RowWindow).view();
     if (weight.kind === 'int8') {
@@ -99,5 +119,16 @@ export class TypeScriptCompactGemm implements CompactGemm {
         ...(args.bias ? { bias: args.bias.subarray(r0, r0 + count) } : {}),
       });
     }
+  }
+}
+
+/** matmulColumnBlocks as one `matmul` a block (for engines with nothing to share between blocks). */
+export function matmulBlockByBlock(engine: CompactGemm, args: ColumnBlockArgs, block: number, sink: ColumnBlockSink): void {
+  const { m, b } = args;
+  const out = new Float32Array(m * Math.min(block, b.n));
+  for (let col0 = 0; col0 < b.n; col0 += block) {
+    const count = Math.min(block, b.n - col0);
+    engine.matmul({ ...args, b: engine.columns(b, col0, count), out, ...(args.bias ? { bias: args.bias.subarray(col0, col0 + count) } : {}) });
+    sink(out, count, col0, count);
   }
 }

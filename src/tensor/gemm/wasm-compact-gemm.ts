@@ -4,9 +4,8 @@
 import type { CompactWeight } from '../compact-weight.js';
 import { f16ArrayToF32 } from '../half.js';
 import { SpladeError } from '../../errors.js';
-import { EXT_BYTES, EXT_KIND, F16_EXT, INT8_EXT, INT8_K_ALIGN, INT8_MR, INT8_NR } from '../wasm/compact-kernels.js';
-import { INT8_QUANTIZE, INT8_QUANTIZE_BYTES } from '../wasm/int8-quantize-kernel.js';
-import type { CompactGemm, CompactMatmulArgs, CompactMatrix } from './compact-gemm.js';
+import { EXT_BYTES, EXT_KIND, F16_EXT, INT8_EXT, INT8_GROUP, INT8_K_ALIGN, INT8_MR, INT8_NR } from '../wasm/compact-kernels.js';
+import { matmulBlockByBlock, type ColumnBlockArgs, type ColumnBlockSink, type CompactGemm, type CompactMatmulArgs, type CompactMatrix } from './compact-gemm.js';
 import { finishRow } from './gemm.js';
 import { outlierColumnsOf, Q_MAX } from './int8-activations.js';
 import { PanelMatrix, type ResidentResult, type WasmGemm } from './wasm-gemm.js';
@@ -22,7 +21,7 @@ class F16Panels implements CompactMatrix {
 }
 
 /**
- * int8 W as [nPanel][kPad/4][NR][4] bytes, its row scales as float32 and its row sums (for the
+ * int8 W as [nPanel][kPad/G][NR][G] bytes (G: the kernel's group, see compact-kernels.ts), its row scales as float32 and its row sums (for the
  * activations' zero points) as int32, each [nPanel * NR] (zero-padded).
  */
 class Int8Panels implements CompactMatrix {
@@ -38,6 +37,17 @@ interface QuantizedA {
   readonly ptr: number;
   readonly scalePtr: number;
   readonly zeroPtr: number;
+}
+
+/** Activations ready for the int8 kernels (see WasmCompactGemm.prepareInt8Rows). */
+interface PreparedInt8Rows {
+  readonly m: number;
+  /** All columns but the outliers (quantized as zero there). */
+  readonly main: QuantizedA;
+  /** Ascending; may be empty. */
+  readonly outliers: Int32Array;
+  /** The outlier columns alone, when there are any. */
+  readonly outlierGroup?: QuantizedA;
 }
 
 /**
@@ -88,6 +98,18 @@ export class WasmCompactGemm implements CompactGemm {
     return new F16Panels(n, k, kPad, nPanels, ptr);
   }
 
+  /** k steps of the int8 kernel's groups (see compact-kernels.ts). */
+  private get int8Group(): number {
+    return this.engine.relaxedSimd ? INT8_GROUP.relaxed : INT8_GROUP.baseline;
+  }
+
+  /** Offset in a packed int8 operand ([nPanel][kPad/G][NR][G]) of row `row`, step `kk`. */
+  private int8PackedOffset(kPad: number, row: number, kk: number): number {
+    const nr = INT8_NR;
+    const g = this.int8Group;
+    return Math.floor(row / nr) * kPad * nr + Math.floor(kk / g) * nr * g + (row % nr) * g + (kk % g);
+  }
+
   private packInt8(values: Int8Array, scales: Float32Array, n: number, k: number): Int8Panels {
     if (k > MAX_INT8_K) throw new SpladeError(`int8 weights: k = ${k} is over ${MAX_INT8_K}, where int32 sums could overflow`);
     const nr = INT8_NR;
@@ -99,11 +121,10 @@ export class WasmCompactGemm implements CompactGemm {
     const dst = new Int8Array(this.arena.memory.buffer, ptr, nPanels * kPad * nr).fill(0);
     const sums = this.arena.i32(sumPtr, nPanels * nr).fill(0);
     for (let row = 0; row < n; row++) {
-      const base = Math.floor(row / nr) * kPad * nr + (row % nr) * 4;
       let sum = 0;
       for (let kk = 0; kk < k; kk++) {
         const v = values[row * k + kk];
-        dst[base + (kk >> 2) * nr * 4 + (kk & 3)] = v;
+        dst[this.int8PackedOffset(kPad, row, kk)] = v;
         sum += v;
       }
       sums[row] = sum;
@@ -150,8 +171,7 @@ export class WasmCompactGemm implements CompactGemm {
 
   /** Index into int8View of W[row, kk]. */
   private int8Offset(p: Int8Panels, row: number, kk: number): number {
-    const nr = INT8_NR;
-    return Math.floor(row / nr) * p.kPad * nr + (kk >> 2) * nr * 4 + (row % nr) * 4 + (kk & 3);
+    return this.int8PackedOffset(p.kPad, row, kk);
   }
 
   matmul(args: CompactMatmulArgs): void {
@@ -185,33 +205,73 @@ export class WasmCompactGemm implements CompactGemm {
     }
   }
 
-  /** The int8 kernels' rows per panel (the relaxed kernel's register tile is taller). */
-  private get int8Mr(): number {
-    return this.engine.relaxedSimd ? INT8_MR.relaxed : INT8_MR.baseline;
+  private matmulInt8(args: CompactMatmulArgs, b: Int8Panels): void {
+    const rows = this.prepareInt8Rows(args, b);
+    const c = this.int8Product(rows, b, args.bias, args.epilogue === 'gelu');
+    this.copyOut({ ptr: c, width: b.nPanels * INT8_NR }, b.n, args, 0, args.epilogue === 'gelu');
   }
 
-  private matmulInt8(args: CompactMatmulArgs, b: Int8Panels): void {
-    const nr = INT8_NR;
+  matmulColumnBlocks(args: ColumnBlockArgs, block: number, sink: ColumnBlockSink): void {
+    const { b } = args;
+    if (!(b instanceof Int8Panels)) {
+      matmulBlockByBlock(this, args, block, sink);
+      return;
+    }
+    if (block % this.columnAlign !== 0) throw new Error(`compact gemm: column blocks must be a multiple of ${this.columnAlign}, got ${block}`);
+    if (args.m === 0) return;
+    this.engine.beginOperation();
+    const rows = this.prepareInt8Rows(args, b);
+    const mark = this.arena.scratchMark();
+    for (let col0 = 0; col0 < b.n; col0 += block) {
+      this.arena.releaseScratch(mark);
+      const count = Math.min(block, b.n - col0);
+      const part = this.columns(b, col0, count) as Int8Panels;
+      const c = this.int8Product(rows, part, args.bias?.subarray(col0, col0 + count), false);
+      const width = part.nPanels * INT8_NR;
+      sink(this.arena.f32(c, args.m * width), width, col0, count);
+    }
+  }
+
+  /**
+   * A quantized for the int8 kernels, once for any number of weights of its k: its rows placed,
+   * the outlier columns found, the rest quantized, and (when there are outliers) the outlier
+   * columns gathered and quantized as a group of their own (see int8-activations.ts).
+   */
+  private prepareInt8Rows(args: Pick<CompactMatmulArgs, 'm' | 'a' | 'aOffset' | 'lda'>, b: Int8Panels): PreparedInt8Rows {
     const { m } = args;
     const { k, kPad } = b;
     const aOffset = args.aOffset ?? 0;
     const lda = args.lda ?? k;
-    const width = b.nPanels * nr;
-    const rows = this.placeRows(args.a, aOffset, lda, m, k, kPad);
-    const outliers = this.options.outliers === false ? new Int32Array(0) : outlierColumnsOf(this.columnAbsMax(rows, m, k, kPad));
-    const gelu = args.epilogue === 'gelu';
-
-    const c = this.arena.allocScratch(Math.ceil(m / this.int8Mr) * this.int8Mr * width * 4);
-    const bias = this.arena.allocScratch(width * 4);
+    const placed = this.placeRows(args.a, aOffset, lda, m, k, kPad);
+    const outliers = this.options.outliers === false ? new Int32Array(0) : outlierColumnsOf(this.columnAbsMax(placed, m, k, kPad));
     const mask = this.arena.allocScratch(kPad * 4);
     const maskView = this.arena.i32(mask, kPad).fill(0).fill(-1, 0, k);
     for (const col of outliers) maskView[col] = 0;
-    const biasView = this.arena.f32(bias, width).fill(0);
-    if (args.bias) biasView.set(args.bias.subarray(0, b.n));
-    const first = this.quantize(rows, m, kPad, mask);
-    this.runInt8(m, first, b, b.ptr, b.kPad, b.sumPtr, { c, width, src: bias, srcStride: 0, gelu: gelu && outliers.length === 0 });
-    if (outliers.length > 0) this.addOutlierProduct(args, b, outliers, { c, width, gelu });
-    this.copyOut({ ptr: c, width }, b.n, args, 0, gelu);
+    const main = this.quantize(placed, m, kPad, mask);
+    if (outliers.length === 0) return { m, main, outliers };
+    const o = outliers.length;
+    const oPad = roundUp(o, INT8_K_ALIGN);
+    const gatheredRows = this.arena.allocScratch(m * oPad * 4);
+    const oMask = this.arena.allocScratch(oPad * 4);
+    const gatheredA = this.arena.f32(gatheredRows, m * oPad).fill(0);
+    for (let i = 0; i < m; i++) {
+      for (let p = 0; p < o; p++) gatheredA[i * oPad + p] = args.a[aOffset + i * lda + outliers[p]];
+    }
+    this.arena.i32(oMask, oPad).fill(0).fill(-1, 0, o);
+    return { m, main, outliers, outlierGroup: this.quantize(gatheredRows, m, oPad, oMask) };
+  }
+
+  /** C = A·Bᵀ + bias (GELU'd when asked) of prepared rows, in scratch [mPad, nPanels * NR]; returns its offset. */
+  private int8Product(rows: PreparedInt8Rows, b: Int8Panels, bias: Float32Array | undefined, gelu: boolean): number {
+    const width = b.nPanels * INT8_NR;
+    const c = this.arena.allocScratch(Math.ceil(rows.m / INT8_MR) * INT8_MR * width * 4);
+    const biasPtr = this.arena.allocScratch(width * 4);
+    const biasView = this.arena.f32(biasPtr, width).fill(0);
+    if (bias) biasView.set(bias.subarray(0, b.n));
+    const outliers = rows.outlierGroup !== undefined;
+    this.runInt8(rows.m, rows.main, b, b.ptr, b.kPad, b.sumPtr, { c, width, src: biasPtr, srcStride: 0, gelu: gelu && !outliers });
+    if (rows.outlierGroup) this.addOutlierProduct(rows.m, rows.outlierGroup, rows.outliers, b, { c, width, gelu });
+    return c;
   }
 
   /**
@@ -219,38 +279,26 @@ export class WasmCompactGemm implements CompactGemm {
    * and zero points, the same weight scales, the row sums of their weights.
    */
   private addOutlierProduct(
-    args: CompactMatmulArgs, b: Int8Panels, outliers: Int32Array, out: { c: number; width: number; gelu: boolean },
+    m: number, group: QuantizedA, outliers: Int32Array, b: Int8Panels, out: { c: number; width: number; gelu: boolean },
   ): void {
     const nr = INT8_NR;
-    const { m } = args;
-    const aOffset = args.aOffset ?? 0;
-    const lda = args.lda ?? b.k;
     const o = outliers.length;
     const oPad = roundUp(o, INT8_K_ALIGN);
-    const rows = this.arena.allocScratch(m * oPad * 4);
-    const mask = this.arena.allocScratch(oPad * 4);
     const panels = this.arena.allocScratch(b.nPanels * oPad * nr);
     const sumPtr = this.arena.allocScratch(b.nPanels * nr * 4);
-    const gatheredA = this.arena.f32(rows, m * oPad).fill(0);
-    for (let i = 0; i < m; i++) {
-      for (let p = 0; p < o; p++) gatheredA[i * oPad + p] = args.a[aOffset + i * lda + outliers[p]];
-    }
-    this.arena.i32(mask, oPad).fill(0).fill(-1, 0, o);
     const gathered = new Int8Array(this.arena.memory.buffer, panels, b.nPanels * oPad * nr).fill(0);
     const sums = this.arena.i32(sumPtr, b.nPanels * nr).fill(0);
     const values = this.int8View(b);
     for (let row = 0; row < b.n; row++) {
-      const base = Math.floor(row / nr) * oPad * nr + (row % nr) * 4;
       let sum = 0;
       for (let p = 0; p < o; p++) {
         const v = values[this.int8Offset(b, row, outliers[p])];
-        gathered[base + (p >> 2) * nr * 4 + (p & 3)] = v;
+        gathered[this.int8PackedOffset(oPad, row, p)] = v;
         sum += v;
       }
       sums[row] = sum;
     }
-    const second = this.quantize(rows, m, oPad, mask);
-    this.runInt8(m, second, b, panels, oPad, sumPtr, { c: out.c, width: out.width, src: out.c, srcStride: out.width * 4, gelu: out.gelu });
+    this.runInt8(m, group, b, panels, oPad, sumPtr, { c: out.c, width: out.width, src: out.c, srcStride: out.width * 4, gelu: out.gelu });
   }
 
   /** A's rows as float32 in scratch, `kPad` floats apart, zero beyond k. */
@@ -278,39 +326,29 @@ export class WasmCompactGemm implements CompactGemm {
 
   /**
    * The placed rows quantized (in WebAssembly, see int8-activations.ts) into the kernels' layout
-   * [mPanel][kPad/4][MR][4]; padding rows get scale and zero point 0.
+   * [mPanel][kPad/G][MR][G], 4 bytes a group; padding rows get scale and zero point 0.
    */
   private quantize(rows: number, m: number, kPad: number, mask: number): QuantizedA {
-    const mr = this.int8Mr;
+    const mr = INT8_MR;
     const mPad = Math.ceil(m / mr) * mr;
-    const ptr = this.arena.allocScratch(mPad * kPad);
+    const ptr = this.arena.allocScratch(mPad * this.int8ABytes(kPad));
     const scalePtr = this.arena.allocScratch(mPad * 4);
     const zeroPtr = this.arena.allocScratch(mPad * 4);
-    const record = this.arena.allocScratch(INT8_QUANTIZE_BYTES);
-    this.arena.f32(scalePtr, mPad).fill(0);
-    this.arena.i32(zeroPtr, mPad).fill(0);
-    const words = this.arena.i32(record, INT8_QUANTIZE_BYTES / 4);
-    const set = (field: keyof typeof INT8_QUANTIZE, value: number): void => { words[INT8_QUANTIZE[field] / 4] = value; };
-    set('src', rows);
-    set('srcStride', kPad * 4);
-    set('start', 0);
-    set('end', m);
-    set('kQuads', kPad / 4);
-    set('mask', mask);
-    set('out', ptr);
-    set('mr', mr);
-    set('scales', scalePtr);
-    set('zeros', zeroPtr);
-    this.engine.quantizeInt8Rows(record);
+    this.engine.quantizeInt8Rows({ src: rows, srcStride: kPad * 4, kQuads: kPad / 4, mask, out: ptr, mr, scales: scalePtr, zeros: zeroPtr }, m);
     return { ptr, scalePtr, zeroPtr };
+  }
+
+  /** Bytes of a quantized activation row of kPad steps: 4 a group (4 bytes, or 2 int16). */
+  private int8ABytes(kPad: number): number {
+    return (kPad / this.int8Group) * 4;
   }
 
   private runInt8(
     rows: number, a: QuantizedA, b: Int8Panels, bPtr: number, kPad: number, sumPtr: number,
     out: { c: number; width: number; src: number; srcStride: number; gelu: boolean },
   ): void {
-    const mr = this.int8Mr;
-    const aStride = kPad * mr;
+    const mr = INT8_MR;
+    const aStride = this.int8ABytes(kPad) * mr;
     const ext = this.arena.allocScratch(EXT_BYTES);
     const record = this.arena.i32(ext, EXT_BYTES / 4);
     const set = (field: keyof typeof INT8_EXT, value: number): void => { record[INT8_EXT[field] / 4] = value; };
@@ -326,7 +364,7 @@ export class WasmCompactGemm implements CompactGemm {
     set('c', out.c);
     set('ldc', out.width * 4);
     set('mPanels', Math.ceil(rows / mr));
-    set('kQuads', kPad / 4);
+    set('kGroups', kPad / this.int8Group);
     set('src', out.src);
     set('srcStride', out.srcStride);
     set('mcBlock', Math.max(1, Math.floor(INT8_A_BLOCK_BYTES / aStride)));

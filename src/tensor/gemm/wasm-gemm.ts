@@ -8,6 +8,7 @@ import { compileKernels, kernelModuleInfo, relaxedSimdSupported } from '../wasm/
 import { ATTEND_BYTES, ATTEND_TASK, ATTEND_TASK_BYTES } from '../wasm/attention-kernel.js';
 import { LAYER_NORM, LAYER_NORM_BYTES } from '../wasm/layer-norm-kernel.js';
 import { POOL, POOL_BYTES } from '../wasm/pool-kernel.js';
+import { INT8_QUANTIZE, INT8_QUANTIZE_BYTES } from '../wasm/int8-quantize-kernel.js';
 import { JOB_KIND, JOB_KIND_MASK } from '../wasm/worker-protocol.js';
 import { finishRow, type GemmEngine, type MatmulArgs, type PackedMatrix } from './gemm.js';
 
@@ -17,6 +18,11 @@ export { MAX_THREADS };
 const JOBS_AT = 1024;
 /** LayerNorm inputs below this many floats stay on the calling thread (see layerNorm). */
 const LAYER_NORM_THREADED_FLOATS = 16384;
+/**
+ * What quantizing a float costs in multiply-adds (two passes of a few vector instructions per
+ * 4 floats): quantizeInt8Rows splits rows over the threads from threadedMinMacs on.
+ */
+const QUANTIZE_MACS_PER_FLOAT = 6;
 /** A blocks up to this size are multiplied without k blocking (see run()). */
 const SMALL_A_BLOCK_BYTES = 512 * 1024;
 
@@ -125,14 +131,13 @@ export class WasmGemm implements GemmEngine {
   readonly module: WebAssembly.Module;
   /** Whether the kernels use relaxed SIMD (then the int8 multiply runs on its 8-bit dot product). */
   readonly relaxedSimd: boolean;
-  /** `int8_quantize_rows(record)`: see ../wasm/int8-quantize-kernel.ts. */
-  readonly quantizeInt8Rows: (record: number) => void;
   /** `int8_column_absmax(src, srcStride, rows, kQuads, out)`: see ../wasm/int8-quantize-kernel.ts. */
   readonly int8ColumnAbsMax: (src: number, srcStride: number, rows: number, kQuads: number, out: number) => void;
   private readonly gemmFn: (job: number) => void;
   private readonly gemmPoolFn: (record: number) => void;
   private readonly attendFn: (record: number) => void;
   private readonly layerNormFn: (record: number) => void;
+  private readonly quantizeFn: (record: number) => void;
   private readonly softmaxFn: (ptr: number, rows: number, ldc: number, vectors: number, alpha: number) => void;
   /** GELU in place on `vectors` x 4 floats at byte offset `ptr` (exposed for tests). */
   readonly geluSpan: (ptr: number, vectors: number) => void;
@@ -154,7 +159,7 @@ export class WasmGemm implements GemmEngine {
     this.layerNormFn = instance.exports.layer_norm_rows as (record: number) => void;
     this.softmaxFn = instance.exports.softmax_rows as (ptr: number, rows: number, ldc: number, vectors: number, alpha: number) => void;
     this.geluSpan = instance.exports.gelu_span as (ptr: number, vectors: number) => void;
-    this.quantizeInt8Rows = instance.exports.int8_quantize_rows as (record: number) => void;
+    this.quantizeFn = instance.exports.int8_quantize_rows as (record: number) => void;
     this.int8ColumnAbsMax = instance.exports.int8_column_absmax as WasmGemm['int8ColumnAbsMax'];
     this.mcPanels = options.mcPanels ?? Math.max(1, Math.floor(192 / shape.mr));
     this.kcBlock = roundUp(options.kcBlock ?? 256, shape.unroll);
@@ -638,6 +643,25 @@ export class WasmGemm implements GemmEngine {
       records.push(at);
     }
     this.dispatch(records, JOB_KIND.layerNorm, this.layerNormFn);
+  }
+
+  /**
+   * `int8_quantize_rows` (../wasm/int8-quantize-kernel.ts) over rows [0, rows) of a record's
+   * fields, split over the threads by rows when there are enough floats to be worth a hand-off.
+   */
+  quantizeInt8Rows(fields: Omit<Record<keyof typeof INT8_QUANTIZE, number>, 'start' | 'end'>, rows: number): void {
+    const macs = rows * fields.kQuads * 4 * QUANTIZE_MACS_PER_FLOAT;
+    const threads = macs < this.threadedMinMacs ? 1 : Math.min(this.threads, rows);
+    const records: number[] = [];
+    for (let t = 0; t < threads; t++) {
+      const at = this.arena.allocScratch(INT8_QUANTIZE_BYTES);
+      const words = this.arena.i32(at, INT8_QUANTIZE_BYTES / 4);
+      for (const [field, value] of Object.entries(fields)) words[INT8_QUANTIZE[field as keyof typeof INT8_QUANTIZE] / 4] = value;
+      words[INT8_QUANTIZE.start / 4] = Math.floor((rows * t) / threads);
+      words[INT8_QUANTIZE.end / 4] = Math.floor((rows * (t + 1)) / threads);
+      records.push(at);
+    }
+    this.dispatch(records, JOB_KIND.int8Quantize, this.quantizeFn);
   }
 
   /** `count` floats of zero in scratch; returns the byte offset. */

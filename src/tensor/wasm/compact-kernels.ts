@@ -3,16 +3,19 @@
 // word is not zero points at an extension record saying what to do instead of (int8) or
 // before (float16) the float32 multiply.
 //
-// int8: C = A·Bᵀ with A the activations quantized per row to 7 bits (bytes in [0, 127] with
-// a zero point, see ../gemm/int8-activations.ts; packed [mPanel][K/4][MR][4]) and B the weights
-// quantized per output row (int8, packed [nPanel][K/4][NR][4]: four k steps of each of NR
-// columns side by side). Two kernels walk these same layouts:
-// - relaxed SIMD (where the runtime has it): i32x4.relaxed_dot_i8x16_i7x16_add_s multiplies a
-//   row's four bytes, splatted, with four columns' four weights and adds into the int32
-//   accumulator: 16 multiply-adds in one instruction (x86 vpdpbusd where AVX-VNNI exists).
-// - baseline SIMD: the row's four bytes widened to int16 and i32x4.dot_i16x8_s with two
-//   columns' four weights widened: 8 multiply-adds, each lane a half of one column's sum; the
-//   halves are added at the end of k.
+// int8: C = A·Bᵀ with A the activations quantized per row to 7 bits (values in [0, 127] with
+// a zero point, see ../gemm/int8-activations.ts) and B the weights quantized per output row
+// (int8). k is walked in groups of G steps (INT8_GROUP): A packed [mPanel][K/G][MR][G] and B
+// [nPanel][K/G][NR][G], so that each A group is 4 bytes and one 32-bit splat puts a row's group
+// beside NR/4 columns' groups. Two kernels:
+// - relaxed SIMD (where the runtime has it), G = 4 bytes: i32x4.relaxed_dot_i8x16_i7x16_add_s
+//   multiplies a row's four bytes, splatted, with four columns' four weights and adds into the
+//   int32 accumulator: 16 multiply-adds in one instruction (x86 vpdpbusd where AVX-VNNI exists).
+// - baseline SIMD, G = 2, A as int16 (written so by the quantizer): i32x4.dot_i16x8_s of a
+//   row's pair, splatted, with four columns' pairs (8 weights loaded widened to int16): 8
+//   multiply-adds, each lane one column's sum. One pair a loop iteration keeps the body as
+//   small as the float32 kernel's, which TurboFan unrolls and schedules without spilling; a
+//   larger body had every load of the iteration hoisted to its top, and accumulators spilled.
 // Both sum exactly in int32, so they give identical results. At the end of k the tile becomes
 // float32: (Σ q·w - zero · Σ w) times (row scale x column scale), added to its start: the
 // bias, or C itself for a second (outlier) pass.
@@ -24,15 +27,17 @@ import { FunctionBuilder } from './function-builder.js';
 
 /** Output columns of the int8 register tile (both kernels). */
 export const INT8_NR = 8;
-/** Rows of the int8 register tile: the relaxed kernel keeps 2 accumulators a row, the baseline 4. */
-export const INT8_MR = { relaxed: 4, baseline: 2 } as const;
-/** k steps a packed int8 operand is padded to (two quads a loop iteration). */
+/** Rows of the int8 register tile (both kernels): NR/4 accumulators a row. */
+export const INT8_MR = 4;
+/** k steps of a group (see the top of this file): relaxed 4 bytes, baseline 2 int16. */
+export const INT8_GROUP = { relaxed: 4, baseline: 2 } as const;
+/** k steps a packed int8 operand is padded to (whole loop iterations of either kernel). */
 export const INT8_K_ALIGN = 8;
 
 /** Byte offsets of the int8 extension record (i32 words). */
 export const INT8_EXT = {
   kind: 0, a: 4, aStride: 8, aScale: 12, aZero: 16, b: 20, bStride: 24, bScale: 28, bSum: 32, c: 36, ldc: 40,
-  mPanels: 44, kQuads: 48, src: 52, srcStride: 56, mcBlock: 60, gelu: 64,
+  mPanels: 44, kGroups: 48, src: 52, srcStride: 56, mcBlock: 60, gelu: 64,
 } as const;
 /** Byte offsets of the float16 extension record. */
 export const F16_EXT = { kind: 0, src: 4, panelValues: 8 } as const;
@@ -41,72 +46,61 @@ export const EXT_BYTES = 128;
 
 // SIMD opcodes (after the 0xfd prefix) beyond those FunctionBuilder names.
 const OP = {
-  load8x8S: 0x01, v128And: 0x4e, v128Or: 0x50, i16x8ExtendLowI8x16U: 0x89,
+  load8x8S: 0x01, v128And: 0x4e, v128Or: 0x50,
   i32x4ExtendLowI16x8U: 0xa9, i32x4ExtendHighI16x8U: 0xaa, i32x4Shl: 0xab, i32x4Add: 0xae, i32x4Sub: 0xb1, i32x4Mul: 0xb5,
   i32x4Splat: 0x11, i32x4DotI16x8S: 0xba, f32x4ConvertI32x4S: 0xfa, relaxedDotI8x16I7x16AddS: 0x113,
 } as const;
 
-const I8_PANEL_PARAMS = ['a', 'aStride', 'aScale', 'aZero', 'b', 'bScale', 'bSum', 'c', 'ldc', 'mCount', 'kQuads', 'src', 'srcStride'];
+const I8_PANEL_PARAMS = ['a', 'aStride', 'aScale', 'aZero', 'b', 'bScale', 'bSum', 'c', 'ldc', 'mCount', 'kGroups', 'src', 'srcStride'];
 
-/** k quads per inner-loop iteration (packed K is a multiple of INT8_K_ALIGN). */
-const QUADS_PER_STEP = INT8_K_ALIGN / 4;
-
-/** Byte lanes of i32 lanes 0, 2 of two vectors, then 1, 3: the two halves of 4 columns' sums. */
-const EVEN_LANES = [0, 2, 4, 6].flatMap((l) => [0, 1, 2, 3].map((b) => l * 4 + b));
-const ODD_LANES = [1, 3, 5, 7].flatMap((l) => [0, 1, 2, 3].map((b) => l * 4 + b));
+/** k groups per inner-loop iteration (see the top of this file). */
+function groupsPerStep(relaxed: boolean): number {
+  return relaxed ? 2 : 1;
+}
 
 /**
  * One n-panel of NR columns x `mCount` row panels of MR rows, over all of k, by the relaxed or
  * the baseline instruction (see the top of this file). `aStride`: bytes per A panel.
  */
 export function int8PanelKernel(relaxed: boolean): FunctionBuilder {
-  const mr = relaxed ? INT8_MR.relaxed : INT8_MR.baseline;
-  // Accumulators a row: relaxed, one per 4 columns; baseline, one per 2 columns (two half sums each).
-  const perRow = relaxed ? INT8_NR / 4 : INT8_NR / 2;
+  const mr = INT8_MR;
+  const perRow = INT8_NR / 4;
+  const g = relaxed ? INT8_GROUP.relaxed : INT8_GROUP.baseline;
+  const steps = groupsPerStep(relaxed);
   const f = new FunctionBuilder('int8_panel', I8_PANEL_PARAMS, I8_PANEL_PARAMS.map(() => I32));
   for (const name of ['ap', 'bp', 'k', 'cr', 'sr']) f.local(name);
   const acc = (i: number, j: number): string => `acc${i}_${j}`;
   for (let i = 0; i < mr; i++) for (let j = 0; j < perRow; j++) f.local(acc(i, j), V128);
-  for (let i = 0; i < mr; i++) f.local(`s${i}`, V128);
-  for (let j = 0; j < (relaxed ? perRow : 1); j++) f.local(`b${j}`, V128);
-  for (const name of ['zs', 'rs', 'v0', 'v1']) f.local(name, V128);
-  const quad = (u: number): void => {
-    if (relaxed) {
-      for (let j = 0; j < perRow; j++) f.get('bp').v128Load(u * INT8_NR * 4 + j * 16).set(`b${j}`);
-      for (let i = 0; i < mr; i++) {
-        f.get('ap').v128Load32Splat((u * mr + i) * 4).set('s0');
-        for (let j = 0; j < perRow; j++) f.get(`b${j}`).get('s0').get(acc(i, j)).simdOp(OP.relaxedDotI8x16I7x16AddS).set(acc(i, j));
-      }
-      return;
-    }
-    for (let i = 0; i < mr; i++) f.get('ap').v128Load32Splat((u * mr + i) * 4).simdOp(OP.i16x8ExtendLowI8x16U).set(`s${i}`);
+  for (let j = 0; j < perRow; j++) f.local(`b${j}`, V128);
+  for (const name of ['s', 'zs', 'rs']) f.local(name, V128);
+  const group = (u: number): void => {
     for (let j = 0; j < perRow; j++) {
-      f.get('bp').simdMemory(OP.load8x8S, 3, u * INT8_NR * 4 + j * 8).set('b0');
-      for (let i = 0; i < mr; i++) f.get(acc(i, j)).get(`s${i}`).get('b0').simdOp(OP.i32x4DotI16x8S).simdOp(OP.i32x4Add).set(acc(i, j));
+      // relaxed: 16 bytes, four columns' quads; baseline: 8 bytes (four columns' pairs) widened to int16.
+      if (relaxed) f.get('bp').v128Load(u * INT8_NR * g + j * 16);
+      else f.get('bp').simdMemory(OP.load8x8S, 3, u * INT8_NR * g + j * 8);
+      f.set(`b${j}`);
     }
-  };
-  /** Pushes columns [4v, 4v + 4) of row i's integer sums. */
-  const columnSums = (i: number, v: number): void => {
-    if (relaxed) {
-      f.get(acc(i, v));
-      return;
+    for (let i = 0; i < mr; i++) {
+      f.get('ap').v128Load32Splat((u * mr + i) * 4).set('s');
+      for (let j = 0; j < perRow; j++) {
+        if (relaxed) f.get(`b${j}`).get('s').get(acc(i, j)).simdOp(OP.relaxedDotI8x16I7x16AddS);
+        else f.get(acc(i, j)).get('s').get(`b${j}`).simdOp(OP.i32x4DotI16x8S).simdOp(OP.i32x4Add);
+        f.set(acc(i, j));
+      }
     }
-    f.get(acc(i, 2 * v)).get(acc(i, 2 * v + 1)).i8x16Shuffle(EVEN_LANES);
-    f.get(acc(i, 2 * v)).get(acc(i, 2 * v + 1)).i8x16Shuffle(ODD_LANES);
-    f.simdOp(OP.i32x4Add);
   };
   f.doWhile(
     () => {
       for (let i = 0; i < mr; i++) for (let j = 0; j < perRow; j++) f.v128Zero().set(acc(i, j));
       f.get('a').set('ap');
       f.get('b').set('bp');
-      f.get('kQuads').set('k');
+      f.get('kGroups').set('k');
       f.doWhile(
         () => {
-          for (let u = 0; u < QUADS_PER_STEP; u++) quad(u);
-          f.bump('ap', QUADS_PER_STEP * mr * 4);
-          f.bump('bp', QUADS_PER_STEP * INT8_NR * 4);
-          f.bump('k', -QUADS_PER_STEP);
+          for (let u = 0; u < steps; u++) group(u);
+          f.bump('ap', steps * mr * 4);
+          f.bump('bp', steps * INT8_NR * g);
+          f.bump('k', -steps);
         },
         () => f.get('k'),
       );
@@ -116,9 +110,9 @@ export function int8PanelKernel(relaxed: boolean): FunctionBuilder {
       for (let i = 0; i < mr; i++) {
         f.get('aZero').i32Load(i * 4).simdOp(OP.i32x4Splat).set('zs');
         f.get('aScale').f32Load(i * 4).f32x4Splat().set('rs');
-        for (let v = 0; v < INT8_NR / 4; v++) {
+        for (let v = 0; v < perRow; v++) {
           f.get('cr');
-          columnSums(i, v);
+          f.get(acc(i, v));
           f.get('zs').get('bSum').v128Load(v * 16).simdOp(OP.i32x4Mul).simdOp(OP.i32x4Sub);
           f.simdOp(OP.f32x4ConvertI32x4S);
           f.get('rs').get('bScale').v128Load(v * 16).f32x4Mul();
@@ -142,10 +136,8 @@ export function int8PanelKernel(relaxed: boolean): FunctionBuilder {
 }
 
 /** `int8_gemm(job, ext)`: row blocks of `mcBlock` panels x the job's n-panels [npStart, npEnd). */
-export function int8Driver(
-  relaxed: boolean, fn: { panel: number; geluSpan: number }, job: { npStart: number; npEnd: number },
-): FunctionBuilder {
-  const mr = relaxed ? INT8_MR.relaxed : INT8_MR.baseline;
+export function int8Driver(fn: { panel: number; geluSpan: number }, job: { npStart: number; npEnd: number }): FunctionBuilder {
+  const mr = INT8_MR;
   const nr = INT8_NR;
   const f = new FunctionBuilder('int8_gemm', ['job', 'ext'], [I32, I32]);
   for (const field of Object.keys(INT8_EXT)) f.local(field);
@@ -171,7 +163,7 @@ export function int8Driver(
             f.get('bScale').get('np').i32(nr * 4).mul().add();
             f.get('bSum').get('np').i32(nr * 4).mul().add();
             f.get('c').get('mc0').get('ldc').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add();
-            f.get('ldc').get('mCount').get('kQuads');
+            f.get('ldc').get('mCount').get('kGroups');
             f.get('src').get('mc0').get('srcStride').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add();
             f.get('srcStride');
             f.call(fn.panel);

@@ -229,7 +229,7 @@ const FN = {
  */
 export const KERNEL_SECTION = 'splade-ts.kernels';
 /** Bumped whenever the job record or an export changes, so an old kernels.wasm is refused. */
-export const KERNEL_FORMAT = 4;
+export const KERNEL_FORMAT = 5;
 
 /**
  * Instructions beyond WebAssembly SIMD a module may use. `relaxed`: relaxed SIMD (Node 22+,
@@ -266,14 +266,14 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features
     softmaxRows().build(true),
     gemmPool(FN.gemm, JOB, shape.nr).build(true),
     int8PanelKernel(features.relaxed).build(false),
-    int8Driver(features.relaxed, { panel: FN.int8Panel, geluSpan: FN.geluSpan }, JOB).build(false),
+    int8Driver({ panel: FN.int8Panel, geluSpan: FN.geluSpan }, JOB).build(false),
     widenF16Kernel().build(false),
     extensionDispatch({ int8Gemm: FN.int8Gemm, widenF16: FN.widenF16 }, JOB).build(false),
     packHeadKeys(shape.nr).build(false),
     packHeadValues(shape.nr).build(false),
     attendHeads(FN).build(true),
     layerNormRows().build(true),
-    quantizeRowsKernel().build(true),
+    quantizeRowsKernel(features.relaxed).build(true),
     columnAbsMaxKernel().build(true),
   ];
   functions.forEach((fn, index) => {

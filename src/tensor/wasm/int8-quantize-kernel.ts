@@ -1,6 +1,7 @@
 // The activations' side of the int8 multiply in WebAssembly: the outlier scan (max |x| per
 // column) and the per-row 7-bit quantization of ../gemm/int8-activations.ts, written straight
-// into the layout the int8 kernels read (compact-kernels.ts): A as [mPanel][K/4][MR][4] bytes.
+// into the layout the int8 kernels read (compact-kernels.ts): A as [mPanel][K/G][MR][G], bytes
+// in groups of 4 for the relaxed kernel, int16 in pairs for the baseline one.
 // Every float32 step is the one int8-activations.ts does with Math.fround, so both give the
 // same bytes (tested); rows are independent, so a record covers rows [start, end).
 import { F32, I32, V128 } from './binary-writer.js';
@@ -12,7 +13,7 @@ export const INT8_QUANTIZE = {
   src: 0, srcStride: 4, start: 8, end: 12, kQuads: 16,
   /** kQuads * 4 words: all ones where a column is quantized, 0 where it counts as zero (skipped, padding). */
   mask: 20,
-  /** [mPanel][kQuads][mr][4] bytes. */
+  /** [mPanel][kQuads * 4 / G][mr][G] values (see quantizeRowsKernel). */
   out: 24, mr: 28,
   /** float32 and int32 per row. */
   scales: 32, zeros: 36,
@@ -56,8 +57,11 @@ export function columnAbsMaxKernel(): FunctionBuilder {
   return f;
 }
 
-/** `int8_quantize_rows(record)`: see the top of this file and int8-activations.ts quantizeRows. */
-export function quantizeRowsKernel(): FunctionBuilder {
+/**
+ * `int8_quantize_rows(record)`: see the top of this file and int8-activations.ts quantizeRows.
+ * `relaxed`: bytes in quads (the relaxed kernel); otherwise int16 in pairs (the baseline one).
+ */
+export function quantizeRowsKernel(relaxed: boolean): FunctionBuilder {
   const f = new FunctionBuilder('int8_quantize_rows', ['record'], [I32]);
   for (const name of ['row', 'end', 'kQuads', 'mr', 'p', 'mk', 'o', 'g', 'zero']) f.local(name);
   for (const name of ['lo', 'hi', 'scale', 'inv']) f.local(name, F32);
@@ -121,22 +125,32 @@ export function quantizeRowsKernel(): FunctionBuilder {
       field('zeros').get('row').i32(4).mul().add().get('zero').i32Store(0);
       // Pass 2: q = clamp(trunc(x * inv + zero + 0.5)), one quad of bytes per group.
       rowStart();
-      // o = out + (row / mr) * kQuads * mr * 4 + (row % mr) * 4
+      // o = out + (row / mr) * (bytes a panel: kQuads * mr * 4 bytes, or 8 as int16) + (row % mr) * 4
       field('out');
-      f.get('row').get('mr').op1(SCALAR.divU).get('kQuads').mul().get('mr').mul().i32(4).mul().add();
+      f.get('row').get('mr').op1(SCALAR.divU).get('kQuads').mul().get('mr').mul().i32(relaxed ? 4 : 8).mul().add();
       f.get('row').get('mr').op1(SCALAR.remU).i32(4).mul().add().set('o');
       f.doWhile(() => {
         maskedGroup();
         f.get('vinv').simdOp(OP.f32x4Mul).get('vhalf').simdOp(OP.f32x4Add);
         f.simdOp(OP.truncSatS).v128Zero().simdOp(OP.i32x4MaxS).i32x4Const(127).simdOp(OP.i32x4MinS).set('q');
-        f.get('o');
-        f.get('q').get('q').simdOp(OP.i16x8NarrowS);
-        f.get('q').get('q').simdOp(OP.i16x8NarrowS);
-        f.simdOp(OP.i8x16NarrowU);
-        f.simdMemoryLane(OP.store32Lane, 0, 0, 0);
-        f.bump('p', 16);
-        f.bump('mk', 16);
-        f.bump('o', 'mr', 4);
+        if (relaxed) {
+          f.get('o');
+          f.get('q').get('q').simdOp(OP.i16x8NarrowS);
+          f.get('q').get('q').simdOp(OP.i16x8NarrowS);
+          f.simdOp(OP.i8x16NarrowU);
+          f.simdMemoryLane(OP.store32Lane, 0, 0, 0);
+          f.bump('p', 16);
+          f.bump('mk', 16);
+          f.bump('o', 'mr', 4);
+        } else {
+          // Two pairs of int16: the first into this k-pair's row slot, the second a pair later.
+          f.get('q').get('q').simdOp(OP.i16x8NarrowS).set('q');
+          f.get('o').get('q').simdMemoryLane(OP.store32Lane, 0, 0, 0);
+          f.get('o').get('mr').i32(4).mul().add().get('q').simdMemoryLane(OP.store32Lane, 0, 0, 1);
+          f.bump('p', 16);
+          f.bump('mk', 16);
+          f.bump('o', 'mr', 8);
+        }
         f.bump('g', -1);
       }, () => f.get('g'));
       f.bump('row', 1);

@@ -1,0 +1,24 @@
+// node --import tsx .scratch/opprof.mts [dtype] [workload D|Q] : per-op wall ms over the workload (2 threads)
+import { requireBertConfig } from '../src/io/model-config.js';
+import { BertForMaskedLM } from '../src/models/bert/bert-for-masked-lm.js';
+import { createBackend } from '../src/node/backend.js';
+import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
+import { benchModelDir } from '../bench/common.js';
+import { profiled } from '../bench/profiled-backend.js';
+import { WORKLOADS, workloadIds } from '../bench/workloads.js';
+import type { WeightDType } from '../src/tensor/compact-weight.js';
+const dtype = (process.argv[2] ?? 'int8') as WeightDType;
+const w = WORKLOADS.find((x) => x.name === (process.argv[3] ?? 'D'))!;
+const folder = await loadModelFolderFromDisk(await benchModelDir(undefined));
+const inner = await createBackend({ threads: Number(process.env.T ?? 2) });
+const prof = profiled(inner);
+const model = await BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, prof.backend, { dtype });
+const fwd = async (call: number) => { const { batch, seq } = w; await model.forward({ batch, seq, inputIds: workloadIds(w, call), attentionMask: new Uint8Array(batch * seq).fill(1), tokenTypeIds: new Int32Array(batch * seq) }, { splade: true }); };
+const reps = w.name === 'Q' ? 30 : 1;
+for (let i = 0; i < (w.name === 'Q' ? 30 : 1); i++) await fwd(0);
+prof.totals.clear();
+const t0 = performance.now();
+for (let r = 0; r < reps; r++) for (let c = 0; c < w.calls; c++) await fwd(c);
+const total = (performance.now() - t0) / reps;
+console.log(`${dtype} ${w.name}: ${total.toFixed(1)} ms per workload`);
+for (const [op, [calls, ms, cpu]] of [...prof.totals].sort((a, b) => b[1][1] - a[1][1])) console.log(`  ${op.padEnd(14)} ${String(calls / reps).padStart(5)} calls ${(ms / reps).toFixed(1).padStart(8)} ms wall ${(cpu / reps).toFixed(1).padStart(8)} ms cpu`);
