@@ -48,6 +48,29 @@ for (const dtype of ['int8', 'f16'] as const) {
   });
 }
 
+test('int8: feedForward with its residual LayerNorm, and linearNorm, run fused (intermediate and projection kept in WebAssembly memory) and equal the separate ops exactly', () => {
+  const x = new Tensor([ROWS, HIDDEN], randomFloats(mulberry32(6), ROWS * HIDDEN, 2));
+  for (let r = 0; r < ROWS; r++) x.data[r * HIDDEN + 5] *= 60;
+  const residual = new Tensor([ROWS, HIDDEN], randomFloats(mulberry32(7), ROWS * HIDDEN, 1));
+  const bias = (n: number, seed: number): Tensor => new Tensor([n], randomFloats(mulberry32(seed), n));
+  const norm = { gamma: new Tensor([HIDDEN], randomFloats(mulberry32(8), HIDDEN, 2)), beta: bias(HIDDEN, 9), eps: 1e-12 };
+  for (const scratchBytes of [4096, undefined]) {
+    const backend = wasm(scratchBytes);
+    const up = backend.prepareCompactLinear('up', weight('int8', INTERMEDIATE, HIDDEN, 10), bias(INTERMEDIATE, 11));
+    const down = backend.prepareCompactLinear('down', weight('int8', HIDDEN, INTERMEDIATE, 12), bias(HIDDEN, 13));
+    const dense = backend.prepareCompactLinear('dense', weight('int8', HIDDEN, HIDDEN, 14), bias(HIDDEN, 15));
+    const ffExpected = backend.layerNorm(backend.linear(backend.linear(x, up, 'gelu'), down), x, norm.gamma, norm.beta, norm.eps);
+    const lnExpected = backend.layerNorm(backend.linear(x, dense), residual, norm.gamma, norm.beta, norm.eps);
+    // The fused paths never go through the compact engine's plain matmul.
+    let plain = 0;
+    const matmul = backend.compact.matmul.bind(backend.compact);
+    backend.compact.matmul = (args) => { plain++; matmul(args); };
+    assert.equal(backend.feedForward(x, up, down, 'gelu', norm).data, ffExpected.data, `feedForward, scratch ${scratchBytes}`);
+    assert.equal(backend.linearNorm(x, dense, residual, norm).data, lnExpected.data, `linearNorm, scratch ${scratchBytes}`);
+    assert.is(plain, 0, 'both ran fused');
+  }
+});
+
 test('only backends that copy compact weights (or widen them) let the loader reuse one buffer for them', () => {
   assert.is(wasm().copiesCompactWeights, true);
   assert.is(preparedByCopy(wasm()), true);

@@ -11,9 +11,9 @@ import type {
 } from '../backend.js';
 import { ReferenceBackend, linearSizes } from '../reference/reference-backend.js';
 import type { CompactWeight } from '../compact-weight.js';
-import type { CompactGemm, CompactMatrix } from '../gemm/compact-gemm.js';
+import type { CompactGemm, CompactMatrix, NormArgs } from '../gemm/compact-gemm.js';
 import { compactGemmFor } from '../gemm/compact-engines.js';
-import type { GemmEngine, PackedMatrix } from '../gemm/gemm.js';
+import type { GemmEngine, MatmulArgs, PackedMatrix } from '../gemm/gemm.js';
 import { WasmGemm, type AttentionSequence } from '../gemm/wasm-gemm.js';
 import { Tensor } from '../tensor.js';
 
@@ -196,30 +196,47 @@ export class CpuBackend extends ReferenceBackend implements Backend {
 
   /**
    * The projection, residual and LayerNorm of a post-LN sublayer (see Backend.linearNorm): on
-   * the WebAssembly engine with float32 weights in one step a row block, the projection
-   * normalized where it lies (WasmGemm.matmulNorm); elsewhere `linear`, then `layerNorm`.
+   * the WebAssembly engines (float32, or int8 weights) in one step a row block, the projection
+   * normalized where it lies (matmulNorm); elsewhere `linear`, then `layerNorm`. Compact
+   * weights take linear's row blocks, whose int8 quantization (outlier columns chosen per
+   * block) it must repeat to give the same numbers; float32 ones a block a third smaller,
+   * for the residual's scratch.
    */
   linearNorm(x: Tensor, layer: LinearHandle, residual: Tensor, norm: ResidualNorm): Tensor {
     const l = this.own(layer);
     const rows = x.size / l.inFeatures;
     if (residual.size !== rows * l.outFeatures) throw new TypeError(`${l.name}: residual of ${residual.size} values for ${rows} x ${l.outFeatures}`);
-    const engine = this.engine;
-    if (engine instanceof WasmGemm && l instanceof PackedLinear) {
+    const fused = this.fusedLinearNorm(l, residual.data, { gamma: norm.gamma.data, beta: norm.beta.data, eps: norm.eps });
+    if (fused) {
       const out = this.allocate(rows * l.outFeatures);
-      const block = this.rowsPerBlockOf(rows, [l], l.inFeatures + 2 * l.outFeatures);
-      const normData = { gamma: norm.gamma.data, beta: norm.beta.data, eps: norm.eps };
+      const block = this.rowsPerBlockOf(rows, [l], l.inFeatures + (l instanceof CompactLinear ? 1 : 2) * l.outFeatures);
       let done = true;
       for (let start = 0; start < rows && done; start += block) {
         const m = Math.min(block, rows - start);
-        engine.beginOperation();
-        const args = { m, a: x.data, aOffset: start * l.inFeatures, b: l.packed, bias: l.bias, out, outOffset: start * l.outFeatures };
+        this.engine.beginOperation();
         // It fits or not by the layer alone: a false comes at the first block, before any output.
-        done = engine.matmulNorm(args, residual.data, start * l.outFeatures, normData);
+        done = fused({ m, a: x.data, aOffset: start * l.inFeatures, bias: l.bias, out, outOffset: start * l.outFeatures });
       }
       if (done) return new Tensor([rows, l.outFeatures], out);
       this.activations.give(out);
     }
     return this.normalizeOnto(this.linear(x, layer), residual, norm);
+  }
+
+  /**
+   * The engine's one-step projection + residual + LayerNorm for this layer's weights (float32
+   * on WebAssembly, or compact where the compact engine has it), residual rows at the output's
+   * offsets; undefined where there is none.
+   */
+  private fusedLinearNorm(
+    l: PackedLinear | CompactLinear, residual: Float32Array, norm: NormArgs,
+  ): ((args: Omit<MatmulArgs, 'b'>) => boolean) | undefined {
+    const engine = this.engine;
+    if (l instanceof PackedLinear) {
+      return engine instanceof WasmGemm ? (args) => engine.matmulNorm({ ...args, b: l.packed }, residual, args.outOffset ?? 0, norm) : undefined;
+    }
+    const compact = this.compact;
+    return compact.matmulNorm ? (args) => compact.matmulNorm!({ ...args, b: l.packed }, residual, args.outOffset ?? 0, norm) : undefined;
   }
 
   /** layerNorm(projected + residual), `projected` (this backend's own result) then released. */
@@ -256,26 +273,39 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   }
 
   /**
-   * feedForward on the WebAssembly engine with float32 weights, each block's intermediate (and
-   * projection, before its LayerNorm) left in its memory between the steps
-   * (WasmGemm.matmulChained): no copy out and back in on the calling thread. False, having
+   * feedForward on the WebAssembly engines (float32, or int8 weights), each block's
+   * intermediate (and projection, before its LayerNorm) left in their memory between the steps
+   * (WasmGemm / WasmCompactGemm.matmulChained): no copy out and back in on the calling thread. False, having
    * done nothing, where that does not fit.
    */
   private feedForwardInMemory(
     u: PackedLinear | CompactLinear, d: PackedLinear | CompactLinear, x: Float32Array, out: Float32Array, rows: number, block: number,
     activation: Activation, norm: ResidualNorm | undefined,
   ): boolean {
-    const engine = this.engine;
-    if (!(engine instanceof WasmGemm) || !(u instanceof PackedLinear) || !(d instanceof PackedLinear)) return false;
+    const chained = this.chainedFeedForward(u, d);
+    if (!chained) return false;
     const normData = norm && { gamma: norm.gamma.data, beta: norm.beta.data, eps: norm.eps };
     for (let start = 0; start < rows; start += block) {
       const m = Math.min(block, rows - start);
-      engine.beginOperation();
-      const args = { m, a: x, aOffset: start * u.inFeatures, b: u.packed, bias: u.bias, epilogue: activation, out, outOffset: start * d.outFeatures };
+      this.engine.beginOperation();
+      const args = { m, a: x, aOffset: start * u.inFeatures, bias: u.bias, epilogue: activation, out, outOffset: start * d.outFeatures };
       // Either every block chains or none does (it depends on the layers alone), so a false here is before any output.
-      if (!engine.matmulChained(args, { b: d.packed, bias: d.bias }, normData)) return false;
+      if (!chained(args, d.bias, normData)) return false;
     }
     return true;
+  }
+
+  /** The engine's chained feed-forward for these layers' weights (both float32, or both compact), if it has one. */
+  private chainedFeedForward(
+    u: PackedLinear | CompactLinear, d: PackedLinear | CompactLinear,
+  ): ((args: Omit<MatmulArgs, 'b'>, bias: Float32Array | undefined, norm: NormArgs | undefined) => boolean) | undefined {
+    const engine = this.engine;
+    if (u instanceof PackedLinear && d instanceof PackedLinear) {
+      return engine instanceof WasmGemm ? (args, bias, norm) => engine.matmulChained({ ...args, b: u.packed }, { b: d.packed, bias }, norm) : undefined;
+    }
+    const compact = this.compact;
+    if (!(u instanceof CompactLinear && d instanceof CompactLinear) || !compact.matmulChained) return undefined;
+    return (args, bias, norm) => compact.matmulChained!({ ...args, b: u.packed }, { b: d.packed, bias }, norm);
   }
 
   /**

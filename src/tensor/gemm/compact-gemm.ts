@@ -21,6 +21,13 @@ export interface CompactMatmulArgs extends Omit<MatmulArgs, 'b' | 'alpha'> {
   readonly b: CompactMatrix;
 }
 
+/** LayerNorm's parameters, for the optional fused ops. */
+export interface NormArgs {
+  readonly gamma: Float32Array;
+  readonly beta: Float32Array;
+  readonly eps: number;
+}
+
 /** What `matmulColumnBlocks` multiplies: A·Bᵀ + bias, no epilogue. */
 export type ColumnBlockArgs = Pick<CompactMatmulArgs, 'm' | 'a' | 'aOffset' | 'lda' | 'b' | 'bias'>;
 
@@ -48,6 +55,17 @@ export interface CompactGemm {
    * may prepare A once for all blocks (int8: quantized once).
    */
   matmulColumnBlocks(args: ColumnBlockArgs, block: number, sink: ColumnBlockSink): void;
+  /**
+   * Optional: a feed-forward block's two multiplies (and, with `norm`, LayerNorm of the result
+   * plus A) with the intermediate kept in the engine's memory, each row as `matmul` twice (and
+   * `layerNorm`) would give it; false, having done nothing, where the operands do not fit.
+   */
+  matmulChained?(args: CompactMatmulArgs, second: { readonly b: CompactMatrix; readonly bias?: Float32Array }, norm?: NormArgs): boolean;
+  /**
+   * Optional: `out = LayerNorm(A · Bᵀ + bias + residual)` (residual rows from `residualOffset`),
+   * as `matmul` then `layerNorm` would give it; false, having done nothing, where it does not fit.
+   */
+  matmulNorm?(args: CompactMatmulArgs, residual: Float32Array, residualOffset: number, norm: NormArgs): boolean;
   /** Rows of W as float32 into `out` [rows.length, k] (float16 exactly; int8 times its scale). */
   readRows(b: CompactMatrix, rows: Int32Array, out: Float32Array): void;
 }

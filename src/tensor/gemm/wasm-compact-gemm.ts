@@ -5,7 +5,7 @@ import type { CompactWeight } from '../compact-weight.js';
 import { f16ArrayToF32 } from '../half.js';
 import { SpladeError } from '../../errors.js';
 import { EXT_BYTES, EXT_KIND, F16_EXT, INT8_EXT, INT8_GROUP, INT8_K_ALIGN, INT8_MR, INT8_NR } from '../wasm/compact-kernels.js';
-import { matmulBlockByBlock, type ColumnBlockArgs, type ColumnBlockSink, type CompactGemm, type CompactMatmulArgs, type CompactMatrix } from './compact-gemm.js';
+import { matmulBlockByBlock, type ColumnBlockArgs, type ColumnBlockSink, type CompactGemm, type CompactMatmulArgs, type CompactMatrix, type NormArgs } from './compact-gemm.js';
 import { finishRow } from './gemm.js';
 import { outlierColumnsOf, Q_MAX } from './int8-activations.js';
 import { PanelMatrix, type ResidentResult, type WasmGemm } from './wasm-gemm.js';
@@ -206,9 +206,63 @@ export class WasmCompactGemm implements CompactGemm {
   }
 
   private matmulInt8(args: CompactMatmulArgs, b: Int8Panels): void {
-    const rows = this.prepareInt8Rows(args, b);
+    const rows = this.prepareInt8Rows(this.placeArgsRows(args, b), args.m, b);
     const c = this.int8Product(rows, b, args.bias, args.epilogue === 'gelu');
     this.copyOut({ ptr: c, width: b.nPanels * INT8_NR }, b.n, args, 0, args.epilogue === 'gelu');
+  }
+
+  /**
+   * The int8 counterpart of WasmGemm.matmulChained: a feed-forward block's two multiplies, the
+   * intermediate left in the memory as the second's input rows (and the projection, with
+   * `norm`, normalized onto A there), so only A is copied in and the result out. Each row
+   * comes out as `matmul` twice (and `layerNorm`) would give it. Returns false, doing nothing,
+   * where it does not fit: float16 weights, an epilogue other than GELU or none, a first
+   * result whose padded width is not the second's padded k, or (with `norm`) a second result
+   * whose width is not A's.
+   */
+  matmulChained(args: CompactMatmulArgs, second: { readonly b: CompactMatrix; readonly bias?: Float32Array }, norm?: NormArgs): boolean {
+    const [b1, b2] = [args.b, second.b];
+    if (!(b1 instanceof Int8Panels) || !(b2 instanceof Int8Panels)) return false;
+    const epilogue = args.epilogue ?? 'none';
+    if (epilogue !== 'gelu' && epilogue !== 'none') return false;
+    if (b1.n !== b2.k || b1.nPanels * INT8_NR !== b2.kPad) return false;
+    if (norm && (!this.normFits(b2, b1.k) || b1.kPad !== b1.k)) return false;
+    const { m } = args;
+    if (m === 0) return true;
+    const placed = this.placeArgsRows(args, b1);
+    const middle = this.int8Product(this.prepareInt8Rows(placed, m, b1), b1, args.bias, epilogue === 'gelu');
+    const c = this.int8Product(this.prepareInt8Rows(middle, m, b2), b2, second.bias, false);
+    if (norm) this.engine.layerNormResident(c, placed, m, { ...norm, features: b2.n });
+    this.copyOut({ ptr: c, width: b2.nPanels * INT8_NR }, b2.n, { ...args, b: b2, epilogue: 'none' }, 0, true);
+    return true;
+  }
+
+  /**
+   * The int8 counterpart of WasmGemm.matmulNorm: `out = LayerNorm(A · Bᵀ + bias + residual)`,
+   * the projection normalized where it lies. False, doing nothing, for float16 weights, an
+   * epilogue, or a width that is not whole panels or not a multiple of 4. `residual` rows
+   * start at `residualOffset`, as A's rows.
+   */
+  matmulNorm(args: CompactMatmulArgs, residual: Float32Array, residualOffset: number, norm: NormArgs): boolean {
+    const b = args.b;
+    if (!(b instanceof Int8Panels) || (args.epilogue ?? 'none') !== 'none' || !this.normFits(b, b.n)) return false;
+    const { m } = args;
+    if (m === 0) return true;
+    const c = this.int8Product(this.prepareInt8Rows(this.placeArgsRows(args, b), m, b), b, args.bias, false);
+    const residualPtr = this.engine.place(residual.subarray(residualOffset, residualOffset + m * b.n));
+    this.engine.layerNormResident(c, residualPtr, m, { ...norm, features: b.n });
+    this.copyOut({ ptr: c, width: b.nPanels * INT8_NR }, b.n, args, 0, true);
+    return true;
+  }
+
+  /** Whether a result of `b` can be normalized in place onto a residual of `features` (rows contiguous). */
+  private normFits(b: Int8Panels, features: number): boolean {
+    return b.nPanels * INT8_NR === b.n && b.n === features && b.n % 4 === 0;
+  }
+
+  /** A's rows placed for `b` (see placeRows). */
+  private placeArgsRows(args: Pick<CompactMatmulArgs, 'm' | 'a' | 'aOffset' | 'lda'>, b: Int8Panels): number {
+    return this.placeRows(args.a, args.aOffset ?? 0, args.lda ?? b.k, args.m, b.k, b.kPad);
   }
 
   matmulColumnBlocks(args: ColumnBlockArgs, block: number, sink: ColumnBlockSink): void {
@@ -220,7 +274,7 @@ export class WasmCompactGemm implements CompactGemm {
     if (block % this.columnAlign !== 0) throw new Error(`compact gemm: column blocks must be a multiple of ${this.columnAlign}, got ${block}`);
     if (args.m === 0) return;
     this.engine.beginOperation();
-    const rows = this.prepareInt8Rows(args, b);
+    const rows = this.prepareInt8Rows(this.placeArgsRows(args, b), args.m, b);
     const mark = this.arena.scratchMark();
     for (let col0 = 0; col0 < b.n; col0 += block) {
       this.arena.releaseScratch(mark);
@@ -233,16 +287,13 @@ export class WasmCompactGemm implements CompactGemm {
   }
 
   /**
-   * A quantized for the int8 kernels, once for any number of weights of its k: its rows placed,
-   * the outlier columns found, the rest quantized, and (when there are outliers) the outlier
-   * columns gathered and quantized as a group of their own (see int8-activations.ts).
+   * Rows quantized for the int8 kernels, once for any number of weights of their k: the rows
+   * (`placed`: m rows of float32 in this memory, b.kPad apart, zero beyond k) scanned for
+   * outlier columns, the rest quantized, and (when there are outliers) the outlier columns
+   * gathered and quantized as a group of their own (see int8-activations.ts).
    */
-  private prepareInt8Rows(args: Pick<CompactMatmulArgs, 'm' | 'a' | 'aOffset' | 'lda'>, b: Int8Panels): PreparedInt8Rows {
-    const { m } = args;
+  private prepareInt8Rows(placed: number, m: number, b: Int8Panels): PreparedInt8Rows {
     const { k, kPad } = b;
-    const aOffset = args.aOffset ?? 0;
-    const lda = args.lda ?? k;
-    const placed = this.placeRows(args.a, aOffset, lda, m, k, kPad);
     const outliers = this.options.outliers === false ? new Int32Array(0) : outlierColumnsOf(this.columnAbsMax(placed, m, k, kPad));
     const mask = this.arena.allocScratch(kPad * 4);
     const maskView = this.arena.i32(mask, kPad).fill(0).fill(-1, 0, k);
@@ -253,9 +304,10 @@ export class WasmCompactGemm implements CompactGemm {
     const oPad = roundUp(o, INT8_K_ALIGN);
     const gatheredRows = this.arena.allocScratch(m * oPad * 4);
     const oMask = this.arena.allocScratch(oPad * 4);
-    const gatheredA = this.arena.f32(gatheredRows, m * oPad).fill(0);
+    const gathered = this.arena.f32(gatheredRows, m * oPad).fill(0);
+    const rows = this.arena.f32(placed, m * kPad);
     for (let i = 0; i < m; i++) {
-      for (let p = 0; p < o; p++) gatheredA[i * oPad + p] = args.a[aOffset + i * lda + outliers[p]];
+      for (let p = 0; p < o; p++) gathered[i * oPad + p] = rows[i * kPad + outliers[p]];
     }
     this.arena.i32(oMask, oPad).fill(0).fill(-1, 0, o);
     return { m, main, outliers, outlierGroup: this.quantize(gatheredRows, m, oPad, oMask) };

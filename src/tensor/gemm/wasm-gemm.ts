@@ -610,7 +610,7 @@ export class WasmGemm implements GemmEngine {
   }
 
   /** `values` copied into scratch; returns the byte offset. */
-  private place(values: Float32Array): number {
+  place(values: Float32Array): number {
     const at = this.arena.allocScratch(values.length * 4);
     this.arena.f32(at, values.length).set(values);
     return at;
@@ -618,9 +618,10 @@ export class WasmGemm implements GemmEngine {
 
   /**
    * LayerNorm(x + residual) of `rows` rows of `features` floats that lie in this memory,
-   * contiguous (residual at 0: none), in place in x.
+   * contiguous (residual at 0: none), in place in x. Also for the compact engine, whose
+   * results lie in this memory too.
    */
-  private layerNormResident(
+  layerNormResident(
     xPtr: number, residualPtr: number, rows: number, args: { gamma: Float32Array; beta: Float32Array; features: number; eps: number },
   ): void {
     const { features } = args;
