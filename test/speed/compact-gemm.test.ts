@@ -14,7 +14,7 @@ import * as assert from 'uvu/assert';
 import { quantizeInt8Rows, toF16Weight, widenWeight, type CompactWeight } from '../../src/tensor/compact-weight.js';
 import { TypeScriptCompactGemm, type CompactGemm } from '../../src/tensor/gemm/compact-gemm.js';
 import { ReferenceGemm } from '../../src/tensor/gemm/reference-gemm.js';
-import { findOutlierColumns } from '../../src/tensor/gemm/int8-activations.js';
+import { findOutlierColumns, nthSmallest } from '../../src/tensor/gemm/int8-activations.js';
 import { referenceInt8Matmul } from '../../src/tensor/gemm/int8-reference.js';
 import { WasmCompactGemm } from '../../src/tensor/gemm/wasm-compact-gemm.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
@@ -148,28 +148,46 @@ for (const [label, make] of engines) {
 int8('the 3-thread engines quantized activations on their workers', () => {
   assert.ok((workerJobs.get(JOB_KIND.int8Quantize) ?? 0) > 0, 'no int8 quantization job ran on a worker');
 });
-int8('matmulColumnBlocks: each block equals its columns of one matmul (int8 quantizes once; float16 and the TypeScript engine block by block)', () => {
+int8('maxPooledProduct: per sequence, the max over its rows (and 0) of what matmul gives, in column blocks; float16 declines', () => {
   const c: Case = { m: 21, n: 70, k: 45, lda: 49, aOffset: 2, ldo: 70, outOffset: 0, bias: true, epilogue: 'none', outlierColumns: [6, 30] };
   const { a, w, bias } = inputs(c, 9);
-  const all: Array<[string, () => CompactGemm]> = [...engines, ['typescript', () => new TypeScriptCompactGemm()]];
-  for (const [label, make] of all) {
-    for (const weight of [quantizeInt8Rows(w, c.n, c.k), toF16Weight(w, c.n, c.k)]) {
+  // Sequence 1 has no rows; a block boundary falls inside the columns of every thread's share.
+  const starts = Int32Array.from([0, 5, 5, 21]);
+  const batch = starts.length - 1;
+  for (const [label, make] of engines) {
+    for (const outlierColumns of [[], c.outlierColumns]) {
       const engine = make();
-      const expected = runCompact(engine, c, a, weight, bias);
-      const block = engine.columnAlign * 3;
-      const seen: number[] = [];
-      engine.matmulColumnBlocks({ m: c.m, a, aOffset: c.aOffset, lda: c.lda, b: engine.pack(weight), bias }, block, (out, ldc, col0, count) => {
-        seen.push(col0, count);
-        for (let i = 0; i < c.m; i++) {
-          for (let j = 0; j < count; j++) {
-            const want = expected[i * c.ldo + col0 + j];
-            if (!Object.is(out[i * ldc + j], want)) assert.unreachable(`${label} ${weight.kind}: block at ${col0}, [${i}, ${j}] = ${out[i * ldc + j]}, matmul ${want}`);
-          }
+      const weight = quantizeInt8Rows(w, c.n, c.k);
+      const input = Float32Array.from(a);
+      for (const col of outlierColumns) for (let i = 0; i < c.m; i++) input[c.aOffset + i * c.lda + col] *= 120;
+      const product = runCompact(engine, { ...c, outlierColumns }, input, weight, bias);
+      const out = new Float32Array(batch * c.n).fill(-1);
+      const args = { m: c.m, a: input, aOffset: c.aOffset, lda: c.lda, b: engine.pack(weight), bias };
+      assert.ok(engine.maxPooledProduct(args, starts, engine.columnAlign * 3, out), `${label}: int8 takes the pooled path`);
+      for (let s = 0; s < batch; s++) {
+        for (let j = 0; j < c.n; j++) {
+          let want = 0;
+          for (let i = starts[s]; i < starts[s + 1]; i++) want = Math.max(want, product[i * c.ldo + j]);
+          if (!Object.is(out[s * c.n + j], want)) assert.unreachable(`${label}: pooled[${s}, ${j}] = ${out[s * c.n + j]}, from matmul ${want}`);
         }
-      });
-      const blocks = Math.ceil(c.n / block);
-      assert.equal(seen, Array.from({ length: blocks }, (_, b) => [b * block, Math.min(block, c.n - b * block)]).flat(), `${label}: the blocks in order`);
-      if (engine instanceof WasmCompactGemm) engine.engine.dispose();
+      }
+      assert.is(engine.maxPooledProduct({ ...args, b: engine.pack(toF16Weight(w, c.n, c.k)) }, starts, 24, out), false, 'float16 declines');
+      engine.engine.dispose();
+    }
+  }
+  assert.is(new TypeScriptCompactGemm().maxPooledProduct, undefined);
+});
+int8('nthSmallest (the median of the outlier threshold) is what sorting gives, NaN as +Infinity', () => {
+  const next = random(31);
+  const specials = [0, -0, Infinity, -Infinity, NaN, 1e-45, -1e-45, 3.4e38, -3.4e38, 1, 1, 1];
+  for (let trial = 0; trial < 200; trial++) {
+    const length = 1 + Math.floor(next() * 70);
+    const values = Float32Array.from({ length }, () => (next() < 0.2 ? specials[Math.floor(next() * specials.length)] : (next() - 0.5) * 10 ** Math.floor(next() * 8 - 4)));
+    const sorted = Array.from(values, (v) => (Number.isNaN(v) ? Infinity : v)).sort((x, y) => x - y);
+    for (const rank of [0, length >> 1, length - 1, Math.floor(next() * length)]) {
+      const got = nthSmallest(values, rank);
+      // -0 and 0 sort as equal; the select orders -0 first, which a sort may not.
+      if (!(got === sorted[rank])) assert.unreachable(`rank ${rank} of [${[...values].join(', ')}]: ${got}, sorted ${sorted[rank]}`);
     }
   }
 });

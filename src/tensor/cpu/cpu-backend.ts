@@ -448,29 +448,31 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       return new Tensor([batch, vocab], out);
     }
 
-    const block = (align: number): number => {
-      const budget = this.options.poolBlockFloats ?? this.scratchBytes / 8;
-      return Math.max(align, Math.floor(budget / rows.length / align) * align);
-    };
-    const pool = (logits: Float32Array, ldc: number, v0: number, count: number): void => {
-      for (let b = 0; b < batch; b++) maxPoolBlock(logits, ldc, starts[b], starts[b + 1], count, out, b * vocab + v0);
-    };
-    if (d instanceof CompactLinear) {
-      // The engine may prepare the rows once for all blocks (int8: quantized once).
-      this.compact.matmulColumnBlocks({ m: rows.length, a: real, b: d.packed, bias: d.bias }, block(this.compact.columnAlign), pool);
-    } else {
-      const columns = block(this.engine.columnAlign);
-      // Scratch of this op alone: an idle activation buffer when one is long enough.
-      const { view: logits, owner: logitsBuffer } = this.activations.takeScratch(rows.length * Math.min(columns, vocab));
-      for (let v0 = 0; v0 < vocab; v0 += columns) {
-        const count = Math.min(columns, vocab - v0);
-        this.engine.beginOperation();
-        const bias = d.bias?.subarray(v0, v0 + count);
-        this.engine.matmul({ m: rows.length, a: real, b: this.engine.columns(d.packed, v0, count), out: logits, bias });
-        pool(logits, count, v0, count);
-      }
-      this.activations.give(logitsBuffer);
+    const budget = this.options.poolBlockFloats ?? this.scratchBytes / 8;
+    const compact = d instanceof CompactLinear;
+    const align = compact ? this.compact.columnAlign : this.engine.columnAlign;
+    const block = Math.max(align, Math.floor(budget / rows.length / align) * align);
+    // int8 on WebAssembly: the rows quantized once, each block pooled by the threads that computed it.
+    const args = { m: rows.length, a: real, bias: d.bias };
+    if (d instanceof CompactLinear && this.compact.maxPooledProduct?.({ ...args, b: d.packed }, Int32Array.from(starts), block, out)) {
+      for (let i = 0; i < out.length; i++) out[i] = out[i] > 0 ? Math.log1p(out[i]) : 0;
+      if (copied) this.activations.give(copied);
+      return new Tensor([batch, vocab], out);
     }
+    // Scratch of this op alone: an idle activation buffer when one is long enough.
+    const { view: logits, owner: logitsBuffer } = this.activations.takeScratch(rows.length * Math.min(block, vocab));
+    for (let v0 = 0; v0 < vocab; v0 += block) {
+      const count = Math.min(block, vocab - v0);
+      this.engine.beginOperation();
+      const bias = d.bias?.subarray(v0, v0 + count);
+      if (d instanceof CompactLinear) {
+        this.compact.matmul({ ...args, b: this.compact.columns(d.packed, v0, count), out: logits, bias });
+      } else {
+        this.engine.matmul({ ...args, b: this.engine.columns(d.packed, v0, count), out: logits, bias });
+      }
+      for (let b = 0; b < batch; b++) maxPoolBlock(logits, starts[b], starts[b + 1], count, out, b * vocab + v0);
+    }
+    this.activations.give(logitsBuffer);
     if (copied) this.activations.give(copied);
     return new Tensor([batch, vocab], out);
   }
@@ -533,12 +535,12 @@ export function softmaxRows(x: Float32Array, rows: number, cols: number): void {
 }
 
 /** out[at + j] = log(1 + relu(max over rows [from, to) of logits[row, j])), 0 without rows. */
-function maxPoolBlock(logits: Float32Array, ldc: number, from: number, to: number, count: number, out: Float32Array, at: number): void {
+function maxPoolBlock(logits: Float32Array, from: number, to: number, count: number, out: Float32Array, at: number): void {
   const max = out.subarray(at, at + count);
   max.fill(-Infinity);
   // Row by row, so the logits are read in memory order.
   for (let r = from; r < to; r++) {
-    const row = r * ldc;
+    const row = r * count;
     for (let j = 0; j < count; j++) {
       const v = logits[row + j];
       if (v > max[j]) max[j] = v;

@@ -28,14 +28,8 @@ export interface NormArgs {
   readonly eps: number;
 }
 
-/** What `matmulColumnBlocks` multiplies: A·Bᵀ + bias, no epilogue. */
-export type ColumnBlockArgs = Pick<CompactMatmulArgs, 'm' | 'a' | 'aOffset' | 'lda' | 'b' | 'bias'>;
-
-/**
- * Receives one column block of a product: `c` holds rows of `ldc` values, the block's `count`
- * columns first in each; `c` may be a view into the engine's memory, valid only in the call.
- */
-export type ColumnBlockSink = (c: Float32Array, ldc: number, col0: number, count: number) => void;
+/** What `maxPooledProduct` multiplies: A·Bᵀ + bias, no epilogue. */
+export type PooledProductArgs = Pick<CompactMatmulArgs, 'm' | 'a' | 'aOffset' | 'lda' | 'b' | 'bias'>;
 
 export interface CompactGemm {
   readonly name: string;
@@ -49,12 +43,13 @@ export interface CompactGemm {
   columns(b: CompactMatrix, start: number, count: number): CompactMatrix;
   matmul(args: CompactMatmulArgs): void;
   /**
-   * A·Bᵀ + bias a block of `block` output columns at a time (a multiple of columnAlign), each
-   * handed to `sink` in column order: for consumers that reduce the columns as they come (the
-   * SPLADE pooling over the vocabulary), so the whole [m, n] product never exists. The engine
-   * may prepare A once for all blocks (int8: quantized once).
+   * Optional: the SPLADE pooling's product. For each sequence b, whose rows of A are
+   * [starts[b], starts[b + 1]), out[b * n + j] = max(0, max over those rows of (A·Bᵀ + bias)[row, j]),
+   * computed `block` columns (a multiple of columnAlign) at a time so that the [m, n] product
+   * never exists, each row's result as `matmul` gives it. False, having done nothing, where the
+   * engine has no such path for this weight.
    */
-  matmulColumnBlocks(args: ColumnBlockArgs, block: number, sink: ColumnBlockSink): void;
+  maxPooledProduct?(args: PooledProductArgs, starts: Int32Array, block: number, out: Float32Array): boolean;
   /**
    * Optional: a feed-forward block's two multiplies (and, with `norm`, LayerNorm of the result
    * plus A) with the intermediate kept in the engine's memory, each row as `matmul` twice (and
@@ -116,10 +111,6 @@ export class TypeScriptCompactGemm implements CompactGemm {
     readWeightRows((b as RowWindow).view(), rows, out);
   }
 
-  matmulColumnBlocks(args: ColumnBlockArgs, block: number, sink: ColumnBlockSink): void {
-    matmulBlockByBlock(this, args, block, sink);
-  }
-
   matmul(args: CompactMatmulArgs): void {
     const weight = (args.b as RowWindow).view();
     if (weight.kind === 'int8') {
@@ -140,13 +131,3 @@ export class TypeScriptCompactGemm implements CompactGemm {
   }
 }
 
-/** matmulColumnBlocks as one `matmul` a block (for engines with nothing to share between blocks). */
-export function matmulBlockByBlock(engine: CompactGemm, args: ColumnBlockArgs, block: number, sink: ColumnBlockSink): void {
-  const { m, b } = args;
-  const out = new Float32Array(m * Math.min(block, b.n));
-  for (let col0 = 0; col0 < b.n; col0 += block) {
-    const count = Math.min(block, b.n - col0);
-    engine.matmul({ ...args, b: engine.columns(b, col0, count), out, ...(args.bias ? { bias: args.bias.subarray(col0, col0 + count) } : {}) });
-    sink(out, count, col0, count);
-  }
-}

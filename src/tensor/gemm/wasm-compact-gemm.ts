@@ -5,10 +5,10 @@ import type { CompactWeight } from '../compact-weight.js';
 import { f16ArrayToF32 } from '../half.js';
 import { SpladeError } from '../../errors.js';
 import { EXT_BYTES, EXT_KIND, F16_EXT, INT8_EXT, INT8_GROUP, INT8_K_ALIGN, INT8_MR, INT8_NR } from '../wasm/compact-kernels.js';
-import { matmulBlockByBlock, type ColumnBlockArgs, type ColumnBlockSink, type CompactGemm, type CompactMatmulArgs, type CompactMatrix, type NormArgs } from './compact-gemm.js';
+import { type CompactGemm, type PooledProductArgs, type CompactMatmulArgs, type CompactMatrix, type NormArgs } from './compact-gemm.js';
 import { finishRow } from './gemm.js';
 import { outlierColumnsOf, Q_MAX } from './int8-activations.js';
-import { PanelMatrix, type ResidentResult, type WasmGemm } from './wasm-gemm.js';
+import { PanelMatrix, type PoolTarget, type ResidentResult, type WasmGemm } from './wasm-gemm.js';
 
 function roundUp(value: number, multiple: number): number {
   return Math.ceil(value / multiple) * multiple;
@@ -265,25 +265,36 @@ export class WasmCompactGemm implements CompactGemm {
     return this.placeRows(args.a, args.aOffset ?? 0, args.lda ?? b.k, args.m, b.k, b.kPad);
   }
 
-  matmulColumnBlocks(args: ColumnBlockArgs, block: number, sink: ColumnBlockSink): void {
-    const { b } = args;
-    if (!(b instanceof Int8Panels)) {
-      matmulBlockByBlock(this, args, block, sink);
-      return;
-    }
-    if (block % this.columnAlign !== 0) throw new Error(`compact gemm: column blocks must be a multiple of ${this.columnAlign}, got ${block}`);
-    if (args.m === 0) return;
+  /**
+   * CompactGemm.maxPooledProduct for int8 weights: A quantized once for all column blocks, and
+   * each block's product max-pooled by the threads that computed it, while it is in their
+   * cache (gemm_pool around the int8 jobs, see ../wasm/pool-kernel.ts).
+   */
+  maxPooledProduct(args: PooledProductArgs, starts: Int32Array, block: number, out: Float32Array): boolean {
+    const { b, m } = args;
+    // gemm_pool walks n-panels of the float32 kernel's width.
+    if (!(b instanceof Int8Panels) || this.engine.shape.nr !== INT8_NR) return false;
+    if (block <= 0 || block % this.columnAlign !== 0) throw new Error(`compact gemm: column blocks must be a multiple of ${this.columnAlign}, got ${block}`);
+    const batch = starts.length - 1;
+    const width = b.nPanels * INT8_NR;
     this.engine.beginOperation();
-    const rows = this.prepareInt8Rows(this.placeArgsRows(args, b), args.m, b);
-    const mark = this.arena.scratchMark();
-    for (let col0 = 0; col0 < b.n; col0 += block) {
-      this.arena.releaseScratch(mark);
-      const count = Math.min(block, b.n - col0);
-      const part = this.columns(b, col0, count) as Int8Panels;
-      const c = this.int8Product(rows, part, args.bias?.subarray(col0, col0 + count), false);
-      const width = part.nPanels * INT8_NR;
-      sink(this.arena.f32(c, args.m * width), width, col0, count);
+    const pooled = this.arena.allocScratch(batch * width * 4);
+    this.arena.f32(pooled, batch * width).fill(0);
+    const startsPtr = this.arena.allocScratch(starts.length * 4);
+    this.arena.i32(startsPtr, starts.length).set(starts);
+    if (m > 0) {
+      const rows = this.prepareInt8Rows(this.placeArgsRows(args, b), m, b);
+      const mark = this.arena.scratchMark();
+      for (let col0 = 0; col0 < b.n; col0 += block) {
+        this.arena.releaseScratch(mark);
+        const count = Math.min(block, b.n - col0);
+        const pool = { starts: startsPtr, batch, out: pooled + col0 * 4, outStrideBytes: width * 4 };
+        this.int8Product(rows, this.columns(b, col0, count) as Int8Panels, args.bias?.subarray(col0, col0 + count), false, pool);
+      }
     }
+    const result = this.arena.f32(pooled, batch * width);
+    for (let s = 0; s < batch; s++) out.set(result.subarray(s * width, s * width + b.n), s * b.n);
+    return true;
   }
 
   /**
@@ -313,16 +324,21 @@ export class WasmCompactGemm implements CompactGemm {
     return { m, main, outliers, outlierGroup: this.quantize(gatheredRows, m, oPad, oMask) };
   }
 
-  /** C = A·Bᵀ + bias (GELU'd when asked) of prepared rows, in scratch [mPad, nPanels * NR]; returns its offset. */
-  private int8Product(rows: PreparedInt8Rows, b: Int8Panels, bias: Float32Array | undefined, gelu: boolean): number {
+  /**
+   * C = A·Bᵀ + bias (GELU'd when asked) of prepared rows, in scratch [mPad, nPanels * NR];
+   * returns its offset. With `pool`, the threads max-pool C's columns once complete.
+   */
+  private int8Product(rows: PreparedInt8Rows, b: Int8Panels, bias: Float32Array | undefined, gelu: boolean, pool?: PoolTarget): number {
     const width = b.nPanels * INT8_NR;
     const c = this.arena.allocScratch(Math.ceil(rows.m / INT8_MR) * INT8_MR * width * 4);
     const biasPtr = this.arena.allocScratch(width * 4);
     const biasView = this.arena.f32(biasPtr, width).fill(0);
     if (bias) biasView.set(bias.subarray(0, b.n));
     const outliers = rows.outlierGroup !== undefined;
-    this.runInt8(rows.m, rows.main, b, b.ptr, b.kPad, b.sumPtr, { c, width, src: biasPtr, srcStride: 0, gelu: gelu && !outliers });
-    if (rows.outlierGroup) this.addOutlierProduct(rows.m, rows.outlierGroup, rows.outliers, b, { c, width, gelu });
+    // GELU and the pooling go with the last pass: the outliers' when there are some.
+    const last = { gelu, ...(pool ? { pool } : {}) };
+    this.runInt8(rows.m, rows.main, b, b.ptr, b.kPad, b.sumPtr, { c, width, src: biasPtr, srcStride: 0, ...(outliers ? { gelu: false } : last) });
+    if (rows.outlierGroup) this.addOutlierProduct(rows.m, rows.outlierGroup, rows.outliers, b, { c, width, ...last });
     return c;
   }
 
@@ -331,7 +347,7 @@ export class WasmCompactGemm implements CompactGemm {
    * and zero points, the same weight scales, the row sums of their weights.
    */
   private addOutlierProduct(
-    m: number, group: QuantizedA, outliers: Int32Array, b: Int8Panels, out: { c: number; width: number; gelu: boolean },
+    m: number, group: QuantizedA, outliers: Int32Array, b: Int8Panels, out: { c: number; width: number; gelu: boolean; pool?: PoolTarget },
   ): void {
     const nr = INT8_NR;
     const o = outliers.length;
@@ -341,16 +357,24 @@ export class WasmCompactGemm implements CompactGemm {
     const gathered = new Int8Array(this.arena.memory.buffer, panels, b.nPanels * oPad * nr).fill(0);
     const sums = this.arena.i32(sumPtr, b.nPanels * nr).fill(0);
     const values = this.int8View(b);
+    // Offsets within a panel row's slot (row 0 of the panel): added to each row's base, so the
+    // loop over the n rows does no division (it runs on the calling thread, n x o times).
+    const from = Int32Array.from(outliers, (col) => this.int8PackedOffset(b.kPad, 0, col));
+    const to = Int32Array.from({ length: o }, (_, p) => this.int8PackedOffset(oPad, 0, p));
+    const g = this.int8Group;
     for (let row = 0; row < b.n; row++) {
+      const slot = row % nr;
+      const src = (row - slot) * b.kPad + slot * g;
+      const dst = (row - slot) * oPad + slot * g;
       let sum = 0;
       for (let p = 0; p < o; p++) {
-        const v = values[this.int8Offset(b, row, outliers[p])];
-        gathered[this.int8PackedOffset(oPad, row, p)] = v;
+        const v = values[src + from[p]];
+        gathered[dst + to[p]] = v;
         sum += v;
       }
       sums[row] = sum;
     }
-    this.runInt8(m, group, b, panels, oPad, sumPtr, { c: out.c, width: out.width, src: out.c, srcStride: out.width * 4, gelu: out.gelu });
+    this.runInt8(m, group, b, panels, oPad, sumPtr, { ...out, src: out.c, srcStride: out.width * 4 });
   }
 
   /** A's rows as float32 in scratch, `kPad` floats apart, zero beyond k. */
@@ -397,7 +421,7 @@ export class WasmCompactGemm implements CompactGemm {
 
   private runInt8(
     rows: number, a: QuantizedA, b: Int8Panels, bPtr: number, kPad: number, sumPtr: number,
-    out: { c: number; width: number; src: number; srcStride: number; gelu: boolean },
+    out: { c: number; width: number; src: number; srcStride: number; gelu: boolean; pool?: PoolTarget },
   ): void {
     const mr = INT8_MR;
     const aStride = this.int8ABytes(kPad) * mr;
@@ -421,7 +445,8 @@ export class WasmCompactGemm implements CompactGemm {
     set('srcStride', out.srcStride);
     set('mcBlock', Math.max(1, Math.floor(INT8_A_BLOCK_BYTES / aStride)));
     set('gelu', out.gelu ? 1 : 0);
-    this.engine.runExtension(ext, b.nPanels, rows * b.nPanels * INT8_NR * kPad);
+    const pool = out.pool && { ...out.pool, c: out.c, ldcBytes: out.width * 4 };
+    this.engine.runExtension(ext, b.nPanels, rows * b.nPanels * INT8_NR * kPad, pool);
   }
 
   /** Copies C's first `count` columns into out at column `col0`, then any epilogue the kernel did not apply. */

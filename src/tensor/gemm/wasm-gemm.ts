@@ -64,6 +64,16 @@ export interface AttentionBlock {
 }
 
 /** A result left in the memory: row-major, rows of `width` floats (n padded to whole panels). */
+/** Where gemm_pool folds a result (see pool-kernel.ts); byte offsets in the memory. */
+export interface PoolTarget {
+  /** i32[batch + 1]: sequence b's rows are [starts[b], starts[b + 1]). */
+  readonly starts: number;
+  readonly batch: number;
+  /** The block's column 0 of the pooled rows, `outStrideBytes` apart. */
+  readonly out: number;
+  readonly outStrideBytes: number;
+}
+
 export interface ResidentResult {
   readonly ptr: number;
   readonly width: number;
@@ -428,7 +438,7 @@ export class WasmGemm implements GemmEngine {
    * pool-kernel.ts). `pool.out` is the byte offset of this block's column 0 in the pooled
    * rows, `outStrideBytes` apart, with room for B's columns padded to whole panels.
    */
-  multiplyPooled(m: number, a: ResidentRows, b: PanelMatrix, bias: Float32Array | undefined, pool: { starts: number; batch: number; out: number; outStrideBytes: number }): void {
+  multiplyPooled(m: number, a: ResidentRows, b: PanelMatrix, bias: Float32Array | undefined, pool: PoolTarget): void {
     if (a.rows && b.kPad !== b.k) throw new Error('wasm gemm: resident rows need an operand without k padding');
     const mark = this.arena.scratchMark();
     const { mr, nr } = this.shape;
@@ -440,7 +450,14 @@ export class WasmGemm implements GemmEngine {
     if (bias) biasView.set(bias.subarray(0, b.n));
     const cPtr = this.arena.allocScratch(mPanels * mr * width * 4);
     const jobs = this.gemmJobs(a, b, cPtr, biasPtr, mPanels, m * b.n * b.k, false);
-    const records = jobs.map((job) => {
+    const records = this.poolRecords(jobs, pool);
+    this.dispatch(records, JOB_KIND.gemmPool, this.gemmPoolFn);
+    this.arena.releaseScratch(mark);
+  }
+
+  /** gemm_pool records around gemm jobs (see pool-kernel.ts). */
+  private poolRecords(jobs: readonly number[], pool: PoolTarget): number[] {
+    return jobs.map((job) => {
       const at = this.arena.allocScratch(POOL_BYTES);
       const words = this.arena.i32(at, POOL_BYTES / 4);
       words[POOL.job / 4] = job;
@@ -450,8 +467,6 @@ export class WasmGemm implements GemmEngine {
       words[POOL.outStride / 4] = pool.outStrideBytes;
       return at;
     });
-    this.dispatch(records, JOB_KIND.gemmPool, this.gemmPoolFn);
-    this.arena.releaseScratch(mark);
   }
 
   /** Runs jobs[0] here and the rest on the workers (all here without workers). */
@@ -711,9 +726,11 @@ export class WasmGemm implements GemmEngine {
 
   /**
    * Runs an extension record (see ../wasm/compact-kernels.ts) that does all of a multiply
-   * itself, its `nPanels` n-panels split over the threads like a float32 multiply's.
+   * itself, its `nPanels` n-panels split over the threads like a float32 multiply's. With
+   * `pool`, each thread then folds its columns of the result (written at `pool.c`,
+   * `ldcBytes` a row) into the pooled rows, as multiplyPooled does.
    */
-  runExtension(ext: number, nPanels: number, macs: number): void {
+  runExtension(ext: number, nPanels: number, macs: number, pool?: PoolTarget & { readonly c: number; readonly ldcBytes: number }): void {
     const threads = macs < this.threadedMinMacs ? 1 : Math.min(this.threads, nPanels);
     const words = this.arena.i32(JOBS_AT, (MAX_THREADS * JOB_BYTES) / 4);
     const jobs: number[] = [];
@@ -723,9 +740,13 @@ export class WasmGemm implements GemmEngine {
       words[w + JOB.npStart / 4] = Math.floor((nPanels * t) / threads);
       words[w + JOB.npEnd / 4] = Math.floor((nPanels * (t + 1)) / threads);
       words[w + JOB.ext / 4] = ext;
+      // Where gemm_pool finds the result it pools (the extension writes it there).
+      words[w + JOB.c / 4] = pool?.c ?? 0;
+      words[w + JOB.ldc / 4] = pool?.ldcBytes ?? 0;
       jobs.push(at);
     }
-    this.dispatch(jobs, JOB_KIND.gemm, this.gemmFn);
+    if (pool) this.dispatch(this.poolRecords(jobs, pool), JOB_KIND.gemmPool, this.gemmPoolFn);
+    else this.dispatch(jobs, JOB_KIND.gemm, this.gemmFn);
   }
 
   /** Copies the first n columns of C's rows into `out` (row-major with ldo), then scale, bias and activation. */
