@@ -175,7 +175,8 @@ int8('maxPooledProduct: per sequence, the max over its rows (and 0) of what matm
       engine.engine.dispose();
     }
   }
-  assert.is(new TypeScriptCompactGemm().maxPooledProduct, undefined);
+  const typescript: CompactGemm = new TypeScriptCompactGemm();
+  assert.is(typescript.maxPooledProduct, undefined, 'the TypeScript engine has no pooled path');
 });
 int8('nthSmallest (the median of the outlier threshold) is what sorting gives, NaN as +Infinity', () => {
   const next = random(31);
