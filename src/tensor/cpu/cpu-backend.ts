@@ -448,14 +448,11 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       return new Tensor([batch, vocab], out);
     }
 
-    const budget = this.options.poolBlockFloats ?? this.scratchBytes / 8;
-    const compact = d instanceof CompactLinear;
-    const align = compact ? this.compact.columnAlign : this.engine.columnAlign;
-    const block = Math.max(align, Math.floor(budget / rows.length / align) * align);
+    const block = this.poolBlock(rows.length, d instanceof CompactLinear ? this.compact.columnAlign : this.engine.columnAlign);
     // int8 on WebAssembly: the rows quantized once, each block pooled by the threads that computed it.
     const args = { m: rows.length, a: real, bias: d.bias };
     if (d instanceof CompactLinear && this.compact.maxPooledProduct?.({ ...args, b: d.packed }, Int32Array.from(starts), block, out)) {
-      for (let i = 0; i < out.length; i++) out[i] = out[i] > 0 ? Math.log1p(out[i]) : 0;
+      for (let i = 0; i < out.length; i++) out[i] = spladeWeight(out[i]);
       if (copied) this.activations.give(copied);
       return new Tensor([batch, vocab], out);
     }
@@ -477,6 +474,12 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     return new Tensor([batch, vocab], out);
   }
 
+  /** Vocabulary columns per block of the pooling over `rows` rows: a multiple of `align` within poolBlockFloats. */
+  private poolBlock(rows: number, align: number): number {
+    const budget = this.options.poolBlockFloats ?? this.scratchBytes / 8;
+    return Math.max(align, Math.floor(budget / rows / align) * align);
+  }
+
   /**
    * spladePool on the WebAssembly engine: the real rows placed in its memory once, then per
    * vocabulary block one hand-off in which every thread multiplies and max-pools its own
@@ -493,8 +496,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const startsPtr = engine.arena.allocScratch(starts.length * 4);
     engine.arena.i32(startsPtr, starts.length).set(starts);
     const pooledPtr = engine.arena.allocScratch(batch * paddedVocab * 4);
-    const budget = this.options.poolBlockFloats ?? this.scratchBytes / 8;
-    const block = Math.max(align, Math.floor(budget / count / align) * align);
+    const block = this.poolBlock(count, align);
     for (let v0 = 0; v0 < vocab; v0 += block) {
       const width = Math.min(block, vocab - v0);
       engine.multiplyPooled(count, a, engine.columns(d.packed, v0, width), d.bias?.subarray(v0, v0 + width), {
@@ -504,8 +506,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const pooled = engine.arena.f32(pooledPtr, batch * paddedVocab);
     for (let b = 0; b < batch; b++) {
       for (let j = 0; j < vocab; j++) {
-        const max = pooled[b * paddedVocab + j];
-        out[b * vocab + j] = max > 0 ? Math.log1p(max) : 0;
+        out[b * vocab + j] = spladeWeight(pooled[b * paddedVocab + j]);
       }
     }
   }
@@ -535,6 +536,11 @@ export function softmaxRows(x: Float32Array, rows: number, cols: number): void {
 }
 
 /** out[at + j] = log(1 + relu(max over rows [from, to) of logits[row, j])), 0 without rows. */
+/** SPLADE's term weight from a max-pooled logit: log(1 + ReLU(x)). */
+function spladeWeight(max: number): number {
+  return max > 0 ? Math.log1p(max) : 0;
+}
+
 function maxPoolBlock(logits: Float32Array, from: number, to: number, count: number, out: Float32Array, at: number): void {
   const max = out.subarray(at, at + count);
   max.fill(-Infinity);
@@ -546,5 +552,5 @@ function maxPoolBlock(logits: Float32Array, from: number, to: number, count: num
       if (v > max[j]) max[j] = v;
     }
   }
-  for (let j = 0; j < count; j++) max[j] = max[j] > 0 ? Math.log1p(max[j]) : 0;
+  for (let j = 0; j < count; j++) max[j] = spladeWeight(max[j]);
 }

@@ -21,8 +21,9 @@ class F16Panels implements CompactMatrix {
 }
 
 /**
- * int8 W as [nPanel][kPad/G][NR][G] bytes (G: the kernel's group, see compact-kernels.ts), its row scales as float32 and its row sums (for the
- * activations' zero points) as int32, each [nPanel * NR] (zero-padded).
+ * int8 W as [nPanel][kPad/G][NR][G] bytes (G: the kernel's group, see compact-kernels.ts), its
+ * row scales as float32 and its row sums (for the activations' zero points) as int32, each
+ * [nPanel * NR] (zero-padded).
  */
 class Int8Panels implements CompactMatrix {
   readonly dtype = 'int8';
@@ -161,17 +162,12 @@ export class WasmCompactGemm implements CompactGemm {
     const values = this.int8View(p);
     const scales = this.arena.f32(p.scalePtr, p.nPanels * INT8_NR);
     rows.forEach((row, r) => {
-      for (let kk = 0; kk < k; kk++) out[r * k + kk] = values[this.int8Offset(p, row, kk)] * scales[row];
+      for (let kk = 0; kk < k; kk++) out[r * k + kk] = values[this.int8PackedOffset(p.kPad, row, kk)] * scales[row];
     });
   }
 
   private int8View(p: Int8Panels): Int8Array {
     return new Int8Array(this.arena.memory.buffer, p.ptr, p.nPanels * p.kPad * INT8_NR);
-  }
-
-  /** Index into int8View of W[row, kk]. */
-  private int8Offset(p: Int8Panels, row: number, kk: number): number {
-    return this.int8PackedOffset(p.kPad, row, kk);
   }
 
   matmul(args: CompactMatmulArgs): void {
@@ -410,6 +406,9 @@ export class WasmCompactGemm implements CompactGemm {
     const ptr = this.arena.allocScratch(mPad * this.int8ABytes(kPad));
     const scalePtr = this.arena.allocScratch(mPad * 4);
     const zeroPtr = this.arena.allocScratch(mPad * 4);
+    // The kernel writes rows [0, m) only.
+    this.arena.f32(scalePtr, mPad).fill(0);
+    this.arena.i32(zeroPtr, mPad).fill(0);
     this.engine.quantizeInt8Rows({ src: rows, srcStride: kPad * 4, kQuads: kPad / 4, mask, out: ptr, mr, scales: scalePtr, zeros: zeroPtr }, m);
     return { ptr, scalePtr, zeroPtr };
   }

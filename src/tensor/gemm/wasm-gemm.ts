@@ -63,7 +63,6 @@ export interface AttentionBlock {
   readonly numHeads: number;
 }
 
-/** A result left in the memory: row-major, rows of `width` floats (n padded to whole panels). */
 /** Where gemm_pool folds a result (see pool-kernel.ts); byte offsets in the memory. */
 export interface PoolTarget {
   /** i32[batch + 1]: sequence b's rows are [starts[b], starts[b + 1]). */
@@ -74,6 +73,7 @@ export interface PoolTarget {
   readonly outStrideBytes: number;
 }
 
+/** A result left in the memory: row-major, rows of `width` floats (n padded to whole panels). */
 export interface ResidentResult {
   readonly ptr: number;
   readonly width: number;

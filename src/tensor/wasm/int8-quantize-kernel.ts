@@ -123,7 +123,7 @@ export function quantizeRowsKernel(relaxed: boolean): FunctionBuilder {
       f.get('inv').f32x4Splat().set('vinv');
       field('scales').get('row').i32(4).mul().add().get('scale').f32Store(0);
       field('zeros').get('row').i32(4).mul().add().get('zero').i32Store(0);
-      // Pass 2: q = clamp(trunc(x * inv + zero + 0.5)), one quad of bytes per group.
+      // Pass 2: q = clamp(trunc(x * inv + zero + 0.5)), four floats a step.
       rowStart();
       // o = out + (row / mr) * (bytes a panel: kQuads * mr * 4 bytes, or 8 as int16) + (row % mr) * 4
       field('out');
