@@ -40,6 +40,18 @@ interface QuantizedA {
   readonly zeroPtr: number;
 }
 
+/** The outlier columns' pass of an int8 multiply (see WasmCompactGemm.outlierPass). */
+interface OutlierPass {
+  readonly group: QuantizedA;
+  readonly count: number;
+  /** k of the outlier group, padded. */
+  readonly kPad: number;
+  readonly panels: number;
+  readonly sums: number;
+  readonly from: number;
+  readonly to: number;
+}
+
 /** Activations ready for the int8 kernels (see WasmCompactGemm.prepareInt8Rows). */
 interface PreparedInt8Rows {
   readonly m: number;
@@ -330,47 +342,28 @@ export class WasmCompactGemm implements CompactGemm {
     const biasPtr = this.arena.allocScratch(width * 4);
     const biasView = this.arena.f32(biasPtr, width).fill(0);
     if (bias) biasView.set(bias.subarray(0, b.n));
-    const outliers = rows.outlierGroup !== undefined;
-    // GELU and the pooling go with the last pass: the outliers' when there are some.
-    const last = { gelu, ...(pool ? { pool } : {}) };
-    this.runInt8(rows.m, rows.main, b, b.ptr, b.kPad, b.sumPtr, { c, width, src: biasPtr, srcStride: 0, ...(outliers ? { gelu: false } : last) });
-    if (rows.outlierGroup) this.addOutlierProduct(rows.m, rows.outlierGroup, rows.outliers, b, { c, width, ...last });
+    const outliers = rows.outlierGroup && this.outlierPass(rows.outlierGroup, rows.outliers, b);
+    this.runInt8(rows.m, rows.main, b, { c, width, bias: biasPtr, gelu, ...(pool ? { pool } : {}), ...(outliers ? { outliers } : {}) });
     return c;
   }
 
   /**
-   * The outlier columns as a second, small multiply added onto C: their own activation scales
-   * and zero points, the same weight scales, the row sums of their weights.
+   * The outlier columns' second pass (see compact-kernels.ts): their quantized activations,
+   * and zeroed scratch in which the jobs gather the outlier columns of their panels' weights
+   * (the same weight scales; row sums of their own), with the offsets each is copied by.
    */
-  private addOutlierProduct(
-    m: number, group: QuantizedA, outliers: Int32Array, b: Int8Panels, out: { c: number; width: number; gelu: boolean; pool?: PoolTarget },
-  ): void {
+  private outlierPass(group: QuantizedA, outliers: Int32Array, b: Int8Panels): OutlierPass {
     const nr = INT8_NR;
     const o = outliers.length;
     const oPad = roundUp(o, INT8_K_ALIGN);
     const panels = this.arena.allocScratch(b.nPanels * oPad * nr);
-    const sumPtr = this.arena.allocScratch(b.nPanels * nr * 4);
-    const gathered = new Int8Array(this.arena.memory.buffer, panels, b.nPanels * oPad * nr).fill(0);
-    const sums = this.arena.i32(sumPtr, b.nPanels * nr).fill(0);
-    const values = this.int8View(b);
-    // Offsets within a panel row's slot (row 0 of the panel): added to each row's base, so the
-    // loop over the n rows does no division (it runs on the calling thread, n x o times).
-    const from = Int32Array.from(outliers, (col) => this.int8PackedOffset(b.kPad, 0, col));
-    const to = Int32Array.from({ length: o }, (_, p) => this.int8PackedOffset(oPad, 0, p));
-    const g = this.int8Group;
-    for (let row = 0; row < b.n; row++) {
-      const slot = row % nr;
-      const src = (row - slot) * b.kPad + slot * g;
-      const dst = (row - slot) * oPad + slot * g;
-      let sum = 0;
-      for (let p = 0; p < o; p++) {
-        const v = values[src + from[p]];
-        gathered[dst + to[p]] = v;
-        sum += v;
-      }
-      sums[row] = sum;
-    }
-    this.runInt8(m, group, b, panels, oPad, sumPtr, { ...out, src: out.c, srcStride: out.width * 4 });
+    new Uint8Array(this.arena.memory.buffer, panels, b.nPanels * oPad * nr).fill(0);
+    const sums = this.arena.allocScratch(b.nPanels * nr * 4);
+    const from = this.arena.allocScratch(o * 4);
+    const to = this.arena.allocScratch(o * 4);
+    this.arena.i32(from, o).set(Array.from(outliers, (col) => this.int8PackedOffset(b.kPad, 0, col)));
+    this.arena.i32(to, o).set(Array.from({ length: o }, (_, p) => this.int8PackedOffset(oPad, 0, p)));
+    return { group, count: o, kPad: oPad, panels, sums, from, to };
   }
 
   /** A's rows as float32 in scratch, `kPad` floats apart, zero beyond k. */
@@ -419,33 +412,46 @@ export class WasmCompactGemm implements CompactGemm {
   }
 
   private runInt8(
-    rows: number, a: QuantizedA, b: Int8Panels, bPtr: number, kPad: number, sumPtr: number,
-    out: { c: number; width: number; src: number; srcStride: number; gelu: boolean; pool?: PoolTarget },
+    rows: number, a: QuantizedA, b: Int8Panels,
+    out: { c: number; width: number; bias: number; gelu: boolean; pool?: PoolTarget; outliers?: OutlierPass },
   ): void {
-    const mr = INT8_MR;
-    const aStride = this.int8ABytes(kPad) * mr;
     const ext = this.arena.allocScratch(EXT_BYTES);
-    const record = this.arena.i32(ext, EXT_BYTES / 4);
+    const record = this.arena.i32(ext, EXT_BYTES / 4).fill(0);
     const set = (field: keyof typeof INT8_EXT, value: number): void => { record[INT8_EXT[field] / 4] = value; };
+    const aStride = this.int8ABytes(b.kPad) * INT8_MR;
     set('kind', EXT_KIND.int8);
     set('a', a.ptr);
     set('aStride', aStride);
     set('aScale', a.scalePtr);
     set('aZero', a.zeroPtr);
-    set('b', bPtr);
-    set('bStride', kPad * INT8_NR);
+    set('b', b.ptr);
+    set('bStride', b.kPad * INT8_NR);
     set('bScale', b.scalePtr);
-    set('bSum', sumPtr);
+    set('bSum', b.sumPtr);
     set('c', out.c);
     set('ldc', out.width * 4);
-    set('mPanels', Math.ceil(rows / mr));
-    set('kGroups', kPad / this.int8Group);
-    set('src', out.src);
-    set('srcStride', out.srcStride);
+    set('mPanels', Math.ceil(rows / INT8_MR));
+    set('kGroups', b.kPad / this.int8Group);
+    set('src', out.bias);
+    set('srcStride', 0);
     set('mcBlock', Math.max(1, Math.floor(INT8_A_BLOCK_BYTES / aStride)));
     set('gelu', out.gelu ? 1 : 0);
+    const o = out.outliers;
+    if (o) {
+      set('oCount', o.count);
+      set('oFrom', o.from);
+      set('oTo', o.to);
+      set('oA', o.group.ptr);
+      set('oAStride', this.int8ABytes(o.kPad) * INT8_MR);
+      set('oAScale', o.group.scalePtr);
+      set('oAZero', o.group.zeroPtr);
+      set('oB', o.panels);
+      set('oBStride', o.kPad * INT8_NR);
+      set('oBSum', o.sums);
+      set('oKGroups', o.kPad / this.int8Group);
+    }
     const pool = out.pool && { ...out.pool, c: out.c, ldcBytes: out.width * 4 };
-    this.engine.runExtension(ext, b.nPanels, rows * b.nPanels * INT8_NR * kPad, pool);
+    this.engine.runExtension(ext, b.nPanels, rows * b.nPanels * INT8_NR * (b.kPad + (o?.kPad ?? 0)), pool);
   }
 
   /** Copies C's first `count` columns into out at column `col0`, then any epilogue the kernel did not apply. */

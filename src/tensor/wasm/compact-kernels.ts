@@ -20,6 +20,13 @@
 // float32: (Σ q·w - zero · Σ w) times (row scale x column scale), added to its start: the
 // bias, or C itself for a second (outlier) pass.
 //
+// Outlier columns (see ../gemm/int8-activations.ts) are a second, small product with
+// activations of their own: the driver gathers the outlier columns of its own n-panels' weights
+// (and their row sums) into scratch, then runs the second pass on each panel right after the
+// first, while the panel's C tile is still in L1. So the outliers cost no extra thread
+// hand-off, no pass of the calling thread over all the weights (a vocabulary projection's 30,522
+// rows), and no second pass over C.
+//
 // float16: the job's B panels are widened from a float16 copy into float32 scratch by the
 // thread that then multiplies them, so the weights stay half-size in memory.
 import { I32, V128 } from './binary-writer.js';
@@ -38,6 +45,11 @@ export const INT8_K_ALIGN = 8;
 export const INT8_EXT = {
   kind: 0, a: 4, aStride: 8, aScale: 12, aZero: 16, b: 20, bStride: 24, bScale: 28, bSum: 32, c: 36, ldc: 40,
   mPanels: 44, kGroups: 48, src: 52, srcStride: 56, mcBlock: 60, gelu: 64,
+  // The outlier group; oCount 0: none. oA..oAZero: its activations, as a..aZero. oFrom, oTo:
+  // oCount byte offsets, in a panel, of each outlier's weight in B and in the gathered panels
+  // (row 0 of the panel; row r adds r·G). oB, oBStride, oBSum: where the jobs gather them
+  // (zero-filled beforehand, as their k padding stays), oKGroups groups long.
+  oCount: 68, oFrom: 72, oTo: 76, oA: 80, oAStride: 84, oAScale: 88, oAZero: 92, oB: 96, oBStride: 100, oBSum: 104, oKGroups: 108,
 } as const;
 /** Byte offsets of the float16 extension record. */
 export const F16_EXT = { kind: 0, src: 4, panelValues: 8 } as const;
@@ -135,17 +147,67 @@ export function int8PanelKernel(relaxed: boolean): FunctionBuilder {
   return f;
 }
 
-/** `int8_gemm(job, ext)`: row blocks of `mcBlock` panels x the job's n-panels [npStart, npEnd). */
-export function int8Driver(fn: { panel: number; geluSpan: number }, job: { npStart: number; npEnd: number }): FunctionBuilder {
+const GATHER_PARAMS = ['b', 'bStride', 'out', 'outStride', 'sums', 'from', 'to', 'count', 'np', 'npEnd'];
+
+/**
+ * `int8_gather_outliers(...)`: for n-panels [np, npEnd), the `count` outlier weights of each
+ * of the panel's NR rows copied from B (`from` offsets) into the outlier panels (`to`
+ * offsets), and each row's sum of them into `sums` (NR int32 a panel). np < npEnd, count > 0.
+ */
+export function int8GatherOutliersKernel(relaxed: boolean): FunctionBuilder {
+  const g = relaxed ? INT8_GROUP.relaxed : INT8_GROUP.baseline;
+  const f = new FunctionBuilder('int8_gather_outliers', GATHER_PARAMS, GATHER_PARAMS.map(() => I32));
+  for (const name of ['src', 'dst', 'row', 'j', 'sum', 'v']) f.local(name);
+  /** Pushes the i32 at `array` + 4j. */
+  const entry = (array: string): void => { f.get(array).get('j').i32(4).mul().add().i32Load(); };
+  f.doWhile(
+    () => {
+      f.i32(0).set('row');
+      f.doWhile(
+        () => {
+          f.get('b').get('np').get('bStride').mul().add().get('row').i32(g).mul().add().set('src');
+          f.get('out').get('np').get('outStride').mul().add().get('row').i32(g).mul().add().set('dst');
+          f.i32(0).set('sum');
+          f.i32(0).set('j');
+          f.doWhile(
+            () => {
+              f.get('src'); entry('from'); f.add().i32Load8S().set('v');
+              f.get('dst'); entry('to'); f.add().get('v').i32Store8();
+              f.bump('sum', 'v');
+              f.bump('j', 1);
+            },
+            () => f.get('j').get('count').ltU(),
+          );
+          f.get('sums').get('np').i32(INT8_NR * 4).mul().add().get('row').i32(4).mul().add().get('sum').i32Store();
+          f.bump('row', 1);
+        },
+        () => f.get('row').i32(INT8_NR).ltU(),
+      );
+      f.bump('np', 1);
+    },
+    () => f.get('np').get('npEnd').ltU(),
+  );
+  return f;
+}
+
+/**
+ * `int8_gemm(job, ext)`: row blocks of `mcBlock` panels x the job's n-panels [npStart, npEnd),
+ * each panel's outlier pass (when the record has outliers) right after its main pass.
+ */
+export function int8Driver(fn: { panel: number; gatherOutliers: number; geluSpan: number }, job: { npStart: number; npEnd: number }): FunctionBuilder {
   const mr = INT8_MR;
   const nr = INT8_NR;
   const f = new FunctionBuilder('int8_gemm', ['job', 'ext'], [I32, I32]);
   for (const field of Object.keys(INT8_EXT)) f.local(field);
-  for (const name of ['npStart', 'npEnd', 'mc0', 'mCount', 'np', 'row', 'rowEnd']) f.local(name);
+  for (const name of ['npStart', 'npEnd', 'mc0', 'mCount', 'np', 'row', 'rowEnd', 'cp']) f.local(name);
   for (const [field, offset] of Object.entries(INT8_EXT)) f.get('ext').i32Load(offset).set(field);
   f.get('job').i32Load(job.npStart).set('npStart');
   f.get('job').i32Load(job.npEnd).set('npEnd');
   f.get('npStart').get('npEnd').ltU().ifElse(() => {
+    f.get('oCount').ifElse(() => {
+      for (const name of ['b', 'bStride', 'oB', 'oBStride', 'oBSum', 'oFrom', 'oTo', 'oCount', 'npStart', 'npEnd']) f.get(name);
+      f.call(fn.gatherOutliers);
+    });
     f.i32(0).set('mc0');
     f.doWhile(
       () => {
@@ -162,11 +224,24 @@ export function int8Driver(fn: { panel: number; geluSpan: number }, job: { npSta
             f.get('b').get('np').get('bStride').mul().add();
             f.get('bScale').get('np').i32(nr * 4).mul().add();
             f.get('bSum').get('np').i32(nr * 4).mul().add();
-            f.get('c').get('mc0').get('ldc').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add();
+            f.get('c').get('mc0').get('ldc').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add().tee('cp');
             f.get('ldc').get('mCount').get('kGroups');
             f.get('src').get('mc0').get('srcStride').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add();
             f.get('srcStride');
             f.call(fn.panel);
+            f.get('oCount').ifElse(() => {
+              // The outlier pass, added onto the tile just written.
+              f.get('oA').get('mc0').get('oAStride').mul().add();
+              f.get('oAStride');
+              f.get('oAScale').get('mc0').i32(mr * 4).mul().add();
+              f.get('oAZero').get('mc0').i32(mr * 4).mul().add();
+              f.get('oB').get('np').get('oBStride').mul().add();
+              f.get('bScale').get('np').i32(nr * 4).mul().add();
+              f.get('oBSum').get('np').i32(nr * 4).mul().add();
+              f.get('cp').get('ldc').get('mCount').get('oKGroups');
+              f.get('cp').get('ldc');
+              f.call(fn.panel);
+            });
             f.bump('np', 1);
           },
           () => f.get('np').get('npEnd').ltU(),

@@ -94,6 +94,10 @@ export class FunctionBuilder {
   f32Store(offset = 0): this { return this.op(0x38, 2, ...uleb(offset)); }
   i32Load(offset = 0): this { return this.op(0x28, 2, ...uleb(offset)); }
   i32Store(offset = 0): this { return this.op(0x36, 2, ...uleb(offset)); }
+  /** One signed byte, widened to i32. */
+  i32Load8S(offset = 0): this { return this.op(0x2c, 0, ...uleb(offset)); }
+  /** The low byte of an i32. */
+  i32Store8(offset = 0): this { return this.op(0x3a, 0, ...uleb(offset)); }
   v128Load(offset = 0): this { return this.simd(0x00, 4, ...uleb(offset)); }
   v128Store(offset = 0): this { return this.simd(0x0b, 4, ...uleb(offset)); }
   /** Loads one f32 and repeats it in all four lanes. */

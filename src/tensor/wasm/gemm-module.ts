@@ -15,7 +15,7 @@ import { attendHeads, packHeadKeys, packHeadValues } from './attention-kernel.js
 import { layerNormRows } from './layer-norm-kernel.js';
 import { gemmPool } from './pool-kernel.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
-import { extensionDispatch, int8Driver, int8PanelKernel, widenF16Kernel } from './compact-kernels.js';
+import { extensionDispatch, int8Driver, int8GatherOutliersKernel, int8PanelKernel, widenF16Kernel } from './compact-kernels.js';
 import { columnAbsMaxKernel, quantizeRowsKernel } from './int8-quantize-kernel.js';
 
 /** Register-tile and loop-shape parameters of one generated kernel. */
@@ -220,7 +220,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
 const FN = {
   panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6, gemmPool: 7,
   int8Panel: 8, int8Gemm: 9, widenF16: 10, gemmExt: 11, packHeadKeys: 12, packHeadValues: 13, attendHeads: 14, layerNormRows: 15,
-  int8QuantizeRows: 16, int8ColumnAbsMax: 17,
+  int8QuantizeRows: 16, int8ColumnAbsMax: 17, int8GatherOutliers: 18,
 } as const;
 
 /**
@@ -229,7 +229,7 @@ const FN = {
  */
 export const KERNEL_SECTION = 'splade-ts.kernels';
 /** Bumped whenever the job record or an export changes, so an old kernels.wasm is refused. */
-export const KERNEL_FORMAT = 5;
+export const KERNEL_FORMAT = 6;
 
 /**
  * Instructions beyond WebAssembly SIMD a module may use. `relaxed`: relaxed SIMD (Node 22+,
@@ -266,7 +266,7 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features
     softmaxRows().build(true),
     gemmPool(FN.gemm, JOB, shape.nr).build(true),
     int8PanelKernel(features.relaxed).build(false),
-    int8Driver({ panel: FN.int8Panel, geluSpan: FN.geluSpan }, JOB).build(false),
+    int8Driver({ panel: FN.int8Panel, gatherOutliers: FN.int8GatherOutliers, geluSpan: FN.geluSpan }, JOB).build(false),
     widenF16Kernel().build(false),
     extensionDispatch({ int8Gemm: FN.int8Gemm, widenF16: FN.widenF16 }, JOB).build(false),
     packHeadKeys(shape.nr).build(false),
@@ -275,6 +275,7 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features
     layerNormRows().build(true),
     quantizeRowsKernel(features.relaxed).build(true),
     columnAbsMaxKernel().build(true),
+    int8GatherOutliersKernel(features.relaxed).build(false),
   ];
   functions.forEach((fn, index) => {
     const expected = Object.entries(FN).find(([, i]) => i === index);
