@@ -42,6 +42,7 @@ export function profiled(inner: Backend): OpProfile {
     ...(inner.prepareCompactLinear ? { prepareCompactLinear: (name: string, w: CompactWeight, bias?: Tensor) => inner.prepareCompactLinear!(name, w, bias) } : {}),
     ...(inner.copiesCompactWeights === undefined ? {} : { copiesCompactWeights: inner.copiesCompactWeights }),
     ...(inner.gatherLinearRows ? { gatherLinearRows: wrap('gather', (layer: LinearHandle, ids: Int32Array) => inner.gatherLinearRows!(layer, ids)) } : {}),
+    ...(inner.linears ? { linears: wrap('linear', (x: Tensor, layers: readonly LinearHandle[]) => inner.linears!(x, layers)) } : {}),
     ...(inner.linearNorm ? {
       linearNorm: wrap('linearNorm', (x: Tensor, layer: LinearHandle, residual: Tensor, norm: ResidualNorm) => inner.linearNorm!(x, layer, residual, norm)),
     } : {}),

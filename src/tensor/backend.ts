@@ -125,6 +125,13 @@ export interface Backend {
   linear(x: Tensor, layer: LinearHandle, activation?: Activation): MaybePromise<Tensor>;
 
   /**
+   * Optional: `layers.map((layer) => linear(x, layer))` in one op, equal to those calls: the
+   * projections of one input (BertSelfAttention's query, key and value), which a backend can
+   * prepare once for all (int8 weights: the activations quantized once, not three times).
+   */
+  linears?(x: Tensor, layers: readonly LinearHandle[]): MaybePromise<Tensor[]>;
+
+  /**
    * Optional: `linear(linear(x, up, activation), down)`, a transformer's feed-forward block
    * (BertIntermediate's multiply and activation, then BertOutput's multiply) in one op, and
    * with `norm` then `layerNorm(that, x, norm.gamma, norm.beta, norm.eps)` (BertOutput's

@@ -71,6 +71,31 @@ test('int8: feedForward with its residual LayerNorm, and linearNorm, run fused (
   }
 });
 
+test('int8: linears quantizes its input once for all its layers and equals linear of each exactly; float16 and mixed shapes go layer by layer', () => {
+  const x = new Tensor([ROWS, HIDDEN], randomFloats(mulberry32(16), ROWS * HIDDEN, 2));
+  for (let r = 0; r < ROWS; r++) x.data[r * HIDDEN + 9] *= 90;
+  const bias = (n: number, seed: number): Tensor => new Tensor([n], randomFloats(mulberry32(seed), n));
+  for (const scratchBytes of [4096, undefined]) {
+    const backend = wasm(scratchBytes);
+    const layers = [17, 19, 21].map((seed) => backend.prepareCompactLinear(`p${seed}`, weight('int8', HIDDEN, HIDDEN, seed), seed === 19 ? undefined : bias(HIDDEN, seed + 1)));
+    const expected = layers.map((layer) => backend.linear(x, layer).data);
+    let each = 0;
+    let plain = 0;
+    const matmulEach = backend.compact.matmulEach!.bind(backend.compact);
+    backend.compact.matmulEach = (args, outputs) => { each++; return matmulEach(args, outputs); };
+    const matmul = backend.compact.matmul.bind(backend.compact);
+    backend.compact.matmul = (args) => { plain++; matmul(args); };
+    assert.equal(backend.linears(x, layers).map((t) => t.data), expected, `scratch ${scratchBytes}`);
+    assert.is(plain, 0, 'no layer went through matmul alone');
+    assert.ok(each >= 1 && (scratchBytes === undefined || each > 4), `${each} row blocks`);
+    // Weights of another shape, or float16, cannot share one quantization: linear, one by one.
+    const wide = backend.prepareCompactLinear('wide', weight('int8', INTERMEDIATE, HIDDEN, 23), bias(INTERMEDIATE, 24));
+    const half = backend.prepareCompactLinear('half', weight('f16', HIDDEN, HIDDEN, 25), bias(HIDDEN, 26));
+    assert.equal(backend.linears(x, [layers[0], wide]).map((t) => t.data), [expected[0], backend.linear(x, wide).data]);
+    assert.equal(backend.linears(x, [half, layers[1]]).map((t) => t.data), [backend.linear(x, half).data, expected[1]]);
+  }
+});
+
 test('only backends that copy compact weights (or widen them) let the loader reuse one buffer for them', () => {
   assert.is(wasm().copiesCompactWeights, true);
   assert.is(preparedByCopy(wasm()), true);

@@ -3,7 +3,7 @@ import type { Backend } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { BertConfig } from './config.js';
 import { keepTokens, release, type ForwardContext } from './context.js';
-import { LayerNorm, Linear } from './nn.js';
+import { LayerNorm, Linear, linearsOf } from './nn.js';
 import type { Weights } from './weights.js';
 
 /** Query, key and value projections and masked softmax attention over the heads. */
@@ -30,9 +30,7 @@ export class BertSelfAttention {
   /** hidden [batch * seq, hidden] -> context [batch * seq, hidden] */
   async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
     const probsName = `${this.name}.attention_probs`;
-    const q = await this.query.forward(context, hidden);
-    const k = await this.key.forward(context, hidden);
-    const v = await this.value.forward(context, hidden);
+    const [q, k, v] = await linearsOf(context, [this.query, this.key, this.value], hidden);
     // Capturing the module keeps both of its outputs, as transformers' BertSelfAttention
     // returns (context, attention_probs) when asked for attentions.
     const wantsModule = context.capture.wants(this.name);

@@ -27,6 +27,15 @@ export class Linear {
   }
 }
 
+/** Each layer applied to `x`: in one backend op where the backend has it (Backend.linears). */
+export async function linearsOf(context: ForwardContext, layers: readonly Linear[], x: Tensor): Promise<Tensor[]> {
+  const { backend } = context;
+  if (backend.linears) return backend.linears(x, layers.map((l) => l.handle));
+  const outs: Tensor[] = [];
+  for (const layer of layers) outs.push(await layer.forward(context, x));
+  return outs;
+}
+
 /** torch.nn.LayerNorm over the last dimension: `<path>.weight` and `<path>.bias`. */
 export class LayerNorm {
   private constructor(

@@ -7,7 +7,7 @@ import { keepTokens, release, type ForwardContext } from '../bert/context.js';
 import { Linear } from '../bert/nn.js';
 import type { Weights } from '../bert/weights.js';
 import type { DistilBertConfig } from './config.js';
-import { namedLinear } from './named-linear.js';
+import { namedLinear, namedLinears } from './named-linear.js';
 
 export class MultiHeadSelfAttention {
   private constructor(
@@ -34,9 +34,7 @@ export class MultiHeadSelfAttention {
   /** hidden [batch * seq, dim] -> out_lin(context) [batch * seq, dim] */
   async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
     const probsName = `${this.name}.attention_probs`;
-    const q = await namedLinear(context, this.qLin, hidden);
-    const k = await namedLinear(context, this.kLin, hidden);
-    const v = await namedLinear(context, this.vLin, hidden);
+    const [q, k, v] = await namedLinears(context, [this.qLin, this.kLin, this.vLin], hidden);
     // transformers scales q before q·k where BERT scales the scores; the two agree to rounding.
     // Capturing the module keeps both of its outputs (context, weights), as its tuple holds them.
     const wantsModule = context.capture.wants(this.name);

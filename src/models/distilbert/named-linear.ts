@@ -4,13 +4,20 @@
 import type { Activation } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { keepTokens, release, type ForwardContext } from '../bert/context.js';
-import type { Linear } from '../bert/nn.js';
+import { linearsOf, type Linear } from '../bert/nn.js';
 
 /** `linear(x)`, kept under the layer's name when asked for. */
 export async function namedLinear(context: ForwardContext, linear: Linear, x: Tensor): Promise<Tensor> {
   const out = await linear.forward(context, x);
   keepTokens(context, linear.handle.name, out);
   return out;
+}
+
+/** Each layer applied to `x` (one backend op where it has one), each kept under its name when asked for. */
+export async function namedLinears(context: ForwardContext, linears: readonly Linear[], x: Tensor): Promise<Tensor[]> {
+  const outs = await linearsOf(context, linears, x);
+  outs.forEach((out, i) => keepTokens(context, linears[i].handle.name, out));
+  return outs;
 }
 
 /**

@@ -195,6 +195,35 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   }
 
   /**
+   * Several projections of one input (see Backend.linears): int8 weights of one shape are
+   * multiplied a row block at a time from activations quantized once (matmulEach), with
+   * `linear`'s row blocks, so each result is exactly what `linear` gives; other weights go
+   * through `linear` one by one.
+   */
+  linears(x: Tensor, layers: readonly LinearHandle[]): Tensor[] {
+    const ls = layers.map((layer) => this.own(layer));
+    const [first] = ls;
+    const compact = this.compact;
+    const shared = first instanceof CompactLinear && compact.matmulEach !== undefined
+      && ls.every((l) => l instanceof CompactLinear && l.inFeatures === first.inFeatures && l.outFeatures === first.outFeatures);
+    if (!shared) return ls.map((l) => this.linear(x, l));
+    const rows = x.size / first.inFeatures;
+    const outs = ls.map((l) => this.allocate(rows * l.outFeatures));
+    const block = this.rowsPerBlockOf(rows, [first], first.inFeatures + first.outFeatures);
+    for (let start = 0; start < rows; start += block) {
+      const m = Math.min(block, rows - start);
+      this.engine.beginOperation();
+      const each = ls.map((l, i) => ({ b: (l as CompactLinear).packed, bias: l.bias, out: outs[i], outOffset: start * l.outFeatures }));
+      // It fits or not by the layers alone: a false comes at the first block, before any output.
+      if (!compact.matmulEach!({ m, a: x.data, aOffset: start * first.inFeatures }, each)) {
+        for (const out of outs) this.activations.give(out);
+        return ls.map((l) => this.linear(x, l));
+      }
+    }
+    return outs.map((out, i) => new Tensor([rows, ls[i].outFeatures], out));
+  }
+
+  /**
    * The projection, residual and LayerNorm of a post-LN sublayer (see Backend.linearNorm): on
    * the WebAssembly engines (float32, or int8 weights) in one step a row block, the projection
    * normalized where it lies (matmulNorm); elsewhere `linear`, then `layerNorm`. Compact

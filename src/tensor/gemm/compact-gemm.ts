@@ -28,6 +28,9 @@ export interface NormArgs {
   readonly eps: number;
 }
 
+/** One weight of `CompactGemm.matmulEach` and where its product goes. */
+export type EachOutput = Pick<CompactMatmulArgs, 'b' | 'bias' | 'out' | 'outOffset'>;
+
 /** What `maxPooledProduct` multiplies: A·Bᵀ + bias, no epilogue. */
 export type PooledProductArgs = Pick<CompactMatmulArgs, 'm' | 'a' | 'aOffset' | 'lda' | 'b' | 'bias'>;
 
@@ -61,6 +64,13 @@ export interface CompactGemm {
    * as `matmul` then `layerNorm` would give it; false, having done nothing, where it does not fit.
    */
   matmulNorm?(args: CompactMatmulArgs, residual: Float32Array, residualOffset: number, norm: NormArgs): boolean;
+  /**
+   * Optional: `matmul` of the same A by several weights of one k, each into its own output
+   * (`b`, `bias`, `out`, `outOffset` from `each`, the rest from `args`), equal to those calls:
+   * the engine prepares A once for all (int8: quantized once). False, having done nothing,
+   * where it does not fit (float16 weights, an epilogue).
+   */
+  matmulEach?(args: Omit<CompactMatmulArgs, 'b' | 'out' | 'bias' | 'outOffset'>, each: readonly EachOutput[]): boolean;
   /** Rows of W as float32 into `out` [rows.length, k] (float16 exactly; int8 times its scale). */
   readRows(b: CompactMatrix, rows: Int32Array, out: Float32Array): void;
 }

@@ -5,7 +5,7 @@ import type { CompactWeight } from '../compact-weight.js';
 import { f16ArrayToF32 } from '../half.js';
 import { SpladeError } from '../../errors.js';
 import { EXT_BYTES, EXT_KIND, F16_EXT, INT8_EXT, INT8_GROUP, INT8_K_ALIGN, INT8_MR, INT8_NR } from '../wasm/compact-kernels.js';
-import { type CompactGemm, type PooledProductArgs, type CompactMatmulArgs, type CompactMatrix, type NormArgs } from './compact-gemm.js';
+import { type CompactGemm, type EachOutput, type PooledProductArgs, type CompactMatmulArgs, type CompactMatrix, type NormArgs } from './compact-gemm.js';
 import { finishRow } from './gemm.js';
 import { outlierColumnsOf, Q_MAX } from './int8-activations.js';
 import { PanelMatrix, type PoolTarget, type ResidentResult, type WasmGemm } from './wasm-gemm.js';
@@ -217,6 +217,28 @@ export class WasmCompactGemm implements CompactGemm {
     const rows = this.prepareInt8Rows(this.placeArgsRows(args, b), args.m, b);
     const c = this.int8Product(rows, b, args.bias, args.epilogue === 'gelu');
     this.copyOut({ ptr: c, width: b.nPanels * INT8_NR }, b.n, args, 0, args.epilogue === 'gelu');
+  }
+
+  /**
+   * CompactGemm.matmulEach for int8 weights: A placed and quantized once (outlier columns
+   * included), then one product per weight. False for float16 weights, weights of different
+   * k, or an epilogue.
+   */
+  matmulEach(args: Omit<CompactMatmulArgs, 'b' | 'out' | 'bias' | 'outOffset'>, each: readonly EachOutput[]): boolean {
+    const first = each[0]?.b;
+    if (!(first instanceof Int8Panels) || (args.epilogue ?? 'none') !== 'none') return false;
+    if (!each.every(({ b }) => b instanceof Int8Panels && b.k === first.k && b.kPad === first.kPad)) return false;
+    const { m } = args;
+    if (m === 0) return true;
+    const rows = this.prepareInt8Rows(this.placeArgsRows(args, first), m, first);
+    const mark = this.arena.scratchMark();
+    for (const output of each) {
+      this.arena.releaseScratch(mark);
+      const b = output.b as Int8Panels;
+      const c = this.int8Product(rows, b, output.bias, false);
+      this.copyOut({ ptr: c, width: b.nPanels * INT8_NR }, b.n, { ...args, ...output }, 0, false);
+    }
+    return true;
   }
 
   /**

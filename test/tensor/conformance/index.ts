@@ -34,6 +34,7 @@ export const OPS_EXERCISED = {
   linear: ['linear', 'feedForward'],
   feedForward: ['feedForward'],
   linearNorm: ['linear'],
+  linears: ['linear'],
   activate: ['activate'],
   add: ['add'],
   layerNorm: ['layerNorm'],

@@ -87,6 +87,13 @@ const linear: Runner<Extract<OpCase, { op: 'linear' }>> = async (backend, c, inp
       const expected = await backend.layerNorm(await backend.linear(x, layer), residual, norm.gamma, norm.beta, norm.eps);
       results.push(await check(backend, `linearNorm${label}`, shape, await backend.linearNorm(x, layer, residual, norm), expected, 0));
     }
+    // linears (optional) is the backend's own linear of each layer in one op: equal to it exactly.
+    if (backend.linears) {
+      const other = await backend.prepareLinear('conformance.other', inputs.tensor(`other${label}`, [c.outF, c.inF], 0.5), bias);
+      const [first, second] = await backend.linears(x, [layer, other]);
+      results.push(await check(backend, `linears, first layer${label}`, shape, first, await backend.linear(x, layer), 0));
+      results.push(await check(backend, `linears, second layer${label}`, shape, second, await backend.linear(x, other), 0));
+    }
   }
   return results;
 };
