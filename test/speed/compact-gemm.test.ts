@@ -14,7 +14,7 @@ import * as assert from 'uvu/assert';
 import { quantizeInt8Rows, toF16Weight, widenWeight, type CompactWeight } from '../../src/tensor/compact-weight.js';
 import { TypeScriptCompactGemm, type CompactGemm } from '../../src/tensor/gemm/compact-gemm.js';
 import { ReferenceGemm } from '../../src/tensor/gemm/reference-gemm.js';
-import { findOutlierColumns, nthSmallest } from '../../src/tensor/gemm/int8-activations.js';
+import { findOutlierColumns, MAX_OUTLIER_FRACTION, nthSmallest, OUTLIER_RATIO, outlierColumnsOf } from '../../src/tensor/gemm/int8-activations.js';
 import { referenceInt8Matmul } from '../../src/tensor/gemm/int8-reference.js';
 import { WasmCompactGemm } from '../../src/tensor/gemm/wasm-compact-gemm.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
@@ -191,6 +191,38 @@ int8('nthSmallest (the median of the outlier threshold) is what sorting gives, N
       if (!(got === sorted[rank])) assert.unreachable(`rank ${rank} of [${[...values].join(', ')}]: ${got}, sorted ${sorted[rank]}`);
     }
   }
+});
+int8('outlierColumnsOf is its definition (median by sorting, threshold, cap), its shortcut without the median included', () => {
+  const next = random(41);
+  const definition = (colMax: Float32Array): number[] => {
+    const k = colMax.length;
+    if (k === 0) return [];
+    const threshold = OUTLIER_RATIO * Array.from(colMax, (v) => (Number.isNaN(v) ? Infinity : v)).sort((x, y) => x - y)[k >> 1];
+    if (!(threshold > 0)) return [];
+    const candidates = [...colMax.keys()].filter((c) => colMax[c] > threshold);
+    const most = Math.max(1, Math.floor(k * MAX_OUTLIER_FRACTION));
+    return candidates.sort((x, y) => colMax[y] - colMax[x]).slice(0, most).sort((x, y) => x - y);
+  };
+  let found = 0;
+  for (let trial = 0; trial < 3000; trial++) {
+    const k = 1 + Math.floor(next() * 90);
+    const colMax = Float32Array.from({ length: k }, () => 0.5 + next());
+    // Around the shortcut's edge: the largest at exactly, just under or just over 6 x a column
+    // that may be the median; ties; some zeros; and now and then a special value.
+    const pivot = next() < 0.5 ? [...colMax].sort((x, y) => x - y)[k >> 1] : colMax[Math.floor(next() * k)];
+    const edge = Math.fround(OUTLIER_RATIO * pivot);
+    const top = [edge, Math.fround(edge * (1 - 2 ** -23)), Math.fround(edge * (1 + 2 ** -23)), edge * 40, pivot][Math.floor(next() * 5)];
+    // Planted in columns above the pivot, so a median pivot stays the median.
+    const above = [...colMax.keys()].filter((c) => colMax[c] > pivot);
+    for (let j = Math.min(above.length, Math.floor(next() * 4)); j > 0; j--) colMax[above[Math.floor(next() * above.length)]] = top;
+    if (next() < 0.2) for (let j = Math.floor(next() * k); j > 0; j--) colMax[Math.floor(next() * k)] = 0;
+    if (next() < 0.05) colMax[Math.floor(next() * k)] = [NaN, Infinity, 0][Math.floor(next() * 3)];
+    const expected = definition(colMax);
+    found += expected.length > 0 ? 1 : 0;
+    const got = [...outlierColumnsOf(colMax)];
+    if (got.join() !== expected.join()) assert.unreachable(`[${[...colMax].join(', ')}]: ${got}, by definition ${expected}`);
+  }
+  assert.ok(found > 300, `only ${found} cases had outliers`);
 });
 int8('rows at the edges of the quantization: zeros, one sign, subnormal, huge, a lone spike', () => {
   const k = 13;

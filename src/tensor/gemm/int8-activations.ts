@@ -72,10 +72,30 @@ export function nthSmallest(values: Float32Array, rank: number): number {
   return v[rank];
 }
 
+/**
+ * Whether no column can stand out, known without the median: when at most k >> 1 columns
+ * have OUTLIER_RATIO · max|x| below the largest, the median (rank k >> 1) has it at least the
+ * largest, so nothing exceeds the threshold. Exact (6 · a float32 is exact in float64); false
+ * where it cannot tell, or for NaN. Most multiplies have no outliers: this spares them the
+ * median, a quickselect over up to 3,072 values, which cost a 12-token query ~0.7 ms.
+ */
+function surelyNoOutliers(colMax: Float32Array): boolean {
+  const k = colMax.length;
+  let largest = 0;
+  for (let c = 0; c < k; c++) {
+    const v = colMax[c];
+    if (v !== v) return false;
+    if (v > largest) largest = v;
+  }
+  let below = 0;
+  for (let c = 0; c < k; c++) if (OUTLIER_RATIO * colMax[c] < largest) below++;
+  return below <= k >> 1;
+}
+
 /** The columns whose max |x| stands out (ascending column order; may be empty). */
 export function outlierColumnsOf(colMax: Float32Array): Int32Array {
   const k = colMax.length;
-  if (k === 0) return new Int32Array(0);
+  if (k === 0 || surelyNoOutliers(colMax)) return new Int32Array(0);
   const threshold = OUTLIER_RATIO * nthSmallest(colMax, k >> 1);
   if (!(threshold > 0)) return new Int32Array(0);
   const candidates: number[] = [];
