@@ -302,8 +302,7 @@ export class WasmCompactGemm implements CompactGemm {
    */
   maxPooledProduct(args: PooledProductArgs, starts: Int32Array, block: number, out: Float32Array): boolean {
     const { b, m } = args;
-    // gemm_pool walks n-panels of the float32 kernel's width.
-    if (!(b instanceof Int8Panels) || this.engine.shape.nr !== INT8_NR) return false;
+    if (!(b instanceof Int8Panels)) return false;
     if (block <= 0 || block % this.columnAlign !== 0) throw new Error(`compact gemm: column blocks must be a multiple of ${this.columnAlign}, got ${block}`);
     const batch = starts.length - 1;
     const width = b.nPanels * INT8_NR;
@@ -472,7 +471,7 @@ export class WasmCompactGemm implements CompactGemm {
       set('oBSum', o.sums);
       set('oKGroups', o.kPad / this.int8Group);
     }
-    const pool = out.pool && { ...out.pool, c: out.c, ldcBytes: out.width * 4 };
+    const pool = out.pool && { ...out.pool, c: out.c, ldcBytes: out.width * 4, panelColumns: INT8_NR };
     this.engine.runExtension(ext, b.nPanels, rows * b.nPanels * INT8_NR * (b.kPad + (o?.kPad ?? 0)), pool);
   }
 

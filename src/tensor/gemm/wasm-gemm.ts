@@ -450,13 +450,13 @@ export class WasmGemm implements GemmEngine {
     if (bias) biasView.set(bias.subarray(0, b.n));
     const cPtr = this.arena.allocScratch(mPanels * mr * width * 4);
     const jobs = this.gemmJobs(a, b, cPtr, biasPtr, mPanels, m * b.n * b.k, false);
-    const records = this.poolRecords(jobs, pool);
+    const records = this.poolRecords(jobs, pool, nr);
     this.dispatch(records, JOB_KIND.gemmPool, this.gemmPoolFn);
     this.arena.releaseScratch(mark);
   }
 
-  /** gemm_pool records around gemm jobs (see pool-kernel.ts). */
-  private poolRecords(jobs: readonly number[], pool: PoolTarget): number[] {
+  /** gemm_pool records around gemm jobs whose n-panels are `panelColumns` wide (see pool-kernel.ts). */
+  private poolRecords(jobs: readonly number[], pool: PoolTarget, panelColumns: number): number[] {
     return jobs.map((job) => {
       const at = this.arena.allocScratch(POOL_BYTES);
       const words = this.arena.i32(at, POOL_BYTES / 4);
@@ -465,6 +465,7 @@ export class WasmGemm implements GemmEngine {
       words[POOL.batch / 4] = pool.batch;
       words[POOL.out / 4] = pool.out;
       words[POOL.outStride / 4] = pool.outStrideBytes;
+      words[POOL.panelBytes / 4] = panelColumns * 4;
       return at;
     });
   }
@@ -728,9 +729,13 @@ export class WasmGemm implements GemmEngine {
    * Runs an extension record (see ../wasm/compact-kernels.ts) that does all of a multiply
    * itself, its `nPanels` n-panels split over the threads like a float32 multiply's. With
    * `pool`, each thread then folds its columns of the result (written at `pool.c`,
-   * `ldcBytes` a row) into the pooled rows, as multiplyPooled does.
+   * `ldcBytes` a row, `panelColumns` columns an n-panel) into the pooled rows, as
+   * multiplyPooled does.
    */
-  runExtension(ext: number, nPanels: number, macs: number, pool?: PoolTarget & { readonly c: number; readonly ldcBytes: number }): void {
+  runExtension(
+    ext: number, nPanels: number, macs: number,
+    pool?: PoolTarget & { readonly c: number; readonly ldcBytes: number; readonly panelColumns: number },
+  ): void {
     const threads = macs < this.threadedMinMacs ? 1 : Math.min(this.threads, nPanels);
     const words = this.arena.i32(JOBS_AT, (MAX_THREADS * JOB_BYTES) / 4);
     const jobs: number[] = [];
@@ -745,7 +750,7 @@ export class WasmGemm implements GemmEngine {
       words[w + JOB.ldc / 4] = pool?.ldcBytes ?? 0;
       jobs.push(at);
     }
-    if (pool) this.dispatch(this.poolRecords(jobs, pool), JOB_KIND.gemmPool, this.gemmPoolFn);
+    if (pool) this.dispatch(this.poolRecords(jobs, pool, pool.panelColumns), JOB_KIND.gemmPool, this.gemmPoolFn);
     else this.dispatch(jobs, JOB_KIND.gemm, this.gemmFn);
   }
 

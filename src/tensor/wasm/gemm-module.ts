@@ -28,9 +28,14 @@ export interface GemmShape {
   readonly unroll: number;
 }
 
-// Measured on a 2-core AMD EPYC (Zen 4) with Node 20: 4x8 without unrolling ran at ~37 GFLOP/s a core;
-// unrolling k (2 or 4) and tiles needing more than ~13 vector registers were slower (V8 spills).
-export const DEFAULT_GEMM_SHAPE: GemmShape = { mr: 4, nr: 8, unroll: 1 };
+// Measured on a 2-core AMD EPYC (Zen 4, 3.65 GHz) with Node 20, kernel alone at bert-base shapes:
+// 2x16 21.1-21.9 GMAC/s a core, 4x8 18.9-19.7, 3x12 16.5, 2x12 18.6, 4x12 13-14, 1x32 9.5 (the
+// last two spill: V8 gives x64 16 vector registers); unrolling k (2 or 4) loses 25-35 % (V8
+// hoists the unrolled loads and spills). Both good tiles do 32 multiply-adds a k step on 6 loads;
+// 2x16 bumps two row pointers instead of four, and without fused multiply-add the loop is
+// bound by instructions issued (~29 a step), not by the multiply and add pipes (4 cycles a step).
+// With relaxed SIMD (Node 24) both run at ~25.5.
+export const DEFAULT_GEMM_SHAPE: GemmShape = { mr: 2, nr: 16, unroll: 1 };
 
 /** Byte offsets of the fields of a job record (i32 each) that `gemm(job)` reads. */
 export const JOB = {
@@ -69,7 +74,7 @@ function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean, feature
   f.local('ap');
   f.local('bp');
   if (rows) for (let i = 0; i < mr; i++) f.local(`a${i}`);
-  f.local('k');
+  f.local('bEnd');
   const acc = (i: number, j: number): string => `acc${i}_${j}`;
   for (let i = 0; i < mr; i++) for (let j = 0; j < nv; j++) f.local(acc(i, j), V128);
   for (let j = 0; j < nv; j++) f.local(`b${j}`, V128);
@@ -97,7 +102,9 @@ function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean, feature
         f.get('a').set('ap');
       }
       f.get('b').set('bp');
-      f.get('kc').set('k');
+      // The loop ends on the B pointer, not on a k counter: one register less in a loop that
+      // has none to spare (a counter got spilled to the stack).
+      f.get('b').get('kc').i32(nr * 4).mul().add().set('bEnd');
       f.doWhile(
         () => {
           for (let u = 0; u < unroll; u++) {
@@ -115,9 +122,8 @@ function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean, feature
           if (rows) for (let i = 0; i < mr; i++) f.bump(`a${i}`, unroll * 4);
           else f.bump('ap', unroll * mr * 4);
           f.bump('bp', unroll * nr * 4);
-          f.bump('k', -unroll);
         },
-        () => f.get('k'),
+        () => f.get('bp').get('bEnd').ne(),
       );
       for (let i = 0; i < mr; i++) {
         rowPointer(i);
@@ -229,7 +235,7 @@ const FN = {
  */
 export const KERNEL_SECTION = 'splade-ts.kernels';
 /** Bumped whenever the job record or an export changes, so an old kernels.wasm is refused. */
-export const KERNEL_FORMAT = 6;
+export const KERNEL_FORMAT = 7;
 
 /**
  * Instructions beyond WebAssembly SIMD a module may use. `relaxed`: relaxed SIMD (Node 22+,
@@ -264,7 +270,7 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features
     gemmDriver(shape).build(true),
     geluSpan().build(true),
     softmaxRows().build(true),
-    gemmPool(FN.gemm, JOB, shape.nr).build(true),
+    gemmPool(FN.gemm, JOB).build(true),
     int8PanelKernel(features.relaxed).build(false),
     int8Driver({ panel: FN.int8Panel, gatherOutliers: FN.int8GatherOutliers, geluSpan: FN.geluSpan }, JOB).build(false),
     widenF16Kernel().build(false),

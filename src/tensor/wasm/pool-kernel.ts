@@ -17,27 +17,34 @@ export const POOL = {
   /** Pooled output: sequence b's row at out + b * outStride, column c at byte 4c (c relative to the block). */
   out: 12,
   outStride: 16,
+  /**
+   * Bytes of one n-panel of the job's columns: 4 x the float32 kernel's NR, or the int8
+   * kernel's, whose panels may be narrower (the job's npStart/npEnd count those panels).
+   */
+  panelBytes: 20,
 } as const;
 export const POOL_BYTES = 64;
 
 const SIMD_MAX = 0xe9;
+const I32_SHR_U = 0x76;
 
 /**
  * `gemm_pool(record)`. `gemmIndex` is the module's function index of `gemm(job)`; `jobField`
- * the byte offsets of the gemm job fields it reads (c, ldc, npStart, npEnd); `nr` the kernel's
- * columns per n-panel.
+ * the byte offsets of the gemm job fields it reads (c, ldc, npStart, npEnd).
  */
-export function gemmPool(gemmIndex: number, jobField: { c: number; ldc: number; npStart: number; npEnd: number }, nr: number): FunctionBuilder {
+export function gemmPool(gemmIndex: number, jobField: { c: number; ldc: number; npStart: number; npEnd: number }): FunctionBuilder {
   const f = new FunctionBuilder('gemm_pool', ['record'], [I32]);
-  for (const name of ['job', 'c', 'ldc', 'colBytes', 'vectors', 'starts', 'batch', 'out', 'outStride', 'b', 'row', 'rowEnd', 'o', 'src', 'j']) {
+  for (const name of ['job', 'c', 'ldc', 'panelBytes', 'colBytes', 'vectors', 'starts', 'batch', 'out', 'outStride', 'b', 'row', 'rowEnd', 'o', 'src', 'j']) {
     f.local(name);
   }
   f.get('record').i32Load(POOL.job).tee('job');
   f.call(gemmIndex);
   f.get('job').i32Load(jobField.c).set('c');
   f.get('job').i32Load(jobField.ldc).set('ldc');
-  f.get('job').i32Load(jobField.npStart).i32(nr * 4).mul().set('colBytes');
-  f.get('job').i32Load(jobField.npEnd).get('job').i32Load(jobField.npStart).sub().i32(nr / 4).mul().set('vectors');
+  f.get('record').i32Load(POOL.panelBytes).set('panelBytes');
+  f.get('job').i32Load(jobField.npStart).get('panelBytes').mul().set('colBytes');
+  // 16 bytes a vector: panelBytes / 16 vectors a panel.
+  f.get('job').i32Load(jobField.npEnd).get('job').i32Load(jobField.npStart).sub().get('panelBytes').mul().i32(4).op1(I32_SHR_U).set('vectors');
   f.get('record').i32Load(POOL.starts).set('starts');
   f.get('record').i32Load(POOL.batch).set('batch');
   f.get('record').i32Load(POOL.out).get('colBytes').add().set('out');

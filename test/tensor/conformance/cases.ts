@@ -1,5 +1,5 @@
 // The shapes the op-conformance harness runs: fixed awkward ones (1, odd sizes, sizes just
-// below and above the WebAssembly kernel's SIMD width (4), panel widths (4 x 8) and cache
+// below and above the WebAssembly kernel's SIMD width (4), panel widths (2 x 16, int8 4 x 8) and cache
 // blocks (192 rows, 256 k steps, 512 KiB of A), padding rows, sequences of nothing but
 // padding, a vocabulary larger than a WebGL texture side) and seeded random ones.
 import { mulberry32, randomInt } from '../../../tools/random.js';
@@ -29,11 +29,11 @@ function someIds(n: number, count: number): number[] {
 }
 
 export const FIXED_CASES: readonly OpCase[] = [
-  // [rows, in, out]: a single value; exact SIMD widths and one off; the panel sizes (mr 4,
-  // nr 8) and one off; odd sizes; k just above the k block (256); rows just above the row
-  // block (192); and A above 512 KiB, where k is blocked (131 x 1025 floats).
+  // [rows, in, out]: a single value; exact SIMD widths and one off; the panel sizes (float32
+  // mr 2, nr 16; int8 mr 4, nr 8) and one off; odd sizes; k just above the k block (256); rows
+  // just above the row block (192); and A above 512 KiB, where k is blocked (131 x 1025 floats).
   ...[
-    [1, 1, 1], [1, 8, 4], [4, 4, 8], [3, 5, 7], [5, 3, 9], [7, 33, 65], [13, 64, 48],
+    [1, 1, 1], [1, 8, 4], [4, 4, 8], [3, 5, 7], [5, 3, 9], [2, 16, 16], [3, 15, 17], [7, 33, 65], [13, 64, 48],
     [9, 255, 31], [4, 257, 9], [128, 96, 130], [193, 17, 9], [131, 1025, 10],
   ].map(([rows, inF, outF]) => ({ op: 'linear', rows, inF, outF }) as const),
   // The feed-forward block (an optional op): one row; odd sizes; more rows than a block of a
@@ -50,8 +50,8 @@ export const FIXED_CASES: readonly OpCase[] = [
   { op: 'gather', tableRows: 130, cols: 33, ids: someIds(130, 20) },
   ...[[1, 1], [7, 5], [9, 8], [130, 33], [517, 64]].map(([outF, inF]) => ({ op: 'gatherLinearRows', outF, inF, ids: someIds(outF, 3 * outF + 1) }) as const),
   // Attention: one token; padding; a sequence of nothing but padding (first, middle, last);
-  // head sizes 1, 3, 8, 12, 16, 20, 64 (multiples of 8 take the WebAssembly backend's in-memory
-  // path); sequences of 31 to 37 tokens around the SIMD and panel sizes.
+  // head sizes 1, 3, 8, 12, 16, 20, 64 (multiples of the float32 panel width, 16, take the
+  // WebAssembly backend's in-memory path); sequences of 31 to 37 tokens around the SIMD and panel sizes.
   ...([
     [[1], 1, 1], [[1, 0], 2, 4], [[0, 3], 1, 4], [[5], 1, 8], [[7, 3, 1], 4, 8], [[12, 0, 5], 3, 12],
     [[9], 2, 3], [[16, 16], 2, 64], [[37, 5, 0, 21], 3, 20], [[33, 31], 1, 4], [[37, 5, 0, 21], 2, 16], [[33, 31, 1], 2, 8],
