@@ -28,13 +28,11 @@ export interface GemmShape {
   readonly unroll: number;
 }
 
-// Measured on a 2-core AMD EPYC (Zen 4, 3.65 GHz) with Node 20, kernel alone at bert-base shapes:
-// 2x16 21.1-21.9 GMAC/s a core, 4x8 18.9-19.7, 3x12 16.5, 2x12 18.6, 4x12 13-14, 1x32 9.5 (the
-// last two spill: V8 gives x64 16 vector registers); unrolling k (2 or 4) loses 25-35 % (V8
-// hoists the unrolled loads and spills). Both good tiles do 32 multiply-adds a k step on 6 loads;
-// 2x16 bumps two row pointers instead of four, and without fused multiply-add the loop is
-// bound by instructions issued (~29 a step), not by the multiply and add pipes (4 cycles a step).
-// With relaxed SIMD (Node 24) both run at ~25.5.
+// Without fused multiply-add, V8's loop for this kernel is bound by the instructions it issues,
+// not by the multiply and add pipes: 2x16 does 4x8's 32 multiply-adds a k step on the same loads
+// with two row pointers instead of four, and was ~11 % faster on Zen 4 under Node 20; wider
+// tiles spill (x64 gives V8 16 vector registers) and unrolling k loses. Measurements of every
+// tile tried: docs/speed.md and bench/results/gemm-2026-12-06-tile.txt.
 export const DEFAULT_GEMM_SHAPE: GemmShape = { mr: 2, nr: 16, unroll: 1 };
 
 /** Byte offsets of the fields of a job record (i32 each) that `gemm(job)` reads. */
