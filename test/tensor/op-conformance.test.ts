@@ -21,9 +21,10 @@ import { checkConformance, describeFailures, worstRatios } from './conformance/i
 let jobsOnWorkers = 0;
 const jobsOnWorkersByKind = new Map<number, number>();
 
-function wasm(options: { threads?: number; poolBlockFloats?: number; attentionBlockBytes?: number; scratchBytes?: number } = {}): CpuBackend {
+function wasm(options: { threads?: number; poolBlockFloats?: number; attentionBlockBytes?: number; scratchBytes?: number; scoreBlockBytes?: number } = {}): CpuBackend {
   const threads = options.threads ?? 1;
-  const engine = WasmGemm.create(threads > 1 ? { shared: true, threadedMinMacs: 0 } : { shared: false });
+  const { scoreBlockBytes } = options;
+  const engine = WasmGemm.create(threads > 1 ? { shared: true, threadedMinMacs: 0, scoreBlockBytes } : { shared: false, scoreBlockBytes });
   assert.ok(engine, 'Node has WebAssembly SIMD');
   if (threads > 1) {
     const runner = startNodeWorkers(engine.kernel, threads);
@@ -47,6 +48,8 @@ const BACKENDS: Array<[string, () => Backend | Promise<Backend>]> = [
   ['cpu on wasm-simd, 2 threads (threadedMinMacs 0)', () => wasm({ threads: 2 })],
   ['cpu on wasm-simd, small pooling blocks', () => wasm({ poolBlockFloats: 1000 })],
   ['cpu on wasm-simd, 2 threads, one sequence an attention hand-off', () => wasm({ threads: 2, attentionBlockBytes: 1 })],
+  ['cpu on wasm-simd, 2 threads, attention queries one row panel a task', () => wasm({ threads: 2, scoreBlockBytes: 1 })],
+  ['cpu on wasm-simd, 1 thread, attention queries one row panel a task', () => wasm({ scoreBlockBytes: 1 })],
   ['cpu on wasm-simd, 2 threads, 4 KiB of scratch an op (multiplies and LayerNorm in row blocks)', () => wasm({ threads: 2, scratchBytes: 4096 })],
   ['cpu on typescript', () => new CpuBackend(new TypeScriptGemm())],
   ['cpu on typescript, small pooling blocks', () => new CpuBackend(new TypeScriptGemm(), { poolBlockFloats: 777 })],

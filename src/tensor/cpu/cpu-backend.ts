@@ -435,8 +435,8 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     sizes: AttentionSizes, context: Float32Array, probs: Float32Array | null,
   ): void {
     const { seq, hidden, numHeads } = sizes;
-    const bytesOf = (s: AttentionSequence): number => engine.attentionScratchBytes(seq, hidden, numHeads, s.keys.length);
-    const budget = this.options.attentionBlockBytes ?? this.scratchBytes;
+    const bytesOf = (s: AttentionSequence): number => engine.attentionScratchBytes(seq, hidden, numHeads, s.keys.length, probs !== null);
+    const budget = (this.options.attentionBlockBytes ?? this.scratchBytes) - engine.attentionThreadBytes(seq, hidden, numHeads);
     const keep = probs
       ? (s: AttentionSequence, h: number, p: Float32Array, stride: number): void => scatterProbs(probs, ((s.b * numHeads + h) * seq) * seq, seq, s.keys, p, stride)
       : undefined;

@@ -6,6 +6,7 @@ import { Arena, sharedMemorySupported } from '../wasm/arena.js';
 import { DEFAULT_GEMM_SHAPE, JOB, JOB_BYTES, type GemmShape } from '../wasm/gemm-module.js';
 import { compileKernels, kernelModuleInfo, relaxedSimdSupported } from '../wasm/kernel-module.js';
 import { ATTEND_BYTES, ATTEND_TASK, ATTEND_TASK_BYTES } from '../wasm/attention-kernel.js';
+import { attentionTasks, packsHeads, splitTasks, type AttentionTask, type TaskRange } from './attention-tasks.js';
 import { LAYER_NORM, LAYER_NORM_BYTES } from '../wasm/layer-norm-kernel.js';
 import { POOL, POOL_BYTES } from '../wasm/pool-kernel.js';
 import { INT8_QUANTIZE, INT8_QUANTIZE_BYTES } from '../wasm/int8-quantize-kernel.js';
@@ -25,6 +26,8 @@ const LAYER_NORM_THREADED_FLOATS = 16384;
 const QUANTIZE_MACS_PER_FLOAT = 6;
 /** A blocks up to this size are multiplied without k blocking (see run()). */
 const SMALL_A_BLOCK_BYTES = 512 * 1024;
+/** Attention scores a task holds at most (see WasmGemmOptions.scoreBlockBytes). */
+const SCORE_BLOCK_BYTES = 64 * 1024;
 
 /** B packed as [nPanel][kPad][NR] at byte offset `ptr`. */
 export class PanelMatrix implements PackedMatrix {
@@ -49,6 +52,14 @@ export interface ResidentRows {
 export interface AttentionSequence {
   readonly b: number;
   readonly keys: readonly number[];
+}
+
+/** A sequence's real keys placed for `attend`: their rows' indices, and its scores' bias (byte offsets). */
+interface AttentionKeys {
+  readonly ptr: number;
+  readonly count: number;
+  readonly countPad: number;
+  readonly bias: number;
 }
 
 /** Sequences of one attention layer for `attend`. */
@@ -123,6 +134,12 @@ export interface WasmGemmOptions {
    * the runtime has it. false forces the baseline kernels (to compare them).
    */
   readonly relaxedSimd?: boolean;
+  /**
+   * Most bytes of attention scores one task holds (default 64 KiB): a long sequence's queries
+   * go in blocks of rows whose scores fit, so that the softmax and P·V find them in cache.
+   * 1 makes every block one row panel, as tests of the blocking need.
+   */
+  readonly scoreBlockBytes?: number;
 }
 
 /** A WasmGemm, or why none could be made here. */
@@ -154,6 +171,7 @@ export class WasmGemm implements GemmEngine {
   private readonly mcPanels: number;
   private readonly kcBlock: number;
   private readonly unblockedBytes: number;
+  private readonly scoreBlockBytes: number;
   private readonly threadedMinMacs: number;
   private runner: JobRunner | undefined;
 
@@ -174,6 +192,7 @@ export class WasmGemm implements GemmEngine {
     this.mcPanels = options.mcPanels ?? Math.max(1, Math.floor(192 / shape.mr));
     this.kcBlock = roundUp(options.kcBlock ?? 256, shape.unroll);
     this.unblockedBytes = options.unblockedBytes ?? SMALL_A_BLOCK_BYTES;
+    this.scoreBlockBytes = options.scoreBlockBytes ?? SCORE_BLOCK_BYTES;
     this.threadedMinMacs = options.threadedMinMacs ?? 200_000;
   }
 
@@ -512,14 +531,22 @@ export class WasmGemm implements GemmEngine {
   }
 
   /**
-   * The scratch bytes `attend` takes for one sequence with `count` real keys (its Q, K, V and
-   * context rows, and per head the packed keys and values and the scores), for callers that
-   * cut a batch into blocks.
+   * The scratch bytes `attend` takes for one sequence (its Q, K, V and context rows; with
+   * `probs`, also every head's [seq, keys] probabilities), for callers that cut a batch into
+   * blocks. The threads' own buffers come on top: attentionThreadBytes.
    */
-  attentionScratchBytes(seq: number, hidden: number, numHeads: number, count: number): number {
+  attentionScratchBytes(seq: number, hidden: number, numHeads: number, count: number, probs: boolean): number {
     const { mr, nr } = this.shape;
+    const rowBytes = 4 * (2 * roundUp(seq, mr) + 2 * seq) * hidden;
+    return rowBytes + (probs ? 4 * numHeads * roundUp(seq, mr) * roundUp(count, nr) : 0);
+  }
+
+  /** The scratch bytes of one hand-off's per-thread buffers (a head's packed keys and values, a block of scores). */
+  attentionThreadBytes(seq: number, hidden: number, numHeads: number): number {
     const headSize = hidden / numHeads;
-    return 4 * (4 * (seq + mr) * hidden + numHeads * (2 * (count + nr) * headSize + (seq + mr) * (count + nr)));
+    const { mr, nr } = this.shape;
+    const keysPad = roundUp(seq, nr);
+    return this.threads * 4 * (2 * keysPad * headSize + Math.max(this.scoreBlockBytes / 4, mr * keysPad));
   }
 
   /** Whether `attend` takes heads of this size (whole n-panels, no k padding). */
@@ -528,13 +555,14 @@ export class WasmGemm implements GemmEngine {
   }
 
   /**
-   * Every head of a block of sequences, each (sequence, head) a task that one thread runs
-   * wholly (see ../wasm/attention-kernel.ts): the keys and values packed from the real tokens'
-   * rows, scores = alpha · Q·Kᵀ with the key padding at -Infinity, softmax over each row, then
-   * context = P·V into the head's columns. The tasks are split over the threads in one hand-off
-   * (all on the calling thread when the whole is too small to be worth one). The context rows of
-   * the block's sequences are written into `context`; `probs`, when given, receives each head's
-   * probabilities ([seq, keys] rows `stride` apart) before the next block reuses the memory.
+   * Every head of a block of sequences in one hand-off (see ../wasm/attention-kernel.ts and
+   * ./attention-tasks.ts): each block of query rows of each (sequence, head) is a task that one
+   * thread runs wholly. The thread packs the head's keys and values from the real tokens' rows
+   * (once for all of that head's blocks it runs), then scores = alpha · Q·Kᵀ with the key
+   * padding at -Infinity, softmax over each row, context = P·V into the head's columns. The
+   * context rows of the block's sequences are written into `context`; `probs`, when given,
+   * receives each head's probabilities ([seq, keys] rows `stride` apart) before the next block
+   * reuses the memory.
    */
   attend(block: AttentionBlock, context: Float32Array, probs?: (sequence: AttentionSequence, h: number, p: Float32Array, stride: number) => void): void {
     const { mr, nr } = this.shape;
@@ -542,46 +570,78 @@ export class WasmGemm implements GemmEngine {
     const headSize = hidden / numHeads;
     if (!this.attendsHeadsOf(headSize)) throw new Error(`wasm gemm: attention heads of ${headSize} are not whole panels of ${nr}`);
     const seqPad = roundUp(seq, mr);
-    const mPanels = seqPad / mr;
     const rows = this.residentRows(block, seqPad);
-    const zeroBias = this.zeros(headSize);
-    const alpha = 1 / Math.sqrt(headSize);
-    const taskPtr = this.arena.allocScratch(sequences.length * numHeads * ATTEND_TASK_BYTES);
-    const scores: number[] = [];
-    let macs = 0;
-    sequences.forEach(({ keys }, s) => {
-      const count = keys.length;
-      const countPad = roundUp(count, nr);
-      const keysPtr = this.arena.allocScratch(count * 4);
-      this.arena.i32(keysPtr, count).set(keys);
-      const scoresBias = this.zeros(countPad);
-      this.arena.f32(scoresBias, countPad).fill(-Infinity, count);
-      for (let h = 0; h < numHeads; h++) {
-        const at = taskPtr + (s * numHeads + h) * ATTEND_TASK_BYTES;
-        const k = new PanelMatrix(count, headSize, headSize, countPad / nr, this.arena.allocScratch(countPad * headSize * 4));
-        const v = new PanelMatrix(headSize, count, count, headSize / nr, this.arena.allocScratch(count * headSize * 4));
-        const p = this.arena.allocScratch(seqPad * countPad * 4);
-        scores.push(p);
-        const column = h * headSize * 4;
-        const q: ResidentRows = { ptr: rows.q + s * seqPad * hidden * 4 + column, strideBytes: hidden * 4, rows: true };
-        this.writeJob(at + ATTEND_TASK.scores, q, k, { c: p, bias: scoresBias, mPanels, kcBlock: k.kPad, columns: { start: 0, end: k.nPanels }, gelu: false, ext: 0 });
-        const pRows: ResidentRows = { ptr: p, strideBytes: countPad * 4, rows: true };
-        const c = rows.context + s * seqPad * hidden * 4 + column;
-        this.writeJob(at + ATTEND_TASK.context, pRows, v, { c, ldc: hidden * 4, bias: zeroBias, mPanels, kcBlock: v.kPad, columns: { start: 0, end: v.nPanels }, gelu: false, ext: 0 });
-        this.arena.i32(at + ATTEND_TASK.softmaxPtr, 4).set([p, seq, countPad * 4, countPad / 4]);
-        this.arena.f32(at + ATTEND_TASK.softmaxAlpha, 1)[0] = alpha;
-        const kv = s * seq * hidden * 4 + column;
-        this.arena.i32(at + ATTEND_TASK.keys, 8).set([keysPtr, count, rows.key + kv, rows.value + kv, hidden * 4, headSize, k.ptr, v.ptr]);
-        macs += 2 * seq * count * headSize;
+    const keys = sequences.map((sequence) => this.placeKeys(sequence.keys));
+    const tasks = attentionTasks({ seqPad, numHeads, mr, scoreBlockBytes: this.scoreBlockBytes }, keys.map((k) => k.countPad));
+    const work = tasks.map((task) => task.rows * keys[task.sequence].count);
+    const macs = 2 * headSize * work.reduce((sum, w) => sum + w, 0);
+    const ranges = splitTasks(work, macs < this.threadedMinMacs ? 1 : Math.min(this.threads, tasks.length));
+    const packs = packsHeads(tasks, ranges);
+    // Kept probabilities need every head's scores whole; else each thread reuses one block.
+    const headScores = probs ? keys.flatMap((k) => Array.from({ length: numHeads }, () => this.arena.allocScratch(seqPad * k.countPad * 4))) : [];
+    const headBytes = Math.max(...keys.map((k) => k.countPad)) * headSize * 4;
+    const scoreBytes = Math.max(...tasks.map((task) => task.rows * keys[task.sequence].countPad * 4));
+    const layer = { block, seqPad, rows, zeroBias: this.zeros(headSize) };
+    const taskPtr = this.arena.allocScratch(tasks.length * ATTEND_TASK_BYTES);
+    for (const range of ranges) {
+      const own = { k: this.arena.allocScratch(headBytes), v: this.arena.allocScratch(headBytes), scores: probs ? 0 : this.arena.allocScratch(scoreBytes) };
+      for (let i = range.start; i < range.end; i++) {
+        const task = tasks[i];
+        const head = task.sequence * numHeads + task.head;
+        const scores = probs ? headScores[head] + task.firstRow * keys[task.sequence].countPad * 4 : own.scores;
+        this.writeAttendTask(taskPtr + i * ATTEND_TASK_BYTES, layer, { task, keys: keys[task.sequence], own: { ...own, scores }, pack: packs[i] });
       }
-    });
-    this.dispatchTasks(taskPtr, sequences.length * numHeads, macs);
+    }
+    this.dispatchTasks(taskPtr, ranges);
     const out = this.arena.f32(rows.context, sequences.length * seqPad * hidden);
     sequences.forEach((sequence, s) => {
       context.set(out.subarray(s * seqPad * hidden, (s * seqPad + seq) * hidden), sequence.b * seq * hidden);
-      const stride = roundUp(sequence.keys.length, nr);
-      if (probs) for (let h = 0; h < numHeads; h++) probs(sequence, h, this.arena.f32(scores[s * numHeads + h], seq * stride), stride);
+      const stride = keys[s].countPad;
+      if (probs) for (let h = 0; h < numHeads; h++) probs(sequence, h, this.arena.f32(headScores[s * numHeads + h], seq * stride), stride);
     });
+  }
+
+  /** A sequence's real keys in scratch, and the bias of its scores (0 at a real key, -Infinity at padding). */
+  private placeKeys(keys: readonly number[]): AttentionKeys {
+    const count = keys.length;
+    const countPad = roundUp(count, this.shape.nr);
+    const ptr = this.arena.allocScratch(count * 4);
+    this.arena.i32(ptr, count).set(keys);
+    const bias = this.zeros(countPad);
+    this.arena.f32(bias, countPad).fill(-Infinity, count);
+    return { ptr, count, countPad, bias };
+  }
+
+  /**
+   * Writes one attention task's record (ATTEND_TASK): the scores' and the context's gemm jobs
+   * over the task's query rows, the softmax's arguments, and where the head's keys and values
+   * come from and are packed to (the thread's own buffers).
+   */
+  private writeAttendTask(
+    at: number,
+    layer: { block: AttentionBlock; seqPad: number; rows: { q: number; key: number; value: number; context: number }; zeroBias: number },
+    args: { task: AttentionTask; keys: AttentionKeys; own: { k: number; v: number; scores: number }; pack: boolean },
+  ): void {
+    const { mr } = this.shape;
+    const { block, seqPad, rows } = layer;
+    const { task, keys, own } = args;
+    const { seq, hidden, numHeads } = block;
+    const headSize = hidden / numHeads;
+    const column = task.head * headSize * 4;
+    const firstRow = (task.sequence * seqPad + task.firstRow) * hidden * 4 + column;
+    const mPanels = task.rows / mr;
+    const k = new PanelMatrix(keys.count, headSize, headSize, keys.countPad / this.shape.nr, own.k);
+    const v = new PanelMatrix(headSize, keys.count, keys.count, headSize / this.shape.nr, own.v);
+    const q: ResidentRows = { ptr: rows.q + firstRow, strideBytes: hidden * 4, rows: true };
+    this.writeJob(at + ATTEND_TASK.scores, q, k, { c: own.scores, bias: keys.bias, mPanels, kcBlock: k.kPad, columns: { start: 0, end: k.nPanels }, gelu: false, ext: 0 });
+    const p: ResidentRows = { ptr: own.scores, strideBytes: keys.countPad * 4, rows: true };
+    const c = rows.context + firstRow;
+    this.writeJob(at + ATTEND_TASK.context, p, v, { c, ldc: hidden * 4, bias: layer.zeroBias, mPanels, kcBlock: v.kPad, columns: { start: 0, end: v.nPanels }, gelu: false, ext: 0 });
+    // Only the block's real rows: padding rows keep their -Infinity columns, which P·V never reads.
+    this.arena.i32(at + ATTEND_TASK.softmaxPtr, 4).set([own.scores, Math.min(task.rows, seq - task.firstRow), keys.countPad * 4, keys.countPad / 4]);
+    this.arena.f32(at + ATTEND_TASK.softmaxAlpha, 1)[0] = 1 / Math.sqrt(headSize);
+    const kv = task.sequence * seq * hidden * 4 + column;
+    this.arena.i32(at + ATTEND_TASK.keys, 9).set([keys.ptr, keys.count, rows.key + kv, rows.value + kv, hidden * 4, headSize, own.k, own.v, args.pack ? 1 : 0]);
   }
 
   /**
@@ -688,15 +748,13 @@ export class WasmGemm implements GemmEngine {
     return at;
   }
 
-  /** Runs attention tasks [0, count), split over the threads when `macs` is worth a hand-off. */
-  private dispatchTasks(taskPtr: number, count: number, macs: number): void {
-    const threads = macs < this.threadedMinMacs ? 1 : Math.min(this.threads, count);
-    const records: number[] = [];
-    for (let t = 0; t < threads; t++) {
+  /** Runs attention tasks, each thread's range in one record (ATTEND). */
+  private dispatchTasks(taskPtr: number, ranges: readonly TaskRange[]): void {
+    const records = ranges.map(({ start, end }) => {
       const at = this.arena.allocScratch(ATTEND_BYTES);
-      this.arena.i32(at, 3).set([taskPtr, Math.floor((count * t) / threads), Math.floor((count * (t + 1)) / threads)]);
-      records.push(at);
-    }
+      this.arena.i32(at, 3).set([taskPtr, start, end]);
+      return at;
+    });
     this.dispatch(records, JOB_KIND.attendHeads, this.attendFn);
   }
 

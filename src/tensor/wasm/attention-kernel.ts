@@ -1,11 +1,13 @@
 // `attend_heads(record)`: one thread's share of an attention layer. The layer is cut into
-// tasks, one per (sequence, head); a thread runs tasks [start, end) one after the other, each
-// wholly: it packs the head's keys and values from the K and V rows (only the sequence's real
-// tokens), multiplies scores = Q·Kᵀ (`gemm`, Q read in place), takes the softmax of the scaled
-// scores (`softmax_rows`), then multiplies context = P·V (`gemm`) straight into the head's
-// columns of the context rows. Heads are independent, so the threads never wait on each other
-// inside a layer: one hand-off runs every head of many sequences, and the calling thread only
-// copies Q, K and V in and the context out.
+// tasks, one per block of query rows of one (sequence, head) (../gemm/attention-tasks.ts); a
+// thread runs tasks [start, end) one after the other, each wholly: when the task says so (the
+// first block of a head in this thread's range) it packs the head's keys and values from the K
+// and V rows (only the sequence's real tokens) into this thread's buffers, then multiplies the
+// block's scores = Q·Kᵀ (`gemm`, Q read in place), takes the softmax of the scaled scores
+// (`softmax_rows`) while they are still in cache, then multiplies context = P·V (`gemm`)
+// straight into the head's columns of the context rows. Heads are independent, so the threads
+// never wait on each other inside a layer: one hand-off runs every head of many sequences, and
+// the calling thread only copies Q, K and V in and the context out.
 import { I32 } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
 
@@ -42,6 +44,8 @@ export const ATTEND_TASK = {
   /** Where the packed keys ([count padded to NR] x headSize, as gemm's B) and values ([count] x headSize) go. */
   kDst: 184,
   vDst: 188,
+  /** Non-zero: pack the keys and values before this task (else the previous task's are this head's). */
+  pack: 192,
 } as const;
 export const ATTEND_TASK_BYTES = 256;
 
@@ -139,8 +143,10 @@ export function attendHeads(fn: { gemm: number; softmaxRows: number; packHeadKey
   f.get('t').get('end').ltU().ifElse(() => {
     f.doWhile(() => {
       f.get('record').i32Load(ATTEND.tasks).get('t').i32(ATTEND_TASK_BYTES).mul().add().set('task');
-      f.get('task').call(fn.packHeadKeys);
-      f.get('task').call(fn.packHeadValues);
+      field('pack').ifElse(() => {
+        f.get('task').call(fn.packHeadKeys);
+        f.get('task').call(fn.packHeadValues);
+      });
       f.get('task').i32(ATTEND_TASK.scores).add().call(fn.gemm);
       field('softmaxPtr');
       field('softmaxRows');

@@ -233,7 +233,7 @@ const FN = {
  */
 export const KERNEL_SECTION = 'splade-ts.kernels';
 /** Bumped whenever the job record or an export changes, so an old kernels.wasm is refused. */
-export const KERNEL_FORMAT = 7;
+export const KERNEL_FORMAT = 8;
 
 /**
  * Instructions beyond WebAssembly SIMD a module may use. `relaxed`: relaxed SIMD (Node 22+,

@@ -51,10 +51,12 @@ export const FIXED_CASES: readonly OpCase[] = [
   ...[[1, 1], [7, 5], [9, 8], [130, 33], [517, 64]].map(([outF, inF]) => ({ op: 'gatherLinearRows', outF, inF, ids: someIds(outF, 3 * outF + 1) }) as const),
   // Attention: one token; padding; a sequence of nothing but padding (first, middle, last);
   // head sizes 1, 3, 8, 12, 16, 20, 64 (multiples of the float32 panel width, 16, take the
-  // WebAssembly backend's in-memory path); sequences of 31 to 37 tokens around the SIMD and panel sizes.
+  // WebAssembly backend's in-memory path); sequences of 31 to 37 tokens around the SIMD and panel sizes;
+  // sequences long enough that the WebAssembly backend takes their queries in several blocks.
   ...([
     [[1], 1, 1], [[1, 0], 2, 4], [[0, 3], 1, 4], [[5], 1, 8], [[7, 3, 1], 4, 8], [[12, 0, 5], 3, 12],
     [[9], 2, 3], [[16, 16], 2, 64], [[37, 5, 0, 21], 3, 20], [[33, 31], 1, 4], [[37, 5, 0, 21], 2, 16], [[33, 31, 1], 2, 8],
+    [[530, 77], 2, 16],
   ] as Array<[number[], number, number]>).map(([lengths, heads, headSize]) => ({ op: 'attention', batch: { lengths }, heads, headSize }) as const),
   // SPLADE pooling: one term; a batch of nothing but padding; padding and an empty sequence;
   // vocabularies not a multiple of any block; bert-base's 30,522 terms (more rows than a
