@@ -452,7 +452,10 @@ function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a command only when this file itself is the entry: bundled into another program
+// (bench/device/pack.sh), import.meta.url is that program's, which must not start this CLI.
+const entry = process.argv[1];
+if (entry && /generate-model\.[cm]?[jt]s$/.test(entry) && import.meta.url === pathToFileURL(entry).href) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(`generate-model: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
