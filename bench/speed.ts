@@ -7,8 +7,11 @@
 //
 // splade-f16 and splade-int8 hold the weights as float16 / int8 (the dtype column).
 //
+// With --interleave all engines are loaded at once and take their timed runs in turn (see
+// bench/interleaved.ts), so that a machine whose speed drifts during the run slows them alike.
+//
 //   npm run bench -- [--engines splade,splade-f16,splade-int8,splade-1,ort-node,ort-web-1,ort-web] [--workloads Q,D,L]
-//                    [--threads 2] [--runs 5] [--warmup 3] [--model DIR] [--profile]
+//                    [--threads 2] [--runs 5] [--warmup 3] [--model DIR] [--profile] [--interleave]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +22,9 @@ import { parseBertConfigText } from '../src/models/bert/config.js';
 import { relaxedSimdSupported } from '../src/tensor/wasm/kernel-module.js';
 import { profiled, type OpProfile } from './profiled-backend.js';
 import { onnxPathOf, ortNode, ortWeb, spladeTs, type Engine } from './engines.js';
-import { WORKLOADS, workloadFlops, workloadIds, type Workload } from './workloads.js';
+import { runInterleaved, serve } from './interleaved.js';
+import { timedRun, warmUp, type Measured } from './measure.js';
+import { WORKLOADS, workloadFlops, type Workload } from './workloads.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
@@ -33,6 +38,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     model: { type: 'string', default: join(tmpdir(), 'splade-ts-bench', 'base') },
     profile: { type: 'boolean', default: false },
+    interleave: { type: 'boolean', default: false },
+    serve: { type: 'boolean', default: false },
     child: { type: 'string' },
     report: { type: 'string' },
     out: { type: 'string' },
@@ -43,19 +50,6 @@ const runs = Number(values.runs);
 const warmupSeconds = Number(values.warmup);
 const modelDir = values.model;
 const workloads = WORKLOADS.filter((w) => values.workloads.split(',').includes(w.name));
-
-interface Measured {
-  readonly engine: string;
-  readonly label: string;
-  readonly dtype?: string;
-  readonly workload: string;
-  readonly times: number[];
-  /** CPU time (user + system, all threads) of each run, ms. */
-  readonly cpuTimes?: number[];
-  readonly loadMs: number;
-  readonly peakRssMb: number;
-  readonly profile?: Record<string, [number, number, number]>;
-}
 
 async function makeEngine(key: string, wrap?: Parameters<typeof spladeTs>[3]): Promise<Engine | undefined> {
   const onnx = onnxPathOf(modelDir);
@@ -73,41 +67,31 @@ async function makeEngine(key: string, wrap?: Parameters<typeof spladeTs>[3]): P
   }
 }
 
-/** Child process: one engine, every workload; results as JSON in --out, vectors next to it. */
+/**
+ * Child process: one engine. Run one after another, it takes every workload and writes the
+ * results as JSON in --out (vectors next to it); with --serve it answers the interleaving
+ * parent's requests instead (bench/interleaved.ts).
+ */
 async function child(key: string, out: string): Promise<void> {
   const start = performance.now();
   let prof: OpProfile | undefined;
   const engine = await makeEngine(key, values.profile ? (b) => (prof = profiled(b)).backend : undefined);
+  const loadMs = performance.now() - start;
+  if (values.serve) return serve(engine, out, loadMs, workloads);
   if (!engine) {
     writeFileSync(out, JSON.stringify({ missing: true }));
     return;
   }
-  const loadMs = performance.now() - start;
   const results: Measured[] = [];
   for (const w of workloads) {
-    const runOnce = async (): Promise<Float32Array> => {
-      let first: Float32Array | undefined;
-      for (let call = 0; call < w.calls; call++) {
-        const v = await engine.run(workloadIds(w, call), w.batch, w.seq);
-        first ??= v.slice(0, v.length / w.batch);
-      }
-      return first!;
-    };
-    // Warm-up: at least one run and at least `warmupSeconds`.
-    const warmStart = performance.now();
-    let vector = await runOnce();
-    while (performance.now() - warmStart < warmupSeconds * 1000) vector = await runOnce();
-    writeFileSync(`${out}.${w.name}.f32`, vector);
+    writeFileSync(`${out}.${w.name}.f32`, await warmUp(engine, w, warmupSeconds));
     prof?.totals.clear();
     const times: number[] = [];
     const cpuTimes: number[] = [];
     for (let r = 0; r < runs; r++) {
-      const t = performance.now();
-      const cpu = process.cpuUsage();
-      await runOnce();
-      times.push(performance.now() - t);
-      const used = process.cpuUsage(cpu);
-      cpuTimes.push((used.user + used.system) / 1000);
+      const { ms, cpuMs } = await timedRun(engine, w);
+      times.push(ms);
+      cpuTimes.push(cpuMs);
     }
     console.log(`  ${key} ${w.name}: median ${formatMs(median(times))}`);
     results.push({
@@ -156,29 +140,42 @@ function compareVectors(a: Float32Array, b: Float32Array): { maxAbs: number; sam
 }
 
 async function parent(): Promise<void> {
+  if (values.interleave && values.profile) throw new Error('bench: --profile runs the engines one after another; leave out --interleave');
   ensureModel();
   const config = parseBertConfigText(readFileSync(join(modelDir, 'config.json'), 'utf8'), 'config.json');
   const dir = join(tmpdir(), 'splade-ts-bench', `run-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  const all: Measured[] = [];
   const keys = values.engines.split(',');
+  const outOf = (key: string): string => join(dir, `${key}.json`);
+  const childArgs = (key: string): string[] => {
+    const args = ['--child', key, '--out', outOf(key), '--workloads', values.workloads, '--threads', values.threads,
+      '--runs', values.runs, '--warmup', values.warmup, '--model', modelDir];
+    return [...args, ...(values.profile ? ['--profile'] : []), ...(values.interleave ? ['--serve'] : [])];
+  };
+  const script = fileURLToPath(import.meta.url);
+  const all = values.interleave
+    ? await runInterleaved({ keys, workloads, runs, warmupSeconds, script, childArgs })
+    : runOneAfterAnother(keys, script, childArgs, outOf);
+  const date = new Date().toISOString();
+  const order = values.interleave ? 'engines interleaved run by run' : 'engines one after another';
+  console.log(`\n${date}, Node ${process.version} (relaxed SIMD: ${relaxedSimdSupported() ? 'yes' : 'no'}), ${threads} threads where an engine is threaded, ${runs} runs after >= ${warmupSeconds} s warm-up, ${order}`);
+  for (const w of workloads) printWorkload(w, all.filter((m) => m.workload === w.name), config, dir);
+}
+
+/** Each engine's child in turn, all workloads each (the default). */
+function runOneAfterAnother(keys: readonly string[], script: string, childArgs: (key: string) => string[], outOf: (key: string) => string): Measured[] {
+  const all: Measured[] = [];
   for (const key of keys) {
-    const out = join(dir, `${key}.json`);
     console.log(`running ${key} ...`);
-    const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', key, '--out', out,
-      '--workloads', values.workloads, '--threads', values.threads, '--runs', values.runs, '--warmup', values.warmup, '--model', modelDir];
-    if (values.profile) args.push('--profile');
-    execFileSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } });
-    const parsed: unknown = JSON.parse(readFileSync(out, 'utf8'));
+    execFileSync(process.execPath, ['--import', 'tsx', script, ...childArgs(key)], { stdio: 'inherit', env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } });
+    const parsed: unknown = JSON.parse(readFileSync(outOf(key), 'utf8'));
     if (!Array.isArray(parsed)) {
       console.log(`  ${key}: not installed, skipped`);
       continue;
     }
     all.push(...(parsed as Measured[]));
   }
-  const date = new Date().toISOString();
-  console.log(`\n${date}, Node ${process.version} (relaxed SIMD: ${relaxedSimdSupported() ? 'yes' : 'no'}), ${threads} threads where an engine is threaded, ${runs} runs after >= ${warmupSeconds} s warm-up`);
-  for (const w of workloads) printWorkload(w, all.filter((m) => m.workload === w.name), config, dir);
+  return all;
 }
 
 function printWorkload(w: Workload, rows: Measured[], config: ReturnType<typeof parseBertConfigText>, dir: string): void {
