@@ -62,6 +62,14 @@ interface AttentionKeys {
   readonly bias: number;
 }
 
+/** What every task of an `attend` hand-off shares: the layer, its rows in scratch (byte offsets), a zero bias. */
+interface AttendLayer {
+  readonly block: AttentionBlock;
+  readonly seqPad: number;
+  readonly rows: { readonly q: number; readonly key: number; readonly value: number; readonly context: number };
+  readonly zeroBias: number;
+}
+
 /** Sequences of one attention layer for `attend`. */
 export interface AttentionBlock {
   /** The layer's Q, K and V rows, [batch * seq, hidden] each. */
@@ -576,29 +584,43 @@ export class WasmGemm implements GemmEngine {
     const work = tasks.map((task) => task.rows * keys[task.sequence].count);
     const macs = 2 * headSize * work.reduce((sum, w) => sum + w, 0);
     const ranges = splitTasks(work, macs < this.threadedMinMacs ? 1 : Math.min(this.threads, tasks.length));
-    const packs = packsHeads(tasks, ranges);
-    // Kept probabilities need every head's scores whole; else each thread reuses one block.
-    const headScores = probs ? keys.flatMap((k) => Array.from({ length: numHeads }, () => this.arena.allocScratch(seqPad * k.countPad * 4))) : [];
-    const headBytes = Math.max(...keys.map((k) => k.countPad)) * headSize * 4;
-    const scoreBytes = Math.max(...tasks.map((task) => task.rows * keys[task.sequence].countPad * 4));
     const layer = { block, seqPad, rows, zeroBias: this.zeros(headSize) };
-    const taskPtr = this.arena.allocScratch(tasks.length * ATTEND_TASK_BYTES);
-    for (const range of ranges) {
-      const own = { k: this.arena.allocScratch(headBytes), v: this.arena.allocScratch(headBytes), scores: probs ? 0 : this.arena.allocScratch(scoreBytes) };
-      for (let i = range.start; i < range.end; i++) {
-        const task = tasks[i];
-        const head = task.sequence * numHeads + task.head;
-        const scores = probs ? headScores[head] + task.firstRow * keys[task.sequence].countPad * 4 : own.scores;
-        this.writeAttendTask(taskPtr + i * ATTEND_TASK_BYTES, layer, { task, keys: keys[task.sequence], own: { ...own, scores }, pack: packs[i] });
-      }
-    }
+    // Kept probabilities need every head's scores whole; else each thread reuses one block.
+    const headScores = probs ? keys.flatMap((k) => Array.from({ length: numHeads }, () => this.arena.allocScratch(seqPad * k.countPad * 4))) : undefined;
+    const taskPtr = this.writeAttendTasks(layer, keys, { tasks, ranges }, headScores);
     this.dispatchTasks(taskPtr, ranges);
     const out = this.arena.f32(rows.context, sequences.length * seqPad * hidden);
     sequences.forEach((sequence, s) => {
       context.set(out.subarray(s * seqPad * hidden, (s * seqPad + seq) * hidden), sequence.b * seq * hidden);
       const stride = keys[s].countPad;
-      if (probs) for (let h = 0; h < numHeads; h++) probs(sequence, h, this.arena.f32(headScores[s * numHeads + h], seq * stride), stride);
+      if (probs && headScores) for (let h = 0; h < numHeads; h++) probs(sequence, h, this.arena.f32(headScores[s * numHeads + h], seq * stride), stride);
     });
+  }
+
+  /**
+   * The task records of a hand-off, and each thread's buffers for a head's packed keys and
+   * values and a block of scores (with `headScores`, each head's whole scores instead); returns
+   * where the records start.
+   */
+  private writeAttendTasks(
+    layer: AttendLayer, keys: readonly AttentionKeys[], split: { tasks: readonly AttentionTask[]; ranges: readonly TaskRange[] }, headScores?: readonly number[],
+  ): number {
+    const { tasks, ranges } = split;
+    const { numHeads, hidden } = layer.block;
+    const packs = packsHeads(tasks, ranges);
+    const headBytes = Math.max(...keys.map((k) => k.countPad)) * (hidden / numHeads) * 4;
+    const scoreBytes = Math.max(...tasks.map((task) => task.rows * keys[task.sequence].countPad * 4));
+    const taskPtr = this.arena.allocScratch(tasks.length * ATTEND_TASK_BYTES);
+    for (const range of ranges) {
+      const own = { k: this.arena.allocScratch(headBytes), v: this.arena.allocScratch(headBytes), scores: headScores ? 0 : this.arena.allocScratch(scoreBytes) };
+      for (let i = range.start; i < range.end; i++) {
+        const task = tasks[i];
+        const at = keys[task.sequence];
+        const scores = headScores ? headScores[task.sequence * numHeads + task.head] + task.firstRow * at.countPad * 4 : own.scores;
+        this.writeAttendTask(taskPtr + i * ATTEND_TASK_BYTES, layer, { task, keys: at, own: { ...own, scores }, pack: packs[i] });
+      }
+    }
+    return taskPtr;
   }
 
   /** A sequence's real keys in scratch, and the bias of its scores (0 at a real key, -Infinity at padding). */
@@ -619,7 +641,7 @@ export class WasmGemm implements GemmEngine {
    */
   private writeAttendTask(
     at: number,
-    layer: { block: AttentionBlock; seqPad: number; rows: { q: number; key: number; value: number; context: number }; zeroBias: number },
+    layer: AttendLayer,
     args: { task: AttentionTask; keys: AttentionKeys; own: { k: number; v: number; scores: number }; pack: boolean },
   ): void {
     const { mr } = this.shape;
