@@ -33,6 +33,8 @@ export async function serve(engine: Engine | undefined, out: string, loadMs: num
   const send = (reply: Reply): void => { process.send!(reply); };
   if (!engine) {
     send({ kind: 'missing' });
+    // The parent asks nothing more of a missing engine; an open channel would keep both alive.
+    process.disconnect();
     return;
   }
   const lastMs = new Map<string, number>();
