@@ -156,6 +156,8 @@ async function parent(): Promise<void> {
   const all = values.interleave
     ? await runInterleaved({ keys, workloads, runs, warmupSeconds, script, childArgs })
     : runOneAfterAnother(keys, script, childArgs, outOf);
+  // Interleaved children write only their vectors: the results go where --report reads them.
+  if (values.interleave) for (const key of keys) writeFileSync(outOf(key), JSON.stringify(all.filter((m) => m.engine === key)));
   const date = new Date().toISOString();
   const order = values.interleave ? 'engines interleaved run by run' : 'engines one after another';
   console.log(`\n${date}, Node ${process.version} (relaxed SIMD: ${relaxedSimdSupported() ? 'yes' : 'no'}), ${threads} threads where an engine is threaded, ${runs} runs after >= ${warmupSeconds} s warm-up, ${order}`);
