@@ -44,9 +44,8 @@ def read_safetensors(path):
     return out
 
 
-def main():
-    model_dir, inputs_path, runs, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    torch.set_num_threads(threads)
+def load_model(model_dir):
+    """(config, weights with HF's bert./cls. names, the MLM decoder weight) of a model folder."""
     with open(os.path.join(model_dir, 'config.json')) as f:
         cfg = json.load(f)
     cfg.setdefault('layer_norm_eps', 1e-12)
@@ -54,6 +53,13 @@ def main():
     w = read_safetensors(os.path.join(model_dir, 'model.safetensors'))
     w = {(k if k.startswith('bert.') or k.startswith('cls.') else 'bert.' + k): v for k, v in w.items()}
     decoder = w.get('cls.predictions.decoder.weight', w['bert.embeddings.word_embeddings.weight'])
+    return cfg, w, decoder
+
+
+def main():
+    model_dir, inputs_path, runs, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    torch.set_num_threads(threads)
+    cfg, w, decoder = load_model(model_dir)
     with open(inputs_path) as f:
         inputs = json.load(f)
     result = {}

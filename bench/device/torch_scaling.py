@@ -19,7 +19,7 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..'))
 sys.path.insert(0, os.path.join(HERE, '..', '..', 'test', 'parity'))
-from forward_torch import read_safetensors  # noqa: E402
+from forward_torch import load_model  # noqa: E402
 from reference import forward  # noqa: E402
 
 
@@ -29,17 +29,11 @@ def main():
     counts = [int(t) for t in sys.argv[2].split(',')] if len(sys.argv) > 2 else sorted({2 ** i for i in range(cores.bit_length()) if 2 ** i <= cores} | {cores})
     with open(inputs_path) as f:
         inputs = json.load(f)
-    with open(os.path.join(inputs['model'], 'config.json')) as f:
-        cfg = json.load(f)
-    cfg.setdefault('layer_norm_eps', 1e-12)
-    cfg.setdefault('hidden_act', 'gelu')
-    w = read_safetensors(os.path.join(inputs['model'], 'model.safetensors'))
-    w = {(k if k.startswith('bert.') or k.startswith('cls.') else 'bert.' + k): v for k, v in w.items()}
-    decoder = w.get('cls.predictions.decoder.weight', w['bert.embeddings.word_embeddings.weight'])
+    cfg, w, decoder = load_model(inputs['model'])
     batches = [torch.tensor(rows, dtype=torch.int64) for rows in inputs['batches']]
     print(f"PyTorch {torch.__version__} on workload D ({inputs['workload']}), {cores} cores, "
           f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}, {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}")
-    print('| threads | s | speed-up |')
+    print('| threads | s | speed-up vs the first |')
     print('|---:|---:|---:|')
     first = None
     with torch.no_grad():

@@ -50,8 +50,9 @@ export function attentionTasks(
 }
 
 /**
- * `count` tasks split into `threads` contiguous ranges weighted by each task's work, so that a
- * long sequence's blocks and a short one's balance.
+ * The tasks, by their `work`, split into `threads` contiguous ranges of about equal work, so
+ * that a long sequence's blocks and a short one's balance. A range may be empty (one task
+ * heavier than a thread's share).
  */
 export function splitTasks(work: readonly number[], threads: number): TaskRange[] {
   const total = work.reduce((sum, w) => sum + w, 0);

@@ -612,6 +612,7 @@ export class WasmGemm implements GemmEngine {
     const scoreBytes = Math.max(...tasks.map((task) => task.rows * keys[task.sequence].countPad * 4));
     const taskPtr = this.arena.allocScratch(tasks.length * ATTEND_TASK_BYTES);
     for (const range of ranges) {
+      if (range.start === range.end) continue;
       const own = { k: this.arena.allocScratch(headBytes), v: this.arena.allocScratch(headBytes), scores: headScores ? 0 : this.arena.allocScratch(scoreBytes) };
       for (let i = range.start; i < range.end; i++) {
         const task = tasks[i];
