@@ -1,5 +1,5 @@
 // Wraps a backend to add up the time spent in each op: the per-op profile of a workload.
-import type { Activation, Backend, LinearHandle, ResidualNorm } from '../src/tensor/backend.js';
+import type { Activation, AttentionOptions, Backend, LinearHandle, ResidualNorm, SelfAttentionProjections, TokenLayout } from '../src/tensor/backend.js';
 import type { CompactWeight } from '../src/tensor/compact-weight.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 
@@ -43,6 +43,9 @@ export function profiled(inner: Backend): OpProfile {
     ...(inner.copiesCompactWeights === undefined ? {} : { copiesCompactWeights: inner.copiesCompactWeights }),
     ...(inner.gatherLinearRows ? { gatherLinearRows: wrap('gather', (layer: LinearHandle, ids: Int32Array) => inner.gatherLinearRows!(layer, ids)) } : {}),
     ...(inner.linears ? { linears: wrap('linear', (x: Tensor, layers: readonly LinearHandle[]) => inner.linears!(x, layers)) } : {}),
+    ...(inner.selfAttention ? {
+      selfAttention: wrap('selfAttention', (x: Tensor, p: SelfAttentionProjections, tokens: TokenLayout, options: AttentionOptions) => inner.selfAttention!(x, p, tokens, options)),
+    } : {}),
     ...(inner.linearNorm ? {
       linearNorm: wrap('linearNorm', (x: Tensor, layer: LinearHandle, residual: Tensor, norm: ResidualNorm) => inner.linearNorm!(x, layer, residual, norm)),
     } : {}),

@@ -63,6 +63,13 @@ export interface AttentionOptions {
   readonly keepProbs: boolean;
 }
 
+/** The query, key and value projections of a self-attention layer (Backend.selfAttention). */
+export interface SelfAttentionProjections {
+  readonly query: LinearHandle;
+  readonly key: LinearHandle;
+  readonly value: LinearHandle;
+}
+
 export interface AttentionResult {
   /** The heads' weighted values merged back to [batch * seq, hidden]. */
   readonly context: Tensor;
@@ -180,6 +187,14 @@ export interface Backend {
    * computed like real ones.
    */
   attention(query: Tensor, key: Tensor, value: Tensor, tokens: TokenLayout, options: AttentionOptions): MaybePromise<AttentionResult>;
+
+  /**
+   * Optional: BertSelfAttention in one op, equal to `linears(x, [query, key, value])` and then
+   * `attention` of the three: a backend can keep the projections to itself (they never come
+   * out, nor go back in). x [batch * seq, hidden] -> the context [batch * seq, hidden] and,
+   * with `keepProbs`, the probabilities.
+   */
+  selfAttention?(x: Tensor, projections: SelfAttentionProjections, tokens: TokenLayout, options: AttentionOptions): MaybePromise<AttentionResult>;
 
   /**
    * SPLADE pooling fused with the vocabulary projection: for each sequence and each term v,

@@ -1,5 +1,5 @@
 // BertSelfAttention, BertSelfOutput and BertAttention, as in transformers' modeling_bert.py.
-import type { Backend } from '../../tensor/backend.js';
+import type { AttentionResult, Backend } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { BertConfig } from './config.js';
 import { keepTokens, release, type ForwardContext } from './context.js';
@@ -30,15 +30,20 @@ export class BertSelfAttention {
   /** hidden [batch * seq, hidden] -> context [batch * seq, hidden] */
   async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
     const probsName = `${this.name}.attention_probs`;
-    const [q, k, v] = await linearsOf(context, [this.query, this.key, this.value], hidden);
     // Capturing the module keeps both of its outputs, as transformers' BertSelfAttention
     // returns (context, attention_probs) when asked for attentions.
-    const wantsModule = context.capture.wants(this.name);
-    const result = await context.backend.attention(q, k, v, context.tokens, {
-      numHeads: this.numHeads,
-      keepProbs: context.capture.wants(probsName) || wantsModule,
-    });
-    release(context, q, k, v);
+    const options = { numHeads: this.numHeads, keepProbs: context.capture.wants(probsName) || context.capture.wants(this.name) };
+    const { backend } = context;
+    let result: AttentionResult;
+    if (backend.selfAttention) {
+      // In one op: the backend may keep the projections to itself.
+      const projections = { query: this.query.handle, key: this.key.handle, value: this.value.handle };
+      result = await backend.selfAttention(hidden, projections, context.tokens, options);
+    } else {
+      const [q, k, v] = await linearsOf(context, [this.query, this.key, this.value], hidden);
+      result = await backend.attention(q, k, v, context.tokens, options);
+      release(context, q, k, v);
+    }
     if (result.probs) context.capture.keepWithParent(this.name, probsName, result.probs);
     keepTokens(context, this.name, result.context);
     return result.context;

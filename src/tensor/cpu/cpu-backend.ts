@@ -7,14 +7,14 @@
 // (the [tokens, vocab] logits are never whole), attention over real keys only.
 import type { BackendInfo } from '../backend-options.js';
 import type {
-  Activation, AttentionOptions, AttentionResult, Backend, LinearHandle, ResidualNorm, TokenLayout,
+  Activation, AttentionOptions, AttentionResult, Backend, LinearHandle, ResidualNorm, SelfAttentionProjections, TokenLayout,
 } from '../backend.js';
 import { ReferenceBackend, linearSizes } from '../reference/reference-backend.js';
 import type { CompactWeight } from '../compact-weight.js';
 import type { CompactGemm, CompactMatrix, NormArgs } from '../gemm/compact-gemm.js';
 import { compactGemmFor } from '../gemm/compact-engines.js';
 import type { GemmEngine, MatmulArgs, PackedMatrix } from '../gemm/gemm.js';
-import { WasmGemm, type AttentionSequence } from '../gemm/wasm-gemm.js';
+import { PanelMatrix, WasmGemm, type AttentionSequence, type AttentionShape, type KeepProbs } from '../gemm/wasm-gemm.js';
 import { Tensor } from '../tensor.js';
 
 /** A linear layer packed by this backend's engine. */
@@ -398,6 +398,46 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     };
   }
 
+  /**
+   * BertSelfAttention in one op (see Backend.selfAttention). On WebAssembly, with float32
+   * projections of hidden x hidden and at least one real token in every sequence, the input
+   * rows go into the engine's memory once and Q, K and V are projected and attended there
+   * (WasmGemm.attendProjected): 0.4 s of copies on the calling thread alone, of D's 12 s,
+   * were Q, K and V coming out of the projections and going back into attention. Elsewhere
+   * `linears`, then `attention`.
+   */
+  selfAttention(x: Tensor, projections: SelfAttentionProjections, tokens: TokenLayout, options: AttentionOptions): AttentionResult {
+    const layers = [projections.query, projections.key, projections.value].map((layer) => this.own(layer));
+    const hidden = columns(x);
+    const { batch, seq, mask } = tokens;
+    const sequences = Array.from({ length: batch }, (_, b) => realKeys(mask, b, seq));
+    const engine = this.engine;
+    const weights = layers.map((l) => (l instanceof PackedLinear && l.packed instanceof PanelMatrix ? l.packed : undefined));
+    const inPlace = engine instanceof WasmGemm && engine.attendsHeadsOf(hidden / options.numHeads)
+      && sequences.every((s) => s.keys.length > 0) && weights.every((w) => w !== undefined && engine.projectsInPlace(w, hidden));
+    if (!inPlace) {
+      const [q, k, v] = this.linears(x, layers);
+      const result = this.attention(q, k, v, tokens, options);
+      for (const t of [q, k, v]) this.release(t);
+      return result;
+    }
+    const [query, key, value] = layers.map((l, i) => ({ b: weights[i]!, bias: l.bias }));
+    const sizes = { seq, hidden, numHeads: options.numHeads, headSize: hidden / options.numHeads };
+    const context = this.allocate(x.size);
+    const probs = options.keepProbs ? new Float32Array(batch * options.numHeads * seq * seq) : null;
+    // Blocks of at least the rows a linear layer takes at once (unless attentionBlockBytes says
+    // otherwise): the projections are multiplies too, and 128-row ones (one sequence a block)
+    // read the weights 5x as often: D was 12 % slower.
+    const minRows = this.options.attentionBlockBytes === undefined ? rowsPerBlock(batch * seq, 2 * hidden, this.scratchBytes) : 0;
+    this.attendInBlocks(engine, sequences, sizes, probs, { projected: true, minRows }, (block, keep) => {
+      engine.attendProjected({ ...block, x: x.data, query, key, value }, context, keep);
+    });
+    return {
+      context: new Tensor([batch * seq, hidden], context),
+      ...(probs ? { probs: new Tensor([batch, options.numHeads, seq, seq], probs) } : {}),
+    };
+  }
+
   /** One sequence on any engine: every query against the real keys only (padding keys have probability 0). */
   private attendSequence(
     sequence: AttentionSequence, query: Float32Array, key: Float32Array, value: Float32Array,
@@ -434,20 +474,36 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     engine: WasmGemm, sequences: readonly AttentionSequence[], x: { query: Tensor; key: Tensor; value: Tensor },
     sizes: AttentionSizes, context: Float32Array, probs: Float32Array | null,
   ): void {
+    this.attendInBlocks(engine, sequences, sizes, probs, { projected: false, minRows: 0 }, (block, keep) => {
+      engine.attend({ ...block, query: x.query.data, key: x.key.data, value: x.value.data }, context, keep);
+    });
+  }
+
+  /**
+   * Cuts the sequences into blocks, as many a hand-off as the scratch budget allows
+   * (attentionBlockBytes, else scratchBytes; at least one however long, and at least
+   * `minRows` rows where there are that many), and has `attend` run each, the probabilities
+   * it keeps scattered into `probs` ([batch, heads, seq, seq]).
+   */
+  private attendInBlocks(
+    engine: WasmGemm, sequences: readonly AttentionSequence[], sizes: AttentionSizes, probs: Float32Array | null,
+    options: { projected: boolean; minRows: number }, attend: (block: AttentionShape, keep: KeepProbs | undefined) => void,
+  ): void {
     const { seq, hidden, numHeads } = sizes;
-    const bytesOf = (s: AttentionSequence): number => engine.attentionScratchBytes(seq, hidden, numHeads, s.keys.length, probs !== null);
+    const bytesOf = (s: AttentionSequence): number =>
+      engine.attentionScratchBytes(seq, hidden, numHeads, s.keys.length, { probs: probs !== null, projected: options.projected });
     const budget = (this.options.attentionBlockBytes ?? this.scratchBytes) - engine.attentionThreadBytes(seq, hidden, numHeads);
     const keep = probs
       ? (s: AttentionSequence, h: number, p: Float32Array, stride: number): void => scatterProbs(probs, ((s.b * numHeads + h) * seq) * seq, seq, s.keys, p, stride)
       : undefined;
     let next = 0;
     while (next < sequences.length) {
-      // At least one sequence a hand-off, however long.
       let end = next + 1;
       let bytes = bytesOf(sequences[next]);
-      while (end < sequences.length && bytes + bytesOf(sequences[end]) <= budget) bytes += bytesOf(sequences[end++]);
+      const fits = (): boolean => bytes + bytesOf(sequences[end]) <= budget || (end - next) * seq < options.minRows;
+      while (end < sequences.length && fits()) bytes += bytesOf(sequences[end++]);
       engine.beginOperation();
-      engine.attend({ query: x.query.data, key: x.key.data, value: x.value.data, sequences: sequences.slice(next, end), seq, hidden, numHeads }, context, keep);
+      attend({ sequences: sequences.slice(next, end), seq, hidden, numHeads }, keep);
       next = end;
     }
   }
@@ -564,12 +620,12 @@ export function softmaxRows(x: Float32Array, rows: number, cols: number): void {
   }
 }
 
-/** out[at + j] = log(1 + relu(max over rows [from, to) of logits[row, j])), 0 without rows. */
 /** SPLADE's term weight from a max-pooled logit: log(1 + ReLU(x)). */
 function spladeWeight(max: number): number {
   return max > 0 ? Math.log1p(max) : 0;
 }
 
+/** out[at + j] = log(1 + relu(max over rows [from, to) of logits[row, j])), 0 without rows. */
 function maxPoolBlock(logits: Float32Array, from: number, to: number, count: number, out: Float32Array, at: number): void {
   const max = out.subarray(at, at + count);
   max.fill(-Infinity);

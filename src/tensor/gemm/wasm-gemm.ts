@@ -62,25 +62,60 @@ interface AttentionKeys {
   readonly bias: number;
 }
 
-/** What every task of an `attend` hand-off shares: the layer, its rows in scratch (byte offsets), a zero bias. */
+/**
+ * An attention block's rows in scratch (byte offsets): Q and the context as
+ * [sequences][seqPad][hidden], K and V as [sequences][kvRows][hidden].
+ */
+interface AttendRows {
+  readonly q: number;
+  readonly key: number;
+  readonly value: number;
+  readonly context: number;
+  /** Rows a sequence takes in K and V: seq when copied in, seqPad when projected here. */
+  readonly kvRows: number;
+}
+
+/** What every task of an `attend` hand-off shares: the layer, its rows in scratch, a zero bias. */
 interface AttendLayer {
-  readonly block: AttentionBlock;
+  readonly block: AttentionShape;
   readonly seqPad: number;
-  readonly rows: { readonly q: number; readonly key: number; readonly value: number; readonly context: number };
+  readonly rows: AttendRows;
   readonly zeroBias: number;
 }
 
-/** Sequences of one attention layer for `attend`. */
-export interface AttentionBlock {
-  /** The layer's Q, K and V rows, [batch * seq, hidden] each. */
-  readonly query: Float32Array;
-  readonly key: Float32Array;
-  readonly value: Float32Array;
+/** The sequences of one attention layer that one hand-off takes, and the layer's sizes. */
+export interface AttentionShape {
   readonly sequences: readonly AttentionSequence[];
   readonly seq: number;
   readonly hidden: number;
   readonly numHeads: number;
 }
+
+/** Sequences of one attention layer for `attend`. */
+export interface AttentionBlock extends AttentionShape {
+  /** The layer's Q, K and V rows, [batch * seq, hidden] each. */
+  readonly query: Float32Array;
+  readonly key: Float32Array;
+  readonly value: Float32Array;
+}
+
+/** A projection of the hidden states for `attendProjected`: packed weights [hidden, hidden] and a bias. */
+export interface AttentionProjection {
+  readonly b: PanelMatrix;
+  readonly bias?: Float32Array;
+}
+
+/** Sequences of one attention layer for `attendProjected`, from the hidden states. */
+export interface ProjectedAttentionBlock extends AttentionShape {
+  /** The layer's input rows, [batch * seq, hidden]. */
+  readonly x: Float32Array;
+  readonly query: AttentionProjection;
+  readonly key: AttentionProjection;
+  readonly value: AttentionProjection;
+}
+
+/** Receives a head's probabilities from `attend`: [seq, keys] rows `stride` apart. */
+export type KeepProbs = (sequence: AttentionSequence, h: number, p: Float32Array, stride: number) => void;
 
 /** Where gemm_pool folds a result (see pool-kernel.ts); byte offsets in the memory. */
 export interface PoolTarget {
@@ -541,12 +576,14 @@ export class WasmGemm implements GemmEngine {
   /**
    * The scratch bytes `attend` takes for one sequence (its Q, K, V and context rows; with
    * `probs`, also every head's [seq, keys] probabilities), for callers that cut a batch into
-   * blocks. The threads' own buffers come on top: attentionThreadBytes.
+   * blocks; with `projected`, those `attendProjected` takes (K and V rows padded to whole
+   * panels too; the input rows become the context's). The threads' own buffers come on top: attentionThreadBytes.
    */
-  attentionScratchBytes(seq: number, hidden: number, numHeads: number, count: number, probs: boolean): number {
+  attentionScratchBytes(seq: number, hidden: number, numHeads: number, count: number, options: { probs: boolean; projected?: boolean }): number {
     const { mr, nr } = this.shape;
-    const rowBytes = 4 * (2 * roundUp(seq, mr) + 2 * seq) * hidden;
-    return rowBytes + (probs ? 4 * numHeads * roundUp(seq, mr) * roundUp(count, nr) : 0);
+    const seqPad = roundUp(seq, mr);
+    const rowBytes = 4 * (options.projected ? 4 * seqPad : 2 * seqPad + 2 * seq) * hidden;
+    return rowBytes + (options.probs ? 4 * numHeads * seqPad * roundUp(count, nr) : 0);
   }
 
   /** The scratch bytes of one hand-off's per-thread buffers (a head's packed keys and values, a block of scores). */
@@ -572,13 +609,56 @@ export class WasmGemm implements GemmEngine {
    * receives each head's probabilities ([seq, keys] rows `stride` apart) before the next block
    * reuses the memory.
    */
-  attend(block: AttentionBlock, context: Float32Array, probs?: (sequence: AttentionSequence, h: number, p: Float32Array, stride: number) => void): void {
-    const { mr, nr } = this.shape;
+  attend(block: AttentionBlock, context: Float32Array, probs?: KeepProbs): void {
+    this.checkHeads(block);
+    const seqPad = roundUp(block.seq, this.shape.mr);
+    this.attendResident(block, seqPad, this.residentRows(block, seqPad), context, probs);
+  }
+
+  /**
+   * `attend` from the hidden states: the block's input rows are placed here once and Q, K and V
+   * projected into this memory (three multiplies, the same kernel and rows as `matmul` would
+   * take, so the same numbers), then attended where they lie. Of a self-attention layer only
+   * the input goes in and the context comes out: the projections' results never pass through
+   * the calling thread. Needs projections that `projectsInPlace` accepts.
+   */
+  attendProjected(block: ProjectedAttentionBlock, context: Float32Array, probs?: KeepProbs): void {
+    this.checkHeads(block);
+    const { sequences, seq, hidden } = block;
+    for (const p of [block.query, block.key, block.value]) {
+      if (!this.projectsInPlace(p.b, hidden)) throw new Error(`wasm gemm: an attention projection must be ${hidden} x ${hidden} whole panels`);
+    }
+    const seqPad = roundUp(seq, this.shape.mr);
+    const m = sequences.length * seqPad;
+    // [sequences][seqPad][hidden], padding rows zero: each sequence starts on a row panel.
+    const x = this.arena.allocScratch(m * hidden * 4);
+    const rows = this.arena.f32(x, m * hidden);
+    sequences.forEach(({ b }, s) => {
+      rows.set(block.x.subarray(b * seq * hidden, (b + 1) * seq * hidden), s * seqPad * hidden);
+      rows.fill(0, (s * seqPad + seq) * hidden, (s + 1) * seqPad * hidden);
+    });
+    const a: ResidentRows = { ptr: x, strideBytes: hidden * 4, rows: true };
+    const [q, key, value] = [block.query, block.key, block.value].map((p) => this.multiply(m, a, p.b, { bias: p.bias }).ptr);
+    // The input rows are spent: the context takes their place.
+    const resident = { q, key, value, context: x, kvRows: seqPad };
+    this.attendResident(block, seqPad, resident, context, probs);
+  }
+
+  /** Whether `attendProjected` takes this packed weight as a projection of `hidden` features (hidden x hidden, whole panels, no k padding). */
+  projectsInPlace(b: PanelMatrix, hidden: number): boolean {
+    return b.k === hidden && b.kPad === hidden && b.n === hidden && b.nPanels * this.shape.nr === hidden;
+  }
+
+  private checkHeads(block: AttentionShape): void {
+    const headSize = block.hidden / block.numHeads;
+    if (!this.attendsHeadsOf(headSize)) throw new Error(`wasm gemm: attention heads of ${headSize} are not whole panels of ${this.shape.nr}`);
+  }
+
+  /** The hand-off of `attend` on rows already in scratch, then the context (and probabilities) copied out. */
+  private attendResident(block: AttentionShape, seqPad: number, rows: AttendRows, context: Float32Array, probs?: KeepProbs): void {
+    const { mr } = this.shape;
     const { seq, hidden, numHeads, sequences } = block;
     const headSize = hidden / numHeads;
-    if (!this.attendsHeadsOf(headSize)) throw new Error(`wasm gemm: attention heads of ${headSize} are not whole panels of ${nr}`);
-    const seqPad = roundUp(seq, mr);
-    const rows = this.residentRows(block, seqPad);
     const keys = sequences.map((sequence) => this.placeKeys(sequence.keys));
     const tasks = attentionTasks({ seqPad, numHeads, mr, scoreBlockBytes: this.scoreBlockBytes }, keys.map((k) => k.countPad));
     const work = tasks.map((task) => task.rows * keys[task.sequence].count);
@@ -663,7 +743,7 @@ export class WasmGemm implements GemmEngine {
     // Only the block's real rows: padding rows keep their -Infinity columns, which P·V never reads.
     this.arena.i32(at + ATTEND_TASK.softmaxPtr, 4).set([own.scores, Math.min(task.rows, seq - task.firstRow), keys.countPad * 4, keys.countPad / 4]);
     this.arena.f32(at + ATTEND_TASK.softmaxAlpha, 1)[0] = 1 / Math.sqrt(headSize);
-    const kv = task.sequence * seq * hidden * 4 + column;
+    const kv = task.sequence * rows.kvRows * hidden * 4 + column;
     this.arena.i32(at + ATTEND_TASK.keys, 9).set([keys.ptr, keys.count, rows.key + kv, rows.value + kv, hidden * 4, headSize, own.k, own.v, args.pack ? 1 : 0]);
   }
 
@@ -672,7 +752,7 @@ export class WasmGemm implements GemmEngine {
    * (each sequence padded to whole MR-row panels, Q's padding zero, so that a head's padding
    * rows never reach another sequence's), K and V as [sequences][seq][hidden].
    */
-  private residentRows(block: AttentionBlock, seqPad: number): { q: number; key: number; value: number; context: number } {
+  private residentRows(block: AttentionBlock, seqPad: number): AttendRows {
     const { seq, hidden, sequences } = block;
     const n = sequences.length;
     const at = {
@@ -680,6 +760,7 @@ export class WasmGemm implements GemmEngine {
       key: this.arena.allocScratch(n * seq * hidden * 4),
       value: this.arena.allocScratch(n * seq * hidden * 4),
       context: this.arena.allocScratch(n * seqPad * hidden * 4),
+      kvRows: seq,
     };
     const q = this.arena.f32(at.q, n * seqPad * hidden);
     const key = this.arena.f32(at.key, n * seq * hidden);

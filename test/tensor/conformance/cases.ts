@@ -56,7 +56,7 @@ export const FIXED_CASES: readonly OpCase[] = [
   ...([
     [[1], 1, 1], [[1, 0], 2, 4], [[0, 3], 1, 4], [[5], 1, 8], [[7, 3, 1], 4, 8], [[12, 0, 5], 3, 12],
     [[9], 2, 3], [[16, 16], 2, 64], [[37, 5, 0, 21], 3, 20], [[33, 31], 1, 4], [[37, 5, 0, 21], 2, 16], [[33, 31, 1], 2, 8],
-    [[530, 77], 2, 16],
+    [[530, 77], 2, 16], [[13, 5, 9], 3, 16],
   ] as Array<[number[], number, number]>).map(([lengths, heads, headSize]) => ({ op: 'attention', batch: { lengths }, heads, headSize }) as const),
   // SPLADE pooling: one term; a batch of nothing but padding; padding and an empty sequence;
   // vocabularies not a multiple of any block; bert-base's 30,522 terms (more rows than a

@@ -41,6 +41,7 @@ export const OPS_EXERCISED = {
   gather: ['gather'],
   gatherLinearRows: ['gatherLinearRows'],
   attention: ['attention'],
+  selfAttention: ['attention'],
   spladePool: ['spladePool'],
   scope: ['linear', 'feedForward', 'activate', 'add', 'layerNorm', 'gather', 'gatherLinearRows', 'attention', 'spladePool'],
   // Every result is released after its comparison (ops.ts `check`), so later cases reuse them.

@@ -174,8 +174,31 @@ const attention: Runner<Extract<OpCase, { op: 'attention' }>> = async (backend, 
     results.push(await check(backend, `${label}: context`, shape, got.context, want.context, contextBounds));
     if (keepProbs) results.push(await check(backend, `${label}: probs`, shape, got.probs, want.probs!, attentionProbBounds(want.probs!.data, rho, tokens.seq)));
   }
+  if (backend.selfAttention) results.push(...(await selfAttention(backend, c, inputs, shape)));
   return results;
 };
+
+// selfAttention (optional) is the backend's own linears (query, key, value) then attention in
+// one op: equal to them exactly (bound 0), context and probabilities.
+async function selfAttention(backend: Backend, c: Extract<OpCase, { op: 'attention' }>, inputs: Inputs, shape: string): Promise<OpCheck[]> {
+  const tokens = layout(c.batch);
+  const hidden = c.heads * c.headSize;
+  const x = inputs.tensor('hidden states', [tokens.batch * tokens.seq, hidden], 2);
+  const project = async (name: string) =>
+    backend.prepareLinear(`conformance.${name}`, inputs.tensor(`${name} weight`, [hidden, hidden], 0.5), inputs.tensor(`${name} bias`, [hidden], 0.5));
+  const projections = { query: await project('query'), key: await project('key'), value: await project('value') };
+  const results: OpCheck[] = [];
+  for (const keepProbs of [true, false]) {
+    const options = { numHeads: c.heads, keepProbs };
+    const label = keepProbs ? 'selfAttention' : 'selfAttention without probs';
+    const [q, k, v] = await Promise.all([projections.query, projections.key, projections.value].map((l) => backend.linear(x, l)));
+    const want = await backend.attention(q, k, v, tokens, options);
+    const got = await backend.selfAttention!(x, projections, tokens, options);
+    results.push(await check(backend, `${label}: context`, shape, got.context, want.context, 0));
+    if (keepProbs) results.push(await check(backend, `${label}: probs`, shape, got.probs, want.probs!, 0));
+  }
+  return results;
+}
 
 const spladePool: Runner<Extract<OpCase, { op: 'spladePool' }>> = async (backend, c, inputs, shape) => {
   const tokens = layout(c.batch);
