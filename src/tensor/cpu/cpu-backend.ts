@@ -402,9 +402,9 @@ export class CpuBackend extends ReferenceBackend implements Backend {
    * BertSelfAttention in one op (see Backend.selfAttention). On WebAssembly, with float32
    * projections of hidden x hidden and at least one real token in every sequence, the input
    * rows go into the engine's memory once and Q, K and V are projected and attended there
-   * (WasmGemm.attendProjected): 0.4 s of copies on the calling thread alone, of D's 12 s,
-   * were Q, K and V coming out of the projections and going back into attention. Elsewhere
-   * `linears`, then `attention`.
+   * (WasmGemm.attendProjected). Q, K and V coming out of the projections and going back into
+   * attention were copies on the calling thread alone: D's serial time fell 0.53 -> 0.32 s
+   * (bench/RESULTS.md). Elsewhere `linears`, then `attention`.
    */
   selfAttention(x: Tensor, projections: SelfAttentionProjections, tokens: TokenLayout, options: AttentionOptions): AttentionResult {
     const layers = [projections.query, projections.key, projections.value].map((layer) => this.own(layer));

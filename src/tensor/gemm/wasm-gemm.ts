@@ -630,13 +630,8 @@ export class WasmGemm implements GemmEngine {
     }
     const seqPad = roundUp(seq, this.shape.mr);
     const m = sequences.length * seqPad;
-    // [sequences][seqPad][hidden], padding rows zero: each sequence starts on a row panel.
-    const x = this.arena.allocScratch(m * hidden * 4);
-    const rows = this.arena.f32(x, m * hidden);
-    sequences.forEach(({ b }, s) => {
-      rows.set(block.x.subarray(b * seq * hidden, (b + 1) * seq * hidden), s * seqPad * hidden);
-      rows.fill(0, (s * seqPad + seq) * hidden, (s + 1) * seqPad * hidden);
-    });
+    // Each sequence starts on a row panel, so that its Q, K and V rows do too.
+    const x = this.placeSequences(block.x, block, seqPad);
     const a: ResidentRows = { ptr: x, strideBytes: hidden * 4, rows: true };
     const [q, key, value] = [block.query, block.key, block.value].map((p) => this.multiply(m, a, p.b, { bias: p.bias }).ptr);
     // The input rows are spent: the context takes their place.
@@ -754,24 +749,26 @@ export class WasmGemm implements GemmEngine {
    */
   private residentRows(block: AttentionBlock, seqPad: number): AttendRows {
     const { seq, hidden, sequences } = block;
-    const n = sequences.length;
-    const at = {
-      q: this.arena.allocScratch(n * seqPad * hidden * 4),
-      key: this.arena.allocScratch(n * seq * hidden * 4),
-      value: this.arena.allocScratch(n * seq * hidden * 4),
-      context: this.arena.allocScratch(n * seqPad * hidden * 4),
+    return {
+      q: this.placeSequences(block.query, block, seqPad),
+      key: this.placeSequences(block.key, block, seq),
+      value: this.placeSequences(block.value, block, seq),
+      context: this.arena.allocScratch(sequences.length * seqPad * hidden * 4),
       kvRows: seq,
     };
-    const q = this.arena.f32(at.q, n * seqPad * hidden);
-    const key = this.arena.f32(at.key, n * seq * hidden);
-    const value = this.arena.f32(at.value, n * seq * hidden);
+  }
+
+  /**
+   * The block's sequences' rows of `source` ([batch * seq, hidden]) in scratch as
+   * [sequences][rowsEach][hidden], rows past seq zero; returns the byte offset.
+   */
+  private placeSequences(source: Float32Array, block: AttentionShape, rowsEach: number): number {
+    const { seq, hidden, sequences } = block;
+    const at = this.arena.allocScratch(sequences.length * rowsEach * hidden * 4);
+    const rows = this.arena.f32(at, sequences.length * rowsEach * hidden);
     sequences.forEach(({ b }, s) => {
-      const from = b * seq * hidden;
-      const to = from + seq * hidden;
-      q.set(block.query.subarray(from, to), s * seqPad * hidden);
-      q.fill(0, (s * seqPad + seq) * hidden, (s + 1) * seqPad * hidden);
-      key.set(block.key.subarray(from, to), s * seq * hidden);
-      value.set(block.value.subarray(from, to), s * seq * hidden);
+      rows.set(source.subarray(b * seq * hidden, (b + 1) * seq * hidden), s * rowsEach * hidden);
+      rows.fill(0, (s * rowsEach + seq) * hidden, (s + 1) * rowsEach * hidden);
     });
     return at;
   }
