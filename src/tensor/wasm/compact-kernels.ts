@@ -31,6 +31,7 @@
 // thread that then multiplies them, so the weights stay half-size in memory.
 import { I32, V128 } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
+import { startTouching, TOUCH_PARAMS, pushTouchArgs, touchOnce } from './panel-touch.js';
 
 /** Output columns of the int8 register tile (both kernels). */
 export const INT8_NR = 8;
@@ -63,7 +64,7 @@ const OP = {
   i32x4Splat: 0x11, i32x4DotI16x8S: 0xba, f32x4ConvertI32x4S: 0xfa, relaxedDotI8x16I7x16AddS: 0x113,
 } as const;
 
-const I8_PANEL_PARAMS = ['a', 'aStride', 'aScale', 'aZero', 'b', 'bScale', 'bSum', 'c', 'ldc', 'mCount', 'kGroups', 'src', 'srcStride'];
+const I8_PANEL_PARAMS = ['a', 'aStride', 'aScale', 'aZero', 'b', 'bScale', 'bSum', 'c', 'ldc', 'mCount', 'kGroups', 'src', 'srcStride', ...TOUCH_PARAMS];
 
 /** k groups per inner-loop iteration (see the top of this file). */
 function groupsPerStep(relaxed: boolean): number {
@@ -101,6 +102,7 @@ export function int8PanelKernel(relaxed: boolean): FunctionBuilder {
       }
     }
   };
+  startTouching(f);
   f.doWhile(
     () => {
       for (let i = 0; i < mr; i++) for (let j = 0; j < perRow; j++) f.v128Zero().set(acc(i, j));
@@ -109,6 +111,7 @@ export function int8PanelKernel(relaxed: boolean): FunctionBuilder {
       f.get('kGroups').set('k');
       f.doWhile(
         () => {
+          touchOnce(f);
           for (let u = 0; u < steps; u++) group(u);
           f.bump('ap', steps * mr * 4);
           f.bump('bp', steps * INT8_NR * g);
@@ -194,7 +197,9 @@ export function int8GatherOutliersKernel(relaxed: boolean): FunctionBuilder {
  * `int8_gemm(job, ext)`: row blocks of `mcBlock` panels x the job's n-panels [npStart, npEnd),
  * each panel's outlier pass (when the record has outliers) right after its main pass.
  */
-export function int8Driver(fn: { panel: number; gatherOutliers: number; geluSpan: number }, job: { npStart: number; npEnd: number }): FunctionBuilder {
+export function int8Driver(
+  fn: { panel: number; gatherOutliers: number; geluSpan: number }, job: { npStart: number; npEnd: number }, relaxed: boolean,
+): FunctionBuilder {
   const mr = INT8_MR;
   const nr = INT8_NR;
   const f = new FunctionBuilder('int8_gemm', ['job', 'ext'], [I32, I32]);
@@ -228,6 +233,7 @@ export function int8Driver(fn: { panel: number; gatherOutliers: number; geluSpan
             f.get('ldc').get('mCount').get('kGroups');
             f.get('src').get('mc0').get('srcStride').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add();
             f.get('srcStride');
+            pushTouchArgs(f, INT8_NR * INT8_GROUP[relaxed ? 'relaxed' : 'baseline'] * groupsPerStep(relaxed));
             f.call(fn.panel);
             f.get('oCount').ifElse(() => {
               // The outlier pass, added onto the tile just written.
@@ -240,6 +246,7 @@ export function int8Driver(fn: { panel: number; gatherOutliers: number; geluSpan
               f.get('oBSum').get('np').i32(nr * 4).mul().add();
               f.get('cp').get('ldc').get('mCount').get('oKGroups');
               f.get('cp').get('ldc');
+              f.i32(0).i32(0); // no touches: the outlier panels are few and small
               f.call(fn.panel);
             });
             f.bump('np', 1);

@@ -15,6 +15,7 @@ import { attendHeads, packHeadKeys, packHeadValues } from './attention-kernel.js
 import { layerNormRows } from './layer-norm-kernel.js';
 import { gemmPool } from './pool-kernel.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
+import { pushTouchArgs, startTouching, TOUCH_PARAMS, touchOnce } from './panel-touch.js';
 import { extensionDispatch, int8Driver, int8GatherOutliersKernel, int8PanelKernel, widenF16Kernel } from './compact-kernels.js';
 import { columnAbsMaxKernel, quantizeRowsKernel } from './int8-quantize-kernel.js';
 
@@ -57,7 +58,7 @@ export const JOB_BYTES = 64;
 /** f32x4.relaxed_madd(a, b, c) = a * b + c, fused or not as the hardware does it. */
 const F32X4_RELAXED_MADD = 0x105;
 
-const PANEL_PARAMS = ['a', 'aStride', 'b', 'c', 'ldc', 'mCount', 'kc', 'bias'];
+const PANEL_PARAMS = ['a', 'aStride', 'b', 'c', 'ldc', 'mCount', 'kc', 'bias', ...TOUCH_PARAMS];
 
 /**
  * One n-panel x (all m-panels of a block) x kc steps. `fromBias` (the first k block) starts
@@ -83,6 +84,7 @@ function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean, feature
     else f.bump('cr', 'ldc');
   };
 
+  startTouching(f);
   f.doWhile(
     () => {
       for (let i = 0; i < mr; i++) {
@@ -105,6 +107,7 @@ function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean, feature
       f.get('b').get('kc').i32(nr * 4).mul().add().set('bEnd');
       f.doWhile(
         () => {
+          touchOnce(f);
           for (let u = 0; u < unroll; u++) {
             for (let j = 0; j < nv; j++) f.get('bp').v128Load((u * nr + j * 4) * 4).set(`b${j}`);
             for (let i = 0; i < mr; i++) {
@@ -182,6 +185,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
                   f.get('c').get('mc0').get('cStride').mul().add().get('np').i32(shape.nr * 4).mul().add();
                   f.get('ldc').get('mCount').get('kc');
                   f.get('bias').get('np').i32(shape.nr * 4).mul().add();
+                  pushTouchArgs(f, shape.unroll * shape.nr * 4);
                 };
                 const call = (rows: boolean): void => {
                   f.get('k0').eqz().ifElse(
@@ -270,7 +274,7 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features
     softmaxRows().build(true),
     gemmPool(FN.gemm, JOB).build(true),
     int8PanelKernel(features.relaxed).build(false),
-    int8Driver({ panel: FN.int8Panel, gatherOutliers: FN.int8GatherOutliers, geluSpan: FN.geluSpan }, JOB).build(false),
+    int8Driver({ panel: FN.int8Panel, gatherOutliers: FN.int8GatherOutliers, geluSpan: FN.geluSpan }, JOB, features.relaxed).build(false),
     widenF16Kernel().build(false),
     extensionDispatch({ int8Gemm: FN.int8Gemm, widenF16: FN.widenF16 }, JOB).build(false),
     packHeadKeys(shape.nr).build(false),
