@@ -4,7 +4,7 @@
 // run in its kernels too, split over the threads; the other elementwise ops reuse the
 // reference backend's loops. Fusions: bias + activation in the matmul epilogue, residual +
 // LayerNorm (one pass), the vocabulary projection with SPLADE max pooling in column blocks
-// (the [tokens, vocab] logits are never whole), attention over real keys only.
+// (the [tokens, vocab] logits are never whole), attention over real keys only (cpu-attention.ts).
 import type { BackendInfo } from '../backend-options.js';
 import type {
   Activation, AttentionOptions, AttentionResult, Backend, LinearHandle, ResidualNorm, SelfAttentionProjections, TokenLayout,
@@ -14,7 +14,8 @@ import type { CompactWeight } from '../compact-weight.js';
 import type { CompactGemm, CompactMatrix, NormArgs } from '../gemm/compact-gemm.js';
 import { compactGemmFor } from '../gemm/compact-engines.js';
 import type { GemmEngine, MatmulArgs, PackedMatrix } from '../gemm/gemm.js';
-import { PanelMatrix, WasmGemm, type AttentionSequence, type AttentionShape, type KeepProbs } from '../gemm/wasm-gemm.js';
+import { PanelMatrix, WasmGemm } from '../gemm/wasm-gemm.js';
+import { attentionResult, CpuAttention, probsFor } from './cpu-attention.js';
 import { Tensor } from '../tensor.js';
 
 /** A linear layer packed by this backend's engine. */
@@ -58,36 +59,6 @@ function scratchBudget(threads: number): number {
   return Math.max(2, threads) * SCRATCH_BYTES_PER_THREAD;
 }
 
-/** Sizes of one attention layer. */
-interface AttentionSizes {
-  readonly seq: number;
-  readonly hidden: number;
-  readonly numHeads: number;
-  readonly headSize: number;
-}
-
-/** Sequence `b` of a batch and the positions of its real (unmasked) tokens. */
-function realKeys(mask: Uint8Array, b: number, seq: number): AttentionSequence {
-  const keys: number[] = [];
-  for (let t = 0; t < seq; t++) if (mask[b * seq + t] === 1) keys.push(t);
-  return { b, keys };
-}
-
-/** Rows first + keys[j] of a [rows, width] array, side by side. */
-function gatherRows(x: Float32Array, first: number, keys: readonly number[], width: number): Float32Array {
-  const rows = new Float32Array(keys.length * width);
-  keys.forEach((t, j) => rows.set(x.subarray((first + t) * width, (first + t + 1) * width), j * width));
-  return rows;
-}
-
-/** Writes a head's [seq, count] probabilities (rows `stride` apart) into its [seq, seq] block at `at`, at the real keys' columns. */
-function scatterProbs(probs: Float32Array, at: number, seq: number, keys: readonly number[], scores: Float32Array, stride: number): void {
-  for (let i = 0; i < seq; i++) {
-    const row = at + i * seq;
-    for (let j = 0; j < keys.length; j++) probs[row + keys[j]] = scores[i * stride + j];
-  }
-}
-
 /**
  * Rows a block when `rows` rows of `floatsPerRow` floats go through within `bytes`: blocks of
  * equal size, a multiple of 8 rows (whole register tiles). Each row's result is the same
@@ -122,6 +93,9 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   /** Most scratch bytes one op takes at once (see SCRATCH_BYTES_PER_THREAD). */
   private readonly scratchBytes: number;
 
+  /** Attention on this backend's engine. */
+  private readonly attender: CpuAttention;
+
   /**
    * `scratchBytes`: most bytes of rows one linear layer, feed-forward block or LayerNorm takes
    * at once (default: SCRATCH_BYTES_PER_THREAD a thread, at least two threads' worth);
@@ -139,6 +113,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   ) {
     super(options.notes);
     this.scratchBytes = options.scratchBytes ?? scratchBudget(engine.threads);
+    this.attender = new CpuAttention(engine, options.attentionBlockBytes ?? this.scratchBytes);
     this.name = `cpu-${engine.name}${engine.threads > 1 ? ` x${engine.threads}` : ''}`;
     const kernels = engine.name === 'wasm-simd' ? 'wasm-simd' : engine.name === 'typescript' ? 'typescript' : 'reference';
     this.constructedInfo = { backend: 'cpu', kernels, threads: engine.threads, name: this.name, notes: this.notes };
@@ -377,135 +352,40 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   }
 
   override attention(query: Tensor, key: Tensor, value: Tensor, tokens: TokenLayout, options: AttentionOptions): AttentionResult {
-    const hidden = columns(query);
-    const { batch, seq, mask } = tokens;
-    const { numHeads } = options;
-    const sizes = { seq, hidden, numHeads, headSize: hidden / numHeads };
     const context = this.allocate(query.size);
-    const probs = options.keepProbs ? new Float32Array(batch * numHeads * seq * seq) : null;
-    const sequences = Array.from({ length: batch }, (_, b) => realKeys(mask, b, seq));
-    // Keeping the probabilities takes the same path as not keeping them, so that inspecting a
-    // forward pass never changes its numbers.
-    const engine = this.engine instanceof WasmGemm && this.engine.attendsHeadsOf(sizes.headSize) ? this.engine : undefined;
-    const inMemory = engine ? sequences.filter((s) => s.keys.length > 0) : [];
-    for (const s of sequences) {
-      if (!inMemory.includes(s)) this.attendSequence(s, query.data, key.data, value.data, sizes, context, probs);
-    }
-    if (engine && inMemory.length > 0) this.attendInMemory(engine, inMemory, { query, key, value }, sizes, context, probs);
-    return {
-      context: new Tensor([batch * seq, hidden], context),
-      ...(probs ? { probs: new Tensor([batch, numHeads, seq, seq], probs) } : {}),
-    };
+    const probs = probsFor(tokens, options);
+    this.attender.attend({ query: query.data, key: key.data, value: value.data }, tokens, options, context, probs);
+    return attentionResult(context, probs, tokens, options.numHeads);
   }
 
   /**
    * BertSelfAttention in one op (see Backend.selfAttention). On WebAssembly, with float32
    * projections of hidden x hidden and at least one real token in every sequence, the input
    * rows go into the engine's memory once and Q, K and V are projected and attended there
-   * (WasmGemm.attendProjected). Q, K and V coming out of the projections and going back into
+   * (CpuAttention.attendProjected). Q, K and V coming out of the projections and going back into
    * attention were copies on the calling thread alone: D's serial time fell 0.53 -> 0.32 s
    * (bench/RESULTS.md). Elsewhere `linears`, then `attention`.
    */
   selfAttention(x: Tensor, projections: SelfAttentionProjections, tokens: TokenLayout, options: AttentionOptions): AttentionResult {
     const layers = [projections.query, projections.key, projections.value].map((layer) => this.own(layer));
     const hidden = columns(x);
-    const { batch, seq, mask } = tokens;
-    const sequences = Array.from({ length: batch }, (_, b) => realKeys(mask, b, seq));
-    const engine = this.engine;
-    const weights = layers.map((l) => (l instanceof PackedLinear && l.packed instanceof PanelMatrix ? l.packed : undefined));
-    const inPlace = engine instanceof WasmGemm && engine.attendsHeadsOf(hidden / options.numHeads)
-      && sequences.every((s) => s.keys.length > 0) && weights.every((w) => w !== undefined && engine.projectsInPlace(w, hidden));
-    if (!inPlace) {
+    const [query, key, value] = layers.map((l) => (l instanceof PackedLinear && l.packed instanceof PanelMatrix ? { b: l.packed, bias: l.bias } : undefined));
+    const engine = query && key && value ? this.attender.projectsInPlace([query, key, value], hidden, tokens, options) : undefined;
+    if (!engine || !query || !key || !value) {
       const [q, k, v] = this.linears(x, layers);
       const result = this.attention(q, k, v, tokens, options);
       for (const t of [q, k, v]) this.release(t);
       return result;
     }
-    const [query, key, value] = layers.map((l, i) => ({ b: weights[i]!, bias: l.bias }));
-    const sizes = { seq, hidden, numHeads: options.numHeads, headSize: hidden / options.numHeads };
     const context = this.allocate(x.size);
-    const probs = options.keepProbs ? new Float32Array(batch * options.numHeads * seq * seq) : null;
+    const probs = probsFor(tokens, options);
     // Blocks of at least the rows a linear layer takes at once (unless attentionBlockBytes says
     // otherwise): the projections are multiplies too, and 128-row ones (one sequence a block)
     // read the weights 5x as often: D was 12 % slower.
-    const minRows = this.options.attentionBlockBytes === undefined ? rowsPerBlock(batch * seq, 2 * hidden, this.scratchBytes) : 0;
-    this.attendInBlocks(engine, sequences, sizes, probs, { projected: true, minRows }, (block, keep) => {
-      engine.attendProjected({ ...block, x: x.data, query, key, value }, context, keep);
-    });
-    return {
-      context: new Tensor([batch * seq, hidden], context),
-      ...(probs ? { probs: new Tensor([batch, options.numHeads, seq, seq], probs) } : {}),
-    };
-  }
-
-  /** One sequence on any engine: every query against the real keys only (padding keys have probability 0). */
-  private attendSequence(
-    sequence: AttentionSequence, query: Float32Array, key: Float32Array, value: Float32Array,
-    sizes: AttentionSizes, context: Float32Array, probs: Float32Array | null,
-  ): void {
-    const { seq, hidden, numHeads, headSize } = sizes;
-    const { b } = sequence;
-    const first = b * seq;
-    // No real token at all: PyTorch's additive mask leaves every score equal, a uniform softmax.
-    const noRealKey = sequence.keys.length === 0;
-    const keys = noRealKey ? Array.from({ length: seq }, (_, t) => t) : sequence.keys;
-    const count = keys.length;
-    const keyRows = gatherRows(key, first, keys, hidden);
-    const valueRows = gatherRows(value, first, keys, hidden);
-    const scores = new Float32Array(seq * count);
-    const alpha = noRealKey ? 0 : 1 / Math.sqrt(headSize);
-    for (let h = 0; h < numHeads; h++) {
-      const column = h * headSize;
-      this.engine.beginOperation();
-      const k = this.engine.packTransient(keyRows, headSize, count, 'nk', { offset: column, ld: hidden });
-      this.engine.matmul({ m: seq, a: query, aOffset: first * hidden + column, lda: hidden, b: k, out: scores, alpha });
-      softmaxRows(scores, seq, count);
-      if (probs) scatterProbs(probs, ((b * numHeads + h) * seq) * seq, seq, keys, scores, count);
-      const v = this.engine.packTransient(valueRows, count, headSize, 'kn', { offset: column, ld: hidden });
-      this.engine.matmul({ m: seq, a: scores, b: v, out: context, outOffset: first * hidden + column, ldo: hidden });
-    }
-  }
-
-  /**
-   * The sequences on the WebAssembly engine (see WasmGemm.attend), as many sequences a
-   * hand-off as the scratch budget (attentionBlockBytes, else scratchBytes) allows.
-   */
-  private attendInMemory(
-    engine: WasmGemm, sequences: readonly AttentionSequence[], x: { query: Tensor; key: Tensor; value: Tensor },
-    sizes: AttentionSizes, context: Float32Array, probs: Float32Array | null,
-  ): void {
-    this.attendInBlocks(engine, sequences, sizes, probs, { projected: false, minRows: 0 }, (block, keep) => {
-      engine.attend({ ...block, query: x.query.data, key: x.key.data, value: x.value.data }, context, keep);
-    });
-  }
-
-  /**
-   * Cuts the sequences into blocks, as many a hand-off as the scratch budget allows
-   * (attentionBlockBytes, else scratchBytes; at least one however long, and at least
-   * `minRows` rows where there are that many), and has `attend` run each, the probabilities
-   * it keeps scattered into `probs` ([batch, heads, seq, seq]).
-   */
-  private attendInBlocks(
-    engine: WasmGemm, sequences: readonly AttentionSequence[], sizes: AttentionSizes, probs: Float32Array | null,
-    options: { projected: boolean; minRows: number }, attend: (block: AttentionShape, keep: KeepProbs | undefined) => void,
-  ): void {
-    const { seq, hidden, numHeads } = sizes;
-    const bytesOf = (s: AttentionSequence): number =>
-      engine.attentionScratchBytes(seq, hidden, numHeads, s.keys.length, { probs: probs !== null, projected: options.projected });
-    const budget = (this.options.attentionBlockBytes ?? this.scratchBytes) - engine.attentionThreadBytes(seq, hidden, numHeads);
-    const keep = probs
-      ? (s: AttentionSequence, h: number, p: Float32Array, stride: number): void => scatterProbs(probs, ((s.b * numHeads + h) * seq) * seq, seq, s.keys, p, stride)
-      : undefined;
-    let next = 0;
-    while (next < sequences.length) {
-      let end = next + 1;
-      let bytes = bytesOf(sequences[next]);
-      const fits = (): boolean => bytes + bytesOf(sequences[end]) <= budget || (end - next) * seq < options.minRows;
-      while (end < sequences.length && fits()) bytes += bytesOf(sequences[end++]);
-      engine.beginOperation();
-      attend({ sequences: sequences.slice(next, end), seq, hidden, numHeads }, keep);
-      next = end;
-    }
+    const rows = tokens.batch * tokens.seq;
+    const minRows = this.options.attentionBlockBytes === undefined ? rowsPerBlock(rows, 2 * hidden, this.scratchBytes) : 0;
+    this.attender.attendProjected(engine, x.data, { query, key, value }, tokens, options, minRows, context, probs);
+    return attentionResult(context, probs, tokens, options.numHeads);
   }
 
   override spladePool(hidden: Tensor, decoder: LinearHandle, tokens: TokenLayout): Tensor {
@@ -600,23 +480,6 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   dispose(): void {
     this.activations.clear();
     this.engine.dispose();
-  }
-}
-
-/** In-place softmax of each row of a [rows, cols] block. */
-export function softmaxRows(x: Float32Array, rows: number, cols: number): void {
-  for (let i = 0; i < rows; i++) {
-    const at = i * cols;
-    let max = -Infinity;
-    for (let j = 0; j < cols; j++) if (x[at + j] > max) max = x[at + j];
-    let total = 0;
-    for (let j = 0; j < cols; j++) {
-      const e = Math.exp(x[at + j] - max);
-      x[at + j] = e;
-      total += e;
-    }
-    const inv = 1 / total;
-    for (let j = 0; j < cols; j++) x[at + j] *= inv;
   }
 }
 

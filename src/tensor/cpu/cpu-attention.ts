@@ -1,0 +1,197 @@
+// Attention on the CPU backend's engines: every query of a sequence against its real
+// (unmasked) keys only, padding keys having probability 0 as PyTorch's additive mask gives
+// them. On the WebAssembly engine the heads of a block of sequences run in its memory, split
+// over the threads (WasmGemm.attend; with the projections too, WasmGemm.attendProjected);
+// elsewhere, or for a sequence without a single real token, one sequence at a time through
+// the engine's matmul.
+import type { AttentionOptions, AttentionResult, TokenLayout } from '../backend.js';
+import type { GemmEngine } from '../gemm/gemm.js';
+import { WasmGemm, type AttentionProjection, type AttentionSequence, type AttentionShape, type KeepProbs } from '../gemm/wasm-gemm.js';
+import { Tensor } from '../tensor.js';
+
+/** Sizes of one attention layer. */
+interface AttentionSizes {
+  readonly seq: number;
+  readonly hidden: number;
+  readonly numHeads: number;
+  readonly headSize: number;
+}
+
+/** A layer's Q, K and V rows, [batch * seq, hidden] each. */
+export interface AttentionInputs {
+  readonly query: Float32Array;
+  readonly key: Float32Array;
+  readonly value: Float32Array;
+}
+
+/** Sequence `b` of a batch and the positions of its real (unmasked) tokens. */
+function realKeys(mask: Uint8Array, b: number, seq: number): AttentionSequence {
+  const keys: number[] = [];
+  for (let t = 0; t < seq; t++) if (mask[b * seq + t] === 1) keys.push(t);
+  return { b, keys };
+}
+
+/** Every sequence of the batch with its real keys. */
+export function sequencesOf(tokens: TokenLayout): AttentionSequence[] {
+  return Array.from({ length: tokens.batch }, (_, b) => realKeys(tokens.mask, b, tokens.seq));
+}
+
+/** Rows first + keys[j] of a [rows, width] array, side by side. */
+function gatherRows(x: Float32Array, first: number, keys: readonly number[], width: number): Float32Array {
+  const rows = new Float32Array(keys.length * width);
+  keys.forEach((t, j) => rows.set(x.subarray((first + t) * width, (first + t + 1) * width), j * width));
+  return rows;
+}
+
+/** Writes a head's [seq, count] probabilities (rows `stride` apart) into its [seq, seq] block at `at`, at the real keys' columns. */
+function scatterProbs(probs: Float32Array, at: number, seq: number, keys: readonly number[], scores: Float32Array, stride: number): void {
+  for (let i = 0; i < seq; i++) {
+    const row = at + i * seq;
+    for (let j = 0; j < keys.length; j++) probs[row + keys[j]] = scores[i * stride + j];
+  }
+}
+
+/** In-place softmax of each row of a [rows, cols] block. */
+function softmaxRows(x: Float32Array, rows: number, cols: number): void {
+  for (let i = 0; i < rows; i++) {
+    const at = i * cols;
+    let max = -Infinity;
+    for (let j = 0; j < cols; j++) if (x[at + j] > max) max = x[at + j];
+    let total = 0;
+    for (let j = 0; j < cols; j++) {
+      const e = Math.exp(x[at + j] - max);
+      x[at + j] = e;
+      total += e;
+    }
+    const inv = 1 / total;
+    for (let j = 0; j < cols; j++) x[at + j] *= inv;
+  }
+}
+
+/** The op's result: the context [batch * seq, hidden], and the probabilities [batch, heads, seq, seq] when kept. */
+export function attentionResult(context: Float32Array, probs: Float32Array | null, tokens: TokenLayout, numHeads: number): AttentionResult {
+  const { batch, seq } = tokens;
+  return {
+    context: new Tensor([batch * seq, context.length / (batch * seq)], context),
+    ...(probs ? { probs: new Tensor([batch, numHeads, seq, seq], probs) } : {}),
+  };
+}
+
+/** The probabilities' array when the caller keeps them, else null. */
+export function probsFor(tokens: TokenLayout, options: AttentionOptions): Float32Array | null {
+  return options.keepProbs ? new Float32Array(tokens.batch * options.numHeads * tokens.seq * tokens.seq) : null;
+}
+
+/**
+ * Attention on one engine. `blockBytes`: most scratch one hand-off of heads on WebAssembly
+ * uses (at least one sequence's heads go in each).
+ */
+export class CpuAttention {
+  constructor(private readonly engine: GemmEngine, private readonly blockBytes: number) {}
+
+  /**
+   * Attention of projected Q, K and V into `context`, the probabilities into `probs` when
+   * given. Keeping the probabilities takes the same path as not keeping them, so that
+   * inspecting a forward pass never changes its numbers.
+   */
+  attend(x: AttentionInputs, tokens: TokenLayout, options: AttentionOptions, context: Float32Array, probs: Float32Array | null): void {
+    const sizes = this.sizesOf(x.query, tokens, options);
+    const sequences = sequencesOf(tokens);
+    const engine = this.wasmFor(sizes.headSize);
+    const inMemory = engine ? sequences.filter((s) => s.keys.length > 0) : [];
+    for (const s of sequences) {
+      if (!inMemory.includes(s)) this.attendSequence(s, x, sizes, context, probs);
+    }
+    if (engine && inMemory.length > 0) {
+      this.attendInBlocks(engine, inMemory, sizes, probs, { projected: false, minRows: 0 }, (block, keep) => {
+        engine.attend({ ...block, ...x }, context, keep);
+      });
+    }
+  }
+
+  /**
+   * The projections and attention in the WebAssembly engine's memory (WasmGemm.attendProjected),
+   * blocks of at least `minRows` rows where there are that many. Needs every sequence to have a
+   * real key and projections `WasmGemm.projectsInPlace` accepts (see `projectsInPlace` here).
+   */
+  attendProjected(
+    engine: WasmGemm, x: Float32Array, projections: { query: AttentionProjection; key: AttentionProjection; value: AttentionProjection },
+    tokens: TokenLayout, options: AttentionOptions, minRows: number, context: Float32Array, probs: Float32Array | null,
+  ): void {
+    const sizes = this.sizesOf(x, tokens, options);
+    this.attendInBlocks(engine, sequencesOf(tokens), sizes, probs, { projected: true, minRows }, (block, keep) => {
+      engine.attendProjected({ ...block, x, ...projections }, context, keep);
+    });
+  }
+
+  /** Whether attendProjected takes these projections of `hidden` features for this batch. */
+  projectsInPlace(projections: readonly AttentionProjection[], hidden: number, tokens: TokenLayout, options: AttentionOptions): WasmGemm | undefined {
+    const engine = this.wasmFor(hidden / options.numHeads);
+    if (!engine || !projections.every((p) => engine.projectsInPlace(p.b, hidden))) return undefined;
+    return sequencesOf(tokens).every((s) => s.keys.length > 0) ? engine : undefined;
+  }
+
+  private sizesOf(rows: Float32Array, tokens: TokenLayout, options: AttentionOptions): AttentionSizes {
+    const hidden = rows.length / (tokens.batch * tokens.seq);
+    return { seq: tokens.seq, hidden, numHeads: options.numHeads, headSize: hidden / options.numHeads };
+  }
+
+  /** The engine, when it is WebAssembly and runs heads of this size in its memory. */
+  private wasmFor(headSize: number): WasmGemm | undefined {
+    const engine = this.engine;
+    return engine instanceof WasmGemm && engine.attendsHeadsOf(headSize) ? engine : undefined;
+  }
+
+  /** One sequence on any engine: every query against the real keys only (padding keys have probability 0). */
+  private attendSequence(sequence: AttentionSequence, x: AttentionInputs, sizes: AttentionSizes, context: Float32Array, probs: Float32Array | null): void {
+    const { seq, hidden, numHeads, headSize } = sizes;
+    const { b } = sequence;
+    const first = b * seq;
+    // No real token at all: PyTorch's additive mask leaves every score equal, a uniform softmax.
+    const noRealKey = sequence.keys.length === 0;
+    const keys = noRealKey ? Array.from({ length: seq }, (_, t) => t) : sequence.keys;
+    const count = keys.length;
+    const keyRows = gatherRows(x.key, first, keys, hidden);
+    const valueRows = gatherRows(x.value, first, keys, hidden);
+    const scores = new Float32Array(seq * count);
+    const alpha = noRealKey ? 0 : 1 / Math.sqrt(headSize);
+    for (let h = 0; h < numHeads; h++) {
+      const column = h * headSize;
+      this.engine.beginOperation();
+      const k = this.engine.packTransient(keyRows, headSize, count, 'nk', { offset: column, ld: hidden });
+      this.engine.matmul({ m: seq, a: x.query, aOffset: first * hidden + column, lda: hidden, b: k, out: scores, alpha });
+      softmaxRows(scores, seq, count);
+      if (probs) scatterProbs(probs, ((b * numHeads + h) * seq) * seq, seq, keys, scores, count);
+      const v = this.engine.packTransient(valueRows, count, headSize, 'kn', { offset: column, ld: hidden });
+      this.engine.matmul({ m: seq, a: scores, b: v, out: context, outOffset: first * hidden + column, ldo: hidden });
+    }
+  }
+
+  /**
+   * Cuts the sequences into blocks, as many a hand-off as blockBytes allows (at least one
+   * however long, and at least `minRows` rows where there are that many), and has `attend`
+   * run each, the probabilities it keeps scattered into `probs` ([batch, heads, seq, seq]).
+   */
+  private attendInBlocks(
+    engine: WasmGemm, sequences: readonly AttentionSequence[], sizes: AttentionSizes, probs: Float32Array | null,
+    options: { projected: boolean; minRows: number }, attend: (block: AttentionShape, keep: KeepProbs | undefined) => void,
+  ): void {
+    const { seq, hidden, numHeads } = sizes;
+    const bytesOf = (s: AttentionSequence): number =>
+      engine.attentionScratchBytes(seq, hidden, numHeads, s.keys.length, { probs: probs !== null, projected: options.projected });
+    const budget = this.blockBytes - engine.attentionThreadBytes(seq, hidden, numHeads);
+    const keep = probs
+      ? (s: AttentionSequence, h: number, p: Float32Array, stride: number): void => scatterProbs(probs, ((s.b * numHeads + h) * seq) * seq, seq, s.keys, p, stride)
+      : undefined;
+    let next = 0;
+    while (next < sequences.length) {
+      let end = next + 1;
+      let bytes = bytesOf(sequences[next]);
+      const fits = (): boolean => bytes + bytesOf(sequences[end]) <= budget || (end - next) * seq < options.minRows;
+      while (end < sequences.length && fits()) bytes += bytesOf(sequences[end++]);
+      engine.beginOperation();
+      attend({ sequences: sequences.slice(next, end), seq, hidden, numHeads }, keep);
+      next = end;
+    }
+  }
+}
