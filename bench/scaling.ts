@@ -1,8 +1,12 @@
-// npm run bench:scaling: workload D (32 docs x 128 tokens, batches of 8) on the wasm-simd CPU
-// backend at 1, 2, 4, ... threads up to the core count, with speed-up, parallel efficiency
-// and the serial fraction measured from a profile.
+// npm run bench:scaling: workload D (32 docs x 128 tokens, batches of 8; or --workload Q|L) on
+// the wasm-simd CPU backend at 1, 2, 4, ... threads up to the core count, with speed-up,
+// parallel efficiency and the serial fraction measured from a profile.
 //
-//   npm run bench:scaling -- [--runs 1] [--threads 1,2] [--model-size base|small] [--model DIR]
+//   npm run bench:scaling -- [--runs 1] [--threads 1,2] [--workload D|Q|L] [--dtype f32|f16|int8]
+//                            [--repeat N] [--model-size base|small] [--model DIR]
+//
+// A run is `--repeat` passes over the workload (default 1; 50 for Q, whose one pass is tens of
+// milliseconds), after a warm-up of at least one pass and 2 s; times are per pass.
 //
 // How the serial fraction is measured: the engine's JobRunner (the only way work reaches the
 // worker threads) is wrapped to time every parallel region (`run(jobs, ...)`, from handing the
@@ -22,6 +26,7 @@ import { loadModelFolderFromDisk } from '../src/node/model-folder.js';
 import { startNodeWorkers } from '../src/node/worker-threads.js';
 import type { Backend } from '../src/tensor/backend.js';
 import { CpuBackend } from '../src/tensor/cpu/cpu-backend.js';
+import { parseWeightDType } from '../src/tensor/compact-weight.js';
 import { WasmGemm, type JobRunner } from '../src/tensor/gemm/wasm-gemm.js';
 import { writeRandomBertFolder } from '../tools/generate-model.js';
 import { benchModelDir, median } from './common.js';
@@ -33,6 +38,9 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     threads: { type: 'string' },
     'model-size': { type: 'string', default: 'base' },
+    workload: { type: 'string', default: 'D' },
+    dtype: { type: 'string', default: 'f32' },
+    repeat: { type: 'string' },
     model: { type: 'string' },
   },
 });
@@ -64,7 +72,22 @@ class TimedRunner implements JobRunner {
   dispose(): void { this.inner.dispose(); }
 }
 
-const workload = WORKLOADS.find((w) => w.name === 'D')!;
+const workload = WORKLOADS.find((w) => w.name === values.workload);
+if (!workload) throw new Error(`--workload: one of ${WORKLOADS.map((w) => w.name).join(', ')}, not ${values.workload}`);
+const dtype = parseWeightDType(values.dtype, '--dtype');
+const repeat = Number(values.repeat ?? (workload.name === 'Q' ? 50 : 1));
+if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`--repeat: a whole number >= 1, not ${values.repeat}`);
+const WARM_UP_MS = 2000;
+
+/** Seconds for the tables: two decimals, or three significant digits below 1 s (a query's). */
+function seconds(x: number): string {
+  return x >= 1 ? x.toFixed(2) : x.toPrecision(3);
+}
+
+/** A duration with its unit: s from 0.1 s on (as D's tables always had), else ms. */
+function duration(x: number): string {
+  return x >= 0.1 ? `${x.toFixed(2)} s` : `${(x * 1000).toPrecision(2)} ms`;
+}
 const folder = await loadModelFolderFromDisk(await modelDir());
 const flops = workloadFlops(workload, requireBertConfig(folder.config));
 
@@ -92,7 +115,7 @@ for (const threads of threadCounts) {
       };
     },
   });
-  const model = await BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, backend);
+  const model = await BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, backend, { dtype });
   const forward = async (call: number): Promise<void> => {
     const { batch, seq } = workload;
     await model.forward({
@@ -100,25 +123,29 @@ for (const threads of threadCounts) {
       attentionMask: new Uint8Array(batch * seq).fill(1), tokenTypeIds: new Int32Array(batch * seq),
     }, { splade: true });
   };
-  await forward(0); // warm-up: one batch
+  const pass = async (): Promise<void> => { for (let call = 0; call < workload.calls; call++) await forward(call); };
+  const warmUp = performance.now();
+  do await pass(); while (performance.now() - warmUp < WARM_UP_MS);
   const times: number[] = [];
   let serialMs = 0;
   for (let run = 0; run < runs; run++) {
     perOp.clear();
     const parallelBefore = runner?.parallelMs ?? 0;
     const start = performance.now();
-    for (let call = 0; call < workload.calls; call++) await forward(call);
-    const ms = performance.now() - start;
+    for (let r = 0; r < repeat; r++) await pass();
+    const ms = (performance.now() - start) / repeat;
     times.push(ms / 1000);
-    serialMs = ms - ((runner?.parallelMs ?? 0) - parallelBefore);
+    serialMs = ms - ((runner?.parallelMs ?? 0) - parallelBefore) / repeat;
+    for (const [op, opMs] of perOp) perOp.set(op, opMs / repeat);
   }
   rows.push({ threads, seconds: median(times), serialMs: runner ? serialMs : NaN, perOp: new Map(perOp) });
-  console.error(`${threads} thread(s): ${times.map((t) => t.toFixed(2)).join(', ')} s`);
+  console.error(`${threads} thread(s): ${times.map(seconds).join(', ')} s`);
   inner.dispose?.();
 }
 
 const t1 = rows.find((r) => r.threads === 1)?.seconds;
-console.log(`workload D (${workload.description}), ${requireBertConfig(folder.config).num_hidden_layers} layers, hidden ${requireBertConfig(folder.config).hidden_size}, vocab ${requireBertConfig(folder.config).vocab_size}; median of ${runs} run(s) after a 1-batch warm-up`);
+const config = requireBertConfig(folder.config);
+console.log(`workload ${workload.name} (${workload.description}), ${dtype}, ${config.num_hidden_layers} layers, hidden ${config.hidden_size}, vocab ${config.vocab_size}; median of ${runs} run(s) of ${repeat} pass(es) after >= ${WARM_UP_MS / 1000} s of warm-up; times per pass`);
 console.log(`machine: ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString()}`);
 console.log('| threads | s | GFLOP/s | speed-up | efficiency | serial s (profile) | serial fraction f | Amdahl bound, 16 threads | Karp-Flatt e |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -127,9 +154,9 @@ for (const r of rows) {
   const f = t1 && Number.isFinite(r.serialMs) ? r.serialMs / 1000 / t1 : NaN;
   const karpFlatt = r.threads > 1 ? (1 / speedup - 1 / r.threads) / (1 - 1 / r.threads) : NaN;
   const cell = (x: number, digits: number, suffix = ''): string => (Number.isFinite(x) ? x.toFixed(digits) + suffix : '-');
-  console.log(`| ${r.threads} | ${r.seconds.toFixed(2)} | ${(flops / r.seconds / 1e9).toFixed(1)} | ${cell(speedup, 2, 'x')} | ${cell(speedup / r.threads * 100, 0, '%')} | ${cell(r.serialMs / 1000, 2)} | ${cell(f * 100, 1, '%')} | ${cell(1 / (f + (1 - f) / 16), 1, 'x')} | ${cell(karpFlatt * 100, 1, '%')} |`);
+  console.log(`| ${r.threads} | ${seconds(r.seconds)} | ${(flops / r.seconds / 1e9).toFixed(1)} | ${cell(speedup, 2, 'x')} | ${cell(speedup / r.threads * 100, 0, '%')} | ${Number.isFinite(r.serialMs) ? seconds(r.serialMs / 1000) : '-'} | ${cell(f * 100, 1, '%')} | ${cell(1 / (f + (1 - f) / 16), 1, 'x')} | ${cell(karpFlatt * 100, 1, '%')} |`);
 }
 for (const r of rows.filter((x) => x.perOp.size > 0 && x.threads > 1)) {
-  const ops = [...r.perOp].sort((a, b) => b[1] - a[1]).map(([op, ms]) => `${op} ${(ms / 1000).toFixed(2)} s`);
+  const ops = [...r.perOp].sort((a, b) => b[1] - a[1]).map(([op, ms]) => `${op} ${duration(ms / 1000)}`);
   console.log(`serial time by op at ${r.threads} threads: ${ops.join(', ')}`);
 }
