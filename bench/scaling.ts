@@ -6,7 +6,7 @@
 //                            [--repeat N] [--model-size base|small] [--model DIR]
 //
 // A run is `--repeat` passes over the workload (default 1; 50 for Q, whose one pass is tens of
-// milliseconds), after a warm-up of at least one pass and 2 s; times are per pass.
+// milliseconds), after a warm-up of at least one call (a batch) and 2 s; times are per pass.
 //
 // How the serial fraction is measured: the engine's JobRunner (the only way work reaches the
 // worker threads) is wrapped to time every parallel region (`run(jobs, ...)`, from handing the
@@ -124,8 +124,10 @@ for (const threads of threadCounts) {
     }, { splade: true });
   };
   const pass = async (): Promise<void> => { for (let call = 0; call < workload.calls; call++) await forward(call); };
+  // Warm-up: calls (batches) in turn until WARM_UP_MS, at least one.
   const warmUp = performance.now();
-  do await pass(); while (performance.now() - warmUp < WARM_UP_MS);
+  let warmCalls = 0;
+  do await forward(warmCalls++ % workload.calls); while (performance.now() - warmUp < WARM_UP_MS);
   const times: number[] = [];
   let serialMs = 0;
   for (let run = 0; run < runs; run++) {
@@ -145,7 +147,7 @@ for (const threads of threadCounts) {
 
 const t1 = rows.find((r) => r.threads === 1)?.seconds;
 const config = requireBertConfig(folder.config);
-console.log(`workload ${workload.name} (${workload.description}), ${dtype}, ${config.num_hidden_layers} layers, hidden ${config.hidden_size}, vocab ${config.vocab_size}; median of ${runs} run(s) of ${repeat} pass(es) after >= ${WARM_UP_MS / 1000} s of warm-up; times per pass`);
+console.log(`workload ${workload.name} (${workload.description}), ${dtype}, ${config.num_hidden_layers} layers, hidden ${config.hidden_size}, vocab ${config.vocab_size}; median of ${runs} run(s) of ${repeat} pass(es) after >= ${WARM_UP_MS / 1000} s of warm-up calls; times per pass`);
 console.log(`machine: ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString()}`);
 console.log('| threads | s | GFLOP/s | speed-up | efficiency | serial s (profile) | serial fraction f | Amdahl bound, 16 threads | Karp-Flatt e |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
