@@ -89,7 +89,8 @@ function duration(x: number): string {
   return x >= 0.1 ? `${x.toFixed(2)} s` : `${(x * 1000).toPrecision(2)} ms`;
 }
 const folder = await loadModelFolderFromDisk(await modelDir());
-const flops = workloadFlops(workload, requireBertConfig(folder.config));
+const config = requireBertConfig(folder.config);
+const flops = workloadFlops(workload, config);
 
 interface Row { threads: number; seconds: number; serialMs: number; perOp: Map<string, number> }
 const rows: Row[] = [];
@@ -115,7 +116,7 @@ for (const threads of threadCounts) {
       };
     },
   });
-  const model = await BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, backend, { dtype });
+  const model = await BertForMaskedLM.load(config, folder.weights, backend, { dtype });
   const forward = async (call: number): Promise<void> => {
     const { batch, seq } = workload;
     await model.forward({
@@ -146,7 +147,6 @@ for (const threads of threadCounts) {
 }
 
 const t1 = rows.find((r) => r.threads === 1)?.seconds;
-const config = requireBertConfig(folder.config);
 console.log(`workload ${workload.name} (${workload.description}), ${dtype}, ${config.num_hidden_layers} layers, hidden ${config.hidden_size}, vocab ${config.vocab_size}; median of ${runs} run(s) of ${repeat} pass(es) after >= ${WARM_UP_MS / 1000} s of warm-up calls; times per pass`);
 console.log(`machine: ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString()}`);
 console.log('| threads | s | GFLOP/s | speed-up | efficiency | serial s (profile) | serial fraction f | Amdahl bound, 16 threads | Karp-Flatt e |');

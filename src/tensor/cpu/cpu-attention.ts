@@ -24,6 +24,20 @@ export interface AttentionInputs {
   readonly value: Float32Array;
 }
 
+/** A self-attention layer's three projections, as WasmGemm.attendProjected takes them. */
+export interface ProjectionTriple {
+  readonly query: AttentionProjection;
+  readonly key: AttentionProjection;
+  readonly value: AttentionProjection;
+}
+
+/** What `CpuAttention.projectedPlan` found: the engine, the batch's sequences and the projections. */
+export interface ProjectedPlan {
+  readonly engine: WasmGemm;
+  readonly sequences: readonly AttentionSequence[];
+  readonly projections: ProjectionTriple;
+}
+
 /** Sequence `b` of a batch and the positions of its real (unmasked) tokens. */
 function realKeys(mask: Uint8Array, b: number, seq: number): AttentionSequence {
   const keys: number[] = [];
@@ -32,7 +46,7 @@ function realKeys(mask: Uint8Array, b: number, seq: number): AttentionSequence {
 }
 
 /** Every sequence of the batch with its real keys. */
-export function sequencesOf(tokens: TokenLayout): AttentionSequence[] {
+function sequencesOf(tokens: TokenLayout): AttentionSequence[] {
   return Array.from({ length: tokens.batch }, (_, b) => realKeys(tokens.mask, b, tokens.seq));
 }
 
@@ -110,25 +124,29 @@ export class CpuAttention {
   }
 
   /**
-   * The projections and attention in the WebAssembly engine's memory (WasmGemm.attendProjected),
-   * blocks of at least `minRows` rows where there are that many. Needs every sequence to have a
-   * real key and projections `WasmGemm.projectsInPlace` accepts (see `projectsInPlace` here).
+   * How `attendProjected` would run this batch: on the WebAssembly engine, with projections it
+   * accepts (WasmGemm.projectsInPlace) and a real key in every sequence; undefined elsewhere.
    */
-  attendProjected(
-    engine: WasmGemm, x: Float32Array, projections: { query: AttentionProjection; key: AttentionProjection; value: AttentionProjection },
-    tokens: TokenLayout, options: AttentionOptions, minRows: number, context: Float32Array, probs: Float32Array | null,
-  ): void {
-    const sizes = this.sizesOf(x, tokens, options);
-    this.attendInBlocks(engine, sequencesOf(tokens), sizes, probs, { projected: true, minRows }, (block, keep) => {
-      engine.attendProjected({ ...block, x, ...projections }, context, keep);
-    });
+  projectedPlan(projections: ProjectionTriple, hidden: number, tokens: TokenLayout, options: AttentionOptions): ProjectedPlan | undefined {
+    const engine = this.wasmFor(hidden / options.numHeads);
+    const all = [projections.query, projections.key, projections.value];
+    if (!engine || !all.every((p) => engine.projectsInPlace(p.b, hidden))) return undefined;
+    const sequences = sequencesOf(tokens);
+    return sequences.every((s) => s.keys.length > 0) ? { engine, sequences, projections } : undefined;
   }
 
-  /** Whether attendProjected takes these projections of `hidden` features for this batch. */
-  projectsInPlace(projections: readonly AttentionProjection[], hidden: number, tokens: TokenLayout, options: AttentionOptions): WasmGemm | undefined {
-    const engine = this.wasmFor(hidden / options.numHeads);
-    if (!engine || !projections.every((p) => engine.projectsInPlace(p.b, hidden))) return undefined;
-    return sequencesOf(tokens).every((s) => s.keys.length > 0) ? engine : undefined;
+  /**
+   * The projections and attention in the WebAssembly engine's memory (WasmGemm.attendProjected)
+   * as `plan` says, blocks of at least `minRows` rows where there are that many.
+   */
+  attendProjected(
+    plan: ProjectedPlan, x: Float32Array, tokens: TokenLayout, options: AttentionOptions, minRows: number, context: Float32Array, probs: Float32Array | null,
+  ): void {
+    const { engine, sequences, projections } = plan;
+    const sizes = this.sizesOf(x, tokens, options);
+    this.attendInBlocks(engine, sequences, sizes, probs, { projected: true, minRows }, (block, keep) => {
+      engine.attendProjected({ ...block, x, ...projections }, context, keep);
+    });
   }
 
   private sizesOf(rows: Float32Array, tokens: TokenLayout, options: AttentionOptions): AttentionSizes {

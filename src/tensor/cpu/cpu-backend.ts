@@ -15,7 +15,7 @@ import type { CompactGemm, CompactMatrix, NormArgs } from '../gemm/compact-gemm.
 import { compactGemmFor } from '../gemm/compact-engines.js';
 import type { GemmEngine, MatmulArgs, PackedMatrix } from '../gemm/gemm.js';
 import { PanelMatrix, WasmGemm } from '../gemm/wasm-gemm.js';
-import { attentionResult, CpuAttention, probsFor } from './cpu-attention.js';
+import { attentionResult, CpuAttention, probsFor, type ProjectionTriple } from './cpu-attention.js';
 import { Tensor } from '../tensor.js';
 
 /** A linear layer packed by this backend's engine. */
@@ -369,9 +369,9 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   selfAttention(x: Tensor, projections: SelfAttentionProjections, tokens: TokenLayout, options: AttentionOptions): AttentionResult {
     const layers = [projections.query, projections.key, projections.value].map((layer) => this.own(layer));
     const hidden = columns(x);
-    const [query, key, value] = layers.map((l) => (l instanceof PackedLinear && l.packed instanceof PanelMatrix ? { b: l.packed, bias: l.bias } : undefined));
-    const engine = query && key && value ? this.attender.projectsInPlace([query, key, value], hidden, tokens, options) : undefined;
-    if (!engine || !query || !key || !value) {
+    const triple = this.floatProjections(layers);
+    const plan = triple && this.attender.projectedPlan(triple, hidden, tokens, options);
+    if (!plan) {
       const [q, k, v] = this.linears(x, layers);
       const result = this.attention(q, k, v, tokens, options);
       for (const t of [q, k, v]) this.release(t);
@@ -384,8 +384,14 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     // read the weights 5x as often: D was 12 % slower.
     const rows = tokens.batch * tokens.seq;
     const minRows = this.options.attentionBlockBytes === undefined ? rowsPerBlock(rows, 2 * hidden, this.scratchBytes) : 0;
-    this.attender.attendProjected(engine, x.data, { query, key, value }, tokens, options, minRows, context, probs);
+    this.attender.attendProjected(plan, x.data, tokens, options, minRows, context, probs);
     return attentionResult(context, probs, tokens, options.numHeads);
+  }
+
+  /** The three projections as float32 panels with their biases, when all three are. */
+  private floatProjections(layers: ReadonlyArray<PackedLinear | CompactLinear>): ProjectionTriple | undefined {
+    const [query, key, value] = layers.map((l) => (l instanceof PackedLinear && l.packed instanceof PanelMatrix ? { b: l.packed, bias: l.bias } : undefined));
+    return query && key && value ? { query, key, value } : undefined;
   }
 
   override spladePool(hidden: Tensor, decoder: LinearHandle, tokens: TokenLayout): Tensor {

@@ -71,6 +71,11 @@ function groupsPerStep(relaxed: boolean): number {
   return relaxed ? 2 : 1;
 }
 
+/** Bytes of a B panel one inner-loop iteration of int8PanelKernel reads. */
+function int8IterationBytes(relaxed: boolean): number {
+  return groupsPerStep(relaxed) * INT8_NR * (relaxed ? INT8_GROUP.relaxed : INT8_GROUP.baseline);
+}
+
 /**
  * One n-panel of NR columns x `mCount` row panels of MR rows, over all of k, by the relaxed or
  * the baseline instruction (see the top of this file). `aStride`: bytes per A panel.
@@ -114,7 +119,7 @@ export function int8PanelKernel(relaxed: boolean): FunctionBuilder {
           touchOnce(f);
           for (let u = 0; u < steps; u++) group(u);
           f.bump('ap', steps * mr * 4);
-          f.bump('bp', steps * INT8_NR * g);
+          f.bump('bp', int8IterationBytes(relaxed));
           f.bump('k', -steps);
         },
         () => f.get('k'),
@@ -233,7 +238,7 @@ export function int8Driver(
             f.get('ldc').get('mCount').get('kGroups');
             f.get('src').get('mc0').get('srcStride').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add();
             f.get('srcStride');
-            pushTouchArgs(f, INT8_NR * INT8_GROUP[relaxed ? 'relaxed' : 'baseline'] * groupsPerStep(relaxed));
+            pushTouchArgs(f, int8IterationBytes(relaxed));
             f.call(fn.panel);
             f.get('oCount').ifElse(() => {
               // The outlier pass, added onto the tile just written.

@@ -60,6 +60,11 @@ const F32X4_RELAXED_MADD = 0x105;
 
 const PANEL_PARAMS = ['a', 'aStride', 'b', 'c', 'ldc', 'mCount', 'kc', 'bias', ...TOUCH_PARAMS];
 
+/** Bytes of a B panel one k-loop iteration of panelKernel reads. */
+function iterationBytes(shape: GemmShape): number {
+  return shape.unroll * shape.nr * 4;
+}
+
 /**
  * One n-panel x (all m-panels of a block) x kc steps. `fromBias` (the first k block) starts
  * the tile at the bias instead of loading C.
@@ -122,7 +127,7 @@ function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean, feature
           }
           if (rows) for (let i = 0; i < mr; i++) f.bump(`a${i}`, unroll * 4);
           else f.bump('ap', unroll * mr * 4);
-          f.bump('bp', unroll * nr * 4);
+          f.bump('bp', iterationBytes(shape));
         },
         () => f.get('bp').get('bEnd').ne(),
       );
@@ -185,7 +190,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
                   f.get('c').get('mc0').get('cStride').mul().add().get('np').i32(shape.nr * 4).mul().add();
                   f.get('ldc').get('mCount').get('kc');
                   f.get('bias').get('np').i32(shape.nr * 4).mul().add();
-                  pushTouchArgs(f, shape.unroll * shape.nr * 4);
+                  pushTouchArgs(f, iterationBytes(shape));
                 };
                 const call = (rows: boolean): void => {
                   f.get('k0').eqz().ifElse(
