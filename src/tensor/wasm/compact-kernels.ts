@@ -31,7 +31,7 @@
 // thread that then multiplies them, so the weights stay half-size in memory.
 import { I32, V128 } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
-import { startTouching, TOUCH_PARAMS, pushTouchArgs, touchOnce } from './panel-touch.js';
+import { pushTouchArgs, pushTwoStreams, startTouching, TOUCH_PARAMS, touchOnce, type TouchStreams } from './panel-touch.js';
 
 /** Output columns of the int8 register tile (both kernels). */
 export const INT8_NR = 8;
@@ -78,14 +78,15 @@ function int8IterationBytes(relaxed: boolean): number {
 
 /**
  * One n-panel of NR columns x `mCount` row panels of MR rows, over all of k, by the relaxed or
- * the baseline instruction (see the top of this file). `aStride`: bytes per A panel.
+ * the baseline instruction (see the top of this file), touching the next panel in `streams`
+ * streams (./panel-touch.ts). `aStride`: bytes per A panel.
  */
-export function int8PanelKernel(relaxed: boolean): FunctionBuilder {
+export function int8PanelKernel(relaxed: boolean, streams: TouchStreams): FunctionBuilder {
   const mr = INT8_MR;
   const perRow = INT8_NR / 4;
   const g = relaxed ? INT8_GROUP.relaxed : INT8_GROUP.baseline;
   const steps = groupsPerStep(relaxed);
-  const f = new FunctionBuilder('int8_panel', I8_PANEL_PARAMS, I8_PANEL_PARAMS.map(() => I32));
+  const f = new FunctionBuilder(`int8_panel_${streams}`, I8_PANEL_PARAMS, I8_PANEL_PARAMS.map(() => I32));
   for (const name of ['ap', 'bp', 'k', 'cr', 'sr']) f.local(name);
   const acc = (i: number, j: number): string => `acc${i}_${j}`;
   for (let i = 0; i < mr; i++) for (let j = 0; j < perRow; j++) f.local(acc(i, j), V128);
@@ -107,7 +108,7 @@ export function int8PanelKernel(relaxed: boolean): FunctionBuilder {
       }
     }
   };
-  startTouching(f);
+  startTouching(f, streams, () => f.get('kGroups').i32(INT8_NR * g).mul());
   f.doWhile(
     () => {
       for (let i = 0; i < mr; i++) for (let j = 0; j < perRow; j++) f.v128Zero().set(acc(i, j));
@@ -116,7 +117,7 @@ export function int8PanelKernel(relaxed: boolean): FunctionBuilder {
       f.get('kGroups').set('k');
       f.doWhile(
         () => {
-          touchOnce(f);
+          touchOnce(f, streams);
           for (let u = 0; u < steps; u++) group(u);
           f.bump('ap', steps * mr * 4);
           f.bump('bp', int8IterationBytes(relaxed));
@@ -199,17 +200,37 @@ export function int8GatherOutliersKernel(relaxed: boolean): FunctionBuilder {
 }
 
 /**
+ * Pushes int8_panel's arguments up to its touches for the main pass of row block `mc0`,
+ * n-panel `np` (in int8Driver), setting `cp` to the tile's place in C.
+ */
+function pushMainPassArgs(f: FunctionBuilder): void {
+  const mr = INT8_MR;
+  const nr = INT8_NR;
+  f.get('a').get('mc0').get('aStride').mul().add();
+  f.get('aStride');
+  f.get('aScale').get('mc0').i32(mr * 4).mul().add();
+  f.get('aZero').get('mc0').i32(mr * 4).mul().add();
+  f.get('b').get('np').get('bStride').mul().add();
+  f.get('bScale').get('np').i32(nr * 4).mul().add();
+  f.get('bSum').get('np').i32(nr * 4).mul().add();
+  f.get('c').get('mc0').get('ldc').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add().tee('cp');
+  f.get('ldc').get('mCount').get('kGroups');
+  f.get('src').get('mc0').get('srcStride').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add();
+  f.get('srcStride');
+}
+
+/**
  * `int8_gemm(job, ext)`: row blocks of `mcBlock` panels x the job's n-panels [npStart, npEnd),
  * each panel's outlier pass (when the record has outliers) right after its main pass.
  */
 export function int8Driver(
-  fn: { panel: number; gatherOutliers: number; geluSpan: number }, job: { npStart: number; npEnd: number }, relaxed: boolean,
+  fn: { panel: number; panelTwoStreams: number; gatherOutliers: number; geluSpan: number }, job: { npStart: number; npEnd: number }, relaxed: boolean,
 ): FunctionBuilder {
   const mr = INT8_MR;
   const nr = INT8_NR;
   const f = new FunctionBuilder('int8_gemm', ['job', 'ext'], [I32, I32]);
   for (const field of Object.keys(INT8_EXT)) f.local(field);
-  for (const name of ['npStart', 'npEnd', 'mc0', 'mCount', 'np', 'row', 'rowEnd', 'cp']) f.local(name);
+  for (const name of ['npStart', 'npEnd', 'mc0', 'mCount', 'np', 'row', 'rowEnd', 'cp', 'twoStreams']) f.local(name);
   for (const [field, offset] of Object.entries(INT8_EXT)) f.get('ext').i32Load(offset).set(field);
   f.get('job').i32Load(job.npStart).set('npStart');
   f.get('job').i32Load(job.npEnd).set('npEnd');
@@ -224,22 +245,15 @@ export function int8Driver(
         // mCount = min(mcBlock, mPanels - mc0)
         f.get('mcBlock').get('mPanels').get('mc0').sub();
         f.get('mcBlock').get('mPanels').get('mc0').sub().ltU().select().set('mCount');
+        pushTwoStreams(f, mr);
+        f.set('twoStreams');
         f.get('npStart').set('np');
         f.doWhile(
           () => {
-            f.get('a').get('mc0').get('aStride').mul().add();
-            f.get('aStride');
-            f.get('aScale').get('mc0').i32(mr * 4).mul().add();
-            f.get('aZero').get('mc0').i32(mr * 4).mul().add();
-            f.get('b').get('np').get('bStride').mul().add();
-            f.get('bScale').get('np').i32(nr * 4).mul().add();
-            f.get('bSum').get('np').i32(nr * 4).mul().add();
-            f.get('c').get('mc0').get('ldc').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add().tee('cp');
-            f.get('ldc').get('mCount').get('kGroups');
-            f.get('src').get('mc0').get('srcStride').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add();
-            f.get('srcStride');
-            pushTouchArgs(f, int8IterationBytes(relaxed));
-            f.call(fn.panel);
+            f.get('twoStreams').ifElse(
+              () => { pushMainPassArgs(f); pushTouchArgs(f, int8IterationBytes(relaxed), 2); f.call(fn.panelTwoStreams); },
+              () => { pushMainPassArgs(f); pushTouchArgs(f, int8IterationBytes(relaxed), 1); f.call(fn.panel); },
+            );
             f.get('oCount').ifElse(() => {
               // The outlier pass, added onto the tile just written.
               f.get('oA').get('mc0').get('oAStride').mul().add();

@@ -15,7 +15,7 @@ import { attendHeads, packHeadKeys, packHeadValues } from './attention-kernel.js
 import { layerNormRows } from './layer-norm-kernel.js';
 import { gemmPool } from './pool-kernel.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
-import { pushTouchArgs, startTouching, TOUCH_PARAMS, touchOnce } from './panel-touch.js';
+import { pushTouchArgs, pushTwoStreams, startTouching, TOUCH_PARAMS, touchOnce, type TouchStreams } from './panel-touch.js';
 import { extensionDispatch, int8Driver, int8GatherOutliersKernel, int8PanelKernel, widenF16Kernel } from './compact-kernels.js';
 import { columnAbsMaxKernel, quantizeRowsKernel } from './int8-quantize-kernel.js';
 
@@ -65,14 +65,30 @@ function iterationBytes(shape: GemmShape): number {
   return shape.unroll * shape.nr * 4;
 }
 
+/** Which panel kernel: starting from the bias (the first k block) or C, A as rows or packed, touch streams. */
+interface PanelVariant {
+  readonly fromBias: boolean;
+  readonly rows: boolean;
+  readonly streams: TouchStreams;
+}
+
+/** Every panel kernel, in FN's order from FN.panelFirst. */
+const PANEL_VARIANTS: readonly PanelVariant[] = ([1, 2] as const).flatMap((streams) =>
+  [false, true].flatMap((rows) => [true, false].map((fromBias) => ({ fromBias, rows, streams }))));
+
+/** The function index of a panel kernel. */
+function panelFunction(v: PanelVariant): number {
+  return FN.panelFirst + PANEL_VARIANTS.findIndex((p) => p.fromBias === v.fromBias && p.rows === v.rows && p.streams === v.streams);
+}
+
 /**
  * One n-panel x (all m-panels of a block) x kc steps. `fromBias` (the first k block) starts
  * the tile at the bias instead of loading C.
  */
-function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean, features: KernelFeatures): FunctionBuilder {
+function panelKernel(shape: GemmShape, { fromBias, rows, streams }: PanelVariant, features: KernelFeatures): FunctionBuilder {
   const { mr, nr, unroll } = shape;
   const nv = nr / 4;
-  const name = `panel_${fromBias ? 'init' : 'acc'}_${rows ? 'rows' : 'packed'}`;
+  const name = `panel_${fromBias ? 'init' : 'acc'}_${rows ? 'rows' : 'packed'}_${streams}`;
   const f = new FunctionBuilder(name, PANEL_PARAMS, PANEL_PARAMS.map(() => I32));
   f.local('cr');
   f.local('ap');
@@ -89,7 +105,7 @@ function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean, feature
     else f.bump('cr', 'ldc');
   };
 
-  startTouching(f);
+  startTouching(f, streams, () => f.get('kc').i32(nr * 4).mul());
   f.doWhile(
     () => {
       for (let i = 0; i < mr; i++) {
@@ -112,7 +128,7 @@ function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean, feature
       f.get('b').get('kc').i32(nr * 4).mul().add().set('bEnd');
       f.doWhile(
         () => {
-          touchOnce(f);
+          touchOnce(f, streams);
           for (let u = 0; u < unroll; u++) {
             for (let j = 0; j < nv; j++) f.get('bp').v128Load((u * nr + j * 4) * 4).set(`b${j}`);
             for (let i = 0; i < mr; i++) {
@@ -148,7 +164,7 @@ function panelKernel(shape: GemmShape, fromBias: boolean, rows: boolean, feature
 function gemmDriver(shape: GemmShape): FunctionBuilder {
   const f = new FunctionBuilder('gemm', ['job'], [I32]);
   for (const field of Object.keys(JOB)) f.local(field);
-  for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np', 'cStride', 'row', 'rowEnd']) f.local(name);
+  for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np', 'cStride', 'row', 'rowEnd', 'twoStreams']) f.local(name);
   for (const [field, offset] of Object.entries(JOB)) f.get('job').i32Load(offset).set(field);
   f.get('ldc').i32(shape.mr).mul().set('cStride');
   f.local('run');
@@ -170,6 +186,8 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
       () => {
         minOf('mcBlock', () => f.get('mPanels').get('mc0').sub());
         f.set('mCount');
+        pushTwoStreams(f, shape.mr);
+        f.set('twoStreams');
         f.i32(0).set('k0');
         f.doWhile(
           () => {
@@ -178,7 +196,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
             f.get('npStart').set('np');
             f.doWhile(
               () => {
-                const pushArgs = (rows: boolean): void => {
+                const pushArgs = ({ rows, streams }: PanelVariant): void => {
                   // packed: a + mc0*aStride + k0*MR*4; rows: a + mc0*MR*aStride + k0*4; then aStride
                   f.get('a').get('mc0').get('aStride').mul();
                   if (rows) f.i32(shape.mr).mul();
@@ -190,13 +208,17 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
                   f.get('c').get('mc0').get('cStride').mul().add().get('np').i32(shape.nr * 4).mul().add();
                   f.get('ldc').get('mCount').get('kc');
                   f.get('bias').get('np').i32(shape.nr * 4).mul().add();
-                  pushTouchArgs(f, iterationBytes(shape));
+                  pushTouchArgs(f, iterationBytes(shape), streams);
+                };
+                const callVariant = (v: PanelVariant): void => {
+                  pushArgs(v);
+                  f.call(panelFunction(v));
+                };
+                const callStreams = (rows: boolean, fromBias: boolean): void => {
+                  f.get('twoStreams').ifElse(() => callVariant({ fromBias, rows, streams: 2 }), () => callVariant({ fromBias, rows, streams: 1 }));
                 };
                 const call = (rows: boolean): void => {
-                  f.get('k0').eqz().ifElse(
-                    () => { pushArgs(rows); f.call(rows ? FN.panelInitRows : FN.panelInitPacked); },
-                    () => { pushArgs(rows); f.call(rows ? FN.panelAccRows : FN.panelAccPacked); },
-                  );
+                  f.get('k0').eqz().ifElse(() => callStreams(rows, true), () => callStreams(rows, false));
                 };
                 f.get('aRows').ifElse(() => call(true), () => call(false));
                 f.bump('np', 1);
@@ -231,9 +253,11 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
 
 /** Function indices of the module. */
 const FN = {
-  panelInitPacked: 0, panelAccPacked: 1, panelInitRows: 2, panelAccRows: 3, gemm: 4, geluSpan: 5, softmaxRows: 6, gemmPool: 7,
-  int8Panel: 8, int8Gemm: 9, widenF16: 10, gemmExt: 11, packHeadKeys: 12, packHeadValues: 13, attendHeads: 14, layerNormRows: 15,
-  int8QuantizeRows: 16, int8ColumnAbsMax: 17, int8GatherOutliers: 18,
+  gemm: 0, geluSpan: 1, softmaxRows: 2, gemmPool: 3,
+  int8Panel: 4, int8Gemm: 5, widenF16: 6, gemmExt: 7, packHeadKeys: 8, packHeadValues: 9, attendHeads: 10, layerNormRows: 11,
+  int8QuantizeRows: 12, int8ColumnAbsMax: 13, int8GatherOutliers: 14, int8PanelTwoStreams: 15,
+  /** The first of the PANEL_VARIANTS.length float32 panel kernels (see panelFunction). */
+  panelFirst: 16,
 } as const;
 
 /**
@@ -270,16 +294,12 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features
     throw new Error(`gemm kernel: unsupported register tile ${shape.mr}x${shape.nr}`);
   }
   const functions = [
-    panelKernel(shape, true, false, features).build(false),
-    panelKernel(shape, false, false, features).build(false),
-    panelKernel(shape, true, true, features).build(false),
-    panelKernel(shape, false, true, features).build(false),
     gemmDriver(shape).build(true),
     geluSpan().build(true),
     softmaxRows().build(true),
     gemmPool(FN.gemm, JOB).build(true),
-    int8PanelKernel(features.relaxed).build(false),
-    int8Driver({ panel: FN.int8Panel, gatherOutliers: FN.int8GatherOutliers, geluSpan: FN.geluSpan }, JOB, features.relaxed).build(false),
+    int8PanelKernel(features.relaxed, 1).build(false),
+    int8Driver({ panel: FN.int8Panel, panelTwoStreams: FN.int8PanelTwoStreams, gatherOutliers: FN.int8GatherOutliers, geluSpan: FN.geluSpan }, JOB, features.relaxed).build(false),
     widenF16Kernel().build(false),
     extensionDispatch({ int8Gemm: FN.int8Gemm, widenF16: FN.widenF16 }, JOB).build(false),
     packHeadKeys(shape.nr).build(false),
@@ -289,11 +309,14 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features
     quantizeRowsKernel(features.relaxed).build(true),
     columnAbsMaxKernel().build(true),
     int8GatherOutliersKernel(features.relaxed).build(false),
+    int8PanelKernel(features.relaxed, 2).build(false),
+    ...PANEL_VARIANTS.map((v) => panelKernel(shape, v, features).build(false)),
   ];
   functions.forEach((fn, index) => {
-    const expected = Object.entries(FN).find(([, i]) => i === index);
+    const expected = index >= FN.panelFirst || Object.entries(FN).some(([, i]) => i === index);
     if (!expected) throw new Error(`gemm module: function ${fn.name} has no index`);
   });
+  if (functions.length !== FN.panelFirst + PANEL_VARIANTS.length) throw new Error(`gemm module: ${functions.length} functions, FN has ${FN.panelFirst + PANEL_VARIANTS.length}`);
   const description: KernelDescription = {
     format: KERNEL_FORMAT, mr: shape.mr, nr: shape.nr, unroll: shape.unroll, shared: memory.shared, relaxed: features.relaxed,
   };
