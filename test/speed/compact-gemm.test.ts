@@ -145,8 +145,9 @@ for (const [label, make] of engines) {
     }
   });
 }
-int8('the 3-thread engines quantized activations on their workers', () => {
+int8('the 3-thread engines quantized activations, and scanned them for outlier columns, on their workers', () => {
   assert.ok((workerJobs.get(JOB_KIND.int8Quantize) ?? 0) > 0, 'no int8 quantization job ran on a worker');
+  assert.ok((workerJobs.get(JOB_KIND.int8ColumnAbsMax) ?? 0) > 0, 'no column scan ran on a worker');
 });
 int8('maxPooledProduct: per sequence, the max over its rows (and 0) of what matmul gives, in column blocks; float16 declines', () => {
   const c: Case = { m: 21, n: 70, k: 45, lda: 49, aOffset: 2, ldo: 70, outOffset: 0, bias: true, epilogue: 'none', outlierColumns: [6, 30] };

@@ -9,7 +9,7 @@ import { ATTEND_BYTES, ATTEND_TASK, ATTEND_TASK_BYTES } from '../wasm/attention-
 import { attentionTasks, packsHeads, splitTasks, type AttentionTask, type TaskRange } from './attention-tasks.js';
 import { LAYER_NORM, LAYER_NORM_BYTES } from '../wasm/layer-norm-kernel.js';
 import { POOL, POOL_BYTES } from '../wasm/pool-kernel.js';
-import { INT8_QUANTIZE, INT8_QUANTIZE_BYTES } from '../wasm/int8-quantize-kernel.js';
+import { INT8_ABSMAX, INT8_ABSMAX_BYTES, INT8_QUANTIZE, INT8_QUANTIZE_BYTES } from '../wasm/int8-quantize-kernel.js';
 import { JOB_KIND, JOB_KIND_MASK } from '../wasm/worker-protocol.js';
 import { finishRow, type GemmEngine, type MatmulArgs, type PackedMatrix } from './gemm.js';
 
@@ -201,13 +201,12 @@ export class WasmGemm implements GemmEngine {
   readonly module: WebAssembly.Module;
   /** Whether the kernels use relaxed SIMD (then the int8 multiply runs on its 8-bit dot product). */
   readonly relaxedSimd: boolean;
-  /** `int8_column_absmax(src, srcStride, rows, kQuads, out)`: see ../wasm/int8-quantize-kernel.ts. */
-  readonly int8ColumnAbsMax: (src: number, srcStride: number, rows: number, kQuads: number, out: number) => void;
   private readonly gemmFn: (job: number) => void;
   private readonly gemmPoolFn: (record: number) => void;
   private readonly attendFn: (record: number) => void;
   private readonly layerNormFn: (record: number) => void;
   private readonly quantizeFn: (record: number) => void;
+  private readonly columnAbsMaxFn: (record: number) => void;
   private readonly softmaxFn: (ptr: number, rows: number, ldc: number, vectors: number, alpha: number) => void;
   /** GELU in place on `vectors` x 4 floats at byte offset `ptr` (exposed for tests). */
   readonly geluSpan: (ptr: number, vectors: number) => void;
@@ -231,7 +230,7 @@ export class WasmGemm implements GemmEngine {
     this.softmaxFn = instance.exports.softmax_rows as (ptr: number, rows: number, ldc: number, vectors: number, alpha: number) => void;
     this.geluSpan = instance.exports.gelu_span as (ptr: number, vectors: number) => void;
     this.quantizeFn = instance.exports.int8_quantize_rows as (record: number) => void;
-    this.int8ColumnAbsMax = instance.exports.int8_column_absmax as WasmGemm['int8ColumnAbsMax'];
+    this.columnAbsMaxFn = instance.exports.int8_column_absmax as (record: number) => void;
     this.mcPanels = options.mcPanels ?? Math.max(1, Math.floor(192 / shape.mr));
     this.kcBlock = roundUp(options.kcBlock ?? 256, shape.unroll);
     this.unblockedBytes = options.unblockedBytes ?? SMALL_A_BLOCK_BYTES;
@@ -840,6 +839,29 @@ export class WasmGemm implements GemmEngine {
       records.push(at);
     }
     this.dispatch(records, JOB_KIND.int8Quantize, this.quantizeFn);
+  }
+
+  /**
+   * `int8_column_absmax` (../wasm/int8-quantize-kernel.ts): out[c] = max(out[c], |x[r, c]|)
+   * over `rows` rows `srcStride` bytes apart, for kQuads * 4 columns; the columns split over
+   * the threads from threadedMinMacs on (a batch of documents' scan is megabytes).
+   */
+  int8ColumnAbsMax(src: number, srcStride: number, rows: number, kQuads: number, out: number): void {
+    const threads = rows * kQuads * 4 < this.threadedMinMacs ? 1 : Math.min(this.threads, kQuads);
+    const records: number[] = [];
+    for (let t = 0; t < threads; t++) {
+      const q0 = Math.floor((kQuads * t) / threads);
+      const q1 = Math.floor((kQuads * (t + 1)) / threads);
+      const at = this.arena.allocScratch(INT8_ABSMAX_BYTES);
+      const words = this.arena.i32(at, INT8_ABSMAX_BYTES / 4);
+      words[INT8_ABSMAX.src / 4] = src + q0 * 16;
+      words[INT8_ABSMAX.srcStride / 4] = srcStride;
+      words[INT8_ABSMAX.rows / 4] = rows;
+      words[INT8_ABSMAX.kQuads / 4] = q1 - q0;
+      words[INT8_ABSMAX.out / 4] = out + q0 * 16;
+      records.push(at);
+    }
+    this.dispatch(records, JOB_KIND.int8ColumnAbsMax, this.columnAbsMaxFn);
   }
 
   /** `count` floats of zero in scratch; returns the byte offset. */

@@ -266,7 +266,7 @@ const FN = {
  */
 export const KERNEL_SECTION = 'splade-ts.kernels';
 /** Bumped whenever the job record or an export changes, so an old kernels.wasm is refused. */
-export const KERNEL_FORMAT = 8;
+export const KERNEL_FORMAT = 9;
 
 /**
  * Instructions beyond WebAssembly SIMD a module may use. `relaxed`: relaxed SIMD (Node 22+,
@@ -287,7 +287,7 @@ export interface KernelDescription extends GemmShape, KernelFeatures {
 /**
  * The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows`,
  * `gemm_pool(record)`, `attend_heads(record)`, `layer_norm_rows(record)`, `int8_quantize_rows(record)`,
- * `int8_column_absmax(...)` (these eight exported), and KERNEL_SECTION describing them.
+ * `int8_column_absmax(record)` (these eight exported), and KERNEL_SECTION describing them.
  */
 export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features: KernelFeatures = BASELINE_FEATURES): Uint8Array<ArrayBuffer> {
   if (shape.nr % 4 !== 0 || shape.mr < 1 || shape.unroll < 1) {

@@ -30,14 +30,24 @@ const SCALAR = { f32Min: 0x96, f32Max: 0x97, f32Sub: 0x93, f32Mul: 0x94, f32Div:
 /** float32 min normal: below it a scale counts as zero (int8-activations.ts MIN_SCALE). */
 const MIN_SCALE = 2 ** -126;
 
+/** Byte offsets of a column-absmax record (i32 words): its rows' columns [start, start + kQuads * 4). */
+export const INT8_ABSMAX = {
+  /** The first float32 column of the record's range in row 0; rows `srcStride` bytes apart. */
+  src: 0, srcStride: 4, rows: 8, kQuads: 12,
+  /** kQuads * 4 float32 maxima, zero beforehand (set by the caller). */
+  out: 16,
+} as const;
+export const INT8_ABSMAX_BYTES = 64;
+
 /**
- * `int8_column_absmax(src, srcStride, rows, kQuads, out)`: out[c] = max(out[c], |x[r, c]|) over
- * the rows (out starts at zero, set by the caller).
+ * `int8_column_absmax(record)`: out[c] = max(out[c], |x[r, c]|) over the record's rows, for
+ * its columns. Columns are independent, so the threads each take a range of them.
  */
 export function columnAbsMaxKernel(): FunctionBuilder {
-  const f = new FunctionBuilder('int8_column_absmax', ['src', 'srcStride', 'rows', 'kQuads', 'out'], [I32, I32, I32, I32, I32]);
-  for (const name of ['p', 'o', 'g']) f.local(name);
-  f.get('rows').ifElse(() => {
+  const f = new FunctionBuilder('int8_column_absmax', ['record'], [I32]);
+  for (const name of ['src', 'srcStride', 'rows', 'kQuads', 'out', 'p', 'o', 'g']) f.local(name);
+  for (const [field, offset] of Object.entries(INT8_ABSMAX)) f.get('record').i32Load(offset).set(field);
+  f.get('rows').get('kQuads').mul().ifElse(() => {
     f.doWhile(() => {
       f.get('src').set('p');
       f.get('out').set('o');

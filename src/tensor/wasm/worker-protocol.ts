@@ -19,10 +19,10 @@ export const SPIN_MS = 4;
  * module each). The kind rides in the low bits of the job pointer (records are 64-byte
  * aligned), so a runner, or a wrapper around one, passes it on without knowing of it.
  */
-export const JOB_KIND = { gemm: 0, gemmPool: 1, attendHeads: 2, layerNorm: 3, int8Quantize: 4 } as const;
+export const JOB_KIND = { gemm: 0, gemmPool: 1, attendHeads: 2, layerNorm: 3, int8Quantize: 4, int8ColumnAbsMax: 5 } as const;
 /** The job pointer bits that hold the kind. */
 export const JOB_KIND_MASK = 63;
-const KERNEL_EXPORTS = ['gemm', 'gemm_pool', 'attend_heads', 'layer_norm_rows', 'int8_quantize_rows'] as const;
+const KERNEL_EXPORTS = ['gemm', 'gemm_pool', 'attend_heads', 'layer_norm_rows', 'int8_quantize_rows', 'int8_column_absmax'] as const;
 /** SEQ value that tells a worker to exit. */
 export const STOP = -1;
 /**
