@@ -847,7 +847,7 @@ export class WasmGemm implements GemmEngine {
    * the threads from threadedMinMacs on (a batch of documents' scan is megabytes).
    */
   int8ColumnAbsMax(src: number, srcStride: number, rows: number, kQuads: number, out: number): void {
-    const threads = rows * kQuads * 4 < this.threadedMinMacs ? 1 : Math.min(this.threads, kQuads);
+    const threads = rows * kQuads * 4 < this.threadedMinMacs ? 1 : Math.max(1, Math.min(this.threads, kQuads));
     const records: number[] = [];
     for (let t = 0; t < threads; t++) {
       const q0 = Math.floor((kQuads * t) / threads);

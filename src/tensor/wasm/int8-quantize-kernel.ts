@@ -30,9 +30,9 @@ const SCALAR = { f32Min: 0x96, f32Max: 0x97, f32Sub: 0x93, f32Mul: 0x94, f32Div:
 /** float32 min normal: below it a scale counts as zero (int8-activations.ts MIN_SCALE). */
 const MIN_SCALE = 2 ** -126;
 
-/** Byte offsets of a column-absmax record (i32 words): its rows' columns [start, start + kQuads * 4). */
+/** Byte offsets of a column-absmax record (i32 words): kQuads * 4 columns of `rows` rows. */
 export const INT8_ABSMAX = {
-  /** The first float32 column of the record's range in row 0; rows `srcStride` bytes apart. */
+  /** Row 0's first float32 of the record's columns; rows `srcStride` bytes apart. */
   src: 0, srcStride: 4, rows: 8, kQuads: 12,
   /** kQuads * 4 float32 maxima, zero beforehand (set by the caller). */
   out: 16,
@@ -47,7 +47,8 @@ export function columnAbsMaxKernel(): FunctionBuilder {
   const f = new FunctionBuilder('int8_column_absmax', ['record'], [I32]);
   for (const name of ['src', 'srcStride', 'rows', 'kQuads', 'out', 'p', 'o', 'g']) f.local(name);
   for (const [field, offset] of Object.entries(INT8_ABSMAX)) f.get('record').i32Load(offset).set(field);
-  f.get('rows').get('kQuads').mul().ifElse(() => {
+  // Nothing to do without rows or columns (the loops below run at least once).
+  f.get('rows').eqz().get('kQuads').eqz().op1(0x72).eqz().ifElse(() => { // i32.or
     f.doWhile(() => {
       f.get('src').set('p');
       f.get('out').set('o');
