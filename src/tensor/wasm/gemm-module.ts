@@ -160,6 +160,37 @@ function panelKernel(shape: GemmShape, { fromBias, rows, streams }: PanelVariant
   return f;
 }
 
+/** Pushes a panel kernel's arguments for row block `mc0`, k block `k0`, n-panel `np` (in gemmDriver). */
+function pushPanelArgs(f: FunctionBuilder, shape: GemmShape, { rows, streams }: PanelVariant): void {
+  // packed: a + mc0*aStride + k0*MR*4; rows: a + mc0*MR*aStride + k0*4; then aStride
+  f.get('a').get('mc0').get('aStride').mul();
+  if (rows) f.i32(shape.mr).mul();
+  f.add().get('k0').i32(rows ? 4 : shape.mr * 4).mul().add();
+  f.get('aStride');
+  // b + np*bStride + k0*NR*4
+  f.get('b').get('np').get('bStride').mul().add().get('k0').i32(shape.nr * 4).mul().add();
+  // c + mc0*MR*ldc + np*NR*4, ldc, mCount, kc, bias + np*NR*4
+  f.get('c').get('mc0').get('cStride').mul().add().get('np').i32(shape.nr * 4).mul().add();
+  f.get('ldc').get('mCount').get('kc');
+  f.get('bias').get('np').i32(shape.nr * 4).mul().add();
+  pushTouchArgs(f, iterationBytes(shape), streams);
+}
+
+/** Calls the panel kernel the job's A layout (`aRows`), k block (`k0`) and row block (`twoStreams`) ask for. */
+function callPanelKernel(f: FunctionBuilder, shape: GemmShape): void {
+  const callVariant = (v: PanelVariant): void => {
+    pushPanelArgs(f, shape, v);
+    f.call(panelFunction(v));
+  };
+  const byStreams = (rows: boolean, fromBias: boolean): void => {
+    f.get('twoStreams').ifElse(() => callVariant({ fromBias, rows, streams: 2 }), () => callVariant({ fromBias, rows, streams: 1 }));
+  };
+  const byBlock = (rows: boolean): void => {
+    f.get('k0').eqz().ifElse(() => byStreams(rows, true), () => byStreams(rows, false));
+  };
+  f.get('aRows').ifElse(() => byBlock(true), () => byBlock(false));
+}
+
 /** `gemm(job)`: the blocked loops around the panel kernels, for n-panels [npStart, npEnd). */
 function gemmDriver(shape: GemmShape): FunctionBuilder {
   const f = new FunctionBuilder('gemm', ['job'], [I32]);
@@ -196,31 +227,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
             f.get('npStart').set('np');
             f.doWhile(
               () => {
-                const pushArgs = ({ rows, streams }: PanelVariant): void => {
-                  // packed: a + mc0*aStride + k0*MR*4; rows: a + mc0*MR*aStride + k0*4; then aStride
-                  f.get('a').get('mc0').get('aStride').mul();
-                  if (rows) f.i32(shape.mr).mul();
-                  f.add().get('k0').i32(rows ? 4 : shape.mr * 4).mul().add();
-                  f.get('aStride');
-                  // b + np*bStride + k0*NR*4
-                  f.get('b').get('np').get('bStride').mul().add().get('k0').i32(shape.nr * 4).mul().add();
-                  // c + mc0*MR*ldc + np*NR*4, ldc, mCount, kc, bias + np*NR*4
-                  f.get('c').get('mc0').get('cStride').mul().add().get('np').i32(shape.nr * 4).mul().add();
-                  f.get('ldc').get('mCount').get('kc');
-                  f.get('bias').get('np').i32(shape.nr * 4).mul().add();
-                  pushTouchArgs(f, iterationBytes(shape), streams);
-                };
-                const callVariant = (v: PanelVariant): void => {
-                  pushArgs(v);
-                  f.call(panelFunction(v));
-                };
-                const callStreams = (rows: boolean, fromBias: boolean): void => {
-                  f.get('twoStreams').ifElse(() => callVariant({ fromBias, rows, streams: 2 }), () => callVariant({ fromBias, rows, streams: 1 }));
-                };
-                const call = (rows: boolean): void => {
-                  f.get('k0').eqz().ifElse(() => callStreams(rows, true), () => callStreams(rows, false));
-                };
-                f.get('aRows').ifElse(() => call(true), () => call(false));
+                callPanelKernel(f, shape);
                 f.bump('np', 1);
               },
               () => f.get('np').get('npEnd').ltU(),
