@@ -10,13 +10,14 @@
 // pass, where they had asked for the whole panel at once (spread: Q float32 62.7 -> 55.3 ms,
 // int8 46.6 -> 36.1 ms at 2 threads; all in the first pass: float32 2%, int8 12%).
 //
-// Two streams for short row blocks (TWO_STREAM_ROWS), half a panel apart: each iteration touches one word in the next panel's first
-// half and one in its second. A single stream pulled at most ~8 GB/s on one core (a memcmp
-// reads 16): the hardware prefetcher follows each stream only so far ahead, and a touch that
-// misses holds up the core until its line arrives, so two streams keep twice the lines on the
-// way. Measured on an Intel Xeon (one thread, 12 x 3072 x 768 over 48 weight matrices that
-// do not fit in cache): one stream 27.6 GFLOP/s, two 32.2, three or four 29-31 (more loads an
-// iteration); Q 104 -> 95 ms float32 and 62 -> 56 ms int8 at one thread.
+// Two streams for short row blocks (TWO_STREAM_ROWS), half a panel apart: each iteration
+// touches one word in the next panel's first half and one in its second. A single stream
+// pulled at most ~8 GB/s on one core (a memcmp reads 16): the hardware prefetcher follows
+// each stream only so far ahead, and a touch that misses holds up the core until its line
+// arrives, so two streams keep twice the lines on the way. Measured on an Intel Xeon (one
+// thread, 12 x 3072 x 768 over 48 weight matrices that do not fit in cache): one stream 27.6
+// GFLOP/s, two 32.2, three or four 29-31 (more loads an iteration); Q 104 -> 95 ms float32
+// and 62 -> 56 ms int8 at one thread.
 //
 // The words touched never leave the next panel (or this one, for the last panel of a job:
 // touch 0), so they stay inside memory; large batches, whose panels stay in cache, lose
