@@ -199,24 +199,43 @@ export function int8GatherOutliersKernel(relaxed: boolean): FunctionBuilder {
   return f;
 }
 
+/** The locals int8Driver reads a pass's operands from: the main pass's, or the outlier group's. */
+interface PassOperands {
+  readonly a: string; readonly aStride: string; readonly aScale: string; readonly aZero: string;
+  readonly b: string; readonly bStride: string; readonly bSum: string;
+}
+const MAIN_OPERANDS: PassOperands = { a: 'a', aStride: 'aStride', aScale: 'aScale', aZero: 'aZero', b: 'b', bStride: 'bStride', bSum: 'bSum' };
+const OUTLIER_OPERANDS: PassOperands = { a: 'oA', aStride: 'oAStride', aScale: 'oAScale', aZero: 'oAZero', b: 'oB', bStride: 'oBStride', bSum: 'oBSum' };
+
 /**
- * Pushes int8_panel's arguments up to its touches for the main pass of row block `mc0`,
- * n-panel `np` (in int8Driver), setting `cp` to the tile's place in C.
+ * Pushes int8_panel's first seven arguments (A, its stride, row scales and zero points; B, the
+ * column scales, B's row sums) for row block `mc0`, n-panel `np` (in int8Driver). Both passes
+ * share the weights' column scales.
  */
-function pushMainPassArgs(f: FunctionBuilder): void {
+function pushOperands(f: FunctionBuilder, o: PassOperands): void {
+  f.get(o.a).get('mc0').get(o.aStride).mul().add();
+  f.get(o.aStride);
+  f.get(o.aScale).get('mc0').i32(INT8_MR * 4).mul().add();
+  f.get(o.aZero).get('mc0').i32(INT8_MR * 4).mul().add();
+  f.get(o.b).get('np').get(o.bStride).mul().add();
+  f.get('bScale').get('np').i32(INT8_NR * 4).mul().add();
+  f.get(o.bSum).get('np').i32(INT8_NR * 4).mul().add();
+}
+
+/**
+ * The main pass of row block `mc0`, n-panel `np` (in int8Driver) by the kernel `panel`, which
+ * touches in `streams` streams; sets `cp` to the tile's place in C.
+ */
+function callMainPass(f: FunctionBuilder, panel: number, streams: TouchStreams, relaxed: boolean): void {
   const mr = INT8_MR;
   const nr = INT8_NR;
-  f.get('a').get('mc0').get('aStride').mul().add();
-  f.get('aStride');
-  f.get('aScale').get('mc0').i32(mr * 4).mul().add();
-  f.get('aZero').get('mc0').i32(mr * 4).mul().add();
-  f.get('b').get('np').get('bStride').mul().add();
-  f.get('bScale').get('np').i32(nr * 4).mul().add();
-  f.get('bSum').get('np').i32(nr * 4).mul().add();
+  pushOperands(f, MAIN_OPERANDS);
   f.get('c').get('mc0').get('ldc').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add().tee('cp');
   f.get('ldc').get('mCount').get('kGroups');
   f.get('src').get('mc0').get('srcStride').mul().i32(mr).mul().add().get('np').i32(nr * 4).mul().add();
   f.get('srcStride');
+  pushTouchArgs(f, int8IterationBytes(relaxed), streams);
+  f.call(panel);
 }
 
 /**
@@ -251,18 +270,12 @@ export function int8Driver(
         f.doWhile(
           () => {
             f.get('twoStreams').ifElse(
-              () => { pushMainPassArgs(f); pushTouchArgs(f, int8IterationBytes(relaxed), 2); f.call(fn.panelTwoStreams); },
-              () => { pushMainPassArgs(f); pushTouchArgs(f, int8IterationBytes(relaxed), 1); f.call(fn.panel); },
+              () => callMainPass(f, fn.panelTwoStreams, 2, relaxed),
+              () => callMainPass(f, fn.panel, 1, relaxed),
             );
             f.get('oCount').ifElse(() => {
               // The outlier pass, added onto the tile just written.
-              f.get('oA').get('mc0').get('oAStride').mul().add();
-              f.get('oAStride');
-              f.get('oAScale').get('mc0').i32(mr * 4).mul().add();
-              f.get('oAZero').get('mc0').i32(mr * 4).mul().add();
-              f.get('oB').get('np').get('oBStride').mul().add();
-              f.get('bScale').get('np').i32(nr * 4).mul().add();
-              f.get('oBSum').get('np').i32(nr * 4).mul().add();
+              pushOperands(f, OUTLIER_OPERANDS);
               f.get('cp').get('ldc').get('mCount').get('oKGroups');
               f.get('cp').get('ldc');
               f.i32(0).i32(0); // no touches: the outlier panels are few and small
