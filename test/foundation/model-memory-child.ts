@@ -21,6 +21,9 @@ function residentKb(field: 'VmRSS' | 'VmHWM'): number {
 
 const [mode, dir] = process.argv.slice(2);
 const backend = await createBackend({ kernels: 'wasm-simd', threads: 1 });
+// Collect start-up garbage first (the parent passes --expose-gc), as load-memory-child does: a
+// collection during loading could otherwise hand start-up pages back and hide part of the rise.
+(globalThis as { gc?: () => void }).gc?.();
 const before = residentKb('VmRSS');
 const folder = await loadModelFolderFromDisk(dir);
 const lazy = folder.weights;

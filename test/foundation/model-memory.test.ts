@@ -16,7 +16,7 @@ const child = fileURLToPath(new URL('./model-memory-child.ts', import.meta.url))
 const MB = 1 << 20;
 
 function rise(mode: Mode, dir: string): number {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', child, mode, dir], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', child, mode, dir], { encoding: 'utf8' });
   return (JSON.parse(out.trim().split('\n').pop() ?? '{}') as { riseBytes: number }).riseBytes;
 }
 
