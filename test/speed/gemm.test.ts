@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import type { GemmEngine, MatmulArgs, PackedMatrix } from '../../src/tensor/gemm/gemm.js';
 import { ReferenceGemm } from '../../src/tensor/gemm/reference-gemm.js';
 import { TypeScriptGemm } from '../../src/tensor/gemm/typescript-gemm.js';
-import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
+import { MAX_THREADS, WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 import { startNodeWorkers } from '../../src/node/worker-threads.js';
 import { mulberry32 as random } from '../../tools/random.js';
 
@@ -125,6 +125,22 @@ gemm('threads really split a large multiply and agree with one thread', () => {
     compare(threaded, c, 99);
   } finally {
     threaded.dispose();
+  }
+});
+gemm('MAX_THREADS threads each take a share of a multiply, and agree with the reference', () => {
+  // Their control words and job records must all fit below the arena: with 17 to 32 threads
+  // the workers' words once ran past their 1 KiB block, so the workers failed to start.
+  const engine = WasmGemm.create({ shared: true })!;
+  engine.attachRunner(startNodeWorkers(engine.kernel, MAX_THREADS));
+  try {
+    assert.is(engine.threads, MAX_THREADS);
+    // At least one n-panel a thread, and enough work to be split (out starts as 7s: a job
+    // that did not run leaves them).
+    const n = MAX_THREADS * engine.columnAlign + 5;
+    const c: Case = { m: 40, n, k: 64, layout: 'nk', lda: 64, aOffset: 0, ldo: n, outOffset: 0, bias: true, alpha: 1, epilogue: 'none' };
+    compare(engine, c, 7);
+  } finally {
+    engine.dispose();
   }
 });
 gemm('columns(): a block of output columns equals those columns of the whole product', () => {

@@ -10,13 +10,15 @@ import { attentionTasks, packsHeads, splitTasks, type AttentionTask, type TaskRa
 import { LAYER_NORM, LAYER_NORM_BYTES } from '../wasm/layer-norm-kernel.js';
 import { POOL, POOL_BYTES } from '../wasm/pool-kernel.js';
 import { INT8_ABSMAX, INT8_ABSMAX_BYTES, INT8_QUANTIZE, INT8_QUANTIZE_BYTES } from '../wasm/int8-quantize-kernel.js';
-import { JOB_KIND, JOB_KIND_MASK } from '../wasm/worker-protocol.js';
+import { JOB_KIND, JOB_KIND_MASK, PROTOCOL_WORDS } from '../wasm/worker-protocol.js';
 import { finishRow, type GemmEngine, type MatmulArgs, type PackedMatrix } from './gemm.js';
 
 /** Bytes at the bottom of the memory for job records and thread control words. */
 export const CONTROL_BYTES = 4096;
 export { MAX_THREADS };
-const JOBS_AT = 1024;
+/** The job records (one a thread) start after the workers' control words. */
+const JOBS_AT = PROTOCOL_WORDS * 4;
+if (JOBS_AT + MAX_THREADS * JOB_BYTES > CONTROL_BYTES) throw new Error('wasm gemm: the control block cannot hold MAX_THREADS threads');
 /** LayerNorm inputs below this many floats stay on the calling thread (see layerNorm). */
 const LAYER_NORM_THREADED_FLOATS = 16384;
 /**

@@ -2,7 +2,7 @@
 // how the workers were started (worker_threads, Web Workers).
 import { SpladeError } from '../../errors.js';
 import type { JobRunner } from '../gemm/wasm-gemm.js';
-import { DONE, FAILED, JOB_PTR, SEQ, SPIN_MS, STOP, WORKER_SPIN_MS, slotBase } from './worker-protocol.js';
+import { DONE, FAILED, JOB_PTR, PROTOCOL_WORDS, SEQ, SPIN_MS, STOP, WORKER_SPIN_MS, slotBase } from './worker-protocol.js';
 
 export class SharedJobRunner implements JobRunner {
   private readonly words: Int32Array;
@@ -14,7 +14,7 @@ export class SharedJobRunner implements JobRunner {
    * `spinMs`: how long idle workers spin before sleeping (see workerSpinMs).
    */
   constructor(memory: WebAssembly.Memory, private readonly workers: number, private readonly stop: () => void, spinMs: number = WORKER_SPIN_MS) {
-    this.words = new Int32Array(memory.buffer, 0, 256);
+    this.words = new Int32Array(memory.buffer, 0, PROTOCOL_WORDS);
     for (let w = 1; w <= workers; w++) Atomics.store(this.words, slotBase(w) + SPIN_MS, spinMs);
   }
 

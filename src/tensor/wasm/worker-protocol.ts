@@ -1,12 +1,22 @@
-// How the calling thread and the kernel workers talk: through words in the first kilobyte
-// of the shared WebAssembly memory, one 64-byte line per worker (so two workers never share
-// a cache line). The calling thread writes a job pointer and bumps SEQ; the worker runs
+// How the calling thread and the kernel workers talk: through words at the bottom of the
+// shared WebAssembly memory (PROTOCOL_WORDS), one 64-byte line per worker (so two workers
+// never share a cache line). The calling thread writes a job pointer and bumps SEQ; the worker runs
 // the kernel the pointer's low bits name (JOB_KIND: `gemm(job)` for 0) and copies SEQ into DONE. Both spin for a few milliseconds before sleeping in
 // Atomics.wait, because a multiply often takes less time than a sleep/wake-up round trip.
 
+import { MAX_THREADS } from '../gemm/max-threads.js';
+
+/** Int32 words a worker's slot takes: one 64-byte cache line. */
+const SLOT_WORDS = 16;
+/**
+ * Int32 words of the protocol block: a slot for each of MAX_THREADS - 1 workers (slots 1 and
+ * up; slot 0 stays unused). The engine's job records start right after it (wasm-gemm.ts).
+ */
+export const PROTOCOL_WORDS = MAX_THREADS * SLOT_WORDS;
+
 /** Int32 index of worker `slot`'s words. */
 export function slotBase(slot: number): number {
-  return slot * 16;
+  return slot * SLOT_WORDS;
 }
 export const SEQ = 0;
 export const DONE = 1;
@@ -74,8 +84,8 @@ try {
 }
 // A browser's starter waits for this before the first multiply (see web-workers.ts).
 if (web) self.postMessage({ ready: true });
-const words = new Int32Array(memory.buffer, 0, 256);
-const base = slot * ${16};
+const words = new Int32Array(memory.buffer, 0, ${PROTOCOL_WORDS});
+const base = slot * ${SLOT_WORDS};
 let seen = 0;
 for (;;) {
   let spins = 0;
