@@ -149,6 +149,38 @@ export class CpuAttention {
     });
   }
 
+  /**
+   * Attention with the projections made by `attendBlock` (the compact engine's, see
+   * CompactGemm.attendProjected) on blocks of `rowsPerBlock` rows of the batch: the row blocks
+   * `linears` takes, so that the projections are the same numbers (int8 activations are
+   * quantized per block). False, having done nothing, where those blocks would cut a sequence,
+   * a sequence has no real key, the engine does not run heads of this size, or `attendBlock`
+   * declines (it does at the first block or never).
+   */
+  attendProjectedInRowBlocks(
+    attendBlock: (block: AttentionShape, keep: KeepProbs | undefined) => boolean, hidden: number, tokens: TokenLayout, options: AttentionOptions,
+    rowsPerBlock: number, probs: Float32Array | null,
+  ): boolean {
+    const { batch, seq } = tokens;
+    const engine = this.wasmFor(hidden / options.numHeads);
+    const sequences = sequencesOf(tokens);
+    const whole = rowsPerBlock >= batch * seq || rowsPerBlock % seq === 0;
+    if (!engine || !whole || sequences.some((s) => s.keys.length === 0)) return false;
+    const perBlock = Math.max(1, Math.min(batch, Math.floor(rowsPerBlock / seq)));
+    const { numHeads } = options;
+    const keep = probs ? this.keepInto(probs, seq, numHeads) : undefined;
+    for (let first = 0; first < batch; first += perBlock) {
+      engine.beginOperation();
+      if (!attendBlock({ sequences: sequences.slice(first, first + perBlock), seq, hidden, numHeads }, keep)) return false;
+    }
+    return true;
+  }
+
+  /** A KeepProbs that scatters each head's probabilities into `probs` ([batch, heads, seq, seq]). */
+  private keepInto(probs: Float32Array, seq: number, numHeads: number): KeepProbs {
+    return (s, h, p, stride) => scatterProbs(probs, ((s.b * numHeads + h) * seq) * seq, seq, s.keys, p, stride);
+  }
+
   private sizesOf(rows: Float32Array, tokens: TokenLayout, options: AttentionOptions): AttentionSizes {
     const hidden = rows.length / (tokens.batch * tokens.seq);
     return { seq: tokens.seq, hidden, numHeads: options.numHeads, headSize: hidden / options.numHeads };
@@ -198,9 +230,7 @@ export class CpuAttention {
     const bytesOf = (s: AttentionSequence): number =>
       engine.attentionScratchBytes(seq, hidden, numHeads, s.keys.length, { probs: probs !== null, projected: options.projected });
     const budget = this.blockBytes - engine.attentionThreadBytes(seq, hidden, numHeads);
-    const keep = probs
-      ? (s: AttentionSequence, h: number, p: Float32Array, stride: number): void => scatterProbs(probs, ((s.b * numHeads + h) * seq) * seq, seq, s.keys, p, stride)
-      : undefined;
+    const keep = probs ? this.keepInto(probs, seq, numHeads) : undefined;
     let next = 0;
     while (next < sequences.length) {
       let end = next + 1;

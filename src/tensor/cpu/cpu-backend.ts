@@ -372,6 +372,8 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const triple = this.floatProjections(layers);
     const plan = triple && this.attender.projectedPlan(triple, hidden, tokens, options);
     if (!plan) {
+      const compact = this.compactSelfAttention(x, layers, tokens, options);
+      if (compact) return compact;
       const [q, k, v] = this.linears(x, layers);
       const result = this.attention(q, k, v, tokens, options);
       for (const t of [q, k, v]) this.release(t);
@@ -386,6 +388,33 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const minRows = this.options.attentionBlockBytes === undefined ? rowsPerBlock(rows, 2 * hidden, this.scratchBytes) : 0;
     this.attender.attendProjected(plan, x.data, tokens, options, minRows, context, probs);
     return attentionResult(context, probs, tokens, options.numHeads);
+  }
+
+  /**
+   * selfAttention with compact projections made and attended in the WebAssembly engine's
+   * memory (CompactGemm.attendProjected), in `linears`' row blocks so that Q, K and V are the
+   * numbers `linears` gives. For int8 this saves the six copies of [rows, hidden] that
+   * `linears` then `attention` make on the calling thread (int8 D: 0.40 -> ... s serial).
+   * Undefined, having done nothing, where it does not fit.
+   */
+  private compactSelfAttention(
+    x: Tensor, layers: ReadonlyArray<PackedLinear | CompactLinear>, tokens: TokenLayout, options: AttentionOptions,
+  ): AttentionResult | undefined {
+    const compact = this.compact;
+    const [query, key, value] = layers;
+    if (!compact.attendProjected || !(query instanceof CompactLinear && key instanceof CompactLinear && value instanceof CompactLinear)) return undefined;
+    const hidden = columns(x);
+    const rows = tokens.batch * tokens.seq;
+    const context = this.allocate(x.size);
+    const probs = probsFor(tokens, options);
+    const block = this.rowsPerBlockOf(rows, [query], query.inFeatures + query.outFeatures);
+    const projected = { x: x.data, query: { b: query.packed, bias: query.bias }, key: { b: key.packed, bias: key.bias }, value: { b: value.packed, bias: value.bias } };
+    const done = this.attender.attendProjectedInRowBlocks(
+      (shape, keep) => compact.attendProjected!({ ...shape, ...projected }, context, keep), hidden, tokens, options, block, probs,
+    );
+    if (done) return attentionResult(context, probs, tokens, options.numHeads);
+    this.activations.give(context);
+    return undefined;
   }
 
   /** The three projections as float32 panels with their biases, when all three are. */

@@ -3,6 +3,7 @@
 // compact: no scale factor (alpha), the bias and activation applied as in `GemmEngine.matmul`.
 import { readWeightRows, type CompactWeight, type F16Weight, type Int8Weight } from '../compact-weight.js';
 import type { MatmulArgs } from './gemm.js';
+import type { AttentionShape, KeepProbs } from './wasm-gemm.js';
 import { referenceInt8Matmul } from './int8-reference.js';
 import { RowMajor } from './row-major.js';
 import { TypeScriptGemm } from './typescript-gemm.js';
@@ -30,6 +31,20 @@ export interface NormArgs {
 
 /** One weight of `CompactGemm.matmulEach` and where its product goes. */
 export type EachOutput = Pick<CompactMatmulArgs, 'b' | 'bias' | 'out' | 'outOffset'>;
+
+/** A compact projection of the hidden states for `attendProjected`. */
+export interface CompactProjection {
+  readonly b: CompactMatrix;
+  readonly bias?: Float32Array;
+}
+
+/** Sequences of one attention layer for `attendProjected`, from the input rows x ([batch * seq, hidden]). */
+export interface CompactProjectedBlock extends AttentionShape {
+  readonly x: Float32Array;
+  readonly query: CompactProjection;
+  readonly key: CompactProjection;
+  readonly value: CompactProjection;
+}
 
 /** What `maxPooledProduct` multiplies: A·Bᵀ + bias, no epilogue. */
 export type PooledProductArgs = Pick<CompactMatmulArgs, 'm' | 'a' | 'aOffset' | 'lda' | 'b' | 'bias'>;
@@ -71,6 +86,13 @@ export interface CompactGemm {
    * where it does not fit (float16 weights, an epilogue).
    */
   matmulEach?(args: Omit<CompactMatmulArgs, 'b' | 'out' | 'bias' | 'outOffset'>, each: readonly EachOutput[]): boolean;
+  /**
+   * Optional: a block of sequences' self-attention from its input rows, the Q, K and V
+   * projections made and attended in the engine's memory (see WasmGemm.attendProjectedBy),
+   * each projection as `matmulEach` over the block's rows would give it. False, having done
+   * nothing, where the projections do not fit.
+   */
+  attendProjected?(block: CompactProjectedBlock, context: Float32Array, probs?: KeepProbs): boolean;
   /** Rows of W as float32 into `out` [rows.length, k] (float16 exactly; int8 times its scale). */
   readRows(b: CompactMatrix, rows: Int32Array, out: Float32Array): void;
 }

@@ -5,10 +5,12 @@ import type { CompactWeight } from '../compact-weight.js';
 import { f16ArrayToF32 } from '../half.js';
 import { SpladeError } from '../../errors.js';
 import { EXT_BYTES, EXT_KIND, F16_EXT, INT8_EXT, INT8_GROUP, INT8_K_ALIGN, INT8_MR, INT8_NR } from '../wasm/compact-kernels.js';
-import { type CompactGemm, type EachOutput, type PooledProductArgs, type CompactMatmulArgs, type CompactMatrix, type NormArgs } from './compact-gemm.js';
+import {
+  type CompactGemm, type CompactProjectedBlock, type EachOutput, type PooledProductArgs, type CompactMatmulArgs, type CompactMatrix, type NormArgs,
+} from './compact-gemm.js';
 import { finishRow } from './gemm.js';
 import { outlierColumnsOf, Q_MAX } from './int8-activations.js';
-import { PanelMatrix, type PoolTarget, type ResidentResult, type WasmGemm } from './wasm-gemm.js';
+import { PanelMatrix, type KeepProbs, type PoolTarget, type ResidentResult, type WasmGemm } from './wasm-gemm.js';
 
 function roundUp(value: number, multiple: number): number {
   return Math.ceil(value / multiple) * multiple;
@@ -239,6 +241,29 @@ export class WasmCompactGemm implements CompactGemm {
       this.copyOut({ ptr: c, width: b.nPanels * INT8_NR }, b.n, { ...args, ...output }, 0, false);
     }
     return true;
+  }
+
+  /**
+   * CompactGemm.attendProjected for int8 projections of hidden x hidden (whole panels, no k
+   * padding): the block's rows quantized once (outlier columns chosen over the block's rows,
+   * as matmulEach over the same rows does; the zero rows that pad each sequence change no
+   * column's maximum), three products left in the memory, then attended where they lie.
+   */
+  attendProjected(block: CompactProjectedBlock, context: Float32Array, probs?: KeepProbs): boolean {
+    const projections = [block.query, block.key, block.value];
+    const panels = projections.map((p) => p.b);
+    if (!panels.every((b): b is Int8Panels => b instanceof Int8Panels && this.projectsInPlace(b, block.hidden))) return false;
+    this.engine.attendProjectedBy(block, (a, m) => {
+      const rows = this.prepareInt8Rows(a.ptr, m, panels[0]);
+      const [q, key, value] = projections.map((p, i) => this.int8Product(rows, panels[i], p.bias, false));
+      return { q, key, value };
+    }, context, probs);
+    return true;
+  }
+
+  /** Whether an int8 weight projects rows of `hidden` features into rows of as many, in place (whole panels, no k padding). */
+  private projectsInPlace(b: Int8Panels, hidden: number): boolean {
+    return b.k === hidden && b.kPad === hidden && b.n === hidden && b.nPanels * INT8_NR === hidden;
   }
 
   /**

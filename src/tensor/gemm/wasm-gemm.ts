@@ -116,6 +116,12 @@ export interface ProjectedAttentionBlock extends AttentionShape {
   readonly value: AttentionProjection;
 }
 
+/**
+ * Projects `m` input rows lying in the memory (`a`, rows hidden floats apart) into Q, K and V
+ * rows of the same layout in the memory; returns their byte offsets (see attendProjectedBy).
+ */
+export type ProjectRows = (a: ResidentRows, m: number) => { readonly q: number; readonly key: number; readonly value: number };
+
 /** Receives a head's probabilities from `attend`: [seq, keys] rows `stride` apart. */
 export type KeepProbs = (sequence: AttentionSequence, h: number, p: Float32Array, stride: number) => void;
 
@@ -624,20 +630,32 @@ export class WasmGemm implements GemmEngine {
    * the calling thread. Needs projections that `projectsInPlace` accepts.
    */
   attendProjected(block: ProjectedAttentionBlock, context: Float32Array, probs?: KeepProbs): void {
-    this.checkHeads(block);
-    const { sequences, seq, hidden } = block;
-    for (const p of [block.query, block.key, block.value]) {
+    const { hidden } = block;
+    const projections = [block.query, block.key, block.value];
+    for (const p of projections) {
       if (!this.projectsInPlace(p.b, hidden)) throw new Error(`wasm gemm: an attention projection must be ${hidden} x ${hidden} whole panels`);
     }
+    this.attendProjectedBy(block, (a, m) => {
+      const [q, key, value] = projections.map((p) => this.multiply(m, a, p.b, { bias: p.bias }).ptr);
+      return { q, key, value };
+    }, context, probs);
+  }
+
+  /**
+   * `attendProjected` with the projections made by `project` (the compact engine's int8 ones):
+   * the block's input rows are placed here as [sequences][seqPad][hidden] (rows past seq zero),
+   * `project` writes Q, K and V rows of the same layout into this memory, and the heads are
+   * attended where they lie.
+   */
+  attendProjectedBy(block: AttentionShape & { readonly x: Float32Array }, project: ProjectRows, context: Float32Array, probs?: KeepProbs): void {
+    this.checkHeads(block);
+    const { sequences, seq, hidden } = block;
     const seqPad = roundUp(seq, this.shape.mr);
-    const m = sequences.length * seqPad;
     // Each sequence starts on a row panel, so that its Q, K and V rows do too.
     const x = this.placeSequences(block.x, block, seqPad);
-    const a: ResidentRows = { ptr: x, strideBytes: hidden * 4, rows: true };
-    const [q, key, value] = [block.query, block.key, block.value].map((p) => this.multiply(m, a, p.b, { bias: p.bias }).ptr);
+    const { q, key, value } = project({ ptr: x, strideBytes: hidden * 4, rows: true }, sequences.length * seqPad);
     // The input rows are spent: the context takes their place.
-    const resident = { q, key, value, context: x, kvRows: seqPad };
-    this.attendResident(block, seqPad, resident, context, probs);
+    this.attendResident(block, seqPad, { q, key, value, context: x, kvRows: seqPad }, context, probs);
   }
 
   /** Whether `attendProjected` takes this packed weight as a projection of `hidden` features (hidden x hidden, whole panels, no k padding). */
