@@ -394,7 +394,8 @@ export class CpuBackend extends ReferenceBackend implements Backend {
    * selfAttention with compact projections made and attended in the WebAssembly engine's
    * memory (CompactGemm.attendProjected), in `linears`' row blocks so that Q, K and V are the
    * numbers `linears` gives. For int8 this saves the six copies of [rows, hidden] that
-   * `linears` then `attention` make on the calling thread (int8 D: 0.40 -> ... s serial).
+   * `linears` then `attention` make on the calling thread (int8 D, 2 threads: serial 0.80 -> 0.51 s,
+   * 8.39 -> 7.98 s; Q 33.0 -> 31.2 ms, bench/RESULTS.md).
    * Undefined, having done nothing, where it does not fit.
    */
   private compactSelfAttention(
