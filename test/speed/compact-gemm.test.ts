@@ -149,6 +149,31 @@ int8('the 3-thread engines quantized activations, and scanned them for outlier c
   assert.ok((workerJobs.get(JOB_KIND.int8Quantize) ?? 0) > 0, 'no int8 quantization job ran on a worker');
   assert.ok((workerJobs.get(JOB_KIND.int8ColumnAbsMax) ?? 0) > 0, 'no column scan ran on a worker');
 });
+int8('rows holding NaN, infinities, -0 and huge values quantize as the reference does (NaN counted equal to NaN)', () => {
+  // The kernel finds a row's range with pmin/pmax and tracks NaN on the side, and rounds by
+  // floor and pmax/pmin instead of trunc_sat: the same bytes as Math.min/max and Math.trunc.
+  const c: Case = { m: 6, n: 9, k: 24, lda: 24, aOffset: 0, ldo: 9, outOffset: 0, bias: true, epilogue: 'none', outlierColumns: [] };
+  const { a, w, bias } = inputs(c, 17);
+  const specials: Array<[number, number, number]> = [
+    [1, 3, Number.NaN], [2, 5, Infinity], [3, 0, -Infinity], [4, 7, -0], [4, 8, 3e38], [5, 2, -3e38], [5, 11, 1e-45],
+  ];
+  for (const [row, col, value] of specials) a[row * c.lda + col] = value;
+  for (let col = 0; col < c.k; col++) a[col] = -0; // row 0: all -0
+  const weight = quantizeInt8Rows(w, c.n, c.k);
+  const expected = int8Expected(c, a, weight, bias);
+  for (const [label, make] of engines) {
+    const engine = make();
+    try {
+      const actual = runCompact(engine, c, a, weight, bias);
+      actual.forEach((value, i) => {
+        const same = Object.is(value, expected[i]) || (Number.isNaN(value) && Number.isNaN(expected[i])) || value === expected[i];
+        if (!same) assert.unreachable(`${label}: out[${i}] = ${value}, reference ${expected[i]}`);
+      });
+    } finally {
+      engine.engine.dispose();
+    }
+  }
+});
 int8('maxPooledProduct: per sequence, the max over its rows (and 0) of what matmul gives, in column blocks; float16 declines', () => {
   const c: Case = { m: 21, n: 70, k: 45, lda: 49, aOffset: 2, ldo: 70, outOffset: 0, bias: true, epilogue: 'none', outlierColumns: [6, 30] };
   const { a, w, bias } = inputs(c, 9);

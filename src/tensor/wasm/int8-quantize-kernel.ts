@@ -21,10 +21,15 @@ export const INT8_QUANTIZE = {
 export const INT8_QUANTIZE_BYTES = 64;
 
 const OP = {
-  and: 0x4e, f32x4Abs: 0xe0, f32x4Min: 0xe8, f32x4Max: 0xe9, f32x4Mul: 0xe6, f32x4Add: 0xe4,
+  and: 0x4e, or: 0x50, anyTrue: 0x53, f32x4Ne: 0x42, f32x4Abs: 0xe0, f32x4Max: 0xe9, f32x4Mul: 0xe6, f32x4Add: 0xe4,
+  f32x4Floor: 0x68, f32x4Pmin: 0xea, f32x4Pmax: 0xeb, i32x4Sub: 0xb1,
   truncSatS: 0xf8, convertS: 0xfa, i32x4MinS: 0xb6, i32x4MaxS: 0xb8, i32x4Splat: 0x11, i32x4ExtractLane: 0x1b,
   i16x8NarrowS: 0x85, i8x16NarrowU: 0x66, store32Lane: 0x5a,
 } as const;
+/** 2^23: adding it to a float32 integer in [0, 2^23) leaves the integer in the low mantissa bits. */
+const MAGIC = 2 ** 23;
+/** The float32 bits of MAGIC. */
+const MAGIC_BITS = 0x4b000000;
 const SCALAR = { f32Min: 0x96, f32Max: 0x97, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95, f32Neg: 0x8c, f32Ge: 0x60, divU: 0x6e, remU: 0x70 } as const;
 
 /** float32 min normal: below it a scale counts as zero (int8-activations.ts MIN_SCALE). */
@@ -76,7 +81,7 @@ export function quantizeRowsKernel(relaxed: boolean): FunctionBuilder {
   const f = new FunctionBuilder('int8_quantize_rows', ['record'], [I32]);
   for (const name of ['row', 'end', 'kQuads', 'mr', 'p', 'mk', 'o', 'g', 'zero']) f.local(name);
   for (const name of ['lo', 'hi', 'scale', 'inv']) f.local(name, F32);
-  for (const name of ['vlo', 'vhi', 'x', 'vinv', 'vhalf', 'q']) f.local(name, V128);
+  for (const name of ['vlo', 'vhi', 'vnan', 'x', 'vinv', 'vhalf', 'q']) f.local(name, V128);
   const field = (name: keyof typeof INT8_QUANTIZE): FunctionBuilder => f.get('record').i32Load(INT8_QUANTIZE[name]);
   /** Pushes row `row`'s masked group at p / mk. */
   const maskedGroup = (): void => {
@@ -106,11 +111,16 @@ export function quantizeRowsKernel(relaxed: boolean): FunctionBuilder {
       rowStart();
       f.v128Zero().set('vlo');
       f.v128Zero().set('vhi');
+      f.v128Zero().set('vnan');
       f.doWhile(() => {
         maskedGroup();
         f.set('x');
-        f.get('vlo').get('x').simdOp(OP.f32x4Min).set('vlo');
-        f.get('vhi').get('x').simdOp(OP.f32x4Max).set('vhi');
+        // pmin/pmax are one instruction each (min/max, which propagate NaN, are several on
+        // x86); NaN is tracked on the side, and a row with one gets a NaN range below, as
+        // Math.min/Math.max give the reference.
+        f.get('vlo').get('x').simdOp(OP.f32x4Pmin).set('vlo');
+        f.get('vhi').get('x').simdOp(OP.f32x4Pmax).set('vhi');
+        f.get('vnan').get('x').get('x').simdOp(OP.f32x4Ne).simdOp(OP.or).set('vnan');
         f.bump('p', 16);
         f.bump('mk', 16);
         f.bump('g', -1);
@@ -119,6 +129,10 @@ export function quantizeRowsKernel(relaxed: boolean): FunctionBuilder {
       f.set('lo');
       reduce('vhi', SCALAR.f32Max);
       f.set('hi');
+      f.get('vnan').simdOp(OP.anyTrue).ifElse(() => {
+        f.f32Const(Number.NaN).set('lo');
+        f.f32Const(Number.NaN).set('hi');
+      }, () => {});
       // scale = (hi - lo) / 127, inv = 1 / scale; both 0 below MIN_SCALE.
       f.get('hi').get('lo').op1(SCALAR.f32Sub).f32Const(127).op1(SCALAR.f32Div).set('scale');
       f.f32Const(1).get('scale').op1(SCALAR.f32Div).set('inv');
@@ -134,16 +148,22 @@ export function quantizeRowsKernel(relaxed: boolean): FunctionBuilder {
       f.get('inv').f32x4Splat().set('vinv');
       field('scales').get('row').i32(4).mul().add().get('scale').f32Store(0);
       field('zeros').get('row').i32(4).mul().add().get('zero').i32Store(0);
-      // Pass 2: q = clamp(trunc(x * inv + zero + 0.5)), four floats a step.
+      // Pass 2: q = clamp(trunc(x * inv + zero + 0.5)), four floats a step, as
+      // clamp(floor(t)) by pmax/pmin (NaN gives 0, as trunc_sat does; the same integers for
+      // every other t, negative ones clamped to 0 either way) and then read out of the bits of
+      // q + 2^23: three instructions where trunc_sat alone is about eight on x86.
       rowStart();
       // o = out + (row / mr) * (bytes a panel: kQuads * mr * 4 bytes, or 8 as int16) + (row % mr) * 4
       field('out');
       f.get('row').get('mr').op1(SCALAR.divU).get('kQuads').mul().get('mr').mul().i32(relaxed ? 4 : 8).mul().add();
       f.get('row').get('mr').op1(SCALAR.remU).i32(4).mul().add().set('o');
       f.doWhile(() => {
+        f.f32x4Const(127).v128Zero();
         maskedGroup();
-        f.get('vinv').simdOp(OP.f32x4Mul).get('vhalf').simdOp(OP.f32x4Add);
-        f.simdOp(OP.truncSatS).v128Zero().simdOp(OP.i32x4MaxS).i32x4Const(127).simdOp(OP.i32x4MinS).set('q');
+        f.get('vinv').simdOp(OP.f32x4Mul).get('vhalf').simdOp(OP.f32x4Add).simdOp(OP.f32x4Floor);
+        // pmax(0, t) = 0 < t ? t : 0, then pmin(127, that) = that < 127 ? that : 127.
+        f.simdOp(OP.f32x4Pmax).simdOp(OP.f32x4Pmin);
+        f.f32x4Const(MAGIC).simdOp(OP.f32x4Add).i32x4Const(MAGIC_BITS).simdOp(OP.i32x4Sub).set('q');
         if (relaxed) {
           f.get('o');
           f.get('q').get('q').simdOp(OP.i16x8NarrowS);
