@@ -15,7 +15,9 @@
 // too small to split. serial time / T(1 thread) is Amdahl's serial fraction f, and
 // 1 / (f + (1 - f) / 16) the bound it puts on 16 threads. Karp-Flatt's experimentally
 // determined serial fraction, (1/S - 1/N) / (1 - 1/N), is printed too (it also counts
-// hand-off and imbalance losses). Per op, the serial milliseconds show where that time is.
+// hand-off and imbalance losses). Per op, the serial milliseconds show where that time is. The
+// last column is the time the calling thread, done with its own jobs of a region, waits for
+// the workers: imbalance and hand-off latency, the part of Karp-Flatt's e that is not serial.
 import { requireBertConfig } from '../src/io/model-config.js';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
@@ -59,14 +61,23 @@ async function modelDir(): Promise<string> {
   return dir;
 }
 
-/** A runner that adds up the wall time of its parallel regions. */
+/**
+ * A runner that adds up the wall time of its parallel regions, and of the calling thread's own
+ * jobs in them: the difference is time the calling thread waits for the workers at a region's
+ * end (their share took longer, or started later).
+ */
 class TimedRunner implements JobRunner {
   parallelMs = 0;
+  localMs = 0;
   constructor(private readonly inner: JobRunner) {}
   get threads(): number { return this.inner.threads; }
   run(jobs: readonly number[], local: (job: number) => void): void {
     const start = performance.now();
-    this.inner.run(jobs, local);
+    this.inner.run(jobs, (job) => {
+      const own = performance.now();
+      local(job);
+      this.localMs += performance.now() - own;
+    });
     this.parallelMs += performance.now() - start;
   }
   dispose(): void { this.inner.dispose(); }
@@ -92,7 +103,7 @@ const folder = await loadModelFolderFromDisk(await modelDir());
 const config = requireBertConfig(folder.config);
 const flops = workloadFlops(workload, config);
 
-interface Row { threads: number; seconds: number; serialMs: number; perOp: Map<string, number> }
+interface Row { threads: number; seconds: number; serialMs: number; waitingMs: number; perOp: Map<string, number> }
 const rows: Row[] = [];
 for (const threads of threadCounts) {
   const engine = WasmGemm.create({ shared: threads > 1 })!;
@@ -131,17 +142,20 @@ for (const threads of threadCounts) {
   do await forward(warmCalls++ % workload.calls); while (performance.now() - warmUp < WARM_UP_MS);
   const times: number[] = [];
   let serialMs = 0;
+  let waitingMs = 0;
   for (let run = 0; run < runs; run++) {
     perOp.clear();
     const parallelBefore = runner?.parallelMs ?? 0;
+    const localBefore = runner?.localMs ?? 0;
     const start = performance.now();
     for (let r = 0; r < repeat; r++) await pass();
     const ms = (performance.now() - start) / repeat;
     times.push(ms / 1000);
     serialMs = ms - ((runner?.parallelMs ?? 0) - parallelBefore) / repeat;
+    waitingMs = ((runner?.parallelMs ?? 0) - parallelBefore - ((runner?.localMs ?? 0) - localBefore)) / repeat;
     for (const [op, opMs] of perOp) perOp.set(op, opMs / repeat);
   }
-  rows.push({ threads, seconds: median(times), serialMs: runner ? serialMs : NaN, perOp: new Map(perOp) });
+  rows.push({ threads, seconds: median(times), serialMs: runner ? serialMs : NaN, waitingMs: runner ? waitingMs : NaN, perOp: new Map(perOp) });
   console.error(`${threads} thread(s): ${times.map(seconds).join(', ')} s`);
   inner.dispose?.();
 }
@@ -149,14 +163,14 @@ for (const threads of threadCounts) {
 const t1 = rows.find((r) => r.threads === 1)?.seconds;
 console.log(`workload ${workload.name} (${workload.description}), ${dtype}, ${config.num_hidden_layers} layers, hidden ${config.hidden_size}, vocab ${config.vocab_size}; median of ${runs} run(s) of ${repeat} pass(es) after >= ${WARM_UP_MS / 1000} s of warm-up calls; times per pass`);
 console.log(`machine: ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString()}`);
-console.log('| threads | s | GFLOP/s | speed-up | efficiency | serial s (profile) | serial fraction f | Amdahl bound, 16 threads | Karp-Flatt e |');
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| threads | s | GFLOP/s | speed-up | efficiency | serial s (profile) | serial fraction f | Amdahl bound, 16 threads | Karp-Flatt e | calling thread waiting s |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   const speedup = t1 ? t1 / r.seconds : NaN;
   const f = t1 && Number.isFinite(r.serialMs) ? r.serialMs / 1000 / t1 : NaN;
   const karpFlatt = r.threads > 1 ? (1 / speedup - 1 / r.threads) / (1 - 1 / r.threads) : NaN;
   const cell = (x: number, digits: number, suffix = ''): string => (Number.isFinite(x) ? x.toFixed(digits) + suffix : '-');
-  console.log(`| ${r.threads} | ${seconds(r.seconds)} | ${(flops / r.seconds / 1e9).toFixed(1)} | ${cell(speedup, 2, 'x')} | ${cell(speedup / r.threads * 100, 0, '%')} | ${Number.isFinite(r.serialMs) ? seconds(r.serialMs / 1000) : '-'} | ${cell(f * 100, 1, '%')} | ${cell(1 / (f + (1 - f) / 16), 1, 'x')} | ${cell(karpFlatt * 100, 1, '%')} |`);
+  console.log(`| ${r.threads} | ${seconds(r.seconds)} | ${(flops / r.seconds / 1e9).toFixed(1)} | ${cell(speedup, 2, 'x')} | ${cell(speedup / r.threads * 100, 0, '%')} | ${Number.isFinite(r.serialMs) ? seconds(r.serialMs / 1000) : '-'} | ${cell(f * 100, 1, '%')} | ${cell(1 / (f + (1 - f) / 16), 1, 'x')} | ${cell(karpFlatt * 100, 1, '%')} | ${Number.isFinite(r.waitingMs) ? seconds(r.waitingMs / 1000) : '-'} |`);
 }
 for (const r of rows.filter((x) => x.perOp.size > 0 && x.threads > 1)) {
   const ops = [...r.perOp].sort((a, b) => b[1] - a[1]).map(([op, ms]) => `${op} ${duration(ms / 1000)}`);
