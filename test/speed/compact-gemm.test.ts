@@ -218,74 +218,37 @@ int8('nthSmallest (the median of the outlier threshold) is what sorting gives, N
     }
   }
 });
-/** The outlier columns of column maxima by their definition: median by sorting, threshold, cap. */
-function outliersByDefinition(colMax: Float32Array): number[] {
-  const k = colMax.length;
-  if (k === 0) return [];
-  const threshold = OUTLIER_RATIO * Array.from(colMax, (v) => (Number.isNaN(v) ? Infinity : v)).sort((x, y) => x - y)[k >> 1];
-  if (!(threshold > 0)) return [];
-  const candidates = [...colMax.keys()].filter((c) => colMax[c] > threshold);
-  const most = Math.max(1, Math.floor(k * MAX_OUTLIER_FRACTION));
-  return candidates.sort((x, y) => colMax[y] - colMax[x]).slice(0, most).sort((x, y) => x - y);
-}
-
-/**
- * Column maxima around the no-outlier shortcut's edge: the largest at exactly, just under or
- * just over 6 x a column that may be the median; ties; some zeros; now and then a special value.
- */
-function edgeColumnMaxima(next: () => number): Float32Array {
-  const k = 1 + Math.floor(next() * 90);
-  const colMax = Float32Array.from({ length: k }, () => 0.5 + next());
-  const pivot = next() < 0.5 ? [...colMax].sort((x, y) => x - y)[k >> 1] : colMax[Math.floor(next() * k)];
-  const edge = Math.fround(OUTLIER_RATIO * pivot);
-  const top = [edge, Math.fround(edge * (1 - 2 ** -23)), Math.fround(edge * (1 + 2 ** -23)), edge * 40, pivot][Math.floor(next() * 5)];
-  // Planted in columns above the pivot, so a median pivot stays the median.
-  const above = [...colMax.keys()].filter((c) => colMax[c] > pivot);
-  for (let j = Math.min(above.length, Math.floor(next() * 4)); j > 0; j--) colMax[above[Math.floor(next() * above.length)]] = top;
-  if (next() < 0.2) for (let j = Math.floor(next() * k); j > 0; j--) colMax[Math.floor(next() * k)] = 0;
-  if (next() < 0.05) colMax[Math.floor(next() * k)] = [NaN, Infinity, 0][Math.floor(next() * 3)];
-  return colMax;
-}
-
 int8('outlierColumnsOf is its definition (median by sorting, threshold, cap), its shortcut without the median included', () => {
   const next = random(41);
+  const definition = (colMax: Float32Array): number[] => {
+    const k = colMax.length;
+    if (k === 0) return [];
+    const threshold = OUTLIER_RATIO * Array.from(colMax, (v) => (Number.isNaN(v) ? Infinity : v)).sort((x, y) => x - y)[k >> 1];
+    if (!(threshold > 0)) return [];
+    const candidates = [...colMax.keys()].filter((c) => colMax[c] > threshold);
+    const most = Math.max(1, Math.floor(k * MAX_OUTLIER_FRACTION));
+    return candidates.sort((x, y) => colMax[y] - colMax[x]).slice(0, most).sort((x, y) => x - y);
+  };
   let found = 0;
   for (let trial = 0; trial < 3000; trial++) {
-    const colMax = edgeColumnMaxima(next);
-    const expected = outliersByDefinition(colMax);
+    const k = 1 + Math.floor(next() * 90);
+    const colMax = Float32Array.from({ length: k }, () => 0.5 + next());
+    // Around the shortcut's edge: the largest at exactly, just under or just over 6 x a column
+    // that may be the median; ties; some zeros; and now and then a special value.
+    const pivot = next() < 0.5 ? [...colMax].sort((x, y) => x - y)[k >> 1] : colMax[Math.floor(next() * k)];
+    const edge = Math.fround(OUTLIER_RATIO * pivot);
+    const top = [edge, Math.fround(edge * (1 - 2 ** -23)), Math.fround(edge * (1 + 2 ** -23)), edge * 40, pivot][Math.floor(next() * 5)];
+    // Planted in columns above the pivot, so a median pivot stays the median.
+    const above = [...colMax.keys()].filter((c) => colMax[c] > pivot);
+    for (let j = Math.min(above.length, Math.floor(next() * 4)); j > 0; j--) colMax[above[Math.floor(next() * above.length)]] = top;
+    if (next() < 0.2) for (let j = Math.floor(next() * k); j > 0; j--) colMax[Math.floor(next() * k)] = 0;
+    if (next() < 0.05) colMax[Math.floor(next() * k)] = [NaN, Infinity, 0][Math.floor(next() * 3)];
+    const expected = definition(colMax);
     found += expected.length > 0 ? 1 : 0;
     const got = [...outlierColumnsOf(colMax)];
     if (got.join() !== expected.join()) assert.unreachable(`[${[...colMax].join(', ')}]: ${got}, by definition ${expected}`);
   }
   assert.ok(found > 300, `only ${found} cases had outliers`);
-});
-int8('int8_outlier_bound: at least the columns with 6 x max below the largest (-1 for NaN), so that ruling outliers out by it is never wrong', () => {
-  const engine = WasmGemm.create({ shared: false })!;
-  const next = random(43);
-  let ruledOut = 0;
-  for (let trial = 0; trial < 3000; trial++) {
-    const colMax = edgeColumnMaxima(next);
-    const k = colMax.length;
-    const kPad = Math.ceil(k / 8) * 8;
-    engine.beginOperation();
-    const ptr = engine.arena.allocScratch(kPad * 4);
-    engine.arena.f32(ptr, kPad).fill(0).set(colMax);
-    const bound = engine.int8OutlierBound(ptr, kPad / 4);
-    const largest = Math.max(...colMax);
-    const label = `[${[...colMax].join(', ')}]: bound ${bound}`;
-    if (Number.isNaN(largest)) {
-      if (bound !== -1) assert.unreachable(`${label}, not -1 for a NaN`);
-      continue;
-    }
-    const below = colMax.filter((v) => OUTLIER_RATIO * v < largest).length;
-    if (bound < below) assert.unreachable(`${label}, under the ${below} columns below`);
-    if (bound <= k >> 1) {
-      ruledOut++;
-      if (outliersByDefinition(colMax).length > 0) assert.unreachable(`${label} ruled outliers out, but there are some`);
-    }
-  }
-  assert.ok(ruledOut > 1000, `the bound ruled outliers out in only ${ruledOut} of 3000 cases`);
-  engine.dispose();
 });
 int8('rows at the edges of the quantization: zeros, one sign, subnormal, huge, a lone spike', () => {
   const k = 13;

@@ -359,7 +359,7 @@ export class WasmCompactGemm implements CompactGemm {
    */
   private prepareInt8Rows(placed: number, m: number, b: Int8Panels): PreparedInt8Rows {
     const { k, kPad } = b;
-    const outliers = this.options.outliers === false ? new Int32Array(0) : this.outlierColumns(placed, m, k, kPad);
+    const outliers = this.options.outliers === false ? new Int32Array(0) : outlierColumnsOf(this.columnAbsMax(placed, m, k, kPad));
     const mask = this.arena.allocScratch(kPad * 4);
     const maskView = this.arena.i32(mask, kPad).fill(0).fill(-1, 0, k);
     for (const col of outliers) maskView[col] = 0;
@@ -427,19 +427,12 @@ export class WasmCompactGemm implements CompactGemm {
     return ptr;
   }
 
-  /**
-   * The outlier columns of the placed rows (see int8-activations.ts): their max |x| per column
-   * scanned in WebAssembly, and most often ruled out there too (int8_outlier_bound: at most
-   * half the columns have 6 x their max below the largest, as surelyNoOutliers asks); else
-   * outlierColumnsOf decides.
-   */
-  private outlierColumns(rows: number, m: number, k: number, kPad: number): Int32Array {
+  /** max |x| of each of the k columns of the placed rows (the outlier scan, in WebAssembly). */
+  private columnAbsMax(rows: number, m: number, k: number, kPad: number): Float32Array {
     const out = this.arena.allocScratch(kPad * 4);
     this.arena.f32(out, kPad).fill(0);
     this.engine.int8ColumnAbsMax(rows, kPad * 4, m, kPad / 4, out);
-    const bound = this.engine.int8OutlierBound(out, kPad / 4);
-    if (bound >= 0 && bound <= k >> 1) return new Int32Array(0);
-    return outlierColumnsOf(this.arena.f32(out, k));
+    return this.arena.f32(out, k);
   }
 
   /**

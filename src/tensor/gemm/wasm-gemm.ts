@@ -215,7 +215,6 @@ export class WasmGemm implements GemmEngine {
   private readonly layerNormFn: (record: number) => void;
   private readonly quantizeFn: (record: number) => void;
   private readonly columnAbsMaxFn: (record: number) => void;
-  private readonly outlierBoundFn: (ptr: number, quads: number) => number;
   private readonly softmaxFn: (ptr: number, rows: number, ldc: number, vectors: number, alpha: number) => void;
   /** GELU in place on `vectors` x 4 floats at byte offset `ptr` (exposed for tests). */
   readonly geluSpan: (ptr: number, vectors: number) => void;
@@ -240,7 +239,6 @@ export class WasmGemm implements GemmEngine {
     this.geluSpan = instance.exports.gelu_span as (ptr: number, vectors: number) => void;
     this.quantizeFn = instance.exports.int8_quantize_rows as (record: number) => void;
     this.columnAbsMaxFn = instance.exports.int8_column_absmax as (record: number) => void;
-    this.outlierBoundFn = instance.exports.int8_outlier_bound as (ptr: number, quads: number) => number;
     this.mcPanels = options.mcPanels ?? Math.max(1, Math.floor(192 / shape.mr));
     this.kcBlock = roundUp(options.kcBlock ?? 256, shape.unroll);
     this.unblockedBytes = options.unblockedBytes ?? SMALL_A_BLOCK_BYTES;
@@ -884,15 +882,6 @@ export class WasmGemm implements GemmEngine {
       records.push(at);
     }
     this.dispatch(records, JOB_KIND.int8ColumnAbsMax, this.columnAbsMaxFn);
-  }
-
-  /**
-   * `int8_outlier_bound` (../wasm/int8-quantize-kernel.ts) on quads * 4 column maxima at byte
-   * offset `ptr`: at least how many have 6 x max below the largest, or -1 for a NaN; on the
-   * calling thread (a few microseconds).
-   */
-  int8OutlierBound(ptr: number, quads: number): number {
-    return this.outlierBoundFn(ptr, quads);
   }
 
   /** `count` floats of zero in scratch; returns the byte offset. */

@@ -17,7 +17,7 @@ import { gemmPool } from './pool-kernel.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
 import { pushTouchArgs, pushTwoStreams, startTouching, TOUCH_PARAMS, touchOnce, type TouchStreams } from './panel-touch.js';
 import { extensionDispatch, int8Driver, int8GatherOutliersKernel, int8PanelKernel, widenF16Kernel } from './compact-kernels.js';
-import { columnAbsMaxKernel, outlierBoundKernel, quantizeRowsKernel } from './int8-quantize-kernel.js';
+import { columnAbsMaxKernel, quantizeRowsKernel } from './int8-quantize-kernel.js';
 
 /** Register-tile and loop-shape parameters of one generated kernel. */
 export interface GemmShape {
@@ -262,9 +262,9 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
 const FN = {
   gemm: 0, geluSpan: 1, softmaxRows: 2, gemmPool: 3,
   int8Panel: 4, int8Gemm: 5, widenF16: 6, gemmExt: 7, packHeadKeys: 8, packHeadValues: 9, attendHeads: 10, layerNormRows: 11,
-  int8QuantizeRows: 12, int8ColumnAbsMax: 13, int8GatherOutliers: 14, int8PanelTwoStreams: 15, int8OutlierBound: 16,
+  int8QuantizeRows: 12, int8ColumnAbsMax: 13, int8GatherOutliers: 14, int8PanelTwoStreams: 15,
   /** The first of the PANEL_VARIANTS.length float32 panel kernels (see panelFunction). */
-  panelFirst: 17,
+  panelFirst: 16,
 } as const;
 
 /**
@@ -273,7 +273,7 @@ const FN = {
  */
 export const KERNEL_SECTION = 'splade-ts.kernels';
 /** Bumped whenever the job record or an export changes, so an old kernels.wasm is refused. */
-export const KERNEL_FORMAT = 10;
+export const KERNEL_FORMAT = 9;
 
 /**
  * Instructions beyond WebAssembly SIMD a module may use. `relaxed`: relaxed SIMD (Node 22+,
@@ -294,8 +294,7 @@ export interface KernelDescription extends GemmShape, KernelFeatures {
 /**
  * The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows`,
  * `gemm_pool(record)`, `attend_heads(record)`, `layer_norm_rows(record)`, `int8_quantize_rows(record)`,
- * `int8_column_absmax(record)`, `int8_outlier_bound(ptr, quads)` (these nine exported), and
- * KERNEL_SECTION describing them.
+ * `int8_column_absmax(record)` (these eight exported), and KERNEL_SECTION describing them.
  */
 export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features: KernelFeatures = BASELINE_FEATURES): Uint8Array<ArrayBuffer> {
   if (shape.nr % 4 !== 0 || shape.mr < 1 || shape.unroll < 1) {
@@ -318,7 +317,6 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features
     columnAbsMaxKernel().build(true),
     int8GatherOutliersKernel(features.relaxed).build(false),
     int8PanelKernel(features.relaxed, 2).build(false),
-    outlierBoundKernel().build(true),
     ...PANEL_VARIANTS.map((v) => panelKernel(shape, v, features).build(false)),
   ];
   functions.forEach((fn, index) => {

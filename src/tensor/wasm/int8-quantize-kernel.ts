@@ -6,7 +6,6 @@
 // same bytes (tested); rows are independent, so a record covers rows [start, end).
 import { F32, I32, V128 } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
-import { OUTLIER_RATIO } from '../gemm/int8-activations.js';
 
 /** Byte offsets of a quantize record (i32 words). */
 export const INT8_QUANTIZE = {
@@ -23,7 +22,7 @@ export const INT8_QUANTIZE_BYTES = 64;
 
 const OP = {
   and: 0x4e, or: 0x50, anyTrue: 0x53, f32x4Ne: 0x42, f32x4Abs: 0xe0, f32x4Max: 0xe9, f32x4Mul: 0xe6, f32x4Add: 0xe4,
-  f32x4Floor: 0x68, f32x4Pmin: 0xea, f32x4Pmax: 0xeb, f32x4Le: 0x45, i32x4Sub: 0xb1,
+  f32x4Floor: 0x68, f32x4Pmin: 0xea, f32x4Pmax: 0xeb, i32x4Sub: 0xb1,
   truncSatS: 0xf8, convertS: 0xfa, i32x4MinS: 0xb6, i32x4MaxS: 0xb8, i32x4Splat: 0x11, i32x4ExtractLane: 0x1b,
   i16x8NarrowS: 0x85, i8x16NarrowU: 0x66, store32Lane: 0x5a,
 } as const;
@@ -31,7 +30,7 @@ const OP = {
 const MAGIC = 2 ** 23;
 /** The float32 bits of MAGIC. */
 const MAGIC_BITS = 0x4b000000;
-const SCALAR = { f32Min: 0x96, f32Max: 0x97, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95, f32Neg: 0x8c, f32Eq: 0x5b, f32Ge: 0x60, divU: 0x6e, remU: 0x70 } as const;
+const SCALAR = { f32Min: 0x96, f32Max: 0x97, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95, f32Neg: 0x8c, f32Ge: 0x60, divU: 0x6e, remU: 0x70 } as const;
 
 /** float32 min normal: below it a scale counts as zero (int8-activations.ts MIN_SCALE). */
 const MIN_SCALE = 2 ** -126;
@@ -71,56 +70,6 @@ export function columnAbsMaxKernel(): FunctionBuilder {
       f.bump('rows', -1);
     }, () => f.get('rows'));
   });
-  return f;
-}
-
-/**
- * `int8_outlier_bound(ptr, quads) -> i32`: of the quads * 4 column maxima (|x|, zero-padded)
- * at ptr, how many have OUTLIER_RATIO * max at most the largest, in float32; -1 if one is NaN.
- * Rounding can only raise 6 * max to the largest, never past it, so this is at least the exact
- * count of those strictly below: at most k / 2 of k columns rules outliers out as
- * int8-activations.ts surelyNoOutliers does (the median is then at most 1/6 of the largest),
- * without a pass of JavaScript over the columns on every int8 multiply.
- */
-export function outlierBoundKernel(): FunctionBuilder {
-  const f = new FunctionBuilder('int8_outlier_bound', ['ptr', 'quads'], [I32, I32], [I32]);
-  for (const name of ['p', 'g', 'result']) f.local(name);
-  f.local('largest', F32);
-  for (const name of ['vmax', 'vlargest', 'vcount']) f.local(name, V128);
-  f.i32(0).set('result');
-  f.get('quads').ifElse(() => {
-    // The largest (f32x4.max and f32.max carry a NaN through).
-    f.get('ptr').set('p');
-    f.get('quads').set('g');
-    f.v128Zero().set('vmax');
-    f.doWhile(() => {
-      f.get('vmax').get('p').v128Load(0).simdOp(OP.f32x4Max).set('vmax');
-      f.bump('p', 16);
-      f.bump('g', -1);
-    }, () => f.get('g'));
-    f.get('vmax').f32x4ExtractLane(0);
-    for (let lane = 1; lane < 4; lane++) f.get('vmax').f32x4ExtractLane(lane).op1(SCALAR.f32Max);
-    f.set('largest');
-    f.i32(-1).set('result');
-    f.get('largest').get('largest').op1(SCALAR.f32Eq).ifElse(() => {
-      // Count the lanes with 6 * max <= largest (each true lane is -1: subtract).
-      f.get('largest').f32x4Splat().set('vlargest');
-      f.v128Zero().set('vcount');
-      f.get('ptr').set('p');
-      f.get('quads').set('g');
-      f.doWhile(() => {
-        f.get('vcount');
-        f.get('p').v128Load(0).f32x4Const(OUTLIER_RATIO).simdOp(OP.f32x4Mul).get('vlargest').simdOp(OP.f32x4Le);
-        f.simdOp(OP.i32x4Sub).set('vcount');
-        f.bump('p', 16);
-        f.bump('g', -1);
-      }, () => f.get('g'));
-      f.get('vcount').simdLane(OP.i32x4ExtractLane, 0);
-      for (let lane = 1; lane < 4; lane++) f.get('vcount').simdLane(OP.i32x4ExtractLane, lane).add();
-      f.set('result');
-    });
-  });
-  f.get('result');
   return f;
 }
 
