@@ -151,22 +151,21 @@ export class CpuAttention {
 
   /**
    * Attention with the projections made by `attendBlock` (the compact engine's, see
-   * CompactGemm.attendProjected) on blocks of `rowsPerBlock` rows of the batch: the row blocks
-   * `linears` takes, so that the projections are the same numbers (int8 activations are
-   * quantized per block). False, having done nothing, where those blocks would cut a sequence,
-   * a sequence has no real key, the engine does not run heads of this size, or `attendBlock`
-   * declines (it does at the first block or never).
+   * CompactGemm.attendProjected) on blocks of `rowsPerBlock` rows of the batch, whole
+   * sequences (a multiple of seq). False, having done nothing, where a sequence has no real
+   * key, the engine does not run heads of this size, or `attendBlock` declines (it does at the
+   * first block or never).
    */
   attendProjectedInRowBlocks(
     attendBlock: (block: AttentionShape, keep: KeepProbs | undefined) => boolean, hidden: number, tokens: TokenLayout, options: AttentionOptions,
     rowsPerBlock: number, probs: Float32Array | null,
   ): boolean {
     const { batch, seq } = tokens;
+    if (rowsPerBlock % seq !== 0) throw new Error(`cpu attention: blocks of ${rowsPerBlock} rows cut sequences of ${seq}`);
     const engine = this.wasmFor(hidden / options.numHeads);
     const sequences = sequencesOf(tokens);
-    const whole = rowsPerBlock >= batch * seq || rowsPerBlock % seq === 0;
-    if (!engine || !whole || sequences.some((s) => s.keys.length === 0)) return false;
-    const perBlock = Math.max(1, Math.min(batch, Math.floor(rowsPerBlock / seq)));
+    if (!engine || sequences.some((s) => s.keys.length === 0)) return false;
+    const perBlock = rowsPerBlock / seq;
     const { numHeads } = options;
     const keep = probs ? this.keepInto(probs, seq, numHeads) : undefined;
     for (let first = 0; first < batch; first += perBlock) {

@@ -178,13 +178,24 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   linears(x: Tensor, layers: readonly LinearHandle[]): Tensor[] {
     const ls = layers.map((layer) => this.own(layer));
     const [first] = ls;
+    const rows = x.size / first.inFeatures;
+    const block = this.rowsPerBlockOf(rows, [first], first.inFeatures + first.outFeatures);
+    return this.compactLinearsInBlocks(x, ls, block) ?? ls.map((l) => this.linear(x, l));
+  }
+
+  /**
+   * `linears` of compact weights of one shape by matmulEach, `block` rows at a time (int8
+   * activations are quantized, outlier columns chosen, per block); undefined, having done
+   * nothing, where the weights are not such or the engine has no matmulEach for them.
+   */
+  private compactLinearsInBlocks(x: Tensor, ls: ReadonlyArray<PackedLinear | CompactLinear>, block: number): Tensor[] | undefined {
+    const [first] = ls;
     const compact = this.compact;
     const shared = first instanceof CompactLinear && compact.matmulEach !== undefined
       && ls.every((l) => l instanceof CompactLinear && l.inFeatures === first.inFeatures && l.outFeatures === first.outFeatures);
-    if (!shared) return ls.map((l) => this.linear(x, l));
+    if (!shared) return undefined;
     const rows = x.size / first.inFeatures;
     const outs = ls.map((l) => this.allocate(rows * l.outFeatures));
-    const block = this.rowsPerBlockOf(rows, [first], first.inFeatures + first.outFeatures);
     for (let start = 0; start < rows; start += block) {
       const m = Math.min(block, rows - start);
       this.engine.beginOperation();
@@ -192,7 +203,7 @@ export class CpuBackend extends ReferenceBackend implements Backend {
       // It fits or not by the layers alone: a false comes at the first block, before any output.
       if (!compact.matmulEach!({ m, a: x.data, aOffset: start * first.inFeatures }, each)) {
         for (const out of outs) this.activations.give(out);
-        return ls.map((l) => this.linear(x, l));
+        return undefined;
       }
     }
     return outs.map((out, i) => new Tensor([rows, ls[i].outFeatures], out));
@@ -372,9 +383,12 @@ export class CpuBackend extends ReferenceBackend implements Backend {
     const triple = this.floatProjections(layers);
     const plan = triple && this.attender.projectedPlan(triple, hidden, tokens, options);
     if (!plan) {
-      const compact = this.compactSelfAttention(x, layers, tokens, options);
+      // Compact projections take blocks of whole sequences, in place or not, so that int8's
+      // per-block quantization gives the same numbers either way.
+      const block = this.sequenceBlock(tokens, layers[0]);
+      const compact = this.compactSelfAttention(x, layers, tokens, options, block);
       if (compact) return compact;
-      const [q, k, v] = this.linears(x, layers);
+      const [q, k, v] = this.compactLinearsInBlocks(x, layers, block) ?? this.linears(x, layers);
       const result = this.attention(q, k, v, tokens, options);
       for (const t of [q, k, v]) this.release(t);
       return result;
@@ -391,27 +405,32 @@ export class CpuBackend extends ReferenceBackend implements Backend {
   }
 
   /**
+   * Rows a block of a self-attention layer's compact projections: whole sequences, about the
+   * rows `linears` takes at once (at least one sequence).
+   */
+  private sequenceBlock(tokens: TokenLayout, query: PackedLinear | CompactLinear): number {
+    const block = this.rowsPerBlockOf(tokens.batch * tokens.seq, [query], query.inFeatures + query.outFeatures);
+    return Math.max(1, Math.floor(block / tokens.seq)) * tokens.seq;
+  }
+
+  /**
    * selfAttention with compact projections made and attended in the WebAssembly engine's
-   * memory (CompactGemm.attendProjected), in `linears`' row blocks so that Q, K and V are the
-   * numbers `linears` gives. For int8 this saves the six copies of [rows, hidden] that
-   * `linears` then `attention` make on the calling thread (int8 D, 2 threads: serial 0.80 -> 0.51 s,
-   * 8.39 -> 7.98 s; Q 33.0 -> 31.2 ms, bench/RESULTS.md).
-   * Undefined, having done nothing, where it does not fit.
+   * memory (CompactGemm.attendProjected), `block` rows (whole sequences) at a time. For int8
+   * this saves the six copies of [rows, hidden] that `linears` then `attention` make on the
+   * calling thread (int8 D, 2 threads: serial 0.80 -> 0.51 s, 8.39 -> 7.98 s; Q 33.0 -> 31.2 ms,
+   * bench/RESULTS.md). Undefined, having done nothing, where it does not fit.
    */
   private compactSelfAttention(
-    x: Tensor, layers: ReadonlyArray<PackedLinear | CompactLinear>, tokens: TokenLayout, options: AttentionOptions,
+    x: Tensor, layers: ReadonlyArray<PackedLinear | CompactLinear>, tokens: TokenLayout, options: AttentionOptions, block: number,
   ): AttentionResult | undefined {
     const compact = this.compact;
     const [query, key, value] = layers;
     if (!compact.attendProjected || !(query instanceof CompactLinear && key instanceof CompactLinear && value instanceof CompactLinear)) return undefined;
-    const hidden = columns(x);
-    const rows = tokens.batch * tokens.seq;
     const context = this.allocate(x.size);
     const probs = probsFor(tokens, options);
-    const block = this.rowsPerBlockOf(rows, [query], query.inFeatures + query.outFeatures);
     const projected = { x: x.data, query: { b: query.packed, bias: query.bias }, key: { b: key.packed, bias: key.bias }, value: { b: value.packed, bias: value.bias } };
     const done = this.attender.attendProjectedInRowBlocks(
-      (shape, keep) => compact.attendProjected!({ ...shape, ...projected }, context, keep), hidden, tokens, options, block, probs,
+      (shape, keep) => compact.attendProjected!({ ...shape, ...projected }, context, keep), columns(x), tokens, options, block, probs,
     );
     if (done) return attentionResult(context, probs, tokens, options.numHeads);
     this.activations.give(context);
