@@ -319,11 +319,11 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features
     int8PanelKernel(features.relaxed, 2).build(false),
     ...PANEL_VARIANTS.map((v) => panelKernel(shape, v, features).build(false)),
   ];
-  functions.forEach((fn, index) => {
-    const expected = index >= FN.panelFirst || Object.entries(FN).some(([, i]) => i === index);
-    if (!expected) throw new Error(`gemm module: function ${fn.name} has no index`);
-  });
-  if (functions.length !== FN.panelFirst + PANEL_VARIANTS.length) throw new Error(`gemm module: ${functions.length} functions, FN has ${FN.panelFirst + PANEL_VARIANTS.length}`);
+  // FN names each fixed function once, 0 .. panelFirst - 1, and the panel kernels follow.
+  const fixed = Object.values(FN).filter((i) => i < FN.panelFirst).sort((x, y) => x - y);
+  if (fixed.some((i, at) => i !== at) || fixed.length !== FN.panelFirst || functions.length !== FN.panelFirst + PANEL_VARIANTS.length) {
+    throw new Error(`gemm module: ${functions.length} functions, FN has ${fixed.length} fixed indices and panels from ${FN.panelFirst}`);
+  }
   const description: KernelDescription = {
     format: KERNEL_FORMAT, mr: shape.mr, nr: shape.nr, unroll: shape.unroll, shared: memory.shared, relaxed: features.relaxed,
   };

@@ -132,7 +132,7 @@ export function quantizeRowsKernel(relaxed: boolean): FunctionBuilder {
       f.get('vnan').simdOp(OP.anyTrue).ifElse(() => {
         f.f32Const(Number.NaN).set('lo');
         f.f32Const(Number.NaN).set('hi');
-      }, () => {});
+      });
       // scale = (hi - lo) / 127, inv = 1 / scale; both 0 below MIN_SCALE.
       f.get('hi').get('lo').op1(SCALAR.f32Sub).f32Const(127).op1(SCALAR.f32Div).set('scale');
       f.f32Const(1).get('scale').op1(SCALAR.f32Div).set('inv');
