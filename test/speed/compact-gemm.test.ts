@@ -124,6 +124,23 @@ const engines: Array<[string, () => WasmCompactGemm]> = kernels.flatMap((relaxed
   [`${kernelLabel(relaxedSimd)}, 3 threads`, () => threeThreads(relaxedSimd)],
 ]);
 
+const typescriptEngine = (): CompactGemm => new TypeScriptCompactGemm();
+// Small k and row blocks: each panel is widened a k block at a time, once per row block; an
+// odd k block of a 4-column panel is an odd number of quads for the widening kernel.
+const smallBlocks = (shared: boolean): WasmGemm => WasmGemm.create({
+  shared, shape: { mr: 3, nr: 4, unroll: 1 }, kcBlock: 5, mcPanels: 2, unblockedBytes: 0, threadedMinMacs: 0,
+})!;
+const f16Engines: Array<readonly [string, () => CompactGemm]> = [
+  ...engines,
+  ['wasm-simd 3x4, k blocks of 5, row blocks of 2 panels', () => new WasmCompactGemm(smallBlocks(false))],
+  ['wasm-simd 3x4, small blocks, 3 threads', () => {
+    const e = smallBlocks(true);
+    e.attachRunner(startNodeWorkers(e.kernel, 3));
+    return new WasmCompactGemm(e);
+  }],
+  ['typescript', typescriptEngine],
+];
+
 const int8 = suite('int8: the WebAssembly kernel equals the plain reference');
 for (const [label, make] of engines) {
   int8(`${label}: all of M, N, K in {1, 3, 17, 63, 65}, strided, with and without outlier columns`, () => {
@@ -174,7 +191,7 @@ int8('rows holding NaN, infinities, -0 and huge values quantize as the reference
     }
   }
 });
-int8('maxPooledProduct: per sequence, the max over its rows (and 0) of what matmul gives, in column blocks; float16 declines', () => {
+int8('maxPooledProduct: per sequence, the max over its rows (and 0) of what matmul gives, in column blocks', () => {
   const c: Case = { m: 21, n: 70, k: 45, lda: 49, aOffset: 2, ldo: 70, outOffset: 0, bias: true, epilogue: 'none', outlierColumns: [6, 30] };
   const { a, w, bias } = inputs(c, 9);
   // Sequence 1 has no rows; a block boundary falls inside the columns of every thread's share.
@@ -197,9 +214,25 @@ int8('maxPooledProduct: per sequence, the max over its rows (and 0) of what matm
           if (!Object.is(out[s * c.n + j], want)) assert.unreachable(`${label}: pooled[${s}, ${j}] = ${out[s * c.n + j]}, from matmul ${want}`);
         }
       }
-      assert.is(engine.maxPooledProduct({ ...args, b: engine.pack(toF16Weight(w, c.n, c.k)) }, starts, 24, out), false, 'float16 declines');
       engine.engine.dispose();
     }
+  }
+  // float16 too, on the engines with small k and row blocks (widened in the first row block, read again by the others).
+  for (const [label, make] of f16Engines.filter(([, m]) => m !== typescriptEngine)) {
+    const engine = make() as WasmCompactGemm;
+    const weight = toF16Weight(w, c.n, c.k);
+    const product = runCompact(engine, c, a, weight, bias);
+    const out = new Float32Array(batch * c.n).fill(-1);
+    const args = { m: c.m, a, aOffset: c.aOffset, lda: c.lda, b: engine.pack(weight), bias };
+    assert.ok(engine.maxPooledProduct(args, starts, engine.columnAlign * 2, out), `${label}: float16 takes the pooled path`);
+    for (let s = 0; s < batch; s++) {
+      for (let j = 0; j < c.n; j++) {
+        let want = 0;
+        for (let i = starts[s]; i < starts[s + 1]; i++) want = Math.max(want, product[i * c.ldo + j]);
+        if (!Object.is(out[s * c.n + j], want)) assert.unreachable(`${label} float16: pooled[${s}, ${j}] = ${out[s * c.n + j]}, from matmul ${want}`);
+      }
+    }
+    engine.engine.dispose();
   }
   const typescript: CompactGemm = new TypeScriptCompactGemm();
   assert.is(typescript.maxPooledProduct, undefined, 'the TypeScript engine has no pooled path');
@@ -307,7 +340,7 @@ int8('readRows gives the quantized rows times their scales', () => {
 int8.run();
 
 const f16 = suite('float16: compact engines equal the float32 reference on the widened weights');
-for (const [label, make] of [...engines, ['typescript', () => new TypeScriptCompactGemm()] as const]) {
+for (const [label, make] of f16Engines) {
   f16(`${label}: all of M, N, K in {1, 3, 17, 63, 65}, strided`, () => {
     const engine = make();
     try {

@@ -1,6 +1,6 @@
-// The CPU backend's feed-forward block and its row blocks on compact weights: float16 (one
-// block) and int8 (whose activations are quantized per block of rows, outlier columns
-// included) give exactly what the two linear ops give, and the loader's reuse of one buffer for compact weights
+// The CPU backend's feed-forward block and its row blocks on compact weights: float16 and int8
+// (whose activations are quantized per block of rows, outlier columns included) give exactly
+// what the two linear ops give, and the loader's reuse of one buffer for compact weights
 // (Backend.copiesCompactWeights) is only offered by backends that copy them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -26,8 +26,18 @@ function weight(dtype: 'int8' | 'f16', n: number, k: number, seed: number): Comp
   return dtype === 'int8' ? quantizeInt8Rows(w, n, k) : toF16Weight(w, n, k);
 }
 
+/** How many multiplies one linear layer over ROWS rows takes on `backend`. */
+function multipliesOfLinear(backend: CpuBackend, x: Tensor, layer: ReturnType<CpuBackend['prepareCompactLinear']>): number {
+  let multiplies = 0;
+  const matmul = backend.compact.matmul.bind(backend.compact);
+  backend.compact.matmul = (args) => { multiplies++; matmul(args); };
+  backend.linear(x, layer, 'gelu');
+  backend.compact.matmul = matmul;
+  return multiplies;
+}
+
 for (const dtype of ['int8', 'f16'] as const) {
-  test(`${dtype}: feedForward equals the two linear ops, in the row blocks linear takes (int8 many, f16 one)`, () => {
+  test(`${dtype}: feedForward equals the two linear ops, in the row blocks linear takes`, () => {
     const x = new Tensor([ROWS, HIDDEN], randomFloats(mulberry32(1), ROWS * HIDDEN, 2));
     // A planted outlier column: the int8 path quantizes it apart, per block.
     for (let r = 0; r < ROWS; r++) x.data[r * HIDDEN + 3] *= 80;
@@ -37,16 +47,21 @@ for (const dtype of ['int8', 'f16'] as const) {
     const down = small.prepareCompactLinear('down', weight(dtype, HIDDEN, INTERMEDIATE, 4), bias(HIDDEN, 5));
     const expected = small.linear(small.linear(x, up, 'gelu'), down);
     assert.equal(small.feedForward(x, up, down, 'gelu').data, expected.data);
-    // How many multiplies one linear layer over ROWS rows takes with 4 KiB of scratch: int8
-    // goes in row blocks, float16 in one (each block would widen all its weights again).
-    let multiplies = 0;
-    const matmul = small.compact.matmul.bind(small.compact);
-    small.compact.matmul = (args) => { multiplies++; matmul(args); };
-    small.linear(x, up, 'gelu');
-    if (dtype === 'f16') assert.is(multiplies, 1);
-    else assert.ok(multiplies > 4, `${multiplies} row blocks`);
+    // With 4 KiB of scratch one linear layer over ROWS rows goes in row blocks, float16 too:
+    // the WebAssembly engine widens its panels a k block at a time as it multiplies them.
+    const blocks = multipliesOfLinear(small, x, up);
+    assert.ok(blocks > 4, `${blocks} row blocks`);
   });
 }
+
+test('f16 on the TypeScript engine, which widens all of a weight on each multiply: one block', () => {
+  const x = new Tensor([ROWS, HIDDEN], randomFloats(mulberry32(1), ROWS * HIDDEN, 2));
+  const backend = new CpuBackend(new TypeScriptGemm(), { scratchBytes: 4096 });
+  const up = backend.prepareCompactLinear('up', weight('f16', INTERMEDIATE, HIDDEN, 2));
+  assert.is(multipliesOfLinear(backend, x, up), 1);
+  const int8 = backend.prepareCompactLinear('int8', weight('int8', INTERMEDIATE, HIDDEN, 2));
+  assert.ok(multipliesOfLinear(backend, x, int8) > 4, 'int8 in row blocks there');
+});
 
 test('int8: feedForward with its residual LayerNorm, and linearNorm, run fused (intermediate and projection kept in WebAssembly memory) and equal the separate ops exactly', () => {
   const x = new Tensor([ROWS, HIDDEN], randomFloats(mulberry32(6), ROWS * HIDDEN, 2));

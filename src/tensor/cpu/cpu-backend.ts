@@ -325,11 +325,13 @@ export class CpuBackend extends ReferenceBackend implements Backend {
 
   /**
    * Rows per block of multiplies by `layers` over `rows` rows, each taking `floatsPerRow` of
-   * scratch a row (input plus output). float16 weights go in one block: each multiply widens
-   * them (all of them, whatever the rows), so every further block would widen them again.
+   * scratch a row (input plus output). float16 weights go in one block where the engine widens
+   * all of them on each multiply (CompactGemm.widensF16Whole): every further block would widen
+   * them again.
    */
   private rowsPerBlockOf(rows: number, layers: ReadonlyArray<PackedLinear | CompactLinear>, ...floatsPerRow: number[]): number {
-    if (layers.some((l) => l instanceof CompactLinear && l.kind === 'f16')) return Math.max(rows, 1);
+    const widensWhole = this.compact.widensF16Whole && layers.some((l) => l instanceof CompactLinear && l.kind === 'f16');
+    if (widensWhole) return Math.max(rows, 1);
     return rowsPerBlock(rows, Math.max(...floatsPerRow), this.scratchBytes);
   }
 

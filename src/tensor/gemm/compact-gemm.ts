@@ -57,6 +57,11 @@ export interface CompactGemm {
   readonly copiesWeights: boolean;
   /** What `columns` needs `start` to be a multiple of. */
   readonly columnAlign: number;
+  /**
+   * Whether each multiply widens the whole of a float16 weight to float32 first, at a cost
+   * that does not shrink with the rows: callers then multiply all rows at once, not in blocks.
+   */
+  readonly widensF16Whole: boolean;
   /** Output columns [start, start + count) of `b` as an operand of its own. */
   columns(b: CompactMatrix, start: number, count: number): CompactMatrix;
   matmul(args: CompactMatmulArgs): void;
@@ -124,6 +129,7 @@ class RowWindow implements CompactMatrix {
 export class TypeScriptCompactGemm implements CompactGemm {
   readonly name = 'typescript';
   readonly columnAlign = 1;
+  readonly widensF16Whole = true;
   /** It computes on the weight as given. */
   readonly copiesWeights = false;
   private readonly f32 = new TypeScriptGemm();

@@ -10,7 +10,7 @@ import {
 } from './compact-gemm.js';
 import { finishRow } from './gemm.js';
 import { outlierColumnsOf, Q_MAX } from './int8-activations.js';
-import { PanelMatrix, type KeepProbs, type PoolTarget, type ResidentResult, type WasmGemm } from './wasm-gemm.js';
+import { PanelMatrix, type JobExtension, type KeepProbs, type PoolTarget, type ResidentResult, type ResidentRows, type WasmGemm } from './wasm-gemm.js';
 
 function roundUp(value: number, multiple: number): number {
   return Math.ceil(value / multiple) * multiple;
@@ -71,8 +71,6 @@ interface PreparedInt8Rows {
  */
 const MAX_INT8_K = Math.floor(2 ** 31 / (2 * Q_MAX * Q_MAX));
 
-/** Output columns of float16 W widened per multiply (in float32 scratch: 3 MiB at k = 768). */
-const F16_CHUNK_COLUMNS = 1024;
 /** Bytes of quantized activations per row block of the int8 kernel (kept in L2). */
 const INT8_A_BLOCK_BYTES = 256 * 1024;
 
@@ -81,6 +79,8 @@ export class WasmCompactGemm implements CompactGemm {
   readonly columnAlign: number;
   /** Weights are packed into the WebAssembly memory. */
   readonly copiesWeights = true;
+  /** float16 panels are widened a k block at a time as they are multiplied (see matmulF16). */
+  readonly widensF16Whole = false;
   private readonly f16Nr: number;
   private readonly f16KAlign: number;
 
@@ -190,29 +190,48 @@ export class WasmCompactGemm implements CompactGemm {
     else this.matmulInt8(args, args.b as Int8Panels);
   }
 
-  /** Column chunks: each thread widens its panels of the chunk into float32 scratch, then multiplies. */
+  /** The float32 multiply on float16 panels, which the threads widen as they go (see f16Extension). */
   private matmulF16(args: CompactMatmulArgs, b: F16Panels): void {
-    const nr = this.f16Nr;
-    const { m } = args;
-    // Rows read in place need only a copy on the calling thread (see WasmGemm.matmul).
-    const a = b.kPad === b.k
-      ? this.engine.placeRows(args.a, args.aOffset ?? 0, args.lda ?? b.k, m, b.k)
-      : this.engine.packA(args.a, args.aOffset ?? 0, args.lda ?? b.k, m, b.k, b.kPad);
-    const chunkPanels = Math.max(1, Math.floor(F16_CHUNK_COLUMNS / nr));
+    const a = this.placeF16Rows(args, b);
     const gelu = args.epilogue === 'gelu';
-    for (let p0 = 0; p0 < b.nPanels; p0 += chunkPanels) {
-      const panels = Math.min(chunkPanels, b.nPanels - p0);
-      const col0 = p0 * nr;
-      const count = Math.min(panels * nr, b.n - col0);
-      const wide = new PanelMatrix(count, b.k, b.kPad, panels, this.arena.allocScratch(panels * b.kPad * nr * 4));
+    const c = this.engine.multiply(args.m, a, this.widenedPanels(b), { bias: args.bias, gelu, ext: this.f16Extension(b, args.m) });
+    this.copyOut(c, b.n, args, 0, gelu);
+  }
+
+  /** A's rows for a float32 multiply by float16 panels: read in place (a copy on the calling thread) where k needs no padding, else packed. */
+  private placeF16Rows(args: Pick<CompactMatmulArgs, 'm' | 'a' | 'aOffset' | 'lda'>, b: F16Panels): ResidentRows {
+    const at = args.aOffset ?? 0;
+    const lda = args.lda ?? b.k;
+    return b.kPad === b.k ? this.engine.placeRows(args.a, at, lda, args.m, b.k) : this.engine.packA(args.a, at, lda, args.m, b.k, b.kPad);
+  }
+
+  /** The float32 operand the widened panels of `b` make; its ptr is never read (the extension records say where they are). */
+  private widenedPanels(b: F16Panels): PanelMatrix {
+    return new PanelMatrix(b.n, b.k, b.kPad, b.nPanels, 0);
+  }
+
+  /**
+   * The extension records of a multiply of m rows by float16 panels, which each thread widens
+   * a k block of one panel at a time as it multiplies them (see beginF16Job in
+   * compact-kernels.ts). With one row block, into a one-panel buffer a job, so the widened
+   * weights stay in cache and never exist whole; with several, into a buffer of all the
+   * panels, widened in the first row block and read again by the others.
+   */
+  private f16Extension(b: F16Panels, m: number): JobExtension {
+    const panelBytes = b.kPad * this.f16Nr * 4;
+    const record = (wide: number, wideStride: number): number => {
       const ext = this.arena.allocScratch(EXT_BYTES);
-      const record = this.arena.i32(ext, EXT_BYTES / 4);
-      record[F16_EXT.kind / 4] = EXT_KIND.f16;
-      record[F16_EXT.src / 4] = b.ptr + p0 * b.kPad * nr * 2;
-      record[F16_EXT.panelValues / 4] = b.kPad * nr;
-      const c = this.engine.multiply(m, a, wide, { bias: args.bias?.subarray(col0, col0 + count), gelu, ext });
-      this.copyOut(c, count, args, col0, gelu);
-    }
+      const words = this.arena.i32(ext, EXT_BYTES / 4);
+      words[F16_EXT.kind / 4] = EXT_KIND.f16;
+      words[F16_EXT.src / 4] = b.ptr;
+      words[F16_EXT.panelValues / 4] = b.kPad * this.f16Nr;
+      words[F16_EXT.wide / 4] = wide;
+      words[F16_EXT.wideStride / 4] = wideStride;
+      return ext;
+    };
+    return this.engine.rowBlocks(m) === 1
+      ? () => record(this.arena.allocScratch(panelBytes), 0)
+      : record(this.arena.allocScratch(b.nPanels * panelBytes), panelBytes);
   }
 
   private matmulInt8(args: CompactMatmulArgs, b: Int8Panels): void {
@@ -321,34 +340,43 @@ export class WasmCompactGemm implements CompactGemm {
   }
 
   /**
-   * CompactGemm.maxPooledProduct for int8 weights: A quantized once for all column blocks, and
-   * each block's product max-pooled by the threads that computed it, while it is in their
-   * cache (gemm_pool around the int8 jobs, see ../wasm/pool-kernel.ts).
+   * CompactGemm.maxPooledProduct: A placed once (int8: quantized once) for all column blocks,
+   * and each block's product max-pooled by the threads that computed it, while it is in their
+   * cache (gemm_pool around the jobs, see ../wasm/pool-kernel.ts).
    */
   maxPooledProduct(args: PooledProductArgs, starts: Int32Array, block: number, out: Float32Array): boolean {
     const { b, m } = args;
-    if (!(b instanceof Int8Panels)) return false;
     if (block <= 0 || block % this.columnAlign !== 0) throw new Error(`compact gemm: column blocks must be a multiple of ${this.columnAlign}, got ${block}`);
     const batch = starts.length - 1;
-    const width = b.nPanels * INT8_NR;
+    const width = b instanceof F16Panels ? b.nPanels * this.f16Nr : (b as Int8Panels).nPanels * INT8_NR;
     this.engine.beginOperation();
     const pooled = this.arena.allocScratch(batch * width * 4);
     this.arena.f32(pooled, batch * width).fill(0);
     const startsPtr = this.arena.allocScratch(starts.length * 4);
     this.arena.i32(startsPtr, starts.length).set(starts);
     if (m > 0) {
-      const rows = this.prepareInt8Rows(this.placeArgsRows(args, b), m, b);
+      const pooledBlock = this.pooledBlockProduct(args);
       const mark = this.arena.scratchMark();
       for (let col0 = 0; col0 < b.n; col0 += block) {
         this.arena.releaseScratch(mark);
         const count = Math.min(block, b.n - col0);
-        const pool = { starts: startsPtr, batch, out: pooled + col0 * 4, outStrideBytes: width * 4 };
-        this.int8Product(rows, this.columns(b, col0, count) as Int8Panels, args.bias?.subarray(col0, col0 + count), false, pool);
+        pooledBlock(this.columns(b, col0, count), args.bias?.subarray(col0, col0 + count), { starts: startsPtr, batch, out: pooled + col0 * 4, outStrideBytes: width * 4 });
       }
     }
     const result = this.arena.f32(pooled, batch * width);
     for (let s = 0; s < batch; s++) out.set(result.subarray(s * width, s * width + b.n), s * b.n);
     return true;
+  }
+
+  /** A placed (int8: and quantized) for maxPooledProduct, and the pooled product of one column block of B with it. */
+  private pooledBlockProduct(args: PooledProductArgs): (b: CompactMatrix, bias: Float32Array | undefined, pool: PoolTarget) => void {
+    const { m } = args;
+    if (args.b instanceof F16Panels) {
+      const a = this.placeF16Rows(args, args.b);
+      return (b, bias, pool) => this.engine.multiplyPooled(m, a, this.widenedPanels(b as F16Panels), bias, pool, this.f16Extension(b as F16Panels, m));
+    }
+    const rows = this.prepareInt8Rows(this.placeArgsRows(args, args.b as Int8Panels), m, args.b as Int8Panels);
+    return (b, bias, pool) => this.int8Product(rows, b as Int8Panels, bias, false, pool);
   }
 
   /**

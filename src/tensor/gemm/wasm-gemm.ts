@@ -193,6 +193,12 @@ export interface WasmGemmOptions {
   readonly scoreBlockBytes?: number;
 }
 
+/**
+ * The extension record (compact weights, see ../wasm/compact-kernels.ts) of a multiply's
+ * jobs: one for all, 0 for none, or one a job, made for job `t` of the multiply (0-based).
+ */
+export type JobExtension = number | ((t: number) => number);
+
 /** A WasmGemm, or why none could be made here. */
 export type WasmGemmCreation =
   | { readonly engine: WasmGemm; readonly reason?: undefined }
@@ -479,7 +485,7 @@ export class WasmGemm implements GemmEngine {
    * start at `padBias` (default 0): -Infinity keeps them out of a following softmax.
    */
   multiply(
-    m: number, a: ResidentRows, b: PanelMatrix, options: { bias?: Float32Array; gelu?: boolean; padBias?: number; ext?: number } = {},
+    m: number, a: ResidentRows, b: PanelMatrix, options: { bias?: Float32Array; gelu?: boolean; padBias?: number; ext?: JobExtension } = {},
   ): ResidentResult {
     const { mr, nr } = this.shape;
     if (a.rows && b.kPad !== b.k) throw new Error('wasm gemm: resident rows need an operand without k padding');
@@ -505,9 +511,10 @@ export class WasmGemm implements GemmEngine {
    * C = A · B + bias, then each thread folds its own columns of C into
    * pooled[b, col] = max(0, max over rows [starts[b], starts[b + 1]) of C[row, col]) (see
    * pool-kernel.ts). `pool.out` is the byte offset of this block's column 0 in the pooled
-   * rows, `outStrideBytes` apart, with room for B's columns padded to whole panels.
+   * rows, `outStrideBytes` apart, with room for B's columns padded to whole panels. `ext`: as
+   * `multiply`'s.
    */
-  multiplyPooled(m: number, a: ResidentRows, b: PanelMatrix, bias: Float32Array | undefined, pool: PoolTarget): void {
+  multiplyPooled(m: number, a: ResidentRows, b: PanelMatrix, bias: Float32Array | undefined, pool: PoolTarget, ext: JobExtension = 0): void {
     if (a.rows && b.kPad !== b.k) throw new Error('wasm gemm: resident rows need an operand without k padding');
     const mark = this.arena.scratchMark();
     const { mr, nr } = this.shape;
@@ -518,7 +525,7 @@ export class WasmGemm implements GemmEngine {
     biasView.fill(0);
     if (bias) biasView.set(bias.subarray(0, b.n));
     const cPtr = this.arena.allocScratch(mPanels * mr * width * 4);
-    const jobs = this.gemmJobs(a, b, cPtr, biasPtr, mPanels, m * b.n * b.k, false);
+    const jobs = this.gemmJobs(a, b, cPtr, biasPtr, mPanels, m * b.n * b.k, false, ext);
     const records = this.poolRecords(jobs, pool, nr);
     this.dispatch(records, JOB_KIND.gemmPool, this.gemmPoolFn);
     this.arena.releaseScratch(mark);
@@ -546,16 +553,16 @@ export class WasmGemm implements GemmEngine {
   }
 
   /** Splits the n-panels over the threads (one job record each) and runs them. */
-  private run(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean, ext = 0): void {
+  private run(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean, ext: JobExtension = 0): void {
     this.dispatch(this.gemmJobs(a, b, cPtr, biasPtr, mPanels, macs, gelu, ext), JOB_KIND.gemm, this.gemmFn);
   }
 
   /**
    * The job records of one multiply: the n-panels split over the threads it deserves. `ext`
-   * is an extension record (int8/f16 kernels, see ../wasm/compact-kernels.ts) or 0; every
-   * record sets it, so no record carries a stale one.
+   * is an extension record (int8/f16 kernels, see ../wasm/compact-kernels.ts) or 0, or one a
+   * job; every record sets it, so no record carries a stale one.
    */
-  private gemmJobs(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean, ext = 0): number[] {
+  private gemmJobs(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean, ext: JobExtension = 0): number[] {
     // A thread hand-off costs some microseconds: small multiplies stay on one thread.
     const threads = macs < this.threadedMinMacs ? 1 : Math.min(this.threads, b.nPanels);
     const kcBlock = this.kcBlockFor(mPanels, b);
@@ -563,7 +570,7 @@ export class WasmGemm implements GemmEngine {
     for (let t = 0; t < threads; t++) {
       const at = JOBS_AT + t * JOB_BYTES;
       const columns = { start: Math.floor((b.nPanels * t) / threads), end: Math.floor((b.nPanels * (t + 1)) / threads) };
-      this.writeJob(at, a, b, { c: cPtr, bias: biasPtr, mPanels, kcBlock, columns, gelu, ext });
+      this.writeJob(at, a, b, { c: cPtr, bias: biasPtr, mPanels, kcBlock, columns, gelu, ext: typeof ext === 'number' ? ext : ext(t) });
       jobs.push(at);
     }
     return jobs;
@@ -578,6 +585,11 @@ export class WasmGemm implements GemmEngine {
   private kcBlockFor(mPanels: number, b: PanelMatrix): number {
     const aBlockBytes = Math.min(mPanels, this.mcPanels) * this.shape.mr * b.kPad * 4;
     return aBlockBytes <= this.unblockedBytes ? b.kPad : this.kcBlock;
+  }
+
+  /** Row blocks `multiply` walks for m rows (each block of rows passes over every weight panel once). */
+  rowBlocks(m: number): number {
+    return Math.ceil(Math.ceil(m / this.shape.mr) / this.mcPanels);
   }
 
   /**

@@ -27,8 +27,8 @@
 // hand-off, no pass of the calling thread over all the weights (a vocabulary projection's 30,522
 // rows), and no second pass over C.
 //
-// float16: the job's B panels are widened from a float16 copy into float32 scratch by the
-// thread that then multiplies them, so the weights stay half-size in memory.
+// float16: the float32 multiply itself, on panels widened from a float16 copy a k block at a
+// time by the thread that multiplies them (beginF16Job), so the weights stay half-size in memory.
 import { I32, V128 } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
 import { pushTouchArgs, pushTwoStreams, startTouching, TOUCH_PARAMS, touchOnce, type TouchStreams } from './panel-touch.js';
@@ -52,15 +52,19 @@ export const INT8_EXT = {
   // (zero-filled beforehand, as their k padding stays), oKGroups groups long.
   oCount: 68, oFrom: 72, oTo: 76, oA: 80, oAStride: 84, oAScale: 88, oAZero: 92, oB: 96, oBStride: 100, oBSum: 104, oKGroups: 108,
 } as const;
-/** Byte offsets of the float16 extension record. */
-export const F16_EXT = { kind: 0, src: 4, panelValues: 8 } as const;
+/**
+ * Byte offsets of the float16 extension record: `src` the multiply's float16 panels,
+ * `panelValues` values a panel (kPad·NR), `wide` and `wideStride` where they are widened to
+ * (see beginF16Job).
+ */
+export const F16_EXT = { kind: 0, src: 4, panelValues: 8, wide: 12, wideStride: 16 } as const;
 export const EXT_KIND = { int8: 1, f16: 2 } as const;
 export const EXT_BYTES = 128;
 
 // SIMD opcodes (after the 0xfd prefix) beyond those FunctionBuilder names.
 const OP = {
-  load8x8S: 0x01, v128And: 0x4e, v128Or: 0x50,
-  i32x4ExtendLowI16x8U: 0xa9, i32x4ExtendHighI16x8U: 0xaa, i32x4Shl: 0xab, i32x4Add: 0xae, i32x4Sub: 0xb1, i32x4Mul: 0xb5,
+  load8x8S: 0x01, load16x4S: 0x03, v128And: 0x4e,
+  i32x4Shl: 0xab, i32x4Add: 0xae, i32x4Sub: 0xb1, i32x4Mul: 0xb5,
   i32x4Splat: 0x11, i32x4DotI16x8S: 0xba, f32x4ConvertI32x4S: 0xfa, relaxedDotI8x16I7x16AddS: 0x113,
 } as const;
 
@@ -307,61 +311,67 @@ export function int8Driver(
 }
 
 /**
- * `widen_f16(src, dst, groups)`: 8 float16 values a group to float32, exactly for every finite
- * value: the magnitude's bits moved to a float32's places and scaled by 2^112 (which also
- * normalizes float16 subnormals), then the sign.
+ * `widen_f16(src, dst, quads)`: 4 float16 values a quad to float32, exactly for every finite
+ * value. Each value is loaded sign-extended to 32 bits and shifted left by 13: the sign lands
+ * in bit 31 (with copies in bits 28-30, masked off) and exponent and mantissa in a float32's
+ * places; times 2^112 (sign kept) that is the value, float16 subnormals normalized.
  */
 export function widenF16Kernel(): FunctionBuilder {
-  const f = new FunctionBuilder('widen_f16', ['src', 'dst', 'groups'], [I32, I32, I32]);
-  f.local('v', V128);
-  f.local('x', V128);
-  f.doWhile(
-    () => {
-      f.get('src').v128Load(0).set('v');
-      [OP.i32x4ExtendLowI16x8U, OP.i32x4ExtendHighI16x8U].forEach((extend, half) => {
-        f.get('v').simdOp(extend).set('x');
-        f.get('dst');
-        f.get('x').i32x4Const(0x7fff).simdOp(OP.v128And).i32(13).simdOp(OP.i32x4Shl);
-        f.f32x4Const(2 ** 112).f32x4Mul();
-        f.get('x').i32x4Const(0x8000).simdOp(OP.v128And).i32(16).simdOp(OP.i32x4Shl);
-        f.simdOp(OP.v128Or);
-        f.v128Store(half * 16);
-      });
-      f.bump('src', 16);
-      f.bump('dst', 32);
-      f.bump('groups', -1);
-    },
-    () => f.get('groups'),
-  );
+  const f = new FunctionBuilder('widen_f16', ['src', 'dst', 'quads'], [I32, I32, I32]);
+  const quad = (offset: number): void => {
+    f.get('dst');
+    f.get('src').simdMemory(OP.load16x4S, 3, offset * 8).i32(13).simdOp(OP.i32x4Shl);
+    f.i32x4Const(0x8fffe000 | 0).simdOp(OP.v128And).f32x4Const(2 ** 112).f32x4Mul();
+    f.v128Store(offset * 16);
+  };
+  // Two quads an iteration, then the odd one.
+  f.get('quads').i32(1).op1(0x76 /* i32.shr_u */).ifElse(() => {
+    f.doWhile(
+      () => {
+        quad(0);
+        quad(1);
+        f.bump('src', 16);
+        f.bump('dst', 32);
+        f.bump('quads', -2);
+      },
+      () => f.get('quads').i32(1).gtU(),
+    );
+  });
+  f.get('quads').ifElse(() => quad(0));
   return f;
 }
 
 /**
- * `gemm_ext(job, ext)`: runs an extension record; returns 1 when the float32 multiply of the
- * job is still to run (float16: after widening its panels), 0 when the record did all (int8).
+ * In the float32 driver (gemm-module.ts), a job whose extension record is float16: B's
+ * panels are read from the record's float16 copy, each k block of a panel widened (by
+ * widenPanelBlock) into float32 just before it is multiplied, so the weights stay half-size.
+ * Where they go (`wide`, `wideStride`): a multiply of one row block widens every panel into
+ * the job's own one-panel buffer (stride 0), where it stays in cache until multiplied; one of
+ * several row blocks widens each panel once, in the first, into a buffer of all the panels
+ * (stride: a panel's bytes) that the later row blocks read again. Sets the driver's locals
+ * `b` and `bStride` to that buffer, `wsrc` and `wvals` to the float16 panels and their values
+ * a panel.
  */
-export function extensionDispatch(
-  fn: { int8Gemm: number; widenF16: number }, job: { npStart: number; npEnd: number; b: number; bStride: number },
-): FunctionBuilder {
-  const f = new FunctionBuilder('gemm_ext', ['job', 'ext'], [I32, I32], [I32]);
-  f.local('run');
-  f.local('panelValues');
-  f.i32(0).set('run');
-  f.get('ext').i32Load(0).i32(EXT_KIND.int8).eq().ifElse(
-    () => { f.get('job').get('ext').call(fn.int8Gemm); },
-    () => {
-      f.get('ext').i32Load(F16_EXT.panelValues).set('panelValues');
-      f.get('job').i32Load(job.npEnd).get('job').i32Load(job.npStart).gtU().ifElse(() => {
-        // widen_f16(src + npStart * panelValues * 2, b + npStart * bStride, (npEnd - npStart) * panelValues / 8)
-        f.get('ext').i32Load(F16_EXT.src).get('job').i32Load(job.npStart).get('panelValues').mul().i32(2).mul().add();
-        f.get('job').i32Load(job.b).get('job').i32Load(job.npStart).get('job').i32Load(job.bStride).mul().add();
-        f.get('job').i32Load(job.npEnd).get('job').i32Load(job.npStart).sub().get('panelValues').mul().i32(8);
-        f.op1(0x6e); // i32.div_u
-        f.call(fn.widenF16);
-      });
-      f.i32(1).set('run');
-    },
-  );
-  f.get('run');
-  return f;
+export function beginF16Job(f: FunctionBuilder): void {
+  f.get('ext').i32Load(F16_EXT.src).set('wsrc');
+  f.get('ext').i32Load(F16_EXT.panelValues).set('wvals');
+  f.get('ext').i32Load(F16_EXT.wide).set('b');
+  f.get('ext').i32Load(F16_EXT.wideStride).set('bStride');
+}
+
+/** Pushes whether the driver widens this panel block now: always into a one-panel buffer, else in the first row block. */
+export function pushWidensNow(f: FunctionBuilder): void {
+  f.get('wsrc').get('bStride').eqz().get('mc0').eqz().op1(0x72 /* i32.or */).mul();
+}
+
+/**
+ * widen_f16 of n-panel `np`'s k block [k0, k0 + kc) to where the panel kernel reads it, `b` +
+ * np·bStride + k0·NR·4 (NR floats a k step; kc·NR is a multiple of 4, NR being one).
+ */
+export function widenPanelBlock(f: FunctionBuilder, nr: number, widenF16: number): void {
+  // src: wsrc + (np·wvals + k0·NR)·2
+  f.get('wsrc').get('np').get('wvals').mul().get('k0').i32(nr).mul().add().i32(2).mul().add();
+  f.get('b').get('np').get('bStride').mul().add().get('k0').i32(nr * 4).mul().add();
+  f.get('kc').i32(nr / 4).mul();
+  f.call(widenF16);
 }

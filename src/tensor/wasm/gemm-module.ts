@@ -16,7 +16,7 @@ import { layerNormRows } from './layer-norm-kernel.js';
 import { gemmPool } from './pool-kernel.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
 import { pushTouchArgs, pushTwoStreams, startTouching, TOUCH_PARAMS, touchOnce, type TouchStreams } from './panel-touch.js';
-import { extensionDispatch, int8Driver, int8GatherOutliersKernel, int8PanelKernel, widenF16Kernel } from './compact-kernels.js';
+import { beginF16Job, EXT_KIND, int8Driver, int8GatherOutliersKernel, int8PanelKernel, pushWidensNow, widenF16Kernel, widenPanelBlock } from './compact-kernels.js';
 import { columnAbsMaxKernel, quantizeRowsKernel } from './int8-quantize-kernel.js';
 
 /** Register-tile and loop-shape parameters of one generated kernel. */
@@ -49,7 +49,8 @@ export const JOB = {
   aRows: 56,
   /**
    * 0: a float32 multiply. Otherwise the byte offset of an extension record for compact
-   * weights (see compact-kernels.ts): an int8 multiply instead, or float16 panels to widen first.
+   * weights (see compact-kernels.ts): an int8 multiply instead, or B's panels widened from
+   * float16 a k block at a time (the record then says where B is).
    */
   ext: 60,
 } as const;
@@ -195,12 +196,18 @@ function callPanelKernel(f: FunctionBuilder, shape: GemmShape): void {
 function gemmDriver(shape: GemmShape): FunctionBuilder {
   const f = new FunctionBuilder('gemm', ['job'], [I32]);
   for (const field of Object.keys(JOB)) f.local(field);
-  for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np', 'cStride', 'row', 'rowEnd', 'twoStreams']) f.local(name);
+  for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np', 'cStride', 'row', 'rowEnd', 'twoStreams', 'wsrc', 'wvals']) f.local(name);
   for (const [field, offset] of Object.entries(JOB)) f.get('job').i32Load(offset).set(field);
   f.get('ldc').i32(shape.mr).mul().set('cStride');
   f.local('run');
   f.i32(1).set('run');
-  f.get('ext').ifElse(() => { f.get('job').get('ext').call(FN.gemmExt).set('run'); });
+  // Compact weights (compact-kernels.ts): int8 does the whole multiply; float16 widens each panel's k block below (wsrc != 0).
+  f.get('ext').ifElse(() => {
+    f.get('ext').i32Load(0).i32(EXT_KIND.int8).eq().ifElse(
+      () => { f.get('job').get('ext').call(FN.int8Gemm); f.i32(0).set('run'); },
+      () => beginF16Job(f),
+    );
+  });
 
   /** Pushes min(local x, expression pushed by `other`). */
   const minOf = (x: string, other: () => void): void => {
@@ -227,6 +234,8 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
             f.get('npStart').set('np');
             f.doWhile(
               () => {
+                pushWidensNow(f);
+                f.ifElse(() => widenPanelBlock(f, shape.nr, FN.widenF16));
                 callPanelKernel(f, shape);
                 f.bump('np', 1);
               },
@@ -261,10 +270,10 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
 /** Function indices of the module. */
 const FN = {
   gemm: 0, geluSpan: 1, softmaxRows: 2, gemmPool: 3,
-  int8Panel: 4, int8Gemm: 5, widenF16: 6, gemmExt: 7, packHeadKeys: 8, packHeadValues: 9, attendHeads: 10, layerNormRows: 11,
-  int8QuantizeRows: 12, int8ColumnAbsMax: 13, int8GatherOutliers: 14, int8PanelTwoStreams: 15,
+  int8Panel: 4, int8Gemm: 5, widenF16: 6, packHeadKeys: 7, packHeadValues: 8, attendHeads: 9, layerNormRows: 10,
+  int8QuantizeRows: 11, int8ColumnAbsMax: 12, int8GatherOutliers: 13, int8PanelTwoStreams: 14,
   /** The first of the PANEL_VARIANTS.length float32 panel kernels (see panelFunction). */
-  panelFirst: 16,
+  panelFirst: 15,
 } as const;
 
 /**
@@ -273,7 +282,7 @@ const FN = {
  */
 export const KERNEL_SECTION = 'splade-ts.kernels';
 /** Bumped whenever the job record or an export changes, so an old kernels.wasm is refused. */
-export const KERNEL_FORMAT = 9;
+export const KERNEL_FORMAT = 10;
 
 /**
  * Instructions beyond WebAssembly SIMD a module may use. `relaxed`: relaxed SIMD (Node 22+,
@@ -308,7 +317,6 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features
     int8PanelKernel(features.relaxed, 1).build(false),
     int8Driver({ panel: FN.int8Panel, panelTwoStreams: FN.int8PanelTwoStreams, gatherOutliers: FN.int8GatherOutliers, geluSpan: FN.geluSpan }, JOB, features.relaxed).build(false),
     widenF16Kernel().build(false),
-    extensionDispatch({ int8Gemm: FN.int8Gemm, widenF16: FN.widenF16 }, JOB).build(false),
     packHeadKeys(shape.nr).build(false),
     packHeadValues(shape.nr).build(false),
     attendHeads(FN).build(true),
