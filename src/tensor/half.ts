@@ -47,6 +47,17 @@ export function f16ToF32(h: number): number {
   return bitsToFloat(table()[h & 0xffff]);
 }
 
+/**
+ * The float16 h · 2^s (s >= 0), exactly, for a finite h whose result is finite (the caller
+ * makes sure): a normal value moves its exponent; a subnormal one is normalized (through
+ * float32, where both values are exact).
+ */
+export function scaleF16(h: number, s: number): number {
+  if ((h & 0x7c00) !== 0) return h + (s << 10);
+  if ((h & 0x3ff) === 0) return h; // ±0
+  return f32ToF16(f16ToF32(h) * 2 ** s);
+}
+
 /** The bfloat16 with bit pattern `b`, as a number. */
 export function bf16ToF32(b: number): number {
   return bitsToFloat(((b & 0xffff) << 16) >>> 0);

@@ -12,6 +12,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { quantizeInt8Rows, toF16Weight, widenWeight, type CompactWeight } from '../../src/tensor/compact-weight.js';
+import { f16ToF32, scaleF16 } from '../../src/tensor/half.js';
 import { TypeScriptCompactGemm, type CompactGemm } from '../../src/tensor/gemm/compact-gemm.js';
 import { ReferenceGemm } from '../../src/tensor/gemm/reference-gemm.js';
 import { findOutlierColumns, MAX_OUTLIER_FRACTION, nthSmallest, OUTLIER_RATIO, outlierColumnsOf } from '../../src/tensor/gemm/int8-activations.js';
@@ -373,22 +374,43 @@ for (const [label, make] of f16Engines) {
     }
   });
 }
-f16('the SIMD widening is exact for every finite float16 (subnormals included)', () => {
-  const engine = new WasmCompactGemm(WasmGemm.create({ shared: false })!);
-  const finite = Uint16Array.from({ length: 65536 }, (_, h) => h).filter((h) => (h & 0x7c00) !== 0x7c00);
-  const n = finite.length / 8;
-  const weight = { kind: 'f16' as const, n, k: 8, bits: finite };
-  const out = new Float32Array(n * 8);
-  engine.engine.beginOperation();
-  // Multiplying by the identity's columns reads each weight back: y[i, j] = W[j, i] for A = I.
-  const eye = new Float32Array(8 * 8);
-  for (let i = 0; i < 8; i++) eye[i * 8 + i] = 1;
-  const y = new Float32Array(8 * n);
-  engine.matmul({ m: 8, a: eye, b: engine.pack(weight), out: y });
-  const wide = widenWeight(weight);
-  for (let j = 0; j < n; j++) for (let i = 0; i < 8; i++) out[j * 8 + i] = y[i * n + j];
-  for (let i = 0; i < wide.length; i++) {
-    if (!Object.is(out[i], wide[i]) && !(out[i] === 0 && wide[i] === 0)) assert.unreachable(`float16 ${finite[i].toString(16)}: ${out[i]} != ${wide[i]}`);
+// Stored times 2^s, s the largest of 0..10 that keeps every value finite (so that no subnormal
+// reaches the kernel's multiply): all finite values (s = 0), those below 64 (s = 10), those below
+// 2^10 (s = 6: some subnormals normalized, some not).
+for (const [label, below] of [['all finite', 0x7c00], ['below 64', 0x5400], ['below 2^10', 0x6400]] as const) {
+  f16(`the SIMD widening is exact for every finite float16 (subnormals included), ${label}; so is readRows`, () => {
+    const engine = new WasmCompactGemm(WasmGemm.create({ shared: false })!);
+    const finite = Uint16Array.from({ length: 65536 }, (_, h) => h).filter((h) => (h & 0x7fff) < below);
+    const n = finite.length / 8;
+    assert.ok(Number.isInteger(n), `${finite.length} values make whole rows of 8`);
+    const weight = { kind: 'f16' as const, n, k: 8, bits: finite };
+    const out = new Float32Array(n * 8);
+    engine.engine.beginOperation();
+    // Multiplying by the identity's columns reads each weight back: y[i, j] = W[j, i] for A = I.
+    const eye = new Float32Array(8 * 8);
+    for (let i = 0; i < 8; i++) eye[i * 8 + i] = 1;
+    const y = new Float32Array(8 * n);
+    const packed = engine.pack(weight);
+    engine.matmul({ m: 8, a: eye, b: packed, out: y });
+    const wide = widenWeight(weight);
+    for (let j = 0; j < n; j++) for (let i = 0; i < 8; i++) out[j * 8 + i] = y[i * n + j];
+    for (let i = 0; i < wide.length; i++) {
+      if (!Object.is(out[i], wide[i]) && !(out[i] === 0 && wide[i] === 0)) assert.unreachable(`float16 ${finite[i].toString(16)}: ${out[i]} != ${wide[i]}`);
+    }
+    const rows = new Float32Array(n * 8);
+    engine.readRows(packed, Int32Array.from({ length: n }, (_, i) => i), rows);
+    for (let i = 0; i < wide.length; i++) if (!Object.is(rows[i], wide[i])) assert.unreachable(`readRows: float16 ${finite[i].toString(16)}: ${rows[i]} != ${wide[i]}`);
+  });
+}
+f16('scaleF16 multiplies by 2^s exactly wherever the result is finite', () => {
+  for (let h = 0; h < 65536; h++) {
+    if ((h & 0x7c00) === 0x7c00) continue;
+    for (let s = 0; s <= 10; s++) {
+      const want = f16ToF32(h) * 2 ** s;
+      if (Math.abs(want) > 65504) continue;
+      const got = f16ToF32(scaleF16(h, s));
+      if (!Object.is(got, want)) assert.unreachable(`${h.toString(16)} * 2^${s}: ${got} != ${want}`);
+    }
   }
 });
 f16.run();

@@ -29,7 +29,7 @@
 //
 // float16: the float32 multiply itself, on panels widened from a float16 copy a k block at a
 // time by the thread that multiplies them (beginF16Job), so the weights stay half-size in memory.
-import { I32, V128 } from './binary-writer.js';
+import { F32, I32, V128 } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
 import { pushTouchArgs, pushTwoStreams, startTouching, TOUCH_PARAMS, touchOnce, type TouchStreams } from './panel-touch.js';
 
@@ -55,9 +55,10 @@ export const INT8_EXT = {
 /**
  * Byte offsets of the float16 extension record: `src` the multiply's float16 panels,
  * `panelValues` values a panel (kPad·NR), `wide` and `wideStride` where they are widened to
- * (see beginF16Job).
+ * (see beginF16Job), `scale` (float32) what widen_f16 scales by: 2^112 over the power of two
+ * the values are stored times.
  */
-export const F16_EXT = { kind: 0, src: 4, panelValues: 8, wide: 12, wideStride: 16 } as const;
+export const F16_EXT = { kind: 0, src: 4, panelValues: 8, wide: 12, wideStride: 16, scale: 20 } as const;
 export const EXT_KIND = { int8: 1, f16: 2 } as const;
 export const EXT_BYTES = 128;
 
@@ -311,17 +312,20 @@ export function int8Driver(
 }
 
 /**
- * `widen_f16(src, dst, quads)`: 4 float16 values a quad to float32, exactly for every finite
- * value. Each value is loaded sign-extended to 32 bits and shifted left by 13: the sign lands
- * in bit 31 (with copies in bits 28-30, masked off) and exponent and mantissa in a float32's
- * places; times 2^112 (sign kept) that is the value, float16 subnormals normalized.
+ * `widen_f16(src, dst, quads, scale)`: 4 float16 values a quad to float32. Each value is
+ * loaded sign-extended to 32 bits and shifted left by 13: the sign lands in bit 31 (with
+ * copies in bits 28-30, masked off) and exponent and mantissa in a float32's places; times
+ * 2^112 (sign kept) that is the value, float16 subnormals normalized; exact for every finite
+ * value. `scale` is 2^112, or less for values stored times a power of two (F16_EXT).
  */
 export function widenF16Kernel(): FunctionBuilder {
-  const f = new FunctionBuilder('widen_f16', ['src', 'dst', 'quads'], [I32, I32, I32]);
+  const f = new FunctionBuilder('widen_f16', ['src', 'dst', 'quads', 'scale'], [I32, I32, I32, F32]);
+  f.local('scales', V128);
+  f.get('scale').f32x4Splat().set('scales');
   const quad = (offset: number): void => {
     f.get('dst');
     f.get('src').simdMemory(OP.load16x4S, 3, offset * 8).i32(13).simdOp(OP.i32x4Shl);
-    f.i32x4Const(0x8fffe000 | 0).simdOp(OP.v128And).f32x4Const(2 ** 112).f32x4Mul();
+    f.i32x4Const(0x8fffe000 | 0).simdOp(OP.v128And).get('scales').f32x4Mul();
     f.v128Store(offset * 16);
   };
   // Two quads an iteration, then the odd one.
@@ -350,9 +354,10 @@ export function widenF16Kernel(): FunctionBuilder {
  * several row blocks widens each panel once, in the first, into a buffer of all the panels
  * (stride: a panel's bytes) that the later row blocks read again. Sets the driver's locals
  * `b` and `bStride` to that buffer, `wsrc` and `wvals` to the float16 panels and their values
- * a panel.
+ * a panel, `wscale` (float32) to the record's scale.
  */
 export function beginF16Job(f: FunctionBuilder): void {
+  f.get('ext').f32Load(F16_EXT.scale).set('wscale');
   f.get('ext').i32Load(F16_EXT.src).set('wsrc');
   f.get('ext').i32Load(F16_EXT.panelValues).set('wvals');
   f.get('ext').i32Load(F16_EXT.wide).set('b');
@@ -373,5 +378,6 @@ export function widenPanelBlock(f: FunctionBuilder, nr: number, widenF16: number
   f.get('wsrc').get('np').get('wvals').mul().get('k0').i32(nr).mul().add().i32(2).mul().add();
   f.get('b').get('np').get('bStride').mul().add().get('k0').i32(nr * 4).mul().add();
   f.get('kc').i32(nr / 4).mul();
+  f.get('wscale');
   f.call(widenF16);
 }

@@ -9,7 +9,7 @@
 // so each step loads NR/4 vectors of B and MR broadcast scalars of A and does MR*NR/4
 // multiply-adds. `gemm` walks blocks: MC rows of A (kept in L2) x KC steps of k (a B panel
 // slice of KC x NR floats stays in L1) x the n-panels [npStart, npEnd) of one thread.
-import { encodeModule, I32, V128, type MemoryImport } from './binary-writer.js';
+import { encodeModule, F32, I32, V128, type MemoryImport } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
 import { attendHeads, packHeadKeys, packHeadValues } from './attention-kernel.js';
 import { layerNormRows } from './layer-norm-kernel.js';
@@ -197,6 +197,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
   const f = new FunctionBuilder('gemm', ['job'], [I32]);
   for (const field of Object.keys(JOB)) f.local(field);
   for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np', 'cStride', 'row', 'rowEnd', 'twoStreams', 'wsrc', 'wvals']) f.local(name);
+  f.local('wscale', F32);
   for (const [field, offset] of Object.entries(JOB)) f.get('job').i32Load(offset).set(field);
   f.get('ldc').i32(shape.mr).mul().set('cStride');
   f.local('run');
