@@ -9,8 +9,8 @@ import { F32, I32, V128 } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
 
 const OP = {
-  abs: 0xe0, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, max: 0xe9, nearest: 0x6a, ge: 0x46,
-  bitselect: 0x52, i32x4Splat: 0x11, i32x4Shl: 0xab, i32x4Add: 0xae, truncSatS: 0xf8,
+  abs: 0xe0, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, max: 0xe9, nearest: 0x6a, ge: 0x46, lt: 0x43,
+  bitselect: 0x52, andnot: 0x4f, i32x4Splat: 0x11, i32x4Shl: 0xab, i32x4Add: 0xae, truncSatS: 0xf8,
 } as const;
 
 const ERFC_POLY = [0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418, 0.37409196, 1.00002368, -1.26551223];
@@ -25,15 +25,20 @@ function horner(f: FunctionBuilder, acc: string, by: string, coefficients: numbe
 }
 
 function declareExpLocals(f: FunctionBuilder): void {
-  for (const v of ['expN', 'expR', 'expQ']) f.local(v, V128);
+  for (const v of ['expN', 'expR', 'expQ', 'expDrop']) f.local(v, V128);
 }
 
 /**
- * Pushes exp(arg) for the v128 local `arg` (lanes below -87 give exp(-87) ~ 1.6e-38 instead
- * of denormals): 2^n · q(r), n = round(arg / ln 2), r = arg - n ln 2 (ln 2 in two parts).
+ * Pushes exp(arg) for the v128 local `arg`: 2^n · q(r), n = round(arg / ln 2), r = arg - n ln 2
+ * (ln 2 in two parts). Lanes below -87 (-Infinity: a padding key's score) give 0, not the
+ * float32 subnormals they approach (NaN stays NaN): x86 multiplies a subnormal through a
+ * microcode assist of some hundred cycles, and a softmax's probabilities of ~1e-39 in the
+ * padding columns made every P·V that read them pay it (8 sequences of 100 keys, 12 of them
+ * padding a row: attention 13.3 -> 12.0 ms).
  */
 function emitExp(f: FunctionBuilder, arg: string): void {
   const op = (code: number): FunctionBuilder => f.simdOp(code);
+  f.get(arg).f32x4Const(-87); op(OP.lt); f.set('expDrop');
   f.get(arg).f32x4Const(-87); op(OP.max); f.set(arg);
   f.get(arg).f32x4Const(Math.LOG2E); op(OP.mul); op(OP.nearest); f.set('expN');
   f.get(arg).get('expN').f32x4Const(0.693359375); op(OP.mul); op(OP.sub);
@@ -42,6 +47,7 @@ function emitExp(f: FunctionBuilder, arg: string): void {
   f.get('expQ').get('expR'); op(OP.mul); f.get('expR'); op(OP.mul); f.get('expR'); op(OP.add); f.f32x4Const(1); op(OP.add);
   f.get('expN'); op(OP.truncSatS); f.i32(127); op(OP.i32x4Splat); op(OP.i32x4Add); f.i32(23); op(OP.i32x4Shl);
   op(OP.mul);
+  f.get('expDrop'); op(OP.andnot);
 }
 
 /** `gelu_span(ptr, vectors)`: GELU in place on `vectors` x 4 floats at byte offset ptr. */
@@ -81,7 +87,7 @@ export function geluSpan(): FunctionBuilder {
 /**
  * `softmax_rows(ptr, rows, ldc, vectors, alpha)`: in place, for `rows` rows `ldc` bytes apart,
  * each `vectors` x 4 floats: x <- exp(alpha·x - alpha·max) / sum. Columns holding -Infinity
- * (padding) get a weight of about 1e-38 relative to the row's largest, i.e. none. alpha > 0.
+ * (padding) get 0, as do scores more than 87 / alpha below the row's largest. alpha > 0.
  */
 export function softmaxRows(): FunctionBuilder {
   const f = new FunctionBuilder('softmax_rows', ['ptr', 'rows', 'ldc', 'vectors', 'alpha'], [I32, I32, I32, I32, F32]);
