@@ -9,6 +9,7 @@
 import { SpladeError } from '../errors.js';
 import type { TensorToWrite } from '../formats/safetensors-writer.js';
 import { quantizeInt8Rows } from '../tensor/compact-weight.js';
+import { firstNonFinite, nonFiniteMessage } from '../tensor/finite.js';
 import type { TensorSource } from '../tensor/tensor-source.js';
 
 /** What `splade quantize` can write. */
@@ -61,6 +62,8 @@ export function* quantizedTensors(
       continue;
     }
     const data = source.float32(name);
+    const bad = firstNonFinite(data);
+    if (bad >= 0) throw new SpladeError(nonFiniteMessage(source.description, name, info.shape, bad, data[bad]));
     if (dtype === 'f16') {
       yield [name, { dtype: 'F16', shape: info.shape, data }];
     } else if (isQuantizedWeight(name, info.shape)) {

@@ -60,8 +60,9 @@ export function quantizeInt8Rows(w: Float32Array, n: number, k: number): Int8Wei
 function quantizeRow(w: Float32Array, from: number, k: number, values: Int8Array, scales: Float32Array, r: number): void {
   let max = 0;
   for (let c = 0; c < k; c++) max = Math.max(max, Math.abs(w[from + c]));
-  if (!(max > 0)) return;
+  // NaN first: Math.max gives NaN for a row holding one, and !(NaN > 0) would zero the row.
   if (!Number.isFinite(max)) throw new SpladeError(`cannot quantize a weight row holding ${max} (row ${r})`);
+  if (!(max > 0)) return;
   const scale = Math.fround(max / 127);
   scales[r] = scale;
   const inv = 1 / scale;

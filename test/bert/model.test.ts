@@ -62,6 +62,32 @@ test('a tensor of the wrong shape is an error naming it and both shapes', async 
     e instanceof WeightError && /'bert.encoder.layer.0.intermediate.dense.weight' has shape \[64, 32\], the config expects \[65, 32\]/.test(e.message));
 });
 
+test('a weight holding NaN or an infinity is an error naming the file, tensor and position, in every dtype', async () => {
+  const { config, weights } = fixture('f32');
+  const name = 'bert.encoder.layer.0.intermediate.dense.weight';
+  const withValue = (tensor: string, index: number, value: number, dtype: 'F32' | 'F16' = 'F32') => rewrite(weights, (t) => {
+    const data = Float32Array.from(t.get(tensor)!.data as Float32Array);
+    data[index] = value;
+    t.set(tensor, { dtype, shape: t.get(tensor)!.shape, data });
+  });
+  const k = config.hidden_size;
+  for (const dtype of [undefined, 'f16', 'int8'] as const) {
+    await rejects(BertForMaskedLM.load(config, withValue(name, 3 * k + 5, NaN), backend, { dtype }), (e: unknown) =>
+      e instanceof WeightError && e.message === `edited.safetensors: tensor '${name}' holds NaN at [3, 5]: weights must be finite (a corrupt or overflowed checkpoint?)`);
+    await rejects(BertForMaskedLM.load(config, withValue(name, 7, -Infinity), backend, { dtype }), /'bert\.encoder\.layer\.0\.intermediate\.dense\.weight' holds -Infinity at \[0, 7\]/);
+  }
+  // A float16 tensor kept as float16 (its bits checked), and a tensor that is not a linear weight.
+  await rejects(BertForMaskedLM.load(config, withValue(name, k + 1, Infinity, 'F16'), backend), /'bert\.encoder\.layer\.0\.intermediate\.dense\.weight' holds Infinity at \[1, 1\]/);
+  await rejects(BertForMaskedLM.load(config, withValue('bert.embeddings.position_embeddings.weight', 2 * k, NaN), backend), /'bert\.embeddings\.position_embeddings\.weight' holds NaN at \[2, 0\]/);
+  // An int8 weight's scale.
+  const int8 = rewrite(weights, (t) => {
+    const { shape } = t.get(name)!;
+    t.set(name, { dtype: 'I8', shape, data: new Int8Array(shape[0] * shape[1]).fill(3) });
+    t.set(`${name}_scale`, { dtype: 'F32', shape: [shape[0], 1], data: new Float32Array(shape[0]).fill(0.01).fill(NaN, 4, 5) });
+  });
+  await rejects(BertForMaskedLM.load(config, int8, backend), /'bert\.encoder\.layer\.0\.intermediate\.dense\.weight_scale' holds NaN at \[4\]/);
+});
+
 test('the decoder is tied to the word embeddings unless the checkpoint has its own', async () => {
   const tied = fixture('f32');
   const model = await BertForMaskedLM.load(tied.config, tied.weights, backend);

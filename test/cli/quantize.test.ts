@@ -3,7 +3,7 @@
 // very vectors of quantizing the f32 checkpoint on load, without the f32 weights ever being read.
 import { requireBertConfig } from '../../src/io/model-config.js';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,6 +123,26 @@ quantize('errors: a non-empty --out, an int8 source, a bad --dtype (usage, exit 
   r = splade(['quantize', src, '--dtype', 'int4', '--out', join(tmp, 'x')]);
   assert.is(r.code, 2);
   assert.match(r.stderr, /--dtype must be one of int8, f16, got 'int4'/);
+});
+
+quantize('a checkpoint holding NaN: one line naming the tensor and position, exit 1, no folder written', async () => {
+  const bad = join(tmp, 'nan');
+  await writeRandomBertFolder(bad, { layers: 1, hidden: 64, heads: 4, intermediate: 128, maxPositions: 64, vocab: 1200, seed: 9 });
+  const file = join(bad, 'model.safetensors');
+  const bytes = readFileSync(file);
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, { data_offsets: [number, number] }>;
+  const name = 'bert.encoder.layer.0.output.dense.weight';
+  bytes.writeFloatLE(NaN, 8 + headerLength + header[name].data_offsets[0] + 4 * (2 * 128 + 9));
+  writeFileSync(file, bytes);
+  for (const dtype of ['int8', 'f16']) {
+    const out = join(tmp, `nan-${dtype}`);
+    const r = splade(['quantize', bad, '--dtype', dtype, '--out', out]);
+    assert.is(r.code, 1, r.stderr);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`tensor '${name.replaceAll('.', '\\.')}' holds NaN at \\[2, 9\\]`));
+    assert.not.ok(existsSync(out), `${out} left behind`);
+  }
 });
 
 quantize('encode --dtype: int8 and f16 on the command line', () => {

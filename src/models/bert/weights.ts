@@ -11,6 +11,8 @@ import {
   quantizeInt8Rows, quantizeInt8RowsFrom, toF16Weight, toF16WeightFrom, widenWeight,
   type CompactWeight, type Int8Weight, type WeightDType, type WeightRowReader,
 } from '../../tensor/compact-weight.js';
+import { firstNonFinite, firstNonFiniteF16, nonFiniteMessage } from '../../tensor/finite.js';
+import { f16ToF32 } from '../../tensor/half.js';
 import { Tensor, formatShape } from '../../tensor/tensor.js';
 import type { TensorInfo, TensorSource } from '../../tensor/tensor-source.js';
 
@@ -18,6 +20,11 @@ import type { TensorInfo, TensorSource } from '../../tensor/tensor-source.js';
 export class WeightError extends SpladeError {}
 
 const FLOAT_DTYPES = new Set(['F64', 'F32', 'F16', 'BF16']);
+
+/** A tensor holding a NaN or an infinity (see ../../tensor/finite.ts). */
+function nonFiniteError(where: string, name: string, shape: readonly number[], index: number, value: number): WeightError {
+  return new WeightError(nonFiniteMessage(where, name, shape, index, value));
+}
 
 /**
  * The spellings a checkpoint may use for the canonical name, most likely first.
@@ -116,7 +123,10 @@ export class Weights {
       const hint = info.dtype === 'I8' ? ' (an int8 weight: it is read with its weight_scale as a linear weight only)' : '';
       throw new WeightError(`${this.source.description}: tensor '${info.name}' has dtype ${info.dtype}, expected a float type${hint}`);
     }
-    return new Tensor(shape, this.source.float32(info.name), canonical);
+    const data = this.source.float32(info.name);
+    const bad = firstNonFinite(data);
+    if (bad >= 0) throw nonFiniteError(this.source.description, info.name, shape, bad, data[bad]);
+    return new Tensor(shape, data, canonical);
   }
 
   /**
@@ -146,7 +156,12 @@ export class Weights {
       case 'f32':
         return this.tensor(name, shape);
       case 'f16': {
-        if (info.dtype === 'F16' && this.source.float16Bits) return { kind: 'f16', n, k, bits: this.source.float16Bits(info.name) };
+        if (info.dtype === 'F16' && this.source.float16Bits) {
+          const bits = this.source.float16Bits(info.name);
+          const bad = firstNonFiniteF16(bits);
+          if (bad >= 0) throw nonFiniteError(this.source.description, info.name, shape, bad, f16ToF32(bits[bad]));
+          return { kind: 'f16', n, k, bits };
+        }
         const read = this.rowReader(info, k);
         if (!read) return toF16Weight(this.tensor(name, shape).data, n, k);
         return toF16WeightFrom(read, n, k, transient ? new Uint16Array(this.staging.take(n * k * 2), 0, n * k) : undefined);
@@ -159,11 +174,15 @@ export class Weights {
     }
   }
 
-  /** Rows of a float tensor [n, k] read from the source on demand, when it can (TensorSource.readFloat32). */
+  /** Rows of a float tensor [n, k] read from the source on demand, when it can (TensorSource.readFloat32), each block checked finite. */
   private rowReader(info: TensorInfo, k: number): WeightRowReader | undefined {
     const { source } = this;
     if (!source.readFloat32 || !FLOAT_DTYPES.has(info.dtype)) return undefined;
-    return (first, out) => source.readFloat32!(info.name, first * k, out);
+    return (first, out) => {
+      source.readFloat32!(info.name, first * k, out);
+      const bad = firstNonFinite(out);
+      if (bad >= 0) throw nonFiniteError(source.description, info.name, info.shape, first * k + bad, out[bad]);
+    };
   }
 
   /** An I8 weight and its scales; the values in the staging buffer when `staged` and the source can read into it. */
@@ -186,7 +205,10 @@ export class Weights {
     } else {
       values = this.source.int8(info.name);
     }
-    return { kind: 'int8', n, k, values, scales: this.source.float32(scaleInfo.name) };
+    const scales = this.source.float32(scaleInfo.name);
+    const bad = firstNonFinite(scales);
+    if (bad >= 0) throw nonFiniteError(where, scaleInfo.name, [n], bad, scales[bad]);
+    return { kind: 'int8', n, k, values, scales };
   }
 
   /** The tensor's info, checked to exist with exactly `shape`. */
