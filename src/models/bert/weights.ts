@@ -113,8 +113,9 @@ export class Weights {
 
   /**
    * The tensor as float32 with exactly `shape`.
-   * @throws WeightError naming the tensor (and the spellings tried) when it is missing, and
-   *   the tensor with both shapes when its shape is wrong.
+   * @throws WeightError naming the tensor (and the spellings tried) when it is missing, the
+   *   tensor with both shapes when its shape is wrong, and the tensor and position of a NaN or
+   *   infinity it holds.
    */
   tensor(name: string, shape: readonly number[]): Tensor {
     const canonical = this.fullName(name);
@@ -136,7 +137,7 @@ export class Weights {
    * float16 is converted here, read a block of rows at a time where the source can
    * (TensorSource.readFloat32), else whole: at most this one tensor is ever held as float32.
    * @throws WeightError naming the tensor when it is missing or has the wrong shape, or its
-   *   scale is missing or wrong
+   *   scale is missing or wrong, or either holds a NaN or an infinity (and where)
    */
   linearWeight(name: string, shape: readonly [number, number], options: LinearWeightOptions = {}): Tensor | CompactWeight {
     const canonical = this.fullName(name);

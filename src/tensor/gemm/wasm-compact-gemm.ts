@@ -188,11 +188,12 @@ export class WasmCompactGemm implements CompactGemm {
       const nr = this.f16Nr;
       const src = new Uint16Array(this.arena.memory.buffer, b.ptr, b.nPanels * b.kPad * nr);
       const row16 = new Uint16Array(k);
+      const unscale = 2 ** -b.scaleExponent;
       rows.forEach((row, r) => {
         const base = Math.floor(row / nr) * b.kPad * nr + (row % nr);
         for (let kk = 0; kk < k; kk++) row16[kk] = src[base + kk * nr];
         const values = f16ArrayToF32(row16);
-        for (let kk = 0; kk < k; kk++) out[r * k + kk] = values[kk] * 2 ** -b.scaleExponent;
+        for (let kk = 0; kk < k; kk++) out[r * k + kk] = values[kk] * unscale;
       });
       return;
     }
