@@ -98,11 +98,39 @@ export function outlierColumnsOf(colMax: Float32Array): Int32Array {
   if (k === 0 || surelyNoOutliers(colMax)) return new Int32Array(0);
   const threshold = OUTLIER_RATIO * nthSmallest(colMax, k >> 1);
   if (!(threshold > 0)) return new Int32Array(0);
-  const candidates: number[] = [];
-  for (let c = 0; c < k; c++) if (colMax[c] > threshold) candidates.push(c);
+  const candidates = new Int32Array(k);
+  let count = 0;
+  for (let c = 0; c < k; c++) if (colMax[c] > threshold) candidates[count++] = c;
   const most = Math.max(1, Math.floor(k * MAX_OUTLIER_FRACTION));
-  if (candidates.length > most) candidates.sort((x, y) => colMax[y] - colMax[x]).length = most;
-  return Int32Array.from(candidates).sort();
+  return count > most ? largestOf(colMax, candidates.subarray(0, count), most) : candidates.slice(0, count);
+}
+
+/**
+ * The `most` candidates (ascending columns) of largest colMax, ties going to the lower column:
+ * what a stable sort by colMax, largest first, cut to `most`, keeps, in ascending column
+ * order. By selection, not a sort: after GELU (a feed-forward's second multiply) in a model
+ * with outlier features (bert-base generated with 6 planted) ~1,400 of 3,072 columns stood
+ * above the threshold for 96 places, and sorting them with a comparator cost ~2 ms of a
+ * 12-token query.
+ */
+function largestOf(colMax: Float32Array, candidates: Int32Array, most: number): Int32Array {
+  const values = new Float32Array(candidates.length);
+  for (let i = 0; i < candidates.length; i++) values[i] = colMax[candidates[i]];
+  const cut = nthSmallest(values, candidates.length - most);
+  // Places left, once every value above the cut is kept, for those equal to it.
+  let tiePlaces = most;
+  for (let i = 0; i < values.length; i++) if (values[i] > cut) tiePlaces--;
+  const kept = new Int32Array(most);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v > cut) kept[n++] = candidates[i];
+    else if (v === cut && tiePlaces > 0) {
+      kept[n++] = candidates[i];
+      tiePlaces--;
+    }
+  }
+  return kept;
 }
 
 /** The largest-magnitude columns of A[m, k] that stand out (ascending column order); may be empty. */
