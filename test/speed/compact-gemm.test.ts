@@ -15,7 +15,7 @@ import { quantizeInt8Rows, toF16Weight, widenWeight, type CompactWeight } from '
 import { f16ToF32, scaleF16 } from '../../src/tensor/half.js';
 import { TypeScriptCompactGemm, type CompactGemm } from '../../src/tensor/gemm/compact-gemm.js';
 import { ReferenceGemm } from '../../src/tensor/gemm/reference-gemm.js';
-import { findOutlierColumns, MAX_OUTLIER_FRACTION, nthSmallest, OUTLIER_RATIO, outlierColumnsOf } from '../../src/tensor/gemm/int8-activations.js';
+import { findOutlierColumns, MAX_OUTLIER_FRACTION, nthSmallest, OUTLIER_HEADROOM, OUTLIER_RATIO, outlierColumnsOf } from '../../src/tensor/gemm/int8-activations.js';
 import { referenceInt8Matmul } from '../../src/tensor/gemm/int8-reference.js';
 import { WasmCompactGemm } from '../../src/tensor/gemm/wasm-compact-gemm.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
@@ -252,27 +252,30 @@ int8('nthSmallest (the median of the outlier threshold) is what sorting gives, N
     }
   }
 });
-int8('outlierColumnsOf is its definition (median by sorting, threshold, cap), its shortcut without the median included', () => {
+int8('outlierColumnsOf is its definition (reference by sorting, threshold, cap), its shortcut without the selection included', () => {
   const next = random(41);
+  const most = (k: number): number => Math.max(1, Math.floor(k * MAX_OUTLIER_FRACTION));
+  // The reference column: the one with OUTLIER_HEADROOM x the cap columns above it.
+  const rankOf = (k: number): number => Math.max(0, k - 1 - OUTLIER_HEADROOM * most(k));
+  const sortedOf = (colMax: Float32Array): number[] => Array.from(colMax, (v) => (Number.isNaN(v) ? Infinity : v)).sort((x, y) => x - y);
   const definition = (colMax: Float32Array): number[] => {
     const k = colMax.length;
     if (k === 0) return [];
-    const threshold = OUTLIER_RATIO * Array.from(colMax, (v) => (Number.isNaN(v) ? Infinity : v)).sort((x, y) => x - y)[k >> 1];
+    const threshold = OUTLIER_RATIO * sortedOf(colMax)[rankOf(k)];
     if (!(threshold > 0)) return [];
     const candidates = [...colMax.keys()].filter((c) => colMax[c] > threshold);
-    const most = Math.max(1, Math.floor(k * MAX_OUTLIER_FRACTION));
-    return candidates.sort((x, y) => colMax[y] - colMax[x]).slice(0, most).sort((x, y) => x - y);
+    return candidates.sort((x, y) => colMax[y] - colMax[x]).slice(0, most(k)).sort((x, y) => x - y);
   };
   let found = 0;
   for (let trial = 0; trial < 3000; trial++) {
-    const k = 1 + Math.floor(next() * 90);
+    const k = 1 + Math.floor(next() * 200);
     const colMax = Float32Array.from({ length: k }, () => 0.5 + next());
     // Around the shortcut's edge: the largest at exactly, just under or just over 6 x a column
-    // that may be the median; ties; some zeros; and now and then a special value.
-    const pivot = next() < 0.5 ? [...colMax].sort((x, y) => x - y)[k >> 1] : colMax[Math.floor(next() * k)];
+    // that may be the reference; ties; some zeros; and now and then a special value.
+    const pivot = next() < 0.5 ? sortedOf(colMax)[rankOf(k)] : colMax[Math.floor(next() * k)];
     const edge = Math.fround(OUTLIER_RATIO * pivot);
     const top = [edge, Math.fround(edge * (1 - 2 ** -23)), Math.fround(edge * (1 + 2 ** -23)), edge * 40, pivot][Math.floor(next() * 5)];
-    // Planted in columns above the pivot, so a median pivot stays the median.
+    // Planted in columns above the pivot, so a reference pivot stays the reference.
     const above = [...colMax.keys()].filter((c) => colMax[c] > pivot);
     for (let j = Math.min(above.length, Math.floor(next() * 4)); j > 0; j--) colMax[above[Math.floor(next() * above.length)]] = top;
     if (next() < 0.2) for (let j = Math.floor(next() * k); j > 0; j--) colMax[Math.floor(next() * k)] = 0;
@@ -283,21 +286,35 @@ int8('outlierColumnsOf is its definition (median by sorting, threshold, cap), it
     if (got.join() !== expected.join()) assert.unreachable(`[${[...colMax].join(', ')}]: ${got}, by definition ${expected}`);
   }
   assert.ok(found > 300, `only ${found} cases had outliers`);
-  // Many more candidates than places (k / 32), as after GELU in a trained model, with ties at
-  // the cut (kept in column order, as the stable sort keeps them) and infinities.
+  // More candidates than places (k / 32), up to the headroom, with ties at the cut (kept in
+  // column order, as the stable sort keeps them) and infinities.
   let capped = 0;
   for (let trial = 0; trial < 300; trial++) {
     const k = 64 + Math.floor(next() * 3072);
     const levels = 2 + Math.floor(next() * 40);
-    const colMax = Float32Array.from({ length: k }, () => (next() < 0.5 ? 0.01 * next() : 1 + Math.floor(next() * levels)));
+    const colMax = Float32Array.from({ length: k }, () => (next() < 0.5 ? 0.01 * next() : 0.5 + next()));
+    const planted = most(k) + 1 + Math.floor(next() * (OUTLIER_HEADROOM - 1) * most(k));
+    for (let j = 0; j < planted; j++) colMax[Math.floor(next() * k)] = 10 + Math.floor(next() * levels);
     if (next() < 0.1) for (let j = 1 + Math.floor(next() * 5); j > 0; j--) colMax[Math.floor(next() * k)] = Infinity;
     const expected = definition(colMax);
-    const candidates = [...colMax.keys()].filter((c) => colMax[c] > OUTLIER_RATIO * [...colMax].sort((x, y) => x - y)[k >> 1]).length;
+    const threshold = OUTLIER_RATIO * sortedOf(colMax)[rankOf(k)];
+    const candidates = [...colMax.keys()].filter((c) => colMax[c] > threshold).length;
     capped += candidates > expected.length ? 1 : 0;
     const got = [...outlierColumnsOf(colMax)];
     if (got.join() !== expected.join()) assert.unreachable(`k ${k}, ${levels} levels: ${got}, by definition ${expected}`);
   }
   assert.ok(capped > 200, `only ${capped} cases were capped`);
+});
+int8('a broad spread of large columns is no outliers: more than the headroom stand above the rest', () => {
+  // As after GELU in a model with outlier features: half the columns near zero (negative
+  // inputs), the other half large. Against the median all of the large half stood out.
+  const next = random(43);
+  const k = 3072;
+  const colMax = Float32Array.from({ length: k }, (_, c) => (c % 2 === 0 ? 0.05 * next() : 20 + 40 * next()));
+  assert.equal(outlierColumnsOf(colMax).length, 0);
+  // A few true outliers on top of that spread still stand out.
+  for (const c of [5, 700, 2001]) colMax[c] = 60 * OUTLIER_RATIO + 1;
+  assert.equal([...outlierColumnsOf(colMax)], [5, 700, 2001]);
 });
 int8('rows at the edges of the quantization: zeros, one sign, subnormal, huge, a lone spike', () => {
   const k = 13;

@@ -19,10 +19,15 @@
 // a small second int8 product (LLM.int8()'s decomposition, with the outlier group in int8 rather
 // than float16: its values are all large, so 7 bits suffice).
 
-/** A column is an outlier when its max |x| exceeds this multiple of the median column's. */
+/**
+ * A column is an outlier when its max |x| exceeds this multiple of the reference column's: the
+ * column with OUTLIER_HEADROOM · (the cap) columns above it (see outlierReferenceRank).
+ */
 export const OUTLIER_RATIO = 6;
 /** At most this fraction of the columns are split off (the largest ones). */
 export const MAX_OUTLIER_FRACTION = 1 / 32;
+/** How many times the cap of columns may stand above the reference column. */
+export const OUTLIER_HEADROOM = 2;
 /** The largest quantized value (7 bits). */
 export const Q_MAX = 127;
 /** Below this (float32's smallest normal) a row's scale counts as zero: 1 / scale would overflow. */
@@ -72,14 +77,32 @@ export function nthSmallest(values: Float32Array, rank: number): number {
   return v[rank];
 }
 
+/** The most columns of k split off as outliers. */
+export function maxOutlierColumns(k: number): number {
+  return Math.max(1, Math.floor(k * MAX_OUTLIER_FRACTION));
+}
+
 /**
- * Whether no column can stand out, known without the median: when at most k >> 1 columns
- * have OUTLIER_RATIO · max|x| below the largest, the median (rank k >> 1) has it at least the
- * largest, so nothing exceeds the threshold. Exact (6 · a float32 is exact in float64); false
- * where it cannot tell, or for NaN. Most multiplies have no outliers: this spares them the
- * median, a quickselect over up to 3,072 values, which cost a 12-token query ~0.7 ms.
+ * The rank (0-based, ascending) of the reference column, the one OUTLIER_RATIO is a multiple
+ * of: OUTLIER_HEADROOM · maxOutlierColumns(k) columns stand above it. Outliers are a few
+ * columns far above the rest, so the reference is a column of the rest even when the cap is
+ * full. Not the median: after GELU about half of the columns are near zero (the inputs that
+ * were negative), and a median among those made ~1,400 of 3,072 columns "outliers" in a model
+ * with outlier features, a broad spread that one scale a token holds as well (same fidelity),
+ * while gathering their weights cost ~4 ms of a 12-token query.
  */
-function surelyNoOutliers(colMax: Float32Array): boolean {
+export function outlierReferenceRank(k: number): number {
+  return Math.max(0, k - 1 - OUTLIER_HEADROOM * maxOutlierColumns(k));
+}
+
+/**
+ * Whether no column can stand out, known without selecting the reference: when at most
+ * `rank` columns have OUTLIER_RATIO · max|x| below the largest, the reference (at `rank`) has
+ * it at least the largest, so nothing exceeds the threshold. Exact (6 · a float32 is exact in
+ * float64); false where it cannot tell, or for NaN. Most multiplies have no outliers: this
+ * spares them the selection, a quickselect over up to 3,072 values.
+ */
+function surelyNoOutliers(colMax: Float32Array, rank: number): boolean {
   const k = colMax.length;
   let largest = 0;
   for (let c = 0; c < k; c++) {
@@ -89,29 +112,28 @@ function surelyNoOutliers(colMax: Float32Array): boolean {
   }
   let below = 0;
   for (let c = 0; c < k; c++) if (OUTLIER_RATIO * colMax[c] < largest) below++;
-  return below <= k >> 1;
+  return below <= rank;
 }
 
 /** The columns whose max |x| stands out (ascending column order; may be empty). */
 export function outlierColumnsOf(colMax: Float32Array): Int32Array {
   const k = colMax.length;
-  if (k === 0 || surelyNoOutliers(colMax)) return new Int32Array(0);
-  const threshold = OUTLIER_RATIO * nthSmallest(colMax, k >> 1);
+  const rank = outlierReferenceRank(k);
+  if (k === 0 || surelyNoOutliers(colMax, rank)) return new Int32Array(0);
+  const threshold = OUTLIER_RATIO * nthSmallest(colMax, rank);
   if (!(threshold > 0)) return new Int32Array(0);
   const candidates = new Int32Array(k);
   let count = 0;
   for (let c = 0; c < k; c++) if (colMax[c] > threshold) candidates[count++] = c;
-  const most = Math.max(1, Math.floor(k * MAX_OUTLIER_FRACTION));
+  const most = maxOutlierColumns(k);
   return count > most ? largestOf(colMax, candidates.subarray(0, count), most) : candidates.slice(0, count);
 }
 
 /**
  * The `most` candidates (ascending columns) of largest colMax, ties going to the lower column:
  * what a stable sort by colMax, largest first, cut to `most`, keeps, in ascending column
- * order. By selection, not a sort: after GELU (a feed-forward's second multiply) in a model
- * with outlier features (bert-base generated with 6 planted) ~1,400 of 3,072 columns stood
- * above the threshold for 96 places, and sorting them with a comparator cost ~2 ms of a
- * 12-token query.
+ * order. By selection, not a sort: up to OUTLIER_HEADROOM times the places stand above the
+ * threshold, and sorting them with a comparator cost ~170 us a call.
  */
 function largestOf(colMax: Float32Array, candidates: Int32Array, most: number): Int32Array {
   const values = new Float32Array(candidates.length);
