@@ -1,6 +1,8 @@
 // npm run bench:fidelity: how far f16 and int8 weights move the SPLADE vectors from f32, on
 // generated bert-base-size models with plain random weights and with planted outlier features
-// (tools/generate-model.ts --outliers). For a small generated set (8 queries x 12 tokens and
+// (tools/generate-model.ts --outliers: as first generated, which swamp the model so that every
+// text gets nearly the same vector, and --readable-outliers, which keep texts apart: the
+// ordinary features' quantization then shows). For a small generated set (8 queries x 12 tokens and
 // 32 documents x 128 tokens) it reports, per dtype:
 //   - the cosine of every vector to its f32 vector (min and median),
 //   - the overlap of the 20 heaviest terms with f32's (mean and min, out of 20),
@@ -38,11 +40,12 @@ const threads = Number(values.threads);
 const docs = Number(values.docs);
 const docTokens = Number(values['doc-tokens']);
 
-async function modelDir(outliers: number): Promise<string> {
-  const dir = join(tmpdir(), 'splade-ts-bench', outliers ? `base-outliers-${outliers}` : 'base');
+/** The generated model: plain (0 outliers), or with outliers, swamping (the first generator's) or readable. */
+async function modelDir(outliers: number, readable = false): Promise<string> {
+  const dir = join(tmpdir(), 'splade-ts-bench', outliers ? `base-outliers-${outliers}${readable ? '-readable' : ''}` : 'base');
   if (!existsSync(join(dir, 'model.safetensors'))) {
     console.error(`generating ${dir} ...`);
-    await writeRandomBertFolder(dir, { seed: 1, ...(outliers ? { outliers } : {}) });
+    await writeRandomBertFolder(dir, { seed: 1, ...(outliers ? { outliers, readableOutliers: readable } : {}) });
   }
   return dir;
 }
@@ -125,9 +128,14 @@ async function main(): Promise<void> {
   console.log(`${new Date().toISOString()}, ${threads} threads; 8 queries x 12 tokens, ${docs} documents x ${docTokens} tokens`);
   console.log('\n| model | dtype | cosine to f32: min | median | top-20 overlap: mean / min | Kendall tau of doc ranking: mean / min | same top doc |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const outliers of [0, Number(values.outliers)]) {
-    const dir = await modelDir(outliers);
-    const label = outliers ? `bert-base, ${outliers} outlier features` : 'bert-base, plain random';
+  const count = Number(values.outliers);
+  const models: Array<[string, () => Promise<string>]> = [
+    ['bert-base, plain random', () => modelDir(0)],
+    [`bert-base, ${count} outlier features (every text ~ the same vector)`, () => modelDir(count)],
+    [`bert-base, ${count} readable outlier features`, () => modelDir(count, true)],
+  ];
+  for (const [label, makeDir] of models) {
+    const dir = await makeDir();
     const base = await vectors(dir, 'f32', await createBackend({ threads }));
     const rows: Array<[string, () => Promise<typeof base>]> = [
       ['f16', async () => vectors(dir, 'f16', await createBackend({ threads }))],

@@ -50,8 +50,16 @@ export interface GenerateModelOptions {
    * hidden dimensions get, in every LayerNorm, a gain about 10x the others' and a bias of
    * ±50-200, so those dimensions of every LayerNorm output sit at 50-200 where the rest stay
    * near 1. The other weights are unchanged (the dimensions come from a PRNG of their own).
+   * In such a random model the outliers swamp everything downstream: every text gets nearly
+   * the same SPLADE vector. See `readableOutliers`.
    */
   readonly outliers?: number;
+  /**
+   * Plant `outliers` so that the model still tells texts apart (see plantReadableOutliers):
+   * the same LayerNorm outputs of 50-200, with the residual and the weights that read them
+   * kept in check as a trained model keeps them.
+   */
+  readonly readableOutliers?: boolean;
   /** DistilBERT only: `sinusoidal_pos_embds`, the position table the fixed sinusoid (saved, as transformers saves it). */
   readonly sinusoidal?: boolean;
 }
@@ -197,7 +205,11 @@ export function generateBertForMaskedLM(options: GenerateModelOptions = {}): Gen
     }
     return [spec.name, { dtype, shape: spec.shape, data }];
   });
-  if (o.outliers) plantOutliers(tensors, config.hidden_size, o.outliers, (o.seed ?? 0) + 7919);
+  if (o.outliers) {
+    const dims = outlierDims(config.hidden_size, o.outliers, (o.seed ?? 0) + 7919);
+    if (o.readableOutliers) plantReadableOutliers(tensors, config.hidden_size, dims, (o.seed ?? 0) + 7920);
+    else plantOutliers(tensors, dims, (o.seed ?? 0) + 7920);
+  }
   if (o.positionIds) {
     const ids = new BigInt64Array(config.max_position_embeddings).map((_, i) => BigInt(i));
     tensors.splice(1, 0, ['bert.embeddings.position_ids', { dtype: 'I64', shape: [1, config.max_position_embeddings], data: ids }]);
@@ -214,14 +226,55 @@ export function outlierDims(hidden: number, count: number, seed: number): number
 }
 
 /** Sets every LayerNorm's gain (~10) and bias (±50-200) at the outlier dimensions. */
-function plantOutliers(tensors: Array<[string, TensorToWrite]>, hidden: number, count: number, seed: number): void {
-  const dims = outlierDims(hidden, count, seed);
-  const random = uniform(seed + 1);
+function plantOutliers(tensors: Array<[string, TensorToWrite]>, dims: number[], seed: number): void {
+  const random = uniform(seed);
   const sign = dims.map(() => (random() < 0.5 ? -1 : 1));
   for (const [name, tensor] of tensors) {
     const data = tensor.data as Float32Array;
     if (name.endsWith('LayerNorm.weight')) dims.forEach((d) => { data[d] = 10 * (0.8 + 0.4 * random()); });
     if (name.endsWith('LayerNorm.bias')) dims.forEach((d, i) => { data[d] = sign[i] * (50 + 150 * random()); });
+  }
+}
+
+/**
+ * The weights that read a LayerNorm's output ([out, hidden], one column a hidden dimension):
+ * the next layer's query, key and value, the feed-forward's first multiply, the MLM head's
+ * transform, and the word embeddings (the tied decoder reads the head's LayerNorm).
+ */
+const READS_LAYER_NORM = /(attention\.self\.(query|key|value)|intermediate\.dense|cls\.predictions\.transform\.dense)\.weight$|word_embeddings\.weight$/;
+
+/**
+ * Outlier features a random model survives: every LayerNorm's bias at `dims` is ±50-200 (its
+ * gain stays ~1), so those dimensions of every LayerNorm output, the activations the next
+ * multiplies read, sit at 50-200 where the rest stay near 1, as with plantOutliers. Where
+ * plantOutliers gives every text the same SPLADE vector (cosine 1 - 1e-14 between different
+ * texts), two more changes keep texts apart, as a trained model keeps its outlier dimensions
+ * in check (Bondarenko et al. 2021):
+ * - each block's output projection (attention.output.dense, output.dense) has minus the
+ *   residual's LayerNorm bias there, so the constant does not make up nearly all of the next
+ *   LayerNorm input's variance (that LayerNorm divided the ordinary features by ~7, 25 times);
+ * - the weights that read a LayerNorm output take those dimensions at 1/100, so the constant
+ *   does not swamp the tokens' part of every projection (cosine 0.999 between texts without).
+ * The gain stays ~1: in a random post-LayerNorm model a larger gain there feeds back through
+ * the residual (a gain of 3 already made different texts' vectors 0.999 alike).
+ */
+function plantReadableOutliers(tensors: Array<[string, TensorToWrite]>, hidden: number, dims: number[], seed: number): void {
+  const random = uniform(seed);
+  const sign = dims.map(() => (random() < 0.5 ? -1 : 1));
+  // The bias of the LayerNorm last planted (tensors come in module order).
+  let residualBias: Float32Array | undefined;
+  for (const [name, tensor] of tensors) {
+    const data = tensor.data as Float32Array;
+    if (name.endsWith('LayerNorm.bias')) {
+      dims.forEach((d, i) => { data[d] = sign[i] * (50 + 150 * random()); });
+      residualBias = data;
+    }
+    if (/\.layer\.\d+\.(attention\.)?output\.dense\.bias$/.test(name) && residualBias) {
+      for (const d of dims) data[d] = -residualBias[d];
+    }
+    if (READS_LAYER_NORM.test(name)) {
+      for (let row = 0; row < data.length; row += hidden) for (const d of dims) data[row + d] /= 100;
+    }
   }
 }
 
@@ -372,6 +425,7 @@ Writes a random-weight BertForMaskedLM (or DistilBertForMaskedLM) folder in Hugg
   --hidden-act NAME      (default gelu)
   --position-ids         also save bert.embeddings.position_ids, as old transformers did
   --outliers N           plant N outlier features (LayerNorm gain ~10x, outputs 50-200)
+  --readable-outliers    plant them so that texts stay apart (see readableOutliers)
   --sinusoidal           DistilBERT: sinusoidal_pos_embds true (the sinusoid saved as the table)`;
 
 async function main(argv: string[]): Promise<void> {
@@ -393,6 +447,7 @@ async function main(argv: string[]): Promise<void> {
       'hidden-act': { type: 'string' },
       'position-ids': { type: 'boolean' },
       outliers: { type: 'string' },
+      'readable-outliers': { type: 'boolean' },
       architecture: { type: 'string' },
       sinusoidal: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -414,6 +469,7 @@ async function main(argv: string[]): Promise<void> {
   if (dtype !== 'F32' && dtype !== 'F16' && dtype !== 'BF16') throw new Error(`--dtype must be F32, F16 or BF16, got ${dtype}`);
   const init = values.init ?? 'perturbed';
   if (init !== 'perturbed' && init !== 'hf') throw new Error(`--init must be perturbed or hf, got ${init}`);
+  if (values['readable-outliers'] && !values.outliers) throw new Error('--readable-outliers needs --outliers N');
   const options: GenerateModelOptions = {
     ...PRESETS[preset],
     ...defined({
@@ -425,6 +481,7 @@ async function main(argv: string[]): Promise<void> {
       vocab: int('vocab-size', values['vocab-size']),
       seed: int('seed', values.seed),
       outliers: int('outliers', values.outliers),
+      ...(values['readable-outliers'] ? { readableOutliers: true } : {}),
       hiddenAct: values['hidden-act'] as BertHiddenAct | undefined,
     }),
     dtype,

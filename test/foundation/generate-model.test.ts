@@ -6,7 +6,11 @@ import { parseBertConfig } from '../../src/models/bert/config.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
 import { DTYPE_SIZE } from '../../src/tensor/dtype.js';
 import { bertBaseUncasedVocab } from '../../tools/bert-vocab.js';
-import { PRESETS, bertForMaskedLMSpecs, generateBertForMaskedLM, smallVocab, writeRandomBertFolder } from '../../tools/generate-model.js';
+import { requireBertConfig } from '../../src/io/model-config.js';
+import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
+import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
+import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
+import { PRESETS, bertForMaskedLMSpecs, generateBertForMaskedLM, outlierDims, smallVocab, writeRandomBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from './tmp.js';
 
 const small = { layers: 2, hidden: 8, heads: 2, intermediate: 16, maxPositions: 8, vocab: 150 } as const;
@@ -105,3 +109,43 @@ test('writes a Hugging Face folder; F16 and BF16 round F32 weights to nearest', 
 });
 
 test.run();
+
+test('outliers: LayerNorm outputs of 50-200 at the planted dimensions; readable ones keep texts apart, the first ones do not', async () => {
+  const sizes = { layers: 2, hidden: 64, heads: 4, intermediate: 128, maxPositions: 16, vocab: 400, seed: 4, outliers: 3 } as const;
+  const seq = 8;
+  // Two different texts (the same [CLS] and [SEP] ids at the ends).
+  const ids = Int32Array.from({ length: 2 * seq }, (_, i) => (i % seq === 0 ? 101 : i % seq === seq - 1 ? 102 : 150 + ((i * 37) % 240)));
+  const run = async (readableOutliers: boolean): Promise<{ cosine: number; smallestOutlier: number; largestOrdinary: number }> => {
+    const dir = join(tempDir('generate-outliers'), readableOutliers ? 'readable' : 'first');
+    await writeRandomBertFolder(dir, { ...sizes, readableOutliers });
+    const folder = await loadModelFolderFromDisk(dir);
+    const config = requireBertConfig(folder.config);
+    const model = await BertForMaskedLM.load(config, folder.weights, new ReferenceBackend());
+    const out = await model.forward(
+      { batch: 2, seq, inputIds: ids, attentionMask: new Uint8Array(2 * seq).fill(1), tokenTypeIds: new Int32Array(2 * seq) },
+      { splade: true, outputHiddenStates: true },
+    );
+    const dims = new Set(outlierDims(64, 3, 4 + 7919));
+    let smallestOutlier = Infinity;
+    let largestOrdinary = 0;
+    for (const state of out.hiddenStates!) {
+      state.data.forEach((x, i) => {
+        if (dims.has(i % 64)) smallestOutlier = Math.min(smallestOutlier, Math.abs(x));
+        else largestOrdinary = Math.max(largestOrdinary, Math.abs(x));
+      });
+    }
+    const v = out.splade!.data;
+    const [a, b] = [v.subarray(0, config.vocab_size), v.subarray(config.vocab_size)];
+    let ab = 0, aa = 0, bb = 0;
+    for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+    return { cosine: ab / Math.sqrt(aa * bb), smallestOutlier, largestOrdinary };
+  };
+  const first = await run(false);
+  const readable = await run(true);
+  for (const [label, r] of [['first', first], ['readable', readable]] as const) {
+    // Every hidden state (the embeddings' and each layer's LayerNorm output) has the outliers.
+    assert.ok(r.smallestOutlier >= 40 && r.largestOrdinary < 10, `${label}: outliers >= ${r.smallestOutlier}, ordinary <= ${r.largestOrdinary}`);
+  }
+  assert.ok(first.cosine > 0.9999, `first outliers: two texts' vectors have cosine ${first.cosine}, expected the same vector`);
+  assert.ok(readable.cosine < 0.99, `readable outliers: two texts' vectors have cosine ${readable.cosine}`);
+});
