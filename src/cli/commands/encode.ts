@@ -124,118 +124,154 @@ function bowText(activeTerms: number, terms: Array<[string, number]>): string {
   return `Number of actual dimensions:  ${activeTerms}\nSPLADE BOW rep:\n [${pairs.join(', ')}]\n`;
 }
 
-export const command: Command = {
-  usage,
-  async run(args) {
-    const parsed = parseCommandArgs(args, {
-      model: { type: 'string' },
-      text: { type: 'string', multiple: true },
-      input: { type: 'string' },
-      'input-ids': { type: 'string' },
-      format: { type: 'string' },
-      terms: { type: 'boolean' },
-      'top-k': { type: 'string' },
-      'batch-size': { type: 'string' },
-      'max-length': { type: 'string' },
-      query: { type: 'boolean' },
-      'query-model': { type: 'string' },
-      ...BACKEND_FLAGS,
-      dtype: { type: 'string' },
-      // corpus encoding (see ../encode-corpus.ts)
-      output: { type: 'string' },
-      resume: { type: 'boolean' },
-      shard: { type: 'string' },
-      workers: { type: 'string' },
-      window: { type: 'string' },
-      ...ENCODE_SHAPING_OPTIONS,
-    });
-    const v = parsed.values;
-    if (v.model === undefined) throw new UsageError('--model DIR|REPO_ID is required');
-    const format = oneOf('format', v.format, ['jsonl', 'bow']) ?? 'jsonl';
-    const topK = wholeNumber('top-k', v['top-k'], { min: 1 });
-    const batchSize = wholeNumber('batch-size', v['batch-size'], { min: 1 });
-    const maxLength = wholeNumber('max-length', v['max-length'], { min: 2 });
-    const texts = v.text ?? [];
-    const shaping = parseEncodeShaping(v);
-    const encoderOptions = {
+const ENCODE_FLAGS = {
+  model: { type: 'string' },
+  text: { type: 'string', multiple: true },
+  input: { type: 'string' },
+  'input-ids': { type: 'string' },
+  format: { type: 'string' },
+  terms: { type: 'boolean' },
+  'top-k': { type: 'string' },
+  'batch-size': { type: 'string' },
+  'max-length': { type: 'string' },
+  query: { type: 'boolean' },
+  'query-model': { type: 'string' },
+  ...BACKEND_FLAGS,
+  dtype: { type: 'string' },
+  // corpus encoding (see ../encode-corpus.ts)
+  output: { type: 'string' },
+  resume: { type: 'boolean' },
+  shard: { type: 'string' },
+  workers: { type: 'string' },
+  window: { type: 'string' },
+  ...ENCODE_SHAPING_OPTIONS,
+} as const;
+
+type EncodeValues = ReturnType<typeof parseCommandArgs<typeof ENCODE_FLAGS>>['values'];
+
+/** What every mode shares: the numbers checked, and the encoder's options. */
+interface EncodeSettings {
+  readonly model: string;
+  readonly format: 'jsonl' | 'bow';
+  readonly topK: number | undefined;
+  readonly batchSize: number | undefined;
+  readonly maxLength: number | undefined;
+  readonly shaping: ReturnType<typeof parseEncodeShaping>;
+  readonly encoderOptions: Parameters<typeof SpladeEncoder.fromPretrained>[1];
+}
+
+function encodeSettings(v: EncodeValues): EncodeSettings {
+  if (v.model === undefined) throw new UsageError('--model DIR|REPO_ID is required');
+  const format = oneOf('format', v.format, ['jsonl', 'bow']) ?? 'jsonl';
+  const topK = wholeNumber('top-k', v['top-k'], { min: 1 });
+  const batchSize = wholeNumber('batch-size', v['batch-size'], { min: 1 });
+  const maxLength = wholeNumber('max-length', v['max-length'], { min: 2 });
+  const shaping = parseEncodeShaping(v);
+  return {
+    model: v.model,
+    format,
+    topK,
+    batchSize,
+    maxLength,
+    shaping,
+    encoderOptions: {
       ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
       ...backendOptionsFromFlags(v),
       ...dtypeOption(v.dtype),
       ...(maxLength !== undefined ? { maxLength } : {}),
       ...(shaping.queryMaxLength !== undefined ? { queryMaxLength: shaping.queryMaxLength } : {}),
-    };
+    },
+  };
+}
 
-    if (v.output !== undefined) {
-      // The corpus pipeline's workers are set up with the options below only: refuse the others
-      // rather than encode a corpus silently without them.
-      const notForCorpus = [v.dtype !== undefined && '--dtype', ...givenShapingFlags(v)].filter((x): x is string => typeof x === 'string');
-      if (notForCorpus.length > 0) throw new UsageError(`${notForCorpus.join(', ')}: not yet supported with --output (encode without --output, or leave them out)`);
-      return runCorpusEncode({
-        model: v.model, input: v.input, output: v.output, resume: v.resume, shard: v.shard, topK,
-        workers: wholeNumber('workers', v.workers, { min: 1 }), window: wholeNumber('window', v.window, { min: 1 }),
-        settings: { queryModel: v['query-model'], role: v.query ? 'query' : 'document', batchSize, maxLength, backend: backendOptionsFromFlags(v) },
-        conflicting: [texts.length > 0 && '--text', v['input-ids'] !== undefined && '--input-ids', v.format && '--format', v.terms && '--terms'].filter((x): x is string => typeof x === 'string'),
-      });
-    }
+/** --output: a corpus, through the pipeline of ../encode-corpus.ts. */
+function encodeCorpus(v: EncodeValues & { output: string }, s: EncodeSettings): Promise<number> {
+  // The corpus pipeline's workers are set up with the options below only: refuse the others
+  // rather than encode a corpus silently without them.
+  const notForCorpus = [v.dtype !== undefined && '--dtype', ...givenShapingFlags(v)].filter((x): x is string => typeof x === 'string');
+  if (notForCorpus.length > 0) throw new UsageError(`${notForCorpus.join(', ')}: not yet supported with --output (encode without --output, or leave them out)`);
+  return runCorpusEncode({
+    model: s.model, input: v.input, output: v.output, resume: v.resume, shard: v.shard, topK: s.topK,
+    workers: wholeNumber('workers', v.workers, { min: 1 }), window: wholeNumber('window', v.window, { min: 1 }),
+    settings: { queryModel: v['query-model'], role: v.query ? 'query' : 'document', batchSize: s.batchSize, maxLength: s.maxLength, backend: backendOptionsFromFlags(v) },
+    conflicting: [(v.text ?? []).length > 0 && '--text', v['input-ids'] !== undefined && '--input-ids', v.format && '--format', v.terms && '--terms'].filter((x): x is string => typeof x === 'string'),
+  });
+}
+
+/** --input-ids: rows of token ids (the parity door), every weight above 0. */
+async function encodeInputIds(v: EncodeValues & { 'input-ids': string }, s: EncodeSettings): Promise<number> {
+  const conflicting = [(v.text ?? []).length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', s.topK && '--top-k', s.maxLength && '--max-length', ...givenShapingFlags(v)]
+    .filter(Boolean);
+  if (conflicting.length > 0) throw new UsageError(`--input-ids takes no ${conflicting.join(', ')}: it prints every weight above 0`);
+  const source = v['input-ids'] === '-' ? 'stdin' : v['input-ids'];
+  let rows: unknown;
+  try {
+    rows = JSON.parse(await readText(v['input-ids']));
+  } catch (error) {
+    if (error instanceof SpladeError) throw error;
+    throw new SpladeError(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+  const encoder = await SpladeEncoder.fromPretrained(s.model, s.encoderOptions);
+  // encodeInputIds checks the parsed JSON field by field.
+  const vectors = await encoder.encodeInputIds(rows as InputIdRows, { batchSize: s.batchSize, role: v.query ? 'query' : 'document' });
+  process.stdout.write(vectors.map((vector, row) => jsonLine('row', row, vector) + '\n').join(''));
+  return 0;
+}
+
+/** --text and --input: texts, as JSON lines, terms or the model card's bag of words. */
+async function encodeTexts(v: EncodeValues, s: EncodeSettings): Promise<number> {
+  const format = s.format;
+  const items: TextItem[] = (v.text ?? []).map((text, id) => ({ id, text, where: `--text number ${id + 1}`, idGiven: false }));
+  if (v.input !== undefined) {
+    items.push(...parseTextLines(await readText(v.input), v.input === '-' ? 'stdin' : v.input, items.length));
+  }
+  if (items.length === 0) throw new UsageError('nothing to encode: give --text, --input or --input-ids');
+  checkUniqueIds(items);
+  const encoder = await SpladeEncoder.fromPretrained(s.model, s.encoderOptions);
+  const role = v.query ? 'query' : 'document';
+  const { overflow, stride, prune, specialTokens } = s.shaping;
+  const limits = await textLimits(encoder, role === 'query' ? v['query-model'] : undefined);
+  if (limits) {
+    const length = effectiveMaxLength(role === 'query' ? s.shaping.queryMaxLength : s.maxLength, limits);
+    // With --overflow chunk nothing is cut: the windows note below says what happened.
+    const notices = textNotices(limits.tokenizer, items.map((item) => item.text), length)
+      .filter((notice) => overflow === 'truncate' || !notice.includes('truncated'));
+    for (const notice of notices) process.stderr.write(notice + '\n');
+  }
+  const vectors = await encoder.encode(items.map((item) => item.text), {
+    batchSize: s.batchSize,
+    role,
+    overflow,
+    stride,
+    specialTokens,
+    ...(prune ? { prune } : {}),
+    onOverflow: (report) => process.stderr.write(overflow === 'chunk' ? overflowNote(report, overflow) ?? '' : ''),
+  });
+  if (v.query) process.stderr.write(queryRouteNote(encoder.queryRoute) ?? '');
+  const topK = s.topK;
+  const pruned = topK === undefined ? vectors : vectors.map((vector) => pruneTopK(vector, topK));
+  // Terms are read with the vocabulary of the model that made the vector.
+  const decodeOptions = { role } as const;
+  const lines = pruned.map((vector, k) => {
+    if (format === 'bow') return bowText(vectors[k].indices.length, encoder.decode(vector, decodeOptions));
+    if (v.terms) return termsLine(items[k].id, encoder.decode(vector, decodeOptions)) + '\n';
+    return jsonLine('id', items[k].id, vector) + '\n';
+  });
+  process.stdout.write(lines.join(format === 'bow' ? '\n' : ''));
+  return 0;
+}
+
+export const command: Command = {
+  usage,
+  async run(args) {
+    const v = parseCommandArgs(args, ENCODE_FLAGS).values;
+    const settings = encodeSettings(v);
+    const output = v.output;
+    if (output !== undefined) return encodeCorpus({ ...v, output }, settings);
     const corpusOnly = [v.resume && '--resume', v.shard && '--shard', v.workers && '--workers', v.window && '--window'].filter(Boolean);
     if (corpusOnly.length > 0) throw new UsageError(`${corpusOnly.join(', ')}: only with --output FILE`);
-
-    if (v['input-ids'] !== undefined) {
-      const conflicting = [texts.length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', topK && '--top-k', maxLength && '--max-length', ...givenShapingFlags(v)]
-        .filter(Boolean);
-      if (conflicting.length > 0) throw new UsageError(`--input-ids takes no ${conflicting.join(', ')}: it prints every weight above 0`);
-      const source = v['input-ids'] === '-' ? 'stdin' : v['input-ids'];
-      let rows: unknown;
-      try {
-        rows = JSON.parse(await readText(v['input-ids']));
-      } catch (error) {
-        if (error instanceof SpladeError) throw error;
-        throw new SpladeError(`${source}: not valid JSON (${(error as Error).message})`);
-      }
-      const encoder = await SpladeEncoder.fromPretrained(v.model, encoderOptions);
-      // encodeInputIds checks the parsed JSON field by field.
-      const role = v.query ? 'query' : 'document';
-      const vectors = await encoder.encodeInputIds(rows as InputIdRows, { batchSize, role });
-      process.stdout.write(vectors.map((vector, row) => jsonLine('row', row, vector) + '\n').join(''));
-      return 0;
-    }
-
-    const items: TextItem[] = texts.map((text, id) => ({ id, text, where: `--text number ${id + 1}`, idGiven: false }));
-    if (v.input !== undefined) {
-      items.push(...parseTextLines(await readText(v.input), v.input === '-' ? 'stdin' : v.input, items.length));
-    }
-    if (items.length === 0) throw new UsageError('nothing to encode: give --text, --input or --input-ids');
-    checkUniqueIds(items);
-    const encoder = await SpladeEncoder.fromPretrained(v.model, encoderOptions);
-    const role = v.query ? 'query' : 'document';
-    const { overflow, stride, prune, specialTokens } = shaping;
-    const limits = await textLimits(encoder, role === 'query' ? v['query-model'] : undefined);
-    if (limits) {
-      const length = effectiveMaxLength(role === 'query' ? shaping.queryMaxLength : maxLength, limits);
-      // With --overflow chunk nothing is cut: the windows note below says what happened.
-      const notices = textNotices(limits.tokenizer, items.map((item) => item.text), length)
-        .filter((notice) => overflow === 'truncate' || !notice.includes('truncated'));
-      for (const notice of notices) process.stderr.write(notice + '\n');
-    }
-    const vectors = await encoder.encode(items.map((item) => item.text), {
-      batchSize,
-      role,
-      overflow,
-      stride,
-      specialTokens,
-      ...(prune ? { prune } : {}),
-      onOverflow: (report) => process.stderr.write(overflow === 'chunk' ? overflowNote(report, overflow) ?? '' : ''),
-    });
-    if (v.query) process.stderr.write(queryRouteNote(encoder.queryRoute) ?? '');
-    const pruned = topK === undefined ? vectors : vectors.map((vector) => pruneTopK(vector, topK));
-    // Terms are read with the vocabulary of the model that made the vector.
-    const decodeOptions = { role: v.query ? 'query' : 'document' } as const;
-    const lines = pruned.map((vector, k) => {
-      if (format === 'bow') return bowText(vectors[k].indices.length, encoder.decode(vector, decodeOptions));
-      if (v.terms) return termsLine(items[k].id, encoder.decode(vector, decodeOptions)) + '\n';
-      return jsonLine('id', items[k].id, vector) + '\n';
-    });
-    process.stdout.write(lines.join(format === 'bow' ? '\n' : ''));
-    return 0;
+    const inputIds = v['input-ids'];
+    if (inputIds !== undefined) return encodeInputIds({ ...v, 'input-ids': inputIds }, settings);
+    return encodeTexts(v, settings);
   },
 };
