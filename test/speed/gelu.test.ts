@@ -44,4 +44,21 @@ test('the WebAssembly SIMD GELU is within 4 ulps of the output plus 1 ulp of the
   engine.arena.f32(ptr, below.length).forEach((y, i) => { if (y !== 0) assert.unreachable(`gelu(${below[i]}) = ${y}`); });
 });
 
+test('the WebAssembly SIMD GELU changes exactly the floats of its span (two vectors at a time, then the last)', () => {
+  const engine = WasmGemm.create({ shared: false })!;
+  for (const vectors of [1, 2, 3, 4, 5]) {
+    const ptr = engine.arena.allocScratch((vectors + 2) * 16);
+    const xs = Float32Array.from({ length: (vectors + 2) * 4 }, (_, i) => (i % 7) - 3.25);
+    engine.arena.f32(ptr, xs.length).set(xs);
+    engine.geluSpan(ptr + 16, vectors);
+    const ys = engine.arena.f32(ptr, xs.length);
+    ys.forEach((y, i) => {
+      const inside = i >= 4 && i < 4 + vectors * 4;
+      const want = inside ? geluExact(xs[i]) : xs[i];
+      if (!(Math.abs(y - want) <= 2 ** -23 * (4 * Math.abs(want) + Math.abs(xs[i])) + 1e-15)) assert.unreachable(`${vectors} vectors, float ${i}: ${y}, want ${want}`);
+      if (!inside && y !== xs[i]) assert.unreachable(`${vectors} vectors: float ${i} outside the span changed`);
+    });
+  }
+});
+
 test.run();

@@ -17,10 +17,9 @@ function softmax(engine: WasmGemm, values: Float32Array, rows: number, width: nu
   return Float32Array.from(engine.arena.f32(ptr, rows * width));
 }
 
-test('softmax rows: float64 softmax within 8 float32 ulps (plus the argument\'s rounding), padding exactly 0, no subnormals', () => {
-  const engine = WasmGemm.create({ shared: false })!;
-  const next = mulberry32(5);
-  const [rows, width, real] = [40, 112, 100];
+/** softmax_rows on `rows` rows of `width` floats, `real` of them scores and the rest padding, against float64. */
+function checkAgainstFloat64(engine: WasmGemm, seed: number, rows: number, width: number, real: number): void {
+  const next = mulberry32(seed);
   const values = new Float32Array(rows * width).fill(-Infinity);
   for (let r = 0; r < rows; r++) {
     // Scores from diffuse (small) to peaked (large), and some far below the row's largest.
@@ -43,9 +42,18 @@ test('softmax rows: float64 softmax within 8 float32 ulps (plus the argument\'s 
       // division: 8 ulps. Its argument alpha·x - alpha·max is rounded to float32 (two products
       // and a difference, half an ulp of each), an absolute error that exp turns relative.
       const argument = 2 * (Math.abs(alpha * row[j]) + Math.abs(alpha * max));
-      if (!(Math.abs(got - want) <= (8 + argument) * 2 ** -23 * want + 1e-30)) assert.unreachable(`row ${r}, column ${j}: ${got}, float64 ${want}`);
+      if (!(Math.abs(got - want) <= (8 + argument) * 2 ** -23 * want + 1e-30)) assert.unreachable(`width ${width}, row ${r}, column ${j}: ${got}, float64 ${want}`);
     }
   }
+}
+
+test('softmax rows: float64 softmax within 8 float32 ulps (plus the argument\'s rounding), padding exactly 0, no subnormals', () => {
+  checkAgainstFloat64(WasmGemm.create({ shared: false })!, 5, 40, 112, 100);
+});
+
+test('softmax rows of an odd number of vectors (the kernel takes two at a time, then the last) and of one', () => {
+  const engine = WasmGemm.create({ shared: false })!;
+  for (const [width, real] of [[4, 3], [8, 8], [12, 12], [20, 17], [36, 33]]) checkAgainstFloat64(engine, width, 7, width, real);
 });
 
 test('softmax rows: a NaN score makes its row NaN', () => {
