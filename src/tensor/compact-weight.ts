@@ -2,6 +2,7 @@
 // per output row (a quarter, plus one float32 scale a row). Backends that compute on them
 // directly implement Backend.prepareCompactLinear; the others get them widened to float32.
 import { SpladeError } from '../errors.js';
+import { outlierColumnsOf } from './gemm/int8-activations.js';
 import { f16ArrayToF32, f32ArrayToF16 } from './half.js';
 
 /** How a model's linear weights are held in memory: `f32` (default, exact), `f16` or `int8`. */
@@ -22,7 +23,7 @@ export interface F16Weight {
 /**
  * A [n, k] weight quantized symmetrically per output row: `W[r, c] ≈ values[r * k + c] *
  * scales[r]`, values in [-127, 127] (compressed-tensors' `weight` and `weight_scale` with
- * strategy "channel").
+ * strategy "channel"), except the input columns in `floatColumns`, held exactly.
  */
 export interface Int8Weight {
   readonly kind: 'int8';
@@ -30,6 +31,21 @@ export interface Int8Weight {
   readonly k: number;
   readonly values: Int8Array;
   readonly scales: Float32Array;
+  readonly floatColumns?: FloatColumns;
+}
+
+/**
+ * Input columns of an int8 weight kept in float32: their int8 values are 0, and each row's
+ * scale is taken over the other columns. For the columns that read outlier features (a few
+ * hidden dimensions at 50-200 where the rest stay near 1, made by LayerNorm): an int8 weight
+ * is off by up to half its row's step, and such a column's value multiplies that error.
+ * LLM.int8() keeps these columns' weights in float16 for the same reason.
+ */
+export interface FloatColumns {
+  /** Ascending input columns. */
+  readonly columns: Int32Array;
+  /** Their weights, [n, columns.length] row-major. */
+  readonly values: Float32Array;
 }
 
 export type CompactWeight = F16Weight | Int8Weight;
@@ -47,21 +63,42 @@ export function toF16Weight(w: Float32Array, n: number, k: number): F16Weight {
 
 /**
  * Symmetric per-row int8 quantization: scale = max|row| / 127, value = round(w / scale)
- * (ties away from zero, as `Math.round` of the magnitude). A row of zeros gets scale 0.
+ * (ties away from zero, as `Math.round` of the magnitude). A row of zeros gets scale 0. The
+ * columns in `keep` (ascending) stay float32 (see FloatColumns).
  */
-export function quantizeInt8Rows(w: Float32Array, n: number, k: number): Int8Weight {
+export function quantizeInt8Rows(w: Float32Array, n: number, k: number, keep?: Int32Array): Int8Weight {
   const values = new Int8Array(n * k);
   const scales = new Float32Array(n);
-  for (let r = 0; r < n; r++) quantizeRow(w, r * k, k, values, scales, r);
-  return { kind: 'int8', n, k, values, scales };
+  const float = floatColumnsFor(n, k, keep);
+  for (let r = 0; r < n; r++) quantizeRow(w, r * k, k, values, scales, r, float);
+  return { kind: 'int8', n, k, values, scales, ...(float ? { floatColumns: float } : {}) };
 }
 
-/** Row `r` of a weight, read from `w` at `from`, into values[r * k ...] and scales[r] (see quantizeInt8Rows). */
-function quantizeRow(w: Float32Array, from: number, k: number, values: Int8Array, scales: Float32Array, r: number): void {
+/** Empty FloatColumns for `keep` (checked ascending and inside k), or undefined without any. */
+function floatColumnsFor(n: number, k: number, keep: Int32Array | undefined): FloatColumns | undefined {
+  if (!keep || keep.length === 0) return undefined;
+  keep.forEach((c, i) => {
+    if (!(c >= 0 && c < k && (i === 0 || c > keep[i - 1]))) throw new RangeError(`float columns must ascend inside [0, ${k}): ${[...keep].join(', ')}`);
+  });
+  return { columns: Int32Array.from(keep), values: new Float32Array(n * keep.length) };
+}
+
+/** Row `r` of a weight, read from `w` at `from`, into values[r * k ...] and scales[r], its `float` columns copied (see quantizeInt8Rows). */
+function quantizeRow(w: Float32Array, from: number, k: number, values: Int8Array, scales: Float32Array, r: number, float?: FloatColumns): void {
   let max = 0;
   for (let c = 0; c < k; c++) max = Math.max(max, Math.abs(w[from + c]));
   // NaN first: Math.max gives NaN for a row holding one, and !(NaN > 0) would zero the row.
   if (!Number.isFinite(max)) throw new SpladeError(`cannot quantize a weight row holding ${max} (row ${r})`);
+  if (float) {
+    const p = float.columns.length;
+    float.columns.forEach((c, j) => { float.values[r * p + j] = w[from + c]; });
+    // The scale over the other columns only.
+    max = 0;
+    for (let c = 0, j = 0; c < k; c++) {
+      if (j < p && float.columns[j] === c) j++;
+      else max = Math.max(max, Math.abs(w[from + c]));
+    }
+  }
   if (!(max > 0)) return;
   const scale = Math.fround(max / 127);
   scales[r] = scale;
@@ -71,6 +108,7 @@ function quantizeRow(w: Float32Array, from: number, k: number, values: Int8Array
     const q = w[from + c] * inv;
     values[at + c] = Math.max(-127, Math.min(127, q < 0 ? -Math.round(-q) : Math.round(q)));
   }
+  if (float) for (const c of float.columns) values[at + c] = 0;
 }
 
 /**
@@ -102,13 +140,14 @@ function forRowBlocks(n: number, k: number, read: WeightRowReader, each: (rows: 
  * whole in memory (quantizing a 30522 x 768 embedding holds 1 MiB of it, not 89 MiB). The
  * values go into `values` when given (a loader's reused buffer).
  */
-export function quantizeInt8RowsFrom(read: WeightRowReader, n: number, k: number, values = new Int8Array(n * k)): Int8Weight {
+export function quantizeInt8RowsFrom(read: WeightRowReader, n: number, k: number, values = new Int8Array(n * k), keep?: Int32Array): Int8Weight {
   if (values.length !== n * k) throw new RangeError(`quantizeInt8RowsFrom: ${values.length} values for a [${n}, ${k}] weight`);
   const scales = new Float32Array(n);
+  const float = floatColumnsFor(n, k, keep);
   forRowBlocks(n, k, read, (rows, first, count) => {
-    for (let r = 0; r < count; r++) quantizeRow(rows, r * k, k, values, scales, first + r);
+    for (let r = 0; r < count; r++) quantizeRow(rows, r * k, k, values, scales, first + r, float);
   });
-  return { kind: 'int8', n, k, values, scales };
+  return { kind: 'int8', n, k, values, scales, ...(float ? { floatColumns: float } : {}) };
 }
 
 /** toF16Weight of a weight read a block of rows at a time (see quantizeInt8RowsFrom), into `bits` when given. */
@@ -139,11 +178,25 @@ export function readWeightRows(weight: CompactWeight, rows: Int32Array, out: Flo
     } else {
       const scale = weight.scales[r];
       for (let c = 0; c < k; c++) out[i * k + c] = weight.values[r * k + c] * scale;
+      const float = weight.floatColumns;
+      if (float) float.columns.forEach((c, j) => { out[i * k + c] = float.values[r * float.columns.length + j]; });
     }
   }
 }
 
 /** Bytes the weight holds. */
 export function compactBytes(weight: CompactWeight): number {
-  return weight.kind === 'f16' ? weight.bits.byteLength : weight.values.byteLength + weight.scales.byteLength;
+  if (weight.kind === 'f16') return weight.bits.byteLength;
+  const float = weight.floatColumns;
+  return weight.values.byteLength + weight.scales.byteLength + (float ? float.columns.byteLength + float.values.byteLength : 0);
+}
+
+/**
+ * The hidden dimensions a LayerNorm makes outlier features of, from its gain and bias: those
+ * where |bias| + 3 |gain| (the output's size for a normalized input within ±3) stands out as
+ * an outlier column does among activations (outlierColumnsOf: over 6x the reference column,
+ * at most k/32). The weights that read that LayerNorm's output keep these columns in float32.
+ */
+export function layerNormOutlierDims(gamma: Float32Array, beta: Float32Array): Int32Array {
+  return outlierColumnsOf(Float32Array.from(gamma, (g, j) => Math.abs(beta[j]) + 3 * Math.abs(g)));
 }

@@ -163,6 +163,83 @@ for (const [label, make] of engines) {
     }
   });
 }
+/**
+ * Float columns (Int8Weight.floatColumns): a few columns of A at 50-200, as a LayerNorm's
+ * outlier dimensions, kept in float32 in the weight. The float32 kernel multiplies them first;
+ * with relaxed SIMD it fuses each multiply-add (one rounding a step instead of two), so there
+ * the result is within an ulp of each float product's sum, not equal.
+ */
+function floatColumnCases(next: () => number): Array<Case & { keep: Int32Array }> {
+  return cases(next).filter((c) => c.k >= 3).map((c) => {
+    const count = 1 + Math.floor(next() * Math.min(4, c.k - 1));
+    const keep = Int32Array.from(new Set(Array.from({ length: count }, () => Math.floor(next() * c.k)))).sort();
+    // Sometimes an outlier column of its own besides them, for the int8 second pass.
+    const extra = next() < 0.5 ? [Math.floor(next() * c.k)].filter((x) => !keep.includes(x)) : [];
+    return { ...c, outlierColumns: [...keep, ...extra], keep };
+  });
+}
+for (const [label, make] of [...engines, ['typescript', typescriptEngine] as const]) {
+  int8(`${label}: float columns (a weight's outlier inputs in float32) as the reference computes them`, () => {
+    const engine = make();
+    const relaxed = engine instanceof WasmCompactGemm && engine.engine.relaxedSimd;
+    try {
+      const next = random(label.length * 31 + 5);
+      let seed = 100;
+      for (const c of floatColumnCases(next)) {
+        const { a, w, bias } = inputs(c, seed++);
+        const weight = quantizeInt8Rows(w, c.n, c.k, c.keep);
+        const preGelu = int8Expected({ ...c, epilogue: 'none' }, a, weight, bias);
+        const expected = int8Expected(c, a, weight, bias);
+        const actual = runCompact(engine, c, a, weight, bias);
+        if (!relaxed) {
+          assertInt8Equal(label, c, actual, expected, preGelu);
+          continue;
+        }
+        for (let i = 0; i < c.m; i++) {
+          for (let j = 0; j < c.n; j++) {
+            let floats = c.bias ? Math.abs(bias[j]) : 0;
+            c.keep.forEach((col, p) => { floats += Math.abs(a[c.aOffset + i * c.lda + col] * weight.floatColumns!.values[j * c.keep.length + p]); });
+            const at = c.outOffset + i * c.ldo + j;
+            const bound = 2 ** -22 * (floats + Math.abs(expected[at])) * (c.epilogue === 'gelu' ? 2 : 1) + 1e-15;
+            if (!(Math.abs(actual[at] - expected[at]) <= bound)) assert.unreachable(`${label} ${JSON.stringify(c)}: out[${at}] = ${actual[at]}, reference ${expected[at]}`);
+          }
+        }
+      }
+    } finally {
+      if (engine instanceof WasmCompactGemm) engine.engine.dispose();
+    }
+  });
+}
+int8('float columns: the weight holds them exactly and 0 in their int8 place, the row scale over the rest; engines read them back', () => {
+  const [n, k] = [5, 9];
+  const w = Float32Array.from({ length: n * k }, (_, i) => Math.sin(i) * (i % k === 2 ? 40 : 1));
+  const keep = Int32Array.from([2, 7]);
+  const weight = quantizeInt8Rows(w, n, k, keep);
+  const plain = quantizeInt8Rows(w, n, k);
+  for (let r = 0; r < n; r++) {
+    let max = 0;
+    for (let c = 0; c < k; c++) if (c !== 2 && c !== 7) max = Math.max(max, Math.abs(w[r * k + c]));
+    assert.is(weight.scales[r], Math.fround(max / 127), `row ${r}: scale over the other columns`);
+    assert.ok(plain.scales[r] > weight.scales[r], `row ${r}: the 40x column set the plain scale`);
+    assert.equal([weight.values[r * k + 2], weight.values[r * k + 7]], [0, 0]);
+    assert.equal([...weight.floatColumns!.values.subarray(r * 2, r * 2 + 2)], [w[r * k + 2], w[r * k + 7]]);
+  }
+  const wide = widenWeight(weight);
+  for (let r = 0; r < n; r++) for (const c of keep) assert.is(wide[r * k + c], w[r * k + c]);
+  for (const [label, make] of [...engines, ['typescript', typescriptEngine] as const]) {
+    const engine = make();
+    const rows = Int32Array.from([4, 0, 2]);
+    const out = new Float32Array(rows.length * k);
+    const packed = engine.pack(weight);
+    engine.readRows(packed, rows, out);
+    rows.forEach((r, i) => {
+      for (let c = 0; c < k; c++) if (out[i * k + c] !== wide[r * k + c]) assert.unreachable(`${label}: row ${r}, column ${c}: ${out[i * k + c]}, widened ${wide[r * k + c]}`);
+    });
+    if (engine instanceof WasmCompactGemm) engine.engine.dispose();
+  }
+  assert.throws(() => quantizeInt8Rows(w, n, k, Int32Array.from([7, 2])), /ascend/);
+  assert.throws(() => quantizeInt8Rows(w, n, k, Int32Array.from([9])), /ascend/);
+});
 int8('the 3-thread engines quantized activations, and scanned them for outlier columns, on their workers', () => {
   assert.ok((workerJobs.get(JOB_KIND.int8Quantize) ?? 0) > 0, 'no int8 quantization job ran on a worker');
   assert.ok((workerJobs.get(JOB_KIND.int8ColumnAbsMax) ?? 0) > 0, 'no column scan ran on a worker');
@@ -199,9 +276,11 @@ int8('maxPooledProduct: per sequence, the max over its rows (and 0) of what matm
   const starts = Int32Array.from([0, 5, 5, 21]);
   const batch = starts.length - 1;
   for (const [label, make] of engines) {
-    for (const outlierColumns of [[], c.outlierColumns]) {
+    // Plain, with outlier columns, and with one of them a float column of the weight.
+    const variants: Array<[number[], Int32Array | undefined]> = [[[], undefined], [c.outlierColumns, undefined], [c.outlierColumns, Int32Array.from([6])]];
+    for (const [outlierColumns, keep] of variants) {
       const engine = make();
-      const weight = quantizeInt8Rows(w, c.n, c.k);
+      const weight = quantizeInt8Rows(w, c.n, c.k, keep);
       const input = Float32Array.from(a);
       for (const col of outlierColumns) for (let i = 0; i < c.m; i++) input[c.aOffset + i * c.lda + col] *= 120;
       const product = runCompact(engine, { ...c, outlierColumns }, input, weight, bias);

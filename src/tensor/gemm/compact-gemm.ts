@@ -116,8 +116,11 @@ class RowWindow implements CompactMatrix {
     const { weight, start, n } = this;
     const { k } = weight;
     if (weight.kind === 'f16') return { kind: 'f16', n, k, bits: weight.bits.subarray(start * k, (start + n) * k) } satisfies F16Weight;
+    const float = weight.floatColumns;
+    const p = float?.columns.length ?? 0;
     return {
       kind: 'int8', n, k, values: weight.values.subarray(start * k, (start + n) * k), scales: weight.scales.subarray(start, start + n),
+      ...(float ? { floatColumns: { columns: float.columns, values: float.values.subarray(start * p, (start + n) * p) } } : {}),
     } satisfies Int8Weight;
   }
 }

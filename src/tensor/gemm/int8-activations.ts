@@ -155,9 +155,21 @@ function largestOf(colMax: Float32Array, candidates: Int32Array, most: number): 
   return kept;
 }
 
-/** The largest-magnitude columns of A[m, k] that stand out (ascending column order); may be empty. */
-export function findOutlierColumns(a: Float32Array, offset: number, lda: number, m: number, k: number): Int32Array {
-  return outlierColumnsOf(columnAbsMax(a, offset, lda, m, k));
+/**
+ * The largest-magnitude columns of A[m, k] that stand out (ascending column order); may be
+ * empty. Columns in `besides` (a weight's float columns, multiplied apart) are not candidates.
+ */
+export function findOutlierColumns(a: Float32Array, offset: number, lda: number, m: number, k: number, besides?: Int32Array): Int32Array {
+  const colMax = columnAbsMax(a, offset, lda, m, k);
+  if (besides) for (const c of besides) colMax[c] = 0;
+  return outlierColumnsOf(colMax);
+}
+
+/** The ascending union of two ascending column lists. */
+export function unionColumns(x: Int32Array, y: Int32Array): Int32Array {
+  if (y.length === 0) return x;
+  if (x.length === 0) return y;
+  return Int32Array.from(new Set([...x, ...y])).sort();
 }
 
 /** WebAssembly's i32.trunc_sat_f32_s, then clamped to [0, Q_MAX] (NaN gives 0). */

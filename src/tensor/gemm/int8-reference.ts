@@ -1,10 +1,11 @@
 // The plain int8 matrix multiply, one integer dot product per output: the yardstick the
 // WebAssembly int8 kernels are tested against. It rounds where the kernels round (the exact
 // int32 sum Σ (q - zero)·w converted to float32, times the float32 product of the two scales,
-// plus the bias, each step rounded to float32), so they agree exactly on the same inputs.
+// plus the bias, each step rounded to float32), so they agree exactly on the same inputs. A
+// weight's float columns (Int8Weight.floatColumns) are multiplied in float32, before the rest.
 import type { Int8Weight } from '../compact-weight.js';
 import { finishRow, type Epilogue } from './gemm.js';
-import { findOutlierColumns, quantizeColumns, quantizeRows } from './int8-activations.js';
+import { findOutlierColumns, quantizeColumns, quantizeRows, unionColumns } from './int8-activations.js';
 
 /** y[m, n] = epilogue(x · Wᵀ + bias) with W int8 per row and x quantized per row at run time. */
 export interface Int8MatmulArgs {
@@ -53,16 +54,25 @@ export function referenceInt8Matmul(args: Int8MatmulArgs): void {
   const lda = args.lda ?? k;
   const ldo = args.ldo ?? n;
   const outOffset = args.outOffset ?? 0;
-  const outliers = args.outliers === false ? new Int32Array(0) : findOutlierColumns(a, aOffset, lda, m, k);
+  const float = b.floatColumns;
+  const floatColumns = float?.columns ?? new Int32Array(0);
+  const outliers = args.outliers === false ? new Int32Array(0) : findOutlierColumns(a, aOffset, lda, m, k, floatColumns);
   const main: QuantizedGroup = { q: new Uint8Array(m * k), width: k, scales: new Float32Array(m), zeros: new Int32Array(m), column: (p) => p };
-  quantizeRows(a, aOffset, lda, m, k, outliers, main.q, k, main.scales, main.zeros);
+  quantizeRows(a, aOffset, lda, m, k, unionColumns(outliers, floatColumns), main.q, k, main.scales, main.zeros);
   const o = outliers.length;
   const second: QuantizedGroup = { q: new Uint8Array(m * o), width: o, scales: new Float32Array(m), zeros: new Int32Array(m), column: (p) => outliers[p] };
   if (o > 0) quantizeColumns(a, aOffset, lda, m, outliers, second.q, o, second.scales, second.zeros);
   for (let i = 0; i < m; i++) {
     const row = outOffset + i * ldo;
     for (let j = 0; j < n; j++) {
-      let y = f(f(f(integerDot(main, i, b, j)) * f(main.scales[i] * b.scales[j])) + (args.bias ? args.bias[j] : 0));
+      // The float columns' products first, from the bias in column order (the float32 kernel's
+      // order: its result is where the int8 kernel starts), then the int8 groups.
+      let start = args.bias ? args.bias[j] : 0;
+      if (float) {
+        const p = floatColumns.length;
+        for (let c = 0; c < p; c++) start = f(start + f(a[aOffset + i * lda + floatColumns[c]] * float.values[j * p + c]));
+      }
+      let y = f(f(f(integerDot(main, i, b, j)) * f(main.scales[i] * b.scales[j])) + start);
       if (o > 0) y = f(f(f(integerDot(second, i, b, j)) * f(second.scales[i] * b.scales[j])) + y);
       out[row + j] = y;
     }

@@ -54,7 +54,14 @@ class Int8Panels implements CompactMatrix {
   constructor(
     readonly n: number, readonly k: number, readonly kPad: number, readonly nPanels: number,
     readonly ptr: number, readonly scalePtr: number, readonly sumPtr: number,
+    readonly floatColumns?: FloatPanels,
   ) {}
+}
+
+/** An int8 weight's float columns (Int8Weight.floatColumns): their weights as float32 panels [n, p]. */
+interface FloatPanels {
+  readonly columns: Int32Array;
+  readonly panels: PanelMatrix;
 }
 
 /** Quantized activations in the memory: the kernels' packed bytes, a scale and zero point a row. */
@@ -79,8 +86,12 @@ interface OutlierPass {
 /** Activations ready for the int8 kernels (see WasmCompactGemm.prepareInt8Rows). */
 interface PreparedInt8Rows {
   readonly m: number;
-  /** All columns but the outliers (quantized as zero there). */
+  /** All columns but the outliers and the float columns (quantized as zero there). */
   readonly main: QuantizedA;
+  /** The weights' float columns these rows were prepared for (ascending; may be empty). */
+  readonly floatColumns: Int32Array;
+  /** Those columns of the rows as float32, packed for the float32 multiply (m rounded up to INT8_MR rows). */
+  readonly floatRows?: ResidentRows;
   /** Ascending; may be empty. */
   readonly outliers: Int32Array;
   /** The outlier columns alone, when there are any. */
@@ -119,7 +130,10 @@ export class WasmCompactGemm implements CompactGemm {
   }
 
   pack(weight: CompactWeight): CompactMatrix {
-    return weight.kind === 'f16' ? this.packF16(weight.bits, weight.n, weight.k) : this.packInt8(weight.values, weight.scales, weight.n, weight.k);
+    if (weight.kind === 'f16') return this.packF16(weight.bits, weight.n, weight.k);
+    const float = weight.floatColumns;
+    const floatPanels = float && { columns: float.columns, panels: this.engine.packNK(float.values, weight.n, float.columns.length) };
+    return this.packInt8(weight.values, weight.scales, weight.n, weight.k, floatPanels);
   }
 
   private packF16(bits: Uint16Array, n: number, k: number): F16Panels {
@@ -148,7 +162,7 @@ export class WasmCompactGemm implements CompactGemm {
     return Math.floor(row / nr) * kPad * nr + Math.floor(kk / g) * nr * g + (row % nr) * g + (kk % g);
   }
 
-  private packInt8(values: Int8Array, scales: Float32Array, n: number, k: number): Int8Panels {
+  private packInt8(values: Int8Array, scales: Float32Array, n: number, k: number, floatColumns?: FloatPanels): Int8Panels {
     if (k > MAX_INT8_K) throw new SpladeError(`int8 weights: k = ${k} is over ${MAX_INT8_K}, where int32 sums could overflow`);
     const nr = INT8_NR;
     const kPad = roundUp(Math.max(k, 1), INT8_K_ALIGN);
@@ -168,7 +182,7 @@ export class WasmCompactGemm implements CompactGemm {
       sums[row] = sum;
     }
     this.arena.f32(scalePtr, nPanels * nr).fill(0).set(scales.subarray(0, n));
-    return new Int8Panels(n, k, kPad, nPanels, ptr, scalePtr, sumPtr);
+    return new Int8Panels(n, k, kPad, nPanels, ptr, scalePtr, sumPtr, floatColumns);
   }
 
   columns(b: CompactMatrix, start: number, count: number): CompactMatrix {
@@ -179,7 +193,8 @@ export class WasmCompactGemm implements CompactGemm {
     }
     const p = b as Int8Panels;
     const nr = INT8_NR;
-    return new Int8Panels(count, p.k, p.kPad, Math.ceil(count / nr), p.ptr + (start / nr) * p.kPad * nr, p.scalePtr + start * 4, p.sumPtr + start * 4);
+    const float = p.floatColumns && { columns: p.floatColumns.columns, panels: this.engine.columns(p.floatColumns.panels, start, count) };
+    return new Int8Panels(count, p.k, p.kPad, Math.ceil(count / nr), p.ptr + (start / nr) * p.kPad * nr, p.scalePtr + start * 4, p.sumPtr + start * 4, float);
   }
 
   readRows(b: CompactMatrix, rows: Int32Array, out: Float32Array): void {
@@ -203,6 +218,13 @@ export class WasmCompactGemm implements CompactGemm {
     rows.forEach((row, r) => {
       for (let kk = 0; kk < k; kk++) out[r * k + kk] = values[this.int8PackedOffset(p.kPad, row, kk)] * scales[row];
     });
+    const float = p.floatColumns;
+    if (float) {
+      const q = float.columns.length;
+      const kept = new Float32Array(rows.length * q);
+      this.engine.readRows(float.panels, rows, kept);
+      rows.forEach((_, r) => float.columns.forEach((c, j) => { out[r * k + c] = kept[r * q + j]; }));
+    }
   }
 
   private int8View(p: Int8Panels): Int8Array {
@@ -413,12 +435,16 @@ export class WasmCompactGemm implements CompactGemm {
    */
   private prepareInt8Rows(placed: number, m: number, b: Int8Panels): PreparedInt8Rows {
     const { k, kPad } = b;
-    const outliers = this.options.outliers === false ? new Int32Array(0) : outlierColumnsOf(this.columnAbsMax(placed, m, k, kPad));
+    const floatColumns = b.floatColumns?.columns ?? new Int32Array(0);
+    const outliers = this.options.outliers === false ? new Int32Array(0) : this.outlierColumns(placed, m, b, floatColumns);
     const mask = this.arena.allocScratch(kPad * 4);
     const maskView = this.arena.i32(mask, kPad).fill(0).fill(-1, 0, k);
     for (const col of outliers) maskView[col] = 0;
+    for (const col of floatColumns) maskView[col] = 0;
     const main = this.quantize(placed, m, kPad, mask);
-    if (outliers.length === 0) return { m, main, outliers };
+    const floatRows = b.floatColumns && this.placeFloatColumns(placed, m, kPad, b.floatColumns);
+    const common = { m, main, floatColumns, ...(floatRows ? { floatRows } : {}) };
+    if (outliers.length === 0) return { ...common, outliers };
     const o = outliers.length;
     const oPad = roundUp(o, INT8_K_ALIGN);
     const gatheredRows = this.arena.allocScratch(m * oPad * 4);
@@ -429,7 +455,24 @@ export class WasmCompactGemm implements CompactGemm {
       for (let p = 0; p < o; p++) gathered[i * oPad + p] = rows[i * kPad + outliers[p]];
     }
     this.arena.i32(oMask, oPad).fill(0).fill(-1, 0, o);
-    return { m, main, outliers, outlierGroup: this.quantize(gatheredRows, m, oPad, oMask) };
+    return { ...common, outliers, outlierGroup: this.quantize(gatheredRows, m, oPad, oMask) };
+  }
+
+  /** The outlier columns of the placed rows, a weight's float columns left out (they are multiplied in float32). */
+  private outlierColumns(placed: number, m: number, b: Int8Panels, floatColumns: Int32Array): Int32Array {
+    const colMax = this.columnAbsMax(placed, m, b.k, b.kPad);
+    for (const col of floatColumns) colMax[col] = 0;
+    return outlierColumnsOf(colMax);
+  }
+
+  /** The float columns of the placed rows, packed for the float32 multiply, rows up to a whole INT8_MR panel (zero). */
+  private placeFloatColumns(placed: number, m: number, kPad: number, float: FloatPanels): ResidentRows {
+    const p = float.columns.length;
+    const rows = Math.ceil(m / INT8_MR) * INT8_MR;
+    const gathered = new Float32Array(rows * p);
+    const placedRows = this.arena.f32(placed, m * kPad);
+    for (let i = 0; i < m; i++) float.columns.forEach((c, j) => { gathered[i * p + j] = placedRows[i * kPad + c]; });
+    return this.engine.packA(gathered, 0, p, rows, p, float.panels.kPad);
   }
 
   /**
@@ -439,12 +482,35 @@ export class WasmCompactGemm implements CompactGemm {
   private int8Product(rows: PreparedInt8Rows, b: Int8Panels, bias: Float32Array | undefined, gelu: boolean, pool?: PoolTarget): number {
     const width = b.nPanels * INT8_NR;
     const c = this.arena.allocScratch(Math.ceil(rows.m / INT8_MR) * INT8_MR * width * 4);
-    const biasPtr = this.arena.allocScratch(width * 4);
-    const biasView = this.arena.f32(biasPtr, width).fill(0);
-    if (bias) biasView.set(bias.subarray(0, b.n));
+    const source = this.int8Start(rows, b, bias);
     const outliers = rows.outlierGroup && this.outlierPass(rows.outlierGroup, rows.outliers, b);
-    this.runInt8(rows.m, rows.main, b, { c, width, bias: biasPtr, gelu, ...(pool ? { pool } : {}), ...(outliers ? { outliers } : {}) });
+    this.runInt8(rows.m, rows.main, b, { c, width, source, gelu, ...(pool ? { pool } : {}), ...(outliers ? { outliers } : {}) });
     return c;
+  }
+
+  /**
+   * Where the int8 kernel's tiles start: the bias (one row, stride 0), or, for a weight with
+   * float columns, bias + those columns' float32 product (rows of their own), computed first
+   * by the float32 kernel as the reference does (int8-reference.ts).
+   */
+  private int8Start(rows: PreparedInt8Rows, b: Int8Panels, bias: Float32Array | undefined): { ptr: number; strideBytes: number } {
+    const float = b.floatColumns;
+    const columns = float?.columns ?? new Int32Array(0);
+    if (columns.length !== rows.floatColumns.length || columns.some((c, i) => c !== rows.floatColumns[i])) {
+      throw new Error('compact gemm: rows prepared for other float columns than the weight has');
+    }
+    if (!float || !rows.floatRows) {
+      const width = b.nPanels * INT8_NR;
+      const biasPtr = this.arena.allocScratch(width * 4);
+      const biasView = this.arena.f32(biasPtr, width).fill(0);
+      if (bias) biasView.set(bias.subarray(0, b.n));
+      return { ptr: biasPtr, strideBytes: 0 };
+    }
+    // As many rows as the int8 kernel reads (whole INT8_MR panels); slack after the last row,
+    // which an int8 panel wider than the float32 kernel's may read past (padding columns).
+    const start = this.engine.multiply(Math.ceil(rows.m / INT8_MR) * INT8_MR, rows.floatRows, float.panels, { bias });
+    this.arena.allocScratch(INT8_NR * 4);
+    return { ptr: start.ptr, strideBytes: start.width * 4 };
   }
 
   /**
@@ -513,7 +579,7 @@ export class WasmCompactGemm implements CompactGemm {
 
   private runInt8(
     rows: number, a: QuantizedA, b: Int8Panels,
-    out: { c: number; width: number; bias: number; gelu: boolean; pool?: PoolTarget; outliers?: OutlierPass },
+    out: { c: number; width: number; source: { ptr: number; strideBytes: number }; gelu: boolean; pool?: PoolTarget; outliers?: OutlierPass },
   ): void {
     const ext = this.arena.allocScratch(EXT_BYTES);
     const record = this.arena.i32(ext, EXT_BYTES / 4).fill(0);
@@ -532,8 +598,8 @@ export class WasmCompactGemm implements CompactGemm {
     set('ldc', out.width * 4);
     set('mPanels', Math.ceil(rows / INT8_MR));
     set('kGroups', b.kPad / this.int8Group);
-    set('src', out.bias);
-    set('srcStride', 0);
+    set('src', out.source.ptr);
+    set('srcStride', out.source.strideBytes);
     set('mcBlock', Math.max(1, Math.floor(INT8_A_BLOCK_BYTES / aStride)));
     set('gelu', out.gelu ? 1 : 0);
     const o = out.outliers;
