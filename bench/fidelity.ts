@@ -8,7 +8,9 @@
 //   - the overlap of the 20 heaviest terms with f32's (mean and min, out of 20),
 //   - the dot-product ranking of the documents for each query: Kendall's tau to f32's ranking
 //     (mean and min) and how many queries keep f32's top document.
-// "int8, one scale a token" is int8 without the outlier columns (plain per-token absmax).
+// "int8 without float columns" quantizes the weights' columns that read a LayerNorm's outlier
+// dimensions with the rest (Int8Weight.floatColumns off); "int8, one scale a token" has neither
+// those nor the activations' outlier columns (plain per-token absmax).
 //
 //   npm run bench:fidelity -- [--threads 2] [--outliers 4] [--docs 32] [--doc-tokens 128]
 import { requireBertConfig } from '../src/io/model-config.js';
@@ -57,9 +59,9 @@ function batchIds(count: number, seq: number, vocab: number, salt: number): Int3
   return out;
 }
 
-async function vectors(dir: string, dtype: WeightDType, backend: Backend): Promise<{ queries: Float32Array[]; docs: Float32Array[] }> {
+async function vectors(dir: string, dtype: WeightDType, backend: Backend, floatColumns = true): Promise<{ queries: Float32Array[]; docs: Float32Array[] }> {
   const folder = await loadModelFolderFromDisk(dir);
-  const model = await BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, backend, { dtype });
+  const model = await BertForMaskedLM.load(requireBertConfig(folder.config), folder.weights, backend, { dtype, int8FloatColumns: floatColumns });
   const vocab = requireBertConfig(folder.config).vocab_size;
   const run = async (count: number, seq: number, salt: number, batch: number): Promise<Float32Array[]> => {
     const ids = batchIds(count, seq, vocab, salt);
@@ -140,7 +142,8 @@ async function main(): Promise<void> {
     const rows: Array<[string, () => Promise<typeof base>]> = [
       ['f16', async () => vectors(dir, 'f16', await createBackend({ threads }))],
       ['int8', async () => vectors(dir, 'int8', await createBackend({ threads }))],
-      ['int8, one scale a token', () => vectors(dir, 'int8', plainInt8Backend())],
+      ['int8 without float columns', async () => vectors(dir, 'int8', await createBackend({ threads }), false)],
+      ['int8, one scale a token', () => vectors(dir, 'int8', plainInt8Backend(), false)],
     ];
     for (const [name, make] of rows) console.log(`| ${label} | ${name} | ${compare(base, await make())} |`);
   }

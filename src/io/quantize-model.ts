@@ -4,7 +4,10 @@
 // with activations quantized per token at run time; config.json's `quantization_config` says
 // so. Besides the linear layers, the word embeddings are quantized the same way (a second
 // config group, targets ["Embedding"]): the MLM decoder is tied to them, so they are the same
-// 94 MB matrix. f16 is a plain float16 checkpoint (every float tensor F16, torch_dtype
+// 94 MB matrix. A weight that reads a LayerNorm's outlier dimensions keeps those input columns
+// in float32 (Int8Weight.floatColumns), as two more tensors of this project's own, as
+// compressed-tensors has no such thing: `<weight>_float_columns` (F32 [p], the column indices)
+// and `<weight>_float` (F32 [out, p]); the I8 weight holds 0 there. f16 is a plain float16 checkpoint (every float tensor F16, torch_dtype
 // "float16"), as `model.half().save_pretrained()` writes it.
 import { SpladeError } from '../errors.js';
 import type { TensorToWrite } from '../formats/safetensors-writer.js';
@@ -49,6 +52,7 @@ export function quantizedConfig(config: Readonly<Record<string, unknown>>, dtype
  */
 export function* quantizedTensors(
   source: TensorSource, dtype: QuantizedDType, readInteger: (name: string) => TensorToWrite | undefined,
+  floatColumnsOf?: (name: string, k: number) => Int32Array | undefined,
 ): Generator<[string, TensorToWrite]> {
   for (const name of source.names()) {
     const info = source.info(name)!;
@@ -68,9 +72,14 @@ export function* quantizedTensors(
       yield [name, { dtype: 'F16', shape: info.shape, data }];
     } else if (isQuantizedWeight(name, info.shape)) {
       const [n, k] = info.shape;
-      const q = quantizeInt8Rows(data, n, k);
+      const q = quantizeInt8Rows(data, n, k, floatColumnsOf?.(name, k));
       yield [name, { dtype: 'I8', shape: info.shape, data: q.values }];
       yield [`${name}_scale`, { dtype: 'F32', shape: [n, 1], data: q.scales }];
+      const float = q.floatColumns;
+      if (float) {
+        yield [`${name}_float_columns`, { dtype: 'F32', shape: [float.columns.length], data: Float32Array.from(float.columns) }];
+        yield [`${name}_float`, { dtype: 'F32', shape: [n, float.columns.length], data: float.values }];
+      }
     } else {
       yield [name, { dtype: 'F32', shape: info.shape, data }];
     }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { SpladeError } from '../errors.js';
 import { SafetensorsFile } from '../formats/safetensors.js';
 import type { TensorToWrite } from '../formats/safetensors-writer.js';
+import { floatColumnChooser } from '../io/masked-lm.js';
 import { quantizedConfig, quantizedTensors, type QuantizedDType } from '../io/quantize-model.js';
 import { writeFileAtomic } from './files.js';
 import { loadModelFolderFromDisk } from './model-folder.js';
@@ -34,7 +35,7 @@ export async function quantizeModelFolder(src: string, out: string, dtype: Quant
     const info = source.info(name)!;
     return { dtype: info.dtype, shape: info.shape, data: source.bytesOf(name).slice() };
   };
-  const tensors = [...quantizedTensors(source, dtype, readInteger)];
+  const tensors = [...quantizedTensors(source, dtype, readInteger, floatColumnChooser(folder.config, source))];
   await mkdir(out, { recursive: true });
   await writeSafetensorsFile(join(out, 'model.safetensors'), tensors, { format: 'pt' });
   await writeFileAtomic(join(out, 'config.json'), JSON.stringify(quantizedConfig(configJson, dtype), null, 2) + '\n');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeRandomBertFolder } from '../../tools/generate-model.js';
+import { outlierDims, writeRandomBertFolder } from '../../tools/generate-model.js';
 import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
 import { isQuantizedWeight } from '../../src/io/quantize-model.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
@@ -53,6 +53,22 @@ quantize('int8: I8 weight + F32 weight_scale [out, 1] per linear layer and the w
     }
   }
   assert.is(quantized, 2 * 6 + 1 + 1, 'the 6 linear layers of 2 layers, the head transform and the word embeddings');
+  // The weights that read a LayerNorm keep its 2 planted outlier dimensions in float32.
+  const planted = outlierDims(64, 2, 9 + 7919);
+  const readers = source.names().filter((name) => /(query|key|value|intermediate\.dense|transform\.dense)\.weight$|word_embeddings\.weight$/.test(name));
+  assert.is(readers.length, 2 * 4 + 2);
+  for (const name of readers) {
+    assert.equal([...file.float32(`${name}_float_columns`)], planted, `${name}_float_columns`);
+    const rows = source.info(name)!.shape[0];
+    assert.equal(file.info(`${name}_float`)?.shape, [rows, 2], `${name}_float`);
+    const w = source.float32(name);
+    const k = source.info(name)!.shape[1];
+    const kept = file.float32(`${name}_float`);
+    for (let r = 0; r < rows; r++) planted.forEach((c, j) => { if (kept[r * 2 + j] !== w[r * k + c]) assert.unreachable(`${name}[${r}, ${c}]`); });
+  }
+  for (const name of ['bert.encoder.layer.0.attention.output.dense.weight', 'bert.encoder.layer.1.output.dense.weight']) {
+    assert.is(file.info(`${name}_float_columns`), undefined, `${name} reads no LayerNorm`);
+  }
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { quantization_config: Record<string, unknown> };
   assert.is(config.quantization_config.quant_method, 'compressed-tensors');
   assert.is(config.quantization_config.format, 'int-quantized');

@@ -13,6 +13,7 @@ import { keepTokens, release, type ForwardContext } from './context.js';
 import { BertEmbeddings } from './embeddings.js';
 import { checkBertInput, type BertInput } from './input.js';
 import { BertEncoder } from './layer.js';
+import { bertLayerNormReadBy } from './layer-norm-inputs.js';
 import { BertLMPredictionHead } from './mlm-head.js';
 import { Weights } from './weights.js';
 
@@ -50,6 +51,13 @@ export interface LoadOptions {
    * int8, other float dtypes as f32). LayerNorm, attention and activations compute in float32.
    */
   readonly dtype?: WeightDType;
+  /**
+   * int8 only: whether the weights that read a LayerNorm keep the input columns of its outlier
+   * dimensions in float32 (Int8Weight.floatColumns; default true). False quantizes them with
+   * the rest, to measure what they are for. A folder written by `splade quantize` has them
+   * stored either way.
+   */
+  readonly int8FloatColumns?: boolean;
 }
 
 /** A BERT masked language model: the network that SPLADE runs. */
@@ -71,7 +79,8 @@ export class BertForMaskedLM implements MaskedLM {
    * @throws WeightError naming a missing tensor, or a tensor and both shapes when they differ
    */
   static async load(config: BertConfig, source: TensorSource, backend: Backend, options: LoadOptions = {}): Promise<BertForMaskedLM> {
-    const root = Weights.of(source, 'bert', options.dtype);
+    const readBy = options.int8FloatColumns === false ? undefined : (name: string) => bertLayerNormReadBy(name, config.num_hidden_layers);
+    const root = Weights.of(source, 'bert', options.dtype, readBy);
     const bert = await BertModel.load(root.prefix('bert'), config, backend);
     const predictions = await BertLMPredictionHead.load(
       root.prefix('cls.predictions'),

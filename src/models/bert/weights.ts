@@ -8,8 +8,8 @@
 // Buffers such as "embeddings.position_ids" are simply never asked for.
 import { SpladeError } from '../../errors.js';
 import {
-  quantizeInt8Rows, quantizeInt8RowsFrom, toF16Weight, toF16WeightFrom, widenWeight,
-  type CompactWeight, type Int8Weight, type WeightDType, type WeightRowReader,
+  layerNormOutlierDims, quantizeInt8Rows, quantizeInt8RowsFrom, toF16Weight, toF16WeightFrom, widenWeight,
+  type CompactWeight, type FloatColumns, type Int8Weight, type WeightDType, type WeightRowReader,
 } from '../../tensor/compact-weight.js';
 import { firstNonFinite, firstNonFiniteF16, nonFiniteMessage } from '../../tensor/finite.js';
 import { f16ToF32 } from '../../tensor/half.js';
@@ -69,6 +69,35 @@ export interface LinearWeightOptions {
 }
 
 /**
+ * The canonical path of the LayerNorm whose output a linear (or embedding) weight reads, from
+ * the weight's canonical name ("bert.encoder.layer.3.attention.self.query.weight"); undefined
+ * for the weights that read something else (attention context, the GELU intermediate).
+ */
+export type LayerNormReadBy = (weightName: string) => string | undefined;
+
+/**
+ * Which input columns of an int8 weight stay float32 (Int8Weight.floatColumns): the outlier
+ * dimensions of the LayerNorm it reads, found from that LayerNorm's gain and bias
+ * (layerNormOutlierDims), once per LayerNorm.
+ */
+class FloatColumnChoice {
+  private readonly dims = new Map<string, Int32Array>();
+  constructor(private readonly readBy: LayerNormReadBy | undefined) {}
+
+  /** The float columns of weight `name` (undefined: none), `dimsOf` reading a LayerNorm's. */
+  of(name: string, dimsOf: (layerNorm: string) => Int32Array): Int32Array | undefined {
+    const ln = this.readBy?.(name);
+    if (ln === undefined) return undefined;
+    let dims = this.dims.get(ln);
+    if (!dims) {
+      dims = dimsOf(ln);
+      this.dims.set(ln, dims);
+    }
+    return dims.length > 0 ? dims : undefined;
+  }
+}
+
+/**
  * A view of a checkpoint under one module path, e.g. `bert.encoder.layer.3`. `prefix("x")`
  * descends one module; `tensor("weight", shape)` reads `<path>.weight`.
  */
@@ -85,6 +114,7 @@ export class Weights {
      */
     readonly dtype: WeightDType | undefined,
     private readonly staging: StagingBuffer,
+    private readonly floatColumns: FloatColumnChoice,
   ) {}
 
   /**
@@ -92,13 +122,13 @@ export class Weights {
    * @param base the base model's prefix ('bert' for BertForMaskedLM, 'distilbert' for DistilBertForMaskedLM)
    * @param dtype how {@link linearWeight} holds weights
    */
-  static of(source: TensorSource, base = 'bert', dtype?: WeightDType): Weights {
-    return new Weights(source, '', base, dtype, new StagingBuffer());
+  static of(source: TensorSource, base = 'bert', dtype?: WeightDType, layerNormReadBy?: LayerNormReadBy): Weights {
+    return new Weights(source, '', base, dtype, new StagingBuffer(), new FloatColumnChoice(layerNormReadBy));
   }
 
   /** The view of a submodule. */
   prefix(name: string): Weights {
-    return new Weights(this.source, this.fullName(name), this.base, this.dtype, this.staging);
+    return new Weights(this.source, this.fullName(name), this.base, this.dtype, this.staging, this.floatColumns);
   }
 
   /** The canonical name of a tensor or submodule of this module. */
@@ -168,11 +198,27 @@ export class Weights {
         return toF16WeightFrom(read, n, k, transient ? new Uint16Array(this.staging.take(n * k * 2), 0, n * k) : undefined);
       }
       case 'int8': {
+        const keep = this.floatColumnsOf(canonical, k);
         const read = this.rowReader(info, k);
-        if (!read) return quantizeInt8Rows(this.tensor(name, shape).data, n, k);
-        return quantizeInt8RowsFrom(read, n, k, transient ? new Int8Array(this.staging.take(n * k), 0, n * k) : undefined);
+        if (!read) return quantizeInt8Rows(this.tensor(name, shape).data, n, k, keep);
+        return quantizeInt8RowsFrom(read, n, k, transient ? new Int8Array(this.staging.take(n * k), 0, n * k) : undefined, keep);
       }
     }
+  }
+
+  /**
+   * The input columns int8 keeps in float32 for the weight of canonical name `name` with `k`
+   * input columns: the outlier dimensions of the LayerNorm it reads (see LayerNormReadBy);
+   * undefined where there are none.
+   */
+  floatColumnsOf(name: string, k: number): Int32Array | undefined {
+    return this.floatColumns.of(name, (ln) => this.layerNormDims(ln, k));
+  }
+
+  /** The outlier dimensions of the LayerNorm at canonical path `ln` (its weight and bias, k each). */
+  private layerNormDims(ln: string, k: number): Int32Array {
+    const root = new Weights(this.source, '', this.base, undefined, this.staging, this.floatColumns);
+    return layerNormOutlierDims(root.tensor(`${ln}.weight`, [k]).data, root.tensor(`${ln}.bias`, [k]).data);
   }
 
   /** Rows of a float tensor [n, k] read from the source on demand, when it can (TensorSource.readFloat32), each block checked finite. */
@@ -209,7 +255,33 @@ export class Weights {
     const scales = this.source.float32(scaleInfo.name);
     const bad = firstNonFinite(scales);
     if (bad >= 0) throw nonFiniteError(where, scaleInfo.name, [n], bad, scales[bad]);
-    return { kind: 'int8', n, k, values, scales };
+    const floatColumns = this.storedFloatColumns(info.name, n, k);
+    return { kind: 'int8', n, k, values, scales, ...(floatColumns ? { floatColumns } : {}) };
+  }
+
+  /**
+   * An I8 weight's float columns as `splade quantize` writes them: `<name>_float_columns`
+   * (F32 [p], the column indices) and `<name>_float` (F32 [n, p], their weights); absent
+   * when the weight has none.
+   */
+  private storedFloatColumns(name: string, n: number, k: number): FloatColumns | undefined {
+    const where = this.source.description;
+    const columnsInfo = this.source.info(`${name}_float_columns`);
+    const valuesInfo = this.source.info(`${name}_float`);
+    if (!columnsInfo && !valuesInfo) return undefined;
+    if (!columnsInfo || !valuesInfo) throw new WeightError(`${where}: int8 tensor '${name}' has only one of '${name}_float_columns' and '${name}_float'`);
+    const indices = this.source.float32(columnsInfo.name);
+    const p = indices.length;
+    if (columnsInfo.shape.length !== 1 || !indices.every((c, i) => Number.isInteger(c) && c >= 0 && c < k && (i === 0 || c > indices[i - 1]))) {
+      throw new WeightError(`${where}: '${columnsInfo.name}' must list ascending column indices of [0, ${k}) as a 1-d tensor`);
+    }
+    if (valuesInfo.shape.length !== 2 || valuesInfo.shape[0] !== n || valuesInfo.shape[1] !== p) {
+      throw new WeightError(`${where}: '${valuesInfo.name}' has shape ${formatShape(valuesInfo.shape)}, expected [${n}, ${p}]`);
+    }
+    const values = this.source.float32(valuesInfo.name);
+    const bad = firstNonFinite(values);
+    if (bad >= 0) throw nonFiniteError(where, valuesInfo.name, valuesInfo.shape, bad, values[bad]);
+    return { columns: Int32Array.from(indices), values };
   }
 
   /** The tensor's info, checked to exist with exactly `shape`. */

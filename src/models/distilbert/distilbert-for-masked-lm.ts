@@ -9,6 +9,7 @@ import { Capture } from '../bert/capture.js';
 import { keepTokens, release, type ForwardContext } from '../bert/context.js';
 import { checkBertInput, type BertInput } from '../bert/input.js';
 import { LayerNorm, Linear } from '../bert/nn.js';
+import { distilBertLayerNormReadBy } from './layer-norm-inputs.js';
 import { WeightError, Weights } from '../bert/weights.js';
 import type { CapturableName, ForwardOptions, ForwardOutput, MaskedLM, ModelSizes } from '../masked-lm.js';
 import type { LoadOptions } from '../bert/bert-for-masked-lm.js';
@@ -72,7 +73,8 @@ export class DistilBertForMaskedLM implements MaskedLM {
    * @throws WeightError naming a missing tensor, or a tensor and both shapes when they differ
    */
   static async load(config: DistilBertConfig, source: TensorSource, backend: Backend, options: LoadOptions = {}): Promise<DistilBertForMaskedLM> {
-    const root = Weights.of(source, 'distilbert', options.dtype);
+    const readBy = options.int8FloatColumns === false ? undefined : (name: string) => distilBertLayerNormReadBy(name, config.n_layers);
+    const root = Weights.of(source, 'distilbert', options.dtype, readBy);
     const distilbert = await DistilBertModel.load(root.prefix('distilbert'), config, backend);
     const { dim, vocab_size: vocab } = config;
     const projector = root.prefix('vocab_projector');
