@@ -13,7 +13,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { quantizeInt8Rows, toF16Weight, widenWeight, type CompactWeight } from '../../src/tensor/compact-weight.js';
 import { f16ToF32, scaleF16 } from '../../src/tensor/half.js';
-import { TypeScriptCompactGemm, type CompactGemm } from '../../src/tensor/gemm/compact-gemm.js';
+import { TypeScriptCompactGemm, type CompactGemm, type CompactMatrix, type EachOutput } from '../../src/tensor/gemm/compact-gemm.js';
 import { ReferenceGemm } from '../../src/tensor/gemm/reference-gemm.js';
 import { findOutlierColumns, MAX_OUTLIER_FRACTION, nthSmallest, OUTLIER_HEADROOM, OUTLIER_RATIO, outlierColumnsOf } from '../../src/tensor/gemm/int8-activations.js';
 import { referenceInt8Matmul } from '../../src/tensor/gemm/int8-reference.js';
@@ -210,6 +210,22 @@ for (const [label, make] of [...engines, ['typescript', typescriptEngine] as con
     }
   });
 }
+int8('matmulEach prepares A once only for weights of the same float columns (else it declines)', () => {
+  const engine = engines[0][1]();
+  const c: Case = { m: 5, n: 16, k: 24, lda: 24, aOffset: 0, ldo: 16, outOffset: 0, bias: false, epilogue: 'none', outlierColumns: [3] };
+  const { a, w } = inputs(c, 77);
+  const same = [Int32Array.from([3]), Int32Array.from([3])].map((keep) => engine.pack(quantizeInt8Rows(w, c.n, c.k, keep)));
+  const other = [Int32Array.from([3]), Int32Array.from([5])].map((keep) => engine.pack(quantizeInt8Rows(w, c.n, c.k, keep)));
+  const outs = (bs: CompactMatrix[]): EachOutput[] => bs.map((b) => ({ b, out: new Float32Array(c.m * c.n) }));
+  engine.engine.beginOperation();
+  const sameOuts = outs(same);
+  assert.ok(engine.matmulEach({ m: c.m, a }, sameOuts), 'the same float columns: one preparation');
+  const expected = int8Expected(c, a, quantizeInt8Rows(w, c.n, c.k, Int32Array.from([3])), new Float32Array(c.n));
+  assert.equal([...sameOuts[1].out], [...expected]);
+  engine.engine.beginOperation();
+  assert.not.ok(engine.matmulEach({ m: c.m, a }, outs(other)), 'different float columns: declined, nothing done');
+  engine.engine.dispose();
+});
 int8('float columns: the weight holds them exactly and 0 in their int8 place, the row scale over the rest; engines read them back', () => {
   const [n, k] = [5, 9];
   const w = Float32Array.from({ length: n * k }, (_, i) => Math.sin(i) * (i % k === 2 ? 40 : 1));

@@ -64,6 +64,12 @@ interface FloatPanels {
   readonly panels: PanelMatrix;
 }
 
+/** Whether two int8 weights keep the same float columns (so one preparation of A serves both). */
+function sameFloatColumns(x: Int8Panels, y: Int8Panels): boolean {
+  const [a, b] = [x.floatColumns?.columns ?? new Int32Array(0), y.floatColumns?.columns ?? new Int32Array(0)];
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
 /** Quantized activations in the memory: the kernels' packed bytes, a scale and zero point a row. */
 interface QuantizedA {
   readonly ptr: number;
@@ -296,7 +302,7 @@ export class WasmCompactGemm implements CompactGemm {
   matmulEach(args: Omit<CompactMatmulArgs, 'b' | 'out' | 'bias' | 'outOffset'>, each: readonly EachOutput[]): boolean {
     const first = each[0]?.b;
     if (!(first instanceof Int8Panels) || (args.epilogue ?? 'none') !== 'none') return false;
-    if (!each.every(({ b }) => b instanceof Int8Panels && b.k === first.k && b.kPad === first.kPad)) return false;
+    if (!each.every(({ b }) => b instanceof Int8Panels && b.k === first.k && b.kPad === first.kPad && sameFloatColumns(b, first))) return false;
     const { m } = args;
     if (m === 0) return true;
     const rows = this.prepareInt8Rows(this.placeArgsRows(args, first), m, first);
@@ -320,6 +326,7 @@ export class WasmCompactGemm implements CompactGemm {
     const projections = [block.query, block.key, block.value];
     const panels = projections.map((p) => p.b);
     if (!panels.every((b): b is Int8Panels => b instanceof Int8Panels && this.projectsInPlace(b, block.hidden))) return false;
+    if (!panels.every((b) => sameFloatColumns(b, panels[0]))) return false;
     this.engine.attendProjectedBy(block, (a, m) => {
       const rows = this.prepareInt8Rows(a.ptr, m, panels[0]);
       const [q, key, value] = projections.map((p, i) => this.int8Product(rows, panels[i], p.bias, false));
@@ -496,6 +503,7 @@ export class WasmCompactGemm implements CompactGemm {
   private int8Start(rows: PreparedInt8Rows, b: Int8Panels, bias: Float32Array | undefined): { ptr: number; strideBytes: number } {
     const float = b.floatColumns;
     const columns = float?.columns ?? new Int32Array(0);
+    // The callers prepare A once only for weights of the same float columns (sameFloatColumns).
     if (columns.length !== rows.floatColumns.length || columns.some((c, i) => c !== rows.floatColumns[i])) {
       throw new Error('compact gemm: rows prepared for other float columns than the weight has');
     }
