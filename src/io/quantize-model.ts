@@ -4,11 +4,12 @@
 // with activations quantized per token at run time; config.json's `quantization_config` says
 // so. Besides the linear layers, the word embeddings are quantized the same way (a second
 // config group, targets ["Embedding"]): the MLM decoder is tied to them, so they are the same
-// 94 MB matrix. A weight that reads a LayerNorm's outlier dimensions keeps those input columns
-// in float32 (Int8Weight.floatColumns), as two more tensors of this project's own, as
-// compressed-tensors has no such thing: `<weight>_float_columns` (F32 [p], the column indices)
-// and `<weight>_float` (F32 [out, p]); the I8 weight holds 0 there. f16 is a plain float16 checkpoint (every float tensor F16, torch_dtype
-// "float16"), as `model.half().save_pretrained()` writes it.
+// 94 MB matrix. A weight that reads a LayerNorm's outlier dimensions keeps those input
+// columns in float32 (Int8Weight.floatColumns), as two more tensors of this project's own
+// (compressed-tensors has no such thing): `<weight>_float_columns` (F32 [p], the column
+// indices) and `<weight>_float` (F32 [out, p]); the I8 weight holds 0 there. f16 is a plain
+// float16 checkpoint (every float tensor F16, torch_dtype "float16"), as
+// `model.half().save_pretrained()` writes it.
 import { SpladeError } from '../errors.js';
 import type { TensorToWrite } from '../formats/safetensors-writer.js';
 import { quantizeInt8Rows } from '../tensor/compact-weight.js';

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { SpladeError } from '../errors.js';
 import { SafetensorsFile } from '../formats/safetensors.js';
 import type { TensorToWrite } from '../formats/safetensors-writer.js';
-import { floatColumnChooser } from '../io/masked-lm.js';
+import { floatColumnChooser } from '../io/float-columns.js';
 import { quantizedConfig, quantizedTensors, type QuantizedDType } from '../io/quantize-model.js';
 import { writeFileAtomic } from './files.js';
 import { loadModelFolderFromDisk } from './model-folder.js';

@@ -13,7 +13,9 @@ import { outlierDims, writeRandomBertFolder } from '../../tools/generate-model.j
 import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
 import { isQuantizedWeight } from '../../src/io/quantize-model.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
-import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
+import { readSafetensorsFile, writeSafetensorsFile } from '../../src/node/safetensors-file.js';
+import type { TensorToWrite } from '../../src/formats/safetensors-writer.js';
+import { SpladeError } from '../../src/errors.js';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
 import { createBackend } from '../../src/tensor/create-backend.js';
 import type { TensorSource } from '../../src/tensor/tensor-source.js';
@@ -158,6 +160,35 @@ quantize('a checkpoint holding NaN: one line naming the tensor and position, exi
     assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`tensor '${name.replaceAll('.', '\\.')}' holds NaN at \\[2, 9\\]`));
     assert.not.ok(existsSync(out), `${out} left behind`);
+  }
+});
+
+quantize('a folder whose float columns are broken: an error naming the tensor (one of the pair, unordered, wrong shape)', async () => {
+  const good = await readSafetensorsFile(join(tmp, 'int8', 'model.safetensors'));
+  const name = 'bert.encoder.layer.1.attention.self.key.weight';
+  const tensors = (change: (n: string, t: TensorToWrite) => TensorToWrite | undefined): Array<[string, TensorToWrite]> => good.names().flatMap((n) => {
+    const info = good.info(n)!;
+    const t = change(n, { dtype: info.dtype, shape: info.shape, data: info.dtype === 'I8' ? good.int8(n) : good.float32(n) });
+    return t ? [[n, t] as [string, TensorToWrite]] : [];
+  });
+  const cases: Array<[string, (n: string, t: TensorToWrite) => TensorToWrite | undefined, RegExp]> = [
+    ['missing', (n, t) => (n === `${name}_float` ? undefined : t), /has only one of '.*key\.weight_float_columns' and '.*key\.weight_float'/],
+    ['unordered', (n, t) => (n === `${name}_float_columns` ? { ...t, data: Float32Array.from(t.data as Float32Array).reverse() } : t), /'.*key\.weight_float_columns' must list ascending column indices of \[0, 64\)/],
+    ['shape', (n, t) => (n === `${name}_float` ? { ...t, shape: [t.shape[1], t.shape[0]] } : t), /'.*key\.weight_float' has shape \[2, 64\], expected \[64, 2\]/],
+  ];
+  for (const [label, change, message] of cases) {
+    const dir = join(tmp, `broken-${label}`);
+    mkdirSync(dir);
+    for (const f of ['config.json', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) writeFileSync(join(dir, f), readFileSync(join(tmp, 'int8', f)));
+    await writeSafetensorsFile(join(dir, 'model.safetensors'), tensors(change));
+    try {
+      await SpladeEncoder.fromPretrained(dir);
+      assert.unreachable(`${label}: no error`);
+    } catch (error) {
+      assert.instance(error, SpladeError, label);
+      assert.match((error as Error).message, message, label);
+      assert.match((error as Error).message, /model\.safetensors/, `${label}: names the file`);
+    }
   }
 });
 
