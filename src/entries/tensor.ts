@@ -17,9 +17,9 @@ export {
 export type { BackendChoice, BackendInfo, BackendOptions, GpuMode, KernelChoice } from '../tensor/backend-options.js';
 export { ReferenceBackend } from '../tensor/reference/reference-backend.js';
 export {
-  WEIGHT_DTYPES, WEIGHT_DTYPE_BYTES, parseWeightDType, quantizeInt8Rows, readWeightRows, toF16Weight, widenWeight,
+  WEIGHT_DTYPES, WEIGHT_DTYPE_BYTES, layerNormOutlierDims, parseWeightDType, quantizeInt8Rows, readWeightRows, toF16Weight, widenWeight,
 } from '../tensor/compact-weight.js';
-export type { CompactWeight, F16Weight, Int8Weight, WeightDType } from '../tensor/compact-weight.js';
+export type { CompactWeight, F16Weight, FloatColumns, Int8Weight, WeightDType } from '../tensor/compact-weight.js';
 export { CpuBackend } from '../tensor/cpu/cpu-backend.js';
 export { WebWorkerStartError, startWebWorkers, webWorkersUsable } from '../tensor/wasm/web-workers.js';
 export { KernelModuleError } from '../tensor/wasm/kernel-module.js';
