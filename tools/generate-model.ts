@@ -51,7 +51,7 @@ export interface GenerateModelOptions {
    * ±50-200, so those dimensions of every LayerNorm output sit at 50-200 where the rest stay
    * near 1. The other weights are unchanged (the dimensions come from a PRNG of their own).
    * In such a random model the outliers swamp everything downstream: every text gets nearly
-   * the same SPLADE vector. See `readableOutliers`.
+   * the same SPLADE vector. See `readableOutliers`. BERT and DistilBERT alike.
    */
   readonly outliers?: number;
   /**
@@ -205,11 +205,7 @@ export function generateBertForMaskedLM(options: GenerateModelOptions = {}): Gen
     }
     return [spec.name, { dtype, shape: spec.shape, data }];
   });
-  if (o.outliers) {
-    const dims = outlierDims(config.hidden_size, o.outliers, (o.seed ?? 0) + 7919);
-    if (o.readableOutliers) plantReadableOutliers(tensors, config.hidden_size, dims, (o.seed ?? 0) + 7920);
-    else plantOutliers(tensors, dims, (o.seed ?? 0) + 7920);
-  }
+  plantAnyOutliers(tensors, config.hidden_size, o);
   if (o.positionIds) {
     const ids = new BigInt64Array(config.max_position_embeddings).map((_, i) => BigInt(i));
     tensors.splice(1, 0, ['bert.embeddings.position_ids', { dtype: 'I64', shape: [1, config.max_position_embeddings], data: ids }]);
@@ -225,14 +221,25 @@ export function outlierDims(hidden: number, count: number, seed: number): number
   return [...dims].sort((a, b) => a - b);
 }
 
+/** Plants `options.outliers` outlier features, of the kind `options.readableOutliers` says, when asked for. */
+function plantAnyOutliers(tensors: Array<[string, TensorToWrite]>, hidden: number, options: GenerateModelOptions): void {
+  if (!options.outliers) return;
+  const dims = outlierDims(hidden, options.outliers, (options.seed ?? 0) + 7919);
+  if (options.readableOutliers) plantReadableOutliers(tensors, hidden, dims, (options.seed ?? 0) + 7920);
+  else plantOutliers(tensors, dims, (options.seed ?? 0) + 7920);
+}
+
+/** A LayerNorm's gain or bias: BERT's `LayerNorm.weight`, DistilBERT's `*_layer_norm.weight` too. */
+const LAYER_NORM = { weight: /(LayerNorm|layer_norm)\.weight$/, bias: /(LayerNorm|layer_norm)\.bias$/ } as const;
+
 /** Sets every LayerNorm's gain (~10) and bias (±50-200) at the outlier dimensions. */
 function plantOutliers(tensors: Array<[string, TensorToWrite]>, dims: number[], seed: number): void {
   const random = uniform(seed);
   const sign = dims.map(() => (random() < 0.5 ? -1 : 1));
   for (const [name, tensor] of tensors) {
     const data = tensor.data as Float32Array;
-    if (name.endsWith('LayerNorm.weight')) dims.forEach((d) => { data[d] = 10 * (0.8 + 0.4 * random()); });
-    if (name.endsWith('LayerNorm.bias')) dims.forEach((d, i) => { data[d] = sign[i] * (50 + 150 * random()); });
+    if (LAYER_NORM.weight.test(name)) dims.forEach((d) => { data[d] = 10 * (0.8 + 0.4 * random()); });
+    if (LAYER_NORM.bias.test(name)) dims.forEach((d, i) => { data[d] = sign[i] * (50 + 150 * random()); });
   }
 }
 
@@ -241,7 +248,12 @@ function plantOutliers(tensors: Array<[string, TensorToWrite]>, dims: number[], 
  * the next layer's query, key and value, the feed-forward's first multiply, the MLM head's
  * transform, and the word embeddings (the tied decoder reads the head's LayerNorm).
  */
-const READS_LAYER_NORM = /(attention\.self\.(query|key|value)|intermediate\.dense|cls\.predictions\.transform\.dense)\.weight$|word_embeddings\.weight$/;
+const READS_LAYER_NORM = new RegExp(
+  '(attention\\.self\\.(query|key|value)|intermediate\\.dense|cls\\.predictions\\.transform\\.dense' + // BERT
+  '|attention\\.(q_lin|k_lin|v_lin)|ffn\\.lin1|vocab_transform)\\.weight$|word_embeddings\\.weight$', // DistilBERT; both
+);
+/** The bias of a block's output projection, which adds onto the residual (BERT, DistilBERT). */
+const OUTPUT_PROJECTION_BIAS = /\.layer\.\d+\.((attention\.)?output\.dense|attention\.out_lin|ffn\.lin2)\.bias$/;
 
 /**
  * Outlier features a random model survives: every LayerNorm's bias at `dims` is ±50-200 (its
@@ -250,9 +262,10 @@ const READS_LAYER_NORM = /(attention\.self\.(query|key|value)|intermediate\.dens
  * plantOutliers gives every text the same SPLADE vector (cosine 1 - 1e-14 between different
  * texts), two more changes keep texts apart, as a trained model keeps its outlier dimensions
  * in check (Bondarenko et al. 2021):
- * - each block's output projection (attention.output.dense, output.dense) has minus the
- *   residual's LayerNorm bias there, so the constant does not make up nearly all of the next
- *   LayerNorm input's variance (that LayerNorm divided the ordinary features by ~7, 25 times);
+ * - each block's output projection (attention.output.dense and output.dense; DistilBERT's
+ *   attention.out_lin and ffn.lin2) has minus the residual's LayerNorm bias there, so the
+ *   constant does not make up nearly all of the next LayerNorm input's variance (that
+ *   LayerNorm divided the ordinary features by ~7, 25 times);
  * - the weights that read a LayerNorm output take those dimensions at 1/100, so the constant
  *   does not swamp the tokens' part of every projection (cosine 0.999 between texts without).
  * The gain stays ~1: in a random post-LayerNorm model a larger gain there feeds back through
@@ -265,11 +278,11 @@ function plantReadableOutliers(tensors: Array<[string, TensorToWrite]>, hidden: 
   let residualBias: Float32Array | undefined;
   for (const [name, tensor] of tensors) {
     const data = tensor.data as Float32Array;
-    if (name.endsWith('LayerNorm.bias')) {
+    if (LAYER_NORM.bias.test(name)) {
       dims.forEach((d, i) => { data[d] = sign[i] * (50 + 150 * random()); });
       residualBias = data;
     }
-    if (/\.layer\.\d+\.(attention\.)?output\.dense\.bias$/.test(name) && residualBias) {
+    if (OUTPUT_PROJECTION_BIAS.test(name) && residualBias) {
       for (const d of dims) data[d] = -residualBias[d];
     }
     if (READS_LAYER_NORM.test(name)) {
@@ -353,6 +366,7 @@ export function generateDistilBertForMaskedLM(options: GenerateModelOptions = {}
     }
     return [spec.name, { dtype, shape: spec.shape, data }];
   });
+  plantAnyOutliers(tensors, config.dim, o);
   return { config, configJson, vocab, tensors };
 }
 

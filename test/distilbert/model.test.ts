@@ -16,6 +16,7 @@ import { parseModelConfig, type ModelConfig } from '../../src/io/model-config.js
 import type { DistilBertConfig } from '../../src/models/distilbert/config.js';
 import { memoryModelFiles } from '../../src/io/memory-model-files.js';
 import { loadModelFolder } from '../../src/io/model-folder.js';
+import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
 import { explainText } from '../../src/splade/explain.js';
@@ -190,5 +191,34 @@ function erf(x: number): number {
     t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
   return x >= 0 ? y : -y;
 }
+
+test('int8 with readable outlier features: the weights that read a LayerNorm keep its outlier dimensions in float32', async () => {
+  const sizes = { layers: 2, hidden: 128, heads: 4, intermediate: 256, maxPositions: 24, vocab: 300, seed: 8, outliers: 4, readableOutliers: true } as const;
+  const outlierDir = join(tmp, 'outliers');
+  await writeRandomDistilBertFolder(outlierDir, sizes);
+  const count = 3;
+  const vectorsOf = async (options: Parameters<typeof DistilBertForMaskedLM.load>[3]): Promise<Float32Array> => {
+    const folder = await loadModelFolderFromDisk(outlierDir);
+    const model = await DistilBertForMaskedLM.load(folder.config as DistilBertConfig, folder.weights, new ReferenceBackend(), options);
+    // Three different rows of 12 token ids, [CLS] and [SEP] of the small vocabulary at the ends.
+    const rows = Array.from({ length: count }, (_, t) => Array.from({ length: 12 }, (_, i) => (i === 0 ? 2 : i === 11 ? 3 : 10 + ((i * 37 + t * 101) % 280))));
+    const out = await model.forward(bertInputFromRows({ input_ids: rows }, model.sizes), { splade: true });
+    return out.splade!.data;
+  };
+  const f32 = await vectorsOf({});
+  const withFloat = await vectorsOf({ dtype: 'int8' });
+  const without = await vectorsOf({ dtype: 'int8', int8FloatColumns: false });
+  const cosine = (a: Float32Array, b: Float32Array, row: number): number => {
+    let ab = 0, aa = 0, bb = 0;
+    for (let j = row * 300; j < (row + 1) * 300; j++) { ab += a[j] * b[j]; aa += a[j] * a[j]; bb += b[j] * b[j]; }
+    return ab / Math.sqrt(aa * bb);
+  };
+  for (let row = 0; row < count; row++) {
+    const [a, b] = [1 - cosine(withFloat, f32, row), 1 - cosine(without, f32, row)];
+    // The issue's int8 target, and the float columns doing the work (as in the BERT dtype test).
+    assert.ok(1 - a >= 0.995, `text ${row}: cosine ${1 - a} with float columns`);
+    assert.ok(a < b / 2, `text ${row}: 1 - cosine ${a} with float columns, ${b} without`);
+  }
+});
 
 test.run();
