@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseBertConfig, type BertConfig, type BertHiddenAct } from '../src/models/bert/config.js';
+import { bertLayerNormReadBy } from '../src/models/bert/layer-norm-inputs.js';
 import { parseDistilBertConfig, type DistilBertConfig } from '../src/models/distilbert/config.js';
+import { distilBertLayerNormReadBy } from '../src/models/distilbert/layer-norm-inputs.js';
 import { sinusoidalPositionTable } from '../src/models/distilbert/sinusoidal.js';
 import { writeFileAtomic } from '../src/node/files.js';
 import { writeSafetensorsFile } from '../src/node/safetensors-file.js';
@@ -205,7 +207,7 @@ export function generateBertForMaskedLM(options: GenerateModelOptions = {}): Gen
     }
     return [spec.name, { dtype, shape: spec.shape, data }];
   });
-  plantAnyOutliers(tensors, config.hidden_size, o);
+  plantAnyOutliers(tensors, config.hidden_size, o, (name) => bertLayerNormReadBy(name, config.num_hidden_layers) !== undefined);
   if (o.positionIds) {
     const ids = new BigInt64Array(config.max_position_embeddings).map((_, i) => BigInt(i));
     tensors.splice(1, 0, ['bert.embeddings.position_ids', { dtype: 'I64', shape: [1, config.max_position_embeddings], data: ids }]);
@@ -221,11 +223,17 @@ export function outlierDims(hidden: number, count: number, seed: number): number
   return [...dims].sort((a, b) => a - b);
 }
 
-/** Plants `options.outliers` outlier features, of the kind `options.readableOutliers` says, when asked for. */
-function plantAnyOutliers(tensors: Array<[string, TensorToWrite]>, hidden: number, options: GenerateModelOptions): void {
+/**
+ * Plants `options.outliers` outlier features, of the kind `options.readableOutliers` says, when
+ * asked for; `readsLayerNorm` tells the weights that read a LayerNorm output (the model's own
+ * wiring, src/models/{bert,distilbert}/layer-norm-inputs.ts).
+ */
+function plantAnyOutliers(
+  tensors: Array<[string, TensorToWrite]>, hidden: number, options: GenerateModelOptions, readsLayerNorm: (name: string) => boolean,
+): void {
   if (!options.outliers) return;
   const dims = outlierDims(hidden, options.outliers, (options.seed ?? 0) + 7919);
-  if (options.readableOutliers) plantReadableOutliers(tensors, hidden, dims, (options.seed ?? 0) + 7920);
+  if (options.readableOutliers) plantReadableOutliers(tensors, hidden, dims, (options.seed ?? 0) + 7920, readsLayerNorm);
   else plantOutliers(tensors, dims, (options.seed ?? 0) + 7920);
 }
 
@@ -243,15 +251,6 @@ function plantOutliers(tensors: Array<[string, TensorToWrite]>, dims: number[], 
   }
 }
 
-/**
- * The weights that read a LayerNorm's output ([out, hidden], one column a hidden dimension):
- * the next layer's query, key and value, the feed-forward's first multiply, the MLM head's
- * transform, and the word embeddings (the tied decoder reads the head's LayerNorm).
- */
-const READS_LAYER_NORM = new RegExp(
-  '(attention\\.self\\.(query|key|value)|intermediate\\.dense|cls\\.predictions\\.transform\\.dense' + // BERT
-  '|attention\\.(q_lin|k_lin|v_lin)|ffn\\.lin1|vocab_transform)\\.weight$|word_embeddings\\.weight$', // DistilBERT; both
-);
 /** The bias of a block's output projection, which adds onto the residual (BERT, DistilBERT). */
 const OUTPUT_PROJECTION_BIAS = /\.layer\.\d+\.((attention\.)?output\.dense|attention\.out_lin|ffn\.lin2)\.bias$/;
 
@@ -271,7 +270,9 @@ const OUTPUT_PROJECTION_BIAS = /\.layer\.\d+\.((attention\.)?output\.dense|atten
  * The gain stays ~1: in a random post-LayerNorm model a larger gain there feeds back through
  * the residual (a gain of 3 already made different texts' vectors 0.999 alike).
  */
-function plantReadableOutliers(tensors: Array<[string, TensorToWrite]>, hidden: number, dims: number[], seed: number): void {
+function plantReadableOutliers(
+  tensors: Array<[string, TensorToWrite]>, hidden: number, dims: number[], seed: number, readsLayerNorm: (name: string) => boolean,
+): void {
   const random = uniform(seed);
   const sign = dims.map(() => (random() < 0.5 ? -1 : 1));
   // The bias of the LayerNorm last planted (tensors come in module order).
@@ -285,7 +286,8 @@ function plantReadableOutliers(tensors: Array<[string, TensorToWrite]>, hidden: 
     if (OUTPUT_PROJECTION_BIAS.test(name) && residualBias) {
       for (const d of dims) data[d] = -residualBias[d];
     }
-    if (READS_LAYER_NORM.test(name)) {
+    // The weights that read a LayerNorm output ([out, hidden], a column a hidden dimension).
+    if (readsLayerNorm(name)) {
       for (let row = 0; row < data.length; row += hidden) for (const d of dims) data[row + d] /= 100;
     }
   }
@@ -366,7 +368,7 @@ export function generateDistilBertForMaskedLM(options: GenerateModelOptions = {}
     }
     return [spec.name, { dtype, shape: spec.shape, data }];
   });
-  plantAnyOutliers(tensors, config.dim, o);
+  plantAnyOutliers(tensors, config.dim, o, (name) => distilBertLayerNormReadBy(name, config.n_layers) !== undefined);
   return { config, configJson, vocab, tensors };
 }
 
