@@ -85,20 +85,22 @@ function floatColumnsFor(n: number, k: number, keep: Int32Array | undefined): Fl
 
 /** Row `r` of a weight, read from `w` at `from`, into values[r * k ...] and scales[r], its `float` columns copied (see quantizeInt8Rows). */
 function quantizeRow(w: Float32Array, from: number, k: number, values: Int8Array, scales: Float32Array, r: number, float?: FloatColumns): void {
+  // max |w| over the int8 columns (the scale), and over the float columns (copied out here).
   let max = 0;
-  for (let c = 0; c < k; c++) max = Math.max(max, Math.abs(w[from + c]));
-  // NaN first: Math.max gives NaN for a row holding one, and !(NaN > 0) would zero the row.
-  if (!Number.isFinite(max)) throw new SpladeError(`cannot quantize a weight row holding ${max} (row ${r})`);
-  if (float) {
-    const p = float.columns.length;
-    float.columns.forEach((c, j) => { float.values[r * p + j] = w[from + c]; });
-    // The scale over the other columns only.
-    max = 0;
-    for (let c = 0, j = 0; c < k; c++) {
-      if (j < p && float.columns[j] === c) j++;
-      else max = Math.max(max, Math.abs(w[from + c]));
+  let kept = 0;
+  const p = float?.columns.length ?? 0;
+  for (let c = 0, j = 0; c < k; c++) {
+    const v = w[from + c];
+    if (j < p && float!.columns[j] === c) {
+      float!.values[r * p + j++] = v;
+      kept = Math.max(kept, Math.abs(v));
+    } else {
+      max = Math.max(max, Math.abs(v));
     }
   }
+  // NaN first: Math.max gives NaN for a row holding one, and !(NaN > 0) would zero the row.
+  const largest = Math.max(max, kept);
+  if (!Number.isFinite(largest)) throw new SpladeError(`cannot quantize a weight row holding ${largest} (row ${r})`);
   if (!(max > 0)) return;
   const scale = Math.fround(max / 127);
   scales[r] = scale;

@@ -253,6 +253,12 @@ int8('float columns: the weight holds them exactly and 0 in their int8 place, th
     });
     if (engine instanceof WasmCompactGemm) engine.engine.dispose();
   }
+  // A NaN or an infinity is refused in a float column as in the others.
+  for (const bad of [NaN, Infinity]) {
+    const poisoned = Float32Array.from(w);
+    poisoned[3 * k + 7] = bad;
+    assert.throws(() => quantizeInt8Rows(poisoned, n, k, keep), new RegExp(`holding ${bad} \\(row 3\\)`));
+  }
   assert.throws(() => quantizeInt8Rows(w, n, k, Int32Array.from([7, 2])), /ascend/);
   assert.throws(() => quantizeInt8Rows(w, n, k, Int32Array.from([9])), /ascend/);
 });

@@ -115,8 +115,13 @@ function surelyNoOutliers(colMax: Float32Array, rank: number): boolean {
   return below <= rank;
 }
 
-/** The columns whose max |x| stands out (ascending column order; may be empty). */
-export function outlierColumnsOf(colMax: Float32Array): Int32Array {
+/**
+ * The columns whose max |x| stands out (ascending column order; may be empty). The columns in
+ * `besides` (a weight's float columns, multiplied apart) are no candidates: their colMax is
+ * set to 0 here.
+ */
+export function outlierColumnsOf(colMax: Float32Array, besides?: Int32Array): Int32Array {
+  if (besides) for (const c of besides) colMax[c] = 0;
   const k = colMax.length;
   const rank = outlierReferenceRank(k);
   if (k === 0 || surelyNoOutliers(colMax, rank)) return new Int32Array(0);
@@ -160,9 +165,12 @@ function largestOf(colMax: Float32Array, candidates: Int32Array, most: number): 
  * empty. Columns in `besides` (a weight's float columns, multiplied apart) are not candidates.
  */
 export function findOutlierColumns(a: Float32Array, offset: number, lda: number, m: number, k: number, besides?: Int32Array): Int32Array {
-  const colMax = columnAbsMax(a, offset, lda, m, k);
-  if (besides) for (const c of besides) colMax[c] = 0;
-  return outlierColumnsOf(colMax);
+  return outlierColumnsOf(columnAbsMax(a, offset, lda, m, k), besides);
+}
+
+/** Whether two column lists are the same. */
+export function sameColumns(x: Int32Array, y: Int32Array): boolean {
+  return x.length === y.length && x.every((c, i) => c === y[i]);
 }
 
 /** The ascending union of two ascending column lists. */

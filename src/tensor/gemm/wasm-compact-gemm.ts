@@ -9,7 +9,7 @@ import {
   type CompactGemm, type CompactProjectedBlock, type EachOutput, type PooledProductArgs, type CompactMatmulArgs, type CompactMatrix, type NormArgs,
 } from './compact-gemm.js';
 import { finishRow } from './gemm.js';
-import { outlierColumnsOf, Q_MAX } from './int8-activations.js';
+import { outlierColumnsOf, Q_MAX, sameColumns } from './int8-activations.js';
 import { PanelMatrix, type JobExtension, type KeepProbs, type PoolTarget, type ResidentResult, type ResidentRows, type WasmGemm } from './wasm-gemm.js';
 
 function roundUp(value: number, multiple: number): number {
@@ -66,8 +66,14 @@ interface FloatPanels {
 
 /** Whether two int8 weights keep the same float columns (so one preparation of A serves both). */
 function sameFloatColumns(x: Int8Panels, y: Int8Panels): boolean {
-  const [a, b] = [x.floatColumns?.columns ?? new Int32Array(0), y.floatColumns?.columns ?? new Int32Array(0)];
-  return a.length === b.length && a.every((c, i) => c === b[i]);
+  return sameColumns(floatColumnsOf(x), floatColumnsOf(y));
+}
+
+const NO_COLUMNS = new Int32Array(0);
+
+/** An int8 weight's float columns (empty without). */
+function floatColumnsOf(b: Int8Panels): Int32Array {
+  return b.floatColumns?.columns ?? NO_COLUMNS;
 }
 
 /** Quantized activations in the memory: the kernels' packed bytes, a scale and zero point a row. */
@@ -442,8 +448,8 @@ export class WasmCompactGemm implements CompactGemm {
    */
   private prepareInt8Rows(placed: number, m: number, b: Int8Panels): PreparedInt8Rows {
     const { k, kPad } = b;
-    const floatColumns = b.floatColumns?.columns ?? new Int32Array(0);
-    const outliers = this.options.outliers === false ? new Int32Array(0) : this.outlierColumns(placed, m, b, floatColumns);
+    const floatColumns = floatColumnsOf(b);
+    const outliers = this.options.outliers === false ? NO_COLUMNS : outlierColumnsOf(this.columnAbsMax(placed, m, k, kPad), floatColumns);
     const mask = this.arena.allocScratch(kPad * 4);
     const maskView = this.arena.i32(mask, kPad).fill(0).fill(-1, 0, k);
     for (const col of outliers) maskView[col] = 0;
@@ -463,13 +469,6 @@ export class WasmCompactGemm implements CompactGemm {
     }
     this.arena.i32(oMask, oPad).fill(0).fill(-1, 0, o);
     return { ...common, outliers, outlierGroup: this.quantize(gatheredRows, m, oPad, oMask) };
-  }
-
-  /** The outlier columns of the placed rows, a weight's float columns left out (they are multiplied in float32). */
-  private outlierColumns(placed: number, m: number, b: Int8Panels, floatColumns: Int32Array): Int32Array {
-    const colMax = this.columnAbsMax(placed, m, b.k, b.kPad);
-    for (const col of floatColumns) colMax[col] = 0;
-    return outlierColumnsOf(colMax);
   }
 
   /** The float columns of the placed rows, packed for the float32 multiply, rows up to a whole INT8_MR panel (zero). */
@@ -502,11 +501,8 @@ export class WasmCompactGemm implements CompactGemm {
    */
   private int8Start(rows: PreparedInt8Rows, b: Int8Panels, bias: Float32Array | undefined): { ptr: number; strideBytes: number } {
     const float = b.floatColumns;
-    const columns = float?.columns ?? new Int32Array(0);
     // The callers prepare A once only for weights of the same float columns (sameFloatColumns).
-    if (columns.length !== rows.floatColumns.length || columns.some((c, i) => c !== rows.floatColumns[i])) {
-      throw new Error('compact gemm: rows prepared for other float columns than the weight has');
-    }
+    if (!sameColumns(floatColumnsOf(b), rows.floatColumns)) throw new Error('compact gemm: rows prepared for other float columns than the weight has');
     if (!float || !rows.floatRows) {
       const width = b.nPanels * INT8_NR;
       const biasPtr = this.arena.allocScratch(width * 4);
