@@ -169,12 +169,38 @@ function pushPanelArgs(f: FunctionBuilder, shape: GemmShape, { rows, streams }: 
   f.add().get('k0').i32(rows ? 4 : shape.mr * 4).mul().add();
   f.get('aStride');
   // b + np*bStride + k0*NR*4
-  f.get('b').get('np').get('bStride').mul().add().get('k0').i32(shape.nr * 4).mul().add();
+  f.get('b').get('np').get('bStride').mul().add().get('k0').i32(shape.nr * 4).mul().add().tee('bArg');
   // c + mc0*MR*ldc + np*NR*4, ldc, mCount, kc, bias + np*NR*4
   f.get('c').get('mc0').get('cStride').mul().add().get('np').i32(shape.nr * 4).mul().add();
   f.get('ldc').get('mCount').get('kc');
   f.get('bias').get('np').i32(shape.nr * 4).mul().add();
-  pushTouchArgs(f, iterationBytes(shape), streams);
+  pushPanelTouch(f, shape, streams);
+}
+
+/**
+ * Pushes the panel kernel's touch arguments (./panel-touch.ts). A float16 job's panel that
+ * is widened just before its multiply (`widens`) touches the next panel's float16 source, not
+ * its float32 buffer (where nothing is yet, or the same one-panel buffer again): those bytes
+ * come from memory when widened, and without the touches widening ran at the speed of one
+ * stream of cache misses (a query in f16 took 1.4x f32's time). Each stream covers a whole
+ * float16 k block (half the float32 bytes), the second one panel further on (the kernel puts
+ * it half a float32 panel ahead); the job's last two panels touch their own buffer instead, so
+ * no touch reaches beyond the job's panels.
+ */
+function pushPanelTouch(f: FunctionBuilder, shape: GemmShape, streams: TouchStreams): void {
+  f.get('widens').ifElse(
+    () => {
+      // wsrc + ((np + 1)·wvals + k0·NR)·2, relative to the kernel's B (bArg)
+      f.get('wsrc').get('np').i32(1).add().get('wvals').mul().get('k0').i32(shape.nr).mul().add().i32(2).mul().add();
+      f.get('bArg').sub().i32(0).get('np').i32(2).add().get('npEnd').ltU().select().set('touchAt');
+      f.i32(iterationBytes(shape) / 2).get('mCount').op1(0x6e /* i32.div_u */).set('touchBy');
+    },
+    () => {
+      pushTouchArgs(f, iterationBytes(shape), streams);
+      f.set('touchBy').set('touchAt');
+    },
+  );
+  f.get('touchAt').get('touchBy');
 }
 
 /** Calls the panel kernel the job's A layout (`aRows`), k block (`k0`) and row block (`twoStreams`) ask for. */
@@ -196,7 +222,7 @@ function callPanelKernel(f: FunctionBuilder, shape: GemmShape): void {
 function gemmDriver(shape: GemmShape): FunctionBuilder {
   const f = new FunctionBuilder('gemm', ['job'], [I32]);
   for (const field of Object.keys(JOB)) f.local(field);
-  for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np', 'cStride', 'row', 'rowEnd', 'twoStreams', 'wsrc', 'wvals']) f.local(name);
+  for (const name of ['mc0', 'mCount', 'k0', 'kc', 'np', 'cStride', 'row', 'rowEnd', 'twoStreams', 'wsrc', 'wvals', 'widens', 'bArg', 'touchAt', 'touchBy']) f.local(name);
   f.local('wscale', F32);
   for (const [field, offset] of Object.entries(JOB)) f.get('job').i32Load(offset).set(field);
   f.get('ldc').i32(shape.mr).mul().set('cStride');
@@ -236,7 +262,7 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
             f.doWhile(
               () => {
                 pushWidensNow(f);
-                f.ifElse(() => widenPanelBlock(f, shape.nr, FN.widenF16));
+                f.tee('widens').ifElse(() => widenPanelBlock(f, shape.nr, FN.widenF16));
                 callPanelKernel(f, shape);
                 f.bump('np', 1);
               },
