@@ -21,7 +21,8 @@
 //
 // The words touched never leave the next panel (or this one, for the last panel of a job:
 // touch 0), so they stay inside memory; large batches, whose panels stay in cache, lose
-// nothing measurable.
+// nothing measurable. A float16 panel widened right before its multiply touches the float16
+// source of the next two panels of its job instead (gemm-module.ts, pushPanelTouch).
 import type { FunctionBuilder } from './function-builder.js';
 
 /** Panel kernel parameters: bytes from B to the panel to touch (0: B itself) and bytes a touch moves on. */
