@@ -9,11 +9,17 @@ import { parseDistilBertConfig } from '../../src/models/distilbert/config.js';
 import { distilBertLayerNormReadBy } from '../../src/models/distilbert/layer-norm-inputs.js';
 import { bertForMaskedLMSpecs, distilBertForMaskedLMSpecs } from '../../tools/generate-model.js';
 
+/** Each of `names` that `readBy` maps, with its LayerNorm, checked to be a LayerNorm of the model (its weight and bias among `names`). */
+function mappedLayerNorms(names: readonly string[], readBy: (name: string) => string | undefined): Map<string, string> {
+  const mapped = new Map(names.map((n) => [n, readBy(n)] as const).filter((e): e is [string, string] => e[1] !== undefined));
+  for (const ln of mapped.values()) assert.ok(names.includes(`${ln}.weight`) && names.includes(`${ln}.bias`), `${ln} is a LayerNorm of the model`);
+  return mapped;
+}
+
 test('BERT: query, key, value read the previous layer (or the embeddings), the feed-forward the attention, the head the last layer', () => {
   const config = parseBertConfig({ hidden_size: 8, num_attention_heads: 2, num_hidden_layers: 3, intermediate_size: 16, vocab_size: 50 }, 'test');
   const names = [...bertForMaskedLMSpecs(config).map((s) => s.name), 'cls.predictions.decoder.weight'];
-  const mapped = new Map(names.map((n) => [n, bertLayerNormReadBy(n, 3)] as const).filter((e): e is [string, string] => e[1] !== undefined));
-  for (const ln of mapped.values()) assert.ok(names.includes(`${ln}.weight`) && names.includes(`${ln}.bias`), `${ln} is a LayerNorm of the model`);
+  const mapped = mappedLayerNorms(names, (n) => bertLayerNormReadBy(n, 3));
   assert.is(mapped.get('bert.encoder.layer.0.attention.self.key.weight'), 'bert.embeddings.LayerNorm');
   assert.is(mapped.get('bert.encoder.layer.2.attention.self.value.weight'), 'bert.encoder.layer.1.output.LayerNorm');
   assert.is(mapped.get('bert.encoder.layer.1.intermediate.dense.weight'), 'bert.encoder.layer.1.attention.output.LayerNorm');
@@ -30,8 +36,7 @@ test('BERT: query, key, value read the previous layer (or the embeddings), the f
 test('DistilBERT: q_lin, k_lin, v_lin read the previous output_layer_norm (or the embeddings), lin1 the sa_layer_norm, the head the last layer', () => {
   const config = parseDistilBertConfig({ model_type: 'distilbert', dim: 8, n_heads: 2, n_layers: 2, hidden_dim: 16, vocab_size: 50 }, 'test');
   const names = [...distilBertForMaskedLMSpecs(config).map((s) => s.name), 'vocab_projector.weight'];
-  const mapped = new Map(names.map((n) => [n, distilBertLayerNormReadBy(n, 2)] as const).filter((e): e is [string, string] => e[1] !== undefined));
-  for (const ln of mapped.values()) assert.ok(names.includes(`${ln}.weight`) && names.includes(`${ln}.bias`), `${ln} is a LayerNorm of the model`);
+  const mapped = mappedLayerNorms(names, (n) => distilBertLayerNormReadBy(n, 2));
   assert.is(mapped.get('distilbert.transformer.layer.0.attention.q_lin.weight'), 'distilbert.embeddings.LayerNorm');
   assert.is(mapped.get('distilbert.transformer.layer.1.attention.v_lin.weight'), 'distilbert.transformer.layer.0.output_layer_norm');
   assert.is(mapped.get('distilbert.transformer.layer.1.ffn.lin1.weight'), 'distilbert.transformer.layer.1.sa_layer_norm');
