@@ -1,10 +1,9 @@
 // config.json of a Hugging Face BERT checkpoint, validated, with the defaults of transformers'
 // BertConfig for every field the file leaves out (so a minimal config.json reads as
 // transformers would read it).
-import { SpladeError } from '../../errors.js';
+import { ConfigError, ConfigFields } from '../config-fields.js';
 
-/** A config.json that is not a usable BERT config; the message names the file and the field. */
-export class ConfigError extends SpladeError {}
+export { ConfigError };
 
 /**
  * The activations of BERT's intermediate (feed-forward) layer that splade-ts accepts, by
@@ -76,11 +75,6 @@ export const BERT_CONFIG_DEFAULTS: BertConfig = {
   tie_word_embeddings: true,
 };
 
-/** Upper bound on any size field: beyond it a config is corrupt, not a bigger model. */
-const MAX_DIMENSION = 1 << 24;
-
-type Json = Record<string, unknown>;
-
 /**
  * Validates a parsed config.json and fills in defaults.
  * @param json the parsed JSON
@@ -88,101 +82,38 @@ type Json = Record<string, unknown>;
  * @throws ConfigError naming `source` and the field
  */
 export function parseBertConfig(json: unknown, source: string): BertConfig {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new ConfigError(`${source}: config must be a JSON object`);
-  }
-  const raw = json as Json;
-  const fail = (field: string, why: string): never => {
-    throw new ConfigError(`${source}: field '${field}' ${why}`);
-  };
+  const fields = new ConfigFields(json, source);
   const d = BERT_CONFIG_DEFAULTS;
-
-  const modelType = raw.model_type ?? 'bert';
-  if (modelType !== 'bert') {
-    fail('model_type', `is ${JSON.stringify(modelType)}; only 'bert' models are supported`);
-  }
-
-  const positiveInt = (field: keyof BertConfig & string, fallback: number): number => {
-    const value = raw[field] ?? fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_DIMENSION) {
-      fail(field, `must be a positive integer (at most ${MAX_DIMENSION}), got ${JSON.stringify(value)}`);
-    }
-    return value as number;
-  };
-  const number = (field: keyof BertConfig & string, fallback: number, check: (v: number) => boolean, what: string): number => {
-    const value = raw[field] ?? fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || !check(value)) {
-      fail(field, `must be ${what}, got ${JSON.stringify(value)}`);
-    }
-    return value as number;
-  };
-  const optionalString = (field: string): string | undefined => {
-    const value = raw[field];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string') fail(field, `must be a string, got ${JSON.stringify(value)}`);
-    return value as string;
-  };
-
-  const hiddenSize = positiveInt('hidden_size', d.hidden_size);
-  const heads = positiveInt('num_attention_heads', d.num_attention_heads);
-  if (hiddenSize % heads !== 0) {
-    fail('hidden_size', `(${hiddenSize}) must be divisible by num_attention_heads (${heads})`);
-  }
-
-  const hiddenAct = raw.hidden_act ?? d.hidden_act;
-  if (typeof hiddenAct !== 'string' || !(BERT_HIDDEN_ACTS as readonly string[]).includes(hiddenAct)) {
-    fail('hidden_act', `is ${JSON.stringify(hiddenAct)}; supported: ${BERT_HIDDEN_ACTS.join(', ')}`);
-  }
-
-  const positionType = raw.position_embedding_type ?? d.position_embedding_type;
+  const modelType = fields.get('model_type') ?? 'bert';
+  if (modelType !== 'bert') fields.fail('model_type', `is ${JSON.stringify(modelType)}; only 'bert' models are supported`);
+  const hiddenSize = fields.positiveInt('hidden_size', d.hidden_size);
+  const heads = fields.positiveInt('num_attention_heads', d.num_attention_heads);
+  if (hiddenSize % heads !== 0) fields.fail('hidden_size', `(${hiddenSize}) must be divisible by num_attention_heads (${heads})`);
+  const positionType = fields.get('position_embedding_type') ?? d.position_embedding_type;
   if (positionType !== 'absolute') {
-    fail('position_embedding_type', `is ${JSON.stringify(positionType)}; only 'absolute' is supported`);
+    fields.fail('position_embedding_type', `is ${JSON.stringify(positionType)}; only 'absolute' is supported`);
   }
-
-  let architectures: string[] | undefined;
-  if (raw.architectures !== undefined && raw.architectures !== null) {
-    if (!Array.isArray(raw.architectures) || raw.architectures.some((a) => typeof a !== 'string')) {
-      fail('architectures', `must be an array of strings, got ${JSON.stringify(raw.architectures)}`);
-    }
-    architectures = raw.architectures as string[];
-  }
-
-  const tie = raw.tie_word_embeddings ?? d.tie_word_embeddings;
-  if (typeof tie !== 'boolean') fail('tie_word_embeddings', `must be true or false, got ${JSON.stringify(tie)}`);
-
-  const vocabSize = positiveInt('vocab_size', d.vocab_size);
-  const padRaw = raw.pad_token_id ?? d.pad_token_id;
-  if (typeof padRaw !== 'number' || !Number.isInteger(padRaw) || padRaw < 0 || padRaw >= vocabSize) {
-    fail('pad_token_id', `must be an integer in [0, vocab_size=${vocabSize}), got ${JSON.stringify(padRaw)}`);
-  }
-
-  const probability = (v: number): boolean => v >= 0 && v <= 1;
-  const config: BertConfig = {
+  const architectures = fields.architectures();
+  const vocabSize = fields.positiveInt('vocab_size', d.vocab_size);
+  return {
     model_type: 'bert',
+    ...(architectures ? { architectures } : {}),
     vocab_size: vocabSize,
     hidden_size: hiddenSize,
-    num_hidden_layers: positiveInt('num_hidden_layers', d.num_hidden_layers),
+    num_hidden_layers: fields.positiveInt('num_hidden_layers', d.num_hidden_layers),
     num_attention_heads: heads,
-    intermediate_size: positiveInt('intermediate_size', d.intermediate_size),
-    hidden_act: hiddenAct as BertHiddenAct,
-    hidden_dropout_prob: number('hidden_dropout_prob', d.hidden_dropout_prob, probability, 'a number in [0, 1]'),
-    attention_probs_dropout_prob: number(
-      'attention_probs_dropout_prob', d.attention_probs_dropout_prob, probability, 'a number in [0, 1]'),
-    max_position_embeddings: positiveInt('max_position_embeddings', d.max_position_embeddings),
-    type_vocab_size: positiveInt('type_vocab_size', d.type_vocab_size),
-    initializer_range: number('initializer_range', d.initializer_range, (v) => v >= 0, 'a non-negative number'),
-    layer_norm_eps: number('layer_norm_eps', d.layer_norm_eps, (v) => v > 0 && v < 1, 'a positive number below 1'),
-    pad_token_id: padRaw as number,
+    intermediate_size: fields.positiveInt('intermediate_size', d.intermediate_size),
+    hidden_act: fields.oneOf('hidden_act', d.hidden_act, BERT_HIDDEN_ACTS),
+    hidden_dropout_prob: fields.probability('hidden_dropout_prob', d.hidden_dropout_prob),
+    attention_probs_dropout_prob: fields.probability('attention_probs_dropout_prob', d.attention_probs_dropout_prob),
+    max_position_embeddings: fields.positiveInt('max_position_embeddings', d.max_position_embeddings),
+    type_vocab_size: fields.positiveInt('type_vocab_size', d.type_vocab_size),
+    initializer_range: fields.number('initializer_range', d.initializer_range, (v) => v >= 0, 'a non-negative number'),
+    layer_norm_eps: fields.number('layer_norm_eps', d.layer_norm_eps, (v) => v > 0 && v < 1, 'a positive number below 1'),
+    pad_token_id: fields.padTokenId(d.pad_token_id, vocabSize),
     position_embedding_type: 'absolute',
-    tie_word_embeddings: tie as boolean,
-  };
-  const torchDtype = optionalString('torch_dtype');
-  const transformersVersion = optionalString('transformers_version');
-  return {
-    ...config,
-    ...(architectures ? { architectures } : {}),
-    ...(torchDtype !== undefined ? { torch_dtype: torchDtype } : {}),
-    ...(transformersVersion !== undefined ? { transformers_version: transformersVersion } : {}),
+    tie_word_embeddings: fields.boolean('tie_word_embeddings', d.tie_word_embeddings),
+    ...fields.provenance(),
   };
 }
 

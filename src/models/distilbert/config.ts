@@ -1,6 +1,7 @@
 // config.json of a Hugging Face DistilBERT checkpoint (transformers' DistilBertConfig),
 // validated, with DistilBertConfig's defaults for every field the file leaves out.
-import { BERT_HIDDEN_ACTS, ConfigError, type BertHiddenAct } from '../bert/config.js';
+import { BERT_HIDDEN_ACTS, type BertHiddenAct } from '../bert/config.js';
+import { ConfigFields } from '../config-fields.js';
 import type { ModelSizes } from '../masked-lm.js';
 
 /** A DistilBERT config as config.json spells it, with transformers' defaults filled in. */
@@ -54,87 +55,37 @@ export const DISTILBERT_CONFIG_DEFAULTS: DistilBertConfig = {
   tie_word_embeddings: true,
 };
 
-const MAX_DIMENSION = 1 << 24;
-
 /**
  * Validates a parsed DistilBERT config.json and fills in defaults.
  * @throws ConfigError naming `source` and the field
  */
 export function parseDistilBertConfig(json: unknown, source: string): DistilBertConfig {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new ConfigError(`${source}: config must be a JSON object`);
-  }
-  const raw = json as Record<string, unknown>;
-  const fail = (field: string, why: string): never => {
-    throw new ConfigError(`${source}: field '${field}' ${why}`);
-  };
+  const fields = new ConfigFields(json, source);
   const d = DISTILBERT_CONFIG_DEFAULTS;
-  if (raw.model_type !== 'distilbert') fail('model_type', `is ${JSON.stringify(raw.model_type)}, expected 'distilbert'`);
-
-  const positiveInt = (field: keyof DistilBertConfig & string, fallback: number): number => {
-    const value = raw[field] ?? fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_DIMENSION) {
-      fail(field, `must be a positive integer (at most ${MAX_DIMENSION}), got ${JSON.stringify(value)}`);
-    }
-    return value as number;
-  };
-  const number = (field: keyof DistilBertConfig & string, fallback: number, check: (v: number) => boolean, what: string): number => {
-    const value = raw[field] ?? fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || !check(value)) fail(field, `must be ${what}, got ${JSON.stringify(value)}`);
-    return value as number;
-  };
-  const boolean = (field: keyof DistilBertConfig & string, fallback: boolean): boolean => {
-    const value = raw[field] ?? fallback;
-    if (typeof value !== 'boolean') fail(field, `must be true or false, got ${JSON.stringify(value)}`);
-    return value as boolean;
-  };
-  const optionalString = (field: string): string | undefined => {
-    const value = raw[field];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string') fail(field, `must be a string, got ${JSON.stringify(value)}`);
-    return value as string;
-  };
-
-  const dim = positiveInt('dim', d.dim);
-  const heads = positiveInt('n_heads', d.n_heads);
-  if (dim % heads !== 0) fail('dim', `(${dim}) must be divisible by n_heads (${heads})`);
-  const activation = raw.activation ?? d.activation;
-  if (typeof activation !== 'string' || !(BERT_HIDDEN_ACTS as readonly string[]).includes(activation)) {
-    fail('activation', `is ${JSON.stringify(activation)}; supported: ${BERT_HIDDEN_ACTS.join(', ')}`);
-  }
-  let architectures: string[] | undefined;
-  if (raw.architectures !== undefined && raw.architectures !== null) {
-    if (!Array.isArray(raw.architectures) || raw.architectures.some((a) => typeof a !== 'string')) {
-      fail('architectures', `must be an array of strings, got ${JSON.stringify(raw.architectures)}`);
-    }
-    architectures = raw.architectures as string[];
-  }
-  const vocabSize = positiveInt('vocab_size', d.vocab_size);
-  const pad = raw.pad_token_id ?? d.pad_token_id;
-  if (typeof pad !== 'number' || !Number.isInteger(pad) || pad < 0 || pad >= vocabSize) {
-    fail('pad_token_id', `must be an integer in [0, vocab_size=${vocabSize}), got ${JSON.stringify(pad)}`);
-  }
-  const probability = (v: number): boolean => v >= 0 && v <= 1;
-  const torchDtype = optionalString('torch_dtype');
-  const transformersVersion = optionalString('transformers_version');
+  const modelType = fields.get('model_type');
+  if (modelType !== 'distilbert') fields.fail('model_type', `is ${JSON.stringify(modelType)}, expected 'distilbert'`);
+  const dim = fields.positiveInt('dim', d.dim);
+  const heads = fields.positiveInt('n_heads', d.n_heads);
+  if (dim % heads !== 0) fields.fail('dim', `(${dim}) must be divisible by n_heads (${heads})`);
+  const architectures = fields.architectures();
+  const vocabSize = fields.positiveInt('vocab_size', d.vocab_size);
   return {
     model_type: 'distilbert',
     ...(architectures ? { architectures } : {}),
     vocab_size: vocabSize,
     dim,
-    hidden_dim: positiveInt('hidden_dim', d.hidden_dim),
-    n_layers: positiveInt('n_layers', d.n_layers),
+    hidden_dim: fields.positiveInt('hidden_dim', d.hidden_dim),
+    n_layers: fields.positiveInt('n_layers', d.n_layers),
     n_heads: heads,
-    activation: activation as BertHiddenAct,
-    dropout: number('dropout', d.dropout, probability, 'a number in [0, 1]'),
-    attention_dropout: number('attention_dropout', d.attention_dropout, probability, 'a number in [0, 1]'),
-    max_position_embeddings: positiveInt('max_position_embeddings', d.max_position_embeddings),
-    sinusoidal_pos_embds: boolean('sinusoidal_pos_embds', d.sinusoidal_pos_embds),
-    initializer_range: number('initializer_range', d.initializer_range, (v) => v >= 0, 'a non-negative number'),
-    pad_token_id: pad as number,
-    tie_word_embeddings: boolean('tie_word_embeddings', d.tie_word_embeddings),
-    ...(torchDtype !== undefined ? { torch_dtype: torchDtype } : {}),
-    ...(transformersVersion !== undefined ? { transformers_version: transformersVersion } : {}),
+    activation: fields.oneOf('activation', d.activation, BERT_HIDDEN_ACTS),
+    dropout: fields.probability('dropout', d.dropout),
+    attention_dropout: fields.probability('attention_dropout', d.attention_dropout),
+    max_position_embeddings: fields.positiveInt('max_position_embeddings', d.max_position_embeddings),
+    sinusoidal_pos_embds: fields.boolean('sinusoidal_pos_embds', d.sinusoidal_pos_embds),
+    initializer_range: fields.number('initializer_range', d.initializer_range, (v) => v >= 0, 'a non-negative number'),
+    pad_token_id: fields.padTokenId(d.pad_token_id, vocabSize),
+    tie_word_embeddings: fields.boolean('tie_word_embeddings', d.tie_word_embeddings),
+    ...fields.provenance(),
   };
 }
 
