@@ -3,7 +3,7 @@
 // is one line and exit code 1; --debug alone shows a stack trace; --help describes every
 // command and says that --model takes a repository id too.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -94,6 +94,15 @@ test('--help: one line of description per command; every --model says DIR|REPO_I
     assert.not.match(usage, /--model DIR(?!\|REPO_ID)/, `${name}: a bare --model DIR`);
   }
   assert.match(usages.encode, /--query-model DIR\|REPO_ID/);
+});
+
+test('every command --help lists has its row in the README\'s command table', () => {
+  const listed = [...splade(['--help']).stdout.matchAll(/^  ([a-z][a-z-]*)  /gm)].map((m) => m[1]);
+  assert.ok(listed.length >= 12, `only ${listed.length} commands read from --help: ${listed.join(', ')}`);
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Command line'), readme.indexOf('\n## ', readme.indexOf('## Command line') + 1));
+  const rows = [...section.matchAll(/^\| `splade ([a-z-]+)/gm)].map((m) => m[1]);
+  for (const command of listed) assert.ok(rows.includes(command), `README's command table has no row for 'splade ${command}'`);
 });
 
 test.run();
