@@ -31,89 +31,137 @@ function seek(docs: Uint32Array, from: number, to: number, target: number): numb
   return lo;
 }
 
-/** The exact top k of the query, pruned. */
-export function maxScoreSearch(query: PreparedQuery, k: number): ScoredDoc[] {
+/** One past the largest document number: where a list that is done stands. */
+const END = 0xffffffff + 1;
+
+/** The query's lists by increasing upper bound, each with its cursor (index i: i-th smallest bound). */
+interface Cursors {
+  readonly n: number;
+  readonly unit: number;
+  readonly blockSize: number;
+  readonly docs: readonly Uint32Array[];
+  readonly impacts: ReadonlyArray<Float32Array | Uint8Array>;
+  readonly weight: Float64Array;
+  readonly length: Int32Array;
+  readonly blockLast: readonly Uint32Array[];
+  readonly blockMax: readonly Float32Array[];
+  /** The list's place in term order (where its contribution goes in `contrib`). */
+  readonly slot: Int32Array;
+  /** Upper bound of a contribution, and the sum of the bounds of lists 0..i. */
+  readonly bound: Float64Array;
+  readonly prefix: Float64Array;
+  /** Cursor: position, the document there (END when done), the block last probed. */
+  readonly pos: Int32Array;
+  readonly current: Float64Array;
+  readonly block: Int32Array;
+  /** By term order: the contribution to the candidate; stamp === candidate number when it counts. */
+  readonly contrib: Float64Array;
+  readonly stamp: Float64Array;
+}
+
+function cursorsOf(query: PreparedQuery): Cursors {
   const { unit, blockSize } = query;
   const n = query.lists.length;
-  const top = new TopK(k);
-  if (n === 0 || k === 0) return top.sorted();
-  // Lists by increasing upper bound; slot[i] is list i's place in term order.
   const upper = query.lists.map((l) => l.weight * l.maxImpact * unit);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => upper[a] - upper[b] || a - b);
   const lists: QueryList[] = order.map((i) => query.lists[i]);
-  const docs = lists.map((l) => l.docs);
-  const impacts = lists.map((l) => l.impacts);
-  const weight = Float64Array.from(lists, (l) => l.weight);
-  const length = Int32Array.from(lists, (l) => l.docs.length);
-  const slot = Int32Array.from(order);
   const bound = Float64Array.from(order, (i) => upper[i]);
   const prefix = new Float64Array(n);
   bound.forEach((b, i) => (prefix[i] = (i > 0 ? prefix[i - 1] : 0) + b));
-  const END = 0xffffffff + 1;
-  const pos = new Int32Array(n);
-  const current = Float64Array.from(docs, (d) => d[0]);
-  const blockLast = lists.map((l) => l.blockLast);
-  const blockMax = lists.map((l) => l.blockMax);
-  const block = new Int32Array(n);
-  const contrib = new Float64Array(n);
-  // stamp[slot] === candidate number: that term contributed to the current candidate.
-  const stamp = new Float64Array(n).fill(-1);
+  return {
+    n, unit, blockSize,
+    docs: lists.map((l) => l.docs),
+    impacts: lists.map((l) => l.impacts),
+    weight: Float64Array.from(lists, (l) => l.weight),
+    length: Int32Array.from(lists, (l) => l.docs.length),
+    blockLast: lists.map((l) => l.blockLast),
+    blockMax: lists.map((l) => l.blockMax),
+    slot: Int32Array.from(order),
+    bound, prefix,
+    pos: new Int32Array(n),
+    current: Float64Array.from(lists, (l) => l.docs[0]),
+    block: new Int32Array(n),
+    contrib: new Float64Array(n),
+    stamp: new Float64Array(n).fill(-1),
+  };
+}
+
+/** The smallest document the essential lists [first, n) stand on (END when all are done). */
+function nextCandidate(c: Cursors, first: number): number {
+  let d = END;
+  for (let i = first; i < c.n; i++) if (c.current[i] < d) d = c.current[i];
+  return d;
+}
+
+/** Records list i's contribution at position p to candidate number `candidate`; returns it. */
+function count(c: Cursors, i: number, p: number, candidate: number): number {
+  const weighted = contribution(c.weight[i], c.impacts[i][p], c.unit);
+  c.contrib[c.slot[i]] = weighted;
+  c.stamp[c.slot[i]] = candidate;
+  return weighted;
+}
+
+/** The essential lists' part of document d's score; the lists standing on d move past it. */
+function scoreEssential(c: Cursors, first: number, d: number, candidate: number): number {
+  let partial = 0;
+  for (let i = first; i < c.n; i++) {
+    if (c.current[i] !== d) continue;
+    const p = c.pos[i];
+    partial += count(c, i, p, candidate);
+    c.pos[i] = p + 1;
+    c.current[i] = p + 1 < c.length[i] ? c.docs[i][p + 1] : END;
+  }
+  return partial;
+}
+
+/**
+ * Probes the non-essential lists [0, first) for document d, largest bound first, adding what
+ * they hold to `partial`; false as soon as the score so far plus what the lists left could add
+ * (their bounds, or the bound of the block that would hold d) cannot beat `threshold`.
+ */
+function probeNonEssential(c: Cursors, first: number, d: number, candidate: number, partial: number, threshold: number): boolean {
+  for (let i = first - 1; i >= 0; i--) {
+    const rest = i > 0 ? c.prefix[i - 1] : 0;
+    if ((partial + c.bound[i] + rest) * SLACK <= threshold) return false;
+    const lasts = c.blockLast[i];
+    let b = c.block[i];
+    while (b < lasts.length && lasts[b] < d) b++;
+    c.block[i] = b;
+    if (b === lasts.length) continue;
+    if ((partial + c.weight[i] * c.blockMax[i][b] * c.unit + rest) * SLACK <= threshold) return false;
+    const end = Math.min(c.length[i], (b + 1) * c.blockSize);
+    const p = seek(c.docs[i], Math.max(c.pos[i], b * c.blockSize), end, d);
+    c.pos[i] = p;
+    if (p < end && c.docs[i][p] === d) partial += count(c, i, p, candidate);
+  }
+  return true;
+}
+
+/** The candidate's score summed in ascending term order, as every search path sums it. */
+function exactScore(c: Cursors, candidate: number): number {
+  let score = 0;
+  for (let j = 0; j < c.n; j++) if (c.stamp[j] === candidate) score += c.contrib[j];
+  return score;
+}
+
+/** The exact top k of the query, pruned. */
+export function maxScoreSearch(query: PreparedQuery, k: number): ScoredDoc[] {
+  const top = new TopK(k);
+  if (query.lists.length === 0 || k === 0) return top.sorted();
+  const c = cursorsOf(query);
   let candidate = 0;
   let firstEssential = 0;
   let threshold = -Infinity;
-
   for (;;) {
-    let d = END;
-    for (let i = firstEssential; i < n; i++) if (current[i] < d) d = current[i];
+    const d = nextCandidate(c, firstEssential);
     if (d === END) break;
     candidate++;
-    let partial = 0;
-    for (let i = firstEssential; i < n; i++) {
-      if (current[i] !== d) continue;
-      const p = pos[i];
-      const c = contribution(weight[i], impacts[i][p], unit);
-      contrib[slot[i]] = c;
-      stamp[slot[i]] = candidate;
-      partial += c;
-      pos[i] = p + 1;
-      current[i] = p + 1 < length[i] ? docs[i][p + 1] : END;
-    }
-    let alive = true;
-    for (let i = firstEssential - 1; i >= 0; i--) {
-      const rest = i > 0 ? prefix[i - 1] : 0;
-      if ((partial + bound[i] + rest) * SLACK <= threshold) {
-        alive = false;
-        break;
-      }
-      const lasts = blockLast[i];
-      let b = block[i];
-      while (b < lasts.length && lasts[b] < d) b++;
-      block[i] = b;
-      if (b === lasts.length) continue;
-      if ((partial + weight[i] * blockMax[i][b] * unit + rest) * SLACK <= threshold) {
-        alive = false;
-        break;
-      }
-      const end = Math.min(length[i], (b + 1) * blockSize);
-      const p = seek(docs[i], Math.max(pos[i], b * blockSize), end, d);
-      pos[i] = p;
-      if (p < end && docs[i][p] === d) {
-        const c = contribution(weight[i], impacts[i][p], unit);
-        contrib[slot[i]] = c;
-        stamp[slot[i]] = candidate;
-        partial += c;
-      }
-    }
-    if (alive) {
-      let score = 0;
-      for (let j = 0; j < n; j++) if (stamp[j] === candidate) score += contrib[j];
-      top.offer(d, score);
-      threshold = top.threshold;
-      while (firstEssential < n && prefix[firstEssential] * SLACK <= threshold) {
-        // A list leaving the essential set is probed from where it stands.
-        firstEssential++;
-      }
-    }
+    const partial = scoreEssential(c, firstEssential, d, candidate);
+    if (!probeNonEssential(c, firstEssential, d, candidate, partial, threshold)) continue;
+    top.offer(d, exactScore(c, candidate));
+    threshold = top.threshold;
+    // A list leaving the essential set is probed from where it stands.
+    while (firstEssential < c.n && c.prefix[firstEssential] * SLACK <= threshold) firstEssential++;
   }
   return top.sorted();
 }
