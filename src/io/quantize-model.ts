@@ -19,9 +19,18 @@ import type { TensorSource } from '../tensor/tensor-source.js';
 /** What `splade quantize` can write. */
 export type QuantizedDType = 'int8' | 'f16';
 
+/**
+ * The linear layers' weights by module name: BERT's (query, key, value, the dense layers, the
+ * MLM decoder) and DistilBERT's (q_lin, k_lin, v_lin, out_lin, lin1, lin2, vocab_transform,
+ * vocab_projector). Each is what the model loads with `Weights.linearWeight`, so a folder
+ * written with these as I8 loads as int8 throughout (test/cli/quantize.test.ts checks both
+ * families against quantizing on load).
+ */
+const LINEAR_WEIGHT = /(^|\.)(query|key|value|dense|decoder|q_lin|k_lin|v_lin|out_lin|lin1|lin2|vocab_transform|vocab_projector)\.weight$/;
+
 /** Tensors quantized to int8: the linear layers' and the word embeddings' weights. */
 export function isQuantizedWeight(name: string, shape: readonly number[]): boolean {
-  return shape.length === 2 && (/\.(query|key|value|dense|decoder)\.weight$/.test(name) || /(^|\.)word_embeddings\.weight$/.test(name));
+  return shape.length === 2 && (LINEAR_WEIGHT.test(name) || /(^|\.)word_embeddings\.weight$/.test(name));
 }
 
 const INT8_WEIGHTS = { num_bits: 8, type: 'int', symmetric: true, strategy: 'channel', dynamic: false, group_size: null, block_structure: null, observer: 'minmax' };

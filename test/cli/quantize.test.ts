@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { outlierDims, writeRandomBertFolder } from '../../tools/generate-model.js';
+import { outlierDims, writeRandomBertFolder, writeRandomDistilBertFolder } from '../../tools/generate-model.js';
 import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
+import { DistilBertForMaskedLM } from '../../src/models/distilbert/distilbert-for-masked-lm.js';
+import type { DistilBertConfig } from '../../src/models/distilbert/config.js';
 import { isQuantizedWeight } from '../../src/io/quantize-model.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
 import { readSafetensorsFile, writeSafetensorsFile } from '../../src/node/safetensors-file.js';
@@ -204,3 +206,76 @@ quantize('encode --dtype: int8 and f16 on the command line', () => {
 });
 
 quantize.run();
+
+// DistilBERT's linear layers have names of their own (q_lin ... lin2, vocab_transform,
+// vocab_projector): the folder must quantize exactly what loading with dtype int8 quantizes.
+const distil = suite('splade quantize: DistilBERT');
+const distilSrc = join(tmp, 'distil');
+const untiedSrc = join(tmp, 'distil-untied');
+distil.before(async () => {
+  await writeRandomDistilBertFolder(distilSrc, { layers: 2, hidden: 64, heads: 4, intermediate: 128, maxPositions: 64, vocab: 1200, seed: 11, outliers: 2 });
+  // The same model with a vocab_projector.weight of its own (the word embeddings' rows reversed).
+  mkdirSync(untiedSrc);
+  for (const f of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) writeFileSync(join(untiedSrc, f), readFileSync(join(distilSrc, f)));
+  const config = JSON.parse(readFileSync(join(distilSrc, 'config.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(untiedSrc, 'config.json'), JSON.stringify({ ...config, tie_word_embeddings: false }));
+  const file = await readSafetensorsFile(join(distilSrc, 'model.safetensors'));
+  const tensors: Array<[string, TensorToWrite]> = file.names().map((n) => [n, { dtype: 'F32', shape: file.info(n)!.shape, data: file.float32(n) }]);
+  const words = file.float32('distilbert.embeddings.word_embeddings.weight');
+  const reversed = new Float32Array(words.length);
+  for (let r = 0; r < 1200; r++) reversed.set(words.subarray((1199 - r) * 64, (1200 - r) * 64), r * 64);
+  tensors.push(['vocab_projector.weight', { dtype: 'F32', shape: [1200, 64], data: reversed }]);
+  await writeSafetensorsFile(join(untiedSrc, 'model.safetensors'), tensors);
+});
+
+for (const [label, from, linears] of [['tied', distilSrc, 2 * 6 + 1], ['untied', untiedSrc, 2 * 6 + 2]] as const) {
+  distil(`${label}: I8 exactly for the ${linears} linear weights and the word embeddings; the folder encodes as dtype int8 on load`, async () => {
+    const out = `${from}-int8`;
+    const { code, stderr } = splade(['quantize', from, '--dtype', 'int8', '--out', out]);
+    assert.is(code, 0, stderr);
+    const file = await readSafetensorsFile(join(out, 'model.safetensors'));
+    const int8 = file.names().filter((n) => file.info(n)!.dtype === 'I8').sort();
+    const linear = /\.(q_lin|k_lin|v_lin|out_lin|lin1|lin2)\.weight$|^vocab_(transform|projector)\.weight$/;
+    assert.is(int8.filter((n) => linear.test(n)).length, linears, int8.join(', '));
+    assert.equal(int8.filter((n) => !linear.test(n)), ['distilbert.embeddings.word_embeddings.weight']);
+    const onLoad = await SpladeEncoder.fromPretrained(from, { dtype: 'int8' });
+    const stored = await SpladeEncoder.fromPretrained(out);
+    const [a, b] = [await onLoad.encode(TEXTS), await stored.encode(TEXTS)];
+    a.forEach((v, i) => {
+      assert.equal([...b[i].indices], [...v.indices]);
+      assert.equal([...b[i].values], [...v.values]);
+    });
+    onLoad.dispose();
+    stored.dispose();
+  });
+}
+
+distil('loading the int8 folder never reads a quantized weight as float32', async () => {
+  const folder = await loadModelFolderFromDisk(`${untiedSrc}-int8`);
+  const read: string[] = [];
+  const inner = folder.weights;
+  const spy: TensorSource = {
+    description: inner.description,
+    names: () => inner.names(),
+    info: (name) => inner.info(name),
+    float32: (name) => { read.push(name); return inner.float32(name); },
+    int8: (name) => inner.int8!(name),
+  };
+  await DistilBertForMaskedLM.load(folder.config as DistilBertConfig, spy, await createBackend());
+  assert.equal(read.filter((name) => inner.info(name)!.dtype === 'I8'), []);
+  assert.ok(read.some((name) => name === 'vocab_projector.weight_scale'), 'the scales are read');
+});
+
+distil('f16: the folder is held float16 by default (the vectors of asking for f16)', async () => {
+  const out = `${distilSrc}-f16`;
+  const { code, stderr } = splade(['quantize', distilSrc, '--dtype', 'f16', '--out', out]);
+  assert.is(code, 0, stderr);
+  const onLoad = await SpladeEncoder.fromPretrained(out, { dtype: 'f16' });
+  const asStored = await SpladeEncoder.fromPretrained(out);
+  const [a, b] = [await onLoad.encode(TEXTS), await asStored.encode(TEXTS)];
+  a.forEach((v, i) => assert.equal([...b[i].values], [...v.values]));
+  onLoad.dispose();
+  asStored.dispose();
+});
+
+distil.run();

@@ -46,11 +46,7 @@ export class BertEmbeddings {
    * @returns whether the table was dropped
    */
   shareWordEmbeddings(decoder: LinearHandle, backend: Backend): boolean {
-    if (!backend.gatherLinearRows || !this.wordEmbeddings) return false;
-    const [vocab, hidden] = this.wordEmbeddings instanceof Tensor
-      ? this.wordEmbeddings.shape
-      : [this.wordEmbeddings.n, this.wordEmbeddings.k];
-    if (decoder.outFeatures !== vocab || decoder.inFeatures !== hidden) return false;
+    if (!this.wordEmbeddings || !canShareWordEmbeddings(this.wordEmbeddings, decoder, backend)) return false;
     this.tiedDecoder = decoder;
     this.wordEmbeddings = undefined;
     return true;
@@ -61,10 +57,7 @@ export class BertEmbeddings {
     const { backend } = context;
     const positionIds = new Int32Array(input.batch * input.seq);
     for (let i = 0; i < positionIds.length; i++) positionIds[i] = i % input.seq;
-    const table = this.wordEmbeddings;
-    const words = table instanceof Tensor ? await backend.gather(table, input.inputIds)
-      : table ? compactRows(table, input.inputIds)
-        : await backend.gatherLinearRows!(this.tiedDecoder!, input.inputIds);
+    const words = await wordRows(backend, this.wordEmbeddings ?? this.tiedDecoder!, input.inputIds);
     const types = await backend.gather(this.tokenTypeEmbeddings, input.tokenTypeIds);
     const positions = await backend.gather(this.positionEmbeddings, positionIds);
     // transformers adds in this order: (words + token types) + positions.
@@ -77,9 +70,25 @@ export class BertEmbeddings {
   }
 }
 
-/** Rows of a compact table, widened to float32 (ids are checked against the vocab before). */
-function compactRows(table: CompactWeight, ids: Int32Array): Tensor {
-  const out = new Float32Array(ids.length * table.k);
-  readWeightRows(table, ids, out);
-  return new Tensor([ids.length, table.k], out);
+/**
+ * Whether word rows can be read from `decoder`, the tied decoder prepared from `table`, so that
+ * the table can go (the backend reads rows of its own copy of a linear layer's weight, and the
+ * shapes agree). Shared by BERT's and DistilBERT's embeddings.
+ */
+export function canShareWordEmbeddings(table: Tensor | CompactWeight, decoder: LinearHandle, backend: Backend): boolean {
+  const [vocab, hidden] = table instanceof Tensor ? table.shape : [table.n, table.k];
+  return backend.gatherLinearRows !== undefined && decoder.outFeatures === vocab && decoder.inFeatures === hidden;
+}
+
+/**
+ * The word embeddings of `ids` -> [ids, hidden]: rows of the table (float32 or compact, widened),
+ * or of the tied decoder's prepared weight once the table was handed to it. Ids are checked
+ * against the vocabulary before.
+ */
+export async function wordRows(backend: Backend, from: Tensor | CompactWeight | LinearHandle, ids: Int32Array): Promise<Tensor> {
+  if (from instanceof Tensor) return backend.gather(from, ids);
+  if ('inFeatures' in from) return backend.gatherLinearRows!(from, ids);
+  const out = new Float32Array(ids.length * from.k);
+  readWeightRows(from, ids, out);
+  return new Tensor([ids.length, from.k], out);
 }

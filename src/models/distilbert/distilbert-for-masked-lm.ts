@@ -84,7 +84,7 @@ export class DistilBertForMaskedLM implements MaskedLM {
         `missing tensor 'vocab_projector.weight': config.json sets tie_word_embeddings to false, so vocab_projector cannot share the word embeddings ${formatShape([vocab, dim])}`,
       );
     }
-    const projectorWeight = tied ? distilbert.embeddings.wordEmbeddings! : projector.tensor('weight', [vocab, dim]);
+    const projectorWeight = tied ? distilbert.embeddings.wordEmbeddings! : projector.linearWeight('weight', [vocab, dim]);
     const vocabProjector = await Linear.fromTensors('vocab_projector', backend, projectorWeight, projector.tensor('bias', [vocab]));
     if (tied) distilbert.embeddings.shareWordEmbeddings(vocabProjector.handle, backend);
     return new DistilBertForMaskedLM(

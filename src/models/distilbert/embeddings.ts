@@ -1,8 +1,10 @@
 // transformers' DistilBERT `Embeddings`: word + position embeddings, then LayerNorm (no token
 // type embeddings; dropout is the identity at inference). Position ids are 0..seq-1 per row.
 import type { Backend, LinearHandle } from '../../tensor/backend.js';
+import type { CompactWeight } from '../../tensor/compact-weight.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { keepTokens, release, type ForwardContext } from '../bert/context.js';
+import { canShareWordEmbeddings, wordRows } from '../bert/embeddings.js';
 import type { BertInput } from '../bert/input.js';
 import { LayerNorm } from '../bert/nn.js';
 import type { Weights } from '../bert/weights.js';
@@ -15,8 +17,11 @@ export class DistilBertEmbeddings {
 
   private constructor(
     readonly name: string,
-    /** [vocab, dim]; undefined once {@link shareWordEmbeddings} handed it to the tied projector. */
-    public wordEmbeddings: Tensor | undefined,
+    /**
+     * [vocab, dim] (compact with a float16 or int8 dtype); undefined once
+     * {@link shareWordEmbeddings} handed it to the tied projector.
+     */
+    public wordEmbeddings: Tensor | CompactWeight | undefined,
     readonly positionEmbeddings: Tensor,
     readonly layerNorm: LayerNorm,
   ) {}
@@ -34,7 +39,7 @@ export class DistilBertEmbeddings {
       : weights.tensor('position_embeddings.weight', [config.max_position_embeddings, dim]);
     return new DistilBertEmbeddings(
       weights.path,
-      weights.tensor('word_embeddings.weight', [config.vocab_size, dim]),
+      weights.linearWeight('word_embeddings.weight', [config.vocab_size, dim]),
       positions,
       LayerNorm.load(weights.prefix('LayerNorm'), dim, DISTILBERT_LAYER_NORM_EPS),
     );
@@ -45,9 +50,7 @@ export class DistilBertEmbeddings {
    * backend can (see BertEmbeddings.shareWordEmbeddings).
    */
   shareWordEmbeddings(decoder: LinearHandle, backend: Backend): boolean {
-    if (!backend.gatherLinearRows || !this.wordEmbeddings) return false;
-    const [vocab, dim] = this.wordEmbeddings.shape;
-    if (decoder.outFeatures !== vocab || decoder.inFeatures !== dim) return false;
+    if (!this.wordEmbeddings || !canShareWordEmbeddings(this.wordEmbeddings, decoder, backend)) return false;
     this.tiedDecoder = decoder;
     this.wordEmbeddings = undefined;
     return true;
@@ -58,9 +61,7 @@ export class DistilBertEmbeddings {
     const { backend } = context;
     const positionIds = new Int32Array(input.batch * input.seq);
     for (let i = 0; i < positionIds.length; i++) positionIds[i] = i % input.seq;
-    const words = this.wordEmbeddings
-      ? await backend.gather(this.wordEmbeddings, input.inputIds)
-      : await backend.gatherLinearRows!(this.tiedDecoder!, input.inputIds);
+    const words = await wordRows(backend, this.wordEmbeddings ?? this.tiedDecoder!, input.inputIds);
     const positions = await backend.gather(this.positionEmbeddings, positionIds);
     const out = await this.layerNorm.forward(context, words, positions);
     release(context, words, positions);
