@@ -73,6 +73,125 @@ export function columnAbsMaxKernel(): FunctionBuilder {
   return f;
 }
 
+/** Pushes the record's field `name` (the function's parameter `record`). */
+function field(f: FunctionBuilder, name: keyof typeof INT8_QUANTIZE): FunctionBuilder {
+  return f.get('record').i32Load(INT8_QUANTIZE[name]);
+}
+
+/** Sets p and mk to the start of row `row` and its mask, g to kQuads. */
+function rowStart(f: FunctionBuilder): void {
+  field(f, 'src');
+  f.get('row');
+  field(f, 'srcStride');
+  f.mul().add().set('p');
+  field(f, 'mask').set('mk');
+  f.get('kQuads').set('g');
+}
+
+/** Pushes the row's masked group of four at p / mk. */
+function maskedGroup(f: FunctionBuilder): void {
+  f.get('p').v128Load(0).get('mk').v128Load(0).simdOp(OP.and);
+}
+
+/** Pushes the lanes of v reduced by the scalar op. */
+function reduce(f: FunctionBuilder, v: string, op: number): void {
+  f.get(v).f32x4ExtractLane(0);
+  for (let lane = 1; lane < 4; lane++) f.get(v).f32x4ExtractLane(lane).op1(op);
+}
+
+/** Pass 1: sets lo and hi to the row's range, widened to hold 0 (masked columns read as 0). */
+function rowRange(f: FunctionBuilder): void {
+  rowStart(f);
+  f.v128Zero().set('vlo');
+  f.v128Zero().set('vhi');
+  f.v128Zero().set('vnan');
+  f.doWhile(() => {
+    maskedGroup(f);
+    f.set('x');
+    // pmin/pmax are one instruction each (min/max, which propagate NaN, are several on
+    // x86); NaN is tracked on the side, and a row with one gets a NaN range below, as
+    // Math.min/Math.max give the reference.
+    f.get('vlo').get('x').simdOp(OP.f32x4Pmin).set('vlo');
+    f.get('vhi').get('x').simdOp(OP.f32x4Pmax).set('vhi');
+    f.get('vnan').get('x').get('x').simdOp(OP.f32x4Ne).simdOp(OP.or).set('vnan');
+    f.bump('p', 16);
+    f.bump('mk', 16);
+    f.bump('g', -1);
+  }, () => f.get('g'));
+  reduce(f, 'vlo', SCALAR.f32Min);
+  f.set('lo');
+  reduce(f, 'vhi', SCALAR.f32Max);
+  f.set('hi');
+  f.get('vnan').simdOp(OP.anyTrue).ifElse(() => {
+    f.f32Const(Number.NaN).set('lo');
+    f.f32Const(Number.NaN).set('hi');
+  });
+}
+
+/**
+ * From lo and hi: the row's scale and zero point, stored in the record's `scales` and
+ * `zeros`, and vinv, vhalf (zero + 0.5) splatted for pass 2.
+ */
+function scaleAndZero(f: FunctionBuilder): void {
+  // scale = (hi - lo) / 127, inv = 1 / scale; both 0 below MIN_SCALE.
+  f.get('hi').get('lo').op1(SCALAR.f32Sub).f32Const(127).op1(SCALAR.f32Div).set('scale');
+  f.f32Const(1).get('scale').op1(SCALAR.f32Div).set('inv');
+  f.get('scale').f32Const(MIN_SCALE).op1(SCALAR.f32Ge).ifElse(() => {}, () => {
+    f.f32Const(0).set('scale');
+    f.f32Const(0).set('inv');
+  });
+  // zero = clamp(trunc(-lo * inv + 0.5)), in all four lanes.
+  f.get('lo').op1(SCALAR.f32Neg).get('inv').op1(SCALAR.f32Mul).f32x4Splat().f32x4Const(0.5).simdOp(OP.f32x4Add);
+  f.simdOp(OP.truncSatS).v128Zero().simdOp(OP.i32x4MaxS).i32x4Const(127).simdOp(OP.i32x4MinS).set('q');
+  f.get('q').simdLane(OP.i32x4ExtractLane, 0).set('zero');
+  f.get('q').simdOp(OP.convertS).f32x4Const(0.5).simdOp(OP.f32x4Add).set('vhalf');
+  f.get('inv').f32x4Splat().set('vinv');
+  field(f, 'scales').get('row').i32(4).mul().add().get('scale').f32Store(0);
+  field(f, 'zeros').get('row').i32(4).mul().add().get('zero').i32Store(0);
+}
+
+/**
+ * Pass 2: q = clamp(trunc(x * inv + zero + 0.5)), four floats a step, written where the int8
+ * kernel reads row `row` (bytes in quads for the relaxed kernel, int16 in pairs otherwise).
+ * As clamp(floor(t)) by pmax/pmin (NaN gives 0, as trunc_sat does; the same integers for every
+ * other t, negative ones clamped to 0 either way) and then read out of the bits of q + 2^23:
+ * three instructions where trunc_sat alone is about eight on x86.
+ */
+function quantizeRow(f: FunctionBuilder, relaxed: boolean): void {
+  rowStart(f);
+  // o = out + (row / mr) * (bytes a panel: kQuads * mr * 4 bytes, or 8 as int16) + (row % mr) * 4
+  field(f, 'out');
+  f.get('row').get('mr').op1(SCALAR.divU).get('kQuads').mul().get('mr').mul().i32(relaxed ? 4 : 8).mul().add();
+  f.get('row').get('mr').op1(SCALAR.remU).i32(4).mul().add().set('o');
+  f.doWhile(() => {
+    f.f32x4Const(127).v128Zero();
+    maskedGroup(f);
+    f.get('vinv').simdOp(OP.f32x4Mul).get('vhalf').simdOp(OP.f32x4Add).simdOp(OP.f32x4Floor);
+    // pmax(0, t) = 0 < t ? t : 0, then pmin(127, that) = that < 127 ? that : 127.
+    f.simdOp(OP.f32x4Pmax).simdOp(OP.f32x4Pmin);
+    f.f32x4Const(MAGIC).simdOp(OP.f32x4Add).i32x4Const(MAGIC_BITS).simdOp(OP.i32x4Sub).set('q');
+    if (relaxed) {
+      f.get('o');
+      f.get('q').get('q').simdOp(OP.i16x8NarrowS);
+      f.get('q').get('q').simdOp(OP.i16x8NarrowS);
+      f.simdOp(OP.i8x16NarrowU);
+      f.simdMemoryLane(OP.store32Lane, 0, 0, 0);
+      f.bump('p', 16);
+      f.bump('mk', 16);
+      f.bump('o', 'mr', 4);
+    } else {
+      // Two pairs of int16: the first into this k-pair's row slot, the second a pair later.
+      f.get('q').get('q').simdOp(OP.i16x8NarrowS).set('q');
+      f.get('o').get('q').simdMemoryLane(OP.store32Lane, 0, 0, 0);
+      f.get('o').get('mr').i32(4).mul().add().get('q').simdMemoryLane(OP.store32Lane, 0, 0, 1);
+      f.bump('p', 16);
+      f.bump('mk', 16);
+      f.bump('o', 'mr', 8);
+    }
+    f.bump('g', -1);
+  }, () => f.get('g'));
+}
+
 /**
  * `int8_quantize_rows(record)`: see the top of this file and int8-activations.ts quantizeRows.
  * `relaxed`: bytes in quads (the relaxed kernel); otherwise int16 in pairs (the baseline one).
@@ -82,108 +201,15 @@ export function quantizeRowsKernel(relaxed: boolean): FunctionBuilder {
   for (const name of ['row', 'end', 'kQuads', 'mr', 'p', 'mk', 'o', 'g', 'zero']) f.local(name);
   for (const name of ['lo', 'hi', 'scale', 'inv']) f.local(name, F32);
   for (const name of ['vlo', 'vhi', 'vnan', 'x', 'vinv', 'vhalf', 'q']) f.local(name, V128);
-  const field = (name: keyof typeof INT8_QUANTIZE): FunctionBuilder => f.get('record').i32Load(INT8_QUANTIZE[name]);
-  /** Pushes row `row`'s masked group at p / mk. */
-  const maskedGroup = (): void => {
-    f.get('p').v128Load(0).get('mk').v128Load(0).simdOp(OP.and);
-  };
-  /** p, mk at the start of the row; g = kQuads. */
-  const rowStart = (): void => {
-    field('src');
-    f.get('row');
-    field('srcStride');
-    f.mul().add().set('p');
-    field('mask').set('mk');
-    f.get('kQuads').set('g');
-  };
-  /** Pushes the lanes of v reduced by the scalar op. */
-  const reduce = (v: string, op: number): void => {
-    f.get(v).f32x4ExtractLane(0);
-    for (let lane = 1; lane < 4; lane++) f.get(v).f32x4ExtractLane(lane).op1(op);
-  };
-  field('start').set('row');
-  field('end').set('end');
-  field('kQuads').set('kQuads');
-  field('mr').set('mr');
+  field(f, 'start').set('row');
+  field(f, 'end').set('end');
+  field(f, 'kQuads').set('kQuads');
+  field(f, 'mr').set('mr');
   f.get('row').get('end').ltU().ifElse(() => {
     f.doWhile(() => {
-      // Pass 1: the row's range, widened to hold 0 (masked columns read as 0).
-      rowStart();
-      f.v128Zero().set('vlo');
-      f.v128Zero().set('vhi');
-      f.v128Zero().set('vnan');
-      f.doWhile(() => {
-        maskedGroup();
-        f.set('x');
-        // pmin/pmax are one instruction each (min/max, which propagate NaN, are several on
-        // x86); NaN is tracked on the side, and a row with one gets a NaN range below, as
-        // Math.min/Math.max give the reference.
-        f.get('vlo').get('x').simdOp(OP.f32x4Pmin).set('vlo');
-        f.get('vhi').get('x').simdOp(OP.f32x4Pmax).set('vhi');
-        f.get('vnan').get('x').get('x').simdOp(OP.f32x4Ne).simdOp(OP.or).set('vnan');
-        f.bump('p', 16);
-        f.bump('mk', 16);
-        f.bump('g', -1);
-      }, () => f.get('g'));
-      reduce('vlo', SCALAR.f32Min);
-      f.set('lo');
-      reduce('vhi', SCALAR.f32Max);
-      f.set('hi');
-      f.get('vnan').simdOp(OP.anyTrue).ifElse(() => {
-        f.f32Const(Number.NaN).set('lo');
-        f.f32Const(Number.NaN).set('hi');
-      });
-      // scale = (hi - lo) / 127, inv = 1 / scale; both 0 below MIN_SCALE.
-      f.get('hi').get('lo').op1(SCALAR.f32Sub).f32Const(127).op1(SCALAR.f32Div).set('scale');
-      f.f32Const(1).get('scale').op1(SCALAR.f32Div).set('inv');
-      f.get('scale').f32Const(MIN_SCALE).op1(SCALAR.f32Ge).ifElse(() => {}, () => {
-        f.f32Const(0).set('scale');
-        f.f32Const(0).set('inv');
-      });
-      // zero = clamp(trunc(-lo * inv + 0.5)), in all four lanes.
-      f.get('lo').op1(SCALAR.f32Neg).get('inv').op1(SCALAR.f32Mul).f32x4Splat().f32x4Const(0.5).simdOp(OP.f32x4Add);
-      f.simdOp(OP.truncSatS).v128Zero().simdOp(OP.i32x4MaxS).i32x4Const(127).simdOp(OP.i32x4MinS).set('q');
-      f.get('q').simdLane(OP.i32x4ExtractLane, 0).set('zero');
-      f.get('q').simdOp(OP.convertS).f32x4Const(0.5).simdOp(OP.f32x4Add).set('vhalf');
-      f.get('inv').f32x4Splat().set('vinv');
-      field('scales').get('row').i32(4).mul().add().get('scale').f32Store(0);
-      field('zeros').get('row').i32(4).mul().add().get('zero').i32Store(0);
-      // Pass 2: q = clamp(trunc(x * inv + zero + 0.5)), four floats a step, as
-      // clamp(floor(t)) by pmax/pmin (NaN gives 0, as trunc_sat does; the same integers for
-      // every other t, negative ones clamped to 0 either way) and then read out of the bits of
-      // q + 2^23: three instructions where trunc_sat alone is about eight on x86.
-      rowStart();
-      // o = out + (row / mr) * (bytes a panel: kQuads * mr * 4 bytes, or 8 as int16) + (row % mr) * 4
-      field('out');
-      f.get('row').get('mr').op1(SCALAR.divU).get('kQuads').mul().get('mr').mul().i32(relaxed ? 4 : 8).mul().add();
-      f.get('row').get('mr').op1(SCALAR.remU).i32(4).mul().add().set('o');
-      f.doWhile(() => {
-        f.f32x4Const(127).v128Zero();
-        maskedGroup();
-        f.get('vinv').simdOp(OP.f32x4Mul).get('vhalf').simdOp(OP.f32x4Add).simdOp(OP.f32x4Floor);
-        // pmax(0, t) = 0 < t ? t : 0, then pmin(127, that) = that < 127 ? that : 127.
-        f.simdOp(OP.f32x4Pmax).simdOp(OP.f32x4Pmin);
-        f.f32x4Const(MAGIC).simdOp(OP.f32x4Add).i32x4Const(MAGIC_BITS).simdOp(OP.i32x4Sub).set('q');
-        if (relaxed) {
-          f.get('o');
-          f.get('q').get('q').simdOp(OP.i16x8NarrowS);
-          f.get('q').get('q').simdOp(OP.i16x8NarrowS);
-          f.simdOp(OP.i8x16NarrowU);
-          f.simdMemoryLane(OP.store32Lane, 0, 0, 0);
-          f.bump('p', 16);
-          f.bump('mk', 16);
-          f.bump('o', 'mr', 4);
-        } else {
-          // Two pairs of int16: the first into this k-pair's row slot, the second a pair later.
-          f.get('q').get('q').simdOp(OP.i16x8NarrowS).set('q');
-          f.get('o').get('q').simdMemoryLane(OP.store32Lane, 0, 0, 0);
-          f.get('o').get('mr').i32(4).mul().add().get('q').simdMemoryLane(OP.store32Lane, 0, 0, 1);
-          f.bump('p', 16);
-          f.bump('mk', 16);
-          f.bump('o', 'mr', 8);
-        }
-        f.bump('g', -1);
-      }, () => f.get('g'));
+      rowRange(f);
+      scaleAndZero(f);
+      quantizeRow(f, relaxed);
       f.bump('row', 1);
     }, () => f.get('row').get('end').ltU());
   });
