@@ -6,6 +6,7 @@
 // same bytes (tested); rows are independent, so a record covers rows [start, end).
 import { F32, I32, V128 } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
+import { foldLanes } from './vector-math.js';
 
 /** Byte offsets of a quantize record (i32 words). */
 export const INT8_QUANTIZE = {
@@ -93,12 +94,6 @@ function maskedGroup(f: FunctionBuilder): void {
   f.get('p').v128Load(0).get('mk').v128Load(0).simdOp(OP.and);
 }
 
-/** Pushes the lanes of v reduced by the scalar op. */
-function reduce(f: FunctionBuilder, v: string, op: number): void {
-  f.get(v).f32x4ExtractLane(0);
-  for (let lane = 1; lane < 4; lane++) f.get(v).f32x4ExtractLane(lane).op1(op);
-}
-
 /** Pass 1: sets lo and hi to the row's range, widened to hold 0 (masked columns read as 0). */
 function rowRange(f: FunctionBuilder): void {
   rowStart(f);
@@ -118,9 +113,9 @@ function rowRange(f: FunctionBuilder): void {
     f.bump('mk', 16);
     f.bump('g', -1);
   }, () => f.get('g'));
-  reduce(f, 'vlo', SCALAR.f32Min);
+  foldLanes(f, 'vlo', SCALAR.f32Min);
   f.set('lo');
-  reduce(f, 'vhi', SCALAR.f32Max);
+  foldLanes(f, 'vhi', SCALAR.f32Max);
   f.set('hi');
   f.get('vnan').simdOp(OP.anyTrue).ifElse(() => {
     f.f32Const(Number.NaN).set('lo');

@@ -6,6 +6,7 @@
 // (f32x4 lanes; other widths take the TypeScript loop).
 import { F32, I32, V128 } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
+import { foldLanes } from './vector-math.js';
 
 /** Byte offsets of the fields of a LayerNorm record (i32, eps f32). */
 export const LAYER_NORM = {
@@ -28,71 +29,80 @@ const F32_DIV = 0x95;
 const F32_SQRT = 0x91;
 const F32_CONVERT_I32_U = 0xb3;
 
+/** Pushes the record's field `name` (the function's parameter `record`). */
+function field(f: FunctionBuilder, name: keyof typeof LAYER_NORM): FunctionBuilder {
+  return f.get('record').i32Load(LAYER_NORM[name]);
+}
+
+/** Runs `body` for p = 0, 16, ... < rowBytes. */
+function overRow(f: FunctionBuilder, body: () => void): void {
+  f.i32(0).set('p');
+  f.doWhile(() => {
+    body();
+    f.bump('p', 16);
+  }, () => f.get('p').get('rowBytes').ltU());
+}
+
+/** y = x + residual (when there is one), stored in place; sets mean and vMean. */
+function addResidualAndMean(f: FunctionBuilder): void {
+  f.v128Zero().set('acc');
+  overRow(f, () => {
+    f.get('x').get('p').add().v128Load().set('v');
+    f.get('residual').ifElse(() => {
+      f.get('v').get('r').get('p').add().v128Load().simdOp(OP.add).set('v');
+      f.get('x').get('p').add().get('v').v128Store();
+    });
+    f.get('acc').get('v').simdOp(OP.add).set('acc');
+  });
+  foldLanes(f, 'acc', F32_ADD);
+  f.get('n').op1(F32_DIV).tee('mean').f32x4Splat().set('vMean');
+}
+
+/** Sets scale and vScale to 1 / sqrt(variance + eps), the biased variance from the centred values. */
+function inverseDeviation(f: FunctionBuilder): void {
+  f.v128Zero().set('acc');
+  overRow(f, () => {
+    f.get('x').get('p').add().v128Load().get('vMean').simdOp(OP.sub).tee('v');
+    f.get('v').simdOp(OP.mul);
+    f.get('acc').simdOp(OP.add).set('acc');
+  });
+  f.f32Const(1);
+  foldLanes(f, 'acc', F32_ADD);
+  f.get('n').op1(F32_DIV);
+  f.get('record').f32Load(LAYER_NORM.eps);
+  f.op1(F32_ADD).op1(F32_SQRT).op1(F32_DIV).tee('scale').f32x4Splat().set('vScale');
+}
+
+/** (y - mean) · scale · gamma + beta, in place. */
+function normalize(f: FunctionBuilder): void {
+  overRow(f, () => {
+    f.get('x').get('p').add();
+    f.get('x').get('p').add().v128Load().get('vMean').simdOp(OP.sub);
+    f.get('vScale').simdOp(OP.mul);
+    field(f, 'gamma').get('p').add().v128Load().simdOp(OP.mul);
+    field(f, 'beta').get('p').add().v128Load().simdOp(OP.add);
+    f.v128Store();
+  });
+}
+
 /** `layer_norm_rows(record)`: see the top of this file. */
 export function layerNormRows(): FunctionBuilder {
   const f = new FunctionBuilder('layer_norm_rows', ['record'], [I32]);
   for (const name of ['row', 'end', 'rowBytes', 'x', 'r', 'p', 'residual']) f.local(name);
   for (const name of ['n', 'mean', 'scale']) f.local(name, F32);
   for (const name of ['acc', 'v', 'vMean', 'vScale']) f.local(name, V128);
-  const field = (name: keyof typeof LAYER_NORM): FunctionBuilder => f.get('record').i32Load(LAYER_NORM[name]);
-  const op = (code: number): FunctionBuilder => f.simdOp(code);
-  /** Runs `body` for p = 0, 16, ... < rowBytes. */
-  const overRow = (body: () => void): void => {
-    f.i32(0).set('p');
-    f.doWhile(() => {
-      body();
-      f.bump('p', 16);
-    }, () => f.get('p').get('rowBytes').ltU());
-  };
-  /** Pushes the sum of the four lanes of `acc`. */
-  const lanes = (): void => {
-    f.get('acc').f32x4ExtractLane(0);
-    for (let lane = 1; lane < 4; lane++) f.get('acc').f32x4ExtractLane(lane).op1(F32_ADD);
-  };
-  field('start').set('row');
-  field('end').set('end');
-  field('residual').set('residual');
-  field('features').i32(4).mul().set('rowBytes');
-  field('features').op1(F32_CONVERT_I32_U).set('n');
+  field(f, 'start').set('row');
+  field(f, 'end').set('end');
+  field(f, 'residual').set('residual');
+  field(f, 'features').i32(4).mul().set('rowBytes');
+  field(f, 'features').op1(F32_CONVERT_I32_U).set('n');
   f.get('row').get('end').ltU().get('rowBytes').mul().ifElse(() => {
     f.doWhile(() => {
-      field('x').get('row').get('rowBytes').mul().add().set('x');
+      field(f, 'x').get('row').get('rowBytes').mul().add().set('x');
       f.get('residual').get('row').get('rowBytes').mul().add().set('r');
-      // y = x + residual, stored in place; the sum for the mean.
-      f.v128Zero().set('acc');
-      overRow(() => {
-        f.get('x').get('p').add().v128Load().set('v');
-        f.get('residual').ifElse(() => {
-          f.get('v').get('r').get('p').add().v128Load();
-          op(OP.add);
-          f.set('v');
-          f.get('x').get('p').add().get('v').v128Store();
-        });
-        f.get('acc').get('v'); op(OP.add); f.set('acc');
-      });
-      lanes();
-      f.get('n').op1(F32_DIV).tee('mean').f32x4Splat().set('vMean');
-      // The biased variance, from the centred values.
-      f.v128Zero().set('acc');
-      overRow(() => {
-        f.get('x').get('p').add().v128Load().get('vMean'); op(OP.sub); f.tee('v');
-        f.get('v'); op(OP.mul);
-        f.get('acc'); op(OP.add); f.set('acc');
-      });
-      f.f32Const(1);
-      lanes();
-      f.get('n').op1(F32_DIV);
-      f.get('record').f32Load(LAYER_NORM.eps);
-      f.op1(F32_ADD).op1(F32_SQRT).op1(F32_DIV).tee('scale').f32x4Splat().set('vScale');
-      // (y - mean) · scale · gamma + beta
-      overRow(() => {
-        f.get('x').get('p').add();
-        f.get('x').get('p').add().v128Load().get('vMean'); op(OP.sub);
-        f.get('vScale'); op(OP.mul);
-        field('gamma').get('p').add().v128Load(); op(OP.mul);
-        field('beta').get('p').add().v128Load(); op(OP.add);
-        f.v128Store();
-      });
+      addResidualAndMean(f);
+      inverseDeviation(f);
+      normalize(f);
       f.bump('row', 1);
     }, () => f.get('row').get('end').ltU());
   });

@@ -166,6 +166,72 @@ function geluVectors(f: FunctionBuilder, k: Constants, count: number): void {
   }
 }
 
+/** Folds the four lanes of v128 local `v` with the f32 binary opcode `scalarOp`; pushes the f32. */
+export function foldLanes(f: FunctionBuilder, v: string, scalarOp: number): void {
+  f.get(v).f32x4ExtractLane(0);
+  for (let lane = 1; lane < 4; lane++) f.get(v).f32x4ExtractLane(lane).op1(scalarOp);
+}
+
+/**
+ * In softmax_rows: runs `pair` for two vectors at p while two are left, then `single` for the
+ * last one if `vectors` is odd, with p walking the row from `ptr` (two at a time: see emitExp).
+ */
+function overRow(f: FunctionBuilder, pair: () => void, single: () => void): void {
+  f.get('ptr').set('p');
+  f.get('vectors').set('j');
+  f.get('j').i32(1).gtU().ifElse(() => {
+    f.doWhile(() => {
+      pair();
+      f.bump('p', 32);
+      f.bump('j', -2);
+    }, () => f.get('j').i32(1).gtU());
+  });
+  f.get('j').ifElse(single);
+}
+
+/** In softmax_rows: sets m to the row's max, over two accumulators (max is exact in any order). */
+function rowMax(f: FunctionBuilder): void {
+  f.get('ptr').v128Load().tee('acc').set('acc1');
+  overRow(
+    f,
+    () => {
+      f.get('acc').get('p').v128Load().simdOp(OP.max).set('acc');
+      f.get('acc1').get('p').v128Load(16).simdOp(OP.max).set('acc1');
+    },
+    () => { f.get('acc').get('p').v128Load().simdOp(OP.max).set('acc'); },
+  );
+  f.get('acc').get('acc1').simdOp(OP.max).set('acc');
+  foldLanes(f, 'acc', 0x97 /* f32.max */);
+  f.set('m');
+}
+
+/**
+ * In softmax_rows: x_i = exp(alpha · (p's vector i) - alpha · max) for `count` vectors at p,
+ * stored back; their sum goes on into acc in row order.
+ */
+function expVectors(f: FunctionBuilder, k: Constants, count: number): void {
+  const ids = Array.from({ length: count }, (_, i) => i);
+  for (const i of ids) f.get('p').v128Load(16 * i).get('va').simdOp(OP.mul).get('vm').simdOp(OP.sub).set(`x${i}`);
+  emitExp(f, k, ids.map((i) => `x${i}`));
+  for (const i of ids) {
+    f.get('p').get(`x${i}`).v128Store(16 * i);
+    f.get('acc').get(`x${i}`).simdOp(OP.add).set('acc');
+  }
+}
+
+/** In softmax_rows: the row times 1 / sum (x0 holds it splatted). */
+function scaleRow(f: FunctionBuilder): void {
+  f.f32Const(1).get('sum').op1(0x95 /* f32.div */).f32x4Splat().set('x0');
+  overRow(
+    f,
+    () => {
+      f.get('p').get('p').v128Load().get('x0').simdOp(OP.mul).v128Store();
+      f.get('p').get('p').v128Load(16).get('x0').simdOp(OP.mul).v128Store(16);
+    },
+    () => { f.get('p').get('p').v128Load().get('x0').simdOp(OP.mul).v128Store(); },
+  );
+}
+
 /**
  * `softmax_rows(ptr, rows, ldc, vectors, alpha)`: in place, for `rows` rows `ldc` bytes apart,
  * each `vectors` x 4 floats: x <- exp(alpha·x - alpha·max) / sum. Columns holding -Infinity
@@ -178,67 +244,17 @@ export function softmaxRows(): FunctionBuilder {
   for (const v of ['x0', 'x1', 'va', 'vm', 'acc', 'acc1']) f.local(v, V128);
   const k = new Constants(f);
   declareExp(f, k);
-  const op = (code: number): FunctionBuilder => f.simdOp(code);
-  /** Folds the four lanes of v128 local `v` with the f32 binary opcode `scalarOp`. */
-  const lanes = (v: string, scalarOp: number): void => {
-    f.get(v).f32x4ExtractLane(0);
-    for (let lane = 1; lane < 4; lane++) f.get(v).f32x4ExtractLane(lane).op1(scalarOp);
-  };
-  /**
-   * Runs `pair` for two vectors at p while two are left, then `single` for the last one if
-   * `vectors` is odd, with p walking the row (two at a time: see emitExp).
-   */
-  const overRow = (pair: () => void, single: () => void): void => {
-    f.get('ptr').set('p');
-    f.get('vectors').set('j');
-    f.get('j').i32(1).gtU().ifElse(() => {
-      f.doWhile(() => {
-        pair();
-        f.bump('p', 32);
-        f.bump('j', -2);
-      }, () => f.get('j').i32(1).gtU());
-    });
-    f.get('j').ifElse(single);
-  };
-  /** x_i = exp(alpha · (p's vector i) - alpha · max), stored back; the sum goes on in row order. */
-  const expVectors = (count: number): void => {
-    const ids = Array.from({ length: count }, (_, i) => i);
-    for (const i of ids) { f.get('p').v128Load(16 * i).get('va'); op(OP.mul); f.get('vm'); op(OP.sub); f.set(`x${i}`); }
-    emitExp(f, k, ids.map((i) => `x${i}`));
-    for (const i of ids) {
-      f.get('p').get(`x${i}`).v128Store(16 * i);
-      f.get('acc').get(`x${i}`); op(OP.add); f.set('acc');
-    }
-  };
   f.get('alpha').f32x4Splat().set('va');
   f.get('rows').get('vectors').mul().ifElse(() => {
     f.doWhile(
       () => {
-        // The row's max over two accumulators (max is exact in any order).
-        f.get('ptr').v128Load().tee('acc').set('acc1');
-        overRow(
-          () => {
-            f.get('acc').get('p').v128Load(); op(OP.max); f.set('acc');
-            f.get('acc1').get('p').v128Load(16); op(OP.max); f.set('acc1');
-          },
-          () => { f.get('acc').get('p').v128Load(); op(OP.max); f.set('acc'); },
-        );
-        f.get('acc').get('acc1'); op(OP.max); f.set('acc');
-        lanes('acc', 0x97 /* f32.max */);
-        f.set('m');
+        rowMax(f);
         f.get('m').get('alpha').op1(0x94 /* f32.mul */).f32x4Splat().set('vm');
         f.v128Zero().set('acc');
-        overRow(() => expVectors(2), () => expVectors(1));
-        lanes('acc', 0x92 /* f32.add */);
+        overRow(f, () => expVectors(f, k, 2), () => expVectors(f, k, 1));
+        foldLanes(f, 'acc', 0x92 /* f32.add */);
         f.set('sum');
-        f.f32Const(1).get('sum').op1(0x95 /* f32.div */).f32x4Splat().set('x0');
-        overRow(
-          () => {
-            f.get('p').get('p').v128Load().get('x0'); op(OP.mul); f.v128Store();
-            f.get('p').get('p').v128Load(16).get('x0'); op(OP.mul); f.v128Store(16);
-          },
-          () => { f.get('p').get('p').v128Load().get('x0'); op(OP.mul); f.v128Store(); },
-        );
+        scaleRow(f);
         f.bump('ptr', 'ldc');
         f.bump('rows', -1);
       },
