@@ -30,6 +30,7 @@
 // float16: the float32 multiply itself, on panels widened from a float16 copy a k block at a
 // time by the thread that multiplies them (beginF16Job), so the weights stay half-size in memory.
 import { F32, I32, V128 } from './binary-writer.js';
+import { geluRowBlock, pushMin } from './driver-steps.js';
 import { FunctionBuilder } from './function-builder.js';
 import { pushTouchArgs, pushTwoStreams, startTouching, TOUCH_PARAMS, touchOnce, type TouchStreams } from './panel-touch.js';
 
@@ -81,6 +82,59 @@ function int8IterationBytes(relaxed: boolean): number {
   return groupsPerStep(relaxed) * INT8_NR * (relaxed ? INT8_GROUP.relaxed : INT8_GROUP.baseline);
 }
 
+/** The int8 panel kernel's accumulator of tile row i, column quad j. */
+function int8Acc(i: number, j: number): string {
+  return `acc${i}_${j}`;
+}
+
+/**
+ * Group u of an int8PanelKernel loop iteration: B's NR columns of the group (b0..), times each
+ * row's group of A splatted, into the accumulators.
+ */
+function int8Group(f: FunctionBuilder, relaxed: boolean, u: number): void {
+  const g = relaxed ? INT8_GROUP.relaxed : INT8_GROUP.baseline;
+  const perRow = INT8_NR / 4;
+  for (let j = 0; j < perRow; j++) {
+    // relaxed: 16 bytes, four columns' quads; baseline: 8 bytes (four columns' pairs) widened to int16.
+    if (relaxed) f.get('bp').v128Load(u * INT8_NR * g + j * 16);
+    else f.get('bp').simdMemory(OP.load8x8S, 3, u * INT8_NR * g + j * 8);
+    f.set(`b${j}`);
+  }
+  for (let i = 0; i < INT8_MR; i++) {
+    f.get('ap').v128Load32Splat((u * INT8_MR + i) * 4).set('s');
+    for (let j = 0; j < perRow; j++) {
+      if (relaxed) f.get(`b${j}`).get('s').get(int8Acc(i, j)).simdOp(OP.relaxedDotI8x16I7x16AddS);
+      else f.get(int8Acc(i, j)).get('s').get(`b${j}`).simdOp(OP.i32x4DotI16x8S).simdOp(OP.i32x4Add);
+      f.set(int8Acc(i, j));
+    }
+  }
+}
+
+/**
+ * The tile to float32, at C (`c`, rows `ldc` apart): (Σ q·w - zero · Σ w) times (row scale x
+ * column scale), added to its start at `src` (the bias, or C itself for a second pass).
+ */
+function int8TileToFloat(f: FunctionBuilder): void {
+  f.get('c').set('cr');
+  f.get('src').set('sr');
+  for (let i = 0; i < INT8_MR; i++) {
+    f.get('aZero').i32Load(i * 4).simdOp(OP.i32x4Splat).set('zs');
+    f.get('aScale').f32Load(i * 4).f32x4Splat().set('rs');
+    for (let v = 0; v < INT8_NR / 4; v++) {
+      f.get('cr');
+      f.get(int8Acc(i, v));
+      f.get('zs').get('bSum').v128Load(v * 16).simdOp(OP.i32x4Mul).simdOp(OP.i32x4Sub);
+      f.simdOp(OP.f32x4ConvertI32x4S);
+      f.get('rs').get('bScale').v128Load(v * 16).f32x4Mul();
+      f.f32x4Mul();
+      f.get('sr').v128Load(v * 16).f32x4Add();
+      f.v128Store(v * 16);
+    }
+    f.bump('cr', 'ldc');
+    f.bump('sr', 'srcStride');
+  }
+}
+
 /**
  * One n-panel of NR columns x `mCount` row panels of MR rows, over all of k, by the relaxed or
  * the baseline instruction (see the top of this file), touching the next panel in `streams`
@@ -93,62 +147,27 @@ export function int8PanelKernel(relaxed: boolean, streams: TouchStreams): Functi
   const steps = groupsPerStep(relaxed);
   const f = new FunctionBuilder(`int8_panel_${streams}`, I8_PANEL_PARAMS, I8_PANEL_PARAMS.map(() => I32));
   for (const name of ['ap', 'bp', 'k', 'cr', 'sr']) f.local(name);
-  const acc = (i: number, j: number): string => `acc${i}_${j}`;
-  for (let i = 0; i < mr; i++) for (let j = 0; j < perRow; j++) f.local(acc(i, j), V128);
+  for (let i = 0; i < mr; i++) for (let j = 0; j < perRow; j++) f.local(int8Acc(i, j), V128);
   for (let j = 0; j < perRow; j++) f.local(`b${j}`, V128);
   for (const name of ['s', 'zs', 'rs']) f.local(name, V128);
-  const group = (u: number): void => {
-    for (let j = 0; j < perRow; j++) {
-      // relaxed: 16 bytes, four columns' quads; baseline: 8 bytes (four columns' pairs) widened to int16.
-      if (relaxed) f.get('bp').v128Load(u * INT8_NR * g + j * 16);
-      else f.get('bp').simdMemory(OP.load8x8S, 3, u * INT8_NR * g + j * 8);
-      f.set(`b${j}`);
-    }
-    for (let i = 0; i < mr; i++) {
-      f.get('ap').v128Load32Splat((u * mr + i) * 4).set('s');
-      for (let j = 0; j < perRow; j++) {
-        if (relaxed) f.get(`b${j}`).get('s').get(acc(i, j)).simdOp(OP.relaxedDotI8x16I7x16AddS);
-        else f.get(acc(i, j)).get('s').get(`b${j}`).simdOp(OP.i32x4DotI16x8S).simdOp(OP.i32x4Add);
-        f.set(acc(i, j));
-      }
-    }
-  };
   startTouching(f, streams, () => f.get('kGroups').i32(INT8_NR * g).mul());
   f.doWhile(
     () => {
-      for (let i = 0; i < mr; i++) for (let j = 0; j < perRow; j++) f.v128Zero().set(acc(i, j));
+      for (let i = 0; i < mr; i++) for (let j = 0; j < perRow; j++) f.v128Zero().set(int8Acc(i, j));
       f.get('a').set('ap');
       f.get('b').set('bp');
       f.get('kGroups').set('k');
       f.doWhile(
         () => {
           touchOnce(f, streams);
-          for (let u = 0; u < steps; u++) group(u);
+          for (let u = 0; u < steps; u++) int8Group(f, relaxed, u);
           f.bump('ap', steps * mr * 4);
           f.bump('bp', int8IterationBytes(relaxed));
           f.bump('k', -steps);
         },
         () => f.get('k'),
       );
-      // float32(Σ q·w - zero · Σ w) * (row scale * column scale) + start (bias, or C for a second pass).
-      f.get('c').set('cr');
-      f.get('src').set('sr');
-      for (let i = 0; i < mr; i++) {
-        f.get('aZero').i32Load(i * 4).simdOp(OP.i32x4Splat).set('zs');
-        f.get('aScale').f32Load(i * 4).f32x4Splat().set('rs');
-        for (let v = 0; v < perRow; v++) {
-          f.get('cr');
-          f.get(acc(i, v));
-          f.get('zs').get('bSum').v128Load(v * 16).simdOp(OP.i32x4Mul).simdOp(OP.i32x4Sub);
-          f.simdOp(OP.f32x4ConvertI32x4S);
-          f.get('rs').get('bScale').v128Load(v * 16).f32x4Mul();
-          f.f32x4Mul();
-          f.get('sr').v128Load(v * 16).f32x4Add();
-          f.v128Store(v * 16);
-        }
-        f.bump('cr', 'ldc');
-        f.bump('sr', 'srcStride');
-      }
+      int8TileToFloat(f);
       f.bump('a', 'aStride');
       f.bump('aScale', mr * 4);
       f.bump('aZero', mr * 4);
@@ -266,9 +285,8 @@ export function int8Driver(
     f.i32(0).set('mc0');
     f.doWhile(
       () => {
-        // mCount = min(mcBlock, mPanels - mc0)
-        f.get('mcBlock').get('mPanels').get('mc0').sub();
-        f.get('mcBlock').get('mPanels').get('mc0').sub().ltU().select().set('mCount');
+        pushMin(f, 'mcBlock', () => f.get('mPanels').get('mc0').sub());
+        f.set('mCount');
         pushTwoStreams(f, mr);
         f.set('twoStreams');
         f.get('npStart').set('np');
@@ -290,19 +308,7 @@ export function int8Driver(
           },
           () => f.get('np').get('npEnd').ltU(),
         );
-        f.get('gelu').ifElse(() => {
-          f.get('mc0').i32(mr).mul().set('row');
-          f.get('row').get('mCount').i32(mr).mul().add().set('rowEnd');
-          f.doWhile(
-            () => {
-              f.get('c').get('row').get('ldc').mul().add().get('npStart').i32(nr * 4).mul().add();
-              f.get('npEnd').get('npStart').sub().i32(nr / 4).mul();
-              f.call(fn.geluSpan);
-              f.bump('row', 1);
-            },
-            () => f.get('row').get('rowEnd').ltU(),
-          );
-        });
+        f.get('gelu').ifElse(() => geluRowBlock(f, mr, nr, fn.geluSpan));
         f.bump('mc0', 'mCount');
       },
       () => f.get('mc0').get('mPanels').ltU(),

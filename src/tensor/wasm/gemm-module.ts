@@ -18,6 +18,7 @@ import { geluSpan, softmaxRows } from './vector-math.js';
 import { pushTouchArgs, pushTwoStreams, startTouching, TOUCH_PARAMS, touchOnce, type TouchStreams } from './panel-touch.js';
 import { beginF16Job, EXT_KIND, int8Driver, int8GatherOutliersKernel, int8PanelKernel, pushWidensNow, widenF16Kernel, widenPanelBlock } from './compact-kernels.js';
 import { columnAbsMaxKernel, quantizeRowsKernel } from './int8-quantize-kernel.js';
+import { geluRowBlock, pushMin } from './driver-steps.js';
 
 /** Register-tile and loop-shape parameters of one generated kernel. */
 export interface GemmShape {
@@ -82,12 +83,65 @@ function panelFunction(v: PanelVariant): number {
   return FN.panelFirst + PANEL_VARIANTS.findIndex((p) => p.fromBias === v.fromBias && p.rows === v.rows && p.streams === v.streams);
 }
 
+/** A panel kernel's accumulator of tile row i, column vector j. */
+function acc(i: number, j: number): string {
+  return `acc${i}_${j}`;
+}
+
+/** Sets `cr` to the start of tile row i (rows are `ldc` bytes apart). */
+function rowPointer(f: FunctionBuilder, i: number): void {
+  if (i === 0) f.get('c').set('cr');
+  else f.bump('cr', 'ldc');
+}
+
+/** Starts the tile's accumulators at the bias (`fromBias`: the first k block) or at C. */
+function loadTile(f: FunctionBuilder, mr: number, nv: number, fromBias: boolean): void {
+  for (let i = 0; i < mr; i++) {
+    if (!fromBias) rowPointer(f, i);
+    for (let j = 0; j < nv; j++) {
+      if (fromBias) f.get('bias').v128Load(j * 16);
+      else f.get('cr').v128Load(j * 16);
+      f.set(acc(i, j));
+    }
+  }
+}
+
+/**
+ * The k loop of a tile: `unroll` k steps an iteration, each B's NR floats times every row's
+ * A value, splatted; `rows`: A read from its rows as they are (a0.. a(mr-1)), else packed (ap).
+ */
+function tileLoop(f: FunctionBuilder, shape: GemmShape, rows: boolean, streams: TouchStreams, features: KernelFeatures): void {
+  const { mr, nr, unroll } = shape;
+  const nv = nr / 4;
+  f.doWhile(
+    () => {
+      touchOnce(f, streams);
+      for (let u = 0; u < unroll; u++) {
+        for (let j = 0; j < nv; j++) f.get('bp').v128Load((u * nr + j * 4) * 4).set(`b${j}`);
+        for (let i = 0; i < mr; i++) {
+          if (rows) f.get(`a${i}`).v128Load32Splat(u * 4).set('s');
+          else f.get('ap').v128Load32Splat((u * mr + i) * 4).set('s');
+          for (let j = 0; j < nv; j++) {
+            // Relaxed SIMD: one fused multiply-add (x86 vfmadd, one rounding instead of two).
+            if (features.relaxed) f.get('s').get(`b${j}`).get(acc(i, j)).simdOp(F32X4_RELAXED_MADD).set(acc(i, j));
+            else f.get(acc(i, j)).get('s').get(`b${j}`).f32x4Mul().f32x4Add().set(acc(i, j));
+          }
+        }
+      }
+      if (rows) for (let i = 0; i < mr; i++) f.bump(`a${i}`, unroll * 4);
+      else f.bump('ap', unroll * mr * 4);
+      f.bump('bp', iterationBytes(shape));
+    },
+    () => f.get('bp').get('bEnd').ne(),
+  );
+}
+
 /**
  * One n-panel x (all m-panels of a block) x kc steps. `fromBias` (the first k block) starts
  * the tile at the bias instead of loading C.
  */
 function panelKernel(shape: GemmShape, { fromBias, rows, streams }: PanelVariant, features: KernelFeatures): FunctionBuilder {
-  const { mr, nr, unroll } = shape;
+  const { mr, nr } = shape;
   const nv = nr / 4;
   const name = `panel_${fromBias ? 'init' : 'acc'}_${rows ? 'rows' : 'packed'}_${streams}`;
   const f = new FunctionBuilder(name, PANEL_PARAMS, PANEL_PARAMS.map(() => I32));
@@ -96,27 +150,13 @@ function panelKernel(shape: GemmShape, { fromBias, rows, streams }: PanelVariant
   f.local('bp');
   if (rows) for (let i = 0; i < mr; i++) f.local(`a${i}`);
   f.local('bEnd');
-  const acc = (i: number, j: number): string => `acc${i}_${j}`;
   for (let i = 0; i < mr; i++) for (let j = 0; j < nv; j++) f.local(acc(i, j), V128);
   for (let j = 0; j < nv; j++) f.local(`b${j}`, V128);
   f.local('s', V128);
-  /** Sets `cr` to the start of tile row i (rows are `ldc` bytes apart). */
-  const rowPointer = (i: number): void => {
-    if (i === 0) f.get('c').set('cr');
-    else f.bump('cr', 'ldc');
-  };
-
   startTouching(f, streams, () => f.get('kc').i32(nr * 4).mul());
   f.doWhile(
     () => {
-      for (let i = 0; i < mr; i++) {
-        if (!fromBias) rowPointer(i);
-        for (let j = 0; j < nv; j++) {
-          if (fromBias) f.get('bias').v128Load(j * 16);
-          else f.get('cr').v128Load(j * 16);
-          f.set(acc(i, j));
-        }
-      }
+      loadTile(f, mr, nv, fromBias);
       if (rows) {
         f.get('a').set('a0');
         for (let i = 1; i < mr; i++) f.get(`a${i - 1}`).get('aStride').add().set(`a${i}`);
@@ -127,29 +167,9 @@ function panelKernel(shape: GemmShape, { fromBias, rows, streams }: PanelVariant
       // The loop ends on the B pointer, not on a k counter: one register less in a loop that
       // has none to spare (a counter got spilled to the stack).
       f.get('b').get('kc').i32(nr * 4).mul().add().set('bEnd');
-      f.doWhile(
-        () => {
-          touchOnce(f, streams);
-          for (let u = 0; u < unroll; u++) {
-            for (let j = 0; j < nv; j++) f.get('bp').v128Load((u * nr + j * 4) * 4).set(`b${j}`);
-            for (let i = 0; i < mr; i++) {
-              if (rows) f.get(`a${i}`).v128Load32Splat(u * 4).set('s');
-              else f.get('ap').v128Load32Splat((u * mr + i) * 4).set('s');
-              for (let j = 0; j < nv; j++) {
-                // Relaxed SIMD: one fused multiply-add (x86 vfmadd, one rounding instead of two).
-                if (features.relaxed) f.get('s').get(`b${j}`).get(acc(i, j)).simdOp(F32X4_RELAXED_MADD).set(acc(i, j));
-                else f.get(acc(i, j)).get('s').get(`b${j}`).f32x4Mul().f32x4Add().set(acc(i, j));
-              }
-            }
-          }
-          if (rows) for (let i = 0; i < mr; i++) f.bump(`a${i}`, unroll * 4);
-          else f.bump('ap', unroll * mr * 4);
-          f.bump('bp', iterationBytes(shape));
-        },
-        () => f.get('bp').get('bEnd').ne(),
-      );
+      tileLoop(f, shape, rows, streams, features);
       for (let i = 0; i < mr; i++) {
-        rowPointer(i);
+        rowPointer(f, i);
         for (let j = 0; j < nv; j++) f.get('cr').get(acc(i, j)).v128Store(j * 16);
       }
       f.bump('a', 'aStride', rows ? mr : 1);
@@ -218,6 +238,42 @@ function callPanelKernel(f: FunctionBuilder, shape: GemmShape): void {
   f.get('aRows').ifElse(() => byBlock(true), () => byBlock(false));
 }
 
+/**
+ * In gemmDriver: a job with an extension record (compact-kernels.ts) runs its int8 multiply
+ * whole and clears `run`, or, float16, sets up the widening of each panel's k blocks.
+ */
+function beginCompactJob(f: FunctionBuilder): void {
+  f.get('ext').ifElse(() => {
+    f.get('ext').i32Load(0).i32(EXT_KIND.int8).eq().ifElse(
+      () => { f.get('job').get('ext').call(FN.int8Gemm); f.i32(0).set('run'); },
+      () => beginF16Job(f),
+    );
+  });
+}
+
+/** In gemmDriver: row block mc0's k blocks, each over the job's n-panels [npStart, npEnd). */
+function rowBlockProduct(f: FunctionBuilder, shape: GemmShape): void {
+  f.i32(0).set('k0');
+  f.doWhile(
+    () => {
+      pushMin(f, 'kcBlock', () => f.get('k').get('k0').sub());
+      f.set('kc');
+      f.get('npStart').set('np');
+      f.doWhile(
+        () => {
+          pushWidensNow(f);
+          f.tee('widens').ifElse(() => widenPanelBlock(f, shape.nr, FN.widenF16));
+          callPanelKernel(f, shape);
+          f.bump('np', 1);
+        },
+        () => f.get('np').get('npEnd').ltU(),
+      );
+      f.bump('k0', 'kc');
+    },
+    () => f.get('k0').get('k').ltU(),
+  );
+}
+
 /** `gemm(job)`: the blocked loops around the panel kernels, for n-panels [npStart, npEnd). */
 function gemmDriver(shape: GemmShape): FunctionBuilder {
   const f = new FunctionBuilder('gemm', ['job'], [I32]);
@@ -228,64 +284,18 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
   f.get('ldc').i32(shape.mr).mul().set('cStride');
   f.local('run');
   f.i32(1).set('run');
-  // Compact weights (compact-kernels.ts): int8 does the whole multiply; float16 widens each panel's k block below (wsrc != 0).
-  f.get('ext').ifElse(() => {
-    f.get('ext').i32Load(0).i32(EXT_KIND.int8).eq().ifElse(
-      () => { f.get('job').get('ext').call(FN.int8Gemm); f.i32(0).set('run'); },
-      () => beginF16Job(f),
-    );
-  });
-
-  /** Pushes min(local x, expression pushed by `other`). */
-  const minOf = (x: string, other: () => void): void => {
-    f.get(x);
-    other();
-    f.get(x);
-    other();
-    f.ltU().select();
-  };
-
+  beginCompactJob(f);
   f.get('run').get('npStart').get('npEnd').ltU().mul().ifElse(() => {
     f.i32(0).set('mc0');
     f.doWhile(
       () => {
-        minOf('mcBlock', () => f.get('mPanels').get('mc0').sub());
+        pushMin(f, 'mcBlock', () => f.get('mPanels').get('mc0').sub());
         f.set('mCount');
         pushTwoStreams(f, shape.mr);
         f.set('twoStreams');
-        f.i32(0).set('k0');
-        f.doWhile(
-          () => {
-            minOf('kcBlock', () => f.get('k').get('k0').sub());
-            f.set('kc');
-            f.get('npStart').set('np');
-            f.doWhile(
-              () => {
-                pushWidensNow(f);
-                f.tee('widens').ifElse(() => widenPanelBlock(f, shape.nr, FN.widenF16));
-                callPanelKernel(f, shape);
-                f.bump('np', 1);
-              },
-              () => f.get('np').get('npEnd').ltU(),
-            );
-            f.bump('k0', 'kc');
-          },
-          () => f.get('k0').get('k').ltU(),
-        );
+        rowBlockProduct(f, shape);
         // The block's rows are final for this job's columns: apply GELU while they are in cache.
-        f.get('gelu').ifElse(() => {
-          f.get('mc0').i32(shape.mr).mul().set('row');
-          f.get('row').get('mCount').i32(shape.mr).mul().add().set('rowEnd');
-          f.doWhile(
-            () => {
-              f.get('c').get('row').get('ldc').mul().add().get('npStart').i32(shape.nr * 4).mul().add();
-              f.get('npEnd').get('npStart').sub().i32(shape.nr / 4).mul();
-              f.call(FN.geluSpan);
-              f.bump('row', 1);
-            },
-            () => f.get('row').get('rowEnd').ltU(),
-          );
-        });
+        f.get('gelu').ifElse(() => geluRowBlock(f, shape.mr, shape.nr, FN.geluSpan));
         f.bump('mc0', 'mCount');
       },
       () => f.get('mc0').get('mPanels').ltU(),
