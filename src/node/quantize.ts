@@ -1,22 +1,36 @@
-// Writes the quantized copy of a model folder (see src/io/quantize-model.ts): model.safetensors,
-// config.json with its quantization_config, and the tokenizer files, each written atomically.
-import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+// Writes the quantized copy of a model folder (see src/io/quantize-model.ts). The copy is the
+// whole folder as `splade encode` reads it: in a sentence-transformers Router layout the
+// document MLM's subfolder gets the compact model.safetensors and config.json, and every other
+// file (tokenizer files, OpenSearch's idf.json, the Router's other modules) is copied as it is,
+// so the quantized folder keeps its query route. It is built in a sibling folder and renamed
+// into place, so `out` appears complete or not at all.
+import { copyFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { SpladeError } from '../errors.js';
 import { SafetensorsFile } from '../formats/safetensors.js';
 import type { TensorToWrite } from '../formats/safetensors-writer.js';
 import { floatColumnChooser } from '../io/float-columns.js';
 import { quantizedConfig, quantizedTensors, type QuantizedDType } from '../io/quantize-model.js';
-import { writeFileAtomic } from './files.js';
+import { readSpladeFolderLayout } from '../io/sparse-encoder-layout.js';
+import { fileError, writeFileAtomic } from './files.js';
+import { folderModelFiles } from './folder-model-files.js';
 import { loadModelFolderFromDisk } from './model-folder.js';
 import { writeSafetensorsFile } from './safetensors-file.js';
 
-const TOKENIZER_FILES = ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'];
+/**
+ * Files that hold a model's weights in some format (safetensors and their shards' index,
+ * PyTorch pickles, TensorFlow, Flax, Rust, ONNX, checkpoints): in the MLM's folder these are
+ * the float weights the quantized model.safetensors replaces, so they are not copied.
+ */
+const WEIGHT_FILE = /\.(safetensors|bin|h5|msgpack|ot|onnx|pt|pth|ckpt)$|\.index\.json$/;
 
 export interface QuantizeResult {
   readonly tensors: number;
   readonly weightBytes: number;
+  /** Files copied as they are, relative to the folder ('/'-separated). */
   readonly copied: readonly string[];
+  /** The MLM's float weights (files, and subfolders holding other formats of them), not copied. */
+  readonly leftOut: readonly string[];
 }
 
 /**
@@ -27,8 +41,27 @@ export async function quantizeModelFolder(src: string, out: string, dtype: Quant
   if (resolve(src) === resolve(out)) throw new SpladeError(`--out must differ from the source folder (${src})`);
   const existing = await readdir(out).catch(() => [] as string[]);
   if (existing.length > 0) throw new SpladeError(`${out}: the output folder is not empty (give a new or empty folder)`);
-  const folder = await loadModelFolderFromDisk(src);
-  const configJson = JSON.parse(await readFile(join(src, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const layout = await readSpladeFolderLayout(folderModelFiles(src));
+  const mlm = relative(src, layout.documentFiles.location);
+  const partial = `${resolve(out)}.partial-${process.pid}`;
+  await rm(partial, { recursive: true, force: true });
+  try {
+    const written = await writeQuantizedModel(join(src, mlm), join(partial, mlm), dtype);
+    const { copied, leftOut } = await copyOtherFiles(src, partial, mlm, [resolve(out), partial]);
+    // An empty `out` is replaced (rename cannot replace a folder everywhere).
+    await rmdir(out).catch(() => undefined);
+    await rename(partial, out).catch((error: unknown) => { throw fileError(out, 'write', error); });
+    return { ...written, copied, leftOut };
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The MLM folder `from`'s weights, quantized, as `to`/model.safetensors, and its config.json saying how. */
+async function writeQuantizedModel(from: string, to: string, dtype: QuantizedDType): Promise<{ tensors: number; weightBytes: number }> {
+  const folder = await loadModelFolderFromDisk(from);
+  const configJson = JSON.parse(await readFile(join(from, 'config.json'), 'utf8')) as Record<string, unknown>;
   const source = folder.weights;
   const readInteger = (name: string): TensorToWrite | undefined => {
     if (!(source instanceof SafetensorsFile)) return undefined;
@@ -36,16 +69,52 @@ export async function quantizeModelFolder(src: string, out: string, dtype: Quant
     return { dtype: info.dtype, shape: info.shape, data: source.bytesOf(name).slice() };
   };
   const tensors = [...quantizedTensors(source, dtype, readInteger, floatColumnChooser(folder.config, source))];
-  await mkdir(out, { recursive: true });
-  await writeSafetensorsFile(join(out, 'model.safetensors'), tensors, { format: 'pt' });
-  await writeFileAtomic(join(out, 'config.json'), JSON.stringify(quantizedConfig(configJson, dtype), null, 2) + '\n');
+  await mkdir(to, { recursive: true });
+  await writeSafetensorsFile(join(to, 'model.safetensors'), tensors, { format: 'pt' });
+  await writeFileAtomic(join(to, 'config.json'), JSON.stringify(quantizedConfig(configJson, dtype), null, 2) + '\n');
+  return { tensors: tensors.length, weightBytes: tensors.reduce((sum, [, t]) => sum + t.data.byteLength, 0) };
+}
+
+/**
+ * Copies every file of `src` into `out` but the MLM folder's (`mlm`, relative) weights and
+ * config.json, written quantized instead; hidden files and folders (.git) are skipped, and so
+ * are the MLM folder's subfolders that hold weight files (onnx/ and such: other formats of the
+ * float weights), and `outputs` (absolute: the folders being written, should they lie inside).
+ */
+async function copyOtherFiles(src: string, out: string, mlm: string, outputs: readonly string[]): Promise<{ copied: string[]; leftOut: string[] }> {
   const copied: string[] = [];
-  for (const name of TOKENIZER_FILES) {
-    if (await folder.files.has(name)) {
-      await copyFile(join(src, name), join(out, name));
-      copied.push(name);
+  const leftOut: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const inMlm = dir === mlm;
+    for (const entry of await readdir(join(src, dir), { withFileTypes: true })) {
+      const path = dir === '' ? entry.name : `${dir}${sep}${entry.name}`;
+      if (entry.name.startsWith('.') || outputs.includes(resolve(src, path))) continue;
+      if (await isFolder(join(src, path), entry)) {
+        if (inMlm && (await holdsWeights(join(src, path)))) leftOut.push(`${path}/`);
+        else await walk(path);
+      } else if (inMlm && (WEIGHT_FILE.test(entry.name) || entry.name === 'config.json')) {
+        if (entry.name !== 'config.json') leftOut.push(path);
+      } else {
+        await mkdir(dirname(join(out, path)), { recursive: true });
+        await copyFile(join(src, path), join(out, path)).catch((error: unknown) => { throw fileError(join(src, path), 'copy', error); });
+        copied.push(path.split(sep).join('/'));
+      }
     }
+  };
+  await walk('');
+  return { copied, leftOut: leftOut.map((p) => p.split(sep).join('/')) };
+}
+
+/** Whether `entry` (at `path`) is a folder, or a link to one (a Hugging Face cache snapshot links its files). */
+async function isFolder(path: string, entry: { isDirectory(): boolean; isSymbolicLink(): boolean }): Promise<boolean> {
+  if (!entry.isSymbolicLink()) return entry.isDirectory();
+  return (await stat(path).catch((error: unknown) => { throw fileError(path, 'read', error); })).isDirectory();
+}
+
+/** Whether a folder holds a weight file (or a link to one) anywhere below it. */
+async function holdsWeights(dir: string): Promise<boolean> {
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isDirectory() && WEIGHT_FILE.test(entry.name)) return true;
   }
-  const weightBytes = tensors.reduce((sum, [, t]) => sum + t.data.byteLength, 0);
-  return { tensors: tensors.length, weightBytes, copied };
+  return false;
 }

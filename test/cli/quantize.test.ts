@@ -3,7 +3,7 @@
 // very vectors of quantizing the f32 checkpoint on load, without the f32 weights ever being read.
 import { requireBertConfig } from '../../src/io/model-config.js';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -279,3 +279,89 @@ distil('f16: the folder is held float16 by default (the vectors of asking for f1
 });
 
 distil.run();
+
+// The published layouts with a query route: the quantized folder must keep it. OpenSearch's
+// doc-only models (the MLM folder plus idf.json, here also with float weights in other formats
+// and a .git folder) and sentence-transformers' Router (the document MLM in a subfolder).
+const layouts = suite('splade quantize: folder layouts');
+const opensearch = join(tmp, 'opensearch');
+const router = join(tmp, 'router');
+layouts.before(async () => {
+  await writeRandomDistilBertFolder(opensearch, { layers: 1, hidden: 32, heads: 2, intermediate: 64, maxPositions: 32, vocab: 1200, seed: 5 });
+  writeFileSync(join(opensearch, 'idf.json'), JSON.stringify({ atomic: 2.5, bomb: 1.25, cats: 0.5 }));
+  mkdirSync(join(opensearch, 'onnx'));
+  writeFileSync(join(opensearch, 'onnx', 'model.onnx'), 'not read');
+  writeFileSync(join(opensearch, 'pytorch_model.bin'), 'not read');
+  mkdirSync(join(opensearch, '.git'));
+  writeFileSync(join(opensearch, '.git', 'HEAD'), 'ref: refs/heads/main');
+  mkdirSync(router);
+  writeFileSync(join(router, 'modules.json'), JSON.stringify([{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Router' }]));
+  writeFileSync(join(router, 'router_config.json'), JSON.stringify({
+    types: {
+      query_0_SparseStaticEmbedding: 'sentence_transformers.sparse_encoder.models.SparseStaticEmbedding.SparseStaticEmbedding',
+      document_0_MLMTransformer: 'sentence_transformers.sparse_encoder.models.MLMTransformer.MLMTransformer',
+      document_1_SpladePooling: 'sentence_transformers.sparse_encoder.models.SpladePooling.SpladePooling',
+    },
+    structure: { query: ['query_0_SparseStaticEmbedding'], document: ['document_0_MLMTransformer', 'document_1_SpladePooling'] },
+  }));
+  const mlm = join(router, 'document_0_MLMTransformer');
+  for (const f of ['config.json', 'model.safetensors', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) cpSync(join(opensearch, f), join(mlm, f));
+  mkdirSync(join(router, 'document_1_SpladePooling'));
+  writeFileSync(join(router, 'document_1_SpladePooling', 'config.json'), JSON.stringify({ pooling_strategy: 'max', activation_function: 'log1p_relu' }));
+  const query = join(router, 'query_0_SparseStaticEmbedding');
+  mkdirSync(query);
+  for (const f of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) cpSync(join(opensearch, f), join(query, f));
+  await writeSafetensorsFile(join(query, 'model.safetensors'), [['weight', { dtype: 'F32', shape: [1200], data: new Float32Array(1200).map((_, i) => (i % 5) / 4) }]], { format: 'pt' });
+});
+
+/** Documents equal quantizing the source on load, queries equal the source's (the same inference-free route). */
+async function sameVectors(source: string, quantized: string): Promise<void> {
+  const onLoad = await SpladeEncoder.fromPretrained(source, { dtype: 'int8' });
+  const stored = await SpladeEncoder.fromPretrained(quantized);
+  assert.is(stored.queryRoute, onLoad.queryRoute);
+  assert.is.not(stored.queryRoute, 'model');
+  for (const role of ['document', 'query'] as const) {
+    const [a, b] = [await onLoad.encode(TEXTS, { role }), await stored.encode(TEXTS, { role })];
+    a.forEach((v, i) => assert.equal([[...b[i].indices], [...b[i].values]], [[...v.indices], [...v.values]], `${role} ${i}`));
+  }
+  onLoad.dispose();
+  stored.dispose();
+}
+
+layouts('OpenSearch doc-only: idf.json and the tokenizer copied, the float weights in other formats and .git left out', async () => {
+  const out = join(tmp, 'opensearch-int8');
+  const { code, stderr } = splade(['quantize', opensearch, '--dtype', 'int8', '--out', out]);
+  assert.is(code, 0, stderr);
+  assert.equal(readdirSync(out).sort(), ['config.json', 'idf.json', 'model.safetensors', 'special_tokens_map.json', 'tokenizer_config.json', 'vocab.txt']);
+  assert.match(stderr, /left out \(float weights\): model\.safetensors, onnx\/, pytorch_model\.bin\n$/);
+  await sameVectors(opensearch, out);
+});
+
+layouts('sentence-transformers Router: the document MLM quantized in its subfolder, every module copied', async () => {
+  const out = join(tmp, 'router-int8');
+  const { code, stderr } = splade(['quantize', router, '--dtype', 'int8', '--out', out]);
+  assert.is(code, 0, stderr);
+  const file = await readSafetensorsFile(join(out, 'document_0_MLMTransformer', 'model.safetensors'));
+  assert.ok(file.names().some((n) => file.info(n)!.dtype === 'I8'), 'the MLM is int8');
+  for (const f of ['modules.json', 'router_config.json', 'document_1_SpladePooling/config.json', 'query_0_SparseStaticEmbedding/model.safetensors']) {
+    assert.equal(readFileSync(join(out, f)), readFileSync(join(router, f)), f);
+  }
+  await sameVectors(router, out);
+});
+
+layouts('--out inside the source folder: the copy leaves itself out; a failure leaves no folder behind', async () => {
+  const inside = join(opensearch, 'int8');
+  const { code, stderr } = splade(['quantize', opensearch, '--dtype', 'f16', '--out', inside]);
+  assert.is(code, 0, stderr);
+  assert.not.ok(existsSync(join(inside, 'int8')), 'copied into itself');
+  // A link to nowhere among the Router's files: the weights are written, then copying fails.
+  const broken = join(tmp, 'router-broken');
+  cpSync(router, broken, { recursive: true });
+  symlinkSync(join(tmp, 'nowhere.json'), join(broken, 'query_0_SparseStaticEmbedding', 'vocab.json'));
+  const failed = splade(['quantize', broken, '--dtype', 'int8', '--out', join(tmp, 'broken-int8')]);
+  assert.is(failed.code, 1);
+  assert.match(failed.stderr, /^splade: [^\n]*query_0_SparseStaticEmbedding\/vocab\.json[^\n]*\n$/);
+  assert.equal(readdirSync(tmp).filter((f) => f.startsWith('broken-int8')), [], 'no output or partial folder');
+});
+
+layouts.run();

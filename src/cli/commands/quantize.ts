@@ -11,7 +11,10 @@ Writes a copy of the model folder SRC with compact weights into DIR (new or empt
         per token at run time), recorded in config.json's quantization_config; a quarter of
         the f32 bytes
   f16   every float tensor as F16 (torch_dtype float16): half the bytes
-The tokenizer files are copied. \`splade encode --model DIR\` then holds the weights as stored.`;
+Every other file is copied as it is (tokenizer files, OpenSearch's idf.json, a
+sentence-transformers Router's other modules, whose document MLM is the one quantized), but
+the float weights in other formats (pytorch_model.bin, onnx/, ...). DIR appears complete or
+not at all. \`splade encode --model DIR\` then holds the weights as stored.`;
 
 export const command: Command = {
   usage,
@@ -22,7 +25,8 @@ export const command: Command = {
       throw new UsageError('give one SRC folder, --dtype and --out');
     }
     const result = await quantizeModelFolder(positionals[0], values.out, dtype);
-    process.stderr.write(`wrote ${values.out}: ${result.tensors} tensors, ${(result.weightBytes / 1e6).toFixed(1)} MB of weights (${values.dtype}), ${result.copied.join(', ') || 'no tokenizer files'}\n`);
+    const leftOut = result.leftOut.length > 0 ? `; left out (float weights): ${result.leftOut.join(', ')}` : '';
+    process.stderr.write(`wrote ${values.out}: ${result.tensors} tensors, ${(result.weightBytes / 1e6).toFixed(1)} MB of weights (${values.dtype}); copied ${result.copied.join(', ') || 'no other files'}${leftOut}\n`);
     return 0;
   },
 };
