@@ -2,6 +2,7 @@
 // model info API answers, and which of a repository's files a SPLADE model needs. No I/O here,
 // so the same choice serves `splade fetch` in Node and a future in-browser download.
 import { SpladeError } from '../errors.js';
+import type { RouterModuleKind } from './sparse-encoder-layout.js';
 
 /** Base of every error about the Hugging Face hub: repository ids, its answers, downloads. */
 export class HubError extends SpladeError {}
@@ -132,14 +133,20 @@ const WEIGHTS_PREFERENCE: ReadonlyArray<readonly [string, WeightsFormat]> = [
 export class ModelFilesMissingError extends HubError {}
 
 /**
+ * A model folder's query route, fetched when the repository has it: OpenSearch's doc-only
+ * models keep the weights of inference-free queries in idf.json (see io/sparse-encoder-layout.ts).
+ */
+export const QUERY_ROUTE_FILES = ['idf.json'] as const;
+
+/**
  * Chooses the files a SPLADE model needs from a repository listing: config.json, the
- * tokenizer files present, and ONE weights format (model.safetensors, sharded safetensors,
- * pytorch_model.bin, sharded bins, in that order). ONNX, TensorFlow, Flax, OpenVINO and
- * every other file are left out.
+ * tokenizer files present, idf.json when present, and ONE weights format (model.safetensors,
+ * sharded safetensors, pytorch_model.bin, sharded bins, in that order). ONNX, TensorFlow,
+ * Flax, OpenVINO and every other file are left out.
  */
 export function chooseModelFiles(listing: RepoListing, repo = 'the repository'): ModelFilePlan {
   const byPath = new Map(listing.files.map((file) => [file.path, file]));
-  const support = SUPPORT_FILES.flatMap((name) => byPath.get(name) ?? []);
+  const support = [...SUPPORT_FILES, ...QUERY_ROUTE_FILES].flatMap((name) => byPath.get(name) ?? []);
   if (!byPath.has('config.json')) {
     throw new ModelFilesMissingError(`${repo} has no config.json at its root, so it is not a model splade-ts can load`);
   }
@@ -154,6 +161,35 @@ export function chooseModelFiles(listing: RepoListing, repo = 'the repository'):
   throw new ModelFilesMissingError(
     `${repo} has no PyTorch weights (model.safetensors, pytorch_model.bin or a sharded index); files: ${present}`,
   );
+}
+
+/** The files of `listing` inside `folder` ('' is the root), with paths relative to it. */
+export function folderListing(listing: RepoListing, folder: string): RepoListing {
+  if (folder === '') return listing;
+  const prefix = `${folder}/`;
+  return {
+    commit: listing.commit,
+    files: listing.files.filter((f) => f.path.startsWith(prefix)).map((f) => ({ ...f, path: f.path.slice(prefix.length) })),
+  };
+}
+
+/** `file` (its path relative to `folder`) with its path in the repository. */
+export function inFolder(file: RepoFile, folder: string): RepoFile {
+  return folder === '' ? file : { ...file, path: `${folder}/${file.path}` };
+}
+
+/**
+ * The files splade-ts reads of a Router module other than the MLM (whose folder is a model
+ * folder: chooseModelFiles), from the module folder's listing: a SparseStaticEmbedding's
+ * model.safetensors (required) and tokenizer files, a SpladePooling's config.json.
+ * @throws ModelFilesMissingError when a SparseStaticEmbedding has no model.safetensors
+ */
+export function chooseRouterModuleFiles(listing: RepoListing, kind: Exclude<RouterModuleKind, 'mlm'>, where: string): RepoFile[] {
+  const byPath = new Map(listing.files.map((file) => [file.path, file]));
+  if (kind === 'splade-pooling') return byPath.has('config.json') ? [byPath.get('config.json')!] : [];
+  const weight = byPath.get('model.safetensors');
+  if (!weight) throw new ModelFilesMissingError(`${where} has no model.safetensors (the SparseStaticEmbedding's weight)`);
+  return [weight, ...SUPPORT_FILES.flatMap((name) => byPath.get(name) ?? [])];
 }
 
 /**

@@ -33,10 +33,19 @@ export interface SpladeFolderLayout {
   readonly queryWeights?: StaticQueryWeights;
 }
 
-const ROUTER = 'sentence_transformers.models.Router';
+/** modules.json's `type` of a sentence-transformers Router. */
+export const ROUTER_MODULE = 'sentence_transformers.models.Router';
 const MLM = /\.MLMTransformer$/;
 const STATIC = /\.SparseStaticEmbedding$/;
 const POOLING = /\.SpladePooling$/;
+
+/** The sentence-transformers Router modules splade-ts runs, by what they are. */
+export type RouterModuleKind = 'mlm' | 'sparse-static-embedding' | 'splade-pooling';
+
+/** Which of the Router modules splade-ts runs a class is (undefined: none of them). */
+export function routerModuleKind(type: string): RouterModuleKind | undefined {
+  return MLM.test(type) ? 'mlm' : STATIC.test(type) ? 'sparse-static-embedding' : POOLING.test(type) ? 'splade-pooling' : undefined;
+}
 
 async function readJson(files: ModelFiles, name: string): Promise<unknown> {
   try {
@@ -72,20 +81,54 @@ async function routerPath(files: ModelFiles): Promise<string | undefined> {
   const modules = await readJson(files, 'modules.json');
   const where = `${files.location}/modules.json`;
   if (!Array.isArray(modules)) throw new LayoutError(`${where}: expected a list of modules`);
-  const router = modules.find((m) => isRecord(m) && m.type === ROUTER);
+  const router = modules.find((m) => isRecord(m) && m.type === ROUTER_MODULE);
   if (router === undefined) return undefined;
   if (typeof router.path !== 'string') throw new LayoutError(`${where}: the Router module has no "path"`);
   return router.path;
 }
 
+/** A Router's router_config.json: each module's class by its id (its folder), and the routes' module ids. */
+interface RouterConfig {
+  readonly types: Record<string, unknown>;
+  readonly structure: Record<string, unknown>;
+}
+
+async function readRouterConfig(files: ModelFiles): Promise<RouterConfig> {
+  const config = await readJson(files, 'router_config.json');
+  if (!isRecord(config) || !isRecord(config.types) || !isRecord(config.structure)) {
+    throw new LayoutError(`${files.location}/router_config.json: expected {"types": {...}, "structure": {...}}`);
+  }
+  return { types: config.types, structure: config.structure };
+}
+
+/** The modules of a sentence-transformers Router: where it is saved, and each module's folder (its id) and class. */
+export interface RouterModules {
+  /** The Router's folder in the model folder ('' for the folder itself). */
+  readonly path: string;
+  readonly modules: ReadonlyArray<{ readonly id: string; readonly type: string }>;
+}
+
+/**
+ * The Router's modules when modules.json lists a Router (undefined when the folder has no
+ * modules.json or no Router in it): what a download must fetch, module folder by module folder.
+ * @throws LayoutError naming modules.json or router_config.json when they do not fit
+ */
+export async function readRouterModules(files: ModelFiles): Promise<RouterModules | undefined> {
+  if (!(await files.has('modules.json'))) return undefined;
+  const path = await routerPath(files);
+  if (path === undefined) return undefined;
+  const { types } = await readRouterConfig(subfolderFiles(files, path));
+  const modules = Object.entries(types).map(([id, type]) => {
+    if (typeof type !== 'string') throw new LayoutError(`${files.location}/${path ? `${path}/` : ''}router_config.json: module ${JSON.stringify(id)} has no type`);
+    return { id, type };
+  });
+  return { path, modules };
+}
+
 async function readRouterLayout(root: ModelFiles, path: string): Promise<SpladeFolderLayout> {
   const files = subfolderFiles(root, path);
   const where = `${files.location}/router_config.json`;
-  const config = await readJson(files, 'router_config.json');
-  if (!isRecord(config) || !isRecord(config.types) || !isRecord(config.structure)) {
-    throw new LayoutError(`${where}: expected {"types": {...}, "structure": {...}}`);
-  }
-  const { types, structure } = config;
+  const { types, structure } = await readRouterConfig(files);
   const route = (name: string): Array<{ id: string; type: string }> => {
     const ids = structure[name];
     if (!Array.isArray(ids) || ids.length === 0) throw new LayoutError(`${where}: structure has no "${name}" route`);

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPlainFileName } from '../../io/hub-repo.js';
+import { ROUTER_MODULE, routerModuleKind } from '../../io/sparse-encoder-layout.js';
 
 const INDEXES = ['model.safetensors.index.json', 'pytorch_model.bin.index.json'];
 
@@ -19,12 +20,35 @@ function shardsPresent(dir: string, index: string): boolean {
 }
 
 /**
+ * A sentence-transformers Router folder (modules.json names a Router) whose MLM module folder is
+ * complete and each SparseStaticEmbedding has its weight. A probe, not a check: anything
+ * unreadable is just "not complete" (loading the folder says what is wrong).
+ */
+function isCompleteRouterFolder(dir: string): boolean {
+  try {
+    const modules = JSON.parse(readFileSync(join(dir, 'modules.json'), 'utf8')) as unknown;
+    const router = Array.isArray(modules) ? (modules as Array<{ type?: unknown; path?: unknown }>).find((m) => m?.type === ROUTER_MODULE) : undefined;
+    if (typeof router?.path !== 'string') return false;
+    const routerDir = join(dir, router.path);
+    const config = JSON.parse(readFileSync(join(routerDir, 'router_config.json'), 'utf8')) as { types?: Record<string, unknown> };
+    const kinds = Object.entries(config.types ?? {}).map(([id, type]) => [id, typeof type === 'string' ? routerModuleKind(type) : undefined] as const);
+    const mlm = kinds.filter(([, kind]) => kind === 'mlm');
+    return mlm.length === 1 && isPlainFileName(mlm[0][0]) && isCompleteModelFolder(join(routerDir, mlm[0][0]))
+      && kinds.every(([id, kind]) => kind !== 'sparse-static-embedding' || (isPlainFileName(id) && existsSync(join(routerDir, id, 'model.safetensors'))));
+  } catch {
+    return false;
+  }
+}
+
+/**
  * True when `dir` has config.json, a tokenizer (vocab.txt or tokenizer.json) and weights
- * (model.safetensors, pytorch_model.bin, or an index whose shards are all present).
- * `existsSync` follows symlinks, so a cache snapshot whose blob is missing does not count.
+ * (model.safetensors, pytorch_model.bin, or an index whose shards are all present), or is a
+ * sentence-transformers Router folder whose MLM folder is so (and its static query weights
+ * there). `existsSync` follows symlinks, so a cache snapshot whose blob is missing does not count.
  */
 export function isCompleteModelFolder(dir: string): boolean {
   const has = (name: string) => existsSync(join(dir, name));
+  if (!has('config.json') && has('modules.json')) return isCompleteRouterFolder(dir);
   if (!has('config.json') || !(has('vocab.txt') || has('tokenizer.json'))) return false;
   if (has('model.safetensors') || has('pytorch_model.bin')) return true;
   return INDEXES.some((index) => has(index) && shardsPresent(dir, index));

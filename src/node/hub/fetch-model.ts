@@ -1,13 +1,18 @@
 // `splade fetch` as a function: list the repository at one commit, choose the files the model
-// needs, download each (verified, resumable), and turn a pickle-only checkpoint into
-// model.safetensors once.
+// needs (in a sentence-transformers Router layout, module folder by module folder), download
+// each (verified, resumable), and turn a pickle-only checkpoint into model.safetensors once.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SpladeError } from '../../errors.js';
 import {
   chooseModelFiles,
+  chooseRouterModuleFiles,
+  folderListing,
   HubResponseError,
+  inFolder,
+  isPlainFileName,
+  ModelFilesMissingError,
   parseRepoId,
   shardsFromIndex,
   type ModelFilePlan,
@@ -15,6 +20,9 @@ import {
   type RepoListing,
   type WeightsFormat,
 } from '../../io/hub-repo.js';
+import type { ModelFiles } from '../../io/model-files.js';
+import { readRouterModules, routerModuleKind } from '../../io/sparse-encoder-layout.js';
+import { folderModelFiles } from '../folder-model-files.js';
 import { loadCheckpointConverter, type ConvertCheckpointFolder } from './convert-hook.js';
 import { withFolderLock } from './folder-lock.js';
 import { downloadRepoFile, type DownloadSettings, type FileOutcome } from './download-file.js';
@@ -68,8 +76,10 @@ export function defaultModelDir(repo: string, cwd: string): string {
 }
 
 /**
- * Downloads what the model `repo` needs (config.json, tokenizer files, one weights format)
- * into a folder and returns what it did. Files already there and verified are kept.
+ * Downloads what the model `repo` needs (config.json, tokenizer files, idf.json when there,
+ * one weights format; for a sentence-transformers Router layout, its modules.json,
+ * router_config.json and the files of each module splade-ts runs) into a folder and returns
+ * what it did. Files already there and verified are kept.
  */
 export async function fetchModel(repo: string, options: FetchModelOptions = {}): Promise<FetchModelResult> {
   parseRepoId(repo);
@@ -81,7 +91,8 @@ export async function fetchModel(repo: string, options: FetchModelOptions = {}):
 
   // Listed and chosen before the folder exists, so a misspelt id leaves nothing behind.
   const listing = await fetchRepoListing(connection, repo, revision);
-  const plan = chooseModelFiles(listing, repo);
+  const router = isRouterListing(listing);
+  const plan = router ? undefined : chooseModelFiles(listing, repo);
   const settings: DownloadSettings = {
     connection,
     repo,
@@ -93,22 +104,87 @@ export async function fetchModel(repo: string, options: FetchModelOptions = {}):
     retryDelayMs: options.retryDelayMs ?? 500,
   };
   return withFolderLock(dir, async () => {
-    const files = await downloadPlan(plan, listing, settings);
-    const result = { repo, revision, commit: listing.commit, dir, format: plan.format, files };
-    if (plan.format !== 'pytorch' && plan.format !== 'pytorch-sharded') return result;
-    return { ...result, conversion: await convertOnce(dir, options.convert, progress) };
+    const files: DownloadedFile[] = [];
+    const mlm = plan ? { folder: '', plan } : await fetchRouterModules(listing, settings, files);
+    files.push(...(await downloadPlan(mlm.plan, folderListing(listing, mlm.folder), settings, mlm.folder)));
+    const result = { repo, revision, commit: listing.commit, dir, format: mlm.plan.format, files };
+    if (mlm.plan.format !== 'pytorch' && mlm.plan.format !== 'pytorch-sharded') return result;
+    return { ...result, conversion: await convertOnce(join(dir, mlm.folder), options.convert, progress) };
   });
 }
 
-/** Downloads the plan's files, and the shards its index names, in an order that marks completion. */
-async function downloadPlan(plan: ModelFilePlan, listing: RepoListing, settings: DownloadSettings) {
-  const files: Array<{ path: string; outcome: FileOutcome }> = [];
-  const get = async (file: RepoFile) => files.push({ path: file.path, outcome: await downloadRepoFile(file, settings) });
+type DownloadedFile = { path: string; outcome: FileOutcome };
+
+/**
+ * A sentence-transformers SparseEncoder saved with a Router: modules.json at the root and no
+ * config.json there (the MLM's config.json is in its module folder).
+ */
+function isRouterListing(listing: RepoListing): boolean {
+  const root = new Set(listing.files.map((f) => f.path));
+  return root.has('modules.json') && !root.has('config.json');
+}
+
+/**
+ * For a Router layout: downloads modules.json, router_config.json and every module but the
+ * MLM (a SparseStaticEmbedding's weight and tokenizer, a SpladePooling's config), recording
+ * them in `files`; returns the MLM's folder and the plan of its files, downloaded last so that
+ * its config.json marks a finished download (hub/complete-folder.ts).
+ * @throws ModelFilesMissingError when modules.json lists no Router or it has not one MLM
+ */
+async function fetchRouterModules(listing: RepoListing, settings: DownloadSettings, files: DownloadedFile[]): Promise<{ folder: string; plan: ModelFilePlan }> {
+  const { repo } = settings;
+  const get = async (file: RepoFile): Promise<void> => { files.push({ path: file.path, outcome: await downloadRepoFile(file, settings) }); };
+  const router = await readRouterModules(downloadingFiles(listing, settings, get));
+  if (!router) throw new ModelFilesMissingError(`${repo} has no config.json at its root, and its modules.json lists no sentence-transformers Router`);
+  const chosen: RepoFile[] = [];
+  const mlm: Array<{ folder: string; plan: ModelFilePlan }> = [];
+  for (const { id, type } of router.modules) {
+    if (!isPlainFileName(id)) throw new HubResponseError(`${repo}: router_config.json names the module folder ${JSON.stringify(id)}, not a folder name`);
+    const folder = router.path === '' ? id : `${router.path}/${id}`;
+    const kind = routerModuleKind(type);
+    if (kind === 'mlm') mlm.push({ folder, plan: chooseModelFiles(folderListing(listing, folder), `${repo}/${folder}`) });
+    else if (kind) chosen.push(...chooseRouterModuleFiles(folderListing(listing, folder), kind, `${repo}/${folder}`).map((f) => inFolder(f, folder)));
+  }
+  if (mlm.length !== 1) throw new ModelFilesMissingError(`${repo}: its Router has ${mlm.length} MLMTransformer modules; splade-ts runs one`);
+  for (const file of chosen) await get(file);
+  return mlm[0];
+}
+
+/**
+ * The repository's files as ModelFiles over `settings.dir`: a file is downloaded (`get`) the
+ * first time it is read, so reading the layout fetches exactly the files it reads.
+ */
+function downloadingFiles(listing: RepoListing, settings: DownloadSettings, get: (file: RepoFile) => Promise<void>): ModelFiles {
+  const disk = folderModelFiles(settings.dir);
+  const byPath = new Map(listing.files.map((f) => [f.path, f]));
+  const fetched = async (name: string): Promise<void> => {
+    const file = byPath.get(name);
+    if (!file) throw new ModelFilesMissingError(`${settings.repo} has no file '${name}'`);
+    await get(file);
+  };
+  return {
+    location: settings.dir,
+    has: async (name) => byPath.has(name),
+    readBytes: async (name) => { await fetched(name); return disk.readBytes(name); },
+    readText: async (name) => { await fetched(name); return disk.readText(name); },
+  };
+}
+
+/**
+ * Downloads the plan of the model folder `folder` (its paths relative to it; `listing`: the
+ * folder's), and the shards its index names, in an order that marks completion.
+ */
+async function downloadPlan(plan: ModelFilePlan, listing: RepoListing, settings: DownloadSettings, folder: string): Promise<DownloadedFile[]> {
+  const files: DownloadedFile[] = [];
+  const get = async (file: RepoFile) => {
+    const inRepo = inFolder(file, folder);
+    files.push({ path: inRepo.path, outcome: await downloadRepoFile(inRepo, settings) });
+  };
   // Weights first and config.json last: a folder with config.json is a finished download,
   // which is how resolveModel tells it from an interrupted one.
   await get(plan.weights);
   if (plan.format === 'safetensors-sharded' || plan.format === 'pytorch-sharded') {
-    for (const shard of await readShards(settings.dir, plan.weights.path, listing)) await get(shard);
+    for (const shard of await readShards(join(settings.dir, folder), plan.weights.path, listing)) await get(shard);
   }
   for (const file of plan.support.filter((f) => f.path !== 'config.json')) await get(file);
   const config = plan.support.find((f) => f.path === 'config.json');

@@ -1,0 +1,139 @@
+// Models with a query route, downloaded: OpenSearch's doc-only layout (the MLM folder plus
+// idf.json) and sentence-transformers' Router layout (modules.json, router_config.json and a
+// folder per module) served by the fake hub from generated folders on disk. The download must
+// bring the query route along and load exactly as the folder it came from.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { HubResponseError, ModelFilesMissingError } from '../../src/io/hub-repo.js';
+import { isCompleteModelFolder } from '../../src/node/hub/complete-folder.js';
+import { fetchModel, type FetchModelOptions } from '../../src/node/hub/fetch-model.js';
+import { writeSafetensorsFile } from '../../src/node/safetensors-file.js';
+import { SpladeEncoder } from '../../src/node/splade-encoder.js';
+import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
+import { writeRandomDistilBertFolder } from '../../tools/generate-model.js';
+import { tempDir } from '../foundation/tmp.js';
+import { rejects } from '../helpers/rejects.js';
+import { startFakeHub, text, type FakeHub, type FakeRepo } from './fake-hub.js';
+
+const tmp = tempDir('fetch-layouts');
+const mlm = join(tmp, 'mlm');
+await writeRandomDistilBertFolder(mlm, { layers: 1, hidden: 16, heads: 2, intermediate: 32, maxPositions: 32, vocab: 400, seed: 3 });
+
+const opensearch = join(tmp, 'opensearch');
+cpSync(mlm, opensearch, { recursive: true });
+writeFileSync(join(opensearch, 'idf.json'), JSON.stringify({ war: 3.25, world: 2.125, the: 0.5 }));
+
+const router = join(tmp, 'router');
+const types = {
+  query_0_SparseStaticEmbedding: 'sentence_transformers.sparse_encoder.models.SparseStaticEmbedding.SparseStaticEmbedding',
+  document_0_MLMTransformer: 'sentence_transformers.sparse_encoder.models.MLMTransformer.MLMTransformer',
+  document_1_SpladePooling: 'sentence_transformers.sparse_encoder.models.SpladePooling.SpladePooling',
+};
+mkdirSync(router);
+writeFileSync(join(router, 'modules.json'), JSON.stringify([{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Router' }]));
+writeFileSync(join(router, 'router_config.json'), JSON.stringify({
+  types,
+  structure: { query: ['query_0_SparseStaticEmbedding'], document: ['document_0_MLMTransformer', 'document_1_SpladePooling'] },
+}));
+writeFileSync(join(router, 'config_sentence_transformers.json'), JSON.stringify({ model_type: 'SparseEncoder' }));
+cpSync(mlm, join(router, 'document_0_MLMTransformer'), { recursive: true });
+mkdirSync(join(router, 'document_0_MLMTransformer', 'onnx'));
+writeFileSync(join(router, 'document_0_MLMTransformer', 'onnx', 'model.onnx'), 'not fetched');
+mkdirSync(join(router, 'document_1_SpladePooling'));
+writeFileSync(join(router, 'document_1_SpladePooling', 'config.json'), JSON.stringify({ pooling_strategy: 'max', activation_function: 'log1p_relu' }));
+mkdirSync(join(router, 'query_0_SparseStaticEmbedding'));
+for (const f of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) cpSync(join(mlm, f), join(router, 'query_0_SparseStaticEmbedding', f));
+await writeSafetensorsFile(join(router, 'query_0_SparseStaticEmbedding', 'model.safetensors'),
+  [['weight', { dtype: 'F32', shape: [400], data: new Float32Array(400).map((_, i) => (i % 7) / 4) }]], { format: 'pt' });
+
+/** Every file under `dir` as the fake hub serves it (weights through LFS). */
+function served(dir: string, change: (files: Record<string, string | Uint8Array>) => void = () => {}): FakeRepo {
+  const files: Record<string, string | Uint8Array> = {};
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(dir, path)] = new Uint8Array(readFileSync(path));
+    }
+  };
+  walk(dir);
+  change(files);
+  return {
+    files: Object.fromEntries(Object.entries(files).map(([path, content]) => [path, typeof content === 'string'
+      ? { content: text(content) } : { content, lfs: /\.(safetensors|onnx)$/.test(path) }])),
+  };
+}
+
+const repos: Record<string, FakeRepo> = {
+  'acme/doc-only': served(opensearch),
+  'acme/router': served(router),
+  'acme/router-escape': served(router, (f) => { f['router_config.json'] = JSON.stringify({ types: { '../outside': types.document_0_MLMTransformer }, structure: {} }); }),
+  'acme/router-no-mlm': served(router, (f) => {
+    f['router_config.json'] = JSON.stringify({ types: { query_0_SparseStaticEmbedding: types.query_0_SparseStaticEmbedding }, structure: {} });
+  }),
+  'acme/modules-no-router': served(mlm, (f) => {
+    f['modules.json'] = JSON.stringify([{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Transformer' }]);
+    delete f['config.json'];
+  }),
+};
+
+interface Context { hub: FakeHub; dir: string }
+const layouts = suite<Context>('splade fetch: query-route layouts');
+layouts.before.each(async (context) => {
+  context.hub = await startFakeHub(repos, { cdn: 'other' });
+  context.dir = join(tmp, `run-${Math.random().toString(36).slice(2)}`);
+});
+layouts.after.each(async (context) => {
+  await context.hub.close();
+  rmSync(context.dir, { recursive: true, force: true });
+});
+
+function options(context: Context): FetchModelOptions {
+  return { cwd: context.dir, env: { HF_ENDPOINT: context.hub.endpoint, HF_HOME: join(context.dir, 'hf-home') }, retryDelayMs: 1, convert: null };
+}
+
+/** The same route and the same vectors, query and document, from the download as from the source folder. */
+async function loadsAs(downloaded: string, source: string, route: string): Promise<void> {
+  const [a, b] = [await SpladeEncoder.fromPretrained(source, { backend: new ReferenceBackend() }), await SpladeEncoder.fromPretrained(downloaded, { backend: new ReferenceBackend() })];
+  assert.is(a.queryRoute, route);
+  assert.is(b.queryRoute, route);
+  for (const role of ['query', 'document'] as const) {
+    const [x, y] = [await a.encode(['the war of the worlds'], { role }), await b.encode(['the war of the worlds'], { role })];
+    assert.equal([[...y[0].indices], [...y[0].values]], [[...x[0].indices], [...x[0].values]], role);
+  }
+}
+
+layouts('OpenSearch doc-only: idf.json comes along, and queries stay inference-free', async (context) => {
+  const result = await fetchModel('acme/doc-only', options(context));
+  assert.ok(existsSync(join(result.dir, 'idf.json')));
+  await loadsAs(result.dir, opensearch, 'idf');
+});
+
+layouts('Router: modules.json, router_config.json and each module splade-ts runs; not the onnx export', async (context) => {
+  const result = await fetchModel('acme/router', options(context));
+  const paths = result.files.map((f) => f.path).sort();
+  assert.equal(paths, [
+    'document_0_MLMTransformer/config.json', 'document_0_MLMTransformer/model.safetensors', 'document_0_MLMTransformer/special_tokens_map.json',
+    'document_0_MLMTransformer/tokenizer_config.json', 'document_0_MLMTransformer/vocab.txt', 'document_1_SpladePooling/config.json',
+    'modules.json', 'query_0_SparseStaticEmbedding/model.safetensors', 'query_0_SparseStaticEmbedding/special_tokens_map.json',
+    'query_0_SparseStaticEmbedding/tokenizer_config.json', 'query_0_SparseStaticEmbedding/vocab.txt', 'router_config.json',
+  ]);
+  // The MLM's config.json comes last: the marker of a finished download.
+  assert.is(result.files[result.files.length - 1].path, 'document_0_MLMTransformer/config.json');
+  assert.ok(isCompleteModelFolder(result.dir));
+  await loadsAs(result.dir, router, 'sparse-static-embedding');
+  // An interrupted download (no MLM config.json yet) is not a model folder.
+  rmSync(join(result.dir, 'document_0_MLMTransformer', 'config.json'));
+  assert.not.ok(isCompleteModelFolder(result.dir));
+});
+
+layouts('a Router naming a module folder outside the model, or without an MLM, or modules.json without a Router: clear errors', async (context) => {
+  await rejects(fetchModel('acme/router-escape', options(context)), (e: unknown) => e instanceof HubResponseError && /module folder "\.\.\/outside"/.test((e as Error).message));
+  assert.not.ok(existsSync(join(context.dir, 'weights', 'acme', 'outside')));
+  await rejects(fetchModel('acme/router-no-mlm', options(context)), (e: unknown) => e instanceof ModelFilesMissingError && /0 MLMTransformer modules/.test((e as Error).message));
+  await rejects(fetchModel('acme/modules-no-router', options(context)), (e: unknown) => e instanceof ModelFilesMissingError && /no config\.json at its root, and its modules\.json lists no/.test((e as Error).message));
+});
+
+layouts.run();
