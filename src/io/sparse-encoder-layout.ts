@@ -8,6 +8,8 @@
 //   the query route a SparseStaticEmbedding (model.safetensors with `weight` [vocab], and its
 //   own tokenizer files), the document route an MLMTransformer (a Hugging Face MLM folder)
 //   then SpladePooling (config.json: pooling_strategy, activation_function).
+// A SparseEncoder saved without a Router is the MLM folder itself with a modules.json listing
+// MLMTransformer and SpladePooling (its config.json in a folder of its own), read for the pooling.
 import { SpladeError } from '../errors.js';
 import { readSafetensors } from '../formats/safetensors.js';
 import { ModelFilesError } from './model-files-error.js';
@@ -62,29 +64,36 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * Finds the parts of a model folder: a sentence-transformers Router layout when modules.json
- * has a Router, else the folder itself as the MLM, with idf.json as the query route when present.
+ * has a Router, else the folder itself as the MLM (pooled as its modules.json's SpladePooling
+ * says, when it lists one), with idf.json as the query route when present.
  * @throws LayoutError naming the file and field that do not fit
  */
 export async function readSpladeFolderLayout(files: ModelFiles): Promise<SpladeFolderLayout> {
-  if (await files.has('modules.json')) {
-    const router = await routerPath(files);
-    if (router !== undefined) return readRouterLayout(files, router);
-  }
+  const router = await modulePath(files, (type) => type === ROUTER_MODULE, 'Router');
+  if (router !== undefined) return readRouterLayout(files, router);
+  // A SparseEncoder saved without a Router (modules.json: MLMTransformer, then SpladePooling
+  // in a folder of its own): its pooling's config says how the vector is made.
+  const pooling = await modulePath(files, (type) => POOLING.test(type), 'SpladePooling');
+  const poolingActivation = pooling === undefined ? 'relu' : await readPooling(subfolderFiles(files, pooling));
   if (await files.has('idf.json')) {
-    return { documentFiles: files, poolingActivation: 'relu', queryWeights: await readIdf(files) };
+    return { documentFiles: files, poolingActivation, queryWeights: await readIdf(files) };
   }
-  return { documentFiles: files, poolingActivation: 'relu' };
+  return { documentFiles: files, poolingActivation };
 }
 
-/** The path of the Router module in modules.json, if it lists one. */
-async function routerPath(files: ModelFiles): Promise<string | undefined> {
+/**
+ * The path of the first module in modules.json whose type `matches` (`what` names it in
+ * errors); undefined when the folder has no modules.json or no such module.
+ */
+async function modulePath(files: ModelFiles, matches: (type: string) => boolean, what: string): Promise<string | undefined> {
+  if (!(await files.has('modules.json'))) return undefined;
   const modules = await readJson(files, 'modules.json');
   const where = `${files.location}/modules.json`;
   if (!Array.isArray(modules)) throw new LayoutError(`${where}: expected a list of modules`);
-  const router = modules.find((m) => isRecord(m) && m.type === ROUTER_MODULE);
-  if (router === undefined) return undefined;
-  if (typeof router.path !== 'string') throw new LayoutError(`${where}: the Router module has no "path"`);
-  return router.path;
+  const found = modules.find((m) => isRecord(m) && typeof m.type === 'string' && matches(m.type));
+  if (found === undefined) return undefined;
+  if (typeof found.path !== 'string') throw new LayoutError(`${where}: the ${what} module has no "path"`);
+  return found.path;
 }
 
 /** A Router's router_config.json: each module's class by its id (its folder), and the routes' module ids. */
@@ -114,8 +123,7 @@ export interface RouterModules {
  * @throws LayoutError naming modules.json or router_config.json when they do not fit
  */
 export async function readRouterModules(files: ModelFiles): Promise<RouterModules | undefined> {
-  if (!(await files.has('modules.json'))) return undefined;
-  const path = await routerPath(files);
+  const path = await modulePath(files, (type) => type === ROUTER_MODULE, 'Router');
   if (path === undefined) return undefined;
   const { types } = await readRouterConfig(subfolderFiles(files, path));
   const modules = Object.entries(types).map(([id, type]) => {

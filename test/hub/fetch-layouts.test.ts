@@ -48,6 +48,16 @@ for (const f of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'
 await writeSafetensorsFile(join(router, 'query_0_SparseStaticEmbedding', 'model.safetensors'),
   [['weight', { dtype: 'F32', shape: [400], data: new Float32Array(400).map((_, i) => (i % 7) / 4) }]], { format: 'pt' });
 
+// A SparseEncoder saved without a Router, pooling with log1p_relu.
+const plainSt = join(tmp, 'plain-st');
+cpSync(mlm, plainSt, { recursive: true });
+writeFileSync(join(plainSt, 'modules.json'), JSON.stringify([
+  { idx: 0, name: '0', path: '', type: 'sentence_transformers.sparse_encoder.models.MLMTransformer' },
+  { idx: 1, name: '1', path: '1_SpladePooling', type: 'sentence_transformers.sparse_encoder.models.SpladePooling' },
+]));
+mkdirSync(join(plainSt, '1_SpladePooling'));
+writeFileSync(join(plainSt, '1_SpladePooling', 'config.json'), JSON.stringify({ pooling_strategy: 'max', activation_function: 'log1p_relu' }));
+
 /** Every file under `dir` as the fake hub serves it (weights through LFS). */
 function served(dir: string, change: (files: Record<string, string | Uint8Array>) => void = () => {}): FakeRepo {
   const files: Record<string, string | Uint8Array> = {};
@@ -69,6 +79,7 @@ function served(dir: string, change: (files: Record<string, string | Uint8Array>
 const repos: Record<string, FakeRepo> = {
   'acme/doc-only': served(opensearch),
   'acme/router': served(router),
+  'acme/plain-st': served(plainSt),
   'acme/router-escape': served(router, (f) => { f['router_config.json'] = JSON.stringify({ types: { '../outside': types.document_0_MLMTransformer }, structure: {} }); }),
   'acme/router-no-mlm': served(router, (f) => {
     f['router_config.json'] = JSON.stringify({ types: { query_0_SparseStaticEmbedding: types.query_0_SparseStaticEmbedding }, structure: {} });
@@ -127,6 +138,17 @@ layouts('Router: modules.json, router_config.json and each module splade-ts runs
   // An interrupted download (no MLM config.json yet) is not a model folder.
   rmSync(join(result.dir, 'document_0_MLMTransformer', 'config.json'));
   assert.not.ok(isCompleteModelFolder(result.dir));
+});
+
+layouts('SparseEncoder without a Router: modules.json and the SpladePooling config come along (log1p_relu kept)', async (context) => {
+  const result = await fetchModel('acme/plain-st', options(context));
+  assert.ok(existsSync(join(result.dir, '1_SpladePooling', 'config.json')));
+  assert.is(result.files[result.files.length - 1].path, 'config.json');
+  assert.is(new Set(result.files.map((f) => f.path)).size, result.files.length, 'each file once');
+  await loadsAs(result.dir, plainSt, 'model');
+  const [fetched, bare] = [await SpladeEncoder.fromPretrained(result.dir, { backend: new ReferenceBackend() }), await SpladeEncoder.fromPretrained(mlm, { backend: new ReferenceBackend() })];
+  const [x, y] = [await fetched.encodeDocument('the war'), await bare.encodeDocument('the war')];
+  x.values.forEach((v, k) => assert.ok(Math.abs(v - Math.log1p(y.values[k])) < 1e-6, 'log1p_relu pooling'));
 });
 
 layouts('a Router naming a module folder outside the model, or without an MLM, or modules.json without a Router: clear errors', async (context) => {

@@ -137,4 +137,30 @@ test('Router layout with sum pooling or another query module: a LayoutError nami
   await rejects(SpladeEncoder.fromPretrained(sum), (e: unknown) => e instanceof LayoutError && /document_1_SpladePooling\/config\.json: pooling_strategy "sum"/.test(e.message));
 });
 
+// A SparseEncoder saved without a Router: the MLM folder plus modules.json and SpladePooling's folder.
+function writePlainSparseEncoder(dir: string, pooling: Record<string, unknown>): void {
+  cpSync(mlm, dir, { recursive: true });
+  writeFileSync(join(dir, 'modules.json'), JSON.stringify([
+    { idx: 0, name: '0', path: '', type: 'sentence_transformers.sparse_encoder.models.MLMTransformer' },
+    { idx: 1, name: '1', path: '1_SpladePooling', type: 'sentence_transformers.sparse_encoder.models.SpladePooling' },
+  ]));
+  mkdirSync(join(dir, '1_SpladePooling'), { recursive: true });
+  writeFileSync(join(dir, '1_SpladePooling', 'config.json'), JSON.stringify(pooling));
+}
+
+test('SparseEncoder without a Router: its SpladePooling config is honoured (log1p_relu), or refused (sum)', async () => {
+  const plainSt = join(tmp, 'plain-st');
+  writePlainSparseEncoder(plainSt, { pooling_strategy: 'max', activation_function: 'log1p_relu' });
+  const encoder = await SpladeEncoder.fromPretrained(plainSt, { backend: new ReferenceBackend() });
+  const bare = await SpladeEncoder.fromPretrained(mlm, { backend: new ReferenceBackend() });
+  assert.is(encoder.queryRoute, 'model');
+  const doc = 'the war of the worlds';
+  const [mine, plainVector] = [await encoder.encodeDocument(doc), await bare.encodeDocument(doc)];
+  assert.equal(Array.from(mine.indices), Array.from(plainVector.indices));
+  mine.values.forEach((v, k) => assert.ok(Math.abs(v - Math.log1p(plainVector.values[k])) < 1e-6, `log1p_relu applied to term ${mine.indices[k]}`));
+  const sum = join(tmp, 'plain-st-sum');
+  writePlainSparseEncoder(sum, { pooling_strategy: 'sum', activation_function: 'relu' });
+  await rejects(SpladeEncoder.fromPretrained(sum), (e: unknown) => e instanceof LayoutError && /1_SpladePooling\/config\.json: pooling_strategy "sum"/.test(e.message));
+});
+
 test.run();

@@ -21,7 +21,7 @@ import {
   type WeightsFormat,
 } from '../../io/hub-repo.js';
 import type { ModelFiles } from '../../io/model-files.js';
-import { readRouterModules, routerModuleKind } from '../../io/sparse-encoder-layout.js';
+import { readRouterModules, readSpladeFolderLayout, routerModuleKind } from '../../io/sparse-encoder-layout.js';
 import { folderModelFiles } from '../folder-model-files.js';
 import { loadCheckpointConverter, type ConvertCheckpointFolder } from './convert-hook.js';
 import { withFolderLock } from './folder-lock.js';
@@ -104,16 +104,33 @@ export async function fetchModel(repo: string, options: FetchModelOptions = {}):
     retryDelayMs: options.retryDelayMs ?? 500,
   };
   return withFolderLock(dir, async () => {
-    const files: DownloadedFile[] = [];
-    const mlm = plan ? { folder: '', plan } : await fetchRouterModules(listing, settings, files);
-    files.push(...(await downloadPlan(mlm.plan, folderListing(listing, mlm.folder), settings, mlm.folder)));
-    const result = { repo, revision, commit: listing.commit, dir, format: mlm.plan.format, files };
+    const downloads = new Downloads(settings);
+    let mlm = plan ? { folder: '', plan } : undefined;
+    // A SparseEncoder saved without a Router: its modules.json and SpladePooling config.
+    if (mlm && listing.files.some((f) => f.path === 'modules.json')) await readSpladeFolderLayout(downloadingFiles(listing, downloads));
+    mlm ??= await fetchRouterModules(listing, downloads);
+    await downloadPlan(mlm.plan, folderListing(listing, mlm.folder), downloads, mlm.folder);
+    const result = { repo, revision, commit: listing.commit, dir, format: mlm.plan.format, files: downloads.files };
     if (mlm.plan.format !== 'pytorch' && mlm.plan.format !== 'pytorch-sharded') return result;
     return { ...result, conversion: await convertOnce(join(dir, mlm.folder), options.convert, progress) };
   });
 }
 
 type DownloadedFile = { path: string; outcome: FileOutcome };
+
+/** The files of one fetch, each downloaded once (reading a layout may ask for one twice). */
+class Downloads {
+  readonly files: DownloadedFile[] = [];
+  private readonly done = new Set<string>();
+
+  constructor(readonly settings: DownloadSettings) {}
+
+  async get(file: RepoFile): Promise<void> {
+    if (this.done.has(file.path)) return;
+    this.files.push({ path: file.path, outcome: await downloadRepoFile(file, this.settings) });
+    this.done.add(file.path);
+  }
+}
 
 /**
  * A sentence-transformers SparseEncoder saved with a Router: modules.json at the root and no
@@ -131,10 +148,9 @@ function isRouterListing(listing: RepoListing): boolean {
  * its config.json marks a finished download (hub/complete-folder.ts).
  * @throws ModelFilesMissingError when modules.json lists no Router or it has not one MLM
  */
-async function fetchRouterModules(listing: RepoListing, settings: DownloadSettings, files: DownloadedFile[]): Promise<{ folder: string; plan: ModelFilePlan }> {
-  const { repo } = settings;
-  const get = async (file: RepoFile): Promise<void> => { files.push({ path: file.path, outcome: await downloadRepoFile(file, settings) }); };
-  const router = await readRouterModules(downloadingFiles(listing, settings, get));
+async function fetchRouterModules(listing: RepoListing, downloads: Downloads): Promise<{ folder: string; plan: ModelFilePlan }> {
+  const { repo } = downloads.settings;
+  const router = await readRouterModules(downloadingFiles(listing, downloads));
   if (!router) throw new ModelFilesMissingError(`${repo} has no config.json at its root, and its modules.json lists no sentence-transformers Router`);
   const chosen: RepoFile[] = [];
   const mlm: Array<{ folder: string; plan: ModelFilePlan }> = [];
@@ -146,24 +162,25 @@ async function fetchRouterModules(listing: RepoListing, settings: DownloadSettin
     else if (kind) chosen.push(...chooseRouterModuleFiles(folderListing(listing, folder), kind, `${repo}/${folder}`).map((f) => inFolder(f, folder)));
   }
   if (mlm.length !== 1) throw new ModelFilesMissingError(`${repo}: its Router has ${mlm.length} MLMTransformer modules; splade-ts runs one`);
-  for (const file of chosen) await get(file);
+  for (const file of chosen) await downloads.get(file);
   return mlm[0];
 }
 
 /**
- * The repository's files as ModelFiles over `settings.dir`: a file is downloaded (`get`) the
+ * The repository's files as ModelFiles over the download folder: a file is downloaded the
  * first time it is read, so reading the layout fetches exactly the files it reads.
  */
-function downloadingFiles(listing: RepoListing, settings: DownloadSettings, get: (file: RepoFile) => Promise<void>): ModelFiles {
-  const disk = folderModelFiles(settings.dir);
+function downloadingFiles(listing: RepoListing, downloads: Downloads): ModelFiles {
+  const { dir, repo } = downloads.settings;
+  const disk = folderModelFiles(dir);
   const byPath = new Map(listing.files.map((f) => [f.path, f]));
   const fetched = async (name: string): Promise<void> => {
     const file = byPath.get(name);
-    if (!file) throw new ModelFilesMissingError(`${settings.repo} has no file '${name}'`);
-    await get(file);
+    if (!file) throw new ModelFilesMissingError(`${repo} has no file '${name}'`);
+    await downloads.get(file);
   };
   return {
-    location: settings.dir,
+    location: dir,
     has: async (name) => byPath.has(name),
     readBytes: async (name) => { await fetched(name); return disk.readBytes(name); },
     readText: async (name) => { await fetched(name); return disk.readText(name); },
@@ -174,22 +191,17 @@ function downloadingFiles(listing: RepoListing, settings: DownloadSettings, get:
  * Downloads the plan of the model folder `folder` (its paths relative to it; `listing`: the
  * folder's), and the shards its index names, in an order that marks completion.
  */
-async function downloadPlan(plan: ModelFilePlan, listing: RepoListing, settings: DownloadSettings, folder: string): Promise<DownloadedFile[]> {
-  const files: DownloadedFile[] = [];
-  const get = async (file: RepoFile) => {
-    const inRepo = inFolder(file, folder);
-    files.push({ path: inRepo.path, outcome: await downloadRepoFile(inRepo, settings) });
-  };
+async function downloadPlan(plan: ModelFilePlan, listing: RepoListing, downloads: Downloads, folder: string): Promise<void> {
+  const get = (file: RepoFile): Promise<void> => downloads.get(inFolder(file, folder));
   // Weights first and config.json last: a folder with config.json is a finished download,
   // which is how resolveModel tells it from an interrupted one.
   await get(plan.weights);
   if (plan.format === 'safetensors-sharded' || plan.format === 'pytorch-sharded') {
-    for (const shard of await readShards(join(settings.dir, folder), plan.weights.path, listing)) await get(shard);
+    for (const shard of await readShards(join(downloads.settings.dir, folder), plan.weights.path, listing)) await get(shard);
   }
   for (const file of plan.support.filter((f) => f.path !== 'config.json')) await get(file);
   const config = plan.support.find((f) => f.path === 'config.json');
   if (config) await get(config);
-  return files;
 }
 
 async function readShards(dir: string, indexName: string, listing: RepoListing): Promise<RepoFile[]> {
