@@ -1,7 +1,7 @@
 // Handing SPLADE vectors over to search engines: one module per engine, each checked against
 // the engine's documented format. Browser-safe (no file system): callers stream the records
 // through a writer and store the text where they like.
-export { anserini } from './anserini.js';
+export { anserini, anseriniTopics } from './anserini.js';
 export { elasticsearch } from './elasticsearch.js';
 export { opensearch } from './opensearch.js';
 export { pgvector } from './pgvector.js';
@@ -9,7 +9,7 @@ export { qdrant } from './qdrant.js';
 export { vespa } from './vespa.js';
 export { parseVectorLine } from './vectors-jsonl.js';
 export { ExportError, type ExportFormat, type ExportOptions, type ExportRecord, type ExportWriter, type SetupFile, type Vocabulary } from './format.js';
-import { anserini } from './anserini.js';
+import { anserini, anseriniTopics } from './anserini.js';
 import { elasticsearch } from './elasticsearch.js';
 import type { ExportFormat } from './format.js';
 import { opensearch } from './opensearch.js';
@@ -18,4 +18,4 @@ import { qdrant } from './qdrant.js';
 import { vespa } from './vespa.js';
 
 /** Every format by its `--to` name. */
-export const EXPORT_FORMATS: Readonly<Record<string, ExportFormat>> = { pgvector, elasticsearch, opensearch, qdrant, vespa, anserini };
+export const EXPORT_FORMATS: Readonly<Record<string, ExportFormat>> = { pgvector, elasticsearch, opensearch, qdrant, vespa, anserini, 'anserini-topics': anseriniTopics };

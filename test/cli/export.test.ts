@@ -45,6 +45,36 @@ test('--to anserini --model: keys are the model\'s vocab.txt tokens; the mapping
   assert.match(result.stderr, /es\.ndjson\.mapping\.json: create the index with it \(PUT \/docs\)/);
 });
 
+test('--to anserini-topics --model ROUTER: query vectors as TSV topics, tokens from a Router layout\'s MLM folder', () => {
+  // A sentence-transformers Router folder around the same model: its vocabulary is in the MLM's folder.
+  const router = join(dir, 'router');
+  const mlm = join(router, 'document_0_MLMTransformer');
+  mkdirSync(mlm, { recursive: true });
+  for (const f of readdirSync(model)) writeFileSync(join(mlm, f), readFileSync(join(model, f)));
+  writeFileSync(join(router, 'modules.json'), JSON.stringify([{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Router' }]));
+  writeFileSync(join(router, 'router_config.json'), JSON.stringify({
+    types: {
+      document_0_MLMTransformer: 'sentence_transformers.sparse_encoder.models.MLMTransformer.MLMTransformer',
+      document_1_SpladePooling: 'sentence_transformers.sparse_encoder.models.SpladePooling.SpladePooling',
+    },
+    structure: { query: ['document_0_MLMTransformer'], document: ['document_0_MLMTransformer', 'document_1_SpladePooling'] },
+  }));
+  mkdirSync(join(router, 'document_1_SpladePooling'), { recursive: true });
+  writeFileSync(join(router, 'document_1_SpladePooling', 'config.json'), '{}');
+  const vocab = readFileSync(join(model, 'vocab.txt'), 'utf8').split('\n');
+  const out = join(dir, 'topics.tsv');
+  const { code, stderr } = splade(['--vectors', vectorsPath, '--to', 'anserini-topics', '--out', out, '--model', router, '--scale', '10']);
+  assert.is(code, 0, stderr);
+  const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+  assert.is(lines.length, vectors.length);
+  lines.forEach((line, i) => {
+    const [id, words] = line.split('\t');
+    assert.is(id, `d${i}`);
+    const kept = Array.from(vectors[i].indices).filter((_, k) => Math.round(vectors[i].values[k] * 10) > 0).map((index) => vocab[index]);
+    assert.equal([...new Set(words.split(' '))].sort(), kept.sort());
+  });
+});
+
 test('--to pgvector --model takes sparsevec(N) from config.json vocab_size', () => {
   const out = join(dir, 'pg.sql');
   const { code, stderr } = splade(['--vectors', vectorsPath, '--to', 'pgvector', '--out', out, '--model', model, '--table', 'docs']);

@@ -2,7 +2,7 @@
 // with token keys from a generated model's vocabulary.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { anserini, elasticsearch, opensearch, parseVectorLine, pgvector, qdrant, vespa, ExportError, type ExportFormat, type ExportOptions, type ExportRecord, type Vocabulary } from '../../src/export/index.js';
+import { anserini, anseriniTopics, elasticsearch, opensearch, parseVectorLine, pgvector, qdrant, vespa, ExportError, type ExportFormat, type ExportOptions, type ExportRecord, type Vocabulary } from '../../src/export/index.js';
 import { sparsevecText, sqlString } from '../../src/export/pgvector.js';
 import { roundHalfEven } from '../../src/export/numbers.js';
 import { smallVocab } from '../../tools/generate-model.js';
@@ -153,6 +153,27 @@ test('anserini: {"id", "contents", "vector": {token: int}} with round(w x 100), 
   const small = { id: 's', vector: { indices: Uint32Array.of(3, 4), values: Float32Array.of(0.004, 0.5) }, where: 'w' };
   assert.equal(JSON.parse(run(anserini, { vocabulary, scale: 1000 }, [small])).vector, { [tokens[3]]: 4, [tokens[4]]: 500 });
   assert.equal(JSON.parse(run(anserini, { vocabulary }, [small])).vector, { [tokens[4]]: 50 });
+});
+
+test('anserini-topics: id TAB each token repeated round(w x 100) times, as Anserini\'s SPLADE topic files (TsvString)', () => {
+  const lines = run(anseriniTopics, { vocabulary }).split('\n');
+  assert.is(lines.pop(), '', 'ends with a line break');
+  lines.forEach((line, i) => {
+    const [id, words, ...rest] = line.split('\t');
+    assert.equal(rest, [], 'two columns');
+    assert.is(id, String(records[i].id));
+    const counts = new Map<string, number>();
+    for (const word of words === '' ? [] : words.split(' ')) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const expected = expectedPairs(records[i]).map(([index, w]): [number, number] => [index, Math.round(w * 100)]).filter(([, w]) => w !== 0);
+    assert.equal(pairs([...counts], (token) => idOf.get(token)), expected);
+  });
+  const small = { id: 's', vector: { indices: Uint32Array.of(3, 4), values: Float32Array.of(0.004, 0.03) }, where: 'w' };
+  assert.is(run(anseriniTopics, { vocabulary, scale: 1000 }, [small]), `s\t${Array(4).fill(tokens[3]).concat(Array(30).fill(tokens[4])).join(' ')}\n`);
+  assert.is(run(anseriniTopics, { vocabulary }, [small]), `s\t${Array(3).fill(tokens[4]).join(' ')}\n`);
+  rejects(() => run(anseriniTopics, { vocabulary }, [{ ...small, id: 'a\tb', where: 'q line 2' }]), /^q line 2: id "a\\tb" holds a tab or line break/);
+  const spaced: Vocabulary = { size: 10, token: (id) => (id === 4 ? 'two words' : tokens[id]) };
+  rejects(() => run(anseriniTopics, { vocabulary: spaced }, [small]), /token "two words" holds white space/);
+  rejects(() => run(anseriniTopics, { vocabulary }, [{ ...small, vector: { indices: Uint32Array.of(1), values: Float32Array.of(-1) } }]), /only positive weights/);
 });
 
 test('roundHalfEven rounds as Python round() does', () => {

@@ -1,9 +1,8 @@
 // `splade export`: vectors.jsonl (from `splade encode --output`) in a search engine's format,
 // streamed (memory flat) and written atomically. The formats live in src/export/.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { SpladeError } from '../../errors.js';
 import { EXPORT_FORMATS, parseVectorLine, type ExportFormat, type ExportOptions, type Vocabulary } from '../../export/index.js';
+import { readSpladeFolderLayout } from '../../io/sparse-encoder-layout.js';
 import { AtomicFileWriter } from '../../node/atomic-writer.js';
 import { readLines } from '../../node/corpus/documents.js';
 import { folderModelFiles } from '../../node/folder-model-files.js';
@@ -13,7 +12,7 @@ import { BertTokenizer } from '../../tokenizer/index.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
-const formatLines = Object.values(EXPORT_FORMATS).map((format) => `  ${format.name.padEnd(14)}${format.summary}`).join('\n');
+const formatLines = Object.values(EXPORT_FORMATS).map((format) => `  ${format.name.padEnd(16)}${format.summary}`).join('\n');
 
 const usage = `usage: splade export --vectors FILE --to FORMAT --out FILE [options]
 
@@ -32,7 +31,7 @@ options:
   --index NAME        Elasticsearch/OpenSearch index, Qdrant collection or Vespa schema (default splade)
   --field NAME        the vector field / column (default splade; pgvector: embedding)
   --dimensions N      pgvector: sparsevec(N) without --model
-  --scale S           anserini: integer impacts round(weight x S) (default 100)
+  --scale S           anserini, anserini-topics: integer impacts round(weight x S) (default 100)
   --keep-dots         elasticsearch/opensearch: keep '.' in token keys (Elasticsearch 8.16+
                       sparse_vector takes them); by default '.' is written '__', as ELSER did`;
 
@@ -43,18 +42,20 @@ function positiveNumber(name: string, value: string | undefined, integer: boolea
   return n;
 }
 
-/** The model's vocabulary (token strings) and vocab_size. */
+/** The model's vocabulary (token strings) and vocab_size: its MLM folder's (in a Router layout, the document module's). */
 async function loadModelInfo(location: string): Promise<{ vocabulary: Vocabulary; dimensions: number }> {
   const { dir } = await resolveModel(location);
-  const tokenizer = await BertTokenizer.fromModelFiles(folderModelFiles(dir));
+  const files = (await readSpladeFolderLayout(folderModelFiles(dir))).documentFiles;
+  const tokenizer = await BertTokenizer.fromModelFiles(files);
+  const where = `${files.location}/config.json`;
   let config: { vocab_size?: unknown };
   try {
-    config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { vocab_size?: unknown };
+    config = JSON.parse(await files.readText('config.json')) as { vocab_size?: unknown };
   } catch (error) {
-    throw new SpladeError(`${join(dir, 'config.json')}: cannot read vocab_size (${(error as Error).message})`);
+    throw new SpladeError(`${where}: cannot read vocab_size (${(error as Error).message})`);
   }
   const dimensions = config.vocab_size;
-  if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions < 1) throw new SpladeError(`${join(dir, 'config.json')}: vocab_size must be a positive integer`);
+  if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions < 1) throw new SpladeError(`${where}: vocab_size must be a positive integer`);
   return { vocabulary: { size: dimensions, token: (id) => tokenizer.idToToken(id) }, dimensions };
 }
 
@@ -105,7 +106,7 @@ export const command: Command = {
       ['--dimensions', v.dimensions, ['pgvector']],
       ['--index', v.index, ['elasticsearch', 'opensearch', 'qdrant', 'vespa']],
       ['--setup', v.setup, ['elasticsearch', 'opensearch', 'qdrant', 'vespa']],
-      ['--scale', v.scale, ['anserini']],
+      ['--scale', v.scale, ['anserini', 'anserini-topics']],
       ['--keep-dots', v['keep-dots'], ['elasticsearch', 'opensearch']],
     ];
     for (const [flag, value, formats] of onlyFor) {
