@@ -4,6 +4,7 @@
 // only config.json and the tokenizer files.
 import { urlModelFiles } from '../io/url-model-files.js';
 import { parseModelConfigText } from '../io/model-config.js';
+import { readSpladeFolderLayout } from '../io/sparse-encoder-layout.js';
 import { folderModelFiles } from '../node/folder-model-files.js';
 import { silentProgress } from '../node/hub/progress.js';
 import { resolveModel } from '../node/resolve-model.js';
@@ -12,9 +13,11 @@ import type { TextLimits } from './text-limits.js';
 
 /** The model's text limits, or undefined when it has no tokenizer files (encoding text then fails on its own). */
 export async function modelTextLimits(location: string): Promise<TextLimits | undefined> {
-  const files = /^https?:\/\//.test(location)
+  const folder = /^https?:\/\//.test(location)
     ? urlModelFiles(location)
     : folderModelFiles((await resolveModel(location, { progress: silentProgress })).dir);
+  // In a sentence-transformers Router layout, the MLM (config.json, tokenizer) is a module folder.
+  const files = (await readSpladeFolderLayout(folder)).documentFiles;
   const config = parseModelConfigText(await files.readText('config.json'), `${files.location}/config.json`);
   const [hasVocab, hasTokenizerJson] = await Promise.all([files.has('vocab.txt'), files.has('tokenizer.json')]);
   if (!hasVocab && !hasTokenizerJson) return undefined;

@@ -40,7 +40,11 @@ export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
    * leaves it alone, `dispose()` disposes it). `backendInfo` says what runs.
    */
   readonly backend?: Backend | BackendChoice;
-  /** A separate model for queries (some SPLADE families have one); default: the same model. */
+  /**
+   * A separate model for queries (some SPLADE families have one); default: the same model. Its
+   * MLM encodes every query (in a sentence-transformers layout, the document route's MLM and
+   * pooling; a query route of its own is not used).
+   */
   readonly queryModel?: ModelLocation;
   /** Use this tokenizer instead of the folder's tokenizer files. */
   readonly tokenizer?: TextTokenizer;
@@ -184,9 +188,10 @@ export class SpladeEncoder {
     try {
       const layout = await readSpladeFolderLayout(await files(location));
       const documentModel = await LoadedModel.load(layout.documentFiles, backend, options.tokenizer, { pooling: layout.poolingActivation, dtype });
-      const queryModel = options.queryModel === undefined
+      const queryLayout = options.queryModel === undefined ? undefined : await readSpladeFolderLayout(await files(options.queryModel));
+      const queryModel = queryLayout === undefined
         ? documentModel
-        : await LoadedModel.load(await files(options.queryModel), backend, options.tokenizer, { dtype });
+        : await LoadedModel.load(queryLayout.documentFiles, backend, options.tokenizer, { pooling: queryLayout.poolingActivation, dtype });
       const queries = options.queryModel === undefined && layout.queryWeights
         ? await loadQueryRoute(layout.queryWeights, documentModel.tokenizer, options.tokenizer)
         : undefined;

@@ -137,6 +137,19 @@ test('Router layout with sum pooling or another query module: a LayoutError nami
   await rejects(SpladeEncoder.fromPretrained(sum), (e: unknown) => e instanceof LayoutError && /document_1_SpladePooling\/config\.json: pooling_strategy "sum"/.test(e.message));
 });
 
+test('a Router folder as --query-model or for splade tokenize: its document MLM (and pooling) is the model', async () => {
+  const withRouterQueries = await SpladeEncoder.fromPretrained(mlm, { backend: new ReferenceBackend(), queryModel: router });
+  const routerEncoder = await SpladeEncoder.fromPretrained(router, { backend: new ReferenceBackend() });
+  const text = 'the war of the worlds';
+  assert.equal(plain(await withRouterQueries.encodeQuery(text)), plain(await routerEncoder.encodeDocument(text)));
+  const tokenize = (model: string): string => {
+    const r = spawnSync(process.execPath, [join(root, 'bin/splade.js'), 'tokenize', '--model', model], { encoding: 'utf8', input: '{"id":1,"text":"the war of the worlds"}\n' });
+    assert.is(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  assert.is(tokenize(router), tokenize(mlm));
+});
+
 // A SparseEncoder saved without a Router: the MLM folder plus modules.json and SpladePooling's folder.
 function writePlainSparseEncoder(dir: string, pooling: Record<string, unknown>): void {
   cpSync(mlm, dir, { recursive: true });

@@ -9,6 +9,7 @@ import { SpladeError } from '../../errors.js';
 import { folderModelFiles } from '../../node/folder-model-files.js';
 import { streamProgress } from '../../node/hub/progress.js';
 import { resolveModel } from '../../node/resolve-model.js';
+import { readSpladeFolderLayout } from '../../io/sparse-encoder-layout.js';
 import { BertTokenizer } from '../../tokenizer/index.js';
 import { parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -65,7 +66,8 @@ async function loadTokenizer(vocab: string | undefined, model: string | undefine
     return BertTokenizer.fromVocab(text);
   }
   const { dir } = await resolveModel(model!, { progress: streamProgress(process.stderr) });
-  return BertTokenizer.fromModelFiles(folderModelFiles(dir));
+  // The document MLM's tokenizer: in a sentence-transformers Router layout it is in a module folder.
+  return BertTokenizer.fromModelFiles((await readSpladeFolderLayout(folderModelFiles(dir))).documentFiles);
 }
 
 /** Writes with back-pressure, in chunks. */
