@@ -91,8 +91,7 @@ export async function fetchModel(repo: string, options: FetchModelOptions = {}):
 
   // Listed and chosen before the folder exists, so a misspelt id leaves nothing behind.
   const listing = await fetchRepoListing(connection, repo, revision);
-  const router = isRouterListing(listing);
-  const plan = router ? undefined : chooseModelFiles(listing, repo);
+  const plan = isRouterListing(listing) ? undefined : chooseModelFiles(listing, repo);
   const settings: DownloadSettings = {
     connection,
     repo,
@@ -143,9 +142,9 @@ function isRouterListing(listing: RepoListing): boolean {
 
 /**
  * For a Router layout: downloads modules.json, router_config.json and every module but the
- * MLM (a SparseStaticEmbedding's weight and tokenizer, a SpladePooling's config), recording
- * them in `files`; returns the MLM's folder and the plan of its files, downloaded last so that
- * its config.json marks a finished download (hub/complete-folder.ts).
+ * MLM (a SparseStaticEmbedding's weight and tokenizer, a SpladePooling's config); returns the
+ * MLM's folder and the plan of its files, which the caller downloads last so that its
+ * config.json marks a finished download (hub/complete-folder.ts).
  * @throws ModelFilesMissingError when modules.json lists no Router or it has not one MLM
  */
 async function fetchRouterModules(listing: RepoListing, downloads: Downloads): Promise<{ folder: string; plan: ModelFilePlan }> {
