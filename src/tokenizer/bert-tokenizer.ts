@@ -10,6 +10,7 @@ import { forEachWord } from './pre-tokenizer.js';
 import { isChineseChar, isPunctuation } from './unicode.js';
 import {
   applyConfigToSettings,
+  checkVocabTokenizerClass,
   parseTokenizerConfig,
   parseVocabText,
   settingsFromTokenizerJson,
@@ -178,7 +179,8 @@ export class BertTokenizer {
    */
   static async fromModelFiles(files: TokenizerFiles): Promise<BertTokenizer> {
     const readIfThere = async (name: string): Promise<string | undefined> => ((await files.has(name)) ? files.readText(name) : undefined);
-    const config = parseTokenizerConfig(await readIfThere('tokenizer_config.json'), await readIfThere('special_tokens_map.json'), files.location);
+    const configText = await readIfThere('tokenizer_config.json');
+    const config = parseTokenizerConfig(configText, await readIfThere('special_tokens_map.json'), files.location);
     const hasConfig = await files.has('tokenizer_config.json');
     const tokenizerJson = await readIfThere('tokenizer.json');
     if (tokenizerJson !== undefined) {
@@ -190,6 +192,7 @@ export class BertTokenizer {
     if (vocabText === undefined) {
       throw new TokenizerError(`${files.location} has neither tokenizer.json nor vocab.txt: no tokenizer to load`);
     }
+    checkVocabTokenizerClass(configText, files.location);
     const source = `${files.location}/vocab.txt`;
     return new BertTokenizer(settingsFromVocab(parseVocabText(vocabText, source), config, source));
   }

@@ -240,6 +240,31 @@ function tokenContent(value: Json | undefined): string | undefined {
  */
 export type TokenizerConfig = VocabOptions;
 
+/**
+ * tokenizer_config.json's `tokenizer_class` values whose vocab.txt tokenizer is BERT's
+ * WordPiece as splade-ts implements it (ELECTRA's and DistilBERT's are BERT's).
+ */
+export const WORDPIECE_TOKENIZER_CLASSES = [
+  'BertTokenizer', 'BertTokenizerFast', 'DistilBertTokenizer', 'DistilBertTokenizerFast', 'ElectraTokenizer', 'ElectraTokenizerFast',
+] as const;
+
+/**
+ * Refuses a vocab.txt that tokenizer_config.json says belongs to another tokenizer class
+ * (BertJapaneseTokenizer's MeCab words, for one): read as BERT's WordPiece it would give
+ * other tokens than transformers, silently. A tokenizer.json says what it is by itself and
+ * is checked part by part instead.
+ */
+export function checkVocabTokenizerClass(configText: string | undefined, folder: string): void {
+  if (configText === undefined) return;
+  const source = `${folder}/tokenizer_config.json`;
+  const tokenizerClass = parseJson(configText, source).tokenizer_class;
+  if (tokenizerClass === undefined || tokenizerClass === null) return;
+  if (typeof tokenizerClass === 'string' && (WORDPIECE_TOKENIZER_CLASSES as readonly string[]).includes(tokenizerClass)) return;
+  throw new TokenizerError(
+    `${source}: tokenizer_class ${JSON.stringify(tokenizerClass)} is not supported: splade-ts reads vocab.txt as BERT's WordPiece tokenizer (${WORDPIECE_TOKENIZER_CLASSES.join(', ')})`,
+  );
+}
+
 /** transformers' VERY_LARGE_INTEGER and the like mean "no limit given". */
 const UNSET_MAX_LENGTH = 1e15;
 

@@ -2,6 +2,7 @@
 // from model folders and tokenizer files, added tokens with their options, odd input.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { rejects } from '../helpers/rejects.js';
 import { SpladeError } from '../../src/errors.js';
 import { memoryModelFiles } from '../../src/io/memory-model-files.js';
 import { BertTokenizer, TokenizerError } from '../../src/tokenizer/index.js';
@@ -135,6 +136,22 @@ loading('tokenizer_config.json overrides the tokenizer.json normalizer as BertTo
   );
   assert.equal(same.encode('Hello Café').ids, tokenizer.encode('Hello Café').ids);
   assert.is(same.modelMaxLength, 512);
+});
+
+loading('a vocab.txt whose tokenizer_config.json names another tokenizer class is refused, not read as WordPiece', async () => {
+  const japanese = memoryModelFiles({
+    'vocab.txt': vocabText,
+    'tokenizer_config.json': JSON.stringify({ tokenizer_class: 'BertJapaneseTokenizer', word_tokenizer_type: 'mecab', subword_tokenizer_type: 'wordpiece' }),
+  }, 'models/ja');
+  await rejects(BertTokenizer.fromModelFiles(japanese), (e: unknown) => e instanceof TokenizerError
+    && /^models\/ja\/tokenizer_config\.json: tokenizer_class "BertJapaneseTokenizer" is not supported/.test((e as Error).message));
+  for (const ok of ['BertTokenizer', 'DistilBertTokenizerFast', 'ElectraTokenizer']) {
+    const t = await BertTokenizer.fromModelFiles(memoryModelFiles({ 'vocab.txt': vocabText, 'tokenizer_config.json': JSON.stringify({ tokenizer_class: ok }) }));
+    assert.equal(t.encode('Hello world').ids, tokenizer.encode('Hello world').ids, ok);
+  }
+  // With a tokenizer.json the class name does not decide: tokenizer.json is checked part by part.
+  const withJson = memoryModelFiles({ 'tokenizer.json': bertTokenizerJson(), 'tokenizer_config.json': JSON.stringify({ tokenizer_class: 'PreTrainedTokenizerFast' }) });
+  assert.equal((await BertTokenizer.fromModelFiles(withJson)).encode('Hello world').ids, tokenizer.encode('Hello world').ids);
 });
 
 loading('a folder without tokenizer files is a TokenizerError naming the folder', async () => {
