@@ -39,8 +39,9 @@ export interface QuantizeResult {
  */
 export async function quantizeModelFolder(src: string, out: string, dtype: QuantizedDType): Promise<QuantizeResult> {
   if (resolve(src) === resolve(out)) throw new SpladeError(`--out must differ from the source folder (${src})`);
-  const existing = await readdir(out).catch(() => [] as string[]);
-  if (existing.length > 0) throw new SpladeError(`${out}: the output folder is not empty (give a new or empty folder)`);
+  const kind = await stat(out).then((st) => (st.isDirectory() ? 'folder' : 'file'), () => 'none');
+  if (kind === 'file') throw new SpladeError(`${out}: is a file; --out takes a new or empty folder`);
+  if (kind === 'folder' && (await readdir(out)).length > 0) throw new SpladeError(`${out}: the output folder is not empty (give a new or empty folder)`);
   const layout = await readSpladeFolderLayout(folderModelFiles(src));
   const mlm = relative(src, layout.documentFiles.location);
   const partial = `${resolve(out)}.partial-${process.pid}`;

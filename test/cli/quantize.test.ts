@@ -129,7 +129,7 @@ quantize('f16: every float tensor F16, torch_dtype float16; an F16 folder is hel
   asStored.dispose();
 });
 
-quantize('errors: a non-empty --out, an int8 source, a bad --dtype (usage, exit 2)', () => {
+quantize('errors: a non-empty --out, a file as --out, an int8 source, a bad --dtype (usage, exit 2)', () => {
   const busy = join(tmp, 'busy');
   mkdirSync(busy);
   writeFileSync(join(busy, 'keep.txt'), 'mine');
@@ -137,6 +137,11 @@ quantize('errors: a non-empty --out, an int8 source, a bad --dtype (usage, exit 
   assert.is(r.code, 1);
   assert.match(r.stderr, /not empty/);
   assert.is(readFileSync(join(busy, 'keep.txt'), 'utf8'), 'mine');
+  const file = join(busy, 'keep.txt');
+  r = splade(['quantize', src, '--dtype', 'int8', '--out', file]);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /keep\.txt: is a file; --out takes a new or empty folder/);
+  assert.is(readFileSync(file, 'utf8'), 'mine');
   r = splade(['quantize', join(tmp, 'int8'), '--dtype', 'int8', '--out', join(tmp, 'again')]);
   assert.is(r.code, 1);
   assert.match(r.stderr, /already int8/);
