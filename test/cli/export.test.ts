@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeRandomBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from '../foundation/tmp.js';
+import { writeRouterFolder } from '../helpers/sparse-encoder-folders.js';
 import { randomVectors, vectorsJsonl } from '../export/vectors.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,22 +46,10 @@ test('--to anserini --model: keys are the model\'s vocab.txt tokens; the mapping
   assert.match(result.stderr, /es\.ndjson\.mapping\.json: create the index with it \(PUT \/docs\)/);
 });
 
-test('--to anserini-topics --model ROUTER: query vectors as TSV topics, tokens from a Router layout\'s MLM folder', () => {
+test('--to anserini-topics --model ROUTER: query vectors as TSV topics, tokens from a Router layout\'s MLM folder', async () => {
   // A sentence-transformers Router folder around the same model: its vocabulary is in the MLM's folder.
   const router = join(dir, 'router');
-  const mlm = join(router, 'document_0_MLMTransformer');
-  mkdirSync(mlm, { recursive: true });
-  for (const f of readdirSync(model)) writeFileSync(join(mlm, f), readFileSync(join(model, f)));
-  writeFileSync(join(router, 'modules.json'), JSON.stringify([{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Router' }]));
-  writeFileSync(join(router, 'router_config.json'), JSON.stringify({
-    types: {
-      document_0_MLMTransformer: 'sentence_transformers.sparse_encoder.models.MLMTransformer.MLMTransformer',
-      document_1_SpladePooling: 'sentence_transformers.sparse_encoder.models.SpladePooling.SpladePooling',
-    },
-    structure: { query: ['document_0_MLMTransformer'], document: ['document_0_MLMTransformer', 'document_1_SpladePooling'] },
-  }));
-  mkdirSync(join(router, 'document_1_SpladePooling'), { recursive: true });
-  writeFileSync(join(router, 'document_1_SpladePooling', 'config.json'), '{}');
+  await writeRouterFolder(router, model, {}, new Float32Array(1000).fill(1));
   const vocab = readFileSync(join(model, 'vocab.txt'), 'utf8').split('\n');
   const out = join(dir, 'topics.tsv');
   const { code, stderr } = splade(['--vectors', vectorsPath, '--to', 'anserini-topics', '--out', out, '--model', router, '--scale', '10']);

@@ -15,10 +15,12 @@ import { DistilBertForMaskedLM } from '../../src/models/distilbert/distilbert-fo
 import type { DistilBertConfig } from '../../src/models/distilbert/config.js';
 import { isQuantizedWeight } from '../../src/io/quantize-model.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
+import type { ModelFolder } from '../../src/io/model-folder.js';
 import { readSafetensorsFile, writeSafetensorsFile } from '../../src/node/safetensors-file.js';
 import type { TensorToWrite } from '../../src/formats/safetensors-writer.js';
 import { SpladeError } from '../../src/errors.js';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
+import { writeRouterFolder } from '../helpers/sparse-encoder-folders.js';
 import { createBackend } from '../../src/tensor/create-backend.js';
 import type { TensorSource } from '../../src/tensor/tensor-source.js';
 
@@ -81,21 +83,33 @@ quantize('int8: I8 weight + F32 weight_scale [out, 1] per linear layer and the w
   }
 });
 
-quantize('int8 round trip: the folder encodes exactly as the f32 checkpoint loaded with dtype int8', async () => {
-  const out = join(tmp, 'int8');
-  const onLoad = await SpladeEncoder.fromPretrained(src, { dtype: 'int8' });
-  const stored = await SpladeEncoder.fromPretrained(out);
-  const [a, b] = [await onLoad.encode(TEXTS), await stored.encode(TEXTS)];
-  a.forEach((v, i) => {
-    assert.equal([...b[i].indices], [...v.indices]);
-    assert.equal([...b[i].values], [...v.values]);
-  });
+/**
+ * The quantized folder encodes exactly as `source` loaded with `dtype`: documents, and
+ * queries through the same route (returned).
+ */
+async function encodesAsOnLoad(source: string, quantized: string, dtype: 'int8' | 'f16' = 'int8'): Promise<string> {
+  const onLoad = await SpladeEncoder.fromPretrained(source, { dtype });
+  const stored = await SpladeEncoder.fromPretrained(quantized);
+  assert.is(stored.queryRoute, onLoad.queryRoute);
+  for (const role of ['document', 'query'] as const) {
+    const [a, b] = [await onLoad.encode(TEXTS, { role }), await stored.encode(TEXTS, { role })];
+    a.forEach((v, i) => assert.equal([[...b[i].indices], [...b[i].values]], [[...v.indices], [...v.values]], `${role} ${i}`));
+  }
   onLoad.dispose();
   stored.dispose();
+  return stored.queryRoute;
+}
+
+quantize('int8 round trip: the folder encodes exactly as the f32 checkpoint loaded with dtype int8', async () => {
+  await encodesAsOnLoad(src, join(tmp, 'int8'));
 });
 
-quantize('loading the int8 folder never reads a quantized weight as float32', async () => {
-  const folder = await loadModelFolderFromDisk(join(tmp, 'int8'));
+/**
+ * Loads the model folder `dir` with `load`, through a source that records every tensor read
+ * as float32; returns the I8 ones among them (none may be) and all of them.
+ */
+async function float32Reads(dir: string, load: (folder: ModelFolder, source: TensorSource) => Promise<unknown>): Promise<{ int8: string[]; all: string[] }> {
+  const folder = await loadModelFolderFromDisk(dir);
   const read: string[] = [];
   const inner = folder.weights;
   const spy: TensorSource = {
@@ -105,10 +119,14 @@ quantize('loading the int8 folder never reads a quantized weight as float32', as
     float32: (name) => { read.push(name); return inner.float32(name); },
     int8: (name) => inner.int8!(name),
   };
-  await BertForMaskedLM.load(requireBertConfig(folder.config), spy, await createBackend());
-  const wide = read.filter((name) => isQuantizedWeight(name, inner.info(name)!.shape));
-  assert.equal(wide, []);
-  assert.ok(read.some((name) => name.endsWith('_scale')), 'the scales are read');
+  await load(folder, spy);
+  return { int8: read.filter((name) => inner.info(name)!.dtype === 'I8'), all: read };
+}
+
+quantize('loading the int8 folder never reads a quantized weight as float32', async () => {
+  const reads = await float32Reads(join(tmp, 'int8'), async (folder, spy) => BertForMaskedLM.load(requireBertConfig(folder.config), spy, await createBackend()));
+  assert.equal(reads.int8, []);
+  assert.ok(reads.all.some((name) => name.endsWith('_scale')), 'the scales are read');
 });
 
 quantize('f16: every float tensor F16, torch_dtype float16; an F16 folder is held float16 by default (the vectors of asking for f16)', async () => {
@@ -121,12 +139,7 @@ quantize('f16: every float tensor F16, torch_dtype float16; an F16 folder is hel
   assert.is(config.torch_dtype, 'float16');
   // The folder's LayerNorm parameters and biases are float16 too, where the on-load f16 keeps
   // them float32: compare the linear weights only through the same model.
-  const onLoad = await SpladeEncoder.fromPretrained(out, { dtype: 'f16' });
-  const asStored = await SpladeEncoder.fromPretrained(out);
-  const [a, b] = [await onLoad.encode(TEXTS), await asStored.encode(TEXTS)];
-  a.forEach((v, i) => assert.equal([...b[i].values], [...v.values]));
-  onLoad.dispose();
-  asStored.dispose();
+  await encodesAsOnLoad(out, out, 'f16');
 });
 
 quantize('errors: a non-empty --out, a file as --out, an int8 source, a bad --dtype (usage, exit 2)', () => {
@@ -243,44 +256,21 @@ for (const [label, from, linears] of [['tied', distilSrc, 2 * 6 + 1], ['untied',
     const linear = /\.(q_lin|k_lin|v_lin|out_lin|lin1|lin2)\.weight$|^vocab_(transform|projector)\.weight$/;
     assert.is(int8.filter((n) => linear.test(n)).length, linears, int8.join(', '));
     assert.equal(int8.filter((n) => !linear.test(n)), ['distilbert.embeddings.word_embeddings.weight']);
-    const onLoad = await SpladeEncoder.fromPretrained(from, { dtype: 'int8' });
-    const stored = await SpladeEncoder.fromPretrained(out);
-    const [a, b] = [await onLoad.encode(TEXTS), await stored.encode(TEXTS)];
-    a.forEach((v, i) => {
-      assert.equal([...b[i].indices], [...v.indices]);
-      assert.equal([...b[i].values], [...v.values]);
-    });
-    onLoad.dispose();
-    stored.dispose();
+    await encodesAsOnLoad(from, out);
   });
 }
 
 distil('loading the int8 folder never reads a quantized weight as float32', async () => {
-  const folder = await loadModelFolderFromDisk(`${untiedSrc}-int8`);
-  const read: string[] = [];
-  const inner = folder.weights;
-  const spy: TensorSource = {
-    description: inner.description,
-    names: () => inner.names(),
-    info: (name) => inner.info(name),
-    float32: (name) => { read.push(name); return inner.float32(name); },
-    int8: (name) => inner.int8!(name),
-  };
-  await DistilBertForMaskedLM.load(folder.config as DistilBertConfig, spy, await createBackend());
-  assert.equal(read.filter((name) => inner.info(name)!.dtype === 'I8'), []);
-  assert.ok(read.some((name) => name === 'vocab_projector.weight_scale'), 'the scales are read');
+  const reads = await float32Reads(`${untiedSrc}-int8`, async (folder, spy) => DistilBertForMaskedLM.load(folder.config as DistilBertConfig, spy, await createBackend()));
+  assert.equal(reads.int8, []);
+  assert.ok(reads.all.includes('vocab_projector.weight_scale'), 'the scales are read');
 });
 
 distil('f16: the folder is held float16 by default (the vectors of asking for f16)', async () => {
   const out = `${distilSrc}-f16`;
   const { code, stderr } = splade(['quantize', distilSrc, '--dtype', 'f16', '--out', out]);
   assert.is(code, 0, stderr);
-  const onLoad = await SpladeEncoder.fromPretrained(out, { dtype: 'f16' });
-  const asStored = await SpladeEncoder.fromPretrained(out);
-  const [a, b] = [await onLoad.encode(TEXTS), await asStored.encode(TEXTS)];
-  a.forEach((v, i) => assert.equal([...b[i].values], [...v.values]));
-  onLoad.dispose();
-  asStored.dispose();
+  await encodesAsOnLoad(out, out, 'f16');
 });
 
 distil.run();
@@ -292,46 +282,17 @@ const layouts = suite('splade quantize: folder layouts');
 const opensearch = join(tmp, 'opensearch');
 const router = join(tmp, 'router');
 layouts.before(async () => {
-  await writeRandomDistilBertFolder(opensearch, { layers: 1, hidden: 32, heads: 2, intermediate: 64, maxPositions: 32, vocab: 1200, seed: 5 });
+  const mlm = join(tmp, 'layouts-mlm');
+  await writeRandomDistilBertFolder(mlm, { layers: 1, hidden: 32, heads: 2, intermediate: 64, maxPositions: 32, vocab: 1200, seed: 5 });
+  cpSync(mlm, opensearch, { recursive: true });
   writeFileSync(join(opensearch, 'idf.json'), JSON.stringify({ atomic: 2.5, bomb: 1.25, cats: 0.5 }));
   mkdirSync(join(opensearch, 'onnx'));
   writeFileSync(join(opensearch, 'onnx', 'model.onnx'), 'not read');
   writeFileSync(join(opensearch, 'pytorch_model.bin'), 'not read');
   mkdirSync(join(opensearch, '.git'));
   writeFileSync(join(opensearch, '.git', 'HEAD'), 'ref: refs/heads/main');
-  mkdirSync(router);
-  writeFileSync(join(router, 'modules.json'), JSON.stringify([{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Router' }]));
-  writeFileSync(join(router, 'router_config.json'), JSON.stringify({
-    types: {
-      query_0_SparseStaticEmbedding: 'sentence_transformers.sparse_encoder.models.SparseStaticEmbedding.SparseStaticEmbedding',
-      document_0_MLMTransformer: 'sentence_transformers.sparse_encoder.models.MLMTransformer.MLMTransformer',
-      document_1_SpladePooling: 'sentence_transformers.sparse_encoder.models.SpladePooling.SpladePooling',
-    },
-    structure: { query: ['query_0_SparseStaticEmbedding'], document: ['document_0_MLMTransformer', 'document_1_SpladePooling'] },
-  }));
-  const mlm = join(router, 'document_0_MLMTransformer');
-  for (const f of ['config.json', 'model.safetensors', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) cpSync(join(opensearch, f), join(mlm, f));
-  mkdirSync(join(router, 'document_1_SpladePooling'));
-  writeFileSync(join(router, 'document_1_SpladePooling', 'config.json'), JSON.stringify({ pooling_strategy: 'max', activation_function: 'log1p_relu' }));
-  const query = join(router, 'query_0_SparseStaticEmbedding');
-  mkdirSync(query);
-  for (const f of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) cpSync(join(opensearch, f), join(query, f));
-  await writeSafetensorsFile(join(query, 'model.safetensors'), [['weight', { dtype: 'F32', shape: [1200], data: new Float32Array(1200).map((_, i) => (i % 5) / 4) }]], { format: 'pt' });
+  await writeRouterFolder(router, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' }, new Float32Array(1200).map((_, i) => (i % 5) / 4));
 });
-
-/** Documents equal quantizing the source on load, queries equal the source's (the same inference-free route). */
-async function sameVectors(source: string, quantized: string): Promise<void> {
-  const onLoad = await SpladeEncoder.fromPretrained(source, { dtype: 'int8' });
-  const stored = await SpladeEncoder.fromPretrained(quantized);
-  assert.is(stored.queryRoute, onLoad.queryRoute);
-  assert.is.not(stored.queryRoute, 'model');
-  for (const role of ['document', 'query'] as const) {
-    const [a, b] = [await onLoad.encode(TEXTS, { role }), await stored.encode(TEXTS, { role })];
-    a.forEach((v, i) => assert.equal([[...b[i].indices], [...b[i].values]], [[...v.indices], [...v.values]], `${role} ${i}`));
-  }
-  onLoad.dispose();
-  stored.dispose();
-}
 
 layouts('OpenSearch doc-only: idf.json and the tokenizer copied, the float weights in other formats and .git left out', async () => {
   const out = join(tmp, 'opensearch-int8');
@@ -339,7 +300,7 @@ layouts('OpenSearch doc-only: idf.json and the tokenizer copied, the float weigh
   assert.is(code, 0, stderr);
   assert.equal(readdirSync(out).sort(), ['config.json', 'idf.json', 'model.safetensors', 'special_tokens_map.json', 'tokenizer_config.json', 'vocab.txt']);
   assert.match(stderr, /left out \(float weights\): model\.safetensors, onnx\/, pytorch_model\.bin\n$/);
-  await sameVectors(opensearch, out);
+  assert.is(await encodesAsOnLoad(opensearch, out), 'idf');
 });
 
 layouts('sentence-transformers Router: the document MLM quantized in its subfolder, every module copied', async () => {
@@ -351,7 +312,7 @@ layouts('sentence-transformers Router: the document MLM quantized in its subfold
   for (const f of ['modules.json', 'router_config.json', 'document_1_SpladePooling/config.json', 'query_0_SparseStaticEmbedding/model.safetensors']) {
     assert.equal(readFileSync(join(out, f)), readFileSync(join(router, f)), f);
   }
-  await sameVectors(router, out);
+  assert.is(await encodesAsOnLoad(router, out), 'sparse-static-embedding');
 });
 
 layouts('--out inside the source folder: the copy leaves itself out; a failure leaves no folder behind', async () => {

@@ -9,12 +9,12 @@ import * as assert from 'uvu/assert';
 import { HubResponseError, ModelFilesMissingError } from '../../src/io/hub-repo.js';
 import { isCompleteModelFolder } from '../../src/node/hub/complete-folder.js';
 import { fetchModel, type FetchModelOptions } from '../../src/node/hub/fetch-model.js';
-import { writeSafetensorsFile } from '../../src/node/safetensors-file.js';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
 import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import { writeRandomDistilBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from '../foundation/tmp.js';
 import { rejects } from '../helpers/rejects.js';
+import { writePlainSparseEncoderFolder, writeRouterFolder } from '../helpers/sparse-encoder-folders.js';
 import { startFakeHub, text, type FakeHub, type FakeRepo } from './fake-hub.js';
 
 const tmp = tempDir('fetch-layouts');
@@ -26,37 +26,15 @@ cpSync(mlm, opensearch, { recursive: true });
 writeFileSync(join(opensearch, 'idf.json'), JSON.stringify({ war: 3.25, world: 2.125, the: 0.5 }));
 
 const router = join(tmp, 'router');
-const types = {
-  query_0_SparseStaticEmbedding: 'sentence_transformers.sparse_encoder.models.SparseStaticEmbedding.SparseStaticEmbedding',
-  document_0_MLMTransformer: 'sentence_transformers.sparse_encoder.models.MLMTransformer.MLMTransformer',
-  document_1_SpladePooling: 'sentence_transformers.sparse_encoder.models.SpladePooling.SpladePooling',
-};
-mkdirSync(router);
-writeFileSync(join(router, 'modules.json'), JSON.stringify([{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Router' }]));
-writeFileSync(join(router, 'router_config.json'), JSON.stringify({
-  types,
-  structure: { query: ['query_0_SparseStaticEmbedding'], document: ['document_0_MLMTransformer', 'document_1_SpladePooling'] },
-}));
+await writeRouterFolder(router, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' }, new Float32Array(400).map((_, i) => (i % 7) / 4));
 writeFileSync(join(router, 'config_sentence_transformers.json'), JSON.stringify({ model_type: 'SparseEncoder' }));
-cpSync(mlm, join(router, 'document_0_MLMTransformer'), { recursive: true });
 mkdirSync(join(router, 'document_0_MLMTransformer', 'onnx'));
 writeFileSync(join(router, 'document_0_MLMTransformer', 'onnx', 'model.onnx'), 'not fetched');
-mkdirSync(join(router, 'document_1_SpladePooling'));
-writeFileSync(join(router, 'document_1_SpladePooling', 'config.json'), JSON.stringify({ pooling_strategy: 'max', activation_function: 'log1p_relu' }));
-mkdirSync(join(router, 'query_0_SparseStaticEmbedding'));
-for (const f of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) cpSync(join(mlm, f), join(router, 'query_0_SparseStaticEmbedding', f));
-await writeSafetensorsFile(join(router, 'query_0_SparseStaticEmbedding', 'model.safetensors'),
-  [['weight', { dtype: 'F32', shape: [400], data: new Float32Array(400).map((_, i) => (i % 7) / 4) }]], { format: 'pt' });
+const routerTypes = JSON.parse(readFileSync(join(router, 'router_config.json'), 'utf8')).types as Record<string, string>;
 
 // A SparseEncoder saved without a Router, pooling with log1p_relu.
 const plainSt = join(tmp, 'plain-st');
-cpSync(mlm, plainSt, { recursive: true });
-writeFileSync(join(plainSt, 'modules.json'), JSON.stringify([
-  { idx: 0, name: '0', path: '', type: 'sentence_transformers.sparse_encoder.models.MLMTransformer' },
-  { idx: 1, name: '1', path: '1_SpladePooling', type: 'sentence_transformers.sparse_encoder.models.SpladePooling' },
-]));
-mkdirSync(join(plainSt, '1_SpladePooling'));
-writeFileSync(join(plainSt, '1_SpladePooling', 'config.json'), JSON.stringify({ pooling_strategy: 'max', activation_function: 'log1p_relu' }));
+writePlainSparseEncoderFolder(plainSt, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' });
 
 /** Every file under `dir` as the fake hub serves it (weights through LFS). */
 function served(dir: string, change: (files: Record<string, string | Uint8Array>) => void = () => {}): FakeRepo {
@@ -80,9 +58,9 @@ const repos: Record<string, FakeRepo> = {
   'acme/doc-only': served(opensearch),
   'acme/router': served(router),
   'acme/plain-st': served(plainSt),
-  'acme/router-escape': served(router, (f) => { f['router_config.json'] = JSON.stringify({ types: { '../outside': types.document_0_MLMTransformer }, structure: {} }); }),
+  'acme/router-escape': served(router, (f) => { f['router_config.json'] = JSON.stringify({ types: { '../outside': routerTypes.document_0_MLMTransformer }, structure: {} }); }),
   'acme/router-no-mlm': served(router, (f) => {
-    f['router_config.json'] = JSON.stringify({ types: { query_0_SparseStaticEmbedding: types.query_0_SparseStaticEmbedding }, structure: {} });
+    f['router_config.json'] = JSON.stringify({ types: { query_0_SparseStaticEmbedding: routerTypes.query_0_SparseStaticEmbedding }, structure: {} });
   }),
   'acme/modules-no-router': served(mlm, (f) => {
     f['modules.json'] = JSON.stringify([{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Transformer' }]);
@@ -128,7 +106,7 @@ layouts('Router: modules.json, router_config.json and each module splade-ts runs
   assert.equal(paths, [
     'document_0_MLMTransformer/config.json', 'document_0_MLMTransformer/model.safetensors', 'document_0_MLMTransformer/special_tokens_map.json',
     'document_0_MLMTransformer/tokenizer_config.json', 'document_0_MLMTransformer/vocab.txt', 'document_1_SpladePooling/config.json',
-    'modules.json', 'query_0_SparseStaticEmbedding/model.safetensors', 'query_0_SparseStaticEmbedding/special_tokens_map.json',
+    'modules.json', 'query_0_SparseStaticEmbedding/config.json', 'query_0_SparseStaticEmbedding/model.safetensors', 'query_0_SparseStaticEmbedding/special_tokens_map.json',
     'query_0_SparseStaticEmbedding/tokenizer_config.json', 'query_0_SparseStaticEmbedding/vocab.txt', 'router_config.json',
   ]);
   // The MLM's config.json comes last: the marker of a finished download.

@@ -3,13 +3,12 @@
 // SparseEncoder with a Router (query: SparseStaticEmbedding; document: MLMTransformer +
 // SpladePooling). Expected query vectors are built here from the tokenizer and the table.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
-import { writeSafetensorsFile } from '../../src/node/safetensors-file.js';
 import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import { BertTokenizer } from '../../src/tokenizer/index.js';
 import { LayoutError } from '../../src/io/sparse-encoder-layout.js';
@@ -17,6 +16,7 @@ import type { SparseVector } from '../../src/splade/sparse-vector.js';
 import { writeRandomDistilBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from '../foundation/tmp.js';
 import { rejects } from '../helpers/rejects.js';
+import { writePlainSparseEncoderFolder, writeRouterFolder } from '../helpers/sparse-encoder-folders.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = tempDir('query-routes');
@@ -83,29 +83,7 @@ test('idf.json with a weight that is not a number: an error naming the file and 
 // sentence-transformers' Router layout, as SparseEncoder.save writes it.
 const router = join(tmp, 'router');
 const staticWeight = new Float32Array(400).map((_, id) => (id % 7 === 0 ? 0 : 0.25 + (id % 13) / 8));
-function writeRouter(dir: string, pooling: Record<string, unknown>): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'modules.json'), JSON.stringify([{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Router' }], null, 2));
-  writeFileSync(join(dir, 'router_config.json'), JSON.stringify({
-    types: {
-      query_0_SparseStaticEmbedding: 'sentence_transformers.sparse_encoder.models.SparseStaticEmbedding.SparseStaticEmbedding',
-      document_0_MLMTransformer: 'sentence_transformers.sparse_encoder.models.MLMTransformer.MLMTransformer',
-      document_1_SpladePooling: 'sentence_transformers.sparse_encoder.models.SpladePooling.SpladePooling',
-    },
-    structure: { query: ['query_0_SparseStaticEmbedding'], document: ['document_0_MLMTransformer', 'document_1_SpladePooling'] },
-    parameters: { default_route: 'document', allow_empty_key: true },
-  }, null, 4));
-  cpSync(mlm, join(dir, 'document_0_MLMTransformer'), { recursive: true });
-  writeFileSync(join(dir, 'document_0_MLMTransformer', 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 32, do_lower_case: false }));
-  mkdirSync(join(dir, 'document_1_SpladePooling'), { recursive: true });
-  writeFileSync(join(dir, 'document_1_SpladePooling', 'config.json'), JSON.stringify(pooling));
-  const query = join(dir, 'query_0_SparseStaticEmbedding');
-  mkdirSync(query, { recursive: true });
-  for (const name of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) cpSync(join(mlm, name), join(query, name));
-  writeFileSync(join(query, 'config.json'), JSON.stringify({ frozen: false }));
-}
-writeRouter(router, { pooling_strategy: 'max', activation_function: 'log1p_relu', word_embedding_dimension: 400 });
-await writeSafetensorsFile(join(router, 'query_0_SparseStaticEmbedding', 'model.safetensors'), [['weight', { dtype: 'F32', shape: [400], data: staticWeight }]], { format: 'pt' });
+await writeRouterFolder(router, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu', word_embedding_dimension: 400 }, staticWeight);
 
 test('Router layout: queries through the SparseStaticEmbedding, documents through MLMTransformer + SpladePooling(log1p_relu)', async () => {
   const encoder = await SpladeEncoder.fromPretrained(router, { backend: new ReferenceBackend() });
@@ -133,7 +111,7 @@ test('Router layout through the CLI: --query uses the static route, documents th
 
 test('Router layout with sum pooling or another query module: a LayoutError naming router_config or the pooling config', async () => {
   const sum = join(tmp, 'router-sum');
-  writeRouter(sum, { pooling_strategy: 'sum', activation_function: 'relu' });
+  await writeRouterFolder(sum, mlm, { pooling_strategy: 'sum', activation_function: 'relu' }, staticWeight);
   await rejects(SpladeEncoder.fromPretrained(sum), (e: unknown) => e instanceof LayoutError && /document_1_SpladePooling\/config\.json: pooling_strategy "sum"/.test(e.message));
 });
 
@@ -150,20 +128,9 @@ test('a Router folder as --query-model or for splade tokenize: its document MLM 
   assert.is(tokenize(router), tokenize(mlm));
 });
 
-// A SparseEncoder saved without a Router: the MLM folder plus modules.json and SpladePooling's folder.
-function writePlainSparseEncoder(dir: string, pooling: Record<string, unknown>): void {
-  cpSync(mlm, dir, { recursive: true });
-  writeFileSync(join(dir, 'modules.json'), JSON.stringify([
-    { idx: 0, name: '0', path: '', type: 'sentence_transformers.sparse_encoder.models.MLMTransformer' },
-    { idx: 1, name: '1', path: '1_SpladePooling', type: 'sentence_transformers.sparse_encoder.models.SpladePooling' },
-  ]));
-  mkdirSync(join(dir, '1_SpladePooling'), { recursive: true });
-  writeFileSync(join(dir, '1_SpladePooling', 'config.json'), JSON.stringify(pooling));
-}
-
 test('SparseEncoder without a Router: its SpladePooling config is honoured (log1p_relu), or refused (sum)', async () => {
   const plainSt = join(tmp, 'plain-st');
-  writePlainSparseEncoder(plainSt, { pooling_strategy: 'max', activation_function: 'log1p_relu' });
+  writePlainSparseEncoderFolder(plainSt, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' });
   const encoder = await SpladeEncoder.fromPretrained(plainSt, { backend: new ReferenceBackend() });
   const bare = await SpladeEncoder.fromPretrained(mlm, { backend: new ReferenceBackend() });
   assert.is(encoder.queryRoute, 'model');
@@ -172,7 +139,7 @@ test('SparseEncoder without a Router: its SpladePooling config is honoured (log1
   assert.equal(Array.from(mine.indices), Array.from(plainVector.indices));
   mine.values.forEach((v, k) => assert.ok(Math.abs(v - Math.log1p(plainVector.values[k])) < 1e-6, `log1p_relu applied to term ${mine.indices[k]}`));
   const sum = join(tmp, 'plain-st-sum');
-  writePlainSparseEncoder(sum, { pooling_strategy: 'sum', activation_function: 'relu' });
+  writePlainSparseEncoderFolder(sum, mlm, { pooling_strategy: 'sum', activation_function: 'relu' });
   await rejects(SpladeEncoder.fromPretrained(sum), (e: unknown) => e instanceof LayoutError && /1_SpladePooling\/config\.json: pooling_strategy "sum"/.test(e.message));
 });
 
