@@ -9,9 +9,10 @@ async function load({ files, url, backend, gpuMode }) {
   encoder = undefined;
   let location = url;
   if (files) {
-    // The picked folder's Files, keyed by name inside the folder.
+    // The picked folder's Files, keyed by their path inside it ('config.json', and in a
+    // sentence-transformers Router folder 'document_0_MLMTransformer/config.json' and such).
     const byName = {};
-    for (const file of files) byName[file.name] = file;
+    for (const file of files) byName[file.webkitRelativePath ? file.webkitRelativePath.split('/').slice(1).join('/') : file.name] = file;
     location = memoryModelFiles(byName, files[0]?.webkitRelativePath?.split('/')[0] || 'picked folder');
   }
   const started = performance.now();

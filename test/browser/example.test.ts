@@ -3,13 +3,20 @@
 // and on gpu.js WebGL2 (in the Worker, through OffscreenCanvas). A screenshot after the encode
 // must show the terms (not a blank page); it is kept for a look when SPLADE_SCREENSHOT is set.
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { browserSuite } from './harness.js';
 import { distinctColours } from './png.js';
+import { tempDir } from '../foundation/tmp.js';
+import { writeRouterFolder } from '../helpers/sparse-encoder-folders.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 const MODEL = fileURLToPath(new URL('../parity/fixtures/f32', import.meta.url));
+// The same model as a sentence-transformers Router folder (a query route of its own, unused here).
+const ROUTER = join(tempDir('browser-example'), 'router');
+const vocabSize = (JSON.parse(readFileSync(join(MODEL, 'config.json'), 'utf8')) as { vocab_size: number }).vocab_size;
+await writeRouterFolder(ROUTER, MODEL, { pooling_strategy: 'max', activation_function: 'relu' }, new Float32Array(vocabSize).fill(1));
 
 browserSuite(
   'browser/example',
@@ -45,5 +52,25 @@ browserSuite(
         await page.close();
       });
     }
+
+    it('the example page loads a sentence-transformers Router folder (its MLM in a module folder)', async () => {
+      const page = await chrome.browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${chrome.origin}/examples/browser/index.html`);
+      await page.setInputFiles('#folder', ROUTER);
+      await page.selectOption('#backend', 'cpu');
+      await page.click('#load');
+      await page.waitForFunction(`/loaded|Could not/.test(document.getElementById('status').textContent)`, undefined, { timeout: 60_000 });
+      const loaded = (await page.textContent('#status')) ?? '';
+      assert.match(loaded, /Model loaded in \d+ ms on /, loaded);
+      await page.fill('#text', 'The Manhattan Project and its atomic bomb');
+      await page.click('#encode');
+      await page.waitForFunction(`/Encoded|Could not/.test(document.getElementById('status').textContent)`, undefined, { timeout: 60_000 });
+      const status = (await page.textContent('#status')) ?? '';
+      assert.match(status, /^Encoded in \d+ ms on .*: \d+ active terms/, status);
+      assert.equal(errors, []);
+      await page.close();
+    });
   },
 );

@@ -3,7 +3,7 @@
 // SparseStaticEmbedding and SpladePooling modules): with a Router (query: SparseStaticEmbedding,
 // document: MLMTransformer + SpladePooling) and without one (the MLM folder plus modules.json
 // and SpladePooling's folder). Several test files load, quantize, fetch and export them.
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSafetensorsFile } from '../../src/node/safetensors-file.js';
 
@@ -20,8 +20,8 @@ export type PoolingConfig = Record<string, unknown>;
 /**
  * A Router folder in `dir`: modules.json, router_config.json, `document_0_MLMTransformer/` (a
  * copy of `mlm`), `document_1_SpladePooling/config.json` (`pooling`) and
- * `query_0_SparseStaticEmbedding/` (`staticWeight` as its model.safetensors, and `mlm`'s
- * tokenizer files).
+ * `query_0_SparseStaticEmbedding/` (`staticWeight` as its model.safetensors, and those of
+ * `mlm`'s tokenizer files it has).
  */
 export async function writeRouterFolder(dir: string, mlm: string, pooling: PoolingConfig, staticWeight: Float32Array): Promise<void> {
   mkdirSync(dir, { recursive: true });
@@ -37,7 +37,7 @@ export async function writeRouterFolder(dir: string, mlm: string, pooling: Pooli
   writeFileSync(join(dir, 'document_1_SpladePooling', 'config.json'), JSON.stringify(pooling));
   const query = join(dir, 'query_0_SparseStaticEmbedding');
   mkdirSync(query, { recursive: true });
-  for (const name of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) cpSync(join(mlm, name), join(query, name));
+  for (const name of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) if (existsSync(join(mlm, name))) cpSync(join(mlm, name), join(query, name));
   writeFileSync(join(query, 'config.json'), JSON.stringify({ frozen: false }));
   await writeSafetensorsFile(join(query, 'model.safetensors'), [['weight', { dtype: 'F32', shape: [staticWeight.length], data: staticWeight }]], { format: 'pt' });
 }
