@@ -1,5 +1,6 @@
 // Model files held in memory: buffers, strings or Blobs (e.g. the `File`s of an
-// <input type="file" webkitdirectory>), keyed by file name.
+// <input type="file" webkitdirectory>), keyed by their path inside the folder ('config.json',
+// 'document_0_MLMTransformer/config.json').
 import { ModelFilesError } from './model-files-error.js';
 import type { ModelFiles } from './model-files.js';
 
@@ -7,7 +8,7 @@ export type MemoryFile = Uint8Array | ArrayBuffer | string | Blob;
 
 /**
  * Model files from memory.
- * @param files file name (e.g. 'config.json') to its content
+ * @param files path inside the folder (e.g. 'config.json') to its content
  * @param location what to call the collection in error messages
  */
 export function memoryModelFiles(files: Readonly<Record<string, MemoryFile>> | ReadonlyMap<string, MemoryFile>, location = 'memory'): ModelFiles {
