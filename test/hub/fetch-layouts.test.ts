@@ -58,6 +58,12 @@ const repos: Record<string, FakeRepo> = {
   'acme/doc-only': served(opensearch),
   'acme/router': served(router),
   'acme/plain-st': served(plainSt),
+  'acme/router-sharded': served(router, (f) => {
+    delete f['document_0_MLMTransformer/model.safetensors'];
+    f['document_0_MLMTransformer/model.safetensors.index.json'] = JSON.stringify({ weight_map: { a: 'model-00001-of-00002.safetensors', b: 'model-00002-of-00002.safetensors' } });
+    f['document_0_MLMTransformer/model-00001-of-00002.safetensors'] = new Uint8Array(100).fill(1);
+    f['document_0_MLMTransformer/model-00002-of-00002.safetensors'] = new Uint8Array(100).fill(2);
+  }),
   'acme/router-escape': served(router, (f) => { f['router_config.json'] = JSON.stringify({ types: { '../outside': routerTypes.document_0_MLMTransformer }, structure: {} }); }),
   'acme/router-no-mlm': served(router, (f) => {
     f['router_config.json'] = JSON.stringify({ types: { query_0_SparseStaticEmbedding: routerTypes.query_0_SparseStaticEmbedding }, structure: {} });
@@ -127,6 +133,15 @@ layouts('SparseEncoder without a Router: modules.json and the SpladePooling conf
   const [fetched, bare] = [await SpladeEncoder.fromPretrained(result.dir, { backend: new ReferenceBackend() }), await SpladeEncoder.fromPretrained(mlm, { backend: new ReferenceBackend() })];
   const [x, y] = [await fetched.encodeDocument('the war'), await bare.encodeDocument('the war')];
   x.values.forEach((v, k) => assert.ok(Math.abs(v - Math.log1p(y.values[k])) < 1e-6, 'log1p_relu pooling'));
+});
+
+layouts('Router with a sharded MLM: the index and its shards land in the MLM\'s folder', async (context) => {
+  const result = await fetchModel('acme/router-sharded', options(context));
+  assert.is(result.format, 'safetensors-sharded');
+  for (const f of ['model.safetensors.index.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']) {
+    assert.ok(existsSync(join(result.dir, 'document_0_MLMTransformer', f)), f);
+  }
+  assert.ok(isCompleteModelFolder(result.dir));
 });
 
 layouts('a Router naming a module folder outside the model, or without an MLM, or modules.json without a Router: clear errors', async (context) => {
