@@ -2,7 +2,7 @@
 // (found under weights/, in the Hugging Face cache, or downloaded) or an http(s) URL.
 import type { ModelFiles } from '../io/model-files.js';
 import { urlModelFiles } from '../io/url-model-files.js';
-import { SpladeEncoder as BaseSpladeEncoder } from '../splade/encoder.js';
+import { SpladeEncoder as BaseSpladeEncoder, type SpladeEncoderOptions } from '../splade/encoder.js';
 import type { Backend } from '../tensor/backend.js';
 import type { BackendOptions } from '../tensor/backend-options.js';
 import { createBackend } from './backend.js';
@@ -21,9 +21,10 @@ export class SpladeEncoder extends BaseSpladeEncoder {
     return createBackend(options);
   }
 
-  protected static override async resolveLocation(location: string): Promise<ModelFiles> {
+  protected static override async resolveLocation(location: string, options: SpladeEncoderOptions): Promise<ModelFiles> {
     if (/^https?:\/\//.test(location)) return urlModelFiles(location);
-    const { dir } = await resolveModel(location, { progress: streamProgress(process.stderr) });
+    const env = options.hubEndpoint === undefined ? undefined : { ...process.env, HF_ENDPOINT: options.hubEndpoint };
+    const { dir } = await resolveModel(location, { progress: streamProgress(process.stderr), revision: options.revision, env });
     return folderModelFiles(dir);
   }
 }

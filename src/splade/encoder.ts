@@ -5,7 +5,7 @@ import { InputError, bertInputFromRows, type BertInput, type InputIdRows } from 
 import { SpladeError } from '../errors.js';
 import { loadModelFolder, type ModelFolder } from '../io/model-folder.js';
 import type { ModelFiles } from '../io/model-files.js';
-import { urlModelFiles } from '../io/url-model-files.js';
+import { locationFiles } from '../io/location-files.js';
 import { disposeBackend, type Backend } from '../tensor/backend.js';
 import { BackendOptionsError, type BackendChoice, type BackendInfo, type BackendOptions } from '../tensor/backend-options.js';
 import { parseWeightDType, type WeightDType } from '../tensor/compact-weight.js';
@@ -59,6 +59,13 @@ export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
   readonly maxLength?: number;
   /** Queries' default maxLength (also for inference-free queries). */
   readonly queryMaxLength?: number;
+  /** For a repository id: the branch, tag or commit (default `main`). */
+  readonly revision?: string;
+  /**
+   * For a repository id: the hub to read it from (default https://huggingface.co; in Node the
+   * `HF_ENDPOINT` environment variable otherwise).
+   */
+  readonly hubEndpoint?: string;
 }
 
 export interface SpladeEncodeOptions {
@@ -168,11 +175,13 @@ export class SpladeEncoder {
   }
 
   /**
-   * Where a string location points. In browsers (this class) a string is a URL; the Node
-   * entry point's SpladeEncoder reads it as a folder path.
+   * Where a string location points. In browsers (this class) a string is a URL, or a
+   * Hugging Face repository id read from the hub when no model folder of that name is served
+   * beside the page (io/location-files.ts); the Node entry point's SpladeEncoder reads it as a
+   * folder path or a repository id, downloaded once.
    */
-  protected static resolveLocation(location: string): ModelFiles | Promise<ModelFiles> {
-    return urlModelFiles(location);
+  protected static resolveLocation(location: string, options: SpladeEncoderOptions): ModelFiles | Promise<ModelFiles> {
+    return locationFiles(location, { hubEndpoint: options.hubEndpoint, revision: options.revision });
   }
 
   /**
@@ -184,7 +193,7 @@ export class SpladeEncoder {
     const dtype = options.dtype === undefined ? undefined : parseWeightDType(options.dtype, 'dtype');
     const backend = await this.backendFor(options);
     const files = async (where: ModelLocation): Promise<ModelFiles> =>
-      typeof where === 'string' ? this.resolveLocation(where) : where;
+      typeof where === 'string' ? this.resolveLocation(where, options) : where;
     try {
       const layout = await readSpladeFolderLayout(await files(location));
       const documentModel = await LoadedModel.load(layout.documentFiles, backend, options.tokenizer, { pooling: layout.poolingActivation, dtype });

@@ -5,7 +5,9 @@
 // most `maxRequests` requests and closes itself after a minute whatever happens.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join, relative } from 'node:path';
 import { randomBytes } from '../../tools/random.js';
 
 export interface FakeFile {
@@ -21,6 +23,27 @@ export interface FakeRepo {
   /** Downloads need `Authorization: Bearer <token>` with the hub's token. */
   readonly gated?: boolean;
   readonly commit?: string;
+}
+
+/**
+ * A repository holding every file under the folder `dir` (weights, `.safetensors` and
+ * `.onnx`, through LFS); `change` edits the files (path inside the folder to content) first.
+ */
+export function servedFolder(dir: string, change: (files: Record<string, string | Uint8Array>) => void = () => {}): FakeRepo {
+  const files: Record<string, string | Uint8Array> = {};
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(dir, path)] = new Uint8Array(readFileSync(path));
+    }
+  };
+  walk(dir);
+  change(files);
+  return {
+    files: Object.fromEntries(Object.entries(files).map(([path, content]) => [path, typeof content === 'string'
+      ? { content: text(content) } : { content, lfs: /\.(safetensors|onnx)$/.test(path) }])),
+  };
 }
 
 export interface RecordedRequest {

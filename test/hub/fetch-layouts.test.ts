@@ -2,8 +2,8 @@
 // idf.json) and sentence-transformers' Router layout (modules.json, router_config.json and a
 // folder per module) served by the fake hub from generated folders on disk. The download must
 // bring the query route along and load exactly as the folder it came from.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HubResponseError, ModelFilesMissingError } from '../../src/io/hub-repo.js';
@@ -15,7 +15,7 @@ import { writeRandomDistilBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from '../foundation/tmp.js';
 import { rejects } from '../helpers/rejects.js';
 import { writePlainSparseEncoderFolder, writeRouterFolder } from '../helpers/sparse-encoder-folders.js';
-import { startFakeHub, text, type FakeHub, type FakeRepo } from './fake-hub.js';
+import { servedFolder, startFakeHub, type FakeHub, type FakeRepo } from './fake-hub.js';
 
 const tmp = tempDir('fetch-layouts');
 const mlm = join(tmp, 'mlm');
@@ -36,39 +36,21 @@ const routerTypes = JSON.parse(readFileSync(join(router, 'router_config.json'), 
 const plainSt = join(tmp, 'plain-st');
 writePlainSparseEncoderFolder(plainSt, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' });
 
-/** Every file under `dir` as the fake hub serves it (weights through LFS). */
-function served(dir: string, change: (files: Record<string, string | Uint8Array>) => void = () => {}): FakeRepo {
-  const files: Record<string, string | Uint8Array> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(dir, path)] = new Uint8Array(readFileSync(path));
-    }
-  };
-  walk(dir);
-  change(files);
-  return {
-    files: Object.fromEntries(Object.entries(files).map(([path, content]) => [path, typeof content === 'string'
-      ? { content: text(content) } : { content, lfs: /\.(safetensors|onnx)$/.test(path) }])),
-  };
-}
-
 const repos: Record<string, FakeRepo> = {
-  'acme/doc-only': served(opensearch),
-  'acme/router': served(router),
-  'acme/plain-st': served(plainSt),
-  'acme/router-sharded': served(router, (f) => {
+  'acme/doc-only': servedFolder(opensearch),
+  'acme/router': servedFolder(router),
+  'acme/plain-st': servedFolder(plainSt),
+  'acme/router-sharded': servedFolder(router, (f) => {
     delete f['document_0_MLMTransformer/model.safetensors'];
     f['document_0_MLMTransformer/model.safetensors.index.json'] = JSON.stringify({ weight_map: { a: 'model-00001-of-00002.safetensors', b: 'model-00002-of-00002.safetensors' } });
     f['document_0_MLMTransformer/model-00001-of-00002.safetensors'] = new Uint8Array(100).fill(1);
     f['document_0_MLMTransformer/model-00002-of-00002.safetensors'] = new Uint8Array(100).fill(2);
   }),
-  'acme/router-escape': served(router, (f) => { f['router_config.json'] = JSON.stringify({ types: { '../outside': routerTypes.document_0_MLMTransformer }, structure: {} }); }),
-  'acme/router-no-mlm': served(router, (f) => {
+  'acme/router-escape': servedFolder(router, (f) => { f['router_config.json'] = JSON.stringify({ types: { '../outside': routerTypes.document_0_MLMTransformer }, structure: {} }); }),
+  'acme/router-no-mlm': servedFolder(router, (f) => {
     f['router_config.json'] = JSON.stringify({ types: { query_0_SparseStaticEmbedding: routerTypes.query_0_SparseStaticEmbedding }, structure: {} });
   }),
-  'acme/modules-no-router': served(mlm, (f) => {
+  'acme/modules-no-router': servedFolder(mlm, (f) => {
     f['modules.json'] = JSON.stringify([{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Transformer' }]);
     delete f['config.json'];
   }),
