@@ -55,8 +55,8 @@ function fileRunReader(handle: FileHandle, release: (h: FileHandle) => Promise<v
   let end = 0;
   let position = 0;
   return {
-    async read(length) {
-      const out = new Uint8Array(length);
+    async read(length, into) {
+      const out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length);
       let done = 0;
       while (done < length) {
         if (start === end) {

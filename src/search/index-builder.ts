@@ -268,17 +268,24 @@ export class IndexBuilder {
     const readers = await Promise.all(this.runs.map((run) => run.reader));
     const last = new Uint32Array(blockCount);
     const max = new Float32Array(blockCount);
+    // One buffer each for the longest posting list and the largest part of one in a run, reused
+    // term after term: a fresh array a term left hundreds of MB to a lazy collector at 1 M
+    // documents (peak RSS 0.8-2.4 GB between runs of the same build).
+    const longest = counts.reduce((m, c) => Math.max(m, c), 0);
+    const docsBuffer = new Uint32Array(longest);
+    const impactsBuffer = this.impactType === 'u8' ? new Uint8Array(longest) : new Float32Array(longest);
+    const readBuffer = new Uint8Array(8 * this.runs.reduce((m, run) => Math.max(m, run.counts.reduce((a, c) => Math.max(a, c), 0)), 0));
     let block = 0;
     for (let t = 0; t < counts.length; t++) {
       const total = counts[t];
       if (total === 0) continue;
-      const docs = new Uint32Array(total);
-      const impacts = this.impactType === 'u8' ? new Uint8Array(total) : new Float32Array(total);
+      const docs = docsBuffer.subarray(0, total);
+      const impacts = impactsBuffer.subarray(0, total);
       let filled = 0;
       for (let r = 0; r < readers.length; r++) {
         const c = t < this.runs[r].counts.length ? this.runs[r].counts[t] : 0;
         if (c === 0) continue;
-        const bytes = await readers[r].read(8 * c);
+        const bytes = await readers[r].read(8 * c, readBuffer);
         docs.set(new Uint32Array(bytes.buffer, bytes.byteOffset, c), filled);
         const weights = new Float32Array(bytes.buffer, bytes.byteOffset + 4 * c, c);
         if (impacts instanceof Uint8Array) for (let k = 0; k < c; k++) impacts[filled + k] = quantizeU8(weights[k], scale);

@@ -10,8 +10,12 @@ export interface RunWriter {
 
 /** Reads a finished run from its start, in order. */
 export interface RunReader {
-  /** The next `length` bytes, in a buffer of their own that starts on a 4-byte boundary. */
-  read(length: number): Promise<Uint8Array>;
+  /**
+   * The next `length` bytes, starting on a 4-byte boundary: in `into` (its first `length`
+   * bytes, returned as a view) when given and large enough, else in a buffer of their own.
+   * The builder passes one reused buffer, so that merging the runs allocates nothing a term.
+   */
+  read(length: number, into?: Uint8Array): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -48,8 +52,8 @@ function chunkReader(chunks: Uint8Array[]): RunReader {
   let chunk = 0;
   let at = 0;
   return {
-    async read(length) {
-      const out = new Uint8Array(length);
+    async read(length, into) {
+      const out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length);
       let done = 0;
       while (done < length) {
         if (chunk >= chunks.length) throw new Error(`run ended ${length - done} bytes early`);
