@@ -153,6 +153,25 @@ test('--workers 2 writes the same bytes as one process', () => {
   assert.is(encodeTo('workers.jsonl', ['--workers', '2']), straight);
 });
 
+test('--dtype, --overflow chunk, --stride, --prune and --special-tokens: the lines printed without --output, one process or two', () => {
+  // The first 80 documents: printing refuses the corpus's repeated id further on (line 91).
+  const part = join(dir, 'part.jsonl');
+  writeFileSync(part, readFileSync(corpus, 'utf8').split('\n').slice(0, 80).join('\n') + '\n');
+  const shaping = ['--model', model, '--input', part, '--batch-size', '4', '--max-length', '12', '--overflow', 'chunk', '--stride', '3', '--prune', 'top_k:6', '--special-tokens', 'drop', '--dtype', 'int8'];
+  const printed = splade(shaping);
+  assert.is(printed.code, 0, printed.stderr);
+  assert.match(printed.stderr, /texts longer than 12 tokens ran as windows/, 'the corpus has texts to chunk');
+  const write = (name: string, extra: string[] = []): string => {
+    const r = splade([...shaping, '--output', join(dir, name), ...extra]);
+    assert.is(r.code, 0, r.stderr);
+    return readFileSync(join(dir, name), 'utf8');
+  };
+  const written = write('shaped.jsonl');
+  assert.is(written, printed.stdout);
+  assert.ok(written.trimEnd().split('\n').every((line) => (JSON.parse(line) as { indices: number[] }).indices.length <= 6), 'pruned to 6 terms');
+  assert.is(write('shaped-workers.jsonl', ['--workers', '2']), written);
+});
+
 test('usage errors exit 2', () => {
   const cases: Array<[string[], RegExp]> = [
     [[...common, '--output', join(dir, 'x.jsonl'), '--shard', '3/3'], /--shard 3\/3: i must be from 0 to N-1/],

@@ -186,14 +186,16 @@ function encodeSettings(v: EncodeValues): EncodeSettings {
 
 /** --output: a corpus, through the pipeline of ../encode-corpus.ts. */
 function encodeCorpus(v: EncodeValues & { output: string }, s: EncodeSettings): Promise<number> {
-  // The corpus pipeline's workers are set up with the options below only: refuse the others
-  // rather than encode a corpus silently without them.
-  const notForCorpus = [v.dtype !== undefined && '--dtype', ...givenShapingFlags(v)].filter((x): x is string => typeof x === 'string');
-  if (notForCorpus.length > 0) throw new UsageError(`${notForCorpus.join(', ')}: not yet supported with --output (encode without --output, or leave them out)`);
+  // Every worker is set up with these settings (plain data: they travel to worker processes).
+  const { overflow, stride, prune, specialTokens, queryMaxLength } = s.shaping;
+  const role = v.query ? 'query' : 'document';
   return runCorpusEncode({
     model: s.model, input: v.input, output: v.output, resume: v.resume, shard: v.shard, topK: s.topK,
     workers: wholeNumber('workers', v.workers, { min: 1 }), window: wholeNumber('window', v.window, { min: 1 }),
-    settings: { queryModel: v['query-model'], role: v.query ? 'query' : 'document', batchSize: s.batchSize, maxLength: s.maxLength, backend: backendOptionsFromFlags(v) },
+    settings: {
+      queryModel: v['query-model'], role, batchSize: s.batchSize, maxLength: role === 'query' ? queryMaxLength : s.maxLength,
+      backend: backendOptionsFromFlags(v), ...dtypeOption(v.dtype), overflow, stride, specialTokens, ...(prune ? { prune } : {}),
+    },
     conflicting: [(v.text ?? []).length > 0 && '--text', v['input-ids'] !== undefined && '--input-ids', v.format && '--format', v.terms && '--terms'].filter((x): x is string => typeof x === 'string'),
   });
 }

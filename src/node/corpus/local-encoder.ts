@@ -8,6 +8,7 @@ export async function loadEncoder(settings: EncodeSettings): Promise<SpladeEncod
   return SpladeEncoder.fromPretrained(settings.model, {
     ...settings.backend,
     ...(settings.queryModel !== undefined ? { queryModel: settings.queryModel } : {}),
+    ...(settings.dtype !== undefined ? { dtype: settings.dtype } : {}),
   });
 }
 
@@ -16,7 +17,11 @@ export async function localWindowEncoder(settings: EncodeSettings): Promise<Wind
   const encoder = await loadEncoder(settings);
   return {
     parallelism: 1,
-    encode: (texts) => encoder.encode(texts, { batchSize: settings.batchSize, maxLength: settings.maxLength, role: settings.role }),
+    encode: (texts) => encoder.encode(texts, {
+      batchSize: settings.batchSize, maxLength: settings.maxLength, role: settings.role,
+      overflow: settings.overflow, stride: settings.stride, specialTokens: settings.specialTokens,
+      ...(settings.prune ? { prune: settings.prune } : {}),
+    }),
     close: async () => encoder.dispose(),
   };
 }

@@ -1,7 +1,10 @@
 // What the corpus pipeline needs of an encoder: vectors for a window of texts, in order.
 // One in this process (SpladeEncoder), or a pool of child processes each with its own.
 import type { SparseVector } from '../../splade/sparse-vector.js';
+import type { Prune } from '../../splade/prune.js';
+import type { Overflow } from '../../splade/windows.js';
 import type { BackendOptions } from '../../tensor/backend-options.js';
+import type { WeightDType } from '../../tensor/compact-weight.js';
 
 export interface WindowEncoder {
   /** How many windows it encodes at once (the pipeline keeps twice as many in flight). */
@@ -19,6 +22,15 @@ export interface EncodeSettings {
   readonly role: 'query' | 'document';
   readonly batchSize?: number;
   readonly maxLength?: number;
+  /** How the weights are held (--dtype; default: as stored). */
+  readonly dtype?: WeightDType;
+  /** Long texts: truncate (default) or chunk into windows `stride` word pieces apart (--overflow, --stride). */
+  readonly overflow?: Overflow;
+  readonly stride?: number;
+  /** OpenSearch's pruning of each vector (--prune). */
+  readonly prune?: Prune;
+  /** Keep (default) or drop the special tokens' dimensions (--special-tokens). */
+  readonly specialTokens?: 'keep' | 'drop';
   /**
    * What computes (--backend, --threads, --kernels, --gpu-mode): plain data, so it travels to
    * worker processes. Without `threads`, a pool of N workers gives each cores/N threads.
