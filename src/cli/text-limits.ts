@@ -17,11 +17,12 @@ export interface TextLimits {
 
 /**
  * The length texts are cut to: `--max-length` when given (a usage error beyond the model's
- * position table, which the encoder would refuse), else the model's limit, as the encoder does.
+ * position table, which the encoder would refuse), else `fallback` (the encoder's
+ * defaultMaxLength) or the model's limit, as the encoder does.
  */
-export function effectiveMaxLength(given: number | undefined, limits: TextLimits): number {
+export function effectiveMaxLength(given: number | undefined, limits: TextLimits, fallback?: number): number {
   const { maxPositions, tokenizer } = limits;
-  if (given === undefined) return Math.min(tokenizer.modelMaxLength, maxPositions);
+  if (given === undefined) return fallback ?? Math.min(tokenizer.modelMaxLength, maxPositions);
   if (given > maxPositions) {
     throw new UsageError(`--max-length must be a whole number from 2 to ${maxPositions} (the model's max_position_embeddings), got '${given}'`);
   }

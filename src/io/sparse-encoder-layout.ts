@@ -31,6 +31,11 @@ export interface SpladeFolderLayout {
   /** The Hugging Face MLM folder that encodes documents (and queries without a query route). */
   readonly documentFiles: ModelFiles;
   readonly poolingActivation: PoolingActivation;
+  /**
+   * sentence-transformers' `max_seq_length` of the MLM (its folder's sentence_bert_config.json),
+   * where it has one: the tokens a document is truncated to, [CLS] and [SEP] included.
+   */
+  readonly maxSeqLength?: number;
   /** The query route, when the folder has one. */
   readonly queryWeights?: StaticQueryWeights;
 }
@@ -69,6 +74,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * @throws LayoutError naming the file and field that do not fit
  */
 export async function readSpladeFolderLayout(files: ModelFiles): Promise<SpladeFolderLayout> {
+  const layout = await readParts(files);
+  const maxSeqLength = await readMaxSeqLength(layout.documentFiles);
+  return maxSeqLength === undefined ? layout : { ...layout, maxSeqLength };
+}
+
+/** The MLM's `max_seq_length` in sentence_bert_config.json, when the file gives one. */
+async function readMaxSeqLength(files: ModelFiles): Promise<number | undefined> {
+  if (!(await files.has('sentence_bert_config.json'))) return undefined;
+  const config = await readJson(files, 'sentence_bert_config.json');
+  const value = isRecord(config) ? config.max_seq_length : undefined;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 2) {
+    throw new LayoutError(`${files.location}/sentence_bert_config.json: max_seq_length must be an integer of at least 2, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+async function readParts(files: ModelFiles): Promise<SpladeFolderLayout> {
   const router = await modulePath(files, (type) => type === ROUTER_MODULE, 'Router');
   if (router !== undefined) return readRouterLayout(files, router);
   // A SparseEncoder saved without a Router (modules.json: MLMTransformer, then SpladePooling

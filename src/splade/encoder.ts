@@ -163,7 +163,8 @@ export class SpladeEncoder {
     private readonly queryModel: LoadedModel,
     /** The folder's inference-free query route (idf.json, SparseStaticEmbedding), if any. */
     private readonly queries?: InferenceFreeQueries,
-    private readonly lengths: { maxLength?: number; queryMaxLength?: number } = {},
+    /** maxLength and queryMaxLength as given; maxSeqLength: a sentence-transformers folder's. */
+    private readonly lengths: { maxLength?: number; queryMaxLength?: number; maxSeqLength?: number } = {},
   ) {}
 
   /**
@@ -205,7 +206,7 @@ export class SpladeEncoder {
         ? await loadQueryRoute(layout.queryWeights, documentModel.tokenizer, options.tokenizer)
         : undefined;
       const { maxLength, queryMaxLength } = options;
-      return new this(documentModel, queryModel, queries, { maxLength, queryMaxLength });
+      return new this(documentModel, queryModel, queries, { maxLength, queryMaxLength, maxSeqLength: layout.maxSeqLength });
     } catch (error) {
       // A backend made here (GPU memory, workers) must not outlive a failed load.
       if (typeof options.backend !== 'object') disposeBackend(backend);
@@ -257,6 +258,21 @@ export class SpladeEncoder {
   }
 
   /**
+   * The tokens a text of `role` is cut to when `encode` is given no maxLength ([CLS] and [SEP]
+   * included): the option given to fromPretrained, for documents a sentence-transformers
+   * folder's max_seq_length, else the model's limit (its tokenizer's and position table's).
+   */
+  defaultMaxLength(role: 'query' | 'document' = 'document'): number {
+    const loaded = role === 'query' ? this.queryModel : this.documentModel;
+    const tokenizer = role === 'query' && this.queries ? this.queries.tokenizer : loaded.tokenizer;
+    const positions = loaded.model.sizes.max_position_embeddings;
+    const limit = Math.min(tokenizer?.modelMaxLength ?? positions, positions);
+    if (role === 'query') return this.lengths.queryMaxLength ?? limit;
+    // As sentence-transformers does, documents are cut to the folder's max_seq_length.
+    return this.lengths.maxLength ?? Math.min(this.lengths.maxSeqLength ?? limit, limit);
+  }
+
+  /**
    * SPLADE vectors of texts, in input order. Texts are sorted by length and batched, each
    * batch padded to its longest text, so little work goes into padding.
    * @throws MissingTokenizerError when the model folder has no tokenizer files
@@ -266,8 +282,7 @@ export class SpladeEncoder {
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
     const tokenizer = role === 'query' && this.queries ? this.queries.tokenizer : loaded.requireTokenizer();
     const positions = loaded.model.sizes.max_position_embeddings;
-    const limit = Math.min(tokenizer.modelMaxLength, positions);
-    const maxLength = options.maxLength ?? (role === 'query' ? this.lengths.queryMaxLength : this.lengths.maxLength) ?? limit;
+    const maxLength = options.maxLength ?? this.defaultMaxLength(role);
     if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > positions) {
       throw new InputError(`maxLength must be an integer from 2 to max_position_embeddings (${positions}), got ${maxLength}`);
     }

@@ -128,6 +128,25 @@ test('a Router folder as --query-model or for splade tokenize: its document MLM 
   assert.is(tokenize(router), tokenize(mlm));
 });
 
+test('sentence_bert_config.json\'s max_seq_length cuts documents as sentence-transformers does; maxLength overrides it', async () => {
+  const short = join(tmp, 'plain-st-short');
+  writePlainSparseEncoderFolder(short, mlm, { pooling_strategy: 'max', activation_function: 'relu' });
+  writeFileSync(join(short, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 6, do_lower_case: false }));
+  const encoder = await SpladeEncoder.fromPretrained(short, { backend: new ReferenceBackend() });
+  const bare = await SpladeEncoder.fromPretrained(mlm, { backend: new ReferenceBackend() });
+  const doc = 'the war of the worlds and the war of the world';
+  assert.is(encoder.defaultMaxLength('document'), 6);
+  assert.is(bare.defaultMaxLength('document'), 32);
+  assert.equal(plain(await encoder.encodeDocument(doc)), plain((await bare.encode([doc], { maxLength: 6 }))[0]));
+  const overridden = await SpladeEncoder.fromPretrained(short, { backend: new ReferenceBackend(), maxLength: 20 });
+  assert.equal(plain(await overridden.encodeDocument(doc)), plain((await bare.encode([doc], { maxLength: 20 }))[0]));
+  const cut = cli(['--model', short, '--text', doc]);
+  assert.is(cut.code, 0, cut.stderr);
+  assert.match(cut.stderr, /truncated to 6 tokens/);
+  writeFileSync(join(short, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: '6' }));
+  await rejects(SpladeEncoder.fromPretrained(short), (e: unknown) => e instanceof LayoutError && /plain-st-short\/sentence_bert_config\.json: max_seq_length must be an integer/.test(e.message));
+});
+
 test('SparseEncoder without a Router: its SpladePooling config is honoured (log1p_relu), or refused (sum)', async () => {
   const plainSt = join(tmp, 'plain-st');
   writePlainSparseEncoderFolder(plainSt, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' });

@@ -234,7 +234,7 @@ async function encodeTexts(v: EncodeValues, s: EncodeSettings): Promise<number> 
   const { overflow, stride, prune, specialTokens } = s.shaping;
   const limits = await textLimits(encoder, role === 'query' ? v['query-model'] : undefined);
   if (limits) {
-    const length = effectiveMaxLength(role === 'query' ? s.shaping.queryMaxLength : s.maxLength, limits);
+    const length = effectiveMaxLength(role === 'query' ? s.shaping.queryMaxLength : s.maxLength, limits, encoder.defaultMaxLength(role));
     // With --overflow chunk nothing is cut: the windows note below says what happened.
     const notices = textNotices(limits.tokenizer, items.map((item) => item.text), length)
       .filter((notice) => overflow === 'truncate' || !notice.includes('truncated'));
