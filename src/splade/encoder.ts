@@ -257,6 +257,11 @@ export class SpladeEncoder {
     return this.documentModel.tokenizer;
   }
 
+  /** How documents' vectors are pooled: log(1 + relu(x)), or log1p_relu's log(1 + log(1 + relu(x))) (a SpladePooling's config). */
+  get poolingActivation(): PoolingActivation {
+    return this.documentModel.pooling;
+  }
+
   /**
    * The tokens a text of `role` is cut to when `encode` is given no maxLength ([CLS] and [SEP]
    * included): the option given to fromPretrained, for documents a sentence-transformers

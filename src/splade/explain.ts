@@ -1,6 +1,7 @@
 // Everything needed to explain one text's SPLADE vector: its tokens, each active term with the
 // token it came from, and the attention of every layer and head. The `splade explain` report
 // is drawn from this; it is also the API for anyone who wants the numbers.
+import type { PoolingActivation } from '../io/sparse-encoder-layout.js';
 import type { MaskedLM } from '../models/masked-lm.js';
 import { InputError } from '../models/bert/input.js';
 import { SpladeError } from '../errors.js';
@@ -28,10 +29,14 @@ export interface SpladeExplanation {
   readonly attentions: readonly Tensor[];
 }
 
-/** What explainText needs: a model and its tokenizer (a SpladeEncoder has both). */
+/** What explainText needs: a model and its tokenizer (a SpladeEncoder has both, and the rest). */
 export interface ExplainableEncoder {
   readonly model: MaskedLM;
   readonly tokenizer: TextTokenizer | undefined;
+  /** How its vectors are pooled (default relu: log(1 + relu(x))). */
+  readonly poolingActivation?: PoolingActivation;
+  /** The length a document is cut to by default (default: the model's limit). */
+  defaultMaxLength?(role: 'document'): number;
 }
 
 /**
@@ -43,13 +48,14 @@ export interface ExplainableEncoder {
  * const { terms, tokens } = await explainText(encoder, 'The Manhattan Project ...');
  * for (const t of terms.slice(0, 5)) console.log(t.term, t.weight, 'from', tokens[t.fromToken]);
  * ```
- * @param options.maxLength truncate to this many tokens, [CLS] and [SEP] included (default: the model's limit)
+ * @param options.maxLength truncate to this many tokens, [CLS] and [SEP] included (default: the
+ *   encoder's defaultMaxLength, else the model's limit)
  * @throws SpladeError when the encoder has no tokenizer
  */
 export async function explainText(encoder: ExplainableEncoder, text: string, options: { maxLength?: number } = {}): Promise<SpladeExplanation> {
   const { model, tokenizer } = encoder;
   if (!tokenizer) throw new SpladeError('explainText: the model folder has no tokenizer files (vocab.txt or tokenizer.json)');
-  const limit = Math.min(tokenizer.modelMaxLength, model.sizes.max_position_embeddings);
+  const limit = encoder.defaultMaxLength?.('document') ?? Math.min(tokenizer.modelMaxLength, model.sizes.max_position_embeddings);
   const maxLength = options.maxLength ?? limit;
   if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > model.sizes.max_position_embeddings) {
     throw new InputError(`maxLength must be an integer from 2 to max_position_embeddings (${model.sizes.max_position_embeddings}), got ${maxLength}`);
@@ -66,7 +72,7 @@ export async function explainText(encoder: ExplainableEncoder, text: string, opt
   const output = await model.forward(input, { capture: [model.logitsName], outputAttentions: true });
   const tokenOf = (id: number): string => tokenizer.idToToken(id) ?? `[${id}]`;
   const own = new Set(ids);
-  const terms = termOrigins(output.captured.get(model.logitsName)!, input.attentionMask, 0)
+  const terms = termOrigins(output.captured.get(model.logitsName)!, input.attentionMask, 0, encoder.poolingActivation)
     .map((origin) => ({ ...origin, term: tokenOf(origin.termId), inInput: own.has(origin.termId) }));
   const heads = model.sizes.num_attention_heads;
   return {

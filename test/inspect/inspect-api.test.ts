@@ -1,5 +1,6 @@
 // The inspection API: transformers' hidden_states/attentions, module captures, the listing of
 // capturable names, and where each SPLADE term's weight comes from.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -15,6 +16,7 @@ import { termOrigins } from '../../src/splade/term-origins.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { writeRandomBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from '../foundation/tmp.js';
+import { writePlainSparseEncoderFolder } from '../helpers/sparse-encoder-folders.js';
 import { createBackend } from '../../src/tensor/create-backend.js';
 
 const f32 = fileURLToPath(new URL('../parity/fixtures/f32/', import.meta.url));
@@ -123,6 +125,24 @@ test('explainText: the same terms and weights as the fused SPLADE pooling, each 
   assert.equal(explanation.tokens, explanation.inputIds.map((id) => encoder.tokenizer!.idToToken(id)));
   assert.is(explanation.attentions.length, 2);
   assert.equal(explanation.attentions[0].shape, [4, explanation.tokens.length, explanation.tokens.length]);
+});
+
+test('explainText follows the folder: log1p_relu pooling and max_seq_length of a sentence-transformers folder', async () => {
+  const dir = tempDir('explain-st');
+  const mlm = join(dir, 'model');
+  await writeRandomBertFolder(mlm, { layers: 2, hidden: 32, heads: 4, intermediate: 64, maxPositions: 64, vocab: 1500, seed: 12 });
+  const st = join(dir, 'st');
+  writePlainSparseEncoderFolder(st, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' });
+  writeFileSync(join(st, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 10 }));
+  const encoder = await SpladeEncoder.fromPretrained(st);
+  const text = 'The Manhattan Project and its atomic bomb helped bring an end to World War II.';
+  const [vector] = await encoder.encode([text]);
+  const explanation = await explainText(encoder, text);
+  assert.is(explanation.inputIds.length, 10, 'cut to max_seq_length');
+  const byId = new Map(explanation.terms.map((t) => [t.termId, t]));
+  assert.is(byId.size, vector.indices.length);
+  // 1e-5: the pooled kernel's float32 log1p against Math.log1p, as in the test above.
+  vector.indices.forEach((id, i) => assert.ok(Math.abs(byId.get(id)!.weight - vector.values[i]) < 1e-5, `term ${id}: ${byId.get(id)!.weight} vs ${vector.values[i]}`));
 });
 
 test.run();
