@@ -133,20 +133,21 @@ const WEIGHTS_PREFERENCE: ReadonlyArray<readonly [string, WeightsFormat]> = [
 export class ModelFilesMissingError extends HubError {}
 
 /**
- * A model folder's query route, fetched when the repository has it: OpenSearch's doc-only
- * models keep the weights of inference-free queries in idf.json (see io/sparse-encoder-layout.ts).
+ * Files of a model folder that its layout reads when they are there (io/sparse-encoder-layout.ts):
+ * OpenSearch's doc-only models keep the weights of inference-free queries in idf.json, and a
+ * sentence-transformers MLM its max_seq_length in sentence_bert_config.json.
  */
-export const QUERY_ROUTE_FILES = ['idf.json'] as const;
+export const LAYOUT_FILES = ['idf.json', 'sentence_bert_config.json'] as const;
 
 /**
  * Chooses the files a SPLADE model needs from a repository listing: config.json, the
- * tokenizer files present, idf.json when present, and ONE weights format (model.safetensors,
+ * tokenizer files present, idf.json and sentence_bert_config.json when present, and ONE weights format (model.safetensors,
  * sharded safetensors, pytorch_model.bin, sharded bins, in that order). ONNX, TensorFlow,
  * Flax, OpenVINO and every other file are left out.
  */
 export function chooseModelFiles(listing: RepoListing, repo = 'the repository'): ModelFilePlan {
   const byPath = new Map(listing.files.map((file) => [file.path, file]));
-  const support = [...SUPPORT_FILES, ...QUERY_ROUTE_FILES].flatMap((name) => byPath.get(name) ?? []);
+  const support = [...SUPPORT_FILES, ...LAYOUT_FILES].flatMap((name) => byPath.get(name) ?? []);
   if (!byPath.has('config.json')) {
     throw new ModelFilesMissingError(`${repo} has no config.json at its root, so it is not a model splade-ts can load`);
   }

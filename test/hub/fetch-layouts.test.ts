@@ -27,6 +27,8 @@ writeFileSync(join(opensearch, 'idf.json'), JSON.stringify({ war: 3.25, world: 2
 
 const router = join(tmp, 'router');
 await writeRouterFolder(router, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' }, new Float32Array(400).map((_, i) => (i % 7) / 4));
+// Documents cut at 8 tokens, as sentence-transformers cuts them (the text below is longer).
+writeFileSync(join(router, 'document_0_MLMTransformer', 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 8 }));
 writeFileSync(join(router, 'config_sentence_transformers.json'), JSON.stringify({ model_type: 'SparseEncoder' }));
 mkdirSync(join(router, 'document_0_MLMTransformer', 'onnx'));
 writeFileSync(join(router, 'document_0_MLMTransformer', 'onnx', 'model.onnx'), 'not fetched');
@@ -75,9 +77,11 @@ function options(context: Context): FetchModelOptions {
 async function loadsAs(downloaded: string, source: string, route: string): Promise<void> {
   const [a, b] = [await SpladeEncoder.fromPretrained(source, { backend: new ReferenceBackend() }), await SpladeEncoder.fromPretrained(downloaded, { backend: new ReferenceBackend() })];
   assert.is(a.queryRoute, route);
+  assert.is(b.defaultMaxLength('document'), a.defaultMaxLength('document'));
   assert.is(b.queryRoute, route);
   for (const role of ['query', 'document'] as const) {
-    const [x, y] = [await a.encode(['the war of the worlds'], { role }), await b.encode(['the war of the worlds'], { role })];
+    const text = ['the war of the worlds and the world of the war of words'];
+    const [x, y] = [await a.encode(text, { role }), await b.encode(text, { role })];
     assert.equal([[...y[0].indices], [...y[0].values]], [[...x[0].indices], [...x[0].values]], role);
   }
 }
@@ -92,7 +96,7 @@ layouts('Router: modules.json, router_config.json and each module splade-ts runs
   const result = await fetchModel('acme/router', options(context));
   const paths = result.files.map((f) => f.path).sort();
   assert.equal(paths, [
-    'document_0_MLMTransformer/config.json', 'document_0_MLMTransformer/model.safetensors', 'document_0_MLMTransformer/special_tokens_map.json',
+    'document_0_MLMTransformer/config.json', 'document_0_MLMTransformer/model.safetensors', 'document_0_MLMTransformer/sentence_bert_config.json', 'document_0_MLMTransformer/special_tokens_map.json',
     'document_0_MLMTransformer/tokenizer_config.json', 'document_0_MLMTransformer/vocab.txt', 'document_1_SpladePooling/config.json',
     'modules.json', 'query_0_SparseStaticEmbedding/config.json', 'query_0_SparseStaticEmbedding/model.safetensors', 'query_0_SparseStaticEmbedding/special_tokens_map.json',
     'query_0_SparseStaticEmbedding/tokenizer_config.json', 'query_0_SparseStaticEmbedding/vocab.txt', 'router_config.json',
