@@ -2,7 +2,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hubCacheDir } from '../../src/node/hub/hf-cache.js';
@@ -33,9 +33,12 @@ function writeCache(cache: string, repo: string, commit: string, files: Record<s
   mkdirSync(join(repoDir, 'refs'), { recursive: true });
   writeFileSync(join(repoDir, 'refs', 'main'), commit);
   for (const [name, content] of Object.entries(files)) {
-    const blob = join(repoDir, 'blobs', `blob-${name}`);
+    // A file in a module folder ('document_0_MLMTransformer/config.json') links from its folder.
+    const blob = join(repoDir, 'blobs', `blob-${name.replaceAll('/', '--')}`);
+    const link = join(snapshot, name);
     writeFileSync(blob, content);
-    symlinkSync(join('..', '..', 'blobs', `blob-${name}`), join(snapshot, name));
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(relative(dirname(link), blob), link);
   }
   return snapshot;
 }
@@ -81,6 +84,25 @@ resolveSuite('a repo id finds weights/<owner>/<name> first', async (context) => 
 
 resolveSuite('then the Hugging Face cache snapshot that refs/main names', async (context) => {
   const snapshot = writeCache(join(context.root, 'cache'), 'acme/remote', COMMIT);
+  const found = await resolveModel('acme/remote', { cwd: context.root, env: env(context) });
+  assert.equal(found, { dir: snapshot, source: 'hf-cache' });
+  assert.is(context.hub.requests.length, 0);
+});
+
+resolveSuite('a sentence-transformers Router snapshot in the cache is used when its MLM folder is complete', async (context) => {
+  const router = {
+    'modules.json': JSON.stringify([{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Router' }]),
+    'router_config.json': JSON.stringify({
+      types: {
+        query_0_SparseStaticEmbedding: 'sentence_transformers.sparse_encoder.models.SparseStaticEmbedding.SparseStaticEmbedding',
+        document_0_MLMTransformer: 'sentence_transformers.sparse_encoder.models.MLMTransformer.MLMTransformer',
+      },
+      structure: { query: ['query_0_SparseStaticEmbedding'], document: ['document_0_MLMTransformer'] },
+    }),
+    'query_0_SparseStaticEmbedding/model.safetensors': 'weights',
+    ...Object.fromEntries(Object.entries(modelFiles).map(([name, content]) => [`document_0_MLMTransformer/${name}`, content])),
+  };
+  const snapshot = writeCache(join(context.root, 'cache'), 'acme/remote', COMMIT, router);
   const found = await resolveModel('acme/remote', { cwd: context.root, env: env(context) });
   assert.equal(found, { dir: snapshot, source: 'hf-cache' });
   assert.is(context.hub.requests.length, 0);
