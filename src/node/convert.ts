@@ -10,6 +10,7 @@ import type { ModelFiles } from '../io/model-files.js';
 import { shardedTensorSource } from '../formats/sharded.js';
 import { fileError } from './files.js';
 import { folderModelFiles } from './folder-model-files.js';
+import { mlmFolderOf } from './model-folder.js';
 import { writeSafetensorsFile } from './safetensors-file.js';
 
 /** A conversion source that is not a pickle checkpoint, a shard index or a folder holding one. */
@@ -44,10 +45,10 @@ async function readSource(source: string): Promise<PytorchCheckpoint[]> {
     throw fileError(source, 'read', error);
   }
   if (isFolder) {
-    const files = folderModelFiles(source);
+    const files = folderModelFiles(await mlmFolderOf(source));
     if (await files.has(PYTORCH_WEIGHTS)) return [await readPytorchFromFiles(files, PYTORCH_WEIGHTS)];
     if (await files.has(PYTORCH_INDEX)) return readCheckedShards(files, PYTORCH_INDEX);
-    throw new ConvertSourceError(`${source}: the folder has neither ${PYTORCH_WEIGHTS} nor ${PYTORCH_INDEX}`);
+    throw new ConvertSourceError(`${files.location}: the folder has neither ${PYTORCH_WEIGHTS} nor ${PYTORCH_INDEX}`);
   }
   const files = folderModelFiles(dirname(source));
   if (source.endsWith('.json')) return readCheckedShards(files, basename(source));

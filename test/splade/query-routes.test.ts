@@ -115,6 +115,18 @@ test('Router layout with sum pooling or another query module: a LayoutError nami
   await rejects(SpladeEncoder.fromPretrained(sum), (e: unknown) => e instanceof LayoutError && /document_1_SpladePooling\/config\.json: pooling_strategy "sum"/.test(e.message));
 });
 
+test('splade inspect-weights and convert look into a Router folder\'s MLM module folder', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, [join(root, 'bin/splade.js'), ...args], { encoding: 'utf8' });
+  const listed = run(['inspect-weights', router]);
+  assert.is(listed.status, 0, listed.stderr);
+  assert.match(listed.stdout, /document_0_MLMTransformer\/model\.safetensors/);
+  assert.match(listed.stdout, /distilbert\.embeddings\.word_embeddings\.weight/);
+  // convert wants a pickle; the MLM folder is where it looks, and says so.
+  const converted = run(['convert', router, '--out', join(tmp, 'x.safetensors')]);
+  assert.is(converted.status, 1);
+  assert.match(converted.stderr, /router\/document_0_MLMTransformer: the folder has neither pytorch_model\.bin/);
+});
+
 test('a Router folder as --query-model or for splade tokenize: its document MLM (and pooling) is the model', async () => {
   const withRouterQueries = await SpladeEncoder.fromPretrained(mlm, { backend: new ReferenceBackend(), queryModel: router });
   const routerEncoder = await SpladeEncoder.fromPretrained(router, { backend: new ReferenceBackend() });

@@ -2,10 +2,10 @@
 // streamed (memory flat) and written atomically. The formats live in src/export/.
 import { SpladeError } from '../../errors.js';
 import { EXPORT_FORMATS, parseVectorLine, type ExportFormat, type ExportOptions, type Vocabulary } from '../../export/index.js';
-import { readSpladeFolderLayout } from '../../io/sparse-encoder-layout.js';
 import { AtomicFileWriter } from '../../node/atomic-writer.js';
 import { readLines } from '../../node/corpus/documents.js';
 import { folderModelFiles } from '../../node/folder-model-files.js';
+import { mlmFolderOf } from '../../node/model-folder.js';
 import { writeFileAtomic } from '../../node/files.js';
 import { resolveModel } from '../../node/resolve-model.js';
 import { BertTokenizer } from '../../tokenizer/index.js';
@@ -45,7 +45,7 @@ function positiveNumber(name: string, value: string | undefined, integer: boolea
 /** The model's vocabulary (token strings) and vocab_size: its MLM folder's (in a Router layout, the document module's). */
 async function loadModelInfo(location: string): Promise<{ vocabulary: Vocabulary; dimensions: number }> {
   const { dir } = await resolveModel(location);
-  const files = (await readSpladeFolderLayout(folderModelFiles(dir))).documentFiles;
+  const files = folderModelFiles(await mlmFolderOf(dir));
   const tokenizer = await BertTokenizer.fromModelFiles(files);
   const where = `${files.location}/config.json`;
   let config: { vocab_size?: unknown };

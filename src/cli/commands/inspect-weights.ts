@@ -16,6 +16,7 @@ import { parseShardIndex } from '../../formats/sharded.js';
 import { elementCount } from '../../tensor/tensor.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
+import { mlmFolderOf } from '../../node/model-folder.js';
 
 const USAGE = `usage: splade inspect-weights FILE|DIR [--json]
 
@@ -74,11 +75,12 @@ async function weightFiles(path: string): Promise<{ source: string; files: strin
     throw fileError(path, 'open', error);
   }
   if (isDir) {
+    const mlm = await mlmFolderOf(path);
     for (const format of DEFAULT_WEIGHT_FORMATS) {
-      const candidate = join(path, format.file);
+      const candidate = join(mlm, format.file);
       if (await stat(candidate).then((s) => s.isFile(), () => false)) return weightFiles(candidate);
     }
-    throw new SpladeError(`${path}: no weights (${DEFAULT_WEIGHT_FORMATS.map((f) => f.file).join(', ')})`);
+    throw new SpladeError(`${mlm}: no weights (${DEFAULT_WEIGHT_FORMATS.map((f) => f.file).join(', ')})`);
   }
   if (basename(path).endsWith('.index.json')) {
     const text = await readFile(path, 'utf8').catch((error: unknown) => { throw fileError(path, 'read', error); });

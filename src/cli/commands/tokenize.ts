@@ -7,9 +7,9 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { SpladeError } from '../../errors.js';
 import { folderModelFiles } from '../../node/folder-model-files.js';
+import { mlmFolderOf } from '../../node/model-folder.js';
 import { streamProgress } from '../../node/hub/progress.js';
 import { resolveModel } from '../../node/resolve-model.js';
-import { readSpladeFolderLayout } from '../../io/sparse-encoder-layout.js';
 import { BertTokenizer } from '../../tokenizer/index.js';
 import { parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -67,7 +67,7 @@ async function loadTokenizer(vocab: string | undefined, model: string | undefine
   }
   const { dir } = await resolveModel(model!, { progress: streamProgress(process.stderr) });
   // The document MLM's tokenizer: in a sentence-transformers Router layout it is in a module folder.
-  return BertTokenizer.fromModelFiles((await readSpladeFolderLayout(folderModelFiles(dir))).documentFiles);
+  return BertTokenizer.fromModelFiles(folderModelFiles(await mlmFolderOf(dir)));
 }
 
 /** Writes with back-pressure, in chunks. */
