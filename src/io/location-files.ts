@@ -28,7 +28,9 @@ export function hubFolderUrl(repo: string, endpoint = DEFAULT_HUB_ENDPOINT, revi
 
 /** The base a relative location resolves against: the option, else the page's or worker's URL. */
 function baseOf(options: LocationOptions): string | undefined {
-  return options.base ?? (globalThis as { location?: { href?: unknown } }).location?.href as string | undefined;
+  if (options.base !== undefined) return options.base;
+  const href = (globalThis as { location?: { href?: unknown } }).location?.href;
+  return typeof href === 'string' ? href : undefined;
 }
 
 /** Whether `files` holds a model folder (its config.json, or a sentence-transformers modules.json); false when unreachable. */
