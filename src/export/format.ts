@@ -34,6 +34,8 @@ export interface ExportOptions {
   readonly field?: string;
   /** Anserini: integer impacts are round(weight x scale) (default 100). */
   readonly scale?: number;
+  /** Search requests: the hits each query asks for (default 10). */
+  readonly size?: number;
   /** Elasticsearch/OpenSearch: keep '.' in token keys instead of writing '__' (see weights.ts). */
   readonly keepDots?: boolean;
 }

@@ -6,6 +6,7 @@ export { elasticsearch } from './elasticsearch.js';
 export { opensearch } from './opensearch.js';
 export { pgvector } from './pgvector.js';
 export { qdrant } from './qdrant.js';
+export { elasticsearchQueries, opensearchQueries } from './search-requests.js';
 export { vespa } from './vespa.js';
 export { parseVectorLine } from './vectors-jsonl.js';
 export { ExportError, type ExportFormat, type ExportOptions, type ExportRecord, type ExportWriter, type SetupFile, type Vocabulary } from './format.js';
@@ -15,7 +16,11 @@ import type { ExportFormat } from './format.js';
 import { opensearch } from './opensearch.js';
 import { pgvector } from './pgvector.js';
 import { qdrant } from './qdrant.js';
+import { elasticsearchQueries, opensearchQueries } from './search-requests.js';
 import { vespa } from './vespa.js';
 
 /** Every format by its `--to` name. */
-export const EXPORT_FORMATS: Readonly<Record<string, ExportFormat>> = { pgvector, elasticsearch, opensearch, qdrant, vespa, anserini, 'anserini-topics': anseriniTopics };
+export const EXPORT_FORMATS: Readonly<Record<string, ExportFormat>> = {
+  pgvector, elasticsearch, opensearch, qdrant, vespa, anserini,
+  'elasticsearch-queries': elasticsearchQueries, 'opensearch-queries': opensearchQueries, 'anserini-topics': anseriniTopics,
+};

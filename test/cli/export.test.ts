@@ -64,6 +64,21 @@ test('--to anserini-topics --model ROUTER: query vectors as TSV topics, tokens f
   });
 });
 
+test('--to elasticsearch-queries / opensearch-queries: _msearch NDJSON with --size and --index; --size elsewhere is a usage error', () => {
+  for (const to of ['elasticsearch-queries', 'opensearch-queries']) {
+    const out = join(dir, `${to}.ndjson`);
+    const { code, stderr } = splade(['--vectors', vectorsPath, '--to', to, '--out', out, '--model', model, '--index', 'docs', '--size', '5']);
+    assert.is(code, 0, stderr);
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.is(lines.length, 2 * vectors.length);
+    assert.equal(lines[0], { index: 'docs' });
+    assert.is((lines[1] as { size: number }).size, 5);
+  }
+  const misplaced = splade(['--vectors', vectorsPath, '--to', 'anserini', '--out', join(dir, 'x'), '--model', model, '--size', '5']);
+  assert.is(misplaced.code, 2);
+  assert.match(misplaced.stderr, /--size is for --to elasticsearch-queries\|opensearch-queries, not anserini/);
+});
+
 test('--to pgvector --model takes sparsevec(N) from config.json vocab_size', () => {
   const out = join(dir, 'pg.sql');
   const { code, stderr } = splade(['--vectors', vectorsPath, '--to', 'pgvector', '--out', out, '--model', model, '--table', 'docs']);

@@ -2,7 +2,7 @@
 // with token keys from a generated model's vocabulary.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { anserini, anseriniTopics, elasticsearch, opensearch, parseVectorLine, pgvector, qdrant, vespa, ExportError, type ExportFormat, type ExportOptions, type ExportRecord, type Vocabulary } from '../../src/export/index.js';
+import { anserini, anseriniTopics, elasticsearch, elasticsearchQueries, opensearchQueries, opensearch, parseVectorLine, pgvector, qdrant, vespa, ExportError, type ExportFormat, type ExportOptions, type ExportRecord, type Vocabulary } from '../../src/export/index.js';
 import { sparsevecText, sqlString } from '../../src/export/pgvector.js';
 import { roundHalfEven } from '../../src/export/numbers.js';
 import { smallVocab } from '../../tools/generate-model.js';
@@ -174,6 +174,31 @@ test('anserini-topics: id TAB each token repeated round(w x 100) times, as Anser
   const spaced: Vocabulary = { size: 10, token: (id) => (id === 4 ? 'two words' : tokens[id]) };
   rejects(() => run(anseriniTopics, { vocabulary: spaced }, [small]), /token "two words" holds white space/);
   rejects(() => run(anseriniTopics, { vocabulary }, [{ ...small, vector: { indices: Uint32Array.of(1), values: Float32Array.of(-1) } }]), /only positive weights/);
+});
+
+test('elasticsearch-queries / opensearch-queries: _msearch pairs, each engine\'s query of the token weights, in order', () => {
+  for (const [format, queryOf] of [
+    [elasticsearchQueries, (q: Record<string, unknown>) => (q.sparse_vector as { field: string; query_vector: Record<string, number> })],
+    [opensearchQueries, (q: Record<string, unknown>) => ({ field: Object.keys(q.neural_sparse as object)[0], query_vector: (Object.values(q.neural_sparse as object)[0] as { query_tokens: Record<string, number> }).query_tokens })],
+  ] as const) {
+    const lines = jsonLines(run(format, { vocabulary, name: 'docs', field: 'emb', size: 100 })) as Array<Record<string, unknown>>;
+    assert.is(lines.length, 2 * records.length, format.name);
+    records.forEach((record, i) => {
+      assert.equal(lines[2 * i], { index: 'docs' });
+      const body = lines[2 * i + 1] as { size: number; query: Record<string, unknown> };
+      assert.equal(Object.keys(body), ['size', 'query']);
+      assert.is(body.size, 100);
+      const { field, query_vector: weights } = queryOf(body.query);
+      assert.is(field, 'emb');
+      // '.' is written '__' as in the documents' bulk file, so the keys match what was indexed.
+      const keyOf = (token: string) => idOf.get(token.replaceAll('__', '.'));
+      assert.equal(pairs(Object.entries(weights), keyOf), expectedPairs(record).map(([index, w]): [number, number] => [index, Math.fround(w)]), `${format.name} ${i}`);
+    });
+    const empty = { id: 'e', vector: { indices: new Uint32Array(0), values: new Float32Array(0) }, where: 'q line 9' };
+    assert.equal(jsonLines(run(format, { vocabulary }, [empty])), [{ index: 'splade' }, { size: 10, query: { match_none: {} } }]);
+    rejects(() => run(format, { vocabulary }, [{ ...empty, vector: { indices: Uint32Array.of(1), values: Float32Array.of(-1) } }]), /q line 9: term 1 has weight -1/);
+    rejects(() => run(format, { vocabulary, size: 0 }, [empty]), /--size must be a whole number/);
+  }
 });
 
 test('roundHalfEven rounds as Python round() does', () => {

@@ -12,7 +12,7 @@ import { BertTokenizer } from '../../tokenizer/index.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
-const formatLines = Object.values(EXPORT_FORMATS).map((format) => `  ${format.name.padEnd(16)}${format.summary}`).join('\n');
+const formatLines = Object.values(EXPORT_FORMATS).map((format) => `  ${format.name.padEnd(22)}${format.summary}`).join('\n');
 
 const usage = `usage: splade export --vectors FILE --to FORMAT --out FILE [options]
 
@@ -32,6 +32,7 @@ options:
   --field NAME        the vector field / column (default splade; pgvector: embedding)
   --dimensions N      pgvector: sparsevec(N) without --model
   --scale S           anserini, anserini-topics: integer impacts round(weight x S) (default 100)
+  --size N            elasticsearch-queries, opensearch-queries: hits a query asks for (default 10)
   --keep-dots         elasticsearch/opensearch: keep '.' in token keys (Elasticsearch 8.16+
                       sparse_vector takes them); by default '.' is written '__', as ELSER did`;
 
@@ -94,6 +95,7 @@ export const command: Command = {
       field: { type: 'string' },
       dimensions: { type: 'string' },
       scale: { type: 'string' },
+      size: { type: 'string' },
       'keep-dots': { type: 'boolean' },
     });
     const v = parsed.values;
@@ -104,10 +106,11 @@ export const command: Command = {
     const onlyFor: Array<[string, unknown, string[]]> = [
       ['--table', v.table, ['pgvector']],
       ['--dimensions', v.dimensions, ['pgvector']],
-      ['--index', v.index, ['elasticsearch', 'opensearch', 'qdrant', 'vespa']],
+      ['--index', v.index, ['elasticsearch', 'opensearch', 'qdrant', 'vespa', 'elasticsearch-queries', 'opensearch-queries']],
+      ['--size', v.size, ['elasticsearch-queries', 'opensearch-queries']],
       ['--setup', v.setup, ['elasticsearch', 'opensearch', 'qdrant', 'vespa']],
       ['--scale', v.scale, ['anserini', 'anserini-topics']],
-      ['--keep-dots', v['keep-dots'], ['elasticsearch', 'opensearch']],
+      ['--keep-dots', v['keep-dots'], ['elasticsearch', 'opensearch', 'elasticsearch-queries', 'opensearch-queries']],
     ];
     for (const [flag, value, formats] of onlyFor) {
       if (value !== undefined && !formats.includes(v.to)) throw new UsageError(`${flag} is for --to ${formats.join('|')}, not ${v.to}`);
@@ -119,6 +122,7 @@ export const command: Command = {
       name: v.to === 'pgvector' ? v.table : v.index,
       field: v.field,
       scale: positiveNumber('scale', v.scale, false),
+      size: positiveNumber('size', v.size, true),
       keepDots: v['keep-dots'],
     };
     const setup = format.setup?.(options);

@@ -1,0 +1,67 @@
+// Query vectors as multi-search requests (`_msearch` NDJSON, the same in Elasticsearch and
+// OpenSearch): for each query a header line naming the index and a body with the query, so
+// the responses come back in the vectors file's order. The query is the engine's own for a
+// field of token weights: Elasticsearch's `sparse_vector` query with `query_vector` (8.15+),
+// OpenSearch's `neural_sparse` with `query_tokens` (raw vectors). Keys follow the documents'
+// rules (weights.ts: '.' written '__' unless --keep-dots), so queries match what was indexed.
+import { checkIndexName } from './bulk.js';
+import { ExportError, type ExportFormat, type ExportOptions, type ExportWriter } from './format.js';
+import { luceneKeys, positiveWeightsJson, requireVocabulary } from './weights.js';
+
+/** Hits each query asks for when --size is not given. */
+export const DEFAULT_HITS = 10;
+
+interface QueryEngine {
+  readonly name: 'elasticsearch-queries' | 'opensearch-queries';
+  /** How errors name the field's engine. */
+  readonly engine: string;
+  /** The query's name, for --help. */
+  readonly queryName: string;
+  /** The query clause of `field` for the weights (JSON text). */
+  query(field: string, weights: string): string;
+}
+
+function hitsOf(options: ExportOptions): number {
+  const size = options.size ?? DEFAULT_HITS;
+  if (!Number.isInteger(size) || size < 1) throw new ExportError(`--size must be a whole number of at least 1, got ${size}`);
+  return size;
+}
+
+function searchRequests(engine: QueryEngine): ExportFormat {
+  return {
+    name: engine.name,
+    summary: `query vectors as _msearch NDJSON of ${engine.queryName} queries, in order (needs --model)`,
+    needsVocabulary: true,
+    create(options): ExportWriter {
+      const index = checkIndexName(options.name ?? 'splade');
+      const field = options.field ?? 'splade';
+      const size = hitsOf(options);
+      const keys = luceneKeys(requireVocabulary(options.vocabulary, engine.name), options.keepDots ?? false);
+      const header = JSON.stringify({ index });
+      return {
+        header: () => '',
+        add(record) {
+          const weights = positiveWeightsJson(record, keys, engine.engine);
+          // A query without terms matches nothing, and keeps its place in the responses.
+          const query = weights === '{}' ? '{"match_none":{}}' : engine.query(field, weights);
+          return `${header}\n{"size":${size},"query":${query}}\n`;
+        },
+        finish: () => '',
+      };
+    },
+  };
+}
+
+export const elasticsearchQueries = searchRequests({
+  name: 'elasticsearch-queries',
+  engine: 'Elasticsearch sparse_vector',
+  queryName: 'sparse_vector',
+  query: (field, weights) => `{"sparse_vector":{"field":${JSON.stringify(field)},"query_vector":${weights}}}`,
+});
+
+export const opensearchQueries = searchRequests({
+  name: 'opensearch-queries',
+  engine: 'OpenSearch rank_features',
+  queryName: 'neural_sparse',
+  query: (field, weights) => `{"neural_sparse":{${JSON.stringify(field)}:{"query_tokens":${weights}}}}`,
+});
