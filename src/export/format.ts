@@ -40,6 +40,13 @@ export interface ExportOptions {
   readonly keepDots?: boolean;
 }
 
+/** Search requests: the hits each query asks for (--size, default 10), checked. */
+export function hitsOf(options: ExportOptions): number {
+  const size = options.size ?? 10;
+  if (!Number.isInteger(size) || size < 1) throw new ExportError(`--size must be a whole number of at least 1, got ${size}`);
+  return size;
+}
+
 /** Streams records out in one engine's format. */
 export interface ExportWriter {
   header(): string;

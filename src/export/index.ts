@@ -4,8 +4,8 @@
 export { anserini, anseriniTopics } from './anserini.js';
 export { elasticsearch } from './elasticsearch.js';
 export { opensearch } from './opensearch.js';
-export { pgvector } from './pgvector.js';
-export { qdrant } from './qdrant.js';
+export { pgvector, pgvectorQueries } from './pgvector.js';
+export { qdrant, qdrantQueries } from './qdrant.js';
 export { elasticsearchQueries, opensearchQueries } from './search-requests.js';
 export { vespa } from './vespa.js';
 export { parseVectorLine } from './vectors-jsonl.js';
@@ -14,13 +14,14 @@ import { anserini, anseriniTopics } from './anserini.js';
 import { elasticsearch } from './elasticsearch.js';
 import type { ExportFormat } from './format.js';
 import { opensearch } from './opensearch.js';
-import { pgvector } from './pgvector.js';
-import { qdrant } from './qdrant.js';
+import { pgvector, pgvectorQueries } from './pgvector.js';
+import { qdrant, qdrantQueries } from './qdrant.js';
 import { elasticsearchQueries, opensearchQueries } from './search-requests.js';
 import { vespa } from './vespa.js';
 
 /** Every format by its `--to` name. */
 export const EXPORT_FORMATS: Readonly<Record<string, ExportFormat>> = {
   pgvector, elasticsearch, opensearch, qdrant, vespa, anserini,
-  'elasticsearch-queries': elasticsearchQueries, 'opensearch-queries': opensearchQueries, 'anserini-topics': anseriniTopics,
+  'pgvector-queries': pgvectorQueries, 'elasticsearch-queries': elasticsearchQueries, 'opensearch-queries': opensearchQueries,
+  'qdrant-queries': qdrantQueries, 'anserini-topics': anseriniTopics,
 };

@@ -2,7 +2,7 @@
 // sparsevec text is '{i:v,...}/dims' with 1-based indices (pgvector README: "Note: Indices
 // start at 1 like SQL arrays"); at most 16,000 non-zero elements (SPARSEVEC_MAX_NNZ). Scoring
 // by inner product is `ORDER BY embedding <#> query` (<#> is the negative inner product).
-import { ExportError, type ExportFormat, type ExportOptions, type ExportRecord, type ExportWriter } from './format.js';
+import { ExportError, hitsOf, type ExportFormat, type ExportOptions, type ExportRecord, type ExportWriter } from './format.js';
 import { checkIdentifier } from './names.js';
 import { float32Text } from './numbers.js';
 
@@ -66,6 +66,34 @@ export const pgvector: ExportFormat = {
       finish: () => `${flush()}COMMIT;\n`
         + `-- An approximate index for large tables (HNSW takes vectors of at most 1,000 non-zero terms):\n`
         + `-- CREATE INDEX ON ${table} USING hnsw (${column} sparsevec_ip_ops);\n`,
+    };
+  },
+};
+
+/**
+ * Query vectors as SQL: for each, one SELECT of its top --size documents by dot product
+ * (`query`, `id`, `score` = the inner product; `ORDER BY embedding <#> q`, exact, or through an
+ * HNSW index when the table has one), in the vectors file's order; `psql -f FILE` prints them.
+ * A query without terms selects nothing.
+ */
+export const pgvectorQueries: ExportFormat = {
+  name: 'pgvector-queries',
+  summary: 'query vectors as SQL: a SELECT of the top --size documents by <#> a query, in order',
+  needsVocabulary: false,
+  create(options): ExportWriter {
+    const table = checkIdentifier(options.name ?? 'splade_vectors', 'table name', true);
+    const column = checkIdentifier(options.field ?? 'embedding', 'column name');
+    const dimensions = dimensionsOf(options);
+    const size = hitsOf(options);
+    return {
+      header: () => `-- SPLADE query vectors for pgvector, written by splade-ts \`splade export\`: the top ${size} of ${table} by dot product for each. Run: psql -f FILE.\n`,
+      add(record) {
+        const query = sqlString(String(record.id), record.where);
+        if (record.vector.indices.length === 0) return `SELECT ${query} AS query, id, 0::real AS score FROM ${table} WHERE false;\n`;
+        const vector = `'${sparsevecText(record, dimensions)}'::sparsevec`;
+        return `SELECT ${query} AS query, id, -(${column} <#> ${vector}) AS score FROM ${table} ORDER BY ${column} <#> ${vector} LIMIT ${size};\n`;
+      },
+      finish: () => '',
     };
   },
 };

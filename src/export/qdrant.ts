@@ -3,11 +3,17 @@
 // needed). Each data line is the body of one upsert request, PUT /collections/NAME/points.
 // Point ids must be unsigned integers or UUIDs, so a point's id is its line number in the
 // vectors file (from 0) and the document id goes in the payload as "doc_id".
-import type { ExportFormat, ExportWriter } from './format.js';
+import { hitsOf, type ExportFormat, type ExportRecord, type ExportWriter } from './format.js';
 import { checkIdentifier } from './names.js';
 import { float32Text } from './numbers.js';
 
 const POINTS_PER_REQUEST = 256;
+
+/** Qdrant's sparse vector: `{"indices": [...], "values": [...]}` (term ids). */
+function sparseJson(record: ExportRecord): string {
+  const { indices, values } = record.vector;
+  return `{"indices":[${Array.from(indices).join(',')}],"values":[${Array.from(values, float32Text).join(',')}]}`;
+}
 
 export const qdrant: ExportFormat = {
   name: 'qdrant',
@@ -26,9 +32,7 @@ export const qdrant: ExportFormat = {
     return {
       header: () => '',
       add(record) {
-        const { indices, values } = record.vector;
-        const vector = `{"indices":[${Array.from(indices).join(',')}],"values":[${Array.from(values, float32Text).join(',')}]}`;
-        points.push(`{"id":${next++},"vector":{${JSON.stringify(field)}:${vector}},"payload":{"doc_id":${JSON.stringify(record.id)}}}`);
+        points.push(`{"id":${next++},"vector":{${JSON.stringify(field)}:${sparseJson(record)}},"payload":{"doc_id":${JSON.stringify(record.id)}}}`);
         return points.length >= POINTS_PER_REQUEST ? flush() : '';
       },
       finish: flush,
@@ -41,6 +45,37 @@ export const qdrant: ExportFormat = {
       suffix: 'collection.json',
       content: JSON.stringify({ sparse_vectors: { [field]: {} } }, null, 2) + '\n',
       use: `create the collection with it (PUT /collections/${collection}), then send each data line to PUT /collections/${collection}/points?wait=true`,
+    };
+  },
+};
+
+/**
+ * Query vectors as query batches: each line the body of one POST
+ * /collections/NAME/points/query/batch (Qdrant 1.10+) with up to 256 searches of the named
+ * sparse vector, `limit` --size, the payload's doc_id returned; the answers come back in the
+ * vectors file's order.
+ */
+export const qdrantQueries: ExportFormat = {
+  name: 'qdrant-queries',
+  summary: 'query vectors as query/batch request bodies (256 searches a line, in order)',
+  needsVocabulary: false,
+  create(options): ExportWriter {
+    const field = checkIdentifier(options.field ?? 'splade', 'sparse vector name');
+    const size = hitsOf(options);
+    let searches: string[] = [];
+    const flush = (): string => {
+      if (searches.length === 0) return '';
+      const line = `{"searches":[${searches.join(',')}]}\n`;
+      searches = [];
+      return line;
+    };
+    return {
+      header: () => '',
+      add(record) {
+        searches.push(`{"query":${sparseJson(record)},"using":${JSON.stringify(field)},"limit":${size},"with_payload":["doc_id"]}`);
+        return searches.length >= POINTS_PER_REQUEST ? flush() : '';
+      },
+      finish: flush,
     };
   },
 };

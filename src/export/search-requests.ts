@@ -5,11 +5,8 @@
 // OpenSearch's `neural_sparse` with `query_tokens` (raw vectors). Keys follow the documents'
 // rules (weights.ts: '.' written '__' unless --keep-dots), so queries match what was indexed.
 import { checkIndexName } from './bulk.js';
-import { ExportError, type ExportFormat, type ExportOptions, type ExportWriter } from './format.js';
+import { hitsOf, type ExportFormat, type ExportWriter } from './format.js';
 import { luceneKeys, positiveWeightsJson, requireVocabulary } from './weights.js';
-
-/** Hits each query asks for when --size is not given. */
-export const DEFAULT_HITS = 10;
 
 interface QueryEngine {
   readonly name: 'elasticsearch-queries' | 'opensearch-queries';
@@ -19,12 +16,6 @@ interface QueryEngine {
   readonly queryName: string;
   /** The query clause of `field` for the weights (JSON text). */
   query(field: string, weights: string): string;
-}
-
-function hitsOf(options: ExportOptions): number {
-  const size = options.size ?? DEFAULT_HITS;
-  if (!Number.isInteger(size) || size < 1) throw new ExportError(`--size must be a whole number of at least 1, got ${size}`);
-  return size;
 }
 
 function searchRequests(engine: QueryEngine): ExportFormat {

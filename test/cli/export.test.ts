@@ -76,7 +76,7 @@ test('--to elasticsearch-queries / opensearch-queries: _msearch NDJSON with --si
   }
   const misplaced = splade(['--vectors', vectorsPath, '--to', 'anserini', '--out', join(dir, 'x'), '--model', model, '--size', '5']);
   assert.is(misplaced.code, 2);
-  assert.match(misplaced.stderr, /--size is for --to elasticsearch-queries\|opensearch-queries, not anserini/);
+  assert.match(misplaced.stderr, /--size is for --to pgvector-queries\|elasticsearch-queries\|opensearch-queries\|qdrant-queries, not anserini/);
 });
 
 test('--to pgvector --model takes sparsevec(N) from config.json vocab_size', () => {

@@ -2,7 +2,7 @@
 // with token keys from a generated model's vocabulary.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { anserini, anseriniTopics, elasticsearch, elasticsearchQueries, opensearchQueries, opensearch, parseVectorLine, pgvector, qdrant, vespa, ExportError, type ExportFormat, type ExportOptions, type ExportRecord, type Vocabulary } from '../../src/export/index.js';
+import { anserini, anseriniTopics, elasticsearch, elasticsearchQueries, opensearchQueries, qdrantQueries, opensearch, parseVectorLine, pgvector, qdrant, vespa, ExportError, type ExportFormat, type ExportOptions, type ExportRecord, type Vocabulary } from '../../src/export/index.js';
 import { sparsevecText, sqlString } from '../../src/export/pgvector.js';
 import { roundHalfEven } from '../../src/export/numbers.js';
 import { smallVocab } from '../../tools/generate-model.js';
@@ -199,6 +199,19 @@ test('elasticsearch-queries / opensearch-queries: _msearch pairs, each engine\'s
     rejects(() => run(format, { vocabulary }, [{ ...empty, vector: { indices: Uint32Array.of(1), values: Float32Array.of(-1) } }]), /q line 9: term 1 has weight -1/);
     rejects(() => run(format, { vocabulary, size: 0 }, [empty]), /--size must be a whole number/);
   }
+});
+
+test('qdrant-queries: query/batch bodies of 256 searches of the named sparse vector, in order', () => {
+  const lines = jsonLines(run(qdrantQueries, { field: 'emb', size: 7 })) as Array<{ searches: Array<Record<string, unknown>> }>;
+  assert.equal(lines.map((l) => l.searches.length), [256, 256, records.length - 512]);
+  const searches = lines.flatMap((l) => l.searches);
+  searches.forEach((search, i) => {
+    assert.equal(Object.keys(search), ['query', 'using', 'limit', 'with_payload']);
+    assert.equal([search.using, search.limit, search.with_payload], ['emb', 7, ['doc_id']]);
+    const query = search.query as { indices: number[]; values: number[] };
+    assert.equal(query.indices, Array.from(records[i].vector.indices));
+    assert.equal(query.values.map((v) => Math.fround(v)), Array.from(records[i].vector.values));
+  });
 });
 
 test('roundHalfEven rounds as Python round() does', () => {

@@ -99,4 +99,38 @@ test('PGlite: ORDER BY embedding <#> query LIMIT 10 equals the brute-force dot-p
   }
 });
 
+test('pgvector-queries: each SELECT, run in PGlite, gives the top 10 that ORDER BY <#> gives, with the inner product as score', async () => {
+  const vectors = join(dir, 'vectors-q.jsonl');
+  writeFileSync(vectors, vectorsJsonl(ids, docs));
+  const queryVectors = join(dir, 'query-vectors.jsonl');
+  const empty = { indices: new Uint32Array(0), values: new Float32Array(0) };
+  writeFileSync(queryVectors, vectorsJsonl([...queries.map((_, q) => `q'${q}`), 'empty'], [...queries, empty]));
+  const cli = (args: string[]): void => {
+    const run = spawnSync(process.execPath, [join(root, 'bin/splade.js'), 'export', ...args], { encoding: 'utf8' });
+    assert.is(run.status, 0, run.stderr);
+  };
+  cli(['--vectors', vectors, '--to', 'pgvector', '--out', join(dir, 'load.sql'), '--dimensions', String(DIMS)]);
+  cli(['--vectors', queryVectors, '--to', 'pgvector-queries', '--out', join(dir, 'queries.sql'), '--dimensions', String(DIMS)]);
+  const statements = readFileSync(join(dir, 'queries.sql'), 'utf8').split('\n').filter((line) => line.startsWith('SELECT'));
+  assert.is(statements.length, queries.length + 1);
+  const db = await PGlite.create({ extensions: { vector: pgvectorExtension } });
+  try {
+    await db.exec(readFileSync(join(dir, 'load.sql'), 'utf8'));
+    for (const [q, query] of queries.entries()) {
+      const rows = (await db.query<{ query: string; id: string; score: number }>(statements[q])).rows;
+      const direct = (await db.query<{ id: string }>('SELECT id FROM splade_vectors ORDER BY embedding <#> $1::sparsevec LIMIT 10', [literal(query)])).rows;
+      assert.equal(rows.map((r) => r.id), direct.map((r) => r.id), `query ${q}`);
+      assert.ok(rows.every((r) => r.query === `q'${q}`), 'the query id, quote and all');
+      rows.forEach((row) => {
+        const expected = dot(query, docs[ids.indexOf(row.id)]);
+        // pgvector's float32 inner product against the float64 sum: 1e-5 relative, as above.
+        assert.ok(Math.abs(row.score - expected) <= 1e-5 * Math.max(1, Math.abs(expected)), `query ${q}: ${row.score} vs ${expected}`);
+      });
+    }
+    assert.equal((await db.query(statements[queries.length])).rows, [], 'an empty query selects nothing');
+  } finally {
+    await db.close();
+  }
+});
+
 test.run();

@@ -32,7 +32,7 @@ options:
   --field NAME        the vector field / column (default splade; pgvector: embedding)
   --dimensions N      pgvector: sparsevec(N) without --model
   --scale S           anserini, anserini-topics: integer impacts round(weight x S) (default 100)
-  --size N            elasticsearch-queries, opensearch-queries: hits a query asks for (default 10)
+  --size N            the *-queries formats: hits a query asks for (default 10)
   --keep-dots         elasticsearch/opensearch: keep '.' in token keys (Elasticsearch 8.16+
                       sparse_vector takes them); by default '.' is written '__', as ELSER did`;
 
@@ -104,10 +104,10 @@ export const command: Command = {
     if (!format) throw new UsageError(`--to must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}, got '${v.to}'`);
     if (format.needsVocabulary && v.model === undefined) throw new UsageError(`--to ${v.to} keys vectors by token string: give --model DIR (the model that encoded them)`);
     const onlyFor: Array<[string, unknown, string[]]> = [
-      ['--table', v.table, ['pgvector']],
-      ['--dimensions', v.dimensions, ['pgvector']],
+      ['--table', v.table, ['pgvector', 'pgvector-queries']],
+      ['--dimensions', v.dimensions, ['pgvector', 'pgvector-queries']],
       ['--index', v.index, ['elasticsearch', 'opensearch', 'qdrant', 'vespa', 'elasticsearch-queries', 'opensearch-queries']],
-      ['--size', v.size, ['elasticsearch-queries', 'opensearch-queries']],
+      ['--size', v.size, ['pgvector-queries', 'elasticsearch-queries', 'opensearch-queries', 'qdrant-queries']],
       ['--setup', v.setup, ['elasticsearch', 'opensearch', 'qdrant', 'vespa']],
       ['--scale', v.scale, ['anserini', 'anserini-topics']],
       ['--keep-dots', v['keep-dots'], ['elasticsearch', 'opensearch', 'elasticsearch-queries', 'opensearch-queries']],
@@ -119,7 +119,7 @@ export const command: Command = {
     const options: ExportOptions = {
       vocabulary: info?.vocabulary,
       dimensions: positiveNumber('dimensions', v.dimensions, true) ?? info?.dimensions,
-      name: v.to === 'pgvector' ? v.table : v.index,
+      name: v.to === 'pgvector' || v.to === 'pgvector-queries' ? v.table : v.index,
       field: v.field,
       scale: positiveNumber('scale', v.scale, false),
       size: positiveNumber('size', v.size, true),
