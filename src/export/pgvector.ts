@@ -27,6 +27,15 @@ export function sparsevecText(record: ExportRecord, dimensions: number): string 
   return `{${cells.join(',')}}/${dimensions}`;
 }
 
+/** The table (--table), its sparsevec column (--field) and the vector size (--model or --dimensions). */
+function tableOf(options: ExportOptions): { table: string; column: string; dimensions: number } {
+  return {
+    table: checkIdentifier(options.name ?? 'splade_vectors', 'table name', true),
+    column: checkIdentifier(options.field ?? 'embedding', 'column name'),
+    dimensions: dimensionsOf(options),
+  };
+}
+
 function dimensionsOf(options: ExportOptions): number {
   const dimensions = options.dimensions;
   if (dimensions === undefined) throw new ExportError('pgvector needs the vector size for sparsevec(N): give --model (its vocab_size) or --dimensions N');
@@ -39,9 +48,7 @@ export const pgvector: ExportFormat = {
   summary: 'SQL: CREATE TABLE (id text primary key, embedding sparsevec(N)) and INSERTs (psql -f FILE)',
   needsVocabulary: false,
   create(options): ExportWriter {
-    const table = checkIdentifier(options.name ?? 'splade_vectors', 'table name', true);
-    const column = checkIdentifier(options.field ?? 'embedding', 'column name');
-    const dimensions = dimensionsOf(options);
+    const { table, column, dimensions } = tableOf(options);
     let rows: string[] = [];
     const flush = (): string => {
       if (rows.length === 0) return '';
@@ -81,9 +88,7 @@ export const pgvectorQueries: ExportFormat = {
   summary: 'query vectors as SQL: a SELECT of the top --size documents by <#> a query, in order',
   needsVocabulary: false,
   create(options): ExportWriter {
-    const table = checkIdentifier(options.name ?? 'splade_vectors', 'table name', true);
-    const column = checkIdentifier(options.field ?? 'embedding', 'column name');
-    const dimensions = dimensionsOf(options);
+    const { table, column, dimensions } = tableOf(options);
     const size = hitsOf(options);
     return {
       header: () => `-- SPLADE query vectors for pgvector, written by splade-ts \`splade export\`: the top ${size} of ${table} by dot product for each. Run: psql -f FILE.\n`,

@@ -3,11 +3,37 @@
 // needed). Each data line is the body of one upsert request, PUT /collections/NAME/points.
 // Point ids must be unsigned integers or UUIDs, so a point's id is its line number in the
 // vectors file (from 0) and the document id goes in the payload as "doc_id".
-import { hitsOf, type ExportFormat, type ExportRecord, type ExportWriter } from './format.js';
+import { hitsOf, type ExportFormat, type ExportOptions, type ExportRecord, type ExportWriter } from './format.js';
 import { checkIdentifier } from './names.js';
 import { float32Text } from './numbers.js';
 
 const POINTS_PER_REQUEST = 256;
+
+/**
+ * Request bodies of up to POINTS_PER_REQUEST items each, one a line: `key` names the array
+ * (`points`, `searches`). `add` returns a line when one is full, `flush` the rest.
+ */
+function batches(key: string): { add(item: string): string; flush(): string } {
+  let items: string[] = [];
+  const flush = (): string => {
+    if (items.length === 0) return '';
+    const line = `{${JSON.stringify(key)}:[${items.join(',')}]}\n`;
+    items = [];
+    return line;
+  };
+  return {
+    add(item) {
+      items.push(item);
+      return items.length >= POINTS_PER_REQUEST ? flush() : '';
+    },
+    flush,
+  };
+}
+
+/** The sparse vector name (--field) of a format's options. */
+function vectorName(options: ExportOptions): string {
+  return checkIdentifier(options.field ?? 'splade', 'sparse vector name');
+}
 
 /** Qdrant's sparse vector: `{"indices": [...], "values": [...]}` (term ids). */
 function sparseJson(record: ExportRecord): string {
@@ -20,26 +46,17 @@ export const qdrant: ExportFormat = {
   summary: 'upsert request bodies (one per line, 256 points each) + the collection config',
   needsVocabulary: false,
   create(options): ExportWriter {
-    const field = checkIdentifier(options.field ?? 'splade', 'sparse vector name');
-    let points: string[] = [];
+    const field = vectorName(options);
+    const points = batches('points');
     let next = 0;
-    const flush = (): string => {
-      if (points.length === 0) return '';
-      const line = `{"points":[${points.join(',')}]}\n`;
-      points = [];
-      return line;
-    };
     return {
       header: () => '',
-      add(record) {
-        points.push(`{"id":${next++},"vector":{${JSON.stringify(field)}:${sparseJson(record)}},"payload":{"doc_id":${JSON.stringify(record.id)}}}`);
-        return points.length >= POINTS_PER_REQUEST ? flush() : '';
-      },
-      finish: flush,
+      add: (record) => points.add(`{"id":${next++},"vector":{${JSON.stringify(field)}:${sparseJson(record)}},"payload":{"doc_id":${JSON.stringify(record.id)}}}`),
+      finish: () => points.flush(),
     };
   },
   setup(options) {
-    const field = checkIdentifier(options.field ?? 'splade', 'sparse vector name');
+    const field = vectorName(options);
     const collection = checkIdentifier(options.name ?? 'splade', 'collection name');
     return {
       suffix: 'collection.json',
@@ -60,22 +77,13 @@ export const qdrantQueries: ExportFormat = {
   summary: 'query vectors as query/batch request bodies (256 searches a line, in order)',
   needsVocabulary: false,
   create(options): ExportWriter {
-    const field = checkIdentifier(options.field ?? 'splade', 'sparse vector name');
+    const field = vectorName(options);
     const size = hitsOf(options);
-    let searches: string[] = [];
-    const flush = (): string => {
-      if (searches.length === 0) return '';
-      const line = `{"searches":[${searches.join(',')}]}\n`;
-      searches = [];
-      return line;
-    };
+    const searches = batches('searches');
     return {
       header: () => '',
-      add(record) {
-        searches.push(`{"query":${sparseJson(record)},"using":${JSON.stringify(field)},"limit":${size},"with_payload":["doc_id"]}`);
-        return searches.length >= POINTS_PER_REQUEST ? flush() : '';
-      },
-      finish: flush,
+      add: (record) => searches.add(`{"query":${sparseJson(record)},"using":${JSON.stringify(field)},"limit":${size},"with_payload":["doc_id"]}`),
+      finish: () => searches.flush(),
     };
   },
 };
