@@ -141,9 +141,9 @@ export const LAYOUT_FILES = ['idf.json', 'sentence_bert_config.json'] as const;
 
 /**
  * Chooses the files a SPLADE model needs from a repository listing: config.json, the
- * tokenizer files present, idf.json and sentence_bert_config.json when present, and ONE weights format (model.safetensors,
- * sharded safetensors, pytorch_model.bin, sharded bins, in that order). ONNX, TensorFlow,
- * Flax, OpenVINO and every other file are left out.
+ * tokenizer files present, the LAYOUT_FILES present, and ONE weights format
+ * (model.safetensors, sharded safetensors, pytorch_model.bin, sharded bins, in that order).
+ * ONNX, TensorFlow, Flax, OpenVINO and every other file are left out.
  */
 export function chooseModelFiles(listing: RepoListing, repo = 'the repository'): ModelFilePlan {
   const byPath = new Map(listing.files.map((file) => [file.path, file]));

@@ -41,7 +41,7 @@ export interface SpladeFolderLayout {
 }
 
 /** modules.json's `type` of a sentence-transformers Router. */
-export const ROUTER_MODULE = 'sentence_transformers.models.Router';
+const ROUTER_MODULE = 'sentence_transformers.models.Router';
 const MLM = /\.MLMTransformer$/;
 const STATIC = /\.SparseStaticEmbedding$/;
 const POOLING = /\.SpladePooling$/;

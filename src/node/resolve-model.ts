@@ -74,10 +74,10 @@ export async function resolveModel(idOrPath: string, options: ResolveModelOption
   }
 
   const weightsDir = defaultModelDir(idOrPath, cwd);
-  if (isCompleteModelFolder(weightsDir)) return { dir: weightsDir, source: 'weights' };
+  if (await isCompleteModelFolder(weightsDir)) return { dir: weightsDir, source: 'weights' };
   const cacheDir = hubCacheDir(env, options.home);
   const snapshot = cachedSnapshotDir(cacheDir, idOrPath, revision);
-  if (snapshot && isCompleteModelFolder(snapshot)) return { dir: snapshot, source: 'hf-cache' };
+  if (snapshot && (await isCompleteModelFolder(snapshot))) return { dir: snapshot, source: 'hf-cache' };
 
   const howToSupply =
     `Supply it as a folder instead: put config.json, vocab.txt and model.safetensors (or pytorch_model.bin) ` +

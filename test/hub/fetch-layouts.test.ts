@@ -103,11 +103,11 @@ layouts('Router: modules.json, router_config.json and each module splade-ts runs
   ]);
   // The MLM's config.json comes last: the marker of a finished download.
   assert.is(result.files[result.files.length - 1].path, 'document_0_MLMTransformer/config.json');
-  assert.ok(isCompleteModelFolder(result.dir));
+  assert.ok(await isCompleteModelFolder(result.dir));
   await loadsAs(result.dir, router, 'sparse-static-embedding');
   // An interrupted download (no MLM config.json yet) is not a model folder.
   rmSync(join(result.dir, 'document_0_MLMTransformer', 'config.json'));
-  assert.not.ok(isCompleteModelFolder(result.dir));
+  assert.not.ok(await isCompleteModelFolder(result.dir));
 });
 
 layouts('SparseEncoder without a Router: modules.json and the SpladePooling config come along (log1p_relu kept)', async (context) => {
@@ -127,7 +127,7 @@ layouts('Router with a sharded MLM: the index and its shards land in the MLM\'s 
   for (const f of ['model.safetensors.index.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']) {
     assert.ok(existsSync(join(result.dir, 'document_0_MLMTransformer', f)), f);
   }
-  assert.ok(isCompleteModelFolder(result.dir));
+  assert.ok(await isCompleteModelFolder(result.dir));
 });
 
 layouts('a Router naming a module folder outside the model, or without an MLM, or modules.json without a Router: clear errors', async (context) => {

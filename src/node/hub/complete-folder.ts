@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPlainFileName } from '../../io/hub-repo.js';
-import { ROUTER_MODULE, routerModuleKind } from '../../io/sparse-encoder-layout.js';
+import { readRouterModules, routerModuleKind } from '../../io/sparse-encoder-layout.js';
+import { folderModelFiles } from '../folder-model-files.js';
 
 const INDEXES = ['model.safetensors.index.json', 'pytorch_model.bin.index.json'];
 
@@ -20,21 +21,18 @@ function shardsPresent(dir: string, index: string): boolean {
 }
 
 /**
- * A sentence-transformers Router folder (modules.json names a Router) whose MLM module folder is
- * complete and each SparseStaticEmbedding has its weight. A probe, not a check: anything
- * unreadable is just "not complete" (loading the folder says what is wrong).
+ * A sentence-transformers Router folder (modules.json names a Router, read as loading reads it)
+ * whose MLM module folder is complete and each SparseStaticEmbedding has its weight. A probe,
+ * not a check: anything unreadable is just "not complete" (loading the folder says what is wrong).
  */
-function isCompleteRouterFolder(dir: string): boolean {
+async function isCompleteRouterFolder(dir: string): Promise<boolean> {
   try {
-    const modules = JSON.parse(readFileSync(join(dir, 'modules.json'), 'utf8')) as unknown;
-    const router = Array.isArray(modules) ? (modules as Array<{ type?: unknown; path?: unknown }>).find((m) => m?.type === ROUTER_MODULE) : undefined;
-    if (typeof router?.path !== 'string') return false;
-    const routerDir = join(dir, router.path);
-    const config = JSON.parse(readFileSync(join(routerDir, 'router_config.json'), 'utf8')) as { types?: Record<string, unknown> };
-    const kinds = Object.entries(config.types ?? {}).map(([id, type]) => [id, typeof type === 'string' ? routerModuleKind(type) : undefined] as const);
-    const mlm = kinds.filter(([, kind]) => kind === 'mlm');
-    return mlm.length === 1 && isPlainFileName(mlm[0][0]) && isCompleteModelFolder(join(routerDir, mlm[0][0]))
-      && kinds.every(([id, kind]) => kind !== 'sparse-static-embedding' || (isPlainFileName(id) && existsSync(join(routerDir, id, 'model.safetensors'))));
+    const router = await readRouterModules(folderModelFiles(dir));
+    if (!router || !router.modules.every(({ id }) => isPlainFileName(id))) return false;
+    const folder = (id: string): string => join(dir, router.path, id);
+    const mlm = router.modules.filter(({ type }) => routerModuleKind(type) === 'mlm');
+    return mlm.length === 1 && (await isCompleteModelFolder(folder(mlm[0].id)))
+      && router.modules.every(({ id, type }) => routerModuleKind(type) !== 'sparse-static-embedding' || existsSync(join(folder(id), 'model.safetensors')));
   } catch {
     return false;
   }
@@ -46,7 +44,7 @@ function isCompleteRouterFolder(dir: string): boolean {
  * sentence-transformers Router folder whose MLM folder is so (and its static query weights
  * there). `existsSync` follows symlinks, so a cache snapshot whose blob is missing does not count.
  */
-export function isCompleteModelFolder(dir: string): boolean {
+export async function isCompleteModelFolder(dir: string): Promise<boolean> {
   const has = (name: string) => existsSync(join(dir, name));
   if (!has('config.json') && has('modules.json')) return isCompleteRouterFolder(dir);
   if (!has('config.json') || !(has('vocab.txt') || has('tokenizer.json'))) return false;
