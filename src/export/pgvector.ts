@@ -81,7 +81,7 @@ export const pgvector: ExportFormat = {
  * Query vectors as SQL: for each, one SELECT of its top --size documents by dot product
  * (`query`, `id`, `score` = the inner product; `ORDER BY embedding <#> q`, exact, or through an
  * HNSW index when the table has one), in the vectors file's order; `psql -f FILE` prints them.
- * A query without terms selects nothing.
+ * A query without a non-zero term selects nothing.
  */
 export const pgvectorQueries: ExportFormat = {
   name: 'pgvector-queries',
@@ -94,8 +94,10 @@ export const pgvectorQueries: ExportFormat = {
       header: () => `-- SPLADE query vectors for pgvector, written by splade-ts \`splade export\`: the top ${size} of ${table} by dot product for each. Run: psql -f FILE.\n`,
       add(record) {
         const query = sqlString(String(record.id), record.where);
-        if (record.vector.indices.length === 0) return `SELECT ${query} AS query, id, 0::real AS score FROM ${table} WHERE false;\n`;
-        const vector = `'${sparsevecText(record, dimensions)}'::sparsevec`;
+        const text = sparsevecText(record, dimensions);
+        // No non-zero term: every document would score 0, in no meaningful order.
+        if (text.startsWith('{}')) return `SELECT ${query} AS query, id, 0::real AS score FROM ${table} WHERE false;\n`;
+        const vector = `'${text}'::sparsevec`;
         return `SELECT ${query} AS query, id, -(${column} <#> ${vector}) AS score FROM ${table} ORDER BY ${column} <#> ${vector} LIMIT ${size};\n`;
       },
       finish: () => '',

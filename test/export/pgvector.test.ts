@@ -104,7 +104,8 @@ test('pgvector-queries: each SELECT, run in PGlite, gives the top 10 that ORDER 
   writeFileSync(vectors, vectorsJsonl(ids, docs));
   const queryVectors = join(dir, 'query-vectors.jsonl');
   const empty = { indices: new Uint32Array(0), values: new Float32Array(0) };
-  writeFileSync(queryVectors, vectorsJsonl([...queries.map((_, q) => `q'${q}`), 'empty'], [...queries, empty]));
+  const zeros = { indices: Uint32Array.of(3), values: Float32Array.of(0) };
+  writeFileSync(queryVectors, vectorsJsonl([...queries.map((_, q) => `q'${q}`), 'empty', 'zeros'], [...queries, empty, zeros]));
   const cli = (args: string[]): void => {
     const run = spawnSync(process.execPath, [join(root, 'bin/splade.js'), 'export', ...args], { encoding: 'utf8' });
     assert.is(run.status, 0, run.stderr);
@@ -112,7 +113,7 @@ test('pgvector-queries: each SELECT, run in PGlite, gives the top 10 that ORDER 
   cli(['--vectors', vectors, '--to', 'pgvector', '--out', join(dir, 'load.sql'), '--dimensions', String(DIMS)]);
   cli(['--vectors', queryVectors, '--to', 'pgvector-queries', '--out', join(dir, 'queries.sql'), '--dimensions', String(DIMS)]);
   const statements = readFileSync(join(dir, 'queries.sql'), 'utf8').split('\n').filter((line) => line.startsWith('SELECT'));
-  assert.is(statements.length, queries.length + 1);
+  assert.is(statements.length, queries.length + 2);
   const db = await PGlite.create({ extensions: { vector: pgvectorExtension } });
   try {
     await db.exec(readFileSync(join(dir, 'load.sql'), 'utf8'));
@@ -128,6 +129,7 @@ test('pgvector-queries: each SELECT, run in PGlite, gives the top 10 that ORDER 
       });
     }
     assert.equal((await db.query(statements[queries.length])).rows, [], 'an empty query selects nothing');
+    assert.equal((await db.query(statements[queries.length + 1])).rows, [], 'nor does one whose weights are all 0');
   } finally {
     await db.close();
   }
