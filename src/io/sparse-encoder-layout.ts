@@ -92,11 +92,13 @@ async function readMaxSeqLength(files: ModelFiles): Promise<number | undefined> 
 }
 
 async function readParts(files: ModelFiles): Promise<SpladeFolderLayout> {
-  const router = await modulePath(files, (type) => type === ROUTER_MODULE, 'Router');
+  // modules.json read once (over HTTP every read is a request).
+  const modules = await readModules(files);
+  const router = modulePath(modules, (type) => type === ROUTER_MODULE, 'Router');
   if (router !== undefined) return readRouterLayout(files, router);
   // A SparseEncoder saved without a Router (modules.json: MLMTransformer, then SpladePooling
   // in a folder of its own): its pooling's config says how the vector is made.
-  const pooling = await modulePath(files, (type) => POOLING.test(type), 'SpladePooling');
+  const pooling = modulePath(modules, (type) => POOLING.test(type), 'SpladePooling');
   const poolingActivation = pooling === undefined ? 'relu' : await readPooling(subfolderFiles(files, pooling));
   if (await files.has('idf.json')) {
     return { documentFiles: files, poolingActivation, queryWeights: await readIdf(files) };
@@ -104,18 +106,23 @@ async function readParts(files: ModelFiles): Promise<SpladeFolderLayout> {
   return { documentFiles: files, poolingActivation };
 }
 
-/**
- * The path of the first module in modules.json whose type `matches` (`what` names it in
- * errors); undefined when the folder has no modules.json or no such module.
- */
-async function modulePath(files: ModelFiles, matches: (type: string) => boolean, what: string): Promise<string | undefined> {
+/** The modules modules.json lists, and where it is (for errors); undefined when there is none. */
+async function readModules(files: ModelFiles): Promise<{ list: unknown[]; where: string } | undefined> {
   if (!(await files.has('modules.json'))) return undefined;
-  const modules = await readJson(files, 'modules.json');
+  const list = await readJson(files, 'modules.json');
   const where = `${files.location}/modules.json`;
-  if (!Array.isArray(modules)) throw new LayoutError(`${where}: expected a list of modules`);
-  const found = modules.find((m) => isRecord(m) && typeof m.type === 'string' && matches(m.type));
+  if (!Array.isArray(list)) throw new LayoutError(`${where}: expected a list of modules`);
+  return { list, where };
+}
+
+/**
+ * The path of the first of `modules` whose type `matches` (`what` names it in errors);
+ * undefined when there are no modules or no such one.
+ */
+function modulePath(modules: { list: unknown[]; where: string } | undefined, matches: (type: string) => boolean, what: string): string | undefined {
+  const found = modules?.list.find((m): m is Record<string, unknown> => isRecord(m) && typeof m.type === 'string' && matches(m.type));
   if (found === undefined) return undefined;
-  if (typeof found.path !== 'string') throw new LayoutError(`${where}: the ${what} module has no "path"`);
+  if (typeof found.path !== 'string') throw new LayoutError(`${modules!.where}: the ${what} module has no "path"`);
   return found.path;
 }
 
@@ -146,7 +153,7 @@ export interface RouterModules {
  * @throws LayoutError naming modules.json or router_config.json when they do not fit
  */
 export async function readRouterModules(files: ModelFiles): Promise<RouterModules | undefined> {
-  const path = await modulePath(files, (type) => type === ROUTER_MODULE, 'Router');
+  const path = modulePath(await readModules(files), (type) => type === ROUTER_MODULE, 'Router');
   if (path === undefined) return undefined;
   const { types } = await readRouterConfig(subfolderFiles(files, path));
   const modules = Object.entries(types).map(([id, type]) => {
