@@ -63,7 +63,7 @@ export interface ModelSizes {
 }
 
 /** The model families splade-ts runs, by config.json's `model_type`. */
-export type ModelType = 'bert' | 'distilbert';
+export type ModelType = 'bert' | 'distilbert' | 'roberta';
 
 /** A masked language model whose vocabulary logits SPLADE pools. */
 export interface MaskedLM {

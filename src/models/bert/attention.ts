@@ -1,7 +1,7 @@
 // BertSelfAttention, BertSelfOutput and BertAttention, as in transformers' modeling_bert.py.
 import type { AttentionResult, Backend } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { BertConfig } from './config.js';
+import type { BertArchitecture } from './config.js';
 import { keepTokens, release, type ForwardContext } from './context.js';
 import { LayerNorm, Linear, linearsOf } from './nn.js';
 import type { Weights } from './weights.js';
@@ -16,7 +16,7 @@ export class BertSelfAttention {
     readonly value: Linear,
   ) {}
 
-  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertSelfAttention> {
+  static async load(weights: Weights, config: BertArchitecture, backend: Backend): Promise<BertSelfAttention> {
     const h = config.hidden_size;
     return new BertSelfAttention(
       weights.path,
@@ -58,7 +58,7 @@ export class BertSelfOutput {
     readonly layerNorm: LayerNorm,
   ) {}
 
-  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertSelfOutput> {
+  static async load(weights: Weights, config: BertArchitecture, backend: Backend): Promise<BertSelfOutput> {
     const h = config.hidden_size;
     return new BertSelfOutput(
       weights.path,
@@ -92,7 +92,7 @@ export class BertAttention {
     readonly output: BertSelfOutput,
   ) {}
 
-  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertAttention> {
+  static async load(weights: Weights, config: BertArchitecture, backend: Backend): Promise<BertAttention> {
     return new BertAttention(
       weights.path,
       await BertSelfAttention.load(weights.prefix('self'), config, backend),

@@ -1,44 +1,20 @@
-// BertModel (embeddings and encoder, without the pooler that BertForMaskedLM leaves out) and
 // BertForMaskedLM (`bert` + `cls.predictions`), loaded from a checkpoint so that the
-// checkpoint's module tree is the code's module tree.
+// checkpoint's module tree is the code's module tree (BertModel: bert-model.ts).
 import { runInScope, type Backend } from '../../tensor/backend.js';
 import type { WeightDType } from '../../tensor/compact-weight.js';
-import type { Tensor } from '../../tensor/tensor.js';
 import type { TensorSource } from '../../tensor/tensor-source.js';
-import { Capture } from './capture.js';
-import { attentionName, capturableNames, hiddenStateNames, type CapturableName } from './capture-names.js';
 import type { ForwardOptions, ForwardOutput, MaskedLM, ModelSizes } from '../masked-lm.js';
+import { BertModel } from './bert-model.js';
+import { CAPTURE_POINTS } from './capture.js';
+import { capturableNames, type CapturableName } from './capture-names.js';
 import type { BertConfig } from './config.js';
-import { keepTokens, release, type ForwardContext } from './context.js';
-import { BertEmbeddings } from './embeddings.js';
 import { checkBertInput, type BertInput } from './input.js';
-import { BertEncoder } from './layer.js';
 import { bertLayerNormReadBy } from './layer-norm-inputs.js';
+import { forwardMaskedLM } from './masked-lm-forward.js';
 import { BertLMPredictionHead } from './mlm-head.js';
 import { Weights } from './weights.js';
 
-/** `bert`: embeddings then the encoder. */
-export class BertModel {
-  private constructor(
-    readonly name: string,
-    readonly embeddings: BertEmbeddings,
-    readonly encoder: BertEncoder,
-  ) {}
-
-  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertModel> {
-    return new BertModel(
-      weights.path,
-      BertEmbeddings.load(weights.prefix('embeddings'), config, backend),
-      await BertEncoder.load(weights.prefix('encoder'), config, backend),
-    );
-  }
-
-  /** -> last hidden state [batch * seq, hidden] */
-  async forward(context: ForwardContext, input: BertInput): Promise<Tensor> {
-    // The encoder hands the embeddings' output back to the backend once its first layer ran.
-    return this.encoder.forward(context, await this.embeddings.forward(context, input));
-  }
-}
+export { BertModel };
 
 // ForwardOptions and ForwardOutput are shared by every model family (models/masked-lm.ts).
 export type { ForwardOptions, ForwardOutput } from '../masked-lm.js';
@@ -115,36 +91,11 @@ export class BertForMaskedLM implements MaskedLM {
     return runInScope(this.backend, () => this.forwardInScope(input, options));
   }
 
-  private async forwardInScope(input: BertInput, options: ForwardOptions): Promise<ForwardOutput> {
-    const asked = options.capture ?? [];
-    const layers = this.config.num_hidden_layers;
-    const hiddenNames = options.outputHiddenStates ? hiddenStateNames(layers) : [];
-    const attentionNames = options.outputAttentions ? Array.from({ length: layers }, (_, i) => attentionName(i)) : [];
-    const capture = new Capture(asked, [...hiddenNames, ...attentionNames]);
-    const context: ForwardContext = {
-      backend: this.backend,
-      tokens: { batch: input.batch, seq: input.seq, mask: input.attentionMask },
-      capture,
+  private forwardInScope(input: BertInput, options: ForwardOptions): Promise<ForwardOutput> {
+    const parts = {
+      backend: this.backend, base: this.bert, head: this.cls.predictions,
+      hiddenSize: this.config.hidden_size, layers: this.config.num_hidden_layers, known: CAPTURE_POINTS.map(([name]) => name),
     };
-    const hidden = await this.bert.forward(context, input);
-    const head = this.cls.predictions;
-    const wantsLogits = capture.wants(head.name);
-    let splade: Tensor | undefined;
-    if (options.splade || wantsLogits || capture.wants(head.transform.name)) {
-      const transformed = await head.transform.forward(context, hidden);
-      if (wantsLogits) keepTokens(context, head.name, await head.logits(context, transformed));
-      if (options.splade) splade = await head.splade(context, transformed);
-      release(context, transformed);
-    }
-    capture.checkAllUsed();
-    const kept = (name: string): Tensor => capture.results.get(name)!;
-    const captured = capture.requestedResults();
-    return {
-      lastHiddenState: hidden.reshape([input.batch, input.seq, this.config.hidden_size]),
-      ...(splade ? { splade } : {}),
-      captured,
-      ...(options.outputHiddenStates ? { hiddenStates: hiddenNames.map(kept) } : {}),
-      ...(options.outputAttentions ? { attentions: attentionNames.map(kept) } : {}),
-    };
+    return forwardMaskedLM(parts, input, options);
   }
 }

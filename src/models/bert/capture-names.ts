@@ -6,19 +6,22 @@ export type { CapturableName } from '../masked-lm.js';
 import { CAPTURE_POINTS } from './capture.js';
 import type { BertConfig } from './config.js';
 
-/** The module whose output is hidden state `i` in transformers' order (0: the embeddings). */
-export function hiddenStateName(i: number): string {
-  return i === 0 ? 'bert.embeddings' : `bert.encoder.layer.${i - 1}`;
+/**
+ * The module whose output is hidden state `i` in transformers' order (0: the embeddings).
+ * @param base the base model's name: `bert`, or `roberta` (whose modules are BERT's)
+ */
+export function hiddenStateName(i: number, base = 'bert'): string {
+  return i === 0 ? `${base}.embeddings` : `${base}.encoder.layer.${i - 1}`;
 }
 
 /** The names of transformers' `hidden_states` tuple: num_hidden_layers + 1 of them. */
-export function hiddenStateNames(numHiddenLayers: number): string[] {
-  return Array.from({ length: numHiddenLayers + 1 }, (_, i) => hiddenStateName(i));
+export function hiddenStateNames(numHiddenLayers: number, base = 'bert'): string[] {
+  return Array.from({ length: numHiddenLayers + 1 }, (_, i) => hiddenStateName(i, base));
 }
 
 /** The capture name of layer `i`'s attention probabilities (transformers' `attentions[i]`). */
-export function attentionName(i: number): string {
-  return `bert.encoder.layer.${i}.attention.self.attention_probs`;
+export function attentionName(i: number, base = 'bert'): string {
+  return `${base}.encoder.layer.${i}.attention.self.attention_probs`;
 }
 
 function concreteShape(symbolic: string, config: ModelSizes): Array<number | 'batch' | 'seq'> {

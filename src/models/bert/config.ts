@@ -29,6 +29,12 @@ export const BERT_HIDDEN_ACTS = [
 export type BertHiddenAct = (typeof BERT_HIDDEN_ACTS)[number];
 
 /** A BERT config as config.json spells it (snake_case), with transformers' defaults filled in. */
+/**
+ * What BERT's modules read of a config: every BertConfig field but the family name. RoBERTa's
+ * encoder is BERT's (transformers copies the modules), so RobertaConfig has these fields too.
+ */
+export type BertArchitecture = Omit<BertConfig, 'model_type'>;
+
 export interface BertConfig {
   readonly model_type: 'bert';
   /** e.g. `['BertForMaskedLM']`; absent in some hand-written configs. */
@@ -83,9 +89,16 @@ export const BERT_CONFIG_DEFAULTS: BertConfig = {
  */
 export function parseBertConfig(json: unknown, source: string): BertConfig {
   const fields = new ConfigFields(json, source);
-  const d = BERT_CONFIG_DEFAULTS;
   const modelType = fields.get('model_type') ?? 'bert';
   if (modelType !== 'bert') fields.fail('model_type', `is ${JSON.stringify(modelType)}; only 'bert' models are supported`);
+  return { model_type: 'bert', ...parseBertArchitecture(fields, BERT_CONFIG_DEFAULTS) };
+}
+
+/**
+ * The fields BERT's modules read, validated, with `d`'s values for those the file leaves out
+ * (BERT's defaults, or another family's that shares the architecture).
+ */
+export function parseBertArchitecture(fields: ConfigFields, d: BertArchitecture): BertArchitecture {
   const hiddenSize = fields.positiveInt('hidden_size', d.hidden_size);
   const heads = fields.positiveInt('num_attention_heads', d.num_attention_heads);
   if (hiddenSize % heads !== 0) fields.fail('hidden_size', `(${hiddenSize}) must be divisible by num_attention_heads (${heads})`);
@@ -96,7 +109,6 @@ export function parseBertConfig(json: unknown, source: string): BertConfig {
   const architectures = fields.architectures();
   const vocabSize = fields.positiveInt('vocab_size', d.vocab_size);
   return {
-    model_type: 'bert',
     ...(architectures ? { architectures } : {}),
     vocab_size: vocabSize,
     hidden_size: hiddenSize,

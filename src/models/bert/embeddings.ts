@@ -1,10 +1,11 @@
 // BertEmbeddings: word + token type + position embeddings, then LayerNorm (dropout is the
 // identity at inference). Position ids are 0..seq-1 for every row, as transformers uses them
-// with right padding.
+// with right padding; RoBERTa's embeddings are these with its own position ids
+// (../roberta/position-ids.ts).
 import type { Backend, LinearHandle } from '../../tensor/backend.js';
 import { readWeightRows, type CompactWeight } from '../../tensor/compact-weight.js';
 import { Tensor } from '../../tensor/tensor.js';
-import type { BertConfig } from './config.js';
+import type { BertArchitecture } from './config.js';
 import { keepTokens, release, type ForwardContext } from './context.js';
 import type { BertInput } from './input.js';
 import { LayerNorm } from './nn.js';
@@ -25,10 +26,14 @@ export class BertEmbeddings {
     readonly positionEmbeddings: Tensor,
     readonly tokenTypeEmbeddings: Tensor,
     readonly layerNorm: LayerNorm,
+    private readonly positionIdsOf: PositionIds,
   ) {}
 
-  /** Loads `<path>.word_embeddings`, `position_embeddings`, `token_type_embeddings`, `LayerNorm`. */
-  static load(weights: Weights, config: BertConfig, _backend: Backend): BertEmbeddings {
+  /**
+   * Loads `<path>.word_embeddings`, `position_embeddings`, `token_type_embeddings`, `LayerNorm`.
+   * @param positionIds the rows' position ids (default BERT's, 0..seq-1 in every row)
+   */
+  static load(weights: Weights, config: BertArchitecture, _backend: Backend, positionIds: PositionIds = bertPositionIds): BertEmbeddings {
     const hidden = config.hidden_size;
     return new BertEmbeddings(
       weights.path,
@@ -36,6 +41,7 @@ export class BertEmbeddings {
       weights.tensor('position_embeddings.weight', [config.max_position_embeddings, hidden]),
       weights.tensor('token_type_embeddings.weight', [config.type_vocab_size, hidden]),
       LayerNorm.load(weights.prefix('LayerNorm'), hidden, config.layer_norm_eps),
+      positionIds,
     );
   }
 
@@ -55,8 +61,7 @@ export class BertEmbeddings {
   /** -> [batch * seq, hidden] */
   async forward(context: ForwardContext, input: BertInput): Promise<Tensor> {
     const { backend } = context;
-    const positionIds = new Int32Array(input.batch * input.seq);
-    for (let i = 0; i < positionIds.length; i++) positionIds[i] = i % input.seq;
+    const positionIds = this.positionIdsOf(input);
     const words = await wordRows(backend, this.wordEmbeddings ?? this.tiedDecoder!, input.inputIds);
     const types = await backend.gather(this.tokenTypeEmbeddings, input.tokenTypeIds);
     const positions = await backend.gather(this.positionEmbeddings, positionIds);
@@ -68,6 +73,16 @@ export class BertEmbeddings {
     keepTokens(context, this.name, out);
     return out;
   }
+}
+
+/** The position id of every token of a batch, [batch * seq]. */
+export type PositionIds = (input: BertInput) => Int32Array;
+
+/** BERT's position ids: 0..seq-1 in every row (padding is on the right). */
+export function bertPositionIds(input: BertInput): Int32Array {
+  const ids = new Int32Array(input.batch * input.seq);
+  for (let i = 0; i < ids.length; i++) ids[i] = i % input.seq;
+  return ids;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Activation, Backend } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { activationOf } from './activation.js';
 import { BertAttention } from './attention.js';
-import type { BertConfig } from './config.js';
+import type { BertArchitecture } from './config.js';
 import { keepTokens, release, type ForwardContext } from './context.js';
 import { LayerNorm, Linear } from './nn.js';
 import type { Weights } from './weights.js';
@@ -16,7 +16,7 @@ export class BertIntermediate {
     readonly activation: Activation,
   ) {}
 
-  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertIntermediate> {
+  static async load(weights: Weights, config: BertArchitecture, backend: Backend): Promise<BertIntermediate> {
     const dense = await Linear.load(weights.prefix('dense'), backend, config.hidden_size, config.intermediate_size);
     return new BertIntermediate(weights.path, dense, activationOf(config.hidden_act));
   }
@@ -36,7 +36,7 @@ export class BertOutput {
     readonly layerNorm: LayerNorm,
   ) {}
 
-  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertOutput> {
+  static async load(weights: Weights, config: BertArchitecture, backend: Backend): Promise<BertOutput> {
     return new BertOutput(
       weights.path,
       await Linear.load(weights.prefix('dense'), backend, config.intermediate_size, config.hidden_size),
@@ -62,7 +62,7 @@ export class BertLayer {
     readonly output: BertOutput,
   ) {}
 
-  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertLayer> {
+  static async load(weights: Weights, config: BertArchitecture, backend: Backend): Promise<BertLayer> {
     return new BertLayer(
       weights.path,
       await BertAttention.load(weights.prefix('attention'), config, backend),
@@ -113,7 +113,7 @@ export class BertEncoder {
     readonly layer: readonly BertLayer[],
   ) {}
 
-  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertEncoder> {
+  static async load(weights: Weights, config: BertArchitecture, backend: Backend): Promise<BertEncoder> {
     const layers: BertLayer[] = [];
     for (let i = 0; i < config.num_hidden_layers; i++) {
       layers.push(await BertLayer.load(weights.prefix(`layer.${i}`), config, backend));

@@ -4,7 +4,7 @@ import type { Activation, Backend } from '../../tensor/backend.js';
 import type { CompactWeight } from '../../tensor/compact-weight.js';
 import { formatShape, type Tensor } from '../../tensor/tensor.js';
 import { activationOf } from './activation.js';
-import type { BertConfig } from './config.js';
+import type { BertArchitecture } from './config.js';
 import { keepTokens, release, type ForwardContext } from './context.js';
 import { LayerNorm, Linear } from './nn.js';
 import { WeightError, type Weights } from './weights.js';
@@ -18,13 +18,27 @@ export class BertPredictionHeadTransform {
     readonly layerNorm: LayerNorm,
   ) {}
 
-  static async load(weights: Weights, config: BertConfig, backend: Backend): Promise<BertPredictionHeadTransform> {
+  static async load(weights: Weights, config: BertArchitecture, backend: Backend): Promise<BertPredictionHeadTransform> {
+    return BertPredictionHeadTransform.loadAs(weights, config, backend, {
+      name: weights.path, layerNorm: 'LayerNorm', activation: activationOf(config.hidden_act),
+    });
+  }
+
+  /**
+   * The same computation under other names: RoBERTa's `lm_head` has `dense` and `layer_norm`
+   * beside its decoder, with GELU whatever `hidden_act` says, and no module of its own for
+   * them (`name`: what the transformed states are captured as).
+   */
+  static async loadAs(
+    weights: Weights, config: BertArchitecture, backend: Backend,
+    names: { readonly name: string; readonly layerNorm: string; readonly activation: Activation },
+  ): Promise<BertPredictionHeadTransform> {
     const h = config.hidden_size;
     return new BertPredictionHeadTransform(
-      weights.path,
+      names.name,
       await Linear.load(weights.prefix('dense'), backend, h, h),
-      activationOf(config.hidden_act),
-      LayerNorm.load(weights.prefix('LayerNorm'), h, config.layer_norm_eps),
+      names.activation,
+      LayerNorm.load(weights.prefix(names.layerNorm), h, config.layer_norm_eps),
     );
   }
 
@@ -52,7 +66,18 @@ export class BertLMPredictionHead {
     readonly tied: boolean,
   ) {}
 
-  static async load(weights: Weights, config: BertConfig, backend: Backend, wordEmbeddings: Tensor | CompactWeight): Promise<BertLMPredictionHead> {
+  static async load(weights: Weights, config: BertArchitecture, backend: Backend, wordEmbeddings: Tensor | CompactWeight): Promise<BertLMPredictionHead> {
+    const transform = await BertPredictionHeadTransform.load(weights.prefix('transform'), config, backend);
+    return BertLMPredictionHead.withTransform(weights, config, backend, wordEmbeddings, transform);
+  }
+
+  /**
+   * The decoder of `<path>.decoder.weight` (or the tied word embeddings) and `<path>.bias`,
+   * after `transform`: BERT's `cls.predictions`, and RoBERTa's `lm_head` with its own.
+   */
+  static async withTransform(
+    weights: Weights, config: BertArchitecture, backend: Backend, wordEmbeddings: Tensor | CompactWeight, transform: BertPredictionHeadTransform,
+  ): Promise<BertLMPredictionHead> {
     const shape = [config.vocab_size, config.hidden_size];
     const tied = !weights.has('decoder.weight');
     if (tied && !config.tie_word_embeddings) {
@@ -66,7 +91,7 @@ export class BertLMPredictionHead {
       : weights.tensor('decoder.bias', [config.vocab_size]);
     return new BertLMPredictionHead(
       weights.path,
-      await BertPredictionHeadTransform.load(weights.prefix('transform'), config, backend),
+      transform,
       await Linear.fromTensors(weights.fullName('decoder'), backend, decoderWeight, bias),
       tied,
     );
