@@ -3,6 +3,7 @@
 import { bertLayerNormReadBy } from '../models/bert/layer-norm-inputs.js';
 import { Weights } from '../models/bert/weights.js';
 import { distilBertLayerNormReadBy } from '../models/distilbert/layer-norm-inputs.js';
+import { robertaLayerNormReadBy } from '../models/roberta/layer-norm-inputs.js';
 import type { TensorSource } from '../tensor/tensor-source.js';
 import type { ModelConfig } from './model-config.js';
 
@@ -11,9 +12,19 @@ import type { ModelConfig } from './model-config.js';
  * the base model's prefix) with k input columns; undefined: none.
  */
 export function floatColumnChooser(config: ModelConfig, source: TensorSource): (name: string, k: number) => Int32Array | undefined {
-  const [base, readBy] = config.model_type === 'distilbert'
-    ? ['distilbert', (name: string) => distilBertLayerNormReadBy(name, config.n_layers)] as const
-    : ['bert', (name: string) => bertLayerNormReadBy(name, config.num_hidden_layers)] as const;
+  const [base, readBy] = familyWiring(config);
   const root = Weights.of(source, base, 'int8', readBy);
   return (name, k) => root.floatColumnsOf(name, k) ?? root.floatColumnsOf(`${base}.${name}`, k);
+}
+
+/** The base model's prefix and the LayerNorm each weight reads, by family. */
+function familyWiring(config: ModelConfig): readonly [string, (name: string) => string | undefined] {
+  switch (config.model_type) {
+    case 'distilbert':
+      return ['distilbert', (name) => distilBertLayerNormReadBy(name, config.n_layers)];
+    case 'roberta':
+      return ['roberta', (name) => robertaLayerNormReadBy(name, config.num_hidden_layers)];
+    case 'bert':
+      return ['bert', (name) => bertLayerNormReadBy(name, config.num_hidden_layers)];
+  }
 }

@@ -4,20 +4,29 @@
 import { SpladeError } from '../errors.js';
 import { ConfigError, parseBertConfig, type BertConfig } from '../models/bert/config.js';
 import { parseDistilBertConfig, type DistilBertConfig } from '../models/distilbert/config.js';
+import { parseRobertaConfig, type RobertaConfig } from '../models/roberta/config.js';
 
 /** A parsed config.json: `model_type` says which family. */
-export type ModelConfig = BertConfig | DistilBertConfig;
+export type ModelConfig = BertConfig | DistilBertConfig | RobertaConfig;
 
 /** The `model_type`s that load, with the masked-LM class each is run as. */
-export const SUPPORTED_MODEL_TYPES = { bert: 'BertForMaskedLM', distilbert: 'DistilBertForMaskedLM' } as const;
+export const SUPPORTED_MODEL_TYPES = { bert: 'BertForMaskedLM', distilbert: 'DistilBertForMaskedLM', roberta: 'RobertaForMaskedLM' } as const;
 
-function familyOf(raw: Record<string, unknown>, source: string): keyof typeof SUPPORTED_MODEL_TYPES {
+type Family = keyof typeof SUPPORTED_MODEL_TYPES;
+
+function isFamily(modelType: unknown): modelType is Family {
+  return typeof modelType === 'string' && Object.hasOwn(SUPPORTED_MODEL_TYPES, modelType);
+}
+
+function familyOf(raw: Record<string, unknown>, source: string): Family {
   const modelType = raw.model_type;
   if (modelType === undefined || modelType === null) {
+    // A hand-written config without model_type: its architectures, else BERT.
     const architectures = Array.isArray(raw.architectures) ? raw.architectures : [];
-    return architectures.some((a) => typeof a === 'string' && a.startsWith('DistilBert')) ? 'distilbert' : 'bert';
+    const named = (prefix: string): boolean => architectures.some((a) => typeof a === 'string' && a.startsWith(prefix));
+    return named('DistilBert') ? 'distilbert' : named('Roberta') ? 'roberta' : 'bert';
   }
-  if (modelType === 'bert' || modelType === 'distilbert') return modelType;
+  if (isFamily(modelType)) return modelType;
   const supported = Object.keys(SUPPORTED_MODEL_TYPES).map((t) => `'${t}'`).join(', ');
   throw new ConfigError(`${source}: field 'model_type' is ${JSON.stringify(modelType)}; supported: ${supported}`);
 }
@@ -29,9 +38,14 @@ function familyOf(raw: Record<string, unknown>, source: string): keyof typeof SU
 export function parseModelConfig(json: unknown, source: string): ModelConfig {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError(`${source}: config must be a JSON object`);
   const raw = json as Record<string, unknown>;
-  return familyOf(raw, source) === 'distilbert'
-    ? parseDistilBertConfig({ ...raw, model_type: 'distilbert' }, source)
-    : parseBertConfig(raw, source);
+  switch (familyOf(raw, source)) {
+    case 'distilbert':
+      return parseDistilBertConfig({ ...raw, model_type: 'distilbert' }, source);
+    case 'roberta':
+      return parseRobertaConfig({ ...raw, model_type: 'roberta' }, source);
+    case 'bert':
+      return parseBertConfig(raw, source);
+  }
 }
 
 /** Reads config.json text: JSON syntax errors become a ConfigError naming `source`. */
