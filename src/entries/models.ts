@@ -12,4 +12,8 @@ export {
   parseDistilBertConfig, sinusoidalPositionTable,
 } from '../models/distilbert/index.js';
 export type { DistilBertConfig } from '../models/distilbert/index.js';
+export {
+  ROBERTA_CAPTURE_POINTS, ROBERTA_CONFIG_DEFAULTS, RobertaForMaskedLM, parseRobertaConfig, robertaPositionIds, robertaSequenceLength,
+} from '../models/roberta/index.js';
+export type { RobertaConfig } from '../models/roberta/index.js';
 export type { MaskedLM, ModelSizes, ModelType } from '../models/masked-lm.js';

@@ -149,7 +149,7 @@ class LoadedModel {
 }
 
 /**
- * Turns text into SPLADE sparse vectors with a BertForMaskedLM or DistilBertForMaskedLM checkpoint.
+ * Turns text into SPLADE sparse vectors with a BertForMaskedLM, DistilBertForMaskedLM or RobertaForMaskedLM checkpoint.
  *
  * ```ts
  * const encoder = await SpladeEncoder.fromPretrained('weights/prithivida/Splade_PP_en_v1');

@@ -12,6 +12,8 @@ import * as assert from 'uvu/assert';
 import { outlierDims, writeRandomBertFolder, writeRandomDistilBertFolder } from '../../tools/generate-model.js';
 import { BertForMaskedLM } from '../../src/models/bert/bert-for-masked-lm.js';
 import { DistilBertForMaskedLM } from '../../src/models/distilbert/distilbert-for-masked-lm.js';
+import type { RobertaConfig } from '../../src/models/roberta/config.js';
+import { RobertaForMaskedLM } from '../../src/models/roberta/roberta-for-masked-lm.js';
 import type { DistilBertConfig } from '../../src/models/distilbert/config.js';
 import { isQuantizedWeight } from '../../src/io/quantize-model.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
@@ -274,6 +276,27 @@ distil('f16: the folder is held float16 by default (the vectors of asking for f1
 });
 
 distil.run();
+
+// RoBERTa's linear layers carry BERT's names under `roberta.` and `lm_head.` (the parity
+// fixtures: tied in F32, untied in BF16 as granite-embedding-30m-sparse is stored).
+const roberta = suite('splade quantize: RoBERTa');
+const robertaFixtures = join(root, 'test/parity/roberta-fixtures');
+for (const [name, linears] of [['roberta-f32', 2 * 6 + 1], ['roberta-bf16-untied', 3 * 6 + 2]] as const) {
+  roberta(`${name}: I8 exactly for the ${linears} linear weights and the word embeddings; the folder encodes as dtype int8 on load`, async () => {
+    const out = join(tmp, `${name}-int8`);
+    const { code, stderr } = splade(['quantize', join(robertaFixtures, name), '--dtype', 'int8', '--out', out]);
+    assert.is(code, 0, stderr);
+    const file = await readSafetensorsFile(join(out, 'model.safetensors'));
+    const int8 = file.names().filter((n) => file.info(n)!.dtype === 'I8').sort();
+    const linear = /\.(query|key|value|dense|decoder)\.weight$/;
+    assert.is(int8.filter((n) => linear.test(n)).length, linears, int8.join(', '));
+    assert.equal(int8.filter((n) => !linear.test(n)).map((n) => n.replace(/^roberta\./, '')), ['embeddings.word_embeddings.weight']);
+    await encodesAsOnLoad(join(robertaFixtures, name), out);
+    const reads = await float32Reads(out, async (folder, spy) => RobertaForMaskedLM.load(folder.config as RobertaConfig, spy, await createBackend()));
+    assert.equal(reads.int8, []);
+  });
+}
+roberta.run();
 
 // The published layouts with a query route: the quantized folder must keep it. OpenSearch's
 // doc-only models (the MLM folder plus idf.json, here also with float weights in other formats

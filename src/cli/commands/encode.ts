@@ -22,7 +22,7 @@ import {
 const usage = `usage: splade encode --model DIR|REPO_ID [--text TEXT]... [--input FILE.jsonl|-] [options]
        splade encode --model DIR|REPO_ID --input-ids FILE|- [--batch-size N]
 
-Encodes texts into SPLADE sparse vectors with a BertForMaskedLM or DistilBertForMaskedLM model: a folder DIR
+Encodes texts into SPLADE sparse vectors with a BertForMaskedLM, DistilBertForMaskedLM or RobertaForMaskedLM model: a folder DIR
 (config.json, model.safetensors, vocab.txt or tokenizer.json) or a Hugging Face repository id
 REPO_ID such as prithivida/Splade_PP_en_v1 (found under weights/, in the Hugging Face cache,
 or downloaded).
