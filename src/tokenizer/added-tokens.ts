@@ -22,6 +22,26 @@ export interface Split {
   token?: AddedToken;
 }
 
+/**
+ * The ids Rust gives added tokens, in file order: the vocabulary's id when the content is in
+ * it, else the next id after the vocabulary (its entry count) and after earlier added tokens.
+ */
+export function resolveAddedTokenIds(tokens: readonly AddedToken[], vocab: ReadonlyMap<string, number>): AddedToken[] {
+  const resolved: AddedToken[] = [];
+  const byContent = new Map<string, number>();
+  let maxAdded = -1;
+  for (const token of tokens) {
+    let id = byContent.get(token.content) ?? vocab.get(token.content);
+    if (id === undefined) id = maxAdded >= vocab.size || vocab.size === 0 ? maxAdded + 1 : vocab.size;
+    const existing = resolved.findIndex((t) => t.content === token.content);
+    if (existing >= 0) resolved.splice(existing, 1);
+    resolved.push({ ...token, id });
+    byContent.set(token.content, id);
+    maxAdded = Math.max(maxAdded, id);
+  }
+  return resolved;
+}
+
 /** Rust regex's Unicode \w: letters, marks, decimal digits, connector punctuation, ZWJ/ZWNJ. */
 const WORD_CHAR = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u;
 

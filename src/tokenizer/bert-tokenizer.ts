@@ -2,8 +2,9 @@
 // Rust `tokenizers` library) gives. Pipeline, as in Rust: added/special tokens written in the
 // text are cut out first; the rest is normalized (BertNormalizer), split into words
 // (BertPreTokenizer) and each word into WordPiece pieces; then [CLS] … [SEP] around it.
-import { AddedTokenMatcher, type AddedToken } from './added-tokens.js';
+import { AddedTokenMatcher, resolveAddedTokenIds, type AddedToken } from './added-tokens.js';
 import { decodeWordPieces } from './decoder.js';
+import { checkText, encodeAndPad, encodingOf, tokenLimit } from './encoding.js';
 import { TokenizerError } from './errors.js';
 import { BertNormalizer, originalEnd, type NormalizedText } from './normalizer.js';
 import { forEachWord } from './pre-tokenizer.js';
@@ -18,38 +19,8 @@ import {
   type TokenizerSettings,
   type VocabOptions,
 } from './settings.js';
+import type { BatchEncoding, DecodeOptions, EncodeOptions, Encoding, Tokenizer, TokenizerFiles } from './tokenizer.js';
 import { WordPiece } from './wordpiece.js';
-
-/** One text, tokenized. */
-export interface Encoding {
-  /** Vocabulary ids, with [CLS] first and [SEP] last when special tokens are added. */
-  ids: number[];
-  /** The tokens (WordPiece pieces, "##" on continuations), same length as `ids`. */
-  tokens: string[];
-  /** 1 for every id. */
-  attentionMask: number[];
-  /** 0 for every id (one sequence). */
-  tokenTypeIds: number[];
-  /** UTF-16 [start, end) of each token in the original string; [0, 0] for [CLS]/[SEP]. */
-  offsets: Array<[number, number]>;
-}
-
-export interface EncodeOptions {
-  /** Keep at most this many ids, [CLS] and [SEP] included (at least 2 when they are added). */
-  maxLength?: number;
-  /** Put [CLS] before and [SEP] after the tokens (default true). */
-  addSpecialTokens?: boolean;
-}
-
-/** Several texts, padded with [PAD] to the longest row. */
-export interface BatchEncoding {
-  inputIds: number[][];
-  /** 1 for real ids, 0 for padding. */
-  attentionMask: number[][];
-  tokenTypeIds: number[][];
-  /** Each text's own encoding, not padded. */
-  encodings: Encoding[];
-}
 
 /** Spaces outside ASCII that are whitespace to both the normalizer and the pre-tokenizer. */
 function isSafeSpace(unit: number): boolean {
@@ -75,45 +46,14 @@ class TokenSink {
   }
 }
 
-/**
- * The files a tokenizer is read from: a model folder's `tokenizer.json`, `vocab.txt`,
- * `tokenizer_config.json` and `special_tokens_map.json` by name. Any `ModelFiles` (src/io) is
- * one; the tokenizer names only what it reads, so it depends on nothing else in splade-ts.
- */
-export interface TokenizerFiles {
-  /** Where the files are, for error messages. */
-  readonly location: string;
-  has(name: string): Promise<boolean>;
-  readText(name: string): Promise<string>;
-}
-
-/**
- * The ids Rust gives added tokens, in file order: the vocabulary's id when the content is in
- * it, else the next id after the vocabulary (its entry count) and after earlier added tokens.
- */
-function resolveAddedTokenIds(tokens: readonly AddedToken[], vocab: ReadonlyMap<string, number>): AddedToken[] {
-  const resolved: AddedToken[] = [];
-  const byContent = new Map<string, number>();
-  let maxAdded = -1;
-  for (const token of tokens) {
-    let id = byContent.get(token.content) ?? vocab.get(token.content);
-    if (id === undefined) id = maxAdded >= vocab.size || vocab.size === 0 ? maxAdded + 1 : vocab.size;
-    const existing = resolved.findIndex((t) => t.content === token.content);
-    if (existing >= 0) resolved.splice(existing, 1);
-    resolved.push({ ...token, id });
-    byContent.set(token.content, id);
-    maxAdded = Math.max(maxAdded, id);
-  }
-  return resolved;
-}
-
 function specialId(settings: TokenizerSettings, token: string, what: string): number {
   const id = settings.vocab.get(token) ?? resolveAddedTokenIds(settings.addedTokens, settings.vocab).find((t) => t.content === token)?.id;
   if (id === undefined) throw new TokenizerError(`the vocabulary has no ${what} token '${token}'`);
   return id;
 }
 
-export class BertTokenizer {
+/** BERT's WordPiece tokenizer (BertTokenizerFast), from vocab.txt or a WordPiece tokenizer.json. */
+export class BertTokenizer implements Tokenizer {
   readonly vocabSize: number;
   readonly modelMaxLength: number;
   readonly padTokenId: number;
@@ -199,17 +139,9 @@ export class BertTokenizer {
 
   /** Tokenizes one text. */
   encode(text: string, options: EncodeOptions = {}): Encoding {
-    if (typeof text !== 'string') throw new TokenizerError(`encode() takes a string, not ${typeof text}`);
+    checkText(text);
     const addSpecialTokens = options.addSpecialTokens ?? true;
-    const reserved = addSpecialTokens ? 2 : 0;
-    let limit = Infinity;
-    if (options.maxLength !== undefined) {
-      const { maxLength } = options;
-      if (!Number.isInteger(maxLength) || maxLength < reserved) {
-        throw new TokenizerError(`maxLength must be an integer of at least ${reserved}${addSpecialTokens ? ' (room for [CLS] and [SEP])' : ''}, not ${maxLength}`);
-      }
-      limit = maxLength - reserved;
-    }
+    const limit = tokenLimit(options.maxLength, addSpecialTokens ? 2 : 0, '[CLS] and [SEP]');
     const sink = new TokenSink(limit);
     this.tokenizeInto(text, sink);
     let { ids, tokens, offsets } = sink;
@@ -223,31 +155,16 @@ export class BertTokenizer {
       tokens = [this.settings.clsToken, ...tokens, this.settings.sepToken];
       offsets = [[0, 0], ...offsets, [0, 0]];
     }
-    return {
-      ids,
-      tokens,
-      offsets,
-      attentionMask: new Array<number>(ids.length).fill(1),
-      tokenTypeIds: new Array<number>(ids.length).fill(0),
-    };
+    return encodingOf(ids, tokens, offsets);
   }
 
   /** Tokenizes several texts and pads them with [PAD] to the longest. */
   encodeBatch(texts: string[], options: EncodeOptions = {}): BatchEncoding {
-    if (!Array.isArray(texts)) throw new TokenizerError(`encodeBatch() takes an array of strings, not ${typeof texts}`);
-    const encodings = texts.map((text) => this.encode(text, options));
-    const width = encodings.reduce((max, e) => Math.max(max, e.ids.length), 0);
-    const pad = (row: number[], value: number): number[] => (row.length === width ? row.slice() : row.concat(new Array<number>(width - row.length).fill(value)));
-    return {
-      inputIds: encodings.map((e) => pad(e.ids, this.padTokenId)),
-      attentionMask: encodings.map((e) => pad(e.attentionMask, 0)),
-      tokenTypeIds: encodings.map((e) => pad(e.tokenTypeIds, 0)),
-      encodings,
-    };
+    return encodeAndPad(texts, (text) => this.encode(text, options), this.padTokenId);
   }
 
   /** Text back from ids, as Hugging Face decodes: "##" pieces joined, a space between words. */
-  decode(ids: number[], options: { skipSpecialTokens?: boolean } = {}): string {
+  decode(ids: number[], options: DecodeOptions = {}): string {
     const tokens: string[] = [];
     for (const id of ids) {
       const token = this.idToToken(id);

@@ -1,5 +1,6 @@
-// The BERT WordPiece tokenizer: id for id what Hugging Face's BertTokenizerFast gives.
+// The tokenizers: BERT's WordPiece and RoBERTa's byte-level BPE, id for id what Hugging Face's
+// tokenizers give; loadTokenizer picks the one a model folder's files describe.
 export { BertTokenizer } from './bert-tokenizer.js';
-export type { BatchEncoding, EncodeOptions, Encoding, TokenizerFiles } from './bert-tokenizer.js';
+export type { BatchEncoding, DecodeOptions, EncodeOptions, Encoding, Tokenizer, TokenizerFiles } from './tokenizer.js';
 export { TokenizerError } from './errors.js';
 export type { VocabOptions } from './settings.js';

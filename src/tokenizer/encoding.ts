@@ -1,0 +1,48 @@
+// The parts of encode/encodeBatch that do not depend on how text becomes tokens: checking
+// maxLength, wrapping ids into an Encoding, padding a batch. Shared by every tokenizer so that
+// they check and pad alike.
+import { TokenizerError } from './errors.js';
+import type { BatchEncoding, Encoding } from './tokenizer.js';
+
+/**
+ * How many tokens of the text an encoding keeps: maxLength less the `reserved` special tokens
+ * (Infinity without maxLength).
+ * @param specials how the reserved tokens are named in the error, e.g. "[CLS] and [SEP]"
+ */
+export function tokenLimit(maxLength: number | undefined, reserved: number, specials: string): number {
+  if (maxLength === undefined) return Infinity;
+  if (!Number.isInteger(maxLength) || maxLength < reserved) {
+    throw new TokenizerError(`maxLength must be an integer of at least ${reserved}${reserved > 0 ? ` (room for ${specials})` : ''}, not ${maxLength}`);
+  }
+  return maxLength - reserved;
+}
+
+/** Refuses a text that is not a string (JavaScript callers can pass anything). */
+export function checkText(text: unknown): asserts text is string {
+  if (typeof text !== 'string') throw new TokenizerError(`encode() takes a string, not ${typeof text}`);
+}
+
+/** An Encoding of one sequence: attention mask of ones, token types of zeros. */
+export function encodingOf(ids: number[], tokens: string[], offsets: Array<[number, number]>): Encoding {
+  return {
+    ids,
+    tokens,
+    offsets,
+    attentionMask: new Array<number>(ids.length).fill(1),
+    tokenTypeIds: new Array<number>(ids.length).fill(0),
+  };
+}
+
+/** Encodes each text and pads the rows to the longest with `padId` (mask 0). */
+export function encodeAndPad(texts: string[], encode: (text: string) => Encoding, padId: number): BatchEncoding {
+  if (!Array.isArray(texts)) throw new TokenizerError(`encodeBatch() takes an array of strings, not ${typeof texts}`);
+  const encodings = texts.map(encode);
+  const width = encodings.reduce((max, e) => Math.max(max, e.ids.length), 0);
+  const pad = (row: number[], value: number): number[] => (row.length === width ? row.slice() : row.concat(new Array<number>(width - row.length).fill(value)));
+  return {
+    inputIds: encodings.map((e) => pad(e.ids, padId)),
+    attentionMask: encodings.map((e) => pad(e.attentionMask, 0)),
+    tokenTypeIds: encodings.map((e) => pad(e.tokenTypeIds, 0)),
+    encodings,
+  };
+}
