@@ -4,6 +4,7 @@ import type { AddedToken } from './added-tokens.js';
 import type { DecoderSettings } from './decoder.js';
 import { TokenizerError } from './errors.js';
 import type { NormalizerSettings } from './normalizer.js';
+import { checkMaxLength, field, isObject, parseAddedTokens, parseJson, tokenContent, UNSET_MAX_LENGTH, type Json, type JsonObject } from './tokenizer-json.js';
 import type { WordPieceSettings } from './wordpiece.js';
 
 /** The complete description of a tokenizer. */
@@ -92,36 +93,6 @@ export function settingsFromVocab(vocab: Map<string, number>, options: VocabOpti
   };
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
-
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseJson(text: string, source: string): JsonObject {
-  let parsed: Json;
-  try {
-    parsed = JSON.parse(text) as Json;
-  } catch (error) {
-    throw new TokenizerError(`${source} is not valid JSON: ${(error as Error).message}`);
-  }
-  if (!isObject(parsed)) throw new TokenizerError(`${source} is not a JSON object`);
-  return parsed;
-}
-
-function field<T extends Json>(object: JsonObject, key: string, kind: 'string' | 'number' | 'boolean', source: string, fallback: T): T {
-  const value = object[key];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== kind) throw new TokenizerError(`${source}: '${key}' must be a ${kind}, not ${JSON.stringify(value)}`);
-  return value as T;
-}
-
-function checkMaxLength(value: number, what: string): number {
-  if (!Number.isInteger(value) || value < 2) throw new TokenizerError(`${what} must be an integer of at least 2, not ${value}`);
-  return value;
-}
-
 /** Settings from the text of a tokenizer.json with a WordPiece model. */
 export function settingsFromTokenizerJson(text: string, source = 'tokenizer.json'): TokenizerSettings {
   const json = parseJson(text, source);
@@ -189,28 +160,6 @@ function checkPreTokenizer(value: Json | undefined, source: string): void {
   throw new TokenizerError(`${source}: pre_tokenizer ${JSON.stringify(type ?? null)} is not supported (only BertPreTokenizer)`);
 }
 
-function parseAddedTokens(value: Json | undefined, source: string): AddedToken[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new TokenizerError(`${source}: added_tokens must be an array`);
-  return value.map((entry, index) => {
-    const where = `${source} added_tokens[${index}]`;
-    if (!isObject(entry)) throw new TokenizerError(`${where} is not an object`);
-    const id = field(entry, 'id', 'number', where, -1);
-    const content = field(entry, 'content', 'string', where, '');
-    if (!Number.isInteger(id) || id < 0 || content === '') throw new TokenizerError(`${where} needs an 'id' and a non-empty 'content'`);
-    const special = field(entry, 'special', 'boolean', where, false);
-    return {
-      id,
-      content,
-      singleWord: field(entry, 'single_word', 'boolean', where, false),
-      lstrip: field(entry, 'lstrip', 'boolean', where, false),
-      rstrip: field(entry, 'rstrip', 'boolean', where, false),
-      normalized: field(entry, 'normalized', 'boolean', where, !special),
-      special,
-    };
-  });
-}
-
 /** [CLS] and [SEP] as the post-processor names them (TemplateProcessing or BertProcessing). */
 function templateSpecialTokens(value: Json | undefined, source: string): { cls: string; sep: string } {
   if (isObject(value) && value.type === 'BertProcessing') {
@@ -225,13 +174,6 @@ function templateSpecialTokens(value: Json | undefined, source: string): { cls: 
   }
   if (value === undefined || value === null) return { cls: '[CLS]', sep: '[SEP]' };
   throw new TokenizerError(`${source}: post_processor ${JSON.stringify(isObject(value) ? value.type : value)} is not supported`);
-}
-
-/** A special token in tokenizer_config.json / special_tokens_map.json: a string or {content}. */
-function tokenContent(value: Json | undefined): string | undefined {
-  if (typeof value === 'string') return value;
-  if (isObject(value) && typeof value.content === 'string') return value.content;
-  return undefined;
 }
 
 /**
@@ -264,9 +206,6 @@ export function checkVocabTokenizerClass(configText: string | undefined, folder:
     `${source}: tokenizer_class ${JSON.stringify(tokenizerClass)} is not supported: splade-ts reads vocab.txt as BERT's WordPiece tokenizer (${WORDPIECE_TOKENIZER_CLASSES.join(', ')})`,
   );
 }
-
-/** transformers' VERY_LARGE_INTEGER and the like mean "no limit given". */
-const UNSET_MAX_LENGTH = 1e15;
 
 /**
  * Reads tokenizer_config.json and special_tokens_map.json (either may be absent) as
