@@ -4,7 +4,7 @@
 // (BertPreTokenizer) and each word into WordPiece pieces; then [CLS] … [SEP] around it.
 import { AddedTokenMatcher, resolveAddedTokenIds, type AddedToken } from './added-tokens.js';
 import { decodeWordPieces } from './decoder.js';
-import { checkText, encodeAndPad, encodingOf, tokenLimit } from './encoding.js';
+import { checkText, encodeAndPad, encodingOf, tokenLimit, TokenSink } from './encoding.js';
 import { TokenizerError } from './errors.js';
 import { BertNormalizer, originalEnd, type NormalizedText } from './normalizer.js';
 import { forEachWord } from './pre-tokenizer.js';
@@ -29,22 +29,6 @@ function isSafeSpace(unit: number): boolean {
 
 /** How much of the text a truncated encoding normalizes at a time (UTF-16 units). */
 const CHUNK = 8192;
-
-/** Collects tokens until `limit` of them are there. */
-class TokenSink {
-  readonly ids: number[] = [];
-  readonly tokens: string[] = [];
-  readonly offsets: Array<[number, number]> = [];
-  constructor(readonly limit: number) {}
-  get full(): boolean {
-    return this.ids.length >= this.limit;
-  }
-  push(id: number, token: string, start: number, end: number): void {
-    this.ids.push(id);
-    this.tokens.push(token);
-    this.offsets.push([start, end]);
-  }
-}
 
 function specialId(settings: TokenizerSettings, token: string, what: string): number {
   const id = settings.vocab.get(token) ?? resolveAddedTokenIds(settings.addedTokens, settings.vocab).find((t) => t.content === token)?.id;

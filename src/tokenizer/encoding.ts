@@ -46,3 +46,19 @@ export function encodeAndPad(texts: string[], encode: (text: string) => Encoding
     encodings,
   };
 }
+
+/** Collects tokens until `limit` of them are there. */
+export class TokenSink {
+  readonly ids: number[] = [];
+  readonly tokens: string[] = [];
+  readonly offsets: Array<[number, number]> = [];
+  constructor(readonly limit: number) {}
+  get full(): boolean {
+    return this.ids.length >= this.limit;
+  }
+  push(id: number, token: string, start: number, end: number): void {
+    this.ids.push(id);
+    this.tokens.push(token);
+    this.offsets.push([start, end]);
+  }
+}

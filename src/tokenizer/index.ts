@@ -1,6 +1,8 @@
 // The tokenizers: BERT's WordPiece and RoBERTa's byte-level BPE, id for id what Hugging Face's
 // tokenizers give; loadTokenizer picks the one a model folder's files describe.
 export { BertTokenizer } from './bert-tokenizer.js';
+export { ByteLevelBpeTokenizer } from './byte-level-bpe.js';
+export type { ByteLevelBpeOptions } from './bpe-config.js';
 export type { BatchEncoding, DecodeOptions, EncodeOptions, Encoding, Tokenizer, TokenizerFiles } from './tokenizer.js';
 export { TokenizerError } from './errors.js';
 export type { VocabOptions } from './settings.js';

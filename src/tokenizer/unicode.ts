@@ -6,9 +6,9 @@
 // every code point against the Rust binding.
 
 /** Code points as sorted inclusive ranges [from, to, from, to, …]. */
-type Ranges = readonly number[];
+export type Ranges = readonly number[];
 
-function inRanges(ranges: Ranges, cp: number): boolean {
+export function inRanges(ranges: Ranges, cp: number): boolean {
   for (let i = 0; i < ranges.length; i += 2) {
     if (cp < ranges[i]) return false;
     if (cp <= ranges[i + 1]) return true;
@@ -138,4 +138,14 @@ export function decomposeCanonically(cp: number): string {
   const ch = String.fromCodePoint(cp);
   if (cp < 0xc0 || inRanges(DECOMPOSED_SINCE_RUST_TABLES, cp)) return ch;
   return ch.normalize('NFD');
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The text with each lone surrogate replaced by U+FFFD (same length): what Rust receives of a
+ * JavaScript string, whose UTF-8 has no room for lone surrogates.
+ */
+export function replaceLoneSurrogates(text: string): string {
+  return /[\uD800-\uDFFF]/.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text;
 }
