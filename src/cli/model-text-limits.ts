@@ -8,7 +8,7 @@ import { readSpladeFolderLayout } from '../io/sparse-encoder-layout.js';
 import { folderModelFiles } from '../node/folder-model-files.js';
 import { silentProgress } from '../node/hub/progress.js';
 import { resolveModel } from '../node/resolve-model.js';
-import { BertTokenizer } from '../tokenizer/index.js';
+import { hasTokenizerFiles, loadTokenizer } from '../tokenizer/index.js';
 import type { TextLimits } from './text-limits.js';
 
 /** The model's text limits, or undefined when it has no tokenizer files (encoding text then fails on its own). */
@@ -19,7 +19,6 @@ export async function modelTextLimits(location: string): Promise<TextLimits | un
   // In a sentence-transformers Router layout, the MLM (config.json, tokenizer) is a module folder.
   const files = (await readSpladeFolderLayout(folder)).documentFiles;
   const config = parseModelConfigText(await files.readText('config.json'), `${files.location}/config.json`);
-  const [hasVocab, hasTokenizerJson] = await Promise.all([files.has('vocab.txt'), files.has('tokenizer.json')]);
-  if (!hasVocab && !hasTokenizerJson) return undefined;
-  return { tokenizer: await BertTokenizer.fromModelFiles(files), maxPositions: config.max_position_embeddings };
+  if (!(await hasTokenizerFiles(files))) return undefined;
+  return { tokenizer: await loadTokenizer(files), maxPositions: config.max_position_embeddings };
 }

@@ -3,7 +3,7 @@
 // stderr, with counts, so standard output stays clean JSON lines.
 import { UsageError } from './command.js';
 
-/** What the checks need of a tokenizer (BertTokenizer has it). */
+/** What the checks need of a tokenizer (every `Tokenizer` of src/tokenizer has it). */
 export interface LimitTokenizer {
   encode(text: string, options?: { maxLength?: number }): { ids: readonly number[] };
   readonly modelMaxLength: number;

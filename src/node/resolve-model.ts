@@ -80,7 +80,8 @@ export async function resolveModel(idOrPath: string, options: ResolveModelOption
   if (snapshot && (await isCompleteModelFolder(snapshot))) return { dir: snapshot, source: 'hf-cache' };
 
   const howToSupply =
-    `Supply it as a folder instead: put config.json, vocab.txt and model.safetensors (or pytorch_model.bin) ` +
+    `Supply it as a folder instead: put config.json, the tokenizer files (tokenizer.json, vocab.txt, or vocab.json with merges.txt) ` +
+    `and model.safetensors (or pytorch_model.bin) ` +
     `from https://huggingface.co/${idOrPath} into ${weightsDir}, or pass the path of such a folder`;
   const notLocal = `${idOrPath} is neither in ${weightsDir} nor in the Hugging Face cache ${cacheDir}`;
   if (options.download === false || truthy(env.HF_HUB_OFFLINE)) {

@@ -10,7 +10,7 @@ import { disposeBackend, type Backend } from '../tensor/backend.js';
 import { BackendOptionsError, type BackendChoice, type BackendInfo, type BackendOptions } from '../tensor/backend-options.js';
 import { parseWeightDType, type WeightDType } from '../tensor/compact-weight.js';
 import { createBackend } from '../tensor/create-backend.js';
-import { BertTokenizer } from '../tokenizer/index.js';
+import { hasTokenizerFiles, loadTokenizer, TOKENIZER_FILES_TEXT } from '../tokenizer/index.js';
 import { decode, pruneTopK, sparseFromDense, type SparseVector } from './sparse-vector.js';
 import { readSpladeFolderLayout, type PoolingActivation } from '../io/sparse-encoder-layout.js';
 import { encodeTexts } from './encode-texts.js';
@@ -117,8 +117,7 @@ class LoadedModel {
   static async load(files: ModelFiles, backend: Backend, tokenizer: TextTokenizer | undefined, options: { pooling?: PoolingActivation; dtype?: WeightDType } = {}): Promise<LoadedModel> {
     const folder = await loadModelFolder(files);
     const model = await loadMaskedLM(folder.config, folder.weights, backend, options.dtype ? { dtype: options.dtype } : {});
-    const hasTokenizerFiles = folder.hasVocabTxt || folder.hasTokenizerJson;
-    const tok = tokenizer ?? (hasTokenizerFiles ? await BertTokenizer.fromModelFiles(files) : undefined);
+    const tok = tokenizer ?? ((await hasTokenizerFiles(files)) ? await loadTokenizer(files) : undefined);
     return new LoadedModel(folder, model, tok, options.pooling);
   }
 
@@ -141,7 +140,7 @@ class LoadedModel {
   requireTokenizer(): TextTokenizer {
     if (!this.tokenizer) {
       throw new MissingTokenizerError(
-        `${this.folder.files.location}: the model folder has no tokenizer files (vocab.txt or tokenizer.json), so it cannot encode text; add them, or encode token ids (encodeInputIds, splade encode --input-ids)`,
+        `${this.folder.files.location}: the model folder has no tokenizer files (${TOKENIZER_FILES_TEXT}), so it cannot encode text; add them, or encode token ids (encodeInputIds, splade encode --input-ids)`,
       );
     }
     return this.tokenizer;

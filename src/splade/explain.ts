@@ -6,6 +6,7 @@ import type { MaskedLM } from '../models/masked-lm.js';
 import { InputError } from '../models/bert/input.js';
 import { SpladeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { TOKENIZER_FILES_TEXT } from '../tokenizer/index.js';
 import type { TextTokenizer } from './text-tokenizer.js';
 import { termOrigins, type TermOrigin } from './term-origins.js';
 
@@ -54,7 +55,7 @@ export interface ExplainableEncoder {
  */
 export async function explainText(encoder: ExplainableEncoder, text: string, options: { maxLength?: number } = {}): Promise<SpladeExplanation> {
   const { model, tokenizer } = encoder;
-  if (!tokenizer) throw new SpladeError('explainText: the model folder has no tokenizer files (vocab.txt or tokenizer.json)');
+  if (!tokenizer) throw new SpladeError(`explainText: the model folder has no tokenizer files (${TOKENIZER_FILES_TEXT})`);
   const limit = encoder.defaultMaxLength?.('document') ?? Math.min(tokenizer.modelMaxLength, model.sizes.max_position_embeddings);
   const maxLength = options.maxLength ?? limit;
   if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > model.sizes.max_position_embeddings) {

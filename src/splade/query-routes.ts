@@ -3,14 +3,14 @@
 // SparseStaticEmbedding compute it; documents still go through the MLM.
 import { SpladeError } from '../errors.js';
 import type { StaticQueryWeights } from '../io/sparse-encoder-layout.js';
-import { BertTokenizer } from '../tokenizer/index.js';
+import { loadTokenizer, TOKENIZER_FILES_TEXT } from '../tokenizer/index.js';
 import type { TextTokenizer } from './text-tokenizer.js';
 import { sparseVector, type SparseVector } from './sparse-vector.js';
 
 /** Which route encodes queries: the MLM, idf.json, or a SparseStaticEmbedding. */
 export type QueryRoute = 'model' | 'idf' | 'sparse-static-embedding';
 
-/** What an inference-free route needs of a tokenizer (BertTokenizer has it). */
+/** What an inference-free route needs of a tokenizer (BertTokenizer and ByteLevelBpeTokenizer have it). */
 export interface RouteTokenizer extends TextTokenizer {
   tokenToId(token: string): number | undefined;
   readonly clsTokenId: number;
@@ -111,9 +111,9 @@ export async function loadQueryRoute(
   override: TextTokenizer | undefined,
 ): Promise<InferenceFreeQueries> {
   const tokenizer = override
-    ?? (weights.kind === 'sparse-static-embedding' ? await BertTokenizer.fromModelFiles(weights.files) : documentTokenizer);
+    ?? (weights.kind === 'sparse-static-embedding' ? await loadTokenizer(weights.files) : documentTokenizer);
   if (!tokenizer || !isRouteTokenizer(tokenizer)) {
-    throw new QueryRouteError(`${weights.source}: inference-free queries need the model's tokenizer (vocab.txt or tokenizer.json) to map tokens to ids`);
+    throw new QueryRouteError(`${weights.source}: inference-free queries need the model's tokenizer (${TOKENIZER_FILES_TEXT}) to map tokens to ids`);
   }
   return InferenceFreeQueries.create(weights, tokenizer);
 }

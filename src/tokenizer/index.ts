@@ -2,6 +2,7 @@
 // tokenizers give; loadTokenizer picks the one a model folder's files describe.
 export { BertTokenizer } from './bert-tokenizer.js';
 export { ByteLevelBpeTokenizer } from './byte-level-bpe.js';
+export { hasTokenizerFiles, loadTokenizer, TOKENIZER_FILE_SETS, TOKENIZER_FILES_TEXT } from './load-tokenizer.js';
 export type { ByteLevelBpeOptions } from './bpe-config.js';
 export type { BatchEncoding, DecodeOptions, EncodeOptions, Encoding, Tokenizer, TokenizerFiles } from './tokenizer.js';
 export { TokenizerError } from './errors.js';

@@ -160,7 +160,7 @@ test('a weights file that does not fit the config, and a folder without tokenize
   assert.is(splade(['--model', idsOnly, '--input-ids', join(f32, 'inputs.json')]).code, 0);
   const text = splade(['--model', idsOnly, '--text', 'hello']);
   assert.is(text.code, 1);
-  assert.match(text.stderr, /no tokenizer files \(vocab\.txt or tokenizer\.json\)/);
+  assert.match(text.stderr, /no tokenizer files \(tokenizer\.json, vocab\.txt, or vocab\.json with merges\.txt\)/);
 });
 
 test.run();

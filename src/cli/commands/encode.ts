@@ -23,9 +23,9 @@ const usage = `usage: splade encode --model DIR|REPO_ID [--text TEXT]... [--inpu
        splade encode --model DIR|REPO_ID --input-ids FILE|- [--batch-size N]
 
 Encodes texts into SPLADE sparse vectors with a BertForMaskedLM, DistilBertForMaskedLM or RobertaForMaskedLM model: a folder DIR
-(config.json, model.safetensors, vocab.txt or tokenizer.json) or a Hugging Face repository id
-REPO_ID such as prithivida/Splade_PP_en_v1 (found under weights/, in the Hugging Face cache,
-or downloaded).
+(config.json, model.safetensors, and tokenizer.json, vocab.txt or vocab.json + merges.txt) or a
+Hugging Face repository id REPO_ID such as prithivida/Splade_PP_en_v1 (found under weights/, in
+the Hugging Face cache, or downloaded).
 
 input (texts are encoded in the order given: --text ones first, then --input's lines):
   --text TEXT         a text to encode (repeatable)

@@ -8,7 +8,7 @@ import { folderModelFiles } from '../../node/folder-model-files.js';
 import { mlmFolderOf } from '../../node/model-folder.js';
 import { writeFileAtomic } from '../../node/files.js';
 import { resolveModel } from '../../node/resolve-model.js';
-import { BertTokenizer } from '../../tokenizer/index.js';
+import { loadTokenizer } from '../../tokenizer/index.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
@@ -47,7 +47,7 @@ function positiveNumber(name: string, value: string | undefined, integer: boolea
 async function loadModelInfo(location: string): Promise<{ vocabulary: Vocabulary; dimensions: number }> {
   const { dir } = await resolveModel(location);
   const files = folderModelFiles(await mlmFolderOf(dir));
-  const tokenizer = await BertTokenizer.fromModelFiles(files);
+  const tokenizer = await loadTokenizer(files);
   const where = `${files.location}/config.json`;
   let config: { vocab_size?: unknown };
   try {

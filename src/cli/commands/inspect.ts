@@ -13,6 +13,7 @@ import { writeSafetensorsFile } from '../../node/safetensors-file.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { MissingTokenizerError } from '../../splade/encoder.js';
 import type { TensorToWrite } from '../../formats/safetensors-writer.js';
+import { TOKENIZER_FILES_TEXT } from '../../tokenizer/index.js';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
 import { parseCommandArgs, wholeNumber } from '../args.js';
 import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
@@ -151,7 +152,7 @@ export const command: Command = {
     checkCapturePatterns(v.capture ?? [], encoder);
     let rows: unknown = idsFile;
     if (idsFile === undefined) {
-      if (!tokenizer) throw new MissingTokenizerError(`${v.model}: the model folder has no tokenizer files (vocab.txt or tokenizer.json); give --input-ids instead of --text`);
+      if (!tokenizer) throw new MissingTokenizerError(`${v.model}: the model folder has no tokenizer files (${TOKENIZER_FILES_TEXT}); give --input-ids instead of --text`);
       const length = effectiveMaxLength(maxLength, { tokenizer, maxPositions: model.sizes.max_position_embeddings });
       for (const notice of textNotices(tokenizer, texts, length)) process.stderr.write(notice + '\n');
       rows = textBatch(tokenizer, texts, length);

@@ -10,7 +10,7 @@ import { folderModelFiles } from '../../node/folder-model-files.js';
 import { mlmFolderOf } from '../../node/model-folder.js';
 import { streamProgress } from '../../node/hub/progress.js';
 import { resolveModel } from '../../node/resolve-model.js';
-import { BertTokenizer } from '../../tokenizer/index.js';
+import { BertTokenizer, loadTokenizer, type Tokenizer } from '../../tokenizer/index.js';
 import { parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
@@ -19,15 +19,17 @@ const usage = `usage: splade tokenize (--vocab FILE | --model DIR|REPO_ID) [--ma
 Tokenizes JSON lines {"id": ..., "text": "..."} (from --input, default standard input) and
 writes one JSON line per input line, in order, to standard output:
   {"id": ..., "tokens": [...], "ids": [...]}
-tokens: the WordPiece pieces without special tokens; ids: the model input ids with [CLS] and
-[SEP], truncated to --max-length (default: the model's maximum, 512 for BERT). The tokens are
-those of the truncated ids. Blank lines are skipped. A line that is not valid JSON or has no
+tokens: the tokens without special tokens (WordPiece pieces, or byte-level BPE tokens); ids:
+the model input ids with the special tokens ([CLS] … [SEP], or <s> … </s>), truncated to
+--max-length (default: the model's maximum, 512 for BERT and RoBERTa). The tokens are those
+of the truncated ids. Blank lines are skipped. A line that is not valid JSON or has no
 string "text" stops the run with an error giving its line number (exit code 1).
 
 options:
   --vocab FILE         a BERT vocab.txt (lowercasing, as bert-base-uncased)
-  --model DIR|REPO_ID  a Hugging Face model folder (tokenizer.json, or vocab.txt with
-                       tokenizer_config.json), or a repository id (owner/name)
+  --model DIR|REPO_ID  a Hugging Face model folder (tokenizer.json, vocab.txt, or
+                       vocab.json with merges.txt; tokenizer_config.json when present),
+                       or a repository id (owner/name)
   --max-length N       at most N ids per text, [CLS] and [SEP] included (N >= 2)
   --input FILE|-       read FILE instead of standard input`;
 
@@ -35,7 +37,7 @@ options:
 export class InputLineError extends SpladeError {}
 
 /** The output line for one input line, or undefined for a blank line. */
-export function tokenizeLine(tokenizer: BertTokenizer, line: string, lineNumber: number, maxLength: number, source = 'input'): string | undefined {
+export function tokenizeLine(tokenizer: Tokenizer, line: string, lineNumber: number, maxLength: number, source = 'input'): string | undefined {
   if (line.trim() === '') return undefined;
   let record: unknown;
   try {
@@ -51,10 +53,13 @@ export function tokenizeLine(tokenizer: BertTokenizer, line: string, lineNumber:
     throw new InputLineError(`${source} line ${lineNumber}: ${text === undefined ? 'no "text" field' : '"text" must be a string'}`);
   }
   const encoding = tokenizer.encode(text, { maxLength });
-  return JSON.stringify({ id: id ?? null, tokens: encoding.tokens.slice(1, -1), ids: encoding.ids });
+  // The empty text tokenizes to just the special tokens the tokenizer wraps texts in.
+  const wrapped = tokenizer.encode('').ids.length > 0;
+  const tokens = wrapped ? encoding.tokens.slice(1, -1) : encoding.tokens;
+  return JSON.stringify({ id: id ?? null, tokens, ids: encoding.ids });
 }
 
-async function loadTokenizer(vocab: string | undefined, model: string | undefined): Promise<BertTokenizer> {
+async function tokenizerFor(vocab: string | undefined, model: string | undefined): Promise<Tokenizer> {
   if ((vocab === undefined) === (model === undefined)) throw new UsageError('give exactly one of --vocab FILE and --model DIR|REPO_ID');
   if (vocab !== undefined) {
     let text: string;
@@ -67,7 +72,7 @@ async function loadTokenizer(vocab: string | undefined, model: string | undefine
   }
   const { dir } = await resolveModel(model!, { progress: streamProgress(process.stderr) });
   // The document MLM's tokenizer: in a sentence-transformers Router layout it is in a module folder.
-  return BertTokenizer.fromModelFiles(folderModelFiles(await mlmFolderOf(dir)));
+  return loadTokenizer(folderModelFiles(await mlmFolderOf(dir)));
 }
 
 /** Writes with back-pressure, in chunks. */
@@ -87,7 +92,7 @@ class Output {
 }
 
 /** Tokenizes every line of `input` to `output`; exported for tests. */
-export async function tokenizeStream(tokenizer: BertTokenizer, input: Readable, output: Writable, maxLength: number, source = 'input'): Promise<void> {
+export async function tokenizeStream(tokenizer: Tokenizer, input: Readable, output: Writable, maxLength: number, source = 'input'): Promise<void> {
   const out = new Output(output);
   const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNumber = 0;
@@ -114,7 +119,7 @@ export const command: Command = {
     });
     // Checked before the tokenizer loads, so a typo fails at once.
     const givenMaxLength = wholeNumber('max-length', values['max-length'], { min: 2 });
-    const tokenizer = await loadTokenizer(values.vocab, values.model);
+    const tokenizer = await tokenizerFor(values.vocab, values.model);
     const maxLength = givenMaxLength ?? tokenizer.modelMaxLength;
     const inputName = values.input ?? '-';
     const input = inputName === '-' ? process.stdin : createReadStream(inputName);

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPlainFileName } from '../../io/hub-repo.js';
 import { readRouterModules, routerModuleKind } from '../../io/sparse-encoder-layout.js';
+import { TOKENIZER_FILE_SETS } from '../../tokenizer/index.js';
 import { folderModelFiles } from '../folder-model-files.js';
 
 const INDEXES = ['model.safetensors.index.json', 'pytorch_model.bin.index.json'];
@@ -39,7 +40,8 @@ async function isCompleteRouterFolder(dir: string): Promise<boolean> {
 }
 
 /**
- * True when `dir` has config.json, a tokenizer (vocab.txt or tokenizer.json) and weights
+ * True when `dir` has config.json, a tokenizer (tokenizer.json, vocab.txt, or vocab.json with
+ * merges.txt) and weights
  * (model.safetensors, pytorch_model.bin, or an index whose shards are all present), or is a
  * sentence-transformers Router folder whose MLM folder is so (and its static query weights
  * there). `existsSync` follows symlinks, so a cache snapshot whose blob is missing does not count.
@@ -47,7 +49,8 @@ async function isCompleteRouterFolder(dir: string): Promise<boolean> {
 export async function isCompleteModelFolder(dir: string): Promise<boolean> {
   const has = (name: string) => existsSync(join(dir, name));
   if (!has('config.json') && has('modules.json')) return isCompleteRouterFolder(dir);
-  if (!has('config.json') || !(has('vocab.txt') || has('tokenizer.json'))) return false;
+  const hasTokenizer = TOKENIZER_FILE_SETS.some((set) => set.every(has));
+  if (!has('config.json') || !hasTokenizer) return false;
   if (has('model.safetensors') || has('pytorch_model.bin')) return true;
   return INDEXES.some((index) => has(index) && shardsPresent(dir, index));
 }
