@@ -15,10 +15,18 @@ interface RustTokenizer {
   encodeBatch(texts: string[], options?: { addSpecialTokens?: boolean }): Promise<RustEncoding[]>;
   decode(ids: number[], skipSpecialTokens: boolean): Promise<string>;
   setTruncation(maxLength: number): void;
+  getVocabSize(withAddedTokens?: boolean): number;
+  idToToken(id: number): string | null;
+  tokenToId(token: string): number | null;
   disableTruncation(): void;
 }
 interface RustModule {
   Tokenizer: { fromString(json: string): RustTokenizer };
+  byteLevelPreTokenizer(addPrefixSpace?: boolean, useRegex?: boolean): RustPreTokenizer;
+}
+/** A pre-tokenizer of the npm `tokenizers` API: pieces with code point offsets. */
+export interface RustPreTokenizer {
+  preTokenizeString(text: string): Array<[string, [number, number]]>;
 }
 
 const require = createRequire(import.meta.url);
@@ -27,6 +35,17 @@ const require = createRequire(import.meta.url);
 export function rustTokenizer(options: BertTokenizerJsonOptions = {}, vocab?: string[]): RustTokenizer {
   const { Tokenizer } = require('tokenizers') as RustModule;
   return Tokenizer.fromString(bertTokenizerJson(vocab, options));
+}
+
+/** The Rust tokenizer of any tokenizer.json text (the byte-level BPE tests use RoBERTa's). */
+export function rustTokenizerFromJson(json: string): RustTokenizer {
+  const { Tokenizer } = require('tokenizers') as RustModule;
+  return Tokenizer.fromString(json);
+}
+
+/** Rust's ByteLevel pre-tokenizer without prefix space: GPT-2's split, for the character class tests. */
+export function rustByteLevelPreTokenizer(): RustPreTokenizer {
+  return (require('tokenizers') as RustModule).byteLevelPreTokenizer(false, true);
 }
 
 /** UTF-16 index of each code point of `text` as Rust sees it (a lone surrogate is one U+FFFD). */

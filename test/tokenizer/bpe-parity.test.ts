@@ -1,0 +1,131 @@
+// Every text of the byte-level BPE corpus must give the ids, tokens and offsets of Hugging
+// Face's RobertaTokenizerFast, i.e. of the Rust `tokenizers` library asked at test time with
+// the same tokenizer.json, in each setting a RoBERTa tokenizer.json can carry; and both
+// layouts (tokenizer.json, vocab.json + merges.txt) must tokenize alike.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ByteLevelBpeTokenizer } from '../../src/tokenizer/index.js';
+import { robertaMergesText, robertaTokenizerJson, robertaVocabJson, type RobertaTokenizerJsonOptions } from '../../tools/roberta-tokenizer-files.js';
+import { bpeCorpus } from './bpe-corpus.js';
+import { rustEncode, rustTokenizerFromJson } from './reference.js';
+
+const texts = bpeCorpus();
+
+function describe(text: string): string {
+  const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  return JSON.stringify(shown);
+}
+
+const parity = suite('byte-level BPE parity with Rust tokenizers');
+
+parity('the corpus has contractions, <mask> in text, lone surrogates and a text over 5,000 words', () => {
+  assert.ok(texts.length >= 800, `${texts.length} texts`);
+  for (const needle of ["don't", ' <mask>', '\ud800', '  ', '\t', '👨‍👩‍👧‍👦', '東']) assert.ok(texts.some((t) => t.text.includes(needle)), needle);
+  assert.ok(texts.some((t) => t.text.split(/\s+/).length > 5000));
+});
+
+const settings: Array<[string, RobertaTokenizerJsonOptions]> = [
+  ['merges as [a, b] pairs', {}],
+  ['merges as "a b" strings, special tokens normalized', { mergesAs: 'strings', specialsNormalized: true }],
+  ['add_prefix_space', { addPrefixSpace: true }],
+  ['trim_offsets false', { trimOffsets: false }],
+];
+
+for (const [name, options] of settings) {
+  parity(`tokenizer.json, ${name}: ids, tokens and offsets of every corpus text`, async () => {
+    const json = robertaTokenizerJson(options);
+    const ours = ByteLevelBpeTokenizer.fromTokenizerJson(json);
+    const rust = rustTokenizerFromJson(json);
+    for (const { category, text } of texts) {
+      const expected = await rustEncode(rust, text);
+      const got = ours.encode(text);
+      assert.equal(got.ids, expected.ids, `${category}: ${describe(text)}`);
+      assert.equal(got.tokens, expected.tokens, `tokens of ${describe(text)}`);
+      assert.equal(got.offsets, expected.offsets, `offsets of ${describe(text)}`);
+    }
+  });
+}
+
+for (const addPrefixSpace of [false, true]) {
+  parity(`vocab.json + merges.txt (add_prefix_space ${addPrefixSpace}): what Rust gives for the tokenizer.json of the same files`, async () => {
+    const fromFiles = ByteLevelBpeTokenizer.fromVocabAndMerges(robertaVocabJson(), robertaMergesText(), { addPrefixSpace });
+    const fromJson = ByteLevelBpeTokenizer.fromTokenizerJson(robertaTokenizerJson({ addPrefixSpace }));
+    const rust = rustTokenizerFromJson(robertaTokenizerJson({ addPrefixSpace }));
+    for (const { category, text } of texts) {
+      const expected = await rustEncode(rust, text);
+      const got = fromFiles.encode(text);
+      assert.equal(got.ids, expected.ids, `${category}: ${describe(text)}`);
+      assert.equal(got.offsets, expected.offsets, `offsets of ${describe(text)}`);
+      assert.equal(got, fromJson.encode(text), `both layouts: ${describe(text)}`);
+    }
+  });
+}
+
+parity('truncation to maxLength keeps <s> … </s>, as Rust truncates', async () => {
+  const json = robertaTokenizerJson();
+  const ours = ByteLevelBpeTokenizer.fromTokenizerJson(json);
+  const rust = rustTokenizerFromJson(json);
+  for (const maxLength of [2, 3, 16, 512]) {
+    rust.setTruncation(maxLength);
+    for (const { text } of texts) {
+      const expected = await rustEncode(rust, text);
+      const got = ours.encode(text, { maxLength });
+      assert.equal(got.ids, expected.ids, `maxLength ${maxLength}: ${describe(text)}`);
+      assert.equal(got.offsets, expected.offsets, `maxLength ${maxLength} offsets: ${describe(text)}`);
+    }
+  }
+});
+
+parity('without special tokens (offsets still trimmed, as Rust trims them)', async () => {
+  for (const options of [{}, { addPrefixSpace: true }]) {
+    const json = robertaTokenizerJson(options);
+    const ours = ByteLevelBpeTokenizer.fromTokenizerJson(json);
+    const rust = rustTokenizerFromJson(json);
+    for (const { text } of texts) {
+      const expected = await rustEncode(rust, text, false);
+      const got = ours.encode(text, { addSpecialTokens: false });
+      assert.equal(got.ids, expected.ids, describe(text));
+      assert.equal(got.offsets, expected.offsets, `offsets of ${describe(text)}`);
+      assert.equal(ours.encode(text, { addSpecialTokens: false, maxLength: 5 }).ids, expected.ids.slice(0, 5), `truncated ${describe(text)}`);
+    }
+  }
+});
+
+parity('decode gives what Rust decodes, with and without special tokens', async () => {
+  const json = robertaTokenizerJson();
+  const ours = ByteLevelBpeTokenizer.fromTokenizerJson(json);
+  const rust = rustTokenizerFromJson(json);
+  for (const { text } of texts) {
+    const { ids } = await rustEncode(rust, text);
+    assert.is(ours.decode(ids), await rust.decode(ids, false), `decode ${describe(text)}`);
+    assert.is(ours.decode(ids, { skipSpecialTokens: true }), await rust.decode(ids, true), `decode skipping specials ${describe(text)}`);
+  }
+});
+
+parity('decode of arbitrary ids (cut UTF-8 sequences become U+FFFD) is what Rust decodes', async () => {
+  const json = robertaTokenizerJson();
+  const ours = ByteLevelBpeTokenizer.fromTokenizerJson(json);
+  const rust = rustTokenizerFromJson(json);
+  let seed = 1;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  // Ids 100–600 are mostly single bytes and short pieces, many of them UTF-8 fragments.
+  for (let row = 0; row < 300; row++) {
+    const ids = Array.from({ length: 1 + Math.floor(next() * 12) }, () => (next() < 0.1 ? Math.floor(next() * 50262) : 100 + Math.floor(next() * 500)));
+    assert.is(ours.decode(ids), await rust.decode(ids, false), `ids ${ids.join(',')}`);
+  }
+});
+
+parity('decode(encode(text)) gives the text back, byte for byte', () => {
+  // Byte-level BPE loses nothing; only lone surrogates (U+FFFD to Rust) and the special
+  // tokens (<mask> takes the space before it) do not come back.
+  const ours = ByteLevelBpeTokenizer.fromTokenizerJson(robertaTokenizerJson());
+  let checked = 0;
+  for (const { text } of texts) {
+    if (/[\uD800-\uDFFF]/u.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')) || /<(s|\/s|pad|unk|mask)>/.test(text)) continue;
+    assert.is(ours.decode(ours.encode(text).ids, { skipSpecialTokens: true }), text, describe(text));
+    checked++;
+  }
+  assert.ok(checked > 600, `${checked} texts`);
+});
+
+parity.run();
