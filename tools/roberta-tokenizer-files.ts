@@ -102,7 +102,8 @@ export function robertaTokenizerJsonObject(options: RobertaTokenizerJsonOptions 
       byte_fallback: false,
       ignore_merges: false,
       vocab: Object.fromEntries(vocab.map((token, id) => [token, id])),
-      merges: options.mergesAs === 'strings' ? merges.map(([a, b]) => `${a} ${b}`) : merges,
+      // Fresh arrays: callers (tests) change the object.
+      merges: merges.map(([a, b]) => (options.mergesAs === 'strings' ? `${a} ${b}` : [a, b])),
     },
   };
 }

@@ -17,7 +17,7 @@ const spaces = [
   ' ', '  ', '   ', ' leading', '  two leading', 'trailing ', 'trailing two  ', ' both ', 'a  b', 'a   b', 'a    b',
   'a\tb', 'a \tb', 'a\t b', 'a\t\tb', 'a\nb', 'a \nb', 'a\n b', 'a\n\nb', 'a\r\nb', '\n', '\n\n', ' \n ', '\t\t',
   'x \u00a0y', 'x\u00a0\u00a0y', 'x\u3000y', 'x \u3000 y', 'x\u2028y', 'x\u0085y', 'x \u0085y', 'x\u0085 y', 'x\ufeffy', ' \ufeff ',
-  'x\u200by', 'x\u180ey', 'x\u2007\u2008 y', '1 2  3   4', '! ? .', ' !!', '  ...', ' 123', '  123', ' 東京', '  😀',
+  '\ufeffBOM first', 'x\u200by', 'x\u180ey', 'x\u2007\u2008 y', '1 2  3   4', '! ? .', ' !!', '  ...', ' 123', '  123', ' 東京', '  😀',
 ];
 
 const specials = [
