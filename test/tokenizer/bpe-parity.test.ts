@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ByteLevelBpeTokenizer } from '../../src/tokenizer/index.js';
 import { robertaMergesText, robertaTokenizerJson, robertaVocabJson, type RobertaTokenizerJsonOptions } from '../../tools/roberta-tokenizer-files.js';
+import { mulberry32 } from '../../tools/random.js';
 import { bpeCorpus } from './bpe-corpus.js';
 import { rustEncode, rustTokenizerFromJson } from './reference.js';
 
@@ -106,8 +107,7 @@ parity('decode of arbitrary ids (cut UTF-8 sequences become U+FFFD) is what Rust
   const json = robertaTokenizerJson();
   const ours = ByteLevelBpeTokenizer.fromTokenizerJson(json);
   const rust = rustTokenizerFromJson(json);
-  let seed = 1;
-  const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const next = mulberry32(1);
   // Ids 100–600 are mostly single bytes and short pieces, many of them UTF-8 fragments.
   for (let row = 0; row < 300; row++) {
     const ids = Array.from({ length: 1 + Math.floor(next() * 12) }, () => (next() < 0.1 ? Math.floor(next() * 50262) : 100 + Math.floor(next() * 500)));

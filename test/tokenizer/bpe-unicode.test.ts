@@ -4,6 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classOf, LETTER, NUMBER, OTHER, SPACE, wordEnd } from '../../src/tokenizer/byte-level-split.js';
+import { mulberry32 } from '../../tools/random.js';
 import { codePointToUtf16, rustByteLevelPreTokenizer } from './reference.js';
 
 /** Where our pattern cuts `text`, UTF-16 offsets of each word. */
@@ -40,8 +41,7 @@ test('every code point is in the class Rust puts it in', () => {
 test('the pattern alternatives, on texts made of their edge cases', () => {
   const rust = rustByteLevelPreTokenizer();
   const pieces = ["'s", "'t", "'re", "'ve", "'m", "'ll", "'d", "'", "'S", 'x', '1', '.', ' ', '  ', '\t', '\n', '\u0085', '\ufeff', '\u00a0', '😀', '東', '\u0301'];
-  let seed = 3;
-  const next = (): number => (seed = (seed * 69069 + 1) % 2 ** 32) / 2 ** 32;
+  const next = mulberry32(3);
   for (let i = 0; i < 3000; i++) {
     let text = '';
     const length = 1 + Math.floor(next() * 12);
