@@ -98,9 +98,8 @@ export function parseBpeConfig(configText: string | undefined, specialTokensText
   const json = parseJson(configText, source);
   readSpecials(json, source, config);
   readAddedTokensDecoder(json.added_tokens_decoder, source, config);
-  const where = `${source} field`;
-  if (json.add_prefix_space !== undefined) config.addPrefixSpace = field(json, 'add_prefix_space', 'boolean', where, false);
-  if (json.trim_offsets !== undefined) config.trimOffsets = field(json, 'trim_offsets', 'boolean', where, true);
+  if (json.add_prefix_space !== undefined) config.addPrefixSpace = field(json, 'add_prefix_space', 'boolean', source, false);
+  if (json.trim_offsets !== undefined) config.trimOffsets = field(json, 'trim_offsets', 'boolean', source, true);
   if (typeof json.tokenizer_class === 'string') config.tokenizerClass = json.tokenizer_class;
   const maxLength = json.model_max_length;
   if (maxLength !== undefined && maxLength !== null) {

@@ -110,7 +110,7 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
     checkText(text);
     const post = this.settings.postProcessor;
     const roberta = post?.type === 'RobertaProcessing' && (options.addSpecialTokens ?? true) ? post : undefined;
-    const limit = tokenLimit(options.maxLength, roberta ? 2 : 0, `${roberta?.cls[0]} and ${roberta?.sep[0]}`);
+    const limit = tokenLimit(options.maxLength, roberta ? 2 : 0, roberta ? `${roberta.cls[0]} and ${roberta.sep[0]}` : '');
     // Rust sees a JavaScript string as UTF-8, where each lone surrogate is U+FFFD.
     const clean = replaceLoneSurrogates(text);
     const sink = new TokenSink(limit);

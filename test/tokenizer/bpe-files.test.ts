@@ -196,7 +196,7 @@ refusals('in a folder, the messages name the folder file', async () => {
   await rejects(loadTokenizer(memoryModelFiles({ 'tokenizer.json': JSON.stringify(json) }, 'models/r')), /^models\/r\/tokenizer\.json: model\.dropout 0\.5/);
   const files = (extra: Record<string, string>) => memoryModelFiles({ 'vocab.json': robertaVocabJson(), 'merges.txt': robertaMergesText(), ...extra }, 'models/r');
   await rejects(loadTokenizer(files({ 'tokenizer_config.json': '{"tokenizer_class": "XLMRobertaTokenizer"}' })), /^models\/r\/tokenizer_config\.json: tokenizer_class "XLMRobertaTokenizer" is not supported/);
-  await rejects(loadTokenizer(files({ 'tokenizer_config.json': '{"add_prefix_space": "yes"}' })), /^models\/r\/tokenizer_config\.json field: 'add_prefix_space' must be a boolean/);
+  await rejects(loadTokenizer(files({ 'tokenizer_config.json': '{"add_prefix_space": "yes"}' })), /^models\/r\/tokenizer_config\.json: 'add_prefix_space' must be a boolean/);
   await rejects(loadTokenizer(files({ 'special_tokens_map.json': '{"mask_token": 5}' })), /^models\/r\/special_tokens_map\.json: field 'mask_token' must be a string or an object/);
   await rejects(loadTokenizer(files({ 'merges.txt': '#version: 0.2\nĠ t\nnot-a-pair\n' })), /^models\/r\/merges\.txt line 3 must be two tokens separated by one space/);
   await rejects(loadTokenizer(files({ 'vocab.json': '["<s>"]' })), /^models\/r\/vocab\.json is not a JSON object/);
