@@ -5,7 +5,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ByteLevelBpeTokenizer } from '../../src/tokenizer/index.js';
-import { robertaMergesText, robertaTokenizerJson, robertaVocabJson, type RobertaTokenizerJsonOptions } from '../../tools/roberta-tokenizer-files.js';
+import {
+  robertaMergesText, robertaTokenizerJson, robertaTokenizerJsonObject, robertaVocabJson, type RobertaTokenizerJsonOptions,
+} from '../../tools/roberta-tokenizer-files.js';
 import { mulberry32 } from '../../tools/random.js';
 import { bpeCorpus } from './bpe-corpus.js';
 import { rustEncode, rustTokenizerFromJson } from './reference.js';
@@ -43,6 +45,46 @@ for (const [name, options] of settings) {
       assert.equal(got.ids, expected.ids, `${category}: ${describe(text)}`);
       assert.equal(got.tokens, expected.tokens, `tokens of ${describe(text)}`);
       assert.equal(got.offsets, expected.offsets, `offsets of ${describe(text)}`);
+    }
+  });
+}
+
+/** tokenizer.json objects changed beyond what robertaTokenizerJson's options reach. */
+interface JsonShape {
+  model: { ignore_merges?: boolean; vocab: Record<string, number> };
+  pre_tokenizer: { add_prefix_space: boolean; use_regex: boolean };
+  post_processor: unknown;
+  decoder: unknown;
+  added_tokens: unknown[];
+}
+const variants: Array<[string, (json: JsonShape) => void]> = [
+  ['ByteLevel post-processor (no <s> </s>, trimmed offsets)', (j) => (j.post_processor = { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true })],
+  ['no post-processor and no decoder', (j) => ((j.post_processor = null), (j.decoder = null))],
+  ['prefix space in the pre-tokenizer only', (j) => (j.pre_tokenizer.add_prefix_space = true)],
+  ['use_regex false (each stretch one word)', (j) => (j.pre_tokenizer.use_regex = false)],
+  // "Ġsplade" is no merge's result: only ignore_merges makes it one token.
+  ['ignore_merges (a word in the vocabulary is one token)', (j) => ((j.model.ignore_merges = true), (j.model.vocab['Ġsplade'] = 50262))],
+  ['added tokens with rstrip, single_word, a space, CJK', (j) => j.added_tokens.push(
+    { id: 50262, content: ' hello', single_word: false, lstrip: false, rstrip: true, normalized: false, special: false },
+    { id: 50263, content: 'wor', single_word: true, lstrip: false, rstrip: false, normalized: true, special: false },
+    { id: 50264, content: '東京', single_word: false, lstrip: true, rstrip: true, normalized: false, special: true },
+  )],
+];
+
+for (const [name, change] of variants) {
+  parity(`tokenizer.json, ${name}: ids, tokens, offsets and decode of every corpus text`, async () => {
+    const object = robertaTokenizerJsonObject() as unknown as JsonShape;
+    change(object);
+    const json = JSON.stringify(object);
+    const ours = ByteLevelBpeTokenizer.fromTokenizerJson(json);
+    const rust = rustTokenizerFromJson(json);
+    for (const { category, text } of texts.concat([{ category: 'variants', text: ' hello world wor wording x 東京 y hello' }, { category: 'variants', text: 'the splade model, splade' }])) {
+      const expected = await rustEncode(rust, text);
+      const got = ours.encode(text);
+      assert.equal(got.ids, expected.ids, `${category}: ${describe(text)}`);
+      assert.equal(got.tokens, expected.tokens, `tokens of ${describe(text)}`);
+      assert.equal(got.offsets, expected.offsets, `offsets of ${describe(text)}`);
+      assert.is(ours.decode(got.ids, { skipSpecialTokens: true }), await rust.decode(expected.ids, true), `decode ${describe(text)}`);
     }
   });
 }
