@@ -94,6 +94,7 @@ class MergeQueue {
   topPos = 0;
 }
 
+/** A BPE model over byte-level characters: vocabulary, ranked merges, unknown-byte handling. */
 export class BpeModel {
   /** The id of the unknown token, when there is one. */
   readonly unkId: number | undefined;

@@ -22,6 +22,7 @@ function unitsToString(units: Uint16Array, count: number): string {
   return out;
 }
 
+/** The ByteLevel pre-tokenizer of one tokenizer (its add_prefix_space and use_regex), with buffers reused word to word. */
 export class ByteLevelWords {
   private bytes = new Uint8Array(4);
   private units = new Uint16Array(256);

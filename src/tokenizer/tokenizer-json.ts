@@ -6,12 +6,15 @@ import { TokenizerError } from './errors.js';
 
 /** A parsed JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A parsed JSON object. */
 export type JsonObject = { [key: string]: Json };
 
+/** Whether a JSON value is an object (not null, not an array). */
 export function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Parses a file's text, which must be a JSON object; `source` names the file in errors. */
 export function parseJson(text: string, source: string): JsonObject {
   let parsed: Json;
   try {
@@ -23,6 +26,7 @@ export function parseJson(text: string, source: string): JsonObject {
   return parsed;
 }
 
+/** A field of the expected type, or `fallback` when absent or null; another type is an error naming `source` and the key. */
 export function field<T extends Json>(object: JsonObject, key: string, kind: 'string' | 'number' | 'boolean', source: string, fallback: T): T {
   const value = object[key];
   if (value === undefined || value === null) return fallback;
