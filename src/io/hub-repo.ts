@@ -3,6 +3,7 @@
 // so the same choice serves `splade fetch` in Node and a future in-browser download.
 import { SpladeError } from '../errors.js';
 import type { RouterModuleKind } from './sparse-encoder-layout.js';
+import { TOKENIZER_FILE_SETS, TOKENIZER_FILES_TEXT } from '../tokenizer/index.js';
 
 /** Base of every error about the Hugging Face hub: repository ids, its answers, downloads. */
 export class HubError extends SpladeError {}
@@ -122,6 +123,12 @@ export const SUPPORT_FILES = [
   'special_tokens_map.json',
 ] as const;
 
+/**
+ * RoBERTa's slow-tokenizer files, fetched only when the repository has no tokenizer.json (which
+ * the tokenizer reads instead of them).
+ */
+export const SLOW_BPE_TOKENIZER_FILES = ['vocab.json', 'merges.txt'] as const;
+
 const WEIGHTS_PREFERENCE: ReadonlyArray<readonly [string, WeightsFormat]> = [
   ['model.safetensors', 'safetensors'],
   ['model.safetensors.index.json', 'safetensors-sharded'],
@@ -147,12 +154,12 @@ export const LAYOUT_FILES = ['idf.json', 'sentence_bert_config.json'] as const;
  */
 export function chooseModelFiles(listing: RepoListing, repo = 'the repository'): ModelFilePlan {
   const byPath = new Map(listing.files.map((file) => [file.path, file]));
-  const support = [...SUPPORT_FILES, ...LAYOUT_FILES].flatMap((name) => byPath.get(name) ?? []);
+  const support = [...supportFilesOf(byPath), ...LAYOUT_FILES.flatMap((name) => byPath.get(name) ?? [])];
   if (!byPath.has('config.json')) {
     throw new ModelFilesMissingError(`${repo} has no config.json at its root, so it is not a model splade-ts can load`);
   }
-  if (!byPath.has('vocab.txt') && !byPath.has('tokenizer.json')) {
-    throw new ModelFilesMissingError(`${repo} has neither vocab.txt nor tokenizer.json: no tokenizer to load`);
+  if (!TOKENIZER_FILE_SETS.some((set) => set.every((name) => byPath.has(name)))) {
+    throw new ModelFilesMissingError(`${repo} has no tokenizer files (${TOKENIZER_FILES_TEXT}): no tokenizer to load`);
   }
   for (const [name, format] of WEIGHTS_PREFERENCE) {
     const weights = byPath.get(name);
@@ -190,7 +197,13 @@ export function chooseRouterModuleFiles(listing: RepoListing, kind: Exclude<Rout
   if (kind === 'splade-pooling') return byPath.has('config.json') ? [byPath.get('config.json')!] : [];
   const weight = byPath.get('model.safetensors');
   if (!weight) throw new ModelFilesMissingError(`${where} has no model.safetensors (the SparseStaticEmbedding's weight)`);
-  return [weight, ...SUPPORT_FILES.flatMap((name) => byPath.get(name) ?? [])];
+  return [weight, ...supportFilesOf(byPath)];
+}
+
+/** The SUPPORT_FILES a listing has, and RoBERTa's slow-tokenizer files where it has no tokenizer.json. */
+function supportFilesOf(byPath: ReadonlyMap<string, RepoFile>): RepoFile[] {
+  const slowBpe = byPath.has('tokenizer.json') ? [] : SLOW_BPE_TOKENIZER_FILES;
+  return [...SUPPORT_FILES, ...slowBpe].flatMap((name) => byPath.get(name) ?? []);
 }
 
 /**

@@ -29,7 +29,7 @@ export interface LoadModelFolderOptions {
 /**
  * Loads config.json (validated) and the weights (the first format of `weightFormats` whose file
  * is present) of a model folder, and notes which tokenizer files it has (the tokenizer reads
- * them itself: `BertTokenizer.fromModelFiles`).
+ * them itself: `loadTokenizer`).
  * @throws SpladeError subclasses naming the folder and the file at fault
  */
 export async function loadModelFolder(files: ModelFiles, options: LoadModelFolderOptions = {}): Promise<ModelFolder> {

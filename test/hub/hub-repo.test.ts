@@ -69,9 +69,15 @@ test('support files: config.json and the tokenizer files present, nothing else',
   assert.equal(plan.support.map((f) => f.path), ['config.json', 'tokenizer.json', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']);
 });
 
+test('a RoBERTa repo without tokenizer.json: vocab.json and merges.txt are fetched', () => {
+  const plan = chooseModelFiles(listing('config.json', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'model.safetensors'));
+  assert.equal(plan.support.map((f) => f.path), ['config.json', 'tokenizer_config.json', 'vocab.json', 'merges.txt']);
+  assert.throws(() => chooseModelFiles(listing('config.json', 'vocab.json', 'model.safetensors'), 'a/b'), /no tokenizer files/);
+});
+
 test('a repo without config.json, a tokenizer or PyTorch weights is refused, naming what lacks', () => {
   assert.throws(() => chooseModelFiles(listing('vocab.txt', 'model.safetensors'), 'a/b'), /config\.json/);
-  assert.throws(() => chooseModelFiles(listing('config.json', 'model.safetensors'), 'a/b'), /vocab\.txt nor tokenizer\.json/);
+  assert.throws(() => chooseModelFiles(listing('config.json', 'model.safetensors'), 'a/b'), /no tokenizer files \(tokenizer\.json, vocab\.txt, or vocab\.json with merges\.txt\)/);
   assert.throws(
     () => chooseModelFiles(listing('config.json', 'vocab.txt', 'model.onnx', 'tf_model.h5'), 'a/b'),
     (e: unknown) => e instanceof ModelFilesMissingError && /model\.onnx, tf_model\.h5/.test((e as Error).message),
