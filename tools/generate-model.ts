@@ -1,7 +1,8 @@
-// Writes random-weight BertForMaskedLM or DistilBertForMaskedLM folders in exact Hugging Face
-// layout, for tests and benchmarks: model.safetensors with the tensor names transformers saves
-// (the decoder is tied to the word embeddings, so cls.predictions.decoder.* / 
-// vocab_projector.weight is absent), config.json as transformers writes it, vocab.txt,
+// Writes random-weight BertForMaskedLM, DistilBertForMaskedLM or RobertaForMaskedLM folders in
+// exact Hugging Face layout, for tests and benchmarks: model.safetensors with the tensor names
+// transformers saves (the decoder is tied to the word embeddings, so cls.predictions.decoder.* /
+// vocab_projector.weight / lm_head.decoder.* is absent), config.json as transformers writes it,
+// the tokenizer files (vocab.txt, or RoBERTa's tokenizer.json, vocab.json and merges.txt),
 // tokenizer_config.json and special_tokens_map.json.
 //
 //   npm run generate-model -- --out DIR [--architecture DistilBertForMaskedLM] [--preset tiny|base] ...
@@ -14,11 +15,15 @@ import { bertLayerNormReadBy } from '../src/models/bert/layer-norm-inputs.js';
 import { parseDistilBertConfig, type DistilBertConfig } from '../src/models/distilbert/config.js';
 import { distilBertLayerNormReadBy } from '../src/models/distilbert/layer-norm-inputs.js';
 import { sinusoidalPositionTable } from '../src/models/distilbert/sinusoidal.js';
+import { robertaNameOf } from '../src/models/roberta/capture.js';
+import { parseRobertaConfig, type RobertaConfig } from '../src/models/roberta/config.js';
+import { robertaLayerNormReadBy } from '../src/models/roberta/layer-norm-inputs.js';
 import { writeFileAtomic } from '../src/node/files.js';
 import { writeSafetensorsFile } from '../src/node/safetensors-file.js';
 import type { TensorToWrite } from '../src/formats/safetensors-writer.js';
 import { bertBaseUncasedVocab } from './bert-vocab.js';
 import { mulberry32 as uniform } from './random.js';
+import { robertaVocab, writeRobertaTokenizerFiles } from './roberta-tokenizer-files.js';
 
 export type FloatDType = 'F32' | 'F16' | 'BF16';
 
@@ -67,7 +72,7 @@ export interface GenerateModelOptions {
 }
 
 /** The transformers classes the generator writes. */
-export const ARCHITECTURES = ['BertForMaskedLM', 'DistilBertForMaskedLM'] as const;
+export const ARCHITECTURES = ['BertForMaskedLM', 'DistilBertForMaskedLM', 'RobertaForMaskedLM'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 export const PRESETS: Readonly<Record<'tiny' | 'base', GenerateModelOptions>> = {
@@ -379,6 +384,56 @@ export async function writeRandomDistilBertFolder(dir: string, options: Generate
   return model;
 }
 
+/** A generated RoBERTa model, in memory (its vocabulary GPT-2's, see roberta-tokenizer-files.ts). */
+export interface GeneratedRoberta extends Omit<GeneratedModel, 'config'> {
+  readonly config: RobertaConfig;
+}
+
+/**
+ * Builds a random RobertaForMaskedLM in memory (same sizes options as BERT's; `maxPositions`
+ * is the longest sequence, so the table has 2 more rows, as roberta-base's 514). Its tensors
+ * are BERT's under RoBERTa's names, in RobertaForMaskedLM's state_dict order.
+ */
+export function generateRobertaForMaskedLM(options: GenerateModelOptions = {}): GeneratedRoberta {
+  const o = { ...PRESETS.base, ...options };
+  // `vocab` does not apply: the vocabulary is always GPT-2's byte-level BPE one.
+  const vocab = robertaVocab();
+  const dtype = o.dtype ?? 'F32';
+  // RobertaConfig.to_json_string, keys sorted.
+  const configJson: Record<string, unknown> = {
+    architectures: ['RobertaForMaskedLM'], attention_probs_dropout_prob: 0.1, bos_token_id: 0, classifier_dropout: null,
+    eos_token_id: 2, hidden_act: o.hiddenAct ?? 'gelu', hidden_dropout_prob: 0.1, hidden_size: o.hidden, initializer_range: 0.02,
+    intermediate_size: o.intermediate, layer_norm_eps: 1e-5, max_position_embeddings: (o.maxPositions ?? 512) + 2, model_type: 'roberta',
+    num_attention_heads: o.heads, num_hidden_layers: o.layers, pad_token_id: 1, position_embedding_type: 'absolute',
+    torch_dtype: { F32: 'float32', F16: 'float16', BF16: 'bfloat16' }[dtype], transformers_version: '4.48.2',
+    type_vocab_size: o.typeVocabSize ?? 1, use_cache: true, vocab_size: vocab.length,
+  };
+  const config = parseRobertaConfig(configJson, 'generated config.json');
+  const fill = initializer(o.seed ?? 0, (o.init ?? 'perturbed') === 'perturbed', config.initializer_range);
+  const specs = bertForMaskedLMSpecs({ ...config, model_type: 'bert' }).map((spec) => ({ ...spec, name: robertaNameOf(spec.name) }));
+  // RobertaLMHead registers dense, layer_norm, decoder, then bias: lm_head.bias comes last.
+  const ordered = [...specs.filter((spec) => spec.name !== 'lm_head.bias'), ...specs.filter((spec) => spec.name === 'lm_head.bias')];
+  const padRow = (data: Float32Array): Float32Array => data.fill(0, config.pad_token_id * config.hidden_size, (config.pad_token_id + 1) * config.hidden_size);
+  const tensors: [string, TensorToWrite][] = ordered.map((spec) => {
+    const data = fill(spec);
+    // Both embeddings are nn.Embedding(padding_idx=pad_token_id): that row starts zeroed.
+    if (spec.name === 'roberta.embeddings.word_embeddings.weight' || spec.name === 'roberta.embeddings.position_embeddings.weight') padRow(data);
+    return [spec.name, { dtype, shape: spec.shape, data }];
+  });
+  plantAnyOutliers(tensors, config.hidden_size, o, (name) => robertaLayerNormReadBy(name, config.num_hidden_layers) !== undefined);
+  return { config, configJson, vocab, tensors };
+}
+
+/** Writes a random RobertaForMaskedLM folder to `dir`, with tokenizer.json, vocab.json and merges.txt. */
+export async function writeRandomRobertaFolder(dir: string, options: GenerateModelOptions = {}): Promise<GeneratedRoberta> {
+  const model = generateRobertaForMaskedLM(options);
+  await mkdir(dir, { recursive: true });
+  await writeSafetensorsFile(join(dir, 'model.safetensors'), model.tensors, { format: 'pt' });
+  await writeFileAtomic(join(dir, 'config.json'), pythonJson(model.configJson));
+  writeRobertaTokenizerFiles(dir, { layout: 'both' });
+  return model;
+}
+
 const TOKENIZER_CONFIG = {
   clean_up_tokenization_spaces: true,
   cls_token: '[CLS]',
@@ -429,9 +484,12 @@ async function writeFolder(
 
 const USAGE = `usage: npm run generate-model -- --out DIR [options]
 
-Writes a random-weight BertForMaskedLM (or DistilBertForMaskedLM) folder in Hugging Face layout.
-  --architecture NAME    BertForMaskedLM (default) or DistilBertForMaskedLM (--layers is n_layers,
-                         --hidden dim, --heads n_heads, --intermediate hidden_dim)
+Writes a random-weight BertForMaskedLM (DistilBertForMaskedLM, RobertaForMaskedLM) folder in
+Hugging Face layout.
+  --architecture NAME    BertForMaskedLM (default), DistilBertForMaskedLM (--layers is n_layers,
+                         --hidden dim, --heads n_heads, --intermediate hidden_dim) or
+                         RobertaForMaskedLM (GPT-2's byte-level BPE vocabulary; --max-positions is
+                         the longest sequence, the table 2 longer)
   --preset tiny|base     sizes to start from (default base: bert-base-uncased, 438 MB F32)
   --layers N  --hidden N  --heads N  --intermediate N  --max-positions N
   --vocab-size N         a small vocab of N tokens (default: the real 30,522-token vocab)
@@ -508,10 +566,13 @@ async function main(argv: string[]): Promise<void> {
   const architecture = values.architecture ?? 'BertForMaskedLM';
   if (!(ARCHITECTURES as readonly string[]).includes(architecture)) throw new Error(`--architecture must be one of ${ARCHITECTURES.join(', ')}, got ${architecture}`);
   if (options.sinusoidal && architecture !== 'DistilBertForMaskedLM') throw new Error('--sinusoidal is a DistilBertForMaskedLM option');
+  if (values['vocab-size'] && architecture === 'RobertaForMaskedLM') throw new Error('--vocab-size: RobertaForMaskedLM always has GPT-2\'s byte-level BPE vocabulary');
   const started = Date.now();
   const model = architecture === 'DistilBertForMaskedLM'
     ? await writeRandomDistilBertFolder(values.out, options)
-    : await writeRandomBertFolder(values.out, options);
+    : architecture === 'RobertaForMaskedLM'
+      ? await writeRandomRobertaFolder(values.out, options)
+      : await writeRandomBertFolder(values.out, options);
   const j = model.configJson;
   const [layers, hidden, heads, intermediate] = architecture === 'DistilBertForMaskedLM'
     ? [j.n_layers, j.dim, j.n_heads, j.hidden_dim]
