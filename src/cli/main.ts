@@ -11,7 +11,7 @@ import { UsageError, type Command } from './command.js';
 /** Each command's module, and its line in `splade --help` (kept here so help loads nothing). */
 const commands: Record<string, { readonly summary: string; load(): Promise<{ command: Command }> }> = {
   encode: { summary: 'texts (or token ids) to SPLADE sparse vectors, as JSON lines', load: () => import('./commands/encode.js') },
-  tokenize: { summary: 'WordPiece tokens and ids of JSON lines, as the Python tokenizer gives them', load: () => import('./commands/tokenize.js') },
+  tokenize: { summary: 'tokens and ids of JSON lines, as the Python tokenizer gives them', load: () => import('./commands/tokenize.js') },
   explain: { summary: 'one text\'s SPLADE vector explained in a self-contained HTML page', load: () => import('./commands/explain.js') },
   inspect: { summary: 'hidden states, attentions, logits or any module\'s output, by Hugging Face name', load: () => import('./commands/inspect.js') },
   fetch: { summary: 'download a model from the Hugging Face hub into weights/<owner>/<name>', load: () => import('./commands/fetch.js') },
@@ -85,8 +85,21 @@ function errorLine(error: unknown, command: string | undefined): string {
   return `unexpected error: ${message} (run with --debug for the stack trace)`;
 }
 
+/**
+ * `splade encode ... | head`: once the reader of standard output has gone, stop quietly, as
+ * Unix tools do on SIGPIPE (Node turns it into an 'error' event that would otherwise end the
+ * process with a stack trace). 141 is the status a shell reports for a process SIGPIPE ended.
+ */
+function stopWhenStdoutCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(141);
+  });
+}
+
 const argv = process.argv.slice(2);
 const debug = argv.includes('--debug');
+stopWhenStdoutCloses();
 const context: { name?: string } = {};
 try {
   process.exitCode = await run(argv.filter((arg) => arg !== '--debug'), context);
