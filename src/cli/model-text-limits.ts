@@ -3,7 +3,7 @@
 // The model was resolved (and downloaded if need be) by the encoder already, so this reads
 // only config.json and the tokenizer files.
 import { urlModelFiles } from '../io/url-model-files.js';
-import { parseModelConfigText } from '../io/model-config.js';
+import { maxSequenceLength, parseModelConfigText } from '../io/model-config.js';
 import { readSpladeFolderLayout } from '../io/sparse-encoder-layout.js';
 import { folderModelFiles } from '../node/folder-model-files.js';
 import { silentProgress } from '../node/hub/progress.js';
@@ -20,5 +20,5 @@ export async function modelTextLimits(location: string): Promise<TextLimits | un
   const files = (await readSpladeFolderLayout(folder)).documentFiles;
   const config = parseModelConfigText(await files.readText('config.json'), `${files.location}/config.json`);
   if (!(await hasTokenizerFiles(files))) return undefined;
-  return { tokenizer: await loadTokenizer(files), maxPositions: config.max_position_embeddings };
+  return { tokenizer: await loadTokenizer(files), maxPositions: maxSequenceLength(config) };
 }

@@ -4,7 +4,7 @@
 import { SpladeError } from '../errors.js';
 import { ConfigError, parseBertConfig, type BertConfig } from '../models/bert/config.js';
 import { parseDistilBertConfig, type DistilBertConfig } from '../models/distilbert/config.js';
-import { parseRobertaConfig, type RobertaConfig } from '../models/roberta/config.js';
+import { parseRobertaConfig, robertaSequenceLength, type RobertaConfig } from '../models/roberta/config.js';
 
 /** A parsed config.json: `model_type` says which family. */
 export type ModelConfig = BertConfig | DistilBertConfig | RobertaConfig;
@@ -67,4 +67,12 @@ export function parseModelConfigText(text: string, source: string): ModelConfig 
 export function requireBertConfig(config: ModelConfig, source = 'config.json'): BertConfig {
   if (config.model_type !== 'bert') throw new ConfigError(`${source}: model_type is '${config.model_type}', expected a BERT model`);
   return config;
+}
+
+/**
+ * The longest sequence a model of `config` takes: max_position_embeddings, less RoBERTa's
+ * positions below pad_token_id + 1 (what the loaded model's `sizes` report too).
+ */
+export function maxSequenceLength(config: ModelConfig): number {
+  return config.model_type === 'roberta' ? robertaSequenceLength(config) : config.max_position_embeddings;
 }

@@ -40,4 +40,11 @@ test('--max-length: the default is the smaller of the tokenizer and the position
     error instanceof UsageError && error.message === "--max-length must be a whole number from 2 to 32 (the model's max_position_embeddings), got '33'");
 });
 
+test("a RoBERTa --query-model's limit is its longest sequence, not its position table (34 rows hold 32 tokens)", async () => {
+  const { modelTextLimits } = await import('../../src/cli/model-text-limits.js');
+  const limits = await modelTextLimits(fileURLToPath(new URL('../parity/roberta-fixtures/roberta-f32/', import.meta.url)));
+  assert.is(limits?.maxPositions, 32);
+  assert.throws(() => effectiveMaxLength(33, limits!), (e: unknown) => e instanceof UsageError && /from 2 to 32/.test((e as Error).message));
+});
+
 test.run();
