@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { buildBrowserBundle } from '../../scripts/browser-bundle.mjs';
+import { buildBrowserBundle, SUBPATHS } from '../../scripts/browser-bundle.mjs';
 import { writeKernelFiles } from '../../scripts/kernel-files.mjs';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, bundlePage, launchChromium, runInPage, StaticServer } from '../browser/harness.js';
@@ -57,7 +57,7 @@ export interface MatrixCase {
 
 /** The library built as it ships: Node entry, browser bundle, kernel files. */
 export interface BuiltLibrary {
-  /** The folder, laid out as the package's dist/ (browser/splade.js, kernels.wasm, node/index.js). */
+  /** The folder, laid out as the package's dist/ (browser/splade.js, browser/tokenizer.js, kernels.wasm, node/index.js, node/tokenizer.js). */
   readonly dist: string;
   readonly nodeEntry: string;
   readonly browserDir: string;
@@ -66,8 +66,9 @@ export interface BuiltLibrary {
 }
 
 /**
- * Builds the Node entry, the browser bundle and the kernel files into a fresh folder under
- * node_modules/.cache (so the Node entry's package imports resolve from node_modules).
+ * Builds the Node entries (the root and the subpaths, split as scripts/build.mjs does), the
+ * browser bundle (the same) and the kernel files into a fresh folder under node_modules/.cache
+ * (so the Node entry's package imports resolve from node_modules).
  */
 export async function buildLibrary(): Promise<BuiltLibrary> {
   const cache = join(ROOT, 'node_modules/.cache');
@@ -80,7 +81,9 @@ export async function buildLibrary(): Promise<BuiltLibrary> {
     platform: 'node',
     target: 'es2022',
     logLevel: 'warning',
-    entryPoints: { index: 'src/index.node.ts' },
+    splitting: true,
+    entryPoints: { index: 'src/index.node.ts', ...SUBPATHS.node },
+    chunkNames: 'chunks/[name]-[hash]',
     outdir: join(dir, 'node'),
     packages: 'external',
   });
