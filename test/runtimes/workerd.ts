@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
@@ -21,18 +21,28 @@ interface ExtraModule {
 
 const KIND_BY_EXTENSION: Record<string, ExtraModule['kind']> = { '.wasm': 'wasm', '.safetensors': 'data', '.txt': 'text' };
 
+/** The file an `exports` entry gives under wrangler's conditions (a string, or the first condition that matches). */
+function conditionalTarget(entry: unknown): unknown {
+  if (typeof entry !== 'object' || entry === null) return entry;
+  const conditions = entry as Record<string, unknown>;
+  for (const condition of ['workerd', 'worker', 'browser', 'default']) if (condition in conditions) return conditionalTarget(conditions[condition]);
+  return undefined;
+}
+
 /**
  * esbuild resolution as in a project that installed splade-ts: `splade-ts` is the browser
- * bundle the package exports (dist/browser/splade.js) and `splade-ts/<file>` follows the
- * package's `exports` map, with `dist` standing for the package's dist/ folder (a fresh build);
- * `redirect` maps a path prefix elsewhere (a generated model folder). .wasm, .safetensors and
- * .txt files become modules of their own, named in `modules`.
+ * bundle the package exports (dist/browser/splade.js) and `splade-ts/<subpath>` follows the
+ * package's `exports` map under wrangler's conditions (workerd, worker, browser, default:
+ * splade-ts/tokenizer is dist/browser/tokenizer.js), with `dist` standing for the package's
+ * dist/ folder (a fresh build); `redirect` maps a path prefix elsewhere (a generated model
+ * folder). .wasm, .safetensors and .txt files, and every file under a `dataFolders` folder,
+ * become modules of their own, named in `modules`.
  */
-function workerPlugin(modules: ExtraModule[], dist: string, redirect: Record<string, string>): Plugin {
+function workerPlugin(modules: ExtraModule[], dist: string, redirect: Record<string, string>, dataFolders: readonly string[]): Plugin {
   const exportsMap = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports;
   const found = (path: string): { path: string; external?: boolean } => {
     const extension = /\.[a-z]+$/.exec(path)?.[0] ?? '';
-    const kind = KIND_BY_EXTENSION[extension];
+    const kind = dataFolders.some((folder) => path.startsWith(folder + sep)) ? 'data' : KIND_BY_EXTENSION[extension];
     if (!kind) return { path };
     const name = `${modules.length}-${basename(path)}`;
     modules.push({ name, kind, path });
@@ -43,7 +53,7 @@ function workerPlugin(modules: ExtraModule[], dist: string, redirect: Record<str
     setup(b) {
       b.onResolve({ filter: /^splade-ts(\/.*)?$/ }, (args) => {
         const sub = args.path === 'splade-ts' ? '.' : `.${args.path.slice('splade-ts'.length)}`;
-        const target = sub === '.' ? './dist/browser/splade.js' : exportsMap[sub];
+        const target = sub === '.' ? './dist/browser/splade.js' : conditionalTarget(exportsMap[sub]);
         if (typeof target !== 'string') return { errors: [{ text: `splade-ts does not export '${sub}'` }] };
         if (!target.startsWith('./dist/')) return { errors: [{ text: `splade-ts exports '${sub}' outside dist/: ${target}` }] };
         return found(join(dist, target.slice('./dist/'.length)));
@@ -59,9 +69,12 @@ function workerPlugin(modules: ExtraModule[], dist: string, redirect: Record<str
 
 /**
  * Bundles `entry` into `outDir`/worker.js against the package built into `dist` (laid out as
- * dist/: browser/splade.js, kernels.wasm); resolves to the other modules it imports.
+ * dist/: browser/splade.js, kernels.wasm); resolves to the other modules it imports. Files
+ * under `dataFolders` (after `redirect`) are Data modules, whatever their extension.
  */
-export async function bundleWorker(entry: string, outDir: string, dist: string, redirect: Record<string, string> = {}): Promise<ExtraModule[]> {
+export async function bundleWorker(
+  entry: string, outDir: string, dist: string, redirect: Record<string, string> = {}, dataFolders: readonly string[] = [],
+): Promise<ExtraModule[]> {
   const modules: ExtraModule[] = [];
   await build({
     entryPoints: [entry],
@@ -72,7 +85,7 @@ export async function bundleWorker(entry: string, outDir: string, dist: string, 
     conditions: ['workerd', 'worker', 'browser'],
     target: 'es2022',
     logLevel: 'warning',
-    plugins: [workerPlugin(modules, dist, redirect)],
+    plugins: [workerPlugin(modules, dist, redirect, dataFolders.map((folder) => resolve(folder)))],
   });
   return modules;
 }
