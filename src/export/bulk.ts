@@ -36,7 +36,7 @@ export function bulkFormat(engine: BulkEngine): ExportFormat {
     create(options): ExportWriter {
       const index = checkIndexName(options.name ?? 'splade');
       const field = options.field ?? 'splade';
-      const keys = luceneKeys(requireVocabulary(options.vocabulary, engine.name), options.keepDots ?? false);
+      const keys = luceneKeys(requireVocabulary(options.vocabulary, engine.name), options);
       return {
         header: () => '',
         add: (record) => `${bulkAction(index, record)}\n{${JSON.stringify(field)}:${positiveWeightsJson(record, keys, engine.fieldName)}}\n`,

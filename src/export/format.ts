@@ -38,6 +38,8 @@ export interface ExportOptions {
   readonly size?: number;
   /** Elasticsearch/OpenSearch: keep '.' in token keys instead of writing '__' (see weights.ts). */
   readonly keepDots?: boolean;
+  /** Elasticsearch/OpenSearch: what '.' in a token key is written as (default '__'; see weights.ts). */
+  readonly dotAs?: string;
 }
 
 /** Search requests: the hits each query asks for (--size, default 10), checked. */

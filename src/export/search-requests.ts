@@ -27,7 +27,7 @@ function searchRequests(engine: QueryEngine): ExportFormat {
       const index = checkIndexName(options.name ?? 'splade');
       const field = options.field ?? 'splade';
       const size = hitsOf(options);
-      const keys = luceneKeys(requireVocabulary(options.vocabulary, engine.name), options.keepDots ?? false);
+      const keys = luceneKeys(requireVocabulary(options.vocabulary, engine.name), options);
       const header = JSON.stringify({ index });
       return {
         header: () => '',

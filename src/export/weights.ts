@@ -16,28 +16,59 @@ export function tokenOf(vocabulary: Vocabulary, id: number, record: ExportRecord
   return token;
 }
 
+/** What '.' in a token is written as by default in Lucene feature keys (see luceneKeys). */
+export const DEFAULT_DOT_REPLACEMENT = '__';
+
+/** Replacements luceneKeys suggests when the one given makes two tokens one key. */
+const DOT_REPLACEMENTS = [DEFAULT_DOT_REPLACEMENT, '_dot_', '(dot)', '{dot}'];
+
+/** How luceneKeys writes a '.' in a token: kept (`keepDots`), or replaced by `dotAs` (default '__'). */
+export interface DotRule {
+  readonly keepDots?: boolean;
+  readonly dotAs?: string;
+}
+
 /**
  * Elasticsearch's rank_features (and its sparse_vector before 8.16) reject a '.' in a feature
  * name, and OpenSearch's rank_features reads one as an object path. Elasticsearch's own ELSER
  * output wrote '.' as '__' for this reason (elastic/elasticsearch#94389); we do the same, and
- * a query must be keyed the same way. The rewritten keys must stay distinct.
+ * a query must be keyed the same way. The rewritten keys must stay distinct: a byte-level BPE
+ * vocabulary (RoBERTa's) has both '.' and '__' as tokens, so `dotAs` picks another
+ * replacement, and the error says which ones this vocabulary leaves distinct.
  */
-export function luceneKeys(vocabulary: Vocabulary, keepDots: boolean): Vocabulary {
-  if (keepDots) return vocabulary;
+export function luceneKeys(vocabulary: Vocabulary, rule: DotRule = {}): Vocabulary {
+  if (rule.keepDots) return vocabulary;
+  const dotAs = rule.dotAs ?? DEFAULT_DOT_REPLACEMENT;
+  if (dotAs === '' || dotAs.includes('.')) throw new ExportError(`--dot-as must be a non-empty text without '.', got ${JSON.stringify(dotAs)}`);
+  const { keys, clash } = keysWithDotAs(vocabulary, dotAs);
+  if (clash) {
+    const free = DOT_REPLACEMENTS.filter((r) => r !== dotAs && keysWithDotAs(vocabulary, r).clash === undefined);
+    const instead = free.length > 0 ? `--dot-as ${free.map((r) => `'${r}'`).join(' or ')} (distinct in this vocabulary)` : 'another --dot-as';
+    throw new ExportError(
+      `tokens ${JSON.stringify(clash[0])} and ${JSON.stringify(clash[1])} both become key ${JSON.stringify(clash[2])} once '.' is written '${dotAs}'; ` +
+        `use ${instead}, the same for documents and queries, or --keep-dots (Elasticsearch 8.16+ sparse_vector only)`,
+    );
+  }
+  return { size: vocabulary.size, token: (id) => keys.get(id) };
+}
+
+/**
+ * Each token's key with '.' written `dotAs`, and the first two tokens (with their common key)
+ * that it makes one key, if any.
+ */
+function keysWithDotAs(vocabulary: Vocabulary, dotAs: string): { keys: Map<number, string>; clash?: [string, string, string] } {
   const keys = new Map<number, string>();
   const owner = new Map<string, number>();
   for (let id = 0; id < vocabulary.size; id++) {
     const token = vocabulary.token(id);
     if (token === undefined) continue;
-    const key = token.replaceAll('.', '__');
+    const key = token.replaceAll('.', dotAs);
     const other = owner.get(key);
-    if (other !== undefined && other !== id) {
-      throw new ExportError(`tokens ${JSON.stringify(vocabulary.token(other))} and ${JSON.stringify(token)} both become key ${JSON.stringify(key)} once '.' is written '__'; use --keep-dots`);
-    }
+    if (other !== undefined && other !== id) return { keys, clash: [vocabulary.token(other) ?? '', token, key] };
     owner.set(key, id);
     keys.set(id, key);
   }
-  return { size: vocabulary.size, token: (id) => keys.get(id) };
+  return { keys };
 }
 
 /** Lucene's FeatureField takes only positive normal floats (Float.MIN_NORMAL and up). */

@@ -6,6 +6,7 @@ import { anserini, anseriniTopics, elasticsearch, elasticsearchQueries, opensear
 import { sparsevecText, sqlString } from '../../src/export/pgvector.js';
 import { roundHalfEven } from '../../src/export/numbers.js';
 import { smallVocab } from '../../tools/generate-model.js';
+import { robertaVocab } from '../../tools/roberta-tokenizer-files.js';
 import { randomVectors } from './vectors.js';
 
 const tokens = smallVocab(1000);
@@ -96,6 +97,27 @@ test('elasticsearch: bulk action + {splade: {token: weight}} lines, a sparse_vec
   const dotted = { id: 'd', vector: { indices: Uint32Array.of(idOf.get('.')!), values: Float32Array.of(1.5) }, where: 'w' };
   assert.match(run(elasticsearch, { vocabulary, keepDots: true }, [dotted]), /\{"splade":\{"\.":1\.5\}\}/);
   assert.match(run(elasticsearch, { vocabulary }, [dotted]), /\{"splade":\{"__":1\.5\}\}/);
+});
+
+test("a RoBERTa vocabulary has '.' and '__': the default key rule refuses it and names --dot-as replacements that stay distinct", () => {
+  const gpt2 = robertaVocab();
+  const roberta: Vocabulary = { size: gpt2.length, token: (id) => gpt2[id] };
+  const gpt2Id = new Map(gpt2.map((token, id) => [token, id]));
+  for (const format of [elasticsearch, opensearch, elasticsearchQueries, opensearchQueries]) {
+    rejects(() => format.create({ vocabulary: roberta }), /tokens "\." and "__" both become key "__" once '\.' is written '__'; use --dot-as '_dot_'.* \(distinct in this vocabulary\)/);
+  }
+  rejects(() => opensearch.create({ vocabulary: roberta, dotAs: '_' }), /once '\.' is written '_'; use --dot-as '_dot_'/);
+  rejects(() => opensearch.create({ vocabulary: roberta, dotAs: '' }), /--dot-as must be a non-empty text without '\.'/);
+  rejects(() => opensearch.create({ vocabulary: roberta, dotAs: 'a.b' }), /--dot-as must be a non-empty text without '\.'/);
+  // With '_dot_' documents and queries are keyed alike, and every key maps back to one token.
+  const dotted = ['.', 'Ġ.', '...', 'Ġ__', '__'].map((token) => gpt2Id.get(token)!);
+  const record = { id: 'd', vector: { indices: Uint32Array.from(dotted).sort(), values: new Float32Array(dotted.length).fill(1.5) }, where: 'w' };
+  const [, source] = jsonLines(run(opensearch, { vocabulary: roberta, dotAs: '_dot_' }, [record])) as [unknown, { splade: Record<string, number> }];
+  const back = (key: string) => gpt2Id.get(key.replaceAll('_dot_', '.'));
+  assert.equal(pairs(Object.entries(source.splade), back), expectedPairs(record));
+  assert.ok('_dot_' in source.splade && '__' in source.splade && 'Ġ_dot_' in source.splade);
+  const [, query] = jsonLines(run(opensearchQueries, { vocabulary: roberta, dotAs: '_dot_' }, [record])) as [unknown, { query: { neural_sparse: { splade: { query_tokens: Record<string, number> } } } }];
+  assert.equal(Object.keys(query.query.neural_sparse.splade.query_tokens).sort(), Object.keys(source.splade).sort());
 });
 
 test('opensearch: the same bulk lines for a rank_features mapping', () => {

@@ -34,7 +34,9 @@ options:
   --scale S           anserini, anserini-topics: integer impacts round(weight x S) (default 100)
   --size N            the *-queries formats: hits a query asks for (default 10)
   --keep-dots         elasticsearch/opensearch: keep '.' in token keys (Elasticsearch 8.16+
-                      sparse_vector takes them); by default '.' is written '__', as ELSER did`;
+                      sparse_vector takes them); by default '.' is written '__', as ELSER did
+  --dot-as TEXT       elasticsearch/opensearch: write '.' in token keys as TEXT instead of '__'
+                      (a RoBERTa vocabulary has both '.' and '__': try '_dot_'); queries the same`;
 
 function positiveNumber(name: string, value: string | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
@@ -97,6 +99,7 @@ export const command: Command = {
       scale: { type: 'string' },
       size: { type: 'string' },
       'keep-dots': { type: 'boolean' },
+      'dot-as': { type: 'string' },
     });
     const v = parsed.values;
     if (v.vectors === undefined || v.to === undefined || v.out === undefined) throw new UsageError('--vectors, --to and --out are required');
@@ -111,7 +114,9 @@ export const command: Command = {
       ['--setup', v.setup, ['elasticsearch', 'opensearch', 'qdrant', 'vespa']],
       ['--scale', v.scale, ['anserini', 'anserini-topics']],
       ['--keep-dots', v['keep-dots'], ['elasticsearch', 'opensearch', 'elasticsearch-queries', 'opensearch-queries']],
+      ['--dot-as', v['dot-as'], ['elasticsearch', 'opensearch', 'elasticsearch-queries', 'opensearch-queries']],
     ];
+    if (v['keep-dots'] && v['dot-as'] !== undefined) throw new UsageError('give --keep-dots or --dot-as, not both');
     for (const [flag, value, formats] of onlyFor) {
       if (value !== undefined && !formats.includes(v.to)) throw new UsageError(`${flag} is for --to ${formats.join('|')}, not ${v.to}`);
     }
@@ -124,6 +129,7 @@ export const command: Command = {
       scale: positiveNumber('scale', v.scale, false),
       size: positiveNumber('size', v.size, true),
       keepDots: v['keep-dots'],
+      dotAs: v['dot-as'],
     };
     const setup = format.setup?.(options);
     const count = await exportVectors(format, v.vectors, v.out, options);
