@@ -11,7 +11,8 @@ import { InputLineError, tokenizeStream } from '../../src/cli/commands/tokenize.
 import { BertTokenizer } from '../../src/tokenizer/index.js';
 import { bertTokenizerJson } from '../../tools/bert-tokenizer-json.js';
 import { bertBaseUncasedVocabText } from '../../tools/bert-vocab.js';
-import { rustEncode, rustTokenizer } from './reference.js';
+import { robertaTokenizerJson, writeRobertaTokenizerFiles } from '../../tools/roberta-tokenizer-files.js';
+import { rustEncode, rustTokenizer, rustTokenizerFromJson } from './reference.js';
 
 const tokenizer = BertTokenizer.fromVocab(bertBaseUncasedVocabText());
 const cli = suite('splade tokenize');
@@ -86,6 +87,28 @@ cli('bin/splade.js tokenize: --model folder, --input file, exit codes and messag
   const usage = spawnSync(process.execPath, ['bin/splade.js', 'tokenize', '--vocab', vocabFile, '--max-length', 'ten'], { cwd: root, encoding: 'utf8', input: '' });
   assert.is(usage.status, 2);
   assert.match(usage.stderr, /--max-length/);
+});
+
+cli('bin/splade.js tokenize --text: ids 0, 1, ... before --input lines; standard input unread without --input', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'splade-tokenize-text-'));
+  writeRobertaTokenizerFiles(dir, { layout: 'tokenizer.json' });
+  const texts = ['Héllo wörld 😀', '', ' two  spaces <mask>'];
+  const rust = rustTokenizerFromJson(robertaTokenizerJson());
+  const expected = await Promise.all(texts.map(async (text, id) => {
+    const { tokens, ids } = await rustEncode(rust, text);
+    return JSON.stringify({ id, tokens: tokens.slice(1, -1), ids });
+  }));
+  const args = ['bin/splade.js', 'tokenize', '--model', dir, ...texts.flatMap((text) => ['--text', text])];
+  const stdinLine = '{"id": "s", "text": "from standard input"}\n';
+  const textsOnly = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', input: stdinLine });
+  assert.is(textsOnly.status, 0, textsOnly.stderr);
+  assert.equal(textsOnly.stdout.trimEnd().split('\n'), expected);
+  const both = spawnSync(process.execPath, [...args, '--input', '-'], { cwd: root, encoding: 'utf8', input: stdinLine });
+  assert.is(both.status, 0, both.stderr);
+  const lines = both.stdout.trimEnd().split('\n');
+  assert.equal(lines.slice(0, texts.length), expected);
+  assert.equal((JSON.parse(lines[texts.length]) as { id: string }).id, 's');
+  assert.is(lines.length, texts.length + 1);
 });
 
 cli.run();

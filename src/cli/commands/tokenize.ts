@@ -1,6 +1,6 @@
-// `splade tokenize`: JSON lines {"id", "text"} in, {"id", "tokens", "ids"} out, one per input
-// line, in order. A bad line stops the run with its line number; the lines before it are
-// written, nothing after it.
+// `splade tokenize`: texts (--text, then JSON lines {"id", "text"}) in, {"id", "tokens", "ids"}
+// out, one per text, in order. A bad line stops the run with its line number; the lines before
+// it are written, nothing after it.
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -14,10 +14,11 @@ import { BertTokenizer, loadTokenizer, type Tokenizer } from '../../tokenizer/in
 import { parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
-const usage = `usage: splade tokenize (--vocab FILE | --model DIR|REPO_ID) [--max-length N] [--input FILE|-]
+const usage = `usage: splade tokenize (--vocab FILE | --model DIR|REPO_ID) [--text TEXT]... [--input FILE|-] [--max-length N]
 
-Tokenizes JSON lines {"id": ..., "text": "..."} (from --input, default standard input) and
-writes one JSON line per input line, in order, to standard output:
+Tokenizes texts given with --text (ids 0, 1, ...), then JSON lines {"id": ..., "text": "..."}
+(from --input; from standard input when no --text is given), and writes one JSON line per
+text, in order, to standard output:
   {"id": ..., "tokens": [...], "ids": [...]}
 tokens: the tokens without special tokens (WordPiece pieces, or byte-level BPE tokens); ids:
 the model input ids with the special tokens ([CLS] … [SEP], or <s> … </s>), truncated to
@@ -30,8 +31,10 @@ options:
   --model DIR|REPO_ID  a Hugging Face model folder (tokenizer.json, vocab.txt, or
                        vocab.json with merges.txt; tokenizer_config.json when present),
                        or a repository id (owner/name)
-  --max-length N       at most N ids per text, [CLS] and [SEP] included (N >= 2)
-  --input FILE|-       read FILE instead of standard input`;
+  --text TEXT          a text to tokenize (repeatable)
+  --input FILE|-       JSON lines from FILE (- for standard input)
+  --max-length N       at most N ids per text, the special tokens ([CLS] and [SEP], or <s>
+                       and </s>) included (N >= 2)`;
 
 /** A line of the input that cannot be tokenized. */
 export class InputLineError extends SpladeError {}
@@ -52,11 +55,16 @@ export function tokenizeLine(tokenizer: Tokenizer, line: string, lineNumber: num
   if (typeof text !== 'string') {
     throw new InputLineError(`${source} line ${lineNumber}: ${text === undefined ? 'no "text" field' : '"text" must be a string'}`);
   }
+  return tokenizedLine(tokenizer, id ?? null, text, maxLength);
+}
+
+/** The output line of one text: its id, its tokens without the special ones, its ids with them. */
+export function tokenizedLine(tokenizer: Tokenizer, id: unknown, text: string, maxLength: number): string {
   const encoding = tokenizer.encode(text, { maxLength });
   // The empty text tokenizes to just the special tokens the tokenizer wraps texts in.
   const wrapped = tokenizer.encode('').ids.length > 0;
   const tokens = wrapped ? encoding.tokens.slice(1, -1) : encoding.tokens;
-  return JSON.stringify({ id: id ?? null, tokens, ids: encoding.ids });
+  return JSON.stringify({ id, tokens, ids: encoding.ids });
 }
 
 async function tokenizerFor(vocab: string | undefined, model: string | undefined): Promise<Tokenizer> {
@@ -116,11 +124,19 @@ export const command: Command = {
       model: { type: 'string' },
       'max-length': { type: 'string' },
       input: { type: 'string' },
+      text: { type: 'string', multiple: true },
     });
     // Checked before the tokenizer loads, so a typo fails at once.
     const givenMaxLength = wholeNumber('max-length', values['max-length'], { min: 2 });
     const tokenizer = await tokenizerFor(values.vocab, values.model);
     const maxLength = givenMaxLength ?? tokenizer.modelMaxLength;
+    const texts = values.text ?? [];
+    if (texts.length > 0) {
+      const out = new Output(process.stdout);
+      for (const [id, text] of texts.entries()) await out.line(tokenizedLine(tokenizer, id, text, maxLength));
+      await out.flush();
+      if (values.input === undefined) return 0;
+    }
     const inputName = values.input ?? '-';
     const input = inputName === '-' ? process.stdin : createReadStream(inputName);
     const opened = new Promise<void>((resolve, reject) => {
