@@ -5,7 +5,7 @@ import { UsageError } from './command.js';
 
 /** What the checks need of a tokenizer (every `Tokenizer` of src/tokenizer has it). */
 export interface LimitTokenizer {
-  encode(text: string, options?: { maxLength?: number }): { ids: readonly number[] };
+  encode(text: string, options?: { maxLength?: number }): { ids: readonly number[]; tokens?: readonly string[] };
   readonly modelMaxLength: number;
 }
 
@@ -30,18 +30,20 @@ export function effectiveMaxLength(given: number | undefined, limits: TextLimits
 }
 
 /**
- * The stderr lines (without a trailing newline) about `texts` cut to `maxLength` tokens
- * ([CLS] and [SEP] included): how many have no tokens, how many are truncated. None when all
- * are fine.
+ * The stderr lines (without a trailing newline) about `texts` cut to `maxLength` tokens (the
+ * special tokens the tokenizer wraps a text in included: [CLS] and [SEP], or <s> and </s>):
+ * how many have no tokens, how many are truncated. None when all are fine.
  */
 export function textNotices(tokenizer: LimitTokenizer, texts: readonly string[], maxLength: number): string[] {
+  // What an empty text tokenizes to: the special tokens alone (named where the tokenizer says).
+  const specials = tokenizer.encode('');
   let empty = 0;
   let truncated = 0;
   for (const text of texts) {
     // One token more than the limit tells a truncated text from one that fits, without
     // tokenizing all of a long text.
     const length = tokenizer.encode(text, { maxLength: maxLength + 1 }).ids.length;
-    if (length <= 2) empty++;
+    if (length <= specials.ids.length) empty++;
     else if (length > maxLength) truncated++;
   }
   const notices: string[] = [];
@@ -52,10 +54,16 @@ export function textNotices(tokenizer: LimitTokenizer, texts: readonly string[],
       : `splade: ${empty} of ${texts.length} texts ${empty === 1 ? 'has' : 'have'} no tokens (empty or whitespace only)`);
   }
   if (truncated > 0) {
-    const where = `to ${maxLength} tokens ([CLS] and [SEP] included)`;
+    const where = `to ${maxLength} tokens${specialsIncluded(specials)}`;
     notices.push(single
       ? `splade: the text was truncated ${where}`
       : `splade: ${truncated} of ${texts.length} texts ${truncated === 1 ? 'was' : 'were'} truncated ${where}`);
   }
   return notices;
+}
+
+/** " ([CLS] and [SEP] included)", " (<s> and </s> included)", or as much as is known. */
+function specialsIncluded(specials: { ids: readonly number[]; tokens?: readonly string[] }): string {
+  if (specials.ids.length === 0) return '';
+  return specials.tokens ? ` (${specials.tokens.join(' and ')} included)` : ' (the special tokens included)';
 }

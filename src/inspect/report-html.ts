@@ -79,6 +79,19 @@ const STYLE = `
 `;
 
 /**
+ * How the tokens were made, in the words of the tokenizer that made them: RoBERTa's begin with
+ * <s> (byte-level BPE), BERT's with [CLS] (WordPiece).
+ */
+function tokensHint(tokens: readonly string[]): string {
+  const first = tokens[0];
+  const last = tokens.length > 1 ? tokens[tokens.length - 1] : undefined;
+  const kind = first === '<s>'
+    ? 'byte-level BPE tokens (Ġ marks a token that follows a space; a character outside ASCII shows as its UTF-8 bytes, é as Ã©)'
+    : 'WordPiece tokens (pieces that continue a word start with ##)';
+  return `The tokenizer splits the text into ${kind}${first !== undefined && last !== undefined ? ` between ${first} and ${last}` : ''}.`;
+}
+
+/**
  * The report page for one explained text.
  * @returns the whole HTML document
  */
@@ -104,7 +117,7 @@ ${options.modelName ? `<p class="hint">Model: <code>${escapeHtml(options.modelNa
 <p class="summary" data-role="summary">${explanation.tokens.length} tokens → ${terms.length} SPLADE terms: ${fromText} words of the text, ${terms.length - fromText} expansions${shown < terms.length ? ` (the ${shown} heaviest shown)` : ''}.</p>
 
 <h2>1. Tokens</h2>
-<p class="hint">The tokenizer splits the text into WordPiece tokens (pieces that continue a word start with ##) between [CLS] and [SEP]. Each token gets a vector (its embedding); the layers below mix the vectors together.</p>
+<p class="hint">${escapeHtml(tokensHint(explanation.tokens))} Each token gets a vector (its embedding); the layers below mix the vectors together.</p>
 <div id="tokens"></div>
 
 <h2>2. SPLADE terms</h2>

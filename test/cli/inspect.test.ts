@@ -114,6 +114,7 @@ test('splade explain writes a self-contained page; errors name what is wrong', (
   assert.is(html.match(/<script/g)!.length, 2, 'the text cannot open a script element');
   assert.is(html.match(/<\/script>/g)!.length, 2);
   assert.match(html, /the atomic bomb &#60;\/script&#62;/);
+  assert.match(html, /into WordPiece tokens \(pieces that continue a word start with ##\) between \[CLS\] and \[SEP\]\./);
   // Sizes read as people read them: this page is tens of kB, not "0.0 MB".
   const bytes = Buffer.byteLength(html);
   assert.ok(bytes > 1000 && bytes < 1e6, `${bytes} bytes`);
@@ -121,6 +122,16 @@ test('splade explain writes a self-contained page; errors name what is wrong', (
   assert.is(splade(['explain', '--model', f32, '--text', 'war']).code, 2);
   const wrong = splade(['explain', '--model', f32, '--text', 'war', '--out', join(tmp, 'r.txt')]);
   assert.match(wrong.stderr, /--out must name an \.html file/);
+});
+
+test("a RoBERTa model's page and notices speak of byte-level BPE and <s> … </s>", () => {
+  const roberta = fileURLToPath(new URL('../parity/roberta-fixtures/roberta-f32/', import.meta.url));
+  const out = join(tmp, 'roberta.html');
+  const long = 'the manhattan project and its atomic bomb helped bring an end to world war ii '.repeat(3);
+  const r = splade(['explain', '--model', roberta, '--text', long, '--out', out]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^splade: the text was truncated to 32 tokens \(<s> and <\/s> included\)\n/);
+  assert.match(readFileSync(out, 'utf8'), /into byte-level BPE tokens \(Ġ marks a token that follows a space; .*\) between &#60;s&#62; and &#60;\/s&#62;\./);
 });
 
 test('inspect and explain say when a text is empty or truncated (stderr, once)', () => {

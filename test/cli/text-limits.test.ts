@@ -7,7 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError } from '../../src/cli/command.js';
 import { effectiveMaxLength, textNotices } from '../../src/cli/text-limits.js';
-import { BertTokenizer } from '../../src/tokenizer/index.js';
+import { BertTokenizer, ByteLevelBpeTokenizer } from '../../src/tokenizer/index.js';
+import { robertaTokenizerJson } from '../../tools/roberta-tokenizer-files.js';
 
 const f32 = fileURLToPath(new URL('../parity/fixtures/f32/', import.meta.url));
 const tokenizer = BertTokenizer.fromVocab(readFileSync(join(f32, 'vocab.txt'), 'utf8'));
@@ -29,6 +30,15 @@ test('empty and whitespace-only texts have no tokens; counts are of all the text
   assert.equal(textNotices(tokenizer, ['', 'war'], 8), ['splade: 1 of 2 texts has no tokens (empty or whitespace only)']);
   assert.equal(textNotices(tokenizer, ['  '], 8), ['splade: the text has no tokens (it is empty or whitespace only)']);
   assert.equal(textNotices(tokenizer, [text, 'war'], 64), []);
+});
+
+test("a RoBERTa tokenizer's notices name <s> and </s>", () => {
+  const roberta = ByteLevelBpeTokenizer.fromTokenizerJson(robertaTokenizerJson());
+  const n = roberta.encode(text).ids.length;
+  assert.equal(textNotices(roberta, [text, ''], n - 1), [
+    'splade: 1 of 2 texts has no tokens (empty or whitespace only)',
+    `splade: 1 of 2 texts was truncated to ${n - 1} tokens (<s> and </s> included)`,
+  ]);
 });
 
 test('--max-length: the default is the smaller of the tokenizer and the position table; beyond the table is a usage error', () => {
