@@ -11,7 +11,7 @@ import { UsageError, type Command } from './command.js';
 /** Each command's module, and its line in `splade --help` (kept here so help loads nothing). */
 const commands: Record<string, { readonly summary: string; load(): Promise<{ command: Command }> }> = {
   encode: { summary: 'texts (or token ids) to SPLADE sparse vectors, as JSON lines', load: () => import('./commands/encode.js') },
-  tokenize: { summary: 'tokens and ids of JSON lines, as the Python tokenizer gives them', load: () => import('./commands/tokenize.js') },
+  tokenize: { summary: 'tokens and ids of texts or JSON lines, as the Python tokenizer gives them', load: () => import('./commands/tokenize.js') },
   explain: { summary: 'one text\'s SPLADE vector explained in a self-contained HTML page', load: () => import('./commands/explain.js') },
   inspect: { summary: 'hidden states, attentions, logits or any module\'s output, by Hugging Face name', load: () => import('./commands/inspect.js') },
   fetch: { summary: 'download a model from the Hugging Face hub into weights/<owner>/<name>', load: () => import('./commands/fetch.js') },
@@ -32,7 +32,7 @@ function mainUsage(): string {
   const width = Math.max(...listed.map(([name]) => name.length));
   const lines = listed.map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`);
   return [
-    `splade ${VERSION}: SPLADE sparse vectors from BERT checkpoints, in TypeScript`,
+    `splade ${VERSION}: SPLADE sparse vectors from BERT, DistilBERT and RoBERTa checkpoints, in TypeScript`,
     '',
     'usage: splade <command> [options]    (splade <command> --help for its options)',
     '',
