@@ -1,0 +1,21 @@
+// The Precompiled normalizer walks grapheme clusters in windows (Node's Intl.Segmenter is
+// quadratic in the string's length): with any window size, the clusters must be those of the
+// whole text, for every text of the Unigram corpus (ZWJ emoji, flags, combining marks, Indic
+// conjuncts, surrogate pairs cut by a window's end).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { graphemeClusters } from '../../src/tokenizer/precompiled.js';
+import { unigramCorpus } from './unigram-corpus.js';
+
+const test = suite('grapheme clusters in windows');
+
+test('every window size gives the clusters of the whole text', () => {
+  const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+  const texts = unigramCorpus().map((t) => t.text).filter((t) => t.length < 20000);
+  for (const text of texts) {
+    const whole = [...segmenter.segment(text)].map((s) => s.segment);
+    for (const window of [1, 2, 3, 5, 8, 13]) assert.equal([...graphemeClusters(segmenter, text, window)], whole, `window ${window}: ${JSON.stringify(text.slice(0, 40))}`);
+  }
+});
+
+test.run();
