@@ -4,7 +4,7 @@
 export { BertTokenizer } from './bert-tokenizer.js';
 export { ByteLevelBpeTokenizer } from './byte-level-bpe.js';
 export { UnigramTokenizer } from './unigram-tokenizer.js';
-export { hasTokenizerFiles, loadTokenizer, TOKENIZER_FILE_SETS, TOKENIZER_FILES_TEXT } from './load-tokenizer.js';
+export { hasTokenizerFiles, loadTokenizer, SENTENCEPIECE_MODEL_FILES, TOKENIZER_FILE_SETS, TOKENIZER_FILES_TEXT } from './load-tokenizer.js';
 export type { ByteLevelBpeOptions } from './bpe-config.js';
 export type { BatchEncoding, DecodeOptions, EncodeOptions, Encoding, Tokenizer, TokenizerFiles } from './tokenizer.js';
 export { TokenizerError } from './errors.js';

@@ -29,8 +29,8 @@ function withCachedText(files: TokenizerFiles, name: string, text: string): Toke
   return { location: files.location, has: (n) => files.has(n), readText: (n) => (n === name ? Promise.resolve(text) : files.readText(n)) };
 }
 
-/** The slow SentencePiece files, which hold no tokenizer splade-ts reads. */
-const SENTENCEPIECE_FILES = ['sentencepiece.bpe.model', 'spiece.model', 'tokenizer.model'];
+/** The slow tokenizers' SentencePiece models, which splade-ts does not read (it reads their tokenizer.json). */
+export const SENTENCEPIECE_MODEL_FILES: readonly string[] = ['sentencepiece.bpe.model', 'spiece.model', 'tokenizer.model'];
 
 /** WordPiece, BPE or Unigram: tokenizer.json's model.type, or for files without one, what its fields say. */
 function modelType(text: string, source: string): 'WordPiece' | 'BPE' | 'Unigram' {
@@ -43,7 +43,7 @@ function modelType(text: string, source: string): 'WordPiece' | 'BPE' | 'Unigram
 
 /** Refuses a folder whose only tokenizer is a sentencepiece model (XLM-RoBERTa's slow layout). */
 async function refuseSentencePieceOnly(files: TokenizerFiles): Promise<void> {
-  for (const name of SENTENCEPIECE_FILES) {
+  for (const name of SENTENCEPIECE_MODEL_FILES) {
     if (await files.has(name)) {
       throw new TokenizerError(
         `${files.location} has ${name} but no tokenizer.json: splade-ts reads SentencePiece tokenizers from tokenizer.json only; write one with transformers (AutoTokenizer.from_pretrained(folder).save_pretrained(folder))`,

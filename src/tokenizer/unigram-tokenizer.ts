@@ -23,6 +23,10 @@ export class UnigramTokenizer implements Tokenizer {
   readonly vocabSize: number;
   readonly modelMaxLength: number;
   readonly padTokenId: number;
+  /** <s>'s id: the token the post-processor puts first (undefined without one). */
+  readonly clsTokenId: number | undefined;
+  /** </s>'s id: the token the post-processor puts last (undefined without one). */
+  readonly sepTokenId: number | undefined;
   /** The unknown token's id (model.unk_id). */
   readonly unkTokenId: number;
   /** <mask>'s id, when the vocabulary has it. */
@@ -53,6 +57,8 @@ export class UnigramTokenizer implements Tokenizer {
     this.vocabSize = addedTokens.reduce((size, token) => Math.max(size, token.id + 1), settings.model.vocab.length);
     this.modelMaxLength = settings.modelMaxLength;
     this.unkTokenId = this.model.unkId;
+    this.clsTokenId = settings.postProcessor?.before[0]?.[1];
+    this.sepTokenId = settings.postProcessor?.after.at(-1)?.[1];
     this.maskTokenId = this.tokenToId(settings.maskToken);
     const pad = this.tokenToId(settings.padToken);
     if (pad === undefined) throw new TokenizerError(`${settings.model.source}: the vocabulary has no padding token '${settings.padToken}'`);
