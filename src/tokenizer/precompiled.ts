@@ -38,18 +38,34 @@ function fromBase64(text: string, where: string): Uint8Array {
 /** How much text the grapheme segmenter is given at a time (UTF-16 units). */
 const SEGMENT_WINDOW = 512;
 
+/** Whether text[i] is ASCII other than CR (which joins a following LF) and text[i + 1] ASCII or the end. */
+function asciiPairAt(text: string, i: number): boolean {
+  const unit = text.charCodeAt(i);
+  return unit < 0x80 && unit !== 0x0d && (i + 1 >= text.length || text.charCodeAt(i + 1) < 0x80);
+}
+
 /**
- * The grapheme clusters of `text`. Node's Intl.Segmenter takes time quadratic in the length
- * of the string it walks, so it is given windows: all clusters of a window but the last
- * (which may go on past it) are taken, and the next window starts where they end, a cluster
- * boundary, from which segmentation goes on as it would in the whole text (the rules decide
- * a boundary from what precedes it and the one character after it).
+ * The grapheme clusters of `text`. At a cluster boundary, an ASCII character (not CR) followed
+ * by another is a cluster of its own: no rule joins it to an ASCII character after it. The
+ * rest goes to Intl.Segmenter, which takes time quadratic in the length of the string it
+ * walks, so it is given windows, each ending two characters into the next such ASCII pair (or
+ * after `windowSize` units): all clusters of a window but the last (which may go on past it)
+ * are taken, and the next window starts where they end, a cluster boundary, from which
+ * segmentation goes on as it would in the whole text (the rules decide a boundary from what
+ * precedes it and the one character after it).
  */
 export function* graphemeClusters(segmenter: Intl.Segmenter, text: string, windowSize = SEGMENT_WINDOW): Generator<string> {
   let start = 0;
   let window = windowSize;
   while (start < text.length) {
-    let end = Math.min(text.length, start + window);
+    if (asciiPairAt(text, start)) {
+      yield text[start++];
+      continue;
+    }
+    const limit = Math.min(text.length - 1, start + window);
+    let pair = start + 1;
+    while (pair < limit && !asciiPairAt(text, pair)) pair++;
+    let end = pair < limit ? pair + 2 : Math.min(text.length, start + window);
     // Not between the two halves of a surrogate pair, which would end the chunk with a lone
     // one: that ends a cluster the whole pair would continue.
     if (end < text.length && isPairAt(text, end - 1)) end += 1;

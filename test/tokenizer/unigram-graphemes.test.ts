@@ -1,7 +1,8 @@
 // The Precompiled normalizer walks grapheme clusters in windows (Node's Intl.Segmenter is
 // quadratic in the string's length): with any window size, the clusters must be those of the
 // whole text, for every text of the Unigram corpus (ZWJ emoji, flags, combining marks, Indic
-// conjuncts, surrogate pairs cut by a window's end).
+// conjuncts, surrogate pairs cut by a window's end) and the characters that join ASCII
+// (Prepend before it, LF after CR, marks after it).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { graphemeClusters } from '../../src/tokenizer/precompiled.js';
@@ -11,7 +12,9 @@ const test = suite('grapheme clusters in windows');
 
 test('every window size gives the clusters of the whole text', () => {
   const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
-  const texts = unigramCorpus().map((t) => t.text).filter((t) => t.length < 20000);
+  // Beyond the corpus: a Prepend character before ASCII (one cluster), CR LF, keycaps, ZWJ.
+  const joins = ['\u06001', 'a\u0600b c', '\u110bd1 x', 'a\r\nb', '\r\r\n\n', '1\ufe0f\u20e3 #\ufe0f\u20e3', 'x\u200dy', 'ab\u0301c', 'a  \u0301'];
+  const texts = [...joins, ...unigramCorpus().map((t) => t.text).filter((t) => t.length < 20000)];
   for (const text of texts) {
     const whole = [...segmenter.segment(text)].map((s) => s.segment);
     for (const window of [1, 2, 3, 5, 8, 13]) assert.equal([...graphemeClusters(segmenter, text, window)], whole, `window ${window}: ${JSON.stringify(text.slice(0, 40))}`);
