@@ -69,8 +69,14 @@ test('text: the ids of the Rust tokenizer, the vectors of those ids, and the 64-
     assert.equal([[...fromText[i].indices], [...fromText[i].values]], [[...fromIds.indices], [...fromIds.values]], text);
     assert.ok(fromText[i].indices.length > 0);
   }
-  const long = await encoder.encode(['привет '.repeat(200)]);
-  assert.ok(long[0].indices.length > 0);
+  // A text over the limit: cut to 64 ids (<s> and </s> included) as Rust truncates.
+  const longText = 'привет мир '.repeat(100);
+  rust.setTruncation(64);
+  const truncated = (await rust.encode(longText)).getIds();
+  assert.is(truncated.length, 64);
+  const [long] = await encoder.encode([longText]);
+  const [longFromIds] = await encoder.encodeInputIds({ input_ids: [truncated] });
+  assert.equal([[...long.indices], [...long.values]], [[...longFromIds.indices], [...longFromIds.values]]);
   encoder.dispose();
 });
 
