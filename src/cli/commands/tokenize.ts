@@ -19,11 +19,12 @@ const usage = `usage: splade tokenize (--vocab FILE | --model DIR|REPO_ID) [--ma
 Tokenizes JSON lines {"id": ..., "text": "..."} (from --input, default standard input) and
 writes one JSON line per input line, in order, to standard output:
   {"id": ..., "tokens": [...], "ids": [...]}
-tokens: the tokens without special tokens (WordPiece pieces, or byte-level BPE tokens); ids:
-the model input ids with the special tokens ([CLS] … [SEP], or <s> … </s>), truncated to
---max-length (default: the model's maximum, 512 for BERT and RoBERTa). The tokens are those
-of the truncated ids. Blank lines are skipped. A line that is not valid JSON or has no
-string "text" stops the run with an error giving its line number (exit code 1).
+tokens: the tokens without special tokens (WordPiece pieces, byte-level BPE tokens, or
+SentencePiece pieces); ids: the model input ids with the special tokens ([CLS] … [SEP], or
+<s> … </s>), truncated to --max-length (default: the model's maximum, 512 for BERT, RoBERTa
+and XLM-RoBERTa). The tokens are those of the truncated ids. Blank lines are skipped. A line
+that is not valid JSON or has no string "text" stops the run with an error giving its line
+number (exit code 1).
 
 options:
   --vocab FILE         a BERT vocab.txt (lowercasing, as bert-base-uncased)
