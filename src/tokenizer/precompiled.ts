@@ -38,34 +38,54 @@ function fromBase64(text: string, where: string): Uint8Array {
 /** How much text the grapheme segmenter is given at a time (UTF-16 units). */
 const SEGMENT_WINDOW = 512;
 
-/** Whether text[i] is ASCII other than CR (which joins a following LF) and text[i + 1] ASCII or the end. */
-function asciiPairAt(text: string, i: number): boolean {
-  const unit = text.charCodeAt(i);
-  return unit < 0x80 && unit !== 0x0d && (i + 1 >= text.length || text.charCodeAt(i + 1) < 0x80);
+/**
+ * UTF-16 units of characters no grapheme rule joins to a neighbour of the same kind: ASCII but
+ * CR, and the letters of Latin-1 and Latin Extended-A (but ©, ® and the soft hyphen), Greek,
+ * Cyrillic, Hebrew, Arabic, CJK punctuation, kana, CJK ideographs and full-width ASCII. None
+ * is Prepend, Extend, ZWJ, SpacingMark, a regional indicator, Hangul or
+ * Extended_Pictographic, so between two of them there is always a boundary (checked against
+ * Intl.Segmenter for each, in the tests).
+ */
+const SIMPLE_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x00, 0x0c], [0x0e, 0x7f], [0xa0, 0xa8], [0xaa, 0xac], [0xaf, 0x17f], [0x386, 0x3ce], [0x400, 0x482], [0x48a, 0x52f],
+  [0x5d0, 0x5ea], [0x621, 0x64a], [0x3001, 0x3029], [0x3041, 0x3096], [0x30a1, 0x30fa], [0x4e00, 0x9fff], [0xff01, 0xff5e],
+];
+
+/** Whether a UTF-16 unit is one of SIMPLE_RANGES' characters. */
+export function isSimpleUnit(unit: number): boolean {
+  if (unit < 0x80) return unit !== 0x0d;
+  for (const [from, to] of SIMPLE_RANGES) if (unit >= from && unit <= to) return true;
+  return false;
+}
+
+/** Whether text[i] and text[i + 1] (or the end) are simple characters: text[i] is then a cluster when a cluster starts there. */
+function simplePairAt(text: string, i: number): boolean {
+  return isSimpleUnit(text.charCodeAt(i)) && (i + 1 >= text.length || isSimpleUnit(text.charCodeAt(i + 1)));
 }
 
 /**
- * The grapheme clusters of `text`. At a cluster boundary, an ASCII character (not CR) followed
- * by another is a cluster of its own: no rule joins it to an ASCII character after it. The
- * rest goes to Intl.Segmenter, which takes time quadratic in the length of the string it
- * walks, so it is given windows, each ending two characters into the next such ASCII pair (or
- * after `windowSize` units): all clusters of a window but the last (which may go on past it)
- * are taken, and the next window starts where they end, a cluster boundary, from which
- * segmentation goes on as it would in the whole text (the rules decide a boundary from what
- * precedes it and the one character after it).
+ * The grapheme clusters of `text`. At a cluster boundary, a simple character (see
+ * SIMPLE_RANGES) followed by another is a cluster of its own. The rest goes to
+ * Intl.Segmenter, which takes time quadratic in the length of the string it walks, so it is
+ * given windows, each ending two characters into the next simple pair (or after `windowSize`
+ * units): all clusters of a window but the last (which may go on past it) are taken, and the
+ * next window starts where they end, a cluster boundary, from which segmentation goes on as
+ * it would in the whole text (the rules decide a boundary from what precedes it and the one
+ * character after it).
  */
 export function* graphemeClusters(segmenter: Intl.Segmenter, text: string, windowSize = SEGMENT_WINDOW): Generator<string> {
   let start = 0;
   let window = windowSize;
   while (start < text.length) {
-    if (asciiPairAt(text, start)) {
+    if (simplePairAt(text, start)) {
       yield text[start++];
       continue;
     }
     const limit = Math.min(text.length - 1, start + window);
     let pair = start + 1;
-    while (pair < limit && !asciiPairAt(text, pair)) pair++;
-    let end = pair < limit ? pair + 2 : Math.min(text.length, start + window);
+    while (pair < limit && !simplePairAt(text, pair)) pair++;
+    // After a window gave nothing (a cluster longer than it), the pair is no end: look further.
+    let end = pair < limit && window === windowSize ? pair + 2 : Math.min(text.length, start + window);
     // Not between the two halves of a surrogate pair, which would end the chunk with a lone
     // one: that ends a cluster the whole pair would continue.
     if (end < text.length && isPairAt(text, end - 1)) end += 1;
