@@ -36,7 +36,7 @@ export const SENTENCEPIECE_MODEL_FILES: readonly string[] = ['sentencepiece.bpe.
 function modelType(text: string, source: string): 'WordPiece' | 'BPE' | 'Unigram' {
   const model = parseJson(text, source).model;
   if (!isObject(model)) throw new TokenizerError(`${source} has no 'model'`);
-  const type = model.type ?? ('merges' in model ? 'BPE' : 'WordPiece');
+  const type = model.type ?? ('merges' in model ? 'BPE' : Array.isArray(model.vocab) ? 'Unigram' : 'WordPiece');
   if (type === 'WordPiece' || type === 'BPE' || type === 'Unigram') return type;
   throw new TokenizerError(`${source}: model type ${JSON.stringify(type)} is not supported (WordPiece, BPE or Unigram)`);
 }

@@ -44,7 +44,9 @@ function parseVocab(value: Json | undefined, source: string): Array<[string, num
 }
 
 function parseModel(model: Json | undefined, source: string): UnigramModelSettings {
-  if (!isObject(model) || model.type !== 'Unigram') throw new TokenizerError(`${source}: model must be of type Unigram here (UnigramTokenizer)`);
+  // A file may leave the type out: a vocab of [piece, score] pairs is Unigram's (as Rust finds it).
+  const unigram = isObject(model) && (model.type === 'Unigram' || (model.type === undefined && Array.isArray(model.vocab)));
+  if (!isObject(model) || !unigram) throw new TokenizerError(`${source}: model must be of type Unigram here (UnigramTokenizer)`);
   const where = `${source} model`;
   if (field(model, 'byte_fallback', 'boolean', where, false)) {
     throw new TokenizerError(`${source}: model.byte_fallback true is not supported (unknown characters as <0xNN> byte pieces); only false`);

@@ -69,6 +69,16 @@ test('loadTokenizer gives a UnigramTokenizer for a Unigram tokenizer.json; token
   assert.equal(configured.encodeBatch(['a', 'a longer text']).inputIds[0].slice(-1), [3]);
 });
 
+test('a tokenizer.json whose model leaves out its type is read as Unigram by its [piece, score] vocab, as Rust reads it', async () => {
+  const object = JSON.parse(unigramFixture('xlmr-nmt-nfkc.tokenizer.json')) as { model: { type?: string } };
+  delete object.model.type;
+  const json = JSON.stringify(object);
+  const tokenizer = await loadTokenizer(memoryModelFiles({ 'tokenizer.json': json }, 'typeless'));
+  assert.ok(tokenizer instanceof UnigramTokenizer);
+  const text = 'привет ＡＢＣ ﬁne';
+  assert.equal(tokenizer.encode(text).ids, (await rustEncode(rustTokenizerFromJson(json), text)).ids);
+});
+
 test('a folder with sentencepiece.bpe.model but no tokenizer.json is refused, saying tokenizer.json is needed', async () => {
   await rejects(
     loadTokenizer(memoryModelFiles({ 'sentencepiece.bpe.model': new Uint8Array([1, 2, 3]), 'config.json': '{}' }, 'models/xlmr')),
