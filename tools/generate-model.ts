@@ -1,9 +1,10 @@
-// Writes random-weight BertForMaskedLM, DistilBertForMaskedLM or RobertaForMaskedLM folders in
-// exact Hugging Face layout, for tests and benchmarks: model.safetensors with the tensor names
+// Writes random-weight BertForMaskedLM, DistilBertForMaskedLM, RobertaForMaskedLM or
+// XLMRobertaForMaskedLM folders in exact Hugging Face layout, for tests and benchmarks: model.safetensors with the tensor names
 // transformers saves (the decoder is tied to the word embeddings, so cls.predictions.decoder.* /
 // vocab_projector.weight / lm_head.decoder.* is absent), config.json as transformers writes it,
-// the tokenizer files (vocab.txt, or RoBERTa's tokenizer.json, vocab.json and merges.txt),
-// tokenizer_config.json and special_tokens_map.json.
+// the tokenizer files (vocab.txt, RoBERTa's tokenizer.json, vocab.json and merges.txt, or
+// XLM-RoBERTa's SentencePiece Unigram tokenizer.json), tokenizer_config.json and
+// special_tokens_map.json.
 //
 //   npm run generate-model -- --out DIR [--architecture DistilBertForMaskedLM] [--preset tiny|base] ...
 import { mkdir } from 'node:fs/promises';
@@ -24,6 +25,7 @@ import type { TensorToWrite } from '../src/formats/safetensors-writer.js';
 import { bertBaseUncasedVocab } from './bert-vocab.js';
 import { mulberry32 as uniform } from './random.js';
 import { robertaVocab, writeRobertaTokenizerFiles } from './roberta-tokenizer-files.js';
+import { writeXlmrTokenizerFiles, xlmrVocab } from './xlmr-tokenizer-files.js';
 
 export type FloatDType = 'F32' | 'F16' | 'BF16';
 
@@ -72,7 +74,7 @@ export interface GenerateModelOptions {
 }
 
 /** The transformers classes the generator writes. */
-export const ARCHITECTURES = ['BertForMaskedLM', 'DistilBertForMaskedLM', 'RobertaForMaskedLM'] as const;
+export const ARCHITECTURES = ['BertForMaskedLM', 'DistilBertForMaskedLM', 'RobertaForMaskedLM', 'XLMRobertaForMaskedLM'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 export const PRESETS: Readonly<Record<'tiny' | 'base', GenerateModelOptions>> = {
@@ -395,20 +397,32 @@ export interface GeneratedRoberta extends Omit<GeneratedModel, 'config'> {
  * are BERT's under RoBERTa's names, in RobertaForMaskedLM's state_dict order.
  */
 export function generateRobertaForMaskedLM(options: GenerateModelOptions = {}): GeneratedRoberta {
-  const o = { ...PRESETS.base, ...options };
   // `vocab` does not apply: the vocabulary is always GPT-2's byte-level BPE one.
-  const vocab = robertaVocab();
+  return generateRobertaLike(options, robertaVocab(), 'RobertaForMaskedLM', 'roberta');
+}
+
+/**
+ * Builds a random XLMRobertaForMaskedLM in memory: RobertaForMaskedLM's tensors and names
+ * (XLM-RoBERTa is the same architecture), config.json with model_type xlm-roberta, the
+ * vocabulary the 3,002 pieces of the SentencePiece fixture (see xlmr-tokenizer-files.ts).
+ */
+export function generateXlmRobertaForMaskedLM(options: GenerateModelOptions = {}): GeneratedRoberta {
+  return generateRobertaLike(options, xlmrVocab(), 'XLMRobertaForMaskedLM', 'xlm-roberta');
+}
+
+function generateRobertaLike(options: GenerateModelOptions, vocab: string[], architecture: string, modelType: string): GeneratedRoberta {
+  const o = { ...PRESETS.base, ...options };
   const dtype = o.dtype ?? 'F32';
-  // RobertaConfig.to_json_string, keys sorted.
+  // RobertaConfig.to_json_string (XLMRobertaConfig's has the same keys), keys sorted.
   const configJson: Record<string, unknown> = {
-    architectures: ['RobertaForMaskedLM'], attention_probs_dropout_prob: 0.1, bos_token_id: 0, classifier_dropout: null,
+    architectures: [architecture], attention_probs_dropout_prob: 0.1, bos_token_id: 0, classifier_dropout: null,
     eos_token_id: 2, hidden_act: o.hiddenAct ?? 'gelu', hidden_dropout_prob: 0.1, hidden_size: o.hidden, initializer_range: 0.02,
-    intermediate_size: o.intermediate, layer_norm_eps: 1e-5, max_position_embeddings: (o.maxPositions ?? 512) + 2, model_type: 'roberta',
+    intermediate_size: o.intermediate, layer_norm_eps: 1e-5, max_position_embeddings: (o.maxPositions ?? 512) + 2, model_type: modelType,
     num_attention_heads: o.heads, num_hidden_layers: o.layers, pad_token_id: 1, position_embedding_type: 'absolute',
     torch_dtype: { F32: 'float32', F16: 'float16', BF16: 'bfloat16' }[dtype], transformers_version: '4.48.2',
     type_vocab_size: o.typeVocabSize ?? 1, use_cache: true, vocab_size: vocab.length,
   };
-  const config = parseRobertaConfig(configJson, 'generated config.json');
+  const config = parseRobertaConfig({ ...configJson, model_type: 'roberta' }, 'generated config.json');
   const fill = initializer(o.seed ?? 0, (o.init ?? 'perturbed') === 'perturbed', config.initializer_range);
   const specs = bertForMaskedLMSpecs({ ...config, model_type: 'bert' }).map((spec) => ({ ...spec, name: robertaNameOf(spec.name) }));
   // RobertaLMHead registers dense, layer_norm, decoder, then bias: lm_head.bias comes last.
@@ -422,6 +436,16 @@ export function generateRobertaForMaskedLM(options: GenerateModelOptions = {}): 
   });
   plantAnyOutliers(tensors, config.hidden_size, o, (name) => robertaLayerNormReadBy(name, config.num_hidden_layers) !== undefined);
   return { config, configJson, vocab, tensors };
+}
+
+/** Writes a random XLMRobertaForMaskedLM folder to `dir`: config.json, model.safetensors, tokenizer.json, tokenizer_config.json. */
+export async function writeRandomXlmRobertaFolder(dir: string, options: GenerateModelOptions = {}): Promise<GeneratedRoberta> {
+  const model = generateXlmRobertaForMaskedLM(options);
+  await mkdir(dir, { recursive: true });
+  await writeSafetensorsFile(join(dir, 'model.safetensors'), model.tensors, { format: 'pt' });
+  await writeFileAtomic(join(dir, 'config.json'), pythonJson(model.configJson));
+  writeXlmrTokenizerFiles(dir, (model.configJson.max_position_embeddings as number) - 2);
+  return model;
 }
 
 /** Writes a random RobertaForMaskedLM folder to `dir`, with tokenizer.json, vocab.json and merges.txt. */
@@ -484,12 +508,14 @@ async function writeFolder(
 
 const USAGE = `usage: npm run generate-model -- --out DIR [options]
 
-Writes a random-weight BertForMaskedLM (DistilBertForMaskedLM, RobertaForMaskedLM) folder in
+Writes a random-weight BertForMaskedLM (DistilBertForMaskedLM, RobertaForMaskedLM,
+XLMRobertaForMaskedLM) folder in
 Hugging Face layout.
   --architecture NAME    BertForMaskedLM (default), DistilBertForMaskedLM (--layers is n_layers,
                          --hidden dim, --heads n_heads, --intermediate hidden_dim) or
                          RobertaForMaskedLM (GPT-2's byte-level BPE vocabulary; --max-positions is
-                         the longest sequence, the table 2 longer)
+                         the longest sequence, the table 2 longer) or XLMRobertaForMaskedLM (the
+                         same, with a 3,002-piece SentencePiece Unigram tokenizer.json)
   --preset tiny|base     sizes to start from (default base: bert-base-uncased, 438 MB F32)
   --layers N  --hidden N  --heads N  --intermediate N  --max-positions N
   --vocab-size N         a small vocab of N tokens (default: the real 30,522-token vocab)
@@ -567,12 +593,15 @@ async function main(argv: string[]): Promise<void> {
   if (!(ARCHITECTURES as readonly string[]).includes(architecture)) throw new Error(`--architecture must be one of ${ARCHITECTURES.join(', ')}, got ${architecture}`);
   if (options.sinusoidal && architecture !== 'DistilBertForMaskedLM') throw new Error('--sinusoidal is a DistilBertForMaskedLM option');
   if (values['vocab-size'] && architecture === 'RobertaForMaskedLM') throw new Error('--vocab-size: RobertaForMaskedLM always has GPT-2\'s byte-level BPE vocabulary');
+  if (values['vocab-size'] && architecture === 'XLMRobertaForMaskedLM') throw new Error('--vocab-size: XLMRobertaForMaskedLM always has the 3,002-piece SentencePiece fixture\'s vocabulary');
   const started = Date.now();
   const model = architecture === 'DistilBertForMaskedLM'
     ? await writeRandomDistilBertFolder(values.out, options)
     : architecture === 'RobertaForMaskedLM'
       ? await writeRandomRobertaFolder(values.out, options)
-      : await writeRandomBertFolder(values.out, options);
+      : architecture === 'XLMRobertaForMaskedLM'
+        ? await writeRandomXlmRobertaFolder(values.out, options)
+        : await writeRandomBertFolder(values.out, options);
   const j = model.configJson;
   const [layers, hidden, heads, intermediate] = architecture === 'DistilBertForMaskedLM'
     ? [j.n_layers, j.dim, j.n_heads, j.hidden_dim]

@@ -1,5 +1,6 @@
-// splade-ts/tokenizer: BERT WordPiece and RoBERTa byte-level BPE, id for id as Hugging Face's
-// tokenizers; loadTokenizer picks the one a model folder's files describe.
+// splade-ts/tokenizer: BERT WordPiece, RoBERTa byte-level BPE and XLM-RoBERTa SentencePiece
+// Unigram, id for id as Hugging Face's tokenizers; loadTokenizer picks the one a model
+// folder's files describe.
 export {
   BertTokenizer,
   ByteLevelBpeTokenizer,
@@ -8,6 +9,7 @@ export {
   TOKENIZER_FILE_SETS,
   TOKENIZER_FILES_TEXT,
   TokenizerError,
+  UnigramTokenizer,
 } from '../tokenizer/index.js';
 export type {
   BatchEncoding,

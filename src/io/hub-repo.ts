@@ -3,7 +3,7 @@
 // so the same choice serves `splade fetch` in Node and a future in-browser download.
 import { SpladeError } from '../errors.js';
 import type { RouterModuleKind } from './sparse-encoder-layout.js';
-import { TOKENIZER_FILE_SETS, TOKENIZER_FILES_TEXT } from '../tokenizer/index.js';
+import { SENTENCEPIECE_MODEL_FILES, TOKENIZER_FILE_SETS, TOKENIZER_FILES_TEXT } from '../tokenizer/index.js';
 
 /** Base of every error about the Hugging Face hub: repository ids, its answers, downloads. */
 export class HubError extends SpladeError {}
@@ -159,7 +159,9 @@ export function chooseModelFiles(listing: RepoListing, repo = 'the repository'):
     throw new ModelFilesMissingError(`${repo} has no config.json at its root, so it is not a model splade-ts can load`);
   }
   if (!TOKENIZER_FILE_SETS.some((set) => set.every((name) => byPath.has(name)))) {
-    throw new ModelFilesMissingError(`${repo} has no tokenizer files (${TOKENIZER_FILES_TEXT}): no tokenizer to load`);
+    const spm = SENTENCEPIECE_MODEL_FILES.find((name) => byPath.has(name));
+    const note = spm ? ` (it has ${spm}, but splade-ts reads SentencePiece tokenizers from tokenizer.json only)` : '';
+    throw new ModelFilesMissingError(`${repo} has no tokenizer files (${TOKENIZER_FILES_TEXT}): no tokenizer to load${note}`);
   }
   for (const [name, format] of WEIGHTS_PREFERENCE) {
     const weights = byPath.get(name);

@@ -4,13 +4,20 @@
 import { SpladeError } from '../errors.js';
 import { ConfigError, parseBertConfig, type BertConfig } from '../models/bert/config.js';
 import { parseDistilBertConfig, type DistilBertConfig } from '../models/distilbert/config.js';
-import { parseRobertaConfig, robertaSequenceLength, type RobertaConfig } from '../models/roberta/config.js';
+import { parseRobertaConfig, robertaSequenceLength, XLM_ROBERTA_CONFIG_DEFAULTS, type RobertaConfig } from '../models/roberta/config.js';
 
 /** A parsed config.json: `model_type` says which family. */
 export type ModelConfig = BertConfig | DistilBertConfig | RobertaConfig;
 
-/** The `model_type`s that load, with the masked-LM class each is run as. */
-export const SUPPORTED_MODEL_TYPES = { bert: 'BertForMaskedLM', distilbert: 'DistilBertForMaskedLM', roberta: 'RobertaForMaskedLM' } as const;
+/**
+ * The `model_type`s that load, with the masked-LM class each is run as. XLM-RoBERTa is
+ * RoBERTa's architecture under another name (same weights and names, `roberta.` prefix,
+ * positions after padding_idx): it is run as RobertaForMaskedLM, its config parsed as a
+ * RobertaConfig; only its tokenizer (SentencePiece Unigram) differs.
+ */
+export const SUPPORTED_MODEL_TYPES = {
+  bert: 'BertForMaskedLM', distilbert: 'DistilBertForMaskedLM', roberta: 'RobertaForMaskedLM', 'xlm-roberta': 'XLMRobertaForMaskedLM',
+} as const;
 
 type Family = keyof typeof SUPPORTED_MODEL_TYPES;
 
@@ -24,7 +31,7 @@ function familyOf(raw: Record<string, unknown>, source: string): Family {
     // A hand-written config without model_type: its architectures, else BERT.
     const architectures = Array.isArray(raw.architectures) ? raw.architectures : [];
     const named = (prefix: string): boolean => architectures.some((a) => typeof a === 'string' && a.startsWith(prefix));
-    return named('DistilBert') ? 'distilbert' : named('Roberta') ? 'roberta' : 'bert';
+    return named('DistilBert') ? 'distilbert' : named('Roberta') ? 'roberta' : named('XLMRoberta') ? 'xlm-roberta' : 'bert';
   }
   if (isFamily(modelType)) return modelType;
   const supported = Object.keys(SUPPORTED_MODEL_TYPES).map((t) => `'${t}'`).join(', ');
@@ -43,6 +50,8 @@ export function parseModelConfig(json: unknown, source: string): ModelConfig {
       return parseDistilBertConfig({ ...raw, model_type: 'distilbert' }, source);
     case 'roberta':
       return parseRobertaConfig({ ...raw, model_type: 'roberta' }, source);
+    case 'xlm-roberta':
+      return parseRobertaConfig({ ...raw, model_type: 'roberta' }, source, XLM_ROBERTA_CONFIG_DEFAULTS);
     case 'bert':
       return parseBertConfig(raw, source);
   }

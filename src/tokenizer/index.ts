@@ -1,8 +1,10 @@
-// The tokenizers: BERT's WordPiece and RoBERTa's byte-level BPE, id for id what Hugging Face's
-// tokenizers give; loadTokenizer picks the one a model folder's files describe.
+// The tokenizers: BERT's WordPiece, RoBERTa's byte-level BPE and XLM-RoBERTa's SentencePiece
+// Unigram, id for id what Hugging Face's tokenizers give; loadTokenizer picks the one a model
+// folder's files describe.
 export { BertTokenizer } from './bert-tokenizer.js';
 export { ByteLevelBpeTokenizer } from './byte-level-bpe.js';
-export { hasTokenizerFiles, loadTokenizer, TOKENIZER_FILE_SETS, TOKENIZER_FILES_TEXT } from './load-tokenizer.js';
+export { UnigramTokenizer } from './unigram-tokenizer.js';
+export { hasTokenizerFiles, loadTokenizer, SENTENCEPIECE_MODEL_FILES, TOKENIZER_FILE_SETS, TOKENIZER_FILES_TEXT } from './load-tokenizer.js';
 export type { ByteLevelBpeOptions } from './bpe-config.js';
 export type { BatchEncoding, DecodeOptions, EncodeOptions, Encoding, Tokenizer, TokenizerFiles } from './tokenizer.js';
 export { TokenizerError } from './errors.js';

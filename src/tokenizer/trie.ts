@@ -161,6 +161,20 @@ export class Trie {
     return found;
   }
 
+  /**
+   * Calls `visit` with the end and the value of every key that text[start, …) begins with,
+   * shortest first, not reaching past `end` (Rust's common_prefix_search).
+   */
+  forEachPrefix(text: string, start: number, end: number, visit: (matchEnd: number, value: number) => void): void {
+    let node = 0;
+    for (let i = start; i < end; i++) {
+      node = this.child(node, text.charCodeAt(i));
+      if (node === NONE) return;
+      const value = this.values[node];
+      if (value !== NONE) visit(i + 1, value);
+    }
+  }
+
   /** Set by a successful `longestPrefix`. */
   matchEnd = 0;
   matchValue = 0;

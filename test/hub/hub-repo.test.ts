@@ -75,6 +75,13 @@ test('a RoBERTa repo without tokenizer.json: vocab.json and merges.txt are fetch
   assert.throws(() => chooseModelFiles(listing('config.json', 'vocab.json', 'model.safetensors'), 'a/b'), /no tokenizer files/);
 });
 
+test('an XLM-RoBERTa repo: tokenizer.json is fetched, sentencepiece.bpe.model not; with only the latter, refused saying tokenizer.json is needed', () => {
+  const plan = chooseModelFiles(listing('config.json', 'sentencepiece.bpe.model', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'));
+  assert.equal(plan.support.map((f) => f.path), ['config.json', 'tokenizer.json', 'tokenizer_config.json']);
+  assert.throws(() => chooseModelFiles(listing('config.json', 'sentencepiece.bpe.model', 'model.safetensors'), 'a/xlmr'),
+    /a\/xlmr has no tokenizer files .* \(it has sentencepiece\.bpe\.model, but splade-ts reads SentencePiece tokenizers from tokenizer\.json only\)/);
+});
+
 test('a repo without config.json, a tokenizer or PyTorch weights is refused, naming what lacks', () => {
   assert.throws(() => chooseModelFiles(listing('vocab.txt', 'model.safetensors'), 'a/b'), /config\.json/);
   assert.throws(() => chooseModelFiles(listing('config.json', 'model.safetensors'), 'a/b'), /no tokenizer files \(tokenizer\.json, vocab\.txt, or vocab\.json with merges\.txt\)/);

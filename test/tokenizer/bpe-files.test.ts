@@ -66,8 +66,8 @@ loading('loadTokenizer: without tokenizer files, a TokenizerError naming every f
   await rejects(loadTokenizer(memoryModelFiles({}, 'models/none')), names);
   await rejects(loadTokenizer(memoryModelFiles({ 'vocab.json': robertaVocabJson() }, 'models/none')), names);
   await rejects(loadTokenizer(memoryModelFiles({ 'merges.txt': robertaMergesText() }, 'models/none')), names);
-  const unigram = JSON.stringify({ model: { type: 'Unigram', vocab: [] } });
-  await rejects(loadTokenizer(memoryModelFiles({ 'tokenizer.json': unigram }, 'models/u')), /models\/u\/tokenizer\.json: model type "Unigram" is not supported \(WordPiece or BPE\)/);
+  const wordLevel = JSON.stringify({ model: { type: 'WordLevel', vocab: {} } });
+  await rejects(loadTokenizer(memoryModelFiles({ 'tokenizer.json': wordLevel }, 'models/w')), /models\/w\/tokenizer\.json: model type "WordLevel" is not supported \(WordPiece, BPE or Unigram\)/);
 });
 
 loading('writeRobertaTokenizerFiles: each layout loads from a folder and tokenizes as Rust does', async () => {

@@ -12,6 +12,7 @@ import { BertTokenizer } from '../../src/tokenizer/index.js';
 import { bertTokenizerJson } from '../../tools/bert-tokenizer-json.js';
 import { bertBaseUncasedVocabText } from '../../tools/bert-vocab.js';
 import { robertaTokenizerJson, writeRobertaTokenizerFiles } from '../../tools/roberta-tokenizer-files.js';
+import { xlmrTokenizerJson } from '../../tools/xlmr-tokenizer-files.js';
 import { rustEncode, rustTokenizer, rustTokenizerFromJson } from './reference.js';
 
 const tokenizer = BertTokenizer.fromVocab(bertBaseUncasedVocabText());
@@ -109,6 +110,21 @@ cli('bin/splade.js tokenize --text: ids 0, 1, ... before --input lines; standard
   assert.equal(lines.slice(0, texts.length), expected);
   assert.equal((JSON.parse(lines[texts.length]) as { id: string }).id, 's');
   assert.is(lines.length, texts.length + 1);
+});
+
+cli('bin/splade.js tokenize --model on an XLM-RoBERTa folder: SentencePiece pieces and the Rust ids', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'splade-tokenize-xlmr-'));
+  writeFileSync(join(dir, 'tokenizer.json'), xlmrTokenizerJson());
+  const texts = ['Ｓｅñｏｒ ﬁne', 'привет мир 東京', '  two  spaces  '];
+  const input = texts.map((text, id) => JSON.stringify({ id, text })).join('\n') + '\n';
+  const result = spawnSync(process.execPath, ['bin/splade.js', 'tokenize', '--model', dir], { cwd: root, encoding: 'utf8', input });
+  assert.is(result.status, 0, result.stderr);
+  const rust = rustTokenizerFromJson(xlmrTokenizerJson());
+  const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: number; tokens: string[]; ids: number[] });
+  for (const [i, text] of texts.entries()) {
+    const expected = await rustEncode(rust, text);
+    assert.equal(lines[i], { id: i, tokens: expected.tokens.slice(1, -1), ids: expected.ids }, text);
+  }
 });
 
 cli.run();

@@ -20,11 +20,12 @@ Tokenizes texts given with --text (ids 0, 1, ...), then JSON lines {"id": ..., "
 (from --input; from standard input when no --text is given), and writes one JSON line per
 text, in order, to standard output:
   {"id": ..., "tokens": [...], "ids": [...]}
-tokens: the tokens without special tokens (WordPiece pieces, or byte-level BPE tokens); ids:
-the model input ids with the special tokens ([CLS] … [SEP], or <s> … </s>), truncated to
---max-length (default: the model's maximum, 512 for BERT and RoBERTa). The tokens are those
-of the truncated ids. Blank lines are skipped. A line that is not valid JSON or has no
-string "text" stops the run with an error giving its line number (exit code 1).
+tokens: the tokens without special tokens (WordPiece pieces, byte-level BPE tokens, or
+SentencePiece pieces); ids: the model input ids with the special tokens ([CLS] … [SEP], or
+<s> … </s>), truncated to --max-length (default: the model's maximum, 512 for BERT, RoBERTa
+and XLM-RoBERTa). The tokens are those of the truncated ids. Blank lines are skipped. A line
+that is not valid JSON or has no string "text" stops the run with an error giving its line
+number (exit code 1).
 
 options:
   --vocab FILE         a BERT vocab.txt (lowercasing, as bert-base-uncased)

@@ -15,15 +15,19 @@ export const ROBERTA_CONFIG_DEFAULTS: RobertaConfig = {
   pad_token_id: 1,
 };
 
+/** transformers' XLMRobertaConfig defaults: RobertaConfig's, but BERT's vocabulary size. */
+export const XLM_ROBERTA_CONFIG_DEFAULTS: RobertaConfig = { ...ROBERTA_CONFIG_DEFAULTS, vocab_size: 30522 };
+
 /**
- * Validates a parsed RoBERTa config.json and fills in defaults.
+ * Validates a parsed RoBERTa config.json and fills in defaults (RobertaConfig's, or
+ * XLM_ROBERTA_CONFIG_DEFAULTS for an XLM-RoBERTa config read as RoBERTa's).
  * @throws ConfigError naming `source` and the field
  */
-export function parseRobertaConfig(json: unknown, source: string): RobertaConfig {
+export function parseRobertaConfig(json: unknown, source: string, defaults: RobertaConfig = ROBERTA_CONFIG_DEFAULTS): RobertaConfig {
   const fields = new ConfigFields(json, source);
   const modelType = fields.get('model_type') ?? 'roberta';
   if (modelType !== 'roberta') fields.fail('model_type', `is ${JSON.stringify(modelType)}; expected 'roberta'`);
-  const config: RobertaConfig = { model_type: 'roberta', ...parseBertArchitecture(fields, ROBERTA_CONFIG_DEFAULTS) };
+  const config: RobertaConfig = { model_type: 'roberta', ...parseBertArchitecture(fields, defaults) };
   if (robertaSequenceLength(config) < 2) {
     fields.fail('max_position_embeddings', `(${config.max_position_embeddings}) leaves no room for a sequence: RoBERTa's positions start after pad_token_id (${config.pad_token_id})`);
   }
