@@ -32,7 +32,7 @@ function mainUsage(): string {
   const width = Math.max(...listed.map(([name]) => name.length));
   const lines = listed.map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`);
   return [
-    `splade ${VERSION}: SPLADE sparse vectors from BERT, DistilBERT and RoBERTa checkpoints, in TypeScript`,
+    `splade ${VERSION}: SPLADE sparse vectors from BERT, DistilBERT, RoBERTa and XLM-RoBERTa checkpoints, in TypeScript`,
     '',
     'usage: splade <command> [options]    (splade <command> --help for its options)',
     '',

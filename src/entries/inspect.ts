@@ -2,5 +2,5 @@
 // from, and the self-contained HTML explanation.
 export { dumpActivations, type DumpOptions, type NamedTensors } from '../inspect/dump.js';
 export { explanationToHtml, type ReportOptions } from '../inspect/report-html.js';
-export { explainText, type ExplainableEncoder, type ExplainedTerm, type SpladeExplanation } from '../splade/explain.js';
+export { explainText, type ExplainableEncoder, type ExplainedTerm, type SpladeExplanation, type TokenizerKind } from '../splade/explain.js';
 export { termOrigins, type TermOrigin } from '../splade/term-origins.js';

@@ -1,6 +1,6 @@
 // `splade explain`'s report: one self-contained HTML page (inline style, script and data; no
 // fonts, images or requests) that shows how a text became its SPLADE vector.
-import type { SpladeExplanation } from '../splade/explain.js';
+import type { SpladeExplanation, TokenizerKind } from '../splade/explain.js';
 import { REPORT_SCRIPT } from './report-script.js';
 
 export interface ReportOptions {
@@ -78,23 +78,21 @@ const STYLE = `
   #heatmap { overflow: auto; margin-top: 10px; } .axis { font: 11px ui-monospace, monospace; fill: #2d3748; }
 `;
 
-/**
- * How the tokens were made, in the words of the tokenizer that made them: RoBERTa's begin with
- * <s> (byte-level BPE), BERT's with [CLS] (WordPiece).
- */
-function tokensHint(tokens: readonly string[]): string {
-  const first = tokens[0];
-  const last = tokens.length > 1 ? tokens[tokens.length - 1] : undefined;
-  const kind = first === '<s>'
-    ? 'byte-level BPE tokens (Ġ marks a token that follows a space; a character outside ASCII shows as its UTF-8 bytes, é as Ã©)'
-    : 'WordPiece tokens (pieces that continue a word start with ##)';
-  return `The tokenizer splits the text into ${kind}${first !== undefined && last !== undefined ? ` between ${first} and ${last}` : ''}.`;
+/** How each tokenizer's tokens read, for the tokens section of the page. */
+const TOKENS_READ: Readonly<Record<TokenizerKind, string>> = {
+  wordpiece: 'WordPiece tokens (pieces that continue a word start with ##)',
+  'byte-level-bpe': 'byte-level BPE tokens (Ġ marks a token that follows a space; a character outside ASCII shows as its UTF-8 bytes, é as Ã©)',
+  unigram: 'SentencePiece pieces (▁ marks a piece that starts a word)',
+};
+
+/** How the tokens were made, in the words of the tokenizer that made them, between its first and last token. */
+function tokensHint(explanation: SpladeExplanation): string {
+  const { tokens, tokenizerKind } = explanation;
+  const what = tokenizerKind ? TOKENS_READ[tokenizerKind] : 'tokens';
+  const between = tokens.length > 1 ? ` between ${tokens[0]} and ${tokens[tokens.length - 1]}` : '';
+  return `The tokenizer splits the text into ${what}${between}.`;
 }
 
-/**
- * The report page for one explained text.
- * @returns the whole HTML document
- */
 export function explanationToHtml(explanation: SpladeExplanation, options: ReportOptions = {}): string {
   const topK = options.topK ?? 50;
   const terms = explanation.terms;
@@ -117,7 +115,7 @@ ${options.modelName ? `<p class="hint">Model: <code>${escapeHtml(options.modelNa
 <p class="summary" data-role="summary">${explanation.tokens.length} tokens → ${terms.length} SPLADE terms: ${fromText} words of the text, ${terms.length - fromText} expansions${shown < terms.length ? ` (the ${shown} heaviest shown)` : ''}.</p>
 
 <h2>1. Tokens</h2>
-<p class="hint">${escapeHtml(tokensHint(explanation.tokens))} Each token gets a vector (its embedding); the layers below mix the vectors together.</p>
+<p class="hint">${escapeHtml(tokensHint(explanation))} Each token gets a vector (its embedding); the layers below mix the vectors together.</p>
 <div id="tokens"></div>
 
 <h2>2. SPLADE terms</h2>

@@ -6,7 +6,7 @@ import type { MaskedLM } from '../models/masked-lm.js';
 import { InputError } from '../models/bert/input.js';
 import { SpladeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { TOKENIZER_FILES_TEXT } from '../tokenizer/index.js';
+import { BertTokenizer, ByteLevelBpeTokenizer, TOKENIZER_FILES_TEXT, UnigramTokenizer } from '../tokenizer/index.js';
 import type { TextTokenizer } from './text-tokenizer.js';
 import { termOrigins, type TermOrigin } from './term-origins.js';
 
@@ -21,13 +21,26 @@ export interface ExplainedTerm extends TermOrigin {
 /** One text, looked inside. */
 export interface SpladeExplanation {
   readonly text: string;
-  /** The tokens the model saw, [CLS] and [SEP] included. */
+  /** The tokens the model saw, the special ones ([CLS] and [SEP], or <s> and </s>) included. */
   readonly tokens: readonly string[];
+  /** Which of the library's tokenizers made them (undefined for a tokenizer of the user's own). */
+  readonly tokenizerKind?: TokenizerKind;
   readonly inputIds: readonly number[];
   /** Every active SPLADE term, heaviest first. */
   readonly terms: readonly ExplainedTerm[];
   /** Attention probabilities per layer, each [heads, seq, seq] (row: query, column: key). */
   readonly attentions: readonly Tensor[];
+}
+
+/** BERT's WordPiece, RoBERTa's byte-level BPE, or XLM-RoBERTa's SentencePiece Unigram. */
+export type TokenizerKind = 'wordpiece' | 'byte-level-bpe' | 'unigram';
+
+/** The kind of one of the library's tokenizers, or undefined for another. */
+function kindOf(tokenizer: TextTokenizer): TokenizerKind | undefined {
+  if (tokenizer instanceof BertTokenizer) return 'wordpiece';
+  if (tokenizer instanceof ByteLevelBpeTokenizer) return 'byte-level-bpe';
+  if (tokenizer instanceof UnigramTokenizer) return 'unigram';
+  return undefined;
 }
 
 /** What explainText needs: a model and its tokenizer (a SpladeEncoder has both, and the rest). */
@@ -49,7 +62,7 @@ export interface ExplainableEncoder {
  * const { terms, tokens } = await explainText(encoder, 'The Manhattan Project ...');
  * for (const t of terms.slice(0, 5)) console.log(t.term, t.weight, 'from', tokens[t.fromToken]);
  * ```
- * @param options.maxLength truncate to this many tokens, [CLS] and [SEP] included (default: the
+ * @param options.maxLength truncate to this many tokens, the special ones included (default: the
  *   encoder's defaultMaxLength, else the model's limit)
  * @throws SpladeError when the encoder has no tokenizer
  */
@@ -76,9 +89,11 @@ export async function explainText(encoder: ExplainableEncoder, text: string, opt
   const terms = termOrigins(output.captured.get(model.logitsName)!, input.attentionMask, 0, encoder.poolingActivation)
     .map((origin) => ({ ...origin, term: tokenOf(origin.termId), inInput: own.has(origin.termId) }));
   const heads = model.sizes.num_attention_heads;
+  const tokenizerKind = kindOf(tokenizer);
   return {
     text,
     tokens: ids.map(tokenOf),
+    ...(tokenizerKind ? { tokenizerKind } : {}),
     inputIds: ids,
     terms,
     attentions: output.attentions!.map((a) => a.reshape([heads, seq, seq])),

@@ -18,6 +18,8 @@ import { bertInputFromRows } from '../../src/models/bert/input.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
 import { UnigramTokenizer } from '../../src/tokenizer/index.js';
+import { explanationToHtml } from '../../src/inspect/report-html.js';
+import { explainText } from '../../src/splade/explain.js';
 import { writeRandomXlmRobertaFolder } from '../../tools/generate-model.js';
 
 const test = suite('XLMRobertaForMaskedLM');
@@ -54,6 +56,18 @@ test("the layout transformers saves: config.json's model_type xlm-roberta, rober
   assert.equal(file.info('roberta.embeddings.word_embeddings.weight')!.shape, [3002, 32]);
   const tokenizerConfig = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
   assert.equal([tokenizerConfig.tokenizer_class, tokenizerConfig.model_max_length], ['XLMRobertaTokenizer', 64]);
+});
+
+test('explain: the page speaks of SentencePiece pieces between <s> and </s>', async () => {
+  const encoder = await SpladeEncoder.fromPretrained(dir);
+  try {
+    const explanation = await explainText(encoder, TEXTS[1]);
+    assert.is(explanation.tokenizerKind, 'unigram');
+    assert.is(explanation.tokens[0], '<s>');
+    assert.match(explanationToHtml(explanation), /into SentencePiece pieces \(▁ marks a piece that starts a word\) between &#60;s&#62; and &#60;\/s&#62;\./);
+  } finally {
+    encoder.dispose();
+  }
 });
 
 test('text: the ids of the Rust tokenizer, the vectors of those ids, and the 64-token limit', async () => {
