@@ -1,16 +1,16 @@
 // The runtime matrix (see matrix.ts): in each runtime, default options encode the PyTorch
 // fixture within the project's tolerances, with the kernels the README's runtime table says
 // (WebAssembly SIMD with threads where the runtime has them; TypeScript with an explaining
-// note in workerd, SIMD again with the shipped kernels.wasm); and both tokenizers, loaded
-// there from tokenizer.json bytes through the shipped splade-ts/tokenizer entry, give every
-// text of tokenizer-cases.ts (~1,000: accents, CJK, emoji sequences, scripts, controls, case
-// mapping, lone surrogates, a sweep of Unicode) the ids and offsets of Hugging Face's Rust
-// tokenizers, asked in this process. A runtime whose binary is missing here is skipped with
-// the reason printed; .ci/run installs them all.
+// note in workerd, SIMD again with the shipped kernels.wasm); and every tokenizer (WordPiece,
+// byte-level BPE, SentencePiece Unigram), loaded there from tokenizer.json bytes through the
+// shipped splade-ts/tokenizer entry, gives every text of tokenizer-cases.ts (~1,000: accents,
+// CJK, emoji sequences, scripts, controls, case mapping, lone surrogates, a sweep of Unicode)
+// the ids and offsets of Hugging Face's Rust tokenizers, asked in this process. A runtime
+// whose binary is missing here is skipped with the reason printed; .ci/run installs them all.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildLibrary, MATRIX, type BuiltLibrary } from './matrix.js';
-import { writeTokenizerCases, type TokenizerCases, type TokenizerKind } from './tokenizer-cases.js';
+import { TOKENIZER_KINDS, writeTokenizerCases, type TokenizerCases, type TokenizerKind } from './tokenizer-cases.js';
 
 let lib: BuiltLibrary | undefined;
 let tokenizers: TokenizerCases | undefined;
@@ -24,7 +24,11 @@ test.after(() => {
   tokenizers?.dispose();
 });
 
-const TOKENIZER_NAMES: Record<TokenizerKind, string> = { wordpiece: 'WordPiece (bert-base-uncased)', bpe: 'byte-level BPE (GPT-2/RoBERTa)' };
+const TOKENIZER_NAMES: Record<TokenizerKind, string> = {
+  wordpiece: 'WordPiece (bert-base-uncased)',
+  bpe: 'byte-level BPE (GPT-2/RoBERTa)',
+  unigram: 'SentencePiece Unigram (XLM-RoBERTa layout)',
+};
 
 for (const runtime of MATRIX) {
   if (runtime.skip) {
@@ -32,7 +36,7 @@ for (const runtime of MATRIX) {
     test.skip(runtime.name);
     continue;
   }
-  test(`${runtime.name}: encodes the PyTorch fixture; both tokenizers agree with Rust's`, async () => {
+  test(`${runtime.name}: encodes the PyTorch fixture; every tokenizer agrees with Rust's`, async () => {
     const result = await runtime.run(lib!, tokenizers);
     assert.equal(result.failures, [], `${runtime.name}: ${result.failures.join('; ')}`);
     assert.match(result.backendInfo, runtime.backend, `${runtime.name} ran ${result.backendInfo}`);
@@ -42,7 +46,7 @@ for (const runtime of MATRIX) {
       assert.match(result.backendNotes[0], /^TypeScript kernels: .*refuses to compile WebAssembly.*splade-ts\/kernels\.wasm.*'wasm-unsafe-eval'/);
     }
     assert.ok(result.tokenizers, `${runtime.name}: no tokenizer result`);
-    for (const kind of ['wordpiece', 'bpe'] as const) {
+    for (const kind of TOKENIZER_KINDS) {
       const check = result.tokenizers[kind];
       const where = `${runtime.name}, ${TOKENIZER_NAMES[kind]}`;
       assert.equal(check.failures, [], `${where}: ${check.failures.join('; ')}`);

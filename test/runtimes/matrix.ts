@@ -2,7 +2,7 @@
 // Debian package (tools/runtimes/, installed by .ci/run; Chromium from Debian), with the
 // library built as it ships (the Node entries, the browser bundle with its subpath entries):
 // parity-check.mjs (the PyTorch fixture f32, fixed token ids, its expected SPLADE vectors) and,
-// when given the cases folder of tokenizer-cases.ts, tokenizer-check.mjs (both tokenizers
+// when given the cases folder of tokenizer-cases.ts, tokenizer-check.mjs (the three tokenizers
 // loaded from tokenizer.json bytes through splade-ts/tokenizer, ~1,000 Unicode-heavy texts,
 // ids and offsets against Rust's). Used by matrix.test.ts (parity, tokenizers and backend
 // asserted) and bench/runtimes.ts (time and memory table, parity check only).

@@ -1,7 +1,8 @@
-// The runtime matrix's tokenizer cases: the two tokenizers the library has, as the tokenizer.json
-// files users load (bert-base-uncased's WordPiece vocabulary; GPT-2's vocabulary and merges in
-// RoBERTa's layout), texts that lean on the engine's Unicode support (normalize, \p{…} classes,
-// case mapping, TextEncoder), and what Hugging Face's Rust `tokenizers` gives for each: ids and
+// The runtime matrix's tokenizer cases: the three tokenizers the library has, as the
+// tokenizer.json files users load (bert-base-uncased's WordPiece vocabulary; GPT-2's vocabulary
+// and merges in RoBERTa's layout; a SentencePiece Unigram model in XLM-RoBERTa's layout, whose
+// normalizer goes by grapheme clusters from Intl.Segmenter), texts that lean on the engine's
+// Unicode support (normalize, \p{…} classes, case mapping, grapheme clusters, TextEncoder), and what Hugging Face's Rust `tokenizers` gives for each: ids and
 // UTF-16 offsets, asked here at run time (never written down). Written to a folder that every
 // runtime of the matrix reads its own way (tokenizer-check.mjs compares).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bertTokenizerJson } from '../../tools/bert-tokenizer-json.js';
 import { robertaTokenizerJson } from '../../tools/roberta-tokenizer-files.js';
+import { xlmrTokenizerJson } from '../../tools/xlmr-tokenizer-files.js';
 import { bpeCorpus } from '../tokenizer/bpe-corpus.js';
 import type { CorpusText } from '../tokenizer/corpus.js';
 import { rustEncode, rustTokenizerFromJson } from '../tokenizer/reference.js';
 
 /** The folder's files (paths relative to it), as tokenizer-check.mjs names them too. */
-export const TOKENIZER_CASE_FILES = { wordpiece: 'wordpiece/tokenizer.json', bpe: 'bpe/tokenizer.json', cases: 'cases.json' } as const;
+export const TOKENIZER_CASE_FILES = { wordpiece: 'wordpiece/tokenizer.json', bpe: 'bpe/tokenizer.json', unigram: 'unigram/tokenizer.json', cases: 'cases.json' } as const;
 
 /** cases.json: the texts and, per tokenizer, Rust's ids and flattened [start, end, …] offsets per text. */
 export interface TokenizerCasesJson {
@@ -36,7 +38,9 @@ export interface TokenizerCheckResult {
   readonly encodeMs: number;
 }
 
-export type TokenizerKind = 'wordpiece' | 'bpe';
+export type TokenizerKind = 'wordpiece' | 'bpe' | 'unigram';
+/** The tokenizers every runtime checks. */
+export const TOKENIZER_KINDS: readonly TokenizerKind[] = ['wordpiece', 'bpe', 'unigram'];
 export type TokenizerCheckResults = Readonly<Record<TokenizerKind, TokenizerCheckResult>>;
 
 export interface TokenizerCases {
@@ -82,16 +86,16 @@ export function runtimeTokenizerTexts(): CorpusText[] {
 }
 
 /**
- * Writes the two tokenizer.json files and cases.json (Rust's ids and offsets for every text)
+ * Writes the three tokenizer.json files and cases.json (Rust's ids and offsets for every text)
  * into a fresh temporary folder (removed by `dispose`).
  */
 export async function writeTokenizerCases(): Promise<TokenizerCases> {
   const dir = mkdtempSync(join(tmpdir(), 'splade-tokenizer-cases-'));
   const corpus = runtimeTokenizerTexts();
   const texts = corpus.map((t) => t.text);
-  const json = { wordpiece: bertTokenizerJson(), bpe: robertaTokenizerJson() };
+  const json = { wordpiece: bertTokenizerJson(), bpe: robertaTokenizerJson(), unigram: xlmrTokenizerJson() };
   const expected = {} as TokenizerCasesJson['expected'];
-  for (const kind of ['wordpiece', 'bpe'] as const) {
+  for (const kind of TOKENIZER_KINDS) {
     mkdirSync(join(dir, kind));
     writeFileSync(join(dir, TOKENIZER_CASE_FILES[kind]), json[kind]);
     const rust = rustTokenizerFromJson(json[kind]);

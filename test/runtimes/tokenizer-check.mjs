@@ -1,12 +1,13 @@
 // The runtime matrix's tokenizer check, in plain JavaScript so every runtime runs it as it is
-// (Node, Bun, Deno, workerd, Chromium): load both tokenizers from their tokenizer.json bytes
+// (Node, Bun, Deno, workerd, Chromium): load the three tokenizers from their tokenizer.json bytes
 // as users do (memoryModelFiles, then the tokenizer subpath's loadTokenizer), encode every
 // text of cases.json (tokenizer-cases.ts) and compare ids and offsets with what Hugging Face's
 // Rust tokenizers gave for it in the test process. Runtimes differ in their Unicode support
-// (normalize, \p{…} classes, case mapping), which is where a tokenizer breaks silently.
+// (normalize, \p{…} classes, case mapping, Intl.Segmenter's grapheme clusters), which is where
+// a tokenizer breaks silently.
 
 /** The files, by name, that a runner reads its own way (paths relative to the cases folder). */
-export const TOKENIZER_CHECK_FILES = ['wordpiece/tokenizer.json', 'bpe/tokenizer.json', 'cases.json'];
+export const TOKENIZER_CHECK_FILES = ['wordpiece/tokenizer.json', 'bpe/tokenizer.json', 'unigram/tokenizer.json', 'cases.json'];
 
 /** How many mismatching texts are described in full. */
 const SHOWN = 3;
@@ -15,13 +16,13 @@ const SHOWN = 3;
  * @param splade the library's root namespace (memoryModelFiles)
  * @param tokenizer the `splade-ts/tokenizer` namespace (loadTokenizer, the tokenizer classes)
  * @param files TOKENIZER_CHECK_FILES name -> Uint8Array
- * @returns per tokenizer ('wordpiece', 'bpe'): { texts, mismatchCount, mismatches, failures, loadMs, encodeMs }
+ * @returns per tokenizer ('wordpiece', 'bpe', 'unigram'): { texts, mismatchCount, mismatches, failures, loadMs, encodeMs }
  */
 export async function tokenizerCheck(splade, tokenizer, files) {
   const cases = JSON.parse(new TextDecoder().decode(files['cases.json']));
-  const classes = { wordpiece: tokenizer.BertTokenizer, bpe: tokenizer.ByteLevelBpeTokenizer };
+  const classes = { wordpiece: tokenizer.BertTokenizer, bpe: tokenizer.ByteLevelBpeTokenizer, unigram: tokenizer.UnigramTokenizer };
   const results = {};
-  for (const kind of ['wordpiece', 'bpe']) {
+  for (const kind of Object.keys(classes)) {
     const started = performance.now();
     const model = splade.memoryModelFiles({ 'tokenizer.json': files[`${kind}/tokenizer.json`] }, kind);
     const loaded = await tokenizer.loadTokenizer(model);
