@@ -2,18 +2,22 @@
 // @huggingface/tokenizers (pure JS) and of Hugging Face's Rust tokenizers (npm `tokenizers`,
 // native), on the same texts in the same run, and the time each takes to load the tokenizer.json.
 // WordPiece: bert-base-uncased's real vocabulary; byte-level BPE: GPT-2's real vocabulary and
-// merges in RoBERTa's layout (tools/roberta-tokenizer-files.ts). splade-ts's ids are checked
-// equal to Rust's first.
+// merges in RoBERTa's layout (tools/roberta-tokenizer-files.ts); SentencePiece Unigram: the
+// XLM-RoBERTa-layout model trained here (test/fixtures/unigram, a small vocabulary: a real
+// XLM-R's 250,002 pieces load slower, encode about as fast). splade-ts's ids are checked equal
+// to Rust's first.
 //   npm run bench:tokenizer [-- --rounds N --texts N]
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { BertTokenizer, ByteLevelBpeTokenizer, type Tokenizer } from '../src/tokenizer/index.js';
+import { BertTokenizer, ByteLevelBpeTokenizer, UnigramTokenizer, type Tokenizer } from '../src/tokenizer/index.js';
 import { bertTokenizerJson } from '../tools/bert-tokenizer-json.js';
 import { bertBaseUncasedVocabText } from '../tools/bert-vocab.js';
 import { robertaTokenizerJson } from '../tools/roberta-tokenizer-files.js';
+import { xlmrTokenizerJson } from '../tools/xlmr-tokenizer-files.js';
 import { corpus } from '../test/tokenizer/corpus.js';
 import { bpeCorpus } from '../test/tokenizer/bpe-corpus.js';
+import { unigramCorpus } from '../test/tokenizer/unigram-corpus.js';
 import { mulberry32 as random } from '../tools/random.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, texts: { type: 'string', default: '2000' } } });
@@ -152,6 +156,11 @@ async function main(): Promise<void> {
   console.log(`\nByte-level BPE, GPT-2's vocabulary and merges in RoBERTa's layout (tokenizer.json ${(bpeJson.length / 1e6).toFixed(2)} MB)`);
   await runWorkload('BPE: passages and queries (English, Zipf-distributed words, 1 word in 25 non-ASCII)', benchTexts(textCount, true), bpe);
   await runWorkload('BPE: the byte-level BPE test corpus (many scripts, emoji, controls, lone surrogates, 5,000-character words)', bpeCorpus().map((t) => t.text), bpe);
+  const unigramJson = xlmrTokenizerJson();
+  const unigram = await loadAll(unigramJson, (json) => UnigramTokenizer.fromTokenizerJson(json), {});
+  console.log(`\nSentencePiece Unigram in XLM-RoBERTa's layout, a model trained here (nmt_nfkc, tokenizer.json ${(unigramJson.length / 1e6).toFixed(2)} MB)`);
+  await runWorkload('Unigram: passages and queries (English, Zipf-distributed words, 1 word in 25 non-ASCII)', benchTexts(textCount, true), unigram);
+  await runWorkload('Unigram: its test corpus (normalization corners, many scripts, fuzz)', unigramCorpus().map((t) => t.text), unigram);
 }
 
 await main();
