@@ -115,16 +115,28 @@ function pushReplacement(dest: Change[], old: string, replacement: string): void
   }
 }
 
+/**
+ * Grapheme clusters, as SentencePiece's normalizer goes by them; a clear error where the
+ * runtime lacks Intl.Segmenter (Firefox before 125), rather than a TypeError deep in a call.
+ */
+function graphemeSegmenter(where: string): Intl.Segmenter {
+  if (typeof Intl === 'undefined' || typeof Intl.Segmenter !== 'function') {
+    throw new TokenizerError(`${where}: SentencePiece's normalizer needs Intl.Segmenter (grapheme clusters), which this JavaScript runtime does not have`);
+  }
+  return new Intl.Segmenter('en', { granularity: 'grapheme' });
+}
+
 /** SentencePiece's compiled normalization rules. */
 export class PrecompiledCharsmap {
   private readonly trie: Uint32Array;
   private readonly strings: Uint8Array;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly cache = new Map<string, string | null>();
-  private readonly graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+  private readonly graphemes: Intl.Segmenter;
 
   /** @param base64 tokenizer.json's `precompiled_charsmap`; `where` names it in errors */
   constructor(base64: string, where: string) {
+    this.graphemes = graphemeSegmenter(where);
     const blob = fromBase64(base64, where);
     if (blob.length < 4) throw new TokenizerError(`${where} is too short to hold a charsmap`);
     const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);

@@ -99,6 +99,21 @@ function refusal(change: (json: Record<string, unknown> & { model: Record<string
   return assert.unreachable('no error') as never;
 }
 
+test('a runtime without Intl.Segmenter gets a TokenizerError naming what is missing, not a TypeError', () => {
+  const intl = Intl as { Segmenter?: unknown };
+  const segmenter = intl.Segmenter;
+  delete intl.Segmenter;
+  try {
+    assert.throws(
+      () => UnigramTokenizer.fromTokenizerJson(unigramFixture('xlmr-nmt-nfkc.tokenizer.json')),
+      (error: unknown) => error instanceof TokenizerError && /needs Intl\.Segmenter \(grapheme clusters\), which this JavaScript runtime does not have/.test((error as Error).message),
+    );
+  } finally {
+    intl.Segmenter = segmenter;
+  }
+  assert.ok(UnigramTokenizer.fromTokenizerJson(unigramFixture('xlmr-nmt-nfkc.tokenizer.json')));
+});
+
 test('settings the tokenizer does not implement are refused, naming the file and the field', () => {
   const cases: Array<[(j: Record<string, unknown> & { model: Record<string, unknown> }) => void, RegExp]> = [
     [(j) => (j.model.byte_fallback = true), /xlmr\/tokenizer\.json: model\.byte_fallback true is not supported/],
