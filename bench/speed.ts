@@ -180,6 +180,16 @@ function runOneAfterAnother(keys: readonly string[], script: string, childArgs: 
   return all;
 }
 
+/**
+ * What the last column says when the active terms differ from the first row's: an alarm for
+ * float32 engines (they should agree), a pointer for compact weights, whose rounding moves
+ * terms near zero and whose fidelity `npm run bench:fidelity` measures.
+ */
+function activeNote(sameActive: boolean, dtype: string | undefined): string {
+  if (sameActive) return '';
+  return (dtype ?? 'f32') === 'f32' ? ' ACTIVE TERMS DIFFER' : ` active terms differ (${dtype} rounding; fidelity: npm run bench:fidelity)`;
+}
+
 function printWorkload(w: Workload, rows: Measured[], config: ReturnType<typeof parseBertConfigText>, dir: string): void {
   const gflop = workloadFlops(w, config) / 1e9;
   const tokens = w.calls * w.batch * w.seq;
@@ -192,7 +202,7 @@ function printWorkload(w: Workload, rows: Measured[], config: ReturnType<typeof 
     const ratios = rows.map((o) => `${(median(o.times) / med).toFixed(2)}x`);
     const vector = new Float32Array(readFileSync(join(dir, `${r.engine}.json.${w.name}.f32`)).buffer.slice(0));
     const { maxAbs, sameActive } = first ? compareVectors(vector, first) : { maxAbs: 0, sameActive: true };
-    console.log(`| ${r.label} | ${r.dtype ?? 'f32'} | ${formatMs(med)} | ${formatMs(Math.min(...r.times))} - ${formatMs(Math.max(...r.times))} | ${(tokens / (med / 1000)).toFixed(0)} | ${(gflop / (med / 1000)).toFixed(1)} | ${ratios.join(' | ')} | ${r.cpuTimes ? formatMs(median(r.cpuTimes)) : '-'} | ${formatMs(r.loadMs)} | ${r.peakRssMb.toFixed(0)} MB | ${maxAbs.toExponential(1)}${sameActive ? '' : ' ACTIVE TERMS DIFFER'} |`);
+    console.log(`| ${r.label} | ${r.dtype ?? 'f32'} | ${formatMs(med)} | ${formatMs(Math.min(...r.times))} - ${formatMs(Math.max(...r.times))} | ${(tokens / (med / 1000)).toFixed(0)} | ${(gflop / (med / 1000)).toFixed(1)} | ${ratios.join(' | ')} | ${r.cpuTimes ? formatMs(median(r.cpuTimes)) : '-'} | ${formatMs(r.loadMs)} | ${r.peakRssMb.toFixed(0)} MB | ${maxAbs.toExponential(1)}${activeNote(sameActive, r.dtype)} |`);
     if (r.profile) {
       const total = Object.values(r.profile).reduce((s, [, ms]) => s + ms, 0);
       console.log(`|   per-op (wall ms / CPU ms per run): ${Object.entries(r.profile).map(([op, [, ms, cpu]]) => `${op} ${ms.toFixed(0)}/${cpu.toFixed(0)} (${((100 * ms) / total).toFixed(0)}%)`).join(', ')} |`);
