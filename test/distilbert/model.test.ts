@@ -138,8 +138,8 @@ test('config.json: model_type dispatch, DistilBertConfig defaults, clear errors'
     [768, 3072, 6, 12, 'gelu', false]);
   assert.is(parseModelConfig({ architectures: ['DistilBertForMaskedLM'], dim: 8, n_heads: 2 }, 'c.json').model_type, 'distilbert');
   assert.is(parseModelConfig({ hidden_size: 8, num_attention_heads: 2 }, 'c.json').model_type, 'bert');
-  assert.throws(() => parseModelConfig({ model_type: 'xlm-roberta' }, 'x/config.json'),
-    (e: unknown) => e instanceof ConfigError && /x\/config\.json: field 'model_type' is "xlm-roberta"; supported: 'bert', 'distilbert', 'roberta'/.test(e.message));
+  assert.throws(() => parseModelConfig({ model_type: 'modernbert' }, 'x/config.json'),
+    (e: unknown) => e instanceof ConfigError && /x\/config\.json: field 'model_type' is "modernbert"; supported: 'bert', 'distilbert', 'roberta', 'xlm-roberta'/.test(e.message));
   assert.throws(() => parseModelConfig({ model_type: 'distilbert', dim: 10, n_heads: 3 }, 'c.json'),
     (e: unknown) => e instanceof ConfigError && /'dim' \(10\) must be divisible by n_heads \(3\)/.test(e.message));
   assert.throws(() => parseModelConfig({ model_type: 'distilbert', activation: 'tanh' }, 'c.json'),
