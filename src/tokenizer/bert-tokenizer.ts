@@ -4,7 +4,7 @@
 // (BertPreTokenizer) and each word into WordPiece pieces; then [CLS] … [SEP] around it.
 import { AddedTokenMatcher, resolveAddedTokenIds, type AddedToken } from './added-tokens.js';
 import { decodeWordPieces } from './decoder.js';
-import { checkText, encodeAndPad, encodingOf, tokenLimit, TokenSink } from './encoding.js';
+import { checkText, encodeAndPad, encodingOf, tokenLimit, tokensToDecode, TokenSink } from './encoding.js';
 import { TokenizerError } from './errors.js';
 import { BertNormalizer, originalEnd, type NormalizedText } from './normalizer.js';
 import { forEachWord } from './pre-tokenizer.js';
@@ -149,13 +149,7 @@ export class BertTokenizer implements Tokenizer {
 
   /** Text back from ids, as Hugging Face decodes: "##" pieces joined, a space between words. */
   decode(ids: number[], options: DecodeOptions = {}): string {
-    const tokens: string[] = [];
-    for (const id of ids) {
-      const token = this.idToToken(id);
-      if (token === undefined) continue;
-      if (options.skipSpecialTokens && this.addedById.get(id)?.special) continue;
-      tokens.push(token);
-    }
+    const tokens = tokensToDecode(ids, (id) => this.idToToken(id), (id) => this.addedById.get(id)?.special === true, options.skipSpecialTokens);
     return decodeWordPieces(tokens, this.settings.decoder);
   }
 

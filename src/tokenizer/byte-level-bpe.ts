@@ -11,7 +11,7 @@ import { settingsFromBpeTokenizerJson, type BpeSettings } from './bpe-settings.j
 import { decodeByteLevel } from './byte-level.js';
 import { trimOffsets } from './byte-level-offsets.js';
 import { ByteLevelWords } from './byte-level-words.js';
-import { checkText, encodeAndPad, encodingOf, tokenLimit, TokenSink } from './encoding.js';
+import { checkText, encodeAndPad, encodingOf, tokenLimit, tokensToDecode, TokenSink } from './encoding.js';
 import { TokenizerError } from './errors.js';
 import type { BatchEncoding, DecodeOptions, EncodeOptions, Encoding, Tokenizer, TokenizerFiles } from './tokenizer.js';
 import { replaceLoneSurrogates } from './unicode.js';
@@ -137,13 +137,7 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
 
   /** Text back from ids, as Rust's ByteLevel decoder gives it (invalid UTF-8 as U+FFFD). */
   decode(ids: number[], options: DecodeOptions = {}): string {
-    const tokens: string[] = [];
-    for (const id of ids) {
-      const token = this.idToToken(id);
-      if (token === undefined) continue;
-      if (options.skipSpecialTokens && this.addedById.get(id)?.special) continue;
-      tokens.push(token);
-    }
+    const tokens = tokensToDecode(ids, (id) => this.idToToken(id), (id) => this.addedById.get(id)?.special === true, options.skipSpecialTokens);
     return this.settings.decoder === 'ByteLevel' ? decodeByteLevel(tokens) : tokens.join(' ');
   }
 

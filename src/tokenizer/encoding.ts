@@ -33,6 +33,21 @@ export function encodingOf(ids: number[], tokens: string[], offsets: Array<[numb
   };
 }
 
+/**
+ * The tokens `decode` joins: each id's token (`tokenOf`; unknown ids left out), special ones
+ * left out too when `skipSpecialTokens` is set (what every decoder does before joining).
+ */
+export function tokensToDecode(ids: readonly number[], tokenOf: (id: number) => string | undefined, isSpecial: (id: number) => boolean, skipSpecialTokens = false): string[] {
+  const tokens: string[] = [];
+  for (const id of ids) {
+    const token = tokenOf(id);
+    if (token === undefined) continue;
+    if (skipSpecialTokens && isSpecial(id)) continue;
+    tokens.push(token);
+  }
+  return tokens;
+}
+
 /** Encodes each text and pads the rows to the longest with `padId` (mask 0). */
 export function encodeAndPad(texts: string[], encode: (text: string) => Encoding, padId: number): BatchEncoding {
   if (!Array.isArray(texts)) throw new TokenizerError(`encodeBatch() takes an array of strings, not ${typeof texts}`);

@@ -8,7 +8,7 @@
 import { AddedTokenMatcher, resolveAddedTokenIds, type AddedToken } from './added-tokens.js';
 import { parseBpeConfig } from './bpe-config.js';
 import { trimOffsets } from './byte-level-offsets.js';
-import { checkText, encodeAndPad, encodingOf, tokenLimit, TokenSink } from './encoding.js';
+import { checkText, encodeAndPad, encodingOf, tokenLimit, tokensToDecode, TokenSink } from './encoding.js';
 import { TokenizerError } from './errors.js';
 import { decodeMetaspace, metaspaceWords } from './metaspace.js';
 import { NormalizedString } from './normalized-string.js';
@@ -125,13 +125,7 @@ export class UnigramTokenizer implements Tokenizer {
 
   /** Text back from ids, as Rust's Metaspace decoder gives it. */
   decode(ids: number[], options: DecodeOptions = {}): string {
-    const tokens: string[] = [];
-    for (const id of ids) {
-      const token = this.decodedAddedTokens.get(id) ?? this.idToToken(id);
-      if (token === undefined) continue;
-      if (options.skipSpecialTokens && this.addedById.get(id)?.special) continue;
-      tokens.push(token);
-    }
+    const tokens = tokensToDecode(ids, (id) => this.decodedAddedTokens.get(id) ?? this.idToToken(id), (id) => this.addedById.get(id)?.special === true, options.skipSpecialTokens);
     return this.settings.decoder ? decodeMetaspace(tokens, this.settings.decoder) : tokens.join(' ');
   }
 
