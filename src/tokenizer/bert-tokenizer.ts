@@ -4,7 +4,7 @@
 // (BertPreTokenizer) and each word into WordPiece pieces; then [CLS] … [SEP] around it.
 import { AddedTokenMatcher, resolveAddedTokenIds, type AddedToken } from './added-tokens.js';
 import { decodeWordPieces } from './decoder.js';
-import { checkText, encodeAndPad, encodingOf, tokenLimit, tokensToDecode, TokenSink } from './encoding.js';
+import { checkText, encodeAndPad, encodingAround, tokenLimit, tokensToDecode, TokenSink } from './encoding.js';
 import { TokenizerError } from './errors.js';
 import { BertNormalizer, originalEnd, type NormalizedText } from './normalizer.js';
 import { forEachWord } from './pre-tokenizer.js';
@@ -128,18 +128,8 @@ export class BertTokenizer implements Tokenizer {
     const limit = tokenLimit(options.maxLength, addSpecialTokens ? 2 : 0, '[CLS] and [SEP]');
     const sink = new TokenSink(limit);
     this.tokenizeInto(text, sink);
-    let { ids, tokens, offsets } = sink;
-    if (ids.length > limit) {
-      ids = ids.slice(0, limit);
-      tokens = tokens.slice(0, limit);
-      offsets = offsets.slice(0, limit);
-    }
-    if (addSpecialTokens) {
-      ids = [this.clsTokenId, ...ids, this.sepTokenId];
-      tokens = [this.settings.clsToken, ...tokens, this.settings.sepToken];
-      offsets = [[0, 0], ...offsets, [0, 0]];
-    }
-    return encodingOf(ids, tokens, offsets);
+    if (!addSpecialTokens) return encodingAround(sink.taken(), [], []);
+    return encodingAround(sink.taken(), [[this.settings.clsToken, this.clsTokenId]], [[this.settings.sepToken, this.sepTokenId]]);
   }
 
   /** Tokenizes several texts and pads them with [PAD] to the longest. */

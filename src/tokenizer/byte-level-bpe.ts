@@ -11,7 +11,7 @@ import { settingsFromBpeTokenizerJson, type BpeSettings } from './bpe-settings.j
 import { decodeByteLevel } from './byte-level.js';
 import { trimOffsets } from './byte-level-offsets.js';
 import { ByteLevelWords } from './byte-level-words.js';
-import { checkText, encodeAndPad, encodingOf, tokenLimit, tokensToDecode, TokenSink } from './encoding.js';
+import { checkText, encodeAndPad, encodingAround, tokenLimit, tokensToDecode, TokenSink } from './encoding.js';
 import { TokenizerError } from './errors.js';
 import type { BatchEncoding, DecodeOptions, EncodeOptions, Encoding, Tokenizer, TokenizerFiles } from './tokenizer.js';
 import { replaceLoneSurrogates } from './unicode.js';
@@ -115,19 +115,9 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
     const clean = replaceLoneSurrogates(text);
     const sink = new TokenSink(limit);
     this.tokenizeInto(clean, sink);
-    let { ids, tokens, offsets } = sink;
-    if (ids.length > limit) {
-      ids = ids.slice(0, limit);
-      tokens = tokens.slice(0, limit);
-      offsets = offsets.slice(0, limit);
-    }
-    if (post?.trimOffsets) trimOffsets(clean, tokens, offsets, post.addPrefixSpace);
-    if (roberta) {
-      ids = [roberta.cls[1], ...ids, roberta.sep[1]];
-      tokens = [roberta.cls[0], ...tokens, roberta.sep[0]];
-      offsets = [[0, 0], ...offsets, [0, 0]];
-    }
-    return encodingOf(ids, tokens, offsets);
+    const run = sink.taken();
+    if (post?.trimOffsets) trimOffsets(clean, run.tokens, run.offsets, post.addPrefixSpace);
+    return roberta ? encodingAround(run, [roberta.cls], [roberta.sep]) : encodingAround(run, [], []);
   }
 
   /** Tokenizes several texts and pads them with <pad> to the longest. */

@@ -23,7 +23,7 @@ export function checkText(text: unknown): asserts text is string {
 }
 
 /** An Encoding of one sequence: attention mask of ones, token types of zeros. */
-export function encodingOf(ids: number[], tokens: string[], offsets: Array<[number, number]>): Encoding {
+function encodingOf(ids: number[], tokens: string[], offsets: Array<[number, number]>): Encoding {
   return {
     ids,
     tokens,
@@ -62,8 +62,27 @@ export function encodeAndPad(texts: string[], encode: (text: string) => Encoding
   };
 }
 
+/** A special token as post-processors name it: its text and its id. */
+export type SpecialToken = readonly [string, number];
+
+/** Tokens with their ids and offsets, in step. */
+export interface TokenRun {
+  readonly ids: number[];
+  readonly tokens: string[];
+  readonly offsets: Array<[number, number]>;
+}
+
+/** The encoding of `run` with the special tokens `before` and `after` put around it (offsets [0, 0]). */
+export function encodingAround(run: TokenRun, before: readonly SpecialToken[], after: readonly SpecialToken[]): Encoding {
+  const ids = [...before.map(([, id]) => id), ...run.ids, ...after.map(([, id]) => id)];
+  const tokens = [...before.map(([token]) => token), ...run.tokens, ...after.map(([token]) => token)];
+  const none = (): [number, number] => [0, 0];
+  const offsets = [...before.map(none), ...run.offsets, ...after.map(none)];
+  return encodingOf(ids, tokens, offsets);
+}
+
 /** Collects tokens until `limit` of them are there. */
-export class TokenSink {
+export class TokenSink implements TokenRun {
   readonly ids: number[] = [];
   readonly tokens: string[] = [];
   readonly offsets: Array<[number, number]> = [];
@@ -75,5 +94,10 @@ export class TokenSink {
     this.ids.push(id);
     this.tokens.push(token);
     this.offsets.push([start, end]);
+  }
+  /** The tokens collected, cut to `limit` (a word's pieces may run past it). */
+  taken(): TokenRun {
+    if (this.ids.length <= this.limit) return { ids: this.ids, tokens: this.tokens, offsets: this.offsets };
+    return { ids: this.ids.slice(0, this.limit), tokens: this.tokens.slice(0, this.limit), offsets: this.offsets.slice(0, this.limit) };
   }
 }

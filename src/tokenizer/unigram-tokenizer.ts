@@ -8,7 +8,7 @@
 import { AddedTokenMatcher, resolveAddedTokenIds, type AddedToken } from './added-tokens.js';
 import { parseBpeConfig } from './bpe-config.js';
 import { trimOffsets } from './byte-level-offsets.js';
-import { checkText, encodeAndPad, encodingOf, tokenLimit, tokensToDecode, TokenSink } from './encoding.js';
+import { checkText, encodeAndPad, encodingAround, tokenLimit, tokensToDecode, TokenSink } from './encoding.js';
 import { TokenizerError } from './errors.js';
 import { decodeMetaspace, metaspaceWords } from './metaspace.js';
 import { NormalizedString } from './normalized-string.js';
@@ -103,19 +103,9 @@ export class UnigramTokenizer implements Tokenizer {
     const clean = replaceLoneSurrogates(text);
     const sink = new TokenSink(limit);
     this.tokenizeInto(clean, sink);
-    let { ids, tokens, offsets } = sink;
-    if (ids.length > limit) {
-      ids = ids.slice(0, limit);
-      tokens = tokens.slice(0, limit);
-      offsets = offsets.slice(0, limit);
-    }
-    if (post?.trimOffsets) trimOffsets(clean, tokens, offsets, post.addPrefixSpace);
-    if (around) {
-      ids = [...around.before.map(([, id]) => id), ...ids, ...around.after.map(([, id]) => id)];
-      tokens = [...around.before.map(([token]) => token), ...tokens, ...around.after.map(([token]) => token)];
-      offsets = [...around.before.map((): [number, number] => [0, 0]), ...offsets, ...around.after.map((): [number, number] => [0, 0])];
-    }
-    return encodingOf(ids, tokens, offsets);
+    const run = sink.taken();
+    if (post?.trimOffsets) trimOffsets(clean, run.tokens, run.offsets, post.addPrefixSpace);
+    return around ? encodingAround(run, around.before, around.after) : encodingAround(run, [], []);
   }
 
   /** Tokenizes several texts and pads them with the padding token to the longest. */
