@@ -3,7 +3,6 @@
 // the checkpoint spellings it accepts and the errors it gives. Numerical parity with PyTorch is
 // test/parity/distilbert.test.ts; with SPLADE_LIVE_PARITY=1 a generated folder is also run
 // through distilbert_reference.py.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -18,13 +17,13 @@ import { memoryModelFiles } from '../../src/io/memory-model-files.js';
 import { loadModelFolder } from '../../src/io/model-folder.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
-import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
 import { explainText } from '../../src/splade/explain.js';
 import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import { writeSafetensors } from '../../src/formats/safetensors-writer.js';
 import { generateDistilBertForMaskedLM, writeRandomDistilBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from '../foundation/tmp.js';
 import { rejects } from '../helpers/rejects.js';
+import { liveTorchFailures } from '../parity/family-parity.js';
 
 const tmp = tempDir('distilbert');
 const small = { layers: 2, hidden: 16, heads: 2, intermediate: 32, maxPositions: 24, vocab: 300, seed: 5 } as const;
@@ -149,22 +148,8 @@ test('config.json: model_type dispatch, DistilBertConfig defaults, clear errors'
 if (process.env.SPLADE_LIVE_PARITY === '1') {
   test('live: a generated folder matches distilbert_reference.py (plain torch) on hidden states, attentions and SPLADE', async () => {
     const script = fileURLToPath(new URL('../parity/distilbert_reference.py', import.meta.url));
-    const { writeFileSync } = await import('node:fs');
     const rows = { input_ids: [[2, 40, 77, 120, 3], [2, 9, 3, 0, 0]], attention_mask: [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]] };
-    writeFileSync(join(tmp, 'ids.json'), JSON.stringify(rows));
-    execFileSync('/usr/bin/python3', [script, 'run', dir, join(tmp, 'ids.json'), join(tmp, 'torch.safetensors')], { env: { ...process.env, OMP_NUM_THREADS: '1' } });
-    const torch = await readSafetensorsFile(join(tmp, 'torch.safetensors'));
-    const encoder = await SpladeEncoder.fromPretrained(dir, { backend: new ReferenceBackend() });
-    const out = await encoder.model.forward(bertInputFromRows(rows, encoder.model.sizes), { splade: true, outputHiddenStates: true, outputAttentions: true });
-    const rel = (a: Float32Array, b: Float32Array): number => {
-      let d = 0, s = 0;
-      for (let i = 0; i < b.length; i++) (d = Math.max(d, Math.abs(a[i] - b[i]))), (s = Math.max(s, Math.abs(b[i])));
-      return d / s;
-    };
-    out.hiddenStates!.forEach((h, i) => assert.ok(rel(h.data, torch.float32(`hidden_states.${i}`)) < 1e-4, `hidden_states.${i}`));
-    out.attentions!.forEach((a, i) => assert.ok(rel(a.data, torch.float32(`attentions.${i}`)) < 1e-4, `attentions.${i}`));
-    const splade = torch.float32('splade');
-    out.splade!.data.forEach((v, i) => assert.ok(Math.abs(v - splade[i]) <= 1e-4, `splade ${i}`));
+    assert.equal(await liveTorchFailures(script, dir, tmp, rows, new ReferenceBackend()), []);
   });
 }
 

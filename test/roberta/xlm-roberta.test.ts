@@ -5,8 +5,7 @@
 // ids the Rust tokenizers binding gives for its tokenizer.json, and the vectors of those ids.
 // With SPLADE_LIVE_PARITY=1 the folder also goes through roberta_reference.py (plain torch:
 // modeling_xlm_roberta.py is modeling_roberta.py under another name).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,13 +13,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tokenizer } from 'tokenizers';
 import { parseModelConfig, SUPPORTED_MODEL_TYPES } from '../../src/io/model-config.js';
-import { bertInputFromRows } from '../../src/models/bert/input.js';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
 import { UnigramTokenizer } from '../../src/tokenizer/index.js';
 import { explanationToHtml } from '../../src/inspect/report-html.js';
 import { explainText } from '../../src/splade/explain.js';
 import { writeRandomXlmRobertaFolder } from '../../tools/generate-model.js';
+import { liveTorchFailures } from '../parity/family-parity.js';
 
 const test = suite('XLMRobertaForMaskedLM');
 const tmp = mkdtempSync(join(tmpdir(), 'splade-xlmr-'));
@@ -104,21 +103,7 @@ if (process.env.SPLADE_LIVE_PARITY === '1') {
     const pad = (ids: number[]): number[] => ids.concat(new Array<number>(width - ids.length).fill(1));
     const mask = (ids: number[]): number[] => pad(ids.map(() => 1)).map((v, k) => (k < ids.length ? v : 0));
     const rows = { input_ids: [pad(first), pad(second)], attention_mask: [mask(first), mask(second)] };
-    writeFileSync(join(tmp, 'ids.json'), JSON.stringify(rows));
-    execFileSync('/usr/bin/python3', [script, 'run', dir, join(tmp, 'ids.json'), join(tmp, 'torch.safetensors')], { env: { ...process.env, OMP_NUM_THREADS: '1' } });
-    const torch = await readSafetensorsFile(join(tmp, 'torch.safetensors'));
-    const encoder = await SpladeEncoder.fromPretrained(dir);
-    const out = await encoder.model.forward(bertInputFromRows(rows, encoder.model.sizes), { splade: true, outputHiddenStates: true, outputAttentions: true });
-    const rel = (a: Float32Array, b: Float32Array): number => {
-      let d = 0, s = 0;
-      for (let i = 0; i < b.length; i++) (d = Math.max(d, Math.abs(a[i] - b[i]))), (s = Math.max(s, Math.abs(b[i])));
-      return d / s;
-    };
-    out.hiddenStates!.forEach((h, i) => assert.ok(rel(h.data, torch.float32(`hidden_states.${i}`)) < 1e-4, `hidden_states.${i}`));
-    out.attentions!.forEach((a, i) => assert.ok(rel(a.data, torch.float32(`attentions.${i}`)) < 1e-4, `attentions.${i}`));
-    const splade = torch.float32('splade');
-    out.splade!.data.forEach((v, i) => assert.ok(Math.abs(v - splade[i]) <= 1e-4, `splade ${i}`));
-    encoder.dispose();
+    assert.equal(await liveTorchFailures(script, dir, tmp, rows), []);
   });
 }
 
