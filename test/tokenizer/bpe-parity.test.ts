@@ -10,14 +10,9 @@ import {
 } from '../../tools/roberta-tokenizer-files.js';
 import { mulberry32 } from '../../tools/random.js';
 import { bpeCorpus } from './bpe-corpus.js';
-import { rustEncode, rustTokenizerFromJson } from './reference.js';
+import { assertSameAsRust, describeText, rustEncode, rustTokenizerFromJson } from './reference.js';
 
 const texts = bpeCorpus();
-
-function describe(text: string): string {
-  const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-  return JSON.stringify(shown);
-}
 
 const parity = suite('byte-level BPE parity with Rust tokenizers');
 
@@ -39,13 +34,7 @@ for (const [name, options] of settings) {
     const json = robertaTokenizerJson(options);
     const ours = ByteLevelBpeTokenizer.fromTokenizerJson(json);
     const rust = rustTokenizerFromJson(json);
-    for (const { category, text } of texts) {
-      const expected = await rustEncode(rust, text);
-      const got = ours.encode(text);
-      assert.equal(got.ids, expected.ids, `${category}: ${describe(text)}`);
-      assert.equal(got.tokens, expected.tokens, `tokens of ${describe(text)}`);
-      assert.equal(got.offsets, expected.offsets, `offsets of ${describe(text)}`);
-    }
+    await assertSameAsRust(ours, rust, texts);
   });
 }
 
@@ -81,10 +70,10 @@ for (const [name, change] of variants) {
     for (const { category, text } of texts.concat([{ category: 'variants', text: ' hello world wor wording x 東京 y hello' }, { category: 'variants', text: 'the splade model, splade' }])) {
       const expected = await rustEncode(rust, text);
       const got = ours.encode(text);
-      assert.equal(got.ids, expected.ids, `${category}: ${describe(text)}`);
-      assert.equal(got.tokens, expected.tokens, `tokens of ${describe(text)}`);
-      assert.equal(got.offsets, expected.offsets, `offsets of ${describe(text)}`);
-      assert.is(ours.decode(got.ids, { skipSpecialTokens: true }), await rust.decode(expected.ids, true), `decode ${describe(text)}`);
+      assert.equal(got.ids, expected.ids, `${category}: ${describeText(text)}`);
+      assert.equal(got.tokens, expected.tokens, `tokens of ${describeText(text)}`);
+      assert.equal(got.offsets, expected.offsets, `offsets of ${describeText(text)}`);
+      assert.is(ours.decode(got.ids, { skipSpecialTokens: true }), await rust.decode(expected.ids, true), `decode ${describeText(text)}`);
     }
   });
 }
@@ -97,9 +86,9 @@ for (const addPrefixSpace of [false, true]) {
     for (const { category, text } of texts) {
       const expected = await rustEncode(rust, text);
       const got = fromFiles.encode(text);
-      assert.equal(got.ids, expected.ids, `${category}: ${describe(text)}`);
-      assert.equal(got.offsets, expected.offsets, `offsets of ${describe(text)}`);
-      assert.equal(got, fromJson.encode(text), `both layouts: ${describe(text)}`);
+      assert.equal(got.ids, expected.ids, `${category}: ${describeText(text)}`);
+      assert.equal(got.offsets, expected.offsets, `offsets of ${describeText(text)}`);
+      assert.equal(got, fromJson.encode(text), `both layouts: ${describeText(text)}`);
     }
   });
 }
@@ -113,8 +102,8 @@ parity('truncation to maxLength keeps <s> … </s>, as Rust truncates', async ()
     for (const { text } of texts) {
       const expected = await rustEncode(rust, text);
       const got = ours.encode(text, { maxLength });
-      assert.equal(got.ids, expected.ids, `maxLength ${maxLength}: ${describe(text)}`);
-      assert.equal(got.offsets, expected.offsets, `maxLength ${maxLength} offsets: ${describe(text)}`);
+      assert.equal(got.ids, expected.ids, `maxLength ${maxLength}: ${describeText(text)}`);
+      assert.equal(got.offsets, expected.offsets, `maxLength ${maxLength} offsets: ${describeText(text)}`);
     }
   }
 });
@@ -127,9 +116,9 @@ parity('without special tokens (offsets still trimmed, as Rust trims them)', asy
     for (const { text } of texts) {
       const expected = await rustEncode(rust, text, false);
       const got = ours.encode(text, { addSpecialTokens: false });
-      assert.equal(got.ids, expected.ids, describe(text));
-      assert.equal(got.offsets, expected.offsets, `offsets of ${describe(text)}`);
-      assert.equal(ours.encode(text, { addSpecialTokens: false, maxLength: 5 }).ids, expected.ids.slice(0, 5), `truncated ${describe(text)}`);
+      assert.equal(got.ids, expected.ids, describeText(text));
+      assert.equal(got.offsets, expected.offsets, `offsets of ${describeText(text)}`);
+      assert.equal(ours.encode(text, { addSpecialTokens: false, maxLength: 5 }).ids, expected.ids.slice(0, 5), `truncated ${describeText(text)}`);
     }
   }
 });
@@ -140,8 +129,8 @@ parity('decode gives what Rust decodes, with and without special tokens', async 
   const rust = rustTokenizerFromJson(json);
   for (const { text } of texts) {
     const { ids } = await rustEncode(rust, text);
-    assert.is(ours.decode(ids), await rust.decode(ids, false), `decode ${describe(text)}`);
-    assert.is(ours.decode(ids, { skipSpecialTokens: true }), await rust.decode(ids, true), `decode skipping specials ${describe(text)}`);
+    assert.is(ours.decode(ids), await rust.decode(ids, false), `decode ${describeText(text)}`);
+    assert.is(ours.decode(ids, { skipSpecialTokens: true }), await rust.decode(ids, true), `decode skipping specials ${describeText(text)}`);
   }
 });
 
@@ -164,7 +153,7 @@ parity('decode(encode(text)) gives the text back, byte for byte', () => {
   let checked = 0;
   for (const { text } of texts) {
     if (/[\uD800-\uDFFF]/u.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')) || /<(s|\/s|pad|unk|mask)>/.test(text)) continue;
-    assert.is(ours.decode(ours.encode(text).ids, { skipSpecialTokens: true }), text, describe(text));
+    assert.is(ours.decode(ours.encode(text).ids, { skipSpecialTokens: true }), text, describeText(text));
     checked++;
   }
   assert.ok(checked > 600, `${checked} texts`);

@@ -2,7 +2,10 @@
 // behind BertTokenizerFast (npm `tokenizers`, its official Node binding) and the pure-JS
 // `@huggingface/tokenizers`, both fed a tokenizer.json built from the real vocabulary.
 import { createRequire } from 'node:module';
+import * as assert from 'uvu/assert';
+import type { Tokenizer } from '../../src/tokenizer/index.js';
 import { bertTokenizerJson, type BertTokenizerJsonOptions } from '../../tools/bert-tokenizer-json.js';
+import type { CorpusText } from './corpus.js';
 
 /** The parts of the npm `tokenizers` API used here. */
 interface RustEncoding {
@@ -88,4 +91,25 @@ export async function jsTokenizer(options: BertTokenizerJsonOptions = {}): Promi
     Tokenizer: new (json: unknown, config: unknown) => JsTokenizer;
   };
   return new Tokenizer(JSON.parse(bertTokenizerJson(undefined, options)), { do_lower_case: options.lowercase ?? true });
+}
+
+/** A text as an assertion message shows it: quoted, cut to 60 characters. */
+export function describeText(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+}
+
+/**
+ * Asserts that `ours` gives Rust's ids, tokens and offsets for every text (the first
+ * difference names the text and its category) and, with `decode`, Rust's decoding of them with
+ * the special tokens skipped.
+ */
+export async function assertSameAsRust(ours: Tokenizer, rust: RustTokenizer, texts: readonly CorpusText[], options: { decode?: boolean } = {}): Promise<void> {
+  for (const { category, text } of texts) {
+    const expected = await rustEncode(rust, text);
+    const got = ours.encode(text);
+    assert.equal(got.ids, expected.ids, `${category}: ${describeText(text)}`);
+    assert.equal(got.tokens, expected.tokens, `tokens of ${describeText(text)}`);
+    assert.equal(got.offsets, expected.offsets, `offsets of ${describeText(text)}`);
+    if (options.decode) assert.is(ours.decode(got.ids, { skipSpecialTokens: true }), await rust.decode(expected.ids, true), `decode ${describeText(text)}`);
+  }
 }

@@ -6,28 +6,16 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UnigramTokenizer } from '../../src/tokenizer/index.js';
-import { rustEncode, rustTokenizerFromJson } from './reference.js';
+import { assertSameAsRust, describeText, rustEncode, rustTokenizerFromJson } from './reference.js';
 import { spmReference, unigramCorpus, unigramFixture } from './unigram-corpus.js';
 
 const texts = unigramCorpus();
-
-function describe(text: string): string {
-  const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-  return JSON.stringify(shown);
-}
 
 /** Ours and Rust's encodings and decodings of every corpus text under one tokenizer.json. */
 async function checkParity(json: string, decode = true): Promise<void> {
   const ours = UnigramTokenizer.fromTokenizerJson(json);
   const rust = rustTokenizerFromJson(json);
-  for (const { category, text } of texts) {
-    const expected = await rustEncode(rust, text);
-    const got = ours.encode(text);
-    assert.equal(got.ids, expected.ids, `${category}: ${describe(text)}`);
-    assert.equal(got.tokens, expected.tokens, `tokens of ${describe(text)}`);
-    assert.equal(got.offsets, expected.offsets, `offsets of ${describe(text)}`);
-    if (decode) assert.is(ours.decode(got.ids, { skipSpecialTokens: true }), await rust.decode(expected.ids, true), `decode ${describe(text)}`);
-  }
+  await assertSameAsRust(ours, rust, texts, { decode });
 }
 
 const parity = suite('SentencePiece Unigram parity with Rust tokenizers');
@@ -111,14 +99,14 @@ parity('truncation to maxLength keeps <s> … </s>, as Rust truncates; without s
     for (const { text } of texts) {
       const expected = await rustEncode(rust, text);
       const got = ours.encode(text, { maxLength });
-      assert.equal(got.ids, expected.ids, `maxLength ${maxLength}: ${describe(text)}`);
-      assert.equal(got.offsets, expected.offsets, `maxLength ${maxLength} offsets: ${describe(text)}`);
+      assert.equal(got.ids, expected.ids, `maxLength ${maxLength}: ${describeText(text)}`);
+      assert.equal(got.offsets, expected.offsets, `maxLength ${maxLength} offsets: ${describeText(text)}`);
     }
   }
   rust.disableTruncation();
   for (const { text } of texts) {
     const expected = await rustEncode(rust, text, false);
-    assert.equal(ours.encode(text, { addSpecialTokens: false }).ids, expected.ids, `no special tokens: ${describe(text)}`);
+    assert.equal(ours.encode(text, { addSpecialTokens: false }).ids, expected.ids, `no special tokens: ${describeText(text)}`);
   }
 });
 
@@ -128,7 +116,7 @@ parity('decode with special tokens is what Rust decodes', async () => {
   const rust = rustTokenizerFromJson(json);
   for (const { text } of texts.slice(0, 300)) {
     const { ids } = await rustEncode(rust, text);
-    assert.is(ours.decode(ids), await rust.decode(ids, false), describe(text));
+    assert.is(ours.decode(ids), await rust.decode(ids, false), describeText(text));
   }
 });
 
@@ -136,7 +124,7 @@ parity("sentencepiece's own ids (fairseq offset +1, <s> … </s>) for held-out m
   const rows = spmReference();
   assert.ok(rows.length >= 200, `${rows.length} rows`);
   const ours = UnigramTokenizer.fromTokenizerJson(unigramFixture('xlmr-nmt-nfkc.tokenizer.json'));
-  for (const { text, ids } of rows) assert.equal(ours.encode(text).ids, ids, describe(text));
+  for (const { text, ids } of rows) assert.equal(ours.encode(text).ids, ids, describeText(text));
 });
 
 parity.run();
