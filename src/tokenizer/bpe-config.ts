@@ -89,8 +89,12 @@ function readAddedTokensDecoder(value: Json | undefined, source: string, config:
   config.addedTokens.sort((a, b) => a.id - b.id);
 }
 
-/** Reads tokenizer_config.json and special_tokens_map.json (either may be absent). */
-export function parseBpeConfig(configText: string | undefined, specialTokensText: string | undefined, folder: string): BpeConfig {
+/**
+ * Reads tokenizer_config.json and special_tokens_map.json (either may be absent) as the RoBERTa
+ * family writes them: RobertaTokenizerFast (byte-level BPE) and XLMRobertaTokenizerFast (Unigram,
+ * which takes its padding and mask tokens and model_max_length from here).
+ */
+export function parseRobertaFamilyConfig(configText: string | undefined, specialTokensText: string | undefined, folder: string): BpeConfig {
   const config: BpeConfig = { tokenFlags: new Map(), addedTokens: [] };
   if (specialTokensText !== undefined) readSpecials(parseJson(specialTokensText, `${folder}/special_tokens_map.json`), `${folder}/special_tokens_map.json`, config);
   if (configText === undefined) return config;

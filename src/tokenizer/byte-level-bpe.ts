@@ -5,7 +5,7 @@
 // UTF-8 bytes as byte-level characters and merged by BPE; then the offsets are trimmed of
 // spaces and <s> … </s> put around the tokens.
 import { AddedTokenMatcher, resolveAddedTokenIds, type AddedToken } from './added-tokens.js';
-import { applyBpeConfig, checkBpeTokenizerClass, parseBpeConfig, settingsFromVocabAndMerges, type ByteLevelBpeOptions } from './bpe-config.js';
+import { applyBpeConfig, checkBpeTokenizerClass, parseRobertaFamilyConfig, settingsFromVocabAndMerges, type ByteLevelBpeOptions } from './bpe-config.js';
 import { BpeModel } from './bpe-merges.js';
 import { settingsFromBpeTokenizerJson, type BpeSettings } from './bpe-settings.js';
 import { decodeByteLevel } from './byte-level.js';
@@ -90,7 +90,7 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
   static async fromModelFiles(files: TokenizerFiles): Promise<ByteLevelBpeTokenizer> {
     const readIfThere = async (name: string): Promise<string | undefined> => ((await files.has(name)) ? files.readText(name) : undefined);
     const configText = await readIfThere('tokenizer_config.json');
-    const config = parseBpeConfig(configText, await readIfThere('special_tokens_map.json'), files.location);
+    const config = parseRobertaFamilyConfig(configText, await readIfThere('special_tokens_map.json'), files.location);
     const tokenizerJson = await readIfThere('tokenizer.json');
     if (tokenizerJson !== undefined) {
       const settings = settingsFromBpeTokenizerJson(tokenizerJson, `${files.location}/tokenizer.json`);

@@ -6,7 +6,7 @@
 // for spaces, cut before each "▁"), each word segmented by the Unigram model; then <s> … </s>
 // put around the tokens.
 import { AddedTokenMatcher, resolveAddedTokenIds, type AddedToken } from './added-tokens.js';
-import { parseBpeConfig } from './bpe-config.js';
+import { parseRobertaFamilyConfig } from './bpe-config.js';
 import { trimOffsets } from './byte-level-offsets.js';
 import { checkText, encodeAndPad, encodingAround, tokenLimit, tokensToDecode, TokenSink } from './encoding.js';
 import { TokenizerError } from './errors.js';
@@ -82,7 +82,7 @@ export class UnigramTokenizer implements Tokenizer {
     const readIfThere = async (name: string): Promise<string | undefined> => ((await files.has(name)) ? files.readText(name) : undefined);
     const tokenizerJson = await readIfThere('tokenizer.json');
     if (tokenizerJson === undefined) throw new TokenizerError(`${files.location} has no tokenizer.json: no Unigram tokenizer to load`);
-    const config = parseBpeConfig(await readIfThere('tokenizer_config.json'), await readIfThere('special_tokens_map.json'), files.location);
+    const config = parseRobertaFamilyConfig(await readIfThere('tokenizer_config.json'), await readIfThere('special_tokens_map.json'), files.location);
     const settings = settingsFromUnigramTokenizerJson(tokenizerJson, `${files.location}/tokenizer.json`);
     return new UnigramTokenizer({
       ...settings,
