@@ -59,11 +59,18 @@ export function tokenizeLine(tokenizer: Tokenizer, line: string, lineNumber: num
   return tokenizedLine(tokenizer, id ?? null, text, maxLength);
 }
 
+/** Whether a tokenizer wraps texts in special tokens, asked once per tokenizer. */
+const wrapsTexts = new WeakMap<Tokenizer, boolean>();
+
 /** The output line of one text: its id, its tokens without the special ones, its ids with them. */
 export function tokenizedLine(tokenizer: Tokenizer, id: unknown, text: string, maxLength: number): string {
   const encoding = tokenizer.encode(text, { maxLength });
-  // The empty text tokenizes to just the special tokens the tokenizer wraps texts in.
-  const wrapped = tokenizer.encode('').ids.length > 0;
+  let wrapped = wrapsTexts.get(tokenizer);
+  if (wrapped === undefined) {
+    // The empty text tokenizes to just the special tokens the tokenizer wraps texts in.
+    wrapped = tokenizer.encode('').ids.length > 0;
+    wrapsTexts.set(tokenizer, wrapped);
+  }
   const tokens = wrapped ? encoding.tokens.slice(1, -1) : encoding.tokens;
   return JSON.stringify({ id, tokens, ids: encoding.ids });
 }
