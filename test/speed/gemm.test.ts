@@ -8,6 +8,7 @@ import { ReferenceGemm } from '../../src/tensor/gemm/reference-gemm.js';
 import { TypeScriptGemm } from '../../src/tensor/gemm/typescript-gemm.js';
 import { MAX_THREADS, WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 import { startNodeWorkers } from '../../src/node/worker-threads.js';
+import { MAX_QUEUED_JOBS } from '../../src/tensor/wasm/worker-protocol.js';
 import { mulberry32 as random } from '../../tools/random.js';
 
 const U = 2 ** -24;
@@ -139,6 +140,29 @@ gemm('MAX_THREADS threads each take a share of a multiply, and agree with the re
     const n = MAX_THREADS * engine.columnAlign + 5;
     const c: Case = { m: 40, n, k: 64, layout: 'nk', lda: 64, aOffset: 0, ldo: n, outOffset: 0, bias: true, alpha: 1, epilogue: 'none' };
     compare(engine, c, 7);
+  } finally {
+    engine.dispose();
+  }
+});
+gemm('the threads take a multiply as many pieces, more than threads, from one queue', () => {
+  // threadedMinMacs 0: pieces down to one n-panel, so a hand-off queues many more jobs than
+  // there are threads; out starts as 7s, so a piece nobody ran would show.
+  const engine = WasmGemm.create({ shared: true, threadedMinMacs: 0 })!;
+  const runner = startNodeWorkers(engine.kernel, 2);
+  const queued: number[] = [];
+  engine.attachRunner({
+    threads: runner.threads,
+    run: (jobs, local) => {
+      queued.push(jobs.length);
+      runner.run(jobs, local);
+    },
+    dispose: () => runner.dispose(),
+  });
+  try {
+    const n = 40 * engine.columnAlign + 3;
+    compare(engine, { m: 9, n, k: 70, layout: 'nk', lda: 70, aOffset: 0, ldo: n, outOffset: 0, bias: true, alpha: 1, epilogue: 'gelu' }, 11);
+    assert.ok(Math.max(...queued) > 2, `jobs a hand-off: ${queued.join(', ')}`);
+    assert.throws(() => runner.run(Array.from({ length: MAX_QUEUED_JOBS + 1 }, () => 0), () => undefined), new RegExp(`${MAX_QUEUED_JOBS + 1} jobs in one hand-off, more than the queue's ${MAX_QUEUED_JOBS}`));
   } finally {
     engine.dispose();
   }

@@ -6,19 +6,20 @@ import { Arena, sharedMemorySupported } from '../wasm/arena.js';
 import { DEFAULT_GEMM_SHAPE, JOB, JOB_BYTES, type GemmShape } from '../wasm/gemm-module.js';
 import { compileKernels, kernelModuleInfo, relaxedSimdSupported } from '../wasm/kernel-module.js';
 import { ATTEND_BYTES, ATTEND_TASK, ATTEND_TASK_BYTES } from '../wasm/attention-kernel.js';
+import { equalPanelPieces, panelPieces, type PanelRange } from './panel-pieces.js';
 import { attentionTasks, packsHeads, splitTasks, type AttentionTask, type TaskRange } from './attention-tasks.js';
 import { LAYER_NORM, LAYER_NORM_BYTES } from '../wasm/layer-norm-kernel.js';
 import { POOL, POOL_BYTES } from '../wasm/pool-kernel.js';
 import { INT8_ABSMAX, INT8_ABSMAX_BYTES, INT8_QUANTIZE, INT8_QUANTIZE_BYTES } from '../wasm/int8-quantize-kernel.js';
-import { JOB_KIND, JOB_KIND_MASK, PROTOCOL_WORDS } from '../wasm/worker-protocol.js';
+import { JOB_KIND, JOB_KIND_MASK, MAX_QUEUED_JOBS, PROTOCOL_WORDS } from '../wasm/worker-protocol.js';
 import { finishRow, type GemmEngine, type MatmulArgs, type PackedMatrix } from './gemm.js';
 
 /** Bytes at the bottom of the memory for job records and thread control words. */
-export const CONTROL_BYTES = 4096;
+export const CONTROL_BYTES = 12288;
 export { MAX_THREADS };
-/** The job records (one a thread) start after the workers' control words. */
+/** The job records of a multiply (as many as the queue holds) start after the workers' control words. */
 const JOBS_AT = PROTOCOL_WORDS * 4;
-if (JOBS_AT + MAX_THREADS * JOB_BYTES > CONTROL_BYTES) throw new Error('wasm gemm: the control block cannot hold MAX_THREADS threads');
+if (JOBS_AT + MAX_QUEUED_JOBS * JOB_BYTES > CONTROL_BYTES) throw new Error('wasm gemm: the control block cannot hold a full queue of jobs');
 /** LayerNorm inputs below this many floats stay on the calling thread (see layerNorm). */
 const LAYER_NORM_THREADED_FLOATS = 16384;
 /**
@@ -142,9 +143,10 @@ export interface ResidentResult {
 }
 
 /**
- * Runs job records on several threads: `run(jobs, local)` hands jobs[1..] to workers (which
- * run the kernel the pointer's low bits name, see JOB_KIND), runs `local(jobs[0])` on the
- * calling thread, and returns once all are done.
+ * Runs job records on several threads: `run(jobs, local)` queues the jobs, and the workers
+ * (which run the kernel a pointer's low bits name, see JOB_KIND) and the calling thread (by
+ * `local`) take them in order until none are left; it returns once all are done. Jobs of
+ * one hand-off must not depend on each other, nor on which thread runs them.
  */
 export interface JobRunner {
   readonly threads: number;
@@ -558,22 +560,36 @@ export class WasmGemm implements GemmEngine {
   }
 
   /**
-   * The job records of one multiply: the n-panels split over the threads it deserves. `ext`
-   * is an extension record (int8/f16 kernels, see ../wasm/compact-kernels.ts) or 0, or one a
-   * job; every record sets it, so no record carries a stale one.
+   * The job records of one multiply: its n-panels cut into pieces for the threads it deserves
+   * (see pieces). `ext` is an extension record (int8/f16 kernels, see
+   * ../wasm/compact-kernels.ts) or 0, or one a job; every record sets it, so no record carries
+   * a stale one.
    */
   private gemmJobs(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean, ext: JobExtension = 0): number[] {
-    // A thread hand-off costs some microseconds: small multiplies stay on one thread.
-    const threads = macs < this.threadedMinMacs ? 1 : Math.min(this.threads, b.nPanels);
     const kcBlock = this.kcBlockFor(mPanels, b);
-    const jobs: number[] = [];
-    for (let t = 0; t < threads; t++) {
+    // A record a job, each with a buffer of its own: as many jobs as threads, not more.
+    const pieces = typeof ext === 'number' ? this.pieces(b.nPanels, macs) : equalPanelPieces(b.nPanels, this.threadsFor(b.nPanels, macs));
+    return pieces.map((columns, t) => {
       const at = JOBS_AT + t * JOB_BYTES;
-      const columns = { start: Math.floor((b.nPanels * t) / threads), end: Math.floor((b.nPanels * (t + 1)) / threads) };
       this.writeJob(at, a, b, { c: cPtr, bias: biasPtr, mPanels, kcBlock, columns, gelu, ext: typeof ext === 'number' ? ext : ext(t) });
-      jobs.push(at);
-    }
-    return jobs;
+      return at;
+    });
+  }
+
+  /** The threads a multiply of `macs` multiply-adds over `nPanels` n-panels is worth (a hand-off costs some microseconds). */
+  private threadsFor(nPanels: number, macs: number): number {
+    return macs < this.threadedMinMacs ? 1 : Math.min(this.threads, nPanels);
+  }
+
+  /**
+   * A multiply's n-panels cut into the jobs the threads take in turn (./panel-pieces.ts): no
+   * piece under twice threadedMinMacs, as a piece costs a kernel call and a queue take (about a
+   * microsecond) where a hand-off costs several.
+   */
+  private pieces(nPanels: number, macs: number): PanelRange[] {
+    const threads = this.threadsFor(nPanels, macs);
+    const minPanels = (2 * this.threadedMinMacs * nPanels) / Math.max(1, macs);
+    return panelPieces(nPanels, threads, minPanels, MAX_QUEUED_JOBS);
   }
 
   /**
@@ -940,7 +956,7 @@ export class WasmGemm implements GemmEngine {
 
   /**
    * Runs an extension record (see ../wasm/compact-kernels.ts) that does all of a multiply
-   * itself, its `nPanels` n-panels split over the threads like a float32 multiply's. With
+   * itself, its `nPanels` n-panels cut into pieces for the threads like a float32 multiply's. With
    * `pool`, each thread then folds its columns of the result (written at `pool.c`,
    * `ldcBytes` a row, `panelColumns` columns an n-panel) into the pooled rows, as
    * multiplyPooled does.
@@ -949,20 +965,17 @@ export class WasmGemm implements GemmEngine {
     ext: number, nPanels: number, macs: number,
     pool?: PoolTarget & { readonly c: number; readonly ldcBytes: number; readonly panelColumns: number },
   ): void {
-    const threads = macs < this.threadedMinMacs ? 1 : Math.min(this.threads, nPanels);
-    const words = this.arena.i32(JOBS_AT, (MAX_THREADS * JOB_BYTES) / 4);
-    const jobs: number[] = [];
-    for (let t = 0; t < threads; t++) {
-      const at = JOBS_AT + t * JOB_BYTES;
-      const w = (at - JOBS_AT) / 4;
-      words[w + JOB.npStart / 4] = Math.floor((nPanels * t) / threads);
-      words[w + JOB.npEnd / 4] = Math.floor((nPanels * (t + 1)) / threads);
+    const words = this.arena.i32(JOBS_AT, (MAX_QUEUED_JOBS * JOB_BYTES) / 4);
+    const jobs = this.pieces(nPanels, macs).map((columns, t) => {
+      const w = (t * JOB_BYTES) / 4;
+      words[w + JOB.npStart / 4] = columns.start;
+      words[w + JOB.npEnd / 4] = columns.end;
       words[w + JOB.ext / 4] = ext;
       // Where gemm_pool finds the result it pools (the extension writes it there).
       words[w + JOB.c / 4] = pool?.c ?? 0;
       words[w + JOB.ldc / 4] = pool?.ldcBytes ?? 0;
-      jobs.push(at);
-    }
+      return JOBS_AT + t * JOB_BYTES;
+    });
     if (pool) this.dispatch(this.poolRecords(jobs, pool, pool.panelColumns), JOB_KIND.gemmPool, this.gemmPoolFn);
     else this.dispatch(jobs, JOB_KIND.gemm, this.gemmFn);
   }

@@ -2,7 +2,9 @@
 // how the workers were started (worker_threads, Web Workers).
 import { SpladeError } from '../../errors.js';
 import type { JobRunner } from '../gemm/wasm-gemm.js';
-import { DONE, FAILED, JOB_PTR, PROTOCOL_WORDS, SEQ, SPIN_MS, STOP, WORKER_SPIN_MS, slotBase } from './worker-protocol.js';
+import {
+  DONE, FAILED, MAX_QUEUED_JOBS, PROTOCOL_WORDS, QUEUE_COUNT, QUEUE_JOBS, QUEUE_NEXT, SEQ, SPIN_MS, STOP, WORKER_SPIN_MS, slotBase,
+} from './worker-protocol.js';
 
 export class SharedJobRunner implements JobRunner {
   private readonly words: Int32Array;
@@ -23,17 +25,21 @@ export class SharedJobRunner implements JobRunner {
   }
 
   run(jobs: readonly number[], local: (job: number) => void): void {
+    if (jobs.length > MAX_QUEUED_JOBS) throw new SpladeError(`kernel workers: ${jobs.length} jobs in one hand-off, more than the queue's ${MAX_QUEUED_JOBS}`);
     const words = this.words;
     this.seq = (this.seq % 0x3fffffff) + 1;
     const seq = this.seq;
+    // Every worker has said DONE for the previous hand-off, so none reads the queue now.
+    for (let j = 0; j < jobs.length; j++) Atomics.store(words, QUEUE_JOBS + j, jobs[j]);
+    Atomics.store(words, QUEUE_COUNT, jobs.length);
+    Atomics.store(words, QUEUE_NEXT, 0);
     const helpers = Math.min(jobs.length - 1, this.workers);
     for (let w = 1; w <= helpers; w++) {
       const base = slotBase(w);
-      Atomics.store(words, base + JOB_PTR, jobs[w]);
       Atomics.store(words, base + SEQ, seq);
       Atomics.notify(words, base + SEQ);
     }
-    local(jobs[0]);
+    for (let j = Atomics.add(words, QUEUE_NEXT, 1); j < jobs.length; j = Atomics.add(words, QUEUE_NEXT, 1)) local(jobs[j]);
     for (let w = 1; w <= helpers; w++) {
       const base = slotBase(w);
       let spins = 0;
@@ -55,7 +61,6 @@ export class SharedJobRunner implements JobRunner {
         throw new SpladeError(`kernel worker ${w} failed while running a kernel job`);
       }
     }
-    for (let j = helpers + 1; j < jobs.length; j++) local(jobs[j]);
   }
 
   dispose(): void {

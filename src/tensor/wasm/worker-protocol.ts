@@ -1,18 +1,35 @@
 // How the calling thread and the kernel workers talk: through words at the bottom of the
 // shared WebAssembly memory (PROTOCOL_WORDS), one 64-byte line per worker (so two workers
-// never share a cache line). The calling thread writes a job pointer and bumps SEQ; the worker runs
-// the kernel the pointer's low bits name (JOB_KIND: `gemm(job)` for 0) and copies SEQ into DONE. Both spin for a few milliseconds before sleeping in
-// Atomics.wait, because a multiply often takes less time than a sleep/wake-up round trip.
+// never share a cache line), and a queue of job pointers that every thread takes from. The
+// calling thread writes the queue, then bumps each worker's SEQ; the threads take jobs from
+// the queue in order (an atomic counter, QUEUE_NEXT) until it is empty, each running the
+// kernel a pointer's low bits name (JOB_KIND: `gemm(job)` for 0), and a worker then copies
+// SEQ into DONE. Both spin for a few milliseconds before sleeping in Atomics.wait, because a
+// multiply often takes less time than a sleep/wake-up round trip.
+//
+// Why a queue and not one job a thread: a thread that is slowed (another process on its core,
+// a hypervisor, a cold cache) no longer holds the others up for the rest of its fixed share.
+// A multiply comes as pieces, largest first (../gemm/panel-pieces.ts): whoever is ahead takes
+// more of them, and the threads finish within about a small piece of each other.
 
 import { MAX_THREADS } from '../gemm/max-threads.js';
 
 /** Int32 words a worker's slot takes: one 64-byte cache line. */
 const SLOT_WORDS = 16;
+/** Most jobs one hand-off queues: four a thread. */
+export const MAX_QUEUED_JOBS = 4 * MAX_THREADS;
 /**
- * Int32 words of the protocol block: a slot for each of MAX_THREADS - 1 workers (slots 1 and
- * up; slot 0 stays unused). The engine's job records start right after it (wasm-gemm.ts).
+ * Int32 words of the protocol block: the queue's counters in slot 0, a slot for each of
+ * MAX_THREADS - 1 workers (slots 1 and up), then the queue (MAX_QUEUED_JOBS job pointers).
+ * The engine's job records start right after it (wasm-gemm.ts).
  */
-export const PROTOCOL_WORDS = MAX_THREADS * SLOT_WORDS;
+export const PROTOCOL_WORDS = MAX_THREADS * SLOT_WORDS + MAX_QUEUED_JOBS;
+/** Int32 index of the next queued job to take (slot 0's own cache line: every thread adds to it). */
+export const QUEUE_NEXT = 0;
+/** Int32 index of how many jobs are queued. */
+export const QUEUE_COUNT = 1;
+/** Int32 index of the first queued job pointer. */
+export const QUEUE_JOBS = MAX_THREADS * SLOT_WORDS;
 
 /** Int32 index of worker `slot`'s words. */
 export function slotBase(slot: number): number {
@@ -20,7 +37,6 @@ export function slotBase(slot: number): number {
 }
 export const SEQ = 0;
 export const DONE = 1;
-export const JOB_PTR = 2;
 export const FAILED = 3;
 /** How long this worker spins when idle before sleeping, in ms (written by the calling thread; see workerSpinMs). */
 export const SPIN_MS = 4;
@@ -99,8 +115,12 @@ for (;;) {
   seen = Atomics.load(words, base + ${SEQ});
   if (seen === ${STOP}) break;
   try {
-    const job = Atomics.load(words, base + ${JOB_PTR});
-    kernels[job & ${JOB_KIND_MASK}](job & ~${JOB_KIND_MASK});
+    // The queue's count is read after taking an index: the calling thread has written both
+    // before bumping SEQ, and rewrites them only once every worker has said DONE.
+    for (let i = Atomics.add(words, ${QUEUE_NEXT}, 1); i < Atomics.load(words, ${QUEUE_COUNT}); i = Atomics.add(words, ${QUEUE_NEXT}, 1)) {
+      const job = Atomics.load(words, ${QUEUE_JOBS} + i);
+      kernels[job & ${JOB_KIND_MASK}](job & ~${JOB_KIND_MASK});
+    }
   } catch (error) {
     Atomics.store(words, base + ${FAILED}, 1);
   }
