@@ -548,13 +548,13 @@ export class WasmGemm implements GemmEngine {
     });
   }
 
-  /** Runs jobs[0] here and the rest on the workers (all here without workers). */
+  /** Runs the jobs on the calling thread and the workers, which take them from one queue (all here without workers). */
   private dispatch(jobs: readonly number[], kind: number, kernel: (job: number) => void): void {
     if (jobs.length === 1 || !this.runner) for (const job of jobs) kernel(job);
     else this.runner.run(jobs.map((job) => job | kind), (tagged) => kernel(tagged & ~JOB_KIND_MASK));
   }
 
-  /** Splits the n-panels over the threads (one job record each) and runs them. */
+  /** Cuts the n-panels into pieces for the threads (one job record each) and runs them. */
   private run(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean, ext: JobExtension = 0): void {
     this.dispatch(this.gemmJobs(a, b, cPtr, biasPtr, mPanels, macs, gelu, ext), JOB_KIND.gemm, this.gemmFn);
   }
