@@ -567,7 +567,7 @@ export class WasmGemm implements GemmEngine {
    */
   private gemmJobs(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean, ext: JobExtension = 0): number[] {
     const kcBlock = this.kcBlockFor(mPanels, b);
-    // A record a job, each with a buffer of its own: as many jobs as threads, not more.
+    // An extension record a job (float16: each widens into a buffer of its own): one job a thread, no more.
     const pieces = typeof ext === 'number' ? this.pieces(b.nPanels, macs) : equalPanelPieces(b.nPanels, this.threadsFor(b.nPanels, macs));
     return pieces.map((columns, t) => {
       const at = JOBS_AT + t * JOB_BYTES;
