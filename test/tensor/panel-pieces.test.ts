@@ -3,7 +3,7 @@
 // pieces first, none under the minimum but the whole, within the queue, a piece for every thread.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { equalPanelPieces, panelPieces, type PanelRange } from '../../src/tensor/gemm/panel-pieces.js';
+import { panelPieces, type PanelRange } from '../../src/tensor/gemm/panel-pieces.js';
 
 function assertCovers(pieces: readonly PanelRange[], nPanels: number, what: string): void {
   let at = 0;
@@ -48,16 +48,6 @@ test('a single thread or panel gets one piece; a queue too short for the cut get
   const pieces = panelPieces(4096, 32, 1, 16);
   assertCovers(pieces, 4096, 'short queue');
   assert.ok(pieces.length <= 16, `${pieces.length} pieces`);
-});
-
-test('equal pieces: one a thread, sizes within one panel of each other', () => {
-  for (const [nPanels, threads] of [[48, 2], [7, 3], [3816, 32]] as const) {
-    const pieces = equalPanelPieces(nPanels, threads);
-    assert.is(pieces.length, threads);
-    assertCovers(pieces, nPanels, `${nPanels}/${threads}`);
-    const sizes = pieces.map((p) => p.end - p.start);
-    assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, sizes.join(','));
-  }
 });
 
 test.run();

@@ -40,8 +40,3 @@ function guidedPieces(nPanels: number, threads: number, min: number): PanelRange
   }
   return pieces;
 }
-
-/** `threads` pieces of (as near as whole panels allow) equal size: for jobs that each need a buffer of their own. */
-export function equalPanelPieces(nPanels: number, threads: number): PanelRange[] {
-  return Array.from({ length: threads }, (_, t) => ({ start: Math.floor((nPanels * t) / threads), end: Math.floor((nPanels * (t + 1)) / threads) }));
-}

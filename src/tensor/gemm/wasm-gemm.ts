@@ -6,7 +6,7 @@ import { Arena, sharedMemorySupported } from '../wasm/arena.js';
 import { DEFAULT_GEMM_SHAPE, JOB, JOB_BYTES, type GemmShape } from '../wasm/gemm-module.js';
 import { compileKernels, kernelModuleInfo, relaxedSimdSupported } from '../wasm/kernel-module.js';
 import { ATTEND_BYTES, ATTEND_TASK, ATTEND_TASK_BYTES } from '../wasm/attention-kernel.js';
-import { equalPanelPieces, panelPieces, type PanelRange } from './panel-pieces.js';
+import { panelPieces, type PanelRange } from './panel-pieces.js';
 import { attentionTasks, packsHeads, splitTasks, type AttentionTask, type TaskRange } from './attention-tasks.js';
 import { LAYER_NORM, LAYER_NORM_BYTES } from '../wasm/layer-norm-kernel.js';
 import { POOL, POOL_BYTES } from '../wasm/pool-kernel.js';
@@ -567,9 +567,7 @@ export class WasmGemm implements GemmEngine {
    */
   private gemmJobs(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean, ext: JobExtension = 0): number[] {
     const kcBlock = this.kcBlockFor(mPanels, b);
-    // An extension record a job (float16: each widens into a buffer of its own): one job a thread, no more.
-    const pieces = typeof ext === 'number' ? this.pieces(b.nPanels, macs) : equalPanelPieces(b.nPanels, this.threadsFor(b.nPanels, macs));
-    return pieces.map((columns, t) => {
+    return this.pieces(b.nPanels, macs).map((columns, t) => {
       const at = JOBS_AT + t * JOB_BYTES;
       this.writeJob(at, a, b, { c: cPtr, bias: biasPtr, mPanels, kcBlock, columns, gelu, ext: typeof ext === 'number' ? ext : ext(t) });
       return at;
