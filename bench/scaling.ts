@@ -16,8 +16,9 @@
 // 1 / (f + (1 - f) / 16) the bound it puts on 16 threads. Karp-Flatt's experimentally
 // determined serial fraction, (1/S - 1/N) / (1 - 1/N), is printed too (it also counts
 // hand-off and imbalance losses). Per op, the serial milliseconds show where that time is. The
-// last column is the time the calling thread, done with its own jobs of a region, waits for
-// the workers: imbalance and hand-off latency, the part of Karp-Flatt's e that is not serial.
+// last column is the time the calling thread, in a region, runs no job of its own (the queue
+// is empty and a worker is finishing its last piece): imbalance and hand-off latency, the part
+// of Karp-Flatt's e that is not serial.
 import { requireBertConfig } from '../src/io/model-config.js';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
@@ -62,9 +63,10 @@ async function modelDir(): Promise<string> {
 }
 
 /**
- * A runner that adds up the wall time of its parallel regions, and of the calling thread's own
- * jobs in them: the difference is time the calling thread waits for the workers at a region's
- * end (their share took longer, or started later).
+ * A runner that adds up the wall time of its parallel regions, and of the jobs the calling
+ * thread takes from the queue in them: the difference is time the calling thread spends on no
+ * job of its own, mostly waiting at a region's end for a worker's last piece (it took longer,
+ * or started later), plus taking jobs from the queue.
  */
 class TimedRunner implements JobRunner {
   parallelMs = 0;
