@@ -10,7 +10,7 @@ import {
 } from '../../tools/roberta-tokenizer-files.js';
 import { mulberry32 } from '../../tools/random.js';
 import { bpeCorpus } from './bpe-corpus.js';
-import { assertSameAsRust, describeText, rustEncode, rustTokenizerFromJson } from './reference.js';
+import { assertSameAsRust, assertTruncatesAsRust, describeText, rustEncode, rustTokenizerFromJson } from './reference.js';
 
 const texts = bpeCorpus();
 
@@ -97,15 +97,7 @@ parity('truncation to maxLength keeps <s> … </s>, as Rust truncates', async ()
   const json = robertaTokenizerJson();
   const ours = ByteLevelBpeTokenizer.fromTokenizerJson(json);
   const rust = rustTokenizerFromJson(json);
-  for (const maxLength of [2, 3, 16, 512]) {
-    rust.setTruncation(maxLength);
-    for (const { text } of texts) {
-      const expected = await rustEncode(rust, text);
-      const got = ours.encode(text, { maxLength });
-      assert.equal(got.ids, expected.ids, `maxLength ${maxLength}: ${describeText(text)}`);
-      assert.equal(got.offsets, expected.offsets, `maxLength ${maxLength} offsets: ${describeText(text)}`);
-    }
-  }
+  await assertTruncatesAsRust(ours, rust, texts, [2, 3, 16, 512]);
 });
 
 parity('without special tokens (offsets still trimmed, as Rust trims them)', async () => {

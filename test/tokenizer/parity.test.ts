@@ -6,7 +6,7 @@ import { BertTokenizer } from '../../src/tokenizer/index.js';
 import { bertBaseUncasedVocab, bertBaseUncasedVocabText } from '../../tools/bert-vocab.js';
 import { bertTokenizerJson } from '../../tools/bert-tokenizer-json.js';
 import { corpus } from './corpus.js';
-import { assertSameAsRust, describeText, jsTokenizer, rustEncode, rustTokenizer } from './reference.js';
+import { assertSameAsRust, assertTruncatesAsRust, describeText, jsTokenizer, rustEncode, rustTokenizer } from './reference.js';
 
 const texts = corpus();
 const vocabText = bertBaseUncasedVocabText();
@@ -72,15 +72,7 @@ parity('strip_accents without lowercasing, and no CJK splitting', async () => {
 parity('truncation to maxLength keeps [CLS] … [SEP], as Rust truncates', async () => {
   const ours = BertTokenizer.fromVocab(vocabText);
   const rust = rustTokenizer();
-  for (const maxLength of [2, 3, 16, 512]) {
-    rust.setTruncation(maxLength);
-    for (const { text } of texts) {
-      const expected = await rustEncode(rust, text);
-      const got = ours.encode(text, { maxLength });
-      assert.equal(got.ids, expected.ids, `maxLength ${maxLength}: ${describeText(text)}`);
-      assert.equal(got.offsets, expected.offsets, `maxLength ${maxLength} offsets: ${describeText(text)}`);
-    }
-  }
+  await assertTruncatesAsRust(ours, rust, texts, [2, 3, 16, 512]);
 });
 
 parity('long texts read in chunks under truncation give the same ids as whole', async () => {

@@ -113,3 +113,20 @@ export async function assertSameAsRust(ours: Tokenizer, rust: RustTokenizer, tex
     if (options.decode) assert.is(ours.decode(got.ids, { skipSpecialTokens: true }), await rust.decode(expected.ids, true), `decode ${describeText(text)}`);
   }
 }
+
+/**
+ * Each text truncated to each of `maxLengths` tokens, specials included, gives Rust's ids and
+ * offsets under the same truncation (left off again afterwards).
+ */
+export async function assertTruncatesAsRust(ours: Tokenizer, rust: RustTokenizer, texts: readonly CorpusText[], maxLengths: readonly number[]): Promise<void> {
+  for (const maxLength of maxLengths) {
+    rust.setTruncation(maxLength);
+    for (const { text } of texts) {
+      const expected = await rustEncode(rust, text);
+      const got = ours.encode(text, { maxLength });
+      assert.equal(got.ids, expected.ids, `maxLength ${maxLength}: ${describeText(text)}`);
+      assert.equal(got.offsets, expected.offsets, `maxLength ${maxLength} offsets: ${describeText(text)}`);
+    }
+  }
+  rust.disableTruncation();
+}

@@ -6,7 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UnigramTokenizer } from '../../src/tokenizer/index.js';
-import { assertSameAsRust, describeText, rustEncode, rustTokenizerFromJson } from './reference.js';
+import { assertSameAsRust, assertTruncatesAsRust, describeText, rustEncode, rustTokenizerFromJson } from './reference.js';
 import { spmReference, unigramCorpus, unigramFixture } from './unigram-corpus.js';
 
 const texts = unigramCorpus();
@@ -94,16 +94,7 @@ parity('truncation to maxLength keeps <s> … </s>, as Rust truncates; without s
   const json = unigramFixture('xlmr-nmt-nfkc.tokenizer.json');
   const ours = UnigramTokenizer.fromTokenizerJson(json);
   const rust = rustTokenizerFromJson(json);
-  for (const maxLength of [2, 3, 16]) {
-    rust.setTruncation(maxLength);
-    for (const { text } of texts) {
-      const expected = await rustEncode(rust, text);
-      const got = ours.encode(text, { maxLength });
-      assert.equal(got.ids, expected.ids, `maxLength ${maxLength}: ${describeText(text)}`);
-      assert.equal(got.offsets, expected.offsets, `maxLength ${maxLength} offsets: ${describeText(text)}`);
-    }
-  }
-  rust.disableTruncation();
+  await assertTruncatesAsRust(ours, rust, texts, [2, 3, 16]);
   for (const { text } of texts) {
     const expected = await rustEncode(rust, text, false);
     assert.equal(ours.encode(text, { addSpecialTokens: false }).ids, expected.ids, `no special tokens: ${describeText(text)}`);
