@@ -29,8 +29,9 @@ export class SharedJobRunner implements JobRunner {
     const words = this.words;
     this.seq = (this.seq % 0x3fffffff) + 1;
     const seq = this.seq;
-    // Every worker has said DONE for the previous hand-off, so none reads the queue now.
-    for (let j = 0; j < jobs.length; j++) Atomics.store(words, QUEUE_JOBS + j, jobs[j]);
+    // Every worker has said DONE for the previous hand-off, so none reads the queue now; the
+    // atomic stores below publish these plain writes to the workers.
+    words.set(jobs, QUEUE_JOBS);
     Atomics.store(words, QUEUE_COUNT, jobs.length);
     Atomics.store(words, QUEUE_NEXT, 0);
     const helpers = Math.min(jobs.length - 1, this.workers);
