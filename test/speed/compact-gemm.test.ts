@@ -15,7 +15,7 @@ import { quantizeInt8Rows, toF16Weight, widenWeight, type CompactWeight } from '
 import { f16ToF32, scaleF16 } from '../../src/tensor/half.js';
 import { TypeScriptCompactGemm, type CompactGemm, type CompactMatrix, type EachOutput } from '../../src/tensor/gemm/compact-gemm.js';
 import { ReferenceGemm } from '../../src/tensor/gemm/reference-gemm.js';
-import { findOutlierColumns, MAX_OUTLIER_FRACTION, nthSmallest, OUTLIER_HEADROOM, OUTLIER_RATIO, outlierColumnsOf } from '../../src/tensor/gemm/int8-activations.js';
+import { columnAbsMax, columnsFarBelow, findOutlierColumns, MAX_OUTLIER_FRACTION, nthSmallest, OUTLIER_HEADROOM, OUTLIER_RATIO, outlierColumnsOf } from '../../src/tensor/gemm/int8-activations.js';
 import { referenceInt8Matmul } from '../../src/tensor/gemm/int8-reference.js';
 import { WasmCompactGemm } from '../../src/tensor/gemm/wasm-compact-gemm.js';
 import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
@@ -290,6 +290,37 @@ int8('rows holding NaN, infinities, -0 and huge values quantize as the reference
       engine.engine.dispose();
     }
   }
+});
+int8('the column scan and its far-below count in WebAssembly are columnAbsMax and columnsFarBelow, special values included', () => {
+  // The scan folds four rows at a time (then one) by an integer max of the magnitudes' bits,
+  // and the count compares in float64: both must give the JavaScript definitions exactly, for
+  // every row count around the fold of four, NaN (as NaN, wherever it is), infinities, -0,
+  // subnormals and values whose 6x rounds in float32.
+  const next = random(23);
+  const specials = [Number.NaN, Infinity, -Infinity, -0, 1e-45, -1e-40, 3e38, Math.fround(1 / 3), Math.fround(1 / 6)];
+  const engine = WasmGemm.create({ shared: false })!;
+  for (let trial = 0; trial < 300; trial++) {
+    const m = 1 + (trial % 9);
+    const kQuads = 1 + Math.floor(next() * 20);
+    const k = kQuads * 4;
+    const stride = k + 4 * Math.floor(next() * 3);
+    const rows = Float32Array.from({ length: m * stride }, () => (next() * 2 - 1) * (next() < 0.1 ? 50 : 1));
+    const specialCount = trial % 3 === 0 ? 0 : Math.floor(next() * 4);
+    for (let s = 0; s < specialCount; s++) rows[Math.floor(next() * m) * stride + Math.floor(next() * k)] = specials[Math.floor(next() * specials.length)];
+    engine.beginOperation();
+    const src = engine.place(rows);
+    const out = engine.place(new Float32Array(k));
+    engine.int8ColumnAbsMax(src, stride * 4, m, kQuads, out);
+    const scanned = engine.arena.f32(out, k);
+    const expected = columnAbsMax(rows, 0, stride, m, k);
+    for (let c = 0; c < k; c++) {
+      const same = Object.is(scanned[c], expected[c]) || (Number.isNaN(scanned[c]) && Number.isNaN(expected[c]));
+      if (!same) assert.unreachable(`trial ${trial} (m ${m}, k ${k}): column ${c} scanned ${scanned[c]}, reference ${expected[c]}`);
+    }
+    const count = engine.int8ColumnsFarBelow(out, kQuads, OUTLIER_RATIO);
+    assert.is(count < 0 ? undefined : count, columnsFarBelow(expected), `trial ${trial}: columns far below`);
+  }
+  engine.dispose();
 });
 int8('maxPooledProduct: per sequence, the max over its rows (and 0) of what matmul gives, in column blocks', () => {
   const c: Case = { m: 21, n: 70, k: 45, lda: 49, aOffset: 2, ldo: 70, outOffset: 0, bias: true, epilogue: 'none', outlierColumns: [6, 30] };

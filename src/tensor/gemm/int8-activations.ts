@@ -96,36 +96,45 @@ export function outlierReferenceRank(k: number): number {
 }
 
 /**
- * Whether no column can stand out, known without selecting the reference: when at most
- * `rank` columns have OUTLIER_RATIO · max|x| below the largest, the reference (at `rank`) has
- * it at least the largest, so nothing exceeds the threshold. Exact (6 · a float32 is exact in
- * float64); false where it cannot tell, or for NaN. Most multiplies have no outliers: this
- * spares them the selection, a quickselect over up to 3,072 values.
+ * How many columns have OUTLIER_RATIO · max|x| below the largest (exact: 6 · a float32 is
+ * exact in float64); undefined where one is NaN. An engine may count in its own kernels
+ * (outlierColumnsOf's `countFarBelow`), as long as it counts this.
  */
-function surelyNoOutliers(colMax: Float32Array, rank: number): boolean {
+export function columnsFarBelow(colMax: Float32Array): number | undefined {
   const k = colMax.length;
   let largest = 0;
   for (let c = 0; c < k; c++) {
     const v = colMax[c];
-    if (v !== v) return false;
+    if (v !== v) return undefined;
     if (v > largest) largest = v;
   }
   let below = 0;
   for (let c = 0; c < k; c++) if (OUTLIER_RATIO * colMax[c] < largest) below++;
-  return below <= rank;
+  return below;
+}
+
+/**
+ * Whether no column of k can stand out, known without selecting the reference from how many
+ * are far below the largest (columnsFarBelow): when at most `rank` are, the reference (at
+ * `rank`) is not, so nothing exceeds the threshold. Most multiplies have no outliers: this
+ * spares them the selection, a quickselect over up to 3,072 values.
+ */
+function surelyNoOutliers(farBelow: number | undefined, k: number): boolean {
+  return farBelow !== undefined && farBelow <= outlierReferenceRank(k);
 }
 
 /**
  * The columns whose max |x| stands out (ascending column order; may be empty). The columns in
  * `besides` (a weight's float columns, multiplied apart) are no candidates: their colMax is
- * set to 0 here.
+ * set to 0 here, before `countFarBelow` (columnsFarBelow, or an engine's own count of it).
  */
-export function outlierColumnsOf(colMax: Float32Array, besides?: Int32Array): Int32Array {
+export function outlierColumnsOf(
+  colMax: Float32Array, besides?: Int32Array, countFarBelow: (colMax: Float32Array) => number | undefined = columnsFarBelow,
+): Int32Array {
   if (besides) for (const c of besides) colMax[c] = 0;
   const k = colMax.length;
-  const rank = outlierReferenceRank(k);
-  if (k === 0 || surelyNoOutliers(colMax, rank)) return new Int32Array(0);
-  const threshold = OUTLIER_RATIO * nthSmallest(colMax, rank);
+  if (k === 0 || surelyNoOutliers(countFarBelow(colMax), k)) return new Int32Array(0);
+  const threshold = OUTLIER_RATIO * nthSmallest(colMax, outlierReferenceRank(k));
   if (!(threshold > 0)) return new Int32Array(0);
   const candidates = new Int32Array(k);
   let count = 0;

@@ -9,7 +9,7 @@ import {
   type CompactGemm, type CompactProjectedBlock, type EachOutput, type PooledProductArgs, type CompactMatmulArgs, type CompactMatrix, type NormArgs,
 } from './compact-gemm.js';
 import { finishRow } from './gemm.js';
-import { outlierColumnsOf, Q_MAX, sameColumns } from './int8-activations.js';
+import { OUTLIER_RATIO, outlierColumnsOf, Q_MAX, sameColumns } from './int8-activations.js';
 import { PanelMatrix, type JobExtension, type KeepProbs, type PoolTarget, type ResidentResult, type ResidentRows, type WasmGemm } from './wasm-gemm.js';
 
 function roundUp(value: number, multiple: number): number {
@@ -449,7 +449,7 @@ export class WasmCompactGemm implements CompactGemm {
   private prepareInt8Rows(placed: number, m: number, b: Int8Panels): PreparedInt8Rows {
     const { k, kPad } = b;
     const floatColumns = floatColumnsOf(b);
-    const outliers = this.options.outliers === false ? NO_COLUMNS : outlierColumnsOf(this.columnAbsMax(placed, m, k, kPad), floatColumns);
+    const outliers = this.options.outliers === false ? NO_COLUMNS : this.outlierColumns(placed, m, b, floatColumns);
     const mask = this.arena.allocScratch(kPad * 4);
     const maskView = this.arena.i32(mask, kPad).fill(0).fill(-1, 0, k);
     for (const col of outliers) maskView[col] = 0;
@@ -551,12 +551,22 @@ export class WasmCompactGemm implements CompactGemm {
     return ptr;
   }
 
-  /** max |x| of each of the k columns of the placed rows (the outlier scan, in WebAssembly). */
-  private columnAbsMax(rows: number, m: number, k: number, kPad: number): Float32Array {
-    const out = this.arena.allocScratch(kPad * 4);
-    this.arena.f32(out, kPad).fill(0);
-    this.engine.int8ColumnAbsMax(rows, kPad * 4, m, kPad / 4, out);
-    return this.arena.f32(out, k);
+  /**
+   * The outlier columns of the placed rows (outlierColumnsOf), scanned in WebAssembly: the
+   * column maxima, then the count that mostly rules outliers out, over all kPad columns (the
+   * padding's maxima are 0, so each counts as far below wherever the largest is not 0: taken
+   * off again).
+   */
+  private outlierColumns(rows: number, m: number, b: Int8Panels, floatColumns: Int32Array): Int32Array {
+    const { k, kPad } = b;
+    const colMax = this.arena.allocScratch(kPad * 4);
+    this.arena.f32(colMax, kPad).fill(0);
+    this.engine.int8ColumnAbsMax(rows, kPad * 4, m, kPad / 4, colMax);
+    const countFarBelow = (): number | undefined => {
+      const count = this.engine.int8ColumnsFarBelow(colMax, kPad / 4, OUTLIER_RATIO);
+      return count < 0 ? undefined : Math.max(0, count - (kPad - k));
+    };
+    return outlierColumnsOf(this.arena.f32(colMax, k), floatColumns, countFarBelow);
   }
 
   /**

@@ -223,6 +223,8 @@ export class WasmGemm implements GemmEngine {
   private readonly layerNormFn: (record: number) => void;
   private readonly quantizeFn: (record: number) => void;
   private readonly columnAbsMaxFn: (record: number) => void;
+  /** See int8ColumnsFarBelow. */
+  private readonly columnsFarBelowFn: (colMax: number, kQuads: number, ratio: number) => number;
   private readonly softmaxFn: (ptr: number, rows: number, ldc: number, vectors: number, alpha: number) => void;
   /** GELU in place on `vectors` x 4 floats at byte offset `ptr` (exposed for tests). */
   readonly geluSpan: (ptr: number, vectors: number) => void;
@@ -247,6 +249,7 @@ export class WasmGemm implements GemmEngine {
     this.geluSpan = instance.exports.gelu_span as (ptr: number, vectors: number) => void;
     this.quantizeFn = instance.exports.int8_quantize_rows as (record: number) => void;
     this.columnAbsMaxFn = instance.exports.int8_column_absmax as (record: number) => void;
+    this.columnsFarBelowFn = instance.exports.int8_columns_far_below as (colMax: number, kQuads: number, ratio: number) => number;
     this.mcPanels = options.mcPanels ?? Math.max(1, Math.floor(192 / shape.mr));
     this.kcBlock = roundUp(options.kcBlock ?? 256, shape.unroll);
     this.unblockedBytes = options.unblockedBytes ?? SMALL_A_BLOCK_BYTES;
@@ -908,6 +911,15 @@ export class WasmGemm implements GemmEngine {
       records.push(at);
     }
     this.dispatch(records, JOB_KIND.int8ColumnAbsMax, this.columnAbsMaxFn);
+  }
+
+  /**
+   * `int8_columns_far_below` (../wasm/int8-quantize-kernel.ts): how many of the kQuads * 4
+   * column maxima at byte offset `colMax` (as int8ColumnAbsMax leaves them) have ratio · max
+   * below the largest; -1 when one is NaN. On the calling thread: one pass over a row's width.
+   */
+  int8ColumnsFarBelow(colMax: number, kQuads: number, ratio: number): number {
+    return this.columnsFarBelowFn(colMax, kQuads, ratio);
   }
 
   /** `count` floats of zero in scratch; returns the byte offset. */

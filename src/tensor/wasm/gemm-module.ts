@@ -17,7 +17,7 @@ import { gemmPool } from './pool-kernel.js';
 import { geluSpan, softmaxRows } from './vector-math.js';
 import { pushTouchArgs, pushTwoStreams, startTouching, TOUCH_PARAMS, touchOnce, type TouchStreams } from './panel-touch.js';
 import { beginF16Job, EXT_KIND, int8Driver, int8GatherOutliersKernel, int8PanelKernel, pushWidensNow, widenF16Kernel, widenPanelBlock } from './compact-kernels.js';
-import { columnAbsMaxKernel, quantizeRowsKernel } from './int8-quantize-kernel.js';
+import { columnAbsMaxKernel, columnsFarBelowKernel, quantizeRowsKernel } from './int8-quantize-kernel.js';
 import { geluRowBlock, pushMin } from './driver-steps.js';
 
 /** Register-tile and loop-shape parameters of one generated kernel. */
@@ -308,9 +308,9 @@ function gemmDriver(shape: GemmShape): FunctionBuilder {
 const FN = {
   gemm: 0, geluSpan: 1, softmaxRows: 2, gemmPool: 3,
   int8Panel: 4, int8Gemm: 5, widenF16: 6, packHeadKeys: 7, packHeadValues: 8, attendHeads: 9, layerNormRows: 10,
-  int8QuantizeRows: 11, int8ColumnAbsMax: 12, int8GatherOutliers: 13, int8PanelTwoStreams: 14,
+  int8QuantizeRows: 11, int8ColumnAbsMax: 12, int8GatherOutliers: 13, int8PanelTwoStreams: 14, int8ColumnsFarBelow: 15,
   /** The first of the PANEL_VARIANTS.length float32 panel kernels (see panelFunction). */
-  panelFirst: 15,
+  panelFirst: 16,
 } as const;
 
 /**
@@ -319,7 +319,7 @@ const FN = {
  */
 export const KERNEL_SECTION = 'splade-ts.kernels';
 /** Bumped whenever the job record or an export changes, so an old kernels.wasm is refused. */
-export const KERNEL_FORMAT = 10;
+export const KERNEL_FORMAT = 11;
 
 /**
  * Instructions beyond WebAssembly SIMD a module may use. `relaxed`: relaxed SIMD (Node 22+,
@@ -340,7 +340,8 @@ export interface KernelDescription extends GemmShape, KernelFeatures {
 /**
  * The module bytes: the panel kernels, `gemm(job)`, `gelu_span`, `softmax_rows`,
  * `gemm_pool(record)`, `attend_heads(record)`, `layer_norm_rows(record)`, `int8_quantize_rows(record)`,
- * `int8_column_absmax(record)` (these eight exported), and KERNEL_SECTION describing them.
+ * `int8_column_absmax(record)`, `int8_columns_far_below(colMax, kQuads, ratio)` (these nine
+ * exported), and KERNEL_SECTION describing them.
  */
 export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features: KernelFeatures = BASELINE_FEATURES): Uint8Array<ArrayBuffer> {
   if (shape.nr % 4 !== 0 || shape.mr < 1 || shape.unroll < 1) {
@@ -362,6 +363,7 @@ export function buildGemmModule(shape: GemmShape, memory: MemoryImport, features
     columnAbsMaxKernel().build(true),
     int8GatherOutliersKernel(features.relaxed).build(false),
     int8PanelKernel(features.relaxed, 2).build(false),
+    columnsFarBelowKernel().build(true),
     ...PANEL_VARIANTS.map((v) => panelKernel(shape, v, features).build(false)),
   ];
   // FN names each fixed function once, 0 .. panelFirst - 1, and the panel kernels follow.

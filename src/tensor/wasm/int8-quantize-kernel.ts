@@ -4,7 +4,7 @@
 // in groups of 4 for the relaxed kernel, int16 in pairs for the baseline one.
 // Every float32 step is the one int8-activations.ts does with Math.fround, so both give the
 // same bytes (tested); rows are independent, so a record covers rows [start, end).
-import { F32, I32, V128 } from './binary-writer.js';
+import { F32, F64, I32, V128 } from './binary-writer.js';
 import { FunctionBuilder } from './function-builder.js';
 import { foldLanes } from './vector-math.js';
 
@@ -26,12 +26,20 @@ const OP = {
   f32x4Floor: 0x68, f32x4Pmin: 0xea, f32x4Pmax: 0xeb, i32x4Sub: 0xb1,
   truncSatS: 0xf8, convertS: 0xfa, i32x4MinS: 0xb6, i32x4MaxS: 0xb8, i32x4Splat: 0x11, i32x4ExtractLane: 0x1b,
   i16x8NarrowS: 0x85, i8x16NarrowU: 0x66, store32Lane: 0x5a,
+  load64Zero: 0x5d, f64x2Splat: 0x14, f64x2PromoteLowF32x4: 0x5f, f64x2Mul: 0xf2, f64x2Lt: 0x49, i64x2Sub: 0xd1, i64x2ExtractLane: 0x1d,
 } as const;
 /** 2^23: adding it to a float32 integer in [0, 2^23) leaves the integer in the low mantissa bits. */
 const MAGIC = 2 ** 23;
 /** The float32 bits of MAGIC. */
 const MAGIC_BITS = 0x4b000000;
-const SCALAR = { f32Min: 0x96, f32Max: 0x97, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95, f32Neg: 0x8c, f32Ge: 0x60, divU: 0x6e, remU: 0x70 } as const;
+const SCALAR = {
+  f32Min: 0x96, f32Max: 0x97, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95, f32Neg: 0x8c, f32Ge: 0x60, divU: 0x6e, remU: 0x70,
+  gtS: 0x4a, i64Add: 0x7c, i32WrapI64: 0xa7, f32ReinterpretI32: 0xbe, f64PromoteF32: 0xbb,
+} as const;
+/** `return` (the value on the stack). */
+const RETURN = 0x0f;
+/** The float32 bits of +Infinity: any bit pattern above it, sign clear, is a NaN. */
+const INFINITY_BITS = 0x7f800000;
 
 /** float32 min normal: below it a scale counts as zero (int8-activations.ts MIN_SCALE). */
 const MIN_SCALE = 2 ** -126;
@@ -45,32 +53,110 @@ export const INT8_ABSMAX = {
 } as const;
 export const INT8_ABSMAX_BYTES = 64;
 
+/** Rows the column scan folds into a column's maximum per load and store of it. */
+const ABSMAX_ROWS = 4;
+/** All bits but the sign: `and` with it is |x|, for NaN too. */
+const MAGNITUDE_BITS = 0x7fffffff;
+
+/**
+ * Folds `rows` rows (from local p, srcStride apart) into the column quad at o: the maximum of
+ * the magnitudes' bit patterns as integers. For x >= 0 (and |NaN|) float32 bits order as the
+ * values do, with every NaN above +Infinity, so this is max |x| where Math.max would give
+ * it, and NaN wherever a NaN is: what the reference's Math.max(colMax, |x|) gives, in one
+ * pmaxsd a value where f32x4.max (NaN-propagating) is about eight x86 instructions.
+ */
+function foldRowsIntoQuad(f: FunctionBuilder, rows: number): void {
+  f.get('o');
+  f.get('o').v128Load(0);
+  for (let r = 0; r < rows; r++) {
+    f.get('p');
+    if (r > 0) f.get('srcStride').i32(r).mul().add();
+    f.v128Load(0).i32x4Const(MAGNITUDE_BITS).simdOp(OP.and).simdOp(OP.i32x4MaxS);
+  }
+  f.v128Store(0);
+}
+
 /**
  * `int8_column_absmax(record)`: out[c] = max(out[c], |x[r, c]|) over the record's rows, for
- * its columns. Columns are independent, so the threads each take a range of them.
+ * its columns (NaN where a NaN is, see foldRowsIntoQuad). ABSMAX_ROWS rows at a time, so each
+ * column quad is loaded and stored once for them. Columns are independent, so the threads
+ * each take a range of them.
  */
 export function columnAbsMaxKernel(): FunctionBuilder {
   const f = new FunctionBuilder('int8_column_absmax', ['record'], [I32]);
   for (const name of ['src', 'srcStride', 'rows', 'kQuads', 'out', 'p', 'o', 'g']) f.local(name);
   for (const [field, offset] of Object.entries(INT8_ABSMAX)) f.get('record').i32Load(offset).set(field);
-  // Nothing to do without rows or columns (the loops below run at least once).
-  f.get('rows').eqz().get('kQuads').eqz().op1(0x72).eqz().ifElse(() => { // i32.or
-    f.doWhile(() => {
-      f.get('src').set('p');
-      f.get('out').set('o');
-      f.get('kQuads').set('g');
-      f.doWhile(() => {
-        f.get('o');
-        f.get('o').v128Load(0).get('p').v128Load(0).simdOp(OP.f32x4Abs).simdOp(OP.f32x4Max);
-        f.v128Store(0);
-        f.bump('p', 16);
-        f.bump('o', 16);
-        f.bump('g', -1);
-      }, () => f.get('g'));
-      f.bump('src', 'srcStride');
-      f.bump('rows', -1);
-    }, () => f.get('rows'));
+  // Nothing to do without columns (the column loops run at least once).
+  f.get('kQuads').ifElse(() => {
+    for (const rows of [ABSMAX_ROWS, 1]) {
+      f.get('rows').i32(rows - 1).gtU().ifElse(() => {
+        f.doWhile(() => {
+          f.get('src').set('p');
+          f.get('out').set('o');
+          f.get('kQuads').set('g');
+          f.doWhile(() => {
+            foldRowsIntoQuad(f, rows);
+            f.bump('p', 16);
+            f.bump('o', 16);
+            f.bump('g', -1);
+          }, () => f.get('g'));
+          f.bump('src', 'srcStride', rows);
+          f.bump('rows', -rows);
+        }, () => f.get('rows').i32(rows - 1).gtU());
+      });
+    }
   });
+  return f;
+}
+
+/**
+ * `int8_columns_far_below(colMax, kQuads, ratio) -> count`: how many of the kQuads * 4 column
+ * maxima (float32 >= 0, as int8_column_absmax leaves them) have ratio · max below the largest,
+ * compared in float64 (exact for ratio 6: see int8-activations.ts surelyNoOutliers); -1 when one
+ * is NaN. The outlier shortcut of every int8 multiply, here rather than in JavaScript, where
+ * its two passes over up to 3,072 columns cost ~7 us a call (~0.5 ms a 12-token query).
+ */
+export function columnsFarBelowKernel(): FunctionBuilder {
+  const f = new FunctionBuilder('int8_columns_far_below', ['colMax', 'kQuads', 'ratio'], [I32, I32, F64], [I32]);
+  for (const name of ['p', 'g', 'top']) f.local(name);
+  for (const name of ['vtop', 'vlargest', 'vratio', 'count']) f.local(name, V128);
+  // Pass 1: the largest bit pattern (NaN above every number, as in foldRowsIntoQuad).
+  f.v128Zero().set('vtop');
+  f.get('colMax').set('p');
+  f.get('kQuads').set('g');
+  f.get('g').ifElse(() => {
+    f.doWhile(() => {
+      f.get('vtop').get('p').v128Load(0).simdOp(OP.i32x4MaxS).set('vtop');
+      f.bump('p', 16);
+      f.bump('g', -1);
+    }, () => f.get('g'));
+  });
+  f.get('vtop').simdLane(OP.i32x4ExtractLane, 0).set('top');
+  for (let lane = 1; lane < 4; lane++) {
+    f.get('vtop').simdLane(OP.i32x4ExtractLane, lane).get('top');
+    f.get('vtop').simdLane(OP.i32x4ExtractLane, lane).get('top').op1(SCALAR.gtS).select().set('top');
+  }
+  f.get('top').i32(INFINITY_BITS).op1(SCALAR.gtS).ifElse(() => {
+    f.i32(-1).op1(RETURN);
+  });
+  // Pass 2: count ratio · v < largest, two columns a step in float64.
+  f.get('top').op1(SCALAR.f32ReinterpretI32).op1(SCALAR.f64PromoteF32).simdOp(OP.f64x2Splat).set('vlargest');
+  f.get('ratio').simdOp(OP.f64x2Splat).set('vratio');
+  f.v128Zero().set('count');
+  f.get('colMax').set('p');
+  f.get('kQuads').i32(2).mul().set('g');
+  f.get('g').ifElse(() => {
+    f.doWhile(() => {
+      f.get('count');
+      f.get('p').simdMemory(OP.load64Zero, 3, 0).simdOp(OP.f64x2PromoteLowF32x4).get('vratio').simdOp(OP.f64x2Mul);
+      f.get('vlargest').simdOp(OP.f64x2Lt);
+      // A true lane is -1: subtracting it counts one.
+      f.simdOp(OP.i64x2Sub).set('count');
+      f.bump('p', 8);
+      f.bump('g', -1);
+    }, () => f.get('g'));
+  });
+  f.get('count').simdLane(OP.i64x2ExtractLane, 0).get('count').simdLane(OP.i64x2ExtractLane, 1).op1(SCALAR.i64Add).op1(SCALAR.i32WrapI64);
   return f;
 }
 
