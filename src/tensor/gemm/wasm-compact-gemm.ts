@@ -10,7 +10,7 @@ import {
 } from './compact-gemm.js';
 import { finishRow } from './gemm.js';
 import { OUTLIER_RATIO, outlierColumnsOf, Q_MAX, sameColumns } from './int8-activations.js';
-import { PanelMatrix, type JobExtension, type KeepProbs, type PoolTarget, type ResidentResult, type ResidentRows, type WasmGemm } from './wasm-gemm.js';
+import { PanelMatrix, type ExtensionMultiply, type JobExtension, type KeepProbs, type PoolTarget, type ResidentResult, type ResidentRows, type WasmGemm } from './wasm-gemm.js';
 
 function roundUp(value: number, multiple: number): number {
   return Math.ceil(value / multiple) * multiple;
@@ -335,7 +335,7 @@ export class WasmCompactGemm implements CompactGemm {
     if (!panels.every((b) => sameFloatColumns(b, panels[0]))) return false;
     this.engine.attendProjectedBy(block, (a, m) => {
       const rows = this.prepareInt8Rows(a.ptr, m, panels[0]);
-      const [q, key, value] = projections.map((p, i) => this.int8Product(rows, panels[i], p.bias, false));
+      const [q, key, value] = this.int8Products(rows, projections.map((p, i) => ({ b: panels[i], bias: p.bias })));
       return { q, key, value };
     }, context, probs);
     return true;
@@ -486,12 +486,34 @@ export class WasmCompactGemm implements CompactGemm {
    * returns its offset. With `pool`, the threads max-pool C's columns once complete.
    */
   private int8Product(rows: PreparedInt8Rows, b: Int8Panels, bias: Float32Array | undefined, gelu: boolean, pool?: PoolTarget): number {
+    const { c, width, multiply } = this.int8Multiply(rows, b, bias, gelu);
+    const poolAt = pool && { ...pool, c, ldcBytes: width * 4, panelColumns: INT8_NR };
+    this.engine.runExtension(multiply.ext, multiply.nPanels, multiply.macs, poolAt);
+    return c;
+  }
+
+  /**
+   * int8Product of the same prepared rows by each weight (no epilogue), all in one hand-off
+   * (WasmGemm.runExtensions): a self-attention layer's Q, K and V projections. Returns each C.
+   */
+  private int8Products(rows: PreparedInt8Rows, outputs: ReadonlyArray<{ readonly b: Int8Panels; readonly bias?: Float32Array }>): number[] {
+    const multiplies = outputs.map(({ b, bias }) => this.int8Multiply(rows, b, bias, false));
+    this.engine.runExtensions(multiplies.map((p) => p.multiply));
+    return multiplies.map((p) => p.c);
+  }
+
+  /**
+   * Everything an int8 product needs but the hand-off: C in scratch [mPad, nPanels * NR], where
+   * its tiles start (int8Start, which may run the float columns' multiply now), the outlier
+   * pass, and the extension record.
+   */
+  private int8Multiply(rows: PreparedInt8Rows, b: Int8Panels, bias: Float32Array | undefined, gelu: boolean): { c: number; width: number; multiply: ExtensionMultiply } {
     const width = b.nPanels * INT8_NR;
     const c = this.arena.allocScratch(Math.ceil(rows.m / INT8_MR) * INT8_MR * width * 4);
     const source = this.int8Start(rows, b, bias);
     const outliers = rows.outlierGroup && this.outlierPass(rows.outlierGroup, rows.outliers, b);
-    this.runInt8(rows.m, rows.main, b, { c, width, source, gelu, ...(pool ? { pool } : {}), ...(outliers ? { outliers } : {}) });
-    return c;
+    const multiply = this.int8Record(rows.m, rows.main, b, { c, width, source, gelu, ...(outliers ? { outliers } : {}) });
+    return { c, width, multiply };
   }
 
   /**
@@ -591,10 +613,11 @@ export class WasmCompactGemm implements CompactGemm {
     return (kPad / this.int8Group) * 4;
   }
 
-  private runInt8(
+  /** The extension record of an int8 multiply (see compact-kernels.ts INT8_EXT), with what runExtension needs to cut it into jobs. */
+  private int8Record(
     rows: number, a: QuantizedA, b: Int8Panels,
-    out: { c: number; width: number; source: { ptr: number; strideBytes: number }; gelu: boolean; pool?: PoolTarget; outliers?: OutlierPass },
-  ): void {
+    out: { c: number; width: number; source: { ptr: number; strideBytes: number }; gelu: boolean; outliers?: OutlierPass },
+  ): ExtensionMultiply {
     const ext = this.arena.allocScratch(EXT_BYTES);
     const record = this.arena.i32(ext, EXT_BYTES / 4).fill(0);
     const set = (field: keyof typeof INT8_EXT, value: number): void => { record[INT8_EXT[field] / 4] = value; };
@@ -630,8 +653,7 @@ export class WasmCompactGemm implements CompactGemm {
       set('oBSum', o.sums);
       set('oKGroups', o.kPad / this.int8Group);
     }
-    const pool = out.pool && { ...out.pool, c: out.c, ldcBytes: out.width * 4, panelColumns: INT8_NR };
-    this.engine.runExtension(ext, b.nPanels, rows * b.nPanels * INT8_NR * (b.kPad + (o?.kPad ?? 0)), pool);
+    return { ext, nPanels: b.nPanels, macs: rows * b.nPanels * INT8_NR * (b.kPad + (o?.kPad ?? 0)) };
   }
 
   /** Copies C's first `count` columns into out at column `col0`, then any epilogue the kernel did not apply. */

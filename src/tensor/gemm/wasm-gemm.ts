@@ -20,6 +20,24 @@ export { MAX_THREADS };
 /** The job records of a multiply (as many as the queue holds) start after the workers' control words. */
 const JOBS_AT = PROTOCOL_WORDS * 4;
 if (JOBS_AT + MAX_QUEUED_JOBS * JOB_BYTES > CONTROL_BYTES) throw new Error('wasm gemm: the control block cannot hold a full queue of jobs');
+
+/** Where a multiply's job records go among the queue's MAX_QUEUED_JOBS slots: from `first`, at most `most` of them. */
+interface JobSlots {
+  readonly first: number;
+  readonly most: number;
+}
+/** A multiply alone in its hand-off: all the slots. */
+const ALL_SLOTS: JobSlots = { first: 0, most: MAX_QUEUED_JOBS };
+
+/** An extension record that does a whole multiply (see runExtension): its n-panels and multiply-adds. */
+export interface ExtensionMultiply {
+  readonly ext: number;
+  readonly nPanels: number;
+  readonly macs: number;
+}
+
+/** Where runExtension's threads pool the result they wrote (see multiplyPooled). */
+type ExtensionPool = PoolTarget & { readonly c: number; readonly ldcBytes: number; readonly panelColumns: number };
 /** LayerNorm inputs below this many floats stay on the calling thread (see layerNorm). */
 const LAYER_NORM_THREADED_FLOATS = 16384;
 /**
@@ -492,8 +510,37 @@ export class WasmGemm implements GemmEngine {
   multiply(
     m: number, a: ResidentRows, b: PanelMatrix, options: { bias?: Float32Array; gelu?: boolean; padBias?: number; ext?: JobExtension } = {},
   ): ResidentResult {
-    const { mr, nr } = this.shape;
     if (a.rows && b.kPad !== b.k) throw new Error('wasm gemm: resident rows need an operand without k padding');
+    const { c, biasPtr, mPanels } = this.resultScratch(m, b, options);
+    this.run(a, b, c.ptr, biasPtr, mPanels, m * b.n * b.k, options.gelu ?? false, options.ext ?? 0);
+    return c;
+  }
+
+  /**
+   * `multiply` of the same rows by each of `outputs` (float32, no epilogue), all their jobs in
+   * one hand-off: a self-attention layer's Q, K and V projections (see attendProjected). One
+   * hand-off instead of three spares two waits for the last piece of a multiply (a 12-token
+   * query's are a few tens of microseconds each), and the threads run on from one product
+   * into the next.
+   */
+  multiplyEach(m: number, a: ResidentRows, outputs: ReadonlyArray<{ readonly b: PanelMatrix; readonly bias?: Float32Array }>): ResidentResult[] {
+    const most = Math.floor(MAX_QUEUED_JOBS / Math.max(1, outputs.length));
+    const jobs: number[] = [];
+    let macs = 0;
+    const results = outputs.map(({ b, bias }) => {
+      if (a.rows && b.kPad !== b.k) throw new Error('wasm gemm: resident rows need an operand without k padding');
+      const { c, biasPtr, mPanels } = this.resultScratch(m, b, bias ? { bias } : {});
+      jobs.push(...this.gemmJobs(a, b, c.ptr, biasPtr, mPanels, m * b.n * b.k, false, 0, { first: jobs.length, most }));
+      macs += m * b.n * b.k;
+      return c;
+    });
+    this.dispatch(jobs, JOB_KIND.gemm, this.gemmFn, macs < this.threadedMinMacs);
+    return results;
+  }
+
+  /** A multiply's result C in scratch (whole row panels by whole n-panels) and its bias row, padding columns at `padBias`. */
+  private resultScratch(m: number, b: PanelMatrix, options: { bias?: Float32Array; padBias?: number }): { c: ResidentResult; biasPtr: number; mPanels: number } {
+    const { mr, nr } = this.shape;
     const mPanels = Math.ceil(m / mr);
     const width = b.nPanels * nr;
     const biasPtr = this.arena.allocScratch(width * 4);
@@ -501,9 +548,8 @@ export class WasmGemm implements GemmEngine {
     if (options.bias) bias.set(options.bias.subarray(0, b.n));
     else bias.fill(0, 0, b.n);
     bias.fill(options.padBias ?? 0, b.n);
-    const cPtr = this.arena.allocScratch(mPanels * mr * width * 4);
-    this.run(a, b, cPtr, biasPtr, mPanels, m * b.n * b.k, options.gelu ?? false, options.ext ?? 0);
-    return { ptr: cPtr, width };
+    const ptr = this.arena.allocScratch(mPanels * mr * width * 4);
+    return { c: { ptr, width }, biasPtr, mPanels };
   }
 
   /** In-place softmax of `rows` rows of a resident result (its padding columns must hold -Infinity). */
@@ -551,9 +597,12 @@ export class WasmGemm implements GemmEngine {
     });
   }
 
-  /** Runs the jobs on the calling thread and the workers, which take them from one queue (all here without workers). */
-  private dispatch(jobs: readonly number[], kind: number, kernel: (job: number) => void): void {
-    if (jobs.length === 1 || !this.runner) for (const job of jobs) kernel(job);
+  /**
+   * Runs the jobs on the calling thread and the workers, which take them from one queue (all
+   * here without workers, or `alone`: work too small to be worth a hand-off).
+   */
+  private dispatch(jobs: readonly number[], kind: number, kernel: (job: number) => void, alone = false): void {
+    if (alone || jobs.length === 1 || !this.runner) for (const job of jobs) kernel(job);
     else this.runner.run(jobs.map((job) => job | kind), (tagged) => kernel(tagged & ~JOB_KIND_MASK));
   }
 
@@ -568,10 +617,13 @@ export class WasmGemm implements GemmEngine {
    * ../wasm/compact-kernels.ts) or 0, or one a job; every record sets it, so no record carries
    * a stale one.
    */
-  private gemmJobs(a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean, ext: JobExtension = 0): number[] {
+  private gemmJobs(
+    a: ResidentRows, b: PanelMatrix, cPtr: number, biasPtr: number, mPanels: number, macs: number, gelu: boolean, ext: JobExtension = 0,
+    slots: JobSlots = ALL_SLOTS,
+  ): number[] {
     const kcBlock = this.kcBlockFor(mPanels, b);
-    return this.pieces(b.nPanels, macs).map((columns, t) => {
-      const at = JOBS_AT + t * JOB_BYTES;
+    return this.pieces(b.nPanels, macs, slots.most).map((columns, t) => {
+      const at = JOBS_AT + (slots.first + t) * JOB_BYTES;
       this.writeJob(at, a, b, { c: cPtr, bias: biasPtr, mPanels, kcBlock, columns, gelu, ext: typeof ext === 'number' ? ext : ext(t) });
       return at;
     });
@@ -587,10 +639,10 @@ export class WasmGemm implements GemmEngine {
    * piece under twice threadedMinMacs, as a piece costs a kernel call and a queue take (about a
    * microsecond) where a hand-off costs several.
    */
-  private pieces(nPanels: number, macs: number): PanelRange[] {
+  private pieces(nPanels: number, macs: number, most: number = MAX_QUEUED_JOBS): PanelRange[] {
     const threads = this.threadsFor(nPanels, macs);
     const minPanels = (2 * this.threadedMinMacs * nPanels) / Math.max(1, macs);
-    return panelPieces(nPanels, threads, minPanels, MAX_QUEUED_JOBS);
+    return panelPieces(nPanels, threads, minPanels, most);
   }
 
   /**
@@ -665,7 +717,7 @@ export class WasmGemm implements GemmEngine {
       if (!this.projectsInPlace(p.b, hidden)) throw new Error(`wasm gemm: an attention projection must be ${hidden} x ${hidden} whole panels`);
     }
     this.attendProjectedBy(block, (a, m) => {
-      const [q, key, value] = projections.map((p) => this.multiply(m, a, p.b, { bias: p.bias }).ptr);
+      const [q, key, value] = this.multiplyEach(m, a, projections).map((c) => c.ptr);
       return { q, key, value };
     }, context, probs);
   }
@@ -971,23 +1023,34 @@ export class WasmGemm implements GemmEngine {
    * `ldcBytes` a row, `panelColumns` columns an n-panel) into the pooled rows, as
    * multiplyPooled does.
    */
-  runExtension(
-    ext: number, nPanels: number, macs: number,
-    pool?: PoolTarget & { readonly c: number; readonly ldcBytes: number; readonly panelColumns: number },
-  ): void {
+  runExtension(ext: number, nPanels: number, macs: number, pool?: ExtensionPool): void {
+    const jobs = this.extensionJobs({ ext, nPanels, macs }, ALL_SLOTS, pool);
+    if (pool) this.dispatch(this.poolRecords(jobs, pool, pool.panelColumns), JOB_KIND.gemmPool, this.gemmPoolFn);
+    else this.dispatch(jobs, JOB_KIND.gemm, this.gemmFn);
+  }
+
+  /** runExtension of independent extension records (without pooling) in one hand-off, as multiplyEach does for float32. */
+  runExtensions(multiplies: readonly ExtensionMultiply[]): void {
+    const most = Math.floor(MAX_QUEUED_JOBS / Math.max(1, multiplies.length));
+    const jobs: number[] = [];
+    for (const multiply of multiplies) jobs.push(...this.extensionJobs(multiply, { first: jobs.length, most }));
+    const macs = multiplies.reduce((sum, multiply) => sum + multiply.macs, 0);
+    this.dispatch(jobs, JOB_KIND.gemm, this.gemmFn, macs < this.threadedMinMacs);
+  }
+
+  /** The job records of an extension multiply, in job slots from `slots.first`. */
+  private extensionJobs({ ext, nPanels, macs }: ExtensionMultiply, slots: JobSlots, pool?: ExtensionPool): number[] {
     const words = this.arena.i32(JOBS_AT, (MAX_QUEUED_JOBS * JOB_BYTES) / 4);
-    const jobs = this.pieces(nPanels, macs).map((columns, t) => {
-      const w = (t * JOB_BYTES) / 4;
+    return this.pieces(nPanels, macs, slots.most).map((columns, t) => {
+      const w = ((slots.first + t) * JOB_BYTES) / 4;
       words[w + JOB.npStart / 4] = columns.start;
       words[w + JOB.npEnd / 4] = columns.end;
       words[w + JOB.ext / 4] = ext;
       // Where gemm_pool finds the result it pools (the extension writes it there).
       words[w + JOB.c / 4] = pool?.c ?? 0;
       words[w + JOB.ldc / 4] = pool?.ldcBytes ?? 0;
-      return JOBS_AT + t * JOB_BYTES;
+      return JOBS_AT + (slots.first + t) * JOB_BYTES;
     });
-    if (pool) this.dispatch(this.poolRecords(jobs, pool, pool.panelColumns), JOB_KIND.gemmPool, this.gemmPoolFn);
-    else this.dispatch(jobs, JOB_KIND.gemm, this.gemmFn);
   }
 
   /** Copies the first n columns of C's rows into `out` (row-major with ldo), then scale, bias and activation. */
