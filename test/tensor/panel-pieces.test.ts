@@ -50,4 +50,14 @@ test('a single thread or panel gets one piece; a queue too short for the cut get
   assert.ok(pieces.length <= 16, `${pieces.length} pieces`);
 });
 
+test('a hand-off shared by several multiplies: room for one piece gives the whole, for none is an error (not a hang)', () => {
+  assert.equal(panelPieces(96, 2, 3, 1), [{ start: 0, end: 96 }]);
+  for (const most of [5, 42]) {
+    const pieces = panelPieces(3816, 32, 1, most);
+    assertCovers(pieces, 3816, `room for ${most}`);
+    assert.ok(pieces.length <= most, `${pieces.length} pieces in room for ${most}`);
+  }
+  assert.throws(() => panelPieces(96, 2, 3, 0), (error: unknown) => error instanceof RangeError && /room for 0 pieces/.test(error.message));
+});
+
 test.run();

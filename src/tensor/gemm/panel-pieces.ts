@@ -20,6 +20,8 @@ export interface PanelRange {
  * so that every thread gets a piece.
  */
 export function panelPieces(nPanels: number, threads: number, minPanels: number, most: number): PanelRange[] {
+  // Every cut has a piece: with no room for one, the doubling below would never end.
+  if (!(most >= 1)) throw new RangeError(`panelPieces: room for ${most} pieces, need at least 1`);
   if (threads <= 1 || nPanels <= 1) return [{ start: 0, end: nPanels }];
   for (let min = Math.max(1, Math.min(Math.ceil(minPanels), Math.floor(nPanels / threads))); ; min *= 2) {
     const pieces = guidedPieces(nPanels, threads, min);
