@@ -78,6 +78,23 @@ export class FunctionBuilder {
     return this.op(0x0b);
   }
 
+  /**
+   * A loop `width` items at a time and its remainder: `body(width)` while the i32 local
+   * `counter` holds at least `width`, then `body(1)` while it is not 0, taking the count off
+   * `counter` after each. The body moves its own pointers.
+   */
+  inWidths(counter: string, width: number, body: (count: number) => void): this {
+    for (const count of width > 1 ? [width, 1] : [1]) {
+      this.get(counter).i32(count - 1).gtU().ifElse(() => {
+        this.doWhile(() => {
+          body(count);
+          this.bump(counter, -count);
+        }, () => this.get(counter).i32(count - 1).gtU());
+      });
+    }
+    return this;
+  }
+
   /** `if (condition) then() else otherwise()`; the condition is on the stack. */
   ifElse(then: () => void, otherwise?: () => void): this {
     this.op(0x04, 0x40);

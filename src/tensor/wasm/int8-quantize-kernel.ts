@@ -88,23 +88,18 @@ export function columnAbsMaxKernel(): FunctionBuilder {
   for (const [field, offset] of Object.entries(INT8_ABSMAX)) f.get('record').i32Load(offset).set(field);
   // Nothing to do without columns (the column loops run at least once).
   f.get('kQuads').ifElse(() => {
-    for (const rows of [ABSMAX_ROWS, 1]) {
-      f.get('rows').i32(rows - 1).gtU().ifElse(() => {
-        f.doWhile(() => {
-          f.get('src').set('p');
-          f.get('out').set('o');
-          f.get('kQuads').set('g');
-          f.doWhile(() => {
-            foldRowsIntoQuad(f, rows);
-            f.bump('p', 16);
-            f.bump('o', 16);
-            f.bump('g', -1);
-          }, () => f.get('g'));
-          f.bump('src', 'srcStride', rows);
-          f.bump('rows', -rows);
-        }, () => f.get('rows').i32(rows - 1).gtU());
-      });
-    }
+    f.inWidths('rows', ABSMAX_ROWS, (rows) => {
+      f.get('src').set('p');
+      f.get('out').set('o');
+      f.get('kQuads').set('g');
+      f.doWhile(() => {
+        foldRowsIntoQuad(f, rows);
+        f.bump('p', 16);
+        f.bump('o', 16);
+        f.bump('g', -1);
+      }, () => f.get('g'));
+      f.bump('src', 'srcStride', rows);
+    });
   });
   return f;
 }

@@ -129,19 +129,9 @@ export function geluSpan(): FunctionBuilder {
     declareExp(f, k, EXP_VECTORS);
     k.hold([Math.SQRT1_2, 0.5, ...ERFC_POLY]);
     // EXP_VECTORS vectors an iteration while there are as many, then one at a time.
-    f.get('vectors').i32(EXP_VECTORS - 1).gtU().ifElse(() => {
-      f.doWhile(() => {
-        geluVectors(f, k, EXP_VECTORS);
-        f.bump('ptr', 16 * EXP_VECTORS);
-        f.bump('vectors', -EXP_VECTORS);
-      }, () => f.get('vectors').i32(EXP_VECTORS - 1).gtU());
-    });
-    f.get('vectors').ifElse(() => {
-      f.doWhile(() => {
-        geluVectors(f, k, 1);
-        f.bump('ptr', 16);
-        f.bump('vectors', -1);
-      }, () => f.get('vectors'));
+    f.inWidths('vectors', EXP_VECTORS, (count) => {
+      geluVectors(f, k, count);
+      f.bump('ptr', 16 * count);
     });
   });
   return f;
@@ -184,19 +174,9 @@ export function foldLanes(f: FunctionBuilder, v: string, scalarOp: number): void
 function overRow(f: FunctionBuilder, width: number, step: (count: number) => void): void {
   f.get('ptr').set('p');
   f.get('vectors').set('j');
-  f.get('j').i32(width - 1).gtU().ifElse(() => {
-    f.doWhile(() => {
-      step(width);
-      f.bump('p', 16 * width);
-      f.bump('j', -width);
-    }, () => f.get('j').i32(width - 1).gtU());
-  });
-  f.get('j').ifElse(() => {
-    f.doWhile(() => {
-      step(1);
-      f.bump('p', 16);
-      f.bump('j', -1);
-    }, () => f.get('j'));
+  f.inWidths('j', width, (count) => {
+    step(count);
+    f.bump('p', 16 * count);
   });
 }
 
