@@ -488,7 +488,7 @@ export class WasmCompactGemm implements CompactGemm {
   private int8Product(rows: PreparedInt8Rows, b: Int8Panels, bias: Float32Array | undefined, gelu: boolean, pool?: PoolTarget): number {
     const { c, width, multiply } = this.int8Multiply(rows, b, bias, gelu);
     const poolAt = pool && { ...pool, c, ldcBytes: width * 4, panelColumns: INT8_NR };
-    this.engine.runExtension(multiply.ext, multiply.nPanels, multiply.macs, poolAt);
+    this.engine.runExtension(multiply, poolAt);
     return c;
   }
 

@@ -524,18 +524,25 @@ export class WasmGemm implements GemmEngine {
    * into the next.
    */
   multiplyEach(m: number, a: ResidentRows, outputs: ReadonlyArray<{ readonly b: PanelMatrix; readonly bias?: Float32Array }>): ResidentResult[] {
-    const most = Math.floor(MAX_QUEUED_JOBS / Math.max(1, outputs.length));
-    const jobs: number[] = [];
-    let macs = 0;
-    const results = outputs.map(({ b, bias }) => {
+    const multiplies = outputs.map(({ b, bias }) => {
       if (a.rows && b.kPad !== b.k) throw new Error('wasm gemm: resident rows need an operand without k padding');
-      const { c, biasPtr, mPanels } = this.resultScratch(m, b, bias ? { bias } : {});
-      jobs.push(...this.gemmJobs(a, b, c.ptr, biasPtr, mPanels, m * b.n * b.k, false, 0, { first: jobs.length, most }));
-      macs += m * b.n * b.k;
-      return c;
+      return { b, macs: m * b.n * b.k, ...this.resultScratch(m, b, bias ? { bias } : {}) };
     });
+    this.runTogether(multiplies, ({ b, macs, c, biasPtr, mPanels }, slots) => this.gemmJobs(a, b, c.ptr, biasPtr, mPanels, macs, false, 0, slots));
+    return multiplies.map(({ c }) => c);
+  }
+
+  /**
+   * The jobs of independent multiplies in one hand-off, each multiply's records in its own
+   * share of the queue's slots (written by `jobsOf`); on the calling thread when all of them
+   * together are under threadedMinMacs, as a lone small multiply is.
+   */
+  private runTogether<T extends { readonly macs: number }>(multiplies: readonly T[], jobsOf: (multiply: T, slots: JobSlots) => number[]): void {
+    const most = Math.floor(MAX_QUEUED_JOBS / Math.max(1, multiplies.length));
+    const jobs: number[] = [];
+    for (const multiply of multiplies) jobs.push(...jobsOf(multiply, { first: jobs.length, most }));
+    const macs = multiplies.reduce((sum, multiply) => sum + multiply.macs, 0);
     this.dispatch(jobs, JOB_KIND.gemm, this.gemmFn, macs < this.threadedMinMacs);
-    return results;
   }
 
   /** A multiply's result C in scratch (whole row panels by whole n-panels) and its bias row, padding columns at `padBias`. */
@@ -1023,19 +1030,15 @@ export class WasmGemm implements GemmEngine {
    * `ldcBytes` a row, `panelColumns` columns an n-panel) into the pooled rows, as
    * multiplyPooled does.
    */
-  runExtension(ext: number, nPanels: number, macs: number, pool?: ExtensionPool): void {
-    const jobs = this.extensionJobs({ ext, nPanels, macs }, ALL_SLOTS, pool);
+  runExtension(multiply: ExtensionMultiply, pool?: ExtensionPool): void {
+    const jobs = this.extensionJobs(multiply, ALL_SLOTS, pool);
     if (pool) this.dispatch(this.poolRecords(jobs, pool, pool.panelColumns), JOB_KIND.gemmPool, this.gemmPoolFn);
     else this.dispatch(jobs, JOB_KIND.gemm, this.gemmFn);
   }
 
   /** runExtension of independent extension records (without pooling) in one hand-off, as multiplyEach does for float32. */
   runExtensions(multiplies: readonly ExtensionMultiply[]): void {
-    const most = Math.floor(MAX_QUEUED_JOBS / Math.max(1, multiplies.length));
-    const jobs: number[] = [];
-    for (const multiply of multiplies) jobs.push(...this.extensionJobs(multiply, { first: jobs.length, most }));
-    const macs = multiplies.reduce((sum, multiply) => sum + multiply.macs, 0);
-    this.dispatch(jobs, JOB_KIND.gemm, this.gemmFn, macs < this.threadedMinMacs);
+    this.runTogether(multiplies, (multiply, slots) => this.extensionJobs(multiply, slots));
   }
 
   /** The job records of an extension multiply, in job slots from `slots.first`. */
