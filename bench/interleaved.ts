@@ -11,7 +11,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { Engine } from './engines.js';
-import { runOnce, timedRun, warmUp, type Measured } from './measure.js';
+import { enoughRuns, runOnce, timedRun, warmUp, type Measured } from './measure.js';
 import type { Workload } from './workloads.js';
 
 const PAUSE_MS = 50;
@@ -92,10 +92,12 @@ class Child {
 
 /**
  * Parent side: starts every engine's child (one after another, so that their load times are
- * their own), warms each up per workload, then takes `runs` rounds of one timed run each.
+ * their own), warms each up per workload, then takes rounds of one timed run each until every
+ * engine has enough (enoughRuns: at least `runs`, and `minSeconds` of timed runs): all engines
+ * get the same rounds.
  */
 export async function runInterleaved(args: {
-  keys: readonly string[]; workloads: readonly Workload[]; runs: number; warmupSeconds: number;
+  keys: readonly string[]; workloads: readonly Workload[]; runs: number; minSeconds: number; warmupSeconds: number;
   script: string; childArgs: (key: string) => string[];
 }): Promise<Measured[]> {
   const children: Array<{ child: Child; ready: Extract<Reply, { kind: 'ready' }> }> = [];
@@ -110,7 +112,7 @@ export async function runInterleaved(args: {
   for (const w of args.workloads) {
     for (const { child } of children) await child.ask({ kind: 'warm', workload: w.name, seconds: args.warmupSeconds });
     const runs = children.map(() => ({ times: [] as number[], cpuTimes: [] as number[], peakRssMb: 0 }));
-    for (let round = 0; round < args.runs; round++) {
+    for (let round = 0; !runs.every((r) => enoughRuns(r.times, args.runs, args.minSeconds)); round++) {
       for (let i = 0; i < children.length; i++) {
         const at = (i + round) % children.length;
         await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));

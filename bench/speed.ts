@@ -11,7 +11,10 @@
 // bench/interleaved.ts), so that a machine whose speed drifts during the run slows them alike.
 //
 //   npm run bench -- [--engines splade,splade-f16,splade-int8,splade-1,ort-node,ort-web-1,ort-web] [--workloads Q,D,L]
-//                    [--threads 2] [--runs 5] [--warmup 3] [--model DIR] [--profile] [--interleave]
+//                    [--threads 2] [--runs 5] [--min-seconds 1] [--warmup 3] [--model DIR] [--profile] [--interleave]
+//
+// Each engine takes at least --runs timed runs of a workload and at least --min-seconds of them
+// in all (bench/measure.ts enoughRuns): a query of tens of milliseconds gets tens of runs.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +26,7 @@ import { relaxedSimdSupported } from '../src/tensor/wasm/kernel-module.js';
 import { profiled, type OpProfile } from './profiled-backend.js';
 import { onnxPathOf, ortNode, ortWeb, spladeTs, type Engine } from './engines.js';
 import { runInterleaved, serve } from './interleaved.js';
-import { timedRun, warmUp, type Measured } from './measure.js';
+import { enoughRuns, timedRun, warmUp, type Measured } from './measure.js';
 import { WORKLOADS, workloadFlops, type Workload } from './workloads.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -35,6 +38,7 @@ const { values } = parseArgs({
     workloads: { type: 'string', default: 'Q,D,L' },
     threads: { type: 'string', default: '2' },
     runs: { type: 'string', default: '5' },
+    'min-seconds': { type: 'string', default: '1' },
     warmup: { type: 'string', default: '3' },
     model: { type: 'string', default: join(tmpdir(), 'splade-ts-bench', 'base') },
     profile: { type: 'boolean', default: false },
@@ -47,6 +51,9 @@ const { values } = parseArgs({
 });
 const threads = Number(values.threads);
 const runs = Number(values.runs);
+const minSeconds = Number(values['min-seconds']);
+if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`bench: --runs must be a whole number >= 1, not ${values.runs}`);
+if (!(minSeconds >= 0)) throw new Error(`bench: --min-seconds must be a number >= 0, not ${values['min-seconds']}`);
 const warmupSeconds = Number(values.warmup);
 const modelDir = values.model;
 const workloads = WORKLOADS.filter((w) => values.workloads.split(',').includes(w.name));
@@ -88,16 +95,16 @@ async function child(key: string, out: string): Promise<void> {
     prof?.totals.clear();
     const times: number[] = [];
     const cpuTimes: number[] = [];
-    for (let r = 0; r < runs; r++) {
+    while (!enoughRuns(times, runs, minSeconds)) {
       const { ms, cpuMs } = await timedRun(engine, w);
       times.push(ms);
       cpuTimes.push(cpuMs);
     }
-    console.log(`  ${key} ${w.name}: median ${formatMs(median(times))}`);
+    console.log(`  ${key} ${w.name}: median ${formatMs(median(times))} of ${times.length} runs`);
     results.push({
       engine: key, label: engine.label, dtype: engine.dtype ?? 'f32', workload: w.name, times, cpuTimes, loadMs,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
-      ...(prof ? { profile: Object.fromEntries([...prof.totals].map(([k, v]) => [k, v.map((x) => x / runs) as [number, number, number]])) } : {}),
+      ...(prof ? { profile: Object.fromEntries([...prof.totals].map(([k, v]) => [k, v.map((x) => x / times.length) as [number, number, number]])) } : {}),
     });
   }
   await engine.dispose();
@@ -149,18 +156,18 @@ async function parent(): Promise<void> {
   const outOf = (key: string): string => join(dir, `${key}.json`);
   const childArgs = (key: string): string[] => {
     const args = ['--child', key, '--out', outOf(key), '--workloads', values.workloads, '--threads', values.threads,
-      '--runs', values.runs, '--warmup', values.warmup, '--model', modelDir];
+      '--runs', values.runs, '--min-seconds', values['min-seconds'], '--warmup', values.warmup, '--model', modelDir];
     return [...args, ...(values.profile ? ['--profile'] : []), ...(values.interleave ? ['--serve'] : [])];
   };
   const script = fileURLToPath(import.meta.url);
   const all = values.interleave
-    ? await runInterleaved({ keys, workloads, runs, warmupSeconds, script, childArgs })
+    ? await runInterleaved({ keys, workloads, runs, minSeconds, warmupSeconds, script, childArgs })
     : runOneAfterAnother(keys, script, childArgs, outOf);
   // Interleaved children write only their vectors: the results go where --report reads them.
   if (values.interleave) for (const key of keys) writeFileSync(outOf(key), JSON.stringify(all.filter((m) => m.engine === key)));
   const date = new Date().toISOString();
   const order = values.interleave ? 'engines interleaved run by run' : 'engines one after another';
-  console.log(`\n${date}, Node ${process.version} (relaxed SIMD: ${relaxedSimdSupported() ? 'yes' : 'no'}), ${threads} threads where an engine is threaded, ${runs} runs after >= ${warmupSeconds} s warm-up, ${order}`);
+  console.log(`\n${date}, Node ${process.version} (relaxed SIMD: ${relaxedSimdSupported() ? 'yes' : 'no'}), ${threads} threads where an engine is threaded, at least ${runs} runs and ${minSeconds} s of timed runs an engine after >= ${warmupSeconds} s warm-up, ${order}`);
   for (const w of workloads) printWorkload(w, all.filter((m) => m.workload === w.name), config, dir);
 }
 
@@ -194,15 +201,15 @@ function printWorkload(w: Workload, rows: Measured[], config: ReturnType<typeof 
   const gflop = workloadFlops(w, config) / 1e9;
   const tokens = w.calls * w.batch * w.seq;
   console.log(`\n${w.name}: ${w.description} (${gflop.toFixed(1)} GFLOP)`);
-  console.log('| engine | dtype | median | min-max | tokens/s | GFLOP/s | ' + rows.map((r) => `speed-up vs ${r.engine}`).join(' | ') + ' | CPU time (median) | load | peak RSS | max abs diff vs first |');
-  console.log('|' + ' --- |'.repeat(10 + rows.length));
+  console.log('| engine | dtype | median | min-max | runs | tokens/s | GFLOP/s | ' + rows.map((r) => `speed-up vs ${r.engine}`).join(' | ') + ' | CPU time (median) | load | peak RSS | max abs diff vs first |');
+  console.log('|' + ' --- |'.repeat(11 + rows.length));
   const first = rows[0] ? new Float32Array(readFileSync(join(dir, `${rows[0].engine}.json.${w.name}.f32`)).buffer.slice(0)) : undefined;
   for (const r of rows) {
     const med = median(r.times);
     const ratios = rows.map((o) => `${(median(o.times) / med).toFixed(2)}x`);
     const vector = new Float32Array(readFileSync(join(dir, `${r.engine}.json.${w.name}.f32`)).buffer.slice(0));
     const { maxAbs, sameActive } = first ? compareVectors(vector, first) : { maxAbs: 0, sameActive: true };
-    console.log(`| ${r.label} | ${r.dtype ?? 'f32'} | ${formatMs(med)} | ${formatMs(Math.min(...r.times))} - ${formatMs(Math.max(...r.times))} | ${(tokens / (med / 1000)).toFixed(0)} | ${(gflop / (med / 1000)).toFixed(1)} | ${ratios.join(' | ')} | ${r.cpuTimes ? formatMs(median(r.cpuTimes)) : '-'} | ${formatMs(r.loadMs)} | ${r.peakRssMb.toFixed(0)} MB | ${maxAbs.toExponential(1)}${activeNote(sameActive, r.dtype)} |`);
+    console.log(`| ${r.label} | ${r.dtype ?? 'f32'} | ${formatMs(med)} | ${formatMs(Math.min(...r.times))} - ${formatMs(Math.max(...r.times))} | ${r.times.length} | ${(tokens / (med / 1000)).toFixed(0)} | ${(gflop / (med / 1000)).toFixed(1)} | ${ratios.join(' | ')} | ${r.cpuTimes ? formatMs(median(r.cpuTimes)) : '-'} | ${formatMs(r.loadMs)} | ${r.peakRssMb.toFixed(0)} MB | ${maxAbs.toExponential(1)}${activeNote(sameActive, r.dtype)} |`);
     if (r.profile) {
       const total = Object.values(r.profile).reduce((s, [, ms]) => s + ms, 0);
       console.log(`|   per-op (wall ms / CPU ms per run): ${Object.entries(r.profile).map(([op, [, ms, cpu]]) => `${op} ${ms.toFixed(0)}/${cpu.toFixed(0)} (${((100 * ms) / total).toFixed(0)}%)`).join(', ')} |`);
