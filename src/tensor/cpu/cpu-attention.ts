@@ -226,16 +226,21 @@ export class CpuAttention {
     options: { projected: boolean; minRows: number }, attend: (block: AttentionShape, keep: KeepProbs | undefined) => void,
   ): void {
     const { seq, hidden, numHeads } = sizes;
-    const bytesOf = (s: AttentionSequence): number =>
-      engine.attentionScratchBytes(seq, hidden, numHeads, s.keys.length, { probs: probs !== null, projected: options.projected });
+    const scratch = { probs: probs !== null, projected: options.projected };
     const budget = this.blockBytes - engine.attentionThreadBytes(seq, hidden, numHeads);
     const keep = probs ? this.keepInto(probs, seq, numHeads) : undefined;
     let next = 0;
     while (next < sequences.length) {
       let end = next + 1;
-      let bytes = bytesOf(sequences[next]);
-      const fits = (): boolean => bytes + bytesOf(sequences[end]) <= budget || (end - next) * seq < options.minRows;
-      while (end < sequences.length && fits()) bytes += bytesOf(sequences[end++]);
+      let bytes = engine.attentionScratchBytes(seq, hidden, numHeads, sequences[next].keys.length, scratch);
+      // No named closures in this per-layer path: run from source by tsx (esbuild's keepNames),
+      // each definition is a defineProperty call, microseconds each.
+      while (end < sequences.length) {
+        const more = engine.attentionScratchBytes(seq, hidden, numHeads, sequences[end].keys.length, scratch);
+        if (bytes + more > budget && (end - next) * seq >= options.minRows) break;
+        bytes += more;
+        end++;
+      }
       engine.beginOperation();
       attend({ sequences: sequences.slice(next, end), seq, hidden, numHeads }, keep);
       next = end;

@@ -167,11 +167,23 @@ export class WasmCompactGemm implements CompactGemm {
     return this.engine.relaxedSimd ? INT8_GROUP.relaxed : INT8_GROUP.baseline;
   }
 
-  /** Offset in a packed int8 operand ([nPanel][kPad/G][NR][G]) of row `row`, step `kk`. */
-  private int8PackedOffset(kPad: number, row: number, kk: number): number {
+  /**
+   * Where the steps of a row lie in a packed int8 operand ([nPanel][kPad/G][NR][G]): row `row`,
+   * step `kk` is at rowBase(row) + steps[kk]. The split keeps the divisions out of the loops
+   * over a row (packing 110 M weights, gathering embedding rows on every forward).
+   */
+  private int8Layout(kPad: number, k: number): { rowBase: (row: number) => number; steps: Int32Array } {
     const nr = INT8_NR;
     const g = this.int8Group;
-    return Math.floor(row / nr) * kPad * nr + Math.floor(kk / g) * nr * g + (row % nr) * g + (kk % g);
+    const steps = new Int32Array(k);
+    for (let kk = 0; kk < k; kk++) steps[kk] = this.int8StepOffset(kk);
+    return { rowBase: (row) => Math.floor(row / nr) * kPad * nr + (row % nr) * g, steps };
+  }
+
+  /** Offset of step `kk` from its row's start in a packed int8 operand (the same for every row and kPad). */
+  private int8StepOffset(kk: number): number {
+    const g = this.int8Group;
+    return Math.floor(kk / g) * INT8_NR * g + (kk % g);
   }
 
   private packInt8(values: Int8Array, scales: Float32Array, n: number, k: number, floatColumns?: FloatPanels): Int8Panels {
@@ -184,11 +196,13 @@ export class WasmCompactGemm implements CompactGemm {
     const sumPtr = this.arena.allocPermanent(nPanels * nr * 4);
     const dst = new Int8Array(this.arena.memory.buffer, ptr, nPanels * kPad * nr).fill(0);
     const sums = this.arena.i32(sumPtr, nPanels * nr).fill(0);
+    const { rowBase, steps } = this.int8Layout(kPad, k);
     for (let row = 0; row < n; row++) {
+      const base = rowBase(row);
       let sum = 0;
       for (let kk = 0; kk < k; kk++) {
         const v = values[row * k + kk];
-        dst[this.int8PackedOffset(kPad, row, kk)] = v;
+        dst[base + steps[kk]] = v;
         sum += v;
       }
       sums[row] = sum;
@@ -227,9 +241,12 @@ export class WasmCompactGemm implements CompactGemm {
     const p = b as Int8Panels;
     const values = this.int8View(p);
     const scales = this.arena.f32(p.scalePtr, p.nPanels * INT8_NR);
-    rows.forEach((row, r) => {
-      for (let kk = 0; kk < k; kk++) out[r * k + kk] = values[this.int8PackedOffset(p.kPad, row, kk)] * scales[row];
-    });
+    const { rowBase, steps } = this.int8Layout(p.kPad, k);
+    for (let r = 0; r < rows.length; r++) {
+      const base = rowBase(rows[r]);
+      const scale = scales[rows[r]];
+      for (let kk = 0; kk < k; kk++) out[r * k + kk] = values[base + steps[kk]] * scale;
+    }
     const float = p.floatColumns;
     if (float) {
       const q = float.columns.length;
@@ -553,8 +570,8 @@ export class WasmCompactGemm implements CompactGemm {
     const sums = this.arena.allocScratch(b.nPanels * nr * 4);
     const from = this.arena.allocScratch(o * 4);
     const to = this.arena.allocScratch(o * 4);
-    this.arena.i32(from, o).set(Array.from(outliers, (col) => this.int8PackedOffset(b.kPad, 0, col)));
-    this.arena.i32(to, o).set(Array.from({ length: o }, (_, p) => this.int8PackedOffset(oPad, 0, p)));
+    this.arena.i32(from, o).set(Array.from(outliers, (col) => this.int8StepOffset(col)));
+    this.arena.i32(to, o).set(Array.from({ length: o }, (_, p) => this.int8StepOffset(p)));
     return { group, count: o, kPad: oPad, panels, sums, from, to };
   }
 
@@ -584,11 +601,11 @@ export class WasmCompactGemm implements CompactGemm {
     const colMax = this.arena.allocScratch(kPad * 4);
     this.arena.f32(colMax, kPad).fill(0);
     this.engine.int8ColumnAbsMax(rows, kPad * 4, m, kPad / 4, colMax);
-    const countFarBelow = (): number | undefined => {
+    // An unnamed closure: a named one costs a defineProperty a multiply when run by tsx (keepNames).
+    return outlierColumnsOf(this.arena.f32(colMax, k), floatColumns, () => {
       const count = this.engine.int8ColumnsFarBelow(colMax, kPad / 4, OUTLIER_RATIO);
       return count < 0 ? undefined : Math.max(0, count - (kPad - k));
-    };
-    return outlierColumnsOf(this.arena.f32(colMax, k), floatColumns, countFarBelow);
+    });
   }
 
   /**
@@ -620,7 +637,7 @@ export class WasmCompactGemm implements CompactGemm {
   ): ExtensionMultiply {
     const ext = this.arena.allocScratch(EXT_BYTES);
     const record = this.arena.i32(ext, EXT_BYTES / 4).fill(0);
-    const set = (field: keyof typeof INT8_EXT, value: number): void => { record[INT8_EXT[field] / 4] = value; };
+    const set = setField.bind(null, record);
     const aStride = this.int8ABytes(b.kPad) * INT8_MR;
     set('kind', EXT_KIND.int8);
     set('a', a.ptr);
@@ -668,4 +685,12 @@ export class WasmCompactGemm implements CompactGemm {
       if (finish) finishRow(args.out, at + i * ldo, count, 1, undefined, 0, epilogue);
     }
   }
+}
+
+/**
+ * Writes one field of an int8 extension record (INT8_EXT). At module level, bound per record:
+ * a named closure per record costs a defineProperty when run by tsx (esbuild's keepNames).
+ */
+function setField(record: Int32Array, field: keyof typeof INT8_EXT, value: number): void {
+  record[INT8_EXT[field] / 4] = value;
 }
