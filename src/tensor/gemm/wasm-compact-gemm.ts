@@ -636,39 +636,40 @@ export class WasmCompactGemm implements CompactGemm {
     out: { c: number; width: number; source: { ptr: number; strideBytes: number }; gelu: boolean; outliers?: OutlierPass },
   ): ExtensionMultiply {
     const ext = this.arena.allocScratch(EXT_BYTES);
+    // Fields not set are 0. Written one by one: an object of the fields and a loop over it
+    // took ~2 us a multiply (~0.15 ms a 12-token query).
     const record = this.arena.i32(ext, EXT_BYTES / 4).fill(0);
-    const set = setField.bind(null, record);
     const aStride = this.int8ABytes(b.kPad) * INT8_MR;
-    set('kind', EXT_KIND.int8);
-    set('a', a.ptr);
-    set('aStride', aStride);
-    set('aScale', a.scalePtr);
-    set('aZero', a.zeroPtr);
-    set('b', b.ptr);
-    set('bStride', b.kPad * INT8_NR);
-    set('bScale', b.scalePtr);
-    set('bSum', b.sumPtr);
-    set('c', out.c);
-    set('ldc', out.width * 4);
-    set('mPanels', Math.ceil(rows / INT8_MR));
-    set('kGroups', b.kPad / this.int8Group);
-    set('src', out.source.ptr);
-    set('srcStride', out.source.strideBytes);
-    set('mcBlock', Math.max(1, Math.floor(INT8_A_BLOCK_BYTES / aStride)));
-    set('gelu', out.gelu ? 1 : 0);
+    setField(record, 'kind', EXT_KIND.int8);
+    setField(record, 'a', a.ptr);
+    setField(record, 'aStride', aStride);
+    setField(record, 'aScale', a.scalePtr);
+    setField(record, 'aZero', a.zeroPtr);
+    setField(record, 'b', b.ptr);
+    setField(record, 'bStride', b.kPad * INT8_NR);
+    setField(record, 'bScale', b.scalePtr);
+    setField(record, 'bSum', b.sumPtr);
+    setField(record, 'c', out.c);
+    setField(record, 'ldc', out.width * 4);
+    setField(record, 'mPanels', Math.ceil(rows / INT8_MR));
+    setField(record, 'kGroups', b.kPad / this.int8Group);
+    setField(record, 'src', out.source.ptr);
+    setField(record, 'srcStride', out.source.strideBytes);
+    setField(record, 'mcBlock', Math.max(1, Math.floor(INT8_A_BLOCK_BYTES / aStride)));
+    setField(record, 'gelu', out.gelu ? 1 : 0);
     const o = out.outliers;
     if (o) {
-      set('oCount', o.count);
-      set('oFrom', o.from);
-      set('oTo', o.to);
-      set('oA', o.group.ptr);
-      set('oAStride', this.int8ABytes(o.kPad) * INT8_MR);
-      set('oAScale', o.group.scalePtr);
-      set('oAZero', o.group.zeroPtr);
-      set('oB', o.panels);
-      set('oBStride', o.kPad * INT8_NR);
-      set('oBSum', o.sums);
-      set('oKGroups', o.kPad / this.int8Group);
+      setField(record, 'oCount', o.count);
+      setField(record, 'oFrom', o.from);
+      setField(record, 'oTo', o.to);
+      setField(record, 'oA', o.group.ptr);
+      setField(record, 'oAStride', this.int8ABytes(o.kPad) * INT8_MR);
+      setField(record, 'oAScale', o.group.scalePtr);
+      setField(record, 'oAZero', o.group.zeroPtr);
+      setField(record, 'oB', o.panels);
+      setField(record, 'oBStride', o.kPad * INT8_NR);
+      setField(record, 'oBSum', o.sums);
+      setField(record, 'oKGroups', o.kPad / this.int8Group);
     }
     return { ext, nPanels: b.nPanels, macs: rows * b.nPanels * INT8_NR * (b.kPad + (o?.kPad ?? 0)) };
   }
@@ -687,10 +688,7 @@ export class WasmCompactGemm implements CompactGemm {
   }
 }
 
-/**
- * Writes one field of an int8 extension record (INT8_EXT). At module level, bound per record:
- * a named closure per record costs a defineProperty when run by tsx (esbuild's keepNames).
- */
+/** Writes one field of an int8 extension record (INT8_EXT). */
 function setField(record: Int32Array, field: keyof typeof INT8_EXT, value: number): void {
   record[INT8_EXT[field] / 4] = value;
 }
