@@ -188,7 +188,7 @@ function runOneAfterAnother(keys: readonly string[], script: string, childArgs: 
 }
 
 /**
- * What the last column says when the active terms differ from the first row's: an alarm for
+ * What the last column says when the active terms differ from the reference row's: an alarm for
  * float32 engines (they should agree), a pointer for compact weights, whose rounding moves
  * terms near zero and whose fidelity `npm run bench:fidelity` measures.
  */
@@ -200,10 +200,13 @@ function activeNote(sameActive: boolean, dtype: string | undefined): string {
 function printWorkload(w: Workload, rows: Measured[], config: ReturnType<typeof parseBertConfigText>, dir: string): void {
   const gflop = workloadFlops(w, config) / 1e9;
   const tokens = w.calls * w.batch * w.seq;
+  // Vectors are compared with the first float32 row's (else the first row's): a float32 engine
+  // compared with an int8 one would raise the float32 alarm for int8's rounding.
+  const reference = rows.find((r) => (r.dtype ?? 'f32') === 'f32') ?? rows[0];
   console.log(`\n${w.name}: ${w.description} (${gflop.toFixed(1)} GFLOP)`);
-  console.log('| engine | dtype | median | min-max | runs | tokens/s | GFLOP/s | ' + rows.map((r) => `speed-up vs ${r.engine}`).join(' | ') + ' | CPU time (median) | load | peak RSS | max abs diff vs first |');
+  console.log('| engine | dtype | median | min-max | runs | tokens/s | GFLOP/s | ' + rows.map((r) => `speed-up vs ${r.engine}`).join(' | ') + ` | CPU time (median) | load | peak RSS | max abs diff vs ${reference?.engine ?? '-'} |`);
   console.log('|' + ' --- |'.repeat(11 + rows.length));
-  const first = rows[0] ? new Float32Array(readFileSync(join(dir, `${rows[0].engine}.json.${w.name}.f32`)).buffer.slice(0)) : undefined;
+  const first = reference ? new Float32Array(readFileSync(join(dir, `${reference.engine}.json.${w.name}.f32`)).buffer.slice(0)) : undefined;
   for (const r of rows) {
     const med = median(r.times);
     const ratios = rows.map((o) => `${(median(o.times) / med).toFixed(2)}x`);
