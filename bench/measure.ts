@@ -35,18 +35,18 @@ export async function warmUp(engine: Engine, w: Workload, seconds: number): Prom
   return vector;
 }
 
-/** Most timed runs of one engine on one workload, whatever --min-seconds asks. */
+/** Most timed runs --min-seconds adds to a workload (--runs itself is taken as asked). */
 export const MAX_RUNS = 200;
 
 /**
  * Whether an engine has run a workload often enough: at least `runs` timed runs, and at least
  * `minSeconds` of them in all, so that a workload of tens of milliseconds gets a median of tens
  * of runs (five runs of a 25 ms query are one unlucky scheduler slice from a different median)
- * while one of seconds keeps its `runs`. MAX_RUNS bounds it.
+ * while one of seconds keeps its `runs`. The time rule stops at MAX_RUNS runs.
  */
 export function enoughRuns(times: readonly number[], runs: number, minSeconds: number): boolean {
-  if (times.length >= MAX_RUNS) return true;
-  return times.length >= runs && times.reduce((sum, ms) => sum + ms, 0) >= minSeconds * 1000;
+  if (times.length < runs) return false;
+  return times.length >= MAX_RUNS || times.reduce((sum, ms) => sum + ms, 0) >= minSeconds * 1000;
 }
 
 /** One timed run: wall and CPU milliseconds (CPU: user + system of all the process's threads). */
