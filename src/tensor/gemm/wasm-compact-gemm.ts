@@ -295,20 +295,22 @@ export class WasmCompactGemm implements CompactGemm {
    */
   private f16Extension(b: F16Panels, m: number): JobExtension {
     const panelBytes = b.kPad * this.f16Nr * 4;
-    const record = (wide: number, wideStride: number): number => {
-      const ext = this.arena.allocScratch(EXT_BYTES);
-      const words = this.arena.i32(ext, EXT_BYTES / 4);
-      words[F16_EXT.kind / 4] = EXT_KIND.f16;
-      words[F16_EXT.src / 4] = b.ptr;
-      words[F16_EXT.panelValues / 4] = b.kPad * this.f16Nr;
-      words[F16_EXT.wide / 4] = wide;
-      words[F16_EXT.wideStride / 4] = wideStride;
-      this.arena.f32(ext + F16_EXT.scale, 1)[0] = 2 ** (112 - b.scaleExponent);
-      return ext;
-    };
     return this.engine.rowBlocks(m) === 1
-      ? () => record(this.arena.allocScratch(panelBytes), 0)
-      : record(this.arena.allocScratch(b.nPanels * panelBytes), panelBytes);
+      ? () => this.f16Record(b, this.arena.allocScratch(panelBytes), 0)
+      : this.f16Record(b, this.arena.allocScratch(b.nPanels * panelBytes), panelBytes);
+  }
+
+  /** An f16 extension record: `b` widened into `wide`, panel after panel `wideStride` bytes apart (0: each into the same one-panel buffer). */
+  private f16Record(b: F16Panels, wide: number, wideStride: number): number {
+    const ext = this.arena.allocScratch(EXT_BYTES);
+    const words = this.arena.i32(ext, EXT_BYTES / 4);
+    words[F16_EXT.kind / 4] = EXT_KIND.f16;
+    words[F16_EXT.src / 4] = b.ptr;
+    words[F16_EXT.panelValues / 4] = b.kPad * this.f16Nr;
+    words[F16_EXT.wide / 4] = wide;
+    words[F16_EXT.wideStride / 4] = wideStride;
+    this.arena.f32(ext + F16_EXT.scale, 1)[0] = 2 ** (112 - b.scaleExponent);
+    return ext;
   }
 
   private matmulInt8(args: CompactMatmulArgs, b: Int8Panels): void {
