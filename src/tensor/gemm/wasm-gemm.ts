@@ -38,6 +38,11 @@ export interface ExtensionMultiply {
 
 /** Where runExtension's threads pool the result they wrote (see multiplyPooled). */
 type ExtensionPool = PoolTarget & { readonly c: number; readonly ldcBytes: number; readonly panelColumns: number };
+/** Rows read in place (not packed) have exactly k floats a row: B must have no k padding. */
+function checkRowsFit(a: ResidentRows, b: PanelMatrix): void {
+  if (a.rows && b.kPad !== b.k) throw new Error('wasm gemm: resident rows need an operand without k padding');
+}
+
 /** LayerNorm inputs below this many floats stay on the calling thread (see layerNorm). */
 const LAYER_NORM_THREADED_FLOATS = 16384;
 /**
@@ -510,7 +515,7 @@ export class WasmGemm implements GemmEngine {
   multiply(
     m: number, a: ResidentRows, b: PanelMatrix, options: { bias?: Float32Array; gelu?: boolean; padBias?: number; ext?: JobExtension } = {},
   ): ResidentResult {
-    if (a.rows && b.kPad !== b.k) throw new Error('wasm gemm: resident rows need an operand without k padding');
+    checkRowsFit(a, b);
     const { c, biasPtr, mPanels } = this.resultScratch(m, b, options);
     this.run(a, b, c.ptr, biasPtr, mPanels, m * b.n * b.k, options.gelu ?? false, options.ext ?? 0);
     return c;
@@ -525,7 +530,7 @@ export class WasmGemm implements GemmEngine {
    */
   multiplyEach(m: number, a: ResidentRows, outputs: ReadonlyArray<{ readonly b: PanelMatrix; readonly bias?: Float32Array }>): ResidentResult[] {
     const multiplies = outputs.map(({ b, bias }) => {
-      if (a.rows && b.kPad !== b.k) throw new Error('wasm gemm: resident rows need an operand without k padding');
+      checkRowsFit(a, b);
       return { b, macs: m * b.n * b.k, ...this.resultScratch(m, b, bias ? { bias } : {}) };
     });
     this.runTogether(multiplies, ({ b, macs, c, biasPtr, mPanels }, slots) => this.gemmJobs(a, b, c.ptr, biasPtr, mPanels, macs, false, 0, slots));
@@ -573,7 +578,7 @@ export class WasmGemm implements GemmEngine {
    * `multiply`'s.
    */
   multiplyPooled(m: number, a: ResidentRows, b: PanelMatrix, bias: Float32Array | undefined, pool: PoolTarget, ext: JobExtension = 0): void {
-    if (a.rows && b.kPad !== b.k) throw new Error('wasm gemm: resident rows need an operand without k padding');
+    checkRowsFit(a, b);
     const mark = this.arena.scratchMark();
     const { mr, nr } = this.shape;
     const mPanels = Math.ceil(m / mr);
