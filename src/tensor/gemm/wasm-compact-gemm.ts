@@ -603,7 +603,9 @@ export class WasmCompactGemm implements CompactGemm {
     const colMax = this.arena.allocScratch(kPad * 4);
     this.arena.f32(colMax, kPad).fill(0);
     this.engine.int8ColumnAbsMax(rows, kPad * 4, m, kPad / 4, colMax);
-    // An unnamed closure: a named one costs a defineProperty a multiply when run by tsx (keepNames).
+    // The count reads the memory, not its argument: the view below is that memory, so the
+    // float columns outlierColumnsOf zeroes first are zero for it too. (An unnamed closure: a
+    // named one costs a defineProperty a multiply when run by tsx, keepNames.)
     return outlierColumnsOf(this.arena.f32(colMax, k), floatColumns, () => {
       const count = this.engine.int8ColumnsFarBelow(colMax, kPad / 4, OUTLIER_RATIO);
       return count < 0 ? undefined : Math.max(0, count - (kPad - k));
