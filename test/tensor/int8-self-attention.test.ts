@@ -14,7 +14,8 @@ import { CpuBackend } from '../../src/tensor/cpu/cpu-backend.js';
 import type { CompactProjectedBlock } from '../../src/tensor/gemm/compact-gemm.js';
 import { referenceInt8Matmul } from '../../src/tensor/gemm/int8-reference.js';
 import { WasmCompactGemm } from '../../src/tensor/gemm/wasm-compact-gemm.js';
-import { WasmGemm, type KeepProbs } from '../../src/tensor/gemm/wasm-gemm.js';
+import type { KeepProbs } from '../../src/tensor/gemm/wasm-attention.js';
+import { WasmGemm } from '../../src/tensor/gemm/wasm-gemm.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { mulberry32 } from '../../tools/random.js';
 

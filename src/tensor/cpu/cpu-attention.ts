@@ -1,12 +1,13 @@
 // Attention on the CPU backend's engines: every query of a sequence against its real
 // (unmasked) keys only, padding keys having probability 0 as PyTorch's additive mask gives
 // them. On the WebAssembly engine the heads of a block of sequences run in its memory, split
-// over the threads (WasmGemm.attend; with the projections too, WasmGemm.attendProjected);
+// over the threads (WasmAttention.attend; with the projections too, WasmAttention.attendProjected);
 // elsewhere, or for a sequence without a single real token, one sequence at a time through
 // the engine's matmul.
 import type { AttentionOptions, AttentionResult, TokenLayout } from '../backend.js';
 import type { GemmEngine } from '../gemm/gemm.js';
-import { WasmGemm, type AttentionProjection, type AttentionSequence, type AttentionShape, type KeepProbs } from '../gemm/wasm-gemm.js';
+import type { AttentionProjection, AttentionSequence, AttentionShape, KeepProbs } from '../gemm/wasm-attention.js';
+import { WasmGemm } from '../gemm/wasm-gemm.js';
 import { Tensor } from '../tensor.js';
 
 /** Sizes of one attention layer. */
@@ -24,7 +25,7 @@ export interface AttentionInputs {
   readonly value: Float32Array;
 }
 
-/** A self-attention layer's three projections, as WasmGemm.attendProjected takes them. */
+/** A self-attention layer's three projections, as WasmAttention.attendProjected takes them. */
 export interface ProjectionTriple {
   readonly query: AttentionProjection;
   readonly key: AttentionProjection;
@@ -118,7 +119,7 @@ export class CpuAttention {
     }
     if (engine && inMemory.length > 0) {
       this.attendInBlocks(engine, inMemory, sizes, probs, { projected: false, minRows: 0 }, (block, keep) => {
-        engine.attend({ ...block, ...x }, context, keep);
+        engine.attention.attend({ ...block, ...x }, context, keep);
       });
     }
   }
@@ -130,13 +131,13 @@ export class CpuAttention {
   projectedPlan(projections: ProjectionTriple, hidden: number, tokens: TokenLayout, options: AttentionOptions): ProjectedPlan | undefined {
     const engine = this.wasmFor(hidden / options.numHeads);
     const all = [projections.query, projections.key, projections.value];
-    if (!engine || !all.every((p) => engine.projectsInPlace(p.b, hidden))) return undefined;
+    if (!engine || !all.every((p) => engine.attention.projectsInPlace(p.b, hidden))) return undefined;
     const sequences = sequencesOf(tokens);
     return sequences.every((s) => s.keys.length > 0) ? { engine, sequences, projections } : undefined;
   }
 
   /**
-   * The projections and attention in the WebAssembly engine's memory (WasmGemm.attendProjected)
+   * The projections and attention in the WebAssembly engine's memory (WasmAttention.attendProjected)
    * as `plan` says, blocks of at least `minRows` rows where there are that many.
    */
   attendProjected(
@@ -145,7 +146,7 @@ export class CpuAttention {
     const { engine, sequences, projections } = plan;
     const sizes = this.sizesOf(x, tokens, options);
     this.attendInBlocks(engine, sequences, sizes, probs, { projected: true, minRows }, (block, keep) => {
-      engine.attendProjected({ ...block, x, ...projections }, context, keep);
+      engine.attention.attendProjected({ ...block, x, ...projections }, context, keep);
     });
   }
 
@@ -188,7 +189,7 @@ export class CpuAttention {
   /** The engine, when it is WebAssembly and runs heads of this size in its memory. */
   private wasmFor(headSize: number): WasmGemm | undefined {
     const engine = this.engine;
-    return engine instanceof WasmGemm && engine.attendsHeadsOf(headSize) ? engine : undefined;
+    return engine instanceof WasmGemm && engine.attention.attendsHeadsOf(headSize) ? engine : undefined;
   }
 
   /** One sequence on any engine: every query against the real keys only (padding keys have probability 0). */
@@ -227,16 +228,16 @@ export class CpuAttention {
   ): void {
     const { seq, hidden, numHeads } = sizes;
     const scratch = { probs: probs !== null, projected: options.projected };
-    const budget = this.blockBytes - engine.attentionThreadBytes(seq, hidden, numHeads);
+    const budget = this.blockBytes - engine.attention.threadBytes(seq, hidden, numHeads);
     const keep = probs ? this.keepInto(probs, seq, numHeads) : undefined;
     let next = 0;
     while (next < sequences.length) {
       let end = next + 1;
-      let bytes = engine.attentionScratchBytes(seq, hidden, numHeads, sequences[next].keys.length, scratch);
+      let bytes = engine.attention.scratchBytes(seq, hidden, numHeads, sequences[next].keys.length, scratch);
       // No named closures in this per-layer path: run from source by tsx (esbuild's keepNames),
       // each definition is a defineProperty call, microseconds each.
       while (end < sequences.length) {
-        const more = engine.attentionScratchBytes(seq, hidden, numHeads, sequences[end].keys.length, scratch);
+        const more = engine.attention.scratchBytes(seq, hidden, numHeads, sequences[end].keys.length, scratch);
         if (bytes + more > budget && (end - next) * seq >= options.minRows) break;
         bytes += more;
         end++;

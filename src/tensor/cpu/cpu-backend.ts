@@ -14,7 +14,8 @@ import type { CompactWeight } from '../compact-weight.js';
 import type { CompactGemm, CompactMatrix, NormArgs } from '../gemm/compact-gemm.js';
 import { compactGemmFor } from '../gemm/compact-engines.js';
 import type { GemmEngine, MatmulArgs, PackedMatrix } from '../gemm/gemm.js';
-import { PanelMatrix, WasmGemm } from '../gemm/wasm-gemm.js';
+import { WasmGemm } from '../gemm/wasm-gemm.js';
+import { PanelMatrix } from '../gemm/wasm-operands.js';
 import { attentionResult, CpuAttention, probsFor, type ProjectionTriple } from './cpu-attention.js';
 import { Tensor } from '../tensor.js';
 

@@ -1,4 +1,4 @@
-// How the WebAssembly engine cuts one attention hand-off into tasks (see WasmGemm.attend and
+// How the WebAssembly engine cuts one attention hand-off into tasks (see WasmAttention.attend and
 // ../wasm/attention-kernel.ts). A task is a block of query rows of one head of one sequence:
 // its scores (rows x keys) stay small enough to be still in the core's cache when the softmax
 // and the multiply by V read them, however long the sequence. A thread takes a contiguous

@@ -3,7 +3,7 @@
 // compact: no scale factor (alpha), the bias and activation applied as in `GemmEngine.matmul`.
 import { readWeightRows, type CompactWeight, type F16Weight, type Int8Weight } from '../compact-weight.js';
 import type { MatmulArgs } from './gemm.js';
-import type { AttentionShape, KeepProbs } from './wasm-gemm.js';
+import type { AttentionShape, KeepProbs } from './wasm-attention.js';
 import { referenceInt8Matmul } from './int8-reference.js';
 import { RowMajor } from './row-major.js';
 import { TypeScriptGemm } from './typescript-gemm.js';
@@ -93,7 +93,7 @@ export interface CompactGemm {
   matmulEach?(args: Omit<CompactMatmulArgs, 'b' | 'out' | 'bias' | 'outOffset'>, each: readonly EachOutput[]): boolean;
   /**
    * Optional: a block of sequences' self-attention from its input rows, the Q, K and V
-   * projections made and attended in the engine's memory (see WasmGemm.attendProjectedBy),
+   * projections made and attended in the engine's memory (see WasmAttention.attendProjectedBy),
    * each projection as `matmulEach` over the block's rows would give it. False, having done
    * nothing, where the projections do not fit.
    */

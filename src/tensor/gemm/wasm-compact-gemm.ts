@@ -10,11 +10,9 @@ import {
 } from './compact-gemm.js';
 import { finishRow } from './gemm.js';
 import { OUTLIER_RATIO, outlierColumnsOf, Q_MAX, sameColumns } from './int8-activations.js';
-import { PanelMatrix, type ExtensionMultiply, type JobExtension, type KeepProbs, type PoolTarget, type ResidentResult, type ResidentRows, type WasmGemm } from './wasm-gemm.js';
-
-function roundUp(value: number, multiple: number): number {
-  return Math.ceil(value / multiple) * multiple;
-}
+import type { KeepProbs } from './wasm-attention.js';
+import type { ExtensionMultiply, JobExtension, PoolTarget, WasmGemm } from './wasm-gemm.js';
+import { PanelMatrix, roundUp, type ResidentResult, type ResidentRows } from './wasm-operands.js';
 
 /**
  * float16 W in the float32 kernel's panel layout [nPanel][kPad][NR], 2 bytes a value, each
@@ -352,7 +350,7 @@ export class WasmCompactGemm implements CompactGemm {
     const panels = projections.map((p) => p.b);
     if (!panels.every((b): b is Int8Panels => b instanceof Int8Panels && this.projectsInPlace(b, block.hidden))) return false;
     if (!panels.every((b) => sameFloatColumns(b, panels[0]))) return false;
-    this.engine.attendProjectedBy(block, (a, m) => {
+    this.engine.attention.attendProjectedBy(block, (a, m) => {
       const rows = this.prepareInt8Rows(a.ptr, m, panels[0]);
       const [q, key, value] = this.int8Products(rows, projections.map((p, i) => ({ b: panels[i], bias: p.bias })));
       return { q, key, value };
