@@ -14,8 +14,9 @@ export const LAYERS = {
   search: ['splade'],
   export: ['splade', 'tokenizer'],
   inspect: ['splade', 'io', 'models', 'tokenizer', 'tensor', 'formats'],
-  node: ['tensor', 'formats', 'tokenizer', 'models', 'io', 'splade', 'search', 'export', 'inspect'],
-  cli: ['tensor', 'formats', 'tokenizer', 'models', 'io', 'splade', 'search', 'export', 'inspect', 'node'],
+  serve: ['splade', 'models', 'tokenizer', 'export'],
+  node: ['tensor', 'formats', 'tokenizer', 'models', 'io', 'splade', 'search', 'export', 'inspect', 'serve'],
+  cli: ['tensor', 'formats', 'tokenizer', 'models', 'io', 'splade', 'search', 'export', 'inspect', 'node', 'serve'],
 };
 
 const SHARED = ['errors\\.ts', 'version\\.ts'];

@@ -10,7 +10,7 @@ import { builtinModules } from 'node:module';
  * built for browsers and Node, `node` and `hub` for Node only.
  */
 export const SUBPATHS = (() => {
-  const browser = Object.fromEntries(['tensor', 'formats', 'models', 'io', 'tokenizer', 'inspect', 'search', 'export'].map((n) => [n, `src/entries/${n}.ts`]));
+  const browser = Object.fromEntries(['tensor', 'formats', 'models', 'io', 'tokenizer', 'inspect', 'search', 'export', 'serve'].map((n) => [n, `src/entries/${n}.ts`]));
   const nodeOnly = Object.fromEntries(['node', 'hub'].map((n) => [n, `src/entries/${n}.ts`]));
   return { browser, node: { ...browser, ...nodeOnly } };
 })();

@@ -1,5 +1,6 @@
 // splade-ts/node: files on disk (Node, Deno, Bun): model folders, safetensors and PyTorch
-// files, conversion, atomic writes, search index files.
+// files, conversion, atomic writes, search index files; `listen`, an HTTP server for
+// splade-ts/serve's handler.
 export { FileAccessError, writeFileAtomic } from '../node/files.js';
 export { openSafetensorsFile, readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from '../node/safetensors-file.js';
 export { folderModelFiles } from '../node/folder-model-files.js';
@@ -8,3 +9,4 @@ export { readPytorchCheckpointFile } from '../node/pytorch-file.js';
 export { ConvertSourceError, convertToSafetensors, type ConversionResult } from '../node/convert.js';
 export { buildIndexFile, fileRunStorage, openIndexFile } from '../node/index-file.js';
 export { quantizeModelFolder, type QuantizeResult } from '../node/quantize.js';
+export { listen, type Listening } from '../node/http-server.js';

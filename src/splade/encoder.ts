@@ -304,6 +304,17 @@ export class SpladeEncoder {
     return vectors.map((vector) => this.postprocess(vector, options, tokenizer));
   }
 
+  /**
+   * How many tokens `encode` would give the model for `text` of `role` before any cut, the
+   * special tokens included: what `maxLength` is compared with.
+   * @throws MissingTokenizerError when that model folder has no tokenizer files
+   */
+  tokenCount(text: string, role: 'query' | 'document' = 'document'): number {
+    const loaded = role === 'query' ? this.queryModel : this.documentModel;
+    const tokenizer = role === 'query' && this.queries ? this.queries.tokenizer : loaded.requireTokenizer();
+    return tokenizer.encode(text).ids.length;
+  }
+
   /** Special-token dropping, then pruning, then max_active_dims. */
   private postprocess(vector: SparseVector, options: SpladeEncodeOptions, tokenizer: TextTokenizer): SparseVector {
     let out = options.specialTokens === 'drop' ? dropTerms(vector, specialTokenIds(tokenizer)) : vector;

@@ -1,0 +1,66 @@
+// Serves a web-standard handler (../serve/handler.ts) with node:http. Node 20 has Request and
+// Response but no server that speaks them: each request becomes a Request (its body streamed,
+// so the handler's payload limit holds before a body is read whole) and the Response is
+// written back.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { SpladeError } from '../errors.js';
+import type { SpladeHandler } from '../serve/handler.js';
+
+/** A server listening, and where. */
+export interface Listening {
+  readonly server: Server;
+  /** e.g. `http://127.0.0.1:3000` */
+  readonly url: string;
+  /** Stops taking requests and closes every connection; resolves once closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts serving `handler` on `host`:`port` (port 0: any free one).
+ * @throws SpladeError when the address cannot be listened on (in use, not this machine's)
+ */
+export function listen(handler: SpladeHandler, options: { readonly host: string; readonly port: number }): Promise<Listening> {
+  const server = createServer((req, res) => void respond(handler, req, res));
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'the port is in use' : error.code === 'EADDRNOTAVAIL' ? 'not an address of this machine' : error.message;
+      reject(new SpladeError(`cannot listen on ${options.host}:${options.port}: ${why}`));
+    });
+    server.listen(options.port, options.host, () => {
+      const address = server.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const close = (): Promise<void> => new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      });
+      resolve({ server, url: `http://${host}:${address.port}`, close });
+    });
+  });
+}
+
+async function respond(handler: SpladeHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const response = await handler(toRequest(req));
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(req.method === 'HEAD' ? undefined : Buffer.from(await response.arrayBuffer()));
+  } catch (error) {
+    // The handler answers every failure itself; this is a request Node could not turn into one.
+    if (!res.headersSent) res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: error instanceof Error ? error.message : String(error), error_type: 'Validation' }));
+  }
+}
+
+function toRequest(req: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  return new Request(new URL(req.url ?? '/', 'http://localhost'), {
+    method: req.method,
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+  });
+}

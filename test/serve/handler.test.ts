@@ -1,0 +1,186 @@
+// The TEI-compatible handler, in process: each answer compared with the encoder's own vectors
+// (the same numbers, as the shortest float32 text), TEI's validation errors with TEI's status
+// codes and messages, forward passes kept one at a time under concurrent requests.
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SpladeEncoder } from '../../src/node/splade-encoder.js';
+import { createSpladeHandler, type SpladeHandlerOptions } from '../../src/serve/handler.js';
+import type { SparseVector } from '../../src/splade/sparse-vector.js';
+import { tempDir } from '../foundation/tmp.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const f32 = join(root, 'test/parity/fixtures/f32');
+// max_position_embeddings 32: a text of 40 words is too long.
+const encoder = await SpladeEncoder.fromPretrained(f32, { backend: 'cpu', threads: 2 });
+const long = Array.from({ length: 40 }, (_, i) => ['the', 'atomic', 'bomb', 'project'][i % 4]).join(' ');
+const texts = ['the atomic bomb', 'world war', '', 'the manhattan project and its legacy'];
+
+type Item = { index: number; value: number };
+
+/** A POST of `body`: bytes and strings as they are, anything else as JSON. */
+function post(body: unknown, path = '/embed_sparse'): Request {
+  const raw = typeof body === 'string' ? body : body instanceof Uint8Array ? new Blob([Uint8Array.from(body)]) : JSON.stringify(body);
+  return new Request(`http://localhost${path}`, { method: 'POST', body: raw });
+}
+
+async function call(request: Request, options: SpladeHandlerOptions = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const response = await createSpladeHandler(encoder, options)(request);
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+}
+
+/** TEI's items of a vector: non-zero weights, by index, as float32. */
+function items(vector: SparseVector): Item[] {
+  return Array.from(vector.indices, (index, k) => ({ index, value: vector.values[k] })).filter((x) => x.value !== 0).sort((a, b) => a.index - b.index);
+}
+
+function assertSameVectors(got: unknown, expected: SparseVector[]): void {
+  const rows = got as Item[][];
+  assert.is(rows.length, expected.length);
+  rows.forEach((row, r) => {
+    const want = items(expected[r]);
+    assert.ok(want.length > 0, `row ${r} has terms`);
+    assert.equal(row.map((x) => x.index), want.map((x) => x.index), `row ${r} indices`);
+    // JSON holds the shortest text that reads back to the same float32: equal as float32.
+    row.forEach((x, k) => assert.is(Math.fround(x.value), want[k].value, `row ${r} index ${x.index}`));
+  });
+}
+
+test('POST /embed_sparse: one text, and a batch, give the encoder\'s vectors in order', async () => {
+  const single = await call(post({ inputs: texts[0] }));
+  assert.is(single.status, 200);
+  assert.is(single.headers.get('content-type'), 'application/json');
+  assertSameVectors(single.body, await encoder.encode([texts[0]]));
+  const batch = await call(post({ inputs: texts }));
+  assert.is(batch.status, 200);
+  assertSameVectors(batch.body, await encoder.encode(texts));
+});
+
+test('token ids are encoded as given, beside texts, in input order', async () => {
+  const ids = [2, 40, 41, 42, 3];
+  const got = await call(post({ inputs: [texts[0], ids] }));
+  assert.is(got.status, 200, JSON.stringify(got.body));
+  const fromIds = await encoder.encodeInputIds({ input_ids: [ids] });
+  assertSameVectors(got.body, [(await encoder.encode([texts[0]]))[0], fromIds[0]]);
+  const single = await call(post({ inputs: ids }));
+  assertSameVectors(single.body, fromIds);
+});
+
+test('a text too long: cut by default (as encode cuts it), refused with TEI\'s message when truncate is false', async () => {
+  const cut = await call(post({ inputs: long }));
+  assert.is(cut.status, 200);
+  assertSameVectors(cut.body, await encoder.encode([long]));
+  const refused = await call(post({ inputs: [texts[0], long], truncate: false }));
+  assert.is(refused.status, 422);
+  assert.equal(refused.body, { error: `\`inputs\` must have less than 32 tokens. Given: ${encoder.tokenCount(long)}`, error_type: 'Validation' });
+  const serverDefault = await call(post({ inputs: long }), { autoTruncate: false });
+  assert.is(serverDefault.status, 422);
+  const ids = await call(post({ inputs: Array.from({ length: 33 }, () => 5) }));
+  assert.is(ids.status, 422, 'token ids are never cut');
+});
+
+test('TEI\'s validation errors: empty batch 400, too many inputs 422, wrong types 422, bad JSON 400, body too large 413', async () => {
+  const cases: Array<[Request, SpladeHandlerOptions, number, string, RegExp]> = [
+    [post({ inputs: [] }), {}, 400, 'Empty', /^`inputs` cannot be empty$/],
+    [post({ inputs: ['a', 'b', 'c'] }), { maxClientBatchSize: 2 }, 422, 'Validation', /^batch size 3 > maximum allowed batch size 2$/],
+    [post({ inputs: 7 }), {}, 422, 'Validation', /`inputs` must be a string/],
+    [post({ inputs: ['a', { text: 'b' }] }), {}, 422, 'Validation', /`inputs`\[1\] must be a string or an array of token ids/],
+    [post({ inputs: [1, -2] }), {}, 422, 'Validation', /^`inputs`\[1\] is -2: token ids are whole numbers from 0$/],
+    [post({ inputs: ['a', [3, 1.5]] }), {}, 422, 'Validation', /^`inputs`\[1\]\[1\] is 1.5/],
+    [post({ inputs: 'a', truncate: 'yes' }), {}, 422, 'Validation', /`truncate` must be true or false/],
+    [post({ inputs: 'a', truncation_direction: 'Left' }), {}, 422, 'Validation', /truncation_direction "Left" is not supported/],
+    [post({ inputs: 'a', prompt_name: 'query' }), {}, 422, 'Validation', /prompt_name is not supported/],
+    [post([1, 2]), {}, 422, 'Validation', /must be a JSON object/],
+    [post('{"inputs": '), {}, 400, 'Validation', /^the body is not JSON/],
+    [post(new Uint8Array([0x7b, 0xff, 0x7d])), {}, 400, 'Validation', /^the body is not JSON/],
+    [post({ inputs: 'x'.repeat(200) }), { payloadLimit: 100 }, 413, 'Validation', /payload limit of 100 bytes/],
+    [post({ inputs: [[2, 1000000, 3]] }), {}, 422, 'Validation', /1000000/],
+  ];
+  for (const [request, options, status, errorType, message] of cases) {
+    const got = await call(request, options);
+    const body = got.body as { error: string; error_type: string };
+    assert.is(got.status, status, body.error);
+    assert.is(body.error_type, errorType, body.error);
+    assert.match(body.error, message);
+  }
+});
+
+test('a body past the payload limit with no length given is refused after the limit, not read whole', async () => {
+  let pulled = 0;
+  const endless = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled++;
+      controller.enqueue(new Uint8Array(1000).fill(0x20));
+    },
+  });
+  const request = new Request('http://localhost/embed_sparse', { method: 'POST', body: endless, duplex: 'half' } as RequestInit);
+  const got = await call(request, { payloadLimit: 10_000 });
+  assert.is(got.status, 413);
+  assert.ok(pulled <= 12, `read ${pulled} chunks of 1000 bytes for a limit of 10,000`);
+});
+
+test('routes: /health, / and /ping 200; /info TEI\'s fields; wrong method 405; /embed 424; unknown 404', async () => {
+  for (const path of ['/health', '/', '/ping']) assert.is((await call(new Request(`http://localhost${path}`))).status, 200, path);
+  const info = await call(new Request('http://localhost/info'), { modelId: 'my/model', maxClientBatchSize: 8, autoTruncate: false });
+  const fields = info.body as Record<string, unknown>;
+  assert.is(fields.model_id, 'my/model');
+  assert.equal(fields.model_type, { embedding: { pooling: 'splade' } });
+  assert.is(fields.max_input_length, 32);
+  assert.is(fields.max_client_batch_size, 8);
+  assert.is(fields.auto_truncate, false);
+  for (const key of ['model_sha', 'model_dtype', 'max_concurrent_requests', 'max_batch_tokens', 'max_batch_requests', 'tokenization_workers', 'version', 'sha', 'docker_label']) {
+    assert.ok(key in fields, `/info has ${key}`);
+  }
+  assert.is((await call(new Request('http://localhost/embed_sparse'))).status, 405);
+  assert.is((await call(post({}, '/info'))).status, 405);
+  const dense = await call(post({ inputs: 'a' }, '/embed'));
+  assert.is(dense.status, 424);
+  assert.match((dense.body as { error: string }).error, /POST \/embed_sparse/);
+  assert.is((await call(post({ inputs: 'a' }, '/nowhere'))).status, 404);
+});
+
+test('concurrent requests: one encode at a time, each answer what it would be alone; past the limit, 429', async () => {
+  // The encoder seen through a spy that counts the encodes running at once.
+  let running = 0;
+  let most = 0;
+  const spy = Object.create(encoder) as SpladeEncoder;
+  spy.encode = async (...args: Parameters<SpladeEncoder['encode']>) => {
+    most = Math.max(most, ++running);
+    try {
+      return await encoder.encode(...args);
+    } finally {
+      running--;
+    }
+  };
+  const handler = createSpladeHandler(spy, { maxConcurrentRequests: 64 });
+  const requests = Array.from({ length: 12 }, (_, i) => [texts[i % texts.length], long.slice(0, 20 + i)]);
+  const answers = await Promise.all(requests.map((inputs) => handler(post({ inputs })).then((r) => r.json())));
+  assert.is(most, 1, 'encodes ran one at a time');
+  for (const [i, inputs] of requests.entries()) assertSameVectors(answers[i], await encoder.encode(inputs));
+  const one = createSpladeHandler(encoder, { maxConcurrentRequests: 1 });
+  const statuses = await Promise.all([one(post({ inputs: texts })), one(post({ inputs: texts }))].map((p) => p.then((r) => r.status)));
+  assert.equal(statuses.sort(), [200, 429]);
+  assert.is((await one(post({ inputs: texts }))).status, 200, 'the permit is given back');
+});
+
+test('"query": true encodes with the folder\'s query route (idf.json), as encode({ role: "query" })', async () => {
+  const folder = join(tempDir('serve-query'), 'model');
+  cpSync(f32, folder, { recursive: true });
+  writeFileSync(join(folder, 'idf.json'), JSON.stringify({ the: 0.5, atomic: 3.25, bomb: 2.5, world: 1.75 }));
+  const withIdf = await SpladeEncoder.fromPretrained(folder, { backend: 'cpu', threads: 1 });
+  try {
+    const handler = createSpladeHandler(withIdf);
+    const query = await (await handler(post({ inputs: ['the atomic bomb', 'world war'], query: true }))).json();
+    assertSameVectors(query, await withIdf.encode(['the atomic bomb', 'world war'], { role: 'query' }));
+    const document = await (await handler(post({ inputs: ['the atomic bomb'] }))).json();
+    assertSameVectors(document, await withIdf.encode(['the atomic bomb']));
+  } finally {
+    withIdf.dispose();
+  }
+});
+
+test.after(() => encoder.dispose());
+test.run();
