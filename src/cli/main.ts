@@ -22,6 +22,7 @@ const commands: Record<string, { readonly summary: string; load(): Promise<{ com
   search: { summary: 'search an index with query texts or vectors (exact top k)', load: () => import('./commands/search.js') },
   eval: { summary: 'nDCG@10, MRR@10 and Recall@100 of a TREC run against qrels', load: () => import('./commands/eval.js') },
   export: { summary: 'vectors for pgvector, Elasticsearch, OpenSearch, Qdrant, Vespa or Anserini', load: () => import('./commands/export.js') },
+  serve: { summary: 'an HTTP server with text-embeddings-inference\'s API (POST /embed_sparse)', load: () => import('./commands/serve.js') },
   // Hidden (a name starting with _ is not listed): a worker process of `splade encode --workers`.
   '_encode-worker': { summary: 'internal', load: () => import('./commands/encode-worker.js') },
 };

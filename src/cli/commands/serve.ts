@@ -1,0 +1,109 @@
+// `splade serve`: a model behind text-embeddings-inference's HTTP API (POST /embed_sparse,
+// GET /info, GET /health; see ../../serve/handler.ts), until SIGINT or SIGTERM.
+import { SpladeEncoder } from '../../node/splade-encoder.js';
+import { listen } from '../../node/http-server.js';
+import { createSpladeHandler } from '../../serve/handler.js';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
+import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
+
+const usage = `usage: splade serve --model DIR|REPO_ID [--port N] [--host ADDRESS] [options]
+
+Serves SPLADE vectors over HTTP with the API of Hugging Face's text-embeddings-inference
+(TEI), so that clients written for TEI's sparse endpoint work unchanged:
+  POST /embed_sparse  {"inputs": "text" | ["text", ...] | [ids...], "truncate": true|false}
+                      -> [[{"index": i, "value": w}, ...], ...] (non-zero weights, by index);
+                      "query": true encodes queries (the folder's query route), splade-ts's own
+  GET /info           the model and the limits below; GET /health (and / and /ping): 200
+Errors are TEI's: {"error": "...", "error_type": "..."} with 400, 413, 422, 424 or 429. One
+forward pass runs at a time, requests in arrival order. Stops on SIGINT or SIGTERM.
+
+options:
+  --model DIR|REPO_ID       the model folder or repository id (required)
+  --query-model DIR|REPO_ID a separate model for queries ("query": true)
+  --host ADDRESS            the address to listen on (default 127.0.0.1: this machine only;
+                            0.0.0.0 for every interface, as TEI's default)
+  --port N                  the port (default 3000, as TEI; 0: any free port)
+  --max-client-batch-size N most inputs in one request (default 32)
+  --max-concurrent-requests N  requests let in at once, waiting or running; beyond, 429
+                            (default 512)
+  --payload-limit BYTES     most bytes of a request body; beyond, 413 (default 2000000)
+  --auto-truncate true|false  cut texts longer than the model's limit when a request does
+                            not say (default true); false refuses them (422)
+  --max-length N            tokens a document is cut to (default: the model's limit)
+  --query-max-length N      tokens a query is cut to
+  --batch-size N            texts per forward pass (default 16)
+${DTYPE_USAGE}
+${BACKEND_USAGE}`;
+
+const SERVE_FLAGS = {
+  model: { type: 'string' },
+  'query-model': { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'max-client-batch-size': { type: 'string' },
+  'max-concurrent-requests': { type: 'string' },
+  'payload-limit': { type: 'string' },
+  'auto-truncate': { type: 'string' },
+  'max-length': { type: 'string' },
+  'query-max-length': { type: 'string' },
+  'batch-size': { type: 'string' },
+  dtype: { type: 'string' },
+  ...BACKEND_FLAGS,
+} as const;
+
+const DTYPE_NAMES: Record<string, string> = { f32: 'float32', f16: 'float16', int8: 'int8' };
+
+export const command: Command = {
+  usage,
+  async run(args) {
+    const { values: v } = parseCommandArgs(args, SERVE_FLAGS);
+    if (v.model === undefined) throw new UsageError('--model DIR|REPO_ID is required');
+    const port = wholeNumber('port', v.port, { min: 0, max: 65535 }) ?? 3000;
+    const host = v.host ?? '127.0.0.1';
+    const maxLength = wholeNumber('max-length', v['max-length'], { min: 2 });
+    const queryMaxLength = wholeNumber('query-max-length', v['query-max-length'], { min: 2 });
+    const batchSize = wholeNumber('batch-size', v['batch-size'], { min: 1 });
+    const handlerOptions = {
+      modelId: v.model,
+      modelDtype: v.dtype === undefined ? 'as stored' : DTYPE_NAMES[v.dtype] ?? v.dtype,
+      maxClientBatchSize: wholeNumber('max-client-batch-size', v['max-client-batch-size'], { min: 1 }) ?? 32,
+      maxConcurrentRequests: wholeNumber('max-concurrent-requests', v['max-concurrent-requests'], { min: 1 }) ?? 512,
+      payloadLimit: wholeNumber('payload-limit', v['payload-limit'], { min: 1 }) ?? 2_000_000,
+      autoTruncate: (oneOf('auto-truncate', v['auto-truncate'], ['true', 'false']) ?? 'true') === 'true',
+      ...(batchSize !== undefined ? { batchSize } : {}),
+      onError: (error: unknown) => process.stderr.write(`splade serve: ${error instanceof Error ? error.message : String(error)}\n`),
+    };
+    const encoder = await SpladeEncoder.fromPretrained(v.model, {
+      ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
+      ...backendOptionsFromFlags(v),
+      ...dtypeOption(v.dtype),
+      ...(maxLength !== undefined ? { maxLength } : {}),
+      ...(queryMaxLength !== undefined ? { queryMaxLength } : {}),
+    });
+    try {
+      const server = await listen(createSpladeHandler(encoder, handlerOptions), { host, port });
+      process.stderr.write(`splade serve: listening on ${server.url} (${v.model}, ${encoder.backendInfo.name}): POST /embed_sparse, GET /info, GET /health\n`);
+      const signal = await stopSignal();
+      await server.close();
+      process.stderr.write(`splade serve: stopped (${signal})\n`);
+      return 0;
+    } finally {
+      encoder.dispose();
+    }
+  },
+};
+
+/** Resolves with the first SIGINT or SIGTERM. */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

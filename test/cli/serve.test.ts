@@ -1,0 +1,98 @@
+// `splade serve` end to end: a real server on a free port answers POST /embed_sparse with
+// what `splade encode` prints for the same texts, stops cleanly on SIGTERM, and its start-up
+// mistakes are one line on stderr with the CLI's exit codes.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const f32 = join(root, 'test/parity/fixtures/f32');
+const bin = join(root, 'bin/splade.js');
+
+/** Starts `splade serve` and waits for the line that says where it listens. */
+function startServer(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+  const child = spawn(process.execPath, [bin, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line in 60 s: ${stderr}`)), 60_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const url = /listening on (http:\/\/\S+)/.exec(stderr)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve({ child, url, stderr: () => stderr });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited ${code}: ${stderr}`));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+test('serves the vectors `splade encode` prints, then stops on SIGTERM with exit code 0', async () => {
+  const { child, url, stderr } = await startServer(['--model', f32, '--port', '0', '--threads', '1']);
+  try {
+    const texts = ['the atomic bomb', 'world war'];
+    const response = await fetch(`${url}/embed_sparse`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: texts }) });
+    assert.is(response.status, 200);
+    const rows = (await response.json()) as Array<Array<{ index: number; value: number }>>;
+    const encoded = spawnSync(process.execPath, [bin, 'encode', '--model', f32, '--threads', '1', ...texts.flatMap((t) => ['--text', t])], { encoding: 'utf8' });
+    assert.is(encoded.status, 0, encoded.stderr);
+    const lines = encoded.stdout.trim().split('\n').map((line) => JSON.parse(line) as { indices: number[]; values: number[] });
+    rows.forEach((row, r) => {
+      assert.equal(row.map((x) => x.index), lines[r].indices, `text ${r}: the same terms`);
+      assert.equal(row.map((x) => x.value), lines[r].values, `text ${r}: the same weights, as the same text`);
+    });
+    const info = (await (await fetch(`${url}/info`)).json()) as { model_id: string; max_input_length: number };
+    assert.is(info.model_id, f32);
+    assert.is(info.max_input_length, 32);
+    const tooLarge = await fetch(`${url}/embed_sparse`, { method: 'POST', body: 'x'.repeat(3_000_000) });
+    assert.is(tooLarge.status, 413);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.is(await exited(child), 0, stderr());
+  assert.match(stderr(), /stopped \(SIGTERM\)/);
+});
+
+test('start-up mistakes: one line on stderr, exit 2 for usage, 1 for a port in use or a missing model', async () => {
+  const run = (args: string[]): { code: number | null; stderr: string } => {
+    const result = spawnSync(process.execPath, [bin, 'serve', ...args], { encoding: 'utf8', timeout: 60_000 });
+    return { code: result.status, stderr: result.stderr };
+  };
+  for (const [args, message] of [
+    [['--port', '0'], /--model DIR\|REPO_ID is required/],
+    [['--model', f32, '--port', '70000'], /--port must be a whole number from 0 to 65535, got '70000'/],
+    [['--model', f32, '--auto-truncate', 'maybe'], /--auto-truncate must be one of true, false/],
+    [['--model', f32, '--max-client-batch-size', '0'], /--max-client-batch-size must be a whole number of at least 1/],
+  ] as const) {
+    const { code, stderr } = run([...args]);
+    assert.is(code, 2, stderr);
+    assert.is(stderr.trim().split('\n').length, 1, stderr);
+    assert.match(stderr, message);
+  }
+  const missing = run(['--model', join(root, 'no/such/folder'), '--port', '0']);
+  assert.is(missing.code, 1, missing.stderr);
+  assert.is(missing.stderr.trim().split('\n').length, 1, missing.stderr);
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (busy.address() as { port: number }).port;
+    const inUse = run(['--model', f32, '--port', String(port), '--threads', '1']);
+    assert.is(inUse.code, 1, inUse.stderr);
+    assert.match(inUse.stderr, new RegExp(`cannot listen on 127.0.0.1:${port}: the port is in use`));
+    assert.is(inUse.stderr.trim().split('\n').length, 1, inUse.stderr);
+  } finally {
+    busy.close();
+  }
+});
+
+test.run();
