@@ -8,7 +8,7 @@ function fail(where: string, message: string): never {
 
 /**
  * Parses and checks one line: a string or number "id", "indices" strictly increasing
- * non-negative integers, "values" finite numbers of the same count.
+ * non-negative integers, "values" numbers finite as float32, of the same count.
  */
 export function parseVectorLine(line: string, where: string): ExportRecord {
   let value: unknown;
@@ -28,6 +28,10 @@ export function parseVectorLine(line: string, where: string): ExportRecord {
     if (k > 0 && index <= vector.indices[k - 1]) fail(where, `indices must increase: indices[${k}] = ${index} after ${vector.indices[k - 1]}`);
     const weight = values[k] as unknown;
     if (typeof weight !== 'number' || !Number.isFinite(weight)) fail(where, `values[${k}] = ${JSON.stringify(weight)} is not a finite number`);
+    // Weights are float32 (what every target stores): one past float32's range (3.4e38) would
+    // become Infinity, which the JSON formats would write as the non-JSON word `Infinity` and
+    // pgvector refuses ("infinite value not allowed in sparsevec", pgvector src/sparsevec.c).
+    if (!Number.isFinite(Math.fround(weight))) fail(where, `values[${k}] = ${weight} is outside the float32 range`);
     vector.indices[k] = index;
     vector.values[k] = weight;
   });

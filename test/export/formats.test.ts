@@ -58,6 +58,9 @@ test('parseVectorLine reads a line and names what is wrong with a bad one', () =
   rejects(() => parseVectorLine('{"id":1,"indices":[1.5],"values":[1]}', 'v line 6'), /indices\[0\] = 1.5 is not a term id/);
   rejects(() => parseVectorLine('{"id":1,"indices":[1],"values":["x"]}', 'v line 7'), /values\[0\] = "x" is not a finite number/);
   rejects(() => parseVectorLine('{"id":1,', 'v line 8'), /v line 8: not valid JSON/);
+  // Finite as a double, Infinity as a float32: it would be written `Infinity` (not JSON).
+  rejects(() => parseVectorLine('{"id":1,"indices":[1],"values":[1e39]}', 'v line 9'), /v line 9: values\[0\] = 1e\+39 is outside the float32 range/);
+  assert.equal(Array.from(parseVectorLine('{"id":1,"indices":[1],"values":[3.4028234e38]}', 'v').vector.values), [3.4028234663852886e38]);
 });
 
 test('pgvector: CREATE TABLE (id text primary key, embedding sparsevec(N)), 1-based sparsevec literals, quoted ids', () => {
