@@ -18,14 +18,30 @@ function scaleOf(options: ExportOptions): number {
   return scale;
 }
 
-/** The record's terms as [token, round(w x scale)], those that round to 0 left out. */
+/**
+ * White space as Java's Character.isWhitespace sees it, which Lucene's WhitespaceAnalyzer
+ * (what `-pretokenized` selects, Anserini IndexCollection.java) splits on: JavaScript's \s
+ * plus the separators U+001C..U+001F (\s also holds no-break spaces, which Java keeps: a
+ * token with one is refused though Lucene would not split it).
+ */
+const JAVA_WHITESPACE = /[\s\u001c-\u001f]/;
+
+/**
+ * The record's terms as [token, round(w x scale)], those that round to 0 left out. Anserini
+ * turns both documents (JsonVectorCollection.java: each key appended `cnt` times, joined by
+ * spaces) and TSV queries into text that the WhitespaceAnalyzer splits again, so a token with
+ * white space in it would become several terms: it is refused.
+ */
 function impacts(record: ExportRecord, vocabulary: Vocabulary, scale: number): Array<[string, number]> {
   const { indices, values } = record.vector;
   const out: Array<[string, number]> = [];
   for (let k = 0; k < indices.length; k++) {
     if (values[k] < 0) throw new ExportError(`${record.where}: term ${indices[k]} has weight ${values[k]}; impact indexes take only positive weights`);
     const impact = roundHalfEven(values[k] * scale);
-    if (impact > 0) out.push([tokenOf(vocabulary, indices[k], record), impact]);
+    if (impact <= 0) continue;
+    const token = tokenOf(vocabulary, indices[k], record);
+    if (JAVA_WHITESPACE.test(token)) throw new ExportError(`${record.where}: token ${JSON.stringify(token)} holds white space, which Anserini's pretokenized (whitespace) analysis would split`);
+    out.push([token, impact]);
   }
   return out;
 }
@@ -62,7 +78,6 @@ export const anseriniTopics: ExportFormat = {
         if (/[\t\r\n]/.test(id)) throw new ExportError(`${record.where}: id ${JSON.stringify(id)} holds a tab or line break, which a TSV topic line cannot`);
         const words: string[] = [];
         for (const [token, impact] of impacts(record, vocabulary, scale)) {
-          if (/\s/.test(token)) throw new ExportError(`${record.where}: token ${JSON.stringify(token)} holds white space, which a pretokenized query cannot`);
           for (let n = 0; n < impact; n++) words.push(token);
         }
         return `${id}\t${words.join(' ')}\n`;

@@ -178,6 +178,12 @@ test('anserini: {"id", "contents", "vector": {token: int}} with round(w x 100), 
   const small = { id: 's', vector: { indices: Uint32Array.of(3, 4), values: Float32Array.of(0.004, 0.5) }, where: 'w' };
   assert.equal(JSON.parse(run(anserini, { vocabulary, scale: 1000 }, [small])).vector, { [tokens[3]]: 4, [tokens[4]]: 500 });
   assert.equal(JSON.parse(run(anserini, { vocabulary }, [small])).vector, { [tokens[4]]: 50 });
+  // JsonVectorCollection writes each key `cnt` times into text the WhitespaceAnalyzer splits:
+  // a token with white space (Java's, U+001C..U+001F included) would index as other terms.
+  for (const odd of ['two words', 'a\u001fb']) {
+    const spaced: Vocabulary = { size: 10, token: (id) => (id === 4 ? odd : tokens[id]) };
+    rejects(() => run(anserini, { vocabulary: spaced }, [small]), /w: token ".*" holds white space/);
+  }
 });
 
 test('anserini-topics: id TAB each token repeated round(w x 100) times, as Anserini\'s SPLADE topic files (TsvString)', () => {
