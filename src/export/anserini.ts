@@ -6,7 +6,7 @@
 // - queries: topics as Anserini's own SPLADE topic files hold them, `qid<TAB>tokens`, each
 //   token repeated as many times as its integer weight (the pretokenized query's term
 //   frequencies are the weights), for `SearchCollection -topicReader TsvString` (or TsvInt
-//   when every id is a number).
+//   when every id is a number). A query with no term left is not written (see below).
 import { ExportError, type ExportFormat, type ExportOptions, type ExportRecord, type ExportWriter, type Vocabulary } from './format.js';
 import { roundHalfEven } from './numbers.js';
 import { requireVocabulary, tokenOf } from './weights.js';
@@ -80,6 +80,11 @@ export const anseriniTopics: ExportFormat = {
         for (const [token, impact] of impacts(record, vocabulary, scale)) {
           for (let n = 0; n < impact; n++) words.push(token);
         }
+        // Anserini's TsvStringTopicReader trims the line and reads split("\t")[1]: `id<TAB>`
+        // with no words loses its tab and stops SearchCollection with an index error. A query
+        // with no term that rounds above 0 would match nothing anyway, so it is left out (a
+        // run without it is what trec_eval expects of a query that retrieves nothing).
+        if (words.length === 0) return '';
         return `${id}\t${words.join(' ')}\n`;
       },
       finish: () => '',

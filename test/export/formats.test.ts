@@ -205,6 +205,11 @@ test('anserini-topics: id TAB each token repeated round(w x 100) times, as Anser
   const spaced: Vocabulary = { size: 10, token: (id) => (id === 4 ? 'two words' : tokens[id]) };
   rejects(() => run(anseriniTopics, { vocabulary: spaced }, [small]), /token "two words" holds white space/);
   rejects(() => run(anseriniTopics, { vocabulary }, [{ ...small, vector: { indices: Uint32Array.of(1), values: Float32Array.of(-1) } }]), /only positive weights/);
+  // TsvStringTopicReader trims each line and reads split("\t")[1]: `id<TAB>` alone would stop
+  // SearchCollection, so a query with no term left (empty, or all rounding to 0) is not written.
+  const empty = { id: 'e', vector: { indices: new Uint32Array(0), values: new Float32Array(0) }, where: 'q line 3' };
+  const tiny = { id: 't', vector: { indices: Uint32Array.of(3), values: Float32Array.of(0.004) }, where: 'q line 4' };
+  assert.is(run(anseriniTopics, { vocabulary }, [empty, small, tiny]), `s\t${Array(3).fill(tokens[4]).join(' ')}\n`);
 });
 
 test('elasticsearch-queries / opensearch-queries: _msearch pairs, each engine\'s query of the token weights, in order', () => {
