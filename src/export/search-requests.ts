@@ -47,7 +47,11 @@ export const elasticsearchQueries = searchRequests({
   name: 'elasticsearch-queries',
   engine: 'Elasticsearch sparse_vector',
   queryName: 'sparse_vector',
-  query: (field, weights) => `{"sparse_vector":{"field":${JSON.stringify(field)},"query_vector":${weights}}}`,
+  // "prune": false keeps every query token. On indexes created by 8.19+/9.1+ a sparse_vector
+  // field prunes by default (SparseVectorFieldMapper: index_options prune true unless the
+  // query says otherwise), dropping frequent low-weight tokens: no longer the dot product
+  // `splade search` computes. The query's own "prune" wins and is read since 8.15.
+  query: (field, weights) => `{"sparse_vector":{"field":${JSON.stringify(field)},"query_vector":${weights},"prune":false}}`,
 });
 
 export const opensearchQueries = searchRequests({

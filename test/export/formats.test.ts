@@ -221,7 +221,13 @@ test('anserini-topics: id TAB each token repeated round(w x 100) times, as Anser
 
 test('elasticsearch-queries / opensearch-queries: _msearch pairs, each engine\'s query of the token weights, in order', () => {
   for (const [format, queryOf] of [
-    [elasticsearchQueries, (q: Record<string, unknown>) => (q.sparse_vector as { field: string; query_vector: Record<string, number> })],
+    [elasticsearchQueries, (q: Record<string, unknown>) => {
+      // Exact dot products: no token pruning (the default of 8.19+/9.1+ sparse_vector fields).
+      const clause = q.sparse_vector as { field: string; query_vector: Record<string, number>; prune: boolean };
+      assert.equal(Object.keys(clause), ['field', 'query_vector', 'prune']);
+      assert.is(clause.prune, false);
+      return clause;
+    }],
     [opensearchQueries, (q: Record<string, unknown>) => ({ field: Object.keys(q.neural_sparse as object)[0], query_vector: (Object.values(q.neural_sparse as object)[0] as { query_tokens: Record<string, number> }).query_tokens })],
   ] as const) {
     const lines = jsonLines(run(format, { vocabulary, name: 'docs', field: 'emb', size: 100 })) as Array<Record<string, unknown>>;
