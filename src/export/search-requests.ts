@@ -5,7 +5,7 @@
 // OpenSearch's `neural_sparse` with `query_tokens` (raw vectors). Keys follow the documents'
 // rules (weights.ts: '.' written '__' unless --keep-dots), so queries match what was indexed.
 import { checkIndexName } from './bulk.js';
-import { hitsOf, type ExportFormat, type ExportWriter } from './format.js';
+import { ExportError, hitsOf, type ExportFormat, type ExportWriter } from './format.js';
 import { luceneKeys, positiveWeightsJson, requireVocabulary } from './weights.js';
 
 interface QueryEngine {
@@ -16,6 +16,8 @@ interface QueryEngine {
   readonly queryName: string;
   /** The query clause of `field` for the weights (JSON text). */
   query(field: string, weights: string): string;
+  /** The largest query weight the engine takes, if it has a limit. */
+  readonly maxWeight?: number;
 }
 
 function searchRequests(engine: QueryEngine): ExportFormat {
@@ -32,6 +34,15 @@ function searchRequests(engine: QueryEngine): ExportFormat {
       return {
         header: () => '',
         add(record) {
+          const { indices, values } = record.vector;
+          for (let k = 0; k < values.length; k++) {
+            if (engine.maxWeight !== undefined && values[k] > engine.maxWeight) {
+              throw new ExportError(
+                `${record.where}: term ${indices[k]} has weight ${values[k]}; ${engine.queryName} takes query weights of at most ${engine.maxWeight} ` +
+                  '(dividing all of a query\'s weights by one number keeps its ranking)',
+              );
+            }
+          }
           const weights = positiveWeightsJson(record, keys, engine.engine);
           // A query without terms matches nothing, and keeps its place in the responses.
           const query = weights === '{}' ? '{"match_none":{}}' : engine.query(field, weights);
@@ -58,5 +69,8 @@ export const opensearchQueries = searchRequests({
   name: 'opensearch-queries',
   engine: 'OpenSearch rank_features',
   queryName: 'neural_sparse',
+  // neural-search's NeuralSparseQueryBuilder.doToQuery makes each token a Lucene
+  // FeatureField.newLinearQuery(field, token, weight), which throws for a weight outside (0, 64].
+  maxWeight: 64,
   query: (field, weights) => `{"neural_sparse":{${JSON.stringify(field)}:{"query_tokens":${weights}}}}`,
 });

@@ -250,6 +250,14 @@ test('elasticsearch-queries / opensearch-queries: _msearch pairs, each engine\'s
   }
 });
 
+test('opensearch-queries: a weight above 64 is refused (FeatureField.newLinearQuery takes (0, 64]); elasticsearch-queries takes it', () => {
+  const heavy = { id: 'h', vector: { indices: Uint32Array.of(1, 2), values: Float32Array.of(64, 64.5) }, where: 'q line 2' };
+  rejects(() => run(opensearchQueries, { vocabulary }, [heavy]), /^q line 2: term 2 has weight 64\.5; neural_sparse takes query weights of at most 64/);
+  assert.ok(run(opensearchQueries, { vocabulary }, [{ ...heavy, vector: { indices: Uint32Array.of(1), values: Float32Array.of(64) } }]).includes(':64}'));
+  // Elasticsearch boosts a term query by the weight (WeightedTokensUtils): no such limit.
+  assert.ok(run(elasticsearchQueries, { vocabulary }, [heavy]).includes(':64.5'));
+});
+
 test('qdrant-queries: query/batch bodies of 256 searches of the named sparse vector, in order', () => {
   const lines = jsonLines(run(qdrantQueries, { field: 'emb', size: 7 })) as Array<{ searches: Array<Record<string, unknown>> }>;
   assert.equal(lines.map((l) => l.searches.length), [256, 256, records.length - 512]);
