@@ -1,7 +1,7 @@
 // nDCG@10, MRR@10 and Recall@100 of a TREC run, defined as trec_eval (9.0.4 and later,
 // usnistgov/trec_eval m_ndcg_cut.c, m_recip_rank.c, m_recall.c, form_res_rels.c) defines them:
 // - the run's rank column is ignored: documents are ranked by score, descending, equal scores
-//   by document id in reverse lexical order;
+//   by document id in reverse strcmp order (UTF-8 bytes, i.e. code points);
 // - a document is relevant when its relevance is at least 1; unjudged documents count as 0;
 // - nDCG@k = DCG@k / IDCG@k, DCG@k = sum over ranks i = 1..k of rel_i / log2(i + 1) (linear
 //   gain, rel > 0 only), IDCG@k the same over the judged relevances sorted descending; 0
@@ -32,9 +32,28 @@ export interface Evaluation {
   readonly unjudged: readonly string[];
 }
 
-/** The run's documents for one query in trec_eval's order. */
+/**
+ * Compares two ids as C's strcmp compares their UTF-8 bytes, i.e. by code point. JavaScript's
+ * `<` compares UTF-16 units, which puts U+E000..U+FFFF after the astral characters (their
+ * surrogates start at U+D800): UTF-8 bytes put them before.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Where the units first differ, a surrogate (U+D800..U+DFFF) stands for a code point above U+FFFF.
+    const surrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdfff;
+    if (surrogate(x) !== surrogate(y)) return surrogate(x) ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/** The run's documents for one query in trec_eval's order (form_res_rels.c comp_sim_docno: sim descending, then strcmp(docno2, docno1)). */
 export function rankEntries(entries: readonly RunEntry[]): RunEntry[] {
-  return [...entries].sort((a, b) => b.score - a.score || (a.docid < b.docid ? 1 : a.docid > b.docid ? -1 : 0));
+  return [...entries].sort((a, b) => b.score - a.score || compareCodePoints(b.docid, a.docid));
 }
 
 /** nDCG@k of relevances in rank order against the query's judgements. */

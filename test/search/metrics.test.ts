@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TrecFormatError, evaluateRun, parseQrels, parseRun, rankEntries } from '../../src/search/index.js';
+import { compareCodePoints } from '../../src/search/metrics.js';
 
 // q1: d3 (3.0), then d1 and dX tie at 2.0, d4 (1.0). The rank column says d1 is 2nd, but
 //     trec_eval ignores it: the tie goes to the larger docid, "dX" > "d1", so the order is
@@ -68,6 +69,16 @@ test('--complete: a judged query missing from the run counts as 0', () => {
 test('ranking ignores the rank column: score descending, ties by docid descending', () => {
   const ranked = rankEntries(parseRun('q Q0 a 3 1 t\nq Q0 c 1 1 t\nq Q0 b 2 2 t').get('q')!);
   assert.equal(ranked.map((e) => e.docid), ['b', 'c', 'a']);
+});
+
+test('ties compare ids as trec_eval\'s strcmp does: by UTF-8 bytes (code points), not UTF-16 units', () => {
+  // U+FFFD is EF BF BD in UTF-8, U+1F600 is F0 9F 98 80: strcmp puts the emoji last, so
+  // ranked descending it comes first. UTF-16 (0xFFFD vs 0xD83D) would say the opposite.
+  const ranked = rankEntries(parseRun('q Q0 a\uFFFD 1 1 t\nq Q0 a\u{1F600} 2 1 t\nq Q0 a\u00E9 3 1 t\nq Q0 a 4 1 t').get('q')!);
+  assert.equal(ranked.map((e) => e.docid), ['a\u{1F600}', 'a\uFFFD', 'a\u00E9', 'a']);
+  assert.is(compareCodePoints('\uFFFD', '\u{1F600}') < 0, true);
+  assert.is(compareCodePoints('ab', 'ab'), 0);
+  assert.is(compareCodePoints('a', 'ab') < 0, true);
 });
 
 test('malformed files: the error names the file and line', () => {
