@@ -19,23 +19,34 @@ export type Run = Map<string, RunEntry[]>;
 /** qid -> docid -> relevance. */
 export type Qrels = Map<string, Map<string, number>>;
 
-function* fields(text: string, source: string, count: number): Generator<[string[], string]> {
+/**
+ * The fields of each line: exactly `count`, or at least `count` with `extraAllowed` (the
+ * rest ignored).
+ */
+function* fields(text: string, source: string, count: number, extraAllowed = false): Generator<[string[], string]> {
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n].trim();
     if (line === '' || line.startsWith('#')) continue;
     const parts = line.split(/[ \t]+/);
     const where = `${source} line ${n + 1}`;
-    if (parts.length !== count) throw new TrecFormatError(`${where}: expected ${count} fields, found ${parts.length}`);
+    if (parts.length < count || (parts.length > count && !extraAllowed)) {
+      throw new TrecFormatError(`${where}: expected ${count}${extraAllowed ? ' or more' : ''} fields, found ${parts.length}`);
+    }
     yield [parts, where];
   }
 }
 
-/** Parses a TREC run. A document listed twice for one query is an error (as in trec_eval). */
+/**
+ * Parses a TREC run. A document listed twice for one query is an error (as in trec_eval).
+ * Fields after the sixth (the tag) are ignored, as trec_eval's get_trec_results.c
+ * parse_results_line does ("Skip over rest of line"); qrels lines must have exactly four
+ * (get_qrels.c parse_qrels_line).
+ */
 export function parseRun(text: string, source = 'run'): Run {
   const run: Run = new Map();
   const seen = new Map<string, Set<string>>();
-  for (const [[qid, , docid, , scoreText], where] of fields(text, source, 6)) {
+  for (const [[qid, , docid, , scoreText], where] of fields(text, source, 6, true)) {
     const score = Number(scoreText);
     if (scoreText === '' || !Number.isFinite(score)) throw new TrecFormatError(`${where}: score ${JSON.stringify(scoreText)} is not a number`);
     const docs = seen.get(qid) ?? new Set<string>();

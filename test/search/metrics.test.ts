@@ -83,13 +83,18 @@ test('ties compare ids as trec_eval\'s strcmp does: by UTF-8 bytes (code points)
 
 test('malformed files: the error names the file and line', () => {
   const cases: Array<[() => unknown, RegExp]> = [
-    [() => parseRun('q Q0 d 1 1 t\nq Q0 d 2\n', 'r.trec'), /r\.trec line 2: expected 6 fields, found 4/],
+    [() => parseRun('q Q0 d 1 1 t\nq Q0 d 2\n', 'r.trec'), /r\.trec line 2: expected 6 or more fields, found 4/],
+    [() => parseQrels('q 0 d 1 extra', 'qrels'), /qrels line 1: expected 4 fields, found 5/],
     [() => parseRun('q Q0 d 1 high t', 'r.trec'), /r\.trec line 1: score "high" is not a number/],
     [() => parseRun('q Q0 d 1 1 t\nq Q0 d 2 0.5 t', 'r.trec'), /line 2: document d appears twice for query q/],
     [() => parseQrels('q 0 d 1.5', 'qrels'), /qrels line 1: relevance "1.5" is not an integer/],
     [() => parseQrels('q 0 d 1\nq 0 d 0', 'qrels'), /qrels line 2: document d is judged twice/],
   ];
   for (const [run, message] of cases) assert.throws(run, (e: Error) => e instanceof TrecFormatError && message.test(e.message));
+});
+
+test('a run line may have fields after the tag: trec_eval ignores them', () => {
+  assert.equal(parseRun('q Q0 d 1 2.5 tag extra words\n'), new Map([['q', [{ docid: 'd', score: 2.5 }]]]));
 });
 
 test('comments and blank lines are skipped', () => {
