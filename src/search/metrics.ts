@@ -9,9 +9,12 @@
 // - RR@k = 1 / rank of the first relevant document within the top k, else 0 (trec_eval's
 //   recip_rank on a run cut at k, ir-measures' RR@k, the MS MARCO MRR@10);
 // - Recall@k = relevant documents in the top k / relevant documents judged; 0 when none.
-// The means are over the queries that are in both the run and the qrels (trec_eval's default);
-// with `complete`, every query of the qrels counts and a query missing from the run scores 0
-// (trec_eval -c).
+// The means are over the queries that are in both the run and the qrels (trec_eval 9.0.x's
+// default; trec_eval 10.0's trec_eval.c instead stops, exit 4, at the first query of the
+// qrels missing from the run, with the message "result qid '...' not found in qrels"); with
+// `complete`, every query of the qrels counts and a query missing from the run scores 0
+// (trec_eval -c). A judged query with no relevant document counts, scoring 0 (as in
+// trec_eval: ndcg_cut divides only by an IDCG above 0, recall returns 0 when num_rel is 0).
 import type { Qrels, Run, RunEntry } from './trec.js';
 
 /** The three measures of one query (or their means). */
