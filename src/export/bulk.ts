@@ -11,9 +11,11 @@ export function checkIndexName(name: string): string {
   return name;
 }
 
-/** The bulk action line; _id is the document id as a string (at most 512 bytes). */
+/** The bulk action line; _id is the document id as a string (1 to 512 bytes). */
 export function bulkAction(index: string, record: ExportRecord): string {
   const id = String(record.id);
+  // Elasticsearch's IndexRouting.process (and OpenSearch's) refuse "" ("if _id is specified it must not be empty").
+  if (id === '') throw new ExportError(`${record.where}: the id is empty, which _id cannot be`);
   if (new TextEncoder().encode(id).length > 512) throw new ExportError(`${record.where}: the id is longer than 512 bytes, the limit of _id`);
   return `{"index":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(id)}}}`;
 }

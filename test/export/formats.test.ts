@@ -135,6 +135,7 @@ test('elasticsearch/opensearch: positive weights only; zeros left out; a vocabul
   rejects(() => elasticsearch.create({}), /give the model \(--model\)/);
   const outside = { id: 'o', vector: { indices: Uint32Array.of(5000), values: Float32Array.of(1) }, where: 'v line 11' };
   rejects(() => run(elasticsearch, { vocabulary }, [outside]), /v line 11: term id 5000 is outside the vocabulary \(1000 tokens\)/);
+  rejects(() => run(opensearch, { vocabulary }, [{ ...outside, id: '', where: 'v line 12' }]), /v line 12: the id is empty/);
 });
 
 test('qdrant: upsert bodies of at most 256 points, named sparse vector {indices, values}, unsigned point ids, doc_id payload', () => {
