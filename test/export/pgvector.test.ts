@@ -135,4 +135,34 @@ test('pgvector-queries: each SELECT, run in PGlite, gives the top 10 that ORDER 
   }
 });
 
+test('PGlite: awkward ids and weights load exactly (quotes, backslashes, unicode; exponents, subnormals, float32 max)', async () => {
+  // Ids PostgreSQL must get back byte for byte (standard_conforming_strings: only ' doubles),
+  // and weights whose shortest float32 text has an exponent (strtof reads it, pgvector
+  // src/sparsevec.c sparsevec_in), down to the smallest subnormal and up to float32's max.
+  const odd = ["it's", 'back\\slash', 'say "hi"', 'snow\u2603man', 'smile\u{1F600}', 'tab\there', '-0', ':/{}'];
+  const weights = [1e-7, 1.401298464324817e-45, 3.4028234663852886e38, 0.1, 1.1754943508222875e-38, 123456.789, 2e-10, 1];
+  const vectors = odd.map((_, i) => ({ indices: Uint32Array.of(i, DIMS - 1 - i), values: Float32Array.of(weights[i], weights[(i + 3) % weights.length]) }));
+  const path = join(dir, 'odd.jsonl');
+  writeFileSync(path, vectorsJsonl(odd, vectors));
+  const sqlPath = join(dir, 'odd.sql');
+  const result = spawnSync(process.execPath, [join(root, 'bin/splade.js'), 'export', '--vectors', path, '--to', 'pgvector', '--out', sqlPath, '--dimensions', String(DIMS), '--table', 'odd'], { encoding: 'utf8' });
+  assert.is(result.status, 0, result.stderr);
+  assert.match(readFileSync(sqlPath, 'utf8'), /:1e-7,/, 'exponent notation is written as such');
+  const db = await PGlite.create({ extensions: { vector: pgvectorExtension } });
+  try {
+    await db.exec(readFileSync(sqlPath, 'utf8'));
+    for (const [i, id] of odd.entries()) {
+      const rows = (await db.query<{ text: string }>('SELECT embedding::text AS text FROM odd WHERE id = $1', [id])).rows;
+      assert.is(rows.length, 1, `id ${JSON.stringify(id)}`);
+      // pgvector prints shortest float32 text, so the cells compare as float32 values.
+      const cells = /^\{(.*)\}\/(\d+)$/.exec(rows[0].text)!;
+      assert.is(Number(cells[2]), DIMS);
+      const back = cells[1].split(',').map((cell) => cell.split(':').map(Number));
+      assert.equal(back.map(([index, value]) => [index - 1, Math.fround(value)]), Array.from(vectors[i].indices, (index, k) => [index, vectors[i].values[k]]), `id ${JSON.stringify(id)}`);
+    }
+  } finally {
+    await db.close();
+  }
+});
+
 test.run();
