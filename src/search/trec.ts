@@ -78,5 +78,8 @@ export function runLine(qid: string, docid: string, rank: number, score: number,
   for (const [name, value] of [['query id', qid], ['document id', docid], ['tag', tag]] as const) {
     if (value === '' || /\s/.test(value)) throw new TrecFormatError(`TREC run: the ${name} ${JSON.stringify(value)} is empty or contains white space`);
   }
+  // trec_eval 10 (get_trec_results.c) skips a line whose first field starts with '#' as a
+  // comment, as parseRun does: such a query's lines would silently vanish from the run.
+  if (qid.startsWith('#')) throw new TrecFormatError(`TREC run: the query id ${JSON.stringify(qid)} starts with '#', which makes the line a comment to trec_eval`);
   return `${qid} Q0 ${docid} ${rank} ${score} ${tag}`;
 }

@@ -5,7 +5,7 @@
 // recomputed once with a separate plain-Python implementation of these definitions.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TrecFormatError, evaluateRun, parseQrels, parseRun, rankEntries } from '../../src/search/index.js';
+import { TrecFormatError, evaluateRun, parseQrels, parseRun, rankEntries, runLine } from '../../src/search/index.js';
 import { compareCodePoints } from '../../src/search/metrics.js';
 
 // q1: d3 (3.0), then d1 and dX tie at 2.0, d4 (1.0). The rank column says d1 is 2nd, but
@@ -95,6 +95,12 @@ test('malformed files: the error names the file and line', () => {
 
 test('a run line may have fields after the tag: trec_eval ignores them', () => {
   assert.equal(parseRun('q Q0 d 1 2.5 tag extra words\n'), new Map([['q', [{ docid: 'd', score: 2.5 }]]]));
+});
+
+test('runLine writes what parseRun reads back, and refuses a query id that would make the line a comment', () => {
+  assert.equal(parseRun(runLine('q1', 'd#1', 1, 1e-7, 'splade')), new Map([['q1', [{ docid: 'd#1', score: 1e-7 }]]]));
+  assert.throws(() => runLine('#7', 'd', 1, 1, 't'), (e: Error) => e instanceof TrecFormatError && /starts with '#'/.test(e.message));
+  assert.throws(() => runLine('q', 'a b', 1, 1, 't'), (e: Error) => e instanceof TrecFormatError && /white space/.test(e.message));
 });
 
 test('comments and blank lines are skipped', () => {
