@@ -69,6 +69,17 @@ test('every error class exported anywhere extends SpladeError', async () => {
   assert.ok(errors > 20, `only ${errors} error classes found: the scan is broken`);
 });
 
+test('the browser-safe hub file choice is exported by a subpath that browsers can import', async () => {
+  // splade-ts/hub has no browser condition, so docs/hub.md points browsers at splade-ts/io.
+  const io = (await import('../src/entries/io.js')) as Record<string, unknown>;
+  const hub = (await import('../src/entries/hub.js')) as Record<string, unknown>;
+  for (const name of ['chooseModelFiles', 'parseModelInfo', 'shardsFromIndex', 'isRepoId', 'parseRepoId', 'HubError']) {
+    assert.type(io[name], 'function', `splade-ts/io lacks ${name}`);
+    assert.is(io[name], hub[name], `${name} differs between splade-ts/io and splade-ts/hub`);
+  }
+  assert.ok((pkg.exports['./io'] as Record<string, string>).default.startsWith('./dist/browser/'));
+});
+
 /** The file behind an import specifier of the docs: `splade-ts[/sub]` or a path into src/. */
 function entryOf(specifier: string): string | undefined {
   if (specifier === 'splade-ts') return join(root, 'src/index.node.ts');

@@ -16,3 +16,11 @@ export { SUPPORTED_MODEL_TYPES, parseModelConfig, parseModelConfigText, requireB
 export { loadMaskedLM } from '../io/masked-lm.js';
 export { LayoutError, readSpladeFolderLayout, type PoolingActivation, type SpladeFolderLayout, type StaticQueryWeights } from '../io/sparse-encoder-layout.js';
 export { subfolderFiles } from '../io/subfolder-files.js';
+// The choice of a hub repository's files is browser-safe (no network or disk), so it is here as
+// well as in splade-ts/hub, which has no browser build: a page that reads a repository over
+// HTTP picks its files with these.
+export {
+  HubError, HubResponseError, ModelFilesMissingError, RepoIdError,
+  chooseModelFiles, isRepoId, parseModelInfo, parseRepoId, shardsFromIndex,
+} from '../io/hub-repo.js';
+export type { ModelFilePlan, RepoFile, RepoId, RepoListing, WeightsFormat } from '../io/hub-repo.js';
