@@ -22,6 +22,8 @@ export {
   sparseVector,
   type SparseVector,
 } from './splade/sparse-vector.js';
+// OpenSearch's pruning, the `prune` option of encode, also for vectors made elsewhere (docs/model.md).
+export { parsePrune, pruneVector, type Prune } from './splade/prune.js';
 export { InputError } from './models/bert/input.js';
 export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
 export type { ModelFiles } from './io/model-files.js';

@@ -26,7 +26,7 @@ test(`the root entries export at most ${MAX_ROOT_NAMES} names`, () => {
   for (const [i, entry] of ROOT_ENTRIES.entries()) {
     const names = all[i];
     assert.ok(names.length <= MAX_ROOT_NAMES, `${entry} exports ${names.length} names: ${names.join(', ')}`);
-    for (const needed of ['SpladeEncoder', 'SparseVector', 'dot', 'decode', 'createBackend', 'SpladeError']) {
+    for (const needed of ['SpladeEncoder', 'SparseVector', 'dot', 'decode', 'createBackend', 'SpladeError', 'pruneVector', 'parsePrune', 'Prune']) {
       assert.ok(names.includes(needed), `${entry} lacks ${needed}`);
     }
   }
