@@ -53,7 +53,7 @@ ${ENCODE_SHAPING_USAGE}
 ${DTYPE_USAGE}
 
 Empty texts and texts cut to the length limit are encoded all the same; stderr says how
-many there were (stdout holds only the vectors).
+many there were (stdout holds only the vectors; with --output, stderr shows only progress).
 
 what computes:
 ${BACKEND_USAGE}
