@@ -80,9 +80,17 @@ function byWeight(vector: SparseVector): number[] {
   return Array.from(vector.indices, (_, k) => k).sort((a, b) => vector.values[b] - vector.values[a] || a - b);
 }
 
-/** The `k` heaviest terms (all of them when k is at least the count), still sorted by id. */
-export function pruneTopK(vector: SparseVector, k: number): SparseVector {
+function checkTopK(k: number): number {
   if (!Number.isInteger(k) || k < 0) throw new SparseVectorError(`top-k must be a non-negative integer, got ${k}`);
+  return k;
+}
+
+/**
+ * The `k` heaviest terms (all of them when k is at least the count), still sorted by id.
+ * @throws SparseVectorError when k is not a non-negative integer
+ */
+export function pruneTopK(vector: SparseVector, k: number): SparseVector {
+  checkTopK(k);
   if (k >= vector.indices.length) return vector;
   return select(vector, byWeight(vector).slice(0, k).sort((a, b) => a - b));
 }
@@ -97,6 +105,8 @@ export function pruneThreshold(vector: SparseVector, threshold: number): SparseV
 /**
  * The vector as [token, weight] pairs, heaviest first: the model card's "bag of words".
  * @param tokenOf the vocabulary (e.g. `tokenizer.idToToken`); unknown ids read as `[id]`
+ * @param options.topK at most this many pairs (default: all)
+ * @throws SparseVectorError when topK is not a non-negative integer
  */
 export function decode(
   vector: SparseVector,
@@ -104,6 +114,7 @@ export function decode(
   options: { topK?: number } = {},
 ): Array<[token: string, weight: number]> {
   let order = byWeight(vector);
-  if (options.topK !== undefined) order = order.slice(0, options.topK);
+  // Checked as pruneTopK checks it: slice(0, -1) would silently drop only the lightest term.
+  if (options.topK !== undefined) order = order.slice(0, checkTopK(options.topK));
   return order.map((k) => [tokenOf(vector.indices[k]) ?? `[${vector.indices[k]}]`, vector.values[k]]);
 }

@@ -42,6 +42,9 @@ test('decode lists tokens by decreasing weight, topK and unknown ids', () => {
   const vocab = ['a', 'b', 'c', 'd', 'e'];
   assert.equal(decode(v, (id) => vocab[id]), [['d', 2], ['[6]', 1], ['b', 0.5], ['e', 0.25]]);
   assert.equal(decode(v, (id) => vocab[id], { topK: 1 }), [['d', 2]]);
+  assert.equal(decode(v, (id) => vocab[id], { topK: 0 }), []);
+  // A negative or fractional topK is a mistake, not "all but the lightest" (slice(0, -1)).
+  for (const topK of [-1, 1.5, Number.NaN]) assert.throws(() => decode(v, (id) => vocab[id], { topK }), (e: unknown) => e instanceof SparseVectorError);
 });
 
 test.run();
