@@ -80,6 +80,17 @@ test('the browser-safe hub file choice is exported by a subpath that browsers ca
   assert.ok((pkg.exports['./io'] as Record<string, string>).default.startsWith('./dist/browser/'));
 });
 
+test('the errors createBackend is documented to throw can be imported', async () => {
+  const tensor = (await import('../src/entries/tensor.js')) as Record<string, unknown>;
+  const { createBackend } = await import('../src/index.node.js');
+  for (const name of ['BackendOptionsError', 'GpuUnavailableError']) assert.type(tensor[name], 'function', `splade-ts/tensor lacks ${name}`);
+  // Node has only gpu.js's webasm mode, so asking for webgl2 throws the exported class.
+  await createBackend({ backend: 'gpu', gpuMode: 'webgl2' }).then(
+    () => assert.unreachable('webgl2 in Node'),
+    (error: unknown) => assert.ok(error instanceof (tensor.GpuUnavailableError as new () => Error), String(error)),
+  );
+});
+
 /** The file behind an import specifier of the docs: `splade-ts[/sub]` or a path into src/. */
 function entryOf(specifier: string): string | undefined {
   if (specifier === 'splade-ts') return join(root, 'src/index.node.ts');

@@ -23,4 +23,7 @@ export type { CompactWeight, F16Weight, FloatColumns, Int8Weight, WeightDType } 
 export { CpuBackend } from '../tensor/cpu/cpu-backend.js';
 export { WebWorkerStartError, startWebWorkers, webWorkersUsable } from '../tensor/wasm/web-workers.js';
 export { KernelModuleError } from '../tensor/wasm/kernel-module.js';
+// createBackend throws it (a GPU or gpu.js mode not available here); gpu-js.ts imports gpu.js
+// only dynamically, so exporting the class keeps gpu.js out of this entry.
+export { GpuUnavailableError } from '../tensor/gpu/gpu-js.js';
 export { readTensorData } from '../tensor/gpu/device-tensor.js';

@@ -39,7 +39,7 @@ export const WEB_THREADS: ThreadPlatform = {
  * threads are Web Workers where the context is cross-origin isolated, else there is one;
  * the Node entry's `createBackend` uses worker_threads. `backend.info` says what runs.
  * @throws BackendOptionsError for unknown names and contradictory options; GpuUnavailableError
- *   when the GPU or the gpu.js mode asked for is not available here
+ *   (splade-ts/tensor) when the GPU or the gpu.js mode asked for is not available here
  */
 export function createBackend(options: BackendOptions = {}): Promise<Backend> {
   return createBackendOn(WEB_THREADS, options);
