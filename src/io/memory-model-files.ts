@@ -4,6 +4,7 @@
 import { ModelFilesError } from './model-files-error.js';
 import type { ModelFiles } from './model-files.js';
 
+/** A file's content: bytes, text, or a Blob (a picked `File`), read when the loader asks for it. */
 export type MemoryFile = Uint8Array | ArrayBuffer | string | Blob;
 
 /**

@@ -3,6 +3,7 @@
 import { ModelFilesError } from './model-files-error.js';
 import type { ModelFiles } from './model-files.js';
 
+/** The part of `fetch` urlModelFiles uses (GET, and HEAD to ask whether a file exists). */
 export type FetchLike = (url: string, init?: { method?: string }) => Promise<Response>;
 
 /**

@@ -68,6 +68,7 @@ export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
   readonly hubEndpoint?: string;
 }
 
+/** How `encode` (and encodeQuery, encodeDocument) cuts, batches, pools and prunes texts. */
 export interface SpladeEncodeOptions {
   /** Sequences per forward pass (default 16). */
   readonly batchSize?: number;
@@ -148,7 +149,8 @@ class LoadedModel {
 }
 
 /**
- * Turns text into SPLADE sparse vectors with a BertForMaskedLM, DistilBertForMaskedLM or RobertaForMaskedLM checkpoint.
+ * Turns text into SPLADE sparse vectors with a BertForMaskedLM, DistilBertForMaskedLM,
+ * RobertaForMaskedLM or XLMRobertaForMaskedLM checkpoint.
  *
  * ```ts
  * const encoder = await SpladeEncoder.fromPretrained('weights/prithivida/Splade_PP_en_v1');
@@ -186,8 +188,11 @@ export class SpladeEncoder {
 
   /**
    * Loads a model folder (config.json, weights, tokenizer files when present).
-   * @param location a folder path (Node), a URL, or ModelFiles (in-memory files)
-   * @throws SpladeError subclasses naming the folder, file and tensor at fault
+   * @param location a folder path or a Hugging Face repository id (Node: found under weights/,
+   *   in the Hugging Face cache, or downloaded), a URL, a repository id read from the hub
+   *   (browsers), or ModelFiles (in-memory files)
+   * @throws BackendOptionsError for contradictory backend options, or options given next to a
+   *   Backend instance; other SpladeError subclasses naming the folder, file and tensor at fault
    */
   static async fromPretrained(location: ModelLocation, options: SpladeEncoderOptions = {}): Promise<SpladeEncoder> {
     const dtype = options.dtype === undefined ? undefined : parseWeightDType(options.dtype, 'dtype');
@@ -280,6 +285,8 @@ export class SpladeEncoder {
    * SPLADE vectors of texts, in input order. Texts are sorted by length and batched, each
    * batch padded to its longest text, so little work goes into padding.
    * @throws MissingTokenizerError when the model folder has no tokenizer files
+   * @throws InputError for a maxLength outside 2..max_position_embeddings, a batchSize below 1
+   *   or a stride that leaves no step; a SpladeError for a prune OpenSearch would refuse
    */
   async encode(texts: readonly string[], options: SpladeEncodeOptions = {}): Promise<SparseVector[]> {
     const role = options.role ?? 'document';

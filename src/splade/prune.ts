@@ -14,6 +14,7 @@ import { pruneTopK, sparseVector, type SparseVector } from './sparse-vector.js';
 export const PRUNE_TYPES = ['top_k', 'max_ratio', 'alpha_mass', 'abs_value'] as const;
 export type PruneType = (typeof PRUNE_TYPES)[number];
 
+/** One of OpenSearch's prunings: `{ type: 'top_k', value: 64 }`, `{ type: 'max_ratio', value: 0.1 }`, ... */
 export interface Prune {
   readonly type: PruneType;
   readonly value: number;
@@ -36,7 +37,10 @@ export function checkPrune(prune: Prune): Prune {
   return prune;
 }
 
-/** Parses `type:value` (the CLI's --prune). */
+/**
+ * Parses `type:value` (the CLI's --prune), e.g. `top_k:64`, `max_ratio:0.1`.
+ * @throws PruneError (a SpladeError) for malformed text or a value OpenSearch would refuse
+ */
 export function parsePrune(text: string): Prune {
   const match = /^([a-z_]+):(.+)$/.exec(text);
   if (!match) throw new PruneError(`prune must be TYPE:VALUE (${PRUNE_TYPES.map((t) => `${t}:N`).join(', ')}), got '${text}'`);
@@ -45,7 +49,10 @@ export function parsePrune(text: string): Prune {
   return checkPrune({ type: match[1] as PruneType, value });
 }
 
-/** The vector pruned as OpenSearch's PruneUtils.pruningSparseVector does (terms stay sorted by id). */
+/**
+ * The vector pruned as OpenSearch's PruneUtils.pruningSparseVector does (terms stay sorted by id).
+ * @throws PruneError (a SpladeError) for a pruning OpenSearch would refuse (see checkPrune)
+ */
 export function pruneVector(vector: SparseVector, prune: Prune): SparseVector {
   const { type, value } = checkPrune(prune);
   const { indices, values } = vector;

@@ -7,6 +7,7 @@ import { f16ArrayToF32, f32ArrayToF16 } from './half.js';
 
 /** How a model's linear weights are held in memory: `f32` (default, exact), `f16` or `int8`. */
 export type WeightDType = 'f32' | 'f16' | 'int8';
+/** Every WeightDType, for checking user input (`dtype`, `--dtype`). */
 export const WEIGHT_DTYPES: readonly WeightDType[] = ['f32', 'f16', 'int8'];
 
 /** Bytes per weight of each dtype (int8 adds 4 bytes of scale per output row). */
