@@ -121,7 +121,10 @@ export class BertTokenizer implements Tokenizer {
     return new BertTokenizer(settingsFromVocab(parseVocabText(vocabText, source), config, source));
   }
 
-  /** Tokenizes one text. */
+  /**
+   * Tokenizes one text.
+   * @throws TokenizerError for a maxLength that is not an integer with room for the special tokens
+   */
   encode(text: string, options: EncodeOptions = {}): Encoding {
     checkText(text);
     const addSpecialTokens = options.addSpecialTokens ?? true;
@@ -132,7 +135,10 @@ export class BertTokenizer implements Tokenizer {
     return encodingAround(sink.taken(), [[this.settings.clsToken, this.clsTokenId]], [[this.settings.sepToken, this.sepTokenId]]);
   }
 
-  /** Tokenizes several texts and pads them with [PAD] to the longest. */
+  /**
+   * Tokenizes several texts and pads them with [PAD] to the longest.
+   * @throws TokenizerError as `encode`
+   */
   encodeBatch(texts: string[], options: EncodeOptions = {}): BatchEncoding {
     return encodeAndPad(texts, (text) => this.encode(text, options), this.padTokenId);
   }

@@ -17,7 +17,10 @@ export interface Encoding {
 }
 
 export interface EncodeOptions {
-  /** Keep at most this many ids, the added special tokens included (at least 2 when they are added). */
+  /**
+   * Keep at most this many ids, the added special tokens included (at least 2 when they are
+   * added). Default: no limit, whatever the model's (`modelMaxLength`): pass it to truncate.
+   */
   maxLength?: number;
   /** Put the classifier token before and the separator after the tokens (default true). */
   addSpecialTokens?: boolean;
