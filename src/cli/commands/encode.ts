@@ -22,8 +22,9 @@ import {
 const usage = `usage: splade encode --model DIR|REPO_ID [--text TEXT]... [--input FILE.jsonl|-] [options]
        splade encode --model DIR|REPO_ID --input-ids FILE|- [--batch-size N]
 
-Encodes texts into SPLADE sparse vectors with a BertForMaskedLM, DistilBertForMaskedLM or RobertaForMaskedLM model: a folder DIR
-(config.json, model.safetensors, and tokenizer.json, vocab.txt or vocab.json + merges.txt) or a
+Encodes texts into SPLADE sparse vectors with a BERT, DistilBERT, RoBERTa or XLM-RoBERTa
+masked language model: a folder DIR (config.json, model.safetensors or pytorch_model.bin, and
+tokenizer.json, vocab.txt or vocab.json + merges.txt) or a
 Hugging Face repository id REPO_ID such as prithivida/Splade_PP_en_v1 (found under weights/, in
 the Hugging Face cache, or downloaded).
 
