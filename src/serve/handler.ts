@@ -10,6 +10,7 @@ import type { SpladeEncoder } from '../splade/encoder.js';
 import { float32Text } from '../export/numbers.js';
 import { errorResponse, HttpError } from './http-error.js';
 import { parseEmbedRequest, type EmbedRequest } from './embed-request.js';
+import { EncodeBatcher } from './encode-batcher.js';
 import { RequestGate } from './request-gate.js';
 import { modelInfo } from './model-info.js';
 
@@ -29,6 +30,8 @@ export interface SpladeHandlerOptions {
   readonly payloadLimit?: number;
   /** Sequences per forward pass (default: the encoder's). */
   readonly batchSize?: number;
+  /** Most texts of waiting requests joined into one encode (default 64). */
+  readonly maxBatchTexts?: number;
   /** Told of each failure that is not the client's (answered 424), e.g. to log it. */
   readonly onError?: (error: unknown) => void;
 }
@@ -42,7 +45,8 @@ const HEALTH = ['/', '/health', '/ping'];
 
 /**
  * The handler of a TEI-compatible server over `encoder`: POST /embed_sparse, GET /info, GET
- * /health (and / and /ping). Forward passes run one at a time, in arrival order.
+ * /health (and / and /ping). One encode runs at a time, requests in arrival order; the texts
+ * of requests waiting together share one (see EncodeBatcher).
  *
  * ```ts
  * const handler = createSpladeHandler(await SpladeEncoder.fromPretrained('model'));
@@ -56,6 +60,7 @@ export function createSpladeHandler(encoder: SpladeEncoder, options: SpladeHandl
     payloadLimit: options.payloadLimit ?? 2_000_000,
   };
   const gate = new RequestGate(options.maxConcurrentRequests ?? 512);
+  const batcher = new EncodeBatcher(encoder, options.maxBatchTexts ?? 64, options.batchSize);
   const info = modelInfo(encoder, { ...options, ...settings, maxConcurrentRequests: gate.limit });
   return async (request) => {
     try {
@@ -78,20 +83,13 @@ export function createSpladeHandler(encoder: SpladeEncoder, options: SpladeHandl
     const leave = gate.enter();
     try {
       checkLengths(encoder, parsed);
-      const queued = performance.now();
-      const vectors = await gate.inTurn(async () => {
-        const inferring = performance.now();
-        const result = await encodeInputs(encoder, parsed, options.batchSize);
-        return { result, queue: inferring - queued, inference: performance.now() - inferring };
-      });
+      const vectors = await encodeInputs(batcher, encoder, parsed);
       // TEI's count: a text's UTF-16 length here (characters there), token ids one each.
       const characters = parsed.inputs.reduce((sum, input) => sum + input.length, 0);
-      return new Response(sparseJson(vectors.result), {
+      return new Response(sparseJson(vectors), {
         headers: {
           'content-type': 'application/json',
           'x-total-time': String(Math.round(performance.now() - started)),
-          'x-queue-time': String(Math.round(vectors.queue)),
-          'x-inference-time': String(Math.round(vectors.inference)),
           'x-compute-characters': String(characters),
         },
       });
@@ -159,15 +157,21 @@ function checkLengths(encoder: SpladeEncoder, request: EmbedRequest): void {
   }
 }
 
-/** The vectors of a request's inputs, in order: the texts in one encode, token ids one row each. */
-async function encodeInputs(encoder: SpladeEncoder, request: EmbedRequest, batchSize?: number): Promise<SparseVector[]> {
+/** The vectors of a request's inputs, in order: its texts joined with other requests', token ids run alone. */
+async function encodeInputs(batcher: EncodeBatcher, encoder: SpladeEncoder, request: EmbedRequest): Promise<SparseVector[]> {
   const role = request.query ? 'query' : 'document';
   const texts = request.inputs.map((input, i) => ({ input, i })).filter((x): x is { input: string; i: number } => typeof x.input === 'string');
+  const ids = request.inputs.map((input, i) => ({ input, i })).filter((x): x is { input: readonly number[]; i: number } => typeof x.input !== 'string');
   const out = new Array<SparseVector>(request.inputs.length);
-  const encoded = await encoder.encode(texts.map((t) => t.input), { role, ...(batchSize ? { batchSize } : {}) });
-  texts.forEach((t, k) => (out[t.i] = encoded[k]));
-  for (const [i, input] of request.inputs.entries()) {
-    if (typeof input !== 'string') out[i] = (await encoder.encodeInputIds({ input_ids: [input] }, { role }))[0];
+  if (texts.length > 0) (await batcher.encode(texts.map((t) => t.input), role)).forEach((vector, k) => (out[texts[k].i] = vector));
+  if (ids.length > 0) {
+    // One row each: rows of one call must be of one length.
+    const vectors = await batcher.alone(async () => {
+      const rows: SparseVector[] = [];
+      for (const { input } of ids) rows.push(...(await encoder.encodeInputIds({ input_ids: [input] }, { role })));
+      return rows;
+    });
+    vectors.forEach((vector, k) => (out[ids[k].i] = vector));
   }
   return out;
 }

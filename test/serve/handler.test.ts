@@ -142,28 +142,50 @@ test('routes: /health, / and /ping 200; /info TEI\'s fields; wrong method 405; /
   assert.is((await call(post({ inputs: 'a' }, '/nowhere'))).status, 404);
 });
 
-test('concurrent requests: one encode at a time, each answer what it would be alone; past the limit, 429', async () => {
-  // The encoder seen through a spy that counts the encodes running at once.
+/** The encoder seen through a spy that counts encodes (all, and at once) and fails on the text 'boom'. */
+function spyOn(inner: SpladeEncoder): { spy: SpladeEncoder; calls: () => number; most: () => number; sizes: number[] } {
   let running = 0;
   let most = 0;
-  const spy = Object.create(encoder) as SpladeEncoder;
+  let calls = 0;
+  const sizes: number[] = [];
+  const spy = Object.create(inner) as SpladeEncoder;
   spy.encode = async (...args: Parameters<SpladeEncoder['encode']>) => {
+    calls++;
+    sizes.push(args[0].length);
     most = Math.max(most, ++running);
     try {
-      return await encoder.encode(...args);
+      if (args[0].includes('boom')) throw new Error('the text boom');
+      return await inner.encode(...args);
     } finally {
       running--;
     }
   };
+  return { spy, calls: () => calls, most: () => most, sizes };
+}
+
+test('concurrent requests: one encode at a time, waiting texts joined, each answer what it would be alone; past the limit, 429', async () => {
+  const { spy, calls, most } = spyOn(encoder);
   const handler = createSpladeHandler(spy, { maxConcurrentRequests: 64 });
   const requests = Array.from({ length: 12 }, (_, i) => [texts[i % texts.length], long.slice(0, 20 + i)]);
   const answers = await Promise.all(requests.map((inputs) => handler(post({ inputs })).then((r) => r.json())));
-  assert.is(most, 1, 'encodes ran one at a time');
+  assert.is(most(), 1, 'encodes ran one at a time');
+  assert.ok(calls() < requests.length, `${requests.length} requests in ${calls()} encodes`);
   for (const [i, inputs] of requests.entries()) assertSameVectors(answers[i], await encoder.encode(inputs));
   const one = createSpladeHandler(encoder, { maxConcurrentRequests: 1 });
   const statuses = await Promise.all([one(post({ inputs: texts })), one(post({ inputs: texts }))].map((p) => p.then((r) => r.status)));
   assert.equal(statuses.sort(), [200, 429]);
   assert.is((await one(post({ inputs: texts }))).status, 200, 'the permit is given back');
+});
+
+test('joined requests: at most maxBatchTexts texts an encode; one failing request fails alone', async () => {
+  const { spy, sizes } = spyOn(encoder);
+  const handler = createSpladeHandler(spy, { maxBatchTexts: 4 });
+  const requests = [['a'], ['b', 'c'], ['boom'], ['d'], ['e', 'f', 'g']];
+  const responses = await Promise.all(requests.map((inputs) => handler(post({ inputs }))));
+  assert.equal(responses.map((r) => r.status), [200, 200, 424, 200, 200]);
+  for (const [i, inputs] of requests.entries()) if (i !== 2) assertSameVectors(await responses[i].json(), await encoder.encode(inputs));
+  // 'a' runs at once; then b c, boom and d join (4 texts) and fail, so each runs alone; e f g last.
+  assert.equal(sizes, [1, 4, 2, 1, 1, 3]);
 });
 
 test('"query": true encodes with the folder\'s query route (idf.json), as encode({ role: "query" })', async () => {

@@ -17,7 +17,8 @@ Serves SPLADE vectors over HTTP with the API of Hugging Face's text-embeddings-i
                       "query": true encodes queries (the folder's query route), splade-ts's own
   GET /info           the model and the limits below; GET /health (and / and /ping): 200
 Errors are TEI's: {"error": "...", "error_type": "..."} with 400, 413, 422, 424 or 429. One
-forward pass runs at a time, requests in arrival order. Stops on SIGINT or SIGTERM.
+encode runs at a time, requests in arrival order, the texts of requests that wait joined into
+the next. Stops on SIGINT or SIGTERM.
 
 options:
   --model DIR|REPO_ID       the model folder or repository id (required)
@@ -34,6 +35,7 @@ options:
   --max-length N            tokens a document is cut to (default: the model's limit)
   --query-max-length N      tokens a query is cut to
   --batch-size N            texts per forward pass (default 16)
+  --max-batch-texts N       most texts of waiting requests joined into one encode (default 64)
 ${DTYPE_USAGE}
 ${BACKEND_USAGE}`;
 
@@ -49,6 +51,7 @@ const SERVE_FLAGS = {
   'max-length': { type: 'string' },
   'query-max-length': { type: 'string' },
   'batch-size': { type: 'string' },
+  'max-batch-texts': { type: 'string' },
   dtype: { type: 'string' },
   ...BACKEND_FLAGS,
 } as const;
@@ -72,6 +75,7 @@ export const command: Command = {
       maxConcurrentRequests: wholeNumber('max-concurrent-requests', v['max-concurrent-requests'], { min: 1 }) ?? 512,
       payloadLimit: wholeNumber('payload-limit', v['payload-limit'], { min: 1 }) ?? 2_000_000,
       autoTruncate: (oneOf('auto-truncate', v['auto-truncate'], ['true', 'false']) ?? 'true') === 'true',
+      maxBatchTexts: wholeNumber('max-batch-texts', v['max-batch-texts'], { min: 1 }) ?? 64,
       ...(batchSize !== undefined ? { batchSize } : {}),
       onError: (error: unknown) => process.stderr.write(`splade serve: ${error instanceof Error ? error.message : String(error)}\n`),
     };

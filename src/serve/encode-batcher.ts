@@ -1,0 +1,104 @@
+// Joins the texts of requests that arrive while an encode runs into the next one, as
+// text-embeddings-inference batches requests dynamically: one-text requests (an ingest
+// pipeline's, a search box's) then share forward passes. Sixteen 12-token queries on a
+// bert-base-size model, 2 threads, Zen 4 (2026-12-07): one encode each 544 ms, one for all
+// 341 ms in int8 (f32: 803 and 596 ms). One encode runs at a time, requests in arrival order;
+// texts join only those of the same role.
+import type { SpladeEncoder } from '../splade/encoder.js';
+import type { SparseVector } from '../splade/sparse-vector.js';
+
+type Role = 'query' | 'document';
+
+/** A request waiting for its turn: texts that may join others of their role, or work run alone. */
+type Waiting = ({ readonly texts: readonly string[]; readonly role: Role } | { readonly alone: () => Promise<SparseVector[]> }) & {
+  resolve(vectors: SparseVector[]): void;
+  reject(error: unknown): void;
+};
+
+export class EncodeBatcher {
+  private readonly waiting: Waiting[] = [];
+  private running = false;
+
+  /**
+   * @param maxTexts most texts one joined encode takes (a request with more runs alone)
+   * @param batchSize sequences per forward pass (default: the encoder's)
+   */
+  constructor(
+    private readonly encoder: SpladeEncoder,
+    private readonly maxTexts: number,
+    private readonly batchSize?: number,
+  ) {}
+
+  /** The vectors of `texts`, encoded with whatever requests of their role wait beside them. */
+  encode(texts: readonly string[], role: Role): Promise<SparseVector[]> {
+    return this.enqueue({ texts, role });
+  }
+
+  /** Runs `work` (token ids, say) in its turn, joined with nothing. */
+  alone(work: () => Promise<SparseVector[]>): Promise<SparseVector[]> {
+    return this.enqueue({ alone: work });
+  }
+
+  private enqueue(request: { readonly texts: readonly string[]; readonly role: Role } | { readonly alone: () => Promise<SparseVector[]> }): Promise<SparseVector[]> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ ...request, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  /** Runs the waiting requests, a joined group at a time, until none wait. */
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.waiting.length > 0) await this.run(this.nextGroup());
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * The first waiting request and, when it has texts, the waiting ones of its role after it,
+   * in order while their texts fit maxTexts (a request of the other role or run alone keeps
+   * its place).
+   */
+  private nextGroup(): Waiting[] {
+    const first = this.waiting.shift()!;
+    if (!('texts' in first)) return [first];
+    const group: Waiting[] = [first];
+    let texts = first.texts.length;
+    for (let i = 0; i < this.waiting.length; ) {
+      const request = this.waiting[i];
+      if (!('texts' in request) || request.role !== first.role) {
+        i++;
+        continue;
+      }
+      if (texts + request.texts.length > this.maxTexts) break;
+      group.push(request);
+      texts += request.texts.length;
+      this.waiting.splice(i, 1);
+    }
+    return group;
+  }
+
+  /** One encode for a group; if a joined one fails, each request alone, so that only the one at fault fails. */
+  private async run(group: readonly Waiting[]): Promise<void> {
+    try {
+      const [first] = group;
+      const vectors = 'texts' in first ? await this.encodeTexts(group.flatMap((r) => ('texts' in r ? r.texts : [])), first.role) : await first.alone();
+      let at = 0;
+      for (const request of group) {
+        const count = 'texts' in request ? request.texts.length : vectors.length;
+        request.resolve(vectors.slice(at, at + count));
+        at += count;
+      }
+    } catch (error) {
+      if (group.length === 1) group[0].reject(error);
+      else for (const request of group) await this.run([request]);
+    }
+  }
+
+  private encodeTexts(texts: readonly string[], role: Role): Promise<SparseVector[]> {
+    return this.encoder.encode(texts, { role, ...(this.batchSize ? { batchSize: this.batchSize } : {}) });
+  }
+}
