@@ -8,6 +8,7 @@ import { parseShard, ShardSpecError, type Shard } from '../node/corpus/shard.js'
 import type { EncodeSettings } from '../node/corpus/window-encoder.js';
 import { workerPool } from '../node/corpus/worker-pool.js';
 import { UsageError } from './command.js';
+import { checkOutputPath } from './output-path.js';
 
 /** The usage lines of the corpus flags (part of `splade encode --help`). */
 export const corpusUsage = `corpus (--input FILE --output FILE; streams, memory flat whatever the corpus size):
@@ -43,6 +44,7 @@ export async function runCorpusEncode(flags: CorpusFlags): Promise<number> {
   if (flags.output === '-') throw new UsageError('--output needs a file name: the run is written as FILE.partial and renamed when complete');
   if (flags.input === undefined) throw new UsageError('--output needs --input FILE (JSON lines, or - for stdin)');
   if (flags.resume && flags.input === '-') throw new UsageError('--resume needs --input FILE: stdin cannot be read again');
+  await checkOutputPath({ flag: '--output', path: flags.output }, [{ flag: '--input', path: flags.input }]);
   let shard: Shard | undefined;
   try {
     shard = flags.shard === undefined ? undefined : parseShard(flags.shard);

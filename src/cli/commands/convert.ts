@@ -2,6 +2,7 @@
 import { convertToSafetensors } from '../../node/convert.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
+import { checkOutputPath } from '../output-path.js';
 
 const usage = `usage: splade convert SRC --out FILE.safetensors
 
@@ -22,6 +23,9 @@ export const command: Command = {
     const { positionals, values } = parseCommandArgs(args, { out: { type: 'string' }, quiet: { type: 'boolean' } }, true);
     if (positionals.length !== 1) throw new UsageError(`expected one SRC, got ${positionals.length}`);
     if (!values.out) throw new UsageError('--out FILE.safetensors is required');
+    // A checkpoint's files are .bin and .json: an output named .safetensors never replaces them.
+    if (!values.out.endsWith('.safetensors')) throw new UsageError(`--out must name a .safetensors file, got '${values.out}'`);
+    await checkOutputPath({ flag: '--out', path: values.out }, [{ flag: 'SRC', path: positionals[0] }]);
     const result = await convertToSafetensors(positionals[0], values.out);
     if (!values.quiet) {
       const tied = [...result.dropped].map(([dropped, kept]) => `\n  ${dropped} -> ${kept} (tied, written once)`).join('');

@@ -8,6 +8,7 @@ import { parseCommandArgs, wholeNumber } from '../args.js';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
 import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
 import { UsageError, type Command } from '../command.js';
+import { checkOutputPath } from '../output-path.js';
 import { effectiveMaxLength, textNotices } from '../text-limits.js';
 
 const usage = `usage: splade explain --model DIR|REPO_ID --text TEXT --out report.html [--top-k N] [--max-length N]
@@ -50,6 +51,7 @@ export const command: Command = {
     const [text] = values.text!;
     const out = values.out!;
     if (!out.endsWith('.html')) throw new UsageError(`--out must name an .html file, got '${out}'`);
+    await checkOutputPath({ flag: '--out', path: out }, []);
     const topK = wholeNumber('top-k', values['top-k'], { min: 1 });
     const maxLength = wholeNumber('max-length', values['max-length'], { min: 2 });
     const encoder = await SpladeEncoder.fromPretrained(values.model!, { ...backendOptionsFromFlags(values), ...dtypeOption(values.dtype) });

@@ -11,6 +11,7 @@ import { resolveModel } from '../../node/resolve-model.js';
 import { loadTokenizer } from '../../tokenizer/index.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
+import { checkOutputPath } from '../output-path.js';
 
 const formatLines = Object.values(EXPORT_FORMATS).map((format) => `  ${format.name.padEnd(22)}${format.summary}`).join('\n');
 
@@ -132,10 +133,13 @@ export const command: Command = {
       dotAs: v['dot-as'],
     };
     const setup = format.setup?.(options);
+    const setupPath = setup && (v.setup ?? `${v.out}.${setup.suffix}`);
+    const vectorsFlag = { flag: '--vectors', path: v.vectors };
+    await checkOutputPath({ flag: '--out', path: v.out }, [vectorsFlag]);
+    if (setupPath !== undefined) await checkOutputPath({ flag: '--setup', path: setupPath }, [vectorsFlag, { flag: '--out', path: v.out }]);
     const count = await exportVectors(format, v.vectors, v.out, options);
     const messages = [`splade export: ${count} vectors to ${v.out} (${format.name})`];
-    if (setup) {
-      const setupPath = v.setup ?? `${v.out}.${setup.suffix}`;
+    if (setup && setupPath !== undefined) {
       await writeFileAtomic(setupPath, setup.content);
       messages.push(`splade export: ${setupPath}: ${setup.use}`);
     }

@@ -4,6 +4,7 @@ import { IndexBuildError } from '../../search/index-builder.js';
 import type { ImpactType } from '../../search/index-format.js';
 import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
+import { checkOutputPath } from '../output-path.js';
 import { readVectorLines, sourceName } from '../input-lines.js';
 
 const usage = `usage: splade index --vectors FILE.jsonl|- --out FILE.spladeidx [--quantize u8] [--vocab-size N]
@@ -32,6 +33,7 @@ export const command: Command = {
         'block-size': { type: 'string' },
     });
     if (values.vectors === undefined || values.out === undefined) throw new UsageError('--vectors and --out are required');
+    await checkOutputPath({ flag: '--out', path: values.out }, [{ flag: '--vectors', path: values.vectors }]);
     const impacts: ImpactType = oneOf('quantize', values.quantize, ['u8']) ?? 'float32';
     const vocabSize = wholeNumber('vocab-size', values['vocab-size'], { min: 1 });
     const blockSize = wholeNumber('block-size', values['block-size'], { min: 1 });

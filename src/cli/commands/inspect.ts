@@ -18,6 +18,7 @@ import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backen
 import { parseCommandArgs, wholeNumber } from '../args.js';
 import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
 import { UsageError, type Command } from '../command.js';
+import { checkOutputOutsideModel, checkOutputPath } from '../output-path.js';
 import { effectiveMaxLength, textNotices } from '../text-limits.js';
 
 const usage = `usage: splade inspect --model DIR|REPO_ID (--text TEXT... | --input-ids FILE|-) [what] --out FILE
@@ -144,6 +145,9 @@ export const command: Command = {
       throw new UsageError('nothing to write: give --hidden-states, --attentions, --logits or --capture');
     }
     if (v.out === undefined || !/\.(safetensors|json)$/.test(v.out)) throw new UsageError('--out FILE.safetensors or FILE.json is required');
+    const out = { flag: '--out', path: v.out };
+    await checkOutputPath(out, [v['input-ids'] === undefined ? undefined : { flag: '--input-ids', path: v['input-ids'] }]);
+    await checkOutputOutsideModel(out, { flag: '--model', path: v.model });
     const maxLength = wholeNumber('max-length', v['max-length'], { min: 2 });
     // Read the ids file before loading the model, so a bad file fails fast.
     const idsFile = v['input-ids'] === undefined ? undefined : await readIdsFile(v['input-ids']);
