@@ -1,7 +1,7 @@
 // Reading JSON-lines and TREC inputs for the search commands: a file (or '-' for standard
 // input), line by line, so that a corpus of vectors never has to fit in memory as text.
 import { readFile } from 'node:fs/promises';
-import { readLines } from '../node/corpus/documents.js';
+import { readLines, utf8Text } from '../node/corpus/documents.js';
 import { fileError } from '../node/files.js';
 import { parseVectorLine, type VectorLine } from '../search/vector-lines.js';
 
@@ -18,17 +18,20 @@ export async function* readVectorLines(path: string, at: { line: number } = { li
   }
 }
 
-/** A whole text file (or standard input). */
+/** A whole text file (or standard input), which must be UTF-8 (an error names the line that is not). */
 export async function readText(path: string): Promise<string> {
+  let bytes: Buffer;
   if (path === '-') {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    bytes = Buffer.concat(chunks);
+  } else {
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      throw fileError(path, 'read', error);
+    }
   }
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw fileError(path, 'read', error);
-  }
+  return utf8Text(bytes, sourceName(path));
 }
 

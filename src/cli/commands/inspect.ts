@@ -1,7 +1,6 @@
 // `splade inspect`: one forward pass, its activations written under the names PyTorch users
 // know (transformers' hidden_states/attentions tuples, logits, Hugging Face module names), as
 // safetensors (loads with safetensors.torch.load_file) or JSON.
-import { readFile } from 'node:fs/promises';
 import { matchesCapturePattern } from '../../models/bert/capture.js';
 import { bertInputFromRows, type BertInput } from '../../models/bert/input.js';
 import { SpladeError } from '../../errors.js';
@@ -18,6 +17,7 @@ import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backen
 import { parseCommandArgs, wholeNumber } from '../args.js';
 import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
 import { UsageError, type Command } from '../command.js';
+import { readText, sourceName } from '../input-lines.js';
 import { checkOutputOutsideModel, checkOutputPath } from '../output-path.js';
 import { effectiveMaxLength, textNotices } from '../text-limits.js';
 
@@ -71,19 +71,8 @@ function parse(args: string[]) {
 }
 
 async function readIdsFile(path: string): Promise<unknown> {
-  const source = path === '-' ? 'stdin' : path;
-  let text: string;
-  try {
-    if (path === '-') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      text = Buffer.concat(chunks).toString('utf8');
-    } else {
-      text = await readFile(path, 'utf8');
-    }
-  } catch (error) {
-    throw new SpladeError(`cannot read ${source}: ${(error as Error).message}`, { cause: error });
-  }
+  const source = sourceName(path);
+  const text = await readText(path);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -3,9 +3,9 @@
 // it are written, nothing after it.
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { SpladeError } from '../../errors.js';
+import { utf8Lines } from '../../node/corpus/documents.js';
 import { folderModelFiles } from '../../node/folder-model-files.js';
 import { mlmFolderOf } from '../../node/model-folder.js';
 import { streamProgress } from '../../node/hub/progress.js';
@@ -110,16 +110,12 @@ class Output {
 /** Tokenizes every line of `input` to `output`; exported for tests. */
 export async function tokenizeStream(tokenizer: Tokenizer, input: Readable, output: Writable, maxLength: number, source = 'input'): Promise<void> {
   const out = new Output(output);
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let lineNumber = 0;
   try {
-    for await (const line of lines) {
-      lineNumber += 1;
+    for await (const { line, number: lineNumber } of utf8Lines(input as AsyncIterable<Uint8Array | string>, source)) {
       const result = tokenizeLine(tokenizer, line, lineNumber, maxLength, source);
       if (result !== undefined) await out.line(result);
     }
   } finally {
-    lines.close();
     await out.flush();
   }
 }

@@ -1,6 +1,5 @@
 // The corpus: JSON lines read one at a time, so memory does not grow with the file.
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { SpladeError } from '../../errors.js';
 import { fileError } from '../files.js';
 
@@ -39,6 +38,77 @@ export function parseDocumentLine(line: string, where: string, position: number)
   return { id: id ?? position, text };
 }
 
+/** A line of an input that is not UTF-8 text. */
+export class InvalidUtf8Error extends SpladeError {}
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * The lines of a byte stream, each decoded as strict UTF-8: a line that is not valid UTF-8 is
+ * an error naming it (`${source} line N`), where a lenient decoder would turn its bytes into
+ * U+FFFD and encode a different text than the user's without a word. Line ends are those of
+ * readline with crlfDelay Infinity: \n, \r\n and a lone \r.
+ */
+export async function* utf8Lines(input: AsyncIterable<Uint8Array | string>, source: string): AsyncGenerator<{ line: string; number: number }> {
+  // ignoreBOM: a byte-order mark stays in the text, as readline's decoder left it.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let number = 0;
+  const decode = (bytes: Uint8Array): string[] => {
+    let text: string;
+    try {
+      text = decoder.decode(bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.subarray(0, -1) : bytes);
+    } catch {
+      throw new InvalidUtf8Error(`${source} line ${number + 1}: not valid UTF-8 text`);
+    }
+    return text.split('\r');
+  };
+  let pending: Uint8Array[] = [];
+  for await (const piece of input) {
+    // A stream in string mode (Readable.from(['...'])) has decoded already: back to bytes.
+    const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+    let start = 0;
+    for (let end = chunk.indexOf(LF); end !== -1; end = chunk.indexOf(LF, start)) {
+      pending.push(chunk.subarray(start, end));
+      for (const line of decode(pending.length === 1 ? pending[0] : Buffer.concat(pending))) yield { line, number: ++number };
+      pending = [];
+      start = end + 1;
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
+  }
+  // A last line without a line end (readline yields it when it is not empty).
+  if (pending.length > 0) {
+    const lines = decode(Buffer.concat(pending));
+    if (lines.at(-1) === '') lines.pop();
+    for (const line of lines) yield { line, number: ++number };
+  }
+}
+
+/** The text of a whole input, as strict UTF-8 (an error names the first line that is not). */
+export function utf8Text(bytes: Uint8Array, source: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    let line = 1;
+    let start = 0;
+    for (let end = bytes.indexOf(LF); end !== -1; end = bytes.indexOf(LF, start)) {
+      if (!isUtf8(bytes.subarray(start, end))) break;
+      line += 1;
+      start = end + 1;
+    }
+    throw new InvalidUtf8Error(`${source} line ${line}: not valid UTF-8 text`);
+  }
+}
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Lines of a file (or stdin for `-`), without their line ends, with their 1-based numbers. */
 export async function* readLines(path: string): AsyncGenerator<{ line: string; number: number }> {
   const stream = path === '-' ? process.stdin : createReadStream(path);
@@ -52,14 +122,12 @@ export async function* readLines(path: string): AsyncGenerator<{ line: string; n
   } catch (error) {
     throw fileError(path, 'read', error);
   }
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let number = 0;
   try {
-    for await (const line of lines) yield { line, number: ++number };
+    yield* utf8Lines(stream as AsyncIterable<Uint8Array>, path === '-' ? 'stdin' : path);
   } catch (error) {
+    if (error instanceof SpladeError) throw error;
     throw fileError(path, 'read', error);
   } finally {
-    lines.close();
     if (path !== '-') stream.destroy();
   }
 }
