@@ -3,7 +3,7 @@
 // checks it gets from serde (duplicate names, exact integers, known dtypes).
 import { SpladeError } from '../errors.js';
 import { DTYPE_SIZE, UNSUPPORTED_SAFETENSORS_DTYPES, isDType } from '../tensor/dtype.js';
-import { JsonNumber, StrictJsonError, parseStrictJson, type JsonObject, type JsonValue } from './strict-json.js';
+import { JsonNumber, StrictJsonError, describeJson, parseStrictJson, type JsonObject, type JsonValue } from './strict-json.js';
 import type { DType } from '../tensor/tensor-source.js';
 
 /** A malformed or unreadable safetensors file; the message names the file and, where one is at fault, the tensor. */
@@ -143,7 +143,7 @@ function parseEntry(name: string, value: JsonValue, source: string): Safetensors
   if (!isDType(dtype)) {
     const why = typeof dtype === 'string' && UNSUPPORTED_SAFETENSORS_DTYPES.includes(dtype)
       ? `dtype ${dtype} is not supported by splade-ts`
-      : `unknown dtype ${typeof dtype === 'string' ? dtype : describe(dtype)}`;
+      : `unknown dtype ${typeof dtype === 'string' ? dtype : describeJson(dtype)}`;
     throw new SafetensorsError(`${where}: ${why}`);
   }
   const shape = unsignedArray(value.get('shape'), 'shape', where);
@@ -171,7 +171,7 @@ function unsignedArray(value: JsonValue | undefined, field: string, where: strin
   return value.map((item) => {
     const n = item instanceof JsonNumber ? item.asSafeUnsigned() : undefined;
     if (n === undefined) {
-      throw new SafetensorsError(`${where}: ${field} holds ${describe(item)}, not a non-negative integer`);
+      throw new SafetensorsError(`${where}: ${field} holds ${describeJson(item)}, not a non-negative integer`);
     }
     return n;
   });
@@ -182,10 +182,3 @@ function shortName(name: string): string {
   return name.length > 200 ? `${name.slice(0, 200)}...` : name;
 }
 
-function describe(value: JsonValue): string {
-  if (value instanceof JsonNumber) return value.text.length > 40 ? `${value.text.slice(0, 40)}...` : value.text;
-  if (value instanceof Map) return 'an object';
-  if (Array.isArray(value)) return 'an array';
-  const text = JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
-}

@@ -2,7 +2,7 @@
 // holding it. The same index format serves `pytorch_model.bin.index.json`, so the source here
 // works over any TensorSource per shard.
 import { SpladeError } from '../errors.js';
-import { StrictJsonError, parseStrictJson, type JsonValue } from './strict-json.js';
+import { StrictJsonError, describeJson, parseStrictJson, type JsonValue } from './strict-json.js';
 import type { TensorInfo, TensorSource } from '../tensor/tensor-source.js';
 
 /** A malformed shard index or a shard that does not match it; the message names the files. */
@@ -37,7 +37,7 @@ export function parseShardIndex(text: string, source: string): ShardIndex {
   const weightMap = new Map<string, string>();
   for (const [name, file] of map) {
     if (typeof file !== 'string' || !isPlainFileName(file)) {
-      throw new ShardIndexError(`${source}: tensor '${name}' maps to ${JSON.stringify(file)}, not a plain file name`);
+      throw new ShardIndexError(`${source}: tensor '${name}' maps to ${describeJson(file)}, not a plain file name`);
     }
     weightMap.set(name, file);
   }

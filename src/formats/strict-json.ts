@@ -20,6 +20,18 @@ export class JsonNumber {
 }
 
 export type JsonValue = null | boolean | string | JsonNumber | JsonValue[] | JsonObject;
+
+/**
+ * A value as shown in messages: numbers by their source text (JSON.stringify would show a
+ * JsonNumber as {"text": ...}), containers by their kind, anything long cut to 40 characters.
+ */
+export function describeJson(value: JsonValue): string {
+  if (value instanceof JsonNumber) return value.text.length > 40 ? `${value.text.slice(0, 40)}...` : value.text;
+  if (value instanceof Map) return 'an object';
+  if (Array.isArray(value)) return 'an array';
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}
 /** Keys in source order; duplicate keys are a parse error. */
 export type JsonObject = Map<string, JsonValue>;
 
