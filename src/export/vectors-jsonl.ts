@@ -27,7 +27,8 @@ export function parseVectorLine(line: string, where: string): ExportRecord {
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 0xffffffff) fail(where, `indices[${k}] = ${JSON.stringify(index)} is not a term id`);
     if (k > 0 && index <= vector.indices[k - 1]) fail(where, `indices must increase: indices[${k}] = ${index} after ${vector.indices[k - 1]}`);
     const weight = values[k] as unknown;
-    if (typeof weight !== 'number' || !Number.isFinite(weight)) fail(where, `values[${k}] = ${JSON.stringify(weight)} is not a finite number`);
+    // 1e999 parses to Infinity, which JSON.stringify would show as null.
+    if (typeof weight !== 'number' || !Number.isFinite(weight)) fail(where, `values[${k}] = ${typeof weight === 'number' ? weight : JSON.stringify(weight)} is not a finite number`);
     // Weights are float32 (what every target stores): one past float32's range (3.4e38) would
     // become Infinity, which the JSON formats would write as the non-JSON word `Infinity` and
     // pgvector refuses ("infinite value not allowed in sparsevec", pgvector src/sparsevec.c).

@@ -57,6 +57,7 @@ test('parseVectorLine reads a line and names what is wrong with a bad one', () =
   rejects(() => parseVectorLine('{"id":null,"indices":[],"values":[]}', 'v line 5'), /"id" must be a string or a number/);
   rejects(() => parseVectorLine('{"id":1,"indices":[1.5],"values":[1]}', 'v line 6'), /indices\[0\] = 1.5 is not a term id/);
   rejects(() => parseVectorLine('{"id":1,"indices":[1],"values":["x"]}', 'v line 7'), /values\[0\] = "x" is not a finite number/);
+  rejects(() => parseVectorLine('{"id":1,"indices":[1],"values":[1e999]}', 'v line 7'), /values\[0\] = Infinity is not a finite number/);
   rejects(() => parseVectorLine('{"id":1,', 'v line 8'), /v line 8: not valid JSON/);
   // Finite as a double, Infinity as a float32: it would be written `Infinity` (not JSON).
   rejects(() => parseVectorLine('{"id":1,"indices":[1],"values":[1e39]}', 'v line 9'), /v line 9: values\[0\] = 1e\+39 is outside the float32 range/);
