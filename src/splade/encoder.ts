@@ -344,11 +344,12 @@ export class SpladeEncoder {
    * SPLADE vectors of rows of token ids, one per row in order, every weight above 0: the
    * parity door of the API (the same object as the CLI's `--input-ids` file). Rows are run
    * as given (with their padding), `batchSize` rows at a time.
+   * `source` names the rows in errors (default 'input'; the CLI gives the file's name).
    * @throws InputError for ragged rows, an id outside the vocabulary, a too long sequence
    */
-  async encodeInputIds(rows: InputIdRows, options: { batchSize?: number; role?: 'query' | 'document' } = {}): Promise<SparseVector[]> {
+  async encodeInputIds(rows: InputIdRows, options: { batchSize?: number; role?: 'query' | 'document'; source?: string } = {}): Promise<SparseVector[]> {
     const loaded = options.role === 'query' ? this.queryModel : this.documentModel;
-    const input = bertInputFromRows(rows, loaded.model.sizes);
+    const input = bertInputFromRows(rows, loaded.model.sizes, options.source);
     if (options.role === 'query' && this.queries) {
       // Inference-free: the real tokens of each row, weighted by the table.
       const { seq } = input;

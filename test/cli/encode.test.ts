@@ -85,8 +85,9 @@ test('--format bow prints the model card bag of words', () => {
 
 test('bad input: clear message on stderr, non-zero exit, nothing on stdout', () => {
   const cases: Array<[string[], RegExp, string?]> = [
-    [['--input-ids', write('ragged.json', '{"input_ids": [[2, 5, 3], [2, 3]]}')], /input_ids row 1 has 2 values; every row must have 3/],
-    [['--input-ids', write('vocab.json', '{"input_ids": [[2, 300, 3]]}')], /input_ids\[0\]\[1\] = 300 is not a token id/],
+    // The errors of the rows' checks name the file.
+    [['--input-ids', write('ragged.json', '{"input_ids": [[2, 5, 3], [2, 3]]}')], /ragged\.json: input_ids row 1 has 2 values; every row must have 3/],
+    [['--input-ids', write('vocab.json', '{"input_ids": [[2, 300, 3]]}')], /vocab\.json: input_ids\[0\]\[1\] = 300 is not a token id/],
     [['--input-ids', write('long.json', JSON.stringify({ input_ids: [new Array(40).fill(5)] }))], /40 tokens are longer than the model's position table \(max_position_embeddings = 32\)/],
     [['--input-ids', write('broken.json', '{"input_ids": [[2, 5')], /broken\.json: not valid JSON/],
     [['--input', '-'], /stdin line 2: expected a JSON string or an object with a string "text"/, '"ok"\n42\n'],

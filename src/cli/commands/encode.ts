@@ -216,7 +216,7 @@ async function encodeInputIds(v: EncodeValues & { 'input-ids': string }, s: Enco
   }
   const encoder = await SpladeEncoder.fromPretrained(s.model, s.encoderOptions);
   // encodeInputIds checks the parsed JSON field by field.
-  const vectors = await encoder.encodeInputIds(rows as InputIdRows, { batchSize: s.batchSize, role: v.query ? 'query' : 'document' });
+  const vectors = await encoder.encodeInputIds(rows as InputIdRows, { batchSize: s.batchSize, role: v.query ? 'query' : 'document', source });
   process.stdout.write(vectors.map((vector, row) => jsonLine('row', row, vector) + '\n').join(''));
   return 0;
 }
