@@ -289,6 +289,9 @@ export class SpladeEncoder {
    *   or a stride that leaves no step; a SpladeError for a prune OpenSearch would refuse
    */
   async encode(texts: readonly string[], options: SpladeEncodeOptions = {}): Promise<SparseVector[]> {
+    // From plain JavaScript a lone string is an easy mistake; it would fail deep inside as
+    // 'texts.map is not a function'.
+    if (!Array.isArray(texts)) throw new InputError(`encode() takes an array of texts, got ${typeof texts === 'string' ? 'a string (use encodeDocument or encodeQuery for one text)' : typeof texts}`);
     const role = options.role ?? 'document';
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
     const tokenizer = role === 'query' && this.queries ? this.queries.tokenizer : loaded.requireTokenizer();

@@ -87,6 +87,8 @@ test('maxLength truncates; out-of-range maxLength and batchSize are errors', asy
   assert.is((await encoder.encode([long])).length, 1);
   await rejects(encoder.encode(['a'], { maxLength: 33 }), /maxLength/);
   await rejects(encoder.encode(['a'], { batchSize: 0 }), /batchSize/);
+  // A lone string from plain JavaScript: an InputError, not 'texts.map is not a function'.
+  await rejects(encoder.encode('war' as unknown as string[]), /encode\(\) takes an array of texts, got a string/);
 });
 
 test('a folder without tokenizer files loads for ids; text is an error naming the missing files', async () => {
