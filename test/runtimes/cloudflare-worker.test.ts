@@ -77,6 +77,21 @@ if (skip) {
     assert.equal(answer.values, expected.values);
   });
 
+  test('TEI\'s POST /embed_sparse (splade-ts/serve in the Worker): the same vector; /info, /health, TEI\'s errors', async () => {
+    const response = await fetch(`${workerd!.origin}/embed_sparse`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: [TEXT] }) });
+    assert.is(response.status, 200);
+    const [row] = (await response.json()) as Array<Array<{ index: number; value: number }>>;
+    assert.equal(row.map((x) => x.index), expected.indices);
+    // The shortest text of each float32: equal once read back as float32.
+    assert.equal(row.map((x) => Math.fround(x.value)), expected.values);
+    const info = (await (await fetch(`${workerd!.origin}/info`)).json()) as { model_id: string; model_type: unknown };
+    assert.equal([info.model_id, info.model_type], ['bundled model', { embedding: { pooling: 'splade' } }]);
+    assert.is((await fetch(`${workerd!.origin}/health`)).status, 200);
+    const empty = await fetch(`${workerd!.origin}/embed_sparse`, { method: 'POST', body: '{"inputs": []}' });
+    assert.is(empty.status, 400);
+    assert.equal(await empty.json(), { error: '`inputs` cannot be empty', error_type: 'Empty' });
+  });
+
   test('bad requests: 400 or 405 with the reason', async () => {
     const cases: Array<[string, RequestInit, number, RegExp]> = [
       ['/', { method: 'GET' }, 400, /no text/],
