@@ -146,6 +146,8 @@ test('errors: one line on stderr, usage errors exit 2, a failed build leaves no 
     [['search', '--index', index], 2, /give --query \(with --model\) or --query-vectors/],
     [['search', '--index', index, '--query-vectors', vectors, '--format', 'xml'], 2, /--format must be one of jsonl, trec, got 'xml'/],
     [['search', '--index', index, '--query', 'text'], 2, /--query needs --model/],
+    [['search', '--index', index, '--query-vectors', vectors, '--threads', '2'], 2, /--threads is for --query texts; --query-vectors are already encoded/],
+    [['search', '--index', index, '--query-vectors', vectors, '--dtype', 'int8'], 2, /--dtype is for --query texts/],
     [['index', '--vectors', vectors, '--out', index, '--quantize', 'u4'], 2, /--quantize must be one of u8, got 'u4'/],
     [['eval', '--run', vectors], 2, /--run and --qrels are required/],
   ];

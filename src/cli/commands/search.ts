@@ -8,6 +8,8 @@ import type { SparseVector } from '../../splade/sparse-vector.js';
 import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { readVectorLines } from '../input-lines.js';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
+import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
 
 const usage = `usage: splade search --index FILE.spladeidx --model DIR --query TEXT [--query TEXT]... [options]
        splade search --index FILE.spladeidx --query-vectors FILE.jsonl|- [options]
@@ -24,7 +26,11 @@ options:
   --no-pruning         score every posting of the query terms (same results, slower)
   --verify full|quick  full (default): check every checksum and posting list when opening;
                        quick: the header only (faster to open a large trusted file)
-  --batch-size N       texts per forward pass with --model (default 16)`;
+  --batch-size N       texts per forward pass with --model (default 16)
+  --query-model DIR|REPO_ID  a separate model for the query texts
+with --model, how it computes:
+${DTYPE_USAGE}
+${BACKEND_USAGE}`;
 
 type Format = 'jsonl' | 'trec';
 
@@ -58,13 +64,19 @@ export const command: Command = {
         'no-pruning': { type: 'boolean' },
         verify: { type: 'string' },
         'batch-size': { type: 'string' },
+        'query-model': { type: 'string' },
+        dtype: { type: 'string' },
+        ...BACKEND_FLAGS,
     });
     if (values.index === undefined) throw new UsageError('--index is required');
     const texts = values.query ?? [];
     const vectorsPath = values['query-vectors'];
     if ((texts.length > 0) === (vectorsPath !== undefined)) throw new UsageError('give --query (with --model) or --query-vectors, not both nor neither');
     if (texts.length > 0 && values.model === undefined) throw new UsageError('--query needs --model to encode the texts');
-    if (vectorsPath !== undefined && values.model !== undefined) throw new UsageError('--model is for --query texts; --query-vectors are already encoded');
+    if (vectorsPath !== undefined) {
+      const modelFlag = (['model', 'query-model', 'dtype', 'backend', 'threads', 'kernels', 'gpu-mode'] as const).find((flag) => values[flag] !== undefined);
+      if (modelFlag) throw new UsageError(`--${modelFlag} is for --query texts; --query-vectors are already encoded`);
+    }
     const format: Format = oneOf('format', values.format, ['jsonl', 'trec']) ?? 'jsonl';
     const verify = oneOf('verify', values.verify, ['full', 'quick']) ?? 'full';
     const topK = wholeNumber('top-k', values['top-k'], { min: 1 }) ?? 10;
@@ -76,8 +88,13 @@ export const command: Command = {
       for await (const { id, vector } of readVectorLines(vectorsPath)) print(id, index, vector);
       return 0;
     }
-    const encoder = await SpladeEncoder.fromPretrained(values.model!);
+    const encoder = await SpladeEncoder.fromPretrained(values.model!, {
+      ...(values['query-model'] ? { queryModel: values['query-model'] } : {}),
+      ...backendOptionsFromFlags(values),
+      ...dtypeOption(values.dtype),
+    });
     const vectors = await encoder.encode(texts, { role: 'query', batchSize });
+    encoder.dispose();
     // Query terms the index has never seen simply have no postings.
     vectors.forEach((vector, k) => print(String(k), index, vector));
     return 0;
