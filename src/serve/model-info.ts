@@ -20,7 +20,13 @@ export interface ModelInfo {
   readonly version: string;
   readonly sha: null;
   readonly docker_label: null;
-  readonly splade_ts: { readonly query_route: string; readonly query_max_input_length: number; readonly backend: string };
+  readonly splade_ts: {
+    readonly query_route: string;
+    readonly query_max_input_length: number;
+    readonly backend: string;
+    /** The documents of the index POST /search searches; null when there is none. */
+    readonly index_documents: number | null;
+  };
 }
 
 /** The server's settings that /info reports. */
@@ -31,6 +37,7 @@ export interface InfoSettings {
   readonly maxClientBatchSize: number;
   readonly autoTruncate: boolean;
   readonly batchSize?: number;
+  readonly index?: { readonly docCount: number };
 }
 
 export function modelInfo(encoder: SpladeEncoder, settings: InfoSettings): ModelInfo {
@@ -53,6 +60,11 @@ export function modelInfo(encoder: SpladeEncoder, settings: InfoSettings): Model
     version: VERSION,
     sha: null,
     docker_label: null,
-    splade_ts: { query_route: encoder.queryRoute, query_max_input_length: encoder.defaultMaxLength('query'), backend: backend.name },
+    splade_ts: {
+      query_route: encoder.queryRoute,
+      query_max_input_length: encoder.defaultMaxLength('query'),
+      backend: backend.name,
+      index_documents: settings.index?.docCount ?? null,
+    },
   };
 }

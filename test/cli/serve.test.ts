@@ -5,8 +5,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { SpladeEncoder } from '../../src/node/splade-encoder.js';
+import { buildIndex } from '../../src/search/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const f32 = join(root, 'test/parity/fixtures/f32');
@@ -61,6 +65,29 @@ test('serves the vectors `splade encode` prints, then stops on SIGTERM with exit
   }
   assert.is(await exited(child), 0, stderr());
   assert.match(stderr(), /stopped \(SIGTERM\)/);
+});
+
+test('--index: POST /search gives what `splade search` prints for the same queries', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'splade-serve-'));
+  const index = join(dir, 'docs.spladeidx');
+  const encoder = await SpladeEncoder.fromPretrained(f32, { threads: 1 });
+  const docs = ['the atomic bomb', 'world war two', 'the manhattan project', 'a bomb in the war'];
+  writeFileSync(index, await buildIndex((await encoder.encode(docs)).map((vector, i) => ({ id: `doc-${i}`, vector }))));
+  encoder.dispose();
+  const { child, url, stderr } = await startServer(['--model', f32, '--index', index, '--port', '0', '--threads', '1']);
+  try {
+    assert.match(stderr(), /POST \/search \(4 documents\)/);
+    const response = await fetch(`${url}/search`, { method: 'POST', body: JSON.stringify({ inputs: ['atomic war', 'bomb'], top_k: 2 }) });
+    assert.is(response.status, 200);
+    const hits = (await response.json()) as Array<Array<{ id: string; score: number }>>;
+    const searched = spawnSync(process.execPath, [bin, 'search', '--index', index, '--model', f32, '--threads', '1', '--query', 'atomic war', '--query', 'bomb', '--top-k', '2'], { encoding: 'utf8' });
+    assert.is(searched.status, 0, searched.stderr);
+    const lines = searched.stdout.trim().split('\n').map((line) => JSON.parse(line) as { hits: Array<{ id: string; score: number }> });
+    assert.equal(hits, lines.map((line) => line.hits));
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.is(await exited(child), 0, stderr());
 });
 
 test('start-up mistakes: one line on stderr, exit 2 for usage, 1 for a port in use or a missing model', async () => {

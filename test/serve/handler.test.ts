@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
 import { createSpladeHandler, type SpladeHandlerOptions } from '../../src/serve/handler.js';
 import type { SparseVector } from '../../src/splade/sparse-vector.js';
+import { buildIndex, SparseIndex } from '../../src/search/index.js';
 import { tempDir } from '../foundation/tmp.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -188,11 +189,16 @@ test('joined requests: at most maxBatchTexts texts an encode; one failing reques
   assert.equal(sizes, [1, 4, 2, 1, 1, 3]);
 });
 
-test('"query": true encodes with the folder\'s query route (idf.json), as encode({ role: "query" })', async () => {
+/** The fixture with an idf.json (OpenSearch's inference-free queries): queries and documents then differ. */
+async function idfEncoder(): Promise<SpladeEncoder> {
   const folder = join(tempDir('serve-query'), 'model');
   cpSync(f32, folder, { recursive: true });
-  writeFileSync(join(folder, 'idf.json'), JSON.stringify({ the: 0.5, atomic: 3.25, bomb: 2.5, world: 1.75 }));
-  const withIdf = await SpladeEncoder.fromPretrained(folder, { backend: 'cpu', threads: 1 });
+  writeFileSync(join(folder, 'idf.json'), JSON.stringify({ the: 0.5, atomic: 3.25, bomb: 2.5, world: 1.75, war: 1.25, history: 2 }));
+  return SpladeEncoder.fromPretrained(folder, { backend: 'cpu', threads: 1 });
+}
+
+test('"query": true encodes with the folder\'s query route (idf.json), as encode({ role: "query" })', async () => {
+  const withIdf = await idfEncoder();
   try {
     const handler = createSpladeHandler(withIdf);
     const query = await (await handler(post({ inputs: ['the atomic bomb', 'world war'], query: true }))).json();
@@ -202,6 +208,34 @@ test('"query": true encodes with the folder\'s query route (idf.json), as encode
   } finally {
     withIdf.dispose();
   }
+});
+
+test('POST /search with an index: each query\'s exact top k, as SparseIndex.search gives it for the query vector', async () => {
+  const withIdf = await idfEncoder();
+  const docs = ['the atomic bomb', 'world war two', 'the manhattan project', 'energy and history', 'a bomb in the war'];
+  const vectors = await withIdf.encode(docs);
+  const index = SparseIndex.open(await buildIndex(vectors.map((vector, i) => ({ id: `d${i}`, vector })), { vocabSize: 256 }));
+  const handler = createSpladeHandler(withIdf, { index });
+  const queries = ['atomic war', 'history'];
+  const response = await handler(post({ inputs: queries, top_k: 3 }, '/search'));
+  assert.is(response.status, 200);
+  const got = (await response.json()) as Array<Array<{ id: string; score: number }>>;
+  // Queries by the idf route: a query vector of a few terms, not the model's.
+  const expected = (await withIdf.encode(queries, { role: 'query' })).map((q) => index.search(q, { topK: 3 }).map(({ id, score }) => ({ id, score })));
+  assert.equal(got, expected);
+  assert.is(got[0].length, 3);
+  withIdf.dispose();
+  const info = (await (await handler(new Request('http://localhost/info'))).json()) as { splade_ts: { index_documents: number } };
+  assert.is(info.splade_ts.index_documents, 5);
+  for (const top_k of [0, 1001, 2.5, '3']) {
+    const bad = await handler(post({ inputs: 'atomic', top_k }, '/search'));
+    assert.is(bad.status, 422, String(top_k));
+    assert.match(((await bad.json()) as { error: string }).error, /`top_k` must be a whole number from 1 to 1000/);
+  }
+  assert.is((await createSpladeHandler(encoder)(post({ inputs: 'atomic' }, '/search'))).status, 404, 'no index, no route');
+  const other = SparseIndex.open(await buildIndex([], { vocabSize: 300 }));
+  assert.throws(() => createSpladeHandler(encoder, { index: other }), /the index has 300 terms, more than the model's vocabulary of 256/);
+  createSpladeHandler(encoder, { index: SparseIndex.open(await buildIndex([], { vocabSize: 200 })) });
 });
 
 test.after(() => encoder.dispose());

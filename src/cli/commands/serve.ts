@@ -2,6 +2,7 @@
 // GET /info, GET /health; see ../../serve/handler.ts), until SIGINT or SIGTERM.
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { listen } from '../../node/http-server.js';
+import { openIndexFile } from '../../node/index-file.js';
 import { createSpladeHandler } from '../../serve/handler.js';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
 import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
@@ -16,13 +17,16 @@ Serves SPLADE vectors over HTTP with the API of Hugging Face's text-embeddings-i
                       -> [[{"index": i, "value": w}, ...], ...] (non-zero weights, by index);
                       "query": true encodes queries (the folder's query route), splade-ts's own
   GET /info           the model and the limits below; GET /health (and / and /ping): 200
+  POST /search        with --index: {"inputs": "query" | [...], "top_k": 10} -> per query the
+                      exact top k documents [{"id": ..., "score": ...}, ...] (splade-ts's own)
 Errors are TEI's: {"error": "...", "error_type": "..."} with 400, 413, 422, 424 or 429. One
 encode runs at a time, requests in arrival order, the texts of requests that wait joined into
 the next. Stops on SIGINT or SIGTERM.
 
 options:
   --model DIR|REPO_ID       the model folder or repository id (required)
-  --query-model DIR|REPO_ID a separate model for queries ("query": true)
+  --query-model DIR|REPO_ID a separate model for queries ("query": true, /search)
+  --index FILE.spladeidx    an index of document vectors (splade index) to serve /search over
   --host ADDRESS            the address to listen on (default 127.0.0.1: this machine only;
                             0.0.0.0 for every interface, as TEI's default)
   --port N                  the port (default 3000, as TEI; 0: any free port)
@@ -42,6 +46,7 @@ ${BACKEND_USAGE}`;
 const SERVE_FLAGS = {
   model: { type: 'string' },
   'query-model': { type: 'string' },
+  index: { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
   'max-client-batch-size': { type: 'string' },
@@ -87,8 +92,10 @@ export const command: Command = {
       ...(queryMaxLength !== undefined ? { queryMaxLength } : {}),
     });
     try {
-      const server = await listen(createSpladeHandler(encoder, handlerOptions), { host, port });
-      process.stderr.write(`splade serve: listening on ${server.url} (${v.model}, ${encoder.backendInfo.name}): POST /embed_sparse, GET /info, GET /health\n`);
+      const index = v.index === undefined ? undefined : await openIndexFile(v.index);
+      const server = await listen(createSpladeHandler(encoder, { ...handlerOptions, ...(index ? { index } : {}) }), { host, port });
+      const routes = `POST /embed_sparse${index ? `, POST /search (${index.docCount} documents)` : ''}, GET /info, GET /health`;
+      process.stderr.write(`splade serve: listening on ${server.url} (${v.model}, ${encoder.backendInfo.name}): ${routes}\n`);
       const signal = await stopSignal();
       await server.close();
       process.stderr.write(`splade serve: stopped (${signal})\n`);

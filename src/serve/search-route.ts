@@ -1,0 +1,34 @@
+// POST /search, splade-ts's own route beside TEI's (served when the handler is given an index,
+// `splade serve --index`): each input encoded as a query (the folder's query route; texts
+// joined with other requests' as /embed_sparse's are), then the exact top k documents of the
+// index by dot product, as `splade search` gives them: per input [{"id", "score"}, ...].
+import type { SparseIndex } from '../search/sparse-index.js';
+import type { ServeContext } from './context.js';
+import { parseEmbedRequest } from './embed-request.js';
+import { admitted, checkLengths, encodeInputs } from './embed-route.js';
+import { HttpError } from './http-error.js';
+import { readJson } from './request-body.js';
+
+/** Most documents a query may ask for (each is a JSON object in the answer). */
+export const MAX_TOP_K = 1000;
+
+export async function searchRoute(context: ServeContext, index: SparseIndex, request: Request): Promise<Response> {
+  const body = await readJson(request, context.limits.payloadLimit);
+  const parsed = parseEmbedRequest(body, context.limits);
+  const topK = topKOf(body as Record<string, unknown>);
+  const vectors = await admitted(context, () => {
+    checkLengths(context.encoder, parsed, 'query');
+    return encodeInputs(context, parsed, 'query');
+  });
+  return Response.json(vectors.map((vector) => index.search(vector, { topK }).map(({ id, score }) => ({ id, score }))));
+}
+
+/** `top_k`: default 10, a whole number from 1 to MAX_TOP_K. */
+function topKOf(fields: Record<string, unknown>): number {
+  const value = fields.top_k;
+  if (value === undefined || value === null) return 10;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TOP_K) {
+    throw new HttpError(`\`top_k\` must be a whole number from 1 to ${MAX_TOP_K}, got ${JSON.stringify(value)}`, 'Validation');
+  }
+  return value;
+}
