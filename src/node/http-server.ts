@@ -13,8 +13,12 @@ export interface Listening {
   readonly server: Server;
   /** e.g. `http://127.0.0.1:3000` */
   readonly url: string;
-  /** Stops taking requests and closes every connection; resolves once closed. */
-  close(): Promise<void>;
+  /**
+   * Stops taking requests and lets those in flight finish (idle keep-alive connections close
+   * at once); connections still open after `graceMs` (default 10 s) are cut. Resolves once
+   * every connection is closed.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -31,9 +35,13 @@ export function listen(handler: SpladeHandler, options: { readonly host: string;
     server.listen(options.port, options.host, () => {
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      const close = (): Promise<void> => new Promise((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
+      const close = (graceMs = 10_000): Promise<void> => new Promise((done) => {
+        const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close(() => {
+          clearTimeout(cut);
+          done();
+        });
+        server.closeIdleConnections();
       });
       resolve({ server, url: `http://${host}:${address.port}`, close });
     });
