@@ -16,7 +16,7 @@ export interface EmbedRequest {
   readonly query: boolean;
 }
 
-/** Limits that TEI's server options set (see ServeOptions). */
+/** The limits a request is checked against (SpladeHandlerOptions: maxClientBatchSize, autoTruncate). */
 export interface RequestLimits {
   readonly maxClientBatchSize: number;
   readonly autoTruncate: boolean;
