@@ -36,7 +36,10 @@ export async function encodeTexts(
 ): Promise<EncodedTexts> {
   // The empty text tokenizes to exactly the tokens the tokenizer wraps every text in.
   const [clsId, sepId] = tokenizer.encode('').ids;
-  const pieces = texts.map((text) => tokenizer.encode(text, { addSpecialTokens: false }).ids);
+  // Truncating keeps maxLength - 2 word pieces, and one more says the text was longer: the
+  // tokenizers stop there instead of tokenizing the rest (a 2 MB text: ~600 ms -> ~1 ms).
+  const limit = options.overflow === 'truncate' ? { maxLength: options.maxLength - 1 } : {};
+  const pieces = texts.map((text) => tokenizer.encode(text, { addSpecialTokens: false, ...limit }).ids);
   pieces.forEach((row, i) => {
     const outside = row.find((id) => id >= sizes.vocab_size);
     if (outside !== undefined) {

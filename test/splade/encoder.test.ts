@@ -91,6 +91,23 @@ test('maxLength truncates; out-of-range maxLength and batchSize are errors', asy
   await rejects(encoder.encode('war' as unknown as string[]), /encode\(\) takes an array of texts, got a string/);
 });
 
+test('a truncated text is tokenized only as far as it is kept (one piece more tells it was cut); chunks take it whole', async () => {
+  const asked: Array<number | undefined> = [];
+  const words = wordTokenizer(f32);
+  const recording: TextTokenizer = { ...words, encode: (text, options) => (asked.push(options?.addSpecialTokens === false ? options.maxLength : -1), words.encode(text, options)) };
+  const encoder = await SpladeEncoder.fromPretrained(f32, { tokenizer: recording });
+  const overflowed: number[] = [];
+  const onOverflow = (report: { overflowed: number }): void => void overflowed.push(report.overflowed);
+  const long = Array.from({ length: 60 }, () => 'war').join(' ');
+  asked.length = 0;
+  await encoder.encode([long, 'war war war war war war', 'war war war war war war war'], { maxLength: 8, onOverflow });
+  assert.equal(asked.filter((x) => x !== -1), [7, 7, 7], 'maxLength - 1 word pieces asked for each text');
+  assert.equal(overflowed, [2], 'the 60 and the 7 words were cut, the 6 words fit');
+  asked.length = 0;
+  await encoder.encode([long], { maxLength: 8, overflow: 'chunk', onOverflow });
+  assert.equal(asked.filter((x) => x !== -1), [undefined], 'chunks need every piece');
+});
+
 test('a folder without tokenizer files loads for ids; text is an error naming the missing files', async () => {
   const files: Record<string, Uint8Array> = {};
   for (const name of ['config.json', 'model.safetensors']) files[name] = readFileSync(join(f32, name));
