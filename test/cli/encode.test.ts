@@ -105,6 +105,19 @@ test('bad input: clear message on stderr, non-zero exit, nothing on stdout', () 
   }
 });
 
+test('--input with no texts (empty, or blank lines only): an error naming the file, not "give --input"', () => {
+  for (const content of ['', '\n  \n\r\n']) {
+    const path = write('no-texts.jsonl', content);
+    const r = splade(['--model', f32, '--input', path]);
+    assert.is(r.code, 1, r.stderr);
+    assert.is(r.stdout, '');
+    assert.is(r.stderr, `splade: ${path} has no texts to encode (it is empty or has only blank lines)\n`);
+  }
+  // With --text as well there is something to encode.
+  const r = splade(['--model', f32, '--text', 'a', '--input', write('no-texts.jsonl', '')]);
+  assert.is(r.code, 0, r.stderr);
+});
+
 test('empty and truncated texts: said once on stderr with counts; stdout holds only the vectors', () => {
   const long = 'the manhattan project and its atomic bomb helped bring an end to world war ii '.repeat(3);
   const { code, stdout, stderr } = splade(

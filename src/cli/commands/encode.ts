@@ -14,7 +14,7 @@ import { effectiveMaxLength, textNotices, type TextLimits } from '../text-limits
 import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
 import { corpusUsage, runCorpusEncode } from '../encode-corpus.js';
-import { readText } from '../input-lines.js';
+import { readText, sourceName } from '../input-lines.js';
 import {
   ENCODE_SHAPING_OPTIONS, ENCODE_SHAPING_USAGE, givenShapingFlags, overflowNote, parseEncodeShaping, queryRouteNote,
 } from '../encode-options.js';
@@ -228,7 +228,11 @@ async function encodeTexts(v: EncodeValues, s: EncodeSettings): Promise<number> 
   if (v.input !== undefined) {
     items.push(...parseTextLines(await readText(v.input), v.input === '-' ? 'stdin' : v.input, items.length));
   }
-  if (items.length === 0) throw new UsageError('nothing to encode: give --text, --input or --input-ids');
+  if (items.length === 0) {
+    // --input was given: what is missing is in the file, not on the command line.
+    if (v.input !== undefined) throw new SpladeError(`${sourceName(v.input)} has no texts to encode (it is empty or has only blank lines)`);
+    throw new UsageError('nothing to encode: give --text, --input or --input-ids');
+  }
   checkUniqueIds(items);
   const encoder = await SpladeEncoder.fromPretrained(s.model, s.encoderOptions);
   const role = v.query ? 'query' : 'document';
