@@ -118,6 +118,20 @@ test('--input with no texts (empty, or blank lines only): an error naming the fi
   assert.is(r.code, 0, r.stderr);
 });
 
+test('--input lines end at \\n, \\r\\n or a lone \\r, as with --output (one reader)', () => {
+  const path = write('cr.jsonl', '"the atomic bomb"\r{"id": "b", "text": "world war"}\r\n"peace"\n');
+  const printed = splade(['--model', f32, '--input', path]);
+  assert.is(printed.code, 0, printed.stderr);
+  assert.equal(printed.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: unknown }).id), [0, 'b', 2]);
+  const out = join(tmp, 'cr-out.jsonl');
+  const written = splade(['--model', f32, '--input', path, '--output', out]);
+  assert.is(written.code, 0, written.stderr);
+  assert.is(readFileSync(out, 'utf8'), printed.stdout);
+  // Errors count lines the same way: the lone \r ends line 1.
+  const bad = splade(['--model', f32, '--input', write('cr-bad.jsonl', '"a"\r42\n')]);
+  assert.match(bad.stderr, /cr-bad\.jsonl line 2: expected a JSON string/);
+});
+
 test('empty and truncated texts: said once on stderr with counts; stdout holds only the vectors', () => {
   const long = 'the manhattan project and its atomic bomb helped bring an end to world war ii '.repeat(3);
   const { code, stdout, stderr } = splade(

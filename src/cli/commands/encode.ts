@@ -3,7 +3,7 @@
 // failure never leaves output that looks complete.
 import type { InputIdRows } from '../../models/bert/input.js';
 import { SpladeError } from '../../errors.js';
-import { parseDocumentRecord } from '../../node/corpus/documents.js';
+import { readDocumentRecords } from '../../node/corpus/documents.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
@@ -70,15 +70,12 @@ interface TextItem {
   readonly idGiven: boolean;
 }
 
-/** Parses --input's JSON lines (blank lines skipped), each as a corpus line is parsed. */
-function parseTextLines(text: string, source: string, firstId: number): TextItem[] {
+/** --input's texts (blank lines skipped), read as the corpus path reads them. */
+async function readTextItems(path: string, firstId: number): Promise<TextItem[]> {
   const items: TextItem[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    const where = `${source} line ${index + 1}`;
-    const { id, text: itemText } = parseDocumentRecord(line, where);
-    items.push({ id: id ?? firstId + items.length, text: itemText, where, idGiven: id !== undefined });
-  });
+  for await (const { id, text, where } of readDocumentRecords(path)) {
+    items.push({ id: id ?? firstId + items.length, text, where, idGiven: id !== undefined });
+  }
   return items;
 }
 
@@ -226,7 +223,7 @@ async function encodeTexts(v: EncodeValues, s: EncodeSettings): Promise<number> 
   const format = s.format;
   const items: TextItem[] = (v.text ?? []).map((text, id) => ({ id, text, where: `--text number ${id + 1}`, idGiven: false }));
   if (v.input !== undefined) {
-    items.push(...parseTextLines(await readText(v.input), v.input === '-' ? 'stdin' : v.input, items.length));
+    items.push(...(await readTextItems(v.input, items.length)));
   }
   if (items.length === 0) {
     // --input was given: what is missing is in the file, not on the command line.

@@ -32,12 +32,6 @@ export function parseDocumentRecord(line: string, where: string): { readonly id?
   return { id, text: record.text };
 }
 
-/** One line as a document: without an id, its id is its position among the documents, from 0. */
-export function parseDocumentLine(line: string, where: string, position: number): CorpusDocument {
-  const { id, text } = parseDocumentRecord(line, where);
-  return { id: id ?? position, text };
-}
-
 /** A line of an input that is not UTF-8 text. */
 export class InvalidUtf8Error extends SpladeError {}
 
@@ -132,12 +126,34 @@ export async function* readLines(path: string): AsyncGenerator<{ line: string; n
   }
 }
 
-/** The documents of a JSON-lines corpus in file order; blank lines are skipped. */
-export async function* readDocuments(path: string): AsyncGenerator<CorpusDocument> {
+/** A line of a JSON-lines input as given (its id undefined when it gives none), and where it is. */
+export interface DocumentRecord {
+  readonly id?: string | number;
+  readonly text: string;
+  /** `${source} line N`, for messages. */
+  readonly where: string;
+}
+
+/**
+ * The records of a JSON-lines input (a file, or `-` for stdin) in file order; blank lines are
+ * skipped. The one reader of texts to encode, so that `splade encode` with and without
+ * --output split lines (and number them in errors) alike.
+ */
+export async function* readDocumentRecords(path: string): AsyncGenerator<DocumentRecord> {
   const source = path === '-' ? 'stdin' : path;
-  let position = 0;
   for await (const { line, number } of readLines(path)) {
     if (line.trim() === '') continue;
-    yield parseDocumentLine(line, `${source} line ${number}`, position++);
+    const where = `${source} line ${number}`;
+    yield { ...parseDocumentRecord(line, where), where };
+  }
+}
+
+/** The documents of a JSON-lines corpus in file order; blank lines are skipped. */
+export async function* readDocuments(path: string): AsyncGenerator<CorpusDocument> {
+  let position = 0;
+  for await (const { id, text } of readDocumentRecords(path)) {
+    // Without an id, a document's id is its position among the documents, from 0.
+    yield { id: id ?? position, text };
+    position++;
   }
 }
