@@ -2,34 +2,14 @@
 // then renamed over the target, so an output that names one of the run's inputs would silently
 // replace it (the user's corpus or checkpoint gone, exit 0), and an output that names a device
 // or a pipe (/dev/null, /dev/stdout) would replace that node instead of writing into it.
-import type { Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
+import { sameFile, statOrUndefined } from '../node/same-file.js';
 import { UsageError } from './command.js';
 
 /** A path given on the command line, with the flag that gave it (for messages). */
 export interface FlagPath {
   readonly flag: string;
   readonly path: string;
-}
-
-async function statOrUndefined(path: string): Promise<Stats | undefined> {
-  try {
-    return await stat(path);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Whether two paths name the same file: the same spelling once resolved (both may still be
- * missing, e.g. two outputs), or the same existing file by device and inode (so symbolic
- * links, hard links and `dir/../file` spellings count too).
- */
-export async function sameFile(a: string, b: string): Promise<boolean> {
-  if (resolve(a) === resolve(b)) return true;
-  const [x, y] = await Promise.all([statOrUndefined(a), statOrUndefined(b)]);
-  return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
 }
 
 /**

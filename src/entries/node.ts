@@ -7,6 +7,7 @@ export { folderModelFiles } from '../node/folder-model-files.js';
 export { loadModelFolderFromDisk } from '../node/model-folder.js';
 export { readPytorchCheckpointFile } from '../node/pytorch-file.js';
 export { ConvertSourceError, convertToSafetensors, type ConversionResult } from '../node/convert.js';
-export { buildIndexFile, fileRunStorage, openIndexFile } from '../node/index-file.js';
+export { buildIndexFile, fileRunStorage, openIndexFile, type IndexFileOptions } from '../node/index-file.js';
+export { OutputIsInputError } from '../node/same-file.js';
 export { quantizeModelFolder, type QuantizeResult } from '../node/quantize.js';
 export { listen, type Listening } from '../node/http-server.js';

@@ -10,6 +10,7 @@ import { SparseIndex, type OpenIndexOptions } from '../search/sparse-index.js';
 import type { IndexSink, RunReader, RunStorage } from '../search/storage.js';
 import type { SparseVector } from '../splade/sparse-vector.js';
 import { fileError, readFully, withFileHandle } from './files.js';
+import { refuseOutputOverInput } from './same-file.js';
 
 const READ_BUFFER = 1 << 22;
 
@@ -90,17 +91,29 @@ function fileSink(handle: FileHandle): IndexSink {
   };
 }
 
+/** How buildIndexFile builds: the builder's options, and the documents' file if they come from one. */
+export interface IndexFileOptions extends Omit<IndexBuilderOptions, 'runs'> {
+  /**
+   * The file the documents are read from (a vectors file): refused as `path` before anything
+   * is read, since the finished index is renamed over `path` and would replace it.
+   */
+  readonly source?: string;
+}
+
 /**
  * Builds an index file from documents, in bounded memory: runs are spilled to a temporary
  * folder next to `path`, the index is written to a temporary name there and renamed to `path`
  * at the end; on any error both are removed and `path` is left as it was.
+ * @throws OutputIsInputError when `path` is `options.source`
  */
 export async function buildIndexFile(
   path: string,
   documents: AsyncIterable<{ readonly id: string; readonly vector: SparseVector }>,
-  options: Omit<IndexBuilderOptions, 'runs'> = {},
+  options: IndexFileOptions = {},
 ): Promise<IndexStats> {
-  const builder = new IndexBuilder({ ...options, runs: fileRunStorage(dirname(path)) });
+  const { source, ...builderOptions } = options;
+  if (source !== undefined) await refuseOutputOverInput(path, [source], (input) => `the documents' source file ${input}`);
+  const builder = new IndexBuilder({ ...builderOptions, runs: fileRunStorage(dirname(path)) });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle: FileHandle | undefined;
   try {

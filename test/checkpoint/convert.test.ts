@@ -1,12 +1,13 @@
 // splade convert: pickle -> safetensors with the same names, dtypes and values, tied tensors
 // written once, atomically; and model folders holding only a pickle load like safetensors ones.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { SpladeError } from '../../src/errors.js';
 import { CheckpointError } from '../../src/formats/pytorch/errors.js';
 import { readPytorchCheckpoint } from '../../src/formats/pytorch/pytorch-checkpoint.js';
 import { ConvertSourceError, convertToSafetensors } from '../../src/node/convert.js';
@@ -99,6 +100,36 @@ test('a folder without a pickle checkpoint is refused, naming both file names', 
     assert.instance(error, ConvertSourceError);
     assert.match((error as Error).message, /pytorch_model\.bin nor pytorch_model\.bin\.index\.json/);
   }
+});
+
+test('an output that is a file of the checkpoint is refused, naming both, and the checkpoint is kept', async () => {
+  cpSync(join(FIXTURES, 'tiny-f32'), join(dir, 'tiny'), { recursive: true });
+  cpSync(join(FIXTURES, 'sharded'), join(dir, 'sharded'), { recursive: true });
+  copyFileSync(join(FIXTURES, 'views.bin'), join(dir, 'views.bin'));
+  symlinkSync(join(dir, 'views.bin'), join(dir, 'link.safetensors'));
+  const shard = join(dir, 'sharded/pytorch_model-00002-of-00002.bin');
+  const cases: Array<[string, string, RegExp]> = [
+    [join(dir, 'views.bin'), join(dir, 'views.bin'), /views\.bin is the checkpoint file .*views\.bin: the output would replace it/],
+    // Another spelling of the same file: a symbolic link.
+    [join(dir, 'views.bin'), join(dir, 'link.safetensors'), /link\.safetensors is the checkpoint file .*views\.bin:/],
+    // A model folder: the pickle read from it.
+    [join(dir, 'tiny'), join(dir, 'tiny/pytorch_model.bin'), /tiny\/pytorch_model\.bin is the checkpoint file .*tiny\/pytorch_model\.bin \(of .*tiny\)/],
+    // A shard index: the index and every shard it names.
+    [join(dir, 'sharded/pytorch_model.bin.index.json'), shard, /pytorch_model-00002-of-00002\.bin is the checkpoint file .* \(of .*pytorch_model\.bin\.index\.json\)/],
+    [join(dir, 'sharded'), join(dir, 'sharded/pytorch_model.bin.index.json'), /index\.json is the checkpoint file/],
+  ];
+  for (const [source, out, message] of cases) {
+    const before = readFileSync(out);
+    try {
+      await convertToSafetensors(source, out);
+      assert.unreachable(`${source} -> ${out}: converted over its own input`);
+    } catch (error) {
+      assert.instance(error, SpladeError);
+      assert.match((error as Error).message, message);
+    }
+    assert.ok(readFileSync(out).equals(before), `${out} is kept`);
+  }
+  assert.equal(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
 });
 
 const bin = fileURLToPath(new URL('../../bin/splade.js', import.meta.url));

@@ -41,7 +41,9 @@ export const command: Command = {
     const started = performance.now();
     let stats;
     try {
-      stats = await buildIndexFile(values.out, readVectorLines(values.vectors, at), { impacts, vocabSize, blockSize });
+      stats = await buildIndexFile(values.out, readVectorLines(values.vectors, at), {
+        impacts, vocabSize, blockSize, ...(values.vectors === '-' ? {} : { source: values.vectors }),
+      });
     } catch (error) {
       // The builder names the document; the line number is the reader's.
       if (error instanceof IndexBuildError) throw new IndexBuildError(`${sourceName(values.vectors)} line ${at.line}: ${error.message}`);
