@@ -8,6 +8,7 @@ import {
 import { SpladeError } from '../errors.js';
 import { oneOf, wholeNumber } from './args.js';
 import { UsageError } from './command.js';
+import { optionUsage } from './option-usage.js';
 
 /** The parseArgs option definitions of the backend flags (spread into a command's `options`). */
 export const BACKEND_FLAGS = {
@@ -17,13 +18,15 @@ export const BACKEND_FLAGS = {
   'gpu-mode': { type: 'string' },
 } as const;
 
-/** The backend flags' lines for a command's usage text. */
-export const BACKEND_USAGE = `  --backend NAME      cpu (default: the fastest CPU kernels here), gpu (gpu.js) or auto (a GPU
-                      when there is one, else the CPU)
-  --threads N         CPU threads, 1 to ${MAX_THREADS} (default: the cores, at most ${DEFAULT_MAX_THREADS})
-  --kernels NAME      for experts, the CPU kernels: ${KERNEL_CHOICES.join(', ')}
-  --gpu-mode MODE     ${GPU_MODE_NAMES.join(', ')} (with --backend gpu or auto); in Node only webasm
-                      exists; a mode that is not available is an error`;
+/** The backend flags' lines for a command's --help, descriptions at `column` (that of its other options). */
+export function backendUsage(column: number): string {
+  return [
+    optionUsage('--backend NAME', 'cpu (default: the fastest CPU kernels here), gpu (gpu.js) or auto (a GPU when there is one, else the CPU)', column),
+    optionUsage('--threads N', `CPU threads, 1 to ${MAX_THREADS} (default: the cores, at most ${DEFAULT_MAX_THREADS})`, column),
+    optionUsage('--kernels NAME', `for experts, the CPU kernels: ${KERNEL_CHOICES.join(', ')}`, column),
+    optionUsage('--gpu-mode MODE', `${GPU_MODE_NAMES.join(', ')} (with --backend gpu or auto); in Node only webasm exists; a mode that is not available is an error`, column),
+  ].join('\n');
+}
 
 /** What parseArgs gives for the backend flags. */
 export interface BackendFlagValues {

@@ -3,11 +3,12 @@
 // is one line and exit code 1; --debug alone shows a stack trace; --help describes every
 // command and says that --model takes a repository id too.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Command } from '../../src/cli/command.js';
 import { command as encode } from '../../src/cli/commands/encode.js';
 import { command as explain } from '../../src/cli/commands/explain.js';
 import { command as inspect } from '../../src/cli/commands/inspect.js';
@@ -103,6 +104,76 @@ test('every command --help lists has its row in the README\'s command table', ()
   const section = readme.slice(readme.indexOf('## Command line'), readme.indexOf('\n## ', readme.indexOf('## Command line') + 1));
   const rows = [...section.matchAll(/^\| `splade ([a-z-]+)/gm)].map((m) => m[1]);
   for (const command of listed) assert.ok(rows.includes(command), `README's command table has no row for 'splade ${command}'`);
+});
+
+/** Every command's usage text, by name (the modules of src/cli/commands). */
+async function allUsages(): Promise<Map<string, string>> {
+  const dir = join(root, 'src/cli/commands');
+  const found = new Map<string, string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+    const { command } = (await import(pathToFileURL(join(dir, file)).href)) as { command: Command };
+    found.set(file.replace(/\.ts$/, ''), command.usage);
+  }
+  return found;
+}
+
+/** `  --flag` or `  --flag VALUE` at the start of an option line. */
+const OPTION = /^ {2}--[a-z][\w-]*(?: [^ -][^ ]*)?/;
+
+/**
+ * The lines of a help text whose descriptions do not start at the column of the others:
+ * option lines (a flag too long for the column may have its description two spaces after it,
+ * or on the next line) and the continuation lines under them.
+ */
+function misalignedLines(usage: string): string[] {
+  const lines: Array<{ line: string; start: number; flagEnd?: number; gap?: number }> = [];
+  let underOption = false;
+  for (const line of usage.split('\n')) {
+    const flag = OPTION.exec(line);
+    const indent = /^ */.exec(line)![0].length;
+    if (flag) {
+      const rest = line.slice(flag[0].length);
+      underOption = true;
+      if (rest === '') continue;
+      const gap = /^ */.exec(rest)![0].length;
+      lines.push({ line, start: flag[0].length + gap, flagEnd: flag[0].length, gap });
+    } else if (underOption && indent > 2 && line.trim() !== '') {
+      lines.push({ line, start: indent });
+    } else {
+      underOption = false;
+    }
+  }
+  const counts = new Map<number, number>();
+  for (const { start } of lines) counts.set(start, (counts.get(start) ?? 0) + 1);
+  const column = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  return lines.filter(({ start, flagEnd, gap }) => {
+    if (start === column) return false;
+    const longFlag = flagEnd !== undefined && column !== undefined && flagEnd >= column && gap! >= 2;
+    return !longFlag;
+  }).map(({ line }) => line);
+}
+
+test('--help of every command: option descriptions and their continuation lines start at one column', async () => {
+  const usages = await allUsages();
+  assert.ok(usages.size >= 13, `found ${usages.size} commands`);
+  const misaligned = [...usages].flatMap(([name, usage]) => misalignedLines(usage).map((line) => `splade ${name} --help: ${line}`));
+  assert.equal(misaligned, []);
+  // The check sees misalignment.
+  assert.equal(misalignedLines('  --a N     x\n            y\n  --b       x\n           y'), ['           y']);
+  assert.equal(misalignedLines('  --a N     x\n  --long-flag N x'), ['  --long-flag N x']);
+});
+
+test('--help of every command: the usage line gives every option, or says [options]', async () => {
+  const leftOut: string[] = [];
+  for (const [name, usage] of await allUsages()) {
+    const head = usage.split('\n').filter((line) => /^(usage: | {7})splade /.test(line)).join('\n');
+    if (head.includes('[options]')) continue;
+    for (const line of usage.split('\n')) {
+      const flag = /^ {2}(--[a-z][\w-]*)/.exec(line)?.[1];
+      if (flag && !head.includes(flag)) leftOut.push(`splade ${name}: ${flag}`);
+    }
+  }
+  assert.equal(leftOut, [], 'options the usage line leaves out');
 });
 
 test.run();

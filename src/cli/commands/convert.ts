@@ -4,7 +4,7 @@ import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { checkOutputPath } from '../output-path.js';
 
-const usage = `usage: splade convert SRC --out FILE.safetensors
+const usage = `usage: splade convert SRC --out FILE.safetensors [--quiet]
 
 Converts a PyTorch checkpoint to safetensors, reading the pickle without running it.
 SRC is a torch.save file (pytorch_model.bin), a shard index (pytorch_model.bin.index.json)

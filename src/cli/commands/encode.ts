@@ -6,12 +6,12 @@ import { SpladeError } from '../../errors.js';
 import { readDocumentRecords } from '../../node/corpus/documents.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
-import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
+import { BACKEND_FLAGS, backendUsage, backendOptionsFromFlags } from '../backend-flags.js';
 import { parseCommandArgs, oneOf, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { modelTextLimits } from '../model-text-limits.js';
 import { effectiveMaxLength, textNotices, type TextLimits } from '../text-limits.js';
-import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
+import { dtypeUsage, dtypeOption } from '../dtype-option.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
 import { corpusUsage, runCorpusEncode } from '../encode-corpus.js';
 import { readText, sourceName } from '../input-lines.js';
@@ -51,13 +51,13 @@ ${ENCODE_SHAPING_USAGE}
                       inference-free), else --query-model when given, else the model
   --query-model DIR|REPO_ID
                       a separate model for queries
-${DTYPE_USAGE}
+${dtypeUsage(22)}
 
 Empty texts and texts cut to the length limit are encoded all the same; stderr says how
 many there were (stdout holds only the vectors; with --output, stderr shows only progress).
 
 what computes:
-${BACKEND_USAGE}
+${backendUsage(22)}
 
 ${corpusUsage}`;
 

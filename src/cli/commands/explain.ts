@@ -5,13 +5,13 @@ import { formatBytes } from '../../node/hub/progress.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { explainText } from '../../splade/explain.js';
 import { parseCommandArgs, wholeNumber } from '../args.js';
-import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
-import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
+import { BACKEND_FLAGS, backendUsage, backendOptionsFromFlags } from '../backend-flags.js';
+import { dtypeUsage, dtypeOption } from '../dtype-option.js';
 import { UsageError, type Command } from '../command.js';
 import { checkOutputPath } from '../output-path.js';
 import { effectiveMaxLength, textNotices } from '../text-limits.js';
 
-const usage = `usage: splade explain --model DIR|REPO_ID --text TEXT --out report.html [--top-k N] [--max-length N]
+const usage = `usage: splade explain --model DIR|REPO_ID --text TEXT --out report.html [options]
 
 Writes one HTML file (no network, opens from disk) that shows how TEXT becomes its SPLADE
 vector: the tokens, the terms as bars (words of the text and expansions told apart), the
@@ -22,10 +22,10 @@ token each term's weight comes from, and the attention of every layer and head.
   --top-k N            show the N heaviest terms (default 50)
   --max-length N       truncate the text to N tokens, [CLS] and [SEP] included (at most the
                        model's max_position_embeddings)
-${DTYPE_USAGE}
+${dtypeUsage(23)}
 
 what computes:
-${BACKEND_USAGE}`;
+${backendUsage(23)}`;
 
 export const command: Command = {
   usage,

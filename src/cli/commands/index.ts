@@ -7,7 +7,7 @@ import { UsageError, type Command } from '../command.js';
 import { checkOutputPath } from '../output-path.js';
 import { readVectorLines, sourceName } from '../input-lines.js';
 
-const usage = `usage: splade index --vectors FILE.jsonl|- --out FILE.spladeidx [--quantize u8] [--vocab-size N]
+const usage = `usage: splade index --vectors FILE.jsonl|- --out FILE.spladeidx [--quantize u8] [--vocab-size N] [--block-size N]
 
 Builds an inverted index in one file from JSON lines {"id", "indices", "values"} (one
 document a line, as \`splade encode\` writes them; ids are kept as text). Memory stays bounded

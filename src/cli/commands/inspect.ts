@@ -13,15 +13,15 @@ import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { MissingTokenizerError } from '../../splade/encoder.js';
 import type { TensorToWrite } from '../../formats/safetensors-writer.js';
 import { TOKENIZER_FILES_TEXT } from '../../tokenizer/index.js';
-import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
+import { BACKEND_FLAGS, backendUsage, backendOptionsFromFlags } from '../backend-flags.js';
 import { parseCommandArgs, wholeNumber } from '../args.js';
-import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
+import { dtypeUsage, dtypeOption } from '../dtype-option.js';
 import { UsageError, type Command } from '../command.js';
 import { readText, sourceName } from '../input-lines.js';
 import { checkOutputOutsideModel, checkOutputPath } from '../output-path.js';
 import { effectiveMaxLength, textNotices } from '../text-limits.js';
 
-const usage = `usage: splade inspect --model DIR|REPO_ID (--text TEXT... | --input-ids FILE|-) [what] --out FILE
+const usage = `usage: splade inspect --model DIR|REPO_ID (--text TEXT... | --input-ids FILE|-) [what] --out FILE [options]
        splade inspect --model DIR|REPO_ID --list
 
 Runs the model once and writes activations by the names transformers uses, with input_ids
@@ -48,10 +48,10 @@ what (at least one):
 output:
   --out FILE           FILE.safetensors (F32 tensors) or FILE.json (nested lists)
   --list               print every capturable name with its shape, and exit
-${DTYPE_USAGE}
+${dtypeUsage(23)}
 
 what computes:
-${BACKEND_USAGE}`;
+${backendUsage(23)}`;
 
 function parse(args: string[]) {
   return parseCommandArgs(args, {

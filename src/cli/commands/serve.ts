@@ -4,10 +4,10 @@ import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { listen } from '../../node/http-server.js';
 import { openIndexFile } from '../../node/index-file.js';
 import { createSpladeHandler } from '../../serve/handler.js';
-import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
+import { BACKEND_FLAGS, backendUsage, backendOptionsFromFlags } from '../backend-flags.js';
 import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
-import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
+import { dtypeUsage, dtypeOption } from '../dtype-option.js';
 
 const usage = `usage: splade serve --model DIR|REPO_ID [--port N] [--host ADDRESS] [options]
 
@@ -40,8 +40,8 @@ options:
   --query-max-length N      tokens a query is cut to
   --batch-size N            texts per forward pass (default 16)
   --max-batch-texts N       most texts of waiting requests joined into one encode (default 64)
-${DTYPE_USAGE}
-${BACKEND_USAGE}`;
+${dtypeUsage(28)}
+${backendUsage(28)}`;
 
 const SERVE_FLAGS = {
   model: { type: 'string' },
