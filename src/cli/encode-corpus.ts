@@ -7,8 +7,12 @@ import { createProgress } from '../node/corpus/progress.js';
 import { parseShard, ShardSpecError, type Shard } from '../node/corpus/shard.js';
 import type { EncodeSettings } from '../node/corpus/window-encoder.js';
 import { workerPool } from '../node/corpus/worker-pool.js';
+import type { TextCounts } from '../node/corpus/text-counts.js';
 import { UsageError } from './command.js';
+import { overflowNote } from './encode-options.js';
+import { modelTextLimits } from './model-text-limits.js';
 import { checkOutputPath } from './output-path.js';
+import { tallyNotices } from './text-limits.js';
 
 /** The usage lines of the corpus flags (part of `splade encode --help`). */
 export const corpusUsage = `corpus (--input FILE --output FILE; streams, memory flat whatever the corpus size):
@@ -67,5 +71,23 @@ export async function runCorpusEncode(flags: CorpusFlags): Promise<number> {
   });
   if (result.alreadyComplete) process.stderr.write(`splade encode: ${flags.output} is already complete; nothing to do\n`);
   else if (result.kept > 0) process.stderr.write(`splade encode: kept ${result.kept} documents of the interrupted run\n`);
+  for (const notice of await corpusNotices(result.counts, settings)) process.stderr.write(notice + '\n');
   return 0;
+}
+
+/**
+ * The notices `splade encode` gives without --output (empty texts; texts cut, or with
+ * --overflow chunk run as windows), from the counts of the whole run: said once, at the end.
+ */
+async function corpusNotices(counts: TextCounts, settings: EncodeSettings): Promise<string[]> {
+  if (counts.empty === 0 && counts.overflowed === 0) return [];
+  const chunk = settings.overflow === 'chunk';
+  const tally = { texts: counts.texts, empty: counts.empty, truncated: chunk ? 0 : counts.overflowed };
+  // The special tokens a cut text keeps are named as without --output: the model's that encoded
+  // the texts (read here only when a text was cut; each worker process has its own copy).
+  const model = settings.role === 'query' && settings.queryModel !== undefined ? settings.queryModel : settings.model;
+  const specials = tally.truncated > 0 ? (await modelTextLimits(model))?.tokenizer.encode('') : undefined;
+  const notices = tallyNotices(tally, counts.maxLength, specials ?? { ids: [] });
+  const windows = chunk ? overflowNote(counts, 'chunk') : undefined;
+  return windows === undefined ? notices : [...notices, windows.trimEnd()];
 }

@@ -29,6 +29,13 @@ export function effectiveMaxLength(given: number | undefined, limits: TextLimits
   return given;
 }
 
+/** How many of `texts` have no tokens, and how many are longer than the length limit. */
+export interface TextTally {
+  readonly texts: number;
+  readonly empty: number;
+  readonly truncated: number;
+}
+
 /**
  * The stderr lines (without a trailing newline) about `texts` cut to `maxLength` tokens (the
  * special tokens the tokenizer wraps a text in included: [CLS] and [SEP], or <s> and </s>):
@@ -46,18 +53,27 @@ export function textNotices(tokenizer: LimitTokenizer, texts: readonly string[],
     if (length <= specials.ids.length) empty++;
     else if (length > maxLength) truncated++;
   }
+  return tallyNotices({ texts: texts.length, empty, truncated }, maxLength, specials);
+}
+
+/**
+ * The lines of textNotices from counts made elsewhere (a corpus run counts window by window,
+ * in worker processes); `specials` is what an empty text tokenizes to.
+ */
+export function tallyNotices(tally: TextTally, maxLength: number, specials: { ids: readonly number[]; tokens?: readonly string[] }): string[] {
+  const { texts, empty, truncated } = tally;
   const notices: string[] = [];
-  const single = texts.length === 1;
+  const single = texts === 1;
   if (empty > 0) {
     notices.push(single
       ? 'splade: the text has no tokens (it is empty or whitespace only)'
-      : `splade: ${empty} of ${texts.length} texts ${empty === 1 ? 'has' : 'have'} no tokens (empty or whitespace only)`);
+      : `splade: ${empty} of ${texts} texts ${empty === 1 ? 'has' : 'have'} no tokens (empty or whitespace only)`);
   }
   if (truncated > 0) {
     const where = `to ${maxLength} tokens${specialsIncluded(specials)}`;
     notices.push(single
       ? `splade: the text was truncated ${where}`
-      : `splade: ${truncated} of ${texts.length} texts ${truncated === 1 ? 'was' : 'were'} truncated ${where}`);
+      : `splade: ${truncated} of ${texts} texts ${truncated === 1 ? 'was' : 'were'} truncated ${where}`);
   }
   return notices;
 }

@@ -172,6 +172,27 @@ test('--dtype, --overflow chunk, --stride, --prune and --special-tokens: the lin
   assert.is(write('shaped-workers.jsonl', ['--workers', '2']), written);
 });
 
+test('empty and cut texts: said once at the end, as without --output, with one process or two', () => {
+  const texts = readFileSync(corpus, 'utf8').split('\n').slice(0, 40).map((line, k) => (k % 9 === 4 ? JSON.stringify(k % 2 ? '' : '   ') : line));
+  const part = join(dir, 'notices.jsonl');
+  writeFileSync(part, texts.join('\n') + '\n');
+  for (const overflow of [[], ['--overflow', 'chunk']]) {
+    const flags = ['--model', model, '--input', part, '--batch-size', '4', '--max-length', '12', ...overflow];
+    const printed = splade(flags);
+    assert.is(printed.code, 0, printed.stderr);
+    const notices = printed.stderr.trimEnd().split('\n');
+    assert.is(notices.length, 2, printed.stderr);
+    assert.match(notices[0], /^splade: 4 of 40 texts have no tokens/);
+    for (const workers of ['1', '2']) {
+      const written = splade([...flags, '--window', '8', '--output', join(dir, `notices-${workers}.jsonl`), '--workers', workers]);
+      assert.is(written.code, 0, written.stderr);
+      // Each notice once, after the progress line.
+      const lines = written.stderr.trimEnd().split('\n');
+      assert.equal(lines.slice(-2), notices, `--workers ${workers} ${overflow.join(' ')}`);
+    }
+  }
+});
+
 test('usage errors exit 2', () => {
   const cases: Array<[string[], RegExp]> = [
     [[...common, '--output', join(dir, 'x.jsonl'), '--shard', '3/3'], /--shard 3\/3: i must be from 0 to N-1/],

@@ -37,14 +37,17 @@ test('a worker that exits mid-run: its job and every later one fail with the exi
   await pool.close();
 });
 
-test('vectors come back to the job that sent the texts, on every worker', async () => {
+test('vectors (and the texts\' counts) come back to the job that sent the texts, on every worker', async () => {
   const entry = worker('echo', "process.send({ type: 'ready' });",
-    "process.send({ type: 'vectors', vectors: m.texts.map((t) => ({ indices: new Uint32Array([t.length]), values: new Float32Array([process.pid]) })) });");
+    "process.send({ type: 'vectors', vectors: m.texts.map((t) => ({ indices: new Uint32Array([t.length]), values: new Float32Array([process.pid]) })), " +
+    "counts: { texts: m.texts.length, empty: 0, overflowed: m.texts.length, windows: 0, maxLength: 8 } });");
   const pool = await workerPool(entry, 2, settings);
   const texts = ['a', 'bb', 'ccc', 'dddd', 'eeeee', 'ffffff'];
   const results = await Promise.all(texts.map((t) => pool.encode([t])));
-  assert.equal(results.map(([v]) => v.indices[0]), texts.map((t) => t.length));
-  assert.is(new Set(results.map(([v]) => v.values[0])).size, 2, 'both workers took jobs');
+  assert.equal(results.map(({ vectors: [v] }) => v.indices[0]), texts.map((t) => t.length));
+  assert.is(new Set(results.map(({ vectors: [v] }) => v.values[0])).size, 2, 'both workers took jobs');
+  // The counts of each window come back with its vectors.
+  assert.equal(results.map(({ counts }) => counts.overflowed), texts.map(() => 1));
   await pool.close();
 });
 

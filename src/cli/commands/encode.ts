@@ -54,7 +54,7 @@ ${ENCODE_SHAPING_USAGE}
 ${dtypeUsage(22)}
 
 Empty texts and texts cut to the length limit are encoded all the same; stderr says how
-many there were (stdout holds only the vectors; with --output, stderr shows only progress).
+many there were (stdout holds only the vectors; with --output, at the end of the run).
 
 what computes:
 ${backendUsage(22)}

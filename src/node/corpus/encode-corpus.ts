@@ -12,13 +12,14 @@
 // resumed file is byte for byte the same.
 import { access, open, rename, type FileHandle } from 'node:fs/promises';
 import { SpladeError } from '../../errors.js';
-import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
+import { pruneTopK } from '../../splade/sparse-vector.js';
 import { fileError } from '../files.js';
 import { readDocuments, readLines, type CorpusDocument } from './documents.js';
 import type { ProgressSink } from './progress.js';
 import { lineId, truncatePartial } from './resume.js';
 import { vectorLine } from './vector-line.js';
 import { shardOf, type Shard } from './shard.js';
+import { addTextCounts, NO_TEXTS, type EncodedWindow, type TextCounts } from './text-counts.js';
 import type { WindowEncoder } from './window-encoder.js';
 
 /** A --resume whose partial file does not belong to this input (or shard). */
@@ -51,6 +52,8 @@ export interface CorpusResult {
   readonly kept: number;
   /** The output was already complete (--resume with no partial file): nothing was done. */
   readonly alreadyComplete: boolean;
+  /** What was counted of the texts encoded in this run (for notices such as empty or cut texts). */
+  readonly counts: TextCounts;
 }
 
 /** The partial file a run writes before renaming it to `output`. */
@@ -81,7 +84,7 @@ interface Window {
   /** Position (within the shard) of its first document. */
   readonly start: number;
   readonly docs: CorpusDocument[];
-  readonly vectors: Promise<SparseVector[]>;
+  readonly encoded: Promise<EncodedWindow>;
 }
 
 /** Runs the pipeline; see the file comment. */
@@ -90,7 +93,7 @@ export async function encodeCorpus(run: CorpusRun): Promise<CorpusResult> {
   let kept = 0;
   if (run.resume) {
     if (await exists(partial)) kept = (await truncatePartial(partial)).lines;
-    else if (await exists(run.output)) return { documents: 0, kept: 0, alreadyComplete: true };
+    else if (await exists(run.output)) return { documents: 0, kept: 0, alreadyComplete: true, counts: NO_TEXTS };
   } else if (await exists(partial)) {
     throw new PartialRunExistsError(`${partial} exists: an earlier run was interrupted; rerun with --resume to continue it, or delete it`);
   }
@@ -108,7 +111,7 @@ export async function encodeCorpus(run: CorpusRun): Promise<CorpusResult> {
     } catch (error) {
       throw fileError(partial, 'open', error);
     }
-    const documents = await pipeline(run, encoder, handle, kept, partial, progress);
+    const { documents, counts } = await pipeline(run, encoder, handle, kept, partial, progress);
     await handle.sync();
     await handle.close();
     handle = undefined;
@@ -116,7 +119,7 @@ export async function encodeCorpus(run: CorpusRun): Promise<CorpusResult> {
       throw fileError(run.output, 'rename the finished run to', error);
     });
     finished = true;
-    return { documents, kept, alreadyComplete: false };
+    return { documents, kept, alreadyComplete: false, counts };
   } finally {
     progress.stop(finished);
     await handle?.close().catch(() => undefined);
@@ -124,12 +127,16 @@ export async function encodeCorpus(run: CorpusRun): Promise<CorpusResult> {
   }
 }
 
-async function pipeline(run: CorpusRun, encoder: WindowEncoder, handle: FileHandle, kept: number, partial: string, progress: ProgressSink): Promise<number> {
+async function pipeline(
+  run: CorpusRun, encoder: WindowEncoder, handle: FileHandle, kept: number, partial: string, progress: ProgressSink,
+): Promise<{ documents: number; counts: TextCounts }> {
   const doneLines = kept > 0 ? readLines(partial) : undefined;
   const inFlight: Window[] = [];
+  let counts = NO_TEXTS;
   const writeHead = async (): Promise<void> => {
     const window = inFlight.shift()!;
-    const vectors = await window.vectors;
+    const { vectors, counts: windowCounts } = await window.encoded;
+    counts = addTextCounts(counts, windowCounts);
     let text = '';
     let count = 0;
     window.docs.forEach((doc, k) => {
@@ -146,9 +153,9 @@ async function pipeline(run: CorpusRun, encoder: WindowEncoder, handle: FileHand
     progress.advance(count);
   };
   const submit = async (start: number, docs: CorpusDocument[]): Promise<void> => {
-    const vectors = encoder.encode(docs.map((doc) => doc.text));
-    vectors.catch(() => undefined); // awaited in order by writeHead; never an unhandled rejection
-    inFlight.push({ start, docs, vectors });
+    const encoded = encoder.encode(docs.map((doc) => doc.text));
+    encoded.catch(() => undefined); // awaited in order by writeHead; never an unhandled rejection
+    inFlight.push({ start, docs, encoded });
     while (inFlight.length >= 2 * encoder.parallelism) await writeHead();
   };
 
@@ -173,7 +180,7 @@ async function pipeline(run: CorpusRun, encoder: WindowEncoder, handle: FileHand
   if (position < kept) {
     throw new ResumeMismatchError(`${partial} has ${kept} lines but the input has only ${position} documents${run.shard ? ' in this shard' : ''}: it is not this input's output`);
   }
-  return position;
+  return { documents: position, counts };
 }
 
 /** The kept line at `position` must be this document's (the same input, in the same order). */

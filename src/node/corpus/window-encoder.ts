@@ -1,16 +1,16 @@
 // What the corpus pipeline needs of an encoder: vectors for a window of texts, in order.
 // One in this process (SpladeEncoder), or a pool of child processes each with its own.
-import type { SparseVector } from '../../splade/sparse-vector.js';
 import type { Prune } from '../../splade/prune.js';
 import type { Overflow } from '../../splade/windows.js';
 import type { BackendOptions } from '../../tensor/backend-options.js';
 import type { WeightDType } from '../../tensor/compact-weight.js';
+import type { EncodedWindow } from './text-counts.js';
 
 export interface WindowEncoder {
   /** How many windows it encodes at once (the pipeline keeps twice as many in flight). */
   readonly parallelism: number;
-  /** The vectors of `texts`, in their order. */
-  encode(texts: readonly string[]): Promise<SparseVector[]>;
+  /** The vectors of `texts`, in their order, and what was counted of the texts (for the run's notices). */
+  encode(texts: readonly string[]): Promise<EncodedWindow>;
   /** Releases workers and backends. */
   close(): Promise<void>;
 }

@@ -23,7 +23,7 @@ export function runEncodeWorker(): Promise<void> {
             reply({ type: 'ready' });
           } else {
             if (!encoder) throw new Error('encode before load');
-            reply({ type: 'vectors', vectors: await (await encoder).encode(message.texts) });
+            reply({ type: 'vectors', ...(await (await encoder).encode(message.texts)) });
           }
         } catch (error) {
           reply({ type: 'error', message: error instanceof Error ? error.message : String(error) });

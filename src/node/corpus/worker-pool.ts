@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { SpladeError } from '../../errors.js';
-import type { SparseVector } from '../../splade/sparse-vector.js';
+import type { EncodedWindow } from './text-counts.js';
 import type { EncodeSettings, WindowEncoder } from './window-encoder.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
@@ -14,7 +14,7 @@ export class WorkerError extends SpladeError {}
 
 interface Job {
   readonly texts: readonly string[];
-  readonly resolve: (vectors: SparseVector[]) => void;
+  readonly resolve: (window: EncodedWindow) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -44,7 +44,7 @@ class Pool {
         } else if (message.type === 'vectors') {
           const job = worker.job;
           worker.job = undefined;
-          job?.resolve(message.vectors);
+          job?.resolve({ vectors: message.vectors, counts: message.counts });
           this.dispatch(worker);
         } else {
           const error = new WorkerError(`worker ${slot}: ${message.message}`);
@@ -62,8 +62,8 @@ class Pool {
   }
 
   /** Queues `texts` for the first idle worker; rejects at once after a failure. */
-  encode(texts: readonly string[]): Promise<SparseVector[]> {
-    return new Promise<SparseVector[]>((resolve, reject) => {
+  encode(texts: readonly string[]): Promise<EncodedWindow> {
+    return new Promise<EncodedWindow>((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.waiting.push({ texts, resolve, reject });
       const idle = this.workers.find((worker) => !worker.job);

@@ -1,6 +1,7 @@
 // Messages between the corpus pipeline and its worker processes (Node's IPC channel with
 // 'advanced' serialization, so typed arrays travel as they are).
 import type { SparseVector } from '../../splade/sparse-vector.js';
+import type { TextCounts } from './text-counts.js';
 import type { EncodeSettings } from './window-encoder.js';
 
 export type ToWorker =
@@ -9,5 +10,5 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly type: 'ready' }
-  | { readonly type: 'vectors'; readonly vectors: SparseVector[] }
+  | { readonly type: 'vectors'; readonly vectors: SparseVector[]; readonly counts: TextCounts }
   | { readonly type: 'error'; readonly message: string };
