@@ -316,13 +316,15 @@ export class SpladeEncoder {
 
   /**
    * How many tokens `encode` would give the model for `text` of `role` before any cut, the
-   * special tokens included: what `maxLength` is compared with.
+   * special tokens included: what `maxLength` is compared with. With `atMost` (2 or more),
+   * counting stops there, which tells whether a text is longer than `atMost - 1` tokens
+   * without tokenizing all of it.
    * @throws MissingTokenizerError when that model folder has no tokenizer files
    */
-  tokenCount(text: string, role: 'query' | 'document' = 'document'): number {
+  tokenCount(text: string, role: 'query' | 'document' = 'document', atMost?: number): number {
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
     const tokenizer = role === 'query' && this.queries ? this.queries.tokenizer : loaded.requireTokenizer();
-    return tokenizer.encode(text).ids.length;
+    return tokenizer.encode(text, atMost === undefined ? {} : { maxLength: atMost }).ids.length;
   }
 
   /** Special-token dropping, then pruning, then max_active_dims. */

@@ -103,6 +103,7 @@ test('a truncated text is tokenized only as far as it is kept (one piece more te
   await encoder.encode([long, 'war war war war war war', 'war war war war war war war'], { maxLength: 8, onOverflow });
   assert.equal(asked.filter((x) => x !== -1), [7, 7, 7], 'maxLength - 1 word pieces asked for each text');
   assert.equal(overflowed, [2], 'the 60 and the 7 words were cut, the 6 words fit');
+  assert.equal([encoder.tokenCount(long), encoder.tokenCount(long, 'document', 9), encoder.tokenCount('war war', 'document', 9)], [62, 9, 4], 'tokenCount stops at atMost');
   asked.length = 0;
   await encoder.encode([long], { maxLength: 8, overflow: 'chunk', onOverflow });
   assert.equal(asked.filter((x) => x !== -1), [undefined], 'chunks need every piece');

@@ -8,8 +8,9 @@ import type { SparseVector } from '../../splade/sparse-vector.js';
 import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { readVectorLines } from '../input-lines.js';
-import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFromFlags } from '../backend-flags.js';
-import { DTYPE_USAGE, dtypeOption } from '../dtype-option.js';
+import { BACKEND_FLAGS, backendOptionsFromFlags, backendUsage } from '../backend-flags.js';
+import { dtypeOption, dtypeUsage } from '../dtype-option.js';
+import { optionUsage } from '../option-usage.js';
 
 const usage = `usage: splade search --index FILE.spladeidx --model DIR --query TEXT [--query TEXT]... [options]
        splade search --index FILE.spladeidx --query-vectors FILE.jsonl|- [options]
@@ -27,10 +28,10 @@ options:
   --verify full|quick  full (default): check every checksum and posting list when opening;
                        quick: the header only (faster to open a large trusted file)
   --batch-size N       texts per forward pass with --model (default 16)
-  --query-model DIR|REPO_ID  a separate model for the query texts
+${optionUsage('--query-model DIR|REPO_ID', 'a separate model for the query texts', 23)}
 with --model, how it computes:
-${DTYPE_USAGE}
-${BACKEND_USAGE}`;
+${dtypeUsage(23)}
+${backendUsage(23)}`;
 
 type Format = 'jsonl' | 'trec';
 

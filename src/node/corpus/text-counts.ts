@@ -38,7 +38,7 @@ export function addTextCounts(a: TextCounts, b: TextCounts): TextCounts {
 
 /** What counting needs of an encoder (SpladeEncoder has it). */
 export interface TokenCounter {
-  tokenCount(text: string, role: 'query' | 'document'): number;
+  tokenCount(text: string, role: 'query' | 'document', atMost?: number): number;
 }
 
 /**
@@ -51,7 +51,8 @@ export function countTexts(encoder: TokenCounter, texts: readonly string[], role
   let empty = 0;
   let overflowed = 0;
   for (const text of texts) {
-    const length = encoder.tokenCount(text, role);
+    // One token past the limit tells a text was cut, without tokenizing the rest of it.
+    const length = encoder.tokenCount(text, role, maxLength + 1);
     if (length <= specials) empty++;
     else if (length > maxLength) overflowed++;
   }
