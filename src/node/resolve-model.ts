@@ -39,11 +39,22 @@ export interface ResolvedModel {
   readonly source: ModelSource;
 }
 
+/** Nothing at the path: the only failures of `stat` that mean "no such folder". */
+const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
+
+/**
+ * True for a folder, false for a file, undefined when nothing is there. Any other failure is
+ * thrown as it is: a folder that cannot be read (EACCES; Deno without --allow-read, whose
+ * NotCapable error names the flag) reported as "no folder" sends the user looking for a
+ * model that is there.
+ */
 function isDirectory(path: string): boolean | undefined {
   try {
     return statSync(path).isDirectory();
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (typeof code === 'string' && ABSENT.has(code)) return undefined;
+    throw error;
   }
 }
 
