@@ -14,6 +14,7 @@ import { CpuBackend } from './cpu/cpu-backend.js';
 import { TypeScriptGemm } from './gemm/typescript-gemm.js';
 import { WasmGemm, type JobRunner, type KernelHandle } from './gemm/wasm-gemm.js';
 import { kernelModuleInfo } from './wasm/kernel-module.js';
+import { sharedMemorySupported } from './wasm/arena.js';
 import { ReferenceBackend } from './reference/reference-backend.js';
 import { startWebWorkers, webWorkersUsable } from './wasm/web-workers.js';
 
@@ -76,10 +77,17 @@ async function createCpuBackend(platform: ThreadPlatform, options: BackendOption
   if (options.kernels === 'typescript') return new CpuBackend(new TypeScriptGemm(), { notes });
   const cores = platform.cores();
   const threads = options.threads ?? (typeof cores === 'number' ? defaultThreads(cores) : 1);
-  const { wasmModule } = options;
   // A precompiled module brings its own memory kind: kernels.wasm (not shared) has no threads.
-  const moduleShared = wasmModule === undefined ? undefined : kernelModuleInfo(wasmModule).shared;
-  const wantThreads = threads > 1 && typeof cores === 'number' && moduleShared !== false;
+  const moduleShared = options.wasmModule === undefined ? undefined : kernelModuleInfo(options.wasmModule).shared;
+  // kernels-shared.wasm where no shared memory can be made (a page that is not cross-origin
+  // isolated) cannot run; the kernels compiled here, unshared, still can where compiling is
+  // allowed, and they are several times faster than the TypeScript fallback it used to get.
+  const sharedUnusable = moduleShared === true && !sharedMemorySupported();
+  if (sharedUnusable) {
+    notes.push('kernels-shared.wasm was not used: it needs a shared WebAssembly.Memory, which this context cannot make (not cross-origin isolated?); pass kernels.wasm here');
+  }
+  const wasmModule = sharedUnusable ? undefined : options.wasmModule;
+  const wantThreads = threads > 1 && typeof cores === 'number' && moduleShared !== false && !sharedUnusable;
   const made = WasmGemm.tryCreate({
     ...(wasmModule ? { module: wasmModule } : wantThreads ? {} : { shared: false }),
     threadedMinMacs: options.threadedMinMacs,

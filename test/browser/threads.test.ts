@@ -3,11 +3,14 @@
 // module Worker and on the page's main thread, and every PyTorch parity fixture matches; in a
 // page that is not isolated (no SharedArrayBuffer) the same code falls back to one thread and
 // still matches; a CSP that forbids blob: workers also means one thread; dispose() terminates
-// every kernel worker.
+// every kernel worker. The shipped kernels as `wasmModule`: kernels-shared.wasm threads an
+// isolated page; in a page that is not isolated it cannot run, and the kernels compiled there
+// take its place (SIMD on one thread, with a note), not the TypeScript fallback.
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { browserSuite, bundlePage, importBundles, runInPage } from './harness.js';
+import { shippedKernelBytes } from '../../src/tensor/wasm/kernel-module.js';
 
 const FIXTURES = fileURLToPath(new URL('../parity/fixtures/', import.meta.url));
 const CASES = readdirSync(FIXTURES).sort();
@@ -186,6 +189,30 @@ browserSuite(
       assert.equal(check.results[0].failures, []);
       assert.is(check.results[0].liveAfterDispose, 0, 'the refused worker was terminated');
       await page.close();
+    });
+
+    it('kernels-shared.wasm as wasmModule: threads when isolated; not isolated, the kernels compiled here on one thread', async () => {
+      const base64 = Buffer.from(shippedKernelBytes(true)).toString('base64');
+      const withShared = `async (splade, { base64, model }) => {
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        const encoder = await splade.SpladeEncoder.fromPretrained(model, { wasmModule: new WebAssembly.Module(bytes), threads: 2 });
+        const [vector] = await encoder.encode(['the atomic bomb']);
+        encoder.dispose();
+        return { info: encoder.backendInfo, terms: vector.indices.length };
+      }`;
+      type Answer = { info: { name: string; kernels: string; notes: string[] }; terms: number };
+      const isolated = await open('/coi/index.html');
+      const threaded = await runInPage<Answer>(isolated.page, withShared, { base64, model: `/coi/fixtures/${CASES[0]}/` });
+      assert.is(threaded.info.name, threadsName(2));
+      assert.equal(threaded.info.notes, []);
+      await isolated.page.close();
+      const plain = await open('/index.html');
+      const alone = await runInPage<Answer>(plain.page, withShared, { base64, model: `/fixtures/${CASES[0]}/` });
+      assert.is(alone.info.name, threadsName(1), JSON.stringify(alone.info));
+      assert.ok(alone.terms > 0);
+      assert.ok(alone.info.notes.some((note) => /kernels-shared\.wasm was not used: .*shared WebAssembly\.Memory.*kernels\.wasm/.test(note)), alone.info.notes.join('; '));
+      assert.not.ok(alone.info.notes.some((note) => /TypeScript/.test(note)), alone.info.notes.join('; '));
+      await plain.page.close();
     });
 
     it('dispose() ends the kernel workers (chromium\'s own list of the page\'s workers)', async () => {
