@@ -123,6 +123,21 @@ test('a body past the payload limit with no length given is refused after the li
   assert.ok(pulled <= 12, `read ${pulled} chunks of 1000 bytes for a limit of 10,000`);
 });
 
+test('a body that breaks off (the client gone mid-upload) is the client\'s 400, not a failure for onError', async () => {
+  const broken = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"inputs": "the'));
+      controller.error(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    },
+  });
+  const failures: unknown[] = [];
+  const request = new Request('http://localhost/embed_sparse', { method: 'POST', body: broken, duplex: 'half' } as RequestInit);
+  const got = await call(request, { onError: (error) => failures.push(error) });
+  assert.is(got.status, 400);
+  assert.equal(got.body, { error: 'the body broke off: aborted', error_type: 'Validation' });
+  assert.equal(failures, []);
+});
+
 test('routes: /health, / and /ping 200; /info TEI\'s fields; wrong method 405; /embed 424; unknown 404', async () => {
   for (const path of ['/health', '/', '/ping']) assert.is((await call(new Request(`http://localhost${path}`))).status, 200, path);
   const info = await call(new Request('http://localhost/info'), { modelId: 'my/model', maxClientBatchSize: 8, autoTruncate: false });
