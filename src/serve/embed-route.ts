@@ -10,26 +10,30 @@ import { HttpError } from './http-error.js';
 import { parseEmbedRequest, type EmbedRequest } from './embed-request.js';
 import { readJson } from './request-body.js';
 
-export async function embedSparse(context: ServeContext, request: Request): Promise<Response> {
+export function embedSparse(context: ServeContext, request: Request): Promise<Response> {
   const started = performance.now();
-  const parsed = parseEmbedRequest(await readJson(request, context.limits.payloadLimit), context.limits);
-  const role = parsed.query ? 'query' : 'document';
-  const vectors = await admitted(context, () => {
+  return admitted(context, async () => {
+    const parsed = parseEmbedRequest(await readJson(request, context.limits.payloadLimit), context.limits);
+    const role = parsed.query ? 'query' : 'document';
     checkLengths(context.encoder, parsed, role);
-    return encodeInputs(context, parsed, role);
-  });
-  // TEI's count: a text's UTF-16 length here (characters there), token ids one each.
-  const characters = parsed.inputs.reduce((sum, input) => sum + input.length, 0);
-  return new Response(sparseJson(vectors), {
-    headers: {
-      'content-type': 'application/json',
-      'x-total-time': String(Math.round(performance.now() - started)),
-      'x-compute-characters': String(characters),
-    },
+    const vectors = await encodeInputs(context, parsed, role);
+    // TEI's count: a text's UTF-16 length here (characters there), token ids one each.
+    const characters = parsed.inputs.reduce((sum, input) => sum + input.length, 0);
+    return new Response(sparseJson(vectors), {
+      headers: {
+        'content-type': 'application/json',
+        'x-total-time': String(Math.round(performance.now() - started)),
+        'x-compute-characters': String(characters),
+      },
+    });
   });
 }
 
-/** `work` as an admitted request (429 past the gate's limit); the model's input errors as 422. */
+/**
+ * `work` as an admitted request (429 past the gate's limit); the model's input errors as 422.
+ * A request is let in before its body is read, so that the gate's limit bounds the bodies
+ * held as well as the encodes waiting.
+ */
 export async function admitted<T>({ gate }: ServeContext, work: () => Promise<T>): Promise<T> {
   const leave = gate.enter();
   try {

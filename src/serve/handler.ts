@@ -22,7 +22,7 @@ export interface SpladeHandlerOptions {
   readonly modelDtype?: string;
   /** Most inputs in one request (default 32). */
   readonly maxClientBatchSize?: number;
-  /** Requests let in at once, waiting or running; beyond, 429 (default 512). */
+  /** Requests let in at once, reading their body, waiting or running; beyond, 429 (default 512). */
   readonly maxConcurrentRequests?: number;
   /** Whether a text too long for the model is cut (default true) or refused, when a request does not say. */
   readonly autoTruncate?: boolean;

@@ -1,6 +1,7 @@
 // Admission of the server's requests: up to a limit (text-embeddings-inference's
 // max_concurrent_requests), waiting or running; beyond it, 429 Overloaded. A request is in
-// from its checks to its response, so the limit bounds the memory waiting requests hold.
+// from the first byte of its body read to its response, so the limit bounds the memory that
+// requests hold: bodies being read (each at most the payload limit) and encodes waiting.
 import { HttpError } from './http-error.js';
 
 export class RequestGate {

@@ -12,15 +12,15 @@ import { readJson } from './request-body.js';
 /** Most documents a query may ask for (each is a JSON object in the answer). */
 export const MAX_TOP_K = 1000;
 
-export async function searchRoute(context: ServeContext, index: SparseIndex, request: Request): Promise<Response> {
-  const body = await readJson(request, context.limits.payloadLimit);
-  const parsed = parseEmbedRequest(body, context.limits);
-  const topK = topKOf(body as Record<string, unknown>);
-  const vectors = await admitted(context, () => {
+export function searchRoute(context: ServeContext, index: SparseIndex, request: Request): Promise<Response> {
+  return admitted(context, async () => {
+    const body = await readJson(request, context.limits.payloadLimit);
+    const parsed = parseEmbedRequest(body, context.limits);
+    const topK = topKOf(body as Record<string, unknown>);
     checkLengths(context.encoder, parsed, 'query');
-    return encodeInputs(context, parsed, 'query');
+    const vectors = await encodeInputs(context, parsed, 'query');
+    return Response.json(vectors.map((vector) => index.search(vector, { topK }).map(({ id, score }) => ({ id, score }))));
   });
-  return Response.json(vectors.map((vector) => index.search(vector, { topK }).map(({ id, score }) => ({ id, score }))));
 }
 
 /** `top_k`: default 10, a whole number from 1 to MAX_TOP_K. */

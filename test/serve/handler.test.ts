@@ -193,6 +193,22 @@ test('concurrent requests: one encode at a time, waiting texts joined, each answ
   assert.is((await one(post({ inputs: texts }))).status, 200, 'the permit is given back');
 });
 
+test('a request is let in before its body is read: uploads in progress count toward maxConcurrentRequests', async () => {
+  let upload!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({ start: (controller) => void (upload = controller) });
+  const handler = createSpladeHandler(encoder, { maxConcurrentRequests: 1 });
+  const first = handler(new Request('http://localhost/embed_sparse', { method: 'POST', body, duplex: 'half' } as RequestInit));
+  upload.enqueue(new TextEncoder().encode('{"inputs": '));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.is((await handler(post({ inputs: 'world war' }))).status, 429, 'the upload in progress holds the one permit');
+  upload.enqueue(new TextEncoder().encode('"the atomic bomb"}'));
+  upload.close();
+  const answer = await first;
+  assert.is(answer.status, 200);
+  assertSameVectors(await answer.json(), await encoder.encode(['the atomic bomb']));
+  assert.is((await handler(post({ inputs: 'world war' }))).status, 200, 'the permit is given back');
+});
+
 test('joined requests: at most maxBatchTexts texts an encode; one failing request fails alone', async () => {
   const { spy, sizes } = spyOn(encoder);
   const handler = createSpladeHandler(spy, { maxBatchTexts: 4 });

@@ -31,8 +31,8 @@ options:
                             0.0.0.0 for every interface, as TEI's default)
   --port N                  the port (default 3000, as TEI; 0: any free port)
   --max-client-batch-size N most inputs in one request (default 32)
-  --max-concurrent-requests N  requests let in at once, waiting or running; beyond, 429
-                            (default 512)
+  --max-concurrent-requests N  requests let in at once, uploading, waiting or running;
+                            beyond, 429 (default 512)
   --payload-limit BYTES     most bytes of a request body; beyond, 413 (default 2000000)
   --auto-truncate true|false  cut texts longer than the model's limit when a request does
                             not say (default true); false refuses them (422)
