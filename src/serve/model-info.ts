@@ -9,6 +9,8 @@ export interface ModelInfo {
   readonly model_id: string;
   readonly model_sha: null;
   readonly model_dtype: string;
+  /** TEI's name for its OpenAI routes (--served-model-name, default the model id): the model id here. */
+  readonly served_model_name: string;
   readonly model_type: { readonly embedding: { readonly pooling: 'splade' } };
   readonly max_concurrent_requests: number;
   readonly max_input_length: number;
@@ -41,12 +43,14 @@ export interface InfoSettings {
 }
 
 export function modelInfo(encoder: SpladeEncoder, settings: InfoSettings): ModelInfo {
+  const modelId = settings.modelId ?? 'splade-ts';
   const maxInputLength = encoder.defaultMaxLength('document');
   const backend = encoder.backendInfo;
   return {
-    model_id: settings.modelId ?? 'splade-ts',
+    model_id: modelId,
     model_sha: null,
     model_dtype: settings.modelDtype ?? 'float32',
+    served_model_name: modelId,
     model_type: { embedding: { pooling: 'splade' } },
     max_concurrent_requests: settings.maxConcurrentRequests,
     max_input_length: maxInputLength,

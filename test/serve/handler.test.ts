@@ -143,6 +143,7 @@ test('routes: /health, / and /ping 200; /info TEI\'s fields; wrong method 405; /
   const info = await call(new Request('http://localhost/info'), { modelId: 'my/model', maxClientBatchSize: 8, autoTruncate: false });
   const fields = info.body as Record<string, unknown>;
   assert.is(fields.model_id, 'my/model');
+  assert.is(fields.served_model_name, 'my/model');
   assert.equal(fields.model_type, { embedding: { pooling: 'splade' } });
   assert.is(fields.max_input_length, 32);
   assert.is(fields.max_client_batch_size, 8);
