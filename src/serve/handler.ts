@@ -47,10 +47,12 @@ export type SpladeHandler = (request: Request) => Promise<Response>;
 /** Requests to these TEI routes get a clear 424: this server has no dense or pair model. */
 const NOT_SERVED = ['/embed', '/embed_all', '/predict', '/rerank', '/similarity', '/embeddings', '/v1/embeddings', '/tokenize', '/decode'];
 const HEALTH = ['/', '/health', '/ping'];
+/** TEI serves a SPLADE model's /embed_sparse at POST / and /invocations (SageMaker's) too. */
+const EMBED_SPARSE = ['/embed_sparse', '/invocations'];
 
 /**
- * The handler of a TEI-compatible server over `encoder`: POST /embed_sparse, GET /info, GET
- * /health (and / and /ping); with `index`, POST /search. One encode runs at a time, requests
+ * The handler of a TEI-compatible server over `encoder`: POST /embed_sparse (and / and
+ * /invocations, as TEI), GET /info, GET /health (and / and /ping); with `index`, POST /search. One encode runs at a time, requests
  * in arrival order; the texts of requests waiting together share one (see EncodeBatcher).
  * @throws SpladeError when `index` has more terms than the model's vocabulary
  *
@@ -78,9 +80,9 @@ export function createSpladeHandler(encoder: SpladeEncoder, options: SpladeHandl
   return async (request) => {
     try {
       const path = new URL(request.url).pathname;
+      if (EMBED_SPARSE.includes(path) || (path === '/' && request.method === 'POST')) return allow(request, 'POST') ?? (await embedSparse(context, request));
       if (HEALTH.includes(path)) return allow(request, 'GET') ?? new Response(null, { status: 200 });
       if (path === '/info') return allow(request, 'GET') ?? Response.json(info);
-      if (path === '/embed_sparse') return allow(request, 'POST') ?? (await embedSparse(context, request));
       if (path === '/search' && index) return allow(request, 'POST') ?? (await searchRoute(context, index, request));
       if (NOT_SERVED.includes(path)) throw new HttpError(`${path} is not served: splade-ts serves sparse vectors, POST /embed_sparse`, 'Backend');
       throw new HttpError(`no route ${path}`, 'Validation', 404);

@@ -152,6 +152,11 @@ test('routes: /health, / and /ping 200; /info TEI\'s fields; wrong method 405; /
     assert.ok(key in fields, `/info has ${key}`);
   }
   assert.is((await call(new Request('http://localhost/embed_sparse'))).status, 405);
+  for (const path of ['/', '/invocations']) {
+    const embedded = await call(post({ inputs: texts[0] }, path));
+    assert.is(embedded.status, 200, `POST ${path} is /embed_sparse, as TEI's for a SPLADE model`);
+    assertSameVectors(embedded.body, await encoder.encode([texts[0]]));
+  }
   assert.is((await call(post({}, '/info'))).status, 405);
   const dense = await call(post({ inputs: 'a' }, '/embed'));
   assert.is(dense.status, 424);

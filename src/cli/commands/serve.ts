@@ -15,7 +15,8 @@ Serves SPLADE vectors over HTTP with the API of Hugging Face's text-embeddings-i
 (TEI), so that clients written for TEI's sparse endpoint work unchanged:
   POST /embed_sparse  {"inputs": "text" | ["text", ...] | [ids...], "truncate": true|false}
                       -> [[{"index": i, "value": w}, ...], ...] (non-zero weights, by index);
-                      "query": true encodes queries (the folder's query route), splade-ts's own
+                      "query": true encodes queries (the folder's query route), splade-ts's own;
+                      POST / and POST /invocations are /embed_sparse too, as TEI's
   GET /info           the model and the limits below; GET /health (and / and /ping): 200
   POST /search        with --index: {"inputs": "query" | [...], "top_k": 10} -> per query the
                       exact top k documents [{"id": ..., "score": ...}, ...] (splade-ts's own)
