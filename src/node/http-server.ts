@@ -49,15 +49,28 @@ export function listen(handler: SpladeHandler, options: { readonly host: string;
 }
 
 async function respond(handler: SpladeHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let request: Request;
   try {
-    const response = await handler(toRequest(req));
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(req.method === 'HEAD' ? undefined : Buffer.from(await response.arrayBuffer()));
+    request = toRequest(req);
   } catch (error) {
-    // The handler answers every failure itself; this is a request Node could not turn into one.
-    if (!res.headersSent) res.writeHead(400, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: error instanceof Error ? error.message : String(error), error_type: 'Validation' }));
+    // A request Node took but a Request cannot be made of (a method fetch forbids, say).
+    return sendError(res, 400, 'Validation', error);
   }
+  try {
+    const response = await handler(request);
+    // Read whole before the status is written: a body that fails is then a 500, not a 200
+    // with the error in its place.
+    const body = Buffer.from(await response.arrayBuffer());
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(req.method === 'HEAD' ? undefined : body);
+  } catch (error) {
+    sendError(res, 500, 'Backend', error);
+  }
+}
+
+function sendError(res: ServerResponse, status: number, errorType: string, error: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: error instanceof Error ? error.message : String(error), error_type: errorType }));
 }
 
 function toRequest(req: IncomingMessage): Request {

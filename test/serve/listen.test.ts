@@ -1,5 +1,6 @@
 // splade-ts/node's listen: a web-standard handler served by node:http, its body streamed to
 // the handler, and a close that lets a request in flight finish.
+import { request } from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { listen } from '../../src/node/http-server.js';
@@ -35,6 +36,28 @@ test('connections still busy after the grace period are cut, and close() resolve
   await server.close(100);
   assert.ok(performance.now() - started < 5000, 'close() did not wait for the handler forever');
   assert.is(await answer, 'cut');
+});
+
+test('a handler that fails, or whose body fails, is a 500 with TEI\'s error JSON, not a 200; a method fetch forbids, 400', async () => {
+  const failing = new ReadableStream<Uint8Array>({ pull: (controller) => controller.error(new Error('stream broke')) });
+  const server = await listen(async (request) => {
+    if (request.url.endsWith('/throws')) throw new Error('handler broke');
+    return new Response(failing, { status: 200, headers: { 'content-type': 'text/plain' } });
+  }, { host: '127.0.0.1', port: 0 });
+  try {
+    for (const [path, error] of [['/body', 'stream broke'], ['/throws', 'handler broke']]) {
+      const response = await fetch(server.url + path);
+      assert.is(response.status, 500, path);
+      assert.equal(await response.json(), { error, error_type: 'Backend' });
+    }
+    // fetch will not send TRACE; node:http will, and a Request cannot be made of it.
+    const trace = await new Promise<number | undefined>((resolve, reject) => {
+      request(server.url, { method: 'TRACE' }, (response) => resolve(response.resume().statusCode)).on('error', reject).end();
+    });
+    assert.is(trace, 400);
+  } finally {
+    await server.close();
+  }
 });
 
 test('the port in use: a SpladeError naming the address', async () => {
