@@ -94,8 +94,13 @@ export function createSpladeHandler(encoder: SpladeEncoder, options: SpladeHandl
   };
 }
 
-/** Nothing when the route takes the request's method (GET routes take HEAD too), else a 405 response. */
+/**
+ * Nothing when the route takes the request's method (GET routes take HEAD too), else a 405
+ * response with the `Allow` header that HTTP requires of one (RFC 9110 15.5.6), as TEI's has.
+ */
 function allow(request: Request, method: 'GET' | 'POST'): Response | undefined {
   if (request.method === method || (method === 'GET' && request.method === 'HEAD')) return undefined;
-  return errorResponse(new HttpError(`${request.method} is not allowed here: use ${method}`, 'Validation', 405));
+  const response = errorResponse(new HttpError(`${request.method} is not allowed here: use ${method}`, 'Validation', 405));
+  response.headers.set('allow', method === 'GET' ? 'GET, HEAD' : 'POST');
+  return response;
 }

@@ -151,7 +151,10 @@ test('routes: /health, / and /ping 200; /info TEI\'s fields; wrong method 405; /
   for (const key of ['model_sha', 'model_dtype', 'max_concurrent_requests', 'max_batch_tokens', 'max_batch_requests', 'tokenization_workers', 'version', 'sha', 'docker_label']) {
     assert.ok(key in fields, `/info has ${key}`);
   }
-  assert.is((await call(new Request('http://localhost/embed_sparse'))).status, 405);
+  const wrongMethod = await call(new Request('http://localhost/embed_sparse'));
+  assert.is(wrongMethod.status, 405);
+  assert.is(wrongMethod.headers.get('allow'), 'POST');
+  assert.is((await call(new Request('http://localhost/health', { method: 'DELETE' }))).headers.get('allow'), 'GET, HEAD');
   for (const path of ['/', '/invocations']) {
     const embedded = await call(post({ inputs: texts[0] }, path));
     assert.is(embedded.status, 200, `POST ${path} is /embed_sparse, as TEI's for a SPLADE model`);
