@@ -5,7 +5,7 @@
 import type { SparseIndex } from '../search/sparse-index.js';
 import type { ServeContext } from './context.js';
 import { parseEmbedRequest } from './embed-request.js';
-import { admitted, checkLengths, encodeInputs } from './embed-route.js';
+import { admitted, checkLengths, encodeInputs } from './encode-inputs.js';
 import { HttpError } from './http-error.js';
 import { readJson } from './request-body.js';
 
