@@ -10,4 +10,4 @@ export { ConvertSourceError, convertToSafetensors, type ConversionResult } from 
 export { buildIndexFile, fileRunStorage, openIndexFile, type IndexFileOptions } from '../node/index-file.js';
 export { OutputIsInputError } from '../node/same-file.js';
 export { quantizeModelFolder, type QuantizeResult } from '../node/quantize.js';
-export { listen, type Listening } from '../node/http-server.js';
+export { listen, type Listening, type RequestHandler } from '../node/http-server.js';

@@ -6,7 +6,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { SpladeError } from '../errors.js';
-import type { SpladeHandler } from '../serve/handler.js';
+
+/** A web-standard request handler (splade-ts/serve's createSpladeHandler makes one). */
+export type RequestHandler = (request: Request) => Promise<Response>;
 
 /** A server listening, and where. */
 export interface Listening {
@@ -25,14 +27,17 @@ export interface Listening {
  * Starts serving `handler` on `host`:`port` (port 0: any free one).
  * @throws SpladeError when the address cannot be listened on (in use, not this machine's)
  */
-export function listen(handler: SpladeHandler, options: { readonly host: string; readonly port: number }): Promise<Listening> {
+export function listen(handler: RequestHandler, options: { readonly host: string; readonly port: number }): Promise<Listening> {
   const server = createServer((req, res) => void respond(handler, req, res));
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
+    const refused = (error: NodeJS.ErrnoException): void => {
       const why = error.code === 'EADDRINUSE' ? 'the port is in use' : error.code === 'EADDRNOTAVAIL' ? 'not an address of this machine' : error.message;
       reject(new SpladeError(`cannot listen on ${options.host}:${options.port}: ${why}`));
-    });
+    };
+    server.once('error', refused);
     server.listen(options.port, options.host, () => {
+      // Only a failure to start is the caller's to hear of this way.
+      server.off('error', refused);
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const close = (graceMs = 10_000): Promise<void> => new Promise((done) => {
@@ -48,7 +53,7 @@ export function listen(handler: SpladeHandler, options: { readonly host: string;
   });
 }
 
-async function respond(handler: SpladeHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function respond(handler: RequestHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let request: Request;
   try {
     request = toRequest(req);

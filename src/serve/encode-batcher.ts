@@ -18,6 +18,8 @@ type Waiting = ({ readonly texts: readonly string[]; readonly role: Role } | { r
 export class EncodeBatcher {
   private readonly waiting: Waiting[] = [];
   private running = false;
+  /** Told once the current drain ends (see idle). */
+  private drained: Array<() => void> = [];
 
   /**
    * @param maxTexts most texts one joined encode takes (a request with more runs alone)
@@ -46,6 +48,12 @@ export class EncodeBatcher {
     });
   }
 
+  /** Resolves once no encode runs or waits (at once when none does): what a shutdown waits for before disposing the encoder. */
+  idle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+
   /** Runs the waiting requests, a joined group at a time, until none wait. */
   private async drain(): Promise<void> {
     if (this.running) return;
@@ -54,6 +62,7 @@ export class EncodeBatcher {
       while (this.waiting.length > 0) await this.run(this.nextGroup());
     } finally {
       this.running = false;
+      for (const resolve of this.drained.splice(0)) resolve();
     }
   }
 

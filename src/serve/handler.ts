@@ -42,7 +42,11 @@ export interface SpladeHandlerOptions {
 }
 
 /** A web-standard request handler. */
-export type SpladeHandler = (request: Request) => Promise<Response>;
+export interface SpladeHandler {
+  (request: Request): Promise<Response>;
+  /** Resolves once no encode runs or waits: a shutdown awaits it before disposing the encoder. */
+  idle(): Promise<void>;
+}
 
 /** Requests to these TEI routes get a clear 424: this server has no dense or pair model. */
 const NOT_SERVED = ['/embed', '/embed_all', '/predict', '/rerank', '/similarity', '/embeddings', '/v1/embeddings', '/tokenize', '/decode'];
@@ -77,7 +81,7 @@ export function createSpladeHandler(encoder: SpladeEncoder, options: SpladeHandl
   const gate = new RequestGate(options.maxConcurrentRequests ?? 512);
   const context: ServeContext = { encoder, gate, batcher: new EncodeBatcher(encoder, options.maxBatchTexts ?? 64, options.batchSize), limits: settings };
   const info = modelInfo(encoder, { ...options, ...settings, maxConcurrentRequests: gate.limit });
-  return async (request) => {
+  const handler = async (request: Request): Promise<Response> => {
     try {
       const path = new URL(request.url).pathname;
       if (EMBED_SPARSE.includes(path) || (path === '/' && request.method === 'POST')) return allow(request, 'POST') ?? (await embedSparse(context, request));
@@ -92,6 +96,7 @@ export function createSpladeHandler(encoder: SpladeEncoder, options: SpladeHandl
       return errorResponse(new HttpError(error instanceof Error ? error.message : String(error), 'Backend'));
     }
   };
+  return Object.assign(handler, { idle: () => context.batcher.idle() });
 }
 
 /**

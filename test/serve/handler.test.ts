@@ -218,6 +218,28 @@ test('a request is let in before its body is read: uploads in progress count tow
   assert.is((await handler(post({ inputs: 'world war' }))).status, 200, 'the permit is given back');
 });
 
+test('idle() resolves once the encode in progress and those waiting are done, at once when none is', async () => {
+  let started!: () => void;
+  const encoding = new Promise<void>((resolve) => (started = resolve));
+  let finished = 0;
+  const spy = Object.create(encoder) as SpladeEncoder;
+  spy.encode = async (...args: Parameters<SpladeEncoder['encode']>) => {
+    started();
+    try {
+      return await encoder.encode(...args);
+    } finally {
+      finished++;
+    }
+  };
+  const handler = createSpladeHandler(spy);
+  await handler.idle();
+  const answers = [handler(post({ inputs: texts })), handler(post({ inputs: [long] }))];
+  await encoding;
+  await handler.idle();
+  assert.is(finished, 2, 'both encodes had ended when idle() resolved');
+  assert.equal((await Promise.all(answers)).map((r) => r.status), [200, 200]);
+});
+
 test('joined requests: at most maxBatchTexts texts an encode; one failing request fails alone', async () => {
   const { spy, sizes } = spyOn(encoder);
   const handler = createSpladeHandler(spy, { maxBatchTexts: 4 });

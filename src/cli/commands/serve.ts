@@ -94,11 +94,15 @@ export const command: Command = {
     });
     try {
       const index = v.index === undefined ? undefined : await openIndexFile(v.index);
-      const server = await listen(createSpladeHandler(encoder, { ...handlerOptions, ...(index ? { index } : {}) }), { host, port });
+      const handler = createSpladeHandler(encoder, { ...handlerOptions, ...(index ? { index } : {}) });
+      const server = await listen(handler, { host, port });
       const routes = `POST /embed_sparse${index ? `, POST /search (${index.docCount} documents)` : ''}, GET /info, GET /health`;
       process.stderr.write(`splade serve: listening on ${server.url} (${v.model}, ${encoder.backendInfo.name}): ${routes}\n`);
       const signal = await stopSignal();
       await server.close();
+      // Connections still busy after the grace period were cut, but an encode may still run:
+      // disposing the encoder under it would stop its worker threads mid-pass.
+      await handler.idle();
       process.stderr.write(`splade serve: stopped (${signal})\n`);
       return 0;
     } finally {
