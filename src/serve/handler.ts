@@ -10,9 +10,10 @@ import type { ServeContext } from './context.js';
 import { embedSparse } from './embed-route.js';
 import { errorResponse, HttpError } from './http-error.js';
 import { EncodeBatcher } from './encode-batcher.js';
+import { corsHeaders, preflight } from './cors.js';
 import { RequestGate } from './request-gate.js';
 import { searchRoute } from './search-route.js';
-import { modelInfo } from './model-info.js';
+import { modelInfo, type ModelInfo } from './model-info.js';
 
 /** How the server behaves; the defaults are TEI's. */
 export interface SpladeHandlerOptions {
@@ -37,6 +38,11 @@ export interface SpladeHandlerOptions {
    * encoded, then its exact top k. Its terms must be of the model's vocabulary.
    */
   readonly index?: SparseIndex;
+  /**
+   * Origins whose web pages may call the server (`*`: any), as TEI's `--cors-allow-origin`;
+   * default none (TEI's default is any).
+   */
+  readonly corsAllowOrigin?: readonly string[];
   /** Told of each failure that is not the client's (answered 424), e.g. to log it. */
   readonly onError?: (error: unknown) => void;
 }
@@ -56,8 +62,9 @@ const EMBED_SPARSE = ['/embed_sparse', '/invocations'];
 
 /**
  * The handler of a TEI-compatible server over `encoder`: POST /embed_sparse (and / and
- * /invocations, as TEI), GET /info, GET /health (and / and /ping); with `index`, POST /search. One encode runs at a time, requests
- * in arrival order; the texts of requests waiting together share one (see EncodeBatcher).
+ * /invocations, as TEI), GET /info, GET /health (and / and /ping); with `index`, POST
+ * /search. One encode runs at a time, requests in arrival order; the texts of requests
+ * waiting together share one (see EncodeBatcher).
  * @throws SpladeError when `index` has more terms than the model's vocabulary
  *
  * ```ts
@@ -81,22 +88,39 @@ export function createSpladeHandler(encoder: SpladeEncoder, options: SpladeHandl
   const gate = new RequestGate(options.maxConcurrentRequests ?? 512);
   const context: ServeContext = { encoder, gate, batcher: new EncodeBatcher(encoder, options.maxBatchTexts ?? 64, options.batchSize), limits: settings };
   const info = modelInfo(encoder, { ...options, ...settings, maxConcurrentRequests: gate.limit });
+  const routes: Routes = { context, info, index, onError: options.onError };
+  const origins = options.corsAllowOrigin ?? [];
   const handler = async (request: Request): Promise<Response> => {
-    try {
-      const path = new URL(request.url).pathname;
-      if (EMBED_SPARSE.includes(path) || (path === '/' && request.method === 'POST')) return allow(request, 'POST') ?? (await embedSparse(context, request));
-      if (HEALTH.includes(path)) return allow(request, 'GET') ?? new Response(null, { status: 200 });
-      if (path === '/info') return allow(request, 'GET') ?? Response.json(info);
-      if (path === '/search' && index) return allow(request, 'POST') ?? (await searchRoute(context, index, request));
-      if (NOT_SERVED.includes(path)) throw new HttpError(`${path} is not served: splade-ts serves sparse vectors, POST /embed_sparse`, 'Backend');
-      throw new HttpError(`no route ${path}`, 'Validation', 404);
-    } catch (error) {
-      if (error instanceof HttpError) return errorResponse(error);
-      options.onError?.(error);
-      return errorResponse(new HttpError(error instanceof Error ? error.message : String(error), 'Backend'));
-    }
+    const response = preflight(request, origins) ?? (await route(routes, request));
+    for (const [name, value] of Object.entries(corsHeaders(request, origins) ?? {})) response.headers.set(name, value);
+    return response;
   };
   return Object.assign(handler, { idle: () => context.batcher.idle() });
+}
+
+/** What the routes answer from. */
+interface Routes {
+  readonly context: ServeContext;
+  readonly info: ModelInfo;
+  readonly index: SparseIndex | undefined;
+  readonly onError: ((error: unknown) => void) | undefined;
+}
+
+/** The answer of the route the request names; every failure as TEI's error JSON. */
+async function route({ context, info, index, onError }: Routes, request: Request): Promise<Response> {
+  try {
+    const path = new URL(request.url).pathname;
+    if (EMBED_SPARSE.includes(path) || (path === '/' && request.method === 'POST')) return allow(request, 'POST') ?? (await embedSparse(context, request));
+    if (HEALTH.includes(path)) return allow(request, 'GET') ?? new Response(null, { status: 200 });
+    if (path === '/info') return allow(request, 'GET') ?? Response.json(info);
+    if (path === '/search' && index) return allow(request, 'POST') ?? (await searchRoute(context, index, request));
+    if (NOT_SERVED.includes(path)) throw new HttpError(`${path} is not served: splade-ts serves sparse vectors, POST /embed_sparse`, 'Backend');
+    throw new HttpError(`no route ${path}`, 'Validation', 404);
+  } catch (error) {
+    if (error instanceof HttpError) return errorResponse(error);
+    onError?.(error);
+    return errorResponse(new HttpError(error instanceof Error ? error.message : String(error), 'Backend'));
+  }
 }
 
 /**

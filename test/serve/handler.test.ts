@@ -188,6 +188,28 @@ function spyOn(inner: SpladeEncoder): { spy: SpladeEncoder; calls: () => number;
   return { spy, calls: () => calls, most: () => most, sizes };
 }
 
+test('CORS: only the origins given get Access-Control-Allow-Origin and a preflight answer (TEI\'s methods and header); none by default', async () => {
+  const from = (origin: string, method = 'GET', path = '/info'): Request =>
+    new Request(`http://localhost${path}`, { method, headers: { origin, ...(method === 'OPTIONS' ? { 'access-control-request-method': 'POST' } : {}) } });
+  const closed = createSpladeHandler(encoder);
+  assert.is((await closed(from('https://a.example'))).headers.get('access-control-allow-origin'), null);
+  assert.is((await closed(from('https://a.example', 'OPTIONS', '/embed_sparse'))).status, 405);
+  const some = createSpladeHandler(encoder, { corsAllowOrigin: ['https://a.example'] });
+  const allowed = await some(from('https://a.example'));
+  assert.equal([allowed.status, allowed.headers.get('access-control-allow-origin'), allowed.headers.get('vary')], [200, 'https://a.example', 'origin']);
+  assert.is((await some(from('https://b.example'))).headers.get('access-control-allow-origin'), null);
+  const preflight = await some(from('https://a.example', 'OPTIONS', '/embed_sparse'));
+  assert.equal(
+    [preflight.status, preflight.headers.get('access-control-allow-methods'), preflight.headers.get('access-control-allow-headers')],
+    [200, 'GET,POST', 'content-type'],
+  );
+  assert.is((await some(from('https://b.example', 'OPTIONS', '/embed_sparse'))).status, 405);
+  const refused = await some(new Request('http://localhost/embed_sparse', { method: 'POST', body: '{"inputs": []}', headers: { origin: 'https://a.example' } }));
+  assert.equal([refused.status, refused.headers.get('access-control-allow-origin')], [400, 'https://a.example'], 'errors carry it too, so the page can read them');
+  const any = createSpladeHandler(encoder, { corsAllowOrigin: ['*'] });
+  assert.is((await any(from('https://c.example'))).headers.get('access-control-allow-origin'), '*');
+});
+
 test('concurrent requests: one encode at a time, waiting texts joined, each answer what it would be alone; past the limit, 429', async () => {
   const { spy, calls, most } = spyOn(encoder);
   const handler = createSpladeHandler(spy, { maxConcurrentRequests: 64 });

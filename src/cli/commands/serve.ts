@@ -41,6 +41,8 @@ options:
   --query-max-length N      tokens a query is cut to
   --batch-size N            texts per forward pass (default 16)
   --max-batch-texts N       most texts of waiting requests joined into one encode (default 64)
+  --cors-allow-origin ORIGIN  web pages of this origin (https://host[:port]; * for any) may
+                            call the server (repeatable; default none, TEI's default is any)
 ${dtypeUsage(28)}
 ${backendUsage(28)}`;
 
@@ -58,6 +60,7 @@ const SERVE_FLAGS = {
   'query-max-length': { type: 'string' },
   'batch-size': { type: 'string' },
   'max-batch-texts': { type: 'string' },
+  'cors-allow-origin': { type: 'string', multiple: true },
   dtype: { type: 'string' },
   ...BACKEND_FLAGS,
 } as const;
@@ -82,6 +85,7 @@ export const command: Command = {
       payloadLimit: wholeNumber('payload-limit', v['payload-limit'], { min: 1 }) ?? 2_000_000,
       autoTruncate: (oneOf('auto-truncate', v['auto-truncate'], ['true', 'false']) ?? 'true') === 'true',
       maxBatchTexts: wholeNumber('max-batch-texts', v['max-batch-texts'], { min: 1 }) ?? 64,
+      corsAllowOrigin: v['cors-allow-origin'] ?? [],
       ...(batchSize !== undefined ? { batchSize } : {}),
       onError: (error: unknown) => process.stderr.write(`splade serve: ${error instanceof Error ? error.message : String(error)}\n`),
     };
