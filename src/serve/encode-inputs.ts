@@ -26,10 +26,19 @@ export async function admitted<T>({ gate }: ServeContext, work: () => Promise<T>
 }
 
 /** TEI's check when a request does not truncate: each text (and token ids always) within the model's limit. */
+/** TEI's bound on a text's characters per token of the limit. */
+const MAX_CHARS_PER_TOKEN = 250;
+
 export function checkLengths(encoder: SpladeEncoder, request: EmbedRequest, role: 'query' | 'document'): void {
   const limit = encoder.defaultMaxLength(role);
   for (const input of request.inputs) {
     if (typeof input === 'string' && request.truncate) continue;
+    // TEI's first check (core/src/tokenization.rs, MAX_CHAR_MULTIPLIER): a text of more
+    // characters than 250 a token is refused before it is tokenized, which would take long.
+    const chars = typeof input === 'string' ? [...input].length : 0;
+    if (chars > limit * MAX_CHARS_PER_TOKEN) {
+      throw new HttpError(`\`inputs\` must have less than ${limit * MAX_CHARS_PER_TOKEN} characters. Given: ${chars}`, 'Validation');
+    }
     const given = typeof input === 'string' ? encoder.tokenCount(input, role) : input.length;
     if (given > limit) throw new HttpError(`\`inputs\` must have less than ${limit} tokens. Given: ${given}`, 'Validation');
   }

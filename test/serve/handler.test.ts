@@ -77,6 +77,9 @@ test('a text too long: cut by default (as encode cuts it), refused with TEI\'s m
   const refused = await call(post({ inputs: [texts[0], long], truncate: false }));
   assert.is(refused.status, 422);
   assert.equal(refused.body, { error: `\`inputs\` must have less than 32 tokens. Given: ${encoder.tokenCount(long)}`, error_type: 'Validation' });
+  // TEI refuses a text of more than 250 characters a token before tokenizing it.
+  const huge = await call(post({ inputs: 'a'.repeat(32 * 250 + 1), truncate: false }));
+  assert.equal(huge.body, { error: '`inputs` must have less than 8000 characters. Given: 8001', error_type: 'Validation' });
   const serverDefault = await call(post({ inputs: long }), { autoTruncate: false });
   assert.is(serverDefault.status, 422);
   const ids = await call(post({ inputs: Array.from({ length: 33 }, () => 5) }));
