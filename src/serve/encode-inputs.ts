@@ -25,10 +25,10 @@ export async function admitted<T>({ gate }: ServeContext, work: () => Promise<T>
   }
 }
 
-/** TEI's check when a request does not truncate: each text (and token ids always) within the model's limit. */
 /** TEI's bound on a text's characters per token of the limit. */
 const MAX_CHARS_PER_TOKEN = 250;
 
+/** TEI's check when a request does not truncate: each text (and token ids always) within the model's limit. */
 export function checkLengths(encoder: SpladeEncoder, request: EmbedRequest, role: 'query' | 'document'): void {
   const limit = encoder.defaultMaxLength(role);
   for (const input of request.inputs) {
