@@ -14,7 +14,7 @@ export const LAYERS = {
   search: ['splade'],
   export: ['splade', 'tokenizer'],
   inspect: ['splade', 'io', 'models', 'tokenizer', 'tensor', 'formats'],
-  serve: ['splade', 'models', 'tokenizer', 'export', 'search'],
+  serve: ['splade', 'models', 'tokenizer', 'search'],
   node: ['tensor', 'formats', 'tokenizer', 'models', 'io', 'splade', 'search', 'export', 'inspect', 'serve'],
   cli: ['tensor', 'formats', 'tokenizer', 'models', 'io', 'splade', 'search', 'export', 'inspect', 'node', 'serve'],
 };

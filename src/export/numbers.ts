@@ -1,15 +1,6 @@
-// Number text for the export formats. (The same shortest-float32 rule as src/inspect's
-// float32ToString, repeated here so that src/export stays free of the inspect module.)
-
-/** The shortest decimal that reads back to the same float32 (what vectors.jsonl holds). */
-export function float32Text(value: number): string {
-  const target = Math.fround(value);
-  for (let digits = 1; digits < 9; digits++) {
-    const text = target.toPrecision(digits);
-    if (Math.fround(Number(text)) === target) return String(Number(text));
-  }
-  return String(Number(target.toPrecision(9)));
-}
+// Number text for the export formats: float32 weights as their shortest decimal (the one rule
+// of src/splade/float32-text.ts), and Python's rounding for the integer impact formats.
+export { shortestFloat32 as float32Text } from '../splade/float32-text.js';
 
 /**
  * Rounds half to even, as Python's round() does: Anserini's and Pyserini's SPLADE recipes

@@ -1,16 +1,5 @@
-/**
- * The shortest decimal text that reads back as the same float32 (so 0.1f prints as "0.1",
- * not as the double 0.10000000149011612).
- */
-export function float32ToString(value: number): string {
-  const target = Math.fround(value);
-  if (!Number.isFinite(target)) return String(target);
-  for (let digits = 1; digits < 9; digits++) {
-    const text = target.toPrecision(digits);
-    if (Math.fround(Number(text)) === target) return String(Number(text));
-  }
-  return String(Number(target.toPrecision(9)));
-}
+/** The shortest decimal text that reads back as the same float32 (see src/splade/float32-text.ts). */
+export { shortestFloat32 as float32ToString } from '../splade/float32-text.js';
 
 /** Python's repr of a str, as the model card's printed bag of words shows tokens. */
 export function pythonStringRepr(text: string): string {

@@ -1,7 +1,7 @@
 // POST /embed_sparse, as text-embeddings-inference answers it: per input, the non-zero weights
 // of its SPLADE vector as {"index", "value"}, by index.
 import type { SparseVector } from '../splade/sparse-vector.js';
-import { float32Text } from '../export/numbers.js';
+import { shortestFloat32 } from '../splade/float32-text.js';
 import type { ServeContext } from './context.js';
 import { parseEmbedRequest } from './embed-request.js';
 import { admitted, checkLengths, encodeInputs } from './encode-inputs.js';
@@ -28,9 +28,12 @@ export function embedSparse(context: ServeContext, request: Request): Promise<Re
 
 /** TEI's response: per input, its non-zero weights as {index, value}, indices ascending. */
 function sparseJson(vectors: readonly SparseVector[]): string {
-  const rows = vectors.map((vector) => {
-    const order = Array.from(vector.indices.keys()).sort((a, b) => vector.indices[a] - vector.indices[b]);
-    const items = order.filter((k) => vector.values[k] !== 0).map((k) => `{"index":${vector.indices[k]},"value":${float32Text(vector.values[k])}}`);
+  const rows = vectors.map(({ indices, values }) => {
+    // SparseVectors hold their indices ascending (sparse-vector.ts); the items follow them.
+    const items: string[] = [];
+    indices.forEach((index, k) => {
+      if (values[k] !== 0) items.push(`{"index":${index},"value":${shortestFloat32(values[k])}}`);
+    });
     return `[${items.join(',')}]`;
   });
   return `[${rows.join(',')}]`;
