@@ -12,11 +12,11 @@ const MIN_NORMAL_FLOAT32 = 2 ** -126;
 export function shortestFloat32(value: number): string {
   const target = Math.fround(value);
   if (!Number.isFinite(target)) return String(target);
-  // A normal float32 reads back from any decimal within 2^-24 of it, relative, so a decimal of
-  // up to 6 digits that reads back to it is also its 6-digit rounding (that grid is 10^-5
-  // apart, relative, at the least): trying 6 digits first gives the same text as trying 1 to
-  // 6, in one call instead of up to six (most weights need 7 to 9 digits). Subnormals are
-  // coarser than that and zero has no digits: for them, from 1.
+  // A decimal that reads back to a normal float32 lies within 2^-24 of it, relative, and the
+  // grid of 6-digit decimals is at least 10^-6 apart, relative: so a decimal of up to 6 digits
+  // that reads back to it is also its 6-digit rounding, and trying 6 digits first gives the
+  // same text as trying 1 to 6, in one call instead of up to six (most weights need 7 to 9
+  // digits). Subnormals are coarser than that and zero has no digits: for them, from 1.
   // test/splade/float32-text.test.ts checks it against the definition.
   const first = Math.abs(target) >= MIN_NORMAL_FLOAT32 ? 6 : 1;
   for (let digits = first; digits < 9; digits++) {
