@@ -31,17 +31,28 @@ const MAX_CHARS_PER_TOKEN = 250;
 /** TEI's check when a request does not truncate: each text (and token ids always) within the model's limit. */
 export function checkLengths(encoder: SpladeEncoder, request: EmbedRequest, role: 'query' | 'document'): void {
   const limit = encoder.defaultMaxLength(role);
+  const tooLong = (given: number): HttpError => new HttpError(`\`inputs\` must have less than ${limit} tokens. Given: ${given}`, 'Validation');
   for (const input of request.inputs) {
-    if (typeof input === 'string' && request.truncate) continue;
+    if (typeof input !== 'string') {
+      if (input.length > limit) throw tooLong(input.length);
+      continue;
+    }
+    if (request.truncate) continue;
     // TEI's first check (core/src/tokenization.rs, MAX_CHAR_MULTIPLIER): a text of more
     // characters than 250 a token is refused before it is tokenized, which would take long.
-    const chars = typeof input === 'string' ? [...input].length : 0;
-    if (chars > limit * MAX_CHARS_PER_TOKEN) {
-      throw new HttpError(`\`inputs\` must have less than ${limit * MAX_CHARS_PER_TOKEN} characters. Given: ${chars}`, 'Validation');
-    }
-    const given = typeof input === 'string' ? encoder.tokenCount(input, role) : input.length;
-    if (given > limit) throw new HttpError(`\`inputs\` must have less than ${limit} tokens. Given: ${given}`, 'Validation');
+    const bound = limit * MAX_CHARS_PER_TOKEN;
+    const chars = input.length > bound ? codePoints(input) : input.length;
+    if (chars > bound) throw new HttpError(`\`inputs\` must have less than ${bound} characters. Given: ${chars}`, 'Validation');
+    const given = encoder.tokenCount(input, role);
+    if (given > limit) throw tooLong(given);
   }
+}
+
+/** Characters as TEI counts them (Rust's chars: code points), without an array of them. */
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
 }
 
 /** The vectors of a request's inputs, in order: its texts joined with other requests', token ids run alone. */
