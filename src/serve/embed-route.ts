@@ -26,16 +26,14 @@ export function embedSparse(context: ServeContext, request: Request): Promise<Re
   });
 }
 
-/** TEI's response: per input, its non-zero weights as {index, value}, indices ascending. */
+/**
+ * TEI's response: per input, its non-zero weights as {index, value}, indices ascending, which
+ * is what a SparseVector holds (sparse-vector.ts: ascending ids, no zero weight).
+ */
 function sparseJson(vectors: readonly SparseVector[]): string {
   const rows = vectors.map(({ indices, values }) => {
-    // SparseVectors hold their indices ascending (sparse-vector.ts); the items follow them.
-    const items: string[] = [];
-    indices.forEach((index, k) => {
-      if (values[k] !== 0) items.push(`{"index":${index},"value":${shortestFloat32(values[k])}}`);
-    });
+    const items = Array.from(indices, (index, k) => `{"index":${index},"value":${shortestFloat32(values[k])}}`);
     return `[${items.join(',')}]`;
   });
   return `[${rows.join(',')}]`;
 }
-

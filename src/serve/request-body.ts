@@ -16,8 +16,8 @@ export async function readJson(request: Request, limit: number): Promise<unknown
  * a chunked upload's is) is refused after `limit` bytes, not held whole.
  */
 async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  const tooLarge = new HttpError(`the body is larger than the payload limit of ${limit} bytes`, 'Validation', 413);
-  if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge;
+  const tooLarge = (): HttpError => new HttpError(`the body is larger than the payload limit of ${limit} bytes`, 'Validation', 413);
+  if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge();
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -26,7 +26,7 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array> {
     size += chunk.value.length;
     if (size > limit) {
       await reader.cancel();
-      throw tooLarge;
+      throw tooLarge();
     }
     chunks.push(chunk.value);
   }
