@@ -9,8 +9,11 @@ import type { SparseVector } from '../splade/sparse-vector.js';
 
 type Role = 'query' | 'document';
 
-/** A request waiting for its turn: texts that may join others of their role, or work run alone. */
-type Waiting = ({ readonly texts: readonly string[]; readonly role: Role } | { readonly alone: () => Promise<SparseVector[]> }) & {
+/** What a request asks for: its texts encoded, joined with others of their role, or work run alone. */
+type Job = { readonly texts: readonly string[]; readonly role: Role } | { readonly alone: () => Promise<SparseVector[]> };
+
+/** A job waiting for its turn, and how its request hears of the result. */
+type Waiting = Job & {
   resolve(vectors: SparseVector[]): void;
   reject(error: unknown): void;
 };
@@ -19,7 +22,7 @@ export class EncodeBatcher {
   private readonly waiting: Waiting[] = [];
   private running = false;
   /** Told once the current drain ends (see idle). */
-  private drained: Array<() => void> = [];
+  private readonly drained: Array<() => void> = [];
 
   /**
    * @param maxTexts most texts one joined encode takes (a request with more runs alone)
@@ -41,9 +44,9 @@ export class EncodeBatcher {
     return this.enqueue({ alone: work });
   }
 
-  private enqueue(request: { readonly texts: readonly string[]; readonly role: Role } | { readonly alone: () => Promise<SparseVector[]> }): Promise<SparseVector[]> {
+  private enqueue(job: Job): Promise<SparseVector[]> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ ...request, resolve, reject });
+      this.waiting.push({ ...job, resolve, reject });
       void this.drain();
     });
   }

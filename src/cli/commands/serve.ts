@@ -89,6 +89,8 @@ export const command: Command = {
       ...(batchSize !== undefined ? { batchSize } : {}),
       onError: (error: unknown) => process.stderr.write(`splade serve: ${error instanceof Error ? error.message : String(error)}\n`),
     };
+    // The index first: a missing or broken file should not cost a model's load.
+    const index = v.index === undefined ? undefined : await openIndexFile(v.index);
     const encoder = await SpladeEncoder.fromPretrained(v.model, {
       ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
       ...backendOptionsFromFlags(v),
@@ -97,7 +99,6 @@ export const command: Command = {
       ...(queryMaxLength !== undefined ? { queryMaxLength } : {}),
     });
     try {
-      const index = v.index === undefined ? undefined : await openIndexFile(v.index);
       const handler = createSpladeHandler(encoder, { ...handlerOptions, ...(index ? { index } : {}) });
       const server = await listen(handler, { host, port });
       const routes = `POST /embed_sparse${index ? `, POST /search (${index.docCount} documents)` : ''}, GET /info, GET /health`;
