@@ -3,32 +3,12 @@
 // needed). Each data line is the body of one upsert request, PUT /collections/NAME/points.
 // Point ids must be unsigned integers or UUIDs, so a point's id is its line number in the
 // vectors file (from 0) and the document id goes in the payload as "doc_id".
+import { batches } from './batches.js';
 import { hitsOf, type ExportFormat, type ExportOptions, type ExportRecord, type ExportWriter } from './format.js';
 import { checkIdentifier } from './names.js';
 import { float32Text } from './numbers.js';
 
 const POINTS_PER_REQUEST = 256;
-
-/**
- * Request bodies of up to POINTS_PER_REQUEST items each, one a line: `key` names the array
- * (`points`, `searches`). `add` returns a line when one is full, `flush` the rest.
- */
-function batches(key: string): { add(item: string): string; flush(): string } {
-  let items: string[] = [];
-  const flush = (): string => {
-    if (items.length === 0) return '';
-    const line = `{${JSON.stringify(key)}:[${items.join(',')}]}\n`;
-    items = [];
-    return line;
-  };
-  return {
-    add(item) {
-      items.push(item);
-      return items.length >= POINTS_PER_REQUEST ? flush() : '';
-    },
-    flush,
-  };
-}
 
 /** The sparse vector name (--field) of a format's options. */
 function vectorName(options: ExportOptions): string {
@@ -47,7 +27,7 @@ export const qdrant: ExportFormat = {
   needsVocabulary: false,
   create(options): ExportWriter {
     const field = vectorName(options);
-    const points = batches('points');
+    const points = batches(POINTS_PER_REQUEST, (items) => `{"points":[${items}]}`);
     let next = 0;
     return {
       header: () => '',
@@ -79,7 +59,7 @@ export const qdrantQueries: ExportFormat = {
   create(options): ExportWriter {
     const field = vectorName(options);
     const size = hitsOf(options);
-    const searches = batches('searches');
+    const searches = batches(POINTS_PER_REQUEST, (items) => `{"searches":[${items}]}`);
     return {
       header: () => '',
       add: (record) => searches.add(`{"query":${sparseJson(record)},"using":${JSON.stringify(field)},"limit":${size},"with_payload":["doc_id"]}`),
