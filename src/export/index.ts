@@ -3,6 +3,7 @@
 // through a writer and store the text where they like.
 export { anserini, anseriniTopics } from './anserini.js';
 export { elasticsearch } from './elasticsearch.js';
+export { milvus, milvusImport, milvusQueries } from './milvus.js';
 export { opensearch } from './opensearch.js';
 export { pgvector, pgvectorQueries } from './pgvector.js';
 export { qdrant, qdrantQueries } from './qdrant.js';
@@ -13,6 +14,7 @@ export { ExportError, type ExportFormat, type ExportOptions, type ExportRecord, 
 import { anserini, anseriniTopics } from './anserini.js';
 import { elasticsearch } from './elasticsearch.js';
 import type { ExportFormat } from './format.js';
+import { milvus, milvusImport, milvusQueries } from './milvus.js';
 import { opensearch } from './opensearch.js';
 import { pgvector, pgvectorQueries } from './pgvector.js';
 import { qdrant, qdrantQueries } from './qdrant.js';
@@ -21,7 +23,7 @@ import { vespa } from './vespa.js';
 
 /** Every format by its `--to` name. */
 export const EXPORT_FORMATS: Readonly<Record<string, ExportFormat>> = {
-  pgvector, elasticsearch, opensearch, qdrant, vespa, anserini,
+  pgvector, elasticsearch, opensearch, qdrant, milvus, 'milvus-import': milvusImport, vespa, anserini,
   'pgvector-queries': pgvectorQueries, 'elasticsearch-queries': elasticsearchQueries, 'opensearch-queries': opensearchQueries,
-  'qdrant-queries': qdrantQueries, 'anserini-topics': anseriniTopics,
+  'qdrant-queries': qdrantQueries, 'milvus-queries': milvusQueries, 'anserini-topics': anseriniTopics,
 };

@@ -76,7 +76,26 @@ test('--to elasticsearch-queries / opensearch-queries: _msearch NDJSON with --si
   }
   const misplaced = splade(['--vectors', vectorsPath, '--to', 'anserini', '--out', join(dir, 'x'), '--model', model, '--size', '5']);
   assert.is(misplaced.code, 2);
-  assert.match(misplaced.stderr, /--size is for --to pgvector-queries\|elasticsearch-queries\|opensearch-queries\|qdrant-queries, not anserini/);
+  assert.match(misplaced.stderr, /--size is for --to pgvector-queries\|elasticsearch-queries\|opensearch-queries\|qdrant-queries\|milvus-queries, not anserini/);
+});
+
+test('--to milvus / milvus-queries: insert and search bodies named by --index and --field, and OUT.collection.json; no --model needed', () => {
+  const out = join(dir, 'milvus.jsonl');
+  const { code, stderr } = splade(['--vectors', vectorsPath, '--to', 'milvus', '--out', out, '--index', 'docs', '--field', 'sparse']);
+  assert.is(code, 0, stderr);
+  const [insert] = readFileSync(out, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { collectionName: string; data: Array<{ doc_id: string; sparse: { indices: number[] } }> });
+  assert.is(insert.collectionName, 'docs');
+  assert.equal(insert.data.map((row) => row.doc_id), vectors.map((_, i) => `d${i}`));
+  assert.equal(insert.data[3].sparse.indices, Array.from(vectors[3].indices));
+  const collection = JSON.parse(readFileSync(`${out}.collection.json`, 'utf8')) as { collectionName: string; indexParams: Array<{ fieldName: string }> };
+  assert.equal([collection.collectionName, collection.indexParams[0].fieldName], ['docs', 'sparse']);
+  assert.match(stderr, /milvus\.jsonl\.collection\.json: create \(and load\) the collection with it \(POST \/v2\/vectordb\/collections\/create\)/);
+  const queries = join(dir, 'milvus-queries.jsonl');
+  const result = splade(['--vectors', vectorsPath, '--to', 'milvus-queries', '--out', queries, '--index', 'docs', '--size', '5']);
+  assert.is(result.code, 0, result.stderr);
+  const [search] = readFileSync(queries, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { collectionName: string; data: unknown[]; limit: number });
+  assert.equal([search.collectionName, search.data.length, search.limit], ['docs', vectors.length, 5]);
+  assert.not.ok(existsSync(`${queries}.collection.json`));
 });
 
 test('--to pgvector --model takes sparsevec(N) from config.json vocab_size', () => {
@@ -92,7 +111,7 @@ test('errors: usage (exit 2), and a bad line midway leaves no output file and no
   assert.match(usage.stderr, /--to anserini keys vectors by token string: give --model DIR/);
   const unknown = splade(['--vectors', vectorsPath, '--to', 'solr', '--out', join(dir, 'x')]);
   assert.is(unknown.code, 2);
-  assert.match(unknown.stderr, /--to must be one of pgvector, elasticsearch, opensearch, qdrant, vespa, anserini/);
+  assert.match(unknown.stderr, /--to must be one of pgvector, elasticsearch, opensearch, qdrant, milvus, milvus-import, vespa, anserini/);
 
   const bad = join(dir, 'bad.jsonl');
   const lines = readFileSync(vectorsPath, 'utf8').split('\n');
