@@ -54,6 +54,8 @@ export class BertTokenizer implements Tokenizer {
   private readonly idToTokenTable: string[] = [];
   private readonly addedById = new Map<number, AddedToken>();
   private readonly addedByContent = new Map<string, AddedToken>();
+  /** The special added tokens' contents as written (not normalized): what decode skips. */
+  private readonly specialTokens: ReadonlySet<string>;
 
   /** Prefer the static constructors; `settings` is the whole tokenizer description. */
   constructor(private readonly settings: TokenizerSettings) {
@@ -70,6 +72,7 @@ export class BertTokenizer implements Tokenizer {
       this.addedById.set(token.id, token);
       this.addedByContent.set(token.original, token);
     }
+    this.specialTokens = new Set(addedTokens.filter((t) => t.special).map((t) => t.original));
     this.rawAddedTokens = new AddedTokenMatcher(addedTokens.filter((t) => !t.normalized).map((token) => ({ pattern: token.content, token })));
     this.normalizedAddedTokens = new AddedTokenMatcher(addedTokens.filter((t) => t.normalized).map((token) => ({ pattern: token.content, token })));
     let size = this.idToTokenTable.length;
@@ -145,7 +148,7 @@ export class BertTokenizer implements Tokenizer {
 
   /** Text back from ids, as Hugging Face decodes: "##" pieces joined, a space between words. */
   decode(ids: number[], options: DecodeOptions = {}): string {
-    const tokens = tokensToDecode(ids, (id) => this.idToToken(id), (id) => this.addedById.get(id)?.special === true, options.skipSpecialTokens);
+    const tokens = tokensToDecode(ids, (id) => this.idToToken(id), this.specialTokens, options.skipSpecialTokens);
     return decodeWordPieces(tokens, this.settings.decoder);
   }
 

@@ -36,6 +36,8 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
   private readonly normalizedAddedTokens: AddedTokenMatcher;
   private readonly idToTokenTable: string[] = [];
   private readonly addedById = new Map<number, AddedToken>();
+  /** The special added tokens' contents: what decode skips. */
+  private readonly specialTokens: ReadonlySet<string>;
   private readonly addedByContent = new Map<string, AddedToken>();
 
   /** Prefer the static constructors; `settings` is the whole tokenizer description. */
@@ -54,6 +56,7 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
       this.addedById.set(token.id, token);
       this.addedByContent.set(token.content, token);
     }
+    this.specialTokens = new Set(addedTokens.filter((t) => t.special).map((t) => t.content));
     this.rawAddedTokens = new AddedTokenMatcher(addedTokens.filter((t) => !t.normalized).map((token) => ({ pattern: token.content, token })));
     this.normalizedAddedTokens = new AddedTokenMatcher(addedTokens.filter((t) => t.normalized).map((token) => ({ pattern: token.content, token })));
     this.vocabSize = addedTokens.reduce((size, token) => Math.max(size, token.id + 1), this.idToTokenTable.length);
@@ -127,7 +130,7 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
 
   /** Text back from ids, as Rust's ByteLevel decoder gives it (invalid UTF-8 as U+FFFD). */
   decode(ids: number[], options: DecodeOptions = {}): string {
-    const tokens = tokensToDecode(ids, (id) => this.idToToken(id), (id) => this.addedById.get(id)?.special === true, options.skipSpecialTokens);
+    const tokens = tokensToDecode(ids, (id) => this.idToToken(id), this.specialTokens, options.skipSpecialTokens);
     return this.settings.decoder === 'ByteLevel' ? decodeByteLevel(tokens) : tokens.join(' ');
   }
 

@@ -35,14 +35,17 @@ function encodingOf(ids: number[], tokens: string[], offsets: Array<[number, num
 
 /**
  * The tokens `decode` joins: each id's token (`tokenOf`; unknown ids left out), special ones
- * left out too when `skipSpecialTokens` is set (what every decoder does before joining).
+ * left out too when `skipSpecialTokens` is set (what every decoder does before joining). As in
+ * Rust, a token is special when its text is one of `specialTokens` (the special added tokens'
+ * contents): a normalized special token whose text normalization changed (`tokenOf` gives the
+ * normalized text, as Rust decodes it) is not, and stays.
  */
-export function tokensToDecode(ids: readonly number[], tokenOf: (id: number) => string | undefined, isSpecial: (id: number) => boolean, skipSpecialTokens = false): string[] {
+export function tokensToDecode(ids: readonly number[], tokenOf: (id: number) => string | undefined, specialTokens: ReadonlySet<string>, skipSpecialTokens = false): string[] {
   const tokens: string[] = [];
   for (const id of ids) {
     const token = tokenOf(id);
     if (token === undefined) continue;
-    if (skipSpecialTokens && isSpecial(id)) continue;
+    if (skipSpecialTokens && specialTokens.has(token)) continue;
     tokens.push(token);
   }
   return tokens;

@@ -39,6 +39,8 @@ export class UnigramTokenizer implements Tokenizer {
   private readonly addedByContent = new Map<string, AddedToken>();
   /** Normalized added tokens whose normalized content differs, by id: what decode shows. */
   private readonly decodedAddedTokens = new Map<number, string>();
+  /** The special added tokens' contents: what decode skips. */
+  private readonly specialTokens: ReadonlySet<string>;
 
   /** Prefer the static constructors; `settings` is the whole tokenizer description. */
   constructor(private readonly settings: UnigramSettings) {
@@ -54,6 +56,7 @@ export class UnigramTokenizer implements Tokenizer {
     this.normalizedAddedTokens = new AddedTokenMatcher(normalizedTokens);
     // Rust decodes a normalized added token as its normalized content.
     for (const { pattern, token } of normalizedTokens) if (pattern !== token.content) this.decodedAddedTokens.set(token.id, pattern);
+    this.specialTokens = new Set(addedTokens.filter((t) => t.special).map((t) => t.content));
     this.vocabSize = addedTokens.reduce((size, token) => Math.max(size, token.id + 1), settings.model.vocab.length);
     this.modelMaxLength = settings.modelMaxLength;
     this.unkTokenId = this.model.unkId;
@@ -115,7 +118,7 @@ export class UnigramTokenizer implements Tokenizer {
 
   /** Text back from ids, as Rust's Metaspace decoder gives it. */
   decode(ids: number[], options: DecodeOptions = {}): string {
-    const tokens = tokensToDecode(ids, (id) => this.decodedAddedTokens.get(id) ?? this.idToToken(id), (id) => this.addedById.get(id)?.special === true, options.skipSpecialTokens);
+    const tokens = tokensToDecode(ids, (id) => this.decodedAddedTokens.get(id) ?? this.idToToken(id), this.specialTokens, options.skipSpecialTokens);
     return this.settings.decoder ? decodeMetaspace(tokens, this.settings.decoder) : tokens.join(' ');
   }
 

@@ -2,9 +2,11 @@
 // here asserts the odd behaviour itself (so a change in Rust shows up) and our agreement.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BertTokenizer } from '../../src/tokenizer/index.js';
+import { BertTokenizer, UnigramTokenizer, type Tokenizer } from '../../src/tokenizer/index.js';
 import { bertBaseUncasedVocabText } from '../../tools/bert-vocab.js';
-import { rustEncode, rustTokenizer } from './reference.js';
+import { bertTokenizerJson } from '../../tools/bert-tokenizer-json.js';
+import { rustEncode, rustTokenizer, rustTokenizerFromJson } from './reference.js';
+import { unigramFixture } from './unigram-corpus.js';
 
 const ours = BertTokenizer.fromVocab(bertBaseUncasedVocabText());
 const rust = rustTokenizer();
@@ -60,6 +62,35 @@ test('combining marks out of canonical order are sorted as Rust\'s whole-text NF
 
 test('İ (U+0130) lowercases to i + U+0307, whose accent is then stripped', async () => {
   assert.equal(await both('İstanbul'), ['istanbul']);
+});
+
+/** A tokenizer.json with a special and a plain added token that normalization changes. */
+function withNormalizedSpecials(json: string, special: string, plain: string): string {
+  const object = JSON.parse(json) as { added_tokens: Array<Record<string, unknown>>; model: { vocab: unknown[] | Record<string, number> } };
+  const vocabSize = Array.isArray(object.model.vocab) ? object.model.vocab.length : Object.keys(object.model.vocab).length;
+  const flags = { single_word: false, lstrip: false, rstrip: false, normalized: true };
+  object.added_tokens.push({ id: vocabSize, content: special, ...flags, special: true }, { id: vocabSize + 1, content: plain, ...flags, special: false });
+  return JSON.stringify(object);
+}
+
+test('decode keeps a special added token that normalization changed, even when skipping special tokens', async () => {
+  // Rust decodes a normalized added token as its normalized text and skips a token only when
+  // that text is a special token's content: "FooBar" (special, normalized) decodes as "foobar",
+  // which is no special token's content, so it stays.
+  const cases: Array<[string, (json: string) => Tokenizer, string]> = [
+    [withNormalizedSpecials(bertTokenizerJson(), 'FooBar', 'BazQux'), (json) => BertTokenizer.fromTokenizerJson(json), 'x FooBar bazqux [MASK]'],
+    [withNormalizedSpecials(unigramFixture('xlmr-nmt-nfkc.tokenizer.json'), 'ＡＢＣ', 'ｄｅｆ'), (json) => UnigramTokenizer.fromTokenizerJson(json), 'x ABC def <mask>'],
+  ];
+  for (const [json, make, text] of cases) {
+    const ours = make(json);
+    const rust = rustTokenizerFromJson(json);
+    const { ids } = await rustEncode(rust, text);
+    assert.equal(ours.encode(text).ids, ids, text);
+    const skipped = await rust.decode(ids, true);
+    assert.ok(/foobar|ABC/.test(skipped) && !/mask/.test(skipped), `Rust: ${skipped}`);
+    assert.is(ours.decode(ids, { skipSpecialTokens: true }), skipped, text);
+    assert.is(ours.decode(ids), await rust.decode(ids, false), text);
+  }
 });
 
 test.run();
