@@ -12,6 +12,8 @@ interface RustEncoding {
   getIds(): number[];
   getTokens(): string[];
   getOffsets(): number[][];
+  getAttentionMask(): number[];
+  getTypeIds(): number[];
 }
 interface RustTokenizer {
   encode(text: string, pair?: string | null, options?: { addSpecialTokens?: boolean }): Promise<RustEncoding>;
