@@ -124,26 +124,33 @@ export class AddedTokenMatcher {
         i += 1;
         continue;
       }
+      // Rust finds the matches first, leftmost-longest without overlaps, and strips after: the
+      // next match is looked for after this one's pattern, not after the spaces it strips.
+      const matchStart = i;
+      const matchEnd = i + match.pattern.length;
       let start = i;
-      let stop = i + match.pattern.length;
+      let stop = matchEnd;
+      i = matchEnd;
       const { token } = match;
-      if (token.singleWord && (endsWithWordChar(text, from, start) || startsWithWordChar(text, stop, to))) {
-        // Rust discards this match and goes on searching after it.
-        i = stop;
-        continue;
-      }
+      // Rust discards a match that is not a single word and goes on searching after it.
+      if (token.singleWord && (endsWithWordChar(text, from, start) || startsWithWordChar(text, stop, to))) continue;
       // Every White_Space character is in the BMP, so whitespace is one UTF-16 unit.
       if (token.lstrip) {
         while (start > done && isPreTokenizerWhitespace(text.charCodeAt(start - 1))) start -= 1;
+        // Spaces an earlier match stripped stay its own (Rust: max with the previous stop).
+        start = Math.max(start, done);
       }
       if (token.rstrip) {
         while (stop < to && isPreTokenizerWhitespace(text.charCodeAt(stop))) stop += 1;
       }
+      // A match that starts with spaces the previous one stripped overlaps it, as in Rust; one
+      // wholly inside them, lstrip set, would end before it starts (Rust panics): it keeps its
+      // pattern's own start.
+      if (start > stop) start = matchStart;
       if (done < start) yield { start: done, end: start };
       yield { start, end: stop, token };
       any = true;
       done = stop;
-      i = stop;
     }
     if (done < to || !any) yield { start: done, end: to };
   }

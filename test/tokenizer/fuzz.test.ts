@@ -26,6 +26,10 @@ const REGRESSIONS: readonly FuzzCase[] = [
   { text: 'X\u0327\u{1d165} \'s[UNK]', kinds: ['combining marks out of canonical order'] },
   // With [CLS] normalized, Rust decodes it "[cls]", which is no special token: not skipped.
   { text: '[CLS] x [MASK]', kinds: ['normalized special token, decoded'] },
+  // "a\u0301" (rstrip) takes the space after it, and " [X] " is still matched from that space:
+  // Rust looks for the next added token after the match, not after what it stripped.
+  { text: 'a\u0301 [X] y', kinds: ['added tokens overlapping through rstrip'] },
+  { text: '🫠☺á  [X] [UNK]', kinds: ['added tokens overlapping through rstrip'] },
 ];
 
 /** An added token of a tokenizer.json. */
