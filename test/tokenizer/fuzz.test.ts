@@ -4,7 +4,7 @@
 // added tokens) through each tokenizer.json setting below must give Rust's ids, tokens,
 // offsets, masks, truncation and decoding. The cases that fuzzing found are kept by name.
 //
-// SPLADE_FUZZ_CASES=5000 SPLADE_FUZZ_SEED=7 node --import tsx test/run.ts tokenizer/fuzz
+// TOKENIZER_FUZZ_CASES=5000 TOKENIZER_FUZZ_SEED=7 node --import tsx test/run.ts tokenizer/fuzz
 // runs a larger or another draw; the default stays a few seconds.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,8 +15,8 @@ import { fuzzCases, PIECE_KINDS, type FuzzCase } from './fuzz-text.js';
 import { describeText, rustEncode, rustTokenizerFromJson } from './reference.js';
 import { unigramFixture } from './unigram-corpus.js';
 
-const CASES = Number(process.env.SPLADE_FUZZ_CASES ?? 200);
-const SEED = Number(process.env.SPLADE_FUZZ_SEED ?? 2026);
+const CASES = Number(process.env.TOKENIZER_FUZZ_CASES ?? 200);
+const SEED = Number(process.env.TOKENIZER_FUZZ_SEED ?? 2026);
 
 /** Mismatches found by fuzzing, minimized: each runs through every setting below. */
 const REGRESSIONS: readonly FuzzCase[] = [
