@@ -22,16 +22,6 @@ export function checkText(text: unknown): asserts text is string {
   if (typeof text !== 'string') throw new TokenizerError(`encode() takes a string, not ${typeof text}`);
 }
 
-/** An Encoding of one sequence: attention mask of ones, token types of zeros. */
-function encodingOf(ids: number[], tokens: string[], offsets: Array<[number, number]>): Encoding {
-  return {
-    ids,
-    tokens,
-    offsets,
-    attentionMask: new Array<number>(ids.length).fill(1),
-    tokenTypeIds: new Array<number>(ids.length).fill(0),
-  };
-}
 
 /**
  * The tokens `decode` joins: each id's token (`tokenOf`; unknown ids left out), special ones
@@ -75,13 +65,25 @@ export interface TokenRun {
   readonly offsets: Array<[number, number]>;
 }
 
-/** The encoding of `run` with the special tokens `before` and `after` put around it (offsets [0, 0]). */
+/**
+ * The encoding of `run` with the special tokens `before` and `after` put around it (offsets
+ * [0, 0], special tokens mask 1), as one sequence: attention mask of ones, token types of zeros.
+ */
 export function encodingAround(run: TokenRun, before: readonly SpecialToken[], after: readonly SpecialToken[]): Encoding {
   const ids = [...before.map(([, id]) => id), ...run.ids, ...after.map(([, id]) => id)];
   const tokens = [...before.map(([token]) => token), ...run.tokens, ...after.map(([token]) => token)];
   const none = (): [number, number] => [0, 0];
   const offsets = [...before.map(none), ...run.offsets, ...after.map(none)];
-  return encodingOf(ids, tokens, offsets);
+  const special = (): number => 1;
+  const specialTokensMask = [...before.map(special), ...run.ids.map(() => 0), ...after.map(special)];
+  return {
+    ids,
+    tokens,
+    offsets,
+    attentionMask: new Array<number>(ids.length).fill(1),
+    tokenTypeIds: new Array<number>(ids.length).fill(0),
+    specialTokensMask,
+  };
 }
 
 /** Collects tokens until `limit` of them are there. */

@@ -14,6 +14,12 @@ export interface Encoding {
   tokenTypeIds: number[];
   /** UTF-16 [start, end) of each token in the original string; [0, 0] for the added special tokens. */
   offsets: Array<[number, number]>;
+  /**
+   * 1 for each special token the encoding added around the text ([CLS], [SEP], <s>, </s>), 0
+   * for the text's own tokens, a special token written in the text included: Hugging Face's
+   * `special_tokens_mask`, which text-embeddings-inference's /tokenize calls `special`.
+   */
+  specialTokensMask: number[];
 }
 
 export interface EncodeOptions {

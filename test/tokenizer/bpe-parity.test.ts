@@ -110,6 +110,7 @@ parity('without special tokens (offsets still trimmed, as Rust trims them)', asy
       const got = ours.encode(text, { addSpecialTokens: false });
       assert.equal(got.ids, expected.ids, describeText(text));
       assert.equal(got.offsets, expected.offsets, `offsets of ${describeText(text)}`);
+      assert.equal(got.specialTokensMask, expected.specialTokensMask, `special tokens mask of ${describeText(text)}`);
       assert.equal(ours.encode(text, { addSpecialTokens: false, maxLength: 5 }).ids, expected.ids.slice(0, 5), `truncated ${describeText(text)}`);
     }
   }

@@ -14,6 +14,7 @@ interface RustEncoding {
   getOffsets(): number[][];
   getAttentionMask(): number[];
   getTypeIds(): number[];
+  getSpecialTokensMask(): number[];
 }
 interface RustTokenizer {
   encode(text: string, pair?: string | null, options?: { addSpecialTokens?: boolean }): Promise<RustEncoding>;
@@ -71,6 +72,8 @@ export interface Reference {
   tokens: string[];
   /** UTF-16 offsets (the Node binding gives code point offsets). */
   offsets: Array<[number, number]>;
+  /** 1 for the special tokens the post-processor added, 0 for the text's tokens. */
+  specialTokensMask: number[];
 }
 
 export async function rustEncode(tokenizer: RustTokenizer, text: string, addSpecialTokens = true): Promise<Reference> {
@@ -80,6 +83,7 @@ export async function rustEncode(tokenizer: RustTokenizer, text: string, addSpec
     ids: encoding.getIds(),
     tokens: encoding.getTokens(),
     offsets: encoding.getOffsets().map(([start, end]) => [units[start], units[end]] as [number, number]),
+    specialTokensMask: encoding.getSpecialTokensMask(),
   };
 }
 
@@ -101,7 +105,7 @@ export function describeText(text: string): string {
 }
 
 /**
- * Asserts that `ours` gives Rust's ids, tokens and offsets for every text (the first
+ * Asserts that `ours` gives Rust's ids, tokens, offsets and special tokens mask for every text (the first
  * difference names the text and its category) and, with `decode`, Rust's decoding of them with
  * the special tokens skipped.
  */
@@ -112,6 +116,7 @@ export async function assertSameAsRust(ours: Tokenizer, rust: RustTokenizer, tex
     assert.equal(got.ids, expected.ids, `${category}: ${describeText(text)}`);
     assert.equal(got.tokens, expected.tokens, `tokens of ${describeText(text)}`);
     assert.equal(got.offsets, expected.offsets, `offsets of ${describeText(text)}`);
+    assert.equal(got.specialTokensMask, expected.specialTokensMask, `special tokens mask of ${describeText(text)}`);
     if (options.decode) assert.is(ours.decode(got.ids, { skipSpecialTokens: true }), await rust.decode(expected.ids, true), `decode ${describeText(text)}`);
   }
 }
@@ -128,6 +133,7 @@ export async function assertTruncatesAsRust(ours: Tokenizer, rust: RustTokenizer
       const got = ours.encode(text, { maxLength });
       assert.equal(got.ids, expected.ids, `maxLength ${maxLength}: ${describeText(text)}`);
       assert.equal(got.offsets, expected.offsets, `maxLength ${maxLength} offsets: ${describeText(text)}`);
+      assert.equal(got.specialTokensMask, expected.specialTokensMask, `maxLength ${maxLength} special tokens mask: ${describeText(text)}`);
     }
   }
   rust.disableTruncation();
