@@ -30,9 +30,7 @@ export function parseEmbedRequest(body: unknown, limits: RequestLimits): EmbedRe
   const fields = body as Record<string, unknown>;
   const inputs = parseInputs(fields.inputs);
   if (inputs.length === 0) throw new HttpError('`inputs` cannot be empty', 'Empty');
-  if (inputs.length > limits.maxClientBatchSize) {
-    throw new HttpError(`batch size ${inputs.length} > maximum allowed batch size ${limits.maxClientBatchSize}`, 'Validation');
-  }
+  checkBatchSize(inputs.length, limits);
   const truncate = optionalBoolean(fields, 'truncate') ?? limits.autoTruncate;
   const direction = fields.truncation_direction;
   if (direction !== undefined && direction !== null && !['right', 'Right'].includes(direction as string)) {
@@ -43,6 +41,11 @@ export function parseEmbedRequest(body: unknown, limits: RequestLimits): EmbedRe
     throw new HttpError('prompt_name is not supported: the model folder has no prompts', 'Validation');
   }
   return { inputs, truncate, query: optionalBoolean(fields, 'query') ?? false };
+}
+
+/** TEI's limit on the inputs of one request (max_client_batch_size). */
+export function checkBatchSize(size: number, limits: RequestLimits): void {
+  if (size > limits.maxClientBatchSize) throw new HttpError(`batch size ${size} > maximum allowed batch size ${limits.maxClientBatchSize}`, 'Validation');
 }
 
 /** `inputs`: one input, or an array of them (TEI tries the single forms first, as here). */
@@ -58,12 +61,12 @@ function parseInputs(value: unknown): EmbedInput[] {
 }
 
 /** A non-empty array of numbers: token ids, to be checked (an empty array is a batch of nothing). */
-function isNumbers(value: unknown): value is number[] {
+export function isNumbers(value: unknown): value is number[] {
   return Array.isArray(value) && value.length > 0 && value.every((id) => typeof id === 'number');
 }
 
 /** `ids` when each is a whole number from 0 (TEI's u32), else an error naming the first that is not. */
-function tokenIds(ids: number[], where: string): number[] {
+export function tokenIds(ids: number[], where: string): number[] {
   const bad = ids.findIndex((id) => !Number.isInteger(id) || id < 0 || id > 0xffffffff);
   if (bad >= 0) throw new HttpError(`${where}[${bad}] is ${ids[bad]}: token ids are whole numbers from 0`, 'Validation');
   return ids;

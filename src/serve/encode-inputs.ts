@@ -38,14 +38,21 @@ export function checkLengths(encoder: SpladeEncoder, request: EmbedRequest, role
       continue;
     }
     if (request.truncate) continue;
-    // TEI's first check (core/src/tokenization.rs, MAX_CHAR_MULTIPLIER): a text of more
-    // characters than 250 a token is refused before it is tokenized, which would take long.
-    const bound = limit * MAX_CHARS_PER_TOKEN;
-    const chars = input.length > bound ? codePoints(input) : input.length;
-    if (chars > bound) throw new HttpError(`\`inputs\` must have less than ${bound} characters. Given: ${chars}`, 'Validation');
+    checkCharacters(input, limit);
     const given = encoder.tokenCount(input, role);
     if (given > limit) throw tooLong(given);
   }
+}
+
+/**
+ * TEI's first check of a text it does not cut (core/src/tokenization.rs, MAX_CHAR_MULTIPLIER):
+ * a text of more characters than 250 a token of `limit` is refused before it is tokenized,
+ * which would take long.
+ */
+export function checkCharacters(text: string, limit: number): void {
+  const bound = limit * MAX_CHARS_PER_TOKEN;
+  const chars = text.length > bound ? codePoints(text) : text.length;
+  if (chars > bound) throw new HttpError(`\`inputs\` must have less than ${bound} characters. Given: ${chars}`, 'Validation');
 }
 
 /** Characters as TEI counts them (Rust's chars: code points), without an array of them. */

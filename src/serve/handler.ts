@@ -13,6 +13,8 @@ import { EncodeBatcher } from './encode-batcher.js';
 import { corsHeaders, preflight } from './cors.js';
 import { RequestGate } from './request-gate.js';
 import { searchRoute } from './search-route.js';
+import { tokenizeRoute } from './tokenize-route.js';
+import { decodeRoute } from './decode-route.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
 
 /** How the server behaves; the defaults are TEI's. */
@@ -55,15 +57,15 @@ export interface SpladeHandler {
 }
 
 /** Requests to these TEI routes get a clear 424: this server has no dense or pair model. */
-const NOT_SERVED = ['/embed', '/embed_all', '/predict', '/rerank', '/similarity', '/embeddings', '/v1/embeddings', '/tokenize', '/decode'];
+const NOT_SERVED = ['/embed', '/embed_all', '/predict', '/rerank', '/similarity', '/embeddings', '/v1/embeddings'];
 const HEALTH = ['/', '/health', '/ping'];
 /** TEI serves a SPLADE model's /embed_sparse at POST / and /invocations (SageMaker's) too. */
 const EMBED_SPARSE = ['/embed_sparse', '/invocations'];
 
 /**
  * The handler of a TEI-compatible server over `encoder`: POST /embed_sparse (and / and
- * /invocations, as TEI), GET /info, GET /health (and / and /ping); with `index`, POST
- * /search. One encode runs at a time, requests in arrival order; the texts of requests
+ * /invocations, as TEI), POST /tokenize and POST /decode (the document model's tokenizer),
+ * GET /info, GET /health (and / and /ping); with `index`, POST /search. One encode runs at a time, requests in arrival order; the texts of requests
  * waiting together share one (see EncodeBatcher).
  * @throws SpladeError when `index` has more terms than the model's vocabulary
  *
@@ -113,6 +115,8 @@ async function route({ context, info, index, onError }: Routes, request: Request
     if (EMBED_SPARSE.includes(path) || (path === '/' && request.method === 'POST')) return allow(request, 'POST') ?? (await embedSparse(context, request));
     if (HEALTH.includes(path)) return allow(request, 'GET') ?? new Response(null, { status: 200 });
     if (path === '/info') return allow(request, 'GET') ?? Response.json(info);
+    if (path === '/tokenize') return allow(request, 'POST') ?? (await tokenizeRoute(context, request));
+    if (path === '/decode') return allow(request, 'POST') ?? (await decodeRoute(context, request));
     if (path === '/search' && index) return allow(request, 'POST') ?? (await searchRoute(context, index, request));
     if (NOT_SERVED.includes(path)) throw new HttpError(`${path} is not served: splade-ts serves sparse vectors, POST /embed_sparse`, 'Backend');
     throw new HttpError(`no route ${path}`, 'Validation', 404);
