@@ -1,5 +1,6 @@
 // `splade serve`: a model behind text-embeddings-inference's HTTP API (POST /embed_sparse,
-// GET /info, GET /health; see ../../serve/handler.ts), until SIGINT or SIGTERM.
+// POST /tokenize, POST /decode, GET /info, GET /health; see ../../serve/handler.ts), until
+// SIGINT or SIGTERM.
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { listen } from '../../node/http-server.js';
 import { openIndexFile } from '../../node/index-file.js';
@@ -17,6 +18,11 @@ Serves SPLADE vectors over HTTP with the API of Hugging Face's text-embeddings-i
                       -> [[{"index": i, "value": w}, ...], ...] (non-zero weights, by index);
                       "query": true encodes queries (the folder's query route), splade-ts's own;
                       POST / and POST /invocations are /embed_sparse too, as TEI's
+  POST /tokenize      {"inputs": "text" | ["text", ...], "add_special_tokens": true|false}
+                      -> per text [{"id", "text", "special", "start", "stop"}, ...], start
+                      and stop UTF-8 byte offsets (null for the special tokens added)
+  POST /decode        {"ids": [ids...] | [[ids...], ...], "skip_special_tokens": true|false}
+                      -> ["text", ...]
   GET /info           the model and the limits below; GET /health (and / and /ping): 200
   POST /search        with --index: {"inputs": "query" | [...], "top_k": 10} -> per query the
                       exact top k documents [{"id": ..., "score": ...}, ...] (splade-ts's own)
@@ -101,7 +107,7 @@ export const command: Command = {
     try {
       const handler = createSpladeHandler(encoder, { ...handlerOptions, ...(index ? { index } : {}) });
       const server = await listen(handler, { host, port });
-      const routes = `POST /embed_sparse${index ? `, POST /search (${index.docCount} documents)` : ''}, GET /info, GET /health`;
+      const routes = `POST /embed_sparse, POST /tokenize, POST /decode${index ? `, POST /search (${index.docCount} documents)` : ''}, GET /info, GET /health`;
       process.stderr.write(`splade serve: listening on ${server.url} (${v.model}, ${encoder.backendInfo.name}): ${routes}\n`);
       const signal = await stopSignal();
       await server.close();
