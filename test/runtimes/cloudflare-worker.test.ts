@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
 import { createBackend } from '../../src/node/backend.js';
+import { BertTokenizer } from '../../src/tokenizer/index.js';
 import { PRESETS, writeRandomBertFolder } from '../../tools/generate-model.js';
 import { BINARIES, buildLibrary, ROOT, type BuiltLibrary } from './matrix.js';
 import { bundleWorker, Workerd } from './workerd.js';
@@ -31,7 +32,7 @@ mkdirSync(cache, { recursive: true });
 const dir = mkdtempSync(join(cache, 'splade-worker-example-'));
 let workerd: Workerd | undefined;
 let lib: BuiltLibrary | undefined;
-let expected: { indices: number[]; values: number[]; terms: Array<[string, number]> };
+let expected: { indices: number[]; values: number[]; terms: Array<[string, number]>; ids: number[]; decoded: string };
 
 test.before(async () => {
   if (skip) return;
@@ -39,7 +40,10 @@ test.before(async () => {
   await writeRandomBertFolder(model, { ...PRESETS.tiny, seed: 7 });
   const encoder = await SpladeEncoder.fromPretrained(model, { backend: await createBackend({ threads: 1 }) });
   const [vector] = await encoder.encode([TEXT]);
-  expected = { indices: [...vector.indices], values: [...vector.values], terms: encoder.decode(vector, { topK: 5 }) };
+  const tokenizer = encoder.tokenizer;
+  if (!(tokenizer instanceof BertTokenizer)) throw new Error('the generated model has a WordPiece tokenizer');
+  const { ids } = tokenizer.encode(TEXT);
+  expected = { indices: [...vector.indices], values: [...vector.values], terms: encoder.decode(vector, { topK: 5 }), ids, decoded: tokenizer.decode(ids, { skipSpecialTokens: true }) };
   encoder.dispose();
   const out = join(dir, 'worker');
   mkdirSync(out);
@@ -90,6 +94,15 @@ if (skip) {
     const empty = await fetch(`${workerd!.origin}/embed_sparse`, { method: 'POST', body: '{"inputs": []}' });
     assert.is(empty.status, 400);
     assert.equal(await empty.json(), { error: '`inputs` cannot be empty', error_type: 'Empty' });
+  });
+
+  test('TEI\'s POST /tokenize and POST /decode in the Worker: the tokenizer\'s ids and text under Node', async () => {
+    const tokenized = await fetch(`${workerd!.origin}/tokenize`, { method: 'POST', body: JSON.stringify({ inputs: TEXT }) });
+    assert.is(tokenized.status, 200);
+    const [tokens] = (await tokenized.json()) as Array<Array<{ id: number }>>;
+    assert.equal(tokens.map((t) => t.id), expected.ids);
+    const decoded = await fetch(`${workerd!.origin}/decode`, { method: 'POST', body: JSON.stringify({ ids: expected.ids }) });
+    assert.equal([decoded.status, await decoded.json()], [200, [expected.decoded]]);
   });
 
   test('bad requests: 400 or 405 with the reason', async () => {

@@ -2,7 +2,7 @@
 //   curl -X POST --data 'The Manhattan Project' http://127.0.0.1:8787/
 //   curl 'http://127.0.0.1:8787/?text=The+Manhattan+Project&top=5'
 // answers { backend, terms: [[token, weight], ...], indices, values }; and speaks
-// text-embeddings-inference's API (POST /embed_sparse, GET /info, GET /health) through
+// text-embeddings-inference's API (POST /embed_sparse, /tokenize, /decode, GET /info, GET /health) through
 // splade-ts/serve, for clients written for TEI:
 //   curl -X POST -H 'content-type: application/json' --data '{"inputs": ["The Manhattan Project"]}' http://127.0.0.1:8787/embed_sparse
 //
@@ -32,7 +32,7 @@ function encoder() {
 }
 
 /** TEI's routes, answered by splade-ts/serve's handler over the same encoder. */
-const TEI_ROUTES = new Set(['/embed_sparse', '/info', '/health']);
+const TEI_ROUTES = new Set(['/embed_sparse', '/tokenize', '/decode', '/info', '/health']);
 let tei;
 
 /** The request's text: a POST body, or the `text` query parameter. */
