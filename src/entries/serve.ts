@@ -5,3 +5,5 @@ export { createSpladeHandler, type SpladeHandler, type SpladeHandlerOptions } fr
 export { HttpError, type ErrorType } from '../serve/http-error.js';
 export type { EmbedInput, EmbedRequest } from '../serve/embed-request.js';
 export type { ModelInfo } from '../serve/model-info.js';
+export type { DecodeRequest, TokenizeRequest } from '../serve/tokenize-request.js';
+export type { SimpleToken } from '../serve/tokenize-route.js';
