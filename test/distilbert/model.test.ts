@@ -18,6 +18,7 @@ import { loadModelFolder } from '../../src/io/model-folder.js';
 import { loadModelFolderFromDisk } from '../../src/node/model-folder.js';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
 import { explainText } from '../../src/splade/explain.js';
+import { createBackend } from '../../src/tensor/create-backend.js';
 import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import { writeSafetensors } from '../../src/formats/safetensors-writer.js';
 import { generateDistilBertForMaskedLM, writeRandomDistilBertFolder } from '../../tools/generate-model.js';
@@ -102,6 +103,15 @@ test('captures: ffn.lin1 before the activation, ffn.activation after; the unfuse
   const gelu = (x: number): number => 0.5 * x * (1 + erf(x / Math.SQRT2));
   for (let i = 0; i < pre.data.length; i++) assert.ok(Math.abs(gelu(pre.data[i]) - post.data[i]) < 1e-5, `element ${i}`);
   assert.ok(pre.data.some((x) => x < 0), 'lin1 is captured before the activation');
+  assert.equal(Array.from(captured.splade!.data), Array.from(plain.splade!.data));
+});
+
+test('on the default CPU backend (fused WebAssembly kernels) capturing before an activation leaves the SPLADE vector bit for bit', async () => {
+  const folder = await loadModelFolder(memoryModelFiles(await folderFiles(), 'mem'));
+  const model = await DistilBertForMaskedLM.load(distil(folder.config), folder.weights, await createBackend({ threads: 1 }));
+  const input = bertInputFromRows({ input_ids: [[2, 40, 77, 3], [2, 9, 3, 0]], attention_mask: [[1, 1, 1, 1], [1, 1, 1, 0]] }, model.sizes);
+  const plain = await model.forward(input, { splade: true });
+  const captured = await model.forward(input, { splade: true, capture: ['distilbert.transformer.layer.*.ffn.lin1', 'vocab_transform'] });
   assert.equal(Array.from(captured.splade!.data), Array.from(plain.splade!.data));
 });
 

@@ -3,7 +3,7 @@
 // activation) as modules of their own, so both sides of an activation can be captured.
 import type { Activation } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { keepTokens, release, type ForwardContext } from '../bert/context.js';
+import { keepTokens, type ForwardContext } from '../bert/context.js';
 import { linearsOf, type Linear } from '../bert/nn.js';
 
 /** `linear(x)`, kept under the layer's name when asked for. */
@@ -21,8 +21,10 @@ export async function namedLinears(context: ForwardContext, linears: readonly Li
 }
 
 /**
- * `activation(linear(x))`: fused into one kernel unless the linear layer's own output (before
- * the activation) was asked for; the result is kept under `activationName`.
+ * `activation(linear(x))` in one fused kernel, kept under `activationName`. When the linear
+ * layer's own output (before the activation) is asked for, it is computed by a second, unfused
+ * multiply: the fused kernel's activation can round differently from Backend.activate, and
+ * capturing must not change the model's numbers.
  */
 export async function linearThenActivation(
   context: ForwardContext,
@@ -31,14 +33,8 @@ export async function linearThenActivation(
   activation: Activation,
   activationName: string,
 ): Promise<Tensor> {
-  let out: Tensor;
-  if (context.capture.wants(linear.handle.name)) {
-    const projected = await namedLinear(context, linear, x);
-    out = await context.backend.activate(projected, activation);
-    release(context, projected);
-  } else {
-    out = await linear.forward(context, x, activation);
-  }
+  if (context.capture.wants(linear.handle.name)) await namedLinear(context, linear, x);
+  const out = await linear.forward(context, x, activation);
   keepTokens(context, activationName, out);
   return out;
 }
