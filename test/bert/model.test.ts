@@ -152,15 +152,17 @@ test('released activations are never kept or returned ones, and a later pass lea
     release(t);
   };
   const model = await BertForMaskedLM.load(config, weights, own);
-  const names = CAPTURE_POINTS.map(([name]) => name.replace('{i}', '*')).filter((n) => n !== 'cls.predictions');
-  for (const capture of [names, ['bert.encoder.layer.0.intermediate'], []]) {
+  const names = CAPTURE_POINTS.map(([name]) => name.replace('{i}', '*')).filter((n) => !n.startsWith('cls.predictions.decoder') && n !== 'cls.predictions' && n !== 'cls');
+  // Capturing every module keeps nearly every activation, so few are left to release.
+  const cases: Array<[capture: string[], fewestReleased: number]> = [[names, 1], [['bert.encoder.layer.0.intermediate'], 11], [[], 11]];
+  for (const [capture, fewestReleased] of cases) {
     released = 0;
     const out = await model.forward(input(config), { capture, splade: true, outputHiddenStates: true });
     const results = new Map<string, Tensor>([
       ...out.captured, ...out.hiddenStates!.map((t, i) => [`hidden state ${i}`, t] as const),
       ['lastHiddenState', out.lastHiddenState], ['splade', out.splade!],
     ]);
-    assert.ok(released > 10, `capturing ${capture.length} names: only ${released} tensors released`);
+    assert.ok(released >= fewestReleased, `capturing ${capture.length} names: only ${released} tensors released`);
     const before = new Map([...results].map(([name, t]) => [name, Array.from(t.data)]));
     for (const [name, values] of before) assert.ok(values.every(Number.isFinite), `capturing ${capture.length} names: ${name} was released`);
     const other = bertInputFromRows({ input_ids: [[2, 9, 8, 7, 3], [2, 5, 3, 0, 0]], attention_mask: [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]] }, config);

@@ -74,10 +74,12 @@ test('--list prints every capturable name with its shape', () => {
   const r = splade(['inspect', '--model', f32, '--list']);
   assert.is(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
-  assert.is(lines.length, 18);
+  assert.is(lines.length, 43);
   assert.match(lines[0], /^bert\.embeddings\s+\[batch, seq, 32\]\s+\S/);
   assert.ok(lines.some((l) => /^bert\.encoder\.layer\.1\.attention\.self\.attention_probs\s+\[batch, 4, seq, seq\]/.test(l)));
-  assert.match(lines[17], /^cls\.predictions\s+\[batch, seq, 256\]/);
+  assert.ok(lines.some((l) => /^bert\.encoder\.layer\.1\.output\.LayerNorm\s+\[batch, seq, 32\]/.test(l)), 'Hugging Face sub-modules listed');
+  assert.match(lines[41], /^cls\.predictions\s+\[batch, seq, 256\]/);
+  assert.match(lines[42], /^cls\s+\[batch, seq, 256\]/);
 });
 
 test('errors are one line on stderr, a non-zero exit and no output file', () => {

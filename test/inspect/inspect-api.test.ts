@@ -78,7 +78,11 @@ test('capturableNames lists every name once with its shape, and each can be capt
   const model = await fixtureModel();
   const { config } = model;
   const names = capturableNames(config);
-  assert.is(names.length, 1 + 7 * config.num_hidden_layers + 3, "embeddings, 7 per layer, encoder, transform, logits");
+  // embeddings and its LayerNorm; per layer query, key, value, self, attention_probs, output.dense,
+  // output.LayerNorm, attention.output, attention, intermediate.dense, intermediate_act_fn,
+  // intermediate, output.dense, output.LayerNorm, output, the layer; then bert.encoder, bert,
+  // transform.dense, transform_act_fn, transform.LayerNorm, transform, decoder, predictions, cls
+  assert.is(names.length, 2 + 16 * config.num_hidden_layers + 9);
   assert.is(new Set(names.map((n) => n.name)).size, names.length);
   assert.equal(names[0], { name: 'bert.embeddings', shape: ['batch', 'seq', config.hidden_size], description: names[0].description });
   assert.equal(names.find((n) => n.name === 'bert.encoder.layer.1.intermediate')!.shape, ['batch', 'seq', config.intermediate_size]);

@@ -98,13 +98,44 @@ for (const family of Object.keys(FAMILIES)) {
     assert.equal(probs.flatMap(([name, tensor]) => badAttentionRows(name, tensor, input)), []);
   });
 }
+for (const family of Object.keys(FAMILIES)) {
+  committed(`${family}: every module a torch forward hook records is capturable by its name`, async () => {
+    const { model } = await loadCase(family, join(fixtures, family, 'inputs.json'));
+    const hooks = await readSafetensorsFile(join(fixtures, family, 'hooks.safetensors'));
+    const ours = new Set(model.capturableNames().map((n) => n.name));
+    const modules = hooks.names().filter((name) => name !== 'input_ids' && name !== 'attention_mask');
+    assert.equal(modules.filter((name) => !ours.has(name)), [], 'modules torch hooks but splade-ts cannot capture');
+  });
+}
+for (const family of Object.keys(FAMILIES)) {
+  committed(`${family}: each name captured alone (the backend's fused ops run around it) equals torch's hook`, async () => {
+    const dir = join(fixtures, family);
+    const { model, input } = await loadCase(family, join(dir, 'inputs.json'));
+    const hooks = await readSafetensorsFile(join(dir, 'hooks.safetensors'));
+    const failures: string[] = [];
+    for (const { name } of model.capturableNames()) {
+      const captured = new Map(await dumpActivations(model, input, { capture: [name] }));
+      assert.equal([...captured.keys()].filter((kept) => kept !== `${name}.attention_probs`), [name], `only ${name} is kept`);
+      failures.push(...compareWithHooks(captured, hooks));
+    }
+    assert.equal(failures, []);
+  });
+}
+for (const family of Object.keys(FAMILIES)) {
+  committed(`${family}: capturing every module leaves the SPLADE vectors bit for bit (the CPU backend's fused ops)`, async () => {
+    const { model, input } = await loadCase(family, join(fixtures, family, 'inputs.json'));
+    const plain = await model.forward(input, { splade: true });
+    const captured = await model.forward(input, { splade: true, capture: model.capturableNames().map((n) => n.name) });
+    assert.equal(Array.from(captured.splade!.data), Array.from(plain.splade!.data));
+  });
+}
 committed('a perturbed capture is caught (the comparison can fail)', async () => {
   const { model, input } = await loadCase('bert', join(fixtures, 'bert', 'inputs.json'));
   const captured = await captureAll(model, input);
-  captured.get('bert.encoder.layer.1.intermediate')!.data[5] += 0.05;
+  captured.get('bert.encoder.layer.1.output.dense')!.data[5] += 0.05;
   captured.set('bert.encoder.layer.9', captured.get('bert.encoder')!);
   assert.equal(compareWithHooks(captured, await readSafetensorsFile(join(fixtures, 'bert', 'hooks.safetensors'))).map((f) => f.split(':')[0]),
-    ['bert.encoder.layer.1.intermediate', 'bert.encoder.layer.9']);
+    ['bert.encoder.layer.1.output.dense', 'bert.encoder.layer.9']);
 });
 committed.run();
 

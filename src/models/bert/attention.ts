@@ -3,7 +3,8 @@ import type { AttentionResult, Backend } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { BertArchitecture } from './config.js';
 import { keepTokens, release, type ForwardContext } from './context.js';
-import { LayerNorm, Linear, linearsOf } from './nn.js';
+import { namedLinear, namedLinears } from './named-linear.js';
+import { LayerNorm, Linear } from './nn.js';
 import type { Weights } from './weights.js';
 
 /** Query, key and value projections and masked softmax attention over the heads. */
@@ -34,13 +35,14 @@ export class BertSelfAttention {
     // returns (context, attention_probs) when asked for attentions.
     const options = { numHeads: this.numHeads, keepProbs: context.capture.wants(probsName) || context.capture.wants(this.name) };
     const { backend } = context;
+    const linears = [this.query, this.key, this.value];
     let result: AttentionResult;
-    if (backend.selfAttention) {
+    if (backend.selfAttention && !context.capture.wantsAny(linears.map((l) => l.handle.name))) {
       // In one op: the backend may keep the projections to itself.
       const projections = { query: this.query.handle, key: this.key.handle, value: this.value.handle };
       result = await backend.selfAttention(hidden, projections, context.tokens, options);
     } else {
-      const [q, k, v] = await linearsOf(context, [this.query, this.key, this.value], hidden);
+      const [q, k, v] = await namedLinears(context, linears, hidden);
       result = await backend.attention(q, k, v, context.tokens, options);
       release(context, q, k, v);
     }
@@ -67,15 +69,18 @@ export class BertSelfOutput {
     );
   }
 
-  /** LayerNorm(dense(hidden) + input): in one op where the backend has it (Backend.linearNorm). */
+  /**
+   * LayerNorm(dense(hidden) + input): in one op where the backend has it (Backend.linearNorm),
+   * unless `dense`'s own output (before the residual) was asked for.
+   */
   async forward(context: ForwardContext, hidden: Tensor, input: Tensor): Promise<Tensor> {
     const { backend } = context;
     let out: Tensor;
-    if (backend.linearNorm) {
+    if (backend.linearNorm && !context.capture.wants(this.dense.handle.name)) {
       const { weight: gamma, bias: beta, eps } = this.layerNorm;
       out = await backend.linearNorm(hidden, this.dense.handle, input, { gamma, beta, eps });
     } else {
-      const projected = await this.dense.forward(context, hidden);
+      const projected = await namedLinear(context, this.dense, hidden);
       out = await this.layerNorm.forward(context, projected, input);
       release(context, projected);
     }

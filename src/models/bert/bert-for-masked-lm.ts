@@ -5,7 +5,7 @@ import type { WeightDType } from '../../tensor/compact-weight.js';
 import type { TensorSource } from '../../tensor/tensor-source.js';
 import type { ForwardOptions, ForwardOutput, MaskedLM, ModelSizes } from '../masked-lm.js';
 import { BertModel } from './bert-model.js';
-import { CAPTURE_POINTS } from './capture.js';
+import { CAPTURE_POINTS, SAME_OUTPUTS } from './capture.js';
 import { capturableNames, type CapturableName } from './capture-names.js';
 import type { BertConfig } from './config.js';
 import { checkBertInput, type BertInput } from './input.js';
@@ -95,6 +95,7 @@ export class BertForMaskedLM implements MaskedLM {
     const parts = {
       backend: this.backend, base: this.bert, head: this.cls.predictions,
       hiddenSize: this.config.hidden_size, layers: this.config.num_hidden_layers, known: CAPTURE_POINTS.map(([name]) => name),
+      sameOutputs: SAME_OUTPUTS,
     };
     return forwardMaskedLM(parts, input, options);
   }

@@ -46,7 +46,7 @@ export function capturableNames(config: BertConfig): CapturableName[] {
 
 /**
  * The concrete names and shapes of a model's capture points (`{i}` for a layer index): the
- * first point, then every layer's points, then the other points.
+ * points before the first layer's, then every layer's points, then the other points.
  */
 export function capturableNamesOf(
   points: ReadonlyArray<readonly [name: string, shape: string, what: string]>,
@@ -57,7 +57,9 @@ export function capturableNamesOf(
     out.push({ name, shape: concreteShape(shape, config), description });
   };
   const perLayer = points.filter(([name]) => name.includes('{i}'));
-  const [before, after] = [points.slice(0, 1), points.slice(1).filter(([name]) => !name.includes('{i}'))];
+  const found = points.findIndex(([name]) => name.includes('{i}'));
+  const firstLayer = found < 0 ? points.length : found;
+  const [before, after] = [points.slice(0, firstLayer), points.slice(firstLayer).filter(([name]) => !name.includes('{i}'))];
   for (const [name, shape, what] of before) add(name, shape, what);
   for (let i = 0; i < config.num_hidden_layers; i++) {
     for (const [name, shape, what] of perLayer) add(name.replace('{i}', String(i)), shape, what);

@@ -5,6 +5,7 @@ import { activationOf } from './activation.js';
 import { BertAttention } from './attention.js';
 import type { BertArchitecture } from './config.js';
 import { keepTokens, release, type ForwardContext } from './context.js';
+import { linearThenActivation, namedLinear } from './named-linear.js';
 import { LayerNorm, Linear } from './nn.js';
 import type { Weights } from './weights.js';
 
@@ -21,10 +22,13 @@ export class BertIntermediate {
     return new BertIntermediate(weights.path, dense, activationOf(config.hidden_act));
   }
 
+  /** The names of what it can keep: its dense layer's output and its own (the activation's). */
+  get captureNames(): string[] {
+    return [this.dense.handle.name, this.name];
+  }
+
   async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
-    const out = await this.dense.forward(context, hidden, this.activation);
-    keepTokens(context, this.name, out);
-    return out;
+    return linearThenActivation(context, this.dense, hidden, this.activation, this.name);
   }
 }
 
@@ -45,7 +49,7 @@ export class BertOutput {
   }
 
   async forward(context: ForwardContext, intermediate: Tensor, input: Tensor): Promise<Tensor> {
-    const projected = await this.dense.forward(context, intermediate);
+    const projected = await namedLinear(context, this.dense, intermediate);
     const out = await this.layerNorm.forward(context, projected, input);
     release(context, projected);
     keepTokens(context, this.name, out);
@@ -87,12 +91,13 @@ export class BertLayer {
   /**
    * transformers' `feed_forward_chunk`: BertIntermediate, then BertOutput. Where the backend
    * has the whole block in one op (Backend.feedForward: both multiplies, the residual and the
-   * LayerNorm) and nothing captures the intermediate activation, that op runs it, so the
+   * LayerNorm) and nothing captures what is inside it (the intermediate activation, either side
+   * of it, or the down-projection before the residual), that op runs it, so the
    * [rows, intermediate_size] activation is never whole.
    */
   private async feedForwardChunk(context: ForwardContext, attended: Tensor): Promise<Tensor> {
     const { backend, capture } = context;
-    if (backend.feedForward && !capture.wants(this.intermediate.name)) {
+    if (backend.feedForward && !capture.wantsAny([...this.intermediate.captureNames, this.output.dense.handle.name])) {
       const { dense, activation } = this.intermediate;
       const { weight: gamma, bias: beta, eps } = this.output.layerNorm;
       const out = await backend.feedForward(attended, dense.handle, this.output.dense.handle, activation, { gamma, beta, eps });

@@ -5,7 +5,7 @@ import type { Backend } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ForwardOptions, ForwardOutput } from '../masked-lm.js';
 import type { BertModel } from './bert-model.js';
-import { Capture } from './capture.js';
+import { Capture, type SameOutputs } from './capture.js';
 import { attentionName, hiddenStateNames } from './capture-names.js';
 import { keepTokens, release, type ForwardContext } from './context.js';
 import type { BertInput } from './input.js';
@@ -21,6 +21,8 @@ export interface MaskedLMParts {
   readonly layers: number;
   /** The capturable names (with `{i}`), listed when a requested name matches nothing. */
   readonly known: readonly string[];
+  /** The modules whose output is another's (see SAME_OUTPUTS). */
+  readonly sameOutputs: SameOutputs;
 }
 
 /** One forward pass over a checked batch; run it in the backend's scope (runInScope). */
@@ -28,7 +30,7 @@ export async function forwardMaskedLM(parts: MaskedLMParts, input: BertInput, op
   const { base, head, layers } = parts;
   const hiddenNames = options.outputHiddenStates ? hiddenStateNames(layers, base.name) : [];
   const attentionNames = options.outputAttentions ? Array.from({ length: layers }, (_, i) => attentionName(i, base.name)) : [];
-  const capture = new Capture(options.capture ?? [], [...hiddenNames, ...attentionNames], parts.known);
+  const capture = new Capture(options.capture ?? [], [...hiddenNames, ...attentionNames], parts.known, parts.sameOutputs);
   const context: ForwardContext = {
     backend: parts.backend,
     tokens: { batch: input.batch, seq: input.seq, mask: input.attentionMask },
@@ -37,7 +39,7 @@ export async function forwardMaskedLM(parts: MaskedLMParts, input: BertInput, op
   const hidden = await base.forward(context, input);
   const wantsLogits = capture.wants(head.name);
   let splade: Tensor | undefined;
-  if (options.splade || wantsLogits || capture.wants(head.transform.name)) {
+  if (options.splade || wantsLogits || capture.wantsAny(head.transform.captureNames)) {
     const transformed = await head.transform.forward(context, hidden);
     if (wantsLogits) keepTokens(context, head.name, await head.logits(context, transformed));
     if (options.splade) splade = await head.splade(context, transformed);

@@ -6,6 +6,7 @@ import { formatShape, type Tensor } from '../../tensor/tensor.js';
 import { activationOf } from './activation.js';
 import type { BertArchitecture } from './config.js';
 import { keepTokens, release, type ForwardContext } from './context.js';
+import { linearThenActivation } from './named-linear.js';
 import { LayerNorm, Linear } from './nn.js';
 import { WeightError, type Weights } from './weights.js';
 
@@ -15,35 +16,44 @@ export class BertPredictionHeadTransform {
     readonly name: string,
     readonly dense: Linear,
     readonly activation: Activation,
+    /** The activation's module name (`transform_act_fn`), undefined where it is no module. */
+    readonly activationName: string | undefined,
     readonly layerNorm: LayerNorm,
   ) {}
 
   static async load(weights: Weights, config: BertArchitecture, backend: Backend): Promise<BertPredictionHeadTransform> {
     return BertPredictionHeadTransform.loadAs(weights, config, backend, {
-      name: weights.path, layerNorm: 'LayerNorm', activation: activationOf(config.hidden_act),
+      name: weights.path, layerNorm: 'LayerNorm', activation: activationOf(config.hidden_act), activationName: weights.fullName('transform_act_fn'),
     });
   }
 
   /**
    * The same computation under other names: RoBERTa's `lm_head` has `dense` and `layer_norm`
-   * beside its decoder, with GELU whatever `hidden_act` says, and no module of its own for
-   * them (`name`: what the transformed states are captured as).
+   * beside its decoder, with GELU whatever `hidden_act` says (a function, not a module: no
+   * `activationName`), and no module of its own for them (`name`: what the transformed states
+   * are captured as).
    */
   static async loadAs(
     weights: Weights, config: BertArchitecture, backend: Backend,
-    names: { readonly name: string; readonly layerNorm: string; readonly activation: Activation },
+    names: { readonly name: string; readonly layerNorm: string; readonly activation: Activation; readonly activationName?: string },
   ): Promise<BertPredictionHeadTransform> {
     const h = config.hidden_size;
     return new BertPredictionHeadTransform(
       names.name,
       await Linear.load(weights.prefix('dense'), backend, h, h),
       names.activation,
+      names.activationName,
       LayerNorm.load(weights.prefix(names.layerNorm), h, config.layer_norm_eps),
     );
   }
 
+  /** The names of what it can keep: its dense layer's output, the activation's and its own. */
+  get captureNames(): string[] {
+    return [this.dense.handle.name, ...(this.activationName === undefined ? [] : [this.activationName]), this.name];
+  }
+
   async forward(context: ForwardContext, hidden: Tensor): Promise<Tensor> {
-    const projected = await this.dense.forward(context, hidden, this.activation);
+    const projected = await linearThenActivation(context, this.dense, hidden, this.activation, this.activationName);
     const out = await this.layerNorm.forward(context, projected, null);
     release(context, projected);
     keepTokens(context, this.name, out);

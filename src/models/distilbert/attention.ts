@@ -7,7 +7,7 @@ import { keepTokens, release, type ForwardContext } from '../bert/context.js';
 import { Linear } from '../bert/nn.js';
 import type { Weights } from '../bert/weights.js';
 import type { DistilBertConfig } from './config.js';
-import { namedLinear, namedLinears } from './named-linear.js';
+import { namedLinear, namedLinears } from '../bert/named-linear.js';
 
 export class MultiHeadSelfAttention {
   private constructor(

@@ -3,6 +3,7 @@
 // `output_hidden_states` / `output_attentions`.
 import type { CapturableName, ModelSizes } from '../masked-lm.js';
 import { capturableNamesOf } from '../bert/capture-names.js';
+import type { SameOutputs } from '../bert/capture.js';
 
 /**
  * What can be captured, with `{i}` for a layer index, in the order a forward pass produces
@@ -10,6 +11,7 @@ import { capturableNamesOf } from '../bert/capture-names.js';
  */
 export const DISTILBERT_CAPTURE_POINTS: ReadonlyArray<readonly [name: string, shape: string, what: string]> = [
   ['distilbert.embeddings', '[B, S, H]', 'word + position embeddings after LayerNorm'],
+  ['distilbert.embeddings.LayerNorm', '[B, S, H]', 'the embeddings\' LayerNorm (same as distilbert.embeddings)'],
   ['distilbert.transformer.layer.{i}.attention.q_lin', '[B, S, H]', 'query projection'],
   ['distilbert.transformer.layer.{i}.attention.k_lin', '[B, S, H]', 'key projection'],
   ['distilbert.transformer.layer.{i}.attention.v_lin', '[B, S, H]', 'value projection'],
@@ -25,10 +27,17 @@ export const DISTILBERT_CAPTURE_POINTS: ReadonlyArray<readonly [name: string, sh
   ['distilbert.transformer.layer.{i}.output_layer_norm', '[B, S, H]', 'feed-forward output + residual, LayerNorm'],
   ['distilbert.transformer.layer.{i}', '[B, S, H]', 'the layer output (same as output_layer_norm)'],
   ['distilbert.transformer', '[B, S, H]', 'last hidden state'],
+  ['distilbert', '[B, S, H]', 'the base model: last hidden state (same as distilbert.transformer)'],
   ['vocab_transform', '[B, S, H]', 'MLM head dense layer, before the activation'],
   ['activation', '[B, S, H]', 'MLM head dense layer after the activation'],
   ['vocab_layer_norm', '[B, S, H]', 'MLM head LayerNorm'],
   ['vocab_projector', '[B, S, V]', 'MLM logits (computed in full only when asked for)'],
+];
+
+/** The modules whose output is another's (see bert/capture.ts's SAME_OUTPUTS). */
+export const DISTILBERT_SAME_OUTPUTS: SameOutputs = [
+  ['distilbert.embeddings.LayerNorm', 'distilbert.embeddings'],
+  ['distilbert', 'distilbert.transformer'],
 ];
 
 /** The module whose output is hidden state `i` in transformers' order (0: the embeddings). */

@@ -14,11 +14,11 @@ import { WeightError, Weights } from '../bert/weights.js';
 import type { CapturableName, ForwardOptions, ForwardOutput, MaskedLM, ModelSizes } from '../masked-lm.js';
 import type { LoadOptions } from '../bert/bert-for-masked-lm.js';
 import {
-  DISTILBERT_CAPTURE_POINTS, distilBertAttentionName, distilBertCapturableNames, distilBertHiddenStateName,
+  DISTILBERT_CAPTURE_POINTS, DISTILBERT_SAME_OUTPUTS, distilBertAttentionName, distilBertCapturableNames, distilBertHiddenStateName,
 } from './capture.js';
 import { DISTILBERT_LAYER_NORM_EPS, distilBertSizes, type DistilBertConfig } from './config.js';
 import { DistilBertEmbeddings } from './embeddings.js';
-import { linearThenActivation } from './named-linear.js';
+import { linearThenActivation } from '../bert/named-linear.js';
 import { Transformer } from './transformer.js';
 
 /** `distilbert`: embeddings then the transformer. */
@@ -119,7 +119,7 @@ export class DistilBertForMaskedLM implements MaskedLM {
     const hiddenNames = options.outputHiddenStates ? Array.from({ length: layers + 1 }, (_, i) => distilBertHiddenStateName(i)) : [];
     const attentionNames = options.outputAttentions ? Array.from({ length: layers }, (_, i) => distilBertAttentionName(i)) : [];
     const known = DISTILBERT_CAPTURE_POINTS.map(([name]) => name);
-    const capture = new Capture(options.capture ?? [], [...hiddenNames, ...attentionNames], known);
+    const capture = new Capture(options.capture ?? [], [...hiddenNames, ...attentionNames], known, DISTILBERT_SAME_OUTPUTS);
     const context: ForwardContext = {
       backend: this.backend,
       tokens: { batch: input.batch, seq: input.seq, mask: input.attentionMask },

@@ -7,7 +7,7 @@ import { LayerNorm, Linear } from '../bert/nn.js';
 import type { Weights } from '../bert/weights.js';
 import { MultiHeadSelfAttention } from './attention.js';
 import { DISTILBERT_LAYER_NORM_EPS, type DistilBertConfig } from './config.js';
-import { linearThenActivation, namedLinear } from './named-linear.js';
+import { linearThenActivation, namedLinear } from '../bert/named-linear.js';
 
 /** lin1, the config's activation, lin2 (no residual: the block adds it). */
 export class FFN {

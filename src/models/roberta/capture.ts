@@ -1,18 +1,41 @@
 // What a RobertaForMaskedLM forward pass can capture: BERT's capture points under RoBERTa's
 // module names (`roberta.*`; the head is `lm_head`, whose transformed states are the output of
 // its `layer_norm`, and whose own output is the logits).
-import { CAPTURE_POINTS } from '../bert/capture.js';
+import { CAPTURE_POINTS, SAME_OUTPUTS, type SameOutputs } from '../bert/capture.js';
 
-/** RoBERTa's name for a BERT capture point. */
-function robertaName(bertName: string): string {
-  if (bertName === 'cls.predictions.transform') return 'lm_head.layer_norm';
-  if (bertName === 'cls.predictions') return 'lm_head';
-  return bertName.replace(/^bert\./, 'roberta.');
+/**
+ * RoBERTa's name for a BERT capture point, or undefined where RoBERTa has no such module: its
+ * transform is no module (its states are `lm_head.layer_norm`'s output), GELU is a function,
+ * and nothing wraps `lm_head` as `cls` wraps `cls.predictions`.
+ */
+function robertaName(bertName: string): string | undefined {
+  const renamed: Record<string, string | undefined> = {
+    'cls.predictions.transform': 'lm_head.layer_norm',
+    'cls.predictions.transform.LayerNorm': undefined,
+    'cls.predictions.transform.transform_act_fn': undefined,
+    'cls.predictions.transform.dense': 'lm_head.dense',
+    'cls.predictions.decoder': 'lm_head.decoder',
+    'cls.predictions': 'lm_head',
+    cls: undefined,
+    bert: 'roberta',
+  };
+  return bertName in renamed ? renamed[bertName] : bertName.replace(/^bert\./, 'roberta.');
 }
 
-export const ROBERTA_CAPTURE_POINTS: ReadonlyArray<readonly [name: string, shape: string, what: string]> = CAPTURE_POINTS.map(
-  ([name, shape, what]) => [robertaName(name), shape, name === 'cls.predictions.transform' ? 'MLM head: dense, GELU, layer_norm' : what] as const,
-);
+export const ROBERTA_CAPTURE_POINTS: ReadonlyArray<readonly [name: string, shape: string, what: string]> = CAPTURE_POINTS.flatMap(([name, shape, what]) => {
+  const roberta = robertaName(name);
+  if (roberta === undefined) return [];
+  const description = name === 'cls.predictions.transform'
+    ? 'MLM head: dense, GELU, layer_norm'
+    : what.replace(/\bbert\./g, 'roberta.').replace(/cls\.predictions/g, 'lm_head');
+  return [[roberta, shape, description] as const];
+});
+
+/** BERT's SAME_OUTPUTS under RoBERTa's names, for the modules RoBERTa has. */
+export const ROBERTA_SAME_OUTPUTS: SameOutputs = SAME_OUTPUTS.flatMap(([name, sameAs]) => {
+  const [module, same] = [robertaName(name), robertaName(sameAs)];
+  return module === undefined || same === undefined ? [] : [[module, same] as const];
+});
 
 /** The BERT name of a RoBERTa weight or module name (the inverse of robertaName, for weights). */
 export function bertNameOf(robertaName: string): string {

@@ -13,7 +13,7 @@ import { forwardMaskedLM } from '../bert/masked-lm-forward.js';
 import { BertLMPredictionHead, BertPredictionHeadTransform } from '../bert/mlm-head.js';
 import { Weights } from '../bert/weights.js';
 import type { ForwardOptions, ForwardOutput, MaskedLM, ModelSizes } from '../masked-lm.js';
-import { ROBERTA_CAPTURE_POINTS } from './capture.js';
+import { ROBERTA_CAPTURE_POINTS, ROBERTA_SAME_OUTPUTS } from './capture.js';
 import { robertaSequenceLength, type RobertaConfig } from './config.js';
 import { robertaLayerNormReadBy } from './layer-norm-inputs.js';
 import { robertaPositionIds } from './position-ids.js';
@@ -73,6 +73,7 @@ export class RobertaForMaskedLM implements MaskedLM {
     const parts = {
       backend: this.backend, base: this.roberta, head: this.lm_head,
       hiddenSize: this.config.hidden_size, layers: this.config.num_hidden_layers, known: ROBERTA_CAPTURE_POINTS.map(([name]) => name),
+      sameOutputs: ROBERTA_SAME_OUTPUTS,
     };
     return runInScope(this.backend, () => forwardMaskedLM(parts, input, options));
   }

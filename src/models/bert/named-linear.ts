@@ -1,10 +1,11 @@
-// torch.nn.Linear with its output kept under its Hugging Face name when asked for. DistilBERT
-// names its projections (q_lin, ffn.lin1, vocab_transform) and its activations (ffn.activation,
-// activation) as modules of their own, so both sides of an activation can be captured.
+// torch.nn.Linear with its output kept under its Hugging Face name when asked for. Projections
+// are modules of their own (BERT's query and intermediate.dense, DistilBERT's q_lin, ffn.lin1,
+// vocab_transform), and so are activations (intermediate_act_fn, ffn.activation), so both sides
+// of an activation can be captured.
 import type { Activation } from '../../tensor/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { keepTokens, type ForwardContext } from '../bert/context.js';
-import { linearsOf, type Linear } from '../bert/nn.js';
+import { keepTokens, type ForwardContext } from './context.js';
+import { linearsOf, type Linear } from './nn.js';
 
 /** `linear(x)`, kept under the layer's name when asked for. */
 export async function namedLinear(context: ForwardContext, linear: Linear, x: Tensor): Promise<Tensor> {
@@ -21,20 +22,20 @@ export async function namedLinears(context: ForwardContext, linears: readonly Li
 }
 
 /**
- * `activation(linear(x))` in one fused kernel, kept under `activationName`. When the linear
- * layer's own output (before the activation) is asked for, it is computed by a second, unfused
- * multiply: the fused kernel's activation can round differently from Backend.activate, and
- * capturing must not change the model's numbers.
+ * `activation(linear(x))` in one fused kernel, kept under `activationName` (when the activation
+ * is a module with a name). When the linear layer's own output (before the activation) is asked
+ * for, it is computed by a second, unfused multiply: the fused kernel's activation can round
+ * differently from Backend.activate, and capturing must not change the model's numbers.
  */
 export async function linearThenActivation(
   context: ForwardContext,
   linear: Linear,
   x: Tensor,
   activation: Activation,
-  activationName: string,
+  activationName: string | undefined,
 ): Promise<Tensor> {
   if (context.capture.wants(linear.handle.name)) await namedLinear(context, linear, x);
   const out = await linear.forward(context, x, activation);
-  keepTokens(context, activationName, out);
+  if (activationName !== undefined) keepTokens(context, activationName, out);
   return out;
 }
