@@ -98,7 +98,9 @@ export function explanationToHtml(explanation: SpladeExplanation, options: Repor
   const terms = explanation.terms;
   const fromText = terms.filter((t) => t.inInput).length;
   const shown = Math.min(topK, terms.length);
-  const title = options.title ?? `SPLADE explained: ${explanation.text.slice(0, 60)}${explanation.text.length > 60 ? '…' : ''}`;
+  // Cut by code points: a cut inside a surrogate pair would show as U+FFFD.
+  const characters = Array.from(explanation.text);
+  const title = options.title ?? `SPLADE explained: ${characters.slice(0, 60).join('')}${characters.length > 60 ? '…' : ''}`;
   const data = reportData(explanation, topK);
   return `<!DOCTYPE html>
 <html lang="en">
