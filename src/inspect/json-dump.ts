@@ -18,42 +18,56 @@ function rows(values: ArrayLike<number>, batch: number, seq: number): number[][]
   return Array.from({ length: batch }, (_, b) => Array.from({ length: seq }, (_, t) => values[b * seq + t]));
 }
 
-/** The tensor's values as nested JSON lists, float32 values in their shortest exact form. */
-function nested(tensor: Tensor): string {
+/**
+ * The tensor's values as nested JSON lists, float32 values in their shortest exact form, in
+ * pieces of one innermost row (and the brackets between rows).
+ */
+function* nested(tensor: Tensor): Generator<string> {
   const { shape, data } = tensor;
-  if (shape.length === 0) return float32ToString(data[0]);
-  const parts: string[] = [];
-  // One string per innermost row keeps the number of pieces small for large tensors.
-  const walk = (dim: number, offset: number, stride: number): void => {
+  if (shape.length === 0) {
+    yield float32ToString(data[0]);
+    return;
+  }
+  function* walk(dim: number, offset: number, stride: number): Generator<string> {
     const inner = stride / shape[dim];
     if (dim === shape.length - 1) {
-      parts.push(`[${Array.from(data.subarray(offset, offset + shape[dim]), float32ToString).join(',')}]`);
+      yield `[${Array.from(data.subarray(offset, offset + shape[dim]), float32ToString).join(',')}]`;
       return;
     }
-    parts.push('[');
+    yield '[';
     for (let i = 0; i < shape[dim]; i++) {
-      if (i > 0) parts.push(',');
-      walk(dim + 1, offset + i * inner, inner);
+      if (i > 0) yield ',';
+      yield* walk(dim + 1, offset + i * inner, inner);
     }
-    parts.push(']');
-  };
-  walk(0, 0, data.length);
-  return parts.join('');
+    yield ']';
+  }
+  yield* walk(0, 0, data.length);
+}
+
+/**
+ * The JSON dump in pieces, none longer than one innermost tensor row: a dump can be far larger
+ * than one JavaScript string holds (V8: 2^29 - 24 UTF-16 units, about 512 MiB of text), so
+ * a file is written piece by piece (`splade inspect --out FILE.json`).
+ */
+export function* dumpToJsonPieces(inputs: DumpInputs, tensors: NamedTensors): Generator<string> {
+  const { batch, seq } = inputs;
+  yield `{"input_ids":${JSON.stringify(rows(inputs.inputIds, batch, seq))},\n`;
+  yield `"attention_mask":${JSON.stringify(rows(inputs.attentionMask, batch, seq))},\n`;
+  if (inputs.tokens) yield `"tokens":${JSON.stringify(inputs.tokens)},\n`;
+  yield '"tensors":{\n';
+  for (const [i, [name, tensor]] of tensors.entries()) {
+    yield `${i > 0 ? ',\n' : ''}${JSON.stringify(name)}:{"shape":${JSON.stringify(tensor.shape)},"data":`;
+    yield* nested(tensor);
+    yield '}';
+  }
+  yield '\n}}\n';
 }
 
 /**
  * `{"input_ids": [[...]], "attention_mask": [[...]], "tokens": [[...]], "tensors": {name:
- * {"shape": [...], "data": [[...]]}}}`, tensors in the dump's order.
+ * {"shape": [...], "data": [[...]]}}}`, tensors in the dump's order, as one string (for dumps
+ * that fit one; dumpToJsonPieces for any size).
  */
 export function dumpToJson(inputs: DumpInputs, tensors: NamedTensors): string {
-  const { batch, seq } = inputs;
-  const lines = [
-    `{"input_ids":${JSON.stringify(rows(inputs.inputIds, batch, seq))},`,
-    `"attention_mask":${JSON.stringify(rows(inputs.attentionMask, batch, seq))},`,
-    ...(inputs.tokens ? [`"tokens":${JSON.stringify(inputs.tokens)},`] : []),
-    '"tensors":{',
-    tensors.map(([name, tensor]) => `${JSON.stringify(name)}:{"shape":${JSON.stringify(tensor.shape)},"data":${nested(tensor)}}`).join(',\n'),
-    '}}\n',
-  ];
-  return lines.join('\n');
+  return [...dumpToJsonPieces(inputs, tensors)].join('');
 }

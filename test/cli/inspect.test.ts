@@ -70,6 +70,23 @@ test('--input-ids takes the file of splade encode --input-ids', async () => {
   assert.equal(dump.info('cls.predictions.transform')!.shape, [3, 12, 32]);
 });
 
+test('a JSON dump is written piece by piece: a 20 MB dump fits a 24 MB JavaScript heap', () => {
+  // Held whole, a dump needs its text several times over in the heap (and past about 512 MiB
+  // no string holds it at all: "Invalid string length" after the whole forward pass).
+  const ids = join(tmp, 'many-rows.json');
+  const row = [2, ...Array.from({ length: 30 }, (_, i) => 10 + (i * 7) % 200), 3];
+  writeFileSync(ids, JSON.stringify({ input_ids: Array.from({ length: 240 }, () => row) }));
+  const out = join(tmp, 'many-rows.dump.json');
+  const args = ['inspect', '--model', f32, '--input-ids', ids, '--logits', '--threads', '1', '--out', out];
+  const result = spawnSync(process.execPath, ['--max-old-space-size=24', join(root, 'bin/splade.js'), ...args], { encoding: 'utf8' });
+  assert.is(result.status, 0, result.stderr.slice(0, 300));
+  const text = readFileSync(out, 'utf8');
+  assert.ok(text.length > 20e6, `${text.length} characters`);
+  const dump = JSON.parse(text) as JsonDump;
+  assert.equal(dump.tensors.logits.shape, [240, 32, 256]);
+  assert.equal((dump.tensors.logits.data as number[][][])[239][31].length, 256);
+});
+
 test('--list prints every capturable name with its shape', () => {
   const r = splade(['inspect', '--model', f32, '--list']);
   assert.is(r.code, 0, r.stderr);

@@ -5,9 +5,9 @@ import { matchesCapturePattern } from '../../models/bert/capture.js';
 import { bertInputFromRows, type BertInput } from '../../models/bert/input.js';
 import { SpladeError } from '../../errors.js';
 import { dumpActivations, type NamedTensors } from '../../inspect/dump.js';
-import { dumpToJson } from '../../inspect/json-dump.js';
+import { dumpToJsonPieces } from '../../inspect/json-dump.js';
 import { textBatch } from '../../inspect/text-batch.js';
-import { writeFileAtomic } from '../../node/files.js';
+import { AtomicFileWriter } from '../../node/atomic-writer.js';
 import { writeSafetensorsFile } from '../../node/safetensors-file.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { MissingTokenizerError } from '../../splade/encoder.js';
@@ -102,9 +102,21 @@ function toInt64(values: ArrayLike<number>): BigInt64Array {
   return BigInt64Array.from(Array.from(values, (v) => BigInt(v)));
 }
 
+/** Writes the JSON dump piece by piece: it can be larger than one string holds (about 512 MiB). */
+async function writeJsonDump(out: string, pieces: Iterable<string>): Promise<void> {
+  const file = await AtomicFileWriter.open(out);
+  try {
+    for (const piece of pieces) await file.write(piece);
+    await file.commit();
+  } catch (error) {
+    await file.abort();
+    throw error;
+  }
+}
+
 async function writeDump(out: string, input: BertInput, tokens: string[][] | undefined, tensors: NamedTensors): Promise<void> {
   if (out.endsWith('.json')) {
-    await writeFileAtomic(out, dumpToJson({ ...input, tokens }, tensors));
+    await writeJsonDump(out, dumpToJsonPieces({ ...input, tokens }, tensors));
     return;
   }
   const shape = [input.batch, input.seq];
