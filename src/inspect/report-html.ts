@@ -1,5 +1,6 @@
 // `splade explain`'s report: one self-contained HTML page (inline style, script and data; no
 // fonts, images or requests) that shows how a text became its SPLADE vector.
+import type { PoolingActivation } from '../io/sparse-encoder-layout.js';
 import type { SpladeExplanation, TokenizerKind } from '../splade/explain.js';
 import { REPORT_SCRIPT } from './report-script.js';
 
@@ -78,6 +79,12 @@ const STYLE = `
   #heatmap { overflow: auto; margin-top: 10px; } .axis { font: 11px ui-monospace, monospace; fill: #2d3748; }
 `;
 
+/** A term's weight from a token's score, as the pooling computes it. */
+const WEIGHT_FORMULA: Readonly<Record<PoolingActivation, string>> = {
+  relu: 'log(1 + max(0, score))',
+  log1p_relu: 'log(1 + log(1 + max(0, score)))',
+};
+
 /** How each tokenizer's tokens read, for the tokens section of the page. */
 const TOKENS_READ: Readonly<Record<TokenizerKind, string>> = {
   wordpiece: 'WordPiece tokens (pieces that continue a word start with ##)',
@@ -121,7 +128,7 @@ ${options.modelName ? `<p class="hint">Model: <code>${escapeHtml(options.modelNa
 <div id="tokens"></div>
 
 <h2>2. SPLADE terms</h2>
-<p class="hint">At every token, the masked-language-model head scores all words of the vocabulary: "which words fit here?". SPLADE turns each score into log(1 + max(0, score)) and keeps, for each word, its largest value over the tokens. The result is a weighted bag of words, including words that are not in the text (expansions). Click a term to see the weight each token gives it; the outlined token is where its weight comes from.</p>
+<p class="hint">At every token, the masked-language-model head scores all words of the vocabulary: "which words fit here?". SPLADE turns each score into ${WEIGHT_FORMULA[explanation.poolingActivation ?? 'relu']} and keeps, for each word, its largest value over the tokens. The result is a weighted bag of words, including words that are not in the text (expansions). Click a term to see the weight each token gives it; the outlined token is where its weight comes from.</p>
 <p class="legend"><span><i class="swatch original"></i>word of the text</span><span><i class="swatch expansion"></i>expansion (not in the text)</span></p>
 <div id="term-detail"></div>
 <div id="terms"></div>

@@ -30,6 +30,8 @@ export interface SpladeExplanation {
   readonly terms: readonly ExplainedTerm[];
   /** Attention probabilities per layer, each [heads, seq, seq] (row: query, column: key). */
   readonly attentions: readonly Tensor[];
+  /** How the weights were pooled (the encoder's; undefined: relu, log(1 + relu(x))). */
+  readonly poolingActivation?: PoolingActivation;
 }
 
 /** BERT's WordPiece, RoBERTa's byte-level BPE, or XLM-RoBERTa's SentencePiece Unigram. */
@@ -97,5 +99,6 @@ export async function explainText(encoder: ExplainableEncoder, text: string, opt
     inputIds: ids,
     terms,
     attentions: output.attentions!.map((a) => a.reshape([heads, seq, seq])),
+    poolingActivation: encoder.poolingActivation ?? 'relu',
   };
 }

@@ -143,6 +143,7 @@ test('explainText follows the folder: log1p_relu pooling and max_seq_length of a
   const [vector] = await encoder.encode([text]);
   const explanation = await explainText(encoder, text);
   assert.is(explanation.inputIds.length, 10, 'cut to max_seq_length');
+  assert.is(explanation.poolingActivation, 'log1p_relu', 'the report can say how weights are made');
   const byId = new Map(explanation.terms.map((t) => [t.termId, t]));
   assert.is(byId.size, vector.indices.length);
   // 1e-5: the pooled kernel's float32 log1p against Math.log1p, as in the test above.

@@ -37,4 +37,11 @@ test('a long text\'s title is cut between characters, not inside a surrogate pai
   assert.not.match(html, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/, 'no lone surrogate (written as U+FFFD)');
 });
 
+test('the page gives the weight formula of the model\'s pooling (log1p_relu: log once more)', () => {
+  const relu = explanationToHtml(explanation('war', ['[CLS]', 'war', '[SEP]']));
+  assert.ok(relu.includes('turns each score into log(1 + max(0, score))'));
+  const twice = explanationToHtml({ ...explanation('war', ['[CLS]', 'war', '[SEP]']), poolingActivation: 'log1p_relu' });
+  assert.ok(twice.includes('turns each score into log(1 + log(1 + max(0, score)))'));
+});
+
 test.run();
