@@ -163,7 +163,9 @@ export class SparseIndex {
     const k = options.topK ?? 10;
     if (!Number.isInteger(k) || k < 0) throw new QueryError(`topK must be a non-negative integer, got ${k}`);
     const prepared = this.prepare(query);
-    return options.pruning === false ? exhaustiveSearch(prepared, k, this.scratch) : maxScoreSearch(prepared, k);
+    // The heap is sized by k: a k past the corpus (--top-k 1e12) would allocate for nothing.
+    const kept = Math.min(k, this.docCount);
+    return options.pruning === false ? exhaustiveSearch(prepared, kept, this.scratch) : maxScoreSearch(prepared, kept);
   }
 
   /** As `searchDocs`, with each document's id. */

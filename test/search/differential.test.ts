@@ -140,4 +140,15 @@ test('a repeated query term is refused by both paths, naming the position', asyn
   }
 });
 
+test('a topK far past the corpus returns every match without sizing anything by it', async () => {
+  const index = SparseIndex.open(await buildIndex([
+    { id: 'a', vector: { indices: Uint32Array.of(1), values: Float32Array.of(1) } },
+    { id: 'b', vector: { indices: Uint32Array.of(1, 2), values: Float32Array.of(2, 1) } },
+  ]));
+  const query = { indices: Uint32Array.of(1), values: Float32Array.of(1) };
+  for (const topK of [2 ** 32, Number.MAX_SAFE_INTEGER]) {
+    for (const pruning of [true, false]) assert.equal(index.search(query, { topK, pruning }).map((hit) => hit.id), ['b', 'a'], `topK ${topK}`);
+  }
+});
+
 test.run();
