@@ -146,9 +146,14 @@ export class IndexBuilder {
     }
     const last = indices.length > 0 ? indices[indices.length - 1] : -1;
     if (last > this.maxTerm) this.maxTerm = last;
+    this.fitTermTables();
+    for (let k = 0; k < values.length; k++) if (values[k] > this.maxWeight) this.maxWeight = values[k];
+  }
+
+  /** The per-term tables cover every term id up to maxTerm (a given vocabSize included). */
+  private fitTermTables(): void {
     this.termCounts = grown(this.termCounts, this.maxTerm + 1, (n) => new Uint32Array(n));
     this.termMax = grown(this.termMax, this.maxTerm + 1, (n) => new Float32Array(n));
-    for (let k = 0; k < values.length; k++) if (values[k] > this.maxWeight) this.maxWeight = values[k];
   }
 
   private reserve(size: number): void {
@@ -211,6 +216,8 @@ export class IndexBuilder {
   }
 
   private async write(openSink: (fileLength: number) => IndexSink | Promise<IndexSink>): Promise<IndexStats> {
+    // With a vocabSize option and no document, nothing has grown the tables to it yet.
+    this.fitTermTables();
     const vocabSize = this.maxTerm + 1;
     const counts = this.termCounts.subarray(0, vocabSize);
     const blockCount = counts.reduce((sum, c) => sum + blocksOf(c, this.blockSize), 0);

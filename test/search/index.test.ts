@@ -56,6 +56,14 @@ test('an index of no documents opens and finds nothing', async () => {
   assert.equal(index.search({ indices: Uint32Array.of(1), values: Float32Array.of(1) }), []);
 });
 
+test('a vocabulary size larger than any term used (or no documents at all) is kept', async () => {
+  const none = SparseIndex.open(await buildIndex([], { vocabSize: 30522 }));
+  assert.is(none.vocabSize, 30522);
+  const few = SparseIndex.open(await buildIndex([{ id: 'a', vector: { indices: Uint32Array.of(3), values: Float32Array.of(1) } }], { vocabSize: 5000 }));
+  assert.is(few.vocabSize, 5000);
+  assert.equal(few.search({ indices: Uint32Array.of(3, 4999), values: Float32Array.of(2, 1) }), [{ doc: 0, id: 'a', score: 2 }]);
+});
+
 /** Checks both search paths against brute force for `queries`, at several k. */
 function assertExact(index: SparseIndex, stored: Doc[], queries: Doc[], ks: number[]): void {
   for (const [q, query] of queries.entries()) {
