@@ -223,7 +223,8 @@ function checkPostings(h: IndexHeader, v: Views, blockStarts: Uint32Array): void
   // Locals, not property loads, in the loop over every posting.
   const { termStarts, docs, impacts, blockLast, blockMax: blockMaxes, termMax } = v;
   const { docCount, blockSize, vocabSize } = h;
-  const limit = h.impactType === 'u8' ? 255 : Infinity;
+  // The largest finite float32: an infinite impact would make every bound infinite.
+  const limit = h.impactType === 'u8' ? 255 : 3.4028234663852886e38;
   for (let t = 0; t < vocabSize; t++) {
     const from = termStarts[t];
     const to = termStarts[t + 1];

@@ -248,4 +248,32 @@ test('a file with valid checksums but a broken posting list is refused by its st
   assert.ok(SparseIndex.open(bytes, { verify: 'quick' }));
 });
 
+/** Rewrites the checksums of every section and of the header after an edit of the body. */
+function resealAll(bytes: Uint8Array): void {
+  const header = decodeHeader(bytes, bytes.length, (b) => new DataView(b.buffer, b.byteOffset).getUint32(248, true));
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  SECTION_NAMES.forEach((name, k) => {
+    const { offset, length } = header.sections[name];
+    view.setUint32(56 + 24 * k + 16, crc32(bytes.subarray(offset, offset + length)), true);
+  });
+  resealHeader(bytes);
+}
+
+test('full verification refuses an infinite float32 impact, even with its block and term maxima to match', async () => {
+  const bytes = await sampleIndex();
+  const header = decodeHeader(bytes, bytes.length, crc32);
+  const view = new DataView(bytes.buffer);
+  // The first term with postings: its first posting, its first block, its term maximum.
+  const starts = (t: number): number => view.getUint32(header.sections.termStarts.offset + 4 * t, true);
+  let term = 0;
+  while (starts(term + 1) === starts(term)) term++;
+  let block = 0;
+  for (let t = 0; t < term; t++) block += Math.ceil((starts(t + 1) - starts(t)) / header.blockSize);
+  view.setFloat32(header.sections.impacts.offset + 4 * starts(term), Infinity, true);
+  view.setFloat32(header.sections.blockMax.offset + 4 * block, Infinity, true);
+  view.setFloat32(header.sections.termMax.offset + 4 * term, Infinity, true);
+  resealAll(bytes);
+  assert.match(openError(bytes), new RegExp(`index postings of term ${term}: impact Infinity of document \\d+ is not a positive finite number`));
+});
+
 test.run();
