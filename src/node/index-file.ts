@@ -2,10 +2,12 @@
 // written to a temporary name and renamed into place (never a half-written index under the
 // real name), and an index file read into memory for SparseIndex.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdtemp, open, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SpladeError } from '../errors.js';
+import { crc32 } from '../search/crc32.js';
 import { IndexBuilder, type IndexBuilderOptions, type IndexStats } from '../search/index-builder.js';
+import { HEADER_SIZE, decodeHeader } from '../search/index-format.js';
 import { SparseIndex, type OpenIndexOptions } from '../search/sparse-index.js';
 import type { IndexSink, RunReader, RunStorage } from '../search/storage.js';
 import type { SparseVector } from '../splade/sparse-vector.js';
@@ -142,16 +144,28 @@ export async function buildIndexFile(
   }
 }
 
-/** Reads an index file whole and opens it (checked as `options.verify` says). */
+/**
+ * Reads an index file whole and opens it (checked as `options.verify` says). The header is
+ * read and checked first (magic, checksum, a layout that matches the file's size), so that a
+ * file that is not an index is refused before its size is allocated.
+ */
 export async function openIndexFile(path: string, options: OpenIndexOptions = {}): Promise<SparseIndex> {
   const bytes = await withFileHandle(path, async (handle) => {
-    const { size } = await stat(path);
+    const { size } = await handle.stat();
+    const head = new Uint8Array(Math.min(size, HEADER_SIZE));
+    await readFully(handle, head, 0, path);
+    naming(path, () => decodeHeader(head, size, crc32));
     const target = new Uint8Array(size);
     await readFully(handle, target, 0, path);
     return target;
   });
+  return naming(path, () => SparseIndex.open(bytes, options));
+}
+
+/** Runs `open`, prefixing the message of a SpladeError with the file's path. */
+function naming<T>(path: string, open: () => T): T {
   try {
-    return SparseIndex.open(bytes, options);
+    return open();
   } catch (error) {
     if (error instanceof SpladeError) throw new (error.constructor as typeof SpladeError)(`${path}: ${error.message}`, { cause: error });
     throw error;

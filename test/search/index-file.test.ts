@@ -1,10 +1,11 @@
 // buildIndexFile on disk: the documents' own file is never replaced by the index.
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpladeError } from '../../src/errors.js';
-import { buildIndexFile } from '../../src/node/index-file.js';
+import { buildIndexFile, openIndexFile } from '../../src/node/index-file.js';
+import { IndexFormatError } from '../../src/search/index-format.js';
 import type { SparseVector } from '../../src/splade/sparse-vector.js';
 import { tempDir } from '../foundation/tmp.js';
 
@@ -36,6 +37,20 @@ test('an index path that is the documents\' source file is refused, naming both,
   // Another path builds.
   const stats = await buildIndexFile(join(dir, 'ok.spladeidx'), documents(vectors), { source: vectors });
   assert.is(stats.documents, 2);
+});
+
+test('a file that is not an index is refused from its header, before its size is allocated', async () => {
+  // Sparse: 4 GiB and more of zeros that take no disk (past what Node 20 can hold in one array).
+  const big = join(dir, 'big.bin');
+  writeFileSync(big, 'PK\x03\x04 not an index');
+  truncateSync(big, 2 ** 32 + 256);
+  try {
+    await openIndexFile(big);
+    assert.unreachable('opened');
+  } catch (error) {
+    assert.instance(error, IndexFormatError);
+    assert.match((error as Error).message, `${big}: not a splade index: the file starts with "PK`);
+  }
 });
 
 test.run();
