@@ -143,6 +143,7 @@ test('errors: one line on stderr, usage errors exit 2, a failed build leaves no 
     [['search', '--index', join(tmp, 'none.spladeidx'), '--query-vectors', vectors], 1, /none\.spladeidx: cannot open: no such file or directory/],
     [['index', '--vectors', bad, '--out', join(dir, 'out.spladeidx')], 1, /bad\.jsonl line 2: indices must ascend \(indices\[0\] = 3, indices\[1\] = 1\)/],
     [['index', '--vectors', negative, '--out', join(dir, 'out.spladeidx')], 1, /negative\.jsonl line 3: document "y", position 0: weight -0\.5 is not a positive finite number/],
+    [['search', '--index', index, '--query-vectors', negative], 1, /negative\.jsonl line 3: query position 0: weight -0\.5 is not a finite non-negative number/],
     [['search', '--index', index], 2, /give --query \(with --model\) or --query-vectors/],
     [['search', '--index', index, '--query-vectors', vectors, '--format', 'xml'], 2, /--format must be one of jsonl, trec, got 'xml'/],
     [['search', '--index', index, '--query', 'text'], 2, /--query needs --model/],

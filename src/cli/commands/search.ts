@@ -2,12 +2,12 @@
 // with a model) or as vectors, as JSON lines or a TREC run.
 import { openIndexFile } from '../../node/index-file.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
-import type { SparseIndex } from '../../search/sparse-index.js';
+import { QueryError, type SparseIndex } from '../../search/sparse-index.js';
 import { runLine } from '../../search/trec.js';
 import type { SparseVector } from '../../splade/sparse-vector.js';
 import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
-import { readVectorLines } from '../input-lines.js';
+import { readVectorLines, sourceName } from '../input-lines.js';
 import { BACKEND_FLAGS, backendOptionsFromFlags, backendUsage } from '../backend-flags.js';
 import { dtypeOption, dtypeUsage } from '../dtype-option.js';
 import { optionUsage } from '../option-usage.js';
@@ -86,7 +86,16 @@ export const command: Command = {
 
     const index = await openIndexFile(values.index, { verify });
     if (vectorsPath !== undefined) {
-      for await (const { id, vector } of readVectorLines(vectorsPath)) print(id, index, vector);
+      const at = { line: 0 };
+      for await (const { id, vector } of readVectorLines(vectorsPath, at)) {
+        try {
+          print(id, index, vector);
+        } catch (error) {
+          // The index names the query's position at fault; the line is the reader's.
+          if (error instanceof QueryError) throw new QueryError(`${sourceName(vectorsPath)} line ${at.line}: ${error.message}`);
+          throw error;
+        }
+      }
       return 0;
     }
     const encoder = await SpladeEncoder.fromPretrained(values.model!, {
