@@ -14,7 +14,11 @@ import type { SparseVector } from '../splade/sparse-vector.js';
 import { fileError, readFully, withFileHandle } from './files.js';
 import { refuseOutputOverInput } from './same-file.js';
 
-const READ_BUFFER = 1 << 22;
+// The runs of a build are all read at once while merging, so their read buffers share one
+// budget: 4 MiB each for up to 8 runs, less for more (a large corpus spills hundreds).
+const READ_BUDGET = 1 << 25;
+const MAX_READ_BUFFER = 1 << 22;
+const MIN_READ_BUFFER = 1 << 16;
 
 /** Runs as files in a fresh folder under `parent` (removed by `dispose`). */
 export function fileRunStorage(parent: string): RunStorage {
@@ -41,7 +45,9 @@ export function fileRunStorage(parent: string): RunStorage {
         },
         async finish() {
           await release(out);
-          return fileRunReader(await track(path, 'r'), release);
+          // Sized at the first read, when every run has been written and `count` is final.
+          const bufferSize = (): number => Math.max(MIN_READ_BUFFER, Math.min(MAX_READ_BUFFER, Math.floor(READ_BUDGET / count)));
+          return fileRunReader(await track(path, 'r'), release, bufferSize);
         },
       };
     },
@@ -52,8 +58,8 @@ export function fileRunStorage(parent: string): RunStorage {
   };
 }
 
-function fileRunReader(handle: FileHandle, release: (h: FileHandle) => Promise<void>): RunReader {
-  const buffer = new Uint8Array(READ_BUFFER);
+function fileRunReader(handle: FileHandle, release: (h: FileHandle) => Promise<void>, bufferSize: () => number): RunReader {
+  let buffer: Uint8Array | undefined;
   let start = 0;
   let end = 0;
   let position = 0;
@@ -62,6 +68,7 @@ function fileRunReader(handle: FileHandle, release: (h: FileHandle) => Promise<v
       const out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length);
       let done = 0;
       while (done < length) {
+        buffer ??= new Uint8Array(bufferSize());
         if (start === end) {
           const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
           if (bytesRead === 0) throw new SpladeError(`index builder: a temporary run file ended ${length - done} bytes early`);

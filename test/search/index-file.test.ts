@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpladeError } from '../../src/errors.js';
-import { buildIndexFile, openIndexFile } from '../../src/node/index-file.js';
+import { buildIndexFile, fileRunStorage, openIndexFile } from '../../src/node/index-file.js';
+import type { RunReader } from '../../src/search/storage.js';
 import { IndexFormatError } from '../../src/search/index-format.js';
 import type { SparseVector } from '../../src/splade/sparse-vector.js';
 import { tempDir } from '../foundation/tmp.js';
@@ -50,6 +51,28 @@ test('a file that is not an index is refused from its header, before its size is
   } catch (error) {
     assert.instance(error, IndexFormatError);
     assert.match((error as Error).message, `${big}: not a splade index: the file starts with "PK`);
+  }
+});
+
+test('merging many runs: the read buffers of all runs together stay within a fixed budget', async () => {
+  // A large corpus spills hundreds of runs, all read at once while merging: a fixed 4 MiB
+  // buffer each grew the build's memory with the corpus (400 runs: 1.6 GB).
+  const storage = fileRunStorage(dir);
+  const runs = 64;
+  const readers: RunReader[] = [];
+  const before = process.memoryUsage().arrayBuffers;
+  try {
+    for (let r = 0; r < runs; r++) {
+      const writer = await storage.create();
+      await writer.write(Uint8Array.of(r, 0, 0, 0, 1, 0, 0, 0));
+      readers.push(await writer.finish());
+    }
+    for (const [r, reader] of readers.entries()) assert.equal([...(await reader.read(4))], [r, 0, 0, 0]);
+    const grown = process.memoryUsage().arrayBuffers - before;
+    assert.ok(grown < 48 * 2 ** 20, `the read buffers of ${runs} runs took ${(grown / 2 ** 20).toFixed(0)} MiB`);
+    for (const [r, reader] of readers.entries()) assert.equal([...(await reader.read(4))], [1, 0, 0, 0], `run ${r}`);
+  } finally {
+    await storage.dispose();
   }
 });
 
