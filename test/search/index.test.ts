@@ -276,4 +276,30 @@ test('full verification refuses an infinite float32 impact, even with its block 
   assert.match(openError(bytes), new RegExp(`index postings of term ${term}: impact Infinity of document \\d+ is not a positive finite number`));
 });
 
+test('verify quick: a document number past the corpus gives an IndexFormatError, not a RangeError', async () => {
+  const bytes = await sampleIndex();
+  const header = decodeHeader(bytes, bytes.length, crc32);
+  const view = new DataView(bytes.buffer);
+  const starts = (t: number): number => view.getUint32(header.sections.termStarts.offset + 4 * t, true);
+  let term = 0;
+  while (starts(term + 1) === starts(term)) term++;
+  // The term's last posting, and its block's last document, point past the corpus.
+  let block = -1;
+  for (let t = 0; t <= term; t++) block += Math.ceil((starts(t + 1) - starts(t)) / header.blockSize);
+  view.setUint32(header.sections.docs.offset + 4 * (starts(term + 1) - 1), header.docCount + 5, true);
+  view.setUint32(header.sections.blockLast.offset + 4 * block, header.docCount + 5, true);
+  resealAll(bytes);
+  assert.match(openError(bytes), new RegExp(`index postings of term ${term}: document ${header.docCount + 5} is not below`));
+  const index = SparseIndex.open(bytes, { verify: 'quick' });
+  const query = { indices: Uint32Array.of(term), values: Float32Array.of(1) };
+  for (const pruning of [true, false]) {
+    try {
+      index.search(query, { topK: 1000, pruning });
+    } catch (error) {
+      assert.instance(error, IndexFormatError, `pruning ${pruning}: ${String(error)}`);
+      assert.match((error as Error).message, `document ${header.docCount + 5}`);
+    }
+  }
+});
+
 test.run();
