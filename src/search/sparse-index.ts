@@ -17,8 +17,9 @@ export class QueryError extends SpladeError {}
 
 export interface OpenIndexOptions {
   /**
-   * `full` (default): verify every section's checksum and the structure of every posting list
-   * (sorted, in range, block metadata consistent); linear in the file size.
+   * `full` (default): verify every section's checksum, the structure of every posting list
+   * (sorted, in range, block metadata consistent) and that every id is UTF-8; linear in the
+   * file size.
    * `quick`: the header and the section table only; a corrupt body may then give wrong results
    * (never a crash or a hang).
    */
@@ -77,7 +78,10 @@ export class SparseIndex {
     if (verify === 'full') verifyChecksums(bytes, header);
     const views = sectionViews(bytes, header);
     const blockStarts = checkTables(header, views);
-    if (verify === 'full') checkPostings(header, views, blockStarts);
+    if (verify === 'full') {
+      checkPostings(header, views, blockStarts);
+      checkIds(header, views);
+    }
     return new SparseIndex(header, views, blockStarts);
   }
 
@@ -256,6 +260,34 @@ function checkPostings(h: IndexHeader, v: Views, blockStarts: Uint32Array): void
       }
     }
     if (termMax[t] !== listMax) throw postingError(t, `largest impact ${listMax}, the term table says ${termMax[t]}`);
+  }
+}
+
+/**
+ * Checks that every document id is UTF-8: the bytes of all ids are, and no id starts on a
+ * continuation byte (inside a character); one decode instead of one a document. The first id
+ * that is not is named.
+ */
+function checkIds(h: IndexHeader, v: Views): void {
+  const { docIdStarts, docIdBytes } = v;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const valid = (bytes: Uint8Array): boolean => {
+    try {
+      decoder.decode(bytes);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const isContinuation = (byte: number): boolean => (byte & 0xc0) === 0x80;
+  let ok = valid(docIdBytes);
+  for (let d = 0; ok && d < h.docCount; d++) {
+    if (docIdStarts[d + 1] > docIdStarts[d] && isContinuation(docIdBytes[docIdStarts[d]])) ok = false;
+  }
+  if (ok) return;
+  // Then some id is not UTF-8 (valid ids concatenate to valid bytes, and none starts mid-character).
+  for (let d = 0; d < h.docCount; d++) {
+    if (!valid(docIdBytes.subarray(docIdStarts[d], docIdStarts[d + 1]))) throw new IndexFormatError(`index docIdBytes: the id of document ${d} is not valid UTF-8`);
   }
 }
 

@@ -276,6 +276,22 @@ test('full verification refuses an infinite float32 impact, even with its block 
   assert.match(openError(bytes), new RegExp(`index postings of term ${term}: impact Infinity of document \\d+ is not a positive finite number`));
 });
 
+test('full verification refuses an id that is not UTF-8, or that starts inside another\'s character', async () => {
+  const docs = [{ id: 'a', vector: { indices: Uint32Array.of(1), values: Float32Array.of(1) } }];
+  const bytes = await buildIndex([...docs, { id: 'é', vector: docs[0].vector }, { id: 'b', vector: docs[0].vector }]);
+  const header = decodeHeader(bytes, bytes.length, crc32);
+  const idsAt = header.sections.docIdBytes.offset;
+  const broken = bytes.slice();
+  broken[idsAt + 3] = 0xff;
+  resealAll(broken);
+  assert.match(openError(broken), /index docIdBytes: the id of document 2 is not valid UTF-8/);
+  // The bytes together are valid, but document 2's id starts in the middle of document 1's é.
+  const split = bytes.slice();
+  new DataView(split.buffer).setUint32(header.sections.docIdStarts.offset + 8, 2, true);
+  resealAll(split);
+  assert.match(openError(split), /index docIdBytes: the id of document 1 is not valid UTF-8/);
+});
+
 test('verify quick: a document number past the corpus gives an IndexFormatError, not a RangeError', async () => {
   const bytes = await sampleIndex();
   const header = decodeHeader(bytes, bytes.length, crc32);
