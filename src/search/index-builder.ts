@@ -113,6 +113,9 @@ export class IndexBuilder {
   async add(id: string, vector: SparseVector): Promise<void> {
     if (this.finished) throw new IndexBuildError('the index is already finished');
     if (this.seen.has(id)) throw new IndexBuildError(`document id ${JSON.stringify(id)} appears twice`);
+    // Ids are stored as UTF-8, which would turn a lone surrogate into U+FFFD: another id.
+    const lone = /\p{Cs}/u.exec(id);
+    if (lone) throw new IndexBuildError(`document id ${JSON.stringify(id)} is not well-formed Unicode (a lone surrogate at position ${lone.index})`);
     const { indices, values } = vector;
     if (indices.length !== values.length) throw new IndexBuildError(`document ${JSON.stringify(id)}: ${indices.length} indices but ${values.length} values`);
     this.check(id, vector);

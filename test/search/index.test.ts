@@ -140,6 +140,9 @@ test('builder refuses bad documents, naming the document and position', async ()
     ['c', { indices: Uint32Array.of(1, 2), values: Float32Array.of(NaN, 1) }, /document "c", position 0: weight NaN/],
     ['d', { indices: Uint32Array.of(5, 2), values: Float32Array.of(1, 1) }, /position 1: term ids must be ascending and distinct \(5 then 2\)/],
     ['e', { indices: Uint32Array.of(100), values: Float32Array.of(1) }, /term id 100 is not below the vocabulary size 100/],
+    // UTF-8 cannot hold a lone surrogate: it would be stored as U+FFFD, another id (and the same
+    // for '\udc00').
+    ['f\ud800', { indices: Uint32Array.of(1), values: Float32Array.of(1) }, /document id "f\\ud800" is not well-formed Unicode \(a lone surrogate at position 1\)/],
   ];
   for (const [id, vector, message] of cases) {
     try {
