@@ -14,7 +14,8 @@ export interface VectorLine {
 
 /**
  * Parses one line. Term ids must be non-negative integers (any order is not accepted: they
- * must ascend, as `splade encode` writes them), values numbers; `where` names the line.
+ * must ascend, as `splade encode` writes them), values finite float32 numbers, a numeric id
+ * within ±2^53 (past it JSON has rounded its digits); `where` names the line.
  * @throws VectorLineError
  */
 export function parseVectorLine(line: string, where: string): VectorLine {
@@ -28,6 +29,11 @@ export function parseVectorLine(line: string, where: string): VectorLine {
   const record = value as Record<string, unknown>;
   const id = record.id;
   if (typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) throw new VectorLineError(`${where}: "id" must be a string or a number`);
+  // Past 2^53 JSON.parse has already rounded the digits: 12345678901234567891 reads as
+  // 12345678901234567000, which would be stored as another document's id without a word.
+  if (typeof id === 'number' && Math.abs(id) > Number.MAX_SAFE_INTEGER) {
+    throw new VectorLineError(`${where}: "id" ${id} is a number past 2^53, which JSON readers round: write it as a string`);
+  }
   const { indices, values } = record;
   if (!Array.isArray(indices) || !Array.isArray(values)) throw new VectorLineError(`${where}: "indices" and "values" must be arrays`);
   if (indices.length !== values.length) throw new VectorLineError(`${where}: ${indices.length} indices but ${values.length} values`);
@@ -38,6 +44,9 @@ export function parseVectorLine(line: string, where: string): VectorLine {
     if (k > 0 && term <= out.indices[k - 1]) throw new VectorLineError(`${where}: indices must ascend (indices[${k - 1}] = ${out.indices[k - 1]}, indices[${k}] = ${term})`);
     const weight: unknown = values[k];
     if (typeof weight !== 'number') throw new VectorLineError(`${where}: values[${k}] = ${JSON.stringify(weight)} is not a number`);
+    // 1e999 parses to Infinity; 1e39 is finite but becomes Infinity as the float32 it is kept as.
+    if (!Number.isFinite(weight)) throw new VectorLineError(`${where}: values[${k}] = ${weight} is not a finite number`);
+    if (!Number.isFinite(Math.fround(weight))) throw new VectorLineError(`${where}: values[${k}] = ${weight} is outside the float32 range`);
     out.indices[k] = term;
     out.values[k] = weight;
   }
