@@ -87,10 +87,11 @@ function fileRunReader(handle: FileHandle, release: (h: FileHandle) => Promise<v
   };
 }
 
-/** Positional writes into an open file. */
-function fileSink(handle: FileHandle): IndexSink {
+/** Positional writes into an open file (each refused once `signal` is aborted). */
+function fileSink(handle: FileHandle, signal: AbortSignal | undefined): IndexSink {
   return {
     async write(position, bytes) {
+      signal?.throwIfAborted();
       let done = 0;
       while (done < bytes.length) {
         const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
@@ -107,6 +108,11 @@ export interface IndexFileOptions extends Omit<IndexBuilderOptions, 'runs'> {
    * is read, since the finished index is renamed over `path` and would replace it.
    */
   readonly source?: string;
+  /**
+   * Stops the build (between documents, and between writes of the file): the promise rejects
+   * with the signal's reason and nothing is left behind. `splade index` aborts on SIGINT.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -120,33 +126,38 @@ export async function buildIndexFile(
   documents: AsyncIterable<{ readonly id: string; readonly vector: SparseVector }>,
   options: IndexFileOptions = {},
 ): Promise<IndexStats> {
-  const { source, ...builderOptions } = options;
+  const { source, signal, ...builderOptions } = options;
   if (source !== undefined) await refuseOutputOverInput(path, [source], (input) => `the documents' source file ${input}`);
   const builder = new IndexBuilder({ ...builderOptions, runs: fileRunStorage(dirname(path)) });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle: FileHandle | undefined;
   try {
-    for await (const { id, vector } of documents) await builder.add(id, vector);
+    for await (const { id, vector } of documents) {
+      signal?.throwIfAborted();
+      await builder.add(id, vector);
+    }
+    signal?.throwIfAborted();
     const stats = await builder.finish(async () => {
       try {
         handle = await open(temp, 'wx');
       } catch (error) {
         throw fileError(path, 'write', error);
       }
-      return fileSink(handle);
+      return fileSink(handle, signal);
     });
     if (handle) {
       await handle.sync();
       await handle.close();
       handle = undefined;
     }
+    signal?.throwIfAborted();
     await rename(temp, path);
     return stats;
   } catch (error) {
     await builder.abort().catch(() => undefined);
     await handle?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
-    if (error instanceof SpladeError) throw error;
+    if (signal?.aborted || error instanceof SpladeError) throw error;
     throw fileError(path, 'write', error);
   }
 }

@@ -1,8 +1,9 @@
 // `splade index`, `splade search` and `splade eval` as a user runs them: exact against brute
 // force on 100,000 generated vectors, the three-command path from texts to results with a small
 // model, TREC output evaluated, and clear one-line errors that leave no file behind.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -162,6 +163,24 @@ test('errors: one line on stderr, usage errors exit 2, a failed build leaves no 
   }
   assert.equal(readdirSync(dir), [], 'no index, temporary file or run folder left behind');
   assert.ok(existsSync(index) && readFileSync(index).equals(bytes), 'a failed build does not touch an existing index');
+});
+
+test('splade index interrupted (SIGINT): exit 130, one line, no file or temporary file left', async () => {
+  const dir = join(tmp, 'interrupted');
+  mkdirSync(dir);
+  const child = spawn(process.execPath, [join(root, 'bin/splade.js'), 'index', '--vectors', '-', '--out', join(dir, 'x.spladeidx')]);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit');
+  // More than a pipe holds: once it has drained, the command is reading its input.
+  const lines = takeVectors(5000, { seed: 21, vocab: 3000, minTerms: 10, maxTerms: 30 }).map((d) => vectorLine(d) + '\n').join('');
+  if (!child.stdin.write(lines)) await once(child.stdin, 'drain');
+  child.kill('SIGINT');
+  child.stdin.end();
+  const [code, signal] = await exited;
+  assert.equal([code, signal], [130, null], stderr);
+  assert.match(stderr, /^splade: interrupted: \S+x\.spladeidx was not written, and the temporary files are removed\n$/);
+  assert.equal(readdirSync(dir), []);
 });
 
 test('--quantize u8 writes a smaller index that searches the rounded weights exactly', () => {

@@ -1,5 +1,5 @@
 // buildIndexFile on disk: the documents' own file is never replaced by the index.
-import { readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,6 +8,7 @@ import { buildIndexFile, fileRunStorage, openIndexFile } from '../../src/node/in
 import type { RunReader } from '../../src/search/storage.js';
 import { IndexFormatError } from '../../src/search/index-format.js';
 import type { SparseVector } from '../../src/splade/sparse-vector.js';
+import { takeVectors } from '../../tools/sparse-corpus.js';
 import { tempDir } from '../foundation/tmp.js';
 
 const dir = tempDir('index-file');
@@ -73,6 +74,31 @@ test('merging many runs: the read buffers of all runs together stay within a fix
     for (const [r, reader] of readers.entries()) assert.equal([...(await reader.read(4))], [1, 0, 0, 0], `run ${r}`);
   } finally {
     await storage.dispose();
+  }
+});
+
+test('an aborted build rejects with the signal\'s reason and leaves nothing next to the index', async () => {
+  const docs = takeVectors(400, { seed: 3, vocab: 200, minTerms: 1, maxTerms: 20 });
+  // Aborted while documents are added (runs spilled), and after the last one (before writing).
+  for (const abortAt of [300, docs.length]) {
+    const folder = join(dir, `aborted-${abortAt}`);
+    mkdirSync(folder);
+    const controller = new AbortController();
+    const reason = new Error(`stop at ${abortAt}`);
+    async function* documents(): AsyncGenerator<{ id: string; vector: SparseVector }> {
+      for (const [n, d] of docs.entries()) {
+        if (n === abortAt) controller.abort(reason);
+        yield { id: d.id, vector: d };
+      }
+      if (abortAt === docs.length) controller.abort(reason);
+    }
+    try {
+      await buildIndexFile(join(folder, 'x.spladeidx'), documents(), { runPostings: 500, signal: controller.signal });
+      assert.unreachable(`built despite the abort at ${abortAt}`);
+    } catch (error) {
+      assert.is(error, reason);
+    }
+    assert.equal(readdirSync(folder), [], `abort at ${abortAt}`);
   }
 });
 

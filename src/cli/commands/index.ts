@@ -13,6 +13,7 @@ Builds an inverted index in one file from JSON lines {"id", "indices", "values"}
 document a line, as \`splade encode\` writes them; ids are kept as text). Memory stays bounded
 whatever the corpus size: sorted runs are spilled to a temporary folder next to --out. The
 file is written under a temporary name and renamed at the end: --out is never half-written.
+Interrupted (Ctrl-C, SIGTERM), it removes its temporary files and exits with status 130.
 
 options:
   --vectors FILE|-   the document vectors (- for standard input)
@@ -39,15 +40,29 @@ export const command: Command = {
     const blockSize = wholeNumber('block-size', values['block-size'], { min: 1 });
     const at = { line: 0 };
     const started = performance.now();
+    // Ctrl-C or a kill stops the build cleanly: without this the process would end at once,
+    // leaving the temporary index and the spilled runs next to --out (a second Ctrl-C still
+    // ends it at once: the handlers are removed by the first).
+    const interrupted = new AbortController();
+    const interrupt = (): void => interrupted.abort();
+    process.once('SIGINT', interrupt);
+    process.once('SIGTERM', interrupt);
     let stats;
     try {
       stats = await buildIndexFile(values.out, readVectorLines(values.vectors, at), {
-        impacts, vocabSize, blockSize, ...(values.vectors === '-' ? {} : { source: values.vectors }),
+        impacts, vocabSize, blockSize, signal: interrupted.signal, ...(values.vectors === '-' ? {} : { source: values.vectors }),
       });
     } catch (error) {
+      if (interrupted.signal.aborted) {
+        process.stderr.write(`splade: interrupted: ${values.out} was not written, and the temporary files are removed\n`);
+        return 130;
+      }
       // The builder names the document; the line number is the reader's.
       if (error instanceof IndexBuildError) throw new IndexBuildError(`${sourceName(values.vectors)} line ${at.line}: ${error.message}`);
       throw error;
+    } finally {
+      process.off('SIGINT', interrupt);
+      process.off('SIGTERM', interrupt);
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const megabytes = (stats.fileLength / 1e6).toFixed(1);
