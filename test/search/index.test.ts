@@ -120,6 +120,13 @@ test('u8: one byte a posting, weights within scale/2, search exact on the stored
   assertExact(index, stored, queries, [1, 10, 100]);
 });
 
+test('u8: a corpus of tiny weights (max/255 below the smallest float32) still gets a positive scale', async () => {
+  const vector = (w: number): { indices: Uint32Array; values: Float32Array } => ({ indices: Uint32Array.of(1), values: Float32Array.of(w) });
+  const index = SparseIndex.open(await buildIndex([{ id: 'a', vector: vector(1e-44) }, { id: 'b', vector: vector(3e-45) }], { impacts: 'u8' }));
+  assert.ok(index.header.scale > 0);
+  assert.equal(index.search(vector(1)).map((hit) => hit.id), ['a', 'b']);
+});
+
 test('bounded memory: a build spilled in many small runs writes the same bytes as one run', async () => {
   const docs = takeVectors(1500, { seed: 8, vocab: 3000, minTerms: 1, maxTerms: 80 });
   const one = await buildIndex(asDocs(docs));
