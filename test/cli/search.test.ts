@@ -118,6 +118,22 @@ test('splade eval prints trec_eval-style lines; --format json', () => {
   assert.is(json.queries, 2);
 });
 
+test('splade eval --per-query: a query id of 8 characters or more stays apart from its value (tab-separated, as trec_eval)', () => {
+  const run = join(tmp, 'long.trec');
+  const qrels = join(tmp, 'long.qrels');
+  writeFileSync(run, 'longquery1 Q0 a 1 1 t\n');
+  writeFileSync(qrels, 'longquery1 0 a 1\n');
+  const text = splade(['eval', '--run', run, '--qrels', qrels, '--per-query']);
+  assert.is(text.code, 0, text.stderr);
+  assert.equal(text.stdout.trim().split('\n').slice(0, 3).map((l) => l.split(/\s+/)), [
+    ['nDCG@10', 'longquery1', '1.0000'],
+    ['MRR@10', 'longquery1', '1.0000'],
+    ['Recall@100', 'longquery1', '1.0000'],
+  ]);
+  // trec_eval's layout: "%-22s\t%s\t%s".
+  assert.is(text.stdout.split('\n')[0], `${'nDCG@10'.padEnd(22)}\tlongquery1\t1.0000`);
+});
+
 test('errors: one line on stderr, usage errors exit 2, a failed build leaves no file', () => {
   const dir = join(tmp, 'errors');
   const vectors = join(tmp, 'small.jsonl');

@@ -20,12 +20,15 @@ the qrels, a query missing from the run scoring 0 (trec_eval -c).
 
 options:
   --per-query        also print each query's measures
-  --format text|json text (default): "measure  qid  value" lines, as trec_eval; json: one object`;
+  --format text|json text (default): "measure<TAB>qid<TAB>value" lines, as trec_eval; json: one object`;
 
 const NAMES: Array<[keyof Measures, string]> = [['ndcg10', 'nDCG@10'], ['mrr10', 'MRR@10'], ['recall100', 'Recall@100']];
 
+/** trec_eval's layout ("%-22s\t%s\t%s"): tabs keep a long query id apart from its value. */
+const textLine = (name: string, qid: string, value: string): string => `${name.padEnd(22)}\t${qid}\t${value}`;
+
 function textLines(qid: string, m: Measures): string[] {
-  return NAMES.map(([key, name]) => `${name.padEnd(12)}${qid.padEnd(8)}${m[key].toFixed(4)}`);
+  return NAMES.map(([key, name]) => textLine(name, qid, m[key].toFixed(4)));
 }
 
 export const command: Command = {
@@ -55,7 +58,7 @@ export const command: Command = {
     }
     const lines: string[] = [];
     if (values['per-query']) for (const [qid, m] of result.perQuery) lines.push(...textLines(qid, m));
-    lines.push(...textLines('all', result.mean), `${'queries'.padEnd(12)}${'all'.padEnd(8)}${result.perQuery.size}`);
+    lines.push(...textLines('all', result.mean), textLine('queries', 'all', String(result.perQuery.size)));
     process.stdout.write(lines.join('\n') + '\n');
     return 0;
   },
