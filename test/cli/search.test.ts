@@ -188,9 +188,11 @@ test('splade index interrupted (SIGINT): exit 130, one line, no file or temporar
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit');
+  // Should the command end early, writing to it fails (EPIPE): its status then tells why.
+  child.stdin.on('error', () => undefined);
   // More than a pipe holds: once it has drained, the command is reading its input.
   const lines = takeVectors(5000, { seed: 21, vocab: 3000, minTerms: 10, maxTerms: 30 }).map((d) => vectorLine(d) + '\n').join('');
-  if (!child.stdin.write(lines)) await once(child.stdin, 'drain');
+  if (!child.stdin.write(lines)) await Promise.race([once(child.stdin, 'drain'), exited]);
   child.kill('SIGINT');
   child.stdin.end();
   const [code, signal] = await exited;
