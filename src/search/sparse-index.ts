@@ -68,6 +68,7 @@ export class SparseIndex {
    * Opens an index from its bytes. The bytes are used in place when they start on a 4-byte
    * boundary (an ArrayBuffer always does), else copied once.
    * @throws IndexFormatError naming what is wrong (truncated, corrupt section, bad structure)
+   * @throws RangeError for a `verify` other than 'full' or 'quick'
    */
   static open(data: ArrayBuffer | Uint8Array, options: OpenIndexOptions = {}): SparseIndex {
     if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new IndexFormatError('index files are little-endian; this platform is not');
@@ -75,6 +76,8 @@ export class SparseIndex {
     if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();
     const header = decodeHeader(bytes, bytes.length, crc32);
     const verify = options.verify ?? 'full';
+    // A misspelt mode ('header') must not quietly become the weaker check.
+    if (verify !== 'full' && verify !== 'quick') throw new RangeError(`verify must be 'full' or 'quick', got '${String(verify)}'`);
     if (verify === 'full') verifyChecksums(bytes, header);
     const views = sectionViews(bytes, header);
     const blockStarts = checkTables(header, views);

@@ -302,6 +302,13 @@ test('full verification refuses an id that is not UTF-8, or that starts inside a
   assert.match(openError(split), /index docIdBytes: the id of document 1 is not valid UTF-8/);
 });
 
+test('an unknown verify mode is refused, not taken as the quick check', async () => {
+  const bytes = await sampleIndex();
+  for (const verify of ['header', 'Full', 'none']) {
+    assert.throws(() => SparseIndex.open(bytes, { verify: verify as 'full' }), (e: Error) => e instanceof RangeError && e.message === `verify must be 'full' or 'quick', got '${verify}'`);
+  }
+});
+
 test('verify quick: a document number past the corpus gives an IndexFormatError, not a RangeError', async () => {
   const bytes = await sampleIndex();
   const header = decodeHeader(bytes, bytes.length, crc32);
