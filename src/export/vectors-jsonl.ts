@@ -1,5 +1,6 @@
 // Reading a vectors.jsonl line ({"id", "indices", "values"}, as `splade encode` writes it).
 import type { SparseVector } from '../splade/sparse-vector.js';
+import { roundedIdProblem } from '../splade/document-id.js';
 import { ExportError, type ExportRecord } from './format.js';
 
 function fail(where: string, message: string): never {
@@ -20,6 +21,8 @@ export function parseVectorLine(line: string, where: string): ExportRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(where, 'expected an object {"id", "indices", "values"}');
   const { id, indices, values } = value as Record<string, unknown>;
   if (typeof id !== 'string' && typeof id !== 'number') fail(where, '"id" must be a string or a number');
+  const rounded = roundedIdProblem(id);
+  if (rounded) fail(where, rounded);
   if (!Array.isArray(indices) || !Array.isArray(values)) fail(where, '"indices" and "values" must be arrays');
   if (indices.length !== values.length) fail(where, `${indices.length} indices but ${values.length} values`);
   const vector: SparseVector = { indices: new Uint32Array(indices.length), values: new Float32Array(values.length) };

@@ -1,6 +1,7 @@
 // The JSON-lines form of sparse vectors that `splade encode` writes and `splade index` /
 // `splade search --query-vectors` read: {"id": ..., "indices": [...], "values": [...]}.
 import { SpladeError } from '../errors.js';
+import { roundedIdProblem } from '../splade/document-id.js';
 import type { SparseVector } from '../splade/sparse-vector.js';
 
 /** A line that is not a vector: the message names the source and line. */
@@ -29,11 +30,8 @@ export function parseVectorLine(line: string, where: string): VectorLine {
   const record = value as Record<string, unknown>;
   const id = record.id;
   if (typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) throw new VectorLineError(`${where}: "id" must be a string or a number`);
-  // Past 2^53 JSON.parse has already rounded the digits: 12345678901234567891 reads as
-  // 12345678901234567000, which would be stored as another document's id without a word.
-  if (typeof id === 'number' && Math.abs(id) > Number.MAX_SAFE_INTEGER) {
-    throw new VectorLineError(`${where}: "id" ${id} is a number past 2^53, which JSON readers round: write it as a string`);
-  }
+  const rounded = roundedIdProblem(id);
+  if (rounded) throw new VectorLineError(`${where}: ${rounded}`);
   const { indices, values } = record;
   if (!Array.isArray(indices) || !Array.isArray(values)) throw new VectorLineError(`${where}: "indices" and "values" must be arrays`);
   if (indices.length !== values.length) throw new VectorLineError(`${where}: ${indices.length} indices but ${values.length} values`);

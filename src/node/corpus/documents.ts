@@ -1,6 +1,7 @@
 // The corpus: JSON lines read one at a time, so memory does not grow with the file.
 import { createReadStream } from 'node:fs';
 import { SpladeError } from '../../errors.js';
+import { roundedIdProblem } from '../../splade/document-id.js';
 import { fileError } from '../files.js';
 
 /** One document of the corpus. */
@@ -29,6 +30,8 @@ export function parseDocumentRecord(line: string, where: string): { readonly id?
   if (!record || typeof record.text !== 'string') throw new CorpusLineError(`${where}: expected a JSON string or an object with a string "text"`);
   const id = record.id;
   if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') throw new CorpusLineError(`${where}: "id" must be a string or a number`);
+  const rounded = id === undefined ? undefined : roundedIdProblem(id);
+  if (rounded) throw new CorpusLineError(`${where}: ${rounded}`);
   return { id, text: record.text };
 }
 
