@@ -114,6 +114,8 @@ export class Capture {
 
   /** Whether the activation of module `name` (or of a module with the same output) was asked for. */
   wants(name: string): boolean {
+    // An encode asks for nothing: no need to work out the module's same-output names each layer.
+    if (this.patterns.length === 0) return false;
     return [name, ...this.sameOutputs(name)].map((n) => this.match(n)).some((match) => match !== 'no');
   }
 
