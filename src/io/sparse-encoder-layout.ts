@@ -8,16 +8,19 @@
 //   the query route a SparseStaticEmbedding (model.safetensors with `weight` [vocab], and its
 //   own tokenizer files), the document route an MLMTransformer (a Hugging Face MLM folder)
 //   then SpladePooling (config.json: pooling_strategy, activation_function).
-// A SparseEncoder saved without a Router is the MLM folder itself with a modules.json listing
-// MLMTransformer and SpladePooling (its config.json in a folder of its own), read for the pooling.
-import { SpladeError } from '../errors.js';
+// A SparseEncoder saved without a Router has a modules.json listing MLMTransformer (in the folder
+// its path names, usually the folder itself) and SpladePooling (its config.json in a folder of
+// its own). Module lists splade-ts cannot run as sentence-transformers would are refused.
 import { readSafetensors } from '../formats/safetensors.js';
 import { ModelFilesError } from './model-files-error.js';
 import type { ModelFiles } from './model-files.js';
+import {
+  isRecord, isSparseEncoderModule, LayoutError, moduleNames, readJson, readModuleList, readRouterConfig, ROUTER_MODULE, routerModuleKind,
+  type ModuleList,
+} from './sentence-transformers-modules.js';
 import { subfolderFiles } from './subfolder-files.js';
 
-/** A model folder's layout files that do not say what splade-ts can run. */
-export class LayoutError extends SpladeError {}
+export { LayoutError, readRouterModules, routerModuleKind, type RouterModuleKind, type RouterModules } from './sentence-transformers-modules.js';
 
 /** SpladePooling's `activation_function`: log(1 + relu(x)), or `log1p_relu`: log(1 + log(1 + relu(x))). */
 export type PoolingActivation = 'relu' | 'log1p_relu';
@@ -40,37 +43,10 @@ export interface SpladeFolderLayout {
   readonly queryWeights?: StaticQueryWeights;
 }
 
-/** modules.json's `type` of a sentence-transformers Router. */
-const ROUTER_MODULE = 'sentence_transformers.models.Router';
-const MLM = /\.MLMTransformer$/;
-const STATIC = /\.SparseStaticEmbedding$/;
-const POOLING = /\.SpladePooling$/;
-
-/** The sentence-transformers Router modules splade-ts runs, by what they are. */
-export type RouterModuleKind = 'mlm' | 'sparse-static-embedding' | 'splade-pooling';
-
-/** Which of the Router modules splade-ts runs a class is (undefined: none of them). */
-export function routerModuleKind(type: string): RouterModuleKind | undefined {
-  return MLM.test(type) ? 'mlm' : STATIC.test(type) ? 'sparse-static-embedding' : POOLING.test(type) ? 'splade-pooling' : undefined;
-}
-
-async function readJson(files: ModelFiles, name: string): Promise<unknown> {
-  try {
-    return JSON.parse(await files.readText(name));
-  } catch (error) {
-    if (error instanceof SpladeError) throw error;
-    throw new LayoutError(`${files.location}/${name}: not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Finds the parts of a model folder: a sentence-transformers Router layout when modules.json
- * has a Router, else the folder itself as the MLM (pooled as its modules.json's SpladePooling
- * says, when it lists one), with idf.json as the query route when present.
+ * has a Router, a SparseEncoder's MLMTransformer + SpladePooling when it lists those, else the
+ * folder itself as the MLM; idf.json beside a modules.json without a Router is the query route.
  * @throws LayoutError naming the file and field that do not fit
  */
 export async function readSpladeFolderLayout(files: ModelFiles): Promise<SpladeFolderLayout> {
@@ -93,80 +69,35 @@ async function readMaxSeqLength(files: ModelFiles): Promise<number | undefined> 
 
 async function readParts(files: ModelFiles): Promise<SpladeFolderLayout> {
   // modules.json read once (over HTTP every read is a request).
-  const modules = await readModules(files);
-  const router = modulePath(modules, (type) => type === ROUTER_MODULE, 'Router');
-  if (router !== undefined) return readRouterLayout(files, router);
-  // A SparseEncoder saved without a Router (modules.json: MLMTransformer, then SpladePooling
-  // in a folder of its own): its pooling's config says how the vector is made.
-  const pooling = modulePath(modules, (type) => POOLING.test(type), 'SpladePooling');
-  const poolingActivation = pooling === undefined ? 'relu' : await readPooling(subfolderFiles(files, pooling));
-  if (await files.has('idf.json')) {
-    return { documentFiles: files, poolingActivation, queryWeights: await readIdf(files) };
+  const list = await readModuleList(files);
+  if (list?.modules.some((m) => m.type === ROUTER_MODULE)) return readRouterLayout(files, routerPath(list));
+  // No modules.json, or a dense model's beside the MLM folder: the folder as transformers reads it.
+  if (!list?.modules.some((m) => isSparseEncoderModule(m.type))) return withIdf(files, { documentFiles: files, poolingActivation: 'relu' });
+  // A SparseEncoder saved without a Router: its MLMTransformer's folder, pooled as its SpladePooling says.
+  const [mlm, pooling] = list.modules;
+  if (list.modules.length !== 2 || routerModuleKind(mlm.type) !== 'mlm' || routerModuleKind(pooling.type) !== 'splade-pooling') {
+    throw new LayoutError(`${list.where}: the modules are ${moduleNames(list.modules)}; splade-ts runs a SparseEncoder's MLMTransformer + SpladePooling (or a Router of them)`);
   }
-  return { documentFiles: files, poolingActivation };
+  const poolingActivation = await readPooling(subfolderFiles(files, pooling.path));
+  return withIdf(files, { documentFiles: subfolderFiles(files, mlm.path), poolingActivation });
 }
 
-/** The modules modules.json lists, and where it is (for errors); undefined when there is none. */
-async function readModules(files: ModelFiles): Promise<{ list: unknown[]; where: string } | undefined> {
-  if (!(await files.has('modules.json'))) return undefined;
-  const list = await readJson(files, 'modules.json');
-  const where = `${files.location}/modules.json`;
-  if (!Array.isArray(list)) throw new LayoutError(`${where}: expected a list of modules`);
-  return { list, where };
-}
-
-/**
- * The path of the first of `modules` whose type `matches` (`what` names it in errors);
- * undefined when there are no modules or no such one.
- */
-function modulePath(modules: { list: unknown[]; where: string } | undefined, matches: (type: string) => boolean, what: string): string | undefined {
-  const found = modules?.list.find((m): m is Record<string, unknown> => isRecord(m) && typeof m.type === 'string' && matches(m.type));
-  if (found === undefined) return undefined;
-  if (typeof found.path !== 'string') throw new LayoutError(`${modules!.where}: the ${what} module has no "path"`);
-  return found.path;
-}
-
-/** A Router's router_config.json: each module's class by its id (its folder), and the routes' module ids. */
-interface RouterConfig {
-  readonly types: Record<string, unknown>;
-  readonly structure: Record<string, unknown>;
-}
-
-async function readRouterConfig(files: ModelFiles): Promise<RouterConfig> {
-  const config = await readJson(files, 'router_config.json');
-  if (!isRecord(config) || !isRecord(config.types) || !isRecord(config.structure)) {
-    throw new LayoutError(`${files.location}/router_config.json: expected {"types": {...}, "structure": {...}}`);
+/** The Router's folder, when it is the only module (sentence-transformers would run the others after it). */
+function routerPath(list: ModuleList): string {
+  if (list.modules.length !== 1) {
+    throw new LayoutError(`${list.where}: the modules are ${moduleNames(list.modules)}; splade-ts runs a Router alone`);
   }
-  return { types: config.types, structure: config.structure };
+  return list.modules[0].path;
 }
 
-/** The modules of a sentence-transformers Router: where it is saved, and each module's folder (its id) and class. */
-export interface RouterModules {
-  /** The Router's folder in the model folder ('' for the folder itself). */
-  readonly path: string;
-  readonly modules: ReadonlyArray<{ readonly id: string; readonly type: string }>;
-}
-
-/**
- * The Router's modules when modules.json lists a Router (undefined when the folder has no
- * modules.json or no Router in it): what a download must fetch, module folder by module folder.
- * @throws LayoutError naming modules.json or router_config.json when they do not fit
- */
-export async function readRouterModules(files: ModelFiles): Promise<RouterModules | undefined> {
-  const path = modulePath(await readModules(files), (type) => type === ROUTER_MODULE, 'Router');
-  if (path === undefined) return undefined;
-  const { types } = await readRouterConfig(subfolderFiles(files, path));
-  const modules = Object.entries(types).map(([id, type]) => {
-    if (typeof type !== 'string') throw new LayoutError(`${files.location}/${path ? `${path}/` : ''}router_config.json: module ${JSON.stringify(id)} has no type`);
-    return { id, type };
-  });
-  return { path, modules };
+/** The layout with the folder's idf.json as the query route, when it has one. */
+async function withIdf(files: ModelFiles, layout: SpladeFolderLayout): Promise<SpladeFolderLayout> {
+  return (await files.has('idf.json')) ? { ...layout, queryWeights: await readIdf(files) } : layout;
 }
 
 async function readRouterLayout(root: ModelFiles, path: string): Promise<SpladeFolderLayout> {
   const files = subfolderFiles(root, path);
-  const where = `${files.location}/router_config.json`;
-  const { types, structure } = await readRouterConfig(files);
+  const { types, structure, where } = await readRouterConfig(files);
   const route = (name: string): Array<{ id: string; type: string }> => {
     const ids = structure[name];
     if (!Array.isArray(ids) || ids.length === 0) throw new LayoutError(`${where}: structure has no "${name}" route`);
@@ -176,17 +107,14 @@ async function readRouterLayout(root: ModelFiles, path: string): Promise<SpladeF
     });
   };
   const document = route('document');
-  const mlm = document[0];
-  if (!MLM.test(mlm.type)) throw new LayoutError(`${where}: the document route starts with ${mlm.type}; splade-ts runs an MLMTransformer`);
-  const pooling = document[1];
-  if (document.length !== 2 || !POOLING.test(pooling.type)) {
-    throw new LayoutError(`${where}: the document route is ${document.map((m) => m.type).join(' + ')}; splade-ts runs MLMTransformer + SpladePooling`);
+  const [mlm, pooling] = document;
+  if (document.length !== 2 || routerModuleKind(mlm.type) !== 'mlm' || routerModuleKind(pooling.type) !== 'splade-pooling') {
+    throw new LayoutError(`${where}: the document route is ${moduleNames(document)}; splade-ts runs MLMTransformer + SpladePooling`);
   }
   const poolingActivation = await readPooling(subfolderFiles(files, pooling.id));
   const query = route('query');
-  if (query.length === 1 && MLM.test(query[0].type)) return { documentFiles: subfolderFiles(files, mlm.id), poolingActivation };
-  if (query.length !== 1 || !STATIC.test(query[0].type)) {
-    throw new LayoutError(`${where}: the query route is ${query.map((m) => m.type).join(' + ')}; splade-ts runs a SparseStaticEmbedding (or the document route)`);
+  if (query.length !== 1 || routerModuleKind(query[0].type) !== 'sparse-static-embedding') {
+    throw new LayoutError(`${where}: the query route is ${moduleNames(query)}; splade-ts runs a SparseStaticEmbedding there`);
   }
   return {
     documentFiles: subfolderFiles(files, mlm.id),
