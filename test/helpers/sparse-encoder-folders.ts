@@ -3,7 +3,7 @@
 // SparseStaticEmbedding and SpladePooling modules): with a Router (query: SparseStaticEmbedding,
 // document: MLMTransformer + SpladePooling) and without one (the MLM folder plus modules.json
 // and SpladePooling's folder). Several test files load, quantize, fetch and export them.
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSafetensorsFile } from '../../src/node/safetensors-file.js';
 
@@ -51,4 +51,23 @@ export function writePlainSparseEncoderFolder(dir: string, mlm: string, pooling:
   ]));
   mkdirSync(join(dir, '1_SpladePooling'), { recursive: true });
   writeFileSync(join(dir, '1_SpladePooling', 'config.json'), JSON.stringify(pooling));
+}
+
+/**
+ * OpenSearch's doc-only repositories as they are published for sentence-transformers: the MLM
+ * folder at the root (with idf.json, for OpenSearch's own code), modules.json naming a Router at
+ * the root whose document route's MLMTransformer is that root folder (id ''), its SpladePooling
+ * in `document_1_SpladePooling/` and its SparseStaticEmbedding in `query_0_SparseStaticEmbedding/`
+ * (`staticWeight`, and `mlm`'s tokenizer files); no `document_0_MLMTransformer/` folder.
+ */
+export async function writeRootMlmRouterFolder(dir: string, mlm: string, pooling: PoolingConfig, staticWeight: Float32Array): Promise<void> {
+  await writeRouterFolder(dir, mlm, pooling, staticWeight);
+  const moved = join(dir, 'document_0_MLMTransformer');
+  cpSync(moved, dir, { recursive: true });
+  rmSync(moved, { recursive: true });
+  writeFileSync(join(dir, 'router_config.json'), JSON.stringify({
+    types: { query_0_SparseStaticEmbedding: TYPES.static, '': TYPES.mlm, document_1_SpladePooling: TYPES.pooling },
+    structure: { query: ['query_0_SparseStaticEmbedding'], document: ['', 'document_1_SpladePooling'] },
+    parameters: { default_route: 'document', allow_empty_key: true },
+  }, null, 4));
 }

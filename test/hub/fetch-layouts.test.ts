@@ -14,7 +14,7 @@ import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.j
 import { writeRandomDistilBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from '../foundation/tmp.js';
 import { rejects } from '../helpers/rejects.js';
-import { writePlainSparseEncoderFolder, writeRouterFolder } from '../helpers/sparse-encoder-folders.js';
+import { writePlainSparseEncoderFolder, writeRootMlmRouterFolder, writeRouterFolder } from '../helpers/sparse-encoder-folders.js';
 import { servedFolder, startFakeHub, type FakeHub, type FakeRepo } from './fake-hub.js';
 
 const tmp = tempDir('fetch-layouts');
@@ -38,7 +38,25 @@ const routerTypes = JSON.parse(readFileSync(join(router, 'router_config.json'), 
 const plainSt = join(tmp, 'plain-st');
 writePlainSparseEncoderFolder(plainSt, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' });
 
+// OpenSearch's doc-only repositories for sentence-transformers: the MLM at the root with
+// idf.json, and a Router whose query module has its own tokenizer files.
+const rootMlmRouter = join(tmp, 'root-mlm-router');
+await writeRootMlmRouterFolder(rootMlmRouter, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' }, new Float32Array(400).map((_, i) => (i % 5) / 4));
+writeFileSync(join(rootMlmRouter, 'idf.json'), JSON.stringify({ war: 3.25, world: 2.125, the: 0.5 }));
+
+// A SparseEncoder without a Router whose modules.json puts the MLMTransformer in a folder.
+const mlmInFolder = join(tmp, 'mlm-in-folder');
+cpSync(mlm, join(mlmInFolder, 'document_0_MLMTransformer'), { recursive: true });
+mkdirSync(join(mlmInFolder, '1_SpladePooling'));
+writeFileSync(join(mlmInFolder, '1_SpladePooling', 'config.json'), JSON.stringify({ pooling_strategy: 'max', activation_function: 'log1p_relu' }));
+writeFileSync(join(mlmInFolder, 'modules.json'), JSON.stringify([
+  { idx: 0, name: '0', path: 'document_0_MLMTransformer', type: 'sentence_transformers.sparse_encoder.models.MLMTransformer' },
+  { idx: 1, name: '1', path: '1_SpladePooling', type: 'sentence_transformers.sparse_encoder.models.SpladePooling' },
+]));
+
 const repos: Record<string, FakeRepo> = {
+  'acme/root-mlm-router': servedFolder(rootMlmRouter),
+  'acme/mlm-in-folder': servedFolder(mlmInFolder),
   'acme/doc-only': servedFolder(opensearch),
   'acme/router': servedFolder(router),
   'acme/plain-st': servedFolder(plainSt),
@@ -119,6 +137,20 @@ layouts('SparseEncoder without a Router: modules.json and the SpladePooling conf
   const [fetched, bare] = [await SpladeEncoder.fromPretrained(result.dir, { backend: new ReferenceBackend() }), await SpladeEncoder.fromPretrained(mlm, { backend: new ReferenceBackend() })];
   const [x, y] = [await fetched.encodeDocument('the war'), await bare.encodeDocument('the war')];
   x.values.forEach((v, k) => assert.ok(Math.abs(v - Math.log1p(y.values[k])) < 1e-6, 'log1p_relu pooling'));
+});
+
+layouts('OpenSearch\'s Router with the MLM at the root: the query module\'s tokenizer files come along, and queries take the static route', async (context) => {
+  const result = await fetchModel('acme/root-mlm-router', options(context));
+  for (const f of ['vocab.txt', 'tokenizer_config.json', 'model.safetensors']) assert.ok(existsSync(join(result.dir, 'query_0_SparseStaticEmbedding', f)), f);
+  assert.ok(await isCompleteModelFolder(result.dir));
+  await loadsAs(result.dir, rootMlmRouter, 'sparse-static-embedding');
+});
+
+layouts('SparseEncoder whose modules.json puts the MLM in a folder: that folder and the pooling come along', async (context) => {
+  const result = await fetchModel('acme/mlm-in-folder', options(context));
+  assert.is(result.files[result.files.length - 1].path, 'document_0_MLMTransformer/config.json');
+  assert.ok(await isCompleteModelFolder(result.dir));
+  await loadsAs(result.dir, mlmInFolder, 'model');
 });
 
 layouts('Router with a sharded MLM: the index and its shards land in the MLM\'s folder', async (context) => {

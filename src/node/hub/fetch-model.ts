@@ -91,7 +91,7 @@ export async function fetchModel(repo: string, options: FetchModelOptions = {}):
 
   // Listed and chosen before the folder exists, so a misspelt id leaves nothing behind.
   const listing = await fetchRepoListing(connection, repo, revision);
-  const plan = isRouterListing(listing) ? undefined : chooseModelFiles(listing, repo);
+  const plan = hasRootFile(listing, 'config.json') ? chooseModelFiles(listing, repo) : undefined;
   const settings: DownloadSettings = {
     connection,
     repo,
@@ -104,15 +104,16 @@ export async function fetchModel(repo: string, options: FetchModelOptions = {}):
   };
   return withFolderLock(dir, async () => {
     const downloads = new Downloads(settings);
-    let mlm = plan ? { folder: '', plan } : undefined;
-    // A SparseEncoder saved without a Router: its modules.json and SpladePooling config.
-    if (mlm && listing.files.some((f) => f.path === 'modules.json')) await readSpladeFolderLayout(downloadingFiles(listing, downloads));
-    mlm ??= await fetchRouterModules(listing, downloads);
+    const mlm = await fetchModuleFolders(listing, downloads, plan);
     await downloadPlan(mlm.plan, folderListing(listing, mlm.folder), downloads, mlm.folder);
     const result = { repo, revision, commit: listing.commit, dir, format: mlm.plan.format, files: downloads.files };
     if (mlm.plan.format !== 'pytorch' && mlm.plan.format !== 'pytorch-sharded') return result;
     return { ...result, conversion: await convertOnce(join(dir, mlm.folder), options.convert, progress) };
   });
+}
+
+function hasRootFile(listing: RepoListing, name: string): boolean {
+  return listing.files.some((f) => f.path === name);
 }
 
 type DownloadedFile = { path: string; outcome: FileOutcome };
@@ -132,37 +133,43 @@ class Downloads {
 }
 
 /**
- * A sentence-transformers SparseEncoder saved with a Router: modules.json at the root and no
- * config.json there (the MLM's config.json is in its module folder).
+ * The MLM's folder and the plan of its files, which the caller downloads last so that its
+ * config.json marks a finished download (hub/complete-folder.ts): the root's (`rootPlan`), or
+ * in a sentence-transformers layout (modules.json listing a Router, or a SparseEncoder's
+ * modules) the MLMTransformer's. In such a layout the other modules' files come first (a
+ * SparseStaticEmbedding's weight and tokenizer, a SpladePooling's config), even where the MLM
+ * is the root folder (OpenSearch's doc-only repositories), and the layout is read as loading
+ * reads it, so a folder splade-ts would refuse is refused before its weights are fetched.
+ * @throws ModelFilesMissingError when there is no config.json at the root and no such layout,
+ *   or the layout has not one MLM
  */
-function isRouterListing(listing: RepoListing): boolean {
-  const root = new Set(listing.files.map((f) => f.path));
-  return root.has('modules.json') && !root.has('config.json');
-}
-
-/**
- * For a Router layout: downloads modules.json, router_config.json and every module but the
- * MLM (a SparseStaticEmbedding's weight and tokenizer, a SpladePooling's config); returns the
- * MLM's folder and the plan of its files, which the caller downloads last so that its
- * config.json marks a finished download (hub/complete-folder.ts).
- * @throws ModelFilesMissingError when modules.json lists no Router or it has not one MLM
- */
-async function fetchRouterModules(listing: RepoListing, downloads: Downloads): Promise<{ folder: string; plan: ModelFilePlan }> {
+async function fetchModuleFolders(listing: RepoListing, downloads: Downloads, rootPlan: ModelFilePlan | undefined): Promise<{ folder: string; plan: ModelFilePlan }> {
   const { repo } = downloads.settings;
-  const router = await readRouterModules(downloadingFiles(listing, downloads));
-  if (!router) throw new ModelFilesMissingError(`${repo} has no config.json at its root, and its modules.json lists no sentence-transformers Router`);
+  const files = downloadingFiles(listing, downloads);
+  const modules = hasRootFile(listing, 'modules.json') ? await readRouterModules(files) : undefined;
+  if (!modules) {
+    if (rootPlan) return { folder: '', plan: rootPlan };
+    throw new ModelFilesMissingError(`${repo} has no config.json at its root, and its modules.json lists no sentence-transformers Router or SparseEncoder modules`);
+  }
   const chosen: RepoFile[] = [];
   const mlm: Array<{ folder: string; plan: ModelFilePlan }> = [];
-  for (const { id, type } of router.modules) {
-    if (!isPlainFileName(id)) throw new HubResponseError(`${repo}: router_config.json names the module folder ${JSON.stringify(id)}, not a folder name`);
-    const folder = router.path === '' ? id : `${router.path}/${id}`;
+  for (const { id, type } of modules.modules) {
+    const folder = moduleFolder(modules.path, id, repo);
     const kind = routerModuleKind(type);
-    if (kind === 'mlm') mlm.push({ folder, plan: chooseModelFiles(folderListing(listing, folder), `${repo}/${folder}`) });
+    if (kind === 'mlm') mlm.push({ folder, plan: folder === '' && rootPlan ? rootPlan : chooseModelFiles(folderListing(listing, folder), `${repo}/${folder}`) });
     else if (kind) chosen.push(...chooseRouterModuleFiles(folderListing(listing, folder), kind, `${repo}/${folder}`).map((f) => inFolder(f, folder)));
   }
-  if (mlm.length !== 1) throw new ModelFilesMissingError(`${repo}: its Router has ${mlm.length} MLMTransformer modules; splade-ts runs one`);
+  if (mlm.length !== 1) throw new ModelFilesMissingError(`${repo}: its modules have ${mlm.length} MLMTransformer modules; splade-ts runs one`);
   for (const file of chosen) await downloads.get(file);
+  await readSpladeFolderLayout(files);
   return mlm[0];
+}
+
+/** A module's folder in the repository: `id` ('' or '.' for the folder itself) under `path`. */
+function moduleFolder(path: string, id: string, repo: string): string {
+  if (id === '' || id === '.') return path;
+  if (!isPlainFileName(id)) throw new HubResponseError(`${repo}: router_config.json names the module folder ${JSON.stringify(id)}, not a folder name`);
+  return path === '' ? id : `${path}/${id}`;
 }
 
 /**
