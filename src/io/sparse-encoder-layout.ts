@@ -39,8 +39,19 @@ export interface SpladeFolderLayout {
    * where it has one: the tokens a document is truncated to, [CLS] and [SEP] included.
    */
   readonly maxSeqLength?: number;
+  /**
+   * How texts reach the MLM's tokenizer when sentence-transformers' MLMTransformer runs it (the
+   * folder's modules.json lists one): stripped of Python's whitespace, and lowercased when its
+   * sentence_bert_config.json says `do_lower_case`. Undefined for a plain MLM folder.
+   */
+  readonly mlmText?: MlmTextInput;
   /** The query route, when the folder has one. */
   readonly queryWeights?: StaticQueryWeights;
+}
+
+/** What MLMTransformer.tokenize does to a text before its tokenizer: strip(), then lower() when `lowercase`. */
+export interface MlmTextInput {
+  readonly lowercase: boolean;
 }
 
 /**
@@ -51,20 +62,29 @@ export interface SpladeFolderLayout {
  */
 export async function readSpladeFolderLayout(files: ModelFiles): Promise<SpladeFolderLayout> {
   const layout = await readParts(files);
-  const maxSeqLength = await readMaxSeqLength(layout.documentFiles);
-  return maxSeqLength === undefined ? layout : { ...layout, maxSeqLength };
+  const { maxSeqLength, doLowerCase } = await readSentenceBertConfig(layout.documentFiles);
+  return {
+    ...layout,
+    ...(maxSeqLength === undefined ? {} : { maxSeqLength }),
+    ...(layout.mlmText ? { mlmText: { lowercase: doLowerCase } } : {}),
+  };
 }
 
-/** The MLM's `max_seq_length` in sentence_bert_config.json, when the file gives one. */
-async function readMaxSeqLength(files: ModelFiles): Promise<number | undefined> {
-  if (!(await files.has('sentence_bert_config.json'))) return undefined;
+/** The MLM's sentence_bert_config.json (MLMTransformer's `max_seq_length` and `do_lower_case`), where the folder has one. */
+async function readSentenceBertConfig(files: ModelFiles): Promise<{ maxSeqLength?: number; doLowerCase: boolean }> {
+  if (!(await files.has('sentence_bert_config.json'))) return { doLowerCase: false };
+  const where = `${files.location}/sentence_bert_config.json`;
   const config = await readJson(files, 'sentence_bert_config.json');
-  const value = isRecord(config) ? config.max_seq_length : undefined;
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 2) {
-    throw new LayoutError(`${files.location}/sentence_bert_config.json: max_seq_length must be an integer of at least 2, got ${JSON.stringify(value)}`);
+  if (!isRecord(config)) throw new LayoutError(`${where}: expected a JSON object`);
+  const { max_seq_length: maxSeqLength, do_lower_case: doLowerCase } = config;
+  if (doLowerCase !== undefined && doLowerCase !== null && typeof doLowerCase !== 'boolean') {
+    throw new LayoutError(`${where}: do_lower_case must be true or false, got ${JSON.stringify(doLowerCase)}`);
   }
-  return value;
+  if (maxSeqLength === undefined || maxSeqLength === null) return { doLowerCase: doLowerCase === true };
+  if (typeof maxSeqLength !== 'number' || !Number.isInteger(maxSeqLength) || maxSeqLength < 2) {
+    throw new LayoutError(`${where}: max_seq_length must be an integer of at least 2, got ${JSON.stringify(maxSeqLength)}`);
+  }
+  return { maxSeqLength, doLowerCase: doLowerCase === true };
 }
 
 async function readParts(files: ModelFiles): Promise<SpladeFolderLayout> {
@@ -79,7 +99,7 @@ async function readParts(files: ModelFiles): Promise<SpladeFolderLayout> {
     throw new LayoutError(`${list.where}: the modules are ${moduleNames(list.modules)}; splade-ts runs a SparseEncoder's MLMTransformer + SpladePooling (or a Router of them)`);
   }
   const poolingActivation = await readPooling(subfolderFiles(files, pooling.path));
-  return withIdf(files, { documentFiles: subfolderFiles(files, mlm.path), poolingActivation });
+  return withIdf(files, { documentFiles: subfolderFiles(files, mlm.path), poolingActivation, mlmText: { lowercase: false } });
 }
 
 /** The Router's folder, when it is the only module (sentence-transformers would run the others after it). */
@@ -119,6 +139,7 @@ async function readRouterLayout(root: ModelFiles, path: string): Promise<SpladeF
   return {
     documentFiles: subfolderFiles(files, mlm.id),
     poolingActivation,
+    mlmText: { lowercase: false },
     queryWeights: await readStaticEmbedding(subfolderFiles(files, query[0].id)),
   };
 }

@@ -12,7 +12,8 @@ import { parseWeightDType, type WeightDType } from '../tensor/compact-weight.js'
 import { createBackend } from '../tensor/create-backend.js';
 import { hasTokenizerFiles, loadTokenizer, TOKENIZER_FILES_TEXT } from '../tokenizer/index.js';
 import { decode, pruneTopK, sparseFromDense, type SparseVector } from './sparse-vector.js';
-import { readSpladeFolderLayout, type PoolingActivation } from '../io/sparse-encoder-layout.js';
+import { readSpladeFolderLayout, type PoolingActivation, type SpladeFolderLayout } from '../io/sparse-encoder-layout.js';
+import { mlmTransformerText } from './mlm-text.js';
 import { encodeTexts } from './encode-texts.js';
 import { dropTerms, pruneVector, type Prune } from './prune.js';
 import { loadQueryRoute, specialTokenIds, type InferenceFreeQueries, type QueryRoute } from './query-routes.js';
@@ -111,15 +112,31 @@ class LoadedModel {
     readonly folder: ModelFolder,
     readonly model: MaskedLM,
     readonly tokenizer: TextTokenizer | undefined,
-    /** SpladePooling's activation_function: 'log1p_relu' takes log(1 + x) of the pooled weights once more. */
-    readonly pooling: PoolingActivation = 'relu',
+    /** The layout's pooling, sentence-transformers' max_seq_length and text preparation. */
+    private readonly layout: Pick<SpladeFolderLayout, 'poolingActivation' | 'maxSeqLength' | 'mlmText'>,
   ) {}
 
-  static async load(files: ModelFiles, backend: Backend, tokenizer: TextTokenizer | undefined, options: { pooling?: PoolingActivation; dtype?: WeightDType } = {}): Promise<LoadedModel> {
+  static async load(layout: SpladeFolderLayout, backend: Backend, tokenizer: TextTokenizer | undefined, dtype: WeightDType | undefined): Promise<LoadedModel> {
+    const files = layout.documentFiles;
     const folder = await loadModelFolder(files);
-    const model = await loadMaskedLM(folder.config, folder.weights, backend, options.dtype ? { dtype: options.dtype } : {});
+    const model = await loadMaskedLM(folder.config, folder.weights, backend, dtype ? { dtype } : {});
     const tok = tokenizer ?? ((await hasTokenizerFiles(files)) ? await loadTokenizer(files) : undefined);
-    return new LoadedModel(folder, model, tok, options.pooling);
+    return new LoadedModel(folder, model, tok, layout);
+  }
+
+  /** SpladePooling's activation_function: 'log1p_relu' takes log(1 + x) of the pooled weights once more. */
+  get pooling(): PoolingActivation {
+    return this.layout.poolingActivation;
+  }
+
+  /** sentence-transformers' max_seq_length of the MLM, which cuts every text it encodes. */
+  get maxSeqLength(): number | undefined {
+    return this.layout.maxSeqLength;
+  }
+
+  /** The text the tokenizer is given: as sentence-transformers' MLMTransformer prepares it, in its layouts. */
+  textInput(text: string): string {
+    return this.layout.mlmText ? mlmTransformerText(text, this.layout.mlmText) : text;
   }
 
   /** The dense SPLADE rows of one checked batch, as sparse vectors. */
@@ -164,8 +181,8 @@ export class SpladeEncoder {
     private readonly queryModel: LoadedModel,
     /** The folder's inference-free query route (idf.json, SparseStaticEmbedding), if any. */
     private readonly queries?: InferenceFreeQueries,
-    /** maxLength and queryMaxLength as given; maxSeqLength: a sentence-transformers folder's. */
-    private readonly lengths: { maxLength?: number; queryMaxLength?: number; maxSeqLength?: number } = {},
+    /** maxLength and queryMaxLength as given. */
+    private readonly lengths: { maxLength?: number; queryMaxLength?: number } = {},
   ) {}
 
   /**
@@ -201,16 +218,14 @@ export class SpladeEncoder {
       typeof where === 'string' ? this.resolveLocation(where, options) : where;
     try {
       const layout = await readSpladeFolderLayout(await files(location));
-      const documentModel = await LoadedModel.load(layout.documentFiles, backend, options.tokenizer, { pooling: layout.poolingActivation, dtype });
+      const documentModel = await LoadedModel.load(layout, backend, options.tokenizer, dtype);
       const queryLayout = options.queryModel === undefined ? undefined : await readSpladeFolderLayout(await files(options.queryModel));
-      const queryModel = queryLayout === undefined
-        ? documentModel
-        : await LoadedModel.load(queryLayout.documentFiles, backend, options.tokenizer, { pooling: queryLayout.poolingActivation, dtype });
+      const queryModel = queryLayout === undefined ? documentModel : await LoadedModel.load(queryLayout, backend, options.tokenizer, dtype);
       const queries = options.queryModel === undefined && layout.queryWeights
         ? await loadQueryRoute(layout.queryWeights, documentModel.tokenizer, options.tokenizer)
         : undefined;
       const { maxLength, queryMaxLength } = options;
-      return new this(documentModel, queryModel, queries, { maxLength, queryMaxLength, maxSeqLength: layout.maxSeqLength });
+      return new this(documentModel, queryModel, queries, { maxLength, queryMaxLength });
     } catch (error) {
       // A backend made here (GPU memory, workers) must not outlive a failed load.
       if (typeof options.backend !== 'object') disposeBackend(backend);
@@ -268,17 +283,30 @@ export class SpladeEncoder {
 
   /**
    * The tokens a text of `role` is cut to when `encode` is given no maxLength ([CLS] and [SEP]
-   * included): the option given to fromPretrained, for documents a sentence-transformers
-   * folder's max_seq_length, else the model's limit (its tokenizer's and position table's).
+   * included): the option given to fromPretrained, else for a text the MLM encodes its
+   * sentence-transformers folder's max_seq_length, else the model's limit (its tokenizer's and
+   * position table's).
    */
   defaultMaxLength(role: 'query' | 'document' = 'document'): number {
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
-    const tokenizer = role === 'query' && this.queries ? this.queries.tokenizer : loaded.tokenizer;
+    const inferenceFree = role === 'query' && this.queries !== undefined;
+    const tokenizer = inferenceFree ? this.queries!.tokenizer : loaded.tokenizer;
     const positions = loaded.model.sizes.max_position_embeddings;
     const limit = Math.min(tokenizer?.modelMaxLength ?? positions, positions);
-    if (role === 'query') return this.lengths.queryMaxLength ?? limit;
-    // As sentence-transformers does, documents are cut to the folder's max_seq_length.
-    return this.lengths.maxLength ?? Math.min(this.lengths.maxSeqLength ?? limit, limit);
+    const given = role === 'query' ? this.lengths.queryMaxLength : this.lengths.maxLength;
+    // As sentence-transformers does, every text through the MLM is cut to its max_seq_length.
+    return given ?? (inferenceFree ? limit : Math.min(loaded.maxSeqLength ?? limit, limit));
+  }
+
+  /**
+   * The text the tokenizer is given for `text` of `role`: in a sentence-transformers layout,
+   * where its MLMTransformer encodes the text, stripped (Python's whitespace) and lowercased
+   * when sentence_bert_config.json says do_lower_case, as MLMTransformer.tokenize prepares it;
+   * otherwise the text as it is (an inference-free query route takes it so too).
+   */
+  tokenizerText(text: string, role: 'query' | 'document' = 'document'): string {
+    if (role === 'query' && this.queries) return text;
+    return (role === 'query' ? this.queryModel : this.documentModel).textInput(text);
   }
 
   /**
@@ -305,7 +333,7 @@ export class SpladeEncoder {
     if (role === 'query' && this.queries) {
       vectors = texts.map((text) => this.queries!.encodeText(text, maxLength));
     } else {
-      const encoded = await encodeTexts(texts, tokenizer, loaded.model.sizes, (input) => loaded.splade(input), {
+      const encoded = await encodeTexts(texts.map((text) => this.tokenizerText(text, role)), tokenizer, loaded.model.sizes, (input) => loaded.splade(input), {
         maxLength, batchSize, overflow: options.overflow ?? 'truncate', stride: options.stride ?? 0,
       });
       options.onOverflow?.({ overflowed: encoded.overflowed, texts: texts.length, windows: encoded.windows, maxLength });
@@ -324,7 +352,7 @@ export class SpladeEncoder {
   tokenCount(text: string, role: 'query' | 'document' = 'document', atMost?: number): number {
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
     const tokenizer = role === 'query' && this.queries ? this.queries.tokenizer : loaded.requireTokenizer();
-    return tokenizer.encode(text, atMost === undefined ? {} : { maxLength: atMost }).ids.length;
+    return tokenizer.encode(this.tokenizerText(text, role), atMost === undefined ? {} : { maxLength: atMost }).ids.length;
   }
 
   /** Special-token dropping, then pruning, then max_active_dims. */

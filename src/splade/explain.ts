@@ -53,6 +53,8 @@ export interface ExplainableEncoder {
   readonly poolingActivation?: PoolingActivation;
   /** The length a document is cut to by default (default: the model's limit). */
   defaultMaxLength?(role: 'document'): number;
+  /** The text its tokenizer is given for a document (default: the text as it is). */
+  tokenizerText?(text: string, role: 'document'): string;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function explainText(encoder: ExplainableEncoder, text: string, opt
   if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > model.sizes.max_position_embeddings) {
     throw new InputError(`maxLength must be an integer from 2 to max_position_embeddings (${model.sizes.max_position_embeddings}), got ${maxLength}`);
   }
-  const ids = tokenizer.encode(text, { maxLength }).ids;
+  const ids = tokenizer.encode(encoder.tokenizerText?.(text, 'document') ?? text, { maxLength }).ids;
   const seq = ids.length;
   const input = {
     batch: 1,
