@@ -158,13 +158,32 @@ async function readPooling(files: ModelFiles): Promise<PoolingActivation> {
 }
 
 async function readStaticEmbedding(files: ModelFiles): Promise<StaticQueryWeights> {
+  await refuseIdfPath(files);
   const name = 'model.safetensors';
   if (!(await files.has(name))) throw new ModelFilesError(`${files.location}: no ${name} (the SparseStaticEmbedding's weight)`);
   const source = `${files.location}/${name}`;
   const tensors = readSafetensors(await files.readBytes(name), source);
   const info = tensors.info('weight');
   if (!info || info.shape.length !== 1) throw new LayoutError(`${source}: expected a tensor 'weight' of shape [vocab]`);
-  return { kind: 'sparse-static-embedding', source, files, weight: Float32Array.from(tensors.float32('weight')) };
+  const weight = Float32Array.from(tensors.float32('weight'));
+  // sentence-transformers would give a query such a weight as it is; a negative query weight
+  // would break the MaxScore bounds of splade-ts's index search, so it is refused, not dropped.
+  const bad = weight.findIndex((w) => !(w >= 0 && w < Infinity));
+  if (bad >= 0) throw new LayoutError(`${source}: weight[${bad}] is ${weight[bad]}; splade-ts runs static query weights that are finite and not negative`);
+  return { kind: 'sparse-static-embedding', source, files, weight };
+}
+
+/**
+ * A SparseStaticEmbedding whose config.json gives a `path` ending in .json is built at load
+ * time from that idf.json (SparseStaticEmbedding.from_json), not from model.safetensors.
+ */
+async function refuseIdfPath(files: ModelFiles): Promise<void> {
+  if (!(await files.has('config.json'))) return;
+  const config = await readJson(files, 'config.json');
+  const path = isRecord(config) ? config.path : undefined;
+  if (typeof path === 'string' && path.endsWith('.json')) {
+    throw new LayoutError(`${files.location}/config.json: "path" ${JSON.stringify(path)} builds the SparseStaticEmbedding from that JSON file when loading, which splade-ts does not do; save the module (its model.safetensors) instead`);
+  }
 }
 
 async function readIdf(files: ModelFiles): Promise<StaticQueryWeights> {

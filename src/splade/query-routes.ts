@@ -30,8 +30,11 @@ export class QueryRouteError extends SpladeError {}
 
 /**
  * Weights queries without a model. A query's vector has, for each distinct word piece of the
- * text, the table's weight of that piece; special tokens ([CLS], [SEP], [PAD], [UNK], [MASK])
- * never get weight, and pieces the table has no (positive) weight for get none.
+ * text, the table's weight of that piece, and pieces the table has no (positive) weight for get
+ * none. With idf.json special tokens ([CLS], [SEP], [PAD], [UNK], [MASK]) never get weight, as
+ * OpenSearch zeroes them; a SparseStaticEmbedding weights every token the text has, special
+ * ones included ([UNK] for a word outside the vocabulary, a `[MASK]` written in the text), as
+ * its forward does.
  */
 export class InferenceFreeQueries {
   private readonly special: Set<number>;
@@ -44,7 +47,7 @@ export class InferenceFreeQueries {
     /** Where the weights came from (idf.json, model.safetensors), for messages. */
     readonly source: string,
   ) {
-    this.special = specialTokenIds(tokenizer);
+    this.special = route === 'idf' ? specialTokenIds(tokenizer) : new Set();
   }
 
   /**
@@ -78,7 +81,7 @@ export class InferenceFreeQueries {
     return this.encodeIds(this.tokenizer.encode(text, { maxLength, addSpecialTokens }).ids);
   }
 
-  /** A query's vector from token ids (padding and special tokens get no weight). */
+  /** A query's vector from token ids (without padding; special tokens as the route weights them). */
   encodeIds(ids: ArrayLike<number>): SparseVector {
     const present = new Set<number>();
     for (let i = 0; i < ids.length; i++) if (!this.special.has(ids[i])) present.add(ids[i]);

@@ -31,11 +31,14 @@ cpSync(mlm, opensearch, { recursive: true });
 const idf: Record<string, number> = { war: 3.25, the: 0.5, world: 2.125, '[CLS]': 9, '[SEP]': 9, zzzz: 4, a: 1.5, i: 0.75 };
 writeFileSync(join(opensearch, 'idf.json'), JSON.stringify(idf));
 
-/** The vector the issue specifies: each distinct word piece once, idf[token], specials never. */
-function idfVector(text: string, table: (token: string) => number | undefined): SparseVector {
-  const specials = new Set(['[CLS]', '[SEP]', '[PAD]', '[UNK]', '[MASK]']);
-  const ids = [...new Set(tokenizer.encode(text).ids)].sort((a, b) => a - b);
-  const kept = ids.filter((id) => !specials.has(tokenizer.idToToken(id)!) && (table(tokenizer.idToToken(id)!) ?? 0) > 0);
+/**
+ * The vector the issue specifies: each distinct word piece once, idf[token], specials never
+ * (`specials` false: SparseStaticEmbedding's, which weights the special tokens the text has).
+ */
+function idfVector(text: string, table: (token: string) => number | undefined, specials = true): SparseVector {
+  const excluded = new Set(specials ? ['[CLS]', '[SEP]', '[PAD]', '[UNK]', '[MASK]'] : []);
+  const ids = [...new Set(tokenizer.encode(text, { addSpecialTokens: specials }).ids)].sort((a, b) => a - b);
+  const kept = ids.filter((id) => !excluded.has(tokenizer.idToToken(id)!) && (table(tokenizer.idToToken(id)!) ?? 0) > 0);
   return { indices: Uint32Array.from(kept), values: Float32Array.from(kept, (id) => table(tokenizer.idToToken(id)!)!) };
 }
 
@@ -89,13 +92,38 @@ test('Router layout: queries through the SparseStaticEmbedding, documents throug
   const encoder = await SpladeEncoder.fromPretrained(router, { backend: new ReferenceBackend() });
   assert.is(encoder.queryRoute, 'sparse-static-embedding');
   const byToken = (token: string): number | undefined => staticWeight[tokenizer.tokenToId(token)!];
-  for (const text of queries) assert.equal(plain(await encoder.encodeQuery(text)), plain(idfVector(text, byToken)), text);
+  for (const text of queries) assert.equal(plain(await encoder.encodeQuery(text)), plain(idfVector(text, byToken, false)), text);
   const bare = await SpladeEncoder.fromPretrained(mlm, { backend: new ReferenceBackend() });
   const doc = 'the war of the worlds';
   const mlmVector = await bare.encodeDocument(doc);
   const routed = await encoder.encodeDocument(doc);
   assert.equal(Array.from(routed.indices), Array.from(mlmVector.indices));
   routed.values.forEach((v, k) => assert.ok(Math.abs(v - Math.log1p(mlmVector.values[k])) < 1e-6, `log1p_relu applied to term ${routed.indices[k]}`));
+});
+
+test('SparseStaticEmbedding weights the special tokens the text has ([UNK], a written [MASK]), as its forward does; idf.json does not', async () => {
+  const encoder = await SpladeEncoder.fromPretrained(router, { backend: new ReferenceBackend() });
+  const [unk, mask] = [tokenizer.tokenToId('[UNK]')!, tokenizer.tokenToId('[MASK]')!];
+  assert.ok(staticWeight[unk] > 0 && staticWeight[mask] > 0);
+  const text = '[MASK] war \u2603';
+  assert.ok(tokenizer.encode(text, { addSpecialTokens: false }).ids.includes(unk), 'the snowman is outside the vocabulary');
+  const query = await encoder.encodeQuery(text);
+  assert.ok([unk, mask].every((id) => query.indices.includes(id)), `${[...query.indices]}`);
+  assert.equal(plain(query), plain(idfVector(text, (t) => staticWeight[tokenizer.tokenToId(t)!], false)));
+  const idfQuery = await (await SpladeEncoder.fromPretrained(opensearch, { backend: new ReferenceBackend() })).encodeQuery(text);
+  assert.equal(plain(idfQuery), plain(idfVector(text, (t) => idf[t])));
+});
+
+test('a SparseStaticEmbedding built from an idf.json path, or with a negative weight: refused, naming the file', async () => {
+  const fromPath = join(tmp, 'router-idf-path');
+  await writeRouterFolder(fromPath, mlm, { pooling_strategy: 'max' }, staticWeight);
+  writeFileSync(join(fromPath, 'query_0_SparseStaticEmbedding', 'config.json'), JSON.stringify({ frozen: true, path: '/home/someone/idf.json' }));
+  await rejects(SpladeEncoder.fromPretrained(fromPath), (e: unknown) =>
+    e instanceof LayoutError && /query_0_SparseStaticEmbedding\/config\.json: "path" "\/home\/someone\/idf\.json"/.test(e.message));
+  const negative = join(tmp, 'router-negative');
+  await writeRouterFolder(negative, mlm, { pooling_strategy: 'max' }, staticWeight.map((w, id) => (id === 9 ? -0.5 : w)));
+  await rejects(SpladeEncoder.fromPretrained(negative), (e: unknown) =>
+    e instanceof LayoutError && /query_0_SparseStaticEmbedding\/model\.safetensors: weight\[9\] is -0\.5/.test(e.message));
 });
 
 test('Router layout through the CLI: --query uses the static route, documents the MLM', () => {
