@@ -45,6 +45,13 @@ export interface SpladeFolderLayout {
    * sentence_bert_config.json says `do_lower_case`. Undefined for a plain MLM folder.
    */
   readonly mlmText?: MlmTextInput;
+  /**
+   * The prompts sentence-transformers puts before each text (config_sentence_transformers.json's
+   * `prompts`): `query` before queries (encode_query), `document` before documents
+   * (encode_document: its "passage" and "corpus" fallbacks never apply, since the model's
+   * prompts always hold a "document" one, '' by default). Only the non-empty ones.
+   */
+  readonly prompts?: { readonly query?: string; readonly document?: string };
   /** The query route, when the folder has one. */
   readonly queryWeights?: StaticQueryWeights;
 }
@@ -63,11 +70,28 @@ export interface MlmTextInput {
 export async function readSpladeFolderLayout(files: ModelFiles): Promise<SpladeFolderLayout> {
   const layout = await readParts(files);
   const { maxSeqLength, doLowerCase } = await readSentenceBertConfig(layout.documentFiles);
+  // mlmText marks the sentence-transformers layouts, the only ones sentence-transformers reads prompts for.
+  const prompts = layout.mlmText ? await readPrompts(files) : {};
   return {
     ...layout,
     ...(maxSeqLength === undefined ? {} : { maxSeqLength }),
     ...(layout.mlmText ? { mlmText: { lowercase: doLowerCase } } : {}),
+    ...(prompts.query || prompts.document ? { prompts } : {}),
   };
+}
+
+/** The query and document prompts of config_sentence_transformers.json, as encode_query and encode_document choose them. */
+async function readPrompts(files: ModelFiles): Promise<{ query?: string; document?: string }> {
+  if (!(await files.has('config_sentence_transformers.json'))) return {};
+  const where = `${files.location}/config_sentence_transformers.json`;
+  const config = await readJson(files, 'config_sentence_transformers.json');
+  const prompts = isRecord(config) ? config.prompts : undefined;
+  if (prompts === undefined || prompts === null) return {};
+  if (!isRecord(prompts) || !Object.values(prompts).every((p) => typeof p === 'string')) {
+    throw new LayoutError(`${where}: prompts must be an object of texts, got ${JSON.stringify(prompts)}`);
+  }
+  const { query, document } = prompts as Record<string, string | undefined>;
+  return { ...(query ? { query } : {}), ...(document ? { document } : {}) };
 }
 
 /** The MLM's sentence_bert_config.json (MLMTransformer's `max_seq_length` and `do_lower_case`), where the folder has one. */

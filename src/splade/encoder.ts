@@ -113,7 +113,7 @@ class LoadedModel {
     readonly model: MaskedLM,
     readonly tokenizer: TextTokenizer | undefined,
     /** The layout's pooling, sentence-transformers' max_seq_length and text preparation. */
-    private readonly layout: Pick<SpladeFolderLayout, 'poolingActivation' | 'maxSeqLength' | 'mlmText'>,
+    private readonly layout: Pick<SpladeFolderLayout, 'poolingActivation' | 'maxSeqLength' | 'mlmText' | 'prompts'>,
   ) {}
 
   static async load(layout: SpladeFolderLayout, backend: Backend, tokenizer: TextTokenizer | undefined, dtype: WeightDType | undefined): Promise<LoadedModel> {
@@ -134,9 +134,15 @@ class LoadedModel {
     return this.layout.maxSeqLength;
   }
 
-  /** The text the tokenizer is given: as sentence-transformers' MLMTransformer prepares it, in its layouts. */
-  textInput(text: string): string {
-    return this.layout.mlmText ? mlmTransformerText(text, this.layout.mlmText) : text;
+  /** The folder's sentence-transformers prompt for texts of `role` ('' when none). */
+  prompt(role: 'query' | 'document'): string {
+    return this.layout.prompts?.[role] ?? '';
+  }
+
+  /** The text the tokenizer is given: in sentence-transformers layouts, the prompt and text as MLMTransformer prepares them. */
+  textInput(text: string, role: 'query' | 'document'): string {
+    const prompted = this.prompt(role) + text;
+    return this.layout.mlmText ? mlmTransformerText(prompted, this.layout.mlmText) : prompted;
   }
 
   /** The dense SPLADE rows of one checked batch, as sparse vectors. */
@@ -299,14 +305,16 @@ export class SpladeEncoder {
   }
 
   /**
-   * The text the tokenizer is given for `text` of `role`: in a sentence-transformers layout,
-   * where its MLMTransformer encodes the text, stripped (Python's whitespace) and lowercased
+   * The text the tokenizer is given for `text` of `role`. In a sentence-transformers layout,
+   * the folder's prompt for the role (config_sentence_transformers.json) goes first, and where
+   * its MLMTransformer encodes the text it is then stripped (Python's whitespace) and lowercased
    * when sentence_bert_config.json says do_lower_case, as MLMTransformer.tokenize prepares it;
-   * otherwise the text as it is (an inference-free query route takes it so too).
+   * an inference-free query route takes the prompted text as it is, as SparseStaticEmbedding
+   * does. Otherwise the text as it is.
    */
   tokenizerText(text: string, role: 'query' | 'document' = 'document'): string {
-    if (role === 'query' && this.queries) return text;
-    return (role === 'query' ? this.queryModel : this.documentModel).textInput(text);
+    if (role === 'query' && this.queries) return this.documentModel.prompt('query') + text;
+    return (role === 'query' ? this.queryModel : this.documentModel).textInput(text, role);
   }
 
   /**
@@ -331,7 +339,7 @@ export class SpladeEncoder {
     const batchSize = checkBatchSize(options.batchSize ?? DEFAULT_BATCH_SIZE);
     let vectors: SparseVector[];
     if (role === 'query' && this.queries) {
-      vectors = texts.map((text) => this.queries!.encodeText(text, maxLength));
+      vectors = texts.map((text) => this.queries!.encodeText(this.tokenizerText(text, role), maxLength));
     } else {
       const encoded = await encodeTexts(texts.map((text) => this.tokenizerText(text, role)), tokenizer, loaded.model.sizes, (input) => loaded.splade(input), {
         maxLength, batchSize, overflow: options.overflow ?? 'truncate', stride: options.stride ?? 0,

@@ -114,6 +114,15 @@ test('SparseStaticEmbedding weights the special tokens the text has ([UNK], a wr
   assert.equal(plain(idfQuery), plain(idfVector(text, (t) => idf[t])));
 });
 
+test('Router layout with a query prompt: the static route weights the prompted text, as encode_query tokenizes it', async () => {
+  const prompted = join(tmp, 'router-prompt');
+  await writeRouterFolder(prompted, mlm, { pooling_strategy: 'max' }, staticWeight);
+  writeFileSync(join(prompted, 'config_sentence_transformers.json'), JSON.stringify({ prompts: { query: 'world: ', document: '' } }));
+  const encoder = await SpladeEncoder.fromPretrained(prompted, { backend: new ReferenceBackend() });
+  const byToken = (token: string): number | undefined => staticWeight[tokenizer.tokenToId(token)!];
+  assert.equal(plain(await encoder.encodeQuery('the war')), plain(idfVector('world: the war', byToken, false)));
+});
+
 test('a SparseStaticEmbedding built from an idf.json path, or with a negative weight: refused, naming the file', async () => {
   const fromPath = join(tmp, 'router-idf-path');
   await writeRouterFolder(fromPath, mlm, { pooling_strategy: 'max' }, staticWeight);

@@ -3,7 +3,7 @@
 // do_lower_case, and cut to its max_seq_length, queries included (they run the same module).
 // On a generated RoBERTa (byte-level BPE keeps edge spaces as tokens, and is cased), in the
 // layout granite-embedding-30m-sparse is published in (a SparseEncoder without a Router).
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -80,6 +80,29 @@ test('max_seq_length cuts queries too when the MLM encodes them (sentence-transf
   // queryMaxLength still overrides.
   const overridden = await SpladeEncoder.fromPretrained(dir, { backend, queryMaxLength: 20 });
   assert.ok(same(await overridden.encodeQuery(query), (await bare.encode([query], { maxLength: 20 }))[0]));
+});
+
+test('config_sentence_transformers.json prompts go before queries and documents, as encode_query and encode_document put them', async () => {
+  const dir = await sparseEncoder('prompts', { max_seq_length: 38, do_lower_case: false });
+  // encode_document uses the "document" prompt; "passage" is a fallback that never applies.
+  writeFileSync(join(dir, 'config_sentence_transformers.json'), JSON.stringify({ model_type: 'SparseEncoder', prompts: { query: 'query: ', document: 'passage: ', passage: 'never: ' }, default_prompt_name: null }));
+  const encoder = await SpladeEncoder.fromPretrained(dir, { backend });
+  const text = 'The war of the worlds ';
+  assert.is(encoder.tokenizerText(text, 'query'), 'query: The war of the worlds');
+  assert.ok(same(await encoder.encodeQuery(text), await bare.encodeDocument('query: The war of the worlds')));
+  assert.ok(same(await encoder.encodeDocument(text), await bare.encodeDocument('passage: The war of the worlds')));
+  writeFileSync(join(dir, 'config_sentence_transformers.json'), JSON.stringify({ prompts: { query: '', passage: 'never: ' } }));
+  const unprompted = await SpladeEncoder.fromPretrained(dir, { backend });
+  assert.is(unprompted.tokenizerText(text, 'query'), 'The war of the worlds');
+  assert.is(unprompted.tokenizerText(text, 'document'), 'The war of the worlds');
+  writeFileSync(join(dir, 'config_sentence_transformers.json'), JSON.stringify({ prompts: { query: 7 } }));
+  await rejects(SpladeEncoder.fromPretrained(dir), (e: unknown) =>
+    e instanceof LayoutError && /prompts\/config_sentence_transformers\.json: prompts must be an object of texts/.test(e.message));
+  // A plain MLM folder is no sentence-transformers model: its config_sentence_transformers.json is not read.
+  const plainFolder = join(tmp, 'plain-with-st-config');
+  cpSync(mlm, plainFolder, { recursive: true });
+  writeFileSync(join(plainFolder, 'config_sentence_transformers.json'), JSON.stringify({ prompts: { query: 'query: ' } }));
+  assert.is((await SpladeEncoder.fromPretrained(plainFolder, { backend })).tokenizerText(text, 'query'), text);
 });
 
 test('a plain MLM folder (no modules.json) keeps its texts as given, as transformers does', async () => {
