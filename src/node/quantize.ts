@@ -11,7 +11,7 @@ import { SafetensorsFile } from '../formats/safetensors.js';
 import type { TensorToWrite } from '../formats/safetensors-writer.js';
 import { floatColumnChooser } from '../io/float-columns.js';
 import { quantizedConfig, quantizedTensors, type QuantizedDType } from '../io/quantize-model.js';
-import { readSpladeFolderLayout } from '../io/sparse-encoder-layout.js';
+import { readRouterModules, readSpladeFolderLayout } from '../io/sparse-encoder-layout.js';
 import { fileError, writeFileAtomic } from './files.js';
 import { folderModelFiles } from './folder-model-files.js';
 import { loadModelFolderFromDisk } from './model-folder.js';
@@ -48,7 +48,7 @@ export async function quantizeModelFolder(src: string, out: string, dtype: Quant
   await rm(partial, { recursive: true, force: true });
   try {
     const written = await writeQuantizedModel(join(src, mlm), join(partial, mlm), dtype);
-    const { copied, leftOut } = await copyOtherFiles(src, partial, mlm, [resolve(out), partial]);
+    const { copied, leftOut } = await copyOtherFiles(src, partial, { mlm, modules: await moduleFolders(src) }, [resolve(out), partial]);
     // An empty `out` is replaced (rename cannot replace a folder everywhere).
     await rmdir(out).catch(() => undefined);
     await rename(partial, out).catch((error: unknown) => { throw fileError(out, 'write', error); });
@@ -77,12 +77,31 @@ async function writeQuantizedModel(from: string, to: string, dtype: QuantizedDTy
 }
 
 /**
- * Copies every file of `src` into `out` but the MLM folder's (`mlm`, relative) weights and
- * config.json, written quantized instead; hidden files and folders (.git) are skipped, and so
- * are the MLM folder's subfolders that hold weight files (onnx/ and such: other formats of the
- * float weights), and `outputs` (absolute: the folders being written, should they lie inside).
+ * The folders of a sentence-transformers layout's modules (relative to `src`, with the
+ * platform's separator), so that a module saved inside the MLM's folder (a SparseStaticEmbedding
+ * beside a root MLM, as in OpenSearch's doc-only repositories) is copied, not taken for another
+ * format of the MLM's weights.
  */
-async function copyOtherFiles(src: string, out: string, mlm: string, outputs: readonly string[]): Promise<{ copied: string[]; leftOut: string[] }> {
+async function moduleFolders(src: string): Promise<Set<string>> {
+  const modules = await readRouterModules(folderModelFiles(src));
+  const folders = (modules?.modules ?? []).filter(({ id }) => id !== '' && id !== '.').map(({ id }) => join(modules!.path, id));
+  return new Set(folders);
+}
+
+/**
+ * Copies every file of `src` into `out` but the MLM folder's (`layout.mlm`, relative) weights
+ * and config.json, written quantized instead; hidden files and folders (.git) are skipped, and
+ * so are the MLM folder's subfolders that hold weight files (onnx/ and such: other formats of
+ * the float weights) unless they are module folders (`layout.modules`), and `outputs`
+ * (absolute: the folders being written, should they lie inside).
+ */
+async function copyOtherFiles(
+  src: string,
+  out: string,
+  layout: { mlm: string; modules: ReadonlySet<string> },
+  outputs: readonly string[],
+): Promise<{ copied: string[]; leftOut: string[] }> {
+  const { mlm, modules } = layout;
   const copied: string[] = [];
   const leftOut: string[] = [];
   const walk = async (dir: string): Promise<void> => {
@@ -91,7 +110,7 @@ async function copyOtherFiles(src: string, out: string, mlm: string, outputs: re
       const path = dir === '' ? entry.name : `${dir}${sep}${entry.name}`;
       if (entry.name.startsWith('.') || outputs.includes(resolve(src, path))) continue;
       if (await isFolder(join(src, path), entry)) {
-        if (inMlm && (await holdsWeights(join(src, path)))) leftOut.push(`${path}/`);
+        if (inMlm && !modules.has(path) && (await holdsWeights(join(src, path)))) leftOut.push(`${path}/`);
         else await walk(path);
       } else if (inMlm && (WEIGHT_FILE.test(entry.name) || entry.name === 'config.json')) {
         if (entry.name !== 'config.json') leftOut.push(path);

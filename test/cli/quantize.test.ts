@@ -22,7 +22,7 @@ import { readSafetensorsFile, writeSafetensorsFile } from '../../src/node/safete
 import type { TensorToWrite } from '../../src/formats/safetensors-writer.js';
 import { SpladeError } from '../../src/errors.js';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
-import { writeRouterFolder } from '../helpers/sparse-encoder-folders.js';
+import { writeRootMlmRouterFolder, writeRouterFolder } from '../helpers/sparse-encoder-folders.js';
 import { createBackend } from '../../src/tensor/create-backend.js';
 import type { TensorSource } from '../../src/tensor/tensor-source.js';
 
@@ -304,6 +304,7 @@ roberta.run();
 const layouts = suite('splade quantize: folder layouts');
 const opensearch = join(tmp, 'opensearch');
 const router = join(tmp, 'router');
+const rootMlmRouter = join(tmp, 'root-mlm-router');
 layouts.before(async () => {
   const mlm = join(tmp, 'layouts-mlm');
   await writeRandomDistilBertFolder(mlm, { layers: 1, hidden: 32, heads: 2, intermediate: 64, maxPositions: 32, vocab: 1200, seed: 5 });
@@ -315,6 +316,7 @@ layouts.before(async () => {
   mkdirSync(join(opensearch, '.git'));
   writeFileSync(join(opensearch, '.git', 'HEAD'), 'ref: refs/heads/main');
   await writeRouterFolder(router, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' }, new Float32Array(1200).map((_, i) => (i % 5) / 4));
+  await writeRootMlmRouterFolder(rootMlmRouter, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' }, new Float32Array(1200).map((_, i) => (i % 3) / 4));
 });
 
 layouts('OpenSearch doc-only: idf.json and the tokenizer copied, the float weights in other formats and .git left out', async () => {
@@ -336,6 +338,16 @@ layouts('sentence-transformers Router: the document MLM quantized in its subfold
     assert.equal(readFileSync(join(out, f)), readFileSync(join(router, f)), f);
   }
   assert.is(await encodesAsOnLoad(router, out), 'sparse-static-embedding');
+});
+
+layouts('a Router beside a root MLM (OpenSearch\'s doc-only repositories): the root quantized, the query module\'s weight copied', async () => {
+  const out = join(tmp, 'root-mlm-router-int8');
+  const { code, stderr } = splade(['quantize', rootMlmRouter, '--dtype', 'int8', '--out', out]);
+  assert.is(code, 0, stderr);
+  const file = await readSafetensorsFile(join(out, 'model.safetensors'));
+  assert.ok(file.names().some((n) => file.info(n)!.dtype === 'I8'), 'the MLM is int8');
+  assert.equal(readFileSync(join(out, 'query_0_SparseStaticEmbedding', 'model.safetensors')), readFileSync(join(rootMlmRouter, 'query_0_SparseStaticEmbedding', 'model.safetensors')));
+  assert.is(await encodesAsOnLoad(rootMlmRouter, out), 'sparse-static-embedding');
 });
 
 layouts('--out inside the source folder: the copy leaves itself out; a failure leaves no folder behind', async () => {
