@@ -172,9 +172,10 @@ async function readPooling(files: ModelFiles): Promise<PoolingActivation> {
   const where = `${files.location}/config.json`;
   const config = (await files.has('config.json')) ? await readJson(files, 'config.json') : {};
   if (!isRecord(config)) throw new LayoutError(`${where}: expected a JSON object`);
-  const strategy = config.pooling_strategy ?? 'max';
+  // Absent fields take SpladePooling's defaults; a null is passed to its constructor, which refuses it.
+  const strategy = config.pooling_strategy === undefined ? 'max' : config.pooling_strategy;
   if (strategy !== 'max') throw new LayoutError(`${where}: pooling_strategy ${JSON.stringify(strategy)} is not supported (splade-ts pools with max)`);
-  const activation = config.activation_function ?? 'relu';
+  const activation = config.activation_function === undefined ? 'relu' : config.activation_function;
   if (activation !== 'relu' && activation !== 'log1p_relu') {
     throw new LayoutError(`${where}: activation_function must be "relu" or "log1p_relu", got ${JSON.stringify(activation)}`);
   }

@@ -90,6 +90,18 @@ test('a Router whose query route is an MLMTransformer alone: refused (it was run
     e instanceof LayoutError && e.message.includes('router-query-mlm/router_config.json') && e.message.includes('query route'));
 });
 
+test('SpladePooling fields set to null: refused as SpladePooling refuses them, not taken for the defaults', async () => {
+  for (const [field, value] of [['pooling_strategy', 'max'], ['activation_function', 'relu']]) {
+    const dir = moduleListFolder(`null-${field}`, [{ path: '', type: TYPE.mlm }, { path: '1_SpladePooling', type: TYPE.pooling }]);
+    cpSync(mlm, dir, { recursive: true });
+    writeFileSync(join(dir, '1_SpladePooling', 'config.json'), JSON.stringify({ pooling_strategy: 'max', activation_function: 'relu', [field]: null }));
+    await rejects(SpladeEncoder.fromPretrained(dir), (e: unknown) =>
+      e instanceof LayoutError && e.message.includes(`null-${field}/1_SpladePooling/config.json: ${field}`) && e.message.includes('null'));
+    writeFileSync(join(dir, '1_SpladePooling', 'config.json'), JSON.stringify({ [field]: value }));
+    await SpladeEncoder.fromPretrained(dir, { backend: new ReferenceBackend() });
+  }
+});
+
 test('a plain MLM folder whose modules.json is a dense model\'s (Transformer + Pooling) still loads as the MLM folder transformers reads', async () => {
   const dir = moduleListFolder('dense-modules', [{ path: '', type: 'sentence_transformers.models.Transformer' }, { path: '1_Pooling', type: 'sentence_transformers.models.Pooling' }]);
   cpSync(mlm, dir, { recursive: true });
