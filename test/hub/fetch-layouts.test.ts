@@ -114,7 +114,7 @@ layouts('Router: modules.json, router_config.json and each module splade-ts runs
   const result = await fetchModel('acme/router', options(context));
   const paths = result.files.map((f) => f.path).sort();
   assert.equal(paths, [
-    'document_0_MLMTransformer/config.json', 'document_0_MLMTransformer/model.safetensors', 'document_0_MLMTransformer/sentence_bert_config.json', 'document_0_MLMTransformer/special_tokens_map.json',
+    'config_sentence_transformers.json', 'document_0_MLMTransformer/config.json', 'document_0_MLMTransformer/model.safetensors', 'document_0_MLMTransformer/sentence_bert_config.json', 'document_0_MLMTransformer/special_tokens_map.json',
     'document_0_MLMTransformer/tokenizer_config.json', 'document_0_MLMTransformer/vocab.txt', 'document_1_SpladePooling/config.json',
     'modules.json', 'query_0_SparseStaticEmbedding/config.json', 'query_0_SparseStaticEmbedding/model.safetensors', 'query_0_SparseStaticEmbedding/special_tokens_map.json',
     'query_0_SparseStaticEmbedding/tokenizer_config.json', 'query_0_SparseStaticEmbedding/vocab.txt', 'router_config.json',
