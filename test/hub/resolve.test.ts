@@ -100,12 +100,36 @@ resolveSuite('a sentence-transformers Router snapshot in the cache is used when 
       structure: { query: ['query_0_SparseStaticEmbedding'], document: ['document_0_MLMTransformer'] },
     }),
     'query_0_SparseStaticEmbedding/model.safetensors': 'weights',
+    'query_0_SparseStaticEmbedding/vocab.txt': '[PAD]\n',
     ...Object.fromEntries(Object.entries(modelFiles).map(([name, content]) => [`document_0_MLMTransformer/${name}`, content])),
   };
   const snapshot = writeCache(join(context.root, 'cache'), 'acme/remote', COMMIT, router);
   const found = await resolveModel('acme/remote', { cwd: context.root, env: env(context) });
   assert.equal(found, { dir: snapshot, source: 'hf-cache' });
   assert.is(context.hub.requests.length, 0);
+});
+
+resolveSuite('a snapshot whose root MLM names a Router (OpenSearch\'s layout) is used only with its query module\'s files', async (context) => {
+  const rootRouter = {
+    ...modelFiles,
+    'modules.json': JSON.stringify([{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Router' }]),
+    'router_config.json': JSON.stringify({
+      types: {
+        query_0_SparseStaticEmbedding: 'sentence_transformers.sparse_encoder.models.SparseStaticEmbedding.SparseStaticEmbedding',
+        '': 'sentence_transformers.sparse_encoder.models.MLMTransformer.MLMTransformer',
+      },
+      structure: { query: ['query_0_SparseStaticEmbedding'], document: [''] },
+    }),
+  };
+  // What transformers leaves in the cache: the root model files, not the query module.
+  writeCache(join(context.root, 'cache'), 'acme/remote', COMMIT, rootRouter);
+  const partial = await resolveModel('acme/remote', { cwd: context.root, env: env(context) });
+  assert.is(partial.source, 'download');
+  const whole = { ...rootRouter, 'query_0_SparseStaticEmbedding/model.safetensors': 'weights', 'query_0_SparseStaticEmbedding/vocab.txt': '[PAD]\n' };
+  await rm(join(context.root, 'weights'), { recursive: true, force: true });
+  const snapshot = writeCache(join(context.root, 'cache2'), 'acme/remote', COMMIT, whole);
+  const found = await resolveModel('acme/remote', { cwd: context.root, env: env(context, { HF_HUB_CACHE: join(context.root, 'cache2') }) });
+  assert.equal(found, { dir: snapshot, source: 'hf-cache' });
 });
 
 resolveSuite('the cache is found under HF_HOME/hub and ~/.cache/huggingface/hub too', () => {

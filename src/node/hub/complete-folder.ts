@@ -22,18 +22,36 @@ function shardsPresent(dir: string, index: string): boolean {
 }
 
 /**
- * A sentence-transformers Router folder (modules.json names a Router, read as loading reads it)
- * whose MLM module folder is complete and each SparseStaticEmbedding has its weight. A probe,
- * not a check: anything unreadable is just "not complete" (loading the folder says what is wrong).
+ * A sentence-transformers folder without config.json at its root (modules.json names a Router,
+ * or a SparseEncoder's modules, read as loading reads them) whose one MLM module folder is
+ * complete and whose other modules have their files. A probe, not a check: anything unreadable
+ * is just "not complete" (loading the folder says what is wrong).
  */
 async function isCompleteRouterFolder(dir: string): Promise<boolean> {
   try {
     const router = await readRouterModules(folderModelFiles(dir));
     if (!router || !router.modules.every(({ id }) => isPlainFileName(id))) return false;
-    const folder = (id: string): string => join(dir, router.path, id);
     const mlm = router.modules.filter(({ type }) => routerModuleKind(type) === 'mlm');
-    return mlm.length === 1 && (await isCompleteModelFolder(folder(mlm[0].id)))
-      && router.modules.every(({ id, type }) => routerModuleKind(type) !== 'sparse-static-embedding' || existsSync(join(folder(id), 'model.safetensors')));
+    return mlm.length === 1 && (await isCompleteModelFolder(join(dir, router.path, mlm[0].id))) && (await modulesPresent(dir));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether each SparseStaticEmbedding of the folder's sentence-transformers modules (none when
+ * it has no modules.json) has its weight and a tokenizer: a Hugging Face cache snapshot that
+ * transformers filled holds a root MLM's files, not its Router's query module.
+ */
+async function modulesPresent(dir: string): Promise<boolean> {
+  if (!existsSync(join(dir, 'modules.json'))) return true;
+  try {
+    const modules = await readRouterModules(folderModelFiles(dir));
+    return (modules?.modules ?? []).every(({ id, type }) => {
+      if (routerModuleKind(type) !== 'sparse-static-embedding') return true;
+      const folder = join(dir, modules!.path, id);
+      return existsSync(join(folder, 'model.safetensors')) && TOKENIZER_FILE_SETS.some((set) => set.every((name) => existsSync(join(folder, name))));
+    });
   } catch {
     return false;
   }
@@ -42,15 +60,16 @@ async function isCompleteRouterFolder(dir: string): Promise<boolean> {
 /**
  * True when `dir` has config.json, a tokenizer (tokenizer.json, vocab.txt, or vocab.json with
  * merges.txt) and weights
- * (model.safetensors, pytorch_model.bin, or an index whose shards are all present), or is a
- * sentence-transformers Router folder whose MLM folder is so (and its static query weights
- * there). `existsSync` follows symlinks, so a cache snapshot whose blob is missing does not count.
+ * (model.safetensors, pytorch_model.bin, or an index whose shards are all present), and the
+ * files of the sentence-transformers modules its modules.json names; or is a
+ * sentence-transformers folder whose MLM module folder is so. `existsSync` follows symlinks, so
+ * a cache snapshot whose blob is missing does not count.
  */
 export async function isCompleteModelFolder(dir: string): Promise<boolean> {
   const has = (name: string) => existsSync(join(dir, name));
   if (!has('config.json') && has('modules.json')) return isCompleteRouterFolder(dir);
   const hasTokenizer = TOKENIZER_FILE_SETS.some((set) => set.every(has));
   if (!has('config.json') || !hasTokenizer) return false;
-  if (has('model.safetensors') || has('pytorch_model.bin')) return true;
-  return INDEXES.some((index) => has(index) && shardsPresent(dir, index));
+  const hasWeights = has('model.safetensors') || has('pytorch_model.bin') || INDEXES.some((index) => has(index) && shardsPresent(dir, index));
+  return hasWeights && modulesPresent(dir);
 }
