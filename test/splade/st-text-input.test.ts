@@ -3,8 +3,10 @@
 // do_lower_case, and cut to its max_seq_length, queries included (they run the same module).
 // On a generated RoBERTa (byte-level BPE keeps edge spaces as tokens, and is cased), in the
 // layout granite-embedding-30m-sparse is published in (a SparseEncoder without a Router).
+import { spawnSync } from 'node:child_process';
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LayoutError } from '../../src/io/sparse-encoder-layout.js';
@@ -103,6 +105,17 @@ test('config_sentence_transformers.json prompts go before queries and documents,
   cpSync(mlm, plainFolder, { recursive: true });
   writeFileSync(join(plainFolder, 'config_sentence_transformers.json'), JSON.stringify({ prompts: { query: 'query: ' } }));
   assert.is((await SpladeEncoder.fromPretrained(plainFolder, { backend })).tokenizerText(text, 'query'), text);
+});
+
+test('splade encode says a text was truncated when its prompt and it pass max_seq_length together', async () => {
+  const dir = await sparseEncoder('prompt-cut', { max_seq_length: 8, do_lower_case: false });
+  writeFileSync(join(dir, 'config_sentence_transformers.json'), JSON.stringify({ prompts: { query: 'represent this query for search: ' } }));
+  const text = 'the war';
+  assert.ok(bare.tokenCount(text) <= 8 && bare.tokenCount(`represent this query for search: ${text}`) > 8, 'fits alone, not with the prompt');
+  const bin = fileURLToPath(new URL('../../bin/splade.js', import.meta.url));
+  const run = spawnSync(process.execPath, [bin, 'encode', '--model', dir, '--query', '--text', text], { encoding: 'utf8' });
+  assert.is(run.status, 0, run.stderr);
+  assert.match(run.stderr, /truncated to 8 tokens/);
 });
 
 test('a plain MLM folder (no modules.json) keeps its texts as given, as transformers does', async () => {

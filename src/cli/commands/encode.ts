@@ -238,7 +238,8 @@ async function encodeTexts(v: EncodeValues, s: EncodeSettings): Promise<number> 
   if (limits) {
     const length = effectiveMaxLength(role === 'query' ? s.shaping.queryMaxLength : s.maxLength, limits, encoder.defaultMaxLength(role));
     // With --overflow chunk nothing is cut: the windows note below says what happened.
-    const notices = textNotices(limits.tokenizer, items.map((item) => item.text), length)
+    // Counted on what the tokenizer is given (a sentence-transformers folder's prompt first).
+    const notices = textNotices(limits.tokenizer, items.map((item) => encoder.tokenizerText(item.text, role)), length)
       .filter((notice) => overflow === 'truncate' || !notice.includes('truncated'));
     for (const notice of notices) process.stderr.write(notice + '\n');
   }

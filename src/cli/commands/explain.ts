@@ -58,7 +58,7 @@ export const command: Command = {
     const { tokenizer } = encoder;
     if (tokenizer) {
       const limits = { tokenizer, maxPositions: encoder.model.sizes.max_position_embeddings };
-      for (const notice of textNotices(tokenizer, [text], effectiveMaxLength(maxLength, limits))) process.stderr.write(notice + '\n');
+      for (const notice of textNotices(tokenizer, [encoder.tokenizerText(text)], effectiveMaxLength(maxLength, limits))) process.stderr.write(notice + '\n');
     }
     const explanation = await explainText(encoder, text, maxLength === undefined ? {} : { maxLength });
     const html = explanationToHtml(explanation, { modelName: values.model!, ...(topK ? { topK } : {}) });
