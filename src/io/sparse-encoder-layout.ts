@@ -30,13 +30,14 @@ export type StaticQueryWeights =
   | { readonly kind: 'idf'; readonly source: string; readonly idf: ReadonlyMap<string, number> }
   | { readonly kind: 'sparse-static-embedding'; readonly source: string; readonly files: ModelFiles; readonly weight: Float32Array };
 
-export interface SpladeFolderLayout {
-  /** The Hugging Face MLM folder that encodes documents (and queries without a query route). */
+/** An MLM of a model folder, and how it is pooled and fed. */
+export interface MlmLayout {
+  /** The Hugging Face MLM folder (for the document MLM: it encodes queries too without a query route). */
   readonly documentFiles: ModelFiles;
   readonly poolingActivation: PoolingActivation;
   /**
    * sentence-transformers' `max_seq_length` of the MLM (its folder's sentence_bert_config.json),
-   * where it has one: the tokens a document is truncated to, [CLS] and [SEP] included.
+   * where it has one: the tokens a text is truncated to, [CLS] and [SEP] included.
    */
   readonly maxSeqLength?: number;
   /**
@@ -45,6 +46,9 @@ export interface SpladeFolderLayout {
    * sentence_bert_config.json says `do_lower_case`. Undefined for a plain MLM folder.
    */
   readonly mlmText?: MlmTextInput;
+}
+
+export interface SpladeFolderLayout extends MlmLayout {
   /**
    * The prompts sentence-transformers puts before each text (config_sentence_transformers.json's
    * `prompts`): `query` before queries (encode_query), `document` before documents
@@ -52,8 +56,10 @@ export interface SpladeFolderLayout {
    * prompts always hold a "document" one, '' by default). Only the non-empty ones.
    */
   readonly prompts?: { readonly query?: string; readonly document?: string };
-  /** The query route, when the folder has one. */
+  /** The inference-free query route, when the folder has one. */
   readonly queryWeights?: StaticQueryWeights;
+  /** A Router's query route of its own MLMTransformer + SpladePooling, when it has one. */
+  readonly queryModel?: MlmLayout;
 }
 
 /** What MLMTransformer.tokenize does to a text before its tokenizer: strip(), then lower() when `lowercase`. */
@@ -68,15 +74,23 @@ export interface MlmTextInput {
  * @throws LayoutError naming the file and field that do not fit
  */
 export async function readSpladeFolderLayout(files: ModelFiles): Promise<SpladeFolderLayout> {
-  const layout = await readParts(files);
-  const { maxSeqLength, doLowerCase } = await readSentenceBertConfig(layout.documentFiles);
+  const layout = await withSentenceBertConfig(await readParts(files));
   // mlmText marks the sentence-transformers layouts, the only ones sentence-transformers reads prompts for.
   const prompts = layout.mlmText ? await readPrompts(files) : {};
   return {
     ...layout,
-    ...(maxSeqLength === undefined ? {} : { maxSeqLength }),
-    ...(layout.mlmText ? { mlmText: { lowercase: doLowerCase } } : {}),
+    ...(layout.queryModel ? { queryModel: await withSentenceBertConfig(layout.queryModel) } : {}),
     ...(prompts.query || prompts.document ? { prompts } : {}),
+  };
+}
+
+/** `mlm` with its folder's sentence_bert_config.json applied: max_seq_length, and do_lower_case for an MLMTransformer. */
+async function withSentenceBertConfig<T extends MlmLayout>(mlm: T): Promise<T> {
+  const { maxSeqLength, doLowerCase } = await readSentenceBertConfig(mlm.documentFiles);
+  return {
+    ...mlm,
+    ...(maxSeqLength === undefined ? {} : { maxSeqLength }),
+    ...(mlm.mlmText ? { mlmText: { lowercase: doLowerCase } } : {}),
   };
 }
 
@@ -150,22 +164,28 @@ async function readRouterLayout(root: ModelFiles, path: string): Promise<SpladeF
       return { id, type: types[id] as string };
     });
   };
-  const document = route('document');
-  const [mlm, pooling] = document;
-  if (document.length !== 2 || routerModuleKind(mlm.type) !== 'mlm' || routerModuleKind(pooling.type) !== 'splade-pooling') {
-    throw new LayoutError(`${where}: the document route is ${moduleNames(document)}; splade-ts runs MLMTransformer + SpladePooling`);
+  const documentRoute = route('document');
+  if (!isMlmRoute(documentRoute)) {
+    throw new LayoutError(`${where}: the document route is ${moduleNames(documentRoute)}; splade-ts runs MLMTransformer + SpladePooling`);
   }
-  const poolingActivation = await readPooling(subfolderFiles(files, pooling.id));
+  const document = await readMlmRoute(files, documentRoute);
   const query = route('query');
-  if (query.length !== 1 || routerModuleKind(query[0].type) !== 'sparse-static-embedding') {
-    throw new LayoutError(`${where}: the query route is ${moduleNames(query)}; splade-ts runs a SparseStaticEmbedding there`);
+  if (query.length === 1 && routerModuleKind(query[0].type) === 'sparse-static-embedding') {
+    return { ...document, queryWeights: await readStaticEmbedding(subfolderFiles(files, query[0].id)) };
   }
-  return {
-    documentFiles: subfolderFiles(files, mlm.id),
-    poolingActivation,
-    mlmText: { lowercase: false },
-    queryWeights: await readStaticEmbedding(subfolderFiles(files, query[0].id)),
-  };
+  if (isMlmRoute(query)) return { ...document, queryModel: await readMlmRoute(files, query) };
+  throw new LayoutError(`${where}: the query route is ${moduleNames(query)}; splade-ts runs a SparseStaticEmbedding, or MLMTransformer + SpladePooling, there`);
+}
+
+/** Whether a route is an MLMTransformer then a SpladePooling, the route splade-ts runs a model for. */
+function isMlmRoute(modules: ReadonlyArray<{ type: string }>): boolean {
+  return modules.length === 2 && routerModuleKind(modules[0].type) === 'mlm' && routerModuleKind(modules[1].type) === 'splade-pooling';
+}
+
+/** A Router route's MLM (its module folder in `files`) and pooling; do_lower_case is read later. */
+async function readMlmRoute(files: ModelFiles, [mlm, pooling]: ReadonlyArray<{ id: string }>): Promise<MlmLayout> {
+  const poolingActivation = await readPooling(subfolderFiles(files, pooling.id));
+  return { documentFiles: subfolderFiles(files, mlm.id), poolingActivation, mlmText: { lowercase: false } };
 }
 
 async function readPooling(files: ModelFiles): Promise<PoolingActivation> {

@@ -42,9 +42,10 @@ export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
    */
   readonly backend?: Backend | BackendChoice;
   /**
-   * A separate model for queries (some SPLADE families have one); default: the same model. Its
-   * MLM encodes every query (in a sentence-transformers layout, the document route's MLM and
-   * pooling; a query route of its own is not used).
+   * A separate model for queries (some SPLADE families have one); default: the folder's query
+   * route (a sentence-transformers Router's query MLM, idf.json, a SparseStaticEmbedding), else
+   * the same model. Its MLM encodes every query (in a sentence-transformers layout, the document
+   * route's MLM and pooling; a query route of its own is not used).
    */
   readonly queryModel?: ModelLocation;
   /** Use this tokenizer instead of the folder's tokenizer files. */
@@ -225,7 +226,10 @@ export class SpladeEncoder {
     try {
       const layout = await readSpladeFolderLayout(await files(location));
       const documentModel = await LoadedModel.load(layout, backend, options.tokenizer, dtype);
-      const queryLayout = options.queryModel === undefined ? undefined : await readSpladeFolderLayout(await files(options.queryModel));
+      // A Router's query MLM takes the folder's prompts, as the Router's SparseEncoder gives them.
+      const queryLayout = options.queryModel === undefined
+        ? layout.queryModel && { ...layout.queryModel, ...(layout.prompts ? { prompts: layout.prompts } : {}) }
+        : await readSpladeFolderLayout(await files(options.queryModel));
       const queryModel = queryLayout === undefined ? documentModel : await LoadedModel.load(queryLayout, backend, options.tokenizer, dtype);
       const queries = options.queryModel === undefined && layout.queryWeights
         ? await loadQueryRoute(layout.queryWeights, documentModel.tokenizer, options.tokenizer)

@@ -102,6 +102,31 @@ test('SpladePooling fields set to null: refused as SpladePooling refuses them, n
   }
 });
 
+test('a Router whose query route has its own MLMTransformer + SpladePooling: queries through that MLM, documents through the other', async () => {
+  const queryMlm = join(tmp, 'query-mlm');
+  await writeRandomDistilBertFolder(queryMlm, { layers: 1, hidden: 16, heads: 2, intermediate: 32, maxPositions: 32, vocab: 400, seed: 22 });
+  const dir = join(tmp, 'router-two-mlms');
+  await writeRouterFolder(dir, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' }, new Float32Array(400).fill(1));
+  cpSync(queryMlm, join(dir, 'query_0_MLMTransformer'), { recursive: true });
+  writeFileSync(join(dir, 'query_0_MLMTransformer', 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 6, do_lower_case: false }));
+  mkdirSync(join(dir, 'query_1_SpladePooling'));
+  writeFileSync(join(dir, 'query_1_SpladePooling', 'config.json'), JSON.stringify({ pooling_strategy: 'max', activation_function: 'relu' }));
+  writeFileSync(join(dir, 'router_config.json'), JSON.stringify({
+    types: { query_0_MLMTransformer: TYPE.mlm, query_1_SpladePooling: TYPE.pooling, document_0_MLMTransformer: TYPE.mlm, document_1_SpladePooling: TYPE.pooling },
+    structure: { query: ['query_0_MLMTransformer', 'query_1_SpladePooling'], document: ['document_0_MLMTransformer', 'document_1_SpladePooling'] },
+    parameters: { default_route: 'document', allow_empty_key: true },
+  }));
+  const encoder = await SpladeEncoder.fromPretrained(dir, { backend: new ReferenceBackend() });
+  const [queryBare, documentBare] = [await SpladeEncoder.fromPretrained(queryMlm, { backend: new ReferenceBackend() }), await SpladeEncoder.fromPretrained(mlm, { backend: new ReferenceBackend() })];
+  assert.is(encoder.queryRoute, 'model');
+  const text = 'the war of the worlds and the war of the world';
+  assert.is(encoder.defaultMaxLength('query'), 6);
+  assert.equal(plain(await encoder.encodeQuery(text)), plain((await queryBare.encode([text], { maxLength: 6 }))[0]));
+  const [mine, reference] = [await encoder.encodeDocument(text), await documentBare.encodeDocument(text)];
+  assert.equal(Array.from(mine.indices), Array.from(reference.indices));
+  mine.values.forEach((v, k) => assert.ok(Math.abs(v - Math.log1p(reference.values[k])) < 1e-6, `log1p_relu applied to term ${mine.indices[k]}`));
+});
+
 test('a plain MLM folder whose modules.json is a dense model\'s (Transformer + Pooling) still loads as the MLM folder transformers reads', async () => {
   const dir = moduleListFolder('dense-modules', [{ path: '', type: 'sentence_transformers.models.Transformer' }, { path: '1_Pooling', type: 'sentence_transformers.models.Pooling' }]);
   cpSync(mlm, dir, { recursive: true });
