@@ -43,12 +43,15 @@ export async function quantizeModelFolder(src: string, out: string, dtype: Quant
   if (kind === 'file') throw new SpladeError(`${out}: is a file; --out takes a new or empty folder`);
   if (kind === 'folder' && (await readdir(out)).length > 0) throw new SpladeError(`${out}: the output folder is not empty (give a new or empty folder)`);
   const layout = await readSpladeFolderLayout(folderModelFiles(src));
-  const mlm = relative(src, layout.documentFiles.location);
+  // The document MLM, and a Router's query MLM where its query route has one.
+  const mlms = [layout, ...(layout.queryModel ? [layout.queryModel] : [])].map((m) => relative(src, m.documentFiles.location));
   const partial = `${resolve(out)}.partial-${process.pid}`;
   await rm(partial, { recursive: true, force: true });
   try {
-    const written = await writeQuantizedModel(join(src, mlm), join(partial, mlm), dtype);
-    const { copied, leftOut } = await copyOtherFiles(src, partial, { mlm, modules: await moduleFolders(src) }, [resolve(out), partial]);
+    const counts = [];
+    for (const mlm of mlms) counts.push(await writeQuantizedModel(join(src, mlm), join(partial, mlm), dtype));
+    const written = { tensors: counts.reduce((n, c) => n + c.tensors, 0), weightBytes: counts.reduce((n, c) => n + c.weightBytes, 0) };
+    const { copied, leftOut } = await copyOtherFiles(src, partial, { mlms, modules: await moduleFolders(src) }, [resolve(out), partial]);
     // An empty `out` is replaced (rename cannot replace a folder everywhere).
     await rmdir(out).catch(() => undefined);
     await rename(partial, out).catch((error: unknown) => { throw fileError(out, 'write', error); });
@@ -89,7 +92,7 @@ async function moduleFolders(src: string): Promise<Set<string>> {
 }
 
 /**
- * Copies every file of `src` into `out` but the MLM folder's (`layout.mlm`, relative) weights
+ * Copies every file of `src` into `out` but the MLM folders' (`layout.mlms`, relative) weights
  * and config.json, written quantized instead; hidden files and folders (.git) are skipped, and
  * so are the MLM folder's subfolders that hold weight files (onnx/ and such: other formats of
  * the float weights) unless they are module folders (`layout.modules`), and `outputs`
@@ -98,14 +101,14 @@ async function moduleFolders(src: string): Promise<Set<string>> {
 async function copyOtherFiles(
   src: string,
   out: string,
-  layout: { mlm: string; modules: ReadonlySet<string> },
+  layout: { mlms: readonly string[]; modules: ReadonlySet<string> },
   outputs: readonly string[],
 ): Promise<{ copied: string[]; leftOut: string[] }> {
-  const { mlm, modules } = layout;
+  const { mlms, modules } = layout;
   const copied: string[] = [];
   const leftOut: string[] = [];
   const walk = async (dir: string): Promise<void> => {
-    const inMlm = dir === mlm;
+    const inMlm = mlms.includes(dir);
     for (const entry of await readdir(join(src, dir), { withFileTypes: true })) {
       const path = dir === '' ? entry.name : `${dir}${sep}${entry.name}`;
       if (entry.name.startsWith('.') || outputs.includes(resolve(src, path))) continue;

@@ -305,6 +305,7 @@ const layouts = suite('splade quantize: folder layouts');
 const opensearch = join(tmp, 'opensearch');
 const router = join(tmp, 'router');
 const rootMlmRouter = join(tmp, 'root-mlm-router');
+const twoMlms = join(tmp, 'router-two-mlms');
 layouts.before(async () => {
   const mlm = join(tmp, 'layouts-mlm');
   await writeRandomDistilBertFolder(mlm, { layers: 1, hidden: 32, heads: 2, intermediate: 64, maxPositions: 32, vocab: 1200, seed: 5 });
@@ -317,6 +318,15 @@ layouts.before(async () => {
   writeFileSync(join(opensearch, '.git', 'HEAD'), 'ref: refs/heads/main');
   await writeRouterFolder(router, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' }, new Float32Array(1200).map((_, i) => (i % 5) / 4));
   await writeRootMlmRouterFolder(rootMlmRouter, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' }, new Float32Array(1200).map((_, i) => (i % 3) / 4));
+  // A Router with an MLM per route: the query route's MLMTransformer + SpladePooling.
+  await writeRouterFolder(twoMlms, mlm, { pooling_strategy: 'max' }, new Float32Array(1200).fill(1));
+  await writeRandomDistilBertFolder(join(twoMlms, 'query_0_MLMTransformer'), { layers: 1, hidden: 32, heads: 2, intermediate: 64, maxPositions: 32, vocab: 1200, seed: 6 });
+  mkdirSync(join(twoMlms, 'query_1_SpladePooling'));
+  const types = JSON.parse(readFileSync(join(twoMlms, 'router_config.json'), 'utf8')).types as Record<string, string>;
+  writeFileSync(join(twoMlms, 'router_config.json'), JSON.stringify({
+    types: { query_0_MLMTransformer: types.document_0_MLMTransformer, query_1_SpladePooling: types.document_1_SpladePooling, document_0_MLMTransformer: types.document_0_MLMTransformer, document_1_SpladePooling: types.document_1_SpladePooling },
+    structure: { query: ['query_0_MLMTransformer', 'query_1_SpladePooling'], document: ['document_0_MLMTransformer', 'document_1_SpladePooling'] },
+  }));
 });
 
 layouts('OpenSearch doc-only: idf.json and the tokenizer copied, the float weights in other formats and .git left out', async () => {
@@ -348,6 +358,17 @@ layouts('a Router beside a root MLM (OpenSearch\'s doc-only repositories): the r
   assert.ok(file.names().some((n) => file.info(n)!.dtype === 'I8'), 'the MLM is int8');
   assert.equal(readFileSync(join(out, 'query_0_SparseStaticEmbedding', 'model.safetensors')), readFileSync(join(rootMlmRouter, 'query_0_SparseStaticEmbedding', 'model.safetensors')));
   assert.is(await encodesAsOnLoad(rootMlmRouter, out), 'sparse-static-embedding');
+});
+
+layouts('a Router with an MLM per route: both MLMs quantized', async () => {
+  const out = join(tmp, 'router-two-mlms-int8');
+  const { code, stderr } = splade(['quantize', twoMlms, '--dtype', 'int8', '--out', out]);
+  assert.is(code, 0, stderr);
+  for (const folder of ['document_0_MLMTransformer', 'query_0_MLMTransformer']) {
+    const file = await readSafetensorsFile(join(out, folder, 'model.safetensors'));
+    assert.ok(file.names().some((n) => file.info(n)!.dtype === 'I8'), `${folder} is int8`);
+  }
+  assert.is(await encodesAsOnLoad(twoMlms, out), 'model');
 });
 
 layouts('--out inside the source folder: the copy leaves itself out; a failure leaves no folder behind', async () => {

@@ -54,7 +54,20 @@ writeFileSync(join(mlmInFolder, 'modules.json'), JSON.stringify([
   { idx: 1, name: '1', path: '1_SpladePooling', type: 'sentence_transformers.sparse_encoder.models.SpladePooling' },
 ]));
 
+// A Router with an MLM per route (query_0_MLMTransformer + query_1_SpladePooling).
+const twoMlms = join(tmp, 'router-two-mlms');
+await writeRouterFolder(twoMlms, mlm, { pooling_strategy: 'max', activation_function: 'log1p_relu' }, new Float32Array(400).fill(1));
+rmSync(join(twoMlms, 'query_0_SparseStaticEmbedding'), { recursive: true });
+await writeRandomDistilBertFolder(join(twoMlms, 'query_0_MLMTransformer'), { layers: 1, hidden: 16, heads: 2, intermediate: 32, maxPositions: 32, vocab: 400, seed: 4 });
+mkdirSync(join(twoMlms, 'query_1_SpladePooling'));
+writeFileSync(join(twoMlms, 'query_1_SpladePooling', 'config.json'), JSON.stringify({ pooling_strategy: 'max', activation_function: 'relu' }));
+writeFileSync(join(twoMlms, 'router_config.json'), JSON.stringify({
+  types: { query_0_MLMTransformer: routerTypes.document_0_MLMTransformer, query_1_SpladePooling: routerTypes.document_1_SpladePooling, document_0_MLMTransformer: routerTypes.document_0_MLMTransformer, document_1_SpladePooling: routerTypes.document_1_SpladePooling },
+  structure: { query: ['query_0_MLMTransformer', 'query_1_SpladePooling'], document: ['document_0_MLMTransformer', 'document_1_SpladePooling'] },
+}));
+
 const repos: Record<string, FakeRepo> = {
+  'acme/router-two-mlms': servedFolder(twoMlms),
   'acme/root-mlm-router': servedFolder(rootMlmRouter),
   'acme/mlm-in-folder': servedFolder(mlmInFolder),
   'acme/doc-only': servedFolder(opensearch),
@@ -151,6 +164,16 @@ layouts('SparseEncoder whose modules.json puts the MLM in a folder: that folder 
   assert.is(result.files[result.files.length - 1].path, 'document_0_MLMTransformer/config.json');
   assert.ok(await isCompleteModelFolder(result.dir));
   await loadsAs(result.dir, mlmInFolder, 'model');
+});
+
+layouts('Router with an MLM per route: both MLM folders come along, the last one\'s config.json last', async (context) => {
+  const result = await fetchModel('acme/router-two-mlms', options(context));
+  for (const f of ['query_0_MLMTransformer/model.safetensors', 'query_0_MLMTransformer/config.json', 'query_1_SpladePooling/config.json']) assert.ok(existsSync(join(result.dir, f)), f);
+  assert.match(result.files[result.files.length - 1].path, /_MLMTransformer\/config\.json$/);
+  assert.ok(await isCompleteModelFolder(result.dir));
+  await loadsAs(result.dir, twoMlms, 'model');
+  rmSync(join(result.dir, 'query_0_MLMTransformer', 'config.json'));
+  assert.not.ok(await isCompleteModelFolder(result.dir), 'either MLM folder unfinished: not complete');
 });
 
 layouts('Router with a sharded MLM: the index and its shards land in the MLM\'s folder', async (context) => {

@@ -23,8 +23,8 @@ function shardsPresent(dir: string, index: string): boolean {
 
 /**
  * A sentence-transformers folder without config.json at its root (modules.json names a Router,
- * or a SparseEncoder's modules, read as loading reads them) whose one MLM module folder is
- * complete and whose other modules have their files. A probe, not a check: anything unreadable
+ * or a SparseEncoder's modules, read as loading reads them) whose MLM module folders (one, or
+ * one per route) are complete and whose other modules have their files. A probe, not a check: anything unreadable
  * is just "not complete" (loading the folder says what is wrong).
  */
 async function isCompleteRouterFolder(dir: string): Promise<boolean> {
@@ -32,7 +32,8 @@ async function isCompleteRouterFolder(dir: string): Promise<boolean> {
     const router = await readRouterModules(folderModelFiles(dir));
     if (!router || !router.modules.every(({ id }) => isPlainFileName(id))) return false;
     const mlm = router.modules.filter(({ type }) => routerModuleKind(type) === 'mlm');
-    return mlm.length === 1 && (await isCompleteModelFolder(join(dir, router.path, mlm[0].id))) && (await modulesPresent(dir));
+    const complete = await Promise.all(mlm.map(({ id }) => isCompleteModelFolder(join(dir, router.path, id))));
+    return mlm.length > 0 && complete.every(Boolean) && (await modulesPresent(dir));
   } catch {
     return false;
   }

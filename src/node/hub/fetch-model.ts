@@ -141,7 +141,7 @@ class Downloads {
  * is the root folder (OpenSearch's doc-only repositories), and the layout is read as loading
  * reads it, so a folder splade-ts would refuse is refused before its weights are fetched.
  * @throws ModelFilesMissingError when there is no config.json at the root and no such layout,
- *   or the layout has not one MLM
+ *   or the layout has no MLM, or more than one per route
  */
 async function fetchModuleFolders(listing: RepoListing, downloads: Downloads, rootPlan: ModelFilePlan | undefined): Promise<{ folder: string; plan: ModelFilePlan }> {
   const { repo } = downloads.settings;
@@ -159,10 +159,12 @@ async function fetchModuleFolders(listing: RepoListing, downloads: Downloads, ro
     if (kind === 'mlm') mlm.push({ folder, plan: folder === '' && rootPlan ? rootPlan : chooseModelFiles(folderListing(listing, folder), `${repo}/${folder}`) });
     else if (kind) chosen.push(...chooseRouterModuleFiles(folderListing(listing, folder), kind, `${repo}/${folder}`).map((f) => inFolder(f, folder)));
   }
-  if (mlm.length !== 1) throw new ModelFilesMissingError(`${repo}: its modules have ${mlm.length} MLMTransformer modules; splade-ts runs one`);
+  if (mlm.length === 0 || mlm.length > 2) throw new ModelFilesMissingError(`${repo}: its modules have ${mlm.length} MLMTransformer modules; splade-ts runs one, or one per route`);
   for (const file of chosen) await downloads.get(file);
   await readSpladeFolderLayout(files);
-  return mlm[0];
+  // A Router with an MLM per route: the first whole before the last, whose config.json ends the download.
+  for (const { folder, plan } of mlm.slice(0, -1)) await downloadPlan(plan, folderListing(listing, folder), downloads, folder);
+  return mlm[mlm.length - 1];
 }
 
 /** A module's folder in the repository: `id` ('' or '.' for the folder itself) under `path`. */
