@@ -173,11 +173,28 @@ export async function openIndexFile(path: string, options: OpenIndexOptions = {}
     const head = new Uint8Array(Math.min(size, HEADER_SIZE));
     await readFully(handle, head, 0, path);
     naming(path, () => decodeHeader(head, size, crc32));
-    const target = new Uint8Array(size);
+    const target = indexBuffer(size, path);
     await readFully(handle, target, 0, path);
     return target;
   });
   return naming(path, () => SparseIndex.open(bytes, options));
+}
+
+/** An index too large for this runtime to hold in one buffer. */
+export class IndexTooLargeError extends SpladeError {}
+
+/**
+ * The buffer an index file of `size` bytes is read into. Past the most one typed array may hold
+ * (4 GiB on Node 20; more from Node 22) the runtime throws a bare RangeError, which would reach
+ * the user as an unexpected error: this names the file, its size and the way out.
+ */
+export function indexBuffer(size: number, path: string): Uint8Array {
+  try {
+    return new Uint8Array(size);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new IndexTooLargeError(`${path}: the index is ${size} bytes, more than this runtime can hold in one buffer (${error.message}); Node 22 and later hold indexes past 4 GiB`, { cause: error });
+  }
 }
 
 /** Runs `open`, prefixing the message of a SpladeError with the file's path. */

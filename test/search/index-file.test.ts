@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpladeError } from '../../src/errors.js';
-import { buildIndexFile, fileRunStorage, openIndexFile } from '../../src/node/index-file.js';
+import { buildIndexFile, fileRunStorage, indexBuffer, IndexTooLargeError, openIndexFile } from '../../src/node/index-file.js';
 import type { RunReader } from '../../src/search/storage.js';
 import { IndexFormatError } from '../../src/search/index-format.js';
 import type { SparseVector } from '../../src/splade/sparse-vector.js';
@@ -53,6 +53,19 @@ test('a file that is not an index is refused from its header, before its size is
     assert.instance(error, IndexFormatError);
     assert.match((error as Error).message, `${big}: not a splade index: the file starts with "PK`);
   }
+});
+
+test('an index larger than one buffer can hold is refused by name, not as an unexpected RangeError', () => {
+  // 2^53 bytes is past every runtime's typed array limit (Node 20's is 2^32, which only a real
+  // 4 GiB index reaches); the message must name the file and its size.
+  try {
+    indexBuffer(2 ** 53, 'huge.spladeidx');
+    assert.unreachable('allocated');
+  } catch (error) {
+    assert.instance(error, IndexTooLargeError);
+    assert.match((error as Error).message, /^huge\.spladeidx: the index is 9007199254740992 bytes, more than this runtime can hold in one buffer/);
+  }
+  assert.is(indexBuffer(16, 'small.spladeidx').length, 16);
 });
 
 test('merging many runs: the read buffers of all runs together stay within a fixed budget', async () => {
