@@ -208,13 +208,22 @@ export class IndexBuilder {
       await this.spill();
       return await this.write(openSink);
     } finally {
-      await this.storage.dispose();
+      await this.disposeRuns();
     }
   }
 
   /** Removes the runs without writing anything (after an error). */
   async abort(): Promise<void> {
     this.finished = true;
+    await this.disposeRuns();
+  }
+
+  /**
+   * Disposes of the storage once every run's finish() has settled: add() does not wait for the
+   * last spill's, and a reader opened after dispose would be left open (and its run on disk).
+   */
+  private async disposeRuns(): Promise<void> {
+    await Promise.allSettled(this.runs.map((run) => run.reader));
     await this.storage.dispose();
   }
 

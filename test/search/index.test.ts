@@ -4,7 +4,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  IndexBuildError, IndexBuilder, IndexFormatError, QueryError, SparseIndex, buildIndex, memorySink,
+  IndexBuildError, IndexBuilder, IndexFormatError, QueryError, SparseIndex, buildIndex, memoryRunStorage, memorySink,
+  type RunStorage,
 } from '../../src/search/index.js';
 import { HEADER_SIZE, SECTION_NAMES, decodeHeader } from '../../src/search/index-format.js';
 import { crc32 } from '../../src/search/crc32.js';
@@ -136,6 +137,36 @@ test('bounded memory: a build spilled in many small runs writes the same bytes a
   const stats = await builder.finish((n) => (sink = memorySink(n)));
   assert.ok(stats.runs > 50, `${stats.runs} runs`);
   assert.equal(sink!.bytes, one);
+});
+
+test('abort waits for the runs still being finished, so that dispose removes them all', async () => {
+  // A spilled run's writer.finish() (the file closed, then opened for reading) is not awaited
+  // by add(): an abort right after a spill disposed of the storage first, and the reader opened
+  // afterwards was left open (a file handle closed only by the garbage collector).
+  const events: string[] = [];
+  const memory = memoryRunStorage();
+  const storage: RunStorage = {
+    async create() {
+      const writer = await memory.create();
+      return {
+        write: (bytes) => writer.write(bytes),
+        async finish() {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          events.push('run finished');
+          return writer.finish();
+        },
+      };
+    },
+    async dispose() {
+      events.push('disposed');
+    },
+  };
+  const builder = new IndexBuilder({ runPostings: 4, runs: storage });
+  // b's postings do not fit beside a's: a's run is spilled, its finish() left running.
+  await builder.add('a', { indices: Uint32Array.of(1, 2, 3), values: Float32Array.of(1, 1, 1) });
+  await builder.add('b', { indices: Uint32Array.of(1, 2), values: Float32Array.of(1, 1) });
+  await builder.abort();
+  assert.equal(events, ['run finished', 'disposed']);
 });
 
 test('builder refuses bad documents, naming the document and position', async () => {
