@@ -2,11 +2,12 @@
 // with token keys from a generated model's vocabulary.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { anserini, anseriniTopics, elasticsearch, elasticsearchQueries, opensearchQueries, qdrantQueries, opensearch, parseVectorLine, pgvector, qdrant, vespa, ExportError, type ExportFormat, type ExportOptions, type ExportRecord, type Vocabulary } from '../../src/export/index.js';
+import { anserini, anseriniTopics, elasticsearch, elasticsearchQueries, opensearchQueries, qdrantQueries, opensearch, parseVectorLine, pgvector, qdrant, vespa, type ExportFormat, type ExportOptions, type ExportRecord, type Vocabulary } from '../../src/export/index.js';
 import { sparsevecText, sqlString } from '../../src/export/pgvector.js';
 import { roundHalfEven } from '../../src/export/numbers.js';
 import { smallVocab } from '../../tools/generate-model.js';
 import { robertaVocab } from '../../tools/roberta-tokenizer-files.js';
+import { exportText, jsonLines, rejects } from './export-run.js';
 import { randomVectors } from './vectors.js';
 
 const tokens = smallVocab(1000);
@@ -24,26 +25,7 @@ function expectedPairs(record: ExportRecord): Array<[number, number]> {
   return Array.from(record.vector.indices, (index, k): [number, number] => [index, record.vector.values[k]]);
 }
 
-function run(format: ExportFormat, options: ExportOptions, input: readonly ExportRecord[] = records): string {
-  const writer = format.create(options);
-  return writer.header() + input.map((record) => writer.add(record)).join('') + writer.finish();
-}
-
-function jsonLines(text: string): unknown[] {
-  assert.ok(text.endsWith('\n'));
-  return text.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
-}
-
-function rejects(fn: () => unknown, message: RegExp): void {
-  try {
-    fn();
-  } catch (error) {
-    assert.instance(error, ExportError);
-    assert.match((error as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected an error matching ${message}`);
-}
+const run = (format: ExportFormat, options: ExportOptions, input: readonly ExportRecord[] = records): string => exportText(format, options, input);
 
 test('the vocabulary has dotted tokens (the Lucene key rule is exercised)', () => {
   assert.ok(tokens.includes('.'), 'smallVocab has "."');

@@ -3,8 +3,9 @@
 // sparse vector rules of typeutil.CreateSparseFloatRowFromMap / ValidateSparseFloatRows.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ExportError, milvus, milvusImport, milvusQueries, type ExportFormat, type ExportOptions, type ExportRecord } from '../../src/export/index.js';
+import { milvus, milvusImport, milvusQueries, type ExportFormat, type ExportOptions, type ExportRecord } from '../../src/export/index.js';
 import { MAX_VARCHAR_BYTES } from '../../src/export/milvus.js';
+import { exportText, jsonLines, rejects } from './export-run.js';
 import { randomVectors } from './vectors.js';
 
 const vectors = randomVectors(600, 30522, 30, 17);
@@ -37,26 +38,7 @@ function bindsTo(value: unknown, struct: { tags: string[]; required: string[] },
   for (const key of struct.required) assert.ok(keys.includes(key), `${what}: required "${key}" missing`);
 }
 
-function run(format: ExportFormat, options: ExportOptions, input: readonly ExportRecord[] = records): string {
-  const writer = format.create(options);
-  return writer.header() + input.map((record) => writer.add(record)).join('') + writer.finish();
-}
-
-function jsonLines(text: string): unknown[] {
-  assert.ok(text.endsWith('\n'));
-  return text.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
-}
-
-function rejects(fn: () => unknown, message: RegExp): void {
-  try {
-    fn();
-  } catch (error) {
-    assert.instance(error, ExportError);
-    assert.match((error as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected an error matching ${message}`);
-}
+const run = (format: ExportFormat, options: ExportOptions, input: readonly ExportRecord[] = records): string => exportText(format, options, input);
 
 interface Sparse {
   indices: number[];
