@@ -13,6 +13,7 @@ import type { IndexSink, RunReader, RunStorage } from '../search/storage.js';
 import type { SparseVector } from '../splade/sparse-vector.js';
 import { fileError, readFully, withFileHandle } from './files.js';
 import { refuseOutputOverInput } from './same-file.js';
+import { untilAborted } from './until-aborted.js';
 
 // The runs of a build are all read at once while merging, so their read buffers share one
 // budget: 4 MiB each for up to 8 runs, less for more (a large corpus spills hundreds).
@@ -109,8 +110,9 @@ export interface IndexFileOptions extends Omit<IndexBuilderOptions, 'runs'> {
    */
   readonly source?: string;
   /**
-   * Stops the build (between documents, and between writes of the file): the promise rejects
-   * with the signal's reason and nothing is left behind. `splade index` aborts on SIGINT.
+   * Stops the build (between documents, also while waiting for the next one, and between
+   * writes of the file): the promise rejects with the signal's reason and nothing is left
+   * behind. `splade index` aborts on SIGINT and SIGTERM.
    */
   readonly signal?: AbortSignal;
 }
@@ -132,10 +134,7 @@ export async function buildIndexFile(
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle: FileHandle | undefined;
   try {
-    for await (const { id, vector } of documents) {
-      signal?.throwIfAborted();
-      await builder.add(id, vector);
-    }
+    for await (const { id, vector } of untilAborted(documents, signal)) await builder.add(id, vector);
     signal?.throwIfAborted();
     const stats = await builder.finish(async () => {
       try {

@@ -181,25 +181,31 @@ test('errors: one line on stderr, usage errors exit 2, a failed build leaves no 
   assert.ok(existsSync(index) && readFileSync(index).equals(bytes), 'a failed build does not touch an existing index');
 });
 
-test('splade index interrupted (SIGINT): exit 130, one line, no file or temporary file left', async () => {
-  const dir = join(tmp, 'interrupted');
-  mkdirSync(dir);
-  const child = spawn(process.execPath, [join(root, 'bin/splade.js'), 'index', '--vectors', '-', '--out', join(dir, 'x.spladeidx')]);
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit');
-  // Should the command end early, writing to it fails (EPIPE): its status then tells why.
-  child.stdin.on('error', () => undefined);
-  // More than a pipe holds: once it has drained, the command is reading its input.
-  const lines = takeVectors(5000, { seed: 21, vocab: 3000, minTerms: 10, maxTerms: 30 }).map((d) => vectorLine(d) + '\n').join('');
-  if (!child.stdin.write(lines)) await Promise.race([once(child.stdin, 'drain'), exited]);
-  child.kill('SIGINT');
-  child.stdin.end();
-  const [code, signal] = await exited;
-  assert.equal([code, signal], [130, null], stderr);
-  assert.match(stderr, /^splade: interrupted: \S+x\.spladeidx was not written, and the temporary files are removed\n$/);
-  assert.equal(readdirSync(dir), []);
-});
+for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  test(`splade index interrupted (${signal}) while it waits for input: exit ${status}, one line, no file or temporary file left`, async () => {
+    const dir = join(tmp, `interrupted-${signal}`);
+    mkdirSync(dir);
+    const child = spawn(process.execPath, [join(root, 'bin/splade.js'), 'index', '--vectors', '-', '--out', join(dir, 'x.spladeidx')]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit');
+    // A command that does not stop is failed (killed), not waited for.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    // Should the command end early, writing to it fails (EPIPE): its status then tells why.
+    child.stdin.on('error', () => undefined);
+    // More than a pipe holds: once it has drained, the command is reading its input. Standard
+    // input stays open, as when a producer is still at work: the signal must not wait for it.
+    const lines = takeVectors(5000, { seed: 21, vocab: 3000, minTerms: 10, maxTerms: 30 }).map((d) => vectorLine(d) + '\n').join('');
+    if (!child.stdin.write(lines)) await Promise.race([once(child.stdin, 'drain'), exited]);
+    child.kill(signal);
+    const [code, killedBy] = await exited;
+    clearTimeout(guard);
+    child.stdin.end();
+    assert.equal([code, killedBy], [status, null], stderr);
+    assert.match(stderr, /^splade: interrupted: \S+x\.spladeidx was not written, and the temporary files are removed\n$/);
+    assert.equal(readdirSync(dir), []);
+  });
+}
 
 test('--quantize u8 writes a smaller index that searches the rounded weights exactly', () => {
   const docs = takeVectors(50, { seed: 13, vocab: 100, minTerms: 1, maxTerms: 10 });

@@ -129,4 +129,22 @@ test('an aborted build rejects with the signal\'s reason and leaves nothing next
   }
 });
 
+test('an abort while the documents\' source waits for its next one rejects at once', async () => {
+  const folder = join(dir, 'aborted-waiting');
+  mkdirSync(folder);
+  const controller = new AbortController();
+  const reason = new Error('stop while waiting');
+  async function* documents(): AsyncGenerator<{ id: string; vector: SparseVector }> {
+    yield { id: 'a', vector: { indices: Uint32Array.of(1), values: Float32Array.of(1) } };
+    setTimeout(() => controller.abort(reason), 10);
+    await new Promise(() => undefined); // a producer that never writes again
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting after 10 s'), 10_000)));
+  const outcome = await Promise.race([buildIndexFile(join(folder, 'x.spladeidx'), documents(), { signal: controller.signal }).catch((error: unknown) => error), stuck]);
+  clearTimeout(timer);
+  assert.is(outcome, reason);
+  assert.equal(readdirSync(folder), []);
+});
+
 test.run();

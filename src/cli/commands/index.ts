@@ -1,4 +1,5 @@
 // `splade index`: an inverted index file from the vectors `splade encode` writes.
+import { constants } from 'node:os';
 import { buildIndexFile } from '../../node/index-file.js';
 import { IndexBuildError } from '../../search/index-builder.js';
 import type { ImpactType } from '../../search/index-format.js';
@@ -13,7 +14,7 @@ Builds an inverted index in one file from JSON lines {"id", "indices", "values"}
 document a line, as \`splade encode\` writes them; ids are kept as text). Memory stays bounded
 whatever the corpus size: sorted runs are spilled to a temporary folder next to --out. The
 file is written under a temporary name and renamed at the end: --out is never half-written.
-Interrupted (Ctrl-C, SIGTERM), it removes its temporary files and exits with status 130.
+Interrupted (Ctrl-C, SIGTERM), it removes its temporary files and exits with status 130 (SIGTERM: 143).
 
 options:
   --vectors FILE|-   the document vectors (- for standard input)
@@ -44,7 +45,7 @@ export const command: Command = {
     // leaving the temporary index and the spilled runs next to --out (a second Ctrl-C still
     // ends it at once: the handlers are removed by the first).
     const interrupted = new AbortController();
-    const interrupt = (): void => interrupted.abort();
+    const interrupt = (signal: NodeJS.Signals): void => interrupted.abort(signal);
     process.once('SIGINT', interrupt);
     process.once('SIGTERM', interrupt);
     let stats;
@@ -53,10 +54,7 @@ export const command: Command = {
         impacts, vocabSize, blockSize, signal: interrupted.signal, ...(values.vectors === '-' ? {} : { source: values.vectors }),
       });
     } catch (error) {
-      if (interrupted.signal.aborted) {
-        process.stderr.write(`splade: interrupted: ${values.out} was not written, and the temporary files are removed\n`);
-        return 130;
-      }
+      if (interrupted.signal.aborted) return stoppedBy(interrupted.signal.reason as NodeJS.Signals, values.out, values.vectors);
       // The builder names the document; the line number is the reader's.
       if (error instanceof IndexBuildError) throw new IndexBuildError(`${sourceName(values.vectors)} line ${at.line}: ${error.message}`);
       throw error;
@@ -72,3 +70,14 @@ export const command: Command = {
     return 0;
   },
 };
+
+/**
+ * After an interrupted build: one line, and the status a shell gives a process `signal` ended
+ * (130 for SIGINT, 143 for SIGTERM). Standard input is let go: a producer still at work would
+ * otherwise keep the process waiting for its next line.
+ */
+function stoppedBy(signal: NodeJS.Signals, out: string, vectors: string): number {
+  if (vectors === '-') process.stdin.destroy();
+  process.stderr.write(`splade: interrupted: ${out} was not written, and the temporary files are removed\n`);
+  return 128 + constants.signals[signal];
+}
