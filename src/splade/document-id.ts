@@ -1,4 +1,4 @@
-// A document's id as JSON lines carry it: a string, or a number. A number past 2^53 has already
+// A document's id as JSON lines carry it: a string, or a number. A number outside ±(2^53 - 1) has already
 // been rounded by JSON.parse (12345678901234567891 reads as 12345678901234567000), so it would
 // travel on as another document's id without a word: the readers of corpus and vector lines
 // refuse it with this message and ask for a string.
@@ -6,7 +6,7 @@
 /** Why `id` cannot be kept as the number it was written as, or undefined when it can. */
 export function roundedIdProblem(id: string | number): string | undefined {
   if (typeof id === 'number' && Math.abs(id) > Number.MAX_SAFE_INTEGER) {
-    return `"id" ${id} is a number past 2^53, which JSON readers round: write it as a string`;
+    return `"id" ${id} is a number outside ±(2^53 - 1), which JSON readers round: write it as a string`;
   }
   return undefined;
 }

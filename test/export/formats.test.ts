@@ -38,7 +38,7 @@ test('parseVectorLine reads a line and names what is wrong with a bad one', () =
   rejects(() => parseVectorLine('{"id":"a","indices":[1],"values":[]}', 'v line 4'), /1 indices but 0 values/);
   rejects(() => parseVectorLine('{"id":null,"indices":[],"values":[]}', 'v line 5'), /"id" must be a string or a number/);
   // JSON.parse has rounded 12345678901234567891 to 12345678901234567000: another document's id.
-  rejects(() => parseVectorLine('{"id":12345678901234567891,"indices":[],"values":[]}', 'v line 5'), /^v line 5: "id" 12345678901234567000 is a number past 2\^53, which JSON readers round: write it as a string$/);
+  rejects(() => parseVectorLine('{"id":12345678901234567891,"indices":[],"values":[]}', 'v line 5'), /^v line 5: "id" 12345678901234567000 is a number outside ±\(2\^53 - 1\), which JSON readers round: write it as a string$/);
   assert.equal(parseVectorLine(`{"id":${Number.MAX_SAFE_INTEGER},"indices":[],"values":[]}`, 'v').id, Number.MAX_SAFE_INTEGER);
   rejects(() => parseVectorLine('{"id":1,"indices":[1.5],"values":[1]}', 'v line 6'), /indices\[0\] = 1.5 is not a term id/);
   rejects(() => parseVectorLine('{"id":1,"indices":[1],"values":["x"]}', 'v line 7'), /values\[0\] = "x" is not a finite number/);
