@@ -300,14 +300,20 @@ function resealAll(bytes: Uint8Array): void {
   resealHeader(bytes);
 }
 
+/** Where each term's postings start (termStarts), and the first term that has any. */
+function firstTermWithPostings(view: DataView, header: ReturnType<typeof decodeHeader>): { starts: (t: number) => number; term: number } {
+  const starts = (t: number): number => view.getUint32(header.sections.termStarts.offset + 4 * t, true);
+  let term = 0;
+  while (starts(term + 1) === starts(term)) term++;
+  return { starts, term };
+}
+
 test('full verification refuses an infinite float32 impact, even with its block and term maxima to match', async () => {
   const bytes = await sampleIndex();
   const header = decodeHeader(bytes, bytes.length, crc32);
   const view = new DataView(bytes.buffer);
   // The first term with postings: its first posting, its first block, its term maximum.
-  const starts = (t: number): number => view.getUint32(header.sections.termStarts.offset + 4 * t, true);
-  let term = 0;
-  while (starts(term + 1) === starts(term)) term++;
+  const { starts, term } = firstTermWithPostings(view, header);
   let block = 0;
   for (let t = 0; t < term; t++) block += Math.ceil((starts(t + 1) - starts(t)) / header.blockSize);
   view.setFloat32(header.sections.impacts.offset + 4 * starts(term), Infinity, true);
@@ -344,9 +350,7 @@ test('verify quick: a document number past the corpus gives an IndexFormatError,
   const bytes = await sampleIndex();
   const header = decodeHeader(bytes, bytes.length, crc32);
   const view = new DataView(bytes.buffer);
-  const starts = (t: number): number => view.getUint32(header.sections.termStarts.offset + 4 * t, true);
-  let term = 0;
-  while (starts(term + 1) === starts(term)) term++;
+  const { starts, term } = firstTermWithPostings(view, header);
   // The term's last posting, and its block's last document, point past the corpus.
   let block = -1;
   for (let t = 0; t <= term; t++) block += Math.ceil((starts(t + 1) - starts(t)) / header.blockSize);
