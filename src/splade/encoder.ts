@@ -130,9 +130,13 @@ class LoadedModel {
     return this.layout.poolingActivation;
   }
 
-  /** sentence-transformers' max_seq_length of the MLM, which cuts every text it encodes. */
-  get maxSeqLength(): number | undefined {
-    return this.layout.maxSeqLength;
+  /**
+   * sentence-transformers' max_seq_length for texts of `role`. Its MLMTransformer cuts every text
+   * it encodes; beside a plain MLM folder (no modules.json) the file cuts documents only, as it
+   * did before MLMTransformer's rules were read, so such a folder's queries stay as they were.
+   */
+  maxSeqLength(role: 'query' | 'document'): number | undefined {
+    return this.layout.mlmText !== undefined || role === 'document' ? this.layout.maxSeqLength : undefined;
   }
 
   /** The folder's sentence-transformers prompt for texts of `role` ('' when none). */
@@ -294,8 +298,8 @@ export class SpladeEncoder {
   /**
    * The tokens a text of `role` is cut to when `encode` is given no maxLength ([CLS] and [SEP]
    * included): the option given to fromPretrained, else for a text the MLM encodes its
-   * sentence-transformers folder's max_seq_length, else the model's limit (its tokenizer's and
-   * position table's).
+   * sentence-transformers folder's max_seq_length (beside a plain MLM folder, for documents
+   * only), else the model's limit (its tokenizer's and position table's).
    */
   defaultMaxLength(role: 'query' | 'document' = 'document'): number {
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
@@ -304,8 +308,8 @@ export class SpladeEncoder {
     const positions = loaded.model.sizes.max_position_embeddings;
     const limit = Math.min(tokenizer?.modelMaxLength ?? positions, positions);
     const given = role === 'query' ? this.lengths.queryMaxLength : this.lengths.maxLength;
-    // As sentence-transformers does, every text through the MLM is cut to its max_seq_length.
-    return given ?? (inferenceFree ? limit : Math.min(loaded.maxSeqLength ?? limit, limit));
+    // As sentence-transformers does, every text through its MLMTransformer is cut to max_seq_length.
+    return given ?? (inferenceFree ? limit : Math.min(loaded.maxSeqLength(role) ?? limit, limit));
   }
 
   /**

@@ -120,6 +120,20 @@ test('splade encode says a text was truncated when its prompt and it pass max_se
 
 test('a plain MLM folder (no modules.json) keeps its texts as given, as transformers does', async () => {
   assert.is.not(bare.tokenCount(' war '), bare.tokenCount('war'));
+  // sentence-transformers files beside a plain MLM (no modules.json) change nothing but what
+  // they changed before MLMTransformer's rules were read: max_seq_length cuts documents only.
+  const plain = join(tmp, 'plain-with-st-files');
+  cpSync(mlm, plain, { recursive: true });
+  writeFileSync(join(plain, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 6, do_lower_case: true }));
+  writeFileSync(join(plain, 'config_sentence_transformers.json'), JSON.stringify({ prompts: { query: 'query: ', document: 'passage: ' } }));
+  const encoder = await SpladeEncoder.fromPretrained(plain, { backend });
+  const text = ' The WAR of the worlds and the war of the world ';
+  for (const role of ['query', 'document'] as const) assert.is(encoder.tokenizerText(text, role), text, role);
+  assert.is(encoder.tokenCount(text, 'query'), bare.tokenCount(text, 'query'));
+  assert.is(encoder.defaultMaxLength('query'), bare.defaultMaxLength('query'));
+  assert.ok(same(await encoder.encodeQuery(text), await bare.encodeQuery(text)), 'queries: not stripped, lowercased, prompted or cut');
+  assert.is(encoder.defaultMaxLength('document'), 6);
+  assert.ok(same(await encoder.encodeDocument(text), (await bare.encode([text], { maxLength: 6 }))[0]), 'documents: cut to max_seq_length only');
 });
 
 test.run();
