@@ -44,8 +44,9 @@ export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
   /**
    * A separate model for queries (some SPLADE families have one); default: the folder's query
    * route (a sentence-transformers Router's query MLM, idf.json, a SparseStaticEmbedding), else
-   * the same model. Its MLM encodes every query (in a sentence-transformers layout, the document
-   * route's MLM and pooling; a query route of its own is not used).
+   * the same model. When given, it replaces that route: its MLM encodes every query (in a
+   * sentence-transformers layout, its document route's MLM and pooling, with that folder's own
+   * query prompt, strip and do_lower_case; a query route of its own is not used).
    */
   readonly queryModel?: ModelLocation;
   /** Use this tokenizer instead of the folder's tokenizer files. */
