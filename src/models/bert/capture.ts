@@ -132,6 +132,8 @@ export class Capture {
 
   /** Keeps `tensor` (seen with `shape`) under `name` when it was asked for. */
   keep(name: string, tensor: Tensor, shape: readonly number[]): void {
+    // As in wants(): an encode keeps nothing, so no reshape or same-output names per module.
+    if (this.patterns.length === 0) return;
     const shaped = tensor.reshape(shape, name);
     this.keepIf(this.match(name), name, shaped);
     for (const same of this.sameOutputs(name)) this.keepIf(this.match(same), same, shaped);
