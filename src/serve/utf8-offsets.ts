@@ -2,6 +2,7 @@
 // byte offsets (Rust's tokenizers give them by default) and each token's text as those bytes of
 // the input, read lossily (core/src/tokenization.rs `into_tokens`); JavaScript strings and the
 // tokenizers of src/tokenizer count UTF-16 units.
+import { isPairAt } from '../tokenizer/normalized-string.js';
 
 /** A text as UTF-8, with the byte at which each of its UTF-16 units starts. */
 export class Utf8Text {
@@ -35,7 +36,7 @@ function utf16ToUtf8(text: string): Uint32Array {
   for (let i = 0; i < text.length; i++) {
     out[i] = bytes;
     const unit = text.charCodeAt(i);
-    if (isHighSurrogate(unit) && isLowSurrogate(text.charCodeAt(i + 1))) {
+    if (isPairAt(text, i)) {
       out[++i] = bytes;
       bytes += 4;
     } else {
@@ -44,12 +45,4 @@ function utf16ToUtf8(text: string): Uint32Array {
   }
   out[text.length] = bytes;
   return out;
-}
-
-function isHighSurrogate(unit: number): boolean {
-  return unit >= 0xd800 && unit <= 0xdbff;
-}
-
-function isLowSurrogate(unit: number): boolean {
-  return unit >= 0xdc00 && unit <= 0xdfff;
 }
