@@ -304,13 +304,13 @@ export class SpladeEncoder {
    */
   defaultMaxLength(role: 'query' | 'document' = 'document'): number {
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
-    const inferenceFree = role === 'query' && this.queries !== undefined;
-    const tokenizer = inferenceFree ? this.queries!.tokenizer : loaded.tokenizer;
+    const queries = this.inferenceFree(role);
+    const tokenizer = queries ? queries.tokenizer : loaded.tokenizer;
     const positions = loaded.model.sizes.max_position_embeddings;
     const limit = Math.min(tokenizer?.modelMaxLength ?? positions, positions);
     const given = role === 'query' ? this.lengths.queryMaxLength : this.lengths.maxLength;
     // As sentence-transformers does, every text through its MLMTransformer is cut to max_seq_length.
-    return given ?? (inferenceFree ? limit : Math.min(loaded.maxSeqLength(role) ?? limit, limit));
+    return given ?? (queries ? limit : Math.min(loaded.maxSeqLength(role) ?? limit, limit));
   }
 
   /**
@@ -322,8 +322,13 @@ export class SpladeEncoder {
    * does. Otherwise the text as it is.
    */
   tokenizerText(text: string, role: 'query' | 'document' = 'document'): string {
-    if (role === 'query' && this.queries) return this.documentModel.prompt('query') + text;
+    if (this.inferenceFree(role)) return this.documentModel.prompt('query') + text;
     return (role === 'query' ? this.queryModel : this.documentModel).textInput(text, role);
+  }
+
+  /** The folder's inference-free query route when texts of `role` take it (queries only). */
+  private inferenceFree(role: 'query' | 'document'): InferenceFreeQueries | undefined {
+    return role === 'query' ? this.queries : undefined;
   }
 
   /**
@@ -339,7 +344,7 @@ export class SpladeEncoder {
     if (!Array.isArray(texts)) throw new InputError(`encode() takes an array of texts, got ${typeof texts === 'string' ? 'a string (use encodeDocument or encodeQuery for one text)' : typeof texts}`);
     const role = options.role ?? 'document';
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
-    const tokenizer = role === 'query' && this.queries ? this.queries.tokenizer : loaded.requireTokenizer();
+    const tokenizer = this.inferenceFree(role)?.tokenizer ?? loaded.requireTokenizer();
     const positions = loaded.model.sizes.max_position_embeddings;
     const maxLength = options.maxLength ?? this.defaultMaxLength(role);
     if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > positions) {
@@ -347,8 +352,9 @@ export class SpladeEncoder {
     }
     const batchSize = checkBatchSize(options.batchSize ?? DEFAULT_BATCH_SIZE);
     let vectors: SparseVector[];
-    if (role === 'query' && this.queries) {
-      vectors = texts.map((text) => this.queries!.encodeText(this.tokenizerText(text, role), maxLength));
+    const queries = this.inferenceFree(role);
+    if (queries) {
+      vectors = texts.map((text) => queries.encodeText(this.tokenizerText(text, role), maxLength));
     } else {
       const encoded = await encodeTexts(texts.map((text) => this.tokenizerText(text, role)), tokenizer, loaded.model.sizes, (input) => loaded.splade(input), {
         maxLength, batchSize, overflow: options.overflow ?? 'truncate', stride: options.stride ?? 0,
@@ -368,7 +374,7 @@ export class SpladeEncoder {
    */
   tokenCount(text: string, role: 'query' | 'document' = 'document', atMost?: number): number {
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
-    const tokenizer = role === 'query' && this.queries ? this.queries.tokenizer : loaded.requireTokenizer();
+    const tokenizer = this.inferenceFree(role)?.tokenizer ?? loaded.requireTokenizer();
     return tokenizer.encode(this.tokenizerText(text, role), atMost === undefined ? {} : { maxLength: atMost }).ids.length;
   }
 
@@ -400,11 +406,12 @@ export class SpladeEncoder {
   async encodeInputIds(rows: InputIdRows, options: { batchSize?: number; role?: 'query' | 'document'; source?: string } = {}): Promise<SparseVector[]> {
     const loaded = options.role === 'query' ? this.queryModel : this.documentModel;
     const input = bertInputFromRows(rows, loaded.model.sizes, options.source);
-    if (options.role === 'query' && this.queries) {
+    const queries = this.inferenceFree(options.role ?? 'document');
+    if (queries) {
       // Inference-free: the real tokens of each row, weighted by the table.
       const { seq } = input;
       return Array.from({ length: input.batch }, (_, b) =>
-        this.queries!.encodeIds(input.inputIds.subarray(b * seq, (b + 1) * seq).filter((_, t) => input.attentionMask[b * seq + t] === 1)));
+        queries.encodeIds(input.inputIds.subarray(b * seq, (b + 1) * seq).filter((_, t) => input.attentionMask[b * seq + t] === 1)));
     }
     const batchSize = checkBatchSize(options.batchSize ?? DEFAULT_BATCH_SIZE);
     const out: SparseVector[] = [];
