@@ -132,12 +132,10 @@ async function readParts(files: ModelFiles): Promise<SpladeFolderLayout> {
   // No modules.json, or a dense model's beside the MLM folder: the folder as transformers reads it.
   if (!list?.modules.some((m) => isSparseEncoderModule(m.type))) return withIdf(files, { documentFiles: files, poolingActivation: 'relu' });
   // A SparseEncoder saved without a Router: its MLMTransformer's folder, pooled as its SpladePooling says.
-  const [mlm, pooling] = list.modules;
-  if (list.modules.length !== 2 || routerModuleKind(mlm.type) !== 'mlm' || routerModuleKind(pooling.type) !== 'splade-pooling') {
+  if (!isMlmRoute(list.modules)) {
     throw new LayoutError(`${list.where}: the modules are ${moduleNames(list.modules)}; splade-ts runs a SparseEncoder's MLMTransformer + SpladePooling (or a Router of them)`);
   }
-  const poolingActivation = await readPooling(subfolderFiles(files, pooling.path));
-  return withIdf(files, { documentFiles: subfolderFiles(files, mlm.path), poolingActivation, mlmText: { lowercase: false } });
+  return withIdf(files, await readMlmRoute(files, list.modules.map((m) => ({ id: m.path }))));
 }
 
 /** The Router's folder, when it is the only module (sentence-transformers would run the others after it). */
@@ -182,7 +180,10 @@ function isMlmRoute(modules: ReadonlyArray<{ type: string }>): boolean {
   return modules.length === 2 && routerModuleKind(modules[0].type) === 'mlm' && routerModuleKind(modules[1].type) === 'splade-pooling';
 }
 
-/** A Router route's MLM (its module folder in `files`) and pooling; do_lower_case is read later. */
+/**
+ * An MLMTransformer + SpladePooling pair (a Router route's, or modules.json's), each module in
+ * its folder under `files`: the MLM's folder and the pooling; do_lower_case is read later.
+ */
 async function readMlmRoute(files: ModelFiles, [mlm, pooling]: ReadonlyArray<{ id: string }>): Promise<MlmLayout> {
   const poolingActivation = await readPooling(subfolderFiles(files, pooling.id));
   return { documentFiles: subfolderFiles(files, mlm.id), poolingActivation, mlmText: { lowercase: false } };
@@ -211,8 +212,9 @@ async function readStaticEmbedding(files: ModelFiles): Promise<StaticQueryWeight
   const info = tensors.info('weight');
   if (!info || info.shape.length !== 1) throw new LayoutError(`${source}: expected a tensor 'weight' of shape [vocab]`);
   const weight = Float32Array.from(tensors.float32('weight'));
-  // sentence-transformers would give a query such a weight as it is; a negative query weight
-  // would break the MaxScore bounds of splade-ts's index search, so it is refused, not dropped.
+  // sentence-transformers would give a query such a weight as it is; splade-ts's index refuses a
+  // negative query weight (its MaxScore bounds assume none), as Elasticsearch and OpenSearch do,
+  // so the folder is refused when it loads rather than at the first query that meets one.
   const bad = weight.findIndex((w) => !(w >= 0 && w < Infinity));
   if (bad >= 0) throw new LayoutError(`${source}: weight[${bad}] is ${weight[bad]}; splade-ts runs static query weights that are finite and not negative`);
   return { kind: 'sparse-static-embedding', source, files, weight };
