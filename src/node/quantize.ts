@@ -87,8 +87,8 @@ async function writeQuantizedModel(from: string, to: string, dtype: QuantizedDTy
  */
 async function moduleFolders(src: string): Promise<Set<string>> {
   const modules = await readRouterModules(folderModelFiles(src));
-  const folders = (modules?.modules ?? []).filter(({ id }) => id !== '' && id !== '.').map(({ id }) => join(modules!.path, id));
-  return new Set(folders);
+  if (!modules) return new Set();
+  return new Set(modules.modules.filter(({ id }) => id !== '' && id !== '.').map(({ id }) => join(modules.path, id)));
 }
 
 /**

@@ -48,9 +48,10 @@ async function modulesPresent(dir: string): Promise<boolean> {
   if (!existsSync(join(dir, 'modules.json'))) return true;
   try {
     const modules = await readRouterModules(folderModelFiles(dir));
-    return (modules?.modules ?? []).every(({ id, type }) => {
+    if (!modules) return true;
+    return modules.modules.every(({ id, type }) => {
       if (routerModuleKind(type) !== 'sparse-static-embedding') return true;
-      const folder = join(dir, modules!.path, id);
+      const folder = join(dir, modules.path, id);
       return existsSync(join(folder, 'model.safetensors')) && TOKENIZER_FILE_SETS.some((set) => set.every((name) => existsSync(join(folder, name))));
     });
   } catch {
