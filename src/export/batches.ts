@@ -27,3 +27,43 @@ export function batches(size: number, body: (items: string) => string): Batches 
     flush,
   };
 }
+
+/** Batches whose lines also stay within a byte limit: `add` takes the item's UTF-8 byte count. */
+export interface SizedBatches {
+  add(item: string, bytes: number): string;
+  flush(): string;
+}
+
+/**
+ * Up to `size` items a line, each line `open`, the items joined by commas, `close` (and a line
+ * break, not counted), in at most `maxBytes` UTF-8 bytes: an item that would cross the limit
+ * starts the next line. The caller makes sure that one item alone fits (`open` + item + `close`).
+ */
+export function sizedBatches(size: number, maxBytes: number, open: string, close: string): SizedBatches {
+  const frame = utf8Bytes(open) + utf8Bytes(close);
+  let items: string[] = [];
+  let bytes = frame;
+  const flush = (): string => {
+    if (items.length === 0) return '';
+    const line = `${open}${items.join(',')}${close}\n`;
+    items = [];
+    bytes = frame;
+    return line;
+  };
+  return {
+    add(item, itemBytes) {
+      const full = items.length > 0 && bytes + 1 + itemBytes > maxBytes ? flush() : '';
+      bytes += (items.length === 0 ? 0 : 1) + itemBytes;
+      items.push(item);
+      return items.length >= size ? full + flush() : full;
+    },
+    flush,
+  };
+}
+
+const encoder = new TextEncoder();
+
+/** The length of `text` in UTF-8 bytes, as a request body counts it. */
+export function utf8Bytes(text: string): number {
+  return encoder.encode(text).length;
+}

@@ -28,7 +28,7 @@ export interface ExportOptions {
   readonly vocabulary?: Vocabulary;
   /** The vector space's size, e.g. the model's vocab_size (pgvector's sparsevec(N)). */
   readonly dimensions?: number;
-  /** Table (pgvector), index (Elasticsearch, OpenSearch), collection (Qdrant, Milvus) or schema (Vespa). */
+  /** Table (pgvector), index (Elasticsearch, OpenSearch, Pinecone), collection (Qdrant, Milvus) or schema (Vespa). */
   readonly name?: string;
   /** The vector field (or named sparse vector) in the engine. */
   readonly field?: string;

@@ -76,7 +76,7 @@ test('--to elasticsearch-queries / opensearch-queries: _msearch NDJSON with --si
   }
   const misplaced = splade(['--vectors', vectorsPath, '--to', 'anserini', '--out', join(dir, 'x'), '--model', model, '--size', '5']);
   assert.is(misplaced.code, 2);
-  assert.match(misplaced.stderr, /--size is for --to pgvector-queries\|elasticsearch-queries\|opensearch-queries\|qdrant-queries\|milvus-queries, not anserini/);
+  assert.match(misplaced.stderr, /--size is for --to pgvector-queries\|elasticsearch-queries\|opensearch-queries\|qdrant-queries\|milvus-queries\|pinecone-queries, not anserini/);
 });
 
 test('--to milvus / milvus-queries: insert and search bodies named by --index and --field, and OUT.collection.json; no --model needed', () => {
@@ -98,6 +98,27 @@ test('--to milvus / milvus-queries: insert and search bodies named by --index an
   assert.not.ok(existsSync(`${queries}.collection.json`));
 });
 
+test('--to pinecone / pinecone-queries: upsert and query bodies, OUT.index.json named by --index; no --model needed', () => {
+  const out = join(dir, 'pinecone.jsonl');
+  const { code, stderr } = splade(['--vectors', vectorsPath, '--to', 'pinecone', '--out', out, '--index', 'my-docs']);
+  assert.is(code, 0, stderr);
+  const [upsert] = readFileSync(out, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { vectors: Array<{ id: string; sparseValues: { indices: number[] } }>; namespace: string });
+  assert.equal(upsert.vectors.map((record) => record.id), vectors.map((_, i) => `d${i}`));
+  assert.equal(upsert.vectors[3].sparseValues.indices, Array.from(vectors[3].indices));
+  const index = JSON.parse(readFileSync(`${out}.index.json`, 'utf8')) as { name: string; vector_type: string };
+  assert.equal([index.name, index.vector_type], ['my-docs', 'sparse']);
+  assert.match(stderr, /pinecone\.jsonl\.index\.json: create the index with it \(POST https:\/\/api\.pinecone\.io\/indexes/);
+  const badName = splade(['--vectors', vectorsPath, '--to', 'pinecone', '--out', join(dir, 'badname.jsonl'), '--index', 'My_Docs']);
+  assert.is(badName.code, 1);
+  assert.match(badName.stderr, /index name 'My_Docs': a Pinecone index name is 1 to 45 lower-case letters/);
+  const queries = join(dir, 'pinecone-queries.jsonl');
+  const result = splade(['--vectors', vectorsPath, '--to', 'pinecone-queries', '--out', queries, '--size', '5']);
+  assert.is(result.code, 0, result.stderr);
+  const lines = readFileSync(queries, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { topK: number });
+  assert.equal([lines.length, lines[0].topK], [vectors.length, 5]);
+  assert.not.ok(existsSync(`${queries}.index.json`));
+});
+
 test('--to pgvector --model takes sparsevec(N) from config.json vocab_size', () => {
   const out = join(dir, 'pg.sql');
   const { code, stderr } = splade(['--vectors', vectorsPath, '--to', 'pgvector', '--out', out, '--model', model, '--table', 'docs']);
@@ -111,7 +132,7 @@ test('errors: usage (exit 2), and a bad line midway leaves no output file and no
   assert.match(usage.stderr, /--to anserini keys vectors by token string: give --model DIR/);
   const unknown = splade(['--vectors', vectorsPath, '--to', 'solr', '--out', join(dir, 'x')]);
   assert.is(unknown.code, 2);
-  assert.match(unknown.stderr, /--to must be one of pgvector, elasticsearch, opensearch, qdrant, milvus, milvus-import, vespa, anserini/);
+  assert.match(unknown.stderr, /--to must be one of pgvector, elasticsearch, opensearch, qdrant, milvus, milvus-import, pinecone, vespa, anserini/);
 
   const bad = join(dir, 'bad.jsonl');
   const lines = readFileSync(vectorsPath, 'utf8').split('\n');

@@ -26,10 +26,11 @@ options:
   --out FILE          the data file (written whole or not at all)
   --model DIR         the model the vectors came from: token strings (vocab) and pgvector's
                       dimensions (config.json vocab_size)
-  --setup FILE        where the mapping / collection config / schema goes (default: OUT.mapping.json,
-                      OUT.collection.json or OUT.sd)
+  --setup FILE        where the mapping / collection config / index body / schema goes (default:
+                      OUT.mapping.json, OUT.collection.json, OUT.index.json or OUT.sd)
   --table NAME        pgvector table (default splade_vectors)
-  --index NAME        Elasticsearch/OpenSearch index, Qdrant/Milvus collection or Vespa schema (default splade)
+  --index NAME        Elasticsearch/OpenSearch/Pinecone index, Qdrant/Milvus collection or Vespa
+                      schema (default splade)
   --field NAME        the vector field / column (default splade; pgvector: embedding)
   --dimensions N      pgvector: sparsevec(N) without --model
   --scale S           anserini, anserini-topics: integer impacts round(weight x S) (default 100)
@@ -110,9 +111,9 @@ export const command: Command = {
     const onlyFor: Array<[string, unknown, string[]]> = [
       ['--table', v.table, ['pgvector', 'pgvector-queries']],
       ['--dimensions', v.dimensions, ['pgvector', 'pgvector-queries']],
-      ['--index', v.index, ['elasticsearch', 'opensearch', 'qdrant', 'milvus', 'milvus-import', 'vespa', 'elasticsearch-queries', 'opensearch-queries', 'milvus-queries']],
-      ['--size', v.size, ['pgvector-queries', 'elasticsearch-queries', 'opensearch-queries', 'qdrant-queries', 'milvus-queries']],
-      ['--setup', v.setup, ['elasticsearch', 'opensearch', 'qdrant', 'milvus', 'milvus-import', 'vespa']],
+      ['--index', v.index, ['elasticsearch', 'opensearch', 'qdrant', 'milvus', 'milvus-import', 'pinecone', 'vespa', 'elasticsearch-queries', 'opensearch-queries', 'milvus-queries']],
+      ['--size', v.size, ['pgvector-queries', 'elasticsearch-queries', 'opensearch-queries', 'qdrant-queries', 'milvus-queries', 'pinecone-queries']],
+      ['--setup', v.setup, ['elasticsearch', 'opensearch', 'qdrant', 'milvus', 'milvus-import', 'pinecone', 'vespa']],
       ['--scale', v.scale, ['anserini', 'anserini-topics']],
       ['--keep-dots', v['keep-dots'], ['elasticsearch', 'opensearch', 'elasticsearch-queries', 'opensearch-queries']],
       ['--dot-as', v['dot-as'], ['elasticsearch', 'opensearch', 'elasticsearch-queries', 'opensearch-queries']],
