@@ -4,6 +4,7 @@
 // are the concatenation of that term's part of each run, in run order, so the runs are read
 // once, front to back, and the file is written section by section.
 import { SpladeError } from '../errors.js';
+import { IdTable } from '../splade/id-table.js';
 import type { SparseVector } from '../splade/sparse-vector.js';
 import { crc32 } from './crc32.js';
 import {
@@ -16,6 +17,18 @@ import { memoryRunStorage, memorySink, type IndexSink, type RunReader, type RunS
 
 /** A document the builder refuses (bad weights, a repeated id, a term id out of range). */
 export class IndexBuildError extends SpladeError {}
+
+/** A document whose id an earlier document has: an index holds each id once. */
+export class DuplicateIdError extends IndexBuildError {
+  /**
+   * @param id the repeated id
+   * @param first the number of the document that has it (documents are numbered from 0, in the order added)
+   * @param document the number the refused document would have had
+   */
+  constructor(readonly id: string, readonly first: number, readonly document: number) {
+    super(`document id ${JSON.stringify(id)} appears twice: document ${first} and again document ${document} (numbered from 0 in the order added)`);
+  }
+}
 
 /** The largest vocabulary an index may have (the term table is dense over it). */
 export const MAX_VOCAB_SIZE = 1 << 24;
@@ -63,7 +76,8 @@ function grown<T extends Uint32Array | Float32Array>(array: T, size: number, mak
 /**
  * Builds an index: `add` each document (in the order that becomes its number), then `finish`.
  * Memory: the run buffer (16 bytes a posting), a few arrays over the vocabulary, the document
- * ids, and at the end the longest posting list (8 bytes a posting) and the block table.
+ * ids (their UTF-8 bytes and 13-27 bytes a document: see IdTable), and at the end the longest
+ * posting list (8 bytes a posting) and the block table.
  */
 export class IndexBuilder {
   private readonly impactType: ImpactType;
@@ -80,8 +94,8 @@ export class IndexBuilder {
   private maxTerm = -1;
   private maxWeight = 0;
   private postings = 0;
-  private readonly ids: string[] = [];
-  private readonly seen = new Set<string>();
+  /** The documents' ids, in the order added: each once, and the bytes of the ids section. */
+  private readonly ids = new IdTable();
   private readonly runs: Run[] = [];
   private finished = false;
 
@@ -102,28 +116,33 @@ export class IndexBuilder {
 
   /** Documents added so far. */
   get documents(): number {
-    return this.ids.length;
+    return this.ids.size;
   }
 
   /**
-   * Adds the next document. Its weights must be positive and finite, its term ids ascending and
-   * below the vocabulary size.
+   * Adds the next document. Its id must be new to the index (ids are compared exactly, code
+   * point by code point: no Unicode normalization), its weights positive and finite, its term
+   * ids ascending and below the vocabulary size. A refused document leaves the builder as it was.
+   * @throws DuplicateIdError (an IndexBuildError) when an earlier document has the same id
    * @throws IndexBuildError naming the document and the position at fault
    */
   async add(id: string, vector: SparseVector): Promise<void> {
     if (this.finished) throw new IndexBuildError('the index is already finished');
-    if (this.seen.has(id)) throw new IndexBuildError(`document id ${JSON.stringify(id)} appears twice`);
     // Ids are stored as UTF-8, which would turn a lone surrogate into U+FFFD: another id.
     const lone = /\p{Cs}/u.exec(id);
     if (lone) throw new IndexBuildError(`document id ${JSON.stringify(id)} is not well-formed Unicode (a lone surrogate at position ${lone.index})`);
     const { indices, values } = vector;
     if (indices.length !== values.length) throw new IndexBuildError(`document ${JSON.stringify(id)}: ${indices.length} indices but ${values.length} values`);
     this.check(id, vector);
-    if (this.ids.length >= 0xffffffff) throw new IndexBuildError('an index holds at most 4,294,967,295 documents');
+    const doc = this.ids.size;
+    if (doc >= 0xffffffff) throw new IndexBuildError('an index holds at most 4,294,967,295 documents');
     if (this.postings + indices.length > 0xffffffff) throw new IndexBuildError('an index holds at most 4,294,967,295 postings');
+    // Last of the checks, as it keeps the id when it is new.
+    const first = this.ids.addOrFind(id);
+    if (first >= 0) throw new DuplicateIdError(id, first, doc);
+    this.trackMaxima(vector);
     if (this.buffered + indices.length > this.capacity) await this.spill();
     this.reserve(this.buffered + indices.length);
-    const doc = this.ids.length;
     for (let k = 0; k < indices.length; k++) {
       const term = indices[k];
       const weight = values[k];
@@ -135,8 +154,6 @@ export class IndexBuilder {
       if (weight > this.termMax[term]) this.termMax[term] = weight;
     }
     this.postings += indices.length;
-    this.ids.push(id);
-    this.seen.add(id);
   }
 
   private check(id: string, { indices, values }: SparseVector): void {
@@ -147,6 +164,10 @@ export class IndexBuilder {
       if (!Number.isInteger(term) || term < 0 || term >= this.vocabLimit) throw new IndexBuildError(`${where}: term id ${term} is not below the vocabulary size ${this.vocabLimit}`);
       if (k > 0 && term <= indices[k - 1]) throw new IndexBuildError(`${where}: term ids must be ascending and distinct (${indices[k - 1]} then ${term})`);
     }
+  }
+
+  /** The largest term id and weight so far, now over an accepted document too. */
+  private trackMaxima({ indices, values }: SparseVector): void {
     const last = indices.length > 0 ? indices[indices.length - 1] : -1;
     if (last > this.maxTerm) this.maxTerm = last;
     this.fitTermTables();
@@ -234,10 +255,9 @@ export class IndexBuilder {
     const counts = this.termCounts.subarray(0, vocabSize);
     const blockCount = counts.reduce((sum, c) => sum + blocksOf(c, this.blockSize), 0);
     const scale = this.impactType === 'u8' ? u8Scale(this.maxWeight) : 1;
-    const encoder = new TextEncoder();
-    const idBytes = this.ids.map((id) => encoder.encode(id));
-    const docIdBytes = idBytes.reduce((sum, b) => sum + b.length, 0);
-    const counted = { impactType: this.impactType, vocabSize, docCount: this.ids.length, postingCount: this.postings, blockCount, docIdBytes };
+    const idBytes = this.ids.idBytes();
+    const docIdBytes = idBytes.length;
+    const counted = { impactType: this.impactType, vocabSize, docCount: this.ids.size, postingCount: this.postings, blockCount, docIdBytes };
     const { offsets, fileLength } = layout(counted);
     const lengths = sectionLengths(counted);
     const sink = await openSink(fileLength);
@@ -262,10 +282,8 @@ export class IndexBuilder {
     crcs.blockLast = await writers.blockLast.close();
     crcs.blockMax = await writers.blockMax.close();
 
-    const idStarts = new Uint32Array(this.ids.length + 1);
-    idBytes.forEach((b, k) => (idStarts[k + 1] = idStarts[k] + b.length));
-    await writers.docIdStarts.writeArray(idStarts);
-    for (const b of idBytes) await writers.docIdBytes.write(b);
+    await writers.docIdStarts.writeArray(this.ids.idStarts());
+    await writers.docIdBytes.write(idBytes);
     crcs.docIdStarts = await writers.docIdStarts.close();
     crcs.docIdBytes = await writers.docIdBytes.close();
 
@@ -277,7 +295,7 @@ export class IndexBuilder {
     if (headerBytes.length !== HEADER_SIZE) throw new Error('index builder: header size');
     await sink.write(0, headerBytes);
     const terms = counts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
-    return { documents: this.ids.length, postings: this.postings, terms, vocabSize, runs: this.runs.length, fileLength, impactType: this.impactType, scale };
+    return { documents: this.ids.size, postings: this.postings, terms, vocabSize, runs: this.runs.length, fileLength, impactType: this.impactType, scale };
   }
 
   /** Merges the runs term by term into the docs and impacts sections; the block table. */

@@ -2,7 +2,7 @@
 // the evaluation measures. Browser-safe (no Node built-ins); the file-system side is in
 // src/node/index-file.ts.
 export { FORMAT_VERSION, IndexFormatError, MAGIC, type ImpactType, type IndexHeader } from './index-format.js';
-export { IndexBuildError, IndexBuilder, MAX_VOCAB_SIZE, buildIndex, type IndexBuilderOptions, type IndexStats } from './index-builder.js';
+export { DuplicateIdError, IndexBuildError, IndexBuilder, MAX_VOCAB_SIZE, buildIndex, type IndexBuilderOptions, type IndexStats } from './index-builder.js';
 export { memoryRunStorage, memorySink, type IndexSink, type RunReader, type RunStorage, type RunWriter } from './storage.js';
 export { QueryError, SparseIndex, type OpenIndexOptions, type SearchHit, type SearchOptions } from './sparse-index.js';
 export type { ScoredDoc } from './top-k.js';

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  IndexBuildError, IndexBuilder, IndexFormatError, QueryError, SparseIndex, buildIndex, memoryRunStorage, memorySink,
+  DuplicateIdError, IndexBuildError, IndexBuilder, IndexFormatError, QueryError, SparseIndex, buildIndex, memoryRunStorage, memorySink,
   type RunStorage,
 } from '../../src/search/index.js';
 import { HEADER_SIZE, SECTION_NAMES, decodeHeader } from '../../src/search/index-format.js';
@@ -192,6 +192,43 @@ test('builder refuses bad documents, naming the document and position', async ()
     }
   }
   assert.is(builder.documents, 1, 'refused documents are not added');
+});
+
+test('a repeated id is a DuplicateIdError naming both documents, however far apart; ids are compared exactly', async () => {
+  const one = { indices: Uint32Array.of(1), values: Float32Array.of(1) };
+  const builder = new IndexBuilder();
+  const count = 5000;
+  for (let k = 0; k < count; k++) await builder.add(`d${k}`, one);
+  for (const distinct of ['D0', 'd0 ', 'caf\u00e9', 'cafe\u0301']) await builder.add(distinct, one);
+  const cases: Array<[string, number]> = [['d0', 0], [`d${count - 1}`, count - 1], ['cafe\u0301', count + 3]];
+  for (const [id, first] of cases) {
+    try {
+      await builder.add(id, one);
+      assert.unreachable(`accepted ${id}`);
+    } catch (error) {
+      assert.instance(error, DuplicateIdError);
+      assert.instance(error, IndexBuildError);
+      const { id: repeated, first: at, document } = error as DuplicateIdError;
+      assert.equal([repeated, at, document], [id, first, count + 4]);
+      assert.match((error as Error).message, `document id ${JSON.stringify(id)} appears twice: document ${first} and again document ${count + 4}`);
+    }
+  }
+  assert.is(builder.documents, count + 4);
+});
+
+test('a refused repeat leaves the index as it was: its weights and terms count for nothing', async () => {
+  const docs = [
+    { id: 'a', vector: { indices: Uint32Array.of(1, 2), values: Float32Array.of(1, 2) } },
+    { id: 'b', vector: { indices: Uint32Array.of(2), values: Float32Array.of(3) } },
+  ];
+  const builder = new IndexBuilder({ impacts: 'u8' });
+  for (const { id, vector } of docs) await builder.add(id, vector);
+  // A larger weight would change the u8 scale, a larger term the vocabulary size.
+  const refused = await builder.add('a', { indices: Uint32Array.of(7), values: Float32Array.of(100) }).then(() => undefined, (error: unknown) => error);
+  assert.instance(refused, DuplicateIdError);
+  let sink: ReturnType<typeof memorySink> | undefined;
+  await builder.finish((length) => (sink = memorySink(length)));
+  assert.equal(sink!.bytes, await buildIndex(docs, { impacts: 'u8' }));
 });
 
 test('queries: negative or unsorted weights are refused; zero weights and unknown terms ignored', async () => {
