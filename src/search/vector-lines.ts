@@ -1,7 +1,7 @@
 // The JSON-lines form of sparse vectors that `splade encode` writes and `splade index` /
 // `splade search --query-vectors` read: {"id": ..., "indices": [...], "values": [...]}.
 import { SpladeError } from '../errors.js';
-import { roundedIdProblem } from '../splade/document-id.js';
+import { idText, roundedIdProblem } from '../splade/document-id.js';
 import type { SparseVector } from '../splade/sparse-vector.js';
 
 /** A line that is not a vector: the message names the source and line. */
@@ -48,5 +48,5 @@ export function parseVectorLine(line: string, where: string): VectorLine {
     out.indices[k] = term;
     out.values[k] = weight;
   }
-  return { id: String(id), vector: out };
+  return { id: idText(id), vector: out };
 }

@@ -10,3 +10,11 @@ export function roundedIdProblem(id: string | number): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The id as the index and every engine export store it: text, a number as its decimal text
+ * (JavaScript's, which JSON's 7, 7.0 and 7e0 all read as). So the ids 7 and "7" are one document.
+ */
+export function idText(id: string | number): string {
+  return String(id);
+}

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { writeRandomBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from '../foundation/tmp.js';
 import { writeRouterFolder } from '../helpers/sparse-encoder-folders.js';
+import { EXPORT_FORMATS } from '../../src/export/index.js';
 import { randomVectors, vectorsJsonl } from '../export/vectors.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -146,6 +147,63 @@ test('errors: usage (exit 2), and a bad line midway leaves no output file and no
   assert.match(failed.stderr, /bad\.jsonl line 3: indices must increase/);
   assert.not.ok(existsSync(out));
   assert.equal(readdirSync(sub), []);
+});
+
+/** One vector line with `id` written as given (raw JSON text, so escapes and numbers stay as written). */
+const lineWithId = (idJson: string, term = 1): string => `{"id":${idJson},"indices":[${term}],"values":[0.5]}`;
+
+/** Runs an export expected to be refused; asserts one line on stderr and nothing left in a fresh folder. */
+function refused(name: string, args: string[]): string {
+  const sub = join(dir, name);
+  mkdirSync(sub);
+  const result = splade([...args, '--out', join(sub, 'out')]);
+  assert.is(result.code, 1, result.stderr);
+  assert.is(result.stderr.trim().split('\n').length, 1, result.stderr);
+  assert.equal(readdirSync(sub), [], `${name}: no output, setup file or temporary file`);
+  return result.stderr;
+}
+
+test('a repeated id is refused by every format, naming both lines, with no output or setup file left', () => {
+  const lines = readFileSync(vectorsPath, 'utf8').trimEnd().split('\n');
+  const repeated = join(dir, 'repeated.jsonl');
+  writeFileSync(repeated, [...lines.slice(0, 6), lines[3], ...lines.slice(6)].join('\n') + '\n');
+  for (const to of Object.keys(EXPORT_FORMATS)) {
+    const stderr = refused(`repeated-${to}`, ['--vectors', repeated, '--to', to, '--model', model]);
+    assert.match(stderr, /^splade: .*repeated\.jsonl line 7: id "d3" repeats line 4's\n$/, to);
+  }
+});
+
+test('ids are compared as the engines store them: 7 is "7", "d\\u0031" is "d1"; NFC and NFD stay two ids', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['number-then-text', [lineWithId('7'), lineWithId('"7"')], /line 2: id "7" repeats line 1's/],
+    ['text-then-number', [lineWithId('"7"'), '', lineWithId('7')], /line 3: id "7" repeats line 1's \(the number 7 is the id "7": ids are stored as text\)/],
+    ['escaped', [lineWithId('"d1"'), lineWithId('"d\\u0031"')], /line 2: id "d1" repeats line 1's/],
+  ];
+  for (const [name, lines, message] of cases) {
+    const path = join(dir, `${name}.jsonl`);
+    writeFileSync(path, lines.join('\n') + '\n');
+    assert.match(refused(name, ['--vectors', path, '--to', 'qdrant']), message, name);
+  }
+  const normalized = join(dir, 'nfc-nfd.jsonl');
+  writeFileSync(normalized, [lineWithId('"caf\u00e9"'), lineWithId('"cafe\u0301"')].join('\n') + '\n');
+  const out = join(dir, 'nfc-nfd.ndjson');
+  const result = splade(['--vectors', normalized, '--to', 'milvus-import', '--out', out]);
+  assert.is(result.code, 0, result.stderr);
+  assert.equal((JSON.parse(readFileSync(out, 'utf8')) as Array<{ doc_id: string }>).map((row) => row.doc_id), ['caf\u00e9', 'cafe\u0301']);
+});
+
+test('a repeat far apart: the first line and the last of 3,000 (blank lines between), and --no-id-check lets it through', () => {
+  const lines = Array.from({ length: 2999 }, (_, k) => lineWithId(JSON.stringify(`doc-${k}`), k % 500));
+  lines.splice(1000, 0, '', '');
+  lines.push(lineWithId('"doc-0"'));
+  const path = join(dir, 'far.jsonl');
+  writeFileSync(path, lines.join('\n') + '\n');
+  assert.match(refused('far', ['--vectors', path, '--to', 'pgvector', '--dimensions', '500']), /far\.jsonl line 3002: id "doc-0" repeats line 1's/);
+  const out = join(dir, 'far.sql');
+  const skipped = splade(['--vectors', path, '--to', 'pgvector', '--dimensions', '500', '--out', out, '--no-id-check']);
+  assert.is(skipped.code, 0, skipped.stderr);
+  assert.match(skipped.stderr, /3000 vectors to/);
+  assert.is(readFileSync(out, 'utf8').match(/\('doc-0',/g)?.length, 2);
 });
 
 test.run();

@@ -1,24 +1,27 @@
 // `splade export`: vectors.jsonl (from `splade encode --output`) in a search engine's format,
 // streamed (memory flat) and written atomically. The formats live in src/export/.
 import { SpladeError } from '../../errors.js';
-import { EXPORT_FORMATS, parseVectorLine, type ExportFormat, type ExportOptions, type Vocabulary } from '../../export/index.js';
+import { EXPORT_FORMATS, ExportError, parseVectorLine, type ExportFormat, type ExportOptions, type Vocabulary } from '../../export/index.js';
 import { AtomicFileWriter } from '../../node/atomic-writer.js';
 import { readLines } from '../../node/corpus/documents.js';
 import { folderModelFiles } from '../../node/folder-model-files.js';
 import { mlmFolderOf } from '../../node/model-folder.js';
 import { writeFileAtomic } from '../../node/files.js';
 import { resolveModel } from '../../node/resolve-model.js';
+import { IdTableFullError } from '../../splade/id-table.js';
 import { loadTokenizer } from '../../tokenizer/index.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { checkOutputPath } from '../output-path.js';
+import { RepeatedIdCheck } from '../repeated-ids.js';
 
 const formatLines = Object.values(EXPORT_FORMATS).map((format) => `  ${format.name.padEnd(22)}${format.summary}`).join('\n');
 
 const usage = `usage: splade export --vectors FILE --to FORMAT --out FILE [options]
 
 Writes SPLADE vectors ({"id", "indices", "values"} lines, as splade encode --output writes
-them) in a search engine's format. FORMAT:
+them) in a search engine's format. Two lines with the same id (a number id is its decimal
+text) are refused, naming both lines. FORMAT:
 ${formatLines}
 
 options:
@@ -38,7 +41,9 @@ options:
   --keep-dots         elasticsearch/opensearch: keep '.' in token keys (Elasticsearch 8.16+
                       sparse_vector takes them); by default '.' is written '__', as ELSER did
   --dot-as TEXT       elasticsearch/opensearch: write '.' in token keys as TEXT instead of '__'
-                      (a RoBERTa vocabulary has both '.' and '__': try '_dot_'); queries the same`;
+                      (a RoBERTa vocabulary has both '.' and '__': try '_dot_'); queries the same
+  --no-id-check       do not check that ids are unique: for ids known to be, in a corpus so
+                      large that the check's memory matters (the ids' bytes and ~25 bytes an id)`;
 
 function positiveNumber(name: string, value: string | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
@@ -64,16 +69,23 @@ async function loadModelInfo(location: string): Promise<{ vocabulary: Vocabulary
   return { vocabulary: { size: dimensions, token: (id) => tokenizer.idToToken(id) }, dimensions };
 }
 
-async function exportVectors(format: ExportFormat, vectors: string, out: string, options: ExportOptions): Promise<number> {
+/**
+ * Streams the vectors through the format into `out`. A bad line, a repeated id (unless
+ * `checkIds` is false) or any other error aborts the file: `out` appears complete or not at all.
+ */
+async function exportVectors(format: ExportFormat, vectors: string, out: string, options: ExportOptions, checkIds: boolean): Promise<number> {
   const writer = format.create(options);
   const file = await AtomicFileWriter.open(out);
   const source = vectors === '-' ? 'stdin' : vectors;
+  const ids = checkIds ? new RepeatedIdCheck(source) : undefined;
   let count = 0;
   try {
     await file.write(writer.header());
     for await (const { line, number } of readLines(vectors)) {
       if (line.trim() === '') continue;
-      await file.write(writer.add(parseVectorLine(line, `${source} line ${number}`)));
+      const record = parseVectorLine(line, `${source} line ${number}`);
+      if (ids) refuseRepeatedId(ids, record.id, number, record.where);
+      await file.write(writer.add(record));
       count++;
     }
     await file.write(writer.finish());
@@ -83,6 +95,19 @@ async function exportVectors(format: ExportFormat, vectors: string, out: string,
     throw error;
   }
   return count;
+}
+
+/** Throws the ExportError that names both lines when an earlier line has `id`. */
+function refuseRepeatedId(ids: RepeatedIdCheck, id: string | number, line: number, where: string): void {
+  let repeated: string | undefined;
+  try {
+    repeated = ids.repeats(id, line);
+  } catch (error) {
+    // Out of memory for the ids, the check is what the option is for.
+    if (error instanceof IdTableFullError) throw new ExportError(`${where}: ${error.message}; for ids known to be unique, --no-id-check skips the check`, { cause: error });
+    throw error;
+  }
+  if (repeated !== undefined) throw new ExportError(repeated);
 }
 
 export const command: Command = {
@@ -102,6 +127,7 @@ export const command: Command = {
       size: { type: 'string' },
       'keep-dots': { type: 'boolean' },
       'dot-as': { type: 'string' },
+      'no-id-check': { type: 'boolean' },
     });
     const v = parsed.values;
     if (v.vectors === undefined || v.to === undefined || v.out === undefined) throw new UsageError('--vectors, --to and --out are required');
@@ -138,7 +164,7 @@ export const command: Command = {
     const vectorsFlag = { flag: '--vectors', path: v.vectors };
     await checkOutputPath({ flag: '--out', path: v.out }, [vectorsFlag]);
     if (setupPath !== undefined) await checkOutputPath({ flag: '--setup', path: setupPath }, [vectorsFlag, { flag: '--out', path: v.out }]);
-    const count = await exportVectors(format, v.vectors, v.out, options);
+    const count = await exportVectors(format, v.vectors, v.out, options, !v['no-id-check']);
     const messages = [`splade export: ${count} vectors to ${v.out} (${format.name})`];
     if (setup && setupPath !== undefined) {
       await writeFileAtomic(setupPath, setup.content);
