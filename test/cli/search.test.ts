@@ -181,6 +181,29 @@ test('errors: one line on stderr, usage errors exit 2, a failed build leaves no 
   assert.ok(existsSync(index) && readFileSync(index).equals(bytes), 'a failed build does not touch an existing index');
 });
 
+test('splade index refuses a repeated id naming both lines (7 is "7", "d\\u0031" is "d1"), and leaves no file', () => {
+  const dir = join(tmp, 'repeated');
+  mkdirSync(dir);
+  const line = (idJson: string): string => `{"id":${idJson},"indices":[1],"values":[0.5]}`;
+  const far = Array.from({ length: 2999 }, (_, k) => line(JSON.stringify(`doc-${k}`)));
+  far.splice(1000, 0, '', '');
+  far.push(line('"doc-0"'));
+  const cases: Array<[string, string[], RegExp]> = [
+    ['far', far, /far\.jsonl line 3002: id "doc-0" repeats line 1's/],
+    ['number', [line('"x"'), line('7'), '', line('"7"')], /number\.jsonl line 4: id "7" repeats line 2's/],
+    ['escaped', [line('"d1"'), line('"d\\u0031"')], /escaped\.jsonl line 2: id "d1" repeats line 1's/],
+  ];
+  for (const [name, lines, message] of cases) {
+    const vectors = join(tmp, `${name}.jsonl`);
+    writeFileSync(vectors, lines.join('\n') + '\n');
+    const result = splade(['index', '--vectors', vectors, '--out', join(dir, 'out.spladeidx')]);
+    assert.is(result.code, 1, result.stderr);
+    assert.match(result.stderr, message, name);
+    assert.is(result.stderr.trim().split('\n').length, 1, result.stderr);
+  }
+  assert.equal(readdirSync(dir), [], 'no index, temporary file or run folder left behind');
+});
+
 for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   test(`splade index interrupted (${signal}) while it waits for input: exit ${status}, one line, no file or temporary file left`, async () => {
     const dir = join(tmp, `interrupted-${signal}`);

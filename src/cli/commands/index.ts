@@ -1,18 +1,22 @@
 // `splade index`: an inverted index file from the vectors `splade encode` writes.
 import { constants } from 'node:os';
 import { buildIndexFile } from '../../node/index-file.js';
-import { IndexBuildError } from '../../search/index-builder.js';
+import { DuplicateIdError, IndexBuildError } from '../../search/index-builder.js';
 import type { ImpactType } from '../../search/index-format.js';
+import type { VectorLine } from '../../search/vector-lines.js';
 import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { checkOutputPath } from '../output-path.js';
 import { readVectorLines, sourceName } from '../input-lines.js';
+import { VectorLineNumbers } from '../line-numbers.js';
+import { repeatedIdMessage } from '../repeated-ids.js';
 
 const usage = `usage: splade index --vectors FILE.jsonl|- --out FILE.spladeidx [--quantize u8] [--vocab-size N] [--block-size N]
 
 Builds an inverted index in one file from JSON lines {"id", "indices", "values"} (one
-document a line, as \`splade encode\` writes them; ids are kept as text). Memory stays bounded
-whatever the corpus size: sorted runs are spilled to a temporary folder next to --out. The
+document a line, as \`splade encode\` writes them; ids are kept as text, and a line whose id
+an earlier line has is refused, naming both). Memory is bounded but for the ids (their bytes
+and ~25 bytes each): sorted runs are spilled to a temporary folder next to --out. The
 file is written under a temporary name and renamed at the end: --out is never half-written.
 Interrupted (Ctrl-C, SIGTERM), it removes its temporary files and exits with status 130 (SIGTERM: 143).
 
@@ -40,6 +44,7 @@ export const command: Command = {
     const vocabSize = wholeNumber('vocab-size', values['vocab-size'], { min: 1 });
     const blockSize = wholeNumber('block-size', values['block-size'], { min: 1 });
     const at = { line: 0 };
+    const lines = new VectorLineNumbers();
     const started = performance.now();
     // Ctrl-C or a kill stops the build cleanly: without this the process would end at once,
     // leaving the temporary index and the spilled runs next to --out (a second Ctrl-C still
@@ -50,12 +55,13 @@ export const command: Command = {
     process.once('SIGTERM', interrupt);
     let stats;
     try {
-      stats = await buildIndexFile(values.out, readVectorLines(values.vectors, at), {
+      stats = await buildIndexFile(values.out, numbered(readVectorLines(values.vectors, at), at, lines), {
         impacts, vocabSize, blockSize, signal: interrupted.signal, ...(values.vectors === '-' ? {} : { source: values.vectors }),
       });
     } catch (error) {
       if (interrupted.signal.aborted) return stoppedBy(interrupted.signal.reason as NodeJS.Signals, values.out, values.vectors);
-      // The builder names the document; the line number is the reader's.
+      // The builder names the documents; the line numbers are the reader's.
+      if (error instanceof DuplicateIdError) throw new IndexBuildError(repeatedIdMessage(sourceName(values.vectors), at.line, error.id, lines.lineOf(error.first)));
       if (error instanceof IndexBuildError) throw new IndexBuildError(`${sourceName(values.vectors)} line ${at.line}: ${error.message}`);
       throw error;
     } finally {
@@ -70,6 +76,14 @@ export const command: Command = {
     return 0;
   },
 };
+
+/** The vectors, each line number kept as it passes (`at.line`: where the reader is). */
+async function* numbered(vectors: AsyncIterable<VectorLine>, at: { readonly line: number }, lines: VectorLineNumbers): AsyncGenerator<VectorLine> {
+  for await (const vector of vectors) {
+    lines.push(at.line);
+    yield vector;
+  }
+}
 
 /**
  * After an interrupted build: one line, and the status a shell gives a process `signal` ended
