@@ -4,7 +4,9 @@
 export type { ModelFiles } from '../io/model-files.js';
 export { ModelFilesError } from '../io/model-files-error.js';
 export { memoryModelFiles, type MemoryFile } from '../io/memory-model-files.js';
-export { urlModelFiles, type FetchLike } from '../io/url-model-files.js';
+export { urlModelFiles, type FetchLike, type UrlModelFilesOptions } from '../io/url-model-files.js';
+export type { DownloadProgress, ProgressCallback } from '../io/download-progress.js';
+export { DEFAULT_CACHE_NAME, type CacheLike, type CacheStorageLike } from '../io/model-cache.js';
 export { loadModelFolder, type LoadModelFolderOptions, type ModelFolder } from '../io/model-folder.js';
 export {
   DEFAULT_WEIGHT_FORMATS, UnsupportedWeightsError, safetensorsFormat, shardedSafetensorsFormat, unsupportedFormat,

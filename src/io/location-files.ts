@@ -3,12 +3,13 @@
 // transformers.js reads one. Node's entry reads folders and downloads instead (src/node).
 import { isRepoId } from './hub-repo.js';
 import type { ModelFiles } from './model-files.js';
-import { urlModelFiles, type FetchLike } from './url-model-files.js';
+import { urlModelFiles, type UrlModelFilesOptions } from './url-model-files.js';
 
 /** The Hugging Face hub. */
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
-export interface LocationOptions {
+/** Where a location is, and how its files are fetched (`fetch`, `onProgress`, `cache`, `caches`: see urlModelFiles). */
+export interface LocationOptions extends UrlModelFilesOptions {
   /** Where a repository id is fetched from (default DEFAULT_HUB_ENDPOINT). */
   readonly hubEndpoint?: string;
   /** Branch, tag or commit of a repository id (default `main`). */
@@ -18,7 +19,6 @@ export interface LocationOptions {
    * one (`globalThis.location`); where there is none, a location is a URL or a repository id.
    */
   readonly base?: string;
-  readonly fetch?: FetchLike;
 }
 
 /** The URL of a repository's files at `revision`: `<endpoint>/<owner>/<name>/resolve/<revision>/`. */
@@ -49,10 +49,12 @@ async function holdsModel(files: ModelFiles): Promise<boolean> {
  * the same name, as a folder on disk does in Node.
  */
 export async function locationFiles(location: string, options: LocationOptions = {}): Promise<ModelFiles> {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(location)) return urlModelFiles(location, options.fetch);
+  const { fetch, onProgress, cache, caches } = options;
+  const fetching: UrlModelFilesOptions = { fetch, onProgress, cache, caches };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(location)) return urlModelFiles(location, fetching);
   const base = baseOf(options);
-  const relative = base === undefined ? undefined : urlModelFiles(new URL(location.endsWith('/') ? location : `${location}/`, base).href, options.fetch);
-  if (!isRepoId(location)) return relative ?? urlModelFiles(location, options.fetch);
+  const relative = base === undefined ? undefined : urlModelFiles(new URL(location.endsWith('/') ? location : `${location}/`, base).href, fetching);
+  if (!isRepoId(location)) return relative ?? urlModelFiles(location, fetching);
   if (relative && (await holdsModel(relative))) return relative;
-  return urlModelFiles(hubFolderUrl(location, options.hubEndpoint, options.revision), options.fetch);
+  return urlModelFiles(hubFolderUrl(location, options.hubEndpoint, options.revision), fetching);
 }

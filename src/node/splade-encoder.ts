@@ -22,7 +22,7 @@ export class SpladeEncoder extends BaseSpladeEncoder {
   }
 
   protected static override async resolveLocation(location: string, options: SpladeEncoderOptions): Promise<ModelFiles> {
-    if (/^https?:\/\//.test(location)) return urlModelFiles(location);
+    if (/^https?:\/\//.test(location)) return urlModelFiles(location, { onProgress: options.onProgress, cache: options.cache });
     const env = options.hubEndpoint === undefined ? undefined : { ...process.env, HF_ENDPOINT: options.hubEndpoint };
     const { dir } = await resolveModel(location, { progress: streamProgress(process.stderr), revision: options.revision, env });
     return folderModelFiles(dir);

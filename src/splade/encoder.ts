@@ -6,6 +6,7 @@ import { SpladeError } from '../errors.js';
 import { loadModelFolder, type ModelFolder } from '../io/model-folder.js';
 import type { ModelFiles } from '../io/model-files.js';
 import { locationFiles } from '../io/location-files.js';
+import type { ProgressCallback } from '../io/download-progress.js';
 import { disposeBackend, type Backend } from '../tensor/backend.js';
 import { BackendOptionsError, type BackendChoice, type BackendInfo, type BackendOptions } from '../tensor/backend-options.js';
 import { parseWeightDType, type WeightDType } from '../tensor/compact-weight.js';
@@ -69,6 +70,21 @@ export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
    * `HF_ENDPOINT` environment variable otherwise).
    */
   readonly hubEndpoint?: string;
+  /**
+   * Told as each model file fetched over HTTP arrives: `{ file, url, loaded, total }` (total
+   * from Content-Length, undefined without one), then once per file `done: true` with
+   * `fromCache` (and a `note` when the persistent cache failed and the load went on without it).
+   * Not called for in-memory files or files on disk; Node's hub downloads show their own
+   * progress on stderr.
+   */
+  readonly onProgress?: ProgressCallback;
+  /**
+   * The persistent cache of files fetched over HTTP (Cache Storage API, docs/browser.md):
+   * `false` for none, a cache name, or `true` for 'splade-ts'. Default: on in browser pages
+   * and Web Workers, off in Node (which caches hub downloads on disk), Deno, Bun and
+   * Cloudflare Workers.
+   */
+  readonly cache?: boolean | string;
 }
 
 /** How `encode` (and encodeQuery, encodeDocument) cuts, batches, pools and prunes texts. */
@@ -212,7 +228,8 @@ export class SpladeEncoder {
    * folder path or a repository id, downloaded once.
    */
   protected static resolveLocation(location: string, options: SpladeEncoderOptions): ModelFiles | Promise<ModelFiles> {
-    return locationFiles(location, { hubEndpoint: options.hubEndpoint, revision: options.revision });
+    const { hubEndpoint, revision, onProgress, cache } = options;
+    return locationFiles(location, { hubEndpoint, revision, onProgress, cache });
   }
 
   /**

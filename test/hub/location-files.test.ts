@@ -8,11 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { DownloadProgress } from '../../src/io/download-progress.js';
 import { hubFolderUrl, locationFiles } from '../../src/io/location-files.js';
+import { DEFAULT_CACHE_NAME } from '../../src/io/model-cache.js';
 import { SpladeEncoder } from '../../src/splade/encoder.js';
 import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import { writeRandomBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from '../foundation/tmp.js';
+import { FakeCacheStorage } from '../helpers/fake-http.js';
 import { servedFolder, startFakeHub, type FakeHub } from './fake-hub.js';
 
 const tmp = tempDir('location-files');
@@ -70,6 +73,24 @@ locations('fromPretrained(repo id) in the browser entry reads the hub, and encod
   assert.equal([[...a[0].indices], [...a[0].values]], [[...b[0].indices], [...b[0].values]]);
   assert.ok(a[0].indices.length > 0);
   assert.ok(hub.requests.some((r) => r.path.startsWith('/acme/remote-model/resolve/main/config.json')));
+});
+
+locations('fromPretrained tells the progress of every file; a redirected file is cached under the URL requested', async ({ hub }) => {
+  const events: DownloadProgress[] = [];
+  await SpladeEncoder.fromPretrained('acme/remote-model', { hubEndpoint: hub.endpoint, backend: new ReferenceBackend(), onProgress: (event) => events.push(event) });
+  const resolve = `${hub.endpoint}/acme/remote-model/resolve/main/`;
+  const weights = events.filter((event) => event.url === `${resolve}model.safetensors`);
+  const size = statSync(join(model, 'model.safetensors')).size;
+  assert.ok(weights.length >= 2, `${weights.length} events`);
+  assert.equal(weights.at(-1), { file: 'model.safetensors', url: `${resolve}model.safetensors`, loaded: size, total: size, done: true, fromCache: false });
+  assert.ok(weights.every((event, i) => i === 0 || event.loaded >= weights[i - 1].loaded));
+  assert.ok(events.some((event) => event.file === 'config.json' && event.done));
+  // The hub redirects the weights to its CDN (another origin); the cache keeps the resolve URL.
+  const caches = new FakeCacheStorage();
+  const files = await locationFiles('acme/remote-model', { hubEndpoint: hub.endpoint, caches });
+  await files.readBytes('model.safetensors');
+  assert.ok(hub.requests.some((r) => r.server === 'cdn'), 'no request reached the CDN');
+  assert.equal(caches.keys(DEFAULT_CACHE_NAME), [`${resolve}model.safetensors`]);
 });
 
 locations.run();
