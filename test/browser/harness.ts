@@ -7,6 +7,7 @@
 //   browserSuite('browser/x', { pages: { '/index.html': bundlePage('/dist/splade.js') } }, (it, chrome) => {
 //     it('...', async () => { const { page } = await chrome.open('/index.html'); ... });
 //   });
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,21 +53,36 @@ const MIME: Record<string, string> = {
   '.png': 'image/png',
 };
 
+/** One request a StaticServer answered. */
+export interface ServedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly ifNoneMatch?: string;
+}
+
 /**
  * A static server. `mounts` maps a URL prefix (`/dist/`) to a folder. Every path also exists
  * under `/coi/` (for example `/coi/dist/splade.js`), served with the cross-origin isolation
- * headers (COOP/COEP) that `SharedArrayBuffer` and threaded WebAssembly need.
+ * headers (COOP/COEP) that `SharedArrayBuffer` and threaded WebAssembly need. Files get an
+ * ETag (a hash of their bytes, so a rewritten file gets a new one) and a matching
+ * If-None-Match a 304, as static servers and the Hugging Face hub answer; `requests` records
+ * every answer.
  */
 export class StaticServer {
   private constructor(
     private readonly server: Server,
     readonly origin: string,
+    readonly requests: ServedRequest[],
   ) {}
 
   static async start(mounts: Record<string, string>, pages: Record<string, string> = {}): Promise<StaticServer> {
     const roots = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)] as const);
+    const requests: ServedRequest[] = [];
     const server = createServer((request, response) => {
       let path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+      const ifNoneMatch = request.headers['if-none-match'];
+      response.on('finish', () => requests.push({ method: request.method ?? 'GET', path, status: response.statusCode, ...(ifNoneMatch ? { ifNoneMatch } : {}) }));
       const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
       if (path.startsWith('/coi/')) {
         path = path.slice('/coi'.length);
@@ -92,8 +108,15 @@ export class StaticServer {
         return;
       }
       const body = readFileSync(file);
+      const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+      if (ifNoneMatch === etag) {
+        response.writeHead(304, { ...headers, ETag: etag });
+        response.end();
+        return;
+      }
       response.writeHead(200, {
         ...headers,
+        ETag: etag,
         'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
         'Content-Length': String(body.length),
       });
@@ -101,7 +124,7 @@ export class StaticServer {
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const { port } = server.address() as AddressInfo;
-    return new StaticServer(server, `http://127.0.0.1:${port}`);
+    return new StaticServer(server, `http://127.0.0.1:${port}`, requests);
   }
 
   async close(): Promise<void> {
@@ -235,6 +258,8 @@ export class BrowserSession {
   browser!: Browser;
   origin = '';
   bundleDir = '';
+  /** The static server (undefined when nothing is served): its `requests` say what was transferred. */
+  server?: StaticServer;
 
   /** Opens `path` on the server, waits for the bundle page to be ready, and collects page errors. */
   open(path: string): Promise<{ page: Page; errors: string[] }> {
@@ -275,6 +300,7 @@ export function browserSuite(name: string, setup: BrowserSetup, register: (it: R
     if (Object.keys(mounts).length > 0 || setup.pages) {
       server = await StaticServer.start(mounts, setup.pages);
       session.origin = server.origin;
+      session.server = server;
     }
     chrome = await launchChromium();
     session.browser = chrome.browser;
