@@ -1,7 +1,8 @@
 // A model loaded over HTTP in chromium, in a page and in a module Web Worker: progress events
 // reach each file's size, and the persistent cache (Cache Storage) makes the next load (and the
 // next page load) revalidate instead of download: the server answers 304 and sends no body;
-// `cache: false` downloads again; a file changed on the server (new ETag) comes afresh.
+// offline, the cache serves the model; `cache: false` downloads again; a file changed on the
+// server (new ETag) comes afresh.
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -34,14 +35,23 @@ const LOAD = `async (splade, { url, options }) => {
   return { events, vector: [[...vector.indices], [...vector.values]], weightsSha256 };
 }`;
 
-/** The same in a module Worker started by the page, which answers with what LOAD returned. */
+/**
+ * The same in a module Worker that the page starts once (it must be running before the page
+ * goes offline: its script comes from the server), which answers with what LOAD returned.
+ */
 const IN_WORKER = `async (splade, args) => {
-  const source = 'import * as splade from ' + JSON.stringify(location.origin + '/dist/splade.js') + ';\\n'
-    + 'const load = ' + ${JSON.stringify(LOAD)} + ';\\n'
-    + 'self.onmessage = async (m) => { try { postMessage({ ok: await load(splade, m.data) }); } catch (e) { postMessage({ error: String(e) }); } };';
-  const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), { type: 'module' });
-  const answer = await new Promise((done) => { worker.onmessage = (m) => done(m.data); worker.postMessage(args); });
-  worker.terminate();
+  if (!window.loadWorker) {
+    const source = 'import * as splade from ' + JSON.stringify(location.origin + '/dist/splade.js') + ';\\n'
+      + 'const load = ' + ${JSON.stringify(LOAD)} + ';\\n'
+      + 'self.onmessage = async (m) => { try { postMessage({ ok: await load(splade, m.data) }); } catch (e) { postMessage({ error: String(e) }); } };';
+    window.loadWorker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), { type: 'module' });
+  }
+  const worker = window.loadWorker;
+  const answer = await new Promise((done, fail) => {
+    worker.onmessage = (m) => done(m.data);
+    worker.onerror = (e) => fail(new Error('the worker failed: ' + e.message));
+    worker.postMessage(args);
+  });
   if (answer.error) throw new Error(answer.error);
   return answer.ok;
 }`;
@@ -103,6 +113,12 @@ async function scenario(chrome: BrowserSession, where: 'page' | 'worker'): Promi
   await run();
   assert.equal(gets(requests, from, where)['model.safetensors'], [304, 304]);
 
+  // Offline, the cached files are the model (the probes for absent files answer no).
+  await page.context().setOffline(true);
+  const offline = await run().finally(() => page.context().setOffline(false));
+  assert.ok(offline.events.filter((event) => event.done).every((event) => event.fromCache));
+  assert.equal(offline.vector, first.vector);
+
   // cache: false downloads the files again.
   from = requests.length;
   await run({ cache: false });
@@ -118,13 +134,14 @@ async function scenario(chrome: BrowserSession, where: 'page' | 'worker'): Promi
   assert.equal(gets(requests, from, where)['model.safetensors'], [200, 304]);
   assert.is(changed.weightsSha256, after);
   assert.not.equal(changed.vector, first.vector);
-  // Chromium logs each 404 the loader's probes meet (modules.json, idf.json, ...) as an error.
-  assert.equal(errors.filter((error) => !/status of 404 \(Not Found\)/.test(error)), []);
+  // Chromium logs each 404 the loader's probes meet (modules.json, idf.json, ...) as an
+  // error, and each request made offline.
+  assert.equal(errors.filter((error) => !/status of 404 \(Not Found\)|ERR_INTERNET_DISCONNECTED/.test(error)), []);
   await page.close();
 }
 
 browserSuite('browser/model-download', { mounts: { '/models/': MODELS }, pages: { '/index.html': bundlePage('/dist/splade.js') } }, (it, chrome) => {
-  it('a page: progress to each file\'s size; the next load and the next page load revalidate (304, no body); cache: false and a changed file download', async () => {
+  it('a page: progress to each file\'s size; the next load and the next page load revalidate (304, no body); offline the cache serves it; cache: false and a changed file download', async () => {
     await scenario(chrome, 'page');
   });
 
