@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import type { DownloadProgress } from '../../src/io/download-progress.js';
 import { hubFolderUrl, locationFiles } from '../../src/io/location-files.js';
 import { DEFAULT_CACHE_NAME } from '../../src/io/model-cache.js';
+import { SpladeEncoder as NodeSpladeEncoder } from '../../src/node/splade-encoder.js';
 import { SpladeEncoder } from '../../src/splade/encoder.js';
 import { ReferenceBackend } from '../../src/tensor/reference/reference-backend.js';
 import { writeRandomBertFolder } from '../../tools/generate-model.js';
@@ -85,6 +86,10 @@ locations('fromPretrained tells the progress of every file; a redirected file is
   assert.equal(weights.at(-1), { file: 'model.safetensors', url: `${resolve}model.safetensors`, loaded: size, total: size, done: true, fromCache: false });
   assert.ok(weights.every((event, i) => i === 0 || event.loaded >= weights[i - 1].loaded));
   assert.ok(events.some((event) => event.file === 'config.json' && event.done));
+  // The Node entry reads a URL through the same files, so its events come too.
+  const nodeEvents: DownloadProgress[] = [];
+  await NodeSpladeEncoder.fromPretrained(resolve, { backend: new ReferenceBackend(), onProgress: (event) => nodeEvents.push(event) });
+  assert.equal(nodeEvents.filter((event) => event.done).map((event) => event.file), events.filter((event) => event.done).map((event) => event.file));
   // The hub redirects the weights to its CDN (another origin); the cache keeps the resolve URL.
   const caches = new FakeCacheStorage();
   const files = await locationFiles('acme/remote-model', { hubEndpoint: hub.endpoint, caches });
