@@ -108,8 +108,8 @@ export function cacheEntry(bytes: Uint8Array, response: Response): Response {
   return new Response(body, { status: 200, headers });
 }
 
-/** A cache failure as one line for DownloadProgress.note. */
-export function cacheNote(choice: ModelCacheChoice, what: string, error: unknown): string {
+/** A cache failure as one line for DownloadProgress.note (`name`: the cache's name). */
+export function cacheNote(name: string | undefined, what: string, error: unknown): string {
   const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return `the cache '${choice.name}' could not ${what} (${why}); the file came from the network`;
+  return `the cache '${name ?? DEFAULT_CACHE_NAME}' could not ${what} (${why}); the file came from the network`;
 }

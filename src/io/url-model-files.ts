@@ -30,6 +30,12 @@ export interface UrlModelFilesOptions {
   readonly caches?: CacheStorageLike;
 }
 
+/** A cache that opened, and its name (for notes and errors). */
+interface OpenedCache {
+  readonly cache: CacheLike;
+  readonly name: string;
+}
+
 /** A file read whole: its bytes, and whether they came from the cache. */
 interface Fetched {
   readonly bytes: Uint8Array;
@@ -50,8 +56,8 @@ export function urlModelFiles(baseUrl: string, options: FetchLike | UrlModelFile
 }
 
 class UrlFiles implements ModelFiles {
-  /** The opened cache (undefined when off), or why it could not be opened. */
-  private opened?: Promise<{ cache?: CacheLike; note?: string }>;
+  /** The opened cache (none when off), or why it could not be opened. */
+  private opening?: Promise<{ opened?: OpenedCache; note?: string }>;
 
   constructor(
     readonly location: string,
@@ -102,25 +108,25 @@ class UrlFiles implements ModelFiles {
   }
 
   private async fetchFile(name: string, url: string): Promise<Fetched> {
-    const { cache, note: openNote } = await this.openCache();
+    const { opened, note: openNote } = await this.openCache();
     let cached: Response | undefined;
     let note = openNote;
     try {
-      cached = await cache?.match(url);
+      cached = await opened?.cache.match(url);
     } catch (error) {
-      note = cacheNote(this.cacheChoice!, `be read`, error);
+      note = cacheNote(opened?.name, 'be read', error);
     }
     let response: Response;
     try {
       response = await this.doFetch(url, { method: 'GET', ...(cached ? { headers: revalidationHeaders(cached) } : {}) });
     } catch (error) {
       // Offline (or the server is down): the copy from an earlier load is the file.
-      if (cached) return this.fromCache(name, url, cached);
+      if (opened && cached) return this.fromCache(name, url, cached, opened.name);
       throw fetchFailed(url, error);
     }
-    if (response.status === 304 && cached) {
+    if (response.status === 304 && opened && cached) {
       await response.body?.cancel();
-      return this.fromCache(name, url, cached);
+      return this.fromCache(name, url, cached, opened.name);
     }
     if (!response.ok) {
       const why = response.status === 404 ? 'no such file (HTTP 404)' : `HTTP ${response.status} ${response.statusText}`;
@@ -128,33 +134,31 @@ class UrlFiles implements ModelFiles {
     }
     // Only a body read whole and of its declared length gets here: a failed download is never cached.
     const { bytes, total } = await readBody(response, { file: name, url, fromCache: false, onProgress: this.onProgress });
-    if (cache) {
-      try {
-        await cache.put(url, cacheEntry(bytes, response));
-      } catch (error) {
-        note = cacheNote(this.cacheChoice!, 'store the file', error);
-      }
+    try {
+      await opened?.cache.put(url, cacheEntry(bytes, response));
+    } catch (error) {
+      note = cacheNote(opened?.name, 'store the file', error);
     }
     return { bytes, total, fromCache: false, ...(note === undefined ? {} : { note }) };
   }
 
-  private async fromCache(name: string, url: string, cached: Response): Promise<Fetched> {
+  private async fromCache(name: string, url: string, cached: Response, cacheName: string): Promise<Fetched> {
     const { bytes, total } = await readBody(cached, { file: name, url, fromCache: true, onProgress: this.onProgress }).catch((error: unknown) => {
       const why = error instanceof Error ? error.message : String(error);
-      throw new ModelFilesError(`${url}: the copy in the cache '${this.cacheChoice!.name}' cannot be read (${why}); clear it with caches.delete('${this.cacheChoice!.name}')`, { cause: error });
+      throw new ModelFilesError(`${url}: the copy in the cache '${cacheName}' cannot be read (${why}); clear it with caches.delete('${cacheName}')`, { cause: error });
     });
     return { bytes, total, fromCache: true };
   }
 
   /** The cache, opened once; a cache that cannot be opened (private mode, no storage) is a note, not an error. */
-  private openCache(): Promise<{ cache?: CacheLike; note?: string }> {
+  private openCache(): Promise<{ opened?: OpenedCache; note?: string }> {
     const choice = this.cacheChoice;
     if (choice === undefined) return Promise.resolve({});
-    this.opened ??= choice.storage.open(choice.name).then(
-      (cache) => ({ cache }),
-      (error: unknown) => ({ note: cacheNote(choice, 'be opened', error) }),
+    this.opening ??= choice.storage.open(choice.name).then(
+      (cache) => ({ opened: { cache, name: choice.name } }),
+      (error: unknown) => ({ note: cacheNote(choice.name, 'be opened', error) }),
     );
-    return this.opened;
+    return this.opening;
   }
 
   /**
@@ -163,7 +167,7 @@ class UrlFiles implements ModelFiles {
    * load read was cached with it); undefined (unknown) otherwise.
    */
   private async offlineAnswer(name: string): Promise<boolean | undefined> {
-    const { cache } = await this.openCache();
+    const cache = (await this.openCache()).opened?.cache;
     if (!cache) return undefined;
     try {
       if (await cache.match(this.urlOf(name))) return true;
