@@ -27,6 +27,10 @@ export interface ServerFaults {
   noLength?: boolean;
   /** The body's stream errors after its first chunk (a connection cut part-way). */
   cutAfterFirstChunk?: boolean;
+  /** A Content-Encoding header (the body is as if decompressed, so longer than Content-Length). */
+  encoding?: string;
+  /** Answer as a cross-origin (CORS) response, whose hidden headers may include Content-Encoding. */
+  cors?: boolean;
 }
 
 export const CHUNK = 4;
@@ -49,9 +53,16 @@ export function fakeServer(base: string, files: Record<string, FakeFile>): { fet
       || (file.etag === undefined && file.lastModified !== undefined && entry.headers['If-Modified-Since'] === file.lastModified);
     if (unchanged) return answer(entry, new Response(null, { status: 304, headers: validators }));
     const length = file.bytes.length + (faults.lengthError ?? 0);
-    const headers = { ...validators, ...(faults.noLength ? {} : { 'Content-Length': String(length) }) };
+    const headers = {
+      ...validators,
+      ...(faults.noLength ? {} : { 'Content-Length': String(length) }),
+      ...(faults.encoding ? { 'Content-Encoding': faults.encoding } : {}),
+    };
     if (entry.method === 'HEAD') return answer(entry, new Response(null, { status: 200, headers }));
-    return answer(entry, new Response(chunkedBody(file.bytes, faults.cutAfterFirstChunk === true), { status: 200, headers }));
+    const response = new Response(chunkedBody(file.bytes, faults.cutAfterFirstChunk === true), { status: 200, headers });
+    // A constructed Response is of type 'default'; a browser's cross-origin one is 'cors'.
+    if (faults.cors) Object.defineProperty(response, 'type', { value: 'cors' });
+    return answer(entry, response);
   };
   return { fetch, log, faults };
 }
