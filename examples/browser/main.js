@@ -3,9 +3,19 @@ const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const status = (text) => ($('status').textContent = text);
 
+/** A download's progress as one line: 'model.safetensors: 45% of 438 MB', or 'from the cache'. */
+function progressLine({ file, loaded, total, done, fromCache }) {
+  const mb = (bytes) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+  if (done && fromCache) return `${file}: from the cache`;
+  return total ? `${file}: ${Math.floor((100 * loaded) / total)}% of ${mb(total)}` : `${file}: ${mb(loaded)}`;
+}
+
 function ask(message) {
   return new Promise((resolve, reject) => {
-    worker.onmessage = (event) => (event.data.type === 'error' ? reject(new Error(event.data.message)) : resolve(event.data));
+    worker.onmessage = (event) => {
+      if (event.data.type === 'progress') return status(`Loading the model… ${progressLine(event.data)}`);
+      return event.data.type === 'error' ? reject(new Error(event.data.message)) : resolve(event.data);
+    };
     worker.onerror = (event) => reject(new Error(event.message || 'the worker failed to start'));
     worker.postMessage(message);
   });

@@ -1,5 +1,6 @@
 // The encoder runs here, off the main thread. Messages in: {type: 'load', files | url,
-// backend, gpuMode} and {type: 'encode', text}; out: {type: 'loaded' | 'encoded' | 'error'}.
+// backend, gpuMode} and {type: 'encode', text}; out: {type: 'loaded' | 'encoded' | 'error'},
+// and while a URL's files download {type: 'progress', file, loaded, total, done, fromCache}.
 import { SpladeEncoder, memoryModelFiles } from '../../dist/browser/splade.js';
 
 let encoder;
@@ -16,7 +17,15 @@ async function load({ files, url, backend, gpuMode }) {
     location = memoryModelFiles(byName, files[0]?.webkitRelativePath?.split('/')[0] || 'picked folder');
   }
   const started = performance.now();
-  encoder = await SpladeEncoder.fromPretrained(location, { backend, ...(gpuMode ? { gpuMode } : {}) });
+  let told = 0;
+  // A message per chunk would flood the page: at most one each 100 ms, and each file's last.
+  const onProgress = (event) => {
+    if (!event.done && performance.now() - told < 100) return;
+    told = performance.now();
+    self.postMessage({ type: 'progress', ...event });
+  };
+  // Files from a URL are kept in the browser's Cache Storage ('splade-ts'): a reload revalidates them.
+  encoder = await SpladeEncoder.fromPretrained(location, { backend, onProgress, ...(gpuMode ? { gpuMode } : {}) });
   return { type: 'loaded', backendInfo: encoder.backendInfo.name, ms: performance.now() - started };
 }
 

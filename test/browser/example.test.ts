@@ -20,8 +20,32 @@ await writeRouterFolder(ROUTER, MODEL, { pooling_strategy: 'max', activation_fun
 
 browserSuite(
   'browser/example',
-  { bundleAt: '/dist/browser/', mounts: { '/examples/': EXAMPLES } },
+  { bundleAt: '/dist/browser/', mounts: { '/examples/': EXAMPLES, '/models/f32/': MODEL } },
   (it, chrome) => {
+    it('the example page loads a model from a URL, showing the download, and from the cache after a reload', async () => {
+      const page = await chrome.browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const loadFromUrl = async (): Promise<string[]> => {
+        await page.goto(`${chrome.origin}/examples/browser/index.html`);
+        // Every status line shown, as the page shows them (the progress lines pass quickly).
+        await page.evaluate(`window.seen = []; new MutationObserver(() => seen.push(document.getElementById('status').textContent))
+          .observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true })`);
+        await page.fill('#url', '/models/f32/');
+        await page.selectOption('#backend', 'cpu');
+        await page.click('#load');
+        await page.waitForFunction(`/loaded|Could not/.test(document.getElementById('status').textContent)`, undefined, { timeout: 60_000 });
+        return (await page.evaluate('window.seen')) as string[];
+      };
+      const first = await loadFromUrl();
+      assert.match(first.at(-1) ?? '', /^Model loaded in \d+ ms on /, first.join('\n'));
+      assert.ok(first.includes('Loading the model… model.safetensors: 100% of 0.1 MB'), first.join('\n'));
+      const again = await loadFromUrl();
+      assert.ok(again.includes('Loading the model… model.safetensors: from the cache'), again.join('\n'));
+      assert.equal(errors, []);
+      await page.close();
+    });
+
     for (const backend of ['cpu', 'gpu:webgl2']) {
       it(`the example page encodes a picked model folder in its Worker on ${backend}`, async () => {
         const page = await chrome.browser.newPage({ viewport: { width: 820, height: 900 } });
