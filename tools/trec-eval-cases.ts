@@ -79,6 +79,39 @@ function trecEval(binary: string, c: TrecCase, dir: string): Record<string, numb
   return out;
 }
 
+/** trec_eval's -m arguments for the full check: every measure `splade eval --measures` knows, cutoffs below and above the runs' lengths. */
+export const MEASURE_LISTS = ['num_q', 'num_ret', 'num_rel', 'num_rel_ret', 'map', 'map_cut.5,10,30', 'recip_rank', 'P.5,10,30', 'recall.5,10,30', 'ndcg', 'ndcg_cut.5,10,30', 'success.1,5,10'];
+
+/** The option sets each case is evaluated under (with -c where the case says), and what they are as `evaluateMeasures` options. */
+export const OPTION_SETS: ReadonlyArray<{ readonly flags: readonly string[]; readonly maxDocs?: number; readonly relevanceLevel?: number }> = [
+  { flags: [] },
+  { flags: ['-l', '2'], relevanceLevel: 2 },
+  { flags: ['-M', '10'], maxDocs: 10 },
+  { flags: ['-l', '2', '-M', '5'], relevanceLevel: 2, maxDocs: 5 },
+];
+
+/**
+ * trec_eval's answers for every measure of MEASURE_LISTS under each option set: per option set,
+ * qid -> values in the order of `names` (the 'all' lines' names; a query's values lack num_q).
+ */
+function trecEvalMeasures(binary: string, c: TrecCase, dir: string): { names: string[]; values: Array<Record<string, number[]>> } {
+  writeFileSync(join(dir, 'qrels'), c.qrels);
+  writeFileSync(join(dir, 'run'), c.run);
+  const names: string[] = [];
+  const values = OPTION_SETS.map(({ flags }) => {
+    const args = ['-q', ...(c.complete ? ['-c'] : []), ...flags, ...MEASURE_LISTS.flatMap((m) => ['-m', m]), join(dir, 'qrels'), join(dir, 'run')];
+    const out: Record<string, number[]> = {};
+    for (const line of execFileSync(binary, args, { encoding: 'utf8' }).trim().split('\n')) {
+      const [measure, qid, value] = line.trim().split(/\s+/);
+      if (qid === 'all' && !names.includes(measure)) names.push(measure);
+      // trec_eval prints the per-query lines in the order of the 'all' ones, less num_q (only an 'all' line).
+      (out[qid] ??= []).push(Number(value));
+    }
+    return out;
+  });
+  return { names, values };
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const binary = process.argv[2];
   if (!binary) throw new Error('usage: node --import tsx tools/trec-eval-cases.ts PATH/TO/trec_eval');
@@ -86,9 +119,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { stdout, stderr } = spawnSync(binary, ['-v'], { encoding: 'utf8' });
   const version = `${stdout}${stderr}`.trim();
   const dir = mkdtempSync(join(tmpdir(), 'trec-eval-'));
-  const expected = trecCases(SEED, COUNT).map((c) => trecEval(binary, c, dir));
+  const cases = trecCases(SEED, COUNT);
+  const expected = cases.map((c) => trecEval(binary, c, dir));
+  const measures = cases.map((c) => trecEvalMeasures(binary, c, dir));
   rmSync(dir, { recursive: true });
   const path = fileURLToPath(new URL('../test/search/fixtures/trec-eval.json', import.meta.url));
   writeFileSync(path, JSON.stringify({ trecEval: version, seed: SEED, cases: expected }) + '\n');
+  const measuresPath = fileURLToPath(new URL('../test/search/fixtures/trec-eval-measures.json', import.meta.url));
+  const full = { trecEval: version, seed: SEED, measures: MEASURE_LISTS, names: measures[0].names, cases: measures.map((m) => m.values) };
+  writeFileSync(measuresPath, JSON.stringify(full) + '\n');
   process.stdout.write(`wrote ${path} (${version}, ${COUNT} cases)\n`);
 }

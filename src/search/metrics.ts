@@ -15,6 +15,8 @@
 // `complete`, every query of the qrels counts and a query missing from the run scores 0
 // (trec_eval -c). A judged query with no relevant document counts, scoring 0 (as in
 // trec_eval: ndcg_cut divides only by an IDCG above 0, recall returns 0 when num_rel is 0).
+// These three are `splade eval`'s default; trec-measures.ts evaluates trec_eval's other
+// measures and its -M and -l options, with this file's ranking and nDCG.
 import type { Qrels, Run, RunEntry } from './trec.js';
 
 /** The three measures of one query (or their means). */
