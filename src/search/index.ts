@@ -9,5 +9,5 @@ export type { ScoredDoc } from './top-k.js';
 export { VectorLineError, parseVectorLine, type VectorLine } from './vector-lines.js';
 export { TrecFormatError, parseQrels, parseRun, runLine, type Qrels, type Run as TrecRun, type RunEntry } from './trec.js';
 export { evaluateRun, measureQuery, ndcgAt, rankEntries, recallAt, reciprocalRankAt, type Evaluation, type Measures } from './metrics.js';
-export { MEASURE_NAMES, MeasureSpecError, isCount, parseMeasures, printedNames, takesCutoffs, type MeasureName, type MeasureRequest } from './measure-spec.js';
+export { MEASURE_NAMES, MeasureSpecError, isCount, parseMeasures, printedNames, takesCutoffs, type CutoffMeasure, type MeasureName, type MeasureRequest } from './measure-spec.js';
 export { evaluateMeasures, type MeasureValues, type TrecEvalOptions, type TrecEvaluation } from './trec-measures.js';

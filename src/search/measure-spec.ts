@@ -15,8 +15,11 @@ export const MEASURE_NAMES = ['num_q', 'num_ret', 'num_rel', 'num_rel_ret', 'map
 
 export type MeasureName = (typeof MEASURE_NAMES)[number];
 
-/** The measures that take cutoffs, with trec_eval's default cutoffs for a bare name (`-m recall`). */
-const DEFAULT_CUTOFFS: Partial<Record<MeasureName, readonly number[]>> = {
+/** The measures evaluated at cutoffs (`recall.100`): one value per cutoff. */
+export type CutoffMeasure = 'P' | 'recall' | 'ndcg_cut' | 'map_cut' | 'success';
+
+/** trec_eval's default cutoffs for a bare name (`-m recall`). */
+const DEFAULT_CUTOFFS: Readonly<Record<CutoffMeasure, readonly number[]>> = {
   P: [5, 10, 15, 20, 30, 100, 200, 500, 1000],
   recall: [5, 10, 15, 20, 30, 100, 200, 500, 1000],
   ndcg_cut: [5, 10, 15, 20, 30, 100, 200, 500, 1000],
@@ -39,8 +42,8 @@ export function isCount(measure: MeasureName): boolean {
 }
 
 /** Whether the measure takes cutoffs (`recall.100`). */
-export function takesCutoffs(measure: MeasureName): boolean {
-  return DEFAULT_CUTOFFS[measure] !== undefined;
+export function takesCutoffs(measure: MeasureName): measure is CutoffMeasure {
+  return Object.hasOwn(DEFAULT_CUTOFFS, measure);
 }
 
 /** The names trec_eval prints for a request: `map`, or one per cutoff (`recall_100`, `recall_1000`). */
@@ -77,7 +80,7 @@ export function parseMeasures(lists: readonly string[]): MeasureRequest[] {
       cutoffs.set(current, set);
       if (rest.length > 0) throw new MeasureSpecError(`measure '${item}': one cutoff after the dot; more go after commas, as in ${name}.10,100`);
       if (first === undefined) {
-        for (const k of DEFAULT_CUTOFFS[current] ?? []) set.add(k);
+        if (takesCutoffs(current)) for (const k of DEFAULT_CUTOFFS[current]) set.add(k);
       } else if (!takesCutoffs(current)) {
         throw new MeasureSpecError(`measure '${item}': ${current} takes no cutoff (the measures with cutoffs: ${MEASURE_NAMES.filter(takesCutoffs).join(', ')})`);
       } else {

@@ -23,7 +23,7 @@
 //   only in the run are never evaluated. One quirk kept for equal numbers: with -c, trec_eval's
 //   'all' num_rel counts every judgement above 0 in the qrels, whatever -l says (m_num_rel.c),
 //   so with -c -l 2 it is not the sum of the per-query num_rel.
-import { MeasureSpecError, printedNames, type MeasureName, type MeasureRequest } from './measure-spec.js';
+import { MeasureSpecError, printedNames, takesCutoffs, type CutoffMeasure, type MeasureName, type MeasureRequest } from './measure-spec.js';
 import { compareCodePoints, ndcgAt, rankEntries } from './metrics.js';
 import type { Qrels, Run, RunEntry } from './trec.js';
 
@@ -40,6 +40,7 @@ export interface TrecEvalOptions {
 /** Measure values keyed by the names trec_eval prints (`map`, `recall_100`, `num_rel`). */
 export type MeasureValues = ReadonlyMap<string, number>;
 
+/** What {@link evaluateMeasures} found: trec_eval's 'all' and per-query values. */
 export interface TrecEvaluation {
   /** trec_eval's 'all' values, in its print order. */
   readonly all: MeasureValues;
@@ -81,7 +82,7 @@ function precisionSum(q: QueryFacts, k: number): number {
   return sum;
 }
 
-const SINGLE: Readonly<Record<Exclude<MeasureName, 'P' | 'recall' | 'ndcg_cut' | 'map_cut' | 'success'>, (q: QueryFacts) => number>> = {
+const SINGLE: Readonly<Record<Exclude<MeasureName, CutoffMeasure>, (q: QueryFacts) => number>> = {
   num_q: () => 1,
   num_ret: (q) => q.ranked.length,
   num_rel: (q) => q.numRel,
@@ -94,7 +95,7 @@ const SINGLE: Readonly<Record<Exclude<MeasureName, 'P' | 'recall' | 'ndcg_cut' |
   ndcg: (q) => ndcgAt(Infinity, q.ranked, q.judged),
 };
 
-const AT_CUTOFF: Readonly<Record<'P' | 'recall' | 'ndcg_cut' | 'map_cut' | 'success', (q: QueryFacts, k: number) => number>> = {
+const AT_CUTOFF: Readonly<Record<CutoffMeasure, (q: QueryFacts, k: number) => number>> = {
   P: (q, k) => relevantIn(q, k) / k,
   recall: (q, k) => (q.numRel === 0 ? 0 : relevantIn(q, k) / q.numRel),
   ndcg_cut: (q, k) => ndcgAt(k, q.ranked, q.judged),
@@ -113,7 +114,7 @@ function queryValues(requests: readonly MeasureRequest[], q: QueryFacts): Map<st
   const values = new Map<string, number>();
   for (const request of requests) {
     const { measure } = request;
-    if (measure === 'P' || measure === 'recall' || measure === 'ndcg_cut' || measure === 'map_cut' || measure === 'success') {
+    if (takesCutoffs(measure)) {
       request.cutoffs.forEach((k) => values.set(`${measure}_${k}`, AT_CUTOFF[measure](q, k)));
     } else {
       values.set(measure, SINGLE[measure](q));
