@@ -80,6 +80,18 @@ test('without --measures the output is as it always was: nDCG@10, MRR@10, Recall
   assert.equal(Object.keys(json), ['queries', 'ndcg10', 'mrr10', 'recall100']);
 });
 
+test('values halfway between two 4-decimal numbers round as trec_eval\'s printf does, to the even one (1/32: 0.0312, not 0.0313)', () => {
+  // 32 relevant documents, one retrieved: trec_eval -m recall.100 -m P.32 prints 0.0312 for both.
+  const halfRun = join(tmp, 'half.trec');
+  const halfQrels = join(tmp, 'half.qrels');
+  writeFileSync(halfRun, 'q1 Q0 r1 1 1 t\nq1 Q0 x 2 0.5 t\n');
+  writeFileSync(halfQrels, Array.from({ length: 32 }, (_, i) => `q1 0 r${i + 1} 1\n`).join(''));
+  const measures = splade(['eval', '--run', halfRun, '--qrels', halfQrels, '--measures', 'P.32,recall.100']);
+  assert.is(measures.stdout, [line('P_32', 'all', '0.0312'), line('recall_100', 'all', '0.0312')].join('\n') + '\n', measures.stderr);
+  const defaults = splade(['eval', '--run', halfRun, '--qrels', halfQrels]);
+  assert.is(defaults.stdout.split('\n')[2], line('Recall@100', 'all', '0.0312'), defaults.stderr);
+});
+
 test('usage errors: one line naming the bad part, exit 2', () => {
   const base = ['eval', '--run', run, '--qrels', qrels];
   const cases: Array<[string[], RegExp]> = [

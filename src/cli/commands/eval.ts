@@ -8,6 +8,7 @@ import { parseQrels, parseRun, type Qrels, type Run } from '../../search/trec.js
 import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { readText, sourceName } from '../input-lines.js';
+import { fourDecimals, textLine } from '../trec-eval-text.js';
 
 const usage = `usage: splade eval --run RUN.trec --qrels QRELS [--complete] [--per-query] [--format text|json]
        splade eval --run RUN.trec --qrels QRELS --measures LIST [--measures LIST]... [options]
@@ -48,11 +49,8 @@ examples (the measures of Anserini's regressions; -M 10 would cut recall, hence 
 
 const NAMES: Array<[keyof Measures, string]> = [['ndcg10', 'nDCG@10'], ['mrr10', 'MRR@10'], ['recall100', 'Recall@100']];
 
-/** trec_eval's layout ("%-22s\t%s\t%s"): tabs keep a long query id apart from its value. */
-const textLine = (name: string, qid: string, value: string): string => `${name.padEnd(22)}\t${qid}\t${value}`;
-
 function textLines(qid: string, m: Measures): string[] {
-  return NAMES.map(([key, name]) => textLine(name, qid, m[key].toFixed(4)));
+  return NAMES.map(([key, name]) => textLine(name, qid, fourDecimals(m[key])));
 }
 
 /** The default three measures, printed as `splade eval` always has. */
@@ -73,7 +71,7 @@ function trecEvalLines(qid: string, values: ReadonlyMap<string, number>, request
   return requests.flatMap((request) =>
     printedNames(request)
       .filter((name) => values.has(name))
-      .map((name) => textLine(name, qid, isCount(request.measure) ? String(Math.trunc(values.get(name) ?? 0)) : (values.get(name) ?? 0).toFixed(4))),
+      .map((name) => textLine(name, qid, isCount(request.measure) ? String(Math.trunc(values.get(name) ?? 0)) : fourDecimals(values.get(name) ?? 0))),
   );
 }
 
