@@ -69,7 +69,9 @@ export async function readBody(response: Response, source: BodySource): Promise<
     if (reported !== undefined && loaded > reported) reported = undefined;
     source.onProgress?.({ file: source.file, url: source.url, loaded, total: reported, done: false, fromCache: source.fromCache });
   };
-  const buffer = exact && total !== undefined ? new Uint8Array(total) : undefined;
+  // Content-Length sizes the buffer even where it is not exact (a cross-origin response, as the
+  // hub's CDN sends): the chunks are copied in as they arrive, not kept to be joined at the end.
+  let buffer = total !== undefined ? new Uint8Array(total) : undefined;
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   const reader = response.body?.getReader();
@@ -78,14 +80,14 @@ export async function readBody(response: Response, source: BodySource): Promise<
       const next = reader ? await reader.read() : { done: true as const, value: undefined };
       if (next.done) break;
       const chunk = next.value;
-      if (buffer) {
-        if (loaded + chunk.length > buffer.length) {
-          throw new ModelFilesError(`${source.url}: the body is longer than its Content-Length (${buffer.length} bytes)`);
-        }
-        buffer.set(chunk, loaded);
-      } else {
-        chunks.push(chunk);
+      if (buffer && loaded + chunk.length > buffer.length) {
+        if (exact) throw new ModelFilesError(`${source.url}: the body is longer than its Content-Length (${buffer.length} bytes)`);
+        // The header was not the body's size (a hidden Content-Encoding): collect chunks from here.
+        chunks.push(buffer.subarray(0, loaded));
+        buffer = undefined;
       }
+      if (buffer) buffer.set(chunk, loaded);
+      else chunks.push(chunk);
       loaded += chunk.length;
       tell(loaded);
     }
@@ -95,10 +97,10 @@ export async function readBody(response: Response, source: BodySource): Promise<
     const why = error instanceof Error ? error.message : String(error);
     throw new ModelFilesError(`${source.url}: the download failed after ${loaded} bytes: ${why}`, { cause: error });
   }
-  if (buffer && loaded !== buffer.length) {
-    throw new ModelFilesError(`${source.url}: the body ended after ${loaded} of its ${buffer.length} bytes (Content-Length)`);
-  }
-  return { bytes: buffer ?? joinChunks(chunks, loaded), total: reported };
+  if (!buffer) return { bytes: joinChunks(chunks, loaded), total: reported };
+  if (loaded === buffer.length) return { bytes: buffer, total: reported };
+  if (exact) throw new ModelFilesError(`${source.url}: the body ended after ${loaded} of its ${buffer.length} bytes (Content-Length)`);
+  return { bytes: buffer.slice(0, loaded), total: reported };
 }
 
 function joinChunks(chunks: readonly Uint8Array[], length: number): Uint8Array {

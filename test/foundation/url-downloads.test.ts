@@ -4,7 +4,7 @@
 // failing a load when the cache itself fails. A fake fetch and a fake CacheStorage stand in.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DownloadProgress } from '../../src/io/download-progress.js';
+import { readBody, type DownloadProgress } from '../../src/io/download-progress.js';
 import { browserCacheStorage, chooseModelCache, DEFAULT_CACHE_NAME } from '../../src/io/model-cache.js';
 import { ModelFilesError } from '../../src/io/model-files-error.js';
 import { urlModelFiles } from '../../src/io/url-model-files.js';
@@ -76,6 +76,27 @@ test('a compressed body, or a cross-origin one whose encoding may be hidden, is 
     // The header's count is no size here: gzip's never, a CORS one's once the body passed it.
     assert.is(last?.total, undefined, JSON.stringify(fault));
   }
+});
+
+test('a cross-origin body with a Content-Length is copied into one buffer of that length as it arrives, its chunks not kept (a 438 MB file is not held twice)', async () => {
+  // Each chunk's bytes are overwritten once the next is asked for: only a reader that copied
+  // them on arrival, rather than keeping the chunks to join at the end, still has them.
+  const sent: Uint8Array[] = [];
+  let offset = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      sent.at(-1)?.fill(0);
+      if (offset >= WEIGHTS.length) return controller.close();
+      sent.push(WEIGHTS.slice(offset, offset + CHUNK));
+      controller.enqueue(sent[sent.length - 1]);
+      offset += CHUNK;
+    },
+  }, { highWaterMark: 0 });
+  const response = new Response(body, { headers: { 'Content-Length': String(WEIGHTS.length) } });
+  Object.defineProperty(response, 'type', { value: 'cors' });
+  const { bytes, total } = await readBody(response, { file: 'model.safetensors', url: `${BASE}model.safetensors`, fromCache: false });
+  assert.equal(bytes, WEIGHTS);
+  assert.is(total, WEIGHTS.length);
 });
 
 test('cache: a second load sends the ETag (or Last-Modified) and serves the 304 from the cache', async () => {
