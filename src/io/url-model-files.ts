@@ -1,7 +1,7 @@
 // Model files under a base URL, e.g. a static file server or
 // https://huggingface.co/<repo>/resolve/main/ (where the network allows): read with progress
 // events, and kept in the browser's Cache Storage between page loads (model-cache.ts).
-import { readBody, type ProgressCallback } from './download-progress.js';
+import { readBody, type ProgressCallback, type ReadBody } from './download-progress.js';
 import { cacheEntry, cacheNote, chooseModelCache, revalidationHeaders, type CacheLike, type CacheStorageLike, type ModelCacheChoice } from './model-cache.js';
 import { ModelFilesError } from './model-files-error.js';
 import type { ModelFiles } from './model-files.js';
@@ -126,8 +126,21 @@ class UrlFiles implements ModelFiles {
     }
     if (response.status === 304 && opened && cached) {
       await response.body?.cancel();
-      return this.fromCache(name, url, cached, opened.name);
+      try {
+        return { ...(await this.readCopy(name, url, cached)), fromCache: true };
+      } catch (error) {
+        // A copy cut short in storage would fail every load from now on: download the file
+        // afresh (without validators, which would only get another 304), and replace it.
+        note = `${unreadableCopy(url, opened.name, error)}; downloaded again`;
+        response = await this.doFetch(url, { method: 'GET' }).catch((failure: unknown) => Promise.reject(fetchFailed(url, failure)));
+      }
     }
+    return this.download(name, url, response, opened, note);
+  }
+
+  /** The file from the server's answer (not a 304), stored in the cache when there is one. */
+  private async download(name: string, url: string, response: Response, opened: OpenedCache | undefined, openNote: string | undefined): Promise<Fetched> {
+    let note = openNote;
     if (!response.ok) {
       const why = response.status === 404 ? 'no such file (HTTP 404)' : `HTTP ${response.status} ${response.statusText}`;
       throw new ModelFilesError(`${url}: ${why}`);
@@ -142,12 +155,16 @@ class UrlFiles implements ModelFiles {
     return { bytes, total, fromCache: false, ...(note === undefined ? {} : { note }) };
   }
 
+  /** The cached copy (offline): an unreadable one is an error that says how to clear it. */
   private async fromCache(name: string, url: string, cached: Response, cacheName: string): Promise<Fetched> {
-    const { bytes, total } = await readBody(cached, { file: name, url, fromCache: true, onProgress: this.onProgress }).catch((error: unknown) => {
-      const why = error instanceof Error ? error.message : String(error);
-      throw new ModelFilesError(`${url}: the copy in the cache '${cacheName}' cannot be read (${why}); clear it with caches.delete('${cacheName}')`, { cause: error });
+    const { bytes, total } = await this.readCopy(name, url, cached).catch((error: unknown) => {
+      throw new ModelFilesError(`${unreadableCopy(url, cacheName, error)}; clear it with caches.delete('${cacheName}')`, { cause: error });
     });
     return { bytes, total, fromCache: true };
+  }
+
+  private readCopy(name: string, url: string, cached: Response): Promise<ReadBody> {
+    return readBody(cached, { file: name, url, fromCache: true, onProgress: this.onProgress });
   }
 
   /** The cache, opened once; a cache that cannot be opened (private mode, no storage) is a note, not an error. */
@@ -179,6 +196,12 @@ class UrlFiles implements ModelFiles {
     }
     return undefined;
   }
+}
+
+/** `URL: the copy in the cache 'NAME' cannot be read (why)`. */
+function unreadableCopy(url: string, cacheName: string, error: unknown): string {
+  const why = error instanceof Error ? error.message : String(error);
+  return `${url}: the copy in the cache '${cacheName}' cannot be read (${why})`;
 }
 
 function fetchFailed(url: string, error: unknown): ModelFilesError {

@@ -119,6 +119,26 @@ test('cache: a second load sends the ETag (or Last-Modified) and serves the 304 
   ]);
 });
 
+test('cache: a cached copy cut short in storage is downloaded again on its 304 and replaced, with a note', async () => {
+  const { server, caches, events, load } = setUp();
+  await load().readBytes('model.safetensors');
+  const stored = caches.stores.get(DEFAULT_CACHE_NAME)?.get(`${BASE}model.safetensors`);
+  assert.ok(stored);
+  stored.bytes = stored.bytes.subarray(0, 7);
+  events.length = 0;
+  server.log.length = 0;
+  assert.equal(await load().readBytes('model.safetensors'), WEIGHTS);
+  // The revalidation, then a plain GET: the validators would only get another 304.
+  assert.equal(server.log.map(({ headers, status }) => ({ headers, status })), [
+    { headers: { 'If-None-Match': '"w1"' }, status: 304 },
+    { headers: {}, status: 200 },
+  ]);
+  const last = events.at(-1);
+  assert.is(last?.fromCache, false);
+  assert.match(last?.note ?? '', /^https:\/\/models\.example\/splade\/model\.safetensors: the copy in the cache 'splade-ts' cannot be read \(.*ended after 7 of its 19 bytes.*\); downloaded again$/);
+  assert.equal(caches.stores.get(DEFAULT_CACHE_NAME)?.get(`${BASE}model.safetensors`)?.bytes, WEIGHTS);
+});
+
 test('cache: a changed file (new ETag) is fetched afresh and replaces the entry', async () => {
   const { caches, load } = setUp();
   await load().readBytes('model.safetensors');
