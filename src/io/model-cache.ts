@@ -41,7 +41,9 @@ interface RuntimeGlobals {
 export function browserCacheStorage(scope: object = globalThis): CacheStorageLike | undefined {
   const g = scope as RuntimeGlobals;
   if (g.caches === undefined || g.Deno !== undefined || g.Bun !== undefined || g.process?.versions?.node !== undefined) return undefined;
-  if (g.navigator?.userAgent === 'Cloudflare-Workers') return undefined;
+  // A Worker's user agent says so only from compatibility date 2022-03-21; its `caches.default`
+  // (the edge cache every Worker has) says so whatever the date.
+  if (g.navigator?.userAgent === 'Cloudflare-Workers' || 'default' in g.caches) return undefined;
   const page = g.document !== undefined;
   const worker = typeof g.WorkerGlobalScope === 'function' && scope instanceof g.WorkerGlobalScope;
   return page || worker ? g.caches : undefined;

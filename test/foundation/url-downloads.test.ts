@@ -210,7 +210,11 @@ test('the default cache: browser pages and Web Workers, not Cloudflare Workers, 
   const worker = Object.assign(new WorkerGlobalScope(), { caches, WorkerGlobalScope });
   assert.is(browserCacheStorage({ caches, document: {} }), caches);
   assert.is(browserCacheStorage(worker), caches);
-  assert.is(browserCacheStorage({ caches, WorkerGlobalScope, navigator: { userAgent: 'Cloudflare-Workers' } }), undefined);
+  // A Cloudflare Worker's scope is a WorkerGlobalScope too: told by its user agent, or (before
+  // compatibility date 2022-03-21, which has none) by caches.default.
+  assert.is(browserCacheStorage(Object.assign(new WorkerGlobalScope(), { caches, WorkerGlobalScope, navigator: { userAgent: 'Cloudflare-Workers' } })), undefined);
+  const edgeCaches = Object.assign(new FakeCacheStorage(), { default: {} });
+  assert.is(browserCacheStorage(Object.assign(new WorkerGlobalScope(), { caches: edgeCaches, WorkerGlobalScope })), undefined);
   assert.is(browserCacheStorage({ caches, document: {}, process: { versions: { node: '22.0.0' } } }), undefined);
   assert.is(browserCacheStorage({ caches, document: {}, Deno: {} }), undefined);
   assert.is(browserCacheStorage({ caches, Bun: {} }), undefined);
