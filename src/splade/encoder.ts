@@ -74,8 +74,9 @@ export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
    * Told as each model file fetched over HTTP arrives: `{ file, url, loaded, total }` (total
    * from Content-Length, undefined without one), then once per file `done: true` with
    * `fromCache` (and a `note` when the persistent cache failed and the load went on without it).
-   * Not called for in-memory files or files on disk; Node's hub downloads show their own
-   * progress on stderr.
+   * Not called for in-memory files or files on disk. In Node, a repository id that must be
+   * downloaded tells it the same events (a file already downloaded and verified: `fromCache`)
+   * and writes nothing to stderr; without it, the download's progress goes to stderr.
    */
   readonly onProgress?: ProgressCallback;
   /**

@@ -74,7 +74,7 @@ export async function downloadRepoFile(file: RepoFile, settings: DownloadSetting
   // costs a read, and catches a file edited or replaced since.
   const hasHash = expected.sha256 !== undefined || expected.blobId !== undefined;
   if (hasHash && (await sizeOf(target)) !== undefined && !(await mismatch(target, expected))) {
-    settings.progress.fileDone(file.path, 'already present, verified');
+    settings.progress.fileDone(file.path, 'already present, verified', await sizeOf(target));
     return 'already present';
   }
 
@@ -97,7 +97,7 @@ export async function downloadRepoFile(file: RepoFile, settings: DownloadSetting
   }
   await rename(partial, target);
   const checked = expected.sha256 ? ', sha256 verified' : expected.blobId ? ', git blob id verified' : '';
-  settings.progress.fileDone(file.path, `downloaded${checked}`);
+  settings.progress.fileDone(file.path, `downloaded${checked}`, await sizeOf(target));
   return 'downloaded';
 }
 

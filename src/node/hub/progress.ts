@@ -9,8 +9,8 @@ export interface DownloadProgress {
   received(count: number): void;
   /** The connection dropped; the download goes on from where it stopped. */
   retrying(name: string, reason: string, attempt: number): void;
-  /** The file is in place, with why: 'downloaded', 'already present', ... */
-  fileDone(name: string, outcome: string): void;
+  /** The file is in place, with why: 'downloaded', 'already present', ...; `size` in bytes when known. */
+  fileDone(name: string, outcome: string, size?: number): void;
   /** A line of its own (e.g. "converting to safetensors"). */
   note(message: string): void;
 }
