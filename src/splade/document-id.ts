@@ -3,10 +3,13 @@
 // travel on as another document's id without a word: the readers of corpus and vector lines
 // refuse it with this message and ask for a string.
 
-/** Why `id` cannot be kept as the number it was written as, or undefined when it can. */
-export function roundedIdProblem(id: string | number): string | undefined {
+/**
+ * Why `id` cannot be kept as the number it was written as, or undefined when it can.
+ * @param field the field that carried it, for the message (`_id` in BEIR's lines)
+ */
+export function roundedIdProblem(id: string | number, field = 'id'): string | undefined {
   if (typeof id === 'number' && Math.abs(id) > Number.MAX_SAFE_INTEGER) {
-    return `"id" ${id} is a number outside ±(2^53 - 1), which JSON readers round: write it as a string`;
+    return `"${field}" ${id} is a number outside ±(2^53 - 1), which JSON readers round: write it as a string`;
   }
   return undefined;
 }

@@ -30,8 +30,10 @@ the Hugging Face cache, or downloaded).
 
 input (texts are encoded in the order given: --text ones first, then --input's lines):
   --text TEXT         a text to encode (repeatable)
-  --input FILE|-      JSON lines: each a string, or an object {"text": ..., "id": ...};
-                      ids must be unique (a line without one has its position as id)
+  --input FILE|-      JSON lines: each a string, or an object {"text": ..., "id": ...} or
+                      BEIR's {"_id": ..., "title": ..., "text": ...} (a non-empty title is
+                      encoded as "title text"; other fields ignored); ids must be unique (a
+                      line without one has its position as id)
   --input-ids FILE|-  {"input_ids": [[...]], "attention_mask": [[...]], "token_type_ids": [[...]]}
                       (mask and types optional): token ids instead of text; prints one line per
                       row, in order: {"row": i, "indices": [...], "values": [...]} with every

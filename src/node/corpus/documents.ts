@@ -1,38 +1,13 @@
 // The corpus: JSON lines read one at a time, so memory does not grow with the file.
 import { createReadStream } from 'node:fs';
 import { SpladeError } from '../../errors.js';
-import { roundedIdProblem } from '../../splade/document-id.js';
 import { fileError } from '../files.js';
+import { parseDocumentRecord } from './document-record.js';
 
 /** One document of the corpus. */
 export interface CorpusDocument {
   readonly id: string | number;
   readonly text: string;
-}
-
-/** A corpus line that is not a document. */
-export class CorpusLineError extends SpladeError {}
-
-/**
- * Parses one line: a JSON string, or an object with a string "text" and an optional string
- * or number "id" (undefined when the line gives none).
- * @param where names the line in errors, e.g. `corpus.jsonl line 12`
- */
-export function parseDocumentRecord(line: string, where: string): { readonly id?: string | number; readonly text: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    throw new CorpusLineError(`${where}: not valid JSON (${(error as Error).message})`);
-  }
-  if (typeof value === 'string') return { text: value };
-  const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  if (!record || typeof record.text !== 'string') throw new CorpusLineError(`${where}: expected a JSON string or an object with a string "text"`);
-  const id = record.id;
-  if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') throw new CorpusLineError(`${where}: "id" must be a string or a number`);
-  const rounded = id === undefined ? undefined : roundedIdProblem(id);
-  if (rounded) throw new CorpusLineError(`${where}: ${rounded}`);
-  return { id, text: record.text };
 }
 
 /** A line of an input that is not UTF-8 text. */
