@@ -1,6 +1,7 @@
 // The corpus side of `splade encode` (--output, --resume, --shard, --workers): checks the
 // flags and runs src/node/corpus/encode-corpus.ts. Kept out of commands/encode.ts, which
 // only hands over when --output is given.
+import type { InputFormat } from '../node/corpus/document-record.js';
 import { encodeCorpus } from '../node/corpus/encode-corpus.js';
 import { localWindowEncoder } from '../node/corpus/local-encoder.js';
 import { createProgress } from '../node/corpus/progress.js';
@@ -31,6 +32,8 @@ export const corpusUsage = `corpus (--input FILE --output FILE; streams, memory 
 export interface CorpusFlags {
   readonly model: string;
   readonly input: string | undefined;
+  /** --input-format, when given (else the input's name decides). */
+  readonly inputFormat: InputFormat | undefined;
   readonly output: string;
   readonly resume: boolean | undefined;
   readonly shard: string | undefined;
@@ -46,7 +49,7 @@ export interface CorpusFlags {
 export async function runCorpusEncode(flags: CorpusFlags): Promise<number> {
   if (flags.conflicting.length > 0) throw new UsageError(`--output takes no ${flags.conflicting.join(', ')}`);
   if (flags.output === '-') throw new UsageError('--output needs a file name: the run is written as FILE.partial and renamed when complete');
-  if (flags.input === undefined) throw new UsageError('--output needs --input FILE (JSON lines, or - for stdin)');
+  if (flags.input === undefined) throw new UsageError('--output needs --input FILE (JSON or TSV lines, or - for stdin)');
   if (flags.resume && flags.input === '-') throw new UsageError('--resume needs --input FILE: stdin cannot be read again');
   await checkOutputPath({ flag: '--output', path: flags.output }, [{ flag: '--input', path: flags.input }]);
   let shard: Shard | undefined;
@@ -61,6 +64,7 @@ export async function runCorpusEncode(flags: CorpusFlags): Promise<number> {
   const entry = process.argv[1];
   const result = await encodeCorpus({
     input: flags.input,
+    format: flags.inputFormat,
     output: flags.output,
     resume: flags.resume ?? false,
     shard,

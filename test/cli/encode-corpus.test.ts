@@ -36,6 +36,7 @@ function encodeTo(name: string, extra: string[] = []): string {
 
 let straight = '';
 let encoder: WindowEncoder;
+const texts: string[] = [];
 
 /** The pipeline in this process (no CLI start-up per run), with the flags the CLI runs use. */
 async function encodeHere(name: string, options: Partial<CorpusRun> = {}): Promise<string> {
@@ -67,6 +68,7 @@ test.before(async () => {
   const lines: string[] = [];
   for (let i = 0; i < DOCS; i++) {
     const text = Array.from({ length: 2 + Math.floor(random() * 30) }, () => words[Math.floor(random() * words.length)]).join(' ');
+    texts.push(text);
     // Mixed id kinds: strings, numbers, and a bare string line (id = its position).
     lines.push(i % 17 === 5 ? JSON.stringify(text) : JSON.stringify({ id: i % 3 === 0 ? i * 10 : `doc-${i}`, text }));
   }
@@ -139,6 +141,23 @@ test('--resume refuses a partial file from another input or shard', async () => 
   await rejectsWith(encodeHere('other.jsonl', { resume: true }), ResumeMismatchError, /other\.jsonl\.partial line 1 has id "not-in-corpus" but document 1 of the input is 0/);
   writeFileSync(join(dir, 'long.jsonl.partial'), straight);
   await rejectsWith(encodeHere('long.jsonl', { resume: true, shard: parseShard('0/2') }), ResumeMismatchError, /has 160 lines but .* has \d+ documents in this shard/);
+});
+
+test('--resume on a TSV input (MS MARCO\'s collection.tsv): the kept ids are checked as its text ids, the same bytes as a straight run', async () => {
+  const tsv = join(dir, 'collection.tsv');
+  writeFileSync(tsv, texts.map((text, i) => `${i}\t${text}`).join('\n') + '\n');
+  const straightTsv = await encodeHere('tsv-straight.jsonl', { input: tsv });
+  const lines = straightTsv.split('\n');
+  assert.equal(lines.slice(0, 3).map((line) => (JSON.parse(line) as { id: unknown }).id), ['0', '1', '2']);
+  const out = join(dir, 'tsv-resumed.jsonl');
+  writeFileSync(`${out}.partial`, lines.slice(0, 13).join('\n') + '\n' + lines[13].slice(0, 20));
+  assert.is(await encodeHere('tsv-resumed.jsonl', { input: tsv, resume: true }), straightTsv);
+  // The JSON corpus' partial output: its first id is the number 0, the TSV's the text "0".
+  writeFileSync(join(dir, 'tsv-other.jsonl.partial'), straight.split('\n').slice(0, 3).join('\n') + '\n');
+  await rejectsWith(encodeHere('tsv-other.jsonl', { input: tsv, resume: true }), ResumeMismatchError, /tsv-other\.jsonl\.partial line 1 has id 0 but document 1 of the input is "0"/);
+  // --shard splits a TSV input by the same ids.
+  const shards = await Promise.all([0, 1].map((index) => encodeHere(`tsv-shard-${index}.jsonl`, { input: tsv, shard: { index, count: 2 } })));
+  assert.equal(shards.join('').split('\n').filter(Boolean).sort(), lines.filter(Boolean).sort());
 });
 
 test('three shards together are exactly the straight run\'s lines', async () => {

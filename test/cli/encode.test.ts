@@ -132,6 +132,40 @@ test('--input lines end at \\n, \\r\\n or a lone \\r, as with --output (one read
   assert.match(bad.stderr, /cr-bad\.jsonl line 2: expected a JSON string/);
 });
 
+test('--input collection.tsv (MS MARCO: id<TAB>text, no header), and stdin with --input-format tsv', () => {
+  const tsv = '0\tthe atomic bomb\n\n7\tworld war ii\n';
+  const expected = splade(['--model', f32, '--input', write('same.jsonl', '{"id": "0", "text": "the atomic bomb"}\n{"id": "7", "text": "world war ii"}\n')]);
+  assert.is(expected.code, 0, expected.stderr);
+  const fromFile = splade(['--model', f32, '--input', write('collection.tsv', tsv)]);
+  assert.is(fromFile.code, 0, fromFile.stderr);
+  assert.is(fromFile.stdout, expected.stdout);
+  const fromStdin = splade(['--model', f32, '--input', '-', '--input-format', 'tsv'], tsv);
+  assert.is(fromStdin.code, 0, fromStdin.stderr);
+  assert.is(fromStdin.stdout, expected.stdout);
+  // --input-format jsonl reads a .tsv name as JSON lines.
+  const asJson = splade(['--model', f32, '--input', write('lines.tsv', '"a text"\n'), '--input-format', 'jsonl']);
+  assert.is(asJson.code, 0, asJson.stderr);
+  // The same reader with --output.
+  const out = join(tmp, 'collection-vectors.jsonl');
+  const written = splade(['--model', f32, '--input', join(tmp, 'collection.tsv'), '--output', out]);
+  assert.is(written.code, 0, written.stderr);
+  assert.is(readFileSync(out, 'utf8'), expected.stdout);
+});
+
+test('TSV and --input-format errors: one line naming the line or the flag', () => {
+  const noTab = splade(['--model', f32, '--input', write('bad.tsv', '1\tfine\nno tab here\n')]);
+  assert.is(noTab.code, 1);
+  assert.is(noTab.stderr, `splade: ${join(tmp, 'bad.tsv')} line 2: expected id<TAB>text, found no tab\n`);
+  const noId = splade(['--model', f32, '--input', '-', '--input-format', 'tsv'], '\ttext\n');
+  assert.is(noId.stderr, 'splade: stdin line 1: the id (before the first tab) is empty\n');
+  const format = splade(['--model', f32, '--input', '-', '--input-format', 'csv'], '');
+  assert.is(format.code, 2);
+  assert.match(format.stderr, /--input-format must be one of jsonl, tsv, got 'csv'/);
+  const alone = splade(['--model', f32, '--text', 'a', '--input-format', 'tsv']);
+  assert.is(alone.code, 2);
+  assert.match(alone.stderr, /--input-format needs --input/);
+});
+
 test('empty and truncated texts: said once on stderr with counts; stdout holds only the vectors', () => {
   const long = 'the manhattan project and its atomic bomb helped bring an end to world war ii '.repeat(3);
   const { code, stdout, stderr } = splade(

@@ -3,6 +3,7 @@
 // failure never leaves output that looks complete.
 import type { InputIdRows } from '../../models/bert/input.js';
 import { SpladeError } from '../../errors.js';
+import { INPUT_FORMATS, type InputFormat } from '../../node/corpus/document-record.js';
 import { readDocumentRecords } from '../../node/corpus/documents.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
@@ -19,7 +20,7 @@ import {
   ENCODE_SHAPING_OPTIONS, ENCODE_SHAPING_USAGE, givenShapingFlags, overflowNote, parseEncodeShaping, queryRouteNote,
 } from '../encode-options.js';
 
-const usage = `usage: splade encode --model DIR|REPO_ID [--text TEXT]... [--input FILE.jsonl|-] [options]
+const usage = `usage: splade encode --model DIR|REPO_ID [--text TEXT]... [--input FILE.jsonl|FILE.tsv|-] [options]
        splade encode --model DIR|REPO_ID --input-ids FILE|- [--batch-size N]
 
 Encodes texts into SPLADE sparse vectors with a BERT, DistilBERT, RoBERTa or XLM-RoBERTa
@@ -34,6 +35,10 @@ input (texts are encoded in the order given: --text ones first, then --input's l
                       BEIR's {"_id": ..., "title": ..., "text": ...} (a non-empty title is
                       encoded as "title text"; other fields ignored); ids must be unique (a
                       line without one has its position as id)
+  --input-format jsonl|tsv
+                      how --input is written (default: tsv for a FILE ending in .tsv, else
+                      jsonl); tsv: MS MARCO's "id<TAB>text" lines, no header (further tabs
+                      become spaces)
   --input-ids FILE|-  {"input_ids": [[...]], "attention_mask": [[...]], "token_type_ids": [[...]]}
                       (mask and types optional): token ids instead of text; prints one line per
                       row, in order: {"row": i, "indices": [...], "values": [...]} with every
@@ -73,9 +78,9 @@ interface TextItem {
 }
 
 /** --input's texts (blank lines skipped), read as the corpus path reads them. */
-async function readTextItems(path: string, firstId: number): Promise<TextItem[]> {
+async function readTextItems(path: string, format: InputFormat | undefined, firstId: number): Promise<TextItem[]> {
   const items: TextItem[] = [];
-  for await (const { id, text, where } of readDocumentRecords(path)) {
+  for await (const { id, text, where } of readDocumentRecords(path, format)) {
     items.push({ id: id ?? firstId + items.length, text, where, idGiven: id !== undefined });
   }
   return items;
@@ -128,6 +133,7 @@ const ENCODE_FLAGS = {
   model: { type: 'string' },
   text: { type: 'string', multiple: true },
   input: { type: 'string' },
+  'input-format': { type: 'string' },
   'input-ids': { type: 'string' },
   format: { type: 'string' },
   terms: { type: 'boolean' },
@@ -153,6 +159,7 @@ type EncodeValues = ReturnType<typeof parseCommandArgs<typeof ENCODE_FLAGS>>['va
 interface EncodeSettings {
   readonly model: string;
   readonly format: 'jsonl' | 'bow';
+  readonly inputFormat: InputFormat | undefined;
   readonly topK: number | undefined;
   readonly batchSize: number | undefined;
   readonly maxLength: number | undefined;
@@ -163,6 +170,8 @@ interface EncodeSettings {
 function encodeSettings(v: EncodeValues): EncodeSettings {
   if (v.model === undefined) throw new UsageError('--model DIR|REPO_ID is required');
   const format = oneOf('format', v.format, ['jsonl', 'bow']) ?? 'jsonl';
+  const inputFormat = oneOf('input-format', v['input-format'], INPUT_FORMATS);
+  if (inputFormat !== undefined && v.input === undefined) throw new UsageError('--input-format needs --input FILE|-');
   const topK = wholeNumber('top-k', v['top-k'], { min: 1 });
   const batchSize = wholeNumber('batch-size', v['batch-size'], { min: 1 });
   const maxLength = wholeNumber('max-length', v['max-length'], { min: 2 });
@@ -170,6 +179,7 @@ function encodeSettings(v: EncodeValues): EncodeSettings {
   return {
     model: v.model,
     format,
+    inputFormat,
     topK,
     batchSize,
     maxLength,
@@ -190,7 +200,7 @@ function encodeCorpus(v: EncodeValues & { output: string }, s: EncodeSettings): 
   const { overflow, stride, prune, specialTokens, queryMaxLength } = s.shaping;
   const role = v.query ? 'query' : 'document';
   return runCorpusEncode({
-    model: s.model, input: v.input, output: v.output, resume: v.resume, shard: v.shard, topK: s.topK,
+    model: s.model, input: v.input, inputFormat: s.inputFormat, output: v.output, resume: v.resume, shard: v.shard, topK: s.topK,
     workers: wholeNumber('workers', v.workers, { min: 1 }), window: wholeNumber('window', v.window, { min: 1 }),
     settings: {
       queryModel: v['query-model'], role, batchSize: s.batchSize, maxLength: role === 'query' ? queryMaxLength : s.maxLength,
@@ -225,7 +235,7 @@ async function encodeTexts(v: EncodeValues, s: EncodeSettings): Promise<number> 
   const format = s.format;
   const items: TextItem[] = (v.text ?? []).map((text, id) => ({ id, text, where: `--text number ${id + 1}`, idGiven: false }));
   if (v.input !== undefined) {
-    items.push(...(await readTextItems(v.input, items.length)));
+    items.push(...(await readTextItems(v.input, s.inputFormat, items.length)));
   }
   if (items.length === 0) {
     // --input was given: what is missing is in the file, not on the command line.

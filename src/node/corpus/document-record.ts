@@ -2,7 +2,8 @@
 //
 // JSON lines are this project's own `{"id", "text"}` (or a bare string) and BEIR's
 // `{"_id", "title", "text", "metadata"}`, read as beir/datasets/data_loader.py reads them: the
-// id from "_id", the title joined to the text.
+// id from "_id", the title joined to the text. TSV lines are MS MARCO's collection.tsv and
+// queries.*.tsv: `id<TAB>text`, no header.
 import { roundedIdProblem } from '../../splade/document-id.js';
 import { SpladeError } from '../../errors.js';
 
@@ -62,4 +63,37 @@ function withTitle(record: Record<string, unknown>, where: string): string {
   const title = record.title;
   if (typeof title !== 'string') throw new CorpusLineError(`${where}: "title" must be a string`);
   return title === '' ? text : `${title} ${text}`;
+}
+
+/** How the lines of an input are written: JSON lines, or MS MARCO's `id<TAB>text`. */
+export type InputFormat = 'jsonl' | 'tsv';
+
+/** The input formats, as `--input-format` names them. */
+export const INPUT_FORMATS: readonly InputFormat[] = ['jsonl', 'tsv'];
+
+/**
+ * The format of an input: `given` when there is one, else by its name: a `.tsv` file (in any
+ * case) is TSV, anything else (stdin `-` included) JSON lines.
+ */
+export function inputFormat(path: string, given?: InputFormat): InputFormat {
+  return given ?? (/\.tsv$/i.test(path) ? 'tsv' : 'jsonl');
+}
+
+/**
+ * Parses one TSV line, `id<TAB>text` (MS MARCO's collection.tsv and queries.*.tsv). The id is
+ * kept as text (MS MARCO's pid "7" stays "7", as its qrels write it). Fields after the second
+ * are joined to the text with one space, as naver/splade's CollectionDatasetPreLoad reads
+ * raw.tsv (`id_, *data = line.split("\t")`, `" ".join(data)`); MS MARCO's texts hold no tab.
+ * @param where names the line in errors, e.g. `collection.tsv line 12`
+ */
+export function parseTsvRecord(line: string, where: string): ParsedRecord & { readonly id: string } {
+  const tab = line.indexOf('\t');
+  if (tab === -1) throw new CorpusLineError(`${where}: expected id<TAB>text, found no tab`);
+  if (tab === 0) throw new CorpusLineError(`${where}: the id (before the first tab) is empty`);
+  return { id: line.slice(0, tab), text: line.slice(tab + 1).split('\t').join(' ') };
+}
+
+/** Parses one line of an input in `format` (see parseDocumentRecord and parseTsvRecord). */
+export function parseRecordLine(line: string, where: string, format: InputFormat): ParsedRecord {
+  return format === 'tsv' ? parseTsvRecord(line, where) : parseDocumentRecord(line, where);
 }

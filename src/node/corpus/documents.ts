@@ -1,8 +1,8 @@
-// The corpus: JSON lines read one at a time, so memory does not grow with the file.
+// The corpus: JSON or TSV lines read one at a time, so memory does not grow with the file.
 import { createReadStream } from 'node:fs';
 import { SpladeError } from '../../errors.js';
 import { fileError } from '../files.js';
-import { parseDocumentRecord } from './document-record.js';
+import { inputFormat, parseRecordLine, type InputFormat } from './document-record.js';
 
 /** One document of the corpus. */
 export interface CorpusDocument {
@@ -104,7 +104,7 @@ export async function* readLines(path: string): AsyncGenerator<{ line: string; n
   }
 }
 
-/** A line of a JSON-lines input as given (its id undefined when it gives none), and where it is. */
+/** A line of an input as given (its id undefined when it gives none), and where it is. */
 export interface DocumentRecord {
   readonly id?: string | number;
   readonly text: string;
@@ -113,23 +113,24 @@ export interface DocumentRecord {
 }
 
 /**
- * The records of a JSON-lines input (a file, or `-` for stdin) in file order; blank lines are
- * skipped. The one reader of texts to encode, so that `splade encode` with and without
- * --output split lines (and number them in errors) alike.
+ * The records of an input (a file, or `-` for stdin) in file order; blank lines are skipped.
+ * The one reader of texts to encode, so that `splade encode` with and without --output split
+ * lines (and number them in errors) alike.
+ * @param format JSON lines or TSV; by default, by the file's name (see inputFormat)
  */
-export async function* readDocumentRecords(path: string): AsyncGenerator<DocumentRecord> {
+export async function* readDocumentRecords(path: string, format: InputFormat = inputFormat(path)): AsyncGenerator<DocumentRecord> {
   const source = path === '-' ? 'stdin' : path;
   for await (const { line, number } of readLines(path)) {
     if (line.trim() === '') continue;
     const where = `${source} line ${number}`;
-    yield { ...parseDocumentRecord(line, where), where };
+    yield { ...parseRecordLine(line, where, format), where };
   }
 }
 
-/** The documents of a JSON-lines corpus in file order; blank lines are skipped. */
-export async function* readDocuments(path: string): AsyncGenerator<CorpusDocument> {
+/** The documents of a corpus in file order; blank lines are skipped. */
+export async function* readDocuments(path: string, format: InputFormat = inputFormat(path)): AsyncGenerator<CorpusDocument> {
   let position = 0;
-  for await (const { id, text } of readDocumentRecords(path)) {
+  for await (const { id, text } of readDocumentRecords(path, format)) {
     // Without an id, a document's id is its position among the documents, from 0.
     yield { id: id ?? position, text };
     position++;

@@ -14,6 +14,7 @@ import { access, open, rename, type FileHandle } from 'node:fs/promises';
 import { SpladeError } from '../../errors.js';
 import { pruneTopK } from '../../splade/sparse-vector.js';
 import { fileError } from '../files.js';
+import type { InputFormat } from './document-record.js';
 import { readDocuments, readLines, type CorpusDocument } from './documents.js';
 import type { ProgressSink } from './progress.js';
 import { lineId, truncatePartial } from './resume.js';
@@ -29,8 +30,10 @@ export class ResumeMismatchError extends SpladeError {}
 export class PartialRunExistsError extends SpladeError {}
 
 export interface CorpusRun {
-  /** JSON lines (a file, or `-` for stdin). */
+  /** JSON or TSV lines (a file, or `-` for stdin). */
   readonly input: string;
+  /** How the input's lines are written; by default by its name (see inputFormat). */
+  readonly format?: InputFormat;
   /** vectors.jsonl; written as `${output}.partial` until complete. */
   readonly output: string;
   readonly resume: boolean;
@@ -66,17 +69,18 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** The documents of this shard, in input order. */
-async function* shardDocuments(input: string, shard: Shard | undefined): AsyncGenerator<CorpusDocument> {
-  for await (const doc of readDocuments(input)) {
+async function* shardDocuments(run: CorpusRun): AsyncGenerator<CorpusDocument> {
+  const { shard } = run;
+  for await (const doc of readDocuments(run.input, run.format)) {
     if (!shard || shardOf(doc.id, shard.count) === shard.index) yield doc;
   }
 }
 
 /** Counts (and so checks) the documents first, for the ETA; not for stdin, read only once. */
-async function countDocuments(input: string, shard: Shard | undefined): Promise<number | undefined> {
-  if (input === '-') return undefined;
+async function countDocuments(run: CorpusRun): Promise<number | undefined> {
+  if (run.input === '-') return undefined;
   let count = 0;
-  for await (const _ of shardDocuments(input, shard)) count++;
+  for await (const _ of shardDocuments(run)) count++;
   return count;
 }
 
@@ -97,7 +101,7 @@ export async function encodeCorpus(run: CorpusRun): Promise<CorpusResult> {
   } else if (await exists(partial)) {
     throw new PartialRunExistsError(`${partial} exists: an earlier run was interrupted; rerun with --resume to continue it, or delete it`);
   }
-  const total = await countDocuments(run.input, run.shard);
+  const total = await countDocuments(run);
   if (total !== undefined && kept > total) {
     throw new ResumeMismatchError(`${partial} has ${kept} lines but ${run.input} has ${total} documents${run.shard ? ' in this shard' : ''}: it is not this input's output`);
   }
@@ -161,7 +165,7 @@ async function pipeline(
 
   let position = 0;
   let window: CorpusDocument[] = [];
-  for await (const doc of shardDocuments(run.input, run.shard)) {
+  for await (const doc of shardDocuments(run)) {
     if (position < kept) {
       await checkKept(doneLines!, doc, position, partial);
       if (position + 1 === kept) await doneLines!.return(undefined);
