@@ -14,7 +14,9 @@ const usage = `usage: splade eval --run RUN.trec --qrels QRELS [--complete] [--p
        splade eval --run RUN.trec --qrels QRELS --measures LIST [--measures LIST]... [options]
 
 Evaluates a TREC run ("qid Q0 docid rank score tag" lines, e.g. \`splade search --format trec\`)
-against TREC qrels ("qid 0 docid relevance" lines) with the definitions of trec_eval:
+against qrels, TREC's ("qid 0 docid relevance" lines) or BEIR's (qrels/test.tsv: the header
+"query-id<TAB>corpus-id<TAB>score", then "qid<TAB>docid<TAB>score" lines; told apart by the
+first line), with the definitions of trec_eval:
 documents ranked by score, ties by docid (the rank column is ignored), relevant means
 relevance >= 1, nDCG with linear gains. Without --measures:
   nDCG@10     trec_eval ndcg_cut.10
@@ -45,7 +47,7 @@ examples (the measures of Anserini's regressions; -M 10 would cut recall, hence 
                          splade eval --run run.trec --qrels qrels.dev.tsv --complete --measures recall.1000
   TREC DL 2019/2020      splade eval --run run.trec --qrels qrels.dl19.txt --complete --relevance-level 2 --measures map,ndcg_cut.10,recall.1000
                          (ndcg_cut ignores -l, so this one command gives trec_eval -c -m ndcg_cut.10's nDCG too)
-  BEIR                   splade eval --run run.trec --qrels qrels.test.tsv --complete --measures ndcg_cut.10,recall.100`;
+  BEIR                   splade eval --run run.trec --qrels qrels/test.tsv --complete --measures ndcg_cut.10,recall.100`;
 
 const NAMES: Array<[keyof Measures, string]> = [['ndcg10', 'nDCG@10'], ['mrr10', 'MRR@10'], ['recall100', 'Recall@100']];
 
