@@ -45,28 +45,43 @@ export class IdTable {
    * @throws IdTableFullError past 4 GiB of ids, or when the memory to grow is refused
    */
   addOrFind(id: string): number {
-    const start = this.starts[this.count];
-    this.reserveBytes(start + 3 * id.length);
-    const end = start + writeUtf8(id, this.bytes, start);
-    const hash = hashUtf8(this.bytes, start, end);
-    const mask = this.slots.length - 1;
-    let slot = hash & mask;
-    for (let entry = this.slots[slot]; entry !== 0; entry = this.slots[slot]) {
-      if (this.hashes[entry - 1] === hash && this.sameBytes(entry - 1, start, end)) return entry - 1;
-      slot = (slot + 1) & mask;
-    }
+    const { end, hash, found } = this.lookUp(id);
+    if (found >= 0) return found;
     // Everything that may fail to allocate comes first, so a refusal leaves the table as it was.
     this.reserveIds(this.count + 1);
-    if (4 * (this.count + 1) > 3 * this.slots.length) {
-      // At most 3/4 full, so probes stay short.
-      this.rehash(2 * this.slots.length);
-      slot = this.freeSlot(hash);
-    }
+    // At most 3/4 full, so probes stay short.
+    if (4 * (this.count + 1) > 3 * this.slots.length) this.rehash(2 * this.slots.length);
+    const slot = this.freeSlot(hash);
     this.hashes[this.count] = hash;
     this.starts[this.count + 1] = end;
     this.count++;
     this.slots[slot] = this.count;
     return -1;
+  }
+
+  /**
+   * The number of the id equal to `id` (its position in the order added, from 0), or -1 when
+   * there is none; adds nothing.
+   * @throws IdTableFullError when `id`'s bytes do not fit beside the ids held
+   */
+  find(id: string): number {
+    return this.lookUp(id).found;
+  }
+
+  /**
+   * Writes `id`'s bytes where the next id would go (past the ids held, so nothing is added
+   * yet) and probes the table: the equal id's number, or -1 and where the bytes end.
+   */
+  private lookUp(id: string): { end: number; hash: number; found: number } {
+    const start = this.starts[this.count];
+    this.reserveBytes(start + 3 * id.length);
+    const end = start + writeUtf8(id, this.bytes, start);
+    const hash = hashUtf8(this.bytes, start, end);
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask, entry = this.slots[slot]; entry !== 0; slot = (slot + 1) & mask, entry = this.slots[slot]) {
+      if (this.hashes[entry - 1] === hash && this.sameBytes(entry - 1, start, end)) return { end, hash, found: entry - 1 };
+    }
+    return { end, hash, found: -1 };
   }
 
   /** The UTF-8 bytes of every id, back to back in the order added. */

@@ -50,6 +50,19 @@ test('two ids with the same hash stay two ids: the bytes decide', () => {
   assert.is(table.addOrFind(a), 0);
 });
 
+test('find: an id\'s number without adding it; -1 for one never added, whose bytes stay out', () => {
+  const table = new IdTable();
+  for (const id of ['d1', 'café', '文書', '']) table.addOrFind(id);
+  const bytes = table.idBytes().length;
+  assert.equal(['d1', 'café', '文書', '', 'cafe\u0301', 'd2', 'd1 '].map((id) => table.find(id)), [0, 1, 2, 3, -1, -1, -1]);
+  assert.is(table.size, 4);
+  assert.is(table.idBytes().length, bytes, 'a failed find adds nothing');
+  // Two ids with the same hash: the bytes decide (see the test above).
+  const [a, b] = ['doc-zqex6kcda', 'doc-1qdl04ykgv'];
+  table.addOrFind(b);
+  assert.equal([table.find(a), table.find(b)], [-1, 4]);
+});
+
 test('200,000 ids through many doublings: each found again at its number, memory as stated', () => {
   const table = new IdTable();
   const count = 200_000;
