@@ -30,6 +30,16 @@ test('a line and a character split across chunks', async () => {
   assert.equal(await lines(...parts), [[1, '"café"'], [2, '"naïve"']]);
 });
 
+test('each line\'s byte offset and length (without its end), across chunks, line ends and multi-byte text', async () => {
+  const all = bytes('a\r\n"café"\rxy\n\n文書\r\nlast');
+  const found: Array<[string, number, number]> = [];
+  for await (const { line, start, length } of utf8Lines(chunks(all.subarray(0, 5), all.subarray(5, 9), all.subarray(9)), 'in.jsonl')) {
+    found.push([line, start, length]);
+    assert.is(new TextDecoder().decode(all.subarray(start, start + length)), line, 'the bytes at the offset are the line');
+  }
+  assert.equal(found, [['a', 0, 1], ['"café"', 3, 7], ['xy', 11, 2], ['', 14, 0], ['文書', 15, 6], ['last', 23, 4]]);
+});
+
 test('bytes that are not UTF-8: an error naming the line', async () => {
   const bad = Uint8Array.from([...bytes('"ok"\n"caf'), 0xe9, ...bytes('"\n"after"\n')]);
   try {

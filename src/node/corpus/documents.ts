@@ -16,16 +16,28 @@ export class InvalidUtf8Error extends SpladeError {}
 const CR = 0x0d;
 const LF = 0x0a;
 
+/** A line of an input: its text (without its line end), its 1-based number, and its bytes' place. */
+export interface InputLine {
+  readonly line: string;
+  readonly number: number;
+  /** The byte offset of the line in the input, so that it can be read again at its place. */
+  readonly start: number;
+  /** Its UTF-8 bytes, without its line end. */
+  readonly length: number;
+}
+
 /**
  * The lines of a byte stream, each decoded as strict UTF-8: a line that is not valid UTF-8 is
  * an error naming it (`${source} line N`), where a lenient decoder would turn its bytes into
  * U+FFFD and encode a different text than the user's without a word. Line ends are those of
  * readline with crlfDelay Infinity: \n, \r\n and a lone \r.
  */
-export async function* utf8Lines(input: AsyncIterable<Uint8Array | string>, source: string): AsyncGenerator<{ line: string; number: number }> {
+export async function* utf8Lines(input: AsyncIterable<Uint8Array | string>, source: string): AsyncGenerator<InputLine> {
   // ignoreBOM: a byte-order mark stays in the text, as readline's decoder left it.
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let number = 0;
+  /** The byte offset of the bytes pending (the line being gathered). */
+  let offset = 0;
   const decode = (bytes: Uint8Array): string[] => {
     let text: string;
     try {
@@ -35,6 +47,16 @@ export async function* utf8Lines(input: AsyncIterable<Uint8Array | string>, sour
     }
     return text.split('\r');
   };
+  /** The lines of bytes that start at `at`: split at lone \r, each placed by its UTF-8 length. */
+  function* placed(texts: string[], at: number): Generator<InputLine> {
+    let start = at;
+    for (const line of texts) {
+      // Valid UTF-8 decoded: encoding the text again gives its bytes exactly.
+      const length = Buffer.byteLength(line, 'utf8');
+      yield { line, number: ++number, start, length };
+      start += length + 1;
+    }
+  }
   let pending: Uint8Array[] = [];
   for await (const piece of input) {
     // A stream in string mode (Readable.from(['...'])) has decoded already: back to bytes.
@@ -42,7 +64,9 @@ export async function* utf8Lines(input: AsyncIterable<Uint8Array | string>, sour
     let start = 0;
     for (let end = chunk.indexOf(LF); end !== -1; end = chunk.indexOf(LF, start)) {
       pending.push(chunk.subarray(start, end));
-      for (const line of decode(pending.length === 1 ? pending[0] : Buffer.concat(pending))) yield { line, number: ++number };
+      const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+      yield* placed(decode(bytes), offset);
+      offset += bytes.length + 1;
       pending = [];
       start = end + 1;
     }
@@ -52,7 +76,7 @@ export async function* utf8Lines(input: AsyncIterable<Uint8Array | string>, sour
   if (pending.length > 0) {
     const lines = decode(Buffer.concat(pending));
     if (lines.at(-1) === '') lines.pop();
-    for (const line of lines) yield { line, number: ++number };
+    yield* placed(lines, offset);
   }
 }
 
@@ -81,8 +105,8 @@ function isUtf8(bytes: Uint8Array): boolean {
   }
 }
 
-/** Lines of a file (or stdin for `-`), without their line ends, with their 1-based numbers. */
-export async function* readLines(path: string): AsyncGenerator<{ line: string; number: number }> {
+/** Lines of a file (or stdin for `-`), without their line ends, with their 1-based numbers and byte places. */
+export async function* readLines(path: string): AsyncGenerator<InputLine> {
   const stream = path === '-' ? process.stdin : createReadStream(path);
   const opened = new Promise<void>((resolve, reject) => {
     if (path === '-') resolve();
