@@ -2,15 +2,9 @@
 // (Qdrant, Milvus, the embedded index), keep the last (Elasticsearch, OpenSearch, Vespa) or
 // stop halfway (pgvector's PRIMARY KEY), so `splade index` and `splade export` refuse it,
 // naming both lines.
-import { idText } from '../splade/document-id.js';
+import { idText, repeatedIdMessage } from '../splade/document-id.js';
 import { IdTable } from '../splade/id-table.js';
 import { VectorLineNumbers } from './line-numbers.js';
-
-/** `vectors.jsonl line 17: id "d3" repeats line 4's`, and why a number id may repeat a text one. */
-export function repeatedIdMessage(source: string, line: number, id: string | number, firstLine: number): string {
-  const number = typeof id === 'number' ? ` (the number ${id} is the id ${JSON.stringify(idText(id))}: ids are stored as text)` : '';
-  return `${source} line ${line}: id ${JSON.stringify(idText(id))} repeats line ${firstLine}'s${number}`;
-}
 
 /** The ids of a vectors file read so far, and the line each came from (see IdTable for the memory). */
 export class RepeatedIdCheck {

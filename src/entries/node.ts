@@ -8,6 +8,7 @@ export { loadModelFolderFromDisk } from '../node/model-folder.js';
 export { readPytorchCheckpointFile } from '../node/pytorch-file.js';
 export { ConvertSourceError, convertToSafetensors, type ConversionResult } from '../node/convert.js';
 export { buildIndexFile, fileRunStorage, openIndexFile, type IndexFileOptions } from '../node/index-file.js';
+export { CorpusTexts, CorpusTextsError, type CorpusTextsOptions } from '../node/corpus/corpus-texts.js';
 export { OutputIsInputError } from '../node/same-file.js';
 export { quantizeModelFolder, type QuantizeResult } from '../node/quantize.js';
 export { listen, type Listening, type RequestHandler } from '../node/http-server.js';

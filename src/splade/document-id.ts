@@ -21,3 +21,13 @@ export function roundedIdProblem(id: string | number, field = 'id'): string | un
 export function idText(id: string | number): string {
   return String(id);
 }
+
+/**
+ * `vectors.jsonl line 17: id "d3" repeats line 4's`, and why a number id may repeat a text one:
+ * the one wording of a repeated id, for the vectors `splade index` reads and the corpus
+ * `splade search --corpus` reads.
+ */
+export function repeatedIdMessage(source: string, line: number, id: string | number, firstLine: number): string {
+  const number = typeof id === 'number' ? ` (the number ${id} is the id ${JSON.stringify(idText(id))}: ids are stored as text)` : '';
+  return `${source} line ${line}: id ${JSON.stringify(idText(id))} repeats line ${firstLine}'s${number}`;
+}
