@@ -96,6 +96,91 @@ test('three commands: encode, index, search --model (query encoded as a query)',
     });
     assert.equal(got, expected, text);
   });
+  // --corpus: the same ranking, each hit with the text it was encoded from.
+  const shown = splade(['search', '--index', index, '--model', f32, '--query', 'atomic project', '--corpus', input, '--top-k', '2']);
+  assert.is(shown.code, 0, shown.stderr);
+  const hits = (JSON.parse(shown.stdout) as { hits: Array<{ id: string; text: string }> }).hits;
+  assert.equal(hits.map((hit) => hit.id), lines.filter((l) => l[0] === '0').slice(0, 2).map((l) => l[2]));
+  assert.equal(hits.map((hit) => hit.text), hits.map((hit) => corpus[Number(hit.id.slice(1))]));
+});
+
+interface TextHit {
+  readonly id: string;
+  readonly score: number;
+  readonly text: string | null;
+}
+
+/** An index of `ids` (each with term 1, weights descending) and the query vector that finds them all, in order. */
+function textsIndex(name: string, ids: ReadonlyArray<string | number>): { index: string; queries: string } {
+  const vectors = join(tmp, `${name}-vectors.jsonl`);
+  writeFileSync(vectors, ids.map((id, k) => JSON.stringify({ id, indices: [1], values: [ids.length - k] }) + '\n').join(''));
+  const index = join(tmp, `${name}.spladeidx`);
+  const built = splade(['index', '--vectors', vectors, '--out', index]);
+  assert.is(built.code, 0, built.stderr);
+  const queries = join(tmp, `${name}-queries.jsonl`);
+  writeFileSync(queries, '{"id": "q1", "indices": [1], "values": [1]}\n');
+  return { index, queries };
+}
+
+test('search --corpus: each hit carries its text as splade encode read it (JSON lines, BEIR title, number and non-ASCII ids, positions)', () => {
+  const corpus = join(tmp, 'texts-corpus.jsonl');
+  writeFileSync(corpus, [
+    '{"_id": "文書-1", "title": "Atomic", "text": "the bomb", "metadata": {}}',
+    '{"_id": "b", "title": "", "text": "no title"}',
+    '',
+    '"a bare string: its id is its position, 2"',
+    '{"id": 7, "text": "number seven"}',
+  ].join('\n') + '\n');
+  const { index, queries } = textsIndex('texts', ['文書-1', 7, '2', 'b', 'gone']);
+  const result = splade(['search', '--index', index, '--query-vectors', queries, '--corpus', corpus]);
+  assert.is(result.code, 0, result.stderr);
+  const [line] = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { qid: string; hits: TextHit[] });
+  assert.equal(line.hits, [
+    { id: '文書-1', score: 5, text: 'Atomic the bomb' },
+    { id: '7', score: 4, text: 'number seven' },
+    { id: '2', score: 3, text: 'a bare string: its id is its position, 2' },
+    { id: 'b', score: 2, text: 'no title' },
+    { id: 'gone', score: 1, text: null },
+  ]);
+  assert.is(result.stderr, `note: 1 hit of 5 is a document that ${corpus} does not have (its "text" is null): is it the corpus the index was built from?\n`);
+  // --text-chars cuts each text to so many code points (an emoji is one), marking the cut.
+  const cut = splade(['search', '--index', index, '--query-vectors', queries, '--corpus', corpus, '--text-chars', '6', '--top-k', '2']);
+  assert.is(cut.code, 0, cut.stderr);
+  assert.equal((JSON.parse(cut.stdout) as { hits: TextHit[] }).hits.map((h) => h.text), ['Atomic…', 'number…']);
+});
+
+test('search --corpus: a TSV corpus (id<TAB>text, by its .tsv name or --corpus-format tsv)', () => {
+  const { index, queries } = textsIndex('tsv-texts', ['10', '0']);
+  for (const [name, extra] of [['collection.tsv', []], ['collection.txt', ['--corpus-format', 'tsv']]] as const) {
+    const corpus = join(tmp, name);
+    writeFileSync(corpus, '0\tfirst passage\n10\tthe tenth\tpassage\n');
+    const result = splade(['search', '--index', index, '--query-vectors', queries, '--corpus', corpus, ...extra]);
+    assert.is(result.code, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as { hits: TextHit[] }).hits.map((h) => [h.id, h.text]), [['10', 'the tenth passage'], ['0', 'first passage']], name);
+    assert.is(result.stderr, '');
+  }
+});
+
+test('search --corpus mistakes: one line on stderr (usage: exit 2; the corpus: exit 1, naming its lines)', () => {
+  const { index, queries } = textsIndex('texts-errors', ['a']);
+  const repeated = join(tmp, 'repeated-corpus.jsonl');
+  writeFileSync(repeated, '{"id": "a", "text": "x"}\n{"id": 7, "text": "y"}\n{"id": "7", "text": "z"}\n');
+  const cases: Array<[string[], number, RegExp]> = [
+    [['--corpus', repeated, '--format', 'trec'], 2, /--corpus is for --format jsonl: a TREC run has no texts/],
+    [['--corpus', '-'], 2, /--corpus must be a file: standard input cannot be read again at each hit's line/],
+    [['--text-chars', '10'], 2, /--text-chars needs --corpus/],
+    [['--corpus-format', 'tsv'], 2, /--corpus-format needs --corpus/],
+    [['--corpus', repeated, '--text-chars', '0'], 2, /--text-chars must be a whole number of at least 1/],
+    [['--corpus', repeated], 1, /repeated-corpus\.jsonl line 3: id "7" repeats line 2's/],
+    [['--corpus', join(tmp, 'no-corpus.jsonl')], 1, /no-corpus\.jsonl: cannot open: no such file or directory/],
+  ];
+  for (const [args, code, message] of cases) {
+    const result = splade(['search', '--index', index, '--query-vectors', queries, ...args]);
+    assert.is(result.code, code, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, message, args.join(' '));
+    assert.is(result.stderr.trim().split('\n').length, 1, `one line: ${result.stderr}`);
+    assert.is(result.stdout, '', 'nothing printed before the corpus is read');
+  }
 });
 
 test('splade eval prints trec_eval-style lines; --format json', () => {

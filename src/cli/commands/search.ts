@@ -1,5 +1,7 @@
 // `splade search`: the exact top k documents of an index for queries given as text (encoded
 // with a model) or as vectors, as JSON lines or a TREC run.
+import { CorpusTexts, type CorpusTextsOptions } from '../../node/corpus/corpus-texts.js';
+import { INPUT_FORMATS } from '../../node/corpus/document-record.js';
 import { openIndexFile } from '../../node/index-file.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { QueryError, type SparseIndex } from '../../search/sparse-index.js';
@@ -11,6 +13,7 @@ import { readVectorLines, sourceName } from '../input-lines.js';
 import { BACKEND_FLAGS, backendOptionsFromFlags, backendUsage } from '../backend-flags.js';
 import { dtypeOption, dtypeUsage } from '../dtype-option.js';
 import { optionUsage } from '../option-usage.js';
+import { HitTexts } from '../hit-texts.js';
 
 const usage = `usage: splade search --index FILE.spladeidx --model DIR --query TEXT [--query TEXT]... [options]
        splade search --index FILE.spladeidx --query-vectors FILE.jsonl|- [options]
@@ -23,6 +26,11 @@ options:
   --top-k K            documents per query (default 10)
   --format jsonl|trec  jsonl (default): {"qid", "hits": [{"id", "score"}, ...]} a query;
                        trec: a TREC run, "qid Q0 docid rank score tag" a line
+  --corpus FILE        the corpus the index was built from, as splade encode --input read it
+                       (JSON lines or id<TAB>text): each hit gains its document's "text"
+                       (null, and a note at the end, for an id the corpus does not have)
+  --corpus-format jsonl|tsv  how its lines are written (default: by its name, .tsv is TSV)
+  --text-chars N       with --corpus: cut each text to N characters, marked with "…"
   --tag TAG            the run tag of TREC lines (default splade)
   --no-pruning         score every posting of the query terms (same results, slower)
   --verify full|quick  full (default): check every checksum and posting list when opening;
@@ -36,19 +44,49 @@ ${backendUsage(23)}`;
 type Format = 'jsonl' | 'trec';
 
 interface Printer {
-  (qid: string, index: SparseIndex, query: SparseVector): void;
+  (qid: string, index: SparseIndex, query: SparseVector): Promise<void>;
 }
 
-function printer(format: Format, topK: number, pruning: boolean, tag: string): Printer {
-  return (qid, index, query) => {
+function printer(format: Format, topK: number, pruning: boolean, tag: string, texts: HitTexts | undefined): Printer {
+  return async (qid, index, query) => {
     const hits = index.search(query, { topK, pruning });
     if (format === 'trec') {
       const lines = hits.map((hit, rank) => runLine(qid, hit.id, rank + 1, hit.score, tag) + '\n');
       process.stdout.write(lines.join(''));
+    } else if (texts) {
+      const found = await texts.of(hits.map((hit) => hit.id));
+      process.stdout.write(JSON.stringify({ qid, hits: hits.map(({ id, score }, k) => ({ id, score, text: found[k] })) }) + '\n');
     } else {
       process.stdout.write(JSON.stringify({ qid, hits: hits.map(({ id, score }) => ({ id, score })) }) + '\n');
     }
   };
+}
+
+interface CorpusFlags {
+  readonly corpus?: string;
+  readonly 'corpus-format'?: string;
+  readonly 'text-chars'?: string;
+}
+
+/** What --corpus asks for, checked before anything is read; undefined without --corpus. */
+function corpusSettings(values: CorpusFlags, format: Format): CorpusSettings | undefined {
+  const path = values.corpus;
+  const corpusFormat = oneOf('corpus-format', values['corpus-format'], INPUT_FORMATS);
+  const maxChars = wholeNumber('text-chars', values['text-chars'], { min: 1 });
+  if (path === undefined) {
+    if (corpusFormat !== undefined) throw new UsageError('--corpus-format needs --corpus FILE');
+    if (maxChars !== undefined) throw new UsageError('--text-chars needs --corpus FILE');
+    return undefined;
+  }
+  if (format === 'trec') throw new UsageError('--corpus is for --format jsonl: a TREC run has no texts');
+  if (path === '-') throw new UsageError("--corpus must be a file: standard input cannot be read again at each hit's line");
+  return { path, options: corpusFormat === undefined ? {} : { format: corpusFormat }, maxChars };
+}
+
+interface CorpusSettings {
+  readonly path: string;
+  readonly options: CorpusTextsOptions;
+  readonly maxChars: number | undefined;
 }
 
 export const command: Command = {
@@ -67,6 +105,9 @@ export const command: Command = {
         'batch-size': { type: 'string' },
         'query-model': { type: 'string' },
         dtype: { type: 'string' },
+        corpus: { type: 'string' },
+        'corpus-format': { type: 'string' },
+        'text-chars': { type: 'string' },
         ...BACKEND_FLAGS,
     });
     if (values.index === undefined) throw new UsageError('--index is required');
@@ -82,31 +123,45 @@ export const command: Command = {
     const verify = oneOf('verify', values.verify, ['full', 'quick']) ?? 'full';
     const topK = wholeNumber('top-k', values['top-k'], { min: 1 }) ?? 10;
     const batchSize = wholeNumber('batch-size', values['batch-size'], { min: 1 });
-    const print = printer(format, topK, !values['no-pruning'], values.tag ?? 'splade');
+    const corpus = corpusSettings(values, format);
 
     const index = await openIndexFile(values.index, { verify });
-    if (vectorsPath !== undefined) {
-      const at = { line: 0 };
-      for await (const { id, vector } of readVectorLines(vectorsPath, at)) {
-        try {
-          print(id, index, vector);
-        } catch (error) {
-          // The index names the query's position at fault; the line is the reader's.
-          if (error instanceof QueryError) throw new QueryError(`${sourceName(vectorsPath)} line ${at.line}: ${error.message}`);
-          throw error;
-        }
+    // The corpus before any query: its mistakes come before a line of output.
+    const corpusTexts = corpus && (await CorpusTexts.open(corpus.path, corpus.options));
+    const hitTexts = corpusTexts && new HitTexts(corpusTexts, corpus.maxChars);
+    const print = printer(format, topK, !values['no-pruning'], values.tag ?? 'splade', hitTexts);
+    try {
+      if (vectorsPath !== undefined) await searchVectors(vectorsPath, index, print);
+      else {
+        const encoder = await SpladeEncoder.fromPretrained(values.model!, {
+          ...(values['query-model'] ? { queryModel: values['query-model'] } : {}),
+          ...backendOptionsFromFlags(values),
+          ...dtypeOption(values.dtype),
+        });
+        const vectors = await encoder.encode(texts, { role: 'query', batchSize });
+        encoder.dispose();
+        // Query terms the index has never seen simply have no postings.
+        for (const [k, vector] of vectors.entries()) await print(String(k), index, vector);
       }
-      return 0;
+    } finally {
+      await corpusTexts?.close();
     }
-    const encoder = await SpladeEncoder.fromPretrained(values.model!, {
-      ...(values['query-model'] ? { queryModel: values['query-model'] } : {}),
-      ...backendOptionsFromFlags(values),
-      ...dtypeOption(values.dtype),
-    });
-    const vectors = await encoder.encode(texts, { role: 'query', batchSize });
-    encoder.dispose();
-    // Query terms the index has never seen simply have no postings.
-    vectors.forEach((vector, k) => print(String(k), index, vector));
+    const note = hitTexts?.note();
+    if (note) process.stderr.write(note + '\n');
     return 0;
   },
 };
+
+/** Searches each query of a vectors file, in file order. */
+async function searchVectors(path: string, index: SparseIndex, print: Printer): Promise<void> {
+  const at = { line: 0 };
+  for await (const { id, vector } of readVectorLines(path, at)) {
+    try {
+      await print(id, index, vector);
+    } catch (error) {
+      // The index names the query's position at fault; the line is the reader's.
+      if (error instanceof QueryError) throw new QueryError(`${sourceName(path)} line ${at.line}: ${error.message}`);
+      throw error;
+    }
+  }
+}
