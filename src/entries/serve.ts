@@ -7,3 +7,4 @@ export type { EmbedInput, EmbedRequest } from '../serve/embed-request.js';
 export type { ModelInfo } from '../serve/model-info.js';
 export type { DecodeRequest, TokenizeRequest } from '../serve/tokenize-request.js';
 export type { SimpleToken } from '../serve/tokenize-route.js';
+export type { DocumentTexts } from '../serve/search-route.js';

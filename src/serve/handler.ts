@@ -12,7 +12,7 @@ import { errorResponse, HttpError } from './http-error.js';
 import { EncodeBatcher } from './encode-batcher.js';
 import { corsHeaders, preflight } from './cors.js';
 import { RequestGate } from './request-gate.js';
-import { searchRoute } from './search-route.js';
+import { searchRoute, type DocumentTexts, type SearchSource } from './search-route.js';
 import { tokenizeRoute } from './tokenize-route.js';
 import { decodeRoute } from './decode-route.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
@@ -41,6 +41,12 @@ export interface SpladeHandlerOptions {
    */
   readonly index?: SparseIndex;
   /**
+   * The texts of the index's documents (`CorpusTexts` of splade-ts/node reads them from the
+   * corpus file): POST /search then answers `{"id", "score", "text"}` per hit, text null for a
+   * document they do not have.
+   */
+  readonly documentTexts?: DocumentTexts;
+  /**
    * Origins whose web pages may call the server (`*`: any), as TEI's `--cors-allow-origin`;
    * default none (TEI's default is any).
    */
@@ -67,7 +73,8 @@ const EMBED_SPARSE = ['/embed_sparse', '/invocations'];
  * /invocations, as TEI), POST /tokenize and POST /decode (the document model's tokenizer),
  * GET /info, GET /health (and / and /ping); with `index`, POST /search. One encode runs at a time, requests in arrival order; the texts of requests
  * waiting together share one (see EncodeBatcher).
- * @throws SpladeError when `index` has more terms than the model's vocabulary
+ * @throws SpladeError when `index` has more terms than the model's vocabulary, or
+ *   `documentTexts` come without an index
  *
  * ```ts
  * const handler = createSpladeHandler(await SpladeEncoder.fromPretrained('model'));
@@ -75,7 +82,8 @@ const EMBED_SPARSE = ['/embed_sparse', '/invocations'];
  * ```
  */
 export function createSpladeHandler(encoder: SpladeEncoder, options: SpladeHandlerOptions = {}): SpladeHandler {
-  const { index } = options;
+  const { index, documentTexts } = options;
+  if (documentTexts && !index) throw new SpladeError("documentTexts are the texts of an index's documents: give the index too");
   const vocab = encoder.model.sizes.vocab_size;
   // An index of fewer terms is usual (`splade index` stops at the largest term id seen); one of
   // more holds terms this model never gives: vectors of another model.
@@ -89,8 +97,9 @@ export function createSpladeHandler(encoder: SpladeEncoder, options: SpladeHandl
   };
   const gate = new RequestGate(options.maxConcurrentRequests ?? 512);
   const context: ServeContext = { encoder, gate, batcher: new EncodeBatcher(encoder, options.maxBatchTexts ?? 64, options.batchSize), limits: settings };
-  const info = modelInfo(encoder, { ...options, ...settings, maxConcurrentRequests: gate.limit });
-  const routes: Routes = { context, info, index, onError: options.onError };
+  const info = modelInfo(encoder, { ...options, ...settings, maxConcurrentRequests: gate.limit, searchTexts: documentTexts !== undefined });
+  const search = index && { index, texts: documentTexts };
+  const routes: Routes = { context, info, search, onError: options.onError };
   const origins = options.corsAllowOrigin ?? [];
   const handler = async (request: Request): Promise<Response> => {
     const response = preflight(request, origins) ?? (await route(routes, request));
@@ -104,12 +113,12 @@ export function createSpladeHandler(encoder: SpladeEncoder, options: SpladeHandl
 interface Routes {
   readonly context: ServeContext;
   readonly info: ModelInfo;
-  readonly index: SparseIndex | undefined;
+  readonly search: SearchSource | undefined;
   readonly onError: ((error: unknown) => void) | undefined;
 }
 
 /** The answer of the route the request names; every failure as TEI's error JSON. */
-async function route({ context, info, index, onError }: Routes, request: Request): Promise<Response> {
+async function route({ context, info, search, onError }: Routes, request: Request): Promise<Response> {
   try {
     const path = new URL(request.url).pathname;
     if (EMBED_SPARSE.includes(path) || (path === '/' && request.method === 'POST')) return allow(request, 'POST') ?? (await embedSparse(context, request));
@@ -117,7 +126,7 @@ async function route({ context, info, index, onError }: Routes, request: Request
     if (path === '/info') return allow(request, 'GET') ?? Response.json(info);
     if (path === '/tokenize') return allow(request, 'POST') ?? (await tokenizeRoute(context, request));
     if (path === '/decode') return allow(request, 'POST') ?? (await decodeRoute(context, request));
-    if (path === '/search' && index) return allow(request, 'POST') ?? (await searchRoute(context, index, request));
+    if (path === '/search' && search) return allow(request, 'POST') ?? (await searchRoute(context, search, request));
     if (NOT_SERVED.includes(path)) throw new HttpError(`${path} is not served: splade-ts serves sparse vectors, POST /embed_sparse`, 'Backend');
     throw new HttpError(`no route ${path}`, 'Validation', 404);
   } catch (error) {

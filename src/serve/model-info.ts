@@ -28,6 +28,8 @@ export interface ModelInfo {
     readonly backend: string;
     /** The documents of the index POST /search searches; null when there is none. */
     readonly index_documents: number | null;
+    /** Whether POST /search's hits carry their document's "text" (`splade serve --corpus`). */
+    readonly search_texts: boolean;
   };
 }
 
@@ -40,6 +42,8 @@ export interface InfoSettings {
   readonly autoTruncate: boolean;
   readonly batchSize?: number;
   readonly index?: { readonly docCount: number };
+  /** Whether POST /search answers with the documents' texts. */
+  readonly searchTexts?: boolean;
 }
 
 export function modelInfo(encoder: SpladeEncoder, settings: InfoSettings): ModelInfo {
@@ -69,6 +73,7 @@ export function modelInfo(encoder: SpladeEncoder, settings: InfoSettings): Model
       query_max_input_length: encoder.defaultMaxLength('query'),
       backend: backend.name,
       index_documents: settings.index?.docCount ?? null,
+      search_texts: settings.searchTexts ?? false,
     },
   };
 }

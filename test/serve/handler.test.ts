@@ -325,5 +325,31 @@ test('POST /search with an index: each query\'s exact top k, as SparseIndex.sear
   createSpladeHandler(encoder, { index: SparseIndex.open(await buildIndex([], { vocabSize: 200 })) });
 });
 
+test('POST /search with documentTexts: each hit carries its text (null for a document without one); /info says so', async () => {
+  const docs = ['the atomic bomb', 'world war two', 'a bomb in the war'];
+  const ids = ['文書-0', '7', 'gone'];
+  const index = SparseIndex.open(await buildIndex((await encoder.encode(docs)).map((vector, i) => ({ id: ids[i], vector })), { vocabSize: 256 }));
+  const asked: string[][] = [];
+  const documentTexts = {
+    texts: (wanted: readonly string[]): Promise<Array<string | null>> => {
+      asked.push([...wanted]);
+      return Promise.resolve(wanted.map((id) => (id === 'gone' ? null : docs[ids.indexOf(id)])));
+    },
+  };
+  const handler = createSpladeHandler(encoder, { index, documentTexts });
+  const response = await handler(post({ inputs: ['atomic bomb', 'war'], top_k: 3 }, '/search'));
+  assert.is(response.status, 200);
+  const got = (await response.json()) as Array<Array<{ id: string; score: number; text: string | null }>>;
+  const plain = (await (await createSpladeHandler(encoder, { index })(post({ inputs: ['atomic bomb', 'war'], top_k: 3 }, '/search'))).json()) as Array<Array<{ id: string; score: number }>>;
+  assert.equal(got, plain.map((hits) => hits.map(({ id, score }) => ({ id, score, text: id === 'gone' ? null : docs[ids.indexOf(id)] }))));
+  assert.ok(got.flat().some((hit) => hit.text === null) && got.flat().some((hit) => hit.text !== null), 'both kinds of hit');
+  assert.equal(asked, [got.flat().map((hit) => hit.id)], 'one look-up for the request\'s hits');
+  assert.ok(!('text' in plain[0][0]), 'without documentTexts, no "text"');
+  const info = async (h: (r: Request) => Promise<Response>): Promise<boolean> => ((await (await h(new Request('http://localhost/info'))).json()) as { splade_ts: { search_texts: boolean } }).splade_ts.search_texts;
+  assert.is(await info(handler), true);
+  assert.is(await info(createSpladeHandler(encoder, { index })), false);
+  assert.throws(() => createSpladeHandler(encoder, { documentTexts }), /documentTexts are the texts of an index's documents: give the index too/);
+});
+
 test.after(() => encoder.dispose());
 test.run();
