@@ -95,6 +95,36 @@ test('--index: POST /search gives what `splade search` prints for the same queri
   assert.is(await exited(child), 0, stderr());
 });
 
+test('--index --corpus: POST /search hits carry their texts, as `splade search --corpus` prints them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'splade-serve-'));
+  const index = join(dir, 'docs.spladeidx');
+  const corpus = join(dir, 'corpus.jsonl');
+  const encoder = await SpladeEncoder.fromPretrained(f32, { threads: 1 });
+  const docs = [['文書-0', 'Atomic', 'the bomb'], ['1', '', 'world war two'], ['d2', 'Manhattan', 'the project'], ['gone', '', 'a bomb in the war']];
+  const vectors = await encoder.encode(docs.map(([, title, text]) => (title ? `${title} ${text}` : text)));
+  writeFileSync(index, await buildIndex(vectors.map((vector, i) => ({ id: docs[i][0], vector }))));
+  encoder.dispose();
+  // BEIR's lines; the last document is not in the corpus.
+  writeFileSync(corpus, docs.slice(0, 3).map(([id, title, text]) => JSON.stringify({ _id: id, title, text, metadata: {} }) + '\n').join(''));
+  const { child, url, stderr } = await startServer(['--model', f32, '--index', index, '--corpus', corpus, '--port', '0', '--threads', '1']);
+  try {
+    assert.match(stderr(), /POST \/search \(4 documents, with their texts from \S*corpus\.jsonl\)/);
+    assert.match(stderr(), /note: 1 of the index's 4 documents is not in \S*corpus\.jsonl: its hits' "text" is null/);
+    const response = await fetch(`${url}/search`, { method: 'POST', body: JSON.stringify({ inputs: ['atomic war', 'bomb'], top_k: 4 }) });
+    assert.is(response.status, 200);
+    const hits = (await response.json()) as Array<Array<{ id: string; score: number; text: string | null }>>;
+    const searched = spawnSync(process.execPath, [bin, 'search', '--index', index, '--corpus', corpus, '--model', f32, '--threads', '1', '--query', 'atomic war', '--query', 'bomb', '--top-k', '4'], { encoding: 'utf8' });
+    assert.is(searched.status, 0, searched.stderr);
+    assert.equal(hits, searched.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { hits: unknown }).hits));
+    assert.equal(hits[0].map((hit) => hit.text).sort(), ['Atomic the bomb', 'Manhattan the project', 'world war two', null].sort());
+    const info = (await (await fetch(`${url}/info`)).json()) as { splade_ts: { search_texts: boolean } };
+    assert.is(info.splade_ts.search_texts, true);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.is(await exited(child), 0, stderr());
+});
+
 test('start-up mistakes: one line on stderr, exit 2 for usage, 1 for a port in use or a missing model', async () => {
   const run = (args: string[]): { code: number | null; stderr: string } => {
     const result = spawnSync(process.execPath, [bin, 'serve', ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -105,12 +135,25 @@ test('start-up mistakes: one line on stderr, exit 2 for usage, 1 for a port in u
     [['--model', f32, '--port', '70000'], /--port must be a whole number from 0 to 65535, got '70000'/],
     [['--model', f32, '--auto-truncate', 'maybe'], /--auto-truncate must be one of true, false/],
     [['--model', f32, '--max-client-batch-size', '0'], /--max-client-batch-size must be a whole number of at least 1/],
+    [['--model', f32, '--corpus', bin], /--corpus needs --index: the texts are those of the index's documents/],
+    [['--model', f32, '--index', bin, '--corpus', '-'], /--corpus must be a file: standard input cannot be read again at each hit's line/],
+    [['--model', f32, '--corpus-format', 'tsv'], /--corpus-format needs --corpus FILE/],
   ] as const) {
     const { code, stderr } = run([...args]);
     assert.is(code, 2, stderr);
     assert.is(stderr.trim().split('\n').length, 1, stderr);
     assert.match(stderr, message);
   }
+  // The corpus is read before the model is loaded and before listening: its errors end the start.
+  const dir = mkdtempSync(join(tmpdir(), 'splade-serve-'));
+  const index = join(dir, 'one.spladeidx');
+  writeFileSync(index, await buildIndex([{ id: 'a', vector: { indices: Uint32Array.of(1), values: Float32Array.of(1) } }]));
+  const repeated = join(dir, 'repeated.jsonl');
+  writeFileSync(repeated, '{"id": "a", "text": "x"}\n\n{"id": "a", "text": "y"}\n');
+  const badCorpus = run(['--model', join(root, 'no/such/folder'), '--index', index, '--corpus', repeated, '--port', '0']);
+  assert.is(badCorpus.code, 1, badCorpus.stderr);
+  assert.match(badCorpus.stderr, /repeated\.jsonl line 3: id "a" repeats line 1's/);
+  assert.is(badCorpus.stderr.trim().split('\n').length, 1, badCorpus.stderr);
   const missing = run(['--model', join(root, 'no/such/folder'), '--port', '0']);
   assert.is(missing.code, 1, missing.stderr);
   assert.is(missing.stderr.trim().split('\n').length, 1, missing.stderr);

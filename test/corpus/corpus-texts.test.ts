@@ -42,6 +42,7 @@ test('JSON lines: {"id", "text"}, BEIR\'s {"_id", "title", "text"}, bare strings
     assert.is(texts.size, 5);
     const ids = ['d1', '文書-é', '2', '7', 'b2', 'missing', '文書-e\u0301'];
     assert.equal(await texts.texts(ids), ['plain text', 'A title BEIR text', 'a bare string', 'number seven', 'no title', null, null]);
+    assert.equal(ids.map((id) => texts.has(id)), [true, true, true, true, true, false, false]);
     // The same ids and texts as the reader `splade encode --input` uses.
     const encoded = [];
     for await (const doc of readDocuments(path)) encoded.push([String(doc.id), doc.text]);

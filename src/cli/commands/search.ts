@@ -1,7 +1,6 @@
 // `splade search`: the exact top k documents of an index for queries given as text (encoded
 // with a model) or as vectors, as JSON lines or a TREC run.
-import { CorpusTexts, type CorpusTextsOptions } from '../../node/corpus/corpus-texts.js';
-import { INPUT_FORMATS } from '../../node/corpus/document-record.js';
+import { CorpusTexts } from '../../node/corpus/corpus-texts.js';
 import { openIndexFile } from '../../node/index-file.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { QueryError, type SparseIndex } from '../../search/sparse-index.js';
@@ -14,6 +13,7 @@ import { BACKEND_FLAGS, backendOptionsFromFlags, backendUsage } from '../backend
 import { dtypeOption, dtypeUsage } from '../dtype-option.js';
 import { optionUsage } from '../option-usage.js';
 import { HitTexts } from '../hit-texts.js';
+import { CORPUS_FLAGS, corpusSettings, type CorpusFlags, type CorpusSettings } from '../corpus-option.js';
 
 const usage = `usage: splade search --index FILE.spladeidx --model DIR --query TEXT [--query TEXT]... [options]
        splade search --index FILE.spladeidx --query-vectors FILE.jsonl|- [options]
@@ -62,31 +62,21 @@ function printer(format: Format, topK: number, pruning: boolean, tag: string, te
   };
 }
 
-interface CorpusFlags {
-  readonly corpus?: string;
-  readonly 'corpus-format'?: string;
-  readonly 'text-chars'?: string;
+interface HitTextSettings extends CorpusSettings {
+  /** --text-chars */
+  readonly maxChars: number | undefined;
 }
 
-/** What --corpus asks for, checked before anything is read; undefined without --corpus. */
-function corpusSettings(values: CorpusFlags, format: Format): CorpusSettings | undefined {
-  const path = values.corpus;
-  const corpusFormat = oneOf('corpus-format', values['corpus-format'], INPUT_FORMATS);
+/** What --corpus and --text-chars ask for, checked before anything is read; undefined without --corpus. */
+function hitTextSettings(values: CorpusFlags & { readonly 'text-chars'?: string }, format: Format): HitTextSettings | undefined {
+  const corpus = corpusSettings(values);
   const maxChars = wholeNumber('text-chars', values['text-chars'], { min: 1 });
-  if (path === undefined) {
-    if (corpusFormat !== undefined) throw new UsageError('--corpus-format needs --corpus FILE');
+  if (corpus === undefined) {
     if (maxChars !== undefined) throw new UsageError('--text-chars needs --corpus FILE');
     return undefined;
   }
   if (format === 'trec') throw new UsageError('--corpus is for --format jsonl: a TREC run has no texts');
-  if (path === '-') throw new UsageError("--corpus must be a file: standard input cannot be read again at each hit's line");
-  return { path, options: corpusFormat === undefined ? {} : { format: corpusFormat }, maxChars };
-}
-
-interface CorpusSettings {
-  readonly path: string;
-  readonly options: CorpusTextsOptions;
-  readonly maxChars: number | undefined;
+  return { ...corpus, maxChars };
 }
 
 export const command: Command = {
@@ -105,8 +95,7 @@ export const command: Command = {
         'batch-size': { type: 'string' },
         'query-model': { type: 'string' },
         dtype: { type: 'string' },
-        corpus: { type: 'string' },
-        'corpus-format': { type: 'string' },
+        ...CORPUS_FLAGS,
         'text-chars': { type: 'string' },
         ...BACKEND_FLAGS,
     });
@@ -123,7 +112,7 @@ export const command: Command = {
     const verify = oneOf('verify', values.verify, ['full', 'quick']) ?? 'full';
     const topK = wholeNumber('top-k', values['top-k'], { min: 1 }) ?? 10;
     const batchSize = wholeNumber('batch-size', values['batch-size'], { min: 1 });
-    const corpus = corpusSettings(values, format);
+    const corpus = hitTextSettings(values, format);
 
     const index = await openIndexFile(values.index, { verify });
     // The corpus before any query: its mistakes come before a line of output.

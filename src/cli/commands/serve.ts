@@ -4,11 +4,14 @@
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { listen } from '../../node/http-server.js';
 import { openIndexFile } from '../../node/index-file.js';
-import { createSpladeHandler } from '../../serve/handler.js';
+import { CorpusTexts } from '../../node/corpus/corpus-texts.js';
+import type { SparseIndex } from '../../search/sparse-index.js';
+import { createSpladeHandler, type SpladeHandlerOptions } from '../../serve/handler.js';
 import { BACKEND_FLAGS, backendUsage, backendOptionsFromFlags } from '../backend-flags.js';
 import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { dtypeUsage, dtypeOption } from '../dtype-option.js';
+import { CORPUS_FLAGS, corpusSettings } from '../corpus-option.js';
 
 const usage = `usage: splade serve --model DIR|REPO_ID [--port N] [--host ADDRESS] [options]
 
@@ -25,7 +28,8 @@ Serves SPLADE vectors over HTTP with the API of Hugging Face's text-embeddings-i
                       -> ["text", ...]
   GET /info           the model and the limits below; GET /health (and / and /ping): 200
   POST /search        with --index: {"inputs": "query" | [...], "top_k": 10} -> per query the
-                      exact top k documents [{"id": ..., "score": ...}, ...] (splade-ts's own)
+                      exact top k documents [{"id": ..., "score": ...}, ...] (splade-ts's own);
+                      with --corpus each hit also has its document's "text"
 Errors are TEI's: {"error": "...", "error_type": "..."} with 400, 413, 422, 424 or 429. One
 encode runs at a time, requests in arrival order, the texts of requests that wait joined into
 the next. Stops on SIGINT or SIGTERM.
@@ -34,6 +38,10 @@ options:
   --model DIR|REPO_ID       the model folder or repository id (required)
   --query-model DIR|REPO_ID a separate model for queries ("query": true, /search)
   --index FILE.spladeidx    an index of document vectors (splade index) to serve /search over
+  --corpus FILE             the corpus the index was built from, as splade encode --input read
+                            it (JSON lines or id<TAB>text): /search hits carry their "text"
+                            (null for a document it does not have); read once at start
+  --corpus-format jsonl|tsv how its lines are written (default: by its name, .tsv is TSV)
   --host ADDRESS            the address to listen on (default 127.0.0.1: this machine only;
                             0.0.0.0 for every interface, as TEI's default)
   --port N                  the port (default 3000, as TEI; 0: any free port)
@@ -56,6 +64,7 @@ const SERVE_FLAGS = {
   model: { type: 'string' },
   'query-model': { type: 'string' },
   index: { type: 'string' },
+  ...CORPUS_FLAGS,
   host: { type: 'string' },
   port: { type: 'string' },
   'max-client-batch-size': { type: 'string' },
@@ -95,32 +104,64 @@ export const command: Command = {
       ...(batchSize !== undefined ? { batchSize } : {}),
       onError: (error: unknown) => process.stderr.write(`splade serve: ${error instanceof Error ? error.message : String(error)}\n`),
     };
-    // The index first: a missing or broken file should not cost a model's load.
+    const corpus = corpusSettings(v);
+    if (corpus && v.index === undefined) throw new UsageError("--corpus needs --index: the texts are those of the index's documents");
+    // The index and the corpus first: a missing or broken file should not cost a model's load.
     const index = v.index === undefined ? undefined : await openIndexFile(v.index);
-    const encoder = await SpladeEncoder.fromPretrained(v.model, {
-      ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
-      ...backendOptionsFromFlags(v),
-      ...dtypeOption(v.dtype),
-      ...(maxLength !== undefined ? { maxLength } : {}),
-      ...(queryMaxLength !== undefined ? { queryMaxLength } : {}),
-    });
+    const texts = corpus && (await CorpusTexts.open(corpus.path, corpus.options));
+    if (index && texts) process.stderr.write(missingTextsNote(index, texts) ?? '');
     try {
-      const handler = createSpladeHandler(encoder, { ...handlerOptions, ...(index ? { index } : {}) });
-      const server = await listen(handler, { host, port });
-      const routes = `POST /embed_sparse, POST /tokenize, POST /decode${index ? `, POST /search (${index.docCount} documents)` : ''}, GET /info, GET /health`;
-      process.stderr.write(`splade serve: listening on ${server.url} (${v.model}, ${encoder.backendInfo.name}): ${routes}\n`);
-      const signal = await stopSignal();
-      await server.close();
-      // Connections still busy after the grace period were cut, but an encode may still run:
-      // disposing the encoder under it would stop its worker threads mid-pass.
-      await handler.idle();
-      process.stderr.write(`splade serve: stopped (${signal})\n`);
-      return 0;
+      const encoder = await SpladeEncoder.fromPretrained(v.model, {
+        ...(v['query-model'] ? { queryModel: v['query-model'] } : {}),
+        ...backendOptionsFromFlags(v),
+        ...dtypeOption(v.dtype),
+        ...(maxLength !== undefined ? { maxLength } : {}),
+        ...(queryMaxLength !== undefined ? { queryMaxLength } : {}),
+      });
+      try {
+        const options = { ...handlerOptions, ...(index ? { index } : {}), ...(texts ? { documentTexts: texts } : {}) };
+        return await serveUntilStopped(encoder, options, { host, port, model: v.model, routes: routesLine(index, texts) });
+      } finally {
+        encoder.dispose();
+      }
     } finally {
-      encoder.dispose();
+      await texts?.close();
     }
   },
 };
+
+/** Listens until SIGINT or SIGTERM, then lets the requests in flight finish; returns the exit status. */
+async function serveUntilStopped(encoder: SpladeEncoder, options: SpladeHandlerOptions, at: { host: string; port: number; model: string; routes: string }): Promise<number> {
+  const handler = createSpladeHandler(encoder, options);
+  const server = await listen(handler, { host: at.host, port: at.port });
+  process.stderr.write(`splade serve: listening on ${server.url} (${at.model}, ${encoder.backendInfo.name}): ${at.routes}\n`);
+  const signal = await stopSignal();
+  await server.close();
+  // Connections still busy after the grace period were cut, but an encode may still run:
+  // disposing the encoder under it would stop its worker threads mid-pass.
+  await handler.idle();
+  process.stderr.write(`splade serve: stopped (${signal})\n`);
+  return 0;
+}
+
+/** The routes served, for the listening line. */
+function routesLine(index: SparseIndex | undefined, texts: CorpusTexts | undefined): string {
+  const search = index ? `, POST /search (${index.docCount} documents${texts ? `, with their texts from ${texts.path}` : ''})` : '';
+  return `POST /embed_sparse, POST /tokenize, POST /decode${search}, GET /info, GET /health`;
+}
+
+/**
+ * A note when some of the index's documents are not in the corpus, told at start rather than
+ * with each request: their hits will have "text": null, and most often the corpus is another
+ * than the index's. Not an error: a corpus may leave documents out on purpose.
+ */
+function missingTextsNote(index: SparseIndex, texts: CorpusTexts): string | undefined {
+  let missing = 0;
+  for (let doc = 0; doc < index.docCount; doc++) if (!texts.has(index.docId(doc))) missing++;
+  if (missing === 0) return undefined;
+  const which = missing === 1 ? `1 of the index's ${index.docCount} documents is not in ${texts.path}: its hits' "text" is null` : `${missing} of the index's ${index.docCount} documents are not in ${texts.path}: their hits' "text" is null`;
+  return `note: ${which} (is it the corpus the index was built from?)\n`;
+}
 
 /** Resolves with the first SIGINT or SIGTERM. */
 function stopSignal(): Promise<NodeJS.Signals> {

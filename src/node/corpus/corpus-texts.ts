@@ -69,6 +69,11 @@ export class CorpusTexts {
     return this.ids.size;
   }
 
+  /** Whether the corpus has a document of this id (nothing is read from the file). */
+  has(id: string): boolean {
+    return this.ids.find(id) >= 0;
+  }
+
   /**
    * The text of each id (as `splade encode` encoded it: a BEIR title before its text), or null
    * for an id the corpus does not have.
