@@ -112,4 +112,19 @@ test('usage errors: one line naming the bad part, exit 2', () => {
   }
 });
 
+test('qrels without a judgement (an empty file, comments only, BEIR\'s header only) are an error naming the file, not zeros', () => {
+  // trec_eval refuses an empty qrels file ("Cannot read qrels file") and one it finds no judgement
+  // in ("No queries with both results and relevance info"); a score of 0 would read as a result.
+  for (const [name, text] of [['empty.txt', ''], ['comments.txt', '# no judgements yet\n\n'], ['header.tsv', 'query-id\tcorpus-id\tscore\r\n']]) {
+    const path = join(tmp, name);
+    writeFileSync(path, text);
+    for (const extra of [[], ['--measures', 'map']]) {
+      const result = splade(['eval', '--run', run, '--qrels', path, ...extra]);
+      assert.is(result.code, 1, `${name}: ${result.stderr}`);
+      assert.is(result.stderr, `splade: ${path}: no judgements in the qrels file (nothing to evaluate the run against)\n`, name);
+      assert.is(result.stdout, '', name);
+    }
+  }
+});
+
 test.run();

@@ -4,7 +4,7 @@
 import { MeasureSpecError, isCount, parseMeasures, printedNames, type MeasureRequest } from '../../search/measure-spec.js';
 import { evaluateRun, type Evaluation, type Measures } from '../../search/metrics.js';
 import { evaluateMeasures, type TrecEvalOptions, type TrecEvaluation } from '../../search/trec-measures.js';
-import { parseQrels, parseRun, type Qrels, type Run } from '../../search/trec.js';
+import { TrecFormatError, parseQrels, parseRun, type Qrels, type Run } from '../../search/trec.js';
 import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { readText, sourceName } from '../input-lines.js';
@@ -107,9 +107,14 @@ function measureRequests(lists: readonly string[]): MeasureRequest[] {
   }
 }
 
+/**
+ * The run and the qrels. Qrels without a judgement (an empty file, comments only, BEIR's header
+ * only) are refused, as trec_eval refuses them: every measure would print 0, read as a result.
+ */
 async function readFiles(runPath: string, qrelsPath: string): Promise<{ run: Run; qrels: Qrels }> {
   const run = parseRun(await readText(runPath), sourceName(runPath));
   const qrels = parseQrels(await readText(qrelsPath), sourceName(qrelsPath));
+  if (qrels.size === 0) throw new TrecFormatError(`${sourceName(qrelsPath)}: no judgements in the qrels file (nothing to evaluate the run against)`);
   return { run, qrels };
 }
 
