@@ -49,4 +49,8 @@ test('"id" and "_id" together, a "_id" that is no id, a title that is no text: e
   assert.is(refusal('{"_id":12345678901234567891,"text":"a"}'), 'corpus.jsonl line 3: "_id" 12345678901234567000 is a number outside ±(2^53 - 1), which JSON readers round: write it as a string');
 });
 
+test('a byte-order mark before a JSON line (a file saved as "UTF-8 with BOM") is named, not reported as an unexpected token', () => {
+  assert.is(refusal('\uFEFF{"id": "d1", "text": "a"}'), 'corpus.jsonl line 3: the line begins with a byte-order mark (U+FEFF), which JSON does not allow: save the file as UTF-8 without one');
+});
+
 test.run();

@@ -29,6 +29,10 @@ test('a line without a tab, or with an empty id: an error naming the line', () =
   assert.is(refusal('\tthe text'), 'collection.tsv line 4: the id (before the first tab) is empty');
 });
 
+test('a byte-order mark before the id (a file saved as "UTF-8 with BOM") is refused, not kept in the id, where "\\uFEFF0" would match no qrels', () => {
+  assert.is(refusal('\uFEFF0\tfirst passage'), 'collection.tsv line 4: the line begins with a byte-order mark (U+FEFF), which would become part of the id: save the file as UTF-8 without one');
+});
+
 test('the format: as given, else .tsv (any case) is TSV and anything else, stdin included, JSON lines', () => {
   assert.is(inputFormat('collection.tsv'), 'tsv');
   assert.is(inputFormat('/data/msmarco/queries.dev.TSV'), 'tsv');

@@ -10,6 +10,17 @@ import { SpladeError } from '../../errors.js';
 /** A corpus line that is not a document. */
 export class CorpusLineError extends SpladeError {}
 
+/**
+ * A byte-order mark, which an editor saving "UTF-8 with BOM" puts before the first line. The
+ * line reader keeps it (as readline does); the parsers name it, since it is invisible in the
+ * line they would quote, and in a TSV id it would silently make another id than the qrels'.
+ */
+const BOM = '\uFEFF';
+
+function bomProblem(consequence: string): string {
+  return `the line begins with a byte-order mark (U+FEFF), ${consequence}: save the file as UTF-8 without one`;
+}
+
 /** A line's id (undefined when it gives none) and the text to encode. */
 export interface ParsedRecord {
   readonly id?: string | number;
@@ -27,6 +38,7 @@ export function parseDocumentRecord(line: string, where: string): ParsedRecord {
   try {
     value = JSON.parse(line);
   } catch (error) {
+    if (line.startsWith(BOM)) throw new CorpusLineError(`${where}: ${bomProblem('which JSON does not allow')}`);
     throw new CorpusLineError(`${where}: not valid JSON (${(error as Error).message})`);
   }
   if (typeof value === 'string') return { text: value };
@@ -90,6 +102,7 @@ export function parseTsvRecord(line: string, where: string): ParsedRecord & { re
   const tab = line.indexOf('\t');
   if (tab === -1) throw new CorpusLineError(`${where}: expected id<TAB>text, found no tab`);
   if (tab === 0) throw new CorpusLineError(`${where}: the id (before the first tab) is empty`);
+  if (line.startsWith(BOM)) throw new CorpusLineError(`${where}: ${bomProblem('which would become part of the id')}`);
   return { id: line.slice(0, tab), text: line.slice(tab + 1).split('\t').join(' ') };
 }
 
