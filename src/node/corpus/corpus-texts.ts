@@ -2,7 +2,8 @@
 // streaming, keeping for each document only its id (in an IdTable) and where its line lies in
 // the file; a text is read again from the file when a hit asks for it, and parsed by the same
 // parser `splade encode` read it with. So a corpus of millions of documents costs its ids' bytes
-// and about 30-45 bytes a document (13-27 of IdTable, 8 + 4 + 4 of place), never its texts.
+// and about 30-60 bytes a document (13-27 of IdTable; 8 + 4 + 4 of place, in arrays that double
+// as they grow, so up to 32), never its texts.
 import { open, type FileHandle } from 'node:fs/promises';
 import { SpladeError } from '../../errors.js';
 import { idText, repeatedIdMessage } from '../../splade/document-id.js';
@@ -77,7 +78,9 @@ export class CorpusTexts {
   /**
    * The text of each id (as `splade encode` encoded it: a BEIR title before its text), or null
    * for an id the corpus does not have.
-   * @throws CorpusTextsError when a line is no longer the one scanned (the file has changed)
+   * @throws CorpusTextsError when a line is no longer the one scanned (the file has changed),
+   *   CorpusLineError when a changed line is no document at all, FileAccessError when the file
+   *   cannot be read (or was closed)
    */
   texts(ids: readonly string[]): Promise<Array<string | null>> {
     return Promise.all(ids.map((id) => this.textOf(id)));

@@ -6,8 +6,10 @@ import type { DownloadProgress } from './progress.js';
 /**
  * A DownloadProgress that sends `onProgress` each file's bytes as they arrive, then one event
  * with `done: true` (`fromCache: true` for a file already in place and verified, which is not
- * downloaded again). Retries and notes are not events (a retried file's `loaded` goes on from
- * where it stopped). `urlOf` names the URL a file is read from.
+ * downloaded again). Retries and notes are not events of their own: a retry starts the file again
+ * with an event whose `loaded` is where it goes on, the bytes already kept, or 0 when the server
+ * answered the resume with the whole file or the kept bytes proved to be another version's (so
+ * `loaded` can go back). `urlOf` names the URL a file is read from.
  */
 export function callbackProgress(onProgress: ProgressCallback, urlOf: (file: string) => string): DownloadProgress {
   let current: { file: string; total: number | undefined; loaded: number } | undefined;
