@@ -1,8 +1,7 @@
 // Reading JSON-lines and TREC inputs for the search commands: a file (or '-' for standard
-// input), line by line, so that a corpus of vectors never has to fit in memory as text.
-import { readFile } from 'node:fs/promises';
+// input), gzip or not, line by line, so that a corpus of vectors never has to fit in memory as text.
 import { readLines, utf8Text } from '../node/corpus/documents.js';
-import { fileError } from '../node/files.js';
+import { inputBytes } from '../node/corpus/input-bytes.js';
 import { parseVectorLine, type VectorLine } from '../search/vector-lines.js';
 
 /** The name of an input in messages. */
@@ -18,20 +17,12 @@ export async function* readVectorLines(path: string, at: { line: number } = { li
   }
 }
 
-/** A whole text file (or standard input), which must be UTF-8 (an error names the line that is not). */
+/**
+ * A whole text file (or standard input), which must be UTF-8 (an error names the line that is
+ * not); decompressed when it is gzip (run.trec.gz, qrels.txt.gz).
+ */
 export async function readText(path: string): Promise<string> {
-  let bytes: Buffer;
-  if (path === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    bytes = Buffer.concat(chunks);
-  } else {
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      throw fileError(path, 'read', error);
-    }
-  }
-  return utf8Text(bytes, sourceName(path));
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of inputBytes(path)) chunks.push(chunk);
+  return utf8Text(Buffer.concat(chunks), sourceName(path));
 }
-

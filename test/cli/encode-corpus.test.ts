@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -158,6 +159,18 @@ test('--resume on a TSV input (MS MARCO\'s collection.tsv): the kept ids are che
   // --shard splits a TSV input by the same ids.
   const shards = await Promise.all([0, 1].map((index) => encodeHere(`tsv-shard-${index}.jsonl`, { input: tsv, shard: { index, count: 2 } })));
   assert.equal(shards.join('').split('\n').filter(Boolean).sort(), lines.filter(Boolean).sort());
+});
+
+test('--resume on a gzip input (corpus.jsonl.gz, read again from its start): the same bytes as a straight run of the decompressed file', () => {
+  const gz = join(dir, 'corpus.jsonl.gz');
+  writeFileSync(gz, gzipSync(readFileSync(corpus)));
+  const out = join(dir, 'gz-resumed.jsonl');
+  const lines = straight.split('\n');
+  // A kill left 21 whole lines and half of the 22nd.
+  writeFileSync(`${out}.partial`, lines.slice(0, 21).join('\n') + '\n' + lines[21].slice(0, 30));
+  const { code, stderr } = splade(['--model', model, '--input', gz, '--batch-size', '4', '--window', '8', '--output', out, '--resume']);
+  assert.is(code, 0, stderr);
+  assert.is(readFileSync(out, 'utf8'), straight);
 });
 
 test('three shards together are exactly the straight run\'s lines', async () => {

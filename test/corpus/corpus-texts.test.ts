@@ -3,6 +3,7 @@
 // file as.
 import { openSync, writeSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CorpusTexts, CorpusTextsError } from '../../src/node/corpus/corpus-texts.js';
@@ -11,7 +12,7 @@ import { tempDir } from '../foundation/tmp.js';
 
 const tmp = tempDir('corpus-texts');
 
-function corpusFile(name: string, content: string): string {
+function corpusFile(name: string, content: string | Uint8Array): string {
   const path = join(tmp, name);
   writeFileSync(path, content);
   return path;
@@ -85,6 +86,16 @@ test('lines that are no documents are the parser\'s errors, naming the line; std
   } catch (error) {
     assert.match((error as Error).message, /none\.jsonl: cannot open: no such file or directory/);
   }
+});
+
+test('a gzip corpus is refused, whatever its name: its lines have no byte offsets to read a hit\'s text at', async () => {
+  const message = await refusal(corpusFile('corpus.jsonl.gz', gzipSync('{"id":"a","text":"x"}\n')));
+  assert.match(message, /corpus\.jsonl\.gz is gzip-compressed: .*decompress it \(gunzip -k\)/);
+  assert.match(await refusal(corpusFile('named-plainly.jsonl', gzipSync('{"id":"a","text":"x"}\n'))), /named-plainly\.jsonl is gzip-compressed/);
+  // A plain file named .gz is the text it is.
+  const plain = await CorpusTexts.open(corpusFile('plain.jsonl.gz', '{"id":"a","text":"x"}\n'));
+  assert.equal(await plain.texts(['a']), ['x']);
+  await plain.close();
 });
 
 test('texts are read from the file when asked for, not kept: a line changed in place after the scan reads as changed', async () => {

@@ -38,6 +38,10 @@ test('the format: as given, else .tsv (any case) is TSV and anything else, stdin
   assert.is(inputFormat('/data/msmarco/queries.dev.TSV'), 'tsv');
   assert.is(inputFormat('corpus.jsonl'), 'jsonl');
   assert.is(inputFormat('-'), 'jsonl');
+  // Compressed as distributed (MS MARCO's collection.tsv.gz, BEIR's corpus.jsonl.gz): by the name within.
+  assert.is(inputFormat('collection.tsv.gz'), 'tsv');
+  assert.is(inputFormat('queries.dev.TSV.GZ'), 'tsv');
+  assert.is(inputFormat('corpus.jsonl.gz'), 'jsonl');
   assert.is(inputFormat('-', 'tsv'), 'tsv');
   assert.is(inputFormat('corpus.tsv', 'jsonl'), 'jsonl');
 });

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { SpladeError } from '../../errors.js';
 import { utf8Lines } from '../../node/corpus/documents.js';
+import { gunzipped } from '../../node/corpus/gzip-input.js';
 import { folderModelFiles } from '../../node/folder-model-files.js';
 import { mlmFolderOf } from '../../node/model-folder.js';
 import { streamProgress } from '../../node/hub/progress.js';
@@ -107,11 +108,11 @@ class Output {
   }
 }
 
-/** Tokenizes every line of `input` to `output`; exported for tests. */
+/** Tokenizes every line of `input` (decompressed when it is gzip) to `output`; exported for tests. */
 export async function tokenizeStream(tokenizer: Tokenizer, input: Readable, output: Writable, maxLength: number, source = 'input'): Promise<void> {
   const out = new Output(output);
   try {
-    for await (const { line, number: lineNumber } of utf8Lines(input as AsyncIterable<Uint8Array | string>, source)) {
+    for await (const { line, number: lineNumber } of utf8Lines(gunzipped(input as AsyncIterable<Uint8Array | string>, source), source)) {
       const result = tokenizeLine(tokenizer, line, lineNumber, maxLength, source);
       if (result !== undefined) await out.line(result);
     }

@@ -11,8 +11,9 @@ import { IdTable } from '../../splade/id-table.js';
 import { fileError, readFully } from '../files.js';
 import { inputFormat, parseRecordLine, type InputFormat } from './document-record.js';
 import { utf8Lines } from './documents.js';
+import { isGzip } from './gzip-input.js';
 
-/** A corpus that cannot serve texts: stdin, a repeated id, or a file changed since its scan. */
+/** A corpus that cannot serve texts: stdin, a gzip file, a repeated id, or a file changed since its scan. */
 export class CorpusTextsError extends SpladeError {}
 
 /** How to read the corpus. */
@@ -44,7 +45,7 @@ export class CorpusTexts {
 
   /**
    * Scans the corpus at `path` (a file: standard input cannot be read again at a line's place).
-   * @throws CorpusTextsError for stdin or a repeated id (naming both lines), CorpusLineError
+   * @throws CorpusTextsError for stdin, a gzip-compressed file or a repeated id (naming both lines), CorpusLineError
    *   for a line that is not a document, FileAccessError when the file cannot be read
    */
   static async open(path: string, options: CorpusTextsOptions = {}): Promise<CorpusTexts> {
@@ -56,6 +57,7 @@ export class CorpusTexts {
       throw fileError(path, 'open', error);
     }
     try {
+      await refuseGzip(file, path);
       const format = inputFormat(path, options.format);
       const { ids, places } = await scan(file, path, format);
       return new CorpusTexts(path, file, format, ids, places);
@@ -113,6 +115,21 @@ export class CorpusTexts {
     const now = idText(record.id ?? doc);
     if (now !== id) throw new CorpusTextsError(`${where} has changed since it was read: it was the document ${JSON.stringify(id)}, it is now ${JSON.stringify(now)}`);
     return record.text;
+  }
+}
+
+/**
+ * A gzip corpus is refused: a hit's text is read again at its line's byte offset, and a
+ * compressed file has no offsets to read at (decompressing it whole again for each search, or
+ * keeping its texts, would cost what this lookup exists to avoid).
+ */
+async function refuseGzip(file: FileHandle, path: string): Promise<void> {
+  const head = new Uint8Array(2);
+  const { bytesRead } = await file.read(head, 0, 2, 0).catch((error: unknown) => {
+    throw fileError(path, 'read', error);
+  });
+  if (isGzip(head.subarray(0, bytesRead))) {
+    throw new CorpusTextsError(`${path} is gzip-compressed: a hit's text is read at its line's place in the file, which a compressed file does not have; decompress it (gunzip -k) and give the decompressed file`);
   }
 }
 

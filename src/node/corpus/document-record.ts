@@ -85,10 +85,11 @@ export const INPUT_FORMATS: readonly InputFormat[] = ['jsonl', 'tsv'];
 
 /**
  * The format of an input: `given` when there is one, else by its name: a `.tsv` file (in any
- * case) is TSV, anything else (stdin `-` included) JSON lines.
+ * case), or a `.tsv.gz` one (MS MARCO's collection.tsv.gz), is TSV, anything else (stdin `-`
+ * included) JSON lines.
  */
 export function inputFormat(path: string, given?: InputFormat): InputFormat {
-  return given ?? (/\.tsv$/i.test(path) ? 'tsv' : 'jsonl');
+  return given ?? (/\.tsv(\.gz)?$/i.test(path) ? 'tsv' : 'jsonl');
 }
 
 /**

@@ -1,7 +1,7 @@
-// The corpus: JSON or TSV lines read one at a time, so memory does not grow with the file.
-import { createReadStream } from 'node:fs';
+// The corpus: JSON or TSV lines read one at a time (decompressed as they are read when they
+// are gzip), so memory does not grow with the file.
 import { SpladeError } from '../../errors.js';
-import { fileError } from '../files.js';
+import { inputBytes, inputName } from './input-bytes.js';
 import { inputFormat, parseRecordLine, type InputFormat } from './document-record.js';
 
 /** One document of the corpus. */
@@ -105,27 +105,13 @@ function isUtf8(bytes: Uint8Array): boolean {
   }
 }
 
-/** Lines of a file (or stdin for `-`), without their line ends, with their 1-based numbers and byte places. */
+/**
+ * Lines of a file (or stdin for `-`), without their line ends, with their 1-based numbers and
+ * byte places; a gzip input is decompressed as it is read, and its lines are numbered and
+ * placed as those of the decompressed text.
+ */
 export async function* readLines(path: string): AsyncGenerator<InputLine> {
-  const stream = path === '-' ? process.stdin : createReadStream(path);
-  const opened = new Promise<void>((resolve, reject) => {
-    if (path === '-') resolve();
-    stream.once('open', () => resolve());
-    stream.once('error', reject);
-  });
-  try {
-    await opened;
-  } catch (error) {
-    throw fileError(path, 'read', error);
-  }
-  try {
-    yield* utf8Lines(stream as AsyncIterable<Uint8Array>, path === '-' ? 'stdin' : path);
-  } catch (error) {
-    if (error instanceof SpladeError) throw error;
-    throw fileError(path, 'read', error);
-  } finally {
-    if (path !== '-') stream.destroy();
-  }
+  yield* utf8Lines(inputBytes(path), inputName(path));
 }
 
 /** A line of an input as given (its id undefined when it gives none), and where it is. */
