@@ -34,11 +34,12 @@ input (texts are encoded in the order given: --text ones first, then --input's l
   --input FILE|-      JSON lines: each a string, or an object {"text": ..., "id": ...} or
                       BEIR's {"_id": ..., "title": ..., "text": ...} (a non-empty title is
                       encoded as "title text"; other fields ignored); ids must be unique (a
-                      line without one has its position as id)
+                      line without one has its position as id); gzip-compressed or not
+                      (corpus.jsonl.gz, or gzip on stdin)
   --input-format jsonl|tsv
-                      how --input is written (default: tsv for a FILE ending in .tsv, else
-                      jsonl); tsv: MS MARCO's "id<TAB>text" lines, no header (further tabs
-                      become spaces)
+                      how --input is written (default: tsv for a FILE ending in .tsv or
+                      .tsv.gz, else jsonl); tsv: MS MARCO's "id<TAB>text" lines, no header
+                      (further tabs become spaces)
   --input-ids FILE|-  {"input_ids": [[...]], "attention_mask": [[...]], "token_type_ids": [[...]]}
                       (mask and types optional): token ids instead of text; prints one line per
                       row, in order: {"row": i, "indices": [...], "values": [...]} with every
