@@ -4,6 +4,7 @@ import type { SparseVector } from '../splade/sparse-vector.js';
 import { SpladeError } from '../errors.js';
 import { crc32 } from './crc32.js';
 import { Accumulators, exhaustiveSearch } from './exhaustive.js';
+import { explainDoc, type HitExplanation } from './hit-explanation.js';
 import {
   IndexFormatError, SECTION_NAMES, blocksOf, decodeHeader, hex,
   type ImpactType, type IndexHeader, type SectionName,
@@ -178,6 +179,19 @@ export class SparseIndex {
   /** As `searchDocs`, with each document's id. */
   search(query: SparseVector, options: SearchOptions = {}): SearchHit[] {
     return this.searchDocs(query, options).map(({ doc, score }) => ({ doc, id: this.hitId(doc), score }));
+  }
+
+  /**
+   * Why document number `doc` (a hit's `doc`) scores what it does for `query`: the query terms
+   * it shares with the query, each with both weights and their product, largest first. The
+   * explanation's `score` is the one `search` gives the document, to the bit (0 and no terms
+   * for a document that shares no term). A binary search a query term: no list is scanned.
+   * @throws QueryError for a query `search` refuses
+   * @throws RangeError for a document number not below `docCount`
+   */
+  explain(query: SparseVector, doc: number): HitExplanation {
+    if (!Number.isInteger(doc) || doc < 0 || doc >= this.docCount) throw new RangeError(`document number ${doc} is not below ${this.docCount}`);
+    return explainDoc(this.prepare(query), doc);
   }
 
   /** The id of a document a posting list gave: past the corpus only in a file opened with verify 'quick'. */
