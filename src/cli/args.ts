@@ -109,3 +109,20 @@ export function oneOf<const C extends string>(option: string, value: string | un
   if ((choices as readonly string[]).includes(value)) return value as C;
   throw new UsageError(`--${option} must be one of ${choices.join(', ')}, got '${value}'`);
 }
+
+/**
+ * `--name [N]`, an option whose number may be left out (parseArgs has no such options): a
+ * `--name` not followed by a whole number becomes `--name=<fallback>`, and `--name 5`
+ * becomes `--name=5`, so that the option can be declared as a string.
+ */
+export function optionalNumber(args: readonly string[], name: string, fallback: string): string[] {
+  const flag = `--${name}`;
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') return out.concat(args.slice(i));
+    if (args[i] !== flag) out.push(args[i]);
+    else if (/^\d+$/.test(args[i + 1] ?? '')) out.push(`${flag}=${args[++i]}`);
+    else out.push(`${flag}=${fallback}`);
+  }
+  return out;
+}

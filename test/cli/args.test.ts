@@ -2,7 +2,7 @@
 // UsageErrors (exit code 2) worded for the command line, never Node's own multi-line text.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { oneOf, parseCommandArgs, wholeNumber } from '../../src/cli/args.js';
+import { oneOf, optionalNumber, parseCommandArgs, wholeNumber } from '../../src/cli/args.js';
 import { UsageError } from '../../src/cli/command.js';
 
 const options = {
@@ -65,6 +65,16 @@ test('wholeNumber: digits only, within the range, the reason for the maximum', (
     usageMessage(() => wholeNumber('max-length', '513', { min: 2, max: 512, maxReason: "the model's max_position_embeddings" })),
     "--max-length must be a whole number from 2 to 512 (the model's max_position_embeddings), got '513'",
   );
+});
+
+test('optionalNumber: --explain alone, before another option or at the end, takes the fallback; --explain 5 the number', () => {
+  assert.equal(optionalNumber(['--explain', '--top-k', '3'], 'explain', 'all'), ['--explain=all', '--top-k', '3']);
+  assert.equal(optionalNumber(['--top-k', '3', '--explain'], 'explain', 'all'), ['--top-k', '3', '--explain=all']);
+  assert.equal(optionalNumber(['--explain', '5', '--top-k', '3'], 'explain', 'all'), ['--explain=5', '--top-k', '3']);
+  assert.equal(optionalNumber(['--explain=7', '--top-k', '3'], 'explain', 'all'), ['--explain=7', '--top-k', '3']);
+  // A word that is not a number stays a word, for parseArgs to call it unexpected.
+  assert.equal(optionalNumber(['--explain', 'x'], 'explain', 'all'), ['--explain=all', 'x']);
+  assert.equal(optionalNumber(['--', '--explain'], 'explain', 'all'), ['--', '--explain']);
 });
 
 test('oneOf: the choices listed', () => {
