@@ -62,3 +62,14 @@ export function explainDoc(query: PreparedQuery, doc: number): HitExplanation {
   terms.sort((a, b) => b.contribution - a.contribution || a.term - b.term);
   return { doc, score, terms };
 }
+
+/** A matched term as `splade search --explain` and POST /search print it. */
+export type TermRow = [token: string | number, query: number, document: number, contribution: number];
+
+/**
+ * The first `limit` terms (they come largest first) as rows, each term named by `token`
+ * (its vocabulary string, or the id itself where there is no vocabulary).
+ */
+export function termRows(terms: readonly MatchedTerm[], limit: number, token: (term: number) => string | number): TermRow[] {
+  return terms.slice(0, limit).map((m) => [token(m.term), m.query, m.document, m.contribution]);
+}

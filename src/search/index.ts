@@ -6,7 +6,7 @@ export { DuplicateIdError, IndexBuildError, IndexBuilder, MAX_VOCAB_SIZE, buildI
 export { memoryRunStorage, memorySink, type IndexSink, type RunReader, type RunStorage, type RunWriter } from './storage.js';
 export { QueryError, SparseIndex, type OpenIndexOptions, type SearchHit, type SearchOptions } from './sparse-index.js';
 export type { ScoredDoc } from './top-k.js';
-export type { HitExplanation, MatchedTerm } from './hit-explanation.js';
+export { termRows, type HitExplanation, type MatchedTerm, type TermRow } from './hit-explanation.js';
 export { VectorLineError, parseVectorLine, type VectorLine } from './vector-lines.js';
 export { TrecFormatError, parseQrels, parseRun, runLine, type Qrels, type Run as TrecRun, type RunEntry } from './trec.js';
 export { evaluateRun, measureQuery, ndcgAt, rankEntries, recallAt, reciprocalRankAt, type Evaluation, type Measures } from './metrics.js';

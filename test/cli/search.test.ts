@@ -183,6 +183,86 @@ test('search --corpus mistakes: one line on stderr (usage: exit 2; the corpus: e
   }
 });
 
+type TermRow = [string | number, number, number, number];
+
+/** The rows' contributions added in ascending term order, as search adds them. */
+const summed = (rows: TermRow[], termOf: (row: TermRow) => number): number =>
+  [...rows].sort((a, b) => termOf(a) - termOf(b)).reduce((score, row) => score + row[3], 0);
+
+test('search --explain: each hit gains the terms it shares with the query, largest contribution first, adding up to its score', () => {
+  const vectors = join(tmp, 'explain-vectors.jsonl');
+  writeFileSync(vectors, [
+    '{"id": "a", "indices": [1, 3, 8], "values": [0.5, 2, 1.25]}',
+    '{"id": "b", "indices": [3], "values": [0.75]}',
+    '{"id": "c", "indices": [2], "values": [4]}',
+  ].join('\n') + '\n');
+  const corpus = join(tmp, 'explain-corpus.jsonl');
+  writeFileSync(corpus, '{"id": "a", "text": "first"}\n{"id": "b", "text": "second"}\n{"id": "c", "text": "third"}\n');
+  const queries = join(tmp, 'explain-queries.jsonl');
+  writeFileSync(queries, '{"id": "q", "indices": [1, 2, 3, 5, 8], "values": [2, 0.25, 1, 9, 0.5]}\n');
+  for (const impacts of ['float32', 'u8']) {
+    const index = join(tmp, `explain-${impacts}.spladeidx`);
+    assert.is(splade(['index', '--vectors', vectors, '--out', index, ...(impacts === 'u8' ? ['--quantize', 'u8'] : [])]).code, 0);
+    const result = splade(['search', '--index', index, '--query-vectors', queries, '--explain']);
+    assert.is(result.code, 0, result.stderr);
+    const hits = (JSON.parse(result.stdout) as { hits: Array<{ id: string; score: number; terms: TermRow[] }> }).hits;
+    assert.equal(hits.map((hit) => hit.id), ['a', 'c', 'b']);
+    for (const hit of hits) assert.is(summed(hit.terms, (row) => row[0] as number), hit.score, `${impacts} ${hit.id}`);
+    if (impacts === 'float32') {
+      assert.equal(hits.map((hit) => hit.terms), [
+        [[3, 1, 2, 2], [1, 2, 0.5, 1], [8, 0.5, 1.25, 0.625]],
+        [[2, 0.25, 4, 1]],
+        [[3, 1, 0.75, 0.75]],
+      ]);
+    } else {
+      // The weights as the u8 index stores them: 0.75 reads back rounded to a step of 4/255.
+      assert.equal(hits[2].terms.map((row) => row[0]), [3]);
+      assert.ok(hits[2].terms[0][2] !== 0.75 && Math.abs(hits[2].terms[0][2] - 0.75) < 4 / 255, String(hits[2].terms[0][2]));
+    }
+  }
+  // --explain N: the first N terms; with --corpus, text and terms together.
+  const index = join(tmp, 'explain-float32.spladeidx');
+  const both = splade(['search', '--index', index, '--query-vectors', queries, '--explain', '1', '--corpus', corpus, '--top-k', '1']);
+  assert.is(both.code, 0, both.stderr);
+  assert.equal(JSON.parse(both.stdout), { qid: 'q', hits: [{ id: 'a', score: 3.625, text: 'first', terms: [[3, 1, 2, 2]] }] });
+  // Without --explain the lines are as before.
+  assert.equal(JSON.parse(splade(['search', '--index', index, '--query-vectors', queries, '--top-k', '1']).stdout), { qid: 'q', hits: [{ id: 'a', score: 3.625 }] });
+  // Mistakes: one usage line, nothing printed.
+  for (const [args, message] of [
+    [['--explain', '--format', 'trec'], /--explain is for --format jsonl: a TREC run has no terms/],
+    [['--explain', '0'], /--explain must be a whole number of at least 1, got '0'/],
+    [['--explain', 'x'], /unexpected argument 'x'/],
+  ] as const) {
+    const result = splade(['search', '--index', index, '--query-vectors', queries, ...args]);
+    assert.is(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+    assert.is(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.is(result.stdout, '');
+  }
+});
+
+test('search --model --explain: the terms are named by the model\'s vocabulary, as --query-vectors of the same query give their ids', () => {
+  const input = join(tmp, 'explain-texts.jsonl');
+  writeFileSync(input, ['the atomic bomb', 'the manhattan project', 'a quiet afternoon'].map((text) => JSON.stringify(text) + '\n').join(''));
+  const vectors = join(tmp, 'explain-texts-vectors.jsonl');
+  const encoded = splade(['encode', '--model', f32, '--input', input]);
+  assert.is(encoded.code, 0, encoded.stderr);
+  writeFileSync(vectors, encoded.stdout);
+  const index = join(tmp, 'explain-texts.spladeidx');
+  assert.is(splade(['index', '--vectors', vectors, '--out', index]).code, 0);
+  const vocab = readFileSync(join(f32, 'vocab.txt'), 'utf8').split('\n');
+  const named = splade(['search', '--index', index, '--model', f32, '--query', 'atomic project', '--explain']);
+  assert.is(named.code, 0, named.stderr);
+  const queries = join(tmp, 'explain-model-query.jsonl');
+  writeFileSync(queries, splade(['encode', '--model', f32, '--query', '--text', 'atomic project']).stdout.replace('{', '{"id": "0", '));
+  const numbered = splade(['search', '--index', index, '--query-vectors', queries, '--explain']);
+  assert.is(numbered.code, 0, numbered.stderr);
+  type Line = { hits: Array<{ id: string; score: number; terms: TermRow[] }> };
+  const [withTokens, withIds] = [named, numbered].map((r) => JSON.parse(r.stdout) as Line);
+  assert.ok(withIds.hits.length > 0 && withIds.hits[0].terms.length > 1, numbered.stdout);
+  assert.equal(withTokens.hits, withIds.hits.map((hit) => ({ ...hit, terms: hit.terms.map(([term, ...rest]) => [vocab[term as number], ...rest]) })));
+});
+
 test('splade eval prints trec_eval-style lines; --format json', () => {
   const run = join(tmp, 'run.trec');
   const qrels = join(tmp, 'qrels.tsv');

@@ -3,10 +3,11 @@
 import { CorpusTexts } from '../../node/corpus/corpus-texts.js';
 import { openIndexFile } from '../../node/index-file.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
-import { QueryError, type SparseIndex } from '../../search/sparse-index.js';
+import { termRows } from '../../search/hit-explanation.js';
+import { QueryError, type SearchHit, type SparseIndex } from '../../search/sparse-index.js';
 import { runLine } from '../../search/trec.js';
 import type { SparseVector } from '../../splade/sparse-vector.js';
-import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
+import { oneOf, optionalNumber, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { readVectorLines, sourceName } from '../input-lines.js';
 import { BACKEND_FLAGS, backendOptionsFromFlags, backendUsage } from '../backend-flags.js';
@@ -31,6 +32,10 @@ options:
                        (null, and a note at the end, for an id the corpus does not have)
   --corpus-format jsonl|tsv  how its lines are written (default: by its name, .tsv is TSV)
   --text-chars N       with --corpus: cut each text to N characters, marked with "…"
+  --explain [N]        each hit gains "terms": [[token, query weight, document weight,
+                       contribution], ...], the query terms it shares with the document, the
+                       largest contribution first (their sum is the score); N: the first N
+                       only (default all). Tokens are --model's; with --query-vectors, term ids
   --tag TAG            the run tag of TREC lines (default splade)
   --no-pruning         score every posting of the query terms (same results, slower)
   --verify full|quick  full (default): check every checksum and posting list when opening;
@@ -47,19 +52,36 @@ interface Printer {
   (qid: string, index: SparseIndex, query: SparseVector): Promise<void>;
 }
 
-function printer(format: Format, topK: number, pruning: boolean, tag: string, texts: HitTexts | undefined): Printer {
+/** What each hit shows besides its id and score. */
+interface HitExtras {
+  readonly texts: HitTexts | undefined;
+  /** --explain: how many terms a hit (Infinity: all); undefined without --explain. */
+  readonly explain: number | undefined;
+  /** A term's vocabulary string (with --model), else its id. */
+  readonly token: (term: number) => string | number;
+}
+
+function printer(format: Format, topK: number, pruning: boolean, tag: string, extras: HitExtras): Printer {
   return async (qid, index, query) => {
     const hits = index.search(query, { topK, pruning });
     if (format === 'trec') {
       const lines = hits.map((hit, rank) => runLine(qid, hit.id, rank + 1, hit.score, tag) + '\n');
       process.stdout.write(lines.join(''));
-    } else if (texts) {
-      const found = await texts.of(hits.map((hit) => hit.id));
-      process.stdout.write(JSON.stringify({ qid, hits: hits.map(({ id, score }, k) => ({ id, score, text: found[k] })) }) + '\n');
     } else {
-      process.stdout.write(JSON.stringify({ qid, hits: hits.map(({ id, score }) => ({ id, score })) }) + '\n');
+      process.stdout.write(JSON.stringify({ qid, hits: await jsonHits(hits, index, query, extras) }) + '\n');
     }
   };
+}
+
+/** The hits as JSON lines show them: id and score, then the text and the terms when asked. */
+async function jsonHits(hits: readonly SearchHit[], index: SparseIndex, query: SparseVector, { texts, explain, token }: HitExtras): Promise<object[]> {
+  const found = texts && (await texts.of(hits.map((hit) => hit.id)));
+  return hits.map(({ doc, id, score }, k) => ({
+    id,
+    score,
+    ...(found ? { text: found[k] } : {}),
+    ...(explain !== undefined ? { terms: termRows(index.explain(query, doc).terms, explain, token) } : {}),
+  }));
 }
 
 interface HitTextSettings extends CorpusSettings {
@@ -79,59 +101,69 @@ function hitTextSettings(values: CorpusFlags & { readonly 'text-chars'?: string 
   return { ...corpus, maxChars };
 }
 
+/** --explain [N]: terms a hit (Infinity for a bare --explain); undefined without it. */
+function explainLimit(value: string | undefined, format: Format): number | undefined {
+  if (value === undefined) return undefined;
+  if (format === 'trec') throw new UsageError('--explain is for --format jsonl: a TREC run has no terms');
+  return value === ALL_TERMS ? Infinity : wholeNumber('explain', value, { min: 1 });
+}
+
+const ALL_TERMS = 'all';
+
+const OPTIONS = {
+  index: { type: 'string' },
+  model: { type: 'string' },
+  query: { type: 'string', multiple: true },
+  'query-vectors': { type: 'string' },
+  'top-k': { type: 'string' },
+  format: { type: 'string' },
+  tag: { type: 'string' },
+  'no-pruning': { type: 'boolean' },
+  verify: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'query-model': { type: 'string' },
+  dtype: { type: 'string' },
+  ...CORPUS_FLAGS,
+  'text-chars': { type: 'string' },
+  explain: { type: 'string' },
+  ...BACKEND_FLAGS,
+} as const;
+
+type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
+
+/** Where the queries come from, checked: texts with --model, or a vectors file. */
+function querySource(values: Values): { texts: string[]; vectorsPath: string | undefined; batchSize: number | undefined } {
+  const texts = values.query ?? [];
+  const vectorsPath = values['query-vectors'];
+  if ((texts.length > 0) === (vectorsPath !== undefined)) throw new UsageError('give --query (with --model) or --query-vectors, not both nor neither');
+  if (texts.length > 0 && values.model === undefined) throw new UsageError('--query needs --model to encode the texts');
+  if (vectorsPath !== undefined) {
+    const modelFlag = (['model', 'query-model', 'dtype', 'backend', 'threads', 'kernels', 'gpu-mode'] as const).find((flag) => values[flag] !== undefined);
+    if (modelFlag) throw new UsageError(`--${modelFlag} is for --query texts; --query-vectors are already encoded`);
+  }
+  return { texts, vectorsPath, batchSize: wholeNumber('batch-size', values['batch-size'], { min: 1 }) };
+}
+
 export const command: Command = {
   usage,
   async run(args) {
-    const { values } = parseCommandArgs(args, {
-        index: { type: 'string' },
-        model: { type: 'string' },
-        query: { type: 'string', multiple: true },
-        'query-vectors': { type: 'string' },
-        'top-k': { type: 'string' },
-        format: { type: 'string' },
-        tag: { type: 'string' },
-        'no-pruning': { type: 'boolean' },
-        verify: { type: 'string' },
-        'batch-size': { type: 'string' },
-        'query-model': { type: 'string' },
-        dtype: { type: 'string' },
-        ...CORPUS_FLAGS,
-        'text-chars': { type: 'string' },
-        ...BACKEND_FLAGS,
-    });
+    const { values } = parseCommandArgs(optionalNumber(args, 'explain', ALL_TERMS), OPTIONS);
     if (values.index === undefined) throw new UsageError('--index is required');
-    const texts = values.query ?? [];
-    const vectorsPath = values['query-vectors'];
-    if ((texts.length > 0) === (vectorsPath !== undefined)) throw new UsageError('give --query (with --model) or --query-vectors, not both nor neither');
-    if (texts.length > 0 && values.model === undefined) throw new UsageError('--query needs --model to encode the texts');
-    if (vectorsPath !== undefined) {
-      const modelFlag = (['model', 'query-model', 'dtype', 'backend', 'threads', 'kernels', 'gpu-mode'] as const).find((flag) => values[flag] !== undefined);
-      if (modelFlag) throw new UsageError(`--${modelFlag} is for --query texts; --query-vectors are already encoded`);
-    }
+    const queries = querySource(values);
     const format: Format = oneOf('format', values.format, ['jsonl', 'trec']) ?? 'jsonl';
     const verify = oneOf('verify', values.verify, ['full', 'quick']) ?? 'full';
     const topK = wholeNumber('top-k', values['top-k'], { min: 1 }) ?? 10;
-    const batchSize = wholeNumber('batch-size', values['batch-size'], { min: 1 });
     const corpus = hitTextSettings(values, format);
+    const explain = explainLimit(values.explain, format);
 
     const index = await openIndexFile(values.index, { verify });
     // The corpus before any query: its mistakes come before a line of output.
     const corpusTexts = corpus && (await CorpusTexts.open(corpus.path, corpus.options));
     const hitTexts = corpusTexts && new HitTexts(corpusTexts, corpus.maxChars);
-    const print = printer(format, topK, !values['no-pruning'], values.tag ?? 'splade', hitTexts);
+    const print = (token: HitExtras['token']): Printer => printer(format, topK, !values['no-pruning'], values.tag ?? 'splade', { texts: hitTexts, explain, token });
     try {
-      if (vectorsPath !== undefined) await searchVectors(vectorsPath, index, print);
-      else {
-        const encoder = await SpladeEncoder.fromPretrained(values.model!, {
-          ...(values['query-model'] ? { queryModel: values['query-model'] } : {}),
-          ...backendOptionsFromFlags(values),
-          ...dtypeOption(values.dtype),
-        });
-        const vectors = await encoder.encode(texts, { role: 'query', batchSize });
-        encoder.dispose();
-        // Query terms the index has never seen simply have no postings.
-        for (const [k, vector] of vectors.entries()) await print(String(k), index, vector);
-      }
+      if (queries.vectorsPath !== undefined) await searchVectors(queries.vectorsPath, index, print((term) => term));
+      else await searchTexts(values, queries, index, print);
     } finally {
       await corpusTexts?.close();
     }
@@ -140,6 +172,21 @@ export const command: Command = {
     return 0;
   },
 };
+
+/** Encodes the --query texts with --model and searches each; terms are named by its vocabulary. */
+async function searchTexts(values: Values, { texts, batchSize }: ReturnType<typeof querySource>, index: SparseIndex, print: (token: HitExtras['token']) => Printer): Promise<void> {
+  const encoder = await SpladeEncoder.fromPretrained(values.model!, {
+    ...(values['query-model'] ? { queryModel: values['query-model'] } : {}),
+    ...backendOptionsFromFlags(values),
+    ...dtypeOption(values.dtype),
+  });
+  const vectors = await encoder.encode(texts, { role: 'query', batchSize });
+  encoder.dispose();
+  const { tokenizer } = encoder;
+  const printQuery = print((term) => tokenizer?.idToToken(term) ?? `[${term}]`);
+  // Query terms the index has never seen simply have no postings.
+  for (const [k, vector] of vectors.entries()) await printQuery(String(k), index, vector);
+}
 
 /** Searches each query of a vectors file, in file order. */
 async function searchVectors(path: string, index: SparseIndex, print: Printer): Promise<void> {
