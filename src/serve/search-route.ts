@@ -2,8 +2,10 @@
 // `splade serve --index`): each input encoded as a query (the folder's query route; texts
 // joined with other requests' as /embed_sparse's are), then the exact top k documents of the
 // index by dot product, as `splade search` gives them: per input [{"id", "score"}, ...], and
-// with the documents' texts (`splade serve --corpus`) [{"id", "score", "text"}, ...].
-import type { SearchHit, SparseIndex } from '../search/sparse-index.js';
+// with the documents' texts (`splade serve --corpus`) [{"id", "score", "text"}, ...]; with
+// "explain" in the body each hit also has "terms", as `splade search --explain` prints them.
+import { termRows } from '../search/hit-explanation.js';
+import type { SparseIndex } from '../search/sparse-index.js';
 import type { ServeContext } from './context.js';
 import { parseEmbedRequest } from './embed-request.js';
 import { admitted, checkLengths, encodeInputs } from './encode-inputs.js';
@@ -33,18 +35,33 @@ export function searchRoute(context: ServeContext, { index, texts }: SearchSourc
     const body = await readJson(request, context.limits.payloadLimit);
     const parsed = parseEmbedRequest(body, context.limits);
     const topK = topKOf(body as Record<string, unknown>);
+    const explain = explainOf(body as Record<string, unknown>);
     checkLengths(context.encoder, parsed, 'query');
     const vectors = await encodeInputs(context, parsed, 'query');
-    const hits = vectors.map((vector) => index.search(vector, { topK }).map(({ id, score }) => ({ id, score })));
-    return Response.json(texts ? await withTexts(hits, texts) : hits);
+    const results = vectors.map((vector) => index.search(vector, { topK }));
+    // One look-up for all the request's hits.
+    const found = texts && (await texts.texts(results.flat().map((hit) => hit.id)));
+    const { tokenizer } = context.encoder;
+    const token = (term: number): string => tokenizer?.idToToken(term) ?? `[${term}]`;
+    let k = 0;
+    return Response.json(results.map((hits, q) => hits.map(({ doc, id, score }) => ({
+      id,
+      score,
+      ...(found ? { text: found[k++] } : {}),
+      ...(explain === undefined ? {} : { terms: termRows(index.explain(vectors[q], doc).terms, explain, token) }),
+    }))));
   });
 }
 
-/** Each hit with its document's text: one look-up for all the request's hits. */
-async function withTexts(hits: ReadonlyArray<ReadonlyArray<Pick<SearchHit, 'id' | 'score'>>>, texts: DocumentTexts): Promise<Array<Array<{ id: string; score: number; text: string | null }>>> {
-  const found = await texts.texts(hits.flat().map((hit) => hit.id));
-  let k = 0;
-  return hits.map((row) => row.map(({ id, score }) => ({ id, score, text: found[k++] })));
+/** `explain`: true for all of a hit's terms, a whole number for the first so many; false, null or absent for none. */
+function explainOf(fields: Record<string, unknown>): number | undefined {
+  const value = fields.explain;
+  if (value === undefined || value === null || value === false) return undefined;
+  if (value === true) return Infinity;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new HttpError(`\`explain\` must be true, false or a whole number of at least 1, got ${JSON.stringify(value)}`, 'Validation');
+  }
+  return value;
 }
 
 /** `top_k`: default 10, a whole number from 1 to MAX_TOP_K. */

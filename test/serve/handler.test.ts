@@ -351,5 +351,39 @@ test('POST /search with documentTexts: each hit carries its text (null for a doc
   assert.throws(() => createSpladeHandler(encoder, { documentTexts }), /documentTexts are the texts of an index's documents: give the index too/);
 });
 
+test('POST /search with "explain": each hit gains its terms [token, query weight, document weight, contribution], as SparseIndex.explain gives them', async () => {
+  const docs = ['the atomic bomb', 'world war two', 'a bomb in the war'];
+  const vectors = await encoder.encode(docs);
+  const index = SparseIndex.open(await buildIndex(vectors.map((vector, i) => ({ id: `d${i}`, vector })), { vocabSize: 256 }));
+  const documentTexts = { texts: (ids: readonly string[]): Promise<Array<string | null>> => Promise.resolve(ids.map((id) => docs[Number(id.slice(1))])) };
+  const queries = ['atomic bomb', 'war'];
+  const [query0, query1] = await encoder.encode(queries, { role: 'query' });
+  const token = (term: number): string => encoder.tokenizer!.idToToken(term)!;
+  type Hit = { id: string; score: number; text?: string; terms: Array<[string, number, number, number]> };
+  const ask = async (body: object, withTexts = false): Promise<Hit[][]> => {
+    const response = await createSpladeHandler(encoder, { index, ...(withTexts ? { documentTexts } : {}) })(post({ inputs: queries, top_k: 3, ...body }, '/search'));
+    assert.is(response.status, 200);
+    return (await response.json()) as Hit[][];
+  };
+  const all = await ask({ explain: true });
+  const expected = [query0, query1].map((query) => index.search(query, { topK: 3 }).map(({ doc, id, score }) => ({
+    id, score, terms: index.explain(query, doc).terms.map((m) => [token(m.term), m.query, m.document, m.contribution]),
+  })));
+  assert.equal(all, expected);
+  assert.ok(all.flat().some((hit) => hit.terms.length > 1), 'a hit with several terms');
+  // A number: the first so many terms; with documentTexts, text and terms together.
+  const one = await ask({ explain: 1 }, true);
+  assert.equal(one, expected.map((hits) => hits.map(({ id, score, terms }) => ({ id, score, text: docs[Number(id.slice(1))], terms: terms.slice(0, 1) }))));
+  // false or null: the answer without terms.
+  for (const explain of [false, null]) assert.ok(!('terms' in (await ask({ explain }))[0][0]), String(explain));
+  for (const explain of [0, -1, 2.5, '3', 'yes', [1]]) {
+    const bad = await createSpladeHandler(encoder, { index })(post({ inputs: 'atomic', explain }, '/search'));
+    assert.is(bad.status, 422, JSON.stringify(explain));
+    const answer = (await bad.json()) as { error: string; error_type: string };
+    assert.is(answer.error, `\`explain\` must be true, false or a whole number of at least 1, got ${JSON.stringify(explain)}`);
+    assert.is(answer.error_type, 'Validation');
+  }
+});
+
 test.after(() => encoder.dispose());
 test.run();

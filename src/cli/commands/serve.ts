@@ -29,7 +29,9 @@ Serves SPLADE vectors over HTTP with the API of Hugging Face's text-embeddings-i
   GET /info           the model and the limits below; GET /health (and / and /ping): 200
   POST /search        with --index: {"inputs": "query" | [...], "top_k": 10} -> per query the
                       exact top k documents [{"id": ..., "score": ...}, ...] (splade-ts's own);
-                      with --corpus each hit also has its document's "text"
+                      with --corpus each hit also has its document's "text"; with
+                      "explain": true (or N, the first N) its "terms" [[token, query weight,
+                      document weight, contribution], ...], as splade search --explain
 Errors are TEI's: {"error": "...", "error_type": "..."} with 400, 413, 422, 424 or 429. One
 encode runs at a time, requests in arrival order, the texts of requests that wait joined into
 the next. Stops on SIGINT or SIGTERM.
