@@ -7,6 +7,7 @@
 // a Set of the strings held 51 MB of JS heap. Equality is exact: a hash match is confirmed by
 // comparing the bytes.
 import { SpladeError } from '../errors.js';
+import { hashUtf8 } from './id-hash.js';
 
 /** The ids no longer fit: more than 4 GiB of them, or more memory than the runtime would give. */
 export class IdTableFullError extends SpladeError {}
@@ -184,19 +185,4 @@ function writeUtf8(text: string, out: Uint8Array, at: number): number {
 export function idHash(id: string): number {
   const bytes = new Uint8Array(3 * id.length);
   return hashUtf8(bytes, 0, writeUtf8(id, bytes, 0));
-}
-
-/**
- * FNV-1a (32 bits) of the bytes, then MurmurHash3's finalizer: the table takes the low bits,
- * which FNV alone spreads poorly over short, similar ids ("d1", "d2", ...).
- */
-function hashUtf8(bytes: Uint8Array, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let k = start; k < end; k++) hash = Math.imul(hash ^ bytes[k], 0x01000193);
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
 }

@@ -3,6 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { IdTable, idHash } from '../../src/splade/id-table.js';
+import { mulberry32 } from '../../tools/random.js';
 
 test('a new id gets the next number; an equal one finds it', () => {
   const table = new IdTable();
@@ -66,7 +67,9 @@ test('find: an id\'s number without adding it; -1 for one never added, whose byt
 test('200,000 ids through many doublings: each found again at its number, memory as stated', () => {
   const table = new IdTable();
   const count = 200_000;
-  const id = (k: number): string => `doc-${(k * 2654435761 % 4294967296).toString(36)}-${k}`;
+  const random = mulberry32(7);
+  const prefixes = Array.from({ length: count }, () => Math.floor(random() * 2 ** 32).toString(36));
+  const id = (k: number): string => `doc-${prefixes[k]}-${k}`;
   const sizes = new Set<number>();
   let idBytes = 0;
   for (let k = 0; k < count; k++) {
