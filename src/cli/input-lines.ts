@@ -1,15 +1,12 @@
 // Reading JSON-lines and TREC inputs for the search commands: a file (or '-' for standard
 // input), gzip or not, line by line, so that a corpus of vectors never has to fit in memory as text.
 import { readLines, utf8Text } from '../node/corpus/documents.js';
-import { inputBytes } from '../node/corpus/input-bytes.js';
+import { inputBytes, inputName } from '../node/corpus/input-bytes.js';
 import { parseVectorLine, type VectorLine } from '../search/vector-lines.js';
-
-/** The name of an input in messages. */
-export const sourceName = (path: string): string => (path === '-' ? 'stdin' : path);
 
 /** The vectors of a JSON-lines file; `at.line` follows the line being read (for messages). */
 export async function* readVectorLines(path: string, at: { line: number } = { line: 0 }): AsyncGenerator<VectorLine> {
-  const source = sourceName(path);
+  const source = inputName(path);
   for await (const { line, number } of readLines(path)) {
     if (line.trim() === '') continue;
     at.line = number;
@@ -24,5 +21,5 @@ export async function* readVectorLines(path: string, at: { line: number } = { li
 export async function readText(path: string): Promise<string> {
   const chunks: Uint8Array[] = [];
   for await (const chunk of inputBytes(path)) chunks.push(chunk);
-  return utf8Text(Buffer.concat(chunks), sourceName(path));
+  return utf8Text(Buffer.concat(chunks), inputName(path));
 }

@@ -1,5 +1,6 @@
 // Request bodies that carry many items (points, rows, searches) one body a line, so a file
 // can be sent line by line to an engine's HTTP API with memory flat on both sides.
+import { utf8Length } from './names.js';
 
 /** Items joined into one request body per line; `add` returns a line when one is full, `flush` the rest. */
 export interface Batches {
@@ -40,7 +41,7 @@ export interface SizedBatches {
  * starts the next line. The caller makes sure that one item alone fits (`open` + item + `close`).
  */
 export function sizedBatches(size: number, maxBytes: number, open: string, close: string): SizedBatches {
-  const frame = utf8Bytes(open) + utf8Bytes(close);
+  const frame = utf8Length(open) + utf8Length(close);
   let items: string[] = [];
   let bytes = frame;
   const flush = (): string => {
@@ -59,11 +60,4 @@ export function sizedBatches(size: number, maxBytes: number, open: string, close
     },
     flush,
   };
-}
-
-const encoder = new TextEncoder();
-
-/** The length of `text` in UTF-8 bytes, as a request body counts it. */
-export function utf8Bytes(text: string): number {
-  return encoder.encode(text).length;
 }

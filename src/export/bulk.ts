@@ -1,6 +1,7 @@
 // The bulk API's NDJSON, shared by Elasticsearch and OpenSearch (the same action lines), and
 // the one export format both are made of: they differ only in the field type of the mapping.
 import { ExportError, type ExportFormat, type ExportRecord, type ExportWriter } from './format.js';
+import { utf8Length } from './names.js';
 import { luceneKeys, positiveWeightsJson, requireVocabulary } from './weights.js';
 
 /** Index names: lowercase, no \ / * ? " < > | space , #, not starting with - _ +, not . or .. */
@@ -16,7 +17,7 @@ export function bulkAction(index: string, record: ExportRecord): string {
   const id = String(record.id);
   // Elasticsearch's IndexRouting.process (and OpenSearch's) refuse "" ("if _id is specified it must not be empty").
   if (id === '') throw new ExportError(`${record.where}: the id is empty, which _id cannot be`);
-  if (new TextEncoder().encode(id).length > 512) throw new ExportError(`${record.where}: the id is longer than 512 bytes, the limit of _id`);
+  if (utf8Length(id) > 512) throw new ExportError(`${record.where}: the id is longer than 512 bytes, the limit of _id`);
   return `{"index":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(id)}}}`;
 }
 

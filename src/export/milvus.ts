@@ -15,7 +15,7 @@
 // with 0 value)"). vectors-jsonl.ts already refuses the rest; the two left are refused here.
 import { batches } from './batches.js';
 import { ExportError, hitsOf, type ExportFormat, type ExportOptions, type ExportRecord, type ExportWriter, type SetupFile } from './format.js';
-import { checkIdentifier } from './names.js';
+import { checkIdentifier, utf8Length } from './names.js';
 import { float32Text } from './numbers.js';
 
 /** Rows per insert body and query vectors per search body (Milvus allows nq up to 16384). */
@@ -30,7 +30,6 @@ const MAX_SPARSE_INDEX = 0xfffffffe;
 /** quotaAndLimits.limits.topK's default: the most hits a search may ask for. */
 const MAX_LIMIT = 16384;
 
-const encoder = new TextEncoder();
 
 /** The collection (--index) and sparse vector field (--field) of a format's options. */
 function namesOf(options: ExportOptions): { collection: string; field: string } {
@@ -57,7 +56,7 @@ export function milvusSparseJson(record: ExportRecord): string {
  */
 export function milvusRow(record: ExportRecord, field: string): string {
   const id = String(record.id);
-  const bytes = encoder.encode(id).length;
+  const bytes = utf8Length(id);
   if (bytes > MAX_VARCHAR_BYTES) throw new ExportError(`${record.where}: the id is ${bytes} bytes in UTF-8; Milvus' VarChar primary key holds at most ${MAX_VARCHAR_BYTES}`);
   return `{"doc_id":${JSON.stringify(id)},${JSON.stringify(field)}:${milvusSparseJson(record)}}`;
 }

@@ -13,8 +13,9 @@
 //   "region"}}. API version 2026-07 makes POST /indexes schema-only, hence the pinned version.
 // The limits are those of docs.pinecone.io's newest Operation and Identifier limits pages (older
 // pages said 1,000 non-zero values and top_k 1,000 while sparse indexes were in preview).
-import { sizedBatches, utf8Bytes } from './batches.js';
+import { sizedBatches } from './batches.js';
 import { ExportError, hitsOf, type ExportFormat, type ExportRecord, type ExportWriter } from './format.js';
+import { utf8Length } from './names.js';
 import { float32Text } from './numbers.js';
 
 /** The API version whose request bodies these are (the client's X_PINECONE_API_VERSION). */
@@ -87,7 +88,7 @@ export const pinecone: ExportFormat = {
         // One record is at most about 55 KB (2048 terms of 10-digit ids and 14-character weights, a
         // 512-character id): it always fits a line alone, so no record is too large for a request.
         const item = `{"id":${JSON.stringify(pineconeId(record))},"sparseValues":${pineconeSparseJson(record)}}`;
-        return records.add(item, utf8Bytes(item));
+        return records.add(item, utf8Length(item));
       },
       finish: () => records.flush(),
     };

@@ -2,12 +2,13 @@
 // comma), multi-byte items counted in UTF-8 bytes, and the record count limit beside the byte one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sizedBatches, utf8Bytes } from '../../src/export/batches.js';
+import { sizedBatches } from '../../src/export/batches.js';
+import { utf8Length } from '../../src/export/names.js';
 
 /** Every line the items make, each item given with its true UTF-8 byte count. */
 function linesOf(size: number, maxBytes: number, items: string[]): string[] {
   const batches = sizedBatches(size, maxBytes, '[', ']');
-  const text = items.map((item) => batches.add(item, utf8Bytes(item))).join('') + batches.flush();
+  const text = items.map((item) => batches.add(item, utf8Length(item))).join('') + batches.flush();
   return text.split('\n').slice(0, -1);
 }
 
@@ -28,7 +29,7 @@ test('sizedBatches: items are counted in UTF-8 bytes, not UTF-16 units', () => {
   // "é" is 2 bytes, "😀" 4 (2 UTF-16 units): "[é,😀]" is 9 bytes though 6 units.
   assert.equal(linesOf(10, 9, ['é', '😀', 'x']), ['[é,😀]', '[x]']);
   assert.equal(linesOf(10, 8, ['é', '😀']), ['[é]', '[😀]']);
-  for (const line of linesOf(10, 9, ['é', '😀', 'x', 'ü', 'ü', 'ü'])) assert.ok(utf8Bytes(line) <= 9, line);
+  for (const line of linesOf(10, 9, ['é', '😀', 'x', 'ü', 'ü', 'ü'])) assert.ok(utf8Length(line) <= 9, line);
 });
 
 test('sizedBatches: at most size items a line, whichever limit comes first; flush of nothing is empty', () => {

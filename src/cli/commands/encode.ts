@@ -8,6 +8,7 @@ import { readDocumentRecords } from '../../node/corpus/documents.js';
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { pruneTopK, type SparseVector } from '../../splade/sparse-vector.js';
 import { BACKEND_FLAGS, backendUsage, backendOptionsFromFlags } from '../backend-flags.js';
+import { inputName } from '../../node/corpus/input-bytes.js';
 import { parseCommandArgs, oneOf, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { modelTextLimits } from '../model-text-limits.js';
@@ -15,7 +16,7 @@ import { effectiveMaxLength, textNotices, type TextLimits } from '../text-limits
 import { dtypeUsage, dtypeOption } from '../dtype-option.js';
 import { float32ToString, pythonRound2Repr, pythonStringRepr } from '../../inspect/numbers.js';
 import { corpusUsage, runCorpusEncode } from '../encode-corpus.js';
-import { readText, sourceName } from '../input-lines.js';
+import { readText } from '../input-lines.js';
 import {
   ENCODE_SHAPING_OPTIONS, ENCODE_SHAPING_USAGE, givenShapingFlags, overflowNote, parseEncodeShaping, queryRouteNote,
 } from '../encode-options.js';
@@ -216,7 +217,7 @@ async function encodeInputIds(v: EncodeValues & { 'input-ids': string }, s: Enco
   const conflicting = [(v.text ?? []).length > 0 && '--text', v.input && '--input', v.format && '--format', v.terms && '--terms', s.topK && '--top-k', s.maxLength && '--max-length', ...givenShapingFlags(v)]
     .filter(Boolean);
   if (conflicting.length > 0) throw new UsageError(`--input-ids takes no ${conflicting.join(', ')}: it prints every weight above 0`);
-  const source = v['input-ids'] === '-' ? 'stdin' : v['input-ids'];
+  const source = inputName(v['input-ids']);
   let rows: unknown;
   try {
     rows = JSON.parse(await readText(v['input-ids']));
@@ -240,7 +241,7 @@ async function encodeTexts(v: EncodeValues, s: EncodeSettings): Promise<number> 
   }
   if (items.length === 0) {
     // --input was given: what is missing is in the file, not on the command line.
-    if (v.input !== undefined) throw new SpladeError(`${sourceName(v.input)} has no texts to encode (it is empty or has only blank lines)`);
+    if (v.input !== undefined) throw new SpladeError(`${inputName(v.input)} has no texts to encode (it is empty or has only blank lines)`);
     throw new UsageError('nothing to encode: give --text, --input or --input-ids');
   }
   checkUniqueIds(items);

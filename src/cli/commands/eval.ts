@@ -7,7 +7,8 @@ import { evaluateMeasures, type TrecEvalOptions, type TrecEvaluation } from '../
 import { TrecFormatError, parseQrels, parseRun, type Qrels, type Run } from '../../search/trec.js';
 import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
-import { readText, sourceName } from '../input-lines.js';
+import { inputName } from '../../node/corpus/input-bytes.js';
+import { readText } from '../input-lines.js';
 import { fourDecimals, textLine } from '../trec-eval-text.js';
 
 const usage = `usage: splade eval --run RUN.trec --qrels QRELS [--complete] [--per-query] [--format text|json]
@@ -112,9 +113,9 @@ function measureRequests(lists: readonly string[]): MeasureRequest[] {
  * only) are refused, as trec_eval refuses them: every measure would print 0, read as a result.
  */
 async function readFiles(runPath: string, qrelsPath: string): Promise<{ run: Run; qrels: Qrels }> {
-  const run = parseRun(await readText(runPath), sourceName(runPath));
-  const qrels = parseQrels(await readText(qrelsPath), sourceName(qrelsPath));
-  if (qrels.size === 0) throw new TrecFormatError(`${sourceName(qrelsPath)}: no judgements in the qrels file (nothing to evaluate the run against)`);
+  const run = parseRun(await readText(runPath), inputName(runPath));
+  const qrels = parseQrels(await readText(qrelsPath), inputName(qrelsPath));
+  if (qrels.size === 0) throw new TrecFormatError(`${inputName(qrelsPath)}: no judgements in the qrels file (nothing to evaluate the run against)`);
   return { run, qrels };
 }
 

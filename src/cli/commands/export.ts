@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../../node/files.js';
 import { resolveModel } from '../../node/resolve-model.js';
 import { IdTableFullError } from '../../splade/id-table.js';
 import { loadTokenizer } from '../../tokenizer/index.js';
+import { inputName } from '../../node/corpus/input-bytes.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { checkOutputPath } from '../output-path.js';
@@ -76,7 +77,7 @@ async function loadModelInfo(location: string): Promise<{ vocabulary: Vocabulary
 async function exportVectors(format: ExportFormat, vectors: string, out: string, options: ExportOptions, checkIds: boolean): Promise<number> {
   const writer = format.create(options);
   const file = await AtomicFileWriter.open(out);
-  const source = vectors === '-' ? 'stdin' : vectors;
+  const source = inputName(vectors);
   const ids = checkIds ? new RepeatedIdCheck(source) : undefined;
   let count = 0;
   try {

@@ -7,7 +7,8 @@ import type { VectorLine } from '../../search/vector-lines.js';
 import { oneOf, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { checkOutputPath } from '../output-path.js';
-import { readVectorLines, sourceName } from '../input-lines.js';
+import { inputName } from '../../node/corpus/input-bytes.js';
+import { readVectorLines } from '../input-lines.js';
 import { VectorLineNumbers } from '../line-numbers.js';
 import { repeatedIdMessage } from '../../splade/document-id.js';
 
@@ -61,8 +62,8 @@ export const command: Command = {
     } catch (error) {
       if (interrupted.signal.aborted) return stoppedBy(interrupted.signal.reason as NodeJS.Signals, values.out, values.vectors);
       // The builder names the documents; the line numbers are the reader's.
-      if (error instanceof DuplicateIdError) throw new IndexBuildError(repeatedIdMessage(sourceName(values.vectors), at.line, error.id, lines.lineOf(error.first)));
-      if (error instanceof IndexBuildError) throw new IndexBuildError(`${sourceName(values.vectors)} line ${at.line}: ${error.message}`);
+      if (error instanceof DuplicateIdError) throw new IndexBuildError(repeatedIdMessage(inputName(values.vectors), at.line, error.id, lines.lineOf(error.first)));
+      if (error instanceof IndexBuildError) throw new IndexBuildError(`${inputName(values.vectors)} line ${at.line}: ${error.message}`);
       throw error;
     } finally {
       process.off('SIGINT', interrupt);

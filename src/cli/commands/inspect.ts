@@ -14,10 +14,11 @@ import { MissingTokenizerError } from '../../splade/encoder.js';
 import type { TensorToWrite } from '../../formats/safetensors-writer.js';
 import { TOKENIZER_FILES_TEXT } from '../../tokenizer/index.js';
 import { BACKEND_FLAGS, backendUsage, backendOptionsFromFlags } from '../backend-flags.js';
+import { inputName } from '../../node/corpus/input-bytes.js';
 import { parseCommandArgs, wholeNumber } from '../args.js';
 import { dtypeUsage, dtypeOption } from '../dtype-option.js';
 import { UsageError, type Command } from '../command.js';
-import { readText, sourceName } from '../input-lines.js';
+import { readText } from '../input-lines.js';
 import { checkOutputOutsideModel, checkOutputPath } from '../output-path.js';
 import { effectiveMaxLength, textNotices } from '../text-limits.js';
 
@@ -71,7 +72,7 @@ function parse(args: string[]) {
 }
 
 async function readIdsFile(path: string): Promise<unknown> {
-  const source = sourceName(path);
+  const source = inputName(path);
   const text = await readText(path);
   try {
     return JSON.parse(text);

@@ -9,7 +9,8 @@ import { runLine } from '../../search/trec.js';
 import type { SparseVector } from '../../splade/sparse-vector.js';
 import { oneOf, optionalNumber, parseCommandArgs, wholeNumber } from '../args.js';
 import { UsageError, type Command } from '../command.js';
-import { readVectorLines, sourceName } from '../input-lines.js';
+import { inputName } from '../../node/corpus/input-bytes.js';
+import { readVectorLines } from '../input-lines.js';
 import { BACKEND_FLAGS, backendOptionsFromFlags, backendUsage } from '../backend-flags.js';
 import { dtypeOption, dtypeUsage } from '../dtype-option.js';
 import { optionUsage } from '../option-usage.js';
@@ -196,7 +197,7 @@ async function searchVectors(path: string, index: SparseIndex, print: Printer): 
       await print(id, index, vector);
     } catch (error) {
       // The index names the query's position at fault; the line is the reader's.
-      if (error instanceof QueryError) throw new QueryError(`${sourceName(path)} line ${at.line}: ${error.message}`);
+      if (error instanceof QueryError) throw new QueryError(`${inputName(path)} line ${at.line}: ${error.message}`);
       throw error;
     }
   }

@@ -129,7 +129,7 @@ export interface DocumentRecord {
  * @param format JSON lines or TSV; by default, by the file's name (see inputFormat)
  */
 export async function* readDocumentRecords(path: string, format: InputFormat = inputFormat(path)): AsyncGenerator<DocumentRecord> {
-  const source = path === '-' ? 'stdin' : path;
+  const source = inputName(path);
   for await (const { line, number } of readLines(path)) {
     if (line.trim() === '') continue;
     const where = `${source} line ${number}`;
