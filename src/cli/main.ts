@@ -20,8 +20,8 @@ const commands: Record<string, { readonly summary: string; load(): Promise<{ com
   quantize: { summary: 'a model folder with int8 or float16 weights, loaded without the float32 copy', load: () => import('./commands/quantize.js') },
   index: { summary: 'build an inverted index file from document vectors', load: () => import('./commands/index.js') },
   search: { summary: 'search an index with query texts or vectors (exact top k)', load: () => import('./commands/search.js') },
-  eval: { summary: 'nDCG@10, MRR@10 and Recall@100 of a TREC run against qrels', load: () => import('./commands/eval.js') },
-  export: { summary: 'vectors for pgvector, Elasticsearch, OpenSearch, Qdrant, Vespa or Anserini', load: () => import('./commands/export.js') },
+  eval: { summary: 'nDCG@10, MRR@10 and Recall@100 of a TREC run against qrels, or trec_eval\'s measures', load: () => import('./commands/eval.js') },
+  export: { summary: 'vectors for pgvector, Elasticsearch, OpenSearch, Qdrant, Milvus, Pinecone, Vespa or Anserini', load: () => import('./commands/export.js') },
   serve: { summary: 'an HTTP server with text-embeddings-inference\'s API (POST /embed_sparse)', load: () => import('./commands/serve.js') },
   // Hidden (a name starting with _ is not listed): a worker process of `splade encode --workers`.
   '_encode-worker': { summary: 'internal', load: () => import('./commands/encode-worker.js') },

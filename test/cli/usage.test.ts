@@ -13,6 +13,7 @@ import { command as encode } from '../../src/cli/commands/encode.js';
 import { command as explain } from '../../src/cli/commands/explain.js';
 import { command as inspect } from '../../src/cli/commands/inspect.js';
 import { command as tokenize } from '../../src/cli/commands/tokenize.js';
+import { EXPORT_FORMATS } from '../../src/export/index.js';
 import { tempDir } from '../foundation/tmp.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -95,6 +96,15 @@ test('--help: one line of description per command; every --model says DIR|REPO_I
     assert.not.match(usage, /--model DIR(?!\|REPO_ID)/, `${name}: a bare --model DIR`);
   }
   assert.match(usages.encode, /--query-model DIR\|REPO_ID/);
+});
+
+test('--help: the export line names every engine --to writes for, the eval line trec_eval\'s measures', () => {
+  const help = splade(['--help']).stdout;
+  const exportLine = help.split('\n').find((line) => line.startsWith('  export '));
+  assert.ok(exportLine, 'an export line');
+  const engines = new Set(Object.keys(EXPORT_FORMATS).map((name) => name.replace(/-(queries|topics|import)$/, '')));
+  for (const engine of engines) assert.match(exportLine.toLowerCase(), new RegExp(`\\b${engine}\\b`), `${engine} in '${exportLine}'`);
+  assert.match(help, /\n {2}eval +[^\n]*trec_eval/, 'eval names trec_eval (its --measures)');
 });
 
 test('every command --help lists has its row in the README\'s command table', () => {
