@@ -369,6 +369,22 @@ test('splade index refuses a repeated id naming both lines (7 is "7", "d\\u0031"
   assert.equal(readdirSync(dir), [], 'no index, temporary file or run folder left behind');
 });
 
+test('search --query-vectors refuses a repeated query id naming both lines: a TREC run would merge the two queries\' hits under one id', () => {
+  const vectors = join(tmp, 'small-for-queries.jsonl');
+  writeFileSync(vectors, takeVectors(20, { seed: 5, vocab: 50, minTerms: 1, maxTerms: 5 }).map((d) => vectorLine(d) + '\n').join(''));
+  const index = join(tmp, 'small-for-queries.spladeidx');
+  assert.is(splade(['index', '--vectors', vectors, '--out', index]).code, 0);
+  const queries = join(tmp, 'repeated-queries.jsonl');
+  const query = (idJson: string): string => `{"id":${idJson},"indices":[1,2],"values":[0.5,1]}`;
+  writeFileSync(queries, [query('"q1"'), query('7'), '', query('"q1"')].join('\n') + '\n');
+  const result = splade(['search', '--index', index, '--query-vectors', queries, '--format', 'trec']);
+  assert.is(result.code, 1, result.stderr);
+  assert.match(result.stderr, /^splade: \S*repeated-queries\.jsonl line 4: id "q1" repeats line 1's\n$/);
+  const numbers = join(tmp, 'number-queries.jsonl');
+  writeFileSync(numbers, [query('7'), query('"7"')].join('\n') + '\n');
+  assert.match(splade(['search', '--index', index, '--query-vectors', numbers]).stderr, /number-queries\.jsonl line 2: id "7" repeats line 1's/);
+});
+
 for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   test(`splade index interrupted (${signal}) while it waits for input: exit ${status}, one line, no file or temporary file left`, async () => {
     const dir = join(tmp, `interrupted-${signal}`);

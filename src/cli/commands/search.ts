@@ -11,6 +11,7 @@ import { oneOf, optionalNumber, parseCommandArgs, wholeNumber } from '../args.js
 import { UsageError, type Command } from '../command.js';
 import { inputName } from '../../node/corpus/input-bytes.js';
 import { readVectorLines } from '../input-lines.js';
+import { RepeatedIdCheck } from '../repeated-ids.js';
 import { BACKEND_FLAGS, backendOptionsFromFlags, backendUsage } from '../backend-flags.js';
 import { dtypeOption, dtypeUsage } from '../dtype-option.js';
 import { optionUsage } from '../option-usage.js';
@@ -189,10 +190,16 @@ async function searchTexts(values: Values, { texts, batchSize }: ReturnType<type
   for (const [k, vector] of vectors.entries()) await printQuery(String(k), index, vector);
 }
 
-/** Searches each query of a vectors file, in file order. */
+/**
+ * Searches each query of a vectors file, in file order. A query id met twice is refused: a
+ * TREC run would list both queries' hits under one id, which trec_eval reads as one query.
+ */
 async function searchVectors(path: string, index: SparseIndex, print: Printer): Promise<void> {
   const at = { line: 0 };
+  const ids = new RepeatedIdCheck(inputName(path));
   for await (const { id, vector } of readVectorLines(path, at)) {
+    const repeated = ids.repeats(id, at.line);
+    if (repeated !== undefined) throw new QueryError(repeated);
     try {
       await print(id, index, vector);
     } catch (error) {
