@@ -17,8 +17,9 @@ export interface Listening {
   readonly url: string;
   /**
    * Stops taking requests and lets those in flight finish (idle keep-alive connections close
-   * at once); connections still open after `graceMs` (default 10 s) are cut. Resolves once
-   * every connection is closed.
+   * at once, and each answer from then on says `connection: close`, so a keep-alive client
+   * lets its connection go); connections still open after `graceMs` (default 10 s) are cut.
+   * Resolves once every connection is closed.
    */
   close(graceMs?: number): Promise<void>;
 }
@@ -28,7 +29,11 @@ export interface Listening {
  * @throws SpladeError when the address cannot be listened on (in use, not this machine's)
  */
 export function listen(handler: RequestHandler, options: { readonly host: string; readonly port: number }): Promise<Listening> {
-  const server = createServer((req, res) => void respond(handler, req, res));
+  // Once closing, each answer says `connection: close`: a keep-alive client that goes on
+  // sending would otherwise hold its connection open until the grace period cut it, a request
+  // of its in flight.
+  let closing = false;
+  const server = createServer((req, res) => void respond(handler, req, res, () => closing));
   return new Promise((resolve, reject) => {
     const refused = (error: NodeJS.ErrnoException): void => {
       const why = error.code === 'EADDRINUSE' ? 'the port is in use' : error.code === 'EADDRNOTAVAIL' ? 'not an address of this machine' : error.message;
@@ -41,6 +46,7 @@ export function listen(handler: RequestHandler, options: { readonly host: string
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const close = (graceMs = 10_000): Promise<void> => new Promise((done) => {
+        closing = true;
         const cut = setTimeout(() => server.closeAllConnections(), graceMs);
         server.close(() => {
           clearTimeout(cut);
@@ -53,7 +59,7 @@ export function listen(handler: RequestHandler, options: { readonly host: string
   });
 }
 
-async function respond(handler: RequestHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function respond(handler: RequestHandler, req: IncomingMessage, res: ServerResponse, closing: () => boolean): Promise<void> {
   let request: Request;
   try {
     request = toRequest(req);
@@ -66,6 +72,8 @@ async function respond(handler: RequestHandler, req: IncomingMessage, res: Serve
     // Read whole before the status is written: a body that fails is then a 500, not a 200
     // with the error in its place.
     const body = Buffer.from(await response.arrayBuffer());
+    // Asked when the answer is written, not when the request came: close() may come between.
+    if (closing()) res.setHeader('connection', 'close');
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch (error) {

@@ -1,6 +1,6 @@
 // splade-ts/node's listen: a web-standard handler served by node:http, its body streamed to
 // the handler, and a close that lets a request in flight finish.
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { listen } from '../../src/node/http-server.js';
@@ -69,6 +69,45 @@ test('the port in use: a SpladeError naming the address', async () => {
     assert.is(message, `SpladeError: cannot listen on 127.0.0.1:${port}: the port is in use`);
   } finally {
     await first.close();
+  }
+});
+
+test('close() with a keep-alive client still sending: its answers say connection: close, so it drains at once, none cut at the grace period', async () => {
+  const server = await listen(async (request) => {
+    await request.text();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return new Response('ok');
+  }, { host: '127.0.0.1', port: 0 });
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const outcomes: string[] = [];
+  let sending = true;
+  const one = (): Promise<void> => new Promise((resolve) => {
+    const sent = request(server.url, { method: 'POST', agent }, (response) => {
+      outcomes.push(`${response.statusCode} ${response.headers.connection}`);
+      response.resume().on('end', resolve);
+    });
+    sent.on('error', (error) => {
+      outcomes.push(`cut: ${error.message}`);
+      sending = false;
+      resolve();
+    });
+    sent.end('x');
+  });
+  const client = (async () => {
+    while (sending) await one();
+  })();
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    await server.close(2000);
+    assert.ok(performance.now() - started < 1000, `close() took ${Math.round(performance.now() - started)} ms: the client kept its connection to the grace period`);
+    sending = false;
+    await client;
+    assert.is(outcomes.filter((outcome) => outcome.startsWith('cut')).length, 0, outcomes.at(-1));
+    assert.is(outcomes.at(-1), '200 close', 'the last answer told the client to let the connection go');
+  } finally {
+    sending = false;
+    agent.destroy();
   }
 });
 
