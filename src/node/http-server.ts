@@ -4,8 +4,8 @@
 // written back.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { SpladeError } from '../errors.js';
+import { bodyStream, discardRest } from './request-body-stream.js';
 
 /** A web-standard request handler (splade-ts/serve's createSpladeHandler makes one). */
 export type RequestHandler = (request: Request) => Promise<Response>;
@@ -65,7 +65,8 @@ async function respond(handler: RequestHandler, req: IncomingMessage, res: Serve
     request = toRequest(req);
   } catch (error) {
     // A request Node took but a Request cannot be made of (a method fetch forbids, say).
-    return sendError(res, 400, 'Validation', error);
+    sendError(res, 400, 'Validation', error);
+    return discardRest(req);
   }
   try {
     const response = await handler(request);
@@ -79,6 +80,7 @@ async function respond(handler: RequestHandler, req: IncomingMessage, res: Serve
   } catch (error) {
     sendError(res, 500, 'Backend', error);
   }
+  discardRest(req);
 }
 
 function sendError(res: ServerResponse, status: number, errorType: string, error: unknown): void {
@@ -95,6 +97,6 @@ function toRequest(req: IncomingMessage): Request {
   return new Request(new URL(req.url ?? '/', 'http://localhost'), {
     method: req.method,
     headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+    ...(hasBody ? { body: bodyStream(req), duplex: 'half' } : {}),
   });
 }

@@ -1,6 +1,7 @@
 // splade-ts/node's listen: a web-standard handler served by node:http, its body streamed to
 // the handler, and a close that lets a request in flight finish.
 import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { listen } from '../../src/node/http-server.js';
@@ -114,6 +115,50 @@ test('close() with a keep-alive client still sending: its answers say connection
   } finally {
     sending = false;
     agent.destroy();
+  }
+});
+
+/**
+ * Sends a POST of `size` bytes whole before it reads (as Python's http.client and curl do) and
+ * resolves with the response's first line, or what went wrong.
+ */
+function postWholeThenRead(url: string, size: number, headers: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    let received = '';
+    let written = 0;
+    const socket = connect(Number(port), hostname);
+    socket.setEncoding('latin1');
+    socket.on('data', (text: string) => (received += text));
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(`${error.code} after ${written} bytes written; received ${JSON.stringify(received.split('\r\n')[0])}`));
+    socket.on('end', () => resolve(received.split('\r\n')[0]));
+    socket.write(`POST /embed_sparse HTTP/1.1\r\nhost: ${hostname}\r\n${headers}\r\n`);
+    const spaces = Buffer.alloc(64 * 1024, 0x20);
+    const chunk = headers.includes('chunked') ? Buffer.concat([Buffer.from(`${spaces.length.toString(16)}\r\n`), spaces, Buffer.from('\r\n')]) : spaces;
+    const pump = (): void => {
+      while (written < size) {
+        written += spaces.length;
+        if (!socket.write(chunk)) return void socket.once('drain', pump);
+      }
+    };
+    pump();
+  });
+}
+
+test('a body refused part way or unread (413, 429) still gets its answer to a client that writes its whole body before it reads, not a reset', async () => {
+  const server = await listen(async (request) => {
+    if (request.headers.get('content-length') !== null) return new Response('refused unread', { status: 429 });
+    const reader = request.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    return new Response('refused part way', { status: 413 });
+  }, { host: '127.0.0.1', port: 0 });
+  try {
+    const size = 32 * 1024 * 1024;
+    assert.is(await postWholeThenRead(server.url, size, 'transfer-encoding: chunked\r\n'), 'HTTP/1.1 413 Payload Too Large');
+    assert.is(await postWholeThenRead(server.url, size, `content-length: ${size}\r\n`), 'HTTP/1.1 429 Too Many Requests');
+  } finally {
+    await server.close(100);
   }
 });
 
