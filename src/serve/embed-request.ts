@@ -31,6 +31,9 @@ export function parseEmbedRequest(body: unknown, limits: RequestLimits): EmbedRe
   const inputs = parseInputs(fields.inputs);
   if (inputs.length === 0) throw new HttpError('`inputs` cannot be empty', 'Empty');
   checkBatchSize(inputs.length, limits);
+  // TEI refuses an empty text or row of ids as it refuses an empty batch, whichever of the batch
+  // it is (core/src/tokenization.rs `encode`), where it would otherwise be [CLS] [SEP]'s vector.
+  if (inputs.some((input) => input.length === 0)) throw new HttpError('`inputs` cannot be empty', 'Empty');
   const truncate = optionalBoolean(fields, 'truncate') ?? limits.autoTruncate;
   const direction = fields.truncation_direction;
   if (direction !== undefined && direction !== null && !['right', 'Right'].includes(direction as string)) {
@@ -55,6 +58,8 @@ function parseInputs(value: unknown): EmbedInput[] {
   if (isNumbers(value)) return [tokenIds(value, '`inputs`')];
   return value.map((input: unknown, i) => {
     if (typeof input === 'string') return input;
+    // An empty row is token ids, as TEI's u32 list reads it: refused as empty, not as of a wrong type.
+    if (Array.isArray(input) && input.length === 0) return [];
     if (isNumbers(input)) return tokenIds(input, `\`inputs\`[${i}]`);
     throw new HttpError(`\`inputs\`[${i}] must be a string or an array of token ids`, 'Validation');
   });

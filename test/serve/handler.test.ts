@@ -17,7 +17,7 @@ const f32 = join(root, 'test/parity/fixtures/f32');
 // max_position_embeddings 32: a text of 40 words is too long.
 const encoder = await SpladeEncoder.fromPretrained(f32, { backend: 'cpu', threads: 2 });
 const long = Array.from({ length: 40 }, (_, i) => ['the', 'atomic', 'bomb', 'project'][i % 4]).join(' ');
-const texts = ['the atomic bomb', 'world war', '', 'the manhattan project and its legacy'];
+const texts = ['the atomic bomb', 'world war', 'a', 'the manhattan project and its legacy'];
 
 type Item = { index: number; value: number };
 
@@ -86,9 +86,13 @@ test('a text too long: cut by default (as encode cuts it), refused with TEI\'s m
   assert.is(ids.status, 422, 'token ids are never cut');
 });
 
-test('TEI\'s validation errors: empty batch 400, too many inputs 422, wrong types 422, bad JSON 400, body too large 413', async () => {
+test('TEI\'s validation errors: empty batch or input 400, too many inputs 422, wrong types 422, bad JSON 400, body too large 413', async () => {
   const cases: Array<[Request, SpladeHandlerOptions, number, string, RegExp]> = [
     [post({ inputs: [] }), {}, 400, 'Empty', /^`inputs` cannot be empty$/],
+    // TEI refuses each empty input as it refuses an empty batch (core/src/tokenization.rs).
+    [post({ inputs: '' }), {}, 400, 'Empty', /^`inputs` cannot be empty$/],
+    [post({ inputs: ['a', ''] }), {}, 400, 'Empty', /^`inputs` cannot be empty$/],
+    [post({ inputs: ['a', []] }), {}, 400, 'Empty', /^`inputs` cannot be empty$/],
     [post({ inputs: ['a', 'b', 'c'] }), { maxClientBatchSize: 2 }, 422, 'Validation', /^batch size 3 > maximum allowed batch size 2$/],
     [post({ inputs: 7 }), {}, 422, 'Validation', /`inputs` must be a string/],
     [post({ inputs: ['a', { text: 'b' }] }), {}, 422, 'Validation', /`inputs`\[1\] must be a string or an array of token ids/],
