@@ -30,7 +30,7 @@ export function embedSparse(context: ServeContext, request: Request): Promise<Re
  * TEI's response: per input, its non-zero weights as {index, value}, indices ascending, which
  * is what a SparseVector holds (sparse-vector.ts: ascending ids, no zero weight).
  */
-function sparseJson(vectors: readonly SparseVector[]): string {
+export function sparseJson(vectors: readonly SparseVector[]): string {
   const rows = vectors.map(({ indices, values }) => {
     const items = Array.from(indices, (index, k) => `{"index":${index},"value":${shortestFloat32(values[k])}}`);
     return `[${items.join(',')}]`;

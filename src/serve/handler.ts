@@ -15,6 +15,7 @@ import { RequestGate } from './request-gate.js';
 import { searchRoute, type DocumentTexts, type SearchSource } from './search-route.js';
 import { tokenizeRoute } from './tokenize-route.js';
 import { decodeRoute } from './decode-route.js';
+import { vertexRoute } from './vertex-route.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
 
 /** How the server behaves; the defaults are TEI's. */
@@ -70,8 +71,9 @@ const EMBED_SPARSE = ['/embed_sparse', '/invocations'];
 
 /**
  * The handler of a TEI-compatible server over `encoder`: POST /embed_sparse (and / and
- * /invocations, as TEI), POST /tokenize and POST /decode (the document model's tokenizer),
- * GET /info, GET /health (and / and /ping); with `index`, POST /search. One encode runs at a time, requests in arrival order; the texts of requests
+ * /invocations, as TEI), POST /vertex (Vertex AI's instances of /embed_sparse bodies),
+ * POST /tokenize and POST /decode (the document model's tokenizer), GET /info, GET /health
+ * (and / and /ping); with `index`, POST /search. One encode runs at a time, requests in arrival order; the texts of requests
  * waiting together share one (see EncodeBatcher).
  * @throws SpladeError when `index` has more terms than the model's vocabulary, or
  *   `documentTexts` come without an index
@@ -126,6 +128,7 @@ async function route({ context, info, search, onError }: Routes, request: Reques
     if (path === '/info') return allow(request, 'GET') ?? Response.json(info);
     if (path === '/tokenize') return allow(request, 'POST') ?? (await tokenizeRoute(context, request));
     if (path === '/decode') return allow(request, 'POST') ?? (await decodeRoute(context, request));
+    if (path === '/vertex') return allow(request, 'POST') ?? (await vertexRoute(context, request));
     if (path === '/search' && search) return allow(request, 'POST') ?? (await searchRoute(context, search, request));
     if (NOT_SERVED.includes(path)) throw new HttpError(`${path} is not served: splade-ts serves sparse vectors, POST /embed_sparse`, 'Backend');
     throw new HttpError(`no route ${path}`, 'Validation', 404);

@@ -60,7 +60,7 @@ test('serves the vectors `splade encode` prints, then stops on SIGTERM with exit
     assert.is(info.max_input_length, 32);
     const tooLarge = await fetch(`${url}/embed_sparse`, { method: 'POST', body: 'x'.repeat(3_000_000) });
     assert.is(tooLarge.status, 413);
-    assert.match(stderr(), /: POST \/embed_sparse, POST \/tokenize, POST \/decode, GET \/info, GET \/health\n/, 'the listening line names the routes');
+    assert.match(stderr(), /: POST \/embed_sparse, POST \/vertex, POST \/tokenize, POST \/decode, GET \/info, GET \/health\n/, 'the listening line names the routes');
     const tokenized = await fetch(`${url}/tokenize`, { method: 'POST', body: '{"inputs": "world war"}' });
     const [tokens] = (await tokenized.json()) as Array<Array<{ text: string; special: boolean }>>;
     assert.equal([tokens[0].text, tokens.at(-1)!.text], ['[CLS]', '[SEP]'], 'POST /tokenize is served');

@@ -1,6 +1,6 @@
 // `splade serve`: a model behind text-embeddings-inference's HTTP API (POST /embed_sparse,
-// POST /tokenize, POST /decode, GET /info, GET /health; see ../../serve/handler.ts), until
-// SIGINT or SIGTERM.
+// POST /vertex, POST /tokenize, POST /decode, GET /info, GET /health; see
+// ../../serve/handler.ts), until SIGINT or SIGTERM.
 import { SpladeEncoder } from '../../node/splade-encoder.js';
 import { listen } from '../../node/http-server.js';
 import { openIndexFile } from '../../node/index-file.js';
@@ -21,6 +21,8 @@ Serves SPLADE vectors over HTTP with the API of Hugging Face's text-embeddings-i
                       -> [[{"index": i, "value": w}, ...], ...] (non-zero weights, by index);
                       "query": true encodes queries (the folder's query route), splade-ts's own;
                       POST / and POST /invocations are /embed_sparse too, as TEI's
+  POST /vertex        {"instances": [/embed_sparse body, ...]} -> {"predictions": [...]}
+                      (TEI's route for Google Vertex AI)
   POST /tokenize      {"inputs": "text" | ["text", ...], "add_special_tokens": true|false}
                       -> per text [{"id", "text", "special", "start", "stop"}, ...], start
                       and stop UTF-8 byte offsets (null for the special tokens added)
@@ -149,7 +151,7 @@ async function serveUntilStopped(encoder: SpladeEncoder, options: SpladeHandlerO
 /** The routes served, for the listening line. */
 function routesLine(index: SparseIndex | undefined, texts: CorpusTexts | undefined): string {
   const search = index ? `, POST /search (${index.docCount} documents${texts ? `, with their texts from ${texts.path}` : ''})` : '';
-  return `POST /embed_sparse, POST /tokenize, POST /decode${search}, GET /info, GET /health`;
+  return `POST /embed_sparse, POST /vertex, POST /tokenize, POST /decode${search}, GET /info, GET /health`;
 }
 
 /**
