@@ -1,8 +1,9 @@
 // POST /vertex, text-embeddings-inference's route for Google Vertex AI (router/src/http/server.rs
 // `vertex_compatibility`): {"instances": [body, ...]}, each instance a body of /embed_sparse
-// (for a SPLADE model), answered {"predictions": [answer, ...]} in order. As TEI's, it has no
-// limit of its own on the instances: each is checked as /embed_sparse checks its body, and the
-// payload limit bounds them. Their texts are encoded together (the batcher joins them).
+// (for a SPLADE model), answered {"predictions": [answer, ...]} in order. Each instance is
+// checked as /embed_sparse checks its body, and their inputs in all are held to
+// max_concurrent_requests, as TEI's permits hold them. Their texts are encoded together (the
+// batcher joins them).
 import type { ServeContext } from './context.js';
 import { parseEmbedRequest, type EmbedRequest } from './embed-request.js';
 import { sparseJson } from './embed-route.js';
@@ -14,6 +15,9 @@ export function vertexRoute(context: ServeContext, request: Request): Promise<Re
   return admitted(context, async () => {
     const instances = vertexInstances(await readJson(request, context.limits.payloadLimit));
     const parsed = instances.map((instance, i) => naming(i, () => checkedInstance(context, instance)));
+    // TEI takes a permit an input, so that its max_concurrent_requests bounds a request of many
+    // instances too; here a request holds one, and its inputs in all are held to the limit.
+    if (parsed.reduce((sum, instance) => sum + instance.inputs.length, 0) > context.gate.limit) throw new HttpError('Model is overloaded', 'Overloaded');
     const answers = await Promise.all(parsed.map(async (instance) => sparseJson(await encodeInputs(context, instance, role(instance)))));
     return new Response(`{"predictions":[${answers.join(',')}]}`, { headers: { 'content-type': 'application/json' } });
   });

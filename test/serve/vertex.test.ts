@@ -53,4 +53,13 @@ test('what /embed_sparse refuses, in any instance, is refused naming the instanc
   }
 });
 
+test('more inputs in all than --max-concurrent-requests is TEI\'s 429 (a permit an input there), so that many instances cannot run unbounded', async () => {
+  const small = createSpladeHandler(encoder, { maxConcurrentRequests: 3 });
+  const response = await small(new Request('http://localhost/vertex', { method: 'POST', body: JSON.stringify({ instances: [{ inputs: ['a', 'b'] }, { inputs: ['c', 'd'] }] }) }));
+  assert.is(response.status, 429);
+  assert.equal(await response.json(), { error: 'Model is overloaded', error_type: 'Overloaded' });
+  const within = await small(new Request('http://localhost/vertex', { method: 'POST', body: JSON.stringify({ instances: [{ inputs: ['a', 'b'] }, { inputs: 'c' }] }) }));
+  assert.is(within.status, 200);
+});
+
 test.run();
