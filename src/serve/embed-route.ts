@@ -4,7 +4,7 @@ import type { SparseVector } from '../splade/sparse-vector.js';
 import { shortestFloat32 } from '../splade/float32-text.js';
 import type { ServeContext } from './context.js';
 import { parseEmbedRequest } from './embed-request.js';
-import { admitted, checkLengths, encodeInputs } from './encode-inputs.js';
+import { admitted, checkLengths, codePoints, encodeInputs } from './encode-inputs.js';
 import { readJson } from './request-body.js';
 
 export function embedSparse(context: ServeContext, request: Request): Promise<Response> {
@@ -14,8 +14,8 @@ export function embedSparse(context: ServeContext, request: Request): Promise<Re
     const role = parsed.query ? 'query' : 'document';
     checkLengths(context.encoder, parsed, role);
     const vectors = await encodeInputs(context, parsed, role);
-    // TEI's count: a text's UTF-16 length here (characters there), token ids one each.
-    const characters = parsed.inputs.reduce((sum, input) => sum + input.length, 0);
+    // TEI's count: a text's characters (code points), token ids one each.
+    const characters = parsed.inputs.reduce((sum, input) => sum + (typeof input === 'string' ? codePoints(input) : input.length), 0);
     return new Response(sparseJson(vectors), {
       headers: {
         'content-type': 'application/json',

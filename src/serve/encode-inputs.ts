@@ -56,7 +56,7 @@ export function checkCharacters(text: string, limit: number): void {
 }
 
 /** Characters as TEI counts them (Rust's chars: code points), without an array of them. */
-function codePoints(text: string): number {
+export function codePoints(text: string): number {
   let count = 0;
   for (const _ of text) count++;
   return count;

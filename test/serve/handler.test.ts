@@ -60,6 +60,13 @@ test('POST /embed_sparse: one text, and a batch, give the encoder\'s vectors in 
   assertSameVectors(batch.body, await encoder.encode(texts));
 });
 
+test('TEI\'s x-compute-characters: a text\'s characters (code points, as Rust counts them), token ids one each', async () => {
+  const got = await call(post({ inputs: ['café 😀', [2, 40, 3]] }));
+  assert.is(got.status, 200);
+  assert.is(got.headers.get('x-compute-characters'), '9', '6 characters and 3 ids');
+  assert.match(got.headers.get('x-total-time') ?? '', /^\d+$/);
+});
+
 test('token ids are encoded as given, beside texts, in input order', async () => {
   const ids = [2, 40, 41, 42, 3];
   const got = await call(post({ inputs: [texts[0], ids] }));
