@@ -59,6 +59,18 @@ export function listen(handler: RequestHandler, options: { readonly host: string
   });
 }
 
+/**
+ * Refuses, as listen does, an address that cannot be listened on (a port in use), found by
+ * listening there and closing at once: a caller with a model to load first learns it before
+ * the load, not a minute after. Another process may still take the port between: listen then
+ * says so.
+ * @throws SpladeError when the address cannot be listened on
+ */
+export async function checkListenable(options: { readonly host: string; readonly port: number }): Promise<void> {
+  const probe = await listen(async () => new Response(null, { status: 503 }), options);
+  await probe.close(0);
+}
+
 async function respond(handler: RequestHandler, req: IncomingMessage, res: ServerResponse, closing: () => boolean): Promise<void> {
   let request: Request;
   try {

@@ -165,6 +165,10 @@ test('start-up mistakes: one line on stderr, exit 2 for usage, 1 for a port in u
     assert.is(inUse.code, 1, inUse.stderr);
     assert.match(inUse.stderr, new RegExp(`cannot listen on 127.0.0.1:${port}: the port is in use`));
     assert.is(inUse.stderr.trim().split('\n').length, 1, inUse.stderr);
+    // Told before the model is loaded (a large one takes a minute): not a missing folder's error.
+    const beforeModel = run(['--model', join(root, 'no/such/folder'), '--port', String(port)]);
+    assert.is(beforeModel.code, 1, beforeModel.stderr);
+    assert.match(beforeModel.stderr, new RegExp(`cannot listen on 127.0.0.1:${port}: the port is in use`));
   } finally {
     busy.close();
   }

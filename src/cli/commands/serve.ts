@@ -2,7 +2,7 @@
 // POST /vertex, POST /tokenize, POST /decode, GET /info, GET /health; see
 // ../../serve/handler.ts), until SIGINT or SIGTERM.
 import { SpladeEncoder } from '../../node/splade-encoder.js';
-import { listen } from '../../node/http-server.js';
+import { checkListenable, listen } from '../../node/http-server.js';
 import { openIndexFile } from '../../node/index-file.js';
 import { CorpusTexts } from '../../node/corpus/corpus-texts.js';
 import type { SparseIndex } from '../../search/sparse-index.js';
@@ -110,7 +110,9 @@ export const command: Command = {
     };
     const corpus = corpusSettings(v);
     if (corpus && v.index === undefined) throw new UsageError("--corpus needs --index: the texts are those of the index's documents");
-    // The index and the corpus first: a missing or broken file should not cost a model's load.
+    // The address, the index and the corpus first: a port in use or a missing or broken file
+    // should not cost a model's load.
+    await checkListenable({ host, port });
     const index = v.index === undefined ? undefined : await openIndexFile(v.index);
     const texts = corpus && (await CorpusTexts.open(corpus.path, corpus.options));
     if (index && texts) process.stderr.write(missingTextsNote(index, texts) ?? '');
