@@ -10,8 +10,12 @@ import { SpladeError } from '../errors.js';
 import { SafetensorsFile } from '../formats/safetensors.js';
 import type { TensorToWrite } from '../formats/safetensors-writer.js';
 import { floatColumnChooser } from '../io/float-columns.js';
+import { loadMaskedLM } from '../io/masked-lm.js';
+import type { ModelFolder } from '../io/model-folder.js';
 import { quantizedConfig, quantizedTensors, type QuantizedDType } from '../io/quantize-model.js';
 import { readRouterModules, readSpladeFolderLayout } from '../io/sparse-encoder-layout.js';
+import { disposeBackend } from '../tensor/backend.js';
+import { createBackend } from './backend.js';
 import { fileError, writeFileAtomic } from './files.js';
 import { folderModelFiles } from './folder-model-files.js';
 import { loadModelFolderFromDisk } from './model-folder.js';
@@ -35,7 +39,8 @@ export interface QuantizeResult {
 
 /**
  * Quantizes the model folder `src` into the new (or empty) folder `out`.
- * @throws SpladeError when `out` is `src` or holds files, or the source is already quantized
+ * @throws SpladeError when `out` is `src` or holds files, or the source is already quantized;
+ *   WeightError (naming the source's file and tensor) when its model does not load
  */
 export async function quantizeModelFolder(src: string, out: string, dtype: QuantizedDType): Promise<QuantizeResult> {
   if (resolve(src) === resolve(out)) throw new SpladeError(`--out must differ from the source folder (${src})`);
@@ -65,6 +70,7 @@ export async function quantizeModelFolder(src: string, out: string, dtype: Quant
 /** The MLM folder `from`'s weights, quantized, as `to`/model.safetensors, and its config.json saying how. */
 async function writeQuantizedModel(from: string, to: string, dtype: QuantizedDType): Promise<{ tensors: number; weightBytes: number }> {
   const folder = await loadModelFolderFromDisk(from);
+  await checkModelLoads(folder, dtype);
   const configJson = JSON.parse(await readFile(join(from, 'config.json'), 'utf8')) as Record<string, unknown>;
   const source = folder.weights;
   const readInteger = (name: string): TensorToWrite | undefined => {
@@ -77,6 +83,24 @@ async function writeQuantizedModel(from: string, to: string, dtype: QuantizedDTy
   await writeSafetensorsFile(join(to, 'model.safetensors'), tensors, { format: 'pt' });
   await writeFileAtomic(join(to, 'config.json'), JSON.stringify(quantizedConfig(configJson, dtype), null, 2) + '\n');
   return { tensors: tensors.length, weightBytes: tensors.reduce((sum, [, t]) => sum + t.data.byteLength, 0) };
+}
+
+/**
+ * Loads the folder's model held as `dtype`, then drops it, so that a source `splade encode`
+ * would refuse (a missing tensor, a wrong shape, an integer weight) is refused here with the
+ * same message naming the source's file. Quantizing alone reads each tensor without knowing
+ * what the model needs: such a source was written out as a folder that fails only when used,
+ * its error naming the copy. Held as `dtype`, the check's model is the size of the output.
+ */
+async function checkModelLoads(folder: ModelFolder, dtype: QuantizedDType): Promise<void> {
+  // TypeScript kernels on one thread: nothing to start for a model never run, and they hold
+  // compact weights as they are (the reference backend would widen them to float32).
+  const backend = await createBackend({ kernels: 'typescript', threads: 1 });
+  try {
+    await loadMaskedLM(folder.config, folder.weights, backend, { dtype });
+  } finally {
+    disposeBackend(backend);
+  }
 }
 
 /**

@@ -185,6 +185,35 @@ quantize('a checkpoint holding NaN: one line naming the tensor and position, exi
   }
 });
 
+quantize('a source the model cannot load (missing tensor, wrong shape, integer weight): refused naming it, exit 1, no folder written', async () => {
+  const good = await readSafetensorsFile(join(src, 'model.safetensors'));
+  const name = 'bert.encoder.layer.1.output.dense.weight';
+  const cases: Array<[string, (t: TensorToWrite) => TensorToWrite | undefined, string]> = [
+    ['missing', () => undefined, `missing tensor '${name}'`],
+    ['shape', (t) => ({ ...t, shape: [t.shape[1], t.shape[0]] }), `tensor '${name}' has shape [128, 64], the config expects [64, 128]`],
+    ['dtype', (t) => ({ ...t, dtype: 'I32', data: Int32Array.from(t.data as Float32Array, (x) => Math.round(x * 1000)) }), `tensor '${name}' has dtype I32, expected a float type`],
+  ];
+  for (const [label, change, message] of cases) {
+    const dir = join(tmp, `unloadable-${label}`);
+    cpSync(src, dir, { recursive: true });
+    const tensors = good.names().flatMap((n): Array<[string, TensorToWrite]> => {
+      const info = good.info(n)!;
+      const t: TensorToWrite = { dtype: info.dtype, shape: info.shape, data: good.float32(n) };
+      const changed = n === name ? change(t) : t;
+      return changed ? [[n, changed]] : [];
+    });
+    await writeSafetensorsFile(join(dir, 'model.safetensors'), tensors);
+    for (const dtype of ['int8', 'f16']) {
+      const out = join(tmp, `unloadable-${label}-${dtype}`);
+      const r = splade(['quantize', dir, '--dtype', dtype, '--out', out]);
+      assert.is(r.code, 1, `${label} ${dtype}: ${r.stderr}`);
+      assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.ok(r.stderr.includes(`${join(dir, 'model.safetensors')}: ${message}`), `${label} ${dtype}: ${r.stderr}`);
+      assert.equal(readdirSync(tmp).filter((f) => f.startsWith(`unloadable-${label}-${dtype}`)), [], 'no output or partial folder');
+    }
+  }
+});
+
 quantize('a folder whose float columns are broken: an error naming the tensor (one of the pair, unordered, wrong shape)', async () => {
   const good = await readSafetensorsFile(join(tmp, 'int8', 'model.safetensors'));
   const name = 'bert.encoder.layer.1.attention.self.key.weight';
