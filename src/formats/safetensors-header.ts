@@ -3,6 +3,7 @@
 // checks it gets from serde (duplicate names, exact integers, known dtypes).
 import { SpladeError } from '../errors.js';
 import { DTYPE_SIZE, UNSUPPORTED_SAFETENSORS_DTYPES, isDType } from '../tensor/dtype.js';
+import { LFS_POINTER_ADVICE, startsLikeLfsPointer } from './lfs-pointer.js';
 import { JsonNumber, StrictJsonError, describeJson, parseStrictJson, type JsonObject, type JsonValue } from './strict-json.js';
 import type { DType } from '../tensor/tensor-source.js';
 
@@ -50,6 +51,7 @@ export function readHeaderSize(prefix: Uint8Array, fileLength: number, source: s
   const high = view.getUint32(4, true);
   const size = high * 2 ** 32 + view.getUint32(0, true);
   if (high !== 0 || size > MAX_HEADER_SIZE) {
+    if (startsLikeLfsPointer(prefix)) throw new SafetensorsError(`${source}: ${LFS_POINTER_ADVICE}`);
     throw new SafetensorsError(`${source}: header size ${high !== 0 ? 'above 2^32' : size} exceeds the ${MAX_HEADER_SIZE}-byte limit`);
   }
   if (8 + size > fileLength) {

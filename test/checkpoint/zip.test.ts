@@ -73,6 +73,8 @@ test('files that are not checkpoints name what they are', () => {
   tar.set(new TextEncoder().encode('ustar'), 257);
   assert.match(refusal(tar), /tar format of PyTorch before 0\.4/);
   assert.match(refusal(new Uint8Array([0x80, 2, 0x4b, 1, 0x2e])), /no torch\.save magic number/);
+  const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:' + 'ab'.repeat(32) + '\nsize 437985387\n';
+  assert.match(refusal(new TextEncoder().encode(pointer)), /a Git LFS pointer, not the file itself: .*git lfs pull/);
 });
 
 test.run();

@@ -34,6 +34,11 @@ test('header size above 100 MB, or above 2^32', () => {
   rejects(huge, /exceeds/);
 });
 
+test('a Git LFS pointer in place of the file (a clone without git-lfs) is named as one', () => {
+  const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:' + 'ab'.repeat(32) + '\nsize 437985387\n';
+  rejects(new TextEncoder().encode(pointer), /a Git LFS pointer, not the file itself: .*git lfs pull/);
+});
+
 test('header size past the end of the file', () => {
   rejects(rawSafetensors('{}', 0, 3), /runs past the end/);
 });

@@ -4,6 +4,7 @@
 export type { UnpickledCheckpoint } from './unpickled-checkpoint.js';
 import type { TensorInfo, TensorSource } from '../../tensor/tensor-source.js';
 import { CheckpointError } from './errors.js';
+import { LFS_POINTER_ADVICE, startsLikeLfsPointer } from '../lfs-pointer.js';
 import type { UnpickledCheckpoint } from './unpickled-checkpoint.js';
 import { readLegacyCheckpoint } from './legacy-format.js';
 import { PyDict, describeType, type PyValue } from './py-values.js';
@@ -107,6 +108,7 @@ function unpickleCheckpoint(bytes: Uint8Array, description: string): UnpickledCh
         'load it with an old torch and save it again with torch.save',
     );
   }
+  if (startsLikeLfsPointer(bytes)) throw new CheckpointError(`${description}: ${LFS_POINTER_ADVICE}`);
   throw new CheckpointError(`${description}: not a PyTorch checkpoint (neither the zip format of torch.save nor its legacy pickle format)`);
 }
 
