@@ -4,6 +4,7 @@
 import { SpladeError } from '../errors.js';
 import { ConfigError, parseBertConfig, type BertConfig } from '../models/bert/config.js';
 import { parseDistilBertConfig, type DistilBertConfig } from '../models/distilbert/config.js';
+import { checkQuantizationConfig } from './quantization-config.js';
 import { parseRobertaConfig, robertaSequenceLength, XLM_ROBERTA_CONFIG_DEFAULTS, type RobertaConfig } from '../models/roberta/config.js';
 
 /** A parsed config.json: `model_type` says which family. */
@@ -39,12 +40,19 @@ function familyOf(raw: Record<string, unknown>, source: string): Family {
 }
 
 /**
- * Validates a parsed config.json of a supported family and fills in that family's defaults.
+ * Validates a parsed config.json of a supported family and fills in that family's defaults;
+ * a `quantization_config` must describe weights the loader reads (checkQuantizationConfig).
  * @throws ConfigError naming `source` and the field
  */
 export function parseModelConfig(json: unknown, source: string): ModelConfig {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError(`${source}: config must be a JSON object`);
   const raw = json as Record<string, unknown>;
+  const config = parseFamilyConfig(raw, source);
+  checkQuantizationConfig(raw, source);
+  return config;
+}
+
+function parseFamilyConfig(raw: Record<string, unknown>, source: string): ModelConfig {
   switch (familyOf(raw, source)) {
     case 'distilbert':
       return parseDistilBertConfig({ ...raw, model_type: 'distilbert' }, source);
