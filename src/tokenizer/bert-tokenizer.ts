@@ -32,8 +32,13 @@ const CHUNK = 8192;
 
 function specialId(settings: TokenizerSettings, token: string, what: string): number {
   const id = settings.vocab.get(token) ?? resolveAddedTokenIds(settings.addedTokens, settings.vocab).find((t) => t.content === token)?.id;
-  if (id === undefined) throw new TokenizerError(`the vocabulary has no ${what} token '${token}'`);
+  if (id === undefined) throw vocabularyLacks(settings, `${what} token '${token}'`);
   return id;
+}
+
+/** "SOURCE: the vocabulary has no WHAT", the file named where the settings know it. */
+function vocabularyLacks(settings: TokenizerSettings, what: string): TokenizerError {
+  return new TokenizerError(`${settings.source ? `${settings.source}: ` : ''}the vocabulary has no ${what}`);
 }
 
 /** BERT's WordPiece tokenizer (BertTokenizerFast), from vocab.txt or a WordPiece tokenizer.json. */
@@ -60,6 +65,8 @@ export class BertTokenizer implements Tokenizer {
   /** Prefer the static constructors; `settings` is the whole tokenizer description. */
   constructor(private readonly settings: TokenizerSettings) {
     this.normalizer = settings.normalizer ? new BertNormalizer(settings.normalizer) : null;
+    // Checked here too (WordPiece cannot name the file), so that the error says where.
+    if (!settings.vocab.has(settings.wordPiece.unkToken)) throw vocabularyLacks(settings, `unknown token '${settings.wordPiece.unkToken}'`);
     this.wordPiece = new WordPiece(settings.vocab, settings.wordPiece);
     for (const [token, id] of settings.vocab) this.idToTokenTable[id] = token;
     // Like Rust, a token already in the vocabulary keeps its id and new ones are numbered

@@ -21,6 +21,8 @@ export interface TokenizerSettings {
   maskToken: string | undefined;
   decoder: DecoderSettings;
   modelMaxLength: number;
+  /** The file the vocabulary was read from, named in errors about it (absent: not named). */
+  source?: string;
 }
 
 /** BERT's maximum sequence length, used when the files do not give one. */
@@ -90,6 +92,7 @@ export function settingsFromVocab(vocab: Map<string, number>, options: VocabOpti
     maskToken: vocab.has(special.mask) ? special.mask : undefined,
     decoder: { prefix: '##', cleanup: true },
     modelMaxLength: checkMaxLength(options.modelMaxLength ?? DEFAULT_MODEL_MAX_LENGTH, 'modelMaxLength'),
+    source,
   };
 }
 
@@ -135,6 +138,7 @@ export function settingsFromTokenizerJson(text: string, source = 'tokenizer.json
     maskToken: addedTokens.find((t) => t.content === '[MASK]')?.content ?? (vocab.has('[MASK]') ? '[MASK]' : undefined),
     decoder,
     modelMaxLength: DEFAULT_MODEL_MAX_LENGTH,
+    source,
   };
 }
 

@@ -184,6 +184,17 @@ loading('bad tokenizer files are TokenizerErrors that say what is wrong', () => 
   assert.throws(() => BertTokenizer.fromVocab('a\nb\n'), (e: unknown) => e instanceof TokenizerError && /\[PAD\]/.test((e as Error).message));
 });
 
+loading('a special token missing from the vocabulary: the error names the file the vocabulary came from', async () => {
+  const json = bertTokenizerJson();
+  const cases: Array<[Record<string, string>, string]> = [
+    [{ 'tokenizer.json': json.replace('"unk_token":"[UNK]"', '"unk_token":"<unk>"') }, "models/x/tokenizer.json: the vocabulary has no unknown token '<unk>'"],
+    [{ 'tokenizer.json': json.replaceAll('"id":"[CLS]"', '"id":"[KLS]"') }, "models/x/tokenizer.json: the vocabulary has no classifier token '[KLS]'"],
+  ];
+  for (const [files, message] of cases) {
+    await rejects(BertTokenizer.fromModelFiles(memoryModelFiles(files, 'models/x')), (e) => e instanceof TokenizerError && (e as Error).message === message);
+  }
+});
+
 loading('vocab.txt lines may end in \\r\\n', () => {
   const crlf = BertTokenizer.fromVocab(vocabText.replace(/\n/g, '\r\n'));
   assert.equal(crlf.encode('Hello there, unbelievable').ids, tokenizer.encode('Hello there, unbelievable').ids);
