@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CheckpointError } from '../../src/formats/pytorch/errors.js';
 import { readPytorchCheckpoint, type PytorchCheckpoint } from '../../src/formats/pytorch/pytorch-checkpoint.js';
+import { writeSafetensors } from '../../src/formats/safetensors-writer.js';
 import { FIXTURES, buildZip, zipEntries, type ZipInput } from './helpers.js';
 
 const original = new Uint8Array(readFileSync(join(FIXTURES, 'tiny-f32/pytorch_model.bin')));
@@ -75,6 +76,8 @@ test('files that are not checkpoints name what they are', () => {
   assert.match(refusal(new Uint8Array([0x80, 2, 0x4b, 1, 0x2e])), /no torch\.save magic number/);
   const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:' + 'ab'.repeat(32) + '\nsize 437985387\n';
   assert.match(refusal(new TextEncoder().encode(pointer)), /a Git LFS pointer, not the file itself: .*git lfs pull/);
+  const safetensors = writeSafetensors({ w: { dtype: 'F32', shape: [2], data: new Float32Array([1, 2]) } });
+  assert.match(refusal(safetensors), /^made\.bin: a safetensors file, not a PyTorch checkpoint: it needs no conversion/);
 });
 
 test.run();

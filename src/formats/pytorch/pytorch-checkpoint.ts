@@ -99,6 +99,16 @@ export function readPytorchCheckpoint(bytes: Uint8Array | ArrayBuffer, descripti
   return new PytorchCheckpoint(description, unpickleCheckpoint(view, description));
 }
 
+/**
+ * Whether the bytes begin as a safetensors file does (a u64 header size that fits the file,
+ * then the JSON header's '{'): what `splade convert model.safetensors` is given by mistake.
+ */
+function looksLikeSafetensors(bytes: Uint8Array): boolean {
+  if (bytes.length < 10) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
+  return view.getUint32(4, true) === 0 && 8 + view.getUint32(0, true) <= bytes.length && bytes[8] === 0x7b;
+}
+
 function unpickleCheckpoint(bytes: Uint8Array, description: string): UnpickledCheckpoint {
   if (looksLikeZip(bytes)) return readZipCheckpoint(bytes, description);
   if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] <= 5) return readLegacyCheckpoint(bytes, description);
@@ -109,6 +119,9 @@ function unpickleCheckpoint(bytes: Uint8Array, description: string): UnpickledCh
     );
   }
   if (startsLikeLfsPointer(bytes)) throw new CheckpointError(`${description}: ${LFS_POINTER_ADVICE}`);
+  if (looksLikeSafetensors(bytes)) {
+    throw new CheckpointError(`${description}: a safetensors file, not a PyTorch checkpoint: it needs no conversion (read it as safetensors, named .safetensors)`);
+  }
   throw new CheckpointError(`${description}: not a PyTorch checkpoint (neither the zip format of torch.save nor its legacy pickle format)`);
 }
 
