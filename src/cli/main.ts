@@ -86,21 +86,32 @@ function errorLine(error: unknown, command: string | undefined): string {
   return `unexpected error: ${message} (run with --debug for the stack trace)`;
 }
 
+/** Why a write failed, in words: `no space left on device (ENOSPC)`. */
+function writeFailure(error: NodeJS.ErrnoException): string {
+  // Node's message is "ENOSPC: no space left on device, write": the words between code and call.
+  const words = /^[A-Z0-9]+: (.*?)(?:, \w+)?$/.exec(error.message)?.[1] ?? error.message;
+  return error.code ? `${words} (${error.code})` : words;
+}
+
 /**
  * `splade encode ... | head`: once the reader of standard output has gone, stop quietly, as
  * Unix tools do on SIGPIPE (Node turns it into an 'error' event that would otherwise end the
  * process with a stack trace). 141 is the status a shell reports for a process SIGPIPE ended.
+ * Any other write failure (a full disk: `> /dev/full`) loses output, so it is an error: one
+ * line, status 1, the stack only with --debug.
  */
-function stopWhenStdoutCloses(): void {
+function stopWhenStdoutCloses(debug: boolean): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(141);
+    if (error.code === 'EPIPE') process.exit(141);
+    if (debug) console.error(error);
+    else console.error(`splade: cannot write to standard output: ${writeFailure(error)}`);
+    process.exit(1);
   });
 }
 
 const argv = process.argv.slice(2);
 const debug = argv.includes('--debug');
-stopWhenStdoutCloses();
+stopWhenStdoutCloses(debug);
 const context: { name?: string } = {};
 try {
   process.exitCode = await run(argv.filter((arg) => arg !== '--debug'), context);

@@ -1,6 +1,7 @@
 // `splade ... | head`: when the reader of standard output goes away, the command stops at once
 // and quietly (status 141, as a process SIGPIPE ends), not with Node's EPIPE stack trace.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -21,6 +22,21 @@ test('splade tokenize | head -1: status 141, nothing on stderr', async () => {
   const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   assert.is(stderr, '');
   assert.is(status, 141);
+});
+
+// A full disk (/dev/full: every write fails with ENOSPC) is a failure, not a reader gone: one
+// line on stderr naming standard output and the reason, status 1, no stack trace.
+test('splade tokenize > /dev/full: one line on stderr, status 1', () => {
+  if (!existsSync('/dev/full')) return;
+  const full = openSync('/dev/full', 'w');
+  try {
+    const args = [join(root, 'bin/splade.js'), 'tokenize', '--model', model, '--text', 'the sparse search engine'];
+    const result = spawnSync(process.execPath, args, { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+    assert.is(result.stderr, 'splade: cannot write to standard output: no space left on device (ENOSPC)\n');
+    assert.is(result.status, 1);
+  } finally {
+    closeSync(full);
+  }
 });
 
 test.run();
