@@ -14,7 +14,8 @@ export interface FlagPath {
 
 /**
  * Throws a UsageError when writing `output` would replace one of `inputs` (undefined entries
- * and `-`, standard input, are skipped) or something that is not a regular file.
+ * and `-`, standard input, are skipped) or something that is not a regular file, or when the
+ * folder it goes in is missing.
  */
 export async function checkOutputPath(output: FlagPath, inputs: readonly (FlagPath | undefined)[]): Promise<void> {
   for (const input of inputs) {
@@ -23,6 +24,7 @@ export async function checkOutputPath(output: FlagPath, inputs: readonly (FlagPa
       throw new UsageError(`${output.flag} ${output.path} is the ${input.flag} file: the output would replace it; give another ${output.flag}`);
     }
   }
+  await checkOutputFolder(output);
   const existing = await statOrUndefined(output.path);
   if (existing?.isDirectory()) throw new UsageError(`${output.flag} ${output.path} is a folder; give a file name`);
   if (existing !== undefined && !existing.isFile()) {
@@ -30,6 +32,17 @@ export async function checkOutputPath(output: FlagPath, inputs: readonly (FlagPa
       `${output.flag} ${output.path} is not a regular file (a device, pipe or socket): the output is written to a temporary file and renamed over it, which would replace it`,
     );
   }
+}
+
+/**
+ * The folder the output goes in must be there: `splade encode --output` reads the whole corpus
+ * and loads the model before it opens its file, and a typo in the folder would only show then.
+ */
+async function checkOutputFolder(output: FlagPath): Promise<void> {
+  const folder = dirname(output.path);
+  const stats = await statOrUndefined(folder);
+  if (stats === undefined) throw new UsageError(`${output.flag} ${output.path}: the folder ${folder} does not exist; create it first`);
+  if (!stats.isDirectory()) throw new UsageError(`${output.flag} ${output.path}: ${folder} is not a folder`);
 }
 
 /**

@@ -54,6 +54,15 @@ test('encode --output naming a folder or a device is refused before the run, not
   refused(['encode', '--model', model, '--input', texts, '--output', '/dev/null'], texts, /--output \/dev\/null is not a regular file/);
 });
 
+// encode counts the corpus and loads the model before it opens its output: a folder that is not
+// there must stop it at once, not after that wait.
+test('an output in a missing folder, or under a file, is refused before the run', () => {
+  const missing = join(dir, 'no-such-folder', 'vectors.jsonl');
+  refused(['encode', '--model', model, '--input', texts, '--output', missing], texts, /--output .*no-such-folder.*vectors\.jsonl: the folder .*no-such-folder does not exist/);
+  refused(['export', '--vectors', vectors, '--to', 'qdrant', '--out', missing], vectors, /--out .*: the folder .*no-such-folder does not exist/);
+  refused(['encode', '--model', model, '--input', texts, '--output', join(texts, 'vectors.jsonl')], texts, /--output .*: .*texts\.jsonl is not a folder/);
+});
+
 test('index --out naming the --vectors file', () => {
   refused(['index', '--vectors', vectors, '--out', vectors], vectors, /--out .* is the --vectors file/);
 });
