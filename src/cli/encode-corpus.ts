@@ -21,6 +21,8 @@ export const corpusUsage = `corpus (--input FILE --output FILE; streams, memory 
                       progress on stderr; written as FILE.partial and renamed when complete
   --resume            continue an interrupted run (even kill -9): keeps FILE.partial's
                       complete lines and ends with the file an uninterrupted run writes
+                      (same input and flags: the kept ids are checked, not the texts or
+                      flags; after changing either, delete FILE.partial instead)
   --shard i/N         encode only shard i (0 to N-1) of N: the documents whose id hashes to i
                       (FNV-1a 32 of the id's UTF-8 text, mod N); the N outputs together are
                       exactly one run's lines (one shard per machine, job or task)
