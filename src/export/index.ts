@@ -10,7 +10,7 @@ export { pgvector, pgvectorQueries } from './pgvector.js';
 export { qdrant, qdrantQueries } from './qdrant.js';
 export { elasticsearchQueries, opensearchQueries } from './search-requests.js';
 export { vespa } from './vespa.js';
-export { parseVectorLine } from './vectors-jsonl.js';
+export { checkTermIdsFit, parseVectorLine } from './vectors-jsonl.js';
 export { ExportError, type ExportFormat, type ExportOptions, type ExportRecord, type ExportWriter, type SetupFile, type Vocabulary } from './format.js';
 import { anserini, anseriniTopics } from './anserini.js';
 import { elasticsearch } from './elasticsearch.js';

@@ -41,3 +41,15 @@ export function parseVectorLine(line: string, where: string): ExportRecord {
   });
   return { id, vector, where };
 }
+
+/**
+ * Refuses a record with a term id at or past `vocabularySize` (the model's vocab_size): the
+ * vector was not made by that model. Its indices increase, so the last one is the largest.
+ */
+export function checkTermIdsFit(record: ExportRecord, vocabularySize: number): void {
+  const { indices } = record.vector;
+  const last = indices.length > 0 ? indices[indices.length - 1] : -1;
+  if (last >= vocabularySize) {
+    fail(record.where, `term id ${last} is outside the model's vocabulary (vocab_size ${vocabularySize}): are these vectors from this model?`);
+  }
+}

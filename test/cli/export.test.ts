@@ -163,6 +163,18 @@ function refused(name: string, args: string[]): string {
   return result.stderr;
 }
 
+// Formats keyed by term id do not need --model, but given one, a term id past its vocab_size
+// says the vectors come from another model: refused, as the token-keyed formats refuse it.
+test('with --model, a term id past its vocab_size is refused by the formats keyed by term id too', () => {
+  const foreign = join(dir, 'foreign.jsonl');
+  writeFileSync(foreign, `${lineWithId('"a"')}\n{"id":"b","indices":[3,1000],"values":[0.5,1]}\n`);
+  for (const [to, format] of Object.entries(EXPORT_FORMATS)) {
+    if (format.needsVocabulary) continue;
+    const stderr = refused(`foreign-${to}`, ['--vectors', foreign, '--to', to, '--model', model]);
+    assert.match(stderr, /foreign\.jsonl line 2: term id 1000 is outside the model's vocabulary \(vocab_size 1000\)/, to);
+  }
+});
+
 test('a repeated id is refused by every format, naming both lines, with no output or setup file left', () => {
   const lines = readFileSync(vectorsPath, 'utf8').trimEnd().split('\n');
   const repeated = join(dir, 'repeated.jsonl');

@@ -1,7 +1,7 @@
 // `splade export`: vectors.jsonl (from `splade encode --output`) in a search engine's format,
 // streamed (memory flat) and written atomically. The formats live in src/export/.
 import { SpladeError } from '../../errors.js';
-import { EXPORT_FORMATS, ExportError, parseVectorLine, type ExportFormat, type ExportOptions, type Vocabulary } from '../../export/index.js';
+import { checkTermIdsFit, EXPORT_FORMATS, ExportError, parseVectorLine, type ExportFormat, type ExportOptions, type Vocabulary } from '../../export/index.js';
 import { AtomicFileWriter } from '../../node/atomic-writer.js';
 import { readLines } from '../../node/corpus/documents.js';
 import { folderModelFiles } from '../../node/folder-model-files.js';
@@ -29,7 +29,8 @@ options:
   --vectors FILE|-    the vectors (JSON lines)
   --out FILE          the data file (written whole or not at all)
   --model DIR         the model the vectors came from: token strings (vocab) and pgvector's
-                      dimensions (config.json vocab_size)
+                      dimensions (config.json vocab_size); a term id past vocab_size is
+                      refused, whatever the format
   --setup FILE        where the mapping / collection config / index body / schema goes (default:
                       OUT.mapping.json, OUT.collection.json, OUT.index.json or OUT.sd)
   --table NAME        pgvector table (default splade_vectors)
@@ -70,15 +71,23 @@ async function loadModelInfo(location: string): Promise<{ vocabulary: Vocabulary
   return { vocabulary: { size: dimensions, token: (id) => tokenizer.idToToken(id) }, dimensions };
 }
 
+/** How exportVectors checks the lines beyond their form. */
+interface LineChecks {
+  /** Refuse a repeated id (off with --no-id-check). */
+  readonly ids: boolean;
+  /** --model's vocab_size: a term id at or past it is refused, whatever the format. */
+  readonly vocabularySize: number | undefined;
+}
+
 /**
  * Streams the vectors through the format into `out`. A bad line, a repeated id (unless
- * `checkIds` is false) or any other error aborts the file: `out` appears complete or not at all.
+ * checks.ids is false) or any other error aborts the file: `out` appears complete or not at all.
  */
-async function exportVectors(format: ExportFormat, vectors: string, out: string, options: ExportOptions, checkIds: boolean): Promise<number> {
+async function exportVectors(format: ExportFormat, vectors: string, out: string, options: ExportOptions, checks: LineChecks): Promise<number> {
   const writer = format.create(options);
   const file = await AtomicFileWriter.open(out);
   const source = inputName(vectors);
-  const ids = checkIds ? new RepeatedIdCheck(source) : undefined;
+  const ids = checks.ids ? new RepeatedIdCheck(source) : undefined;
   let count = 0;
   try {
     await file.write(writer.header());
@@ -86,6 +95,7 @@ async function exportVectors(format: ExportFormat, vectors: string, out: string,
       if (line.trim() === '') continue;
       const record = parseVectorLine(line, `${source} line ${number}`);
       if (ids) refuseRepeatedId(ids, record.id, number, record.where);
+      if (checks.vocabularySize !== undefined) checkTermIdsFit(record, checks.vocabularySize);
       await file.write(writer.add(record));
       count++;
     }
@@ -165,7 +175,7 @@ export const command: Command = {
     const vectorsFlag = { flag: '--vectors', path: v.vectors };
     await checkOutputPath({ flag: '--out', path: v.out }, [vectorsFlag]);
     if (setupPath !== undefined) await checkOutputPath({ flag: '--setup', path: setupPath }, [vectorsFlag, { flag: '--out', path: v.out }]);
-    const count = await exportVectors(format, v.vectors, v.out, options, !v['no-id-check']);
+    const count = await exportVectors(format, v.vectors, v.out, options, { ids: !v['no-id-check'], vocabularySize: info?.dimensions });
     const messages = [`splade export: ${count} vectors to ${v.out} (${format.name})`];
     if (setup && setupPath !== undefined) {
       await writeFileAtomic(setupPath, setup.content);
