@@ -158,6 +158,22 @@ test('vespa: put operations with a token{} tensor as {"cells": {label: value}}, 
   assert.match(schema, /expression: sum\(query\(q\) \* attribute\(splade\)\)/);
 });
 
+// Vespa's IdString.createIdString refuses an id of more than 0x10000 UTF-16 units, or with a
+// code point that com.yahoo.text.Text.isTextCharacter refuses: `vespa feed` would fail on that
+// document alone, halfway through the feed.
+test('vespa: a document id Vespa cannot parse is refused, naming the line', () => {
+  const vector = { indices: Uint32Array.of(1), values: Float32Array.of(1) };
+  const feed = (id: string): string => run(vespa, { vocabulary }, [{ id, vector, where: 'v line 9' }]);
+  for (const [id, code] of [['a\u0000b', '0x0'], ['bell\u0007', '0x7'], ['x\ufdd0', '0xFDD0'], ['x\uffff', '0xFFFF'], ['x\u{1fffe}', '0x1FFFE'], ['lone \ud800', '0xD800'], ['\udc00', '0xDC00']]) {
+    rejects(() => feed(id), new RegExp(`^v line 9: the id holds the code point ${code}, which a Vespa document id cannot hold$`));
+  }
+  const longest = 'x'.repeat(0x10000 - 'id:splade:splade::'.length);
+  assert.ok(feed(longest).includes(longest));
+  rejects(() => feed(`${longest}y`), /^v line 9: the document id id:splade:splade::\.\.\. is 65537 UTF-16 units long; Vespa takes at most 65536$/);
+  // Tabs, line breaks, DEL and the other planes' text characters are Vespa text.
+  for (const id of ['a\tb\nc\rd', 'del\u007f', 'x\u{1fffd}', 'emoji \u{1f600}', '\ufdef']) assert.ok(feed(id).includes(JSON.stringify(`id:splade:splade::${id}`)));
+});
+
 test('anserini: {"id", "contents", "vector": {token: int}} with round(w x 100), zeros left out, --scale', () => {
   const lines = jsonLines(run(anserini, { vocabulary })) as Array<{ id: string; contents: string; vector: Record<string, number> }>;
   lines.forEach((line, i) => {
