@@ -1,10 +1,9 @@
 // A file written piece by piece that appears only when complete: the pieces go to a temp
 // file next to the target (same file system) which is renamed over it at commit, and removed
 // on abort. For outputs too large to hold in memory (writeFileAtomic takes them whole).
-import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { fileError } from './files.js';
+import { releaseTemp, tempPathFor } from './temp-files.js';
 
 const FLUSH_AT = 1 << 20;
 
@@ -20,10 +19,11 @@ export class AtomicFileWriter {
 
   /** Creates the temp file for `path`. */
   static async open(path: string): Promise<AtomicFileWriter> {
-    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const temp = tempPathFor(path);
     try {
       return new AtomicFileWriter(path, temp, await open(temp, 'wx'));
     } catch (error) {
+      releaseTemp(temp);
       throw fileError(path, 'write', error);
     }
   }
@@ -54,6 +54,7 @@ export class AtomicFileWriter {
       await this.handle.sync();
       await this.handle.close();
       await rename(this.temp, this.path);
+      releaseTemp(this.temp);
     } catch (error) {
       await this.abort();
       throw error instanceof Error && 'code' in error ? fileError(this.path, 'write', error) : error;
@@ -64,5 +65,6 @@ export class AtomicFileWriter {
   async abort(): Promise<void> {
     await this.handle.close().catch(() => undefined);
     await unlink(this.temp).catch(() => undefined);
+    releaseTemp(this.temp);
   }
 }

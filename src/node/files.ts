@@ -1,9 +1,8 @@
 // Small file helpers for the Node-only modules: reading into one preallocated buffer and
 // writing atomically (a temp file in the same folder, then rename).
-import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { SpladeError } from '../errors.js';
+import { releaseTemp, tempPathFor } from './temp-files.js';
 
 /** A file that could not be read or written; the message names it and the system's reason. */
 export class FileAccessError extends SpladeError {}
@@ -59,7 +58,7 @@ export async function withFileHandle<T>(path: string, read: (handle: FileHandle)
  */
 export async function writeFileAtomic(path: string, pieces: Uint8Array | string | readonly (Uint8Array | string)[]): Promise<void> {
   const list = typeof pieces === 'string' || pieces instanceof Uint8Array ? [pieces] : pieces;
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = tempPathFor(path);
   let handle: FileHandle | undefined;
   try {
     handle = await open(temp, 'wx');
@@ -77,5 +76,7 @@ export async function writeFileAtomic(path: string, pieces: Uint8Array | string 
     await handle?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     throw error instanceof SpladeError ? error : fileError(path, 'write', error);
+  } finally {
+    releaseTemp(temp);
   }
 }

@@ -1,9 +1,8 @@
 // The file side of the embedded index: sorted runs spilled to temporary files, the index
 // written to a temporary name and renamed into place (never a half-written index under the
 // real name), and an index file read into memory for SparseIndex.
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, open, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SpladeError } from '../errors.js';
 import { crc32 } from '../search/crc32.js';
 import { IndexBuilder, type IndexBuilderOptions, type IndexStats } from '../search/index-builder.js';
@@ -13,6 +12,7 @@ import type { IndexSink, RunReader, RunStorage } from '../search/storage.js';
 import type { SparseVector } from '../splade/sparse-vector.js';
 import { fileError, readFully, withFileHandle } from './files.js';
 import { refuseOutputOverInput } from './same-file.js';
+import { releaseTemp, tempPathFor } from './temp-files.js';
 import { untilAborted } from './until-aborted.js';
 
 // The runs of a build are all read at once while merging, so their read buffers share one
@@ -131,7 +131,7 @@ export async function buildIndexFile(
   const { source, signal, ...builderOptions } = options;
   if (source !== undefined) await refuseOutputOverInput(path, [source], (input) => `the documents' source file ${input}`);
   const builder = new IndexBuilder({ ...builderOptions, runs: fileRunStorage(dirname(path)) });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = tempPathFor(path);
   let handle: FileHandle | undefined;
   try {
     for await (const { id, vector } of untilAborted(documents, signal)) await builder.add(id, vector);
@@ -158,6 +158,8 @@ export async function buildIndexFile(
     await unlink(temp).catch(() => undefined);
     if (signal?.aborted || error instanceof SpladeError) throw error;
     throw fileError(path, 'write', error);
+  } finally {
+    releaseTemp(temp);
   }
 }
 

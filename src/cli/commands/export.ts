@@ -8,6 +8,7 @@ import { folderModelFiles } from '../../node/folder-model-files.js';
 import { mlmFolderOf } from '../../node/model-folder.js';
 import { writeFileAtomic } from '../../node/files.js';
 import { resolveModel } from '../../node/resolve-model.js';
+import { removeTempFilesOnSignals } from '../../node/temp-files.js';
 import { IdTableFullError } from '../../splade/id-table.js';
 import { loadTokenizer } from '../../tokenizer/index.js';
 import { inputName } from '../../node/corpus/input-bytes.js';
@@ -45,7 +46,10 @@ options:
   --dot-as TEXT       elasticsearch/opensearch: write '.' in token keys as TEXT instead of '__'
                       (a RoBERTa vocabulary has both '.' and '__': try '_dot_'); queries the same
   --no-id-check       do not check that ids are unique: for ids known to be, in a corpus so
-                      large that the check's memory matters (the ids' bytes and ~25 bytes an id)`;
+                      large that the check's memory matters (the ids' bytes and ~25 bytes an id)
+
+Interrupted (Ctrl-C, SIGTERM), it removes its temporary file and exits with status 130
+(SIGTERM: 143); OUT is left as it was.`;
 
 function positiveNumber(name: string, value: string | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
@@ -175,6 +179,8 @@ export const command: Command = {
     const vectorsFlag = { flag: '--vectors', path: v.vectors };
     await checkOutputPath({ flag: '--out', path: v.out }, [vectorsFlag]);
     if (setupPath !== undefined) await checkOutputPath({ flag: '--setup', path: setupPath }, [vectorsFlag, { flag: '--out', path: v.out }]);
+    // Stopped by Ctrl-C or kill, the run leaves no temporary file as large as its output.
+    removeTempFilesOnSignals();
     const count = await exportVectors(format, v.vectors, v.out, options, { ids: !v['no-id-check'], vocabularySize: info?.dimensions });
     const messages = [`splade export: ${count} vectors to ${v.out} (${format.name})`];
     if (setup && setupPath !== undefined) {
