@@ -2,10 +2,11 @@
 // flags and runs src/node/corpus/encode-corpus.ts. Kept out of commands/encode.ts, which
 // only hands over when --output is given.
 import type { InputFormat } from '../node/corpus/document-record.js';
-import { encodeCorpus } from '../node/corpus/encode-corpus.js';
+import { encodeCorpus, partialPath } from '../node/corpus/encode-corpus.js';
 import { localWindowEncoder } from '../node/corpus/local-encoder.js';
 import { createProgress } from '../node/corpus/progress.js';
 import { parseShard, ShardSpecError, type Shard } from '../node/corpus/shard.js';
+import { sameFile } from '../node/same-file.js';
 import type { EncodeSettings } from '../node/corpus/window-encoder.js';
 import { workerPool } from '../node/corpus/worker-pool.js';
 import type { TextCounts } from '../node/corpus/text-counts.js';
@@ -54,6 +55,7 @@ export async function runCorpusEncode(flags: CorpusFlags): Promise<number> {
   if (flags.input === undefined) throw new UsageError('--output needs --input FILE (JSON or TSV lines, or - for stdin)');
   if (flags.resume && flags.input === '-') throw new UsageError('--resume needs --input FILE: stdin cannot be read again');
   await checkOutputPath({ flag: '--output', path: flags.output }, [{ flag: '--input', path: flags.input }]);
+  await checkPartialIsNotInput(flags.output, flags.input);
   let shard: Shard | undefined;
   try {
     shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
@@ -79,6 +81,18 @@ export async function runCorpusEncode(flags: CorpusFlags): Promise<number> {
   else if (result.kept > 0) process.stderr.write(`splade encode: kept ${result.kept} documents of the interrupted run\n`);
   for (const notice of await corpusNotices(result.counts, settings)) process.stderr.write(notice + '\n');
   return 0;
+}
+
+/**
+ * The run grows as FILE.partial, which --resume cuts after its last vector line and the end
+ * renames to FILE: an input of that name (by any spelling or link) would be cut short or
+ * renamed away.
+ */
+async function checkPartialIsNotInput(output: string, input: string): Promise<void> {
+  const partial = partialPath(output);
+  if (input !== '-' && (await sameFile(partial, input))) {
+    throw new UsageError(`--output ${output} is written as ${partial}, which is the --input file: it would be cut short or renamed away; give another --output`);
+  }
 }
 
 /**

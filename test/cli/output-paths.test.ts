@@ -49,6 +49,16 @@ test('encode --output naming the --input file (same path, other spelling, symlin
   }
 });
 
+// The run grows as OUTPUT.partial, which --resume cuts after its last vector line and the end
+// renames to OUTPUT: an input of that name would be cut (a TSV one to nothing) or renamed away.
+test('encode --output whose partial file (OUTPUT.partial) is the --input file', () => {
+  const input = join(dir, 'corpus.tsv.partial');
+  writeFileSync(input, '0\tthe first text\n1\tthe second\n');
+  for (const resume of [[], ['--resume']]) {
+    refused(['encode', '--model', model, '--input', input, '--input-format', 'tsv', '--output', join(dir, 'corpus.tsv'), ...resume], input, /--output .*corpus\.tsv is written as .*corpus\.tsv\.partial, which is the --input file/);
+  }
+});
+
 test('encode --output naming a folder or a device is refused before the run, not replaced after it', () => {
   refused(['encode', '--model', model, '--input', texts, '--output', dir], texts, /--output .* is a folder/);
   refused(['encode', '--model', model, '--input', texts, '--output', '/dev/null'], texts, /--output \/dev\/null is not a regular file/);
