@@ -1,8 +1,9 @@
 // Qdrant: a collection with a named sparse vector (`sparse_vectors` in the collection config)
 // and points carrying it as {"indices": [...], "values": [...]} (term ids; no vocabulary
 // needed). Each data line is the body of one upsert request, PUT /collections/NAME/points.
-// Point ids must be unsigned integers or UUIDs, so a point's id is its line number in the
-// vectors file (from 0) and the document id goes in the payload as "doc_id".
+// Point ids must be unsigned integers or UUIDs, so a point's id is the vector's position among
+// the records written (from 0; blank lines of the vectors file are not records) and the
+// document id goes in the payload as "doc_id".
 import { batches } from './batches.js';
 import { hitsOf, type ExportFormat, type ExportOptions, type ExportRecord, type ExportWriter } from './format.js';
 import { checkIdentifier } from './names.js';
