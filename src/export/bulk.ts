@@ -12,6 +12,20 @@ export function checkIndexName(name: string): string {
   return name;
 }
 
+/**
+ * The field (--field, default `splade`), as Elasticsearch and OpenSearch read a field name: split
+ * at each '.' into an object path whose parts must be non-empty and not only white space
+ * (DocumentParser: "field name cannot be an empty string", "... starting or ending with a [.]
+ * makes object resolution ambiguous"), or every document of the bulk request fails.
+ */
+export function fieldPath(field: string | undefined): string {
+  const name = field ?? 'splade';
+  if (name.split('.').some((part) => part.trim() === '')) {
+    throw new ExportError(`field name ${JSON.stringify(name)} is not a field path: Elasticsearch and OpenSearch split it at each '.', and every part must be non-empty and not only white space`);
+  }
+  return name;
+}
+
 /** The bulk action line; _id is the document id as a string (1 to 512 bytes). */
 export function bulkAction(index: string, record: ExportRecord): string {
   const id = String(record.id);
@@ -38,7 +52,7 @@ export function bulkFormat(engine: BulkEngine): ExportFormat {
     needsVocabulary: true,
     create(options): ExportWriter {
       const index = checkIndexName(options.name ?? 'splade');
-      const field = options.field ?? 'splade';
+      const field = fieldPath(options.field);
       const keys = luceneKeys(requireVocabulary(options.vocabulary, engine.name), options);
       return {
         header: () => '',
@@ -47,7 +61,7 @@ export function bulkFormat(engine: BulkEngine): ExportFormat {
       };
     },
     setup(options) {
-      const field = options.field ?? 'splade';
+      const field = fieldPath(options.field);
       const index = checkIndexName(options.name ?? 'splade');
       return {
         suffix: 'mapping.json',

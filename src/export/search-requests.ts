@@ -4,7 +4,7 @@
 // field of token weights: Elasticsearch's `sparse_vector` query with `query_vector` (8.15+),
 // OpenSearch's `neural_sparse` with `query_tokens` (raw vectors). Keys follow the documents'
 // rules (weights.ts: '.' written '__' unless --keep-dots), so queries match what was indexed.
-import { checkIndexName } from './bulk.js';
+import { checkIndexName, fieldPath } from './bulk.js';
 import { ExportError, hitsOf, type ExportFormat, type ExportWriter } from './format.js';
 import { luceneKeys, positiveWeightsJson, requireVocabulary } from './weights.js';
 
@@ -27,7 +27,7 @@ function searchRequests(engine: QueryEngine): ExportFormat {
     needsVocabulary: true,
     create(options): ExportWriter {
       const index = checkIndexName(options.name ?? 'splade');
-      const field = options.field ?? 'splade';
+      const field = fieldPath(options.field);
       const size = hitsOf(options);
       const keys = luceneKeys(requireVocabulary(options.vocabulary, engine.name), options);
       const header = JSON.stringify({ index });

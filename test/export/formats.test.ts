@@ -88,6 +88,18 @@ test('elasticsearch: bulk action + {splade: {token: weight}} lines, a sparse_vec
   assert.match(run(elasticsearch, { vocabulary }, [dotted]), /\{"splade":\{"__":1\.5\}\}/);
 });
 
+// Elasticsearch and OpenSearch split a field name at its dots (DocumentParser): an empty name, or
+// a part that is empty or only white space, fails every document of the bulk request.
+test('elasticsearch/opensearch (and their queries): a --field that is no field path is refused; a dotted path is kept', () => {
+  for (const format of [elasticsearch, opensearch, elasticsearchQueries, opensearchQueries]) {
+    for (const field of ['', ' ', '.splade', 'splade.', 'a..b', 'a. .b']) {
+      rejects(() => format.create({ vocabulary, field }), /^field name .* is not a field path: Elasticsearch and OpenSearch split it at each '\.', and every part must be non-empty and not only white space$/);
+    }
+    assert.match(run(format, { vocabulary, field: 'doc.splade' }, records.slice(0, 1)), /"doc\.splade"/);
+  }
+  rejects(() => elasticsearch.setup!({ field: 'a..b' }), /field name "a\.\.b" is not a field path/);
+});
+
 test("a RoBERTa vocabulary has '.' and '__': the default key rule refuses it and names --dot-as replacements that stay distinct", () => {
   const gpt2 = robertaVocab();
   const roberta: Vocabulary = { size: gpt2.length, token: (id) => gpt2[id] };
