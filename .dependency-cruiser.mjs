@@ -1,6 +1,6 @@
 // The layering of src/, checked by dependency-cruiser (test/layering.test.ts runs it; so does
 // `npm run lint:layers`). Each folder may import itself, the shared root files (errors.ts,
-// version.ts) and the folders listed for it here, nothing else; the lists form no cycle.
+// version.ts, option-names.ts) and the folders listed for it here, nothing else; the lists form no cycle.
 // README.md ("How it is built") shows the same table.
 
 /** Folder of src/ -> the other folders of src/ it may import. */
@@ -19,14 +19,14 @@ export const LAYERS = {
   cli: ['tensor', 'formats', 'tokenizer', 'models', 'io', 'splade', 'search', 'export', 'inspect', 'node', 'serve'],
 };
 
-const SHARED = ['errors\\.ts', 'version\\.ts'];
+const SHARED = ['errors\\.ts', 'version\\.ts', 'option-names\\.ts'];
 
 /** One rule per folder: what it imports from src/ must be itself, a shared file or an allowed folder. */
 function folderRule(folder, allowed) {
   const ok = [folder, ...allowed].map((f) => `${f}/`).concat(SHARED);
   return {
     name: `layer-${folder}`,
-    comment: `src/${folder} may import only ${allowed.length ? allowed.map((f) => `src/${f}`).join(', ') : 'nothing else in src'} (and src/errors.ts, src/version.ts)`,
+    comment: `src/${folder} may import only ${allowed.length ? allowed.map((f) => `src/${f}`).join(', ') : 'nothing else in src'} (and src/errors.ts, src/version.ts, src/option-names.ts)`,
     severity: 'error',
     from: { path: `^src/${folder}/` },
     to: { path: '^src/', pathNot: `^src/(${ok.join('|')})` },

@@ -16,7 +16,8 @@ export const NODE_THREADS: ThreadPlatform = {
  * A backend for `BertForMaskedLM.load` and `SpladeEncoder.fromPretrained({ backend })`, with
  * worker threads under Node; call `disposeBackend` when done. See the browser-safe
  * `createBackend` for the options.
- * @throws BackendOptionsError for unknown names and contradictory options; GpuUnavailableError
+ * @throws BackendOptionsError for an unknown option name (a typo such as `thread`), a value
+ *   that is unknown or of the wrong kind, and contradictory options; GpuUnavailableError
  *   (splade-ts/tensor) when the GPU or the gpu.js mode asked for is not available here
  */
 export function createBackend(options: BackendOptions = {}): Promise<Backend> {

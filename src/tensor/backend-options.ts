@@ -82,8 +82,13 @@ export interface BackendInfo {
   readonly notes: readonly string[];
 }
 
-/** Backend options that cannot be honoured or contradict each other. */
+/** Backend options that are unknown, cannot be honoured or contradict each other. */
 export class BackendOptionsError extends SpladeError {}
+
+/** Every name of BackendOptions: `createBackend` refuses any other (a typo such as `thread`). */
+export const BACKEND_OPTION_NAMES = ['backend', 'threads', 'kernels', 'gpuMode', 'threadedMinMacs', 'wasmModule'] as const satisfies readonly (keyof BackendOptions)[];
+// The list stays complete: a name added to BackendOptions alone fails to compile here.
+true satisfies Exclude<keyof BackendOptions, (typeof BACKEND_OPTION_NAMES)[number]> extends never ? true : never;
 
 /**
  * How messages spell an option and its value: the API's words (`backend 'gpu'`) by default;
@@ -96,9 +101,9 @@ export const API_SPELLING: OptionSpelling = (field, value) =>
   value === undefined ? field : `${field} ${typeof value === 'string' ? `'${value}'` : String(value)}`;
 
 /**
- * Refuses unknown names and contradictions (kernels or threads with backend `gpu`, gpuMode
- * with `cpu` or with kernels, threads above 1 on single-threaded kernels, a thread count out
- * of range), so every door gives the same message.
+ * Refuses unknown values, values of the wrong kind and contradictions (kernels or threads with
+ * backend `gpu`, gpuMode with `cpu` or with kernels, threads above 1 on single-threaded
+ * kernels, a thread count out of range), so every door gives the same message.
  * @throws BackendOptionsError
  */
 export function checkBackendOptions(options: BackendOptions, spell: OptionSpelling = API_SPELLING): void {
@@ -115,6 +120,7 @@ export function checkBackendOptions(options: BackendOptions, spell: OptionSpelli
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
     throw new BackendOptionsError(`${spell('threads')} must be an integer from 1 to ${MAX_THREADS}, got ${String(threads)}`);
   }
+  checkTuning(options, spell);
   if (backend === 'gpu' && kernels !== undefined) {
     throw new BackendOptionsError(`${spell('kernels', kernels)} chooses CPU kernels: it does not go with ${spell('backend', 'gpu')}`);
   }
@@ -132,6 +138,17 @@ export function checkBackendOptions(options: BackendOptions, spell: OptionSpelli
   }
   if (threads !== undefined && threads > 1 && (kernels === 'typescript' || kernels === 'reference')) {
     throw new BackendOptionsError(`${spell('kernels', kernels)} run on one thread, got ${spell('threads', threads)} (threads need ${spell('kernels', 'wasm-simd')})`);
+  }
+}
+
+/** The values of the options for experts and runtimes, whose wrong kinds would fail far from here. */
+function checkTuning({ threadedMinMacs, wasmModule }: BackendOptions, spell: OptionSpelling): void {
+  if (threadedMinMacs !== undefined && !(typeof threadedMinMacs === 'number' && threadedMinMacs >= 0)) {
+    throw new BackendOptionsError(`${spell('threadedMinMacs')} must be a number of at least 0, got ${JSON.stringify(threadedMinMacs) ?? String(threadedMinMacs)}`);
+  }
+  if (wasmModule !== undefined && !(typeof WebAssembly !== 'undefined' && wasmModule instanceof WebAssembly.Module)) {
+    const got = typeof wasmModule === 'object' && wasmModule !== null ? (wasmModule as object).constructor.name : typeof wasmModule;
+    throw new BackendOptionsError(`${spell('wasmModule')} must be a WebAssembly.Module (splade-ts/kernels.wasm compiled), got ${got}`);
   }
 }
 

@@ -8,8 +8,9 @@
 // console notice); a precompiled `wasmModule` (the shipped kernels.wasm) brings SIMD back.
 import type { Backend } from './backend.js';
 import {
-  checkBackendOptions, defaultThreads, BackendOptionsError, type BackendOptions, type GpuMode,
+  checkBackendOptions, defaultThreads, BackendOptionsError, BACKEND_OPTION_NAMES, type BackendOptions, type GpuMode,
 } from './backend-options.js';
+import { checkOptionNames } from '../option-names.js';
 import { CpuBackend } from './cpu/cpu-backend.js';
 import { TypeScriptGemm } from './gemm/typescript-gemm.js';
 import { WasmGemm, type JobRunner, type KernelHandle } from './gemm/wasm-gemm.js';
@@ -39,7 +40,8 @@ export const WEB_THREADS: ThreadPlatform = {
  * `disposeBackend` when done (it stops worker threads and frees GPU memory). In browsers the
  * threads are Web Workers where the context is cross-origin isolated, else there is one;
  * the Node entry's `createBackend` uses worker_threads. `backend.info` says what runs.
- * @throws BackendOptionsError for unknown names and contradictory options; GpuUnavailableError
+ * @throws BackendOptionsError for an unknown option name (a typo such as `thread`), a value
+ *   that is unknown or of the wrong kind, and contradictory options; GpuUnavailableError
  *   (splade-ts/tensor) when the GPU or the gpu.js mode asked for is not available here
  */
 export function createBackend(options: BackendOptions = {}): Promise<Backend> {
@@ -48,6 +50,7 @@ export function createBackend(options: BackendOptions = {}): Promise<Backend> {
 
 /** `createBackend` with the threads of `platform` (the Node entry passes worker_threads; tests pass a fake core count). */
 export async function createBackendOn(platform: ThreadPlatform, options: BackendOptions = {}): Promise<Backend> {
+  checkOptionNames(options, BACKEND_OPTION_NAMES, 'createBackend', BackendOptionsError);
   checkBackendOptions(options);
   const choice = options.backend ?? 'cpu';
   if (choice === 'cpu') return createCpuBackend(platform, options, []);

@@ -68,6 +68,14 @@ test('contradictory or unknown options are refused, naming them', async () => {
     [{ gpuMode: 'metal' as never, backend: 'gpu' }, /unknown gpuMode 'metal'/],
   ];
   for (const threads of [0, -1, 2.5, 33, Number.NaN]) cases.push([{ threads }, /threads must be an integer from 1 to 32/]);
+  // A misspelt name would otherwise be ignored and the default run in its place.
+  cases.push([{ thread: 2 } as never, /createBackend: unknown option 'thread' \(did you mean 'threads'\?\); the options are backend, threads, /]);
+  cases.push([{ Backend: 'cpu' } as never, /unknown option 'Backend' \(did you mean 'backend'\?\)/]);
+  cases.push([null as never, /createBackend: the options must be an object, got null/]);
+  for (const threadedMinMacs of [-1, Number.NaN, '0']) {
+    cases.push([{ threadedMinMacs } as never, /threadedMinMacs must be a number of at least 0, got/]);
+  }
+  cases.push([{ wasmModule: new Uint8Array(8) } as never, /wasmModule must be a WebAssembly\.Module \(splade-ts\/kernels\.wasm compiled\), got/]);
   for (const [options, message] of cases) {
     try {
       disposeBackend(await createNodeBackend(options));
