@@ -6,9 +6,8 @@ import { SpladeError } from '../errors.js';
 import { loadModelFolder, type ModelFolder } from '../io/model-folder.js';
 import type { ModelFiles } from '../io/model-files.js';
 import { locationFiles } from '../io/location-files.js';
-import type { ProgressCallback } from '../io/download-progress.js';
 import { disposeBackend, type Backend } from '../tensor/backend.js';
-import { BackendOptionsError, type BackendChoice, type BackendInfo, type BackendOptions } from '../tensor/backend-options.js';
+import { BackendOptionsError, type BackendInfo, type BackendOptions } from '../tensor/backend-options.js';
 import { parseWeightDType, type WeightDType } from '../tensor/compact-weight.js';
 import { createBackend } from '../tensor/create-backend.js';
 import { hasTokenizerFiles, loadTokenizer, TOKENIZER_FILES_TEXT } from '../tokenizer/index.js';
@@ -16,105 +15,18 @@ import { decode, pruneTopK, sparseFromDense, type SparseVector } from './sparse-
 import { readSpladeFolderLayout, type PoolingActivation, type SpladeFolderLayout } from '../io/sparse-encoder-layout.js';
 import { mlmTransformerText } from './mlm-text.js';
 import { encodeTexts } from './encode-texts.js';
-import { dropTerms, pruneVector, type Prune } from './prune.js';
+import { dropTerms, pruneVector } from './prune.js';
 import { loadQueryRoute, specialTokenIds, type InferenceFreeQueries, type QueryRoute } from './query-routes.js';
-import type { Overflow } from './windows.js';
 import type { TextTokenizer } from './text-tokenizer.js';
+import { checkDecodeOptions, checkEncodeArguments, checkEncoderOptions, type ModelLocation, type SpladeEncodeOptions, type SpladeEncoderOptions } from './encoder-options.js';
+
+export type { ModelLocation, SpladeEncodeOptions, SpladeEncoderOptions } from './encoder-options.js';
 
 export type { TextTokenizer } from './text-tokenizer.js';
 
 /** Text given to a model folder that has no tokenizer files. */
 export class MissingTokenizerError extends SpladeError {}
 
-/** Where a model is: a folder path (Node) or URL (browsers), or its files. */
-export type ModelLocation = string | ModelFiles;
-
-/**
- * How to load: what computes (the options of `createBackend`: `backend`, `threads`, `kernels`,
- * `gpuMode`, or a Backend you made), a query model, a tokenizer.
- */
-export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
-  /**
-   * What computes: `'cpu'` (default: the fastest CPU kernels the runtime allows, WebAssembly
-   * SIMD with worker threads under Node and Web Workers in cross-origin isolated browser
-   * contexts), `'gpu'` (gpu.js) or `'auto'` (a GPU through gpu.js when there is one, else the
-   * CPU); or a Backend made with `createBackend` (then no other backend option; a failed load
-   * leaves it alone, `dispose()` disposes it). `backendInfo` says what runs.
-   */
-  readonly backend?: Backend | BackendChoice;
-  /**
-   * A separate model for queries (some SPLADE families have one); default: the folder's query
-   * route (a sentence-transformers Router's query MLM, idf.json, a SparseStaticEmbedding), else
-   * the same model. When given, it replaces that route: its MLM encodes every query (in a
-   * sentence-transformers layout, its document route's MLM and pooling, with that folder's own
-   * query prompt, strip and do_lower_case; a query route of its own is not used).
-   */
-  readonly queryModel?: ModelLocation;
-  /** Use this tokenizer instead of the folder's tokenizer files. */
-  readonly tokenizer?: TextTokenizer;
-  /**
-   * How the linear weights are held in memory: `f32` (exact), `f16` (half the bytes) or
-   * `int8` (a quarter; activations quantized per token at run time). Default: as the folder
-   * stores them (F16 as f16, int8 folders written by `splade quantize` as int8, other float
-   * dtypes as f32). A float checkpoint loaded as int8 is quantized tensor by tensor.
-   */
-  readonly dtype?: WeightDType;
-  /** Documents' default maxLength (SPLADE++ was trained on 256-token documents). */
-  readonly maxLength?: number;
-  /** Queries' default maxLength (also for inference-free queries). */
-  readonly queryMaxLength?: number;
-  /** For a repository id: the branch, tag or commit (default `main`). */
-  readonly revision?: string;
-  /**
-   * For a repository id: the hub to read it from (default https://huggingface.co; in Node the
-   * `HF_ENDPOINT` environment variable otherwise).
-   */
-  readonly hubEndpoint?: string;
-  /**
-   * Told as each model file fetched over HTTP arrives: `{ file, url, loaded, total }` (total
-   * from Content-Length, undefined without one), then once per file `done: true` with
-   * `fromCache` (and a `note` when the persistent cache failed and the load went on without it).
-   * Not called for in-memory files or files on disk. In Node, a repository id that must be
-   * downloaded tells it the same events (a file already downloaded and verified: `fromCache`)
-   * and writes nothing to stderr; without it, the download's progress goes to stderr.
-   */
-  readonly onProgress?: ProgressCallback;
-  /**
-   * The persistent cache of files fetched over HTTP (Cache Storage API, docs/browser.md):
-   * `false` for none, a cache name, or `true` for 'splade-ts'. Default: on in browser pages
-   * and Web Workers, off in Node (which caches hub downloads on disk), Deno, Bun and
-   * Cloudflare Workers.
-   */
-  readonly cache?: boolean | string;
-}
-
-/** How `encode` (and encodeQuery, encodeDocument) cuts, batches, pools and prunes texts. */
-export interface SpladeEncodeOptions {
-  /** Sequences per forward pass (default 16). */
-  readonly batchSize?: number;
-  /** Truncate to this many tokens, [CLS] and [SEP] included (default: the model's limit). */
-  readonly maxLength?: number;
-  /**
-   * 'query' uses the folder's query route (idf.json, a SparseStaticEmbedding, or the query
-   * model) when it has one; default 'document'.
-   */
-  readonly role?: 'query' | 'document';
-  /**
-   * Texts longer than maxLength: 'truncate' (default) keeps the first maxLength - 2 word
-   * pieces; 'chunk' runs overlapping windows and takes the element-wise max (see windows.ts).
-   */
-  readonly overflow?: Overflow;
-  /** With overflow 'chunk': word pieces shared by consecutive windows (default 0). */
-  readonly stride?: number;
-  /** OpenSearch's pruning of each vector (top_k, max_ratio, alpha_mass, abs_value). */
-  readonly prune?: Prune;
-  /** sentence-transformers' max_active_dims: keep the N heaviest terms. */
-  readonly maxActiveDims?: number;
-  /** 'keep' (default, as the model card) or 'drop' the [CLS]/[SEP]/[PAD]/[UNK]/[MASK] dimensions. */
-  readonly specialTokens?: 'keep' | 'drop';
-  /** Told how many texts were longer than maxLength (truncated, or cut into windows). */
-  readonly onOverflow?: (report: { overflowed: number; texts: number; windows: number; maxLength: number }) => void;
-}
 
 const DEFAULT_BATCH_SIZE = 16;
 
@@ -238,10 +150,14 @@ export class SpladeEncoder {
    * @param location a folder path or a Hugging Face repository id (Node: found under weights/,
    *   in the Hugging Face cache, or downloaded), a URL, a repository id read from the hub
    *   (browsers), or ModelFiles (in-memory files)
-   * @throws BackendOptionsError for contradictory backend options, or options given next to a
-   *   Backend instance; other SpladeError subclasses naming the folder, file and tensor at fault
+   * @throws InputError for an unknown option name (a typo such as `thread`), or a value of the
+   *   wrong kind (maxLength and queryMaxLength: integers from 2 to the model's
+   *   max_position_embeddings); BackendOptionsError for backend options createBackend refuses,
+   *   or options given next to a Backend instance; other SpladeError subclasses naming the
+   *   folder, file and tensor at fault
    */
   static async fromPretrained(location: ModelLocation, options: SpladeEncoderOptions = {}): Promise<SpladeEncoder> {
+    checkEncoderOptions(options);
     const dtype = options.dtype === undefined ? undefined : parseWeightDType(options.dtype, 'dtype');
     const backend = await this.backendFor(options);
     const files = async (where: ModelLocation): Promise<ModelFiles> =>
@@ -258,6 +174,8 @@ export class SpladeEncoder {
         ? await loadQueryRoute(layout.queryWeights, documentModel.tokenizer, options.tokenizer)
         : undefined;
       const { maxLength, queryMaxLength } = options;
+      checkLengthFits('maxLength', maxLength, documentModel);
+      checkLengthFits('queryMaxLength', queryMaxLength, queryModel);
       return new this(documentModel, queryModel, queries, { maxLength, queryMaxLength });
     } catch (error) {
       // A backend made here (GPU memory, workers) must not outlive a failed load.
@@ -353,13 +271,16 @@ export class SpladeEncoder {
    * SPLADE vectors of texts, in input order. Texts are sorted by length and batched, each
    * batch padded to its longest text, so little work goes into padding.
    * @throws MissingTokenizerError when the model folder has no tokenizer files
-   * @throws InputError for a maxLength outside 2..max_position_embeddings, a batchSize below 1
-   *   or a stride that leaves no step; a SpladeError for a prune OpenSearch would refuse
+   * @throws InputError for a text that is not a string, an unknown option name or a value
+   *   that is not one of its choices, a maxLength outside 2..max_position_embeddings, a
+   *   batchSize below 1 or a stride that leaves no step; a SpladeError for a prune OpenSearch
+   *   would refuse
    */
   async encode(texts: readonly string[], options: SpladeEncodeOptions = {}): Promise<SparseVector[]> {
     // From plain JavaScript a lone string is an easy mistake; it would fail deep inside as
     // 'texts.map is not a function'.
     if (!Array.isArray(texts)) throw new InputError(`encode() takes an array of texts, got ${typeof texts === 'string' ? 'a string (use encodeDocument or encodeQuery for one text)' : typeof texts}`);
+    checkEncodeArguments(texts, options);
     const role = options.role ?? 'document';
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
     const tokenizer = this.inferenceFree(role)?.tokenizer ?? loaded.requireTokenizer();
@@ -444,13 +365,23 @@ export class SpladeEncoder {
    * read with the vocabulary of the model that made the vector: `role: 'query'` for vectors
    * of `encodeQuery` (or `encode(texts, { role: 'query' })`) when a separate query model was
    * loaded; default 'document'.
-   * @throws MissingTokenizerError when that model folder has no tokenizer files
+   * @throws MissingTokenizerError when that model folder has no tokenizer files; InputError for
+   *   an unknown option or role; SparseVectorError for a topK that is not a non-negative integer
    */
   decode(vector: SparseVector, options: { topK?: number; role?: 'query' | 'document' } = {}): Array<[token: string, weight: number]> {
+    checkDecodeOptions(options);
     const tokenizer = options.role === 'query'
       ? this.queries?.tokenizer ?? this.queryModel.requireTokenizer()
       : this.documentModel.requireTokenizer();
     return decode(vector, (id) => tokenizer.idToToken(id), options);
+  }
+}
+
+/** A maxLength given to fromPretrained that the loaded model's position table cannot take. */
+function checkLengthFits(name: 'maxLength' | 'queryMaxLength', value: number | undefined, loaded: LoadedModel): void {
+  const positions = loaded.model.sizes.max_position_embeddings;
+  if (value !== undefined && value > positions) {
+    throw new InputError(`fromPretrained: ${name} ${value} is more than the model's max_position_embeddings (${positions})`);
   }
 }
 

@@ -4,7 +4,10 @@
 import { SpladeError } from '../../errors.js';
 import type { BertConfig } from './config.js';
 
-/** Input that the model cannot take: ragged rows, an id outside the vocabulary, too long. */
+/**
+ * Input that the model cannot take (ragged rows, an id outside the vocabulary, too long), or
+ * an option of SpladeEncoder that is unknown or of the wrong kind.
+ */
 export class InputError extends SpladeError {}
 
 /**
