@@ -6,6 +6,7 @@ export { VERSION } from './version.js';
 export { SpladeError } from './errors.js';
 export {
   SpladeEncoder,
+  EncoderDisposedError,
   MissingTokenizerError,
   type ModelLocation,
   type SpladeEncodeOptions,

@@ -27,6 +27,9 @@ export type { TextTokenizer } from './text-tokenizer.js';
 /** Text given to a model folder that has no tokenizer files. */
 export class MissingTokenizerError extends SpladeError {}
 
+/** An encode asked of a SpladeEncoder after its `dispose()`. */
+export class EncoderDisposedError extends SpladeError {}
+
 
 const DEFAULT_BATCH_SIZE = 16;
 
@@ -117,6 +120,9 @@ class LoadedModel {
  * ```
  */
 export class SpladeEncoder {
+  /** Set by dispose(): the backend's workers are stopped and its GPU memory freed. */
+  private disposed = false;
+
   protected constructor(
     private readonly documentModel: LoadedModel,
     private readonly queryModel: LoadedModel,
@@ -204,9 +210,20 @@ export class SpladeEncoder {
     return this.documentModel.model.backend.info;
   }
 
-  /** Releases the backend's resources (GPU memory, workers); the encoder is unusable afterwards. */
+  /**
+   * Releases the backend's resources (GPU memory, workers), a Backend given to fromPretrained
+   * too. Afterwards encode, encodeQuery, encodeDocument and encodeInputIds throw
+   * EncoderDisposedError; an encode already under way settles. A second call does nothing.
+   */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     disposeBackend(this.documentModel.model.backend);
+  }
+
+  /** Refuses work once the backend is gone, which would otherwise run on stopped workers. */
+  private requireUsable(call: string): void {
+    if (this.disposed) throw new EncoderDisposedError(`${call}: the encoder was disposed (dispose() stops its backend); load a new one`);
   }
 
   /**
@@ -271,7 +288,7 @@ export class SpladeEncoder {
    * SPLADE vectors of texts, in input order. Texts are sorted by length and batched, each
    * batch padded to its longest text, so little work goes into padding.
    * @throws MissingTokenizerError when the model folder has no tokenizer files
-   * @throws InputError for a text that is not a string, an unknown option name or a value
+   * @throws EncoderDisposedError after dispose(); InputError for a text that is not a string, an unknown option name or a value
    *   that is not one of its choices, a maxLength outside 2..max_position_embeddings, a
    *   batchSize below 1 or a stride that leaves no step; a SpladeError for a prune OpenSearch
    *   would refuse
@@ -281,6 +298,7 @@ export class SpladeEncoder {
     // 'texts.map is not a function'.
     if (!Array.isArray(texts)) throw new InputError(`encode() takes an array of texts, got ${typeof texts === 'string' ? 'a string (use encodeDocument or encodeQuery for one text)' : typeof texts}`);
     checkEncodeArguments(texts, options);
+    this.requireUsable('encode()');
     const role = options.role ?? 'document';
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
     const tokenizer = this.inferenceFree(role)?.tokenizer ?? loaded.requireTokenizer();
@@ -340,9 +358,11 @@ export class SpladeEncoder {
    * parity door of the API (the same object as the CLI's `--input-ids` file). Rows are run
    * as given (with their padding), `batchSize` rows at a time.
    * `source` names the rows in errors (default 'input'; the CLI gives the file's name).
-   * @throws InputError for ragged rows, an id outside the vocabulary, a too long sequence
+   * @throws InputError for ragged rows, an id outside the vocabulary, a too long sequence;
+   *   EncoderDisposedError after dispose()
    */
   async encodeInputIds(rows: InputIdRows, options: { batchSize?: number; role?: 'query' | 'document'; source?: string } = {}): Promise<SparseVector[]> {
+    this.requireUsable('encodeInputIds()');
     const loaded = options.role === 'query' ? this.queryModel : this.documentModel;
     const input = bertInputFromRows(rows, loaded.model.sizes, options.source);
     const queries = this.inferenceFree(options.role ?? 'document');

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InputError, SpladeEncoder } from '../../src/index.node.js';
+import { EncoderDisposedError, InputError, SpladeEncoder } from '../../src/index.node.js';
 import { rejects } from '../helpers/rejects.js';
 
 const f32 = fileURLToPath(new URL('../parity/fixtures/f32', import.meta.url));
@@ -52,6 +52,21 @@ test('encode refuses texts that are not strings and unknown or wrong options, na
   } finally {
     encoder.dispose();
   }
+});
+
+test('after dispose, encoding is an EncoderDisposedError (not a run on a stopped backend); dispose again does nothing', async () => {
+  const encoder = await SpladeEncoder.fromPretrained(f32, { threads: 2, threadedMinMacs: 0 });
+  const texts = Array.from({ length: 12 }, (_, i) => `war ${'peace '.repeat(i)}`);
+  // Disposed while an encode is under way: that encode settles (here it ends), it never hangs.
+  const inFlight = encoder.encode(texts, { batchSize: 2 }).then((vectors) => vectors.length, (error: unknown) => error);
+  encoder.dispose();
+  const settled = await inFlight;
+  assert.ok(settled === texts.length || settled instanceof EncoderDisposedError, String(settled));
+  assert.not.throws(() => encoder.dispose());
+  const disposed = (error: unknown): boolean => error instanceof EncoderDisposedError && /the encoder was disposed/.test(error.message);
+  await rejects(encoder.encode(['war']), disposed);
+  await rejects(encoder.encodeQuery('war'), disposed);
+  await rejects(encoder.encodeInputIds({ input_ids: [[2, 5, 3]] }), disposed);
 });
 
 test.run();
