@@ -7,8 +7,26 @@ export interface SparseVector {
   readonly values: Float32Array;
 }
 
-/** A sparse vector that breaks the rules (unsorted, repeated or mismatched indices). */
+/** A sparse vector that breaks the rules (unsorted, repeated or mismatched indices, a NaN weight). */
 export class SparseVectorError extends SpladeError {}
+
+/**
+ * Refuses a vector the helpers would read wrongly without a word: a merge over unsorted ids
+ * misses shared terms, mismatched lengths read past the weights, and NaN sorts nowhere.
+ * @param where the function and argument, for the message (`dot: a`)
+ */
+function checkVector(vector: SparseVector, where: string): void {
+  const { indices, values } = vector;
+  if (indices.length !== values.length) {
+    throw new SparseVectorError(`${where}: ${indices.length} indices but ${values.length} values`);
+  }
+  for (let k = 0; k < indices.length; k++) {
+    if (k > 0 && !(indices[k] > indices[k - 1])) {
+      throw new SparseVectorError(`${where}: index ${indices[k]} at position ${k} is not above index ${indices[k - 1]} before it (indices must ascend, each once: sparseVector() sorts them)`);
+    }
+    if (!Number.isFinite(values[k])) throw new SparseVectorError(`${where}: the value at position ${k} (index ${indices[k]}) is ${values[k]}`);
+  }
+}
 
 /**
  * The entries of a dense vector above `threshold` (default 0: every active term).
@@ -32,7 +50,7 @@ export function sparseFromDense(dense: ArrayLike<number>, threshold = 0): Sparse
 
 /**
  * Builds a sparse vector from (possibly unsorted) ids and weights, checking that the ids are
- * distinct non-negative integers; zero weights are dropped.
+ * distinct non-negative integers and the weights finite; zero weights are dropped.
  * @throws SparseVectorError naming the position at fault
  */
 export function sparseVector(indices: ArrayLike<number>, values: ArrayLike<number>): SparseVector {
@@ -48,14 +66,21 @@ export function sparseVector(indices: ArrayLike<number>, values: ArrayLike<numbe
       throw new SparseVectorError(`sparse vector: index ${index} at position ${from} is not a term id`);
     }
     if (k > 0 && out.indices[k - 1] === index) throw new SparseVectorError(`sparse vector: index ${index} appears twice`);
+    if (!Number.isFinite(values[from])) throw new SparseVectorError(`sparseVector: the value at position ${from} (index ${index}) is ${values[from]}`);
     out.indices[k] = index;
     out.values[k] = values[from];
   });
   return out;
 }
 
-/** The dot product of two sparse vectors (the SPLADE relevance score of query and document). */
+/**
+ * The dot product of two sparse vectors (the SPLADE relevance score of query and document).
+ * @throws SparseVectorError for a malformed vector: unsorted or repeated indices, lengths that
+ *   differ, a weight that is NaN or infinite (as for pruneTopK, pruneThreshold and decode)
+ */
 export function dot(a: SparseVector, b: SparseVector): number {
+  checkVector(a, 'dot: a');
+  checkVector(b, 'dot: b');
   let sum = 0;
   let i = 0;
   let j = 0;
@@ -86,17 +111,25 @@ function checkTopK(k: number): number {
 }
 
 /**
- * The `k` heaviest terms (all of them when k is at least the count), still sorted by id.
- * @throws SparseVectorError when k is not a non-negative integer
+ * The `k` heaviest terms (all of them when k is at least the count; none for 0), still sorted
+ * by id.
+ * @throws SparseVectorError when k is not a non-negative integer, or for a malformed vector
  */
 export function pruneTopK(vector: SparseVector, k: number): SparseVector {
+  checkVector(vector, 'pruneTopK');
   checkTopK(k);
   if (k >= vector.indices.length) return vector;
   return select(vector, byWeight(vector).slice(0, k).sort((a, b) => a - b));
 }
 
-/** The terms whose weight is above `threshold`. */
+/**
+ * The terms whose weight is above `threshold`.
+ * @throws SparseVectorError for a threshold that is NaN or no number, or a malformed vector
+ */
 export function pruneThreshold(vector: SparseVector, threshold: number): SparseVector {
+  checkVector(vector, 'pruneThreshold');
+  // NaN would keep nothing, silently.
+  if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new SparseVectorError(`pruneThreshold: threshold must be a number, got ${String(threshold)}`);
   const keep: number[] = [];
   for (let k = 0; k < vector.values.length; k++) if (vector.values[k] > threshold) keep.push(k);
   return select(vector, keep);
@@ -106,13 +139,14 @@ export function pruneThreshold(vector: SparseVector, threshold: number): SparseV
  * The vector as [token, weight] pairs, heaviest first: the model card's "bag of words".
  * @param tokenOf the vocabulary (e.g. `tokenizer.idToToken`); unknown ids read as `[id]`
  * @param options.topK at most this many pairs (default: all)
- * @throws SparseVectorError when topK is not a non-negative integer
+ * @throws SparseVectorError when topK is not a non-negative integer, or for a malformed vector
  */
 export function decode(
   vector: SparseVector,
   tokenOf: (id: number) => string | undefined,
   options: { topK?: number } = {},
 ): Array<[token: string, weight: number]> {
+  checkVector(vector, 'decode');
   let order = byWeight(vector);
   // Checked as pruneTopK checks it: slice(0, -1) would silently drop only the lightest term.
   if (options.topK !== undefined) order = order.slice(0, checkTopK(options.topK));

@@ -47,4 +47,30 @@ test('decode lists tokens by decreasing weight, topK and unknown ids', () => {
   for (const topK of [-1, 1.5, Number.NaN]) assert.throws(() => decode(v, (id) => vocab[id], { topK }), (e: unknown) => e instanceof SparseVectorError);
 });
 
+test('the helpers refuse a malformed vector, naming the argument and position, instead of a wrong answer', () => {
+  const malformed = (indices: number[], values: number[]) => ({ indices: Uint32Array.from(indices), values: Float32Array.from(values) });
+  const cases: Array<[ReturnType<typeof malformed>, RegExp]> = [
+    [malformed([5, 2], [1, 2]), /index 2 at position 1 is not above index 5 before it \(indices must ascend, each once: sparseVector\(\) sorts them\)/],
+    [malformed([2, 2], [1, 2]), /index 2 at position 1 is not above index 2 before it/],
+    [malformed([1, 2, 3], [1]), /3 indices but 1 values/],
+    [malformed([1, 2], [Number.NaN, 1]), /the value at position 0 \(index 1\) is NaN/],
+    [malformed([1], [Number.POSITIVE_INFINITY]), /the value at position 0 \(index 1\) is Infinity/],
+  ];
+  const well = sparseVector([2, 5], [1, 1]);
+  const calls: Array<[string, (x: ReturnType<typeof malformed>) => unknown]> = [
+    ['dot: a', (x) => dot(x, well)],
+    ['dot: b', (x) => dot(well, x)],
+    ['pruneTopK', (x) => pruneTopK(x, 1)],
+    ['pruneThreshold', (x) => pruneThreshold(x, 0)],
+    ['decode', (x) => decode(x, String)],
+  ];
+  for (const [name, call] of calls) {
+    for (const [vector, message] of cases) {
+      assert.throws(() => call(vector), (e: unknown) => e instanceof SparseVectorError && e.message.startsWith(`${name}: `) && message.test(e.message), `${name} ${message}`);
+    }
+  }
+  assert.throws(() => sparseVector([1, 2], [Number.NaN, 1]), (e: unknown) => e instanceof SparseVectorError && /sparseVector: the value at position 0 \(index 1\) is NaN/.test(e.message));
+  assert.throws(() => pruneThreshold(v, Number.NaN), (e: unknown) => e instanceof SparseVectorError && /threshold must be a number, got NaN/.test(e.message));
+});
+
 test.run();
