@@ -157,8 +157,8 @@ export class SpladeEncoder {
    *   in the Hugging Face cache, or downloaded), a URL, a repository id read from the hub
    *   (browsers), or ModelFiles (in-memory files)
    * @throws InputError for an unknown option name (a typo such as `thread`), or a value of the
-   *   wrong kind (maxLength and queryMaxLength: integers from 2 to the model's
-   *   max_position_embeddings); BackendOptionsError for backend options createBackend refuses,
+   *   wrong kind (maxLength and queryMaxLength: integers of at least 2; one above the model's
+   *   max_position_embeddings is refused by encode); BackendOptionsError for backend options createBackend refuses,
    *   or options given next to a Backend instance; other SpladeError subclasses naming the
    *   folder, file and tensor at fault
    */
@@ -180,8 +180,6 @@ export class SpladeEncoder {
         ? await loadQueryRoute(layout.queryWeights, documentModel.tokenizer, options.tokenizer)
         : undefined;
       const { maxLength, queryMaxLength } = options;
-      checkLengthFits('maxLength', maxLength, documentModel);
-      checkLengthFits('queryMaxLength', queryMaxLength, queryModel);
       return new this(documentModel, queryModel, queries, { maxLength, queryMaxLength });
     } catch (error) {
       // A backend made here (GPU memory, workers) must not outlive a failed load.
@@ -394,14 +392,6 @@ export class SpladeEncoder {
       ? this.queries?.tokenizer ?? this.queryModel.requireTokenizer()
       : this.documentModel.requireTokenizer();
     return decode(vector, (id) => tokenizer.idToToken(id), options);
-  }
-}
-
-/** A maxLength given to fromPretrained that the loaded model's position table cannot take. */
-function checkLengthFits(name: 'maxLength' | 'queryMaxLength', value: number | undefined, loaded: LoadedModel): void {
-  const positions = loaded.model.sizes.max_position_embeddings;
-  if (value !== undefined && value > positions) {
-    throw new InputError(`fromPretrained: ${name} ${value} is more than the model's max_position_embeddings (${positions})`);
   }
 }
 
