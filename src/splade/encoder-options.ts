@@ -174,6 +174,17 @@ export function checkEncodeArguments(texts: readonly unknown[], options: SpladeE
 }
 
 /**
+ * The options of `encodeInputIds` (batchSize is checked where it is used).
+ * @throws InputError naming the option
+ */
+export function checkInputIdsOptions(options: { batchSize?: number; role?: 'query' | 'document'; source?: string }): void {
+  const where = 'encodeInputIds()';
+  checkOptionNames(options, ['batchSize', 'role', 'source'], where, InputError);
+  checkChoice(where, 'role', options.role, ROLES);
+  checkKind(where, 'source', options.source, typeof options.source === 'string', 'a string');
+}
+
+/**
  * The options of `SpladeEncoder.decode` (topK is checked as the sparse-vector `decode` checks it).
  * @throws InputError naming the option
  */

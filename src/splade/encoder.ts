@@ -18,7 +18,7 @@ import { encodeTexts } from './encode-texts.js';
 import { dropTerms, pruneVector } from './prune.js';
 import { loadQueryRoute, specialTokenIds, type InferenceFreeQueries, type QueryRoute } from './query-routes.js';
 import type { TextTokenizer } from './text-tokenizer.js';
-import { checkDecodeOptions, checkEncodeArguments, checkEncoderOptions, type ModelLocation, type SpladeEncodeOptions, type SpladeEncoderOptions } from './encoder-options.js';
+import { checkDecodeOptions, checkEncodeArguments, checkEncoderOptions, checkInputIdsOptions, type ModelLocation, type SpladeEncodeOptions, type SpladeEncoderOptions } from './encoder-options.js';
 
 export type { ModelLocation, SpladeEncodeOptions, SpladeEncoderOptions } from './encoder-options.js';
 
@@ -356,10 +356,12 @@ export class SpladeEncoder {
    * parity door of the API (the same object as the CLI's `--input-ids` file). Rows are run
    * as given (with their padding), `batchSize` rows at a time.
    * `source` names the rows in errors (default 'input'; the CLI gives the file's name).
-   * @throws InputError for ragged rows, an id outside the vocabulary, a too long sequence;
+   * @throws InputError for ragged rows, an id outside the vocabulary, a too long sequence, an
+   *   unknown option or role;
    *   EncoderDisposedError after dispose()
    */
   async encodeInputIds(rows: InputIdRows, options: { batchSize?: number; role?: 'query' | 'document'; source?: string } = {}): Promise<SparseVector[]> {
+    checkInputIdsOptions(options);
     this.requireUsable('encodeInputIds()');
     const loaded = options.role === 'query' ? this.queryModel : this.documentModel;
     const input = bertInputFromRows(rows, loaded.model.sizes, options.source);

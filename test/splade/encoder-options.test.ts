@@ -45,6 +45,9 @@ test('encode refuses texts that are not strings and unknown or wrong options, na
       [7, /encode\(\): the options must be an object, got number/],
     ];
     for (const [options, message] of cases) await rejects(encoder.encode(['war'], loose(options)), inputError(message));
+    const ids = { input_ids: [[2, 5, 3]] };
+    await rejects(encoder.encodeInputIds(ids, loose({ batchsize: 2 })), inputError(/encodeInputIds\(\): unknown option 'batchsize' \(did you mean 'batchSize'\?\)/));
+    await rejects(encoder.encodeInputIds(ids, loose({ role: 'queries' })), inputError(/encodeInputIds\(\): role must be one of query, document, got 'queries'/));
     const [vector] = await encoder.encode(['war']);
     assert.throws(() => encoder.decode(vector, loose({ topk: 3 })), inputError(/decode\(\): unknown option 'topk' \(did you mean 'topK'\?\)/));
     assert.throws(() => encoder.decode(vector, loose({ role: 'q' })), inputError(/decode\(\): role must be one of query, document, got 'q'/));
