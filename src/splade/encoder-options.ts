@@ -78,7 +78,12 @@ export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
 export interface SpladeEncodeOptions {
   /** Sequences per forward pass (default 16). */
   readonly batchSize?: number;
-  /** Truncate to this many tokens, [CLS] and [SEP] included (default: the model's limit). */
+  /**
+   * Truncate to this many tokens, [CLS] and [SEP] included: an integer from 2 to the model's
+   * max_position_embeddings (default: `defaultMaxLength(role)`, which is fromPretrained's
+   * maxLength or queryMaxLength, else the folder's sentence-transformers max_seq_length, else
+   * the model's limit).
+   */
   readonly maxLength?: number;
   /**
    * 'query' uses the folder's query route (idf.json, a SparseStaticEmbedding, or the query
