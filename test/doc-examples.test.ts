@@ -3,8 +3,9 @@
 // bert-base-uncased vocabulary, and every line `expression; // what it shows` records what it
 // shows. A comment that is a literal (`[101, 1996]`, `{ threads: 2, ... }`) must equal the
 // value; where the weights make the value (random here) the shape is checked instead.
-// Examples that need a browser, the network or data they do not define are not run here
-// (front-door.test.ts checks that the names they import exist).
+// Examples that need a browser, a Worker, the network or data they do not define (browser.md,
+// runtimes.md, hub.md, search.md's `docs`, weights.md's and pytorch-checkpoints.md's fetch)
+// are not run here; front-door.test.ts checks that the names they import exist.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ import { tempDir } from './foundation/tmp.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tmp = tempDir('doc-examples');
 const model = join(tmp, 'model');
+/** The generated model's sizes: four layers, since docs/inspect.md captures layer 3. */
+const SIZES = { layers: 4, hidden: 16, heads: 2, intermediate: 32, vocab: 30522 };
 
 /** One line `expression; // comment` of an example, and the value the expression had. */
 interface Shown {
@@ -119,7 +122,8 @@ function assertBackendInfo(value: unknown, comment: string): void {
 }
 
 test.before(async () => {
-  await writeRandomBertFolder(model, { layers: 1, hidden: 16, heads: 2, intermediate: 32, maxPositions: 64, seed: 11 });
+  const { layers, hidden, heads, intermediate } = SIZES;
+  await writeRandomBertFolder(model, { layers, hidden, heads, intermediate, maxPositions: 64, seed: 11 });
 });
 
 test("README's 'Use it from TypeScript' runs and shows what it says", async () => {
@@ -138,6 +142,47 @@ test("docs/speed.md's backend example runs and shows what it says", async () => 
   assert.equal(shownValue(shown, 'encoder.backendInfo').value, { backend: 'cpu', kernels: 'wasm-simd', threads: 2, name: 'cpu-wasm-simd x2', notes: [] });
 });
 
+/** A Tensor's shape, or a list of Tensors' shapes. */
+const shapeOf = (value: unknown): unknown =>
+  Array.isArray(value) ? value.map(shapeOf) : (value as { shape: readonly number[] }).shape;
+
+test("docs/inspect.md's example runs and shows bert-base's shapes in the generated model's sizes", async () => {
+  const { layers, hidden, heads, intermediate, vocab } = SIZES;
+  // Its console.log lines are kept, not printed: `console` is shadowed in the example's module.
+  const prelude = 'const logged: unknown[][] = []; const console = { log: (...line: unknown[]) => logged.push(line) }; __shown.push({ expression: "logged", comment: "", value: logged });';
+  const shown = await run('inspect', example('docs/inspect.md', 'explainText(encoder'), ['weights/prithivida/Splade_PP_en_v1'], prelude);
+  assertShown(shown, {
+    'out.hiddenStates': (value) => assert.equal(shapeOf(value), Array.from({ length: layers + 1 }, () => [1, 4, hidden])),
+    'out.attentions': (value) => assert.equal(shapeOf(value), Array.from({ length: layers }, () => [1, heads, 4, 4])),
+    "out.captured.get('bert.encoder.layer.3.intermediate')": (value) => assert.equal(shapeOf(value), [1, 4, intermediate]),
+    "out.captured.get('cls.predictions')": (value) => assert.equal(shapeOf(value), [1, 4, vocab]),
+    'model.capturableNames()': (value) => {
+      const names = value as Array<{ name: string; shape: unknown[]; description: string }>;
+      assert.equal(names[0].shape, ['batch', 'seq', hidden]);
+      assert.ok(names.every((n) => typeof n.name === 'string' && typeof n.description === 'string'));
+      assert.equal(names.find((n) => n.name === 'bert.encoder.layer.3.intermediate')?.shape, ['batch', 'seq', intermediate]);
+    },
+    logged: (value) => {
+      const lines = value as unknown[][];
+      assert.is(lines.length, 5);
+      for (const line of lines) assert.match(line.join(' '), /^\S+ \d+\.\d\d (in the text|expansion) from \S+$/);
+    },
+  });
+});
+
+test("docs/model.md's forward example runs on an encoder's model and shows the shapes it names", async () => {
+  const { hidden, heads, vocab } = SIZES;
+  const encoderModule = pathToFileURL(join(root, 'src/index.node.ts')).href;
+  const prelude = `import { SpladeEncoder as Encoder } from '${encoderModule}';\nconst encoder = await Encoder.fromPretrained(${JSON.stringify(model)});`;
+  const shown = await run('model-forward', example('docs/model.md', "capture: ['bert.embeddings'"), [], prelude);
+  assertShown(shown, {
+    'out.lastHiddenState': (value) => assert.equal(shapeOf(value), [1, 4, hidden]),
+    "out.captured.get('bert.embeddings')": (value) => assert.equal(shapeOf(value), [1, 4, hidden]),
+    "out.captured.get('bert.encoder.layer.0.attention.self.attention_probs')": (value) => assert.equal(shapeOf(value), [1, heads, 4, 4]),
+    'out.splade': (value) => assert.equal(shapeOf(value), [1, vocab]),
+  });
+});
+
 test("docs/tokenizer.md's BertTokenizer example runs and shows what it says (the real bert-base-uncased vocabulary)", async () => {
   const prelude = `const vocabTxt = ${JSON.stringify(bertBaseUncasedVocabText())};`;
   const shown = await run('tokenizer', example('docs/tokenizer.md', 'BertTokenizer.fromVocab(vocabTxt)'), [], prelude);
@@ -146,6 +191,13 @@ test("docs/tokenizer.md's BertTokenizer example runs and shows what it says (the
     'e.attentionMask': (value) => assert.ok((value as number[]).every((m) => m === 1)),
     'e.tokenTypeIds': (value) => assert.ok((value as number[]).every((t) => t === 0)),
   });
+});
+
+test("docs/tokenizer.md's UnigramTokenizer example shows what the tests' 3,002-piece vocabulary gives", async () => {
+  const json = readFileSync(join(root, 'test/fixtures/unigram/xlmr-nmt-nfkc.tokenizer.json'), 'utf8');
+  const shown = await run('unigram', example('docs/tokenizer.md', 'UnigramTokenizer.fromTokenizerJson'), [], `const tokenizerJsonText = ${JSON.stringify(json)};`);
+  assertShown(shown, {});
+  assert.equal(shown.map((s) => s.expression), ['e.tokens', 'e.offsets', 'tokenizer.decode(e.ids, { skipSpecialTokens: true })']);
 });
 
 test.run();
