@@ -1,6 +1,7 @@
 // The option objects of the public API are checked by name: from plain JavaScript, or through a
 // spread, a misspelt option (`thread: 2` for `threads`) would otherwise be ignored without a
-// word and the default would run in its place.
+// word and the default would run in its place. The CLI's unknown flags suggest their near
+// name by the same rule (nearestName).
 import type { SpladeError } from './errors.js';
 
 /**
@@ -21,9 +22,20 @@ export function checkOptionNames(
   }
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
-    const near = known.find((k) => k.toLowerCase() === name.toLowerCase()) ?? known.find((k) => editDistance(k, name) <= 2);
+    const near = nearestName(name, known);
     throw new ErrorClass(`${where}: unknown option '${name}'${near ? ` (did you mean '${near}'?)` : ''}; the options are ${known.join(', ')}`);
   }
+}
+
+/**
+ * The name of `known` that `name` most likely misspells: the same but for case, '-' and '_'
+ * (`maxlength`, `max_length` for `maxLength`; `top_k` for `top-k`), else one at most two
+ * edits away (`thread` for `threads`); undefined when none is that close. The CLI's unknown
+ * flags and the API's unknown option names are told the same way.
+ */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
+  const squash = (word: string): string => word.replace(/[-_]/g, '').toLowerCase();
+  return known.find((k) => squash(k) === squash(name)) ?? known.find((k) => editDistance(k, name) <= 2);
 }
 
 /** Levenshtein distance: how many one-character edits turn `a` into `b`. */

@@ -6,6 +6,7 @@
 // no dependency; what it lacks is wording, which is all this module adds.
 import { parseArgs } from 'node:util';
 import { UsageError } from './command.js';
+import { nearestName } from '../option-names.js';
 
 /** A subcommand's options, as parseArgs takes them. */
 export type OptionSpec = Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly multiple?: boolean }>>;
@@ -77,10 +78,9 @@ function isOption(arg: string, options: OptionSpec): boolean {
   return arg === '--' || (arg.startsWith('--') && arg.slice(2).split('=')[0] in options);
 }
 
-/** ` (did you mean --top-k?)` for a near miss such as `--topk` or `--top_k`. */
+/** ` (did you mean --top-k?)` for a near miss such as `--topk`, `--top_k` or `--mdel`. */
 function suggestion(given: string, options: OptionSpec): string {
-  const squash = (name: string): string => name.replace(/^-+/, '').replace(/[-_]/g, '').toLowerCase();
-  const match = Object.keys(options).find((name) => squash(name) === squash(given.split('=')[0]));
+  const match = nearestName(given.split('=')[0].replace(/^-+/, ''), Object.keys(options));
   return match ? ` (did you mean --${match}?)` : '';
 }
 

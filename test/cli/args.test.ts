@@ -33,6 +33,9 @@ test('parseArgs mistakes: the option named, what to do, one line', () => {
     [['--text', 'a', '--text', '-x'], "--text needs a value; to give one that starts with '-', write --text=-x"],
     [['--topk', '3'], "unknown option '--topk' (did you mean --top-k?)"],
     [['--top_k=3'], "unknown option '--top_k' (did you mean --top-k?)"],
+    // A near spelling, as the API's option check suggests one (option-names.ts): a letter off.
+    [['--mdel', 'm'], "unknown option '--mdel' (did you mean --model?)"],
+    [['--querys'], "unknown option '--querys' (did you mean --query?)"],
     [['--bogus'], "unknown option '--bogus'"],
     [['-x'], "unknown option '-x'"],
     [['--query=yes'], '--query is a switch and takes no value'],
