@@ -55,7 +55,7 @@ export function sparseFromDense(dense: ArrayLike<number>, threshold = 0): Sparse
  */
 export function sparseVector(indices: ArrayLike<number>, values: ArrayLike<number>): SparseVector {
   if (indices.length !== values.length) {
-    throw new SparseVectorError(`sparse vector: ${indices.length} indices but ${values.length} values`);
+    throw new SparseVectorError(`sparseVector: ${indices.length} indices but ${values.length} values`);
   }
   const order = Array.from({ length: indices.length }, (_, i) => i).sort((a, b) => indices[a] - indices[b]);
   const kept = order.filter((i) => values[i] !== 0);
@@ -63,9 +63,9 @@ export function sparseVector(indices: ArrayLike<number>, values: ArrayLike<numbe
   kept.forEach((from, k) => {
     const index = indices[from];
     if (!Number.isInteger(index) || index < 0 || index > 0xffffffff) {
-      throw new SparseVectorError(`sparse vector: index ${index} at position ${from} is not a term id`);
+      throw new SparseVectorError(`sparseVector: index ${index} at position ${from} is not a term id`);
     }
-    if (k > 0 && out.indices[k - 1] === index) throw new SparseVectorError(`sparse vector: index ${index} appears twice`);
+    if (k > 0 && out.indices[k - 1] === index) throw new SparseVectorError(`sparseVector: index ${index} appears twice`);
     if (!Number.isFinite(values[from])) throw new SparseVectorError(`sparseVector: the value at position ${from} (index ${index}) is ${values[from]}`);
     out.indices[k] = index;
     out.values[k] = values[from];

@@ -14,9 +14,10 @@ test('sparseVector sorts, drops zeros and rejects repeated or bad ids', () => {
   const s = sparseVector([9, 2, 5], [1, 3, 0]);
   assert.equal(Array.from(s.indices), [2, 9]);
   assert.equal(Array.from(s.values), [3, 1]);
-  assert.throws(() => sparseVector([1, 1], [1, 2]), (e: unknown) => e instanceof SparseVectorError && /twice/.test(e.message));
-  assert.throws(() => sparseVector([-1], [1]), (e: unknown) => e instanceof SparseVectorError);
-  assert.throws(() => sparseVector([1], [1, 2]), (e: unknown) => e instanceof SparseVectorError);
+  // Each message names the function, as dot's, pruneTopK's and decode's do (not 'sparse vector').
+  assert.throws(() => sparseVector([1, 1], [1, 2]), (e: unknown) => e instanceof SparseVectorError && /^sparseVector: index 1 appears twice/.test(e.message));
+  assert.throws(() => sparseVector([-1], [1]), (e: unknown) => e instanceof SparseVectorError && /^sparseVector: index -1 at position 0 /.test(e.message));
+  assert.throws(() => sparseVector([1], [1, 2]), (e: unknown) => e instanceof SparseVectorError && /^sparseVector: 1 indices but 2 values/.test(e.message));
 });
 
 test('dot multiplies the shared terms only', () => {
