@@ -162,15 +162,21 @@ export function checkEncoderOptions(options: SpladeEncoderOptions): void {
 }
 
 /**
+ * One text given to `where` (encode(), encodeQuery(), ...), named `name` in the message.
+ * @throws InputError when it is not a string (7 or null would otherwise be encoded as text)
+ */
+export function checkText(where: string, name: string, text: unknown): void {
+  if (typeof text !== 'string') throw new InputError(`${where}: ${name} is ${text === null ? 'null' : `a ${kindOf(text).replace(/^an? /, '')}`}, not a string`);
+}
+
+/**
  * The texts and options of `encode` whose mistakes the encoding itself would not name
  * (maxLength, batchSize, stride, prune and maxActiveDims are checked where they are used).
  * @throws InputError naming the text or option
  */
 export function checkEncodeArguments(texts: readonly unknown[], options: SpladeEncodeOptions): void {
   const where = 'encode()';
-  texts.forEach((text, i) => {
-    if (typeof text !== 'string') throw new InputError(`${where}: texts[${i}] is ${text === null ? 'null' : `a ${kindOf(text).replace(/^an? /, '')}`}, not a string`);
-  });
+  texts.forEach((text, i) => checkText(where, `texts[${i}]`, text));
   checkOptionNames(options, ENCODE_OPTION_NAMES, where, InputError);
   checkChoice(where, 'role', options.role, ROLES);
   checkChoice(where, 'overflow', options.overflow, ['truncate', 'chunk']);

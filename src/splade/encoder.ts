@@ -18,7 +18,7 @@ import { encodeTexts } from './encode-texts.js';
 import { dropTerms, pruneVector } from './prune.js';
 import { loadQueryRoute, specialTokenIds, type InferenceFreeQueries, type QueryRoute } from './query-routes.js';
 import type { TextTokenizer } from './text-tokenizer.js';
-import { checkDecodeOptions, checkEncodeArguments, checkEncoderOptions, checkInputIdsOptions, type ModelLocation, type SpladeEncodeOptions, type SpladeEncoderOptions } from './encoder-options.js';
+import { checkDecodeOptions, checkEncodeArguments, checkEncoderOptions, checkInputIdsOptions, checkText, type ModelLocation, type SpladeEncodeOptions, type SpladeEncoderOptions } from './encoder-options.js';
 
 export type { ModelLocation, SpladeEncodeOptions, SpladeEncoderOptions } from './encoder-options.js';
 
@@ -343,11 +343,13 @@ export class SpladeEncoder {
 
   /** The SPLADE vector of a query (with the query model when one was loaded). */
   async encodeQuery(text: string, options: Omit<SpladeEncodeOptions, 'role'> = {}): Promise<SparseVector> {
+    checkText('encodeQuery()', 'the text', text);
     return (await this.encode([text], { ...options, role: 'query' }))[0];
   }
 
   /** The SPLADE vector of a document. */
   async encodeDocument(text: string, options: Omit<SpladeEncodeOptions, 'role'> = {}): Promise<SparseVector> {
+    checkText('encodeDocument()', 'the text', text);
     return (await this.encode([text], { ...options, role: 'document' }))[0];
   }
 

@@ -35,7 +35,8 @@ test('encode refuses texts that are not strings and unknown or wrong options, na
   try {
     await rejects(encoder.encode(loose(['fine', 7])), inputError(/encode\(\): texts\[1\] is a number, not a string/));
     await rejects(encoder.encode(loose([null])), inputError(/encode\(\): texts\[0\] is null, not a string/));
-    await rejects(encoder.encodeQuery(loose(5)), inputError(/texts\[0\] is a number, not a string/));
+    await rejects(encoder.encodeQuery(loose(5)), inputError(/^encodeQuery\(\): the text is a number, not a string$/));
+    await rejects(encoder.encodeDocument(loose(null)), inputError(/^encodeDocument\(\): the text is null, not a string$/));
     const cases: Array<[unknown, RegExp]> = [
       [{ maxLenght: 4 }, /encode\(\): unknown option 'maxLenght' \(did you mean 'maxLength'\?\)/],
       [{ role: 'doc' }, /encode\(\): role must be one of query, document, got 'doc'/],
