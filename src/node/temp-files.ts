@@ -25,14 +25,16 @@ export function releaseTemp(temp: string): void {
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * On SIGINT, SIGTERM or SIGHUP: removes the temporary files still tracked, then exits with the
- * status a shell reports for that signal (128 + its number: 130 for Ctrl-C). Files that are kept
- * on purpose, such as `splade encode --output`'s FILE.partial for --resume, are never tracked.
+ * On SIGINT, SIGTERM or SIGHUP: removes the temporary files still tracked, calls `stopped`
+ * (the command line says what was not written), then exits with the status a shell reports for
+ * that signal (128 + its number: 130 for Ctrl-C). Files that are kept on purpose, such as
+ * `splade encode --output`'s FILE.partial for --resume, are never tracked.
  */
-export function removeTempFilesOnSignals(): void {
+export function removeTempFilesOnSignals(stopped: () => void = () => undefined): void {
   for (const signal of STOP_SIGNALS) {
     process.once(signal, () => {
       for (const temp of live) rmSync(temp, { force: true });
+      stopped();
       process.exit(128 + constants.signals[signal]);
     });
   }

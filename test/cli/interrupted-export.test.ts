@@ -15,10 +15,12 @@ const dir = tempDir('interrupted-export');
 const vectors = join(dir, 'vectors.jsonl');
 
 /** Starts an export into a fresh folder, sends `signal` once its temporary file is there; its exit status and what the folder holds after. */
-async function interrupted(name: string, signal: NodeJS.Signals): Promise<{ code: number | null; left: string[] }> {
+async function interrupted(name: string, signal: NodeJS.Signals): Promise<{ code: number | null; left: string[]; stderr: string }> {
   const out = join(dir, name);
   mkdirSync(out);
-  const child = spawn(process.execPath, [join(root, 'bin/splade.js'), 'export', '--vectors', vectors, '--to', 'qdrant', '--out', join(out, 'points.jsonl')], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [join(root, 'bin/splade.js'), 'export', '--vectors', vectors, '--to', 'qdrant', '--out', join(out, 'points.jsonl')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   let sent = false;
   while (!sent) {
@@ -30,7 +32,7 @@ async function interrupted(name: string, signal: NodeJS.Signals): Promise<{ code
       sent = true;
     }
   }
-  return { code: await closed, left: readdirSync(out) };
+  return { code: await closed, left: readdirSync(out), stderr: stderr.replace(out, 'OUT') };
 }
 
 test.before(() => {
@@ -39,12 +41,15 @@ test.before(() => {
   writeFileSync(vectors, vectorsJsonl(many.map((_, i) => `d${i}`), many));
 });
 
-test('SIGINT (Ctrl-C): no temporary file left, status 130', async () => {
-  assert.equal(await interrupted('int', 'SIGINT'), { code: 130, left: [] });
+// One line, as splade index says it when stopped.
+const said = 'splade: interrupted: OUT/points.jsonl was not written, and the temporary file is removed\n';
+
+test('SIGINT (Ctrl-C): no temporary file left, status 130, one line saying so', async () => {
+  assert.equal(await interrupted('int', 'SIGINT'), { code: 130, left: [], stderr: said });
 });
 
-test('SIGTERM: no temporary file left, status 143', async () => {
-  assert.equal(await interrupted('term', 'SIGTERM'), { code: 143, left: [] });
+test('SIGTERM: no temporary file left, status 143, one line saying so', async () => {
+  assert.equal(await interrupted('term', 'SIGTERM'), { code: 143, left: [], stderr: said });
 });
 
 test.run();

@@ -180,7 +180,7 @@ export const command: Command = {
     await checkOutputPath({ flag: '--out', path: v.out }, [vectorsFlag]);
     if (setupPath !== undefined) await checkOutputPath({ flag: '--setup', path: setupPath }, [vectorsFlag, { flag: '--out', path: v.out }]);
     // Stopped by Ctrl-C or kill, the run leaves no temporary file as large as its output.
-    removeTempFilesOnSignals();
+    removeTempFilesOnSignals(() => process.stderr.write(`splade: interrupted: ${v.out} was not written, and the temporary file is removed\n`));
     const count = await exportVectors(format, v.vectors, v.out, options, { ids: !v['no-id-check'], vocabularySize: info?.dimensions });
     const messages = [`splade export: ${count} vectors to ${v.out} (${format.name})`];
     if (setup && setupPath !== undefined) {
