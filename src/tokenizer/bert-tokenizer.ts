@@ -86,8 +86,12 @@ export class BertTokenizer implements Tokenizer {
     for (const token of addedTokens) size = Math.max(size, token.id + 1);
     this.vocabSize = size;
     this.modelMaxLength = settings.modelMaxLength;
-    this.clsTokenId = specialId(settings, settings.clsToken, 'classifier');
-    this.sepTokenId = specialId(settings, settings.sepToken, 'separator');
+    this.clsTokenId = settings.clsId ?? specialId(settings, settings.clsToken, 'classifier');
+    this.sepTokenId = settings.sepId ?? specialId(settings, settings.sepToken, 'separator');
+    // Rust would put the id anyway; past the vocabulary it names no token and no embedding row.
+    for (const [token, id] of [[settings.clsToken, this.clsTokenId], [settings.sepToken, this.sepTokenId]] as const) {
+      if (id >= size) throw new TokenizerError(`${settings.source ?? 'tokenizer.json'}: post_processor's '${token}' has id ${id}, past the vocabulary (${size} tokens)`);
+    }
     this.padTokenId = specialId(settings, settings.padToken, 'padding');
     this.unkTokenId = this.wordPiece.unkId;
     this.maskTokenId = settings.maskToken === undefined ? undefined : specialId(settings, settings.maskToken, 'mask');

@@ -64,6 +64,10 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
     const post = settings.postProcessor?.type === 'RobertaProcessing' ? settings.postProcessor : undefined;
     this.clsTokenId = post?.cls[1];
     this.sepTokenId = post?.sep[1];
+    // Rust would put the id anyway; past the vocabulary it names no token and no embedding row.
+    for (const [token, id] of post ? [post.cls, post.sep] : []) {
+      if (id >= this.vocabSize) throw new TokenizerError(`${settings.model.source}: post_processor's '${token}' has id ${id}, past the vocabulary (${this.vocabSize} tokens)`);
+    }
     this.unkTokenId = this.tokenToId(settings.unkToken);
     this.maskTokenId = this.tokenToId(settings.maskToken);
     const pad = this.tokenToId(settings.padToken);

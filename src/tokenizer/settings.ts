@@ -4,6 +4,7 @@ import type { AddedToken } from './added-tokens.js';
 import type { DecoderSettings } from './decoder.js';
 import { TokenizerError } from './errors.js';
 import type { NormalizerSettings } from './normalizer.js';
+import { templateToken } from './template-token.js';
 import { checkMaxLength, field, isObject, parseAddedTokens, parseJson, tokenContent, UNSET_MAX_LENGTH, type Json, type JsonObject } from './tokenizer-json.js';
 import type { WordPieceSettings } from './wordpiece.js';
 
@@ -17,6 +18,13 @@ export interface TokenizerSettings {
   addedTokens: AddedToken[];
   clsToken: string;
   sepToken: string;
+  /**
+   * The ids a tokenizer.json's post-processor puts for clsToken and sepToken (its template's
+   * `special_tokens`, BertProcessing's pairs), which Rust uses whatever the vocabulary says;
+   * absent: the vocabulary's ids (vocab.txt, no post-processor).
+   */
+  clsId?: number;
+  sepId?: number;
   padToken: string;
   maskToken: string | undefined;
   decoder: DecoderSettings;
@@ -132,8 +140,10 @@ export function settingsFromTokenizerJson(text: string, source = 'tokenizer.json
     normalizer: parseNormalizer(json.normalizer, source),
     wordPiece,
     addedTokens,
-    clsToken: cls,
-    sepToken: sep,
+    clsToken: cls[0],
+    sepToken: sep[0],
+    ...(cls[1] === undefined ? {} : { clsId: cls[1] }),
+    ...(sep[1] === undefined ? {} : { sepId: sep[1] }),
     padToken,
     maskToken: addedTokens.find((t) => t.content === '[MASK]')?.content ?? (vocab.has('[MASK]') ? '[MASK]' : undefined),
     decoder,
@@ -164,20 +174,32 @@ function checkPreTokenizer(value: Json | undefined, source: string): void {
   throw new TokenizerError(`${source}: pre_tokenizer ${JSON.stringify(type ?? null)} is not supported (only BertPreTokenizer)`);
 }
 
-/** [CLS] and [SEP] as the post-processor names them (TemplateProcessing or BertProcessing). */
-function templateSpecialTokens(value: Json | undefined, source: string): { cls: string; sep: string } {
-  if (isObject(value) && value.type === 'BertProcessing') {
-    const cls = value.cls;
-    const sep = value.sep;
-    if (Array.isArray(cls) && typeof cls[0] === 'string' && Array.isArray(sep) && typeof sep[0] === 'string') return { cls: cls[0], sep: sep[0] };
-  }
+/** A [CLS] or [SEP] and the id the post-processor gives it (undefined: the vocabulary's). */
+type SpecialAndId = [token: string, id: number | undefined];
+
+/**
+ * [CLS] and [SEP] with their ids, as the post-processor gives them: TemplateProcessing's
+ * `special_tokens` entries (see templateToken) or BertProcessing's [token, id] pairs.
+ */
+function templateSpecialTokens(value: Json | undefined, source: string): { cls: SpecialAndId; sep: SpecialAndId } {
+  const where = `${source}: post_processor`;
+  if (isObject(value) && value.type === 'BertProcessing') return { cls: tokenAndId(value.cls, `${where}.cls`), sep: tokenAndId(value.sep, `${where}.sep`) };
   if (isObject(value) && value.type === 'TemplateProcessing' && Array.isArray(value.single)) {
     const specials = value.single.flatMap((piece) => (isObject(piece) && isObject(piece.SpecialToken) && typeof piece.SpecialToken.id === 'string' ? [piece.SpecialToken.id] : []));
-    if (specials.length === 2) return { cls: specials[0], sep: specials[1] };
-    throw new TokenizerError(`${source}: post_processor template must be one special token, the sequence, one special token`);
+    if (specials.length !== 2) throw new TokenizerError(`${where} template must be one special token, the sequence, one special token`);
+    const table = isObject(value.special_tokens) ? value.special_tokens : {};
+    return { cls: templateToken(table, specials[0], where), sep: templateToken(table, specials[1], where) };
   }
-  if (value === undefined || value === null) return { cls: '[CLS]', sep: '[SEP]' };
-  throw new TokenizerError(`${source}: post_processor ${JSON.stringify(isObject(value) ? value.type : value)} is not supported`);
+  if (value === undefined || value === null) return { cls: ['[CLS]', undefined], sep: ['[SEP]', undefined] };
+  throw new TokenizerError(`${where} ${JSON.stringify(isObject(value) ? value.type : value)} is not supported`);
+}
+
+/** A [token, id] pair of BertProcessing. */
+function tokenAndId(value: Json | undefined, where: string): [string, number] {
+  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'number' && Number.isInteger(value[1]) && value[1] >= 0) {
+    return [value[0], value[1]];
+  }
+  throw new TokenizerError(`${where} must be a [token, id] pair, not ${JSON.stringify(value ?? null)}`);
 }
 
 /**

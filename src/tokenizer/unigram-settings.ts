@@ -7,6 +7,7 @@ import { TokenizerError } from './errors.js';
 import { parseMetaspace, type MetaspaceSettings } from './metaspace.js';
 import { DEFAULT_MODEL_MAX_LENGTH } from './settings.js';
 import { parseSpmNormalizer, type SpmNormalizerStep } from './spm-normalizer.js';
+import { templateToken } from './template-token.js';
 import { field, isObject, parseAddedTokens, parseJson, type Json, type JsonObject } from './tokenizer-json.js';
 import type { UnigramModelSettings } from './unigram-model.js';
 
@@ -56,18 +57,6 @@ function parseModel(model: Json | undefined, source: string): UnigramModelSettin
     throw new TokenizerError(`${source}: model.unk_id ${JSON.stringify(unkId ?? null)} is not supported: the Unigram model needs the id of its unknown token`);
   }
   return { vocab: parseVocab(model.vocab, source), unkId, source };
-}
-
-/** A token of a template or of RobertaProcessing, with the one id it must have. */
-function templateToken(specials: JsonObject, name: string, where: string): [string, number] {
-  const entry = specials[name];
-  if (!isObject(entry) || !Array.isArray(entry.ids) || !Array.isArray(entry.tokens) || entry.ids.length !== 1 || entry.tokens.length !== 1) {
-    throw new TokenizerError(`${where}: special token ${JSON.stringify(name)} must be in special_tokens with one id and one token`);
-  }
-  const [id] = entry.ids;
-  const [token] = entry.tokens;
-  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || typeof token !== 'string') throw new TokenizerError(`${where}: special token ${JSON.stringify(name)} has a bad id or token`);
-  return [token, id];
 }
 
 /** TemplateProcessing's single template: special tokens, $A once, special tokens, all of type 0. */

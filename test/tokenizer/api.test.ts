@@ -8,7 +8,7 @@ import { memoryModelFiles } from '../../src/io/memory-model-files.js';
 import { BertTokenizer, TokenizerError } from '../../src/tokenizer/index.js';
 import { bertTokenizerJson } from '../../tools/bert-tokenizer-json.js';
 import { bertBaseUncasedVocab, bertBaseUncasedVocabText } from '../../tools/bert-vocab.js';
-import { rustEncode, rustTokenizer } from './reference.js';
+import { rustEncode, rustTokenizer, rustTokenizerFromJson } from './reference.js';
 
 const vocabText = bertBaseUncasedVocabText();
 const tokenizer = BertTokenizer.fromVocab(vocabText);
@@ -188,11 +188,38 @@ loading('a special token missing from the vocabulary: the error names the file t
   const json = bertTokenizerJson();
   const cases: Array<[Record<string, string>, string]> = [
     [{ 'tokenizer.json': json.replace('"unk_token":"[UNK]"', '"unk_token":"<unk>"') }, "models/x/tokenizer.json: the vocabulary has no unknown token '<unk>'"],
-    [{ 'tokenizer.json': json.replaceAll('"id":"[CLS]"', '"id":"[KLS]"') }, "models/x/tokenizer.json: the vocabulary has no classifier token '[KLS]'"],
+    [{ 'tokenizer.json': json.replace('"unk_token":"[UNK]"', '"unk_token":"<unk>"') }, "models/x/tokenizer.json: the vocabulary has no unknown token '<unk>'"],
+    [{ 'vocab.txt': vocabText, 'special_tokens_map.json': '{"cls_token": "[KLS]"}' }, "models/x/vocab.txt has no special token '[KLS]'"],
   ];
   for (const [files, message] of cases) {
     await rejects(BertTokenizer.fromModelFiles(memoryModelFiles(files, 'models/x')), (e) => e instanceof TokenizerError && (e as Error).message === message);
   }
+});
+
+loading("a tokenizer.json's post-processor gives [CLS] and [SEP] their ids, as Rust's tokenizers does, whatever the vocabulary's", async () => {
+  // Ids 1996 ('the') and 2088 ('world'): valid tokens, not the vocabulary's [CLS] (101) and [SEP] (102).
+  const template = JSON.parse(bertTokenizerJson()) as { post_processor: { special_tokens: Record<string, { ids: number[] }> } };
+  template.post_processor.special_tokens['[CLS]'].ids = [1996];
+  template.post_processor.special_tokens['[SEP]'].ids = [2088];
+  const bertProcessing = JSON.parse(bertTokenizerJson()) as { post_processor: unknown };
+  bertProcessing.post_processor = { type: 'BertProcessing', cls: ['[CLS]', 1996], sep: ['[SEP]', 2088] };
+  for (const json of [JSON.stringify(template), JSON.stringify(bertProcessing)]) {
+    const expected = await rustEncode(rustTokenizerFromJson(json), 'Hello there');
+    assert.equal(expected.ids.slice(0, 1), [1996], 'the reference follows the post-processor');
+    const got = BertTokenizer.fromTokenizerJson(json).encode('Hello there');
+    assert.equal([got.ids, got.tokens, got.specialTokensMask], [expected.ids, expected.tokens, expected.specialTokensMask]);
+  }
+});
+
+loading("a post-processor id past the vocabulary, or a template token missing from special_tokens, is refused naming the file", async () => {
+  const json = JSON.parse(bertTokenizerJson()) as { post_processor: { special_tokens: Record<string, { ids: number[] }> } };
+  json.post_processor.special_tokens['[SEP]'].ids = [30522];
+  await rejects(BertTokenizer.fromModelFiles(memoryModelFiles({ 'tokenizer.json': JSON.stringify(json) }, 'models/x')),
+    (e) => e instanceof TokenizerError && (e as Error).message === "models/x/tokenizer.json: post_processor's '[SEP]' has id 30522, past the vocabulary (30522 tokens)");
+  // Rust panics encoding with it: the template names "[KLS]", special_tokens has only "[CLS]".
+  const missing = bertTokenizerJson().replaceAll('"id":"[CLS]"', '"id":"[KLS]"');
+  await rejects(BertTokenizer.fromModelFiles(memoryModelFiles({ 'tokenizer.json': missing }, 'models/x')),
+    (e) => e instanceof TokenizerError && (e as Error).message === 'models/x/tokenizer.json: post_processor: special token "[KLS]" must be in special_tokens with one id and one token');
 });
 
 loading('vocab.txt lines may end in \\r\\n', () => {

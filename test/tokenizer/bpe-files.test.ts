@@ -174,6 +174,8 @@ refusals('pre-tokenizers, post-processors and decoders it does not implement', (
   refuses((j) => (j.pre_tokenizer = null), /pre_tokenizer null/);
   refuses((j) => (j.post_processor = { type: 'TemplateProcessing', single: [] }), /^tokenizer\.json: post_processor "TemplateProcessing" is not supported/);
   refuses((j) => (j.post_processor.cls = '<s>'), /^tokenizer\.json: post_processor\.cls must be a \[token, id\] pair/);
+  // Rust would put it, naming no token (and, past the model's vocabulary too, no embedding row).
+  refuses((j) => (j.post_processor.sep = ['</s>', 60000]), /^tokenizer\.json: post_processor's '<\/s>' has id 60000, past the vocabulary \(\d+ tokens\)$/);
   refuses((j) => (j.decoder = { type: 'WordPiece' }), /^tokenizer\.json: decoder "WordPiece" is not supported/);
 });
 
