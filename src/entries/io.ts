@@ -15,7 +15,7 @@ export type { LoadedWeights, WeightFormat } from '../io/weight-format.js';
 export { pytorchFormat, shardedPytorchFormat } from '../io/pytorch-formats.js';
 export { isQuantizedWeight, quantizedConfig, quantizedTensors, type QuantizedDType } from '../io/quantize-model.js';
 export { SUPPORTED_MODEL_TYPES, parseModelConfig, parseModelConfigText, requireBertConfig, type ModelConfig } from '../io/model-config.js';
-export { loadMaskedLM } from '../io/masked-lm.js';
+export { loadMaskedLM, loadMaskedLMNoted, type NotedMaskedLM } from '../io/masked-lm.js';
 export { LayoutError, readSpladeFolderLayout, type PoolingActivation, type SpladeFolderLayout, type StaticQueryWeights } from '../io/sparse-encoder-layout.js';
 export { subfolderFiles } from '../io/subfolder-files.js';
 // The choice of a hub repository's files is browser-safe (no network or disk), so it is here as

@@ -23,6 +23,12 @@ export class SpladeEncoder extends BaseSpladeEncoder {
     return createBackend(options);
   }
 
+  /** `onLoadNote` when given, else stderr, as transformers' load warnings go to its logger's stderr. */
+  protected static override tellLoadNote(note: string, options: SpladeEncoderOptions): void {
+    if (options.onLoadNote) options.onLoadNote(note);
+    else process.stderr.write(`note: ${note}\n`);
+  }
+
   protected static override async resolveLocation(location: string, options: SpladeEncoderOptions): Promise<ModelFiles> {
     if (/^https?:\/\//.test(location)) return urlModelFiles(location, { onProgress: options.onProgress, cache: options.cache });
     const env = options.hubEndpoint === undefined ? undefined : { ...process.env, HF_ENDPOINT: options.hubEndpoint };

@@ -66,6 +66,11 @@ export interface SpladeEncoderOptions extends Omit<BackendOptions, 'backend'> {
    */
   readonly onProgress?: ProgressCallback;
   /**
+   * Told each load note once the model is loaded (see `loadNotes`). In Node, without it, the
+   * notes go to stderr, as transformers' load warnings do; elsewhere they are only kept.
+   */
+  readonly onLoadNote?: (note: string) => void;
+  /**
    * The persistent cache of files fetched over HTTP (Cache Storage API, docs/browser.md):
    * `false` for none, a cache name, or `true` for 'splade-ts'. Default: on in browser pages
    * and Web Workers, off in Node (which caches hub downloads on disk), Deno, Bun and
@@ -110,7 +115,7 @@ export interface SpladeEncodeOptions {
 
 /** Every name of SpladeEncoderOptions. */
 const ENCODER_OPTION_NAMES = [
-  ...BACKEND_OPTION_NAMES, 'queryModel', 'tokenizer', 'dtype', 'maxLength', 'queryMaxLength', 'revision', 'hubEndpoint', 'onProgress', 'cache',
+  ...BACKEND_OPTION_NAMES, 'queryModel', 'tokenizer', 'dtype', 'maxLength', 'queryMaxLength', 'revision', 'hubEndpoint', 'onProgress', 'onLoadNote', 'cache',
 ] as const satisfies readonly (keyof SpladeEncoderOptions)[];
 true satisfies Exclude<keyof SpladeEncoderOptions, (typeof ENCODER_OPTION_NAMES)[number]> extends never ? true : never;
 
@@ -152,12 +157,13 @@ export function checkEncoderOptions(options: SpladeEncoderOptions): void {
       throw new InputError(`${where}: ${name} must be an integer of at least 2, got ${typeof value === 'number' ? value : kindOf(value)}`);
     }
   }
-  const { tokenizer, queryModel, onProgress, cache } = options;
+  const { tokenizer, queryModel, onProgress, onLoadNote, cache } = options;
   const isTokenizer = typeof tokenizer === 'object' && tokenizer !== null && typeof tokenizer.encode === 'function' && typeof tokenizer.idToToken === 'function';
   checkKind(where, 'tokenizer', tokenizer, isTokenizer, 'a TextTokenizer (an object with encode and idToToken)');
   checkKind(where, 'queryModel', queryModel, typeof queryModel === 'string' || (typeof queryModel === 'object' && queryModel !== null), 'a folder path, URL or ModelFiles');
   for (const name of ['revision', 'hubEndpoint'] as const) checkKind(where, name, options[name], typeof options[name] === 'string', 'a string');
   checkKind(where, 'onProgress', onProgress, typeof onProgress === 'function', 'a function');
+  checkKind(where, 'onLoadNote', onLoadNote, typeof onLoadNote === 'function', 'a function');
   checkKind(where, 'cache', cache, typeof cache === 'boolean' || typeof cache === 'string', 'true, false or a cache name');
 }
 

@@ -1,6 +1,6 @@
 // SpladeEncoder: text (or token ids) in, SPLADE sparse vectors out.
 import type { MaskedLM } from '../models/masked-lm.js';
-import { loadMaskedLM } from '../io/masked-lm.js';
+import { loadMaskedLMNoted } from '../io/masked-lm.js';
 import { InputError, bertInputFromRows, type BertInput, type InputIdRows } from '../models/bert/input.js';
 import { SpladeError } from '../errors.js';
 import { loadModelFolder, type ModelFolder } from '../io/model-folder.js';
@@ -48,14 +48,16 @@ class LoadedModel {
     readonly tokenizer: TextTokenizer | undefined,
     /** The layout's pooling, sentence-transformers' max_seq_length and text preparation. */
     private readonly layout: Pick<SpladeFolderLayout, 'poolingActivation' | 'maxSeqLength' | 'mlmText' | 'prompts'>,
+    /** What loading noticed (see NotedMaskedLM.notes). */
+    readonly notes: readonly string[],
   ) {}
 
   static async load(layout: SpladeFolderLayout, backend: Backend, tokenizer: TextTokenizer | undefined, dtype: WeightDType | undefined): Promise<LoadedModel> {
     const files = layout.documentFiles;
     const folder = await loadModelFolder(files);
-    const model = await loadMaskedLM(folder.config, folder.weights, backend, dtype ? { dtype } : {});
+    const { model, notes } = await loadMaskedLMNoted(folder.config, folder.weights, backend, dtype ? { dtype } : {});
     const tok = tokenizer ?? ((await hasTokenizerFiles(files)) ? await loadTokenizer(files) : undefined);
-    return new LoadedModel(folder, model, tok, layout);
+    return new LoadedModel(folder, model, tok, layout, notes);
   }
 
   /** SpladePooling's activation_function: 'log1p_relu' takes log(1 + x) of the pooled weights once more. */
@@ -180,12 +182,22 @@ export class SpladeEncoder {
         ? await loadQueryRoute(layout.queryWeights, documentModel.tokenizer, options.tokenizer)
         : undefined;
       const { maxLength, queryMaxLength } = options;
-      return new this(documentModel, queryModel, queries, { maxLength, queryMaxLength });
+      const encoder = new this(documentModel, queryModel, queries, { maxLength, queryMaxLength });
+      for (const note of encoder.loadNotes) this.tellLoadNote(note, options);
+      return encoder;
     } catch (error) {
       // A backend made here (GPU memory, workers) must not outlive a failed load.
       if (typeof options.backend !== 'object') disposeBackend(backend);
       throw error;
     }
+  }
+
+  /**
+   * Where a load note goes: `onLoadNote` when given; in browsers (this class) nowhere else
+   * (`loadNotes` keeps it), the Node entry's SpladeEncoder writes it to stderr.
+   */
+  protected static tellLoadNote(note: string, options: SpladeEncoderOptions): void {
+    options.onLoadNote?.(note);
   }
 
   /** The Backend given, or one made from the options by the platform's createBackend. */
@@ -206,6 +218,17 @@ export class SpladeEncoder {
    */
   get backendInfo(): BackendInfo {
     return this.documentModel.model.backend.info;
+  }
+
+  /**
+   * What loading noticed that transformers would warn about, one sentence each (empty for a
+   * folder that fits): a checkpoint's tensors the model did not use, e.g. layers past
+   * config.json's num_hidden_layers. The Node entry's `fromPretrained` writes them to stderr
+   * unless `onLoadNote` is given.
+   */
+  get loadNotes(): readonly string[] {
+    const { notes } = this.documentModel;
+    return this.queryModel === this.documentModel ? notes : [...notes, ...this.queryModel.notes];
   }
 
   /**
