@@ -57,6 +57,29 @@ function isPlainFileName(name: string): boolean {
 }
 
 /**
+ * Where an index and its shards (file name to the tensor names it holds) disagree, one message
+ * each, naming the index, the shard and the tensor: an indexed tensor its shard lacks, then a
+ * tensor a shard holds that the index lists elsewhere or not at all. Loading refuses the first;
+ * `splade inspect-weights` lists them all.
+ */
+export function shardIndexProblems(index: ShardIndex, shards: ReadonlyMap<string, readonly string[]>, indexSource: string): string[] {
+  const problems: string[] = [];
+  const held = new Map([...shards].map(([file, names]) => [file, new Set(names)] as const));
+  for (const [name, file] of index.weightMap) {
+    if (!held.get(file)?.has(name)) problems.push(`${indexSource}: tensor '${name}' is indexed in shard '${file}' but that file does not hold it`);
+  }
+  for (const [file, names] of shards) {
+    for (const name of names) {
+      const indexed = index.weightMap.get(name);
+      if (indexed === file) continue;
+      const why = indexed === undefined ? 'the index does not list it' : `the index puts it in '${indexed}'`;
+      problems.push(`${indexSource}: shard '${file}' holds tensor '${name}' but ${why}`);
+    }
+  }
+  return problems;
+}
+
+/**
  * The tensors of several shards seen as one source. Checks that every indexed tensor is in
  * its shard and that no shard holds a tensor the index does not assign to it.
  * @param shards shard file name to its tensors
@@ -66,20 +89,9 @@ export function shardedTensorSource(index: ShardIndex, shards: ReadonlyMap<strin
   for (const file of index.shardFiles) {
     if (!shards.has(file)) throw new ShardIndexError(`${indexSource}: shard '${file}' was not loaded`);
   }
-  for (const [name, file] of index.weightMap) {
-    if (!shards.get(file)?.info(name)) {
-      throw new ShardIndexError(`${indexSource}: tensor '${name}' is indexed in shard '${file}' but that file does not hold it`);
-    }
-  }
-  for (const [file, shard] of shards) {
-    for (const name of shard.names()) {
-      const indexed = index.weightMap.get(name);
-      if (indexed !== file) {
-        const why = indexed === undefined ? 'the index does not list it' : `the index puts it in '${indexed}'`;
-        throw new ShardIndexError(`${indexSource}: shard '${file}' holds tensor '${name}' but ${why}`);
-      }
-    }
-  }
+  const names = new Map([...shards].map(([file, shard]) => [file, shard.names()] as const));
+  const [problem] = shardIndexProblems(index, names, indexSource);
+  if (problem !== undefined) throw new ShardIndexError(problem);
   const description = `${indexSource} (${index.shardFiles.length} shards)`;
   const shardOf = (name: string): TensorSource | undefined => {
     const file = index.weightMap.get(name);

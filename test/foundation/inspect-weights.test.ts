@@ -52,6 +52,30 @@ test('text output on a file and on a sharded index', () => {
   assert.match(sharded.stdout, /2 tensors \(1 F16, 1 I64\), 5 parameters, 28 bytes of data in 2 files/);
 });
 
+test('a shard index its shards disagree with: every tensor listed, each disagreement named (splade encode refuses the first)', () => {
+  const at = join(dir, 'disagree');
+  mkdirSync(at);
+  const f32 = (n: number): { dtype: 'F32'; shape: number[]; data: Float32Array } => ({ dtype: 'F32', shape: [n], data: new Float32Array(n) });
+  writeFileSync(join(at, 'a.safetensors'), writeSafetensors({ x: f32(2), twice: f32(1) }));
+  writeFileSync(join(at, 'b.safetensors'), writeSafetensors({ y: f32(3), twice: f32(1), stray: f32(1) }));
+  writeFileSync(join(at, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { x: 'a.safetensors', y: 'a.safetensors', twice: 'a.safetensors', z: 'b.safetensors' } }));
+  const index = join(at, 'model.safetensors.index.json');
+  const text = splade('inspect-weights', index);
+  assert.is(text.status, 0, text.stderr);
+  assert.match(text.stdout, /5 tensors/);
+  const problems = [
+    `${index}: tensor 'y' is indexed in shard 'a.safetensors' but that file does not hold it`,
+    `${index}: tensor 'z' is indexed in shard 'b.safetensors' but that file does not hold it`,
+    `${index}: shard 'b.safetensors' holds tensor 'y' but the index puts it in 'a.safetensors'`,
+    `${index}: shard 'b.safetensors' holds tensor 'twice' but the index puts it in 'a.safetensors'`,
+    `${index}: shard 'b.safetensors' holds tensor 'stray' but the index does not list it`,
+  ];
+  for (const problem of problems) assert.ok(text.stdout.includes(`problem: ${problem}\n`), `${problem} in:\n${text.stdout}`);
+  const json = JSON.parse(splade('inspect-weights', index, '--json').stdout) as { problems: string[] };
+  assert.equal([...json.problems].sort(), [...problems].sort());
+  assert.equal((JSON.parse(splade('inspect-weights', join(dir, 'model'), '--json').stdout) as { problems: string[] }).problems, []);
+});
+
 test('a PyTorch pickle lists the same tensors as its safetensors twin', () => {
   const fixture = fileURLToPath(new URL('../checkpoint/fixtures/tiny-f32/', import.meta.url));
   const pickle = splade('inspect-weights', join(fixture, 'pytorch_model.bin'), '--json');

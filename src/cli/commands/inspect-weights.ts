@@ -12,7 +12,7 @@ import type { PytorchCheckpoint } from '../../formats/pytorch/pytorch-checkpoint
 import { readPytorchCheckpointFile } from '../../node/pytorch-file.js';
 import { readSafetensorsHeaderFile } from '../../node/safetensors-file.js';
 import { DTYPE_SIZE } from '../../tensor/dtype.js';
-import { parseShardIndex } from '../../formats/sharded.js';
+import { parseShardIndex, shardIndexProblems, type ShardIndex } from '../../formats/sharded.js';
 import { elementCount } from '../../tensor/tensor.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -24,7 +24,10 @@ Lists the tensors of a checkpoint: name, dtype, shape, bytes; totals; metadata. 
 tied to another (one storage under two names, in a pickle) are marked and counted once.
 FILE is a .safetensors file, a PyTorch pickle (pytorch_model.bin) or a shard index
 (*.index.json); DIR is a model folder (its weights chosen as loading does: model.safetensors,
-model.safetensors.index.json, pytorch_model.bin, pytorch_model.bin.index.json).
+model.safetensors.index.json, pytorch_model.bin, pytorch_model.bin.index.json). Where a shard
+index and its shards disagree (a tensor in another shard than the index says, in none, in
+two, or in none the index lists), every tensor is still listed and each disagreement is a
+'problem:' line ("problems" in JSON): loading refuses such a checkpoint.
   --json   one JSON object on stdout, for scripts`;
 
 interface TensorRow {
@@ -49,6 +52,8 @@ interface Inspection {
   source: string;
   files: FileSummary[];
   tensors: TensorRow[];
+  /** Where a shard index and its shards disagree (loading refuses such a checkpoint); empty otherwise. */
+  problems: string[];
   /** Parameters and bytes count a tied tensor once; `tied` is how many names are ties. */
   totals: { tensors: number; tied: number; parameters: number; bytes: number; dtypes: Record<string, number> };
 }
@@ -67,7 +72,7 @@ function tiedOwners(checkpoint: PytorchCheckpoint): Map<string, string> {
 }
 
 /** The safetensors files to read for a path: the file, an index's shards, or a folder's weights. */
-async function weightFiles(path: string): Promise<{ source: string; files: string[] }> {
+async function weightFiles(path: string): Promise<{ source: string; files: string[]; index?: ShardIndex }> {
   let isDir: boolean;
   try {
     isDir = (await stat(path)).isDirectory();
@@ -85,13 +90,13 @@ async function weightFiles(path: string): Promise<{ source: string; files: strin
   if (basename(path).endsWith('.index.json')) {
     const text = await readFile(path, 'utf8').catch((error: unknown) => { throw fileError(path, 'read', error); });
     const index = parseShardIndex(text, path);
-    return { source: path, files: index.shardFiles.map((f) => join(dirname(path), f)) };
+    return { source: path, files: index.shardFiles.map((f) => join(dirname(path), f)), index };
   }
   return { source: path, files: [path] };
 }
 
 async function inspect(path: string): Promise<Inspection> {
-  const { source, files } = await weightFiles(path);
+  const { source, files, index } = await weightFiles(path);
   const summaries: FileSummary[] = [];
   const tensors: TensorRow[] = [];
   for (const file of files) {
@@ -126,7 +131,19 @@ async function inspect(path: string): Promise<Inspection> {
     parameters += elementCount(t.shape);
     bytes += t.bytes;
   }
-  return { source, files: summaries, tensors, totals: { tensors: tensors.length, tied, parameters, bytes, dtypes } };
+  const problems = index ? shardIndexProblems(index, namesByShard(tensors), source) : [];
+  return { source, files: summaries, tensors, problems, totals: { tensors: tensors.length, tied, parameters, bytes, dtypes } };
+}
+
+/** The tensor names each shard file holds, by its name as the index spells it. */
+function namesByShard(tensors: readonly TensorRow[]): Map<string, string[]> {
+  const names = new Map<string, string[]>();
+  for (const t of tensors) {
+    const list = names.get(basename(t.file)) ?? [];
+    list.push(t.name);
+    names.set(basename(t.file), list);
+  }
+  return names;
 }
 
 const n = (value: number): string => value.toLocaleString('en-US');
@@ -157,6 +174,7 @@ function formatText(result: Inspection): string {
   const ties = totals.tied === 0 ? '' : `; ${n(totals.tied)} tied to another, counted once`;
   lines.push(`${n(totals.tensors)} tensors (${byDtype || 'none'}${ties}), ${n(totals.parameters)} parameters, ` +
     `${n(totals.bytes)} bytes of data in ${result.files.length} file${result.files.length === 1 ? '' : 's'}`);
+  if (result.problems.length > 0) lines.push('', ...result.problems.map((problem) => `problem: ${problem}`), `(splade encode refuses this checkpoint: the index and its shards must agree)`);
   return lines.join('\n');
 }
 
