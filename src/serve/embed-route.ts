@@ -13,7 +13,7 @@ export function embedSparse(context: ServeContext, request: Request): Promise<Re
     const parsed = parseEmbedRequest(await readJson(request, context.limits.payloadLimit), context.limits);
     const role = parsed.query ? 'query' : 'document';
     checkLengths(context.encoder, parsed, role);
-    const vectors = await encodeInputs(context, parsed, role);
+    const vectors = await encodeInputs(context, parsed, role, request.signal);
     // TEI's count: a text's characters (code points), token ids one each.
     const characters = parsed.inputs.reduce((sum, input) => sum + (typeof input === 'string' ? codePoints(input) : input.length), 0);
     return new Response(sparseJson(vectors), {

@@ -62,19 +62,28 @@ export function codePoints(text: string): number {
   return count;
 }
 
-/** The vectors of a request's inputs, in order: its texts joined with other requests', token ids run alone. */
-export async function encodeInputs({ batcher, encoder }: ServeContext, request: EmbedRequest, role: 'query' | 'document'): Promise<SparseVector[]> {
+/**
+ * The vectors of a request's inputs, in order: its texts joined with other requests', token ids
+ * run alone.
+ * @param signal the web request's: once aborted (its client gone), what still waits is dropped
+ */
+export async function encodeInputs(
+  { batcher, encoder }: ServeContext,
+  request: EmbedRequest,
+  role: 'query' | 'document',
+  signal: AbortSignal | undefined,
+): Promise<SparseVector[]> {
   const texts = request.inputs.map((input, i) => ({ input, i })).filter((x): x is { input: string; i: number } => typeof x.input === 'string');
   const ids = request.inputs.map((input, i) => ({ input, i })).filter((x): x is { input: readonly number[]; i: number } => typeof x.input !== 'string');
   const out = new Array<SparseVector>(request.inputs.length);
-  if (texts.length > 0) (await batcher.encode(texts.map((t) => t.input), role)).forEach((vector, k) => (out[texts[k].i] = vector));
+  if (texts.length > 0) (await batcher.encode(texts.map((t) => t.input), role, signal)).forEach((vector, k) => (out[texts[k].i] = vector));
   if (ids.length > 0) {
     // One row each: rows of one call must be of one length.
     const vectors = await batcher.alone(async () => {
       const rows: SparseVector[] = [];
       for (const { input } of ids) rows.push(...(await encoder.encodeInputIds({ input_ids: [input] }, { role })));
       return rows;
-    });
+    }, signal);
     vectors.forEach((vector, k) => (out[ids[k].i] = vector));
   }
   return out;

@@ -74,7 +74,8 @@ const EMBED_SPARSE = ['/embed_sparse', '/invocations'];
  * /invocations, as TEI), POST /vertex (Vertex AI's instances of /embed_sparse bodies),
  * POST /tokenize and POST /decode (the document model's tokenizer), GET /info, GET /health
  * (and / and /ping); with `index`, POST /search. One encode runs at a time, requests in arrival order; the texts of requests
- * waiting together share one (see EncodeBatcher).
+ * waiting together share one (see EncodeBatcher). A request whose signal aborts (its client
+ * gone: splade-ts/node's listen aborts it) is dropped from the queue and lets its permit go.
  * @throws SpladeError when `index` has more terms than the model's vocabulary, or
  *   `documentTexts` come without an index
  *
@@ -134,6 +135,9 @@ async function route({ context, info, search, onError }: Routes, request: Reques
     throw new HttpError(`no route ${path}`, 'Validation', 404);
   } catch (error) {
     if (error instanceof HttpError) return errorResponse(error);
+    // The client has gone (the request's signal aborted; see EncodeBatcher): nobody reads this
+    // answer, and it is no failure of the server's to report. 499 is nginx's 'client closed request'.
+    if (request.signal?.aborted) return new Response(null, { status: 499 });
     onError?.(error);
     return errorResponse(new HttpError(error instanceof Error ? error.message : String(error), 'Backend'));
   }

@@ -37,7 +37,7 @@ export function searchRoute(context: ServeContext, { index, texts }: SearchSourc
     const topK = topKOf(body as Record<string, unknown>);
     const explain = explainOf(body as Record<string, unknown>);
     checkLengths(context.encoder, parsed, 'query');
-    const vectors = await encodeInputs(context, parsed, 'query');
+    const vectors = await encodeInputs(context, parsed, 'query', request.signal);
     const results = vectors.map((vector) => index.search(vector, { topK }));
     // One look-up for all the request's hits.
     const found = texts && (await texts.texts(results.flat().map((hit) => hit.id)));

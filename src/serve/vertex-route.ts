@@ -18,7 +18,7 @@ export function vertexRoute(context: ServeContext, request: Request): Promise<Re
     // TEI takes a permit an input, so that its max_concurrent_requests bounds a request of many
     // instances too; here a request holds one, and its inputs in all are held to the limit.
     if (parsed.reduce((sum, instance) => sum + instance.inputs.length, 0) > context.gate.limit) throw new HttpError('Model is overloaded', 'Overloaded');
-    const answers = await Promise.all(parsed.map(async (instance) => sparseJson(await encodeInputs(context, instance, role(instance)))));
+    const answers = await Promise.all(parsed.map(async (instance) => sparseJson(await encodeInputs(context, instance, role(instance), request.signal))));
     return new Response(`{"predictions":[${answers.join(',')}]}`, { headers: { 'content-type': 'application/json' } });
   });
 }

@@ -276,6 +276,47 @@ test('idle() resolves once the encode in progress and those waiting are done, at
   assert.equal((await Promise.all(answers)).map((r) => r.status), [200, 200]);
 });
 
+test('a request whose client goes away while it waits: its texts never reach the encoder, its permit is let go at once, onError is not told', async () => {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let start!: () => void;
+  const started = new Promise<void>((resolve) => (start = resolve));
+  let check!: () => void;
+  const checked = new Promise<void>((resolve) => (check = resolve));
+  const seen: string[][] = [];
+  const spy = Object.create(encoder) as SpladeEncoder;
+  spy.encode = async (...args: Parameters<SpladeEncoder['encode']>) => {
+    seen.push([...args[0]]);
+    start();
+    await released;
+    return encoder.encode(...args);
+  };
+  // With truncate false a text's tokens are counted just before it is queued, in the same
+  // step: once this is called, the request is waiting in the batcher.
+  spy.tokenCount = (...args: Parameters<SpladeEncoder['tokenCount']>) => {
+    if (args[0] === 'abandoned') check();
+    return encoder.tokenCount(...args);
+  };
+  const errors: unknown[] = [];
+  const handler = createSpladeHandler(spy, { maxConcurrentRequests: 2, onError: (error) => errors.push(error) });
+  const first = handler(post({ inputs: 'first' }));
+  await started;
+  const client = new AbortController();
+  const body = JSON.stringify({ inputs: 'abandoned', truncate: false });
+  const abandoned = handler(new Request('http://localhost/embed_sparse', { method: 'POST', body, signal: client.signal }));
+  await checked;
+  client.abort();
+  // Answered in promise callbacks alone, before the next turn of the event loop.
+  const early = await Promise.race([abandoned.then((r) => r.status), new Promise((resolve) => setImmediate(() => resolve('still waiting')))]);
+  assert.is(early, 499, 'answered at once, while the first encode still runs');
+  const third = handler(post({ inputs: 'third' }));
+  assert.is(await Promise.race([third.then((r) => r.status), new Promise((resolve) => setImmediate(() => resolve('admitted')))]), 'admitted', 'its permit was let go: the third is not 429');
+  release();
+  assert.equal([(await first).status, (await third).status], [200, 200]);
+  assert.equal(seen, [['first'], ['third']]);
+  assert.equal(errors, []);
+});
+
 test('joined requests: at most maxBatchTexts texts an encode; one failing request fails alone', async () => {
   const { spy, sizes } = spyOn(encoder);
   const handler = createSpladeHandler(spy, { maxBatchTexts: 4 });
