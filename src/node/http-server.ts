@@ -1,7 +1,8 @@
 // Serves a web-standard handler (../serve/handler.ts) with node:http. Node 20 has Request and
 // Response but no server that speaks them: each request becomes a Request (its body streamed,
 // so the handler's payload limit holds before a body is read whole) and the Response is
-// written back.
+// written back. A client that goes away before its answer is written aborts the Request's
+// signal, so that the handler drops the work nobody will read (splade serve's queued encodes).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpladeError } from '../errors.js';
@@ -74,7 +75,7 @@ export async function checkListenable(options: { readonly host: string; readonly
 async function respond(handler: RequestHandler, req: IncomingMessage, res: ServerResponse, closing: () => boolean): Promise<void> {
   let request: Request;
   try {
-    request = toRequest(req);
+    request = toRequest(req, abortedOnLeaving(res));
   } catch (error) {
     // A request Node took but a Request cannot be made of (a method fetch forbids, say).
     sendError(res, 400, 'Validation', error);
@@ -100,7 +101,20 @@ function sendError(res: ServerResponse, status: number, errorType: string, error
   res.end(JSON.stringify({ error: error instanceof Error ? error.message : String(error), error_type: errorType }));
 }
 
-function toRequest(req: IncomingMessage): Request {
+/**
+ * A signal aborted if the connection closes before the answer is written whole: the client
+ * gone (timed out, cancelled) while the handler works. The response's 'close' comes for that
+ * as for any end of the connection; its 'finish' first only for an answer written.
+ */
+function abortedOnLeaving(res: ServerResponse): AbortSignal {
+  const client = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) client.abort();
+  });
+  return client.signal;
+}
+
+function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -109,6 +123,7 @@ function toRequest(req: IncomingMessage): Request {
   return new Request(new URL(req.url ?? '/', 'http://localhost'), {
     method: req.method,
     headers,
+    signal,
     ...(hasBody ? { body: bodyStream(req), duplex: 'half' } : {}),
   });
 }

@@ -1,10 +1,10 @@
 // splade-ts/node's listen: a web-standard handler served by node:http, its body streamed to
 // the handler, and a close that lets a request in flight finish.
 import { Agent, request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { listen } from '../../src/node/http-server.js';
+import { listen, type Listening } from '../../src/node/http-server.js';
 
 test('a request in flight when close() is called gets its whole answer; then the server is closed', async () => {
   let release!: () => void;
@@ -58,6 +58,48 @@ test('a handler that fails, or whose body fails, is a 500 with TEI\'s error JSON
     assert.is(trace, 400);
   } finally {
     await server.close();
+  }
+});
+
+/**
+ * A request to `url` by a client that goes away (destroys its socket) once `arrived` resolves,
+ * or that reads its answer whole when `arrived` is undefined; resolves once the server has seen
+ * the connection close and the callbacks that closing sets off have run (a turn of the loop).
+ */
+function requestThen(server: Listening, path: string, arrived?: Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    server.server.once('connection', (socket: Socket) => socket.once('close', () => setImmediate(resolve)));
+    const sent = request(server.url + path, { method: 'POST', agent: false }, (response) => response.resume());
+    sent.on('error', () => undefined);
+    sent.end('x');
+    void arrived?.then(() => sent.destroy());
+  });
+}
+
+test('a client gone before its answer is written aborts the Request\'s signal; an answered one\'s stays unaborted', async () => {
+  const signals = new Map<string, AbortSignal>();
+  let arrive!: () => void;
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const server = await listen(async (request) => {
+    const path = new URL(request.url).pathname;
+    signals.set(path, request.signal);
+    await request.text();
+    if (path === '/gone') {
+      arrive();
+      await released;
+    }
+    return new Response('ok');
+  }, { host: '127.0.0.1', port: 0 });
+  try {
+    await requestThen(server, '/gone', arrived);
+    assert.is(signals.get('/gone')?.aborted, true, 'the client went away while the handler worked');
+    await requestThen(server, '/answered');
+    assert.is(signals.get('/answered')?.aborted, false, 'the answer was written before the connection closed');
+  } finally {
+    release();
+    await server.close(100);
   }
 });
 
