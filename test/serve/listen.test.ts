@@ -4,7 +4,10 @@ import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { fileURLToPath } from 'node:url';
 import { listen, type Listening } from '../../src/node/http-server.js';
+import { SpladeEncoder } from '../../src/node/splade-encoder.js';
+import { createSpladeHandler } from '../../src/serve/handler.js';
 
 test('a request in flight when close() is called gets its whole answer; then the server is closed', async () => {
   let release!: () => void;
@@ -62,16 +65,16 @@ test('a handler that fails, or whose body fails, is a 500 with TEI\'s error JSON
 });
 
 /**
- * A request to `url` by a client that goes away (destroys its socket) once `arrived` resolves,
+ * A POST of `body` to `path` by a client that goes away (destroys its socket) once `arrived` resolves,
  * or that reads its answer whole when `arrived` is undefined; resolves once the server has seen
  * the connection close and the callbacks that closing sets off have run (a turn of the loop).
  */
-function requestThen(server: Listening, path: string, arrived?: Promise<void>): Promise<void> {
+function requestThen(server: Listening, path: string, arrived?: Promise<void>, body = 'x'): Promise<void> {
   return new Promise((resolve) => {
     server.server.once('connection', (socket: Socket) => socket.once('close', () => setImmediate(resolve)));
     const sent = request(server.url + path, { method: 'POST', agent: false }, (response) => response.resume());
     sent.on('error', () => undefined);
-    sent.end('x');
+    sent.end(body);
     void arrived?.then(() => sent.destroy());
   });
 }
@@ -100,6 +103,49 @@ test('a client gone before its answer is written aborts the Request\'s signal; a
   } finally {
     release();
     await server.close(100);
+  }
+});
+
+test('splade serve\'s handler: a client gone while its request waits for the encoder has its texts never encoded, and the next request is let in', async () => {
+  const encoder = await SpladeEncoder.fromPretrained(fileURLToPath(new URL('../parity/fixtures/f32', import.meta.url)), { backend: 'cpu', threads: 1 });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let start!: () => void;
+  const started = new Promise<void>((resolve) => (start = resolve));
+  const queued = new Map<string, () => void>();
+  const queuedNow = (text: string): Promise<void> => new Promise((resolve) => queued.set(text, resolve));
+  const seen: string[][] = [];
+  const spy = Object.create(encoder) as SpladeEncoder;
+  spy.encode = async (...args: Parameters<SpladeEncoder['encode']>) => {
+    seen.push([...args[0]]);
+    start();
+    await released;
+    return encoder.encode(...args);
+  };
+  // With truncate false a text's tokens are counted just before it is queued, in the same step.
+  spy.tokenCount = (...args: Parameters<SpladeEncoder['tokenCount']>) => {
+    queued.get(args[0])?.();
+    return encoder.tokenCount(...args);
+  };
+  const server = await listen(createSpladeHandler(spy, { maxConcurrentRequests: 2 }), { host: '127.0.0.1', port: 0 });
+  const body = (inputs: string): string => JSON.stringify({ inputs, truncate: false });
+  const post = (inputs: string): Promise<Response> => fetch(`${server.url}/embed_sparse`, { method: 'POST', body: body(inputs) });
+  try {
+    const first = post('first');
+    await started;
+    await requestThen(server, '/embed_sparse', queuedNow('gone'), body('gone'));
+    // While the first still holds the encoder: the third is queued (let in), or refused.
+    const thirdQueued = queuedNow('third');
+    const third = post('third');
+    const before = await Promise.race([thirdQueued.then(() => 'queued'), third.then((r) => `answered ${r.status}`)]);
+    assert.is(before, 'queued', 'the third was let in: the permit of the one gone was given back');
+    release();
+    assert.equal([(await first).status, (await third).status], [200, 200]);
+    assert.equal(seen, [['first'], ['third']]);
+  } finally {
+    release();
+    await server.close(100);
+    encoder.dispose();
   }
 });
 
