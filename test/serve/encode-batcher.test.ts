@@ -91,4 +91,35 @@ test('a request aborted while its encode runs is not waited for; the encode runs
   assert.equal(seen, [['abandoned'], ['next']]);
 });
 
+test('a joined encode that fails runs its requests again one by one, but not one aborted meanwhile', async () => {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let start!: () => void;
+  const joinedStarted = new Promise<void>((resolve) => (start = resolve));
+  const seen: string[][] = [];
+  const spy = Object.create(encoder) as SpladeEncoder;
+  spy.encode = async (...args: Parameters<SpladeEncoder['encode']>) => {
+    seen.push([...args[0]]);
+    if (args[0].includes('abandoned')) {
+      start();
+      await released;
+    }
+    if (args[0].includes('boom')) throw new Error('the text boom');
+    return encoder.encode(...args);
+  };
+  const batcher = new EncodeBatcher(spy, 64);
+  const first = batcher.encode(['first'], 'document');
+  // Queued while the first runs: joined into the next encode.
+  const client = new AbortController();
+  const abandoned = outcome(batcher.encode(['abandoned'], 'document', client.signal));
+  const boom = batcher.encode(['boom'], 'document').then(() => 'resolved', (error: Error) => error.message);
+  await joinedStarted;
+  client.abort();
+  assert.is(await abandoned, 'AbortError');
+  release();
+  assert.is(await boom, 'the text boom');
+  await first;
+  assert.equal(seen, [['first'], ['abandoned', 'boom'], ['boom']]);
+});
+
 test.run();
