@@ -29,7 +29,15 @@ export const corpusUsage = `corpus (--input FILE --output FILE; streams, memory 
                       exactly one run's lines (one shard per machine, job or task)
   --workers N         N encoder processes (default 1), each with cores/N kernel threads
                       (or --threads each)
-  --window N          documents sorted by length together (default 32 x --batch-size)`;
+  --window N          documents sorted by length together (default 32 x --batch-size)
+  --no-id-check       do not check that ids are unique: for ids known to be, in a corpus so
+                      large that the check's memory matters (the ids' bytes and ~30 bytes an
+                      id, while the input is counted, before the model loads)
+
+A repeated id (the number 7 and the string "7" are one: ids are stored as text) is refused
+before the model loads, naming both lines, as splade index and splade export refuse it; with
+--shard, among the shard's documents (equal ids fall in one shard). Stdin is not counted
+first: its repeated id stops the run at that line, leaving FILE.partial (delete it).`;
 
 /** The parsed `splade encode` flags the corpus run reads. */
 export interface CorpusFlags {
@@ -43,6 +51,8 @@ export interface CorpusFlags {
   readonly workers: number | undefined;
   readonly window: number | undefined;
   readonly topK: number | undefined;
+  /** Refuse a repeated id (off with --no-id-check). */
+  readonly checkIds: boolean;
   readonly settings: Omit<EncodeSettings, 'model'>;
   /** Flags that make no sense with --output (already named, e.g. ['--text']). */
   readonly conflicting: readonly string[];
@@ -74,6 +84,7 @@ export async function runCorpusEncode(flags: CorpusFlags): Promise<number> {
     shard,
     windowSize: flags.window ?? 32 * (settings.batchSize ?? 16),
     topK: flags.topK,
+    checkIds: flags.checkIds,
     encoder: () => (workers > 1 ? workerPool(entry, workers, settings) : localWindowEncoder(settings)),
     progress: (total, initial) => createProgress(process.stderr, { total, initial, label: flags.output }),
   });

@@ -70,8 +70,9 @@ test.before(async () => {
   for (let i = 0; i < DOCS; i++) {
     const text = Array.from({ length: 2 + Math.floor(random() * 30) }, () => words[Math.floor(random() * words.length)]).join(' ');
     texts.push(text);
-    // Mixed id kinds: strings, numbers, and a bare string line (id = its position).
-    lines.push(i % 17 === 5 ? JSON.stringify(text) : JSON.stringify({ id: i % 3 === 0 ? i * 10 : `doc-${i}`, text }));
+    // Mixed id kinds: strings, numbers, and a bare string line (id = its position), all distinct
+    // (the number ids, multiples of 3000 from 0, are no document's position but the first's).
+    lines.push(i % 17 === 5 ? JSON.stringify(text) : JSON.stringify({ id: i % 3 === 0 ? i * 1000 : `doc-${i}`, text }));
   }
   writeFileSync(corpus, lines.join('\n') + '\n');
   straight = encodeTo('straight.jsonl');
@@ -186,7 +187,7 @@ test('--workers 2 writes the same bytes as one process', () => {
 });
 
 test('--dtype, --overflow chunk, --stride, --prune and --special-tokens: the lines printed without --output, one process or two', () => {
-  // The first 80 documents: printing refuses the corpus's repeated id further on (line 91).
+  // The first 80 documents: enough texts to chunk, in half the time.
   const part = join(dir, 'part.jsonl');
   writeFileSync(part, readFileSync(corpus, 'utf8').split('\n').slice(0, 80).join('\n') + '\n');
   const shaping = ['--model', model, '--input', part, '--batch-size', '4', '--max-length', '12', '--overflow', 'chunk', '--stride', '3', '--prune', 'top_k:6', '--special-tokens', 'drop', '--dtype', 'int8'];

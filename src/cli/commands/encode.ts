@@ -152,6 +152,7 @@ const ENCODE_FLAGS = {
   shard: { type: 'string' },
   workers: { type: 'string' },
   window: { type: 'string' },
+  'no-id-check': { type: 'boolean' },
   ...ENCODE_SHAPING_OPTIONS,
 } as const;
 
@@ -202,7 +203,7 @@ function encodeCorpus(v: EncodeValues & { output: string }, s: EncodeSettings): 
   const { overflow, stride, prune, specialTokens, queryMaxLength } = s.shaping;
   const role = v.query ? 'query' : 'document';
   return runCorpusEncode({
-    model: s.model, input: v.input, inputFormat: s.inputFormat, output: v.output, resume: v.resume, shard: v.shard, topK: s.topK,
+    model: s.model, input: v.input, inputFormat: s.inputFormat, output: v.output, resume: v.resume, shard: v.shard, topK: s.topK, checkIds: !v['no-id-check'],
     workers: wholeNumber('workers', v.workers, { min: 1 }), window: wholeNumber('window', v.window, { min: 1 }),
     settings: {
       queryModel: v['query-model'], role, batchSize: s.batchSize, maxLength: role === 'query' ? queryMaxLength : s.maxLength,
@@ -287,7 +288,7 @@ export const command: Command = {
     const settings = encodeSettings(v);
     const output = v.output;
     if (output !== undefined) return encodeCorpus({ ...v, output }, settings);
-    const corpusOnly = [v.resume && '--resume', v.shard && '--shard', v.workers && '--workers', v.window && '--window'].filter(Boolean);
+    const corpusOnly = [v.resume && '--resume', v.shard && '--shard', v.workers && '--workers', v.window && '--window', v['no-id-check'] && '--no-id-check'].filter(Boolean);
     if (corpusOnly.length > 0) throw new UsageError(`${corpusOnly.join(', ')}: only with --output FILE`);
     const inputIds = v['input-ids'];
     if (inputIds !== undefined) return encodeInputIds({ ...v, 'input-ids': inputIds }, settings);

@@ -6,9 +6,10 @@
 // as they grow, so up to 32), never its texts.
 import { open, type FileHandle } from 'node:fs/promises';
 import { SpladeError } from '../../errors.js';
-import { idText, repeatedIdMessage } from '../../splade/document-id.js';
+import { idText } from '../../splade/document-id.js';
 import { IdTable } from '../../splade/id-table.js';
 import { fileError, readFully } from '../files.js';
+import { repeatedCorpusIdMessage } from './corpus-ids.js';
 import { inputFormat, parseRecordLine, type InputFormat } from './document-record.js';
 import { utf8Lines } from './documents.js';
 import { isGzip } from './gzip-input.js';
@@ -145,7 +146,7 @@ async function scan(file: FileHandle, path: string, format: InputFormat): Promis
       // Without an id, a document's id is its position among the documents (readDocuments').
       const id = given ?? ids.size;
       const first = ids.addOrFind(idText(id));
-      if (first >= 0) throw new CorpusTextsError(repeatedMessage(path, number, id, given === undefined, places.lines[first]));
+      if (first >= 0) throw new CorpusTextsError(repeatedCorpusIdMessage(path, number, id, given === undefined, places.lines[first]));
       places.push(start, length, number);
     }
   } catch (error) {
@@ -170,12 +171,6 @@ async function* chunksOf(file: FileHandle): AsyncGenerator<Uint8Array> {
     position += bytesRead;
     yield buffer.subarray(0, bytesRead);
   }
-}
-
-/** repeatedIdMessage, saying when the id is a position the line did not give. */
-function repeatedMessage(path: string, line: number, id: string | number, isPosition: boolean, firstLine: number): string {
-  if (!isPosition) return repeatedIdMessage(path, line, id, firstLine);
-  return `${path} line ${line}: id ${JSON.stringify(idText(id))} (its position: the line gives no id) repeats line ${firstLine}'s`;
 }
 
 /** Where each document's line lies: its byte offset, its length and its number, in typed arrays. */

@@ -8,6 +8,10 @@ import { inputFormat, parseRecordLine, type InputFormat } from './document-recor
 export interface CorpusDocument {
   readonly id: string | number;
   readonly text: string;
+  /** Its 1-based line in the input (blank lines counted), for messages. */
+  readonly line: number;
+  /** Whether the line gave the id (else it is the document's position, from 0). */
+  readonly idGiven: boolean;
 }
 
 /** A line of an input that is not UTF-8 text. */
@@ -120,6 +124,8 @@ export interface DocumentRecord {
   readonly text: string;
   /** `${source} line N`, for messages. */
   readonly where: string;
+  /** N: the 1-based line number. */
+  readonly line: number;
 }
 
 /**
@@ -133,16 +139,16 @@ export async function* readDocumentRecords(path: string, format: InputFormat = i
   for await (const { line, number } of readLines(path)) {
     if (line.trim() === '') continue;
     const where = `${source} line ${number}`;
-    yield { ...parseRecordLine(line, where, format), where };
+    yield { ...parseRecordLine(line, where, format), where, line: number };
   }
 }
 
 /** The documents of a corpus in file order; blank lines are skipped. */
 export async function* readDocuments(path: string, format: InputFormat = inputFormat(path)): AsyncGenerator<CorpusDocument> {
   let position = 0;
-  for await (const { id, text } of readDocumentRecords(path, format)) {
+  for await (const { id, text, line } of readDocumentRecords(path, format)) {
     // Without an id, a document's id is its position among the documents, from 0.
-    yield { id: id ?? position, text };
+    yield { id: id ?? position, text, line, idGiven: id !== undefined };
     position++;
   }
 }

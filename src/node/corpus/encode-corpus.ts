@@ -10,12 +10,18 @@
 // checks that their ids are the input's first ones, and re-encodes from the start of the
 // window they end in: every window is then batched exactly as in an uninterrupted run, so the
 // resumed file is byte for byte the same.
+//
+// A repeated document id is refused before the model loads: in the pass that counts a file's
+// documents (its IdTable let go before the model loads), or, for stdin, read only once, at the
+// repeated line (the partial file then left, as after any error mid-run).
 import { access, open, rename, type FileHandle } from 'node:fs/promises';
 import { SpladeError } from '../../errors.js';
 import { pruneTopK } from '../../splade/sparse-vector.js';
 import { fileError } from '../files.js';
+import { CorpusIdCheck } from './corpus-ids.js';
 import type { InputFormat } from './document-record.js';
 import { readDocuments, readLines, type CorpusDocument } from './documents.js';
+import { inputName } from './input-bytes.js';
 import type { ProgressSink } from './progress.js';
 import { lineId, truncatePartial } from './resume.js';
 import { vectorLine } from './vector-line.js';
@@ -42,6 +48,11 @@ export interface CorpusRun {
   readonly windowSize: number;
   /** Keep the k heaviest terms of each vector. */
   readonly topK?: number;
+  /**
+   * Refuse a repeated document id, as splade index and export would (default true); false
+   * saves the check's memory (the ids' bytes and ~30 bytes an id) for ids known to be unique.
+   */
+  readonly checkIds?: boolean;
   /** Makes the encoder, once the files are checked. */
   readonly encoder: () => Promise<WindowEncoder>;
   /** Makes the progress display: documents in this run (if known) and already done. */
@@ -68,19 +79,32 @@ async function exists(path: string): Promise<boolean> {
   return access(path).then(() => true, () => false);
 }
 
-/** The documents of this shard, in input order. */
-async function* shardDocuments(run: CorpusRun): AsyncGenerator<CorpusDocument> {
+/**
+ * The documents of this shard, in input order, each given to `ids` when there is one (equal
+ * ids hash to one shard, so a shard's own ids are all a repeat can be among).
+ */
+async function* shardDocuments(run: CorpusRun, ids?: CorpusIdCheck): AsyncGenerator<CorpusDocument> {
   const { shard } = run;
   for await (const doc of readDocuments(run.input, run.format)) {
-    if (!shard || shardOf(doc.id, shard.count) === shard.index) yield doc;
+    if (shard && shardOf(doc.id, shard.count) !== shard.index) continue;
+    ids?.add(doc);
+    yield doc;
   }
 }
 
-/** Counts (and so checks) the documents first, for the ETA; not for stdin, read only once. */
+/** The check of this run's ids, unless it is turned off. */
+function idCheck(run: CorpusRun): CorpusIdCheck | undefined {
+  return run.checkIds === false ? undefined : new CorpusIdCheck(inputName(run.input));
+}
+
+/**
+ * Counts (and so checks: lines, and ids unless turned off) the documents first, for the ETA;
+ * not for stdin, read only once.
+ */
 async function countDocuments(run: CorpusRun): Promise<number | undefined> {
   if (run.input === '-') return undefined;
   let count = 0;
-  for await (const _ of shardDocuments(run)) count++;
+  for await (const _ of shardDocuments(run, idCheck(run))) count++;
   return count;
 }
 
@@ -165,7 +189,8 @@ async function pipeline(
 
   let position = 0;
   let window: CorpusDocument[] = [];
-  for await (const doc of shardDocuments(run)) {
+  // A file's ids were checked as it was counted; stdin's are checked now.
+  for await (const doc of shardDocuments(run, run.input === '-' ? idCheck(run) : undefined)) {
     if (position < kept) {
       await checkKept(doneLines!, doc, position, partial);
       if (position + 1 === kept) await doneLines!.return(undefined);
