@@ -77,10 +77,11 @@ test('readLines numbers and places a .gz file\'s lines as those of its decompres
   };
   assert.equal(await read(path), await read(plain));
   const tsv = join(tmp, 'collection.tsv.gz');
-  writeFileSync(tsv, gzipSync('0\tzero\n7\tseven\n'));
+  writeFileSync(tsv, gzipSync('0\tzero\n\n7\tseven\n'));
   const docs = [];
   for await (const doc of readDocuments(tsv)) docs.push(doc);
-  assert.equal(docs, [{ id: '0', text: 'zero' }, { id: '7', text: 'seven' }]);
+  // Each document's line counts the blank line, as the decompressed text's line numbers do.
+  assert.equal(docs, [{ id: '0', text: 'zero', line: 1, idGiven: true }, { id: '7', text: 'seven', line: 3, idGiven: true }]);
 });
 
 test.run();
