@@ -2,6 +2,7 @@
 // model card's bag of words. All input is read and encoded before anything is written, so a
 // failure never leaves output that looks complete.
 import type { InputIdRows } from '../../models/bert/input.js';
+import { idText } from '../../splade/document-id.js';
 import { SpladeError } from '../../errors.js';
 import { INPUT_FORMATS, type InputFormat } from '../../node/corpus/document-record.js';
 import { readDocumentRecords } from '../../node/corpus/documents.js';
@@ -95,11 +96,13 @@ async function readTextItems(path: string, format: InputFormat | undefined, firs
 function checkUniqueIds(items: readonly TextItem[]): void {
   const seen = new Map<string, TextItem>();
   for (const item of items) {
-    const key = `${typeof item.id}:${item.id}`;
+    // Compared as stored (idText), as index, export and encode --output compare them.
+    const key = idText(item.id);
     const first = seen.get(key);
     if (first) {
       const how = item.idGiven ? '' : ' (its position: the line gives no id)';
-      throw new SpladeError(`${item.where}: id ${JSON.stringify(item.id)}${how} is already the id of ${first.where}; ids must be unique`);
+      const number = typeof item.id !== typeof first.id ? ` (the number ${typeof first.id === 'number' ? first.id : item.id} is the id "${key}": ids are stored as text)` : '';
+      throw new SpladeError(`${item.where}: id ${JSON.stringify(item.id)}${how} is already the id of ${first.where}${number}; ids must be unique`);
     }
     seen.set(key, item);
   }
