@@ -5,29 +5,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
 import { EncodeBatcher } from '../../src/serve/encode-batcher.js';
+import { heldEncoder } from './held-encoder.js';
 
 const f32 = fileURLToPath(new URL('../parity/fixtures/f32', import.meta.url));
 const encoder = await SpladeEncoder.fromPretrained(f32, { backend: 'cpu', threads: 1 });
-
-/**
- * The encoder seen through a spy that records the texts of each encode and holds the first
- * one until `release()`: the requests queued meanwhile wait, as behind a slow encode.
- */
-function heldEncoder(): { spy: SpladeEncoder; seen: string[][]; started: Promise<void>; release: () => void } {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let start!: () => void;
-  const started = new Promise<void>((resolve) => (start = resolve));
-  const seen: string[][] = [];
-  const spy = Object.create(encoder) as SpladeEncoder;
-  spy.encode = async (...args: Parameters<SpladeEncoder['encode']>) => {
-    seen.push([...args[0]]);
-    start();
-    await released;
-    return encoder.encode(...args);
-  };
-  return { spy, seen, started, release };
-}
 
 /**
  * How `promise` has ended ('resolved', or the name of what it rejected with) once the promise
@@ -40,7 +21,7 @@ function outcome(promise: Promise<unknown>): Promise<string> {
 }
 
 test('a request aborted while it waits leaves the queue: its texts are never encoded, the next one is', async () => {
-  const { spy, seen, started, release } = heldEncoder();
+  const { spy, seen, started, release } = heldEncoder(encoder);
   const batcher = new EncodeBatcher(spy, 64);
   const first = batcher.encode(['first'], 'document');
   await started;
@@ -56,7 +37,7 @@ test('a request aborted while it waits leaves the queue: its texts are never enc
 });
 
 test('a request already aborted is not queued; a request of token ids (alone) is dropped as texts are', async () => {
-  const { spy, seen, started, release } = heldEncoder();
+  const { spy, seen, started, release } = heldEncoder(encoder);
   const batcher = new EncodeBatcher(spy, 64);
   const first = batcher.encode(['first'], 'document');
   await started;
@@ -78,7 +59,7 @@ test('a request already aborted is not queued; a request of token ids (alone) is
 });
 
 test('a request aborted while its encode runs is not waited for; the encode runs on, and the next request\'s after it', async () => {
-  const { spy, seen, started, release } = heldEncoder();
+  const { spy, seen, started, release } = heldEncoder(encoder);
   const batcher = new EncodeBatcher(spy, 64);
   const client = new AbortController();
   const abandoned = outcome(batcher.encode(['abandoned'], 'document', client.signal));

@@ -11,6 +11,7 @@ import { createSpladeHandler, type SpladeHandlerOptions } from '../../src/serve/
 import type { SparseVector } from '../../src/splade/sparse-vector.js';
 import { buildIndex, SparseIndex } from '../../src/search/index.js';
 import { tempDir } from '../foundation/tmp.js';
+import { heldEncoder } from './held-encoder.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const f32 = join(root, 'test/parity/fixtures/f32');
@@ -277,20 +278,9 @@ test('idle() resolves once the encode in progress and those waiting are done, at
 });
 
 test('a request whose client goes away while it waits: its texts never reach the encoder, its permit is let go at once, onError is not told', async () => {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let start!: () => void;
-  const started = new Promise<void>((resolve) => (start = resolve));
+  const { spy, seen, started, release } = heldEncoder(encoder);
   let check!: () => void;
   const checked = new Promise<void>((resolve) => (check = resolve));
-  const seen: string[][] = [];
-  const spy = Object.create(encoder) as SpladeEncoder;
-  spy.encode = async (...args: Parameters<SpladeEncoder['encode']>) => {
-    seen.push([...args[0]]);
-    start();
-    await released;
-    return encoder.encode(...args);
-  };
   // With truncate false a text's tokens are counted just before it is queued, in the same
   // step: once this is called, the request is waiting in the batcher.
   spy.tokenCount = (...args: Parameters<SpladeEncoder['tokenCount']>) => {

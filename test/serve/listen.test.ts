@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { listen, type Listening } from '../../src/node/http-server.js';
 import { SpladeEncoder } from '../../src/node/splade-encoder.js';
 import { createSpladeHandler } from '../../src/serve/handler.js';
+import { heldEncoder } from './held-encoder.js';
 
 test('a request in flight when close() is called gets its whole answer; then the server is closed', async () => {
   let release!: () => void;
@@ -108,20 +109,9 @@ test('a client gone before its answer is written aborts the Request\'s signal; a
 
 test('splade serve\'s handler: a client gone while its request waits for the encoder has its texts never encoded, and the next request is let in', async () => {
   const encoder = await SpladeEncoder.fromPretrained(fileURLToPath(new URL('../parity/fixtures/f32', import.meta.url)), { backend: 'cpu', threads: 1 });
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let start!: () => void;
-  const started = new Promise<void>((resolve) => (start = resolve));
+  const { spy, seen, started, release } = heldEncoder(encoder);
   const queued = new Map<string, () => void>();
   const queuedNow = (text: string): Promise<void> => new Promise((resolve) => queued.set(text, resolve));
-  const seen: string[][] = [];
-  const spy = Object.create(encoder) as SpladeEncoder;
-  spy.encode = async (...args: Parameters<SpladeEncoder['encode']>) => {
-    seen.push([...args[0]]);
-    start();
-    await released;
-    return encoder.encode(...args);
-  };
   // With truncate false a text's tokens are counted just before it is queued, in the same step.
   spy.tokenCount = (...args: Parameters<SpladeEncoder['tokenCount']>) => {
     queued.get(args[0])?.();
