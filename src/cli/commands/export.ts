@@ -8,12 +8,12 @@ import { folderModelFiles } from '../../node/folder-model-files.js';
 import { mlmFolderOf } from '../../node/model-folder.js';
 import { writeFileAtomic } from '../../node/files.js';
 import { resolveModel } from '../../node/resolve-model.js';
-import { removeTempFilesOnSignals } from '../../node/temp-files.js';
 import { IdTableFullError } from '../../splade/id-table.js';
 import { loadTokenizer } from '../../tokenizer/index.js';
 import { inputName } from '../../node/corpus/input-bytes.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
+import { cleanUpWhenInterrupted } from '../interrupted.js';
 import { checkOutputPath } from '../output-path.js';
 import { RepeatedIdCheck } from '../repeated-ids.js';
 
@@ -180,7 +180,7 @@ export const command: Command = {
     await checkOutputPath({ flag: '--out', path: v.out }, [vectorsFlag]);
     if (setupPath !== undefined) await checkOutputPath({ flag: '--setup', path: setupPath }, [vectorsFlag, { flag: '--out', path: v.out }]);
     // Stopped by Ctrl-C or kill, the run leaves no temporary file as large as its output.
-    removeTempFilesOnSignals(() => process.stderr.write(`splade: interrupted: ${v.out} was not written, and the temporary file is removed\n`));
+    cleanUpWhenInterrupted(v.out);
     const count = await exportVectors(format, v.vectors, v.out, options, { ids: !v['no-id-check'], vocabularySize: info?.dimensions });
     const messages = [`splade export: ${count} vectors to ${v.out} (${format.name})`];
     if (setup && setupPath !== undefined) {
