@@ -2,7 +2,8 @@
 // whole folder as `splade encode` reads it: in a sentence-transformers Router layout the
 // document MLM's subfolder gets the compact model.safetensors and config.json, and every other
 // file (tokenizer files, OpenSearch's idf.json, the Router's other modules) is copied as it is,
-// so the quantized folder keeps its query route. It is built in a sibling folder and renamed
+// so the quantized folder keeps its query route. It is built in a hidden sibling folder, named
+// and tracked as the temporary files are (temp-files.ts, so a signal can remove it), and renamed
 // into place, so `out` appears complete or not at all.
 import { copyFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -20,6 +21,7 @@ import { fileError, writeFileAtomic } from './files.js';
 import { folderModelFiles } from './folder-model-files.js';
 import { loadModelFolderFromDisk } from './model-folder.js';
 import { writeSafetensorsFile } from './safetensors-file.js';
+import { releaseTemp, tempPathFor } from './temp-files.js';
 
 /**
  * Files that hold a model's weights in some format (safetensors and their shards' index,
@@ -50,8 +52,7 @@ export async function quantizeModelFolder(src: string, out: string, dtype: Quant
   const layout = await readSpladeFolderLayout(folderModelFiles(src));
   // The document MLM, and a Router's query MLM where its query route has one.
   const mlms = [layout, ...(layout.queryModel ? [layout.queryModel] : [])].map((m) => relative(src, m.documentFiles.location));
-  const partial = `${resolve(out)}.partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
+  const partial = tempPathFor(resolve(out));
   try {
     const counts = [];
     for (const mlm of mlms) counts.push(await writeQuantizedModel(join(src, mlm), join(partial, mlm), dtype));
@@ -64,6 +65,8 @@ export async function quantizeModelFolder(src: string, out: string, dtype: Quant
   } catch (error) {
     await rm(partial, { recursive: true, force: true });
     throw error;
+  } finally {
+    releaseTemp(partial);
   }
 }
 

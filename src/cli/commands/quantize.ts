@@ -2,6 +2,7 @@
 import { quantizeModelFolder } from '../../node/quantize.js';
 import { oneOf, parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
+import { cleanUpWhenInterrupted } from '../interrupted.js';
 
 const usage = `usage: splade quantize SRC --dtype int8|f16 --out DIR
 
@@ -14,7 +15,10 @@ Writes a copy of the model folder SRC with compact weights into DIR (new or empt
 Every other file is copied as it is (tokenizer files, OpenSearch's idf.json, a
 sentence-transformers Router's other modules, whose document MLM is the one quantized), but
 the float weights in other formats (pytorch_model.bin, onnx/, ...). DIR appears complete or
-not at all. \`splade encode --model DIR\` then holds the weights as stored.`;
+not at all. \`splade encode --model DIR\` then holds the weights as stored.
+
+Interrupted (Ctrl-C, SIGTERM), it removes its temporary folder (a hidden sibling of DIR) and
+exits with status 130 (SIGTERM: 143); DIR is left as it was.`;
 
 export const command: Command = {
   usage,
@@ -24,6 +28,8 @@ export const command: Command = {
     if (positionals.length !== 1 || values.out === undefined || dtype === undefined) {
       throw new UsageError('give one SRC folder, --dtype and --out');
     }
+    // Stopped by Ctrl-C or kill, the run leaves no half-built model folder behind.
+    cleanUpWhenInterrupted(values.out, 'folder');
     const result = await quantizeModelFolder(positionals[0], values.out, dtype);
     const leftOut = result.leftOut.length > 0 ? `; left out (float weights): ${result.leftOut.join(', ')}` : '';
     process.stderr.write(`wrote ${values.out}: ${result.tensors} tensors, ${(result.weightBytes / 1e6).toFixed(1)} MB of weights (${values.dtype}); copied ${result.copied.join(', ') || 'no other files'}${leftOut}\n`);
