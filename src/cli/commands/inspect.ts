@@ -18,6 +18,7 @@ import { inputName } from '../../node/corpus/input-bytes.js';
 import { parseCommandArgs, wholeNumber } from '../args.js';
 import { dtypeUsage, dtypeOption } from '../dtype-option.js';
 import { UsageError, type Command } from '../command.js';
+import { cleanUpWhenInterrupted } from '../interrupted.js';
 import { readText } from '../input-lines.js';
 import { checkOutputOutsideModel, checkOutputPath } from '../output-path.js';
 import { effectiveMaxLength, textNotices } from '../text-limits.js';
@@ -47,12 +48,16 @@ what (at least one):
                        repeatable; --list shows the model's names
 
 output:
-  --out FILE           FILE.safetensors (F32 tensors) or FILE.json (nested lists)
+  --out FILE           FILE.safetensors (F32 tensors) or FILE.json (nested lists), written
+                       whole or not at all
   --list               print every capturable name with its shape, and exit
 ${dtypeUsage(23)}
 
 what computes:
-${backendUsage(23)}`;
+${backendUsage(23)}
+
+Interrupted (Ctrl-C, SIGTERM), it removes its temporary file and exits with status 130
+(SIGTERM: 143); the --out file is left as it was.`;
 
 function parse(args: string[]) {
   return parseCommandArgs(args, {
@@ -173,6 +178,8 @@ export const command: Command = {
     });
     const tokens = tokenizer && Array.from({ length: input.batch }, (_, b) =>
       Array.from(input.inputIds.subarray(b * input.seq, (b + 1) * input.seq), (id) => tokenizer.idToToken(id) ?? `[${id}]`));
+    // Stopped by Ctrl-C or kill, the run leaves no temporary file behind.
+    cleanUpWhenInterrupted(v.out);
     await writeDump(v.out, input, tokens, tensors);
     const names = tensors.map(([name]) => name);
     const shown = names.length > 8 ? [...names.slice(0, 8), `... (${names.length} tensors)`] : names;
