@@ -8,6 +8,7 @@ import { parseCommandArgs, wholeNumber } from '../args.js';
 import { BACKEND_FLAGS, backendUsage, backendOptionsFromFlags } from '../backend-flags.js';
 import { dtypeUsage, dtypeOption } from '../dtype-option.js';
 import { UsageError, type Command } from '../command.js';
+import { cleanUpWhenInterrupted } from '../interrupted.js';
 import { checkOutputPath } from '../output-path.js';
 import { effectiveMaxLength, textNotices } from '../text-limits.js';
 
@@ -18,14 +19,17 @@ vector: the tokens, the terms as bars (words of the text and expansions told apa
 token each term's weight comes from, and the attention of every layer and head.
   --model DIR|REPO_ID  a model folder, or a Hugging Face repository id (owner/name)
   --text TEXT          the text to explain: exactly one (one page per text; run it once per text)
-  --out FILE.html      the page to write
+  --out FILE.html      the page to write (whole or not at all)
   --top-k N            show the N heaviest terms (default 50)
   --max-length N       truncate the text to N tokens, [CLS] and [SEP] included (at most the
                        model's max_position_embeddings)
 ${dtypeUsage(23)}
 
 what computes:
-${backendUsage(23)}`;
+${backendUsage(23)}
+
+Interrupted (Ctrl-C, SIGTERM), it removes its temporary file and exits with status 130
+(SIGTERM: 143); the --out file is left as it was.`;
 
 export const command: Command = {
   usage,
@@ -62,6 +66,8 @@ export const command: Command = {
     }
     const explanation = await explainText(encoder, text, maxLength === undefined ? {} : { maxLength });
     const html = explanationToHtml(explanation, { modelName: values.model!, ...(topK ? { topK } : {}) });
+    // Stopped by Ctrl-C or kill, the run leaves no temporary file behind.
+    cleanUpWhenInterrupted(out);
     await writeFileAtomic(out, html);
     const fromText = explanation.terms.filter((t) => t.inInput).length;
     const size = formatBytes(Buffer.byteLength(html));
