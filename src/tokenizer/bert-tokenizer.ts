@@ -4,6 +4,7 @@
 // (BertPreTokenizer) and each word into WordPiece pieces; then [CLS] … [SEP] around it.
 import { AddedTokenMatcher, resolveAddedTokenIds, type AddedToken } from './added-tokens.js';
 import { decodeWordPieces } from './decoder.js';
+import { checkTruncationSide, type TruncationSide } from './truncation.js';
 import { checkText, encodeAndPad, encodingAround, tokenLimit, tokensToDecode, TokenSink } from './encoding.js';
 import { TokenizerError } from './errors.js';
 import { BertNormalizer, originalEnd, type NormalizedText } from './normalizer.js';
@@ -45,6 +46,7 @@ function vocabularyLacks(settings: TokenizerSettings, what: string): TokenizerEr
 export class BertTokenizer implements Tokenizer {
   readonly vocabSize: number;
   readonly modelMaxLength: number;
+  readonly truncationSide: TruncationSide;
   readonly padTokenId: number;
   readonly clsTokenId: number;
   readonly sepTokenId: number;
@@ -86,6 +88,7 @@ export class BertTokenizer implements Tokenizer {
     for (const token of addedTokens) size = Math.max(size, token.id + 1);
     this.vocabSize = size;
     this.modelMaxLength = settings.modelMaxLength;
+    this.truncationSide = checkTruncationSide(settings.truncationSide) ?? 'right';
     this.clsTokenId = settings.clsId ?? specialId(settings, settings.clsToken, 'classifier');
     this.sepTokenId = settings.sepId ?? specialId(settings, settings.sepToken, 'separator');
     // Rust would put the id anyway; past the vocabulary it names no token and no embedding row.
@@ -143,7 +146,7 @@ export class BertTokenizer implements Tokenizer {
     checkText(text);
     const addSpecialTokens = options.addSpecialTokens ?? true;
     const limit = tokenLimit(options.maxLength, addSpecialTokens ? 2 : 0, '[CLS] and [SEP]');
-    const sink = new TokenSink(limit);
+    const sink = new TokenSink(limit, checkTruncationSide(options.truncationSide) ?? this.truncationSide);
     this.tokenizeInto(text, sink);
     if (!addSpecialTokens) return encodingAround(sink.taken(), [], []);
     return encodingAround(sink.taken(), [[this.settings.clsToken, this.clsTokenId]], [[this.settings.sepToken, this.sepTokenId]]);
@@ -184,11 +187,11 @@ export class BertTokenizer implements Tokenizer {
   }
 
   /**
-   * Tokenizes text[from, to) (no raw added tokens in it). A truncated encoding goes through it
+   * Tokenizes text[from, to) (no raw added tokens in it). A right-truncated encoding goes through it
    * in chunks cut at whitespace, which no word spans, so it stops soon after the limit.
    */
   private tokenizeStretch(text: string, from: number, to: number, sink: TokenSink): void {
-    if (sink.limit === Infinity || !this.normalizedAddedTokens.isEmpty) {
+    if (!sink.stopsEarly || !this.normalizedAddedTokens.isEmpty) {
       this.tokenizeChunk(text, from, to, sink);
       return;
     }

@@ -6,6 +6,7 @@ import type { AddedToken } from './added-tokens.js';
 import { parseMergeLine, parseVocabObject, ROBERTA_SPECIALS, type BpeSettings } from './bpe-settings.js';
 import { TokenizerError } from './errors.js';
 import { DEFAULT_MODEL_MAX_LENGTH } from './settings.js';
+import { readTruncationSide, type TruncationSide } from './truncation.js';
 import { checkMaxLength, field, isObject, parseJson, UNSET_MAX_LENGTH, type Json, type JsonObject } from './tokenizer-json.js';
 
 /** Options of `ByteLevelBpeTokenizer.fromVocabAndMerges` (named as in transformers' RobertaTokenizer). */
@@ -15,6 +16,8 @@ export interface ByteLevelBpeOptions {
   /** Trim spaces off the tokens' offsets (default true). */
   trimOffsets?: boolean;
   modelMaxLength?: number;
+  /** Which end of a long text `encode` cuts by default: 'right' (default) or 'left'. */
+  truncationSide?: TruncationSide;
   bosToken?: string;
   eosToken?: string;
   sepToken?: string;
@@ -110,6 +113,7 @@ export function parseRobertaFamilyConfig(configText: string | undefined, special
     if (typeof maxLength !== 'number' || maxLength <= 0) throw new TokenizerError(`${source}: field 'model_max_length' must be a positive number, got ${JSON.stringify(maxLength)}`);
     if (maxLength < UNSET_MAX_LENGTH) config.modelMaxLength = checkMaxLength(maxLength, `${source}: model_max_length`);
   }
+  config.truncationSide = readTruncationSide(json, source);
   return config;
 }
 
@@ -178,6 +182,7 @@ export function settingsFromVocabAndMerges(
     unkToken: config.unkToken ?? ROBERTA_SPECIALS.unk,
     maskToken: config.maskToken ?? ROBERTA_SPECIALS.mask,
     modelMaxLength: checkMaxLength(config.modelMaxLength ?? DEFAULT_MODEL_MAX_LENGTH, 'modelMaxLength'),
+    truncationSide: config.truncationSide,
   };
 }
 
@@ -194,6 +199,7 @@ export function applyBpeConfig(settings: BpeSettings, config: BpeConfig): BpeSet
     unkToken: config.unkToken ?? settings.unkToken,
     maskToken: config.maskToken ?? settings.maskToken,
     modelMaxLength: config.modelMaxLength ?? settings.modelMaxLength,
+    truncationSide: config.truncationSide ?? settings.truncationSide,
   };
   const roberta = config.tokenizerClass === undefined || (ROBERTA_TOKENIZER_CLASSES as readonly string[]).includes(config.tokenizerClass);
   if (!roberta) return applied;

@@ -7,6 +7,7 @@ import type { BpeModelSettings } from './bpe-merges.js';
 import { TokenizerError } from './errors.js';
 import { DEFAULT_MODEL_MAX_LENGTH } from './settings.js';
 import { field, isObject, parseAddedTokens, parseJson, type Json, type JsonObject } from './tokenizer-json.js';
+import type { TruncationSide } from './truncation.js';
 
 /** RobertaProcessing: <s> … </s> around the tokens, offsets trimmed of their spaces. */
 export interface RobertaPostProcessor {
@@ -42,6 +43,8 @@ export interface BpeSettings {
   unkToken: string;
   maskToken: string;
   modelMaxLength: number;
+  /** tokenizer_config.json's truncation_side: the end `encode` cuts by default (absent: 'right'). */
+  truncationSide?: TruncationSide;
 }
 
 /** RoBERTa's special tokens, the defaults of RobertaTokenizer. */

@@ -11,6 +11,7 @@ import { settingsFromBpeTokenizerJson, type BpeSettings } from './bpe-settings.j
 import { decodeByteLevel } from './byte-level.js';
 import { trimOffsets } from './byte-level-offsets.js';
 import { ByteLevelWords } from './byte-level-words.js';
+import { checkTruncationSide, type TruncationSide } from './truncation.js';
 import { checkText, encodeAndPad, encodingAround, tokenLimit, tokensToDecode, TokenSink } from './encoding.js';
 import { TokenizerError } from './errors.js';
 import type { BatchEncoding, DecodeOptions, EncodeOptions, Encoding, Tokenizer, TokenizerFiles } from './tokenizer.js';
@@ -20,6 +21,7 @@ import { replaceLoneSurrogates } from './unicode.js';
 export class ByteLevelBpeTokenizer implements Tokenizer {
   readonly vocabSize: number;
   readonly modelMaxLength: number;
+  readonly truncationSide: TruncationSide;
   readonly padTokenId: number;
   /** <s>'s id: the token RobertaProcessing puts first (undefined without RobertaProcessing). */
   readonly clsTokenId: number | undefined;
@@ -61,6 +63,7 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
     this.normalizedAddedTokens = new AddedTokenMatcher(addedTokens.filter((t) => t.normalized).map((token) => ({ pattern: token.content, token })));
     this.vocabSize = addedTokens.reduce((size, token) => Math.max(size, token.id + 1), this.idToTokenTable.length);
     this.modelMaxLength = settings.modelMaxLength;
+    this.truncationSide = checkTruncationSide(settings.truncationSide) ?? 'right';
     const post = settings.postProcessor?.type === 'RobertaProcessing' ? settings.postProcessor : undefined;
     this.clsTokenId = post?.cls[1];
     this.sepTokenId = post?.sep[1];
@@ -120,7 +123,7 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
     const limit = tokenLimit(options.maxLength, roberta ? 2 : 0, roberta ? `${roberta.cls[0]} and ${roberta.sep[0]}` : '');
     // Rust sees a JavaScript string as UTF-8, where each lone surrogate is U+FFFD.
     const clean = replaceLoneSurrogates(text);
-    const sink = new TokenSink(limit);
+    const sink = new TokenSink(limit, checkTruncationSide(options.truncationSide) ?? this.truncationSide);
     this.tokenizeInto(clean, sink);
     const run = sink.taken();
     if (post?.trimOffsets) trimOffsets(clean, run.tokens, run.offsets, post.addPrefixSpace);

@@ -3,6 +3,7 @@
 // they check and pad alike.
 import { TokenizerError } from './errors.js';
 import type { BatchEncoding, Encoding } from './tokenizer.js';
+import type { TruncationSide } from './truncation.js';
 
 /**
  * How many tokens of the text an encoding keeps: maxLength less the `reserved` special tokens
@@ -86,23 +87,35 @@ export function encodingAround(run: TokenRun, before: readonly SpecialToken[], a
   };
 }
 
-/** Collects tokens until `limit` of them are there. */
+/**
+ * Collects a text's tokens, to keep `limit` of them: the first ones when truncating on the
+ * right (it is full once it has them, so the tokenizer can stop reading), the last ones on the
+ * left (it never is: the end of the text is only known at the end).
+ */
 export class TokenSink implements TokenRun {
   readonly ids: number[] = [];
   readonly tokens: string[] = [];
   readonly offsets: Array<[number, number]> = [];
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    readonly side: TruncationSide = 'right',
+  ) {}
+  /** Whether the tokens to keep are all there before the end of the text. */
+  get stopsEarly(): boolean {
+    return this.limit !== Infinity && this.side === 'right';
+  }
   get full(): boolean {
-    return this.ids.length >= this.limit;
+    return this.stopsEarly && this.ids.length >= this.limit;
   }
   push(id: number, token: string, start: number, end: number): void {
     this.ids.push(id);
     this.tokens.push(token);
     this.offsets.push([start, end]);
   }
-  /** The tokens collected, cut to `limit` (a word's pieces may run past it). */
+  /** The tokens collected, cut to `limit` on `side` (a word's pieces may run past it). */
   taken(): TokenRun {
     if (this.ids.length <= this.limit) return { ids: this.ids, tokens: this.tokens, offsets: this.offsets };
-    return { ids: this.ids.slice(0, this.limit), tokens: this.tokens.slice(0, this.limit), offsets: this.offsets.slice(0, this.limit) };
+    const [from, to] = this.side === 'right' ? [0, this.limit] : [this.ids.length - this.limit, this.ids.length];
+    return { ids: this.ids.slice(from, to), tokens: this.tokens.slice(from, to), offsets: this.offsets.slice(from, to) };
   }
 }

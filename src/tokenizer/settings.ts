@@ -6,6 +6,7 @@ import { TokenizerError } from './errors.js';
 import type { NormalizerSettings } from './normalizer.js';
 import { templateToken } from './template-token.js';
 import { checkMaxLength, field, isObject, parseAddedTokens, parseJson, tokenContent, UNSET_MAX_LENGTH, type Json, type JsonObject } from './tokenizer-json.js';
+import { readTruncationSide, type TruncationSide } from './truncation.js';
 import type { WordPieceSettings } from './wordpiece.js';
 
 /** The complete description of a tokenizer. */
@@ -29,6 +30,8 @@ export interface TokenizerSettings {
   maskToken: string | undefined;
   decoder: DecoderSettings;
   modelMaxLength: number;
+  /** tokenizer_config.json's truncation_side: the end `encode` cuts by default (absent: 'right'). */
+  truncationSide?: TruncationSide;
   /** The file the vocabulary was read from, named in errors about it (absent: not named). */
   source?: string;
 }
@@ -43,6 +46,8 @@ export interface VocabOptions {
   stripAccents?: boolean | null;
   tokenizeChineseChars?: boolean;
   modelMaxLength?: number;
+  /** Which end of a long text `encode` cuts by default: 'right' (default) or 'left'. */
+  truncationSide?: TruncationSide;
   unkToken?: string;
   sepToken?: string;
   padToken?: string;
@@ -100,6 +105,7 @@ export function settingsFromVocab(vocab: Map<string, number>, options: VocabOpti
     maskToken: vocab.has(special.mask) ? special.mask : undefined,
     decoder: { prefix: '##', cleanup: true },
     modelMaxLength: checkMaxLength(options.modelMaxLength ?? DEFAULT_MODEL_MAX_LENGTH, 'modelMaxLength'),
+    truncationSide: options.truncationSide,
     source,
   };
 }
@@ -260,6 +266,7 @@ export function parseTokenizerConfig(configText: string | undefined, specialToke
   if (field('model_max_length', 'a positive number', (v) => typeof v === 'number' && v > 0) && (json.model_max_length as number) < UNSET_MAX_LENGTH) {
     config.modelMaxLength = checkMaxLength(json.model_max_length as number, `${source}: model_max_length`);
   }
+  config.truncationSide = readTruncationSide(json, source);
   return config;
 }
 
@@ -291,5 +298,10 @@ export function applyConfigToSettings(settings: TokenizerSettings, config: Token
       wanted.handleChineseChars !== normalizer.handleChineseChars;
     if (differs) merged = { ...normalizer, ...wanted };
   }
-  return { ...settings, normalizer: merged, modelMaxLength: config.modelMaxLength ?? settings.modelMaxLength };
+  return {
+    ...settings,
+    normalizer: merged,
+    modelMaxLength: config.modelMaxLength ?? settings.modelMaxLength,
+    truncationSide: config.truncationSide ?? settings.truncationSide,
+  };
 }

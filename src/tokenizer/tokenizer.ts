@@ -1,6 +1,7 @@
 // What every tokenizer of splade-ts gives (BertTokenizer's WordPiece, ByteLevelBpeTokenizer's
 // byte-level BPE), so that the encoder, the CLI and loadTokenizer deal with one shape whatever
 // the model's tokenizer is.
+import type { TruncationSide } from './truncation.js';
 
 /** One text, tokenized. */
 export interface Encoding {
@@ -28,6 +29,11 @@ export interface EncodeOptions {
    * added). Default: no limit, whatever the model's (`modelMaxLength`): pass it to truncate.
    */
   maxLength?: number;
+  /**
+   * Which end of a text longer than maxLength loses tokens: 'right' keeps its start, 'left' its
+   * end (the special tokens stay around it). Default: the tokenizer's `truncationSide`.
+   */
+  truncationSide?: TruncationSide;
   /** Put the classifier token before and the separator after the tokens (default true). */
   addSpecialTokens?: boolean;
 }
@@ -69,6 +75,11 @@ export interface Tokenizer {
   readonly vocabSize: number;
   /** The longest input the model takes, special tokens included (tokenizer_config.json's model_max_length). */
   readonly modelMaxLength: number;
+  /**
+   * The side `encode` truncates on when given no `truncationSide`: tokenizer_config.json's
+   * truncation_side, as transformers truncates, else 'right'.
+   */
+  readonly truncationSide: TruncationSide;
   /** The id `encodeBatch` pads with. */
   readonly padTokenId: number;
   /** Tokenizes one text. */

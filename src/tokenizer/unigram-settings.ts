@@ -9,6 +9,7 @@ import { DEFAULT_MODEL_MAX_LENGTH } from './settings.js';
 import { parseSpmNormalizer, type SpmNormalizerStep } from './spm-normalizer.js';
 import { templateToken } from './template-token.js';
 import { field, isObject, parseAddedTokens, parseJson, type Json, type JsonObject } from './tokenizer-json.js';
+import type { TruncationSide } from './truncation.js';
 import type { UnigramModelSettings } from './unigram-model.js';
 
 /** The special tokens a post-processor puts around the tokens of one text. */
@@ -34,6 +35,8 @@ export interface UnigramSettings {
   padToken: string;
   maskToken: string;
   modelMaxLength: number;
+  /** tokenizer_config.json's truncation_side: the end `encode` cuts by default (absent: 'right'). */
+  truncationSide?: TruncationSide;
 }
 
 function parseVocab(value: Json | undefined, source: string): Array<[string, number]> {

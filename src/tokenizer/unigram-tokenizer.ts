@@ -8,6 +8,7 @@
 import { AddedTokenMatcher, resolveAddedTokenIds, type AddedToken } from './added-tokens.js';
 import { parseRobertaFamilyConfig } from './bpe-config.js';
 import { trimOffsets } from './byte-level-offsets.js';
+import { checkTruncationSide, type TruncationSide } from './truncation.js';
 import { checkText, encodeAndPad, encodingAround, tokenLimit, tokensToDecode, TokenSink } from './encoding.js';
 import { TokenizerError } from './errors.js';
 import { decodeMetaspace, metaspaceWords } from './metaspace.js';
@@ -22,6 +23,7 @@ import { replaceLoneSurrogates } from './unicode.js';
 export class UnigramTokenizer implements Tokenizer {
   readonly vocabSize: number;
   readonly modelMaxLength: number;
+  readonly truncationSide: TruncationSide;
   readonly padTokenId: number;
   /** <s>'s id: the token the post-processor puts first (undefined without one). */
   readonly clsTokenId: number | undefined;
@@ -59,6 +61,7 @@ export class UnigramTokenizer implements Tokenizer {
     this.specialTokens = new Set(addedTokens.filter((t) => t.special).map((t) => t.content));
     this.vocabSize = addedTokens.reduce((size, token) => Math.max(size, token.id + 1), settings.model.vocab.length);
     this.modelMaxLength = settings.modelMaxLength;
+    this.truncationSide = checkTruncationSide(settings.truncationSide) ?? 'right';
     this.unkTokenId = this.model.unkId;
     this.clsTokenId = settings.postProcessor?.before[0]?.[1];
     this.sepTokenId = settings.postProcessor?.after.at(-1)?.[1];
@@ -92,6 +95,7 @@ export class UnigramTokenizer implements Tokenizer {
       padToken: config.padToken ?? settings.padToken,
       maskToken: config.maskToken ?? settings.maskToken,
       modelMaxLength: config.modelMaxLength ?? settings.modelMaxLength,
+      truncationSide: config.truncationSide ?? settings.truncationSide,
     });
   }
 
@@ -104,7 +108,7 @@ export class UnigramTokenizer implements Tokenizer {
     const limit = tokenLimit(options.maxLength, reserved, around ? [...around.before, ...around.after].map(([t]) => t).join(' and ') : '');
     // Rust sees a JavaScript string as UTF-8, where each lone surrogate is U+FFFD.
     const clean = replaceLoneSurrogates(text);
-    const sink = new TokenSink(limit);
+    const sink = new TokenSink(limit, checkTruncationSide(options.truncationSide) ?? this.truncationSide);
     this.tokenizeInto(clean, sink);
     const run = sink.taken();
     if (post?.trimOffsets) trimOffsets(clean, run.tokens, run.offsets, post.addPrefixSpace);

@@ -100,6 +100,16 @@ parity('truncation to maxLength keeps <s> … </s>, as Rust truncates', async ()
   await assertTruncatesAsRust(ours, rust, texts, [2, 3, 16, 512]);
 });
 
+parity("truncationSide 'left' keeps <s>, the end of the text and </s> (offsets trimmed), as Rust's direction Left", async () => {
+  for (const options of [{}, { addPrefixSpace: true }]) {
+    const json = robertaTokenizerJson(options);
+    const ours = ByteLevelBpeTokenizer.fromTokenizerJson(json);
+    const rust = rustTokenizerFromJson(json);
+    await assertTruncatesAsRust(ours, rust, texts, [2, 3, 16, 512], { truncationSide: 'left' });
+    await assertTruncatesAsRust(ours, rust, texts, [0, 5], { truncationSide: 'left', addSpecialTokens: false });
+  }
+});
+
 parity('without special tokens (offsets still trimmed, as Rust trims them)', async () => {
   for (const options of [{}, { addPrefixSpace: true }]) {
     const json = robertaTokenizerJson(options);

@@ -75,6 +75,22 @@ parity('truncation to maxLength keeps [CLS] … [SEP], as Rust truncates', async
   await assertTruncatesAsRust(ours, rust, texts, [2, 3, 16, 512]);
 });
 
+parity("truncationSide 'left' keeps [CLS], the end of the text and [SEP], as Rust's direction Left", async () => {
+  const ours = BertTokenizer.fromVocab(vocabText);
+  const rust = rustTokenizer();
+  await assertTruncatesAsRust(ours, rust, texts, [2, 3, 16, 512], { truncationSide: 'left' });
+  await assertTruncatesAsRust(ours, rust, texts, [0, 5, 300], { truncationSide: 'left', addSpecialTokens: false });
+});
+
+parity("long texts truncated on the left give Rust's ids, a chunked long text and a tokenizer.json alike", async () => {
+  const all = texts.filter((t) => t.text.length < 5000).map((t) => t.text);
+  const long = [all.join(' '), all.join(''), all.join('東')].map((text) => ({ category: 'joined', text }));
+  const rust = rustTokenizer();
+  for (const ours of [BertTokenizer.fromVocab(vocabText, { truncationSide: 'left' }), BertTokenizer.fromTokenizerJson(bertTokenizerJson())]) {
+    await assertTruncatesAsRust(ours, rust, long, [256, 512], { truncationSide: 'left' });
+  }
+});
+
 parity('long texts read in chunks under truncation give the same ids as whole', async () => {
   // A truncated encoding normalizes the text in 8,192-unit chunks cut where words must end;
   // these texts span many chunks, so every kind of cut (and its absence) is crossed.

@@ -3,7 +3,7 @@
 // `@huggingface/tokenizers`, both fed a tokenizer.json built from the real vocabulary.
 import { createRequire } from 'node:module';
 import * as assert from 'uvu/assert';
-import type { Tokenizer } from '../../src/tokenizer/index.js';
+import type { Tokenizer, TruncationSide } from '../../src/tokenizer/index.js';
 import { bertTokenizerJson, type BertTokenizerJsonOptions } from '../../tools/bert-tokenizer-json.js';
 import type { CorpusText } from './corpus.js';
 
@@ -20,7 +20,8 @@ interface RustTokenizer {
   encode(text: string, pair?: string | null, options?: { addSpecialTokens?: boolean }): Promise<RustEncoding>;
   encodeBatch(texts: string[], options?: { addSpecialTokens?: boolean }): Promise<RustEncoding[]>;
   decode(ids: number[], skipSpecialTokens: boolean): Promise<string>;
-  setTruncation(maxLength: number): void;
+  /** The Node binding takes the direction in lower case ("Left" is refused). */
+  setTruncation(maxLength: number, options?: { direction?: 'left' | 'right' }): void;
   getVocabSize(withAddedTokens?: boolean): number;
   idToToken(id: number): string | null;
   tokenToId(token: string): number | null;
@@ -125,15 +126,24 @@ export async function assertSameAsRust(ours: Tokenizer, rust: RustTokenizer, tex
  * Each text truncated to each of `maxLengths` tokens, specials included, gives Rust's ids and
  * offsets under the same truncation (left off again afterwards).
  */
-export async function assertTruncatesAsRust(ours: Tokenizer, rust: RustTokenizer, texts: readonly CorpusText[], maxLengths: readonly number[]): Promise<void> {
+export async function assertTruncatesAsRust(
+  ours: Tokenizer,
+  rust: RustTokenizer,
+  texts: readonly CorpusText[],
+  maxLengths: readonly number[],
+  options: { truncationSide?: TruncationSide; addSpecialTokens?: boolean } = {},
+): Promise<void> {
+  const side = options.truncationSide ?? 'right';
+  const addSpecialTokens = options.addSpecialTokens ?? true;
   for (const maxLength of maxLengths) {
-    rust.setTruncation(maxLength);
+    rust.setTruncation(maxLength, { direction: side });
     for (const { text } of texts) {
-      const expected = await rustEncode(rust, text);
-      const got = ours.encode(text, { maxLength });
-      assert.equal(got.ids, expected.ids, `maxLength ${maxLength}: ${describeText(text)}`);
-      assert.equal(got.offsets, expected.offsets, `maxLength ${maxLength} offsets: ${describeText(text)}`);
-      assert.equal(got.specialTokensMask, expected.specialTokensMask, `maxLength ${maxLength} special tokens mask: ${describeText(text)}`);
+      const expected = await rustEncode(rust, text, addSpecialTokens);
+      const got = ours.encode(text, { maxLength, addSpecialTokens, ...(options.truncationSide ? { truncationSide: side } : {}) });
+      const what = `maxLength ${maxLength}, ${side}${addSpecialTokens ? '' : ', no special tokens'}`;
+      assert.equal(got.ids, expected.ids, `${what}: ${describeText(text)}`);
+      assert.equal(got.offsets, expected.offsets, `${what} offsets: ${describeText(text)}`);
+      assert.equal(got.specialTokensMask, expected.specialTokensMask, `${what} special tokens mask: ${describeText(text)}`);
     }
   }
   rust.disableTruncation();

@@ -95,6 +95,8 @@ parity('truncation to maxLength keeps <s> … </s>, as Rust truncates; without s
   const ours = UnigramTokenizer.fromTokenizerJson(json);
   const rust = rustTokenizerFromJson(json);
   await assertTruncatesAsRust(ours, rust, texts, [2, 3, 16]);
+  await assertTruncatesAsRust(ours, rust, texts, [2, 3, 16], { truncationSide: 'left' });
+  await assertTruncatesAsRust(ours, rust, texts, [0, 5], { truncationSide: 'left', addSpecialTokens: false });
   for (const { text } of texts) {
     const expected = await rustEncode(rust, text, false);
     assert.equal(ours.encode(text, { addSpecialTokens: false }).ids, expected.ids, `no special tokens: ${describeText(text)}`);
