@@ -19,5 +19,6 @@ export type {
   Encoding,
   Tokenizer,
   TokenizerFiles,
+  TruncationSide,
   VocabOptions,
 } from '../tokenizer/index.js';

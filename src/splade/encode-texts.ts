@@ -3,6 +3,7 @@
 // goes into padding, and each text's vector merged from its windows'.
 import { InputError, bertInputFromRows, type BertInput, type InputIdRows } from '../models/bert/input.js';
 import type { ModelSizes } from '../models/masked-lm.js';
+import type { TruncationSide } from '../tokenizer/index.js';
 import type { TextTokenizer } from './text-tokenizer.js';
 import type { SparseVector } from './sparse-vector.js';
 import { maxOfVectors, textWindows, type Overflow } from './windows.js';
@@ -11,6 +12,8 @@ export interface EncodeTextsOptions {
   readonly maxLength: number;
   readonly batchSize: number;
   readonly overflow: Overflow;
+  /** Which end of a text overflow 'truncate' cuts ('left' keeps the end). */
+  readonly truncation: TruncationSide;
   readonly stride: number;
 }
 
@@ -36,9 +39,10 @@ export async function encodeTexts(
 ): Promise<EncodedTexts> {
   // The empty text tokenizes to exactly the tokens the tokenizer wraps every text in.
   const [clsId, sepId] = tokenizer.encode('').ids;
-  // Truncating keeps maxLength - 2 word pieces, and one more says the text was longer: the
-  // tokenizers stop there instead of tokenizing the rest (a 2 MB text: ~600 ms -> ~1 ms).
-  const limit = options.overflow === 'truncate' ? { maxLength: options.maxLength - 1 } : {};
+  // Truncating on the right keeps maxLength - 2 word pieces, and one more says the text was
+  // longer: the tokenizers stop there instead of tokenizing the rest (a 2 MB text: ~600 ms ->
+  // ~1 ms). On the left the kept pieces are the last ones, known only once all are read.
+  const limit = options.overflow === 'truncate' && options.truncation === 'right' ? { maxLength: options.maxLength - 1, truncationSide: 'right' as const } : {};
   const pieces = texts.map((text) => tokenizer.encode(text, { addSpecialTokens: false, ...limit }).ids);
   pieces.forEach((row, i) => {
     const outside = row.find((id) => id >= sizes.vocab_size);

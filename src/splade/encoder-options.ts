@@ -8,6 +8,7 @@ import type { ProgressCallback } from '../io/download-progress.js';
 import type { Backend } from '../tensor/backend.js';
 import { BACKEND_OPTION_NAMES, type BackendChoice, type BackendOptions } from '../tensor/backend-options.js';
 import type { WeightDType } from '../tensor/compact-weight.js';
+import type { TruncationSide } from '../tokenizer/index.js';
 import type { Prune } from './prune.js';
 import type { TextTokenizer } from './text-tokenizer.js';
 import type { Overflow } from './windows.js';
@@ -96,10 +97,18 @@ export interface SpladeEncodeOptions {
    */
   readonly role?: 'query' | 'document';
   /**
-   * Texts longer than maxLength: 'truncate' (default) keeps the first maxLength - 2 word
-   * pieces; 'chunk' runs overlapping windows and takes the element-wise max (see windows.ts).
+   * Texts longer than maxLength: 'truncate' (default) keeps maxLength - 2 word pieces (the
+   * first ones, or the last with `truncation` 'left'); 'chunk' runs overlapping windows and takes the element-wise max (see windows.ts).
    */
   readonly overflow?: Overflow;
+  /**
+   * Which end of a text overflow 'truncate' cuts: 'right' keeps its first maxLength - 2 word
+   * pieces, 'left' its last ones ([CLS] and [SEP] stay around them), as transformers and
+   * sentence-transformers cut a folder whose tokenizer_config.json says `truncation_side:
+   * "left"`. Default: the folder's truncation_side (the tokenizer's `truncationSide`), else
+   * 'right'. Inference-free queries are cut alike; overflow 'chunk' keeps every word piece.
+   */
+  readonly truncation?: TruncationSide;
   /** With overflow 'chunk': word pieces shared by consecutive windows (default 0). */
   readonly stride?: number;
   /** OpenSearch's pruning of each vector (top_k, max_ratio, alpha_mass, abs_value). */
@@ -121,7 +130,7 @@ true satisfies Exclude<keyof SpladeEncoderOptions, (typeof ENCODER_OPTION_NAMES)
 
 /** Every name of SpladeEncodeOptions. */
 const ENCODE_OPTION_NAMES = [
-  'batchSize', 'maxLength', 'role', 'overflow', 'stride', 'prune', 'maxActiveDims', 'specialTokens', 'onOverflow',
+  'batchSize', 'maxLength', 'role', 'overflow', 'truncation', 'stride', 'prune', 'maxActiveDims', 'specialTokens', 'onOverflow',
 ] as const satisfies readonly (keyof SpladeEncodeOptions)[];
 true satisfies Exclude<keyof SpladeEncodeOptions, (typeof ENCODE_OPTION_NAMES)[number]> extends never ? true : never;
 
@@ -186,6 +195,7 @@ export function checkEncodeArguments(texts: readonly unknown[], options: SpladeE
   checkOptionNames(options, ENCODE_OPTION_NAMES, where, InputError);
   checkChoice(where, 'role', options.role, ROLES);
   checkChoice(where, 'overflow', options.overflow, ['truncate', 'chunk']);
+  checkChoice(where, 'truncation', options.truncation, ['right', 'left']);
   checkChoice(where, 'specialTokens', options.specialTokens, ['keep', 'drop']);
   checkKind(where, 'onOverflow', options.onOverflow, typeof options.onOverflow === 'function', 'a function');
 }

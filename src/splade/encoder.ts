@@ -329,13 +329,14 @@ export class SpladeEncoder {
       throw new InputError(`maxLength must be an integer from 2 to max_position_embeddings (${positions}), got ${maxLength}`);
     }
     const batchSize = checkBatchSize(options.batchSize ?? DEFAULT_BATCH_SIZE);
+    const truncation = options.truncation ?? tokenizer.truncationSide ?? 'right';
     let vectors: SparseVector[];
     const queries = this.inferenceFree(role);
     if (queries) {
-      vectors = texts.map((text) => queries.encodeText(this.tokenizerText(text, role), maxLength));
+      vectors = texts.map((text) => queries.encodeText(this.tokenizerText(text, role), maxLength, truncation));
     } else {
       const encoded = await encodeTexts(texts.map((text) => this.tokenizerText(text, role)), tokenizer, loaded.model.sizes, (input) => loaded.splade(input), {
-        maxLength, batchSize, overflow: options.overflow ?? 'truncate', stride: options.stride ?? 0,
+        maxLength, batchSize, overflow: options.overflow ?? 'truncate', truncation, stride: options.stride ?? 0,
       });
       options.onOverflow?.({ overflowed: encoded.overflowed, texts: texts.length, windows: encoded.windows, maxLength });
       vectors = encoded.vectors;
@@ -353,7 +354,7 @@ export class SpladeEncoder {
   tokenCount(text: string, role: 'query' | 'document' = 'document', atMost?: number): number {
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
     const tokenizer = this.inferenceFree(role)?.tokenizer ?? loaded.requireTokenizer();
-    return tokenizer.encode(this.tokenizerText(text, role), atMost === undefined ? {} : { maxLength: atMost }).ids.length;
+    return tokenizer.encode(this.tokenizerText(text, role), atMost === undefined ? {} : { maxLength: atMost, truncationSide: 'right' }).ids.length;
   }
 
   /** Special-token dropping, then pruning, then max_active_dims. */

@@ -3,7 +3,7 @@
 // SparseStaticEmbedding compute it; documents still go through the MLM.
 import { SpladeError } from '../errors.js';
 import type { StaticQueryWeights } from '../io/sparse-encoder-layout.js';
-import { loadTokenizer, TOKENIZER_FILES_TEXT } from '../tokenizer/index.js';
+import { loadTokenizer, TOKENIZER_FILES_TEXT, type TruncationSide } from '../tokenizer/index.js';
 import type { TextTokenizer } from './text-tokenizer.js';
 import { sparseVector, type SparseVector } from './sparse-vector.js';
 
@@ -74,11 +74,16 @@ export class InferenceFreeQueries {
   /**
    * A query's vector from its text, truncated as the route's reference does: `idf` counts
    * [CLS] and [SEP] in `maxLength` (OpenSearch tokenizes with them, then zeroes them);
-   * SparseStaticEmbedding tokenizes without special tokens, `maxLength` word pieces.
+   * SparseStaticEmbedding tokenizes without special tokens, `maxLength` word pieces. On the
+   * `truncation` side: 'left' keeps the end of the text (cut here from its word pieces, as
+   * Rust cuts them, so that any TextTokenizer does it alike).
    */
-  encodeText(text: string, maxLength: number): SparseVector {
+  encodeText(text: string, maxLength: number, truncation: TruncationSide = 'right'): SparseVector {
     const addSpecialTokens = this.route === 'idf';
-    return this.encodeIds(this.tokenizer.encode(text, { maxLength, addSpecialTokens }).ids);
+    if (truncation === 'right') return this.encodeIds(this.tokenizer.encode(text, { maxLength, addSpecialTokens, truncationSide: 'right' }).ids);
+    const specials = addSpecialTokens ? this.tokenizer.encode('').ids : [];
+    const pieces = this.tokenizer.encode(text, { addSpecialTokens: false }).ids;
+    return this.encodeIds([...specials, ...pieces.slice(Math.max(0, pieces.length - (maxLength - specials.length)))]);
   }
 
   /** A query's vector from token ids (without padding; special tokens as the route weights them). */

@@ -1,10 +1,12 @@
 // Long documents: a model sees at most `maxLength` tokens, [CLS] and [SEP] included. With
-// overflow 'truncate' a text keeps its first maxLength - 2 word pieces; with 'chunk' its word
+// overflow 'truncate' a text keeps its first maxLength - 2 word pieces (its last with truncation
+// 'left', as transformers cuts a folder whose truncation_side is "left"); with 'chunk' its word
 // pieces are cut into windows of maxLength - 2 pieces that overlap by `stride` (step
 // maxLength - 2 - stride; windows start at 0, step, 2·step, ... and the last is the first that
 // reaches the text's end, so it may be shorter), each wrapped in [CLS] ... [SEP], and the
-// text's vector is the element-wise max over its windows' vectors.
+// text's vector is the element-wise max over its windows' vectors, whatever the truncation side.
 import { InputError } from '../models/bert/input.js';
+import type { TruncationSide } from '../tokenizer/index.js';
 import type { SparseVector } from './sparse-vector.js';
 
 /** What to do with texts longer than the model takes. */
@@ -36,9 +38,9 @@ export function windowStarts(pieces: number, window: number, stride: number): nu
  */
 export function textWindows(
   pieces: readonly (readonly number[])[],
-  options: { maxLength: number; overflow: Overflow; stride: number; clsId: number; sepId: number },
+  options: { maxLength: number; overflow: Overflow; truncation?: TruncationSide; stride: number; clsId: number; sepId: number },
 ): TextWindows {
-  const { maxLength, overflow, stride, clsId, sepId } = options;
+  const { maxLength, overflow, truncation, stride, clsId, sepId } = options;
   const window = maxLength - 2;
   if (!Number.isInteger(stride) || stride < 0) throw new InputError(`stride must be a non-negative integer, got ${stride}`);
   if (overflow === 'chunk' && stride >= window) {
@@ -49,7 +51,7 @@ export function textWindows(
   let overflowed = 0;
   pieces.forEach((ids, text) => {
     if (ids.length > window) overflowed++;
-    const starts = overflow === 'chunk' ? windowStarts(ids.length, window, stride) : [0];
+    const starts = overflow === 'chunk' ? windowStarts(ids.length, window, stride) : [truncation === 'left' ? Math.max(0, ids.length - window) : 0];
     for (const start of starts) {
       rows.push([clsId, ...ids.slice(start, start + window), sepId]);
       owner.push(text);
