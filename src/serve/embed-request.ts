@@ -2,6 +2,7 @@
 // (router/src/http/types.rs `EmbedSparseRequest`): `inputs` is a text, token ids, or a batch of
 // either; `truncate` and `truncation_direction` say what to do with a text too long for the
 // model. Fields TEI does not know are ignored there, as here; `query` is splade-ts's own.
+import type { TruncationSide } from '../tokenizer/index.js';
 import { HttpError } from './http-error.js';
 
 /** One input: a text, or token ids used as given (special tokens included). */
@@ -12,6 +13,12 @@ export interface EmbedRequest {
   readonly inputs: readonly EmbedInput[];
   /** Truncate texts longer than the model's limit (else such a text is an error). */
   readonly truncate: boolean;
+  /**
+   * TEI's truncation_direction: which end of a text too long for the model is cut ('left'
+   * keeps its end); undefined when the request leaves it out, for the folder's
+   * tokenizer_config.json truncation_side (TEI itself cuts on the right then).
+   */
+  readonly truncation: TruncationSide | undefined;
   /** Encode as queries (the folder's query route: idf.json, a query model), splade-ts's own field. */
   readonly query: boolean;
 }
@@ -35,15 +42,19 @@ export function parseEmbedRequest(body: unknown, limits: RequestLimits): EmbedRe
   // it is (core/src/tokenization.rs `encode`), where it would otherwise be [CLS] [SEP]'s vector.
   if (inputs.some((input) => input.length === 0)) throw new HttpError('`inputs` cannot be empty', 'Empty');
   const truncate = optionalBoolean(fields, 'truncate') ?? limits.autoTruncate;
-  const direction = fields.truncation_direction;
-  if (direction !== undefined && direction !== null && !['right', 'Right'].includes(direction as string)) {
-    const given = JSON.stringify(direction);
-    throw new HttpError(`truncation_direction ${given} is not supported: splade-ts keeps the start of a text ("right")`, 'Validation');
-  }
+  const truncation = truncationDirection(fields.truncation_direction);
   if (fields.prompt_name !== undefined && fields.prompt_name !== null) {
     throw new HttpError('prompt_name is not supported: the model folder has no prompts', 'Validation');
   }
-  return { inputs, truncate, query: optionalBoolean(fields, 'query') ?? false };
+  return { inputs, truncate, truncation, query: optionalBoolean(fields, 'query') ?? false };
+}
+
+/** TEI's TruncationDirection: "left" or "Left", "right" or "Right" (serde's aliases); null or absent: undefined. */
+function truncationDirection(value: unknown): TruncationSide | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === 'left' || value === 'Left') return 'left';
+  if (value === 'right' || value === 'Right') return 'right';
+  throw new HttpError(`truncation_direction must be "left" or "right" (or "Left", "Right"), got ${JSON.stringify(value)}`, 'Validation');
 }
 
 /** TEI's limit on the inputs of one request (max_client_batch_size). */

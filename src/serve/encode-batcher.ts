@@ -3,15 +3,17 @@
 // pipeline's, a search box's) then share forward passes. Sixteen 12-token queries on a
 // bert-base-size model, 2 threads, Zen 4 (2026-12-07): one encode each 544 ms, one for all
 // 341 ms in int8 (f32: 803 and 596 ms). One encode runs at a time, requests in arrival order;
-// texts join only those of the same role. A request whose client has gone (its signal aborted)
-// leaves the queue at once, as TEI's queue drops an entry whose receiver is gone.
+// texts join only those of the same role and truncation side. A request whose client has gone
+// (its signal aborted) leaves the queue at once, as TEI's queue drops an entry whose receiver
+// is gone.
 import type { SpladeEncoder } from '../splade/encoder.js';
 import type { SparseVector } from '../splade/sparse-vector.js';
+import type { TruncationSide } from '../tokenizer/index.js';
 
 type Role = 'query' | 'document';
 
 /** What a request asks for: its texts encoded, joined with others of their role, or work run alone. */
-type Job = { readonly texts: readonly string[]; readonly role: Role } | { readonly alone: () => Promise<SparseVector[]> };
+type Job = { readonly texts: readonly string[]; readonly role: Role; readonly truncation: TruncationSide | undefined } | { readonly alone: () => Promise<SparseVector[]> };
 
 /** A job waiting for its turn, and how its request hears of the result. */
 type Waiting = Job & {
@@ -38,11 +40,12 @@ export class EncodeBatcher {
   ) {}
 
   /**
-   * The vectors of `texts`, encoded with whatever requests of their role wait beside them.
+   * The vectors of `texts`, encoded with whatever requests of their role and truncation side
+   * wait beside them (`truncation` undefined: the folder's side).
    * @param signal once aborted, the request is dropped (see enqueue)
    */
-  encode(texts: readonly string[], role: Role, signal?: AbortSignal): Promise<SparseVector[]> {
-    return this.enqueue({ texts, role }, signal);
+  encode(texts: readonly string[], role: Role, { truncation, signal }: { truncation?: TruncationSide; signal?: AbortSignal } = {}): Promise<SparseVector[]> {
+    return this.enqueue({ texts, role, truncation }, signal);
   }
 
   /** Runs `work` (token ids, say) in its turn, joined with nothing; `signal` as for encode. */
@@ -102,9 +105,9 @@ export class EncodeBatcher {
   }
 
   /**
-   * The first waiting request and, when it has texts, the waiting ones of its role after it,
-   * in order while their texts fit maxTexts (a request of the other role or run alone keeps
-   * its place).
+   * The first waiting request and, when it has texts, the waiting ones of its role and
+   * truncation side after it, in order while their texts fit maxTexts (a request of another
+   * role or side, or run alone, keeps its place).
    */
   private nextGroup(): Waiting[] {
     const first = this.waiting.shift()!;
@@ -113,7 +116,7 @@ export class EncodeBatcher {
     let texts = first.texts.length;
     for (let i = 0; i < this.waiting.length; ) {
       const request = this.waiting[i];
-      if (!('texts' in request) || request.role !== first.role) {
+      if (!('texts' in request) || request.role !== first.role || request.truncation !== first.truncation) {
         i++;
         continue;
       }
@@ -129,7 +132,7 @@ export class EncodeBatcher {
   private async run(group: readonly Waiting[]): Promise<void> {
     try {
       const [first] = group;
-      const vectors = 'texts' in first ? await this.encodeTexts(group.flatMap((r) => ('texts' in r ? r.texts : [])), first.role) : await first.alone();
+      const vectors = 'texts' in first ? await this.encodeTexts(group.flatMap((r) => ('texts' in r ? r.texts : [])), first.role, first.truncation) : await first.alone();
       let at = 0;
       for (const request of group) {
         const count = 'texts' in request ? request.texts.length : vectors.length;
@@ -142,7 +145,7 @@ export class EncodeBatcher {
     }
   }
 
-  private encodeTexts(texts: readonly string[], role: Role): Promise<SparseVector[]> {
-    return this.encoder.encode(texts, { role, ...(this.batchSize ? { batchSize: this.batchSize } : {}) });
+  private encodeTexts(texts: readonly string[], role: Role, truncation: TruncationSide | undefined): Promise<SparseVector[]> {
+    return this.encoder.encode(texts, { role, ...(truncation ? { truncation } : {}), ...(this.batchSize ? { batchSize: this.batchSize } : {}) });
   }
 }

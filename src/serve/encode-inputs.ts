@@ -76,7 +76,7 @@ export async function encodeInputs(
   const texts = request.inputs.map((input, i) => ({ input, i })).filter((x): x is { input: string; i: number } => typeof x.input === 'string');
   const ids = request.inputs.map((input, i) => ({ input, i })).filter((x): x is { input: readonly number[]; i: number } => typeof x.input !== 'string');
   const out = new Array<SparseVector>(request.inputs.length);
-  if (texts.length > 0) (await batcher.encode(texts.map((t) => t.input), role, signal)).forEach((vector, k) => (out[texts[k].i] = vector));
+  if (texts.length > 0) (await batcher.encode(texts.map((t) => t.input), role, { truncation: request.truncation, signal })).forEach((vector, k) => (out[texts[k].i] = vector));
   if (ids.length > 0) {
     // One row each: rows of one call must be of one length.
     const vectors = await batcher.alone(async () => {

@@ -26,7 +26,7 @@ test('a request aborted while it waits leaves the queue: its texts are never enc
   const first = batcher.encode(['first'], 'document');
   await started;
   const client = new AbortController();
-  const abandoned = outcome(batcher.encode(['abandoned'], 'document', client.signal));
+  const abandoned = outcome(batcher.encode(['abandoned'], 'document', { signal: client.signal }));
   client.abort();
   assert.is(await abandoned, 'AbortError', 'rejected at once, while the first encode still runs');
   const third = batcher.encode(['third'], 'document');
@@ -50,7 +50,7 @@ test('a request already aborted is not queued; a request of token ids (alone) is
   const alone = outcome(batcher.alone(work, client.signal));
   client.abort();
   assert.is(await alone, 'AbortError');
-  assert.is(await outcome(batcher.encode(['late'], 'document', client.signal)), 'AbortError');
+  assert.is(await outcome(batcher.encode(['late'], 'document', { signal: client.signal })), 'AbortError');
   release();
   await first;
   await batcher.idle();
@@ -62,7 +62,7 @@ test('a request aborted while its encode runs is not waited for; the encode runs
   const { spy, seen, started, release } = heldEncoder(encoder);
   const batcher = new EncodeBatcher(spy, 64);
   const client = new AbortController();
-  const abandoned = outcome(batcher.encode(['abandoned'], 'document', client.signal));
+  const abandoned = outcome(batcher.encode(['abandoned'], 'document', { signal: client.signal }));
   await started;
   client.abort();
   assert.is(await abandoned, 'AbortError', 'rejected while the encode is still held');
@@ -92,7 +92,7 @@ test('a joined encode that fails runs its requests again one by one, but not one
   const first = batcher.encode(['first'], 'document');
   // Queued while the first runs: joined into the next encode.
   const client = new AbortController();
-  const abandoned = outcome(batcher.encode(['abandoned'], 'document', client.signal));
+  const abandoned = outcome(batcher.encode(['abandoned'], 'document', { signal: client.signal }));
   const boom = batcher.encode(['boom'], 'document').then(() => 'resolved', (error: Error) => error.message);
   await joinedStarted;
   client.abort();

@@ -94,6 +94,20 @@ test('a text too long: cut by default (as encode cuts it), refused with TEI\'s m
   assert.is(ids.status, 422, 'token ids are never cut');
 });
 
+test('truncation_direction "left" or "Left" keeps the end of a long text, as encode({ truncation: "left" }); requests of both sides joined each get their own', async () => {
+  const ending = `${long} the manhattan project and its legacy`;
+  const [leftVector] = await encoder.encode([ending], { truncation: 'left' });
+  const [rightVector] = await encoder.encode([ending]);
+  assert.not.equal(items(leftVector), items(rightVector), 'the two sides differ');
+  for (const direction of ['left', 'Left']) assertSameVectors((await call(post({ inputs: ending, truncation_direction: direction }))).body, [leftVector]);
+  for (const direction of ['right', 'Right', null]) assertSameVectors((await call(post({ inputs: ending, truncation_direction: direction }))).body, [rightVector]);
+  const handler = createSpladeHandler(encoder, { maxConcurrentRequests: 64 });
+  const directions = ['left', 'right', 'left', undefined, 'Left', 'right'];
+  const answers = await Promise.all(directions.map((direction) => handler(post({ inputs: [texts[0], ending], truncation_direction: direction })).then((r) => r.json())));
+  const [short] = await encoder.encode([texts[0]]);
+  answers.forEach((answer, i) => assertSameVectors(answer, [short, directions[i]?.toLowerCase() === 'left' ? leftVector : rightVector]));
+});
+
 test('TEI\'s validation errors: empty batch or input 400, too many inputs 422, wrong types 422, bad JSON 400, body too large 413', async () => {
   const cases: Array<[Request, SpladeHandlerOptions, number, string, RegExp]> = [
     [post({ inputs: [] }), {}, 400, 'Empty', /^`inputs` cannot be empty$/],
@@ -107,7 +121,8 @@ test('TEI\'s validation errors: empty batch or input 400, too many inputs 422, w
     [post({ inputs: [1, -2] }), {}, 422, 'Validation', /^`inputs`\[1\] is -2: token ids are whole numbers from 0$/],
     [post({ inputs: ['a', [3, 1.5]] }), {}, 422, 'Validation', /^`inputs`\[1\]\[1\] is 1.5/],
     [post({ inputs: 'a', truncate: 'yes' }), {}, 422, 'Validation', /`truncate` must be true or false/],
-    [post({ inputs: 'a', truncation_direction: 'Left' }), {}, 422, 'Validation', /truncation_direction "Left" is not supported/],
+    [post({ inputs: 'a', truncation_direction: 'up' }), {}, 422, 'Validation', /^truncation_direction must be "left" or "right" \(or "Left", "Right"\), got "up"$/],
+    [post({ inputs: 'a', truncation_direction: 1 }), {}, 422, 'Validation', /^truncation_direction must be "left" or "right" \(or "Left", "Right"\), got 1$/],
     [post({ inputs: 'a', prompt_name: 'query' }), {}, 422, 'Validation', /prompt_name is not supported/],
     [post([1, 2]), {}, 422, 'Validation', /must be a JSON object/],
     [post('{"inputs": '), {}, 400, 'Validation', /^the body is not JSON/],

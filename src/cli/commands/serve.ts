@@ -19,6 +19,8 @@ Serves SPLADE vectors over HTTP with the API of Hugging Face's text-embeddings-i
 (TEI), so that clients written for TEI's sparse endpoint work unchanged:
   POST /embed_sparse  {"inputs": "text" | ["text", ...] | [ids...], "truncate": true|false}
                       -> [[{"index": i, "value": w}, ...], ...] (non-zero weights, by index);
+                      "truncation_direction": "left" cuts a long text's start (default: the
+                      folder's tokenizer_config.json truncation_side, else "right");
                       "query": true encodes queries (the folder's query route), splade-ts's own;
                       POST / and POST /invocations are /embed_sparse too, as TEI's
   POST /vertex        {"instances": [/embed_sparse body, ...]} -> {"predictions": [...]}
