@@ -3,12 +3,14 @@
 import { PruneError, parsePrune, type Prune } from '../splade/prune.js';
 import type { QueryRoute } from '../splade/query-routes.js';
 import type { Overflow } from '../splade/windows.js';
+import type { TruncationSide } from '../tokenizer/index.js';
 import { UsageError } from './command.js';
 
 /** parseArgs definitions of these options. */
 export const ENCODE_SHAPING_OPTIONS = {
   'query-max-length': { type: 'string' },
   overflow: { type: 'string' },
+  'truncation-side': { type: 'string' },
   stride: { type: 'string' },
   prune: { type: 'string' },
   'special-tokens': { type: 'string' },
@@ -19,6 +21,8 @@ export const ENCODE_SHAPING_USAGE = `  --max-length N      documents: at most N 
   --overflow MODE     truncate (default; says on stderr how many texts it cut) or chunk: texts
                       longer than the limit run as windows of N - 2 word pieces, the vector is
                       the element-wise max over the windows
+  --truncation-side left|right  with --overflow truncate: left keeps the end of a long text
+                      (default: the folder's tokenizer_config.json truncation_side, else right)
   --stride N          with --overflow chunk: word pieces shared by consecutive windows (default 0)
   --prune TYPE:VALUE  OpenSearch's pruning: top_k:N, max_ratio:R, alpha_mass:A (0 < R, A < 1),
                       abs_value:V
@@ -28,6 +32,8 @@ export const ENCODE_SHAPING_USAGE = `  --max-length N      documents: at most N 
 export interface EncodeShaping {
   readonly queryMaxLength?: number;
   readonly overflow: Overflow;
+  /** Which end --overflow truncate cuts; absent: the folder's truncation_side. */
+  readonly truncation?: TruncationSide;
   readonly stride: number;
   readonly prune?: Prune;
   readonly specialTokens: 'keep' | 'drop';
@@ -46,6 +52,9 @@ export function parseEncodeShaping(values: Values): EncodeShaping {
   const overflow = values.overflow ?? 'truncate';
   if (overflow !== 'truncate' && overflow !== 'chunk') throw new UsageError(`--overflow must be truncate or chunk, got '${overflow}'`);
   if (values.stride !== undefined && overflow !== 'chunk') throw new UsageError('--stride needs --overflow chunk');
+  const truncation = values['truncation-side'];
+  if (truncation !== undefined && truncation !== 'left' && truncation !== 'right') throw new UsageError(`--truncation-side must be left or right, got '${truncation}'`);
+  if (truncation !== undefined && overflow !== 'truncate') throw new UsageError('--truncation-side is for --overflow truncate: windows keep every word piece');
   const specialTokens = values['special-tokens'] ?? 'keep';
   if (specialTokens !== 'keep' && specialTokens !== 'drop') throw new UsageError(`--special-tokens must be keep or drop, got '${specialTokens}'`);
   let prune: Prune | undefined;
@@ -64,6 +73,7 @@ export function parseEncodeShaping(values: Values): EncodeShaping {
     specialTokens,
     ...(prune ? { prune } : {}),
     ...(queryMaxLength !== undefined ? { queryMaxLength } : {}),
+    ...(truncation !== undefined ? { truncation } : {}),
   };
 }
 

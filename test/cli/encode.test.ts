@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readSafetensorsFile } from '../../src/node/safetensors-file.js';
+import { SpladeEncoder } from '../../src/node/splade-encoder.js';
 import { writeRandomBertFolder } from '../../tools/generate-model.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -221,6 +222,38 @@ test('a weights file that does not fit the config, and a folder without tokenize
   const text = splade(['--model', idsOnly, '--text', 'hello']);
   assert.is(text.code, 1);
   assert.match(text.stderr, /no tokenizer files \(tokenizer\.json, vocab\.txt, or vocab\.json with merges\.txt\)/);
+});
+
+test('--truncation-side left keeps the end of a long text (encode({ truncation: "left" })), as a folder saying truncation_side "left" does, with --output and workers too', async () => {
+  const long = 'the manhattan project and its atomic bomb helped bring an end to world war ii '.repeat(3) + 'peace';
+  const encoder = await SpladeEncoder.fromPretrained(f32);
+  const [left] = await encoder.encode([long], { maxLength: 8, truncation: 'left' });
+  const [right] = await encoder.encode([long], { maxLength: 8 });
+  const vectorOf = (stdout: string): { indices: number[]; values: number[] } => JSON.parse(stdout.trim().split('\n')[0]) as { indices: number[]; values: number[] };
+  const printed = splade(['--model', f32, '--text', long, '--max-length', '8', '--truncation-side', 'left']);
+  assert.is(printed.code, 0, printed.stderr);
+  const got = vectorOf(printed.stdout);
+  assert.equal(got.indices, Array.from(left.indices));
+  got.values.forEach((value, k) => assert.ok(Math.abs(value - left.values[k]) <= 1e-5, `term ${got.indices[k]}`));
+  assert.not.equal(Array.from(left.values), Array.from(right.values), 'the two sides differ');
+  const folder = join(tmp, 'left-folder');
+  mkdirSync(folder);
+  for (const name of ['config.json', 'model.safetensors', 'vocab.txt']) copyFileSync(join(f32, name), join(folder, name));
+  writeFileSync(join(folder, 'tokenizer_config.json'), JSON.stringify({ truncation_side: 'left' }));
+  assert.is(splade(['--model', folder, '--text', long, '--max-length', '8']).stdout, printed.stdout, 'the folder\'s side');
+  assert.not.equal(splade(['--model', folder, '--text', long, '--max-length', '8', '--truncation-side', 'right']).stdout, printed.stdout, 'the flag outranks it');
+  const input = write('long.jsonl', `${JSON.stringify({ id: 0, text: long })}\n`);
+  const out = join(tmp, 'left.jsonl');
+  const written = splade(['--model', f32, '--input', input, '--max-length', '8', '--truncation-side', 'left', '--output', out, '--workers', '2']);
+  assert.is(written.code, 0, written.stderr);
+  assert.is(readFileSync(out, 'utf8'), printed.stdout);
+});
+
+test('--truncation-side: left or right, and only with --overflow truncate (usage errors, exit 2)', () => {
+  const bad = splade(['--model', f32, '--text', 'war', '--truncation-side', 'middle']);
+  assert.equal([bad.code, bad.stderr.includes("--truncation-side must be left or right, got 'middle'")], [2, true], bad.stderr);
+  const chunk = splade(['--model', f32, '--text', 'war', '--overflow', 'chunk', '--truncation-side', 'left']);
+  assert.equal([chunk.code, chunk.stderr.includes('--truncation-side is for --overflow truncate')], [2, true], chunk.stderr);
 });
 
 test.run();

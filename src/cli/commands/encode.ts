@@ -203,14 +203,14 @@ function encodeSettings(v: EncodeValues): EncodeSettings {
 /** --output: a corpus, through the pipeline of ../encode-corpus.ts. */
 function encodeCorpus(v: EncodeValues & { output: string }, s: EncodeSettings): Promise<number> {
   // Every worker is set up with these settings (plain data: they travel to worker processes).
-  const { overflow, stride, prune, specialTokens, queryMaxLength } = s.shaping;
+  const { overflow, truncation, stride, prune, specialTokens, queryMaxLength } = s.shaping;
   const role = v.query ? 'query' : 'document';
   return runCorpusEncode({
     model: s.model, input: v.input, inputFormat: s.inputFormat, output: v.output, resume: v.resume, shard: v.shard, topK: s.topK, checkIds: !v['no-id-check'],
     workers: wholeNumber('workers', v.workers, { min: 1 }), window: wholeNumber('window', v.window, { min: 1 }),
     settings: {
       queryModel: v['query-model'], role, batchSize: s.batchSize, maxLength: role === 'query' ? queryMaxLength : s.maxLength,
-      backend: backendOptionsFromFlags(v), ...dtypeOption(v.dtype), overflow, stride, specialTokens, ...(prune ? { prune } : {}),
+      backend: backendOptionsFromFlags(v), ...dtypeOption(v.dtype), overflow, ...(truncation ? { truncation } : {}), stride, specialTokens, ...(prune ? { prune } : {}),
     },
     conflicting: [(v.text ?? []).length > 0 && '--text', v['input-ids'] !== undefined && '--input-ids', v.format && '--format', v.terms && '--terms'].filter((x): x is string => typeof x === 'string'),
   });
@@ -251,7 +251,7 @@ async function encodeTexts(v: EncodeValues, s: EncodeSettings): Promise<number> 
   checkUniqueIds(items);
   const encoder = await SpladeEncoder.fromPretrained(s.model, s.encoderOptions);
   const role = v.query ? 'query' : 'document';
-  const { overflow, stride, prune, specialTokens } = s.shaping;
+  const { overflow, truncation, stride, prune, specialTokens } = s.shaping;
   const limits = await textLimits(encoder, role === 'query' ? v['query-model'] : undefined);
   if (limits) {
     const length = effectiveMaxLength(role === 'query' ? s.shaping.queryMaxLength : s.maxLength, limits, encoder.defaultMaxLength(role));
@@ -265,6 +265,7 @@ async function encodeTexts(v: EncodeValues, s: EncodeSettings): Promise<number> 
     batchSize: s.batchSize,
     role,
     overflow,
+    ...(truncation ? { truncation } : {}),
     stride,
     specialTokens,
     ...(prune ? { prune } : {}),

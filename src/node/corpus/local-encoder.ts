@@ -24,6 +24,7 @@ export async function localWindowEncoder(settings: EncodeSettings): Promise<Wind
       const vectors = await encoder.encode(texts, {
         batchSize: settings.batchSize, maxLength, role: settings.role,
         overflow: settings.overflow, stride: settings.stride, specialTokens: settings.specialTokens,
+        ...(settings.truncation ? { truncation: settings.truncation } : {}),
         ...(settings.prune ? { prune: settings.prune } : {}),
         onOverflow: (report) => {
           if (settings.overflow === 'chunk') windows = report.windows;

@@ -4,6 +4,7 @@ import type { Prune } from '../../splade/prune.js';
 import type { Overflow } from '../../splade/windows.js';
 import type { BackendOptions } from '../../tensor/backend-options.js';
 import type { WeightDType } from '../../tensor/compact-weight.js';
+import type { TruncationSide } from '../../tokenizer/index.js';
 import type { EncodedWindow } from './text-counts.js';
 
 export interface WindowEncoder {
@@ -26,6 +27,8 @@ export interface EncodeSettings {
   readonly dtype?: WeightDType;
   /** Long texts: truncate (default) or chunk into windows `stride` word pieces apart (--overflow, --stride). */
   readonly overflow?: Overflow;
+  /** Which end overflow 'truncate' cuts (--truncation-side; default: the folder's truncation_side). */
+  readonly truncation?: TruncationSide;
   readonly stride?: number;
   /** OpenSearch's pruning of each vector (--prune). */
   readonly prune?: Prune;
