@@ -27,7 +27,6 @@ export {
 export { parsePrune, pruneVector, type Prune } from './splade/prune.js';
 export { InputError } from './models/bert/input.js';
 export { BertTokenizer, TokenizerError } from './tokenizer/index.js';
-export type { TruncationSide } from './tokenizer/index.js';
 export type { ModelFiles } from './io/model-files.js';
 export { ModelFilesError } from './io/model-files-error.js';
 export { memoryModelFiles, type MemoryFile } from './io/memory-model-files.js';
