@@ -14,6 +14,7 @@ import { BertTokenizer } from '../../src/tokenizer/index.js';
 import { writeRandomDistilBertFolder } from '../../tools/generate-model.js';
 import { tempDir } from '../foundation/tmp.js';
 import { rejects } from '../helpers/rejects.js';
+import { writeRouterFolder } from '../helpers/sparse-encoder-folders.js';
 import { rustEncode, rustTokenizer } from '../tokenizer/reference.js';
 
 const tmp = tempDir('truncation-side');
@@ -79,6 +80,19 @@ test('inference-free queries (idf.json) are cut on the folder side too', async (
   // maxLength 6 counts [CLS] and [SEP], as OpenSearch tokenizes: the last 4 word pieces.
   assert.equal(Array.from((await encoder.encode([LONG], { role: 'query', maxLength: 6 }))[0].indices), vectorOf(pieces.slice(-4)));
   assert.equal(Array.from((await encoder.encode([LONG], { role: 'query', maxLength: 6, truncation: 'right' }))[0].indices), vectorOf(pieces.slice(0, 4)));
+});
+
+test('a Router\'s SparseStaticEmbedding (its own tokenizer files saying "left") keeps the last maxLength word pieces', async () => {
+  const router = join(tmp, 'router-left');
+  const weight = new Float32Array(vocab.length).map((_, id) => 1 + (id % 3));
+  await writeRouterFolder(router, left, { pooling_strategy: 'max', activation_function: 'relu', word_embedding_dimension: vocab.length }, weight);
+  const encoder = await SpladeEncoder.fromPretrained(router, { backend });
+  assert.is(encoder.queryRoute, 'sparse-static-embedding');
+  const pieces = tokenizer.encode(LONG, { addSpecialTokens: false }).ids;
+  const distinct = (ids: number[]): number[] => [...new Set(ids)].sort((x, y) => x - y);
+  // SparseStaticEmbedding tokenizes without special tokens: maxLength word pieces.
+  assert.equal(Array.from((await encoder.encode([LONG], { role: 'query', maxLength: 5 }))[0].indices), distinct(pieces.slice(-5)));
+  assert.equal(Array.from((await encoder.encode([LONG], { role: 'query', maxLength: 5, truncation: 'right' }))[0].indices), distinct(pieces.slice(0, 5)));
 });
 
 test("truncation other than 'right' or 'left' is an InputError naming encode() and the option", async () => {
