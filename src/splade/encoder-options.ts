@@ -201,6 +201,15 @@ export function checkEncodeArguments(texts: readonly unknown[], options: SpladeE
 }
 
 /**
+ * A role given on its own (tokenCount, defaultMaxLength): anything but 'query' would otherwise
+ * be read as a document.
+ * @throws InputError naming `where`
+ */
+export function checkRole(where: string, role: unknown): void {
+  checkChoice(where, 'role', role, ROLES);
+}
+
+/**
  * The options of `encodeInputIds` (batchSize is checked where it is used).
  * @throws InputError naming the option
  */

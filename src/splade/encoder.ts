@@ -18,7 +18,7 @@ import { encodeTexts } from './encode-texts.js';
 import { dropTerms, pruneVector } from './prune.js';
 import { loadQueryRoute, specialTokenIds, type InferenceFreeQueries, type QueryRoute } from './query-routes.js';
 import type { TextTokenizer } from './text-tokenizer.js';
-import { checkDecodeOptions, checkEncodeArguments, checkEncoderOptions, checkInputIdsOptions, checkText, type ModelLocation, type SpladeEncodeOptions, type SpladeEncoderOptions } from './encoder-options.js';
+import { checkDecodeOptions, checkEncodeArguments, checkEncoderOptions, checkInputIdsOptions, checkRole, checkText, type ModelLocation, type SpladeEncodeOptions, type SpladeEncoderOptions } from './encoder-options.js';
 
 export type { ModelLocation, SpladeEncodeOptions, SpladeEncoderOptions } from './encoder-options.js';
 
@@ -275,8 +275,10 @@ export class SpladeEncoder {
    * included): the option given to fromPretrained, else for a text the MLM encodes its
    * sentence-transformers folder's max_seq_length (beside a plain MLM folder, for documents
    * only), else the model's limit (its tokenizer's and position table's).
+   * @throws InputError for a role other than 'query' or 'document'
    */
   defaultMaxLength(role: 'query' | 'document' = 'document'): number {
+    checkRole('defaultMaxLength()', role);
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
     const queries = this.inferenceFree(role);
     const tokenizer = queries ? queries.tokenizer : loaded.tokenizer;
@@ -349,9 +351,11 @@ export class SpladeEncoder {
    * special tokens included: what `maxLength` is compared with. With `atMost` (2 or more),
    * counting stops there, which tells whether a text is longer than `atMost - 1` tokens
    * without tokenizing all of it.
-   * @throws MissingTokenizerError when that model folder has no tokenizer files
+   * @throws MissingTokenizerError when that model folder has no tokenizer files; InputError for
+   *   a role other than 'query' or 'document'
    */
   tokenCount(text: string, role: 'query' | 'document' = 'document', atMost?: number): number {
+    checkRole('tokenCount()', role);
     const loaded = role === 'query' ? this.queryModel : this.documentModel;
     const tokenizer = this.inferenceFree(role)?.tokenizer ?? loaded.requireTokenizer();
     return tokenizer.encode(this.tokenizerText(text, role), atMost === undefined ? {} : { maxLength: atMost, truncationSide: 'right' }).ids.length;

@@ -52,6 +52,9 @@ test('encode refuses texts that are not strings and unknown or wrong options, na
     const [vector] = await encoder.encode(['war']);
     assert.throws(() => encoder.decode(vector, loose({ topk: 3 })), inputError(/decode\(\): unknown option 'topk' \(did you mean 'topK'\?\)/));
     assert.throws(() => encoder.decode(vector, loose({ role: 'q' })), inputError(/decode\(\): role must be one of query, document, got 'q'/));
+    // The role given positionally: 'doc' was read as a document, 'Query' as one too.
+    assert.throws(() => encoder.tokenCount('war', loose('Query')), inputError(/tokenCount\(\): role must be one of query, document, got 'Query'/));
+    assert.throws(() => encoder.defaultMaxLength(loose('doc')), inputError(/defaultMaxLength\(\): role must be one of query, document, got 'doc'/));
   } finally {
     encoder.dispose();
   }
