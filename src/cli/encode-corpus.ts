@@ -31,7 +31,7 @@ export const corpusUsage = `corpus (--input FILE --output FILE; streams, memory 
                       (or --threads each)
   --window N          documents sorted by length together (default 32 x --batch-size)
   --no-id-check       do not check that ids are unique: for ids known to be, in a corpus so
-                      large that the check's memory matters (the ids' bytes and ~30 bytes an
+                      large that the check's memory matters (the ids' bytes and ~25 bytes an
                       id, while the input is counted, before the model loads)
 
 A repeated id (the number 7 and the string "7" are one: ids are stored as text) is refused

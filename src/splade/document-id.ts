@@ -25,9 +25,11 @@ export function idText(id: string | number): string {
 /**
  * `vectors.jsonl line 17: id "d3" repeats line 4's`, and why a number id may repeat a text one:
  * the one wording of a repeated id, for the vectors `splade index` reads and the corpus
- * `splade search --corpus` reads.
+ * `splade search --corpus` and `splade encode` read. `isPosition`: the line gave no id, its
+ * position among the documents is its id (which another line may give).
  */
-export function repeatedIdMessage(source: string, line: number, id: string | number, firstLine: number): string {
+export function repeatedIdMessage(source: string, line: number, id: string | number, firstLine: number, isPosition = false): string {
+  if (isPosition) return `${source} line ${line}: id ${JSON.stringify(idText(id))} (its position: the line gives no id) repeats line ${firstLine}'s`;
   const number = typeof id === 'number' ? ` (the number ${id} is the id ${JSON.stringify(idText(id))}: ids are stored as text)` : '';
   return `${source} line ${line}: id ${JSON.stringify(idText(id))} repeats line ${firstLine}'s${number}`;
 }

@@ -15,7 +15,7 @@ import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { cleanUpWhenInterrupted } from '../interrupted.js';
 import { checkOutputPath } from '../output-path.js';
-import { RepeatedIdCheck } from '../repeated-ids.js';
+import { RepeatedIdCheck } from '../../splade/repeated-ids.js';
 
 const formatLines = Object.values(EXPORT_FORMATS).map((format) => `  ${format.name.padEnd(22)}${format.summary}`).join('\n');
 

@@ -9,7 +9,7 @@ import { UsageError, type Command } from '../command.js';
 import { checkOutputPath } from '../output-path.js';
 import { inputName } from '../../node/corpus/input-bytes.js';
 import { readVectorLines } from '../input-lines.js';
-import { VectorLineNumbers } from '../line-numbers.js';
+import { VectorLineNumbers } from '../../splade/line-numbers.js';
 import { repeatedIdMessage } from '../../splade/document-id.js';
 
 const usage = `usage: splade index --vectors FILE.jsonl|- --out FILE.spladeidx [--quantize u8] [--vocab-size N] [--block-size N]

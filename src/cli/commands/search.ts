@@ -11,7 +11,7 @@ import { oneOf, optionalNumber, parseCommandArgs, wholeNumber } from '../args.js
 import { UsageError, type Command } from '../command.js';
 import { inputName } from '../../node/corpus/input-bytes.js';
 import { readVectorLines } from '../input-lines.js';
-import { RepeatedIdCheck } from '../repeated-ids.js';
+import { RepeatedIdCheck } from '../../splade/repeated-ids.js';
 import { BACKEND_FLAGS, backendOptionsFromFlags, backendUsage } from '../backend-flags.js';
 import { dtypeOption, dtypeUsage } from '../dtype-option.js';
 import { optionUsage } from '../option-usage.js';

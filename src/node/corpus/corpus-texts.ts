@@ -6,10 +6,9 @@
 // as they grow, so up to 32), never its texts.
 import { open, type FileHandle } from 'node:fs/promises';
 import { SpladeError } from '../../errors.js';
-import { idText } from '../../splade/document-id.js';
+import { idText, repeatedIdMessage } from '../../splade/document-id.js';
 import { IdTable } from '../../splade/id-table.js';
 import { fileError, readFully } from '../files.js';
-import { repeatedCorpusIdMessage } from './corpus-ids.js';
 import { inputFormat, parseRecordLine, type InputFormat } from './document-record.js';
 import { utf8Lines } from './documents.js';
 import { isGzip } from './gzip-input.js';
@@ -146,7 +145,7 @@ async function scan(file: FileHandle, path: string, format: InputFormat): Promis
       // Without an id, a document's id is its position among the documents (readDocuments').
       const id = given ?? ids.size;
       const first = ids.addOrFind(idText(id));
-      if (first >= 0) throw new CorpusTextsError(repeatedCorpusIdMessage(path, number, id, given === undefined, places.lines[first]));
+      if (first >= 0) throw new CorpusTextsError(repeatedIdMessage(path, number, id, places.lines[first], given === undefined));
       places.push(start, length, number);
     }
   } catch (error) {

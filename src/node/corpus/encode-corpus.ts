@@ -50,7 +50,7 @@ export interface CorpusRun {
   readonly topK?: number;
   /**
    * Refuse a repeated document id, as splade index and export would (default true); false
-   * saves the check's memory (the ids' bytes and ~30 bytes an id) for ids known to be unique.
+   * saves the check's memory (the ids' bytes and ~25 bytes an id) for ids known to be unique.
    */
   readonly checkIds?: boolean;
   /** Makes the encoder, once the files are checked. */

@@ -1,7 +1,7 @@
 // VectorLineNumbers: the line of each vector read, blank lines skipped anywhere.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { VectorLineNumbers } from '../../src/cli/line-numbers.js';
+import { VectorLineNumbers } from '../../src/splade/line-numbers.js';
 
 test('each vector\'s line, with blank lines before, between and in runs', () => {
   const lines = [3, 4, 5, 7, 10, 11, 12, 20];
