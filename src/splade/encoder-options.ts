@@ -8,7 +8,7 @@ import type { ProgressCallback } from '../io/download-progress.js';
 import type { Backend } from '../tensor/backend.js';
 import { BACKEND_OPTION_NAMES, type BackendChoice, type BackendOptions } from '../tensor/backend-options.js';
 import type { WeightDType } from '../tensor/compact-weight.js';
-import type { TruncationSide } from '../tokenizer/index.js';
+import { TRUNCATION_SIDES, type TruncationSide } from '../tokenizer/index.js';
 import type { Prune } from './prune.js';
 import type { TextTokenizer } from './text-tokenizer.js';
 import type { Overflow } from './windows.js';
@@ -121,7 +121,6 @@ export interface SpladeEncodeOptions {
   readonly onOverflow?: (report: { overflowed: number; texts: number; windows: number; maxLength: number }) => void;
 }
 
-
 /** Every name of SpladeEncoderOptions. */
 const ENCODER_OPTION_NAMES = [
   ...BACKEND_OPTION_NAMES, 'queryModel', 'tokenizer', 'dtype', 'maxLength', 'queryMaxLength', 'revision', 'hubEndpoint', 'onProgress', 'onLoadNote', 'cache',
@@ -195,7 +194,7 @@ export function checkEncodeArguments(texts: readonly unknown[], options: SpladeE
   checkOptionNames(options, ENCODE_OPTION_NAMES, where, InputError);
   checkChoice(where, 'role', options.role, ROLES);
   checkChoice(where, 'overflow', options.overflow, ['truncate', 'chunk']);
-  checkChoice(where, 'truncation', options.truncation, ['right', 'left']);
+  checkChoice(where, 'truncation', options.truncation, TRUNCATION_SIDES);
   checkChoice(where, 'specialTokens', options.specialTokens, ['keep', 'drop']);
   checkKind(where, 'onOverflow', options.onOverflow, typeof options.onOverflow === 'function', 'a function');
 }

@@ -9,4 +9,4 @@ export type { ByteLevelBpeOptions } from './bpe-config.js';
 export type { BatchEncoding, DecodeOptions, EncodeOptions, Encoding, Tokenizer, TokenizerFiles } from './tokenizer.js';
 export { TokenizerError } from './errors.js';
 export type { VocabOptions } from './settings.js';
-export type { TruncationSide } from './truncation.js';
+export { TRUNCATION_SIDES, type TruncationSide } from './truncation.js';

@@ -8,6 +8,7 @@ import type { JsonObject } from './tokenizer-json.js';
 /** 'right' drops tokens from the end of the text (keeps its start), 'left' from its start. */
 export type TruncationSide = 'right' | 'left';
 
+/** Both sides, for the checks of an option that names one. */
 export const TRUNCATION_SIDES: readonly TruncationSide[] = ['right', 'left'];
 
 /**
